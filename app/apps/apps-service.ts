@@ -1,0 +1,85 @@
+import { BerthError } from '../errors';
+import type { AppRecord, Store } from '../ports/store';
+import type { EventsService } from '../events';
+import { assertAppName } from './app-name';
+
+/** What else holds per-app state (repo, containers, routes); called on rename and destroy. */
+export interface AppResources {
+  created(app: string): Promise<void>;
+  /** Called after the store has the new name. */
+  renamed(from: string, to: string): Promise<void>;
+  destroyed(app: string): Promise<void>;
+}
+
+export interface AppInfo extends AppRecord {
+  readonly currentRelease: number | null;
+  readonly domains: readonly string[];
+  readonly url: string;
+}
+
+export class AppsService {
+  constructor(private readonly deps: { store: Store; events: EventsService; resources: AppResources; domain: string }) {}
+
+  async create(name: unknown, user: string | null): Promise<AppRecord> {
+    assertAppName(name);
+    const { store } = this.deps;
+    const app = store.transaction(() => {
+      if (store.apps.get(name)) throw new BerthError('APP_EXISTS', `An app named "${name}" exists already; choose another name.`);
+      const created = store.apps.insert(name);
+      this.deps.events.record({ app: name, kind: 'app.created', message: `created ${name}`, user });
+      return created;
+    });
+    await this.deps.resources.created(name);
+    return app;
+  }
+
+  list(): AppRecord[] {
+    return this.deps.store.apps.list();
+  }
+
+  require(name: string): AppRecord {
+    const app = this.deps.store.apps.get(name);
+    if (!app) throw new BerthError('APP_NOT_FOUND', `App "${name}" does not exist; \`berth apps:list\` shows your apps.`);
+    return app;
+  }
+
+  info(name: string): AppInfo {
+    const app = this.require(name);
+    const current = this.deps.store.releases.current(name);
+    return {
+      ...app,
+      currentRelease: current?.version ?? null,
+      domains: this.domainsOf(name),
+      url: `http://${name}.${this.deps.domain}`,
+    };
+  }
+
+  /** The default vhost first, then custom domains. */
+  domainsOf(name: string): string[] {
+    return [`${name}.${this.deps.domain}`, ...this.deps.store.domains.list(name)];
+  }
+
+  async rename(from: string, to: unknown, user: string | null): Promise<void> {
+    assertAppName(to);
+    const { store } = this.deps;
+    this.require(from);
+    if (store.apps.get(to)) throw new BerthError('APP_EXISTS', `An app named "${to}" exists already; choose another name.`);
+    store.transaction(() => {
+      store.apps.rename(from, to);
+      this.deps.events.record({ app: to, kind: 'app.renamed', message: `renamed ${from} to ${to}`, user });
+    });
+    await this.deps.resources.renamed(from, to);
+  }
+
+  async destroy(name: string, confirm: unknown, user: string | null): Promise<void> {
+    this.require(name);
+    if (confirm !== name) {
+      throw new BerthError('CONFIRMATION_REQUIRED', `Destroying "${name}" removes its containers, releases and repo: repeat the app name to confirm (\`berth apps:destroy ${name} --confirm ${name}\`).`);
+    }
+    await this.deps.resources.destroyed(name);
+    this.deps.store.transaction(() => {
+      this.deps.store.apps.remove(name);
+      this.deps.events.record({ app: name, kind: 'app.destroyed', message: `destroyed ${name}`, user });
+    });
+  }
+}

@@ -1,0 +1,2 @@
+export { AppsService, type AppResources, type AppInfo } from './apps-service';
+export { assertAppName } from './app-name';

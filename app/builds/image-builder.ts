@@ -1,0 +1,59 @@
+import { BerthError } from '../errors';
+import type { Buildpack } from '../ports/buildpack';
+import type { ContainerEngine } from '../ports/container-engine';
+import type { AppRecord } from '../ports/store';
+import { parseProcfile } from '../releases/procfile';
+import { detectBuilder } from './detect-builder';
+import { buildContext, readSourceView } from './source-archive';
+
+export interface BuiltSource {
+  readonly image: string;
+  readonly exposedPort: number | null;
+  readonly processes: Record<string, string>;
+  readonly appJson: string | null;
+}
+
+/** Turns a source snapshot into an image: Dockerfile if present, else a buildpack's generated one. */
+export class ImageBuilder {
+  constructor(private readonly deps: { engine: ContainerEngine; buildpacks: readonly Buildpack[]; memoryMb: number }) {}
+
+  async build(app: AppRecord, options: { snapshotPath: string; tag: string; buildArgs: Record<string, string>; log: (l: string) => void; signal: AbortSignal }): Promise<BuiltSource> {
+    const source = await readSourceView(options.snapshotPath);
+    const procfileText = source.read('Procfile');
+    const processes = procfileText ? parseProcfile(procfileText) : {};
+    const choice = detectBuilder(source, this.deps.buildpacks, { builder: app.builder, buildpack: app.buildpack });
+    let extra: Record<string, string> | undefined;
+    let dockerfile = 'Dockerfile';
+    if (choice.kind === 'dockerfile') {
+      options.log('-----> Building with the Dockerfile');
+    } else {
+      options.log(`-----> Building with the ${choice.buildpack.name} buildpack`);
+      dockerfile = '.berth/Dockerfile';
+      extra = { [dockerfile]: choice.buildpack.dockerfile(source) };
+    }
+    const context = buildContext(options.snapshotPath, { dockerignore: source.read('.dockerignore'), extra });
+    const built = await this.deps.engine.buildImage({
+      tag: options.tag,
+      context,
+      dockerfile,
+      buildArgs: options.buildArgs,
+      labels: { 'berth.app': app.name },
+      memoryMb: this.deps.memoryMb,
+      onLog: (l) => options.log(`       ${l}`),
+      signal: options.signal,
+    });
+    if (!processes.web && !(await this.hasCommand(options.tag)) && Object.keys(processes).length === 0) {
+      throw new BerthError('BUILD_FAILED', 'The image has no CMD and the repo has no Procfile: add a `web:` line to a Procfile or a CMD to the Dockerfile.');
+    }
+    return {
+      image: options.tag,
+      exposedPort: built.exposedPort,
+      processes: Object.keys(processes).length > 0 ? processes : { web: '' },
+      appJson: source.read('app.json'),
+    };
+  }
+
+  private async hasCommand(image: string): Promise<boolean> {
+    return (await this.deps.engine.inspectImage(image))?.hasCommand ?? false;
+  }
+}

@@ -1,0 +1,6 @@
+export { BuildsService, type EnqueueRequest } from './builds-service';
+export { BuildRunner } from './build-runner';
+export { ImageBuilder } from './image-builder';
+export { ReleaseMaker } from './release-maker';
+export { PushReceiver, type PushOutput } from './push-receiver';
+export { detectBuilder } from './detect-builder';

@@ -1,0 +1,92 @@
+import { BerthError } from '../errors';
+import type { ContainerEngine } from '../ports/container-engine';
+import type { BuildRecord, ReleaseRecord, Store } from '../ports/store';
+import { DEFAULT_HEALTH_CHECK, imageRepo, type HealthCheckSpec } from '../deploys';
+import type { BuiltSource } from './image-builder';
+
+const DEFAULT_PORT = 5000;
+
+/** Makes release vN from a build, an image, or an earlier release; prunes old release images. */
+export class ReleaseMaker {
+  constructor(private readonly deps: { store: Store; engine: ContainerEngine; keepImages: number }) {}
+
+  async fromBuild(build: BuildRecord, built: BuiltSource): Promise<ReleaseRecord> {
+    return this.create(build, {
+      sourceImage: built.image,
+      gitSha: build.kind === 'push' ? build.source : null,
+      processes: built.processes,
+      port: built.exposedPort ?? DEFAULT_PORT,
+      description: build.kind === 'push' ? `push ${build.source.slice(0, 7)}` : 'archive deploy',
+    });
+  }
+
+  async fromImage(build: BuildRecord, log: (l: string) => void): Promise<ReleaseRecord> {
+    const info = await this.deps.engine.inspectImage(build.source);
+    if (!info) {
+      throw new BerthError('INVALID_IMAGE', `Image "${build.source}" is not on this host: build it or \`docker load\` it first (no registry is reachable).`);
+    }
+    if (!info.hasCommand) throw new BerthError('INVALID_IMAGE', `Image "${build.source}" has no CMD or ENTRYPOINT to run.`);
+    log(`-----> Deploying image ${build.source}`);
+    return this.create(build, {
+      sourceImage: build.source, gitSha: null, processes: { web: '' },
+      port: info.exposedPort ?? DEFAULT_PORT, description: `image ${build.source}`,
+    });
+  }
+
+  /** A config change re-releases the current image; a rollback re-releases an old one with its config. */
+  async fromExisting(build: BuildRecord, kind: 'config' | 'rollback'): Promise<ReleaseRecord> {
+    const { store } = this.deps;
+    if (kind === 'config') {
+      const current = store.releases.current(build.app);
+      if (!current) throw new BerthError('NO_RELEASE');
+      return this.create(build, { ...current, sourceImage: current.image, description: build.source || 'config change' });
+    }
+    const version = Number(build.source.replace(/^v/, ''));
+    const target = store.releases.get(build.app, version);
+    if (!target) throw new BerthError('RELEASE_NOT_FOUND', `${build.app} has no release v${version}; \`berth releases ${build.app}\` lists them.`);
+    if (!(await this.deps.engine.inspectImage(target.image))) {
+      throw new BerthError('RELEASE_NOT_FOUND', `The image of v${version} was pruned (BERTH_KEEP_IMAGES); roll back to a newer release.`);
+    }
+    return this.create(build, { ...target, sourceImage: target.image, description: `rollback to v${version}` }, target.config);
+  }
+
+  discard(release: ReleaseRecord): void {
+    this.deps.store.releases.remove(release.app, release.version);
+  }
+
+  healthCheckOf(_release: ReleaseRecord): HealthCheckSpec {
+    return DEFAULT_HEALTH_CHECK;
+  }
+
+  /** Config vars named in BERTH_BUILD_ARGS (comma-separated) are passed to docker build. */
+  buildArgsOf(app: string): Record<string, string> {
+    const config = this.deps.store.config.get(app);
+    const names = (config.BERTH_BUILD_ARGS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    return Object.fromEntries(names.filter((n) => n in config).map((n) => [n, config[n]]));
+  }
+
+  async pruneImages(app: string): Promise<void> {
+    const { store, engine, keepImages } = this.deps;
+    const current = store.releases.current(app)?.version;
+    const releases = store.releases.list(app);
+    const keep = new Set(releases.slice(0, keepImages).map((r) => r.image));
+    for (const r of releases.slice(keepImages)) {
+      if (r.version !== current && !keep.has(r.image) && r.image.startsWith(`${imageRepo(app)}:`)) await engine.removeImage(r.image);
+    }
+  }
+
+  private async create(build: BuildRecord,
+    r: { sourceImage: string; gitSha: string | null; processes: Readonly<Record<string, string>>; port: number; description: string },
+    config?: Readonly<Record<string, string>>): Promise<ReleaseRecord> {
+    const { store, engine } = this.deps;
+    // The app's turn in the queue is ours, so nobody else can take this version number meanwhile.
+    const next = (store.releases.list(build.app)[0]?.version ?? 0) + 1;
+    await engine.tagImage(r.sourceImage, imageRepo(build.app), `v${next}`);
+    if (r.sourceImage.startsWith(`${imageRepo(build.app)}:build-`)) await engine.removeImage(r.sourceImage).catch(() => undefined);
+    return store.releases.create({
+      app: build.app, image: `${imageRepo(build.app)}:v${next}`, gitSha: r.gitSha,
+      config: config ?? store.config.get(build.app), processes: r.processes, port: r.port,
+      description: r.description, user: build.user,
+    });
+  }
+}

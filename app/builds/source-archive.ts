@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import { PassThrough } from 'node:stream';
+import * as tar from 'tar-stream';
+import type { SourceView } from '../ports/buildpack';
+import { dockerignoreMatcher } from './dockerignore';
+
+const MAX_READ = 1024 * 1024;
+
+const clean = (name: string): string => name.replace(/^\.\//, '').replace(/^\/+/, '');
+
+/** Reads a source tar once: its file list and the small text files detection needs. */
+export async function readSourceView(tarPath: string): Promise<SourceView> {
+  const files: string[] = [];
+  const contents = new Map<string, string>();
+  const extract = tar.extract();
+  await new Promise<void>((resolve, reject) => {
+    extract.on('entry', (header, stream, next) => {
+      const name = clean(header.name);
+      if (header.type === 'file' && name) {
+        files.push(name);
+        if ((header.size ?? 0) <= MAX_READ) {
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: unknown) => chunks.push(c as Buffer));
+          stream.on('end', () => { contents.set(name, Buffer.concat(chunks).toString('utf8')); next(); });
+          return;
+        }
+      }
+      stream.on('end', () => next());
+      stream.resume();
+    });
+    extract.on('finish', resolve);
+    extract.on('error', reject);
+    fs.createReadStream(tarPath).on('error', reject).pipe(extract);
+  });
+  const set = new Set(files);
+  return {
+    files: () => files,
+    has: (p) => set.has(clean(p)),
+    read: (p) => contents.get(clean(p)) ?? null,
+  };
+}
+
+/**
+ * The docker build context: the source minus .dockerignore'd paths, plus extra files (a generated
+ * Dockerfile). Streams, so large repos are not held in memory.
+ */
+export function buildContext(tarPath: string, options: { dockerignore: string | null; extra?: Record<string, string> }): NodeJS.ReadableStream {
+  const ignored = dockerignoreMatcher(options.dockerignore);
+  const extract = tar.extract();
+  const pack = tar.pack();
+  const out = new PassThrough();
+  extract.on('entry', (header, stream, next) => {
+    const name = clean(header.name);
+    if (!name || ignored(name) || (options.extra && name in options.extra)) {
+      stream.on('end', () => next());
+      stream.resume();
+      return;
+    }
+    stream.pipe(pack.entry({ ...header, name }, next));
+  });
+  extract.on('finish', () => {
+    for (const [name, text] of Object.entries(options.extra ?? {})) pack.entry({ name, mode: 0o644 }, text);
+    pack.finalize();
+  });
+  extract.on('error', (e) => out.destroy(e));
+  fs.createReadStream(tarPath).on('error', (e) => out.destroy(e)).pipe(extract);
+  pack.pipe(out);
+  return out;
+}

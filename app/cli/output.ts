@@ -1,0 +1,80 @@
+import { createInterface } from 'node:readline/promises';
+import { CliError } from './cli-error';
+import { Progress } from './progress';
+import type { CliIo } from './types';
+
+/** What verbs print through: lines on stdout, errors on stderr, the spinner kept out of the way. */
+export class Output {
+  readonly progress: Progress;
+
+  constructor(private readonly io: CliIo) {
+    this.progress = new Progress({ stream: io.stderr, enabled: Boolean(io.stdout.isTTY && io.stderr.isTTY) });
+  }
+
+  /** Text exactly as given (add the newline yourself). */
+  write(text: string): void {
+    this.progress.interrupt();
+    this.io.stdout.write(text);
+  }
+
+  line(text = ''): void { this.write(`${text}\n`); }
+
+  json(value: unknown): void { this.write(`${JSON.stringify(value, null, 2)}\n`); }
+
+  /** A dokku-style heading: `=====> text`. */
+  heading(text: string): void { this.line(`=====> ${text}`); }
+
+  /** A note that is not the verb's output (safe to ignore when piping stdout). */
+  note(text: string): void {
+    this.progress.interrupt();
+    this.io.stderr.write(`${text}\n`);
+  }
+
+  /** Reports an error: `!     message` (plus hint), or `{"error":{code,message}}` in JSON mode. */
+  fail(e: unknown, json: boolean): void {
+    this.progress.done();
+    const code = e instanceof CliError ? e.code : typeof (e as { code?: unknown })?.code === 'string' ? String((e as { code: string }).code) : 'INTERNAL';
+    const message = e instanceof Error ? e.message : String(e);
+    if (json) {
+      this.io.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
+      return;
+    }
+    this.io.stderr.write(message.split('\n').map((l) => `!     ${l}\n`).join(''));
+    if (e instanceof CliError && e.hint) this.io.stderr.write(`${e.hint}\n`);
+  }
+
+  get interactive(): boolean { return Boolean(this.io.stdin.isTTY); }
+
+  /** Asks a question on stderr and reads one line from stdin. */
+  async ask(question: string): Promise<string> {
+    this.progress.done();
+    const rl = createInterface({ input: this.io.stdin, output: this.io.stderr });
+    try {
+      return (await rl.question(question)).trim();
+    } finally {
+      rl.close();
+    }
+  }
+
+  /** Everything on stdin (for piped secrets). */
+  async readStdin(): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const c of this.io.stdin) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
+    return Buffer.concat(chunks).toString('utf8');
+  }
+}
+
+const cell = (v: unknown): string => (v === null || v === undefined ? '' : String(v).replace(/\s*\n\s*/g, ' '));
+
+/** Aligned columns with a header row; trailing spaces trimmed. */
+export function table(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  const cells = [headers.map(cell), ...rows.map((r) => r.map(cell))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  return cells.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n').join('');
+}
+
+/** `Label:   value` lines, labels padded to one width. */
+export function keyValues(pairs: readonly (readonly [string, unknown])[]): string {
+  const width = Math.max(0, ...pairs.map(([k]) => k.length + 1));
+  return pairs.map(([k, v]) => `${`${k}:`.padEnd(width)}  ${cell(v)}`.trimEnd() + '\n').join('');
+}

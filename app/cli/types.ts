@@ -1,0 +1,71 @@
+import type { ApiClient } from './api-client';
+import type { Output } from './output';
+
+/** A positional argument. `variadic` (last only) collects the rest into `ParsedArgs.rest`. */
+export interface ArgSpec {
+  readonly name: string;
+  readonly summary: string;
+  /** Default false: the argument must be given. */
+  readonly optional?: boolean;
+  readonly variadic?: boolean;
+}
+
+export interface OptionSpec {
+  /** Long name without dashes: `no-restart` is `--no-restart`. */
+  readonly name: string;
+  /** One letter: `n` is `-n`. */
+  readonly short?: string;
+  /** Placeholder shown when the option takes a value (`N`, `<app>`); absent for flags. */
+  readonly value?: string;
+  readonly summary: string;
+}
+
+/** One CLI verb. `usage` is written by hand; a unit test checks it names every arg and option. */
+export interface Verb {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  readonly usage: string;
+  readonly summary: string;
+  readonly args: readonly ArgSpec[];
+  readonly options: readonly OptionSpec[];
+  run(ctx: VerbContext): Promise<void>;
+}
+
+export interface VerbGroup {
+  readonly name: string;
+  readonly summary: string;
+  readonly verbs: readonly Verb[];
+}
+
+export interface ParsedArgs {
+  /** Non-variadic positionals by name (optional ones absent when not given). */
+  readonly positional: Readonly<Record<string, string>>;
+  /** Values of the variadic argument, if the verb has one. */
+  readonly rest: readonly string[];
+  /** Options by long name: a string for value options, true for flags. */
+  readonly options: Readonly<Record<string, string | true>>;
+  readonly json: boolean;
+  readonly help: boolean;
+}
+
+/** Where the CLI reads and writes; the real process in main.ts, captured streams in tests. */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+export interface VerbContext {
+  readonly verb: Verb;
+  readonly args: ParsedArgs;
+  readonly json: boolean;
+  readonly out: Output;
+  readonly io: CliIo;
+  readonly groups: readonly VerbGroup[];
+  /** The API client for the stored or env credentials; throws NOT_LOGGED_IN without them. */
+  api(): ApiClient;
+  /** A required positional (the parser has checked it is there). */
+  arg(name: string): string;
+}

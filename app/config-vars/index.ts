@@ -1,0 +1,2 @@
+export { ConfigVarsService, type ConfigChange } from './config-vars-service';
+export { assertConfigKey } from './config-key';

@@ -1,0 +1,117 @@
+import path from 'node:path';
+import { BerthError } from '../errors';
+
+/** Everything berth reads from the environment, parsed once at start and frozen. */
+export interface Config {
+  /** BERTH_HOME — state, repos, logs, router config. Default /var/lib/berth. */
+  readonly home: string;
+  /** BERTH_DOMAIN — apps get `<app>.<domain>`. Default localhost. */
+  readonly domain: string;
+  /** BERTH_HOST — address the API/dashboard/git listener binds. Default 127.0.0.1. */
+  readonly host: string;
+  /** BERTH_PORT — API, dashboard and git smart HTTP. Default 8380. */
+  readonly port: number;
+  /** BERTH_ROUTER_PORT — where nginx listens for app traffic. Default 80. */
+  readonly routerPort: number;
+  /** BERTH_ROUTER_HTTPS_PORT — nginx TLS listener. Default 443. */
+  readonly routerHttpsPort: number;
+  /** REDIS_URL — BullMQ queue, log pub/sub. Default redis://127.0.0.1:6379. */
+  readonly redisUrl: string;
+  /** BERTH_REDIS_PREFIX — key prefix, so several berths can share one Redis. Default berth. */
+  readonly redisPrefix: string;
+  /** DOCKER_SOCKET — Docker Engine API socket. Default /var/run/docker.sock. */
+  readonly dockerSocket: string;
+  /** BERTH_NETWORK — Docker network app containers join. Default berth. */
+  readonly network: string;
+  /** BERTH_BUILD_CONCURRENCY — builds of different apps at once. Default 2. */
+  readonly buildConcurrency: number;
+  /** BERTH_BUILD_TIMEOUT — seconds before a build is stopped. Default 1800. */
+  readonly buildTimeoutSeconds: number;
+  /** BERTH_BUILD_MEMORY — memory limit of a build, in MiB. Default 2048. */
+  readonly buildMemoryMb: number;
+  /** BERTH_AUTO_CREATE — a push to a missing app creates it (as dokku). Default true. */
+  readonly autoCreateApps: boolean;
+  /** BERTH_RETIRE_WAIT — seconds old containers keep draining after a switch. Default 2. */
+  readonly retireWaitSeconds: number;
+  /** BERTH_RECONCILE_INTERVAL — seconds between reconcile passes. Default 10. */
+  readonly reconcileIntervalSeconds: number;
+  /** BERTH_NGINX_BIN — the nginx binary. Default nginx (from PATH). */
+  readonly nginxBin: string;
+  /** BERTH_KEEP_IMAGES — release images kept per app. Default 5. */
+  readonly keepImages: number;
+  /** BERTH_LOG_LEVEL — info or debug. Default info. */
+  readonly logLevel: 'info' | 'debug';
+}
+
+export interface Paths {
+  readonly db: string;
+  readonly repos: string;
+  readonly buildLogs: string;
+  readonly appLogs: string;
+  readonly nginx: string;
+  readonly run: string;
+  readonly storage: string;
+  readonly snapshots: string;
+}
+
+function int(env: NodeJS.ProcessEnv, key: string, fallback: number, min = 0, max = 65535 * 1000): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new BerthError('INVALID_CONFIG', `${key}=${raw} is not a whole number between ${min} and ${max}; fix or unset it.`);
+  }
+  return n;
+}
+
+function bool(env: NodeJS.ProcessEnv, key: string, fallback: boolean): boolean {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new BerthError('INVALID_CONFIG', `${key}=${raw} must be true or false.`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const home = path.resolve(env.BERTH_HOME || '/var/lib/berth');
+  const domain = (env.BERTH_DOMAIN || 'localhost').toLowerCase();
+  if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(domain)) {
+    throw new BerthError('INVALID_CONFIG', `BERTH_DOMAIN=${domain} is not a hostname.`);
+  }
+  const logLevel = env.BERTH_LOG_LEVEL === 'debug' ? 'debug' : 'info';
+  return Object.freeze({
+    home,
+    domain,
+    host: env.BERTH_HOST || '127.0.0.1',
+    port: int(env, 'BERTH_PORT', 8380, 1, 65535),
+    routerPort: int(env, 'BERTH_ROUTER_PORT', 80, 1, 65535),
+    routerHttpsPort: int(env, 'BERTH_ROUTER_HTTPS_PORT', 443, 1, 65535),
+    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
+    redisPrefix: env.BERTH_REDIS_PREFIX || 'berth',
+    dockerSocket: env.DOCKER_SOCKET || '/var/run/docker.sock',
+    network: env.BERTH_NETWORK || 'berth',
+    buildConcurrency: int(env, 'BERTH_BUILD_CONCURRENCY', 2, 1, 64),
+    buildTimeoutSeconds: int(env, 'BERTH_BUILD_TIMEOUT', 1800, 5),
+    buildMemoryMb: int(env, 'BERTH_BUILD_MEMORY', 2048, 64),
+    autoCreateApps: bool(env, 'BERTH_AUTO_CREATE', true),
+    retireWaitSeconds: int(env, 'BERTH_RETIRE_WAIT', 2, 0, 3600),
+    reconcileIntervalSeconds: int(env, 'BERTH_RECONCILE_INTERVAL', 10, 1, 3600),
+    nginxBin: env.BERTH_NGINX_BIN || 'nginx',
+    keepImages: int(env, 'BERTH_KEEP_IMAGES', 5, 1, 1000),
+    logLevel,
+  });
+}
+
+export function pathsFor(config: Config): Paths {
+  const h = config.home;
+  return Object.freeze({
+    db: path.join(h, 'berth.db'),
+    repos: path.join(h, 'repos'),
+    buildLogs: path.join(h, 'logs', 'builds'),
+    appLogs: path.join(h, 'logs', 'apps'),
+    nginx: path.join(h, 'nginx'),
+    run: path.join(h, 'run'),
+    storage: path.join(h, 'storage'),
+    snapshots: path.join(h, 'snapshots'),
+  });
+}

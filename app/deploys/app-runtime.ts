@@ -1,0 +1,36 @@
+import type { AppResources } from '../apps';
+import type { GitRepos } from '../ports/git-repos';
+import type { Router } from '../ports/router';
+import type { ContainerEngine } from '../ports/container-engine';
+import type { Store } from '../ports/store';
+import type { Deployer } from './deployer';
+import { imageRepo } from './container-labels';
+
+/** Everything outside SQLite that belongs to an app: its repo, containers, route and images. */
+export class AppRuntime implements AppResources {
+  constructor(private readonly deps: {
+    store: Store; repos: GitRepos; router: Router; engine: ContainerEngine; deployer: Deployer;
+    /** Redeploys the current release (through the build queue) after a rename. */
+    redeploy: (app: string, reason: string) => Promise<void>;
+  }) {}
+
+  async created(app: string): Promise<void> {
+    await this.deps.repos.ensureRepo(app);
+  }
+
+  async renamed(from: string, to: string): Promise<void> {
+    await this.deps.deployer.stopAll(from);
+    await this.deps.router.remove(from);
+    await this.deps.repos.renameRepo(from, to);
+    if (this.deps.store.releases.current(to)) await this.deps.redeploy(to, `renamed from ${from}`);
+  }
+
+  async destroyed(app: string): Promise<void> {
+    await this.deps.deployer.stopAll(app);
+    await this.deps.router.remove(app);
+    await this.deps.repos.removeRepo(app);
+    for (const r of this.deps.store.releases.list(app)) {
+      if (r.image.startsWith(`${imageRepo(app)}:`)) await this.deps.engine.removeImage(r.image).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import crypto from 'node:crypto';
+
+/** Labels every berth container carries; `berth.scope` keeps several berths on one engine apart. */
+export const LABEL = {
+  app: 'berth.app',
+  process: 'berth.process',
+  release: 'berth.release',
+  scope: 'berth.scope',
+  deploy: 'berth.deploy',
+} as const;
+
+export function containerName(app: string, process: string, index: number, deployId: string): string {
+  return `berth.${app}.${process}.${index}.${deployId}`;
+}
+
+export const newDeployId = (): string => crypto.randomBytes(3).toString('hex');
+
+export const imageRepo = (app: string): string => `berth/${app}`;

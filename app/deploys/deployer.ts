@@ -1,0 +1,181 @@
+import { BerthError } from '../errors';
+import type { ContainerEngine, ContainerInfo } from '../ports/container-engine';
+import type { Router } from '../ports/router';
+import type { ReleaseRecord, Store } from '../ports/store';
+import { LABEL, containerName, newDeployId } from './container-labels';
+import { DEFAULT_HEALTH_CHECK, waitHealthy, type HealthCheckSpec } from './health-check';
+
+export interface DeployerDeps {
+  readonly store: Store;
+  readonly engine: ContainerEngine;
+  readonly router: Router;
+  /** Docker network apps join; also the scope label that keeps test berths apart. */
+  readonly network: string;
+  readonly retireWaitSeconds: number;
+  /** Hostnames for an app (default vhost + custom domains). */
+  readonly domainsOf: (app: string) => string[];
+  /** Extra env for an app's containers (service URLs). */
+  readonly extraEnv?: (app: string) => Record<string, string>;
+}
+
+export type Log = (line: string) => void;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Process types that run as long-lived containers (the release command runs once instead). */
+export function runningTypes(release: ReleaseRecord): string[] {
+  return Object.keys(release.processes).filter((t) => t !== 'release');
+}
+
+/**
+ * Starts a release's containers and swaps them in with zero downtime: new web containers must
+ * pass their health check before the router points at them; old ones drain, then stop.
+ */
+export class Deployer {
+  constructor(private readonly deps: DeployerDeps) {}
+
+  async containersOf(app: string): Promise<ContainerInfo[]> {
+    return this.deps.engine.listContainers({ labels: { [LABEL.app]: app, [LABEL.scope]: this.deps.network } });
+  }
+
+  scaleOf(app: string, release: ReleaseRecord): Record<string, number> {
+    const formation = this.deps.store.formation.get(app);
+    const scale: Record<string, number> = {};
+    for (const type of runningTypes(release)) scale[type] = formation[type] ?? (type === 'web' ? 1 : 0);
+    return scale;
+  }
+
+  envFor(release: ReleaseRecord): Record<string, string> {
+    return { ...(this.deps.extraEnv?.(release.app) ?? {}), ...release.config, PORT: String(release.port) };
+  }
+
+  async deploy(release: ReleaseRecord, log: Log, options: { healthCheck?: HealthCheckSpec; signal?: AbortSignal } = {}): Promise<void> {
+    const { engine } = this.deps;
+    const app = release.app;
+    await engine.ensureNetwork(this.deps.network);
+    if (release.processes.release) await this.runReleaseCommand(release, log);
+
+    const old = await this.containersOf(app);
+    const scale = this.scaleOf(app, release);
+    const deployId = newDeployId();
+    const started: ContainerInfo[] = [];
+    try {
+      const web = await this.startType(release, 'web', scale.web ?? 0, deployId, log);
+      started.push(...web);
+      await this.checkHealth(release, web, options.healthCheck ?? DEFAULT_HEALTH_CHECK, log, options.signal);
+      if (scale.web !== undefined) {
+        await this.route(app, web);
+        log(`-----> Routing ${this.deps.domainsOf(app)[0]} to ${web.length} new web container${web.length === 1 ? '' : 's'}`);
+      }
+    } catch (e) {
+      await this.removeAll(started);
+      throw e;
+    }
+    if (scale.web !== undefined) await this.retire(old.filter((c) => c.labels[LABEL.process] === 'web'), log);
+    for (const [type, count] of Object.entries(scale)) {
+      if (type === 'web') continue;
+      await this.startType(release, type, count, deployId, log);
+    }
+    await this.retire(old.filter((c) => c.labels[LABEL.process] !== 'web'), log, 0);
+    // A release without a web type leaves nothing to route: its old web containers go too.
+    if (scale.web === undefined) {
+      await this.retire(old.filter((c) => c.labels[LABEL.process] === 'web'), log, 0);
+      await this.deps.router.apply({ app, domains: this.deps.domainsOf(app), upstreams: [] });
+    }
+  }
+
+  /** Points the router at the app's running web containers (reconcile, domain changes). */
+  async route(app: string, web?: ContainerInfo[]): Promise<void> {
+    const release = this.deps.store.releases.current(app);
+    const containers = web ?? (await this.containersOf(app)).filter((c) => c.labels[LABEL.process] === 'web' && c.state === 'running');
+    const port = release?.port ?? 5000;
+    await this.deps.router.apply({
+      app,
+      domains: this.deps.domainsOf(app),
+      upstreams: containers.filter((c) => c.ip).map((c) => ({ host: c.ip!, port })),
+    });
+  }
+
+  async stopAll(app: string): Promise<void> {
+    await this.removeAll(await this.containersOf(app));
+  }
+
+  private async startType(release: ReleaseRecord, type: string, count: number, deployId: string, log: Log): Promise<ContainerInfo[]> {
+    const app = this.deps.store.apps.get(release.app);
+    const out: ContainerInfo[] = [];
+    if (count > 0) log(`-----> Starting ${count} ${type} container${count === 1 ? '' : 's'} of v${release.version}`);
+    for (let i = 1; i <= count; i++) {
+      out.push(await this.deps.engine.runContainer({
+        name: containerName(release.app, type, i, deployId),
+        image: release.image,
+        command: release.processes[type] || undefined,
+        env: this.envFor(release),
+        labels: {
+          [LABEL.app]: release.app, [LABEL.process]: type, [LABEL.release]: String(release.version),
+          [LABEL.scope]: this.deps.network, [LABEL.deploy]: deployId,
+        },
+        network: this.deps.network,
+        restartPolicy: app?.restartPolicy ?? 'unless-stopped',
+        memoryMb: app?.memoryMb ?? undefined,
+        cpus: app?.cpus ?? undefined,
+      }));
+    }
+    return out;
+  }
+
+  private async checkHealth(release: ReleaseRecord, web: ContainerInfo[], spec: HealthCheckSpec, log: Log, signal?: AbortSignal): Promise<void> {
+    if (web.length === 0) return;
+    log(`-----> Waiting for ${web.length} web container${web.length === 1 ? '' : 's'} to answer on port ${release.port}`);
+    const failures = await Promise.all(web.map(async (c) => {
+      if (!c.ip) return { c, reason: 'it has no address on the berth network' };
+      const alive = async () => (await this.deps.engine.inspectContainer(c.id))?.state === 'running';
+      const reason = await waitHealthy({ host: c.ip, port: release.port }, spec, alive, signal);
+      return reason ? { c, reason } : null;
+    }));
+    const failed = failures.find((f) => f !== null);
+    if (!failed) return;
+    const tail = await this.deps.engine.containerLogs(failed.c.id, 20).catch(() => '');
+    if (tail.trim()) {
+      log(`-----> Last log lines of ${failed.c.name}:`);
+      for (const line of tail.trimEnd().split('\n')) log(`       ${line}`);
+    }
+    throw new BerthError('HEALTHCHECK_FAILED', `v${release.version} failed its health check: ${failed.reason}. The previous release keeps serving.`);
+  }
+
+  private async runReleaseCommand(release: ReleaseRecord, log: Log): Promise<void> {
+    log(`-----> Running release command: ${release.processes.release}`);
+    let partial = '';
+    const code = await this.deps.engine.runOneOff({
+      name: containerName(release.app, 'release', 1, newDeployId()),
+      image: release.image,
+      command: release.processes.release,
+      env: this.envFor(release),
+      labels: { [LABEL.app]: release.app, [LABEL.process]: 'release-phase', [LABEL.scope]: `${this.deps.network}-oneoff` },
+      network: this.deps.network,
+      restartPolicy: 'no',
+      onOutput: (chunk) => {
+        const lines = (partial + chunk.toString('utf8')).split('\n');
+        partial = lines.pop() ?? '';
+        for (const l of lines) log(`       ${l}`);
+      },
+    });
+    if (partial) log(`       ${partial}`);
+    if (code !== 0) {
+      throw new BerthError('DEPLOY_FAILED', `The release command exited with code ${code}; the deploy was stopped and the previous release keeps serving.`);
+    }
+  }
+
+  private async retire(containers: ContainerInfo[], log: Log, waitSeconds = this.deps.retireWaitSeconds): Promise<void> {
+    if (containers.length === 0) return;
+    if (waitSeconds > 0) await sleep(waitSeconds * 1000);
+    log(`-----> Stopping ${containers.length} old container${containers.length === 1 ? '' : 's'}`);
+    await this.removeAll(containers);
+  }
+
+  private async removeAll(containers: ContainerInfo[]): Promise<void> {
+    await Promise.all(containers.map(async (c) => {
+      await this.deps.engine.stopContainer(c.id, 10).catch(() => undefined);
+      await this.deps.engine.removeContainer(c.id).catch(() => undefined);
+    }));
+  }
+}

@@ -1,0 +1,4 @@
+export { BerthError, isBerthError, asBerthError } from './berth-error';
+export { CATALOGUE, type ErrorCode, type CatalogueEntry } from './catalogue';
+export type { ErrorKind } from './kinds';
+export { STATUS_FOR_KIND } from './status-for-kind';

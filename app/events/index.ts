@@ -1,0 +1,1 @@
+export { EventsService, type EventKind } from './events-service';

@@ -1,0 +1,23 @@
+import { Router } from 'express';
+import type { Berth } from '../../boot/create-berth';
+import { userName } from '../auth-middleware';
+import { body } from '../request-body';
+
+export function appsRoutes(berth: Berth): Router {
+  const r = Router();
+  r.get('/apps', (_req, res) => { res.json({ apps: berth.apps.list() }); });
+  r.post('/apps', async (req, res) => {
+    const app = await berth.apps.create(body(req).name, userName(req));
+    res.status(201).json({ app });
+  });
+  r.get('/apps/:app', (req, res) => { res.json({ app: berth.apps.info(req.params.app) }); });
+  r.patch('/apps/:app', async (req, res) => {
+    await berth.apps.rename(req.params.app, body(req).name, userName(req));
+    res.json({ app: berth.apps.info(String(body(req).name)) });
+  });
+  r.delete('/apps/:app', async (req, res) => {
+    await berth.apps.destroy(req.params.app, req.query.confirm ?? body(req).confirm, userName(req));
+    res.status(204).end();
+  });
+  return r;
+}

@@ -1,0 +1,49 @@
+import { Router } from 'express';
+import type { Berth } from '../../boot/create-berth';
+import { BerthError } from '../../errors';
+import { userName } from '../auth-middleware';
+import { body, positiveInt } from '../request-body';
+
+export function buildsRoutes(berth: Berth): Router {
+  const r = Router();
+  r.get('/apps/:app/builds', (req, res) => {
+    berth.apps.require(req.params.app);
+    res.json({ builds: berth.builds.list(req.params.app, positiveInt(req.query.limit, 'limit') ?? 20) });
+  });
+  r.get('/apps/:app/builds/:id', (req, res) => {
+    const id = req.params.id === 'latest' ? undefined : positiveInt(req.params.id, 'id');
+    res.json({ build: berth.builds.get(req.params.app, id) });
+  });
+  /** The build's log as text; `?follow=1` streams it until the build ends (last line: `@@berth-status <status>`). */
+  r.get('/apps/:app/builds/:id/log', async (req, res) => {
+    const id = req.params.id === 'latest' ? undefined : positiveInt(req.params.id, 'id');
+    const build = berth.builds.get(req.params.app, id);
+    res.setHeader('content-type', 'text/plain; charset=utf-8');
+    if (req.query.follow !== '1') {
+      res.end(berth.builds.storedLog(build).map((l) => `${l}\n`).join(''));
+      return;
+    }
+    res.setHeader('x-accel-buffering', 'no');
+    res.flushHeaders();
+    const stop = new AbortController();
+    res.on('close', () => stop.abort());
+    const ended = await berth.builds.follow(build, (l) => res.write(`${l}\n`), stop.signal);
+    res.end(`@@berth-status ${ended.status}\n`);
+  });
+  r.post('/apps/:app/builds/cancel', async (req, res) => {
+    const build = await berth.builds.cancel(req.params.app);
+    res.status(202).json({ build });
+  });
+  /** Rebuilds the current release's commit from the app's repo. */
+  r.post('/apps/:app/deploys', async (req, res) => {
+    const app = req.params.app;
+    berth.apps.require(app);
+    const image = body(req).image;
+    if (typeof image !== 'string' || !/^[a-z0-9][a-z0-9._\/-]*(:[\w][\w.-]{0,127})?$/.test(image)) {
+      throw new BerthError('INVALID_IMAGE', `"${String(image)}" is not an image name: use name[:tag], e.g. myorg/web:1.2.`);
+    }
+    const { build, ahead } = await berth.builds.enqueue({ app, kind: 'image', source: image, user: userName(req) });
+    res.status(202).json({ build, ahead });
+  });
+  return r;
+}

@@ -1,0 +1,13 @@
+import { Router } from 'express';
+import type { Berth } from '../../boot/create-berth';
+import { positiveInt } from '../request-body';
+
+export function eventsRoutes(berth: Berth): Router {
+  const r = Router();
+  r.get('/events', (req, res) => {
+    const app = typeof req.query.app === 'string' ? req.query.app : undefined;
+    if (app) berth.apps.require(app);
+    res.json({ events: berth.events.list({ app, limit: positiveInt(req.query.limit, 'limit') }) });
+  });
+  return r;
+}

@@ -1,0 +1,20 @@
+import { Router } from 'express';
+import type { Berth } from '../../boot/create-berth';
+import { userName } from '../auth-middleware';
+import { body, positiveInt } from '../request-body';
+
+export function releasesRoutes(berth: Berth): Router {
+  const r = Router();
+  r.get('/apps/:app/releases', (req, res) => {
+    berth.apps.require(req.params.app);
+    res.json({ releases: berth.releases.list(req.params.app) });
+  });
+  r.post('/apps/:app/releases/rollback', async (req, res) => {
+    const raw = body(req).version;
+    const version = positiveInt(typeof raw === 'string' ? raw.replace(/^v/, '') : raw, 'version');
+    berth.apps.require(req.params.app);
+    const { build, ahead } = await berth.releases.rollback(req.params.app, version, userName(req));
+    res.status(202).json({ build, ahead });
+  });
+  return r;
+}

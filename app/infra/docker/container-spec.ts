@@ -1,0 +1,60 @@
+import { isAbsolute } from 'node:path';
+import type Docker from 'dockerode';
+import type { MountSpec, RunContainerOptions } from '../../ports/container-engine';
+import { NETWORK_LABEL } from './container-info';
+import { parseRestartPolicy } from './restart-policy';
+
+const MIB = 1024 * 1024;
+
+/** Keeps a container's logs from filling the disk: 3 files of 10 MB. */
+const LOG_CONFIG = { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } };
+
+export function toCmd(command: RunContainerOptions['command']): string[] | undefined {
+  if (command === undefined) return undefined;
+  return typeof command === 'string' ? ['/bin/sh', '-c', command] : [...command];
+}
+
+function toMount(m: MountSpec): Docker.MountSettings {
+  return isAbsolute(m.source)
+    ? { Type: 'bind', Source: m.source, Target: m.target }
+    : { Type: 'volume', Source: m.source, Target: m.target };
+}
+
+export interface SpecExtras {
+  /** Attach stdout/stderr (one-off runs). */
+  readonly attach?: boolean;
+  /** Keep stdin open for the attached client. */
+  readonly stdin?: boolean;
+}
+
+/** docker's create body for a berth container. Pure, so it is easy to check. */
+export function createOptionsFor(o: RunContainerOptions, extras: SpecExtras = {}): Docker.ContainerCreateOptions {
+  const labels: Record<string, string> = { [NETWORK_LABEL]: o.network, ...o.labels };
+  const hostConfig: Docker.HostConfig = {
+    NetworkMode: o.network,
+    LogConfig: LOG_CONFIG,
+    AutoRemove: false,
+  };
+  if (o.memoryMb !== undefined) hostConfig.Memory = Math.round(o.memoryMb * MIB);
+  if (o.cpus !== undefined) hostConfig.NanoCpus = Math.round(o.cpus * 1e9);
+  if (o.restartPolicy !== undefined) hostConfig.RestartPolicy = parseRestartPolicy(o.restartPolicy);
+  if (o.mounts && o.mounts.length > 0) hostConfig.Mounts = o.mounts.map(toMount);
+
+  const attach = extras.attach === true;
+  const stdin = extras.stdin === true;
+  return {
+    name: o.name,
+    Image: o.image,
+    Cmd: toCmd(o.command),
+    Env: Object.entries(o.env).map(([k, v]) => `${k}=${v}`),
+    Labels: labels,
+    Tty: false,
+    AttachStdout: attach,
+    AttachStderr: attach,
+    AttachStdin: stdin,
+    OpenStdin: stdin,
+    StdinOnce: stdin,
+    HostConfig: hostConfig,
+    NetworkingConfig: { EndpointsConfig: { [o.network]: {} } },
+  };
+}

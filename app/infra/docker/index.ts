@@ -1,0 +1,60 @@
+import Docker from 'dockerode';
+import { BerthError } from '../../errors';
+import type { ContainerEngine } from '../../ports/container-engine';
+import { buildImage } from './build-image';
+import {
+  containerLogs, inspectContainer, listContainers, removeContainer, runContainer, stopContainer,
+} from './containers';
+import { toBerthError } from './docker-errors';
+import { inspectImage, removeImage, tagImage } from './images';
+import { networkEnsurer } from './networks';
+import { runOneOff } from './run-one-off';
+
+export interface DockerEngineOptions {
+  /** The engine's unix socket, e.g. `/var/run/docker.sock`. */
+  readonly socketPath: string;
+  /** How long ping waits before calling the engine unavailable. Default 3000 ms. */
+  readonly pingTimeoutMs?: number;
+}
+
+/** Wraps a call so that whatever docker throws leaves as a BerthError. */
+function guarded<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    try {
+      return await fn(...args);
+    } catch (e) {
+      throw toBerthError(e);
+    }
+  };
+}
+
+/** The ContainerEngine port, implemented with dockerode against one local engine. */
+export function createDockerEngine(options: DockerEngineOptions): ContainerEngine {
+  const docker = new Docker({ socketPath: options.socketPath });
+  // A second client with a request timeout, for ping only: builds and waits may take hours.
+  const pinger = new Docker({ socketPath: options.socketPath, timeout: options.pingTimeoutMs ?? 3000 });
+
+  const ensureNetwork = networkEnsurer(docker);
+
+  return {
+    ping: async () => {
+      try {
+        await pinger.ping();
+      } catch (e) {
+        throw new BerthError('DOCKER_UNAVAILABLE', undefined, { cause: e });
+      }
+    },
+    ensureNetwork: guarded(ensureNetwork),
+    buildImage: guarded((o) => buildImage(docker, o)),
+    inspectImage: guarded((ref: string) => inspectImage(docker, ref)),
+    tagImage: guarded((source: string, repo: string, tag: string) => tagImage(docker, source, repo, tag)),
+    removeImage: guarded((ref: string) => removeImage(docker, ref)),
+    runContainer: guarded((o) => runContainer(docker, o)),
+    runOneOff: guarded((o) => runOneOff(docker, o)),
+    listContainers: guarded((filter) => listContainers(docker, filter)),
+    inspectContainer: guarded((idOrName: string) => inspectContainer(docker, idOrName)),
+    stopContainer: guarded((id: string, timeoutSeconds: number) => stopContainer(docker, id, timeoutSeconds)),
+    removeContainer: guarded((id: string) => removeContainer(docker, id)),
+    containerLogs: guarded((id: string, tail: number) => containerLogs(docker, id, tail)),
+  };
+}

@@ -1,0 +1,48 @@
+import type Docker from 'dockerode';
+import { ignoreStatus, requireRef } from './docker-errors';
+
+async function networksNamed(docker: Docker, name: string): Promise<Docker.NetworkInspectInfo[]> {
+  // The name filter matches substrings; keep exact matches only.
+  const found = await docker.listNetworks({ filters: { name: [name] } });
+  return found.filter((n) => n.Name === name);
+}
+
+/** The one every racer agrees to keep: the oldest, then the smallest id. */
+function keeper(nets: readonly Docker.NetworkInspectInfo[]): Docker.NetworkInspectInfo {
+  return [...nets].sort((a, b) => a.Created.localeCompare(b.Created) || a.Id.localeCompare(b.Id))[0] as Docker.NetworkInspectInfo;
+}
+
+async function ensureOnce(docker: Docker, name: string): Promise<void> {
+  if ((await networksNamed(docker, name)).length === 1) return;
+  if ((await networksNamed(docker, name)).length === 0) {
+    await ignoreStatus(
+      docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { 'berth.managed': 'true' } }),
+      [409],
+    );
+  }
+  // Docker 20.10's CheckDuplicate is not atomic: two concurrent creates can both succeed, and
+  // then every use of the name fails as "ambiguous". Every racer removes all but the keeper.
+  const nets = await networksNamed(docker, name);
+  if (nets.length <= 1) return;
+  const keep = keeper(nets);
+  for (const n of nets) {
+    if (n.Id !== keep.Id) await ignoreStatus(docker.getNetwork(n.Id).remove(), [403, 404, 409]);
+  }
+}
+
+/**
+ * `ensureNetwork(name)`: creates a bridge network unless it exists, safe to call concurrently
+ * (calls for the same name in this process share one attempt; other processes are handled by
+ * the duplicate clean-up above).
+ */
+export function networkEnsurer(docker: Docker): (name: string) => Promise<void> {
+  const inFlight = new Map<string, Promise<void>>();
+  return async (name: string) => {
+    requireRef(name, 'network name');
+    const running = inFlight.get(name);
+    if (running) return running;
+    const attempt = ensureOnce(docker, name).finally(() => inFlight.delete(name));
+    inFlight.set(name, attempt);
+    return attempt;
+  };
+}

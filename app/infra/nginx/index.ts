@@ -1,0 +1,11 @@
+import type { Router } from '../../ports/router';
+import { NginxRouter } from './nginx-router';
+import type { NginxRouterOptions } from './options';
+
+export type { NginxRouterOptions } from './options';
+export { NginxRouter } from './nginx-router';
+
+/** The Router port on berth's own nginx master (not the distribution's nginx service). */
+export function createNginxRouter(options: NginxRouterOptions): Router {
+  return new NginxRouter(options);
+}

@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { BerthError } from '../../errors';
+import { validateBodySize, validateHostname, validateIPv4, validatePort } from './validate';
+
+export interface NginxRouterOptions {
+  /** Holds nginx.conf, apps/, pages/, logs/, tmp/, nginx.pid. Absolute or relative to cwd. */
+  readonly dir: string;
+  /** The nginx binary, e.g. /usr/sbin/nginx. */
+  readonly nginxBin: string;
+  readonly httpPort: number;
+  /** Reserved for TLS; validated but not yet listened on. */
+  readonly httpsPort: number;
+  /** IPv4 address to listen on; default: all IPv4 addresses. */
+  readonly listenAddress?: string;
+  /** BERTH_DOMAIN: an app without domains is served at `<app>.<domain>`. */
+  readonly domain: string;
+  /** nginx client_max_body_size for every app; default `100m`. */
+  readonly clientMaxBodySize?: string;
+  /** How long to wait for nginx to start, reload or quit; default 15000 ms. */
+  readonly timeoutMs?: number;
+}
+
+export interface ResolvedOptions {
+  readonly dir: string;
+  readonly nginxBin: string;
+  readonly httpPort: number;
+  readonly httpsPort: number;
+  readonly listenAddress: string | undefined;
+  readonly domain: string;
+  readonly clientMaxBodySize: string;
+  readonly timeoutMs: number;
+}
+
+/** Validates once at construction, so a bad setting fails at boot rather than at first deploy. */
+export function resolveOptions(o: NginxRouterOptions): ResolvedOptions {
+  try {
+    if (typeof o.dir !== 'string' || o.dir === '') throw new BerthError('INVALID_INPUT', 'nginx dir is required.');
+    if (typeof o.nginxBin !== 'string' || o.nginxBin === '') throw new BerthError('INVALID_INPUT', 'nginxBin is required.');
+    return Object.freeze({
+      dir: path.resolve(o.dir),
+      nginxBin: o.nginxBin,
+      httpPort: validatePort(o.httpPort, 'httpPort'),
+      httpsPort: validatePort(o.httpsPort, 'httpsPort'),
+      listenAddress: o.listenAddress === undefined ? undefined : validateIPv4(o.listenAddress, 'listenAddress'),
+      domain: validateHostname(o.domain),
+      clientMaxBodySize: validateBodySize(o.clientMaxBodySize ?? '100m'),
+      timeoutMs: o.timeoutMs ?? 15_000,
+    });
+  } catch (e) {
+    if (e instanceof BerthError) throw new BerthError('INVALID_CONFIG', `nginx router: ${e.message}`, { cause: e });
+    throw e;
+  }
+}
+
+/** The value of nginx's `listen` directive for plain HTTP. */
+export function httpListen(o: ResolvedOptions): string {
+  return o.listenAddress ? `${o.listenAddress}:${o.httpPort}` : String(o.httpPort);
+}

@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+
+/*
+ * What the kernel says about nginx's processes, read from /proc (Linux only, as berth is).
+ * nginx sets its process titles ("nginx: master process …", "nginx: worker process is
+ * shutting down"), which is how a reload is seen to have taken effect.
+ */
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+interface ProcStat {
+  readonly state: string;
+  readonly ppid: number;
+}
+
+function readStat(pid: number): ProcStat | null {
+  try {
+    const raw = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may contain spaces and parentheses; fields resume after the last ')'.
+    const rest = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+    return { state: rest[0] ?? '', ppid: Number(rest[1]) };
+  } catch {
+    return null;
+  }
+}
+
+export function processTitle(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0+/g, ' ').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Alive and not a zombie (a master we did not parent may linger as one when nothing reaps it). */
+export function isAlive(pid: number): boolean {
+  const st = readStat(pid);
+  return st !== null && st.state !== 'Z' && st.state !== 'X';
+}
+
+export function readPidFile(file: string): number | null {
+  try {
+    const pid = Number(fs.readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when `pid` is an nginx master started with our config file (not Debian's nginx). */
+export function isOurMaster(pid: number, confPath: string): boolean {
+  if (!isAlive(pid)) return false;
+  const title = processTitle(pid);
+  return title.startsWith('nginx: master process') && title.includes(confPath);
+}
+
+/** The live master named by the pid file, or null. */
+export function runningMaster(pidFile: string, confPath: string): number | null {
+  const pid = readPidFile(pidFile);
+  return pid !== null && isOurMaster(pid, confPath) ? pid : null;
+}
+
+export interface Worker {
+  readonly pid: number;
+  readonly shuttingDown: boolean;
+}
+
+export function workersOf(masterPid: number): Worker[] {
+  const out: Worker[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    const st = readStat(pid);
+    if (!st || st.ppid !== masterPid || st.state === 'Z') continue;
+    const title = processTitle(pid);
+    if (!title.includes('worker process')) continue;
+    out.push({ pid, shuttingDown: title.includes('shutting down') });
+  }
+  return out;
+}
+
+/** Polls `check` every 50 ms until it is true; false when the timeout passes first. */
+export async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (check()) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(50);
+  }
+}

@@ -1,0 +1,67 @@
+import type { BuildQueue } from '../../ports/build-queue';
+import type { LockService } from '../../ports/lock';
+import type { LogBus } from '../../ports/log-bus';
+import { AppFifo } from './app-fifo';
+import { BuildCancellations } from './build-cancellations';
+import { BullBuildQueue } from './bull-build-queue';
+import { closeConnection, openConnection, pingConnection } from './connections';
+import { RedisKeys } from './keys';
+import { RedisLockService } from './redis-lock-service';
+import { RedisLogBus } from './redis-log-bus';
+
+export interface RedisInfraOptions {
+  /** e.g. redis://127.0.0.1:6379 */
+  readonly url: string;
+  /** Every key lives under it (BullMQ's too), so several berths can share one Redis. */
+  readonly prefix: string;
+  /** Told about background errors (lost connections, worker errors); default: printed to stderr. */
+  readonly onError?: (err: Error) => void;
+}
+
+export interface RedisInfra {
+  readonly queue: BuildQueue;
+  readonly logs: LogBus;
+  readonly locks: LockService;
+  /** Throws BerthError REDIS_UNAVAILABLE when Redis does not answer within 2 s. */
+  ping(): Promise<void>;
+  /** Waits for running builds, then closes every connection. */
+  close(): Promise<void>;
+}
+
+export function createRedisInfra(options: RedisInfraOptions): RedisInfra {
+  const onError = options.onError ?? ((err: Error) => console.error(`berth: redis: ${err.message}`));
+  const keys = new RedisKeys(options.prefix);
+  const redis = openConnection({ url: options.url, onError });
+  const bullConnection = openConnection({ url: options.url, onError, maxRetriesPerRequest: null });
+
+  const locks = new RedisLockService(redis, keys);
+  const logs = new RedisLogBus(redis, keys, onError);
+  const queue = new BullBuildQueue({
+    bullConnection,
+    prefix: options.prefix,
+    fifo: new AppFifo(redis, keys),
+    cancellations: new BuildCancellations(redis, keys, onError),
+    locks,
+    onError,
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    queue,
+    logs,
+    locks,
+    ping: () => pingConnection(redis, options.url),
+    close: () =>
+      (closing ??= (async () => {
+        await queue.close();
+        await logs.close();
+        locks.close();
+        await closeConnection(bullConnection);
+        await closeConnection(redis);
+      })()),
+  };
+}
+
+export { BullBuildQueue } from './bull-build-queue';
+export { RedisLogBus } from './redis-log-bus';
+export { RedisLockService } from './redis-lock-service';

@@ -1,0 +1,36 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Store } from '../../ports/store';
+import { migrate } from './migrations';
+import { sqliteAppsStore } from './apps-store';
+import { sqliteConfigStore } from './config-store';
+import { sqliteEventsStore } from './events-store';
+import { sqliteUsersStore } from './users-store';
+import { sqliteBuildsStore } from './builds-store';
+import { sqliteReleasesStore } from './releases-store';
+import { sqliteDomainsStore } from './domains-store';
+import { sqliteFormationStore } from './formation-store';
+
+/** Opens (and migrates) berth's SQLite database. WAL lets the web and worker processes share it. */
+export function openSqliteStore(file: string): Store {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  db.pragma('synchronous = NORMAL');
+  migrate(db);
+  return {
+    apps: sqliteAppsStore(db),
+    config: sqliteConfigStore(db),
+    events: sqliteEventsStore(db),
+    users: sqliteUsersStore(db),
+    builds: sqliteBuildsStore(db),
+    releases: sqliteReleasesStore(db),
+    domains: sqliteDomainsStore(db),
+    formation: sqliteFormationStore(db),
+    transaction: (fn) => db.transaction(fn)(),
+    close: () => db.close(),
+  };
+}

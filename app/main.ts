@@ -1,0 +1,46 @@
+import { loadConfig, pathsFor } from './config';
+import { asBerthError } from './errors';
+import { createBerth } from './boot/create-berth';
+import { checkDependencies, startWeb, startWorker } from './boot/roles';
+import { loadBuildpacks } from '../buildpacks';
+
+const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+
+async function main(command: string): Promise<void> {
+  const config = loadConfig();
+  const paths = pathsFor(config);
+  const berth = createBerth({ config, paths, buildpacks: loadBuildpacks() });
+
+  if (command === 'admin:bootstrap') {
+    const { user, token } = berth.users.bootstrapAdmin(`bootstrap ${new Date().toISOString()}`);
+    process.stdout.write(`${JSON.stringify({ user: user.name, token })}\n`);
+    await berth.close();
+    return;
+  }
+  if (!['start', 'web', 'worker'].includes(command)) {
+    throw new Error(`unknown command "${command}": use start, web, worker or admin:bootstrap`);
+  }
+  await checkDependencies(berth);
+  // The worker starts first so a push that arrives as soon as the web port opens is processed.
+  if (command !== 'web') await startWorker(berth, log);
+  const server = command !== 'worker' ? await startWeb(berth, log) : null;
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    server?.close();
+    server?.closeAllConnections();
+    await berth.close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main(process.argv[2] ?? 'start').catch((e) => {
+  const err = asBerthError(e);
+  process.stderr.write(`berth: ${err.code}: ${err.message}\n`);
+  process.exit(1);
+});

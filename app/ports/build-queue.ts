@@ -1,0 +1,39 @@
+/** The build queue (BullMQ on Redis in infra/redis). Builds of one app run one at a time, in push order. */
+
+export type BuildSourceKind = 'push' | 'image' | 'archive' | 'rollback' | 'config';
+
+export interface BuildJob extends PushJobFacts {
+  readonly buildId: number;
+  readonly app: string;
+  readonly kind: BuildSourceKind;
+}
+
+export interface BuildJobContext {
+  /** Aborted when the build is cancelled or times out. */
+  readonly signal: AbortSignal;
+}
+
+export type BuildHandler = (job: BuildJob, ctx: BuildJobContext) => Promise<void>;
+
+export interface BuildQueue {
+  enqueue(job: BuildJob): Promise<void>;
+  /** Starts processing with the given concurrency (builds of different apps in parallel). */
+  startWorker(handler: BuildHandler, concurrency: number): Promise<void>;
+  /** Signals the running job of this build to abort (any process). */
+  cancel(buildId: number): Promise<void>;
+  /** Number of builds of this app ahead of the given one (the running one included); 0 when it is next or not queued. */
+  positionOf(job: BuildJob): Promise<number>;
+  /**
+   * Drops builds that are no longer live from every app's queue order. Call at start, after a
+   * crash, before startWorker: a build that died while running would otherwise block its app.
+   */
+  prune(isLive: (buildId: number) => boolean | Promise<boolean>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Extra facts a job carries (additive to BuildJob). */
+export interface PushJobFacts {
+  /** For pushes: the branch's sha when the push began; a build whose branch moved since is superseded. */
+  readonly expectedOldSha?: string;
+  readonly ref?: string;
+}

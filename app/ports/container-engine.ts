@@ -1,0 +1,89 @@
+/** What berth needs from a container engine. infra/docker implements it with dockerode. */
+
+export interface BuildImageOptions {
+  /** Tag the image gets, e.g. `berth/myapp:build-12`. */
+  readonly tag: string;
+  /** A tar archive of the build context (the app's source). */
+  readonly context: NodeJS.ReadableStream;
+  /** Path of the Dockerfile inside the context. Default `Dockerfile`. */
+  readonly dockerfile?: string;
+  readonly buildArgs?: Readonly<Record<string, string>>;
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Memory limit for the build's containers, MiB. */
+  readonly memoryMb?: number;
+  /** Each line of build output, as docker prints it (no trailing newline). */
+  readonly onLog: (line: string) => void;
+  /** Aborting stops the build (cancel, timeout). */
+  readonly signal?: AbortSignal;
+}
+
+export interface BuiltImage {
+  readonly id: string;
+  /** Lowest TCP port in the image's EXPOSE, or null. */
+  readonly exposedPort: number | null;
+}
+
+export interface ImageInfo {
+  readonly id: string;
+  readonly exposedPort: number | null;
+  /** The image has a CMD or an ENTRYPOINT. */
+  readonly hasCommand: boolean;
+}
+
+export interface MountSpec {
+  /** A volume name or an absolute host path. */
+  readonly source: string;
+  readonly target: string;
+}
+
+export interface RunContainerOptions {
+  readonly name: string;
+  readonly image: string;
+  /** Command; run through `/bin/sh -c` when given as a string. */
+  readonly command?: string | readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly network: string;
+  readonly memoryMb?: number;
+  readonly cpus?: number;
+  /** e.g. `unless-stopped`, `on-failure:5`, `no`. */
+  readonly restartPolicy?: string;
+  readonly mounts?: readonly MountSpec[];
+}
+
+export type ContainerState = 'created' | 'running' | 'restarting' | 'exited' | 'paused' | 'dead' | 'removing';
+
+export interface ContainerInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly image: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly state: ContainerState;
+  /** Address on the given network, when running. */
+  readonly ip: string | null;
+}
+
+export interface OneOffOptions extends RunContainerOptions {
+  readonly onOutput: (chunk: Buffer) => void;
+  readonly stdin?: NodeJS.ReadableStream;
+}
+
+export interface ContainerEngine {
+  /** Throws BerthError DOCKER_UNAVAILABLE when the engine cannot be reached. */
+  ping(): Promise<void>;
+  ensureNetwork(name: string): Promise<void>;
+  buildImage(options: BuildImageOptions): Promise<BuiltImage>;
+  inspectImage(ref: string): Promise<ImageInfo | null>;
+  tagImage(source: string, repo: string, tag: string): Promise<void>;
+  removeImage(ref: string): Promise<void>;
+  /** Creates and starts; resolves once docker reports it running (not that it is healthy). */
+  runContainer(options: RunContainerOptions): Promise<ContainerInfo>;
+  /** Runs to completion, streaming output; resolves with the exit code; removes the container. */
+  runOneOff(options: OneOffOptions): Promise<number>;
+  listContainers(filter: { readonly labels: Readonly<Record<string, string>> }): Promise<ContainerInfo[]>;
+  inspectContainer(idOrName: string): Promise<ContainerInfo | null>;
+  stopContainer(id: string, timeoutSeconds: number): Promise<void>;
+  removeContainer(id: string): Promise<void>;
+  /** Last `tail` lines of stdout+stderr. */
+  containerLogs(id: string, tail: number): Promise<string>;
+}

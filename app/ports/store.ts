@@ -1,0 +1,141 @@
+/** Durable state. infra/sqlite implements it; every method is synchronous and atomic. */
+
+export interface AppRecord {
+  readonly name: string;
+  readonly createdAt: string;
+  /** The branch whose pushes deploy. */
+  readonly deployBranch: string;
+  /** `dockerfile`, `buildpack`, `image`, or null for auto-detection. */
+  readonly builder: string | null;
+  /** Forced buildpack name, or null for detection. */
+  readonly buildpack: string | null;
+  /** e.g. `unless-stopped`, `on-failure:5`. */
+  readonly restartPolicy: string;
+  readonly memoryMb: number | null;
+  readonly cpus: number | null;
+}
+
+export type AppPatch = Partial<Omit<AppRecord, 'name' | 'createdAt'>>;
+
+export interface AppsStore {
+  insert(name: string): AppRecord;
+  get(name: string): AppRecord | null;
+  list(): AppRecord[];
+  rename(from: string, to: string): void;
+  update(name: string, patch: AppPatch): AppRecord;
+  remove(name: string): void;
+}
+
+export interface ConfigStore {
+  get(app: string): Record<string, string>;
+  /** Applies sets and unsets together. */
+  apply(app: string, set: Readonly<Record<string, string>>, unset: readonly string[]): void;
+}
+
+export interface EventRecord {
+  readonly id: number;
+  readonly app: string | null;
+  readonly kind: string;
+  readonly message: string;
+  readonly user: string | null;
+  readonly at: string;
+}
+
+export interface EventsStore {
+  add(event: Omit<EventRecord, 'id' | 'at'>): EventRecord;
+  list(filter: { readonly app?: string; readonly limit: number }): EventRecord[];
+}
+
+export interface UserRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly role: 'admin' | 'developer';
+}
+
+export interface UsersStore {
+  ensureUser(name: string, role: UserRecord['role']): UserRecord;
+  /** Stores the SHA-256 of the token, never the token. */
+  addToken(userId: number, tokenHash: string, label: string): void;
+  findByTokenHash(tokenHash: string): UserRecord | null;
+}
+
+export type BuildStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface BuildRecord {
+  readonly id: number;
+  readonly app: string;
+  readonly kind: string;
+  readonly status: BuildStatus;
+  /** For pushes: the commit; for image deploys: the image. */
+  readonly source: string;
+  /** Tar snapshot of the source, deleted when the build ends. */
+  readonly snapshotPath: string | null;
+  readonly user: string | null;
+  readonly error: string | null;
+  readonly releaseVersion: number | null;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+}
+
+export interface BuildsStore {
+  create(build: Pick<BuildRecord, 'app' | 'kind' | 'source' | 'snapshotPath' | 'user'>): BuildRecord;
+  get(app: string, id: number): BuildRecord | null;
+  getById(id: number): BuildRecord | null;
+  list(app: string, limit: number): BuildRecord[];
+  listByStatus(statuses: readonly BuildStatus[]): BuildRecord[];
+  markRunning(id: number): void;
+  finish(id: number, outcome: { status: BuildStatus; error?: string | null; releaseVersion?: number | null }): void;
+}
+
+export interface ReleaseRecord {
+  readonly app: string;
+  readonly version: number;
+  readonly image: string;
+  readonly gitSha: string | null;
+  readonly config: Readonly<Record<string, string>>;
+  readonly processes: Readonly<Record<string, string>>;
+  /** Port the web process listens on. */
+  readonly port: number;
+  readonly description: string;
+  readonly user: string | null;
+  readonly createdAt: string;
+}
+
+export interface ReleasesStore {
+  /** Creates the next version number for the app. */
+  create(release: Omit<ReleaseRecord, 'version' | 'createdAt'>): ReleaseRecord;
+  get(app: string, version: number): ReleaseRecord | null;
+  list(app: string): ReleaseRecord[];
+  /** The release that is live (deployed last and succeeded). */
+  current(app: string): ReleaseRecord | null;
+  setCurrent(app: string, version: number): void;
+  /** Deletes a release that never went live (its deploy failed). */
+  remove(app: string, version: number): void;
+}
+
+export interface DomainsStore {
+  list(app: string): string[];
+  owner(domain: string): string | null;
+  add(app: string, domain: string): void;
+  remove(app: string, domain: string): void;
+}
+
+export interface FormationStore {
+  /** Process type → count. Types missing from the map default to 1 for web and 0 otherwise. */
+  get(app: string): Record<string, number>;
+  set(app: string, scale: Readonly<Record<string, number>>): void;
+}
+
+export interface Store {
+  readonly apps: AppsStore;
+  readonly config: ConfigStore;
+  readonly events: EventsStore;
+  readonly users: UsersStore;
+  readonly builds: BuildsStore;
+  readonly releases: ReleasesStore;
+  readonly domains: DomainsStore;
+  readonly formation: FormationStore;
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}

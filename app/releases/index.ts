@@ -1,0 +1,2 @@
+export { ReleasesService } from './releases-service';
+export { parseProcfile } from './procfile';

@@ -1,0 +1,32 @@
+import type { Store, ReleaseRecord } from '../ports/store';
+import type { EventsService } from '../events';
+import type { BuildsService } from '../builds/builds-service';
+import { BerthError } from '../errors';
+
+/** Releases: list them, roll back, and redeploy the current one (config change, restart). */
+export class ReleasesService {
+  constructor(private readonly deps: { store: Store; builds: BuildsService; events: EventsService }) {}
+
+  list(app: string): Array<ReleaseRecord & { current: boolean }> {
+    const current = this.deps.store.releases.current(app)?.version;
+    return this.deps.store.releases.list(app).map((r) => ({ ...r, current: r.version === current }));
+  }
+
+  /** Queues a new release from the current one with the app's present config. */
+  async redeploy(app: string, reason: string, user: string | null) {
+    if (!this.deps.store.releases.current(app)) throw new BerthError('NO_RELEASE', `${app} has not been deployed yet; push it first.`);
+    return this.deps.builds.enqueue({ app, kind: 'config', source: reason, user });
+  }
+
+  async rollback(app: string, version: number | undefined, user: string | null) {
+    const list = this.deps.store.releases.list(app);
+    const current = this.deps.store.releases.current(app);
+    if (!current) throw new BerthError('NO_RELEASE', `${app} has not been deployed yet; push it first.`);
+    const target = version ?? list.find((r) => r.version < current.version)?.version;
+    if (!target) throw new BerthError('RELEASE_NOT_FOUND', `${app} has no release before v${current.version} to roll back to.`);
+    if (!this.deps.store.releases.get(app, target)) {
+      throw new BerthError('RELEASE_NOT_FOUND', `${app} has no release v${target}; \`berth releases ${app}\` lists them.`);
+    }
+    return this.deps.builds.enqueue({ app, kind: 'rollback', source: `v${target}`, user });
+  }
+}

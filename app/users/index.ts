@@ -1,0 +1,1 @@
+export { UsersService, hashToken } from './users-service';

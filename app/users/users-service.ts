@@ -1,0 +1,29 @@
+import crypto from 'node:crypto';
+import { BerthError } from '../errors';
+import type { UserRecord, UsersStore } from '../ports/store';
+
+export const hashToken = (token: string): string => crypto.createHash('sha256').update(token).digest('hex');
+
+/** Users and their API tokens. Tokens are shown once and stored only as SHA-256 hashes. */
+export class UsersService {
+  constructor(private readonly store: UsersStore) {}
+
+  /** Creates the admin user if missing and issues a fresh token for it. */
+  bootstrapAdmin(label: string): { user: UserRecord; token: string } {
+    const user = this.store.ensureUser('admin', 'admin');
+    return { user, token: this.issueToken(user, label) };
+  }
+
+  issueToken(user: UserRecord, label: string): string {
+    const token = `berth_${crypto.randomBytes(24).toString('base64url')}`;
+    this.store.addToken(user.id, hashToken(token), label);
+    return token;
+  }
+
+  authenticate(token: string | undefined | null): UserRecord {
+    if (!token) throw new BerthError('UNAUTHENTICATED', 'No API token was sent: use `Authorization: Bearer <token>` (`berth login` stores one).');
+    const user = this.store.findByTokenHash(hashToken(token));
+    if (!user) throw new BerthError('UNAUTHENTICATED', 'The API token is not valid: log in again with `berth login --token <token>`.');
+    return user;
+  }
+}

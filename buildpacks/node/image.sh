@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds berth/buildpack-node:bookworm: Node.js and npm from Debian (Node 18 in bookworm; keep NODE_VERSION in index.ts in step).
+#
+#   buildpacks/node/image.sh [--force]
+set -euo pipefail
+BP_NAME=node
+BP_PACKAGES="nodejs npm ca-certificates"
+BP_CHECK='node --version && npm --version'
+# shellcheck source=../shared/image-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../shared/image-lib.sh"
+build_runtime_image "$@"

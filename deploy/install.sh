@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# Installs and starts berth on this host (as root, on Debian 12). Idempotent: re-running
+# it changes nothing that already works.
+#
+#   bash deploy/install.sh
+#
+#   1. Debian packages (docker.io, redis-server, nginx, git, debootstrap, …) when missing
+#   2. dockerd and redis (deploy/services.sh ensure)
+#   3. npm ci (when package-lock.json changed) and npm run build
+#   4. images (deploy/images/bootstrap.sh: built locally, no registry)
+#   5. berth itself (systemd unit, or deploy/berthd.sh without systemd), waits for /healthz
+#   6. the `berth` CLI on the PATH, logged in as admin for root
+#
+# env: BERTH_HOME (default /var/lib/berth); on first install also BERTH_PORT, BERTH_ROUTER_PORT,
+# REDIS_URL, BERTH_DOMAIN, which are written to $BERTH_HOME/berth.env.
+set -euo pipefail
+
+CHECKOUT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+LOG_DIR=/var/log/berth
+LOG="$LOG_DIR/install.log"
+export DEBIAN_FRONTEND=noninteractive
+export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"
+if [ -z "${HOME:-}" ]; then HOME=$(getent passwd "$(id -un)" | cut -d: -f6); export HOME; fi
+
+step() { echo "-----> $*"; }
+info() { echo "       $*"; }
+fail() { echo " !     $*" >&2; exit 1; }
+trap 'rc=$?; echo " !     install.sh stopped at line $LINENO ($BASH_COMMAND), exit $rc; details may be in $LOG" >&2' ERR
+
+# run_logged WHAT CMD...: run CMD with its output appended to $LOG; on failure show the
+# log's tail and stop, naming what failed.
+run_logged() {
+  local what=$1; shift
+  echo "==== $(date -u +%FT%TZ) $what: $*" >>"$LOG"
+  if ! "$@" >>"$LOG" 2>&1 </dev/null; then
+    echo " !     $what failed: last 40 lines of $LOG:" >&2
+    tail -n 40 "$LOG" | sed 's/^/       /' >&2
+    trap - ERR
+    fail "$what failed (command: $*); full log: $LOG"
+  fi
+}
+
+[ "$(id -u)" = 0 ] || fail "run deploy/install.sh as root (sudo bash deploy/install.sh)"
+mkdir -p "$LOG_DIR"
+echo "==== $(date -u +%FT%TZ) install.sh from $CHECKOUT" >>"$LOG"
+step "Installing berth from $CHECKOUT (log: $LOG)"
+
+# ---------------------------------------------------------------- 1. packages
+pkg_installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]; }
+
+PACKAGES=(docker.io redis-server nginx git debootstrap busybox-static curl ca-certificates debian-archive-keyring)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  pkg_installed "$p" || missing+=("$p")
+done
+if ! command -v node >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  command -v apt-get >/dev/null 2>&1 || fail "apt-get not found: berth's installer supports Debian 12; install by hand: ${missing[*]}"
+  step "Installing Debian packages: ${missing[*]}"
+  run_logged "apt-get update" apt-get update
+  run_logged "apt-get install ${missing[*]}" \
+    apt-get install -y --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"
+else
+  info "Debian packages: all present"
+fi
+
+command -v node >/dev/null 2>&1 || fail "node is still missing after installing nodejs"
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  fail "Node.js >= 20 is needed, found $(node -v). Debian 12's nodejs is 18: install Node.js 20 from the NodeSource node_20.x apt repository (or another Node 20 package), then re-run deploy/install.sh"
+fi
+command -v npm >/dev/null 2>&1 || fail "npm is missing (node $(node -v) is installed without it): install npm for this Node.js, then re-run"
+info "node $(node -v), npm $(npm -v 2>/dev/null || echo ?)"
+
+# Debian's nginx starts its default site on :80 when installed; berth runs its own nginx
+# (from $BERTH_HOME/nginx) and needs the port.
+if [ -e /etc/nginx/sites-enabled/default ] || [ -L /etc/nginx/sites-enabled/default ]; then
+  rm -f /etc/nginx/sites-enabled/default
+  info "removed /etc/nginx/sites-enabled/default (Debian's default site; berth's own nginx serves :80)"
+fi
+if [ -e /run/nginx.pid ]; then
+  npid=$(tr -dc '0-9' </run/nginx.pid 2>/dev/null || true)
+  ncmd=""
+  [ -n "$npid" ] && [ -r "/proc/$npid/cmdline" ] && ncmd=$(tr '\0' ' ' <"/proc/$npid/cmdline" 2>/dev/null || true)
+  if [[ "$ncmd" == nginx* ]] && [[ "$ncmd" != *"${BERTH_HOME:-/var/lib/berth}"* ]]; then
+    step "Stopping Debian's nginx (pid $npid) so that berth's own nginx can listen on :80"
+    nginx -s quit >>"$LOG" 2>&1 || kill -QUIT "$npid" 2>/dev/null || true
+    for _ in $(seq 1 50); do [ -r "/proc/$npid/cmdline" ] && [ -s "/proc/$npid/cmdline" ] || break; sleep 0.2; done
+    if [ -s "/proc/$npid/cmdline" ]; then kill -TERM "$npid" 2>/dev/null || true; fi
+    rm -f /run/nginx.pid
+  elif [[ "$ncmd" != nginx* ]]; then
+    rm -f /run/nginx.pid   # stale: its process is gone
+  fi
+fi
+if [ -d /run/systemd/system ]; then
+  if systemctl is-enabled nginx.service >/dev/null 2>&1 || systemctl is-active nginx.service >/dev/null 2>&1; then
+    systemctl disable --now nginx.service >>"$LOG" 2>&1 || true
+    info "disabled Debian's nginx.service (berth starts its own nginx)"
+  fi
+elif command -v update-rc.d >/dev/null 2>&1 && ls /etc/rc[2-5].d/S*nginx >/dev/null 2>&1; then
+  update-rc.d nginx disable >>"$LOG" 2>&1 || true
+  info "disabled Debian's nginx init script (berth starts its own nginx)"
+fi
+
+# ---------------------------------------------------------------- berth.env
+BERTH_HOME=${BERTH_HOME:-/var/lib/berth}
+export BERTH_HOME
+ENV_FILE="$BERTH_HOME/berth.env"
+mkdir -p "$BERTH_HOME"
+if [ ! -f "$ENV_FILE" ]; then
+  umask_old=$(umask); umask 077
+  cat >"$ENV_FILE" <<EOF
+# berth's settings, read by berth (systemd EnvironmentFile / deploy/berthd.sh).
+BERTH_HOME=$BERTH_HOME
+BERTH_PORT=${BERTH_PORT:-8380}
+BERTH_ROUTER_PORT=${BERTH_ROUTER_PORT:-80}
+REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
+BERTH_DOMAIN=${BERTH_DOMAIN:-localhost}
+EOF
+  umask "$umask_old"
+  info "wrote $ENV_FILE with defaults"
+else
+  info "settings: $ENV_FILE"
+fi
+set -a
+# shellcheck disable=SC1090
+. "$ENV_FILE"
+set +a
+BERTH_PORT=${BERTH_PORT:-8380}
+
+# ---------------------------------------------------------------- 2. services
+step "Checking dockerd and redis"
+bash "$CHECKOUT/deploy/services.sh" ensure
+
+# ---------------------------------------------------------------- 3. npm ci + build
+cd "$CHECKOUT"
+lock_hash=$( { cat package-lock.json; node -v; } | sha256sum | cut -d' ' -f1)
+if [ ! -d node_modules ] || [ "$(cat node_modules/.berth-lock-hash 2>/dev/null || true)" != "$lock_hash" ]; then
+  step "Installing npm dependencies (npm ci; this compiles native modules and may take minutes)"
+  start=$SECONDS
+  run_logged "npm ci" npm ci --no-audit --no-fund
+  echo "$lock_hash" >node_modules/.berth-lock-hash
+  info "npm ci done ($((SECONDS - start))s)"
+else
+  info "npm dependencies: up to date"
+fi
+step "Building berth (npm run build)"
+run_logged "npm run build" npm run build
+[ -f "$CHECKOUT/dist/app/main.js" ] || fail "npm run build produced no dist/app/main.js; read $LOG"
+
+# ---------------------------------------------------------------- 4. images
+step "Images"
+bash "$CHECKOUT/deploy/images/bootstrap.sh" || { trap - ERR; fail "building images failed (see above; logs in $LOG_DIR)"; }
+
+# ---------------------------------------------------------------- 5. berth
+berth_log_tail() {
+  if [ -d /run/systemd/system ]; then
+    journalctl -u berth.service -n 40 --no-pager >&2 || true
+  else
+    echo " !     last 40 lines of $BERTH_HOME/log/berth.log:" >&2
+    tail -n 40 "$BERTH_HOME/log/berth.log" 2>/dev/null | sed 's/^/       /' >&2 || true
+  fi
+}
+
+if [ -d /run/systemd/system ]; then
+  step "Installing the berth systemd unit"
+  bash "$CHECKOUT/deploy/berthd.sh" stop >/dev/null 2>&1 || true   # a berth started without systemd
+  sed -e "s#@CHECKOUT@#$CHECKOUT#g" -e "s#@BERTH_HOME@#$BERTH_HOME#g" -e "s#@NODE@#$(command -v node)#g" \
+    "$CHECKOUT/deploy/berth.service" >/etc/systemd/system/berth.service.tmp
+  mv /etc/systemd/system/berth.service.tmp /etc/systemd/system/berth.service
+  run_logged "systemctl daemon-reload" systemctl daemon-reload
+  run_logged "systemctl enable berth" systemctl enable berth.service
+  run_logged "systemctl restart berth" systemctl restart berth.service
+else
+  step "Starting berth (no systemd here: deploy/berthd.sh)"
+  bash "$CHECKOUT/deploy/berthd.sh" start || { trap - ERR; fail "berth did not start; read $BERTH_HOME/log/berth.log"; }
+fi
+
+berth_alive() {
+  if [ -d /run/systemd/system ]; then
+    case "$(systemctl show -p ActiveState --value berth.service 2>/dev/null)" in
+      active|activating|reloading) return 0 ;;
+      *) return 1 ;;
+    esac
+  else
+    bash "$CHECKOUT/deploy/berthd.sh" status >/dev/null 2>&1
+  fi
+}
+
+healthz="http://127.0.0.1:$BERTH_PORT/healthz"
+up=0
+for i in $(seq 1 60); do
+  if curl -fsS -m 2 "$healthz" >/dev/null 2>&1; then up=1; break; fi
+  if [ "$i" -gt 3 ] && ! berth_alive; then break; fi
+  sleep 1
+done
+if [ "$up" != 1 ]; then
+  berth_log_tail
+  trap - ERR
+  fail "berth did not answer $healthz within 60 s"
+fi
+info "berth answers $healthz"
+
+# ---------------------------------------------------------------- 6. CLI + admin
+ln -sfn "$CHECKOUT/bin/berth" /usr/local/bin/berth
+chmod +x "$CHECKOUT/bin/berth"
+info "berth CLI: /usr/local/bin/berth -> $CHECKOUT/bin/berth"
+
+if timeout 60 berth apps:list >/dev/null 2>&1; then
+  info "root's berth CLI is already logged in"
+else
+  step "Creating the admin user and logging root's CLI in"
+  set +e
+  out=$(cd "$CHECKOUT" && timeout 60 node dist/app/main.js admin:bootstrap 2>>"$LOG" </dev/null)
+  rc=$?
+  set -e
+  if [ "$rc" != 0 ]; then
+    echo " !     node dist/app/main.js admin:bootstrap exited $rc; last 20 lines of $LOG:" >&2
+    tail -n 20 "$LOG" | sed 's/^/       /' >&2
+    trap - ERR
+    fail "admin:bootstrap failed"
+  fi
+  token=$(printf '%s\n' "$out" | grep '^{' | tail -n 1 | node -e '
+    let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+      try { const t = JSON.parse(s).token; if (typeof t === "string" && t) { process.stdout.write(t); return; } } catch {}
+      process.exit(1);
+    });') || { trap - ERR; fail "admin:bootstrap printed no {\"user\",\"token\"} JSON line (got: $(printf '%s' "$out" | head -c 300))"; }
+  run_logged "berth login" berth login --host "http://127.0.0.1:$BERTH_PORT" --token "$token"
+  info "admin token (stored for root's CLI; keep it safe, it is shown only now):"
+  info "  $token"
+fi
+
+step "Smoke check: berth apps:list"
+if ! timeout 60 berth apps:list; then
+  trap - ERR
+  fail "berth apps:list failed after install"
+fi
+
+step "berth is installed"
+info "API and dashboard: http://127.0.0.1:$BERTH_PORT/   (settings: $ENV_FILE)"
+info "apps: http://<app>.${BERTH_DOMAIN:-localhost}:${BERTH_ROUTER_PORT:-80}/"

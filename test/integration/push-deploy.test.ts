@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { WorkTree } from '../support/git-client';
+import { requireBerthStack } from '../support/requirements';
+
+describe('push to deploy (real git, docker, redis, nginx)', function () {
+  this.timeout(300_000);
+  let berth: BerthProcess;
+  const trees: WorkTree[] = [];
+  const tree = (fixture: string) => { const t = WorkTree.fromFixture(fixture); trees.push(t); return t; };
+
+  before(async () => {
+    requireBerthStack();
+    berth = await startBerth();
+  });
+  after(async () => {
+    trees.forEach((t) => t.remove());
+    await berth?.destroy();
+  });
+
+  it('builds a Dockerfile app from a push, streams the build, and routes its domain', async () => {
+    const app = uniqueName('push');
+    const wt = tree('dockerfile-app');
+    const first = wt.push(berth.url, berth.token, app);
+    assert.equal(first.code, 0, first.output);
+    assert.match(first.output, /remote: -----> Build \d+ queued/);
+    assert.match(first.output, /remote: -----> Building with the Dockerfile/);
+    assert.match(first.output, /remote:\s+Step 1\/\d+ : FROM berth\/busybox/);
+    assert.match(first.output, new RegExp(`remote: =====> Deployed http://${app}\\.localhost:${berth.routerPort} \\(v1\\)`));
+    const served = await berth.viaRouter(`${app}.localhost`);
+    assert.equal(served.status, 200);
+    assert.equal(served.text.trim(), 'dockerfile-app v1');
+
+    wt.write('www/index.html', 'dockerfile-app v2\n');
+    wt.commitAll('v2');
+    const second = wt.push(berth.url, berth.token, app);
+    assert.equal(second.code, 0, second.output);
+    assert.match(second.output, /Using cache/, 'the unchanged layers come from the cache');
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'dockerfile-app v2');
+
+    // A push that changes nothing in the tree rebuilds entirely from the cache.
+    wt.commitAll('no change');
+    const third = wt.push(berth.url, berth.token, app);
+    assert.equal(third.code, 0, third.output);
+    assert.ok((third.output.match(/Using cache/g) ?? []).length >= 4, third.output);
+    assert.doesNotMatch(third.output, /Running in/, 'no build step ran again');
+
+    const builds = await berth.api('GET', `/api/v1/apps/${app}/builds`);
+    assert.deepEqual(builds.json.builds.map((b: { status: string }) => b.status), ['succeeded', 'succeeded', 'succeeded']);
+    const log = await berth.api('GET', `/api/v1/apps/${app}/builds/latest/log`);
+    assert.match(log.text, /Deployed/);
+  });
+
+  it('a broken Dockerfile fails the push with docker\'s error and the previous release keeps serving', async () => {
+    const app = uniqueName('broken');
+    const wt = tree('dockerfile-app');
+    assert.equal(wt.push(berth.url, berth.token, app).code, 0);
+    wt.write('Dockerfile', 'FROM berth/busybox:latest\nRUN echo "about to fail" && exit 3\n');
+    wt.commitAll('break it');
+    const pushed = wt.push(berth.url, berth.token, app);
+    assert.notEqual(pushed.code, 0, pushed.output);
+    assert.match(pushed.output, /about to fail/);
+    assert.match(pushed.output, /returned a non-zero code: 3/);
+    assert.match(pushed.output, /pre-receive hook declined/);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'dockerfile-app v1');
+    const remote = wt.git(['ls-remote', berth.url.replace('http://', `http://berth:${berth.token}@`) + `/git/${app}.git`, 'main']);
+    assert.notEqual(remote.output.split(/\s/)[0], wt.git(['rev-parse', 'HEAD']).output.trim(), 'the refused commit is not on the branch');
+  });
+
+  it('refuses a push with a wrong token and builds nothing', async () => {
+    const app = uniqueName('auth');
+    await berth.api('POST', '/api/v1/apps', { name: app });
+    const wt = tree('dockerfile-app');
+    const pushed = wt.push(berth.url, 'not-a-token', app);
+    assert.notEqual(pushed.code, 0);
+    assert.match(pushed.output, /401|Authentication failed/);
+    const builds = await berth.api('GET', `/api/v1/apps/${app}/builds`);
+    assert.deepEqual(builds.json.builds, []);
+  });
+
+  it('refuses pushes to another branch, naming the deploy branch', async () => {
+    const app = uniqueName('branch');
+    const wt = tree('dockerfile-app');
+    const pushed = wt.push(berth.url, berth.token, app, 'main:feature');
+    assert.notEqual(pushed.code, 0);
+    assert.match(pushed.output, /Only pushes to "main" deploy/);
+  });
+
+  it('deploys two apps pushed at the same time, and runs two pushes of one app one after the other', async () => {
+    const [a, b] = [uniqueName('para'), uniqueName('parb')];
+    const [ta, tb] = [tree('dockerfile-app'), tree('dockerfile-app')];
+    tb.write('www/index.html', 'app b\n');
+    tb.commitAll('b');
+    const push = (t: WorkTree, app: string) => new Promise<{ code: number; output: string }>((resolve) => {
+      const { spawn } = require('node:child_process') as typeof import('node:child_process');
+      const url = berth.url.replace('http://', `http://berth:${berth.token}@`) + `/git/${app}.git`;
+      const child = spawn('git', ['push', url, 'main'], { cwd: t.dir, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+      let output = '';
+      child.stdout.on('data', (d) => { output += d; });
+      child.stderr.on('data', (d) => { output += d; });
+      child.on('close', (code) => resolve({ code: code ?? -1, output }));
+    });
+    const [ra, rb] = await Promise.all([push(ta, a), push(tb, b)]);
+    assert.equal(ra.code, 0, ra.output);
+    assert.equal(rb.code, 0, rb.output);
+    assert.equal((await berth.viaRouter(`${a}.localhost`)).text.trim(), 'dockerfile-app v1');
+    assert.equal((await berth.viaRouter(`${b}.localhost`)).text.trim(), 'app b');
+
+    // Two clones of one app push different commits at once: the builds must not overlap.
+    const other = tree('dockerfile-app');
+    const remoteUrl = berth.url.replace('http://', `http://berth:${berth.token}@`) + `/git/${a}.git`;
+    other.git(['fetch', '-q', remoteUrl, 'main']);
+    other.git(['reset', '-q', '--hard', 'FETCH_HEAD']);
+    other.write('www/index.html', 'second pusher\n');
+    other.commitAll('other');
+    ta.write('www/index.html', 'first pusher\n');
+    ta.commitAll('mine');
+    const [r1, r2] = await Promise.all([push(ta, a), push(other, a)]);
+    const builds = (await berth.api('GET', `/api/v1/apps/${a}/builds`)).json.builds as Array<{ startedAt: string; finishedAt: string; status: string }>;
+    const [newer, older] = builds;
+    assert.ok(newer.startedAt >= older.finishedAt, `builds overlapped: ${JSON.stringify(builds.slice(0, 2))}`);
+    // Exactly one of the racing pushes wins; the other is refused (superseded or non-fast-forward).
+    assert.equal([r1.code, r2.code].filter((c) => c === 0).length, 1, r1.output + r2.output);
+  });
+});

@@ -1,0 +1,137 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '../../..');
+const MAIN = path.join(ROOT, 'dist/app/main.js');
+const CLI = path.join(ROOT, 'dist/app/cli/main.js');
+
+/** fetch() drops a Host header, so requests by virtual host go through node's http. */
+export function httpGet(o: { port: number; host: string; path: string; address?: string }): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: o.address ?? '127.0.0.1', port: o.port, path: o.path, headers: { host: o.host }, agent: false, timeout: 15_000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => { text += c; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+  });
+}
+
+export interface CliResult { code: number; stdout: string; stderr: string }
+
+let portSeed = 21000 + Math.floor(Math.random() * 20000);
+export const freePortPair = (): [number, number] => { portSeed += 3; return [portSeed, portSeed + 1]; };
+
+/** A real berth (web + worker) in its own home, ports, Redis prefix and Docker network. */
+export class BerthProcess {
+  child: ChildProcess | null = null;
+  token = '';
+  output = '';
+
+  constructor(readonly home: string, readonly env: Record<string, string>) {}
+
+  get port(): number { return Number(this.env.BERTH_PORT); }
+  get routerPort(): number { return Number(this.env.BERTH_ROUTER_PORT); }
+  get url(): string { return `http://127.0.0.1:${this.port}`; }
+
+  async start(): Promise<void> {
+    this.child = spawn(process.execPath, [MAIN, 'start'], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const append = (b: Buffer) => { this.output += b.toString(); if (process.env.BERTH_TEST_VERBOSE) process.stderr.write(b); };
+    this.child.stdout!.on('data', append);
+    this.child.stderr!.on('data', append);
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) throw new Error(`berth exited (${this.child.exitCode}):\n${this.output}`);
+      try {
+        const res = await fetch(`${this.url}/healthz`);
+        if (res.ok) return;
+      } catch { /* not up yet */ }
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    throw new Error(`berth did not answer /healthz within 30 s:\n${this.output}`);
+  }
+
+  /** SIGKILL, as a crash would. */
+  kill(): void { this.child?.kill('SIGKILL'); this.child = null; }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+    this.child = null;
+  }
+
+  cli(args: string[], options: { cwd?: string; input?: string } = {}): CliResult {
+    const r = spawnSync(process.execPath, [CLI, ...args], {
+      cwd: options.cwd, input: options.input, encoding: 'utf8', timeout: 600_000,
+      env: { ...process.env, ...this.env, BERTH_URL: this.url, BERTH_TOKEN: this.token, NO_COLOR: '1' },
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  async api(method: string, urlPath: string, body?: unknown, token: string | null = this.token): Promise<{ status: number; json: any; text: string }> {
+    const res = await fetch(`${this.url}${urlPath}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json: unknown = null;
+    try { json = JSON.parse(text); } catch { /* not JSON */ }
+    return { status: res.status, json, text };
+  }
+
+  /** The app's answer through berth's nginx, by Host header. */
+  viaRouter(host: string, urlPath = '/'): Promise<{ status: number; text: string }> {
+    return httpGet({ port: this.routerPort, host, path: urlPath });
+  }
+
+  /** Stops berth, its nginx and app containers, and removes its home (keeps shared images). */
+  async destroy(): Promise<void> {
+    await this.stop();
+    const scope = this.env.BERTH_NETWORK;
+    const ids = spawnSync('docker', ['ps', '-aq', '--filter', `label=berth.scope=${scope}`], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean);
+    const oneoffs = spawnSync('docker', ['ps', '-aq', '--filter', `label=berth.scope=${scope}-oneoff`], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean);
+    if (ids.length + oneoffs.length) spawnSync('docker', ['rm', '-f', ...ids, ...oneoffs]);
+    spawnSync('docker', ['network', 'rm', scope]);
+    const pidFile = path.join(this.home, 'nginx', 'nginx.pid');
+    if (fs.existsSync(pidFile)) spawnSync('nginx', ['-p', path.join(this.home, 'nginx'), '-c', path.join(this.home, 'nginx', 'nginx.conf'), '-s', 'quit']);
+    fs.rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+/** Starts a berth for one test file. Call destroy() in `after`. */
+export async function startBerth(extraEnv: Record<string, string> = {}): Promise<BerthProcess> {
+  const id = crypto.randomBytes(3).toString('hex');
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), `berth-test-${id}-`));
+  const [port, routerPort] = freePortPair();
+  const env: Record<string, string> = {
+    BERTH_HOME: home,
+    BERTH_PORT: String(port),
+    BERTH_ROUTER_PORT: String(routerPort),
+    BERTH_ROUTER_HTTPS_PORT: String(routerPort + 1),
+    BERTH_REDIS_PREFIX: `berth-test-${id}`,
+    BERTH_NETWORK: `berth-test-${id}`,
+    BERTH_RETIRE_WAIT: '1',
+    BERTH_RECONCILE_INTERVAL: '2',
+    ...extraEnv,
+  };
+  const berth = new BerthProcess(home, env);
+  const boot = spawnSync(process.execPath, [MAIN, 'admin:bootstrap'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  if (boot.status !== 0) throw new Error(`admin:bootstrap failed: ${boot.stderr}`);
+  berth.token = JSON.parse(boot.stdout.trim().split('\n').pop()!).token;
+  await berth.start();
+  return berth;
+}
+
+export const uniqueName = (prefix: string): string => `${prefix}-${crypto.randomBytes(3).toString('hex')}`;
