@@ -42,6 +42,7 @@ run_logged() {
 
 [ "$(id -u)" = 0 ] || fail "run deploy/install.sh as root (sudo bash deploy/install.sh)"
 mkdir -p "$LOG_DIR"
+chmod 750 "$LOG_DIR"
 echo "==== $(date -u +%FT%TZ) install.sh from $CHECKOUT" >>"$LOG"
 step "Installing berth from $CHECKOUT (log: $LOG)"
 
@@ -152,7 +153,7 @@ run_logged "npm run build" npm run build
 [ -f "$CHECKOUT/dist/app/main.js" ] || fail "npm run build produced no dist/app/main.js; read $LOG"
 
 # ---------------------------------------------------------------- 4. images
-step "Images"
+step "Building images (deploy/images/bootstrap.sh)"
 bash "$CHECKOUT/deploy/images/bootstrap.sh" || { trap - ERR; fail "building images failed (see above; logs in $LOG_DIR)"; }
 
 # ---------------------------------------------------------------- 5. berth
@@ -200,7 +201,10 @@ done
 if [ "$up" != 1 ]; then
   berth_log_tail
   trap - ERR
-  fail "berth did not answer $healthz within 60 s"
+  if berth_alive; then
+    fail "berth did not answer $healthz within 60 s (log: $BERTH_HOME/log/berth.log)"
+  fi
+  fail "berth exited while starting (log: $BERTH_HOME/log/berth.log)"
 fi
 info "berth answers $healthz"
 
@@ -228,7 +232,12 @@ else
       try { const t = JSON.parse(s).token; if (typeof t === "string" && t) { process.stdout.write(t); return; } } catch {}
       process.exit(1);
     });') || { trap - ERR; fail "admin:bootstrap printed no {\"user\",\"token\"} JSON line (got: $(printf '%s' "$out" | head -c 300))"; }
-  run_logged "berth login" berth login --host "http://127.0.0.1:$BERTH_PORT" --token "$token"
+  echo "==== $(date -u +%FT%TZ) berth login --host http://127.0.0.1:$BERTH_PORT --token <admin token>" >>"$LOG"
+  if ! timeout 60 berth login --host "http://127.0.0.1:$BERTH_PORT" --token "$token" >>"$LOG" 2>&1 </dev/null; then
+    echo " !     berth login failed: last 20 lines of $LOG:" >&2
+    tail -n 20 "$LOG" | sed 's/^/       /' >&2
+    fail "berth login --host http://127.0.0.1:$BERTH_PORT failed; the admin token is: $token"
+  fi
   info "admin token (stored for root's CLI; keep it safe, it is shown only now):"
   info "  $token"
 fi

@@ -32,6 +32,8 @@ export function runningTypes(release: ReleaseRecord): string[] {
  * pass their health check before the router points at them; old ones drain, then stop.
  */
 export class Deployer {
+  private readonly retiring = new Set<Promise<void>>();
+
   constructor(private readonly deps: DeployerDeps) {}
 
   async containersOf(app: string): Promise<ContainerInfo[]> {
@@ -165,11 +167,25 @@ export class Deployer {
     }
   }
 
+  /**
+   * Old containers drain for the retire wait, then stop in the background: the new release is
+   * already live, so the push need not wait for slow SIGTERM handlers. The reconciler removes any
+   * that a crash leaves behind.
+   */
   private async retire(containers: ContainerInfo[], log: Log, waitSeconds = this.deps.retireWaitSeconds): Promise<void> {
     if (containers.length === 0) return;
-    if (waitSeconds > 0) await sleep(waitSeconds * 1000);
-    log(`-----> Stopping ${containers.length} old container${containers.length === 1 ? '' : 's'}`);
-    await this.removeAll(containers);
+    log(`-----> Retiring ${containers.length} old container${containers.length === 1 ? '' : 's'}${waitSeconds > 0 ? ` after ${waitSeconds} s` : ''}`);
+    const done = (async () => {
+      if (waitSeconds > 0) await sleep(waitSeconds * 1000);
+      await this.removeAll(containers);
+    })();
+    this.retiring.add(done);
+    void done.finally(() => this.retiring.delete(done));
+  }
+
+  /** Resolves when every background retirement has finished (tests, shutdown). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.retiring]);
   }
 
   private async removeAll(containers: ContainerInfo[]): Promise<void> {

@@ -6,6 +6,7 @@
 #   BP_NAME       buildpack name (the image is berth/buildpack-$BP_NAME:bookworm)
 #   BP_PACKAGES   Debian packages to install (may be empty)
 #   BP_CHECK      optional command run in the finished image to prove it works
+#   BP_EXTRA      optional shell run as root after the packages are installed
 # env: BERTH_BASE_IMAGE (default berth/base:bookworm), BERTH_BUILDPACK_IMAGE (override the name)
 
 bp_step() { printf -- '-----> %s\n' "$*"; }
@@ -51,7 +52,8 @@ FROM $base
 RUN set -e; $install; \
     groupadd --gid 1000 app; \
     useradd --uid 1000 --gid app --create-home --home-dir /home/app --shell /bin/sh app; \
-    install -d -o app -g app /app
+    install -d -o app -g app /app; \
+    ${BP_EXTRA:-true}
 ENV PORT=5000
 WORKDIR /app
 DOCKERFILE
@@ -66,7 +68,7 @@ DOCKERFILE
     local out
     out=$(docker run --rm --user app "$image" /bin/sh -c "$BP_CHECK" 2>&1) \
       || bp_fail "$image was built but '$BP_CHECK' fails in it: $out"
-    bp_info "$BP_CHECK: $out"
+    bp_info "check: ${out//$'\n'/, }"
   fi
   local size
   size=$(docker image inspect -f '{{.Size}}' "$image" 2>/dev/null || echo 0)

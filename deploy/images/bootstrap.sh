@@ -39,7 +39,7 @@ for s in "$root"/buildpacks/*/image.sh; do
   [ -f "$s" ] && scripts+=("$s")
 done
 
-step "Bootstrapping images (${#scripts[@]} recipes)"
+info "${#scripts[@]} image recipes"
 before=$(berth_images)
 for s in "${scripts[@]}"; do
   rel=${s#"$root"/}
@@ -50,7 +50,7 @@ for s in "${scripts[@]}"; do
 done
 after=$(berth_images)
 
-step "Images"
+step "Image summary"
 while read -r name id; do
   [ -n "$name" ] || continue
   old=$(awk -v n="$name" '$1 == n { print $2 }' <<<"$before")

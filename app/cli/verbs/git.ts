@@ -66,7 +66,7 @@ export const gitVerbs: VerbGroup = {
         await mustGit(ctx, ['config', '--local', `credential.${credentialUrl}.username`, 'berth']);
         const helpers = (await git(ctx, ['config', '--get-urlmatch', 'credential.helper', url])).stdout;
         // Without a helper `git credential approve` stores nothing, so fall back to `store`.
-        const helper = helpers ? helpers.split('\n').pop()!.replace(/^\S+\s+/, '') : 'store';
+        const helper = helpers ? helpers.split('\n').pop()! : 'store';
         if (!helpers) await mustGit(ctx, ['config', '--local', `credential.${credentialUrl}.helper`, 'store']);
         await mustGit(ctx, ['credential', 'approve'],
           `protocol=${origin.protocol.replace(':', '')}\nhost=${origin.host}\nusername=berth\npassword=${api.token}\n\n`);

@@ -1,0 +1,47 @@
+import { ApiClient } from './api-client';
+import { parseArgv } from './argv';
+import { CliError } from './cli-error';
+import { loadCredentials } from './credentials';
+import { renderOverview, renderVerbHelp } from './help-text';
+import { findVerb, unknownVerb } from './lookup';
+import { Output } from './output';
+import { GROUPS } from './registry';
+import type { CliIo, VerbContext, VerbGroup } from './types';
+
+/** Runs one CLI invocation; resolves to the exit code (0 success, 1 any error). Never throws. */
+export async function runCli(argv: readonly string[], io: CliIo, groups: readonly VerbGroup[] = GROUPS): Promise<number> {
+  const out = new Output(io);
+  const end = argv.indexOf('--');
+  const json = (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+  try {
+    const [name, ...rest] = argv;
+    if (name === undefined || name === '--help' || name === '-h') {
+      out.write(renderOverview(groups));
+      return 0;
+    }
+    const verb = findVerb(groups, name);
+    if (!verb) throw unknownVerb(groups, name);
+    const args = parseArgv(verb, rest);
+    if (args.help) {
+      out.write(renderVerbHelp(verb));
+      return 0;
+    }
+    let client: ApiClient | undefined;
+    const ctx: VerbContext = {
+      verb, args, json: args.json, out, io, groups,
+      api: () => (client ??= new ApiClient({ ...loadCredentials(io.env), progress: out.progress })),
+      arg: (n) => {
+        const v = args.positional[n];
+        if (v === undefined) throw new CliError('INTERNAL', `${verb.name} read argument <${n}>, which it does not declare`);
+        return v;
+      },
+    };
+    await verb.run(ctx);
+    return 0;
+  } catch (e) {
+    out.fail(e, json);
+    return 1;
+  } finally {
+    out.progress.done();
+  }
+}

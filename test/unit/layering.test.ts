@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const INFRA_LIBS = ['dockerode', 'ioredis', 'bullmq', 'simple-git', 'better-sqlite3'];
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return sources(p);
+    return p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+const importsOf = (file: string): string[] =>
+  [...fs.readFileSync(file, 'utf8').matchAll(/(?:from\s+|import\(|require\()['"]([^'"]+)['"]/g)].map((m) => m[1]);
+
+describe('architecture rules', () => {
+  const appFiles = sources(path.join(ROOT, 'app'));
+  const rel = (f: string) => path.relative(path.join(ROOT, 'app'), f);
+
+  it('only app/infra imports the infrastructure libraries', () => {
+    const offenders = appFiles.filter((f) => !rel(f).startsWith('infra/'))
+      .flatMap((f) => importsOf(f).filter((i) => INFRA_LIBS.includes(i)).map((i) => `${rel(f)} imports ${i}`));
+    assert.deepEqual(offenders, []);
+  });
+
+  it('domain folders never import http, infra, boot or cli; http never imports infra', () => {
+    const outer = ['http', 'infra', 'boot', 'cli'];
+    const offenders: string[] = [];
+    for (const f of appFiles) {
+      const top = rel(f).split(path.sep)[0];
+      for (const i of importsOf(f).filter((x) => x.startsWith('.'))) {
+        const target = path.relative(path.join(ROOT, 'app'), path.resolve(path.dirname(f), i)).split(path.sep)[0];
+        const isDomain = !outer.includes(top) && top !== 'main.ts' && top !== 'ports';
+        if (isDomain && outer.includes(target)) offenders.push(`${rel(f)} → ${i}`);
+        if (top === 'http' && target === 'infra') offenders.push(`${rel(f)} → ${i}`);
+        if (top === 'cli' && ['infra', 'http', 'boot'].includes(target)) offenders.push(`${rel(f)} → ${i}`);
+      }
+    }
+    assert.deepEqual(offenders, []);
+  });
+
+  it('keeps files small (at most 400 lines)', () => {
+    const big = [...appFiles, ...sources(path.join(ROOT, 'test'))]
+      .map((f) => ({ f: path.relative(ROOT, f), n: fs.readFileSync(f, 'utf8').split('\n').length }))
+      .filter((x) => x.n > 400);
+    assert.deepEqual(big, []);
+  });
+});
