@@ -118,7 +118,7 @@ do_start() {
   echo "$hash" >"$BUILDFILE"
 
   # catch an immediate crash (bad config, port taken) here rather than later
-  for i in $(seq 1 10); do
+  for _ in $(seq 1 10); do
     sleep 0.2
     [ -s "$PIDFILE" ] || continue
     live_pid >/dev/null || break

@@ -213,7 +213,7 @@ ln -sfn "$CHECKOUT/bin/berth" /usr/local/bin/berth
 chmod +x "$CHECKOUT/bin/berth"
 info "berth CLI: /usr/local/bin/berth -> $CHECKOUT/bin/berth"
 
-if timeout 60 berth apps:list >/dev/null 2>&1; then
+if timeout 60 berth apps:list >/dev/null 2>&1 </dev/null; then
   info "root's berth CLI is already logged in"
 else
   step "Creating the admin user and logging root's CLI in"
@@ -243,7 +243,7 @@ else
 fi
 
 step "Smoke check: berth apps:list"
-if ! timeout 60 berth apps:list; then
+if ! timeout 60 berth apps:list </dev/null; then
   trap - ERR
   fail "berth apps:list failed after install"
 fi

@@ -204,7 +204,7 @@ ensure_redis() {
   done
   echo " !     redis did not answer PING on $REDIS_HOST:$REDIS_PORT" >&2
   tail_log "$REDIS_LOG"
-  if grep -qi 'aof' "$REDIS_LOG" 2>/dev/null && grep -qiE 'bad file format|corrupt|unexpected end' "$REDIS_LOG" 2>/dev/null; then
+  if grep -qi 'aof' "$REDIS_LOG" 2>/dev/null && grep -qiE 'bad file format|corrupt|unexpected end|invalid aof|manifest' "$REDIS_LOG" 2>/dev/null; then
     echo " !     the append-only file looks damaged: redis-check-aof --fix $REDIS_DIR/appendonlydir/*.manifest" >&2
   fi
   fail "redis failed to start: read $REDIS_LOG"

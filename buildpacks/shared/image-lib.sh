@@ -36,6 +36,9 @@ build_runtime_image() {
   docker image inspect "$base" >/dev/null 2>&1 \
     || bp_fail "the base image $base is missing: build it first with 'bash deploy/images/base.sh'"
 
+  local old
+  old=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
+
   local install=true
   if [ -n "${BP_PACKAGES// /}" ]; then
     install="apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $BP_PACKAGES && apt-get clean && rm -rf /var/lib/apt/lists/*"
@@ -63,6 +66,10 @@ DOCKERFILE
     bp_fail "building $image failed (is Debian's mirror reachable from docker build?)"
   fi
   rm -f "$log"
+  # --force left the previous image untagged: drop it unless something still uses it.
+  if [ -n "$old" ] && [ "$old" != "$(docker image inspect -f '{{.Id}}' "$image")" ]; then
+    docker rmi "$old" >/dev/null 2>&1 || true
+  fi
 
   if [ -n "${BP_CHECK:-}" ]; then
     local out

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { WorkTree } from '../support/git-client';
+import { requireBerthStack } from '../support/requirements';
+
+/** Starts `git push` in the background; resolves with its exit code and output. */
+function pushAsync(wt: WorkTree, berth: BerthProcess, app: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const url = berth.url.replace('http://', `http://berth:${berth.token}@`) + `/git/${app}.git`;
+    const child = spawn('git', ['push', url, 'main'], { cwd: wt.dir, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+    let output = '';
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+    child.on('close', (code) => resolve({ code: code ?? -1, output }));
+  });
+}
+
+async function waitForStatus(berth: BerthProcess, app: string, status: string, timeoutMs = 60_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const r = await berth.api('GET', `/api/v1/apps/${app}/builds`);
+    const b = r.json?.builds?.[0];
+    if (b?.status === status) return b;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  throw new Error(`no ${status} build of ${app} within ${timeoutMs} ms`);
+}
+
+const slowDockerfile = (seconds: number) =>
+  `FROM berth/busybox:latest\nRUN echo "slow step starts" && sleep ${seconds}\nCOPY www /www\nCOPY start.sh /start.sh\nEXPOSE 5000\nCMD ["/bin/sh", "/start.sh"]\n`;
+
+describe('build control: cancel, timeout, crash recovery', function () {
+  this.timeout(300_000);
+  let berth: BerthProcess;
+  const trees: WorkTree[] = [];
+  const tree = () => { const t = WorkTree.fromFixture('dockerfile-app'); trees.push(t); return t; };
+
+  before(async () => {
+    requireBerthStack();
+    berth = await startBerth({ BERTH_BUILD_TIMEOUT: '20' });
+  });
+  after(async () => {
+    trees.forEach((t) => t.remove());
+    await berth?.destroy();
+  });
+
+  it('builds:cancel stops a running build; the push fails saying so', async () => {
+    const app = uniqueName('cancel');
+    const wt = tree();
+    wt.write('Dockerfile', slowDockerfile(60));
+    wt.commitAll('slow');
+    const pushing = pushAsync(wt, berth, app);
+    await waitForStatus(berth, app, 'running');
+    await new Promise((r) => setTimeout(r, 1500));
+    const cancel = await berth.api('POST', `/api/v1/apps/${app}/builds/cancel`);
+    assert.equal(cancel.status, 202, cancel.text);
+    const pushed = await pushing;
+    assert.notEqual(pushed.code, 0);
+    assert.match(pushed.output, /cancelled/i);
+    assert.equal((await waitForStatus(berth, app, 'cancelled')).status, 'cancelled');
+    const again = await berth.api('POST', `/api/v1/apps/${app}/builds/cancel`);
+    assert.equal(again.json.error.code, 'NO_BUILD_RUNNING');
+  });
+
+  it('stops a build that runs past BERTH_BUILD_TIMEOUT', async () => {
+    const app = uniqueName('timeout');
+    const wt = tree();
+    wt.write('Dockerfile', slowDockerfile(120));
+    wt.commitAll('too slow');
+    const started = Date.now();
+    const pushed = await pushAsync(wt, berth, app);
+    assert.notEqual(pushed.code, 0);
+    assert.match(pushed.output, /longer than 20 s/);
+    assert.ok(Date.now() - started < 60_000, 'the build was stopped, not waited out');
+    const build = (await berth.api('GET', `/api/v1/apps/${app}/builds/latest`)).json.build;
+    assert.equal(build.status, 'failed');
+    assert.match(build.error, /BUILD_TIMEOUT/);
+  });
+
+  it('after a crash mid-build, the build is marked failed and the next push deploys', async () => {
+    const app = uniqueName('crash');
+    const wt = tree();
+    wt.write('Dockerfile', slowDockerfile(15));
+    wt.commitAll('slow');
+    const pushing = pushAsync(wt, berth, app);
+    await waitForStatus(berth, app, 'running');
+    berth.kill();
+    const interrupted = await pushing;
+    assert.notEqual(interrupted.code, 0);
+    await berth.start();
+    const failed = (await berth.api('GET', `/api/v1/apps/${app}/builds/latest`)).json.build;
+    assert.equal(failed.status, 'failed');
+    assert.match(failed.error, /berth stopped during this build/);
+
+    wt.write('Dockerfile', slowDockerfile(0));
+    wt.commitAll('fast');
+    const pushed = await pushAsync(wt, berth, app);
+    assert.equal(pushed.code, 0, pushed.output);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'dockerfile-app v1');
+  });
+});
