@@ -60,7 +60,7 @@ load_env() {
 }
 
 do_stop() {
-  local pid i
+  local pid
   if ! pid=$(live_pid); then
     if [ -e "$PIDFILE" ]; then
       info "removing stale pid file $PIDFILE"
@@ -71,7 +71,7 @@ do_stop() {
   fi
   step "Stopping berth (pid $pid, $(pid_main "$pid"))"
   kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 150); do
+  for _ in $(seq 1 150); do
     live_pid >/dev/null || break
     sleep 0.1
   done
@@ -85,7 +85,7 @@ do_stop() {
 }
 
 do_start() {
-  local pid running hash i
+  local pid running hash
   [ -f "$MAIN" ] || fail "berth is not built ($MAIN missing): run npm run build in $CHECKOUT"
   command -v node >/dev/null 2>&1 || fail "node is not installed"
   hash=$(build_hash)

@@ -66,7 +66,7 @@ export class Deployer {
       started.push(...web);
       await this.checkHealth(release, web, options.healthCheck ?? DEFAULT_HEALTH_CHECK, log, options.signal);
       if (scale.web !== undefined) {
-        await this.route(app, web);
+        await this.route(app, { containers: web, port: release.port });
         log(`-----> Routing ${this.deps.domainsOf(app)[0]} to ${web.length} new web container${web.length === 1 ? '' : 's'}`);
       }
     } catch (e) {
@@ -87,10 +87,10 @@ export class Deployer {
   }
 
   /** Points the router at the app's running web containers (reconcile, domain changes). */
-  async route(app: string, web?: ContainerInfo[]): Promise<void> {
-    const release = this.deps.store.releases.current(app);
-    const containers = web ?? (await this.containersOf(app)).filter((c) => c.labels[LABEL.process] === 'web' && c.state === 'running');
-    const port = release?.port ?? 5000;
+  async route(app: string, web?: { containers: ContainerInfo[]; port: number }): Promise<void> {
+    const containers = web?.containers
+      ?? (await this.containersOf(app)).filter((c) => c.labels[LABEL.process] === 'web' && c.state === 'running');
+    const port = web?.port ?? this.deps.store.releases.current(app)?.port ?? 5000;
     await this.deps.router.apply({
       app,
       domains: this.deps.domainsOf(app),

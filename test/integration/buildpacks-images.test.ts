@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { loadBuildpacks } from '../../buildpacks';
+import { DEPS_MARKER } from '../../buildpacks/node';
+import { FIXTURES, folderSource } from '../unit/buildpacks/sources';
+
+/**
+ * Builds each fixture app with its buildpack's generated Dockerfile on the real Docker Engine
+ * (legacy builder, local images only), runs it, and asks it for its page over the default bridge.
+ */
+
+const ROOT = path.resolve(__dirname, '../../..');
+const RUN = randomBytes(4).toString('hex');
+
+function docker(args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('docker', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, out }));
+  });
+}
+
+async function dockerOk(args: string[]): Promise<string> {
+  const r = await docker(args);
+  if (r.code !== 0) throw new Error(`docker ${args.join(' ')} failed (${r.code}):\n${r.out.slice(-4000)}`);
+  return r.out;
+}
+
+function bash(script: string, args: string[] = []): Promise<{ code: number; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, out }));
+  });
+}
+
+function get(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { timeout: 2000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+async function eventually<T>(fn: () => Promise<T>, ms = 30_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (Date.now() > until) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+describe('buildpacks: images on the real Docker Engine', function () {
+  const containers: string[] = [];
+  const images: string[] = [];
+  const dirs: string[] = [];
+
+  before(async function () {
+    if ((await docker(['info', '--format', '{{.ServerVersion}}']).catch(() => ({ code: 1, out: '' }))).code !== 0) this.skip();
+    if ((await docker(['image', 'inspect', 'berth/base:bookworm'])).code !== 0) {
+      const base = path.join(ROOT, 'deploy/images/base.sh');
+      if (!fs.existsSync(base)) this.skip();
+      const r = await bash(base);
+      assert.equal(r.code, 0, r.out);
+    }
+    for (const bp of loadBuildpacks()) {
+      const r = await bash(path.join(ROOT, 'buildpacks', bp.name, 'image.sh'));
+      assert.equal(r.code, 0, `${bp.name}/image.sh:\n${r.out}`);
+    }
+  });
+
+  after(async () => {
+    for (const c of containers) await docker(['rm', '-f', '-v', c]);
+    for (const i of images) await docker(['rmi', '-f', i]);
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  /** A temp copy of the fixture with the buildpack's Dockerfile at .berth/Dockerfile. */
+  function prepare(fixture: string): { dir: string; buildpack: string } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `berth-bp-${fixture}-`));
+    dirs.push(dir);
+    fs.cpSync(path.join(FIXTURES, fixture), dir, { recursive: true });
+    const source = folderSource(dir);
+    const bp = loadBuildpacks().find((b) => b.detect(source));
+    assert.ok(bp, `no buildpack for ${fixture}`);
+    fs.mkdirSync(path.join(dir, '.berth'));
+    fs.writeFileSync(path.join(dir, '.berth/Dockerfile'), bp.dockerfile(source));
+    return { dir, buildpack: bp.name };
+  }
+
+  async function build(dir: string, tag: string, extra: string[] = []): Promise<{ log: string; seconds: number }> {
+    if (!images.includes(tag)) images.push(tag);
+    const start = process.hrtime.bigint();
+    const log = await dockerOk(['build', '--force-rm', ...extra, '-f', '.berth/Dockerfile', '-t', tag, dir].map((a) => (a === '.berth/Dockerfile' ? path.join(dir, a) : a)));
+    return { log, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+  }
+
+  /** Runs the image with PORT=5000 and returns its address on the default bridge. */
+  async function run(image: string, name: string): Promise<string> {
+    containers.push(name);
+    await dockerOk(['run', '-d', '--name', name, '-e', 'PORT=5000', image]);
+    const ip = (await dockerOk(['inspect', '-f', '{{.NetworkSettings.IPAddress}}', name])).trim();
+    assert.match(ip, /^\d+\.\d+\.\d+\.\d+$/, `no bridge address for ${name}`);
+    return `http://${ip}:5000`;
+  }
+
+  async function answers(url: string, body: RegExp, name: string): Promise<void> {
+    try {
+      await eventually(async () => {
+        const r = await get(`${url}/`);
+        assert.equal(r.status, 200);
+        assert.match(r.body, body);
+      });
+    } catch (e) {
+      const logs = await docker(['logs', '--tail', '50', name]);
+      throw new Error(`${name} did not answer ${body}: ${(e as Error).message}\n${logs.out}`);
+    }
+  }
+
+  const expected: Record<string, string> = {
+    'python-app': 'python',
+    'go-app': 'go',
+    'static-app': 'static',
+    'procfile-app': 'procfile',
+  };
+  for (const [fixture, buildpack] of Object.entries(expected)) {
+    it(`builds and runs ${fixture} with the ${buildpack} buildpack`, async () => {
+      const app = prepare(fixture);
+      assert.equal(app.buildpack, buildpack);
+      const tag = `berth-test/bp-${fixture}:${RUN}`;
+      const { seconds } = await build(app.dir, tag);
+      console.log(`      ${fixture}: built in ${seconds.toFixed(1)}s`);
+      const name = `berth-test-bp-${fixture}-${RUN}`;
+      const url = await run(tag, name);
+      await answers(url, new RegExp(`${fixture} v1`), name);
+      assert.equal((await dockerOk(['exec', name, 'id', '-u'])).trim(), '1000', 'apps run as the app user');
+      if (fixture === 'static-app') {
+        assert.equal((await get(`${url}/.berth/Dockerfile`)).status, 404, 'the generated Dockerfile is not served');
+      }
+    });
+  }
+
+  it('builds node-app, prunes dev dependencies, and reuses the dependency layer on a code-only push', async () => {
+    const app = prepare('node-app');
+    assert.equal(app.buildpack, 'node');
+    const tag = `berth-test/bp-node-app:${RUN}`;
+    // Cold: nothing of this app cached (the runtime image is, as on a real host).
+    const cold = await build(app.dir, tag, ['--no-cache']);
+    const name = `berth-test-bp-node-app-${RUN}`;
+    const url = await run(tag, name);
+    await answers(url, /node-app v1 .*&lt;built&gt;/, name);
+    assert.equal((await dockerOk(['exec', name, 'id', '-u'])).trim(), '1000');
+    const modules = (await dockerOk(['exec', name, 'ls', 'node_modules'])).split(/\s+/);
+    assert.ok(modules.includes('ms'), 'production dependency installed');
+    assert.ok(!modules.includes('escape-html'), 'dev dependency pruned');
+
+    // A push that changes only app code.
+    const server = path.join(app.dir, 'server.js');
+    fs.writeFileSync(server, fs.readFileSync(server, 'utf8').replace('node-app v1', 'node-app v2'));
+    const warm = await build(app.dir, tag);
+    const steps = warm.log.split(/\n(?=Step \d+\/\d+ : )/);
+    const deps = steps.filter((s) => s.includes(DEPS_MARKER));
+    assert.ok(deps.length >= 1, `no dependency step in:\n${warm.log}`);
+    for (const s of deps) assert.match(s, / ---> Using cache/, `dependencies were installed again:\n${s}`);
+    const ratio = warm.seconds / cold.seconds;
+    console.log(`      node-app: cold build ${cold.seconds.toFixed(1)}s, code-only rebuild ${warm.seconds.toFixed(1)}s (${ratio.toFixed(2)}×)`);
+
+    const name2 = `berth-test-bp-node-app-v2-${RUN}`;
+    await answers(await run(tag, name2), /node-app v2/, name2);
+  });
+
+  it('finds no buildpack for nothing-app', () => {
+    assert.equal(loadBuildpacks().find((b) => b.detect(folderSource(path.join(FIXTURES, 'nothing-app')))), undefined);
+  });
+});

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { WorkTree } from '../support/git-client';
+import { requireBerthStack } from '../support/requirements';
+
+/** Waits for a queued build (config change, rollback, image deploy) by following its log. */
+async function followBuild(berth: BerthProcess, app: string, id: number): Promise<string> {
+  const log = await berth.api('GET', `/api/v1/apps/${app}/builds/${id}/log?follow=1`);
+  return log.text;
+}
+
+describe('releases: config changes, rollback, image deploys, failed deploys', function () {
+  this.timeout(300_000);
+  let berth: BerthProcess;
+  const trees: WorkTree[] = [];
+  const tree = () => { const t = WorkTree.fromFixture('dockerfile-app'); trees.push(t); return t; };
+
+  before(async () => {
+    requireBerthStack();
+    berth = await startBerth();
+  });
+  after(async () => {
+    trees.forEach((t) => t.remove());
+    spawnSync('docker', ['rmi', '-f', 'berth-test/ready-image:1']);
+    await berth?.destroy();
+  });
+
+  it('a config change makes a new release the app sees; rollback re-releases an old image and config', async () => {
+    const app = uniqueName('rel');
+    const wt = tree();
+    assert.equal(wt.push(berth.url, berth.token, app).code, 0);
+
+    const set = await berth.api('PATCH', `/api/v1/apps/${app}/config`, { set: { GREETING: 'hello' } });
+    assert.ok(set.json.build, 'a config change on a deployed app queues a release');
+    const log = await followBuild(berth, app, set.json.build.id);
+    assert.match(log, /@@berth-status succeeded/);
+    assert.equal((await berth.viaRouter(`${app}.localhost`, '/greeting.txt')).text.trim(), 'hello');
+
+    wt.write('www/index.html', 'dockerfile-app v3\n');
+    wt.commitAll('v3');
+    assert.equal(wt.push(berth.url, berth.token, app).code, 0);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'dockerfile-app v3');
+
+    const rb = await berth.api('POST', `/api/v1/apps/${app}/releases/rollback`, { version: 'v1' });
+    assert.equal(rb.status, 202, rb.text);
+    const started = Date.now();
+    assert.match(await followBuild(berth, app, rb.json.build.id), /@@berth-status succeeded/);
+    assert.ok(Date.now() - started < 30_000, 'rollback needs no rebuild');
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'dockerfile-app v1');
+    assert.equal((await berth.viaRouter(`${app}.localhost`, '/greeting.txt')).status, 404, 'v1 had no GREETING');
+
+    const releases = (await berth.api('GET', `/api/v1/apps/${app}/releases`)).json.releases;
+    assert.deepEqual(releases.map((r: { version: number; current: boolean }) => [r.version, r.current]),
+      [[4, true], [3, false], [2, false], [1, false]]);
+    assert.equal(releases[0].description, 'rollback to v1');
+    assert.equal(releases[0].image, releases[3].image.replace(/:v1$/, ':v4'));
+
+    const missing = await berth.api('POST', `/api/v1/apps/${app}/releases/rollback`, { version: 99 });
+    assert.equal(missing.status, 404);
+    assert.equal(missing.json.error.code, 'RELEASE_NOT_FOUND');
+  });
+
+  it('deploys a ready image through the same queue', async () => {
+    const built = spawnSync('docker', ['build', '-q', '-t', 'berth-test/ready-image:1', '-'], {
+      input: 'FROM berth/busybox:latest\nRUN mkdir -p /www && echo ready-image > /www/index.html\nEXPOSE 8000\nCMD ["httpd", "-f", "-p", "8000", "-h", "/www"]\n',
+      encoding: 'utf8',
+    });
+    assert.equal(built.status, 0, built.stderr);
+    const app = uniqueName('img');
+    await berth.api('POST', '/api/v1/apps', { name: app });
+    const dep = await berth.api('POST', `/api/v1/apps/${app}/deploys`, { image: 'berth-test/ready-image:1' });
+    assert.equal(dep.status, 202, dep.text);
+    assert.match(await followBuild(berth, app, dep.json.build.id), /Deploying image berth-test\/ready-image:1[\s\S]*@@berth-status succeeded/);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'ready-image');
+
+    const bad = await berth.api('POST', `/api/v1/apps/${app}/deploys`, { image: 'no-such/image:9' });
+    assert.match(await followBuild(berth, app, bad.json.build.id), /is not on this host[\s\S]*@@berth-status failed/);
+    const invalid = await berth.api('POST', `/api/v1/apps/${app}/deploys`, { image: 'BAD image;rm' });
+    assert.equal(invalid.status, 422);
+    assert.equal(invalid.json.error.code, 'INVALID_IMAGE');
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'ready-image');
+  });
+
+  it('a deploy whose containers fail their health check keeps the previous release and shows why', async () => {
+    const app = uniqueName('unhealthy');
+    const wt = tree();
+    assert.equal(wt.push(berth.url, berth.token, app).code, 0);
+    wt.write('start.sh', '#!/bin/sh\necho "crashing on purpose: missing DATABASE_URL" >&2\nexit 1\n');
+    wt.commitAll('crash');
+    const pushed = wt.push(berth.url, berth.token, app);
+    assert.notEqual(pushed.code, 0);
+    assert.match(pushed.output, /failed its health check/);
+    assert.match(pushed.output, /crashing on purpose: missing DATABASE_URL/);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'dockerfile-app v1');
+    const releases = (await berth.api('GET', `/api/v1/apps/${app}/releases`)).json.releases;
+    assert.deepEqual(releases.map((r: { version: number }) => r.version), [1], 'the failed release is not kept');
+  });
+
+  it('a failing release command aborts the deploy', async () => {
+    const app = uniqueName('relcmd');
+    const wt = tree();
+    assert.equal(wt.push(berth.url, berth.token, app).code, 0);
+    wt.write('Procfile', 'web: /bin/sh /start.sh\nrelease: echo "migrating..." && exit 4\n');
+    wt.write('www/index.html', 'should not serve\n');
+    wt.commitAll('release fails');
+    const pushed = wt.push(berth.url, berth.token, app);
+    assert.notEqual(pushed.code, 0);
+    assert.match(pushed.output, /migrating\.\.\./);
+    assert.match(pushed.output, /release command exited with code 4/);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'dockerfile-app v1');
+  });
+});
