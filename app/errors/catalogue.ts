@@ -8,7 +8,7 @@ export interface CatalogueEntry {
 
 /**
  * Every error berth reports, once, with a stable code. docs/errors.md is generated from this
- * table (deploy/gen-errors-doc.js) and a test fails when the two disagree.
+ * table (deploy/gen-docs.js) and a test fails when the two disagree.
  */
 export const CATALOGUE = {
   INVALID_CONFIG: { kind: 'input', hint: 'An environment setting is invalid; see docs/configuration.md.' },

@@ -9,7 +9,7 @@ export function renderErrorsDoc(): string {
     '',
     'Every error berth reports has a stable code. The API answers `{ "error": { "code", "message" } }` with',
     'the status below; the CLI and `git push` print the same message. Generated from',
-    '`app/errors/catalogue.ts` by `node deploy/gen-errors-doc.js` (a test fails when they differ).',
+    '`app/errors/catalogue.ts` by `node deploy/gen-docs.js` (a test fails when they differ).',
     '',
     '| code | HTTP | kind | meaning / what to do |',
     '|---|---|---|---|',

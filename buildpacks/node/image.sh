@@ -6,6 +6,8 @@ set -euo pipefail
 BP_NAME=node
 BP_PACKAGES="nodejs npm ca-certificates"
 BP_CHECK='node --version && npm --version'
+# Trust the system store (and the host's added CAs, see image-lib.sh) rather than a bundled one.
+BP_ENV='NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt'
 # shellcheck source=../shared/image-lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../shared/image-lib.sh"
 build_runtime_image "$@"

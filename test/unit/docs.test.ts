@@ -7,7 +7,7 @@ import { renderConfigDoc, documentedSettings } from '../../app/config/config-doc
 const ROOT = path.resolve(__dirname, '../../..');
 
 describe('generated docs', () => {
-  it('docs/errors.md matches the error catalogue (regenerate: node deploy/gen-errors-doc.js)', () => {
+  it('docs/errors.md matches the error catalogue (regenerate: node deploy/gen-docs.js)', () => {
     assert.equal(fs.readFileSync(path.join(ROOT, 'docs/errors.md'), 'utf8'), renderErrorsDoc());
   });
 

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Regenerates the docs that are generated from code (run after `npm run build`):
+// docs/errors.md (error catalogue), docs/configuration.md (config comments), docs/cli.md (CLI registry).
+// Unit tests fail when these files and the code disagree.
+const fs = require('node:fs');
+const path = require('node:path');
+const root = path.join(__dirname, '..');
+const dist = (p) => require(path.join(root, 'dist', p));
+const write = (file, text) => { fs.writeFileSync(path.join(root, 'docs', file), text); console.log(`wrote docs/${file}`); };
+write('errors.md', dist('app/errors/errors-doc.js').renderErrorsDoc());
+write('configuration.md', dist('app/config/config-doc.js').renderConfigDoc(path.join(root, 'app/config/index.ts')));
+if (fs.existsSync(path.join(root, 'dist/app/cli/help.js'))) write('cli.md', dist('app/cli/help.js').renderMarkdown());
