@@ -3,6 +3,7 @@ import type { Buildpack } from '../ports/buildpack';
 import type { ContainerEngine } from '../ports/container-engine';
 import type { AppRecord } from '../ports/store';
 import { parseProcfile } from '../releases/procfile';
+import { parseAppJson } from '../releases/app-json';
 import { detectBuilder } from './detect-builder';
 import { buildContext, readSourceView } from './source-archive';
 
@@ -21,6 +22,9 @@ export class ImageBuilder {
     const source = await readSourceView(options.snapshotPath);
     const procfileText = source.read('Procfile');
     const processes = procfileText ? parseProcfile(procfileText) : {};
+    // Checked before the build, so a typo in app.json fails in seconds, not after docker build.
+    const appJson = source.read('app.json');
+    parseAppJson(appJson);
     const choice = detectBuilder(source, this.deps.buildpacks, { builder: app.builder, buildpack: app.buildpack });
     let extra: Record<string, string> | undefined;
     let dockerfile = 'Dockerfile';
@@ -37,7 +41,7 @@ export class ImageBuilder {
       context,
       dockerfile,
       buildArgs: options.buildArgs,
-      labels: { 'berth.app': app.name },
+      // No image labels: a LABEL adds a build step to every build, and images are found by name.
       memoryMb: this.deps.memoryMb,
       onLog: (l) => options.log(`       ${l}`),
       signal: options.signal,
@@ -49,7 +53,7 @@ export class ImageBuilder {
       image: options.tag,
       exposedPort: built.exposedPort,
       processes: Object.keys(processes).length > 0 ? processes : { web: '' },
-      appJson: source.read('app.json'),
+      appJson,
     };
   }
 

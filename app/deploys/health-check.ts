@@ -39,15 +39,15 @@ export async function waitHealthy(target: { host: string; port: number }, spec: 
   if (spec.waitSeconds > 0) await new Promise((r) => setTimeout(r, spec.waitSeconds * 1000));
   const deadline = Date.now() + spec.timeoutSeconds * 1000;
   let reason = 'no answer';
-  let delay = 100;
+  const started = Date.now();
   while (Date.now() < deadline) {
     if (signal?.aborted) return 'cancelled';
     const failure = await probe(target.host, target.port, spec);
     if (failure === null) return null;
     reason = failure;
     if (!(await alive())) return `the container exited (${reason})`;
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 1000);
+    // Poll briskly while an app is likely still booting, then back off.
+    await new Promise((r) => setTimeout(r, Date.now() - started < 5000 ? 50 : 500));
   }
   return `no healthy answer on port ${target.port}${spec.path === '/' ? '' : ` at ${spec.path}`} within ${spec.timeoutSeconds} s (${reason})`;
 }
