@@ -13,14 +13,24 @@ async function main(command: string): Promise<void> {
 
   if (command === 'admin:bootstrap') {
     const { user, token } = berth.users.bootstrapAdmin(`bootstrap ${new Date().toISOString()}`);
+    if (config.adminPassword) await berth.sessions.setAdminPassword(config.adminPassword);
     process.stdout.write(`${JSON.stringify({ user: user.name, token })}\n`);
     await berth.close();
     return;
   }
+  if (command === 'admin:password') {
+    // The dashboard's login; the password comes from the argument or BERTH_ADMIN_PASSWORD.
+    await berth.sessions.setAdminPassword(process.argv[3] ?? config.adminPassword);
+    process.stdout.write('admin password set\n');
+    await berth.close();
+    return;
+  }
   if (!['start', 'web', 'worker'].includes(command)) {
-    throw new Error(`unknown command "${command}": use start, web, worker or admin:bootstrap`);
+    throw new Error(`unknown command "${command}": use start, web, worker, admin:bootstrap or admin:password`);
   }
   await checkDependencies(berth);
+  // Plugins were loaded by createBerth: say which, and why any were refused.
+  for (const line of berth.services.plugins.startupReport()) log(line);
   // The worker starts first so a push that arrives as soon as the web port opens is processed.
   if (command !== 'web') await startWorker(berth, log);
   const server = command !== 'worker' ? await startWeb(berth, log) : null;

@@ -18,7 +18,11 @@ export interface AppInfo extends AppRecord {
 }
 
 export class AppsService {
-  constructor(private readonly deps: { store: Store; events: EventsService; resources: AppResources; domain: string }) {}
+  constructor(private readonly deps: {
+    store: Store; events: EventsService; resources: AppResources; domain: string;
+    /** The app's hostnames (app/domains: default vhost, global and custom domains). */
+    domainsOf?: (app: string) => string[];
+  }) {}
 
   async create(name: unknown, user: string | null): Promise<AppRecord> {
     assertAppName(name);
@@ -56,6 +60,7 @@ export class AppsService {
 
   /** The default vhost first, then custom domains. */
   domainsOf(name: string): string[] {
+    if (this.deps.domainsOf) return this.deps.domainsOf(name);
     return [`${name}.${this.deps.domain}`, ...this.deps.store.domains.list(name)];
   }
 

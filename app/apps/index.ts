@@ -1,2 +1,3 @@
 export { AppsService, type AppResources, type AppInfo } from './apps-service';
 export { assertAppName } from './app-name';
+export { AppSettings } from './app-settings';

@@ -3,16 +3,28 @@ import type { Config, Paths } from '../config';
 import type { Buildpack } from '../ports/buildpack';
 import { openSqliteStore } from '../infra/sqlite';
 import { createDockerEngine } from '../infra/docker';
-import { createNginxRouter } from '../infra/nginx';
+import { createNginxRouter, repoTemplateReader } from '../infra/nginx';
+import { createAcmeIssuer } from '../infra/acme';
 import { createRedisInfra } from '../infra/redis';
 import { createGitRepos } from '../infra/git';
-import { AppsService } from '../apps';
+import { AppSettings, AppsService } from '../apps';
 import { ConfigVarsService } from '../config-vars';
 import { EventsService } from '../events';
 import { UsersService } from '../users';
 import { AppRuntime, Deployer } from '../deploys';
 import { BuildRunner, BuildsService, ImageBuilder, PushReceiver, ReleaseMaker } from '../builds';
 import { ReleasesService } from '../releases';
+import { SessionsService } from '../sessions';
+import { ProcessOperations, ProcessesService, Reconciler } from '../processes';
+import { StorageService } from '../storage';
+import { LogArchive, LogsService } from '../logs';
+import { DeployScripts, OneOffRunner } from '../one-off';
+import { CronService } from '../cron';
+import { createBullCronScheduler } from '../infra/redis';
+import { DomainsService, RoutedRouter, RoutingService, storedRouteExtras } from '../domains';
+import { CertFiles, CertsService, LetsencryptService } from '../certs';
+import { HookedDeployer, HookedImageBuilder, hookedResources } from '../plugins';
+import { createPluginsAndServices } from './services-boot';
 
 export interface BerthDeps {
   readonly config: Config;
@@ -24,23 +36,41 @@ export interface BerthDeps {
 export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const store = openSqliteStore(paths.db);
   const engine = createDockerEngine({ socketPath: config.dockerSocket });
-  const router = createNginxRouter({
+  // Everyone routes through RoutedRouter: it adds the app's ports, nginx settings, certificate and template.
+  const router = new RoutedRouter(createNginxRouter({
     dir: paths.nginx, nginxBin: config.nginxBin, httpPort: config.routerPort, httpsPort: config.routerHttpsPort, domain: config.domain,
-  });
+  }), (app) => routeExtras(app));
   const redis = createRedisInfra({ url: config.redisUrl, prefix: config.redisPrefix });
   // The hook calls back into this web process; the secret proves the call came from our git.
   const hook = { url: `http://127.0.0.1:${config.port}/internal/git-hook`, secret: crypto.randomBytes(24).toString('hex') };
   const repos = createGitRepos({ reposDir: paths.repos, snapshotsDir: paths.snapshots, hook });
+  const logs = new LogsService({
+    engine, scope: config.network, archive: new LogArchive({ dir: paths.appLogs, maxBytes: config.appLogMb * 1024 * 1024 }),
+  });
 
   const events = new EventsService(store.events);
+  // Plugins (plugins/*, $BERTH_HOME/plugins, BERTH_PLUGINS_PATH) and the service kit; links re-release through the build queue.
+  const services = createPluginsAndServices({
+    config, store, events, log: (l) => console.log(`berth: ${l}`),
+    redeploy: async (app, reason, user) => (store.releases.current(app) ? (await releases.redeploy(app, reason, user)).build : null),
+  });
+  const hooks = services.plugins.hooks;
   const users = new UsersService(store.users);
+  const sessions = new SessionsService({ sessions: store.sessions, users: store.users, ttlHours: config.sessionHours });
   const configVars = new ConfigVarsService({ store, events });
   const urlOf = (app: string) => `http://${app}.${config.domain}${config.routerPort === 80 ? '' : `:${config.routerPort}`}`;
   let apps!: AppsService;
-  const deployer = new Deployer({
+  const deployer = new HookedDeployer({
     store, engine, router, network: config.network, retireWaitSeconds: config.retireWaitSeconds,
     domainsOf: (app) => apps.domainsOf(app),
+    beforeRemove: (c) => logs.archiveContainer(c),
+    extraEnv: (app) => services.envFor(app),
+  }, hooks);
+  const oneOff = new OneOffRunner({ store, engine, logs, envFor: (r) => deployer.envFor(r), network: config.network });
+  const cronScheduler = createBullCronScheduler({
+    url: config.redisUrl, prefix: config.redisPrefix, onError: (e) => console.error(`berth: cron: ${e.message}`),
   });
+  const cron = new CronService({ store, scheduler: cronScheduler, runner: oneOff, log: (l) => console.log(`berth: ${l}`) });
   const builds = new BuildsService({ store, queue: redis.queue, logs: redis.logs, events, buildLogsDir: paths.buildLogs });
   const releaseMaker = new ReleaseMaker({ store, engine, keepImages: config.keepImages });
   const releases = new ReleasesService({ store, builds, events });
@@ -48,18 +78,49 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     store, repos, router, engine, deployer,
     redeploy: async (app, reason) => { await releases.redeploy(app, reason, null); },
   });
-  apps = new AppsService({ store, events, resources: runtime, domain: config.domain });
+  apps = new AppsService({ store, events, resources: hookedResources(runtime, hooks), domain: config.domain, domainsOf: (app) => domains.domainsOf(app) });
+  // Router (domains, ports, nginx settings, certificates, ACME): a change re-applies the app's route.
+  const reroute = async (app: string) => { if (store.releases.current(app)) await deployer.route(app); };
+  const domains = new DomainsService({
+    store, events, baseDomain: config.domain,
+    reroute: async (app) => { await reroute(app); await hooks.run('domains:change', { app, domains: domains.domainsOf(app) }); },
+  });
+  const routing = new RoutingService({ store, events, reroute, configOf: (app) => router.configOf(app) });
+  const certs = new CertsService({ store, events, files: new CertFiles(paths.certs), reroute });
+  const readTemplate = repoTemplateReader(paths.repos);
+  const routeExtras = storedRouteExtras({
+    store, tlsOf: (app) => certs.tlsOf(app),
+    // The newest release is the one being deployed (its row exists before the deploy).
+    templateOf: async (app) => { const sha = store.releases.list(app)[0]?.gitSha; return sha ? readTemplate(app, sha) : null; },
+  });
+  const letsencrypt = new LetsencryptService({
+    store, certs, router, domainsOf: (app) => domains.domainsOf(app),
+    issuer: createAcmeIssuer({ directoryUrl: config.acmeDirectory, dir: paths.acme }),
+    defaultEmail: config.acmeEmail, renewDays: config.acmeRenewDays,
+  });
+  const processes = new ProcessesService({ store, engine, deployer, builds, events, repos, snapshotsDir: paths.snapshots });
+  const storage = new StorageService({ store, events, storageDir: paths.storage });
+  const reconciler = new Reconciler({ store, engine, router, locks: redis.locks, deployer, intervalSeconds: config.reconcileIntervalSeconds });
   const runner = new BuildRunner({
+    operations: new ProcessOperations({ store, deployer, events }),
     store, engine, repos, logs: redis.logs, events, releases: releaseMaker, deployer, urlOf,
-    builder: new ImageBuilder({ engine, buildpacks, memoryMb: config.buildMemoryMb }),
+    builder: new HookedImageBuilder({ engine, buildpacks, memoryMb: config.buildMemoryMb }, hooks),
     buildLogsDir: paths.buildLogs, timeoutSeconds: config.buildTimeoutSeconds,
+    deployHooks: new DeployScripts({ runner: oneOff, onLive: (r) => cron.activate(r) }),
   });
   const pushes = new PushReceiver({ store, builds });
+  const appSettings = new AppSettings({ store, events, buildpackNames: () => buildpacks.map((b) => b.name) });
 
   return {
     config, paths, store, engine, router, redis, repos, hook,
-    events, users, configVars, apps, deployer, builds, releases, runner, pushes, urlOf,
+    events, users, sessions, configVars, apps, appSettings, deployer, builds, releases, runner, pushes, urlOf,
+    processes, storage, reconciler,
+    logs, oneOff, cron,
+    domains, routing, certs, letsencrypt,
+    services,
     async close(): Promise<void> {
+      await reconciler.stop();
+      await cronScheduler.close();
       await redis.close();
       store.close();
     },

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { Berth } from './create-berth';
 import { createHttpApp } from '../http/create-http-app';
+import { execUpgradeHandler } from '../http/routes/run-routes';
 import { HOOK_SECRET_HEADER, hookResponseWriter, readHookRequest } from '../infra/git';
 
 export type Log = (line: string) => void;
@@ -18,6 +19,8 @@ export async function startWeb(berth: Berth, log: Log): Promise<http.Server> {
     secretHeader: HOOK_SECRET_HEADER,
   };
   const server = http.createServer(createHttpApp(berth, { codec, log }));
+  // berth run / berth enter: an HTTP Upgrade to a raw two-way socket.
+  server.on('upgrade', execUpgradeHandler(berth, log));
   // Builds stream for minutes: no request timeout on this server.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
@@ -34,6 +37,11 @@ export async function startWorker(berth: Berth, log: Log): Promise<void> {
   if (failed > 0) log(`marked ${failed} build(s) failed that were running when berth stopped`);
   await berth.engine.ensureNetwork(berth.config.network);
   await berth.router.start();
+  // ACME renewals: a check at start and every BERTH_ACME_CHECK_INTERVAL (daily), renewing < BERTH_ACME_RENEW_DAYS before expiry.
+  berth.letsencrypt.schedule(berth.config.acmeCheckIntervalSeconds * 1000, log);
   await berth.redis.queue.startWorker(berth.runner.handle, berth.config.buildConcurrency);
   log(`worker processing builds (concurrency ${berth.config.buildConcurrency})`);
+  await berth.cron.startWorker(berth.config.buildConcurrency);
+  berth.reconciler.start(log);
+  log(`reconciling containers every ${berth.config.reconcileIntervalSeconds} s`);
 }

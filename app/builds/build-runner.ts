@@ -24,6 +24,16 @@ export interface BuildRunnerDeps {
   readonly timeoutSeconds: number;
   /** e.g. http://myapp.localhost — printed when a deploy succeeds. */
   readonly urlOf: (app: string) => string;
+  /** app.json's deploy scripts and cron: before the switch (a throw aborts the deploy) and once live. */
+  readonly deployHooks?: {
+    beforeDeploy(release: ReleaseRecord, log: (line: string) => void): Promise<void>;
+    afterDeploy(release: ReleaseRecord, log: (line: string) => void): Promise<void>;
+  };
+  /** Jobs that make no release (ps:scale, ps:restart, …): run in the app's turn, logged like builds. */
+  readonly operations?: {
+    handles(kind: string): boolean;
+    run(build: BuildRecord, ctx: { log: (line: string) => void; signal: AbortSignal }): Promise<void>;
+  };
 }
 
 /** The worker side of a build job: build (or take) an image, make a release, deploy it. */
@@ -46,9 +56,17 @@ export class BuildRunner {
     const timer = setTimeout(() => timeout.abort(), this.deps.timeoutSeconds * 1000);
     const signal = AbortSignal.any([ctx.signal, timeout.signal]);
     try {
+      if (this.deps.operations?.handles(job.kind)) {
+        await this.deps.operations.run(build, { log: log.line, signal });
+        store.builds.finish(build.id, { status: 'succeeded' });
+        log.line('=====> Done');
+        await log.end('succeeded');
+        return;
+      }
       const release = await this.produceRelease(build, job, log, signal);
       log.line(`-----> Releasing v${release.version}`);
       try {
+        await this.deps.deployHooks?.beforeDeploy(release, log.line);
         await this.deps.deployer.deploy(release, log.line, { healthCheck: this.deps.releases.healthCheckOf(release), signal });
       } catch (e) {
         this.deps.releases.discard(release);
@@ -59,6 +77,7 @@ export class BuildRunner {
         store.builds.finish(build.id, { status: 'succeeded', releaseVersion: release.version });
         this.deps.events.record({ app: build.app, kind: 'deploy.succeeded', message: `deployed v${release.version} (${release.description})`, user: build.user });
       });
+      await this.deps.deployHooks?.afterDeploy(release, log.line);
       log.line(`=====> Deployed ${this.deps.urlOf(build.app)} (v${release.version})`);
       await log.end('succeeded');
       if (job.kind === 'push' && job.ref) await this.waitForRefUpdate(job);
@@ -80,7 +99,7 @@ export class BuildRunner {
     if (job.kind === 'config' || job.kind === 'rollback') return this.deps.releases.fromExisting(build, job.kind);
     if (job.kind === 'image') return this.deps.releases.fromImage(build, log.line);
     if (!build.snapshotPath) throw new BerthError('BUILD_FAILED', 'The build has no source snapshot.');
-    const short = job.kind === 'push' ? build.source.slice(0, 7) : 'archive';
+    const short = job.kind === 'push' || job.kind === 'rebuild' ? build.source.slice(0, 7) : 'archive';
     log.line(`-----> Building ${build.app} (${short})`);
     const tag = `${imageRepo(build.app)}:build-${build.id}`;
     const buildArgs = this.deps.releases.buildArgsOf(build.app);

@@ -4,3 +4,4 @@ export { ImageBuilder } from './image-builder';
 export { ReleaseMaker } from './release-maker';
 export { PushReceiver, type PushOutput } from './push-receiver';
 export { detectBuilder } from './detect-builder';
+export { saveArchive } from './archive-upload';

@@ -3,6 +3,7 @@ import type { ContainerEngine } from '../ports/container-engine';
 import type { BuildRecord, ReleaseRecord, Store } from '../ports/store';
 import { DEFAULT_HEALTH_CHECK, imageRepo, type HealthCheckSpec } from '../deploys';
 import type { BuiltSource } from './image-builder';
+import { parseAppJson } from '../releases/app-json';
 
 const DEFAULT_PORT = 5000;
 
@@ -13,10 +14,11 @@ export class ReleaseMaker {
   async fromBuild(build: BuildRecord, built: BuiltSource): Promise<ReleaseRecord> {
     return this.create(build, {
       sourceImage: built.image,
-      gitSha: build.kind === 'push' ? build.source : null,
+      gitSha: build.kind === 'push' || build.kind === 'rebuild' ? build.source : null,
       processes: built.processes,
       port: built.exposedPort ?? DEFAULT_PORT,
-      description: build.kind === 'push' ? `push ${build.source.slice(0, 7)}` : 'archive deploy',
+      appJson: built.appJson,
+      description: build.kind === 'push' || build.kind === 'rebuild' ? `${build.kind} ${build.source.slice(0, 7)}` : 'archive deploy',
     });
   }
 
@@ -29,7 +31,7 @@ export class ReleaseMaker {
     log(`-----> Deploying image ${build.source}`);
     return this.create(build, {
       sourceImage: build.source, gitSha: null, processes: { web: '' },
-      port: info.exposedPort ?? DEFAULT_PORT, description: `image ${build.source}`,
+      port: info.exposedPort ?? DEFAULT_PORT, appJson: null, description: `image ${build.source}`,
     });
   }
 
@@ -54,8 +56,9 @@ export class ReleaseMaker {
     this.deps.store.releases.remove(release.app, release.version);
   }
 
-  healthCheckOf(_release: ReleaseRecord): HealthCheckSpec {
-    return DEFAULT_HEALTH_CHECK;
+  /** The release's app.json startup check (kept on the release, so a rollback keeps its checks). */
+  healthCheckOf(release: ReleaseRecord): HealthCheckSpec {
+    return parseAppJson(release.appJson).healthCheck ?? DEFAULT_HEALTH_CHECK;
   }
 
   /** Config vars named in BERTH_BUILD_ARGS (comma-separated) are passed to docker build. */
@@ -76,7 +79,7 @@ export class ReleaseMaker {
   }
 
   private async create(build: BuildRecord,
-    r: { sourceImage: string; gitSha: string | null; processes: Readonly<Record<string, string>>; port: number; description: string },
+    r: { sourceImage: string; gitSha: string | null; processes: Readonly<Record<string, string>>; port: number; appJson?: string | null; description: string },
     config?: Readonly<Record<string, string>>): Promise<ReleaseRecord> {
     const { store, engine } = this.deps;
     // The app's turn in the queue is ours, so nobody else can take this version number meanwhile.
@@ -85,7 +88,7 @@ export class ReleaseMaker {
     if (r.sourceImage.startsWith(`${imageRepo(build.app)}:build-`)) await engine.removeImage(r.sourceImage).catch(() => undefined);
     return store.releases.create({
       app: build.app, image: `${imageRepo(build.app)}:v${next}`, gitSha: r.gitSha,
-      config: config ?? store.config.get(build.app), processes: r.processes, port: r.port,
+      config: config ?? store.config.get(build.app), processes: r.processes, port: r.port, appJson: r.appJson ?? null,
       description: r.description, user: build.user,
     });
   }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { CliError } from './cli-error';
@@ -36,6 +37,12 @@ export class ApiClient {
   }
 
   get<T>(path: string): Promise<T> { return this.json<T>('GET', path); }
+
+  /** POSTs a file as the raw body (e.g. a .tar.gz to deploy); resolves to the JSON answer. */
+  async upload<T>(path: string, file: string, contentType: string): Promise<T> {
+    const text = await this.withSpinner(async () => readAll(await this.open('POST', path, { file, contentType })));
+    return JSON.parse(text) as T;
+  }
 
   /** A plain-text response, whole. */
   text(path: string): Promise<string> {
@@ -76,9 +83,11 @@ export class ApiClient {
   /** Sends the request; resolves on a 2xx response, throws the API's error otherwise. */
   private open(method: Method, path: string, body?: unknown): Promise<http.IncomingMessage> {
     const url = new URL(this.opts.host + path);
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const upload = body instanceof Object && 'file' in body && 'contentType' in body ? body as { file: string; contentType: string } : null;
+    const payload = body === undefined || upload ? undefined : Buffer.from(JSON.stringify(body));
     const headers: http.OutgoingHttpHeaders = { authorization: `Bearer ${this.opts.token}`, accept: 'application/json, text/plain' };
     if (payload) Object.assign(headers, { 'content-type': 'application/json', 'content-length': payload.length });
+    if (upload) Object.assign(headers, { 'content-type': upload.contentType, 'content-length': fs.statSync(upload.file).size });
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       const req = transport.request(url, { method, headers }, (res) => {
@@ -87,7 +96,8 @@ export class ApiClient {
         readAll(res).then((text) => reject(apiError(status, res.statusMessage, text)), reject);
       });
       req.on('error', (e) => reject(this.connectionError(e)));
-      req.end(payload);
+      if (upload) fs.createReadStream(upload.file).on('error', reject).pipe(req);
+      else req.end(payload);
     });
   }
 

@@ -1,4 +1,4 @@
-/** The shapes the REST API returns, as far as the CLI reads them (see docs/api.md). */
+/** The shapes the REST API returns, as far as the CLI reads them. */
 
 export interface AppSummary {
   name: string;

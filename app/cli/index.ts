@@ -7,5 +7,6 @@ export { exportLines, shellQuote } from './shell-quote';
 export { closest, editDistance } from './suggest';
 export { findVerb } from './lookup';
 export { CliError } from './cli-error';
+export { Progress } from './progress';
 export { credentialsPath, loadCredentials } from './credentials';
 export type { CliIo, Verb, VerbGroup, ArgSpec, OptionSpec, ParsedArgs } from './types';

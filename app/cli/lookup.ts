@@ -5,6 +5,7 @@ import type { Verb, VerbGroup } from './types';
 /** The verb called `name` (or aliased so). */
 export function findVerb(groups: readonly VerbGroup[], name: string): Verb | undefined {
   for (const g of groups) for (const v of g.verbs) if (v.name === name || v.aliases?.includes(name)) return v;
+  for (const g of groups) for (const v of g.verbs) if (v.pattern?.test(name)) return v;
   return undefined;
 }
 

@@ -2,13 +2,30 @@ import type { VerbGroup } from './types';
 import { appsVerbs } from './verbs/apps';
 import { authVerbs } from './verbs/auth';
 import { buildsVerbs } from './verbs/builds';
+import { builderVerbs } from './verbs/builder';
 import { configVerbs } from './verbs/config';
 import { eventsVerbs } from './verbs/events';
 import { gitVerbs } from './verbs/git';
 import { helpVerbs } from './verbs/help';
 import { releasesVerbs } from './verbs/releases';
+import { psVerbs } from './verbs/ps';
+import { resourceVerbs } from './verbs/resource';
+import { storageVerbs } from './verbs/storage';
+import { logsVerbs } from './verbs/logs';
+import { runVerbs } from './verbs/run';
+import { domainsVerbs } from './verbs/domains';
+import { portsVerbs } from './verbs/ports';
+import { nginxVerbs } from './verbs/nginx';
+import { certsVerbs } from './verbs/certs';
+import { letsencryptVerbs } from './verbs/letsencrypt';
+import { servicesVerbs } from './verbs/services';
+import { pluginsVerbs } from './verbs/plugins';
 
 /** Every verb, by group, in the order `berth help` and docs/cli.md show them. */
 export const GROUPS: readonly VerbGroup[] = [
-  appsVerbs, configVerbs, gitVerbs, buildsVerbs, releasesVerbs, eventsVerbs, authVerbs, helpVerbs,
+  appsVerbs, configVerbs, gitVerbs, builderVerbs, buildsVerbs, releasesVerbs, eventsVerbs, authVerbs, helpVerbs,
+  psVerbs, resourceVerbs, storageVerbs,
+  logsVerbs, runVerbs,
+  domainsVerbs, portsVerbs, nginxVerbs, certsVerbs, letsencryptVerbs,
+  servicesVerbs, pluginsVerbs,
 ];

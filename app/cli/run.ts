@@ -28,7 +28,7 @@ export async function runCli(argv: readonly string[], io: CliIo, groups: readonl
     }
     let client: ApiClient | undefined;
     const ctx: VerbContext = {
-      verb, args, json: args.json, out, io, groups,
+      verb, args, json: args.json, out, io, groups, invokedAs: name,
       api: () => (client ??= new ApiClient({ ...loadCredentials(io.env), progress: out.progress })),
       arg: (n) => {
         const v = args.positional[n];
@@ -36,8 +36,8 @@ export async function runCli(argv: readonly string[], io: CliIo, groups: readonl
         return v;
       },
     };
-    await verb.run(ctx);
-    return 0;
+    const code = await verb.run(ctx);
+    return typeof code === 'number' ? code : 0;
   } catch (e) {
     out.fail(e, json);
     return 1;

@@ -24,11 +24,14 @@ export interface OptionSpec {
 export interface Verb {
   readonly name: string;
   readonly aliases?: readonly string[];
+  /** A generic verb: also runs for every name this matches (`<service>:create` → `postgres:create`). */
+  readonly pattern?: RegExp;
   readonly usage: string;
   readonly summary: string;
   readonly args: readonly ArgSpec[];
   readonly options: readonly OptionSpec[];
-  run(ctx: VerbContext): Promise<void>;
+  /** Resolves to nothing (exit 0) or an exit code to pass on (`berth run` exits with its command's). */
+  run(ctx: VerbContext): Promise<void | number>;
 }
 
 export interface VerbGroup {
@@ -59,6 +62,8 @@ export interface CliIo {
 
 export interface VerbContext {
   readonly verb: Verb;
+  /** The verb name as typed (differs from verb.name for a generic verb). */
+  readonly invokedAs?: string;
   readonly args: ParsedArgs;
   readonly json: boolean;
   readonly out: Output;

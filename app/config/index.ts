@@ -39,8 +39,24 @@ export interface Config {
   readonly nginxBin: string;
   /** BERTH_KEEP_IMAGES — release images kept per app. Default 5. */
   readonly keepImages: number;
+  /** BERTH_APP_LOG_MB — output of removed containers, one-offs and cron kept per app under logs/apps, in MiB. Default 5. */
+  readonly appLogMb: number;
   /** BERTH_LOG_LEVEL — info or debug. Default info. */
   readonly logLevel: 'info' | 'debug';
+  /** BERTH_ACME_DIRECTORY — ACME directory URL for letsencrypt:enable. Default https://acme-v02.api.letsencrypt.org/directory. */
+  readonly acmeDirectory: string;
+  /** BERTH_ACME_EMAIL — contact e-mail for the ACME account, unless letsencrypt:enable gives one. Default none. */
+  readonly acmeEmail: string;
+  /** BERTH_ACME_RENEW_DAYS — renew ACME certificates this many days before they expire. Default 30. */
+  readonly acmeRenewDays: number;
+  /** BERTH_ACME_CHECK_INTERVAL — seconds between certificate renewal checks. Default 86400 (daily). */
+  readonly acmeCheckIntervalSeconds: number;
+  /** BERTH_SESSION_HOURS — how long a dashboard login lasts, in hours. Default 168. */
+  readonly sessionHours: number;
+  /** BERTH_ADMIN_PASSWORD — when set, `admin:bootstrap` also sets the admin's dashboard password. Default unset. */
+  readonly adminPassword: string | null;
+  /** BERTH_PLUGINS_PATH — colon-separated folders to load plugins from, each a plugin folder or a folder of them (besides plugins/ and $BERTH_HOME/plugins). Default none. */
+  readonly pluginsPath: readonly string[];
 }
 
 export interface Paths {
@@ -52,6 +68,10 @@ export interface Paths {
   readonly run: string;
   readonly storage: string;
   readonly snapshots: string;
+  /** Certificates per app (`<app>/cert.pem`, `key.pem`, mode 0600). */
+  readonly certs: string;
+  /** The ACME account key. */
+  readonly acme: string;
 }
 
 function int(env: NodeJS.ProcessEnv, key: string, fallback: number, min = 0, max = 65535 * 1000): number {
@@ -70,6 +90,12 @@ function bool(env: NodeJS.ProcessEnv, key: string, fallback: boolean): boolean {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new BerthError('INVALID_CONFIG', `${key}=${raw} must be true or false.`);
+}
+
+function acmeDirectory(raw: string | undefined): string {
+  const url = raw || 'https://acme-v02.api.letsencrypt.org/directory';
+  if (!/^https?:\/\/[^\s]+$/.test(url)) throw new BerthError('INVALID_CONFIG', `BERTH_ACME_DIRECTORY=${url} is not an http(s) URL.`);
+  return url;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -98,7 +124,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconcileIntervalSeconds: int(env, 'BERTH_RECONCILE_INTERVAL', 10, 1, 3600),
     nginxBin: env.BERTH_NGINX_BIN || 'nginx',
     keepImages: int(env, 'BERTH_KEEP_IMAGES', 5, 1, 1000),
+    appLogMb: int(env, 'BERTH_APP_LOG_MB', 5, 1, 10_000),
     logLevel,
+    acmeDirectory: acmeDirectory(env.BERTH_ACME_DIRECTORY),
+    acmeEmail: env.BERTH_ACME_EMAIL || '',
+    acmeRenewDays: int(env, 'BERTH_ACME_RENEW_DAYS', 30, 1, 89),
+    acmeCheckIntervalSeconds: int(env, 'BERTH_ACME_CHECK_INTERVAL', 86_400, 10, 7 * 86_400),
+    sessionHours: int(env, 'BERTH_SESSION_HOURS', 168, 1, 24 * 365),
+    adminPassword: env.BERTH_ADMIN_PASSWORD || null,
+    pluginsPath: Object.freeze((env.BERTH_PLUGINS_PATH || '').split(':').filter(Boolean).map((p) => path.resolve(p))),
   });
 }
 
@@ -113,5 +147,7 @@ export function pathsFor(config: Config): Paths {
     run: path.join(h, 'run'),
     storage: path.join(h, 'storage'),
     snapshots: path.join(h, 'snapshots'),
+    certs: path.join(h, 'certs'),
+    acme: path.join(h, 'acme'),
   });
 }

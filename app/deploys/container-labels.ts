@@ -16,3 +16,9 @@ export function containerName(app: string, process: string, index: number, deplo
 export const newDeployId = (): string => crypto.randomBytes(3).toString('hex');
 
 export const imageRepo = (app: string): string => `berth/${app}`;
+
+/** The slot number in a container's name (`berth.<app>.<process>.<n>.<deploy>`), or 0 when it has none. */
+export function slotOf(name: string): number {
+  const n = Number(name.split('.')[3]);
+  return Number.isInteger(n) && n > 0 ? n : 0;
+}

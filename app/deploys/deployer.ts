@@ -16,11 +16,14 @@ export interface DeployerDeps {
   readonly domainsOf: (app: string) => string[];
   /** Extra env for an app's containers (service URLs). */
   readonly extraEnv?: (app: string) => Record<string, string>;
+  /** Called for each container once stopped, before it is removed (app/logs archives its output). */
+  readonly beforeRemove?: (container: ContainerInfo) => Promise<void>;
 }
 
 export type Log = (line: string) => void;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
 
 /** Process types that run as long-lived containers (the release command runs once instead). */
 export function runningTypes(release: ReleaseRecord): string[] {
@@ -33,11 +36,21 @@ export function runningTypes(release: ReleaseRecord): string[] {
  */
 export class Deployer {
   private readonly retiring = new Set<Promise<void>>();
+  /** Containers unrouted and draining: nobody may route to them again, the reconciler leaves them be. */
+  private readonly retiringIds = new Set<string>();
 
   constructor(private readonly deps: DeployerDeps) {}
 
+  get network(): string { return this.deps.network; }
+
+  /** Every container of the app on this berth (any release, any state), retiring ones excluded. */
   async containersOf(app: string): Promise<ContainerInfo[]> {
-    return this.deps.engine.listContainers({ labels: { [LABEL.app]: app, [LABEL.scope]: this.deps.network } });
+    const all = await this.deps.engine.listContainers({ labels: { [LABEL.app]: app, [LABEL.scope]: this.deps.network } });
+    return all.filter((c) => !this.retiringIds.has(c.id));
+  }
+
+  isRetiring(id: string): boolean {
+    return this.retiringIds.has(id);
   }
 
   scaleOf(app: string, release: ReleaseRecord): Record<string, number> {
@@ -62,7 +75,7 @@ export class Deployer {
     const deployId = newDeployId();
     const started: ContainerInfo[] = [];
     try {
-      const web = await this.startType(release, 'web', scale.web ?? 0, deployId, log);
+      const web = await this.startContainers(release, 'web', { indices: range(scale.web ?? 0), deployId }, log);
       started.push(...web);
       await this.checkHealth(release, web, options.healthCheck ?? DEFAULT_HEALTH_CHECK, log, options.signal);
       if (scale.web !== undefined) {
@@ -76,7 +89,7 @@ export class Deployer {
     if (scale.web !== undefined) await this.retire(old.filter((c) => c.labels[LABEL.process] === 'web'), log);
     for (const [type, count] of Object.entries(scale)) {
       if (type === 'web') continue;
-      await this.startType(release, type, count, deployId, log);
+      await this.startContainers(release, type, { indices: range(count), deployId }, log);
     }
     await this.retire(old.filter((c) => c.labels[LABEL.process] !== 'web'), log, 0);
     // A release without a web type leaves nothing to route: its old web containers go too.
@@ -84,13 +97,20 @@ export class Deployer {
       await this.retire(old.filter((c) => c.labels[LABEL.process] === 'web'), log, 0);
       await this.deps.router.apply({ app, domains: this.deps.domainsOf(app), upstreams: [] });
     }
+    // A deploy starts a stopped app (as dokku does): its containers now run.
+    this.deps.store.processState.setStopped(app, false);
   }
 
-  /** Points the router at the app's running web containers (reconcile, domain changes). */
+  /**
+   * Points the router at the given web containers, or else at the current release's running web
+   * containers (reconcile, domain changes); none when the app is stopped.
+   */
   async route(app: string, web?: { containers: ContainerInfo[]; port: number }): Promise<void> {
-    const containers = web?.containers
-      ?? (await this.containersOf(app)).filter((c) => c.labels[LABEL.process] === 'web' && c.state === 'running');
-    const port = web?.port ?? this.deps.store.releases.current(app)?.port ?? 5000;
+    const current = this.deps.store.releases.current(app);
+    const stopped = this.deps.store.processState.isStopped(app);
+    const containers = web?.containers ?? (stopped ? [] : (await this.containersOf(app)).filter((c) =>
+      c.labels[LABEL.process] === 'web' && c.state === 'running' && c.labels[LABEL.release] === String(current?.version)));
+    const port = web?.port ?? current?.port ?? 5000;
     await this.deps.router.apply({
       app,
       domains: this.deps.domainsOf(app),
@@ -102,30 +122,50 @@ export class Deployer {
     await this.removeAll(await this.containersOf(app));
   }
 
-  private async startType(release: ReleaseRecord, type: string, count: number, deployId: string, log: Log): Promise<ContainerInfo[]> {
+  /**
+   * Starts containers of one process type (slots `indices`, for their names). The app's restart
+   * policy, limits and storage mounts apply. A failure removes the ones this call started.
+   */
+  async startContainers(release: ReleaseRecord, type: string, o: { indices: readonly number[]; deployId?: string }, log: Log): Promise<ContainerInfo[]> {
     const app = this.deps.store.apps.get(release.app);
+    const deployId = o.deployId ?? newDeployId();
+    const mounts = this.deps.store.mounts.list(release.app).map((m) => ({ source: m.source, target: m.target }));
     const out: ContainerInfo[] = [];
+    const count = o.indices.length;
     if (count > 0) log(`-----> Starting ${count} ${type} container${count === 1 ? '' : 's'} of v${release.version}`);
-    for (let i = 1; i <= count; i++) {
-      out.push(await this.deps.engine.runContainer({
-        name: containerName(release.app, type, i, deployId),
-        image: release.image,
-        command: release.processes[type] || undefined,
-        env: this.envFor(release),
-        labels: {
-          [LABEL.app]: release.app, [LABEL.process]: type, [LABEL.release]: String(release.version),
-          [LABEL.scope]: this.deps.network, [LABEL.deploy]: deployId,
-        },
-        network: this.deps.network,
-        restartPolicy: app?.restartPolicy ?? 'unless-stopped',
-        memoryMb: app?.memoryMb ?? undefined,
-        cpus: app?.cpus ?? undefined,
-      }));
+    try {
+      for (const i of o.indices) out.push(await this.runOne({ release, type, index: i, deployId, app, mounts }));
+    } catch (e) {
+      await this.removeAll(out);
+      throw e;
     }
     return out;
   }
 
-  private async checkHealth(release: ReleaseRecord, web: ContainerInfo[], spec: HealthCheckSpec, log: Log, signal?: AbortSignal): Promise<void> {
+  private async runOne(o: {
+    release: ReleaseRecord; type: string; index: number; deployId: string;
+    app: ReturnType<Store['apps']['get']>; mounts: { source: string; target: string }[];
+  }): Promise<ContainerInfo> {
+    const { release, type, deployId, app } = o;
+    return this.deps.engine.runContainer({
+      name: containerName(release.app, type, o.index, deployId),
+      image: release.image,
+      command: release.processes[type] || undefined,
+      env: this.envFor(release),
+      labels: {
+        [LABEL.app]: release.app, [LABEL.process]: type, [LABEL.release]: String(release.version),
+        [LABEL.scope]: this.deps.network, [LABEL.deploy]: deployId,
+      },
+      network: this.deps.network,
+      restartPolicy: app?.restartPolicy ?? 'unless-stopped',
+      memoryMb: app?.memoryMb ?? undefined,
+      cpus: app?.cpus ?? undefined,
+      mounts: o.mounts.length > 0 ? o.mounts : undefined,
+    });
+  }
+
+  /** Waits until every web container answers; throws HEALTHCHECK_FAILED with the first failure's log tail. */
+  async checkHealth(release: ReleaseRecord, web: ContainerInfo[], spec: HealthCheckSpec, log: Log, signal?: AbortSignal): Promise<void> {
     if (web.length === 0) return;
     log(`-----> Waiting for ${web.length} web container${web.length === 1 ? '' : 's'} to answer on port ${release.port}`);
     const failures = await Promise.all(web.map(async (c) => {
@@ -172,15 +212,27 @@ export class Deployer {
    * already live, so the push need not wait for slow SIGTERM handlers. The reconciler removes any
    * that a crash leaves behind.
    */
-  private async retire(containers: ContainerInfo[], log: Log, waitSeconds = this.deps.retireWaitSeconds): Promise<void> {
-    if (containers.length === 0) return;
+  async retire(containers: ContainerInfo[], log: Log, waitSeconds = this.deps.retireWaitSeconds): Promise<void> {
+    this.scheduleRetire(containers, log, waitSeconds);
+  }
+
+  /** Like retire, but resolves once they are gone (ps:stop, scaling down). */
+  async retireAndWait(containers: ContainerInfo[], log: Log, waitSeconds = this.deps.retireWaitSeconds): Promise<void> {
+    await this.scheduleRetire(containers, log, waitSeconds);
+  }
+
+  private scheduleRetire(containers: ContainerInfo[], log: Log, waitSeconds: number): Promise<void> {
+    if (containers.length === 0) return Promise.resolve();
+    for (const c of containers) this.retiringIds.add(c.id);
     log(`-----> Retiring ${containers.length} old container${containers.length === 1 ? '' : 's'}${waitSeconds > 0 ? ` after ${waitSeconds} s` : ''}`);
     const done = (async () => {
       if (waitSeconds > 0) await sleep(waitSeconds * 1000);
       await this.removeAll(containers);
+      for (const c of containers) this.retiringIds.delete(c.id);
     })();
     this.retiring.add(done);
     void done.finally(() => this.retiring.delete(done));
+    return done;
   }
 
   /** Resolves when every background retirement has finished (tests, shutdown). */
@@ -188,9 +240,11 @@ export class Deployer {
     await Promise.all([...this.retiring]);
   }
 
-  private async removeAll(containers: ContainerInfo[]): Promise<void> {
+  /** Stops and removes at once (unrouted or never routed containers). */
+  async removeAll(containers: readonly ContainerInfo[]): Promise<void> {
     await Promise.all(containers.map(async (c) => {
       await this.deps.engine.stopContainer(c.id, 10).catch(() => undefined);
+      await this.deps.beforeRemove?.(c).catch(() => undefined);
       await this.deps.engine.removeContainer(c.id).catch(() => undefined);
     }));
   }

@@ -3,7 +3,10 @@ import type { EventRecord, EventsStore } from '../ports/store';
 export type EventKind =
   | 'app.created' | 'app.renamed' | 'app.destroyed' | 'config.changed'
   | 'build.queued' | 'build.succeeded' | 'build.failed' | 'build.cancelled'
-  | 'release.created' | 'deploy.succeeded' | 'deploy.failed' | 'ps.scaled' | 'domains.changed' | 'rollback';
+  | 'release.created' | 'deploy.succeeded' | 'deploy.failed' | 'ps.scaled' | 'domains.changed' | 'rollback'
+  | 'router.changed' | 'certs.changed'
+  | 'ps.restarted' | 'ps.stopped' | 'ps.started' | 'ps.settings' | 'ps.reconciled' | 'storage.changed'
+  | 'service.created' | 'service.destroyed' | 'service.changed' | 'service.linked' | 'service.unlinked' | 'plugin.changed';
 
 /** The audit trail: what happened to which app, by whom. */
 export class EventsService {

@@ -3,11 +3,22 @@ import type { Berth } from '../boot/create-berth';
 import { requireUser } from './auth-middleware';
 import { errorMiddleware, notFound } from './error-middleware';
 import { appsRoutes } from './routes/apps-routes';
+import { appSettingsRoutes } from './routes/app-settings-routes';
 import { buildsRoutes } from './routes/builds-routes';
 import { configRoutes } from './routes/config-routes';
 import { eventsRoutes } from './routes/events-routes';
 import { gitRoutes, type GitHookCodec } from './routes/git-routes';
 import { releasesRoutes } from './routes/releases-routes';
+import { logsRoutes } from './routes/logs-routes';
+import { psRoutes } from './routes/ps-routes';
+import { storageRoutes } from './routes/storage-routes';
+import { domainsRoutes } from './routes/domains-routes';
+import { portsRoutes } from './routes/ports-routes';
+import { nginxRoutes } from './routes/nginx-routes';
+import { certsRoutes } from './routes/certs-routes';
+import { dashboardRoutes } from './dashboard';
+import { servicesRoutes } from './routes/services-routes';
+import { pluginsRoutes } from './routes/plugins-routes';
 
 /** The web process's express app: health, git transport, then the authenticated API. */
 export function createHttpApp(berth: Berth, options: { codec: GitHookCodec; log: (line: string) => void }): express.Express {
@@ -20,9 +31,15 @@ export function createHttpApp(berth: Berth, options: { codec: GitHookCodec; log:
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
   api.use(requireUser(berth.users));
-  for (const routes of [appsRoutes, configRoutes, eventsRoutes, buildsRoutes, releasesRoutes]) api.use(routes(berth));
+  for (const routes of [appsRoutes, appSettingsRoutes, configRoutes, eventsRoutes, buildsRoutes, releasesRoutes]) api.use(routes(berth));
+  for (const routes of [psRoutes, storageRoutes]) api.use(routes(berth));
+  for (const routes of [domainsRoutes, portsRoutes, nginxRoutes, certsRoutes]) api.use(routes(berth));
+  api.use(logsRoutes(berth));
+  for (const routes of [servicesRoutes, pluginsRoutes]) api.use(routes(berth));
   api.use(notFound);
   app.use('/api/v1', api);
+  // The dashboard owns every other path: without a session it redirects to /login.
+  app.use(dashboardRoutes(berth, { log: options.log }));
   app.use(notFound);
   app.use(errorMiddleware(options.log));
   return app;

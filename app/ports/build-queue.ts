@@ -1,6 +1,10 @@
 /** The build queue (BullMQ on Redis in infra/redis). Builds of one app run one at a time, in push order. */
 
-export type BuildSourceKind = 'push' | 'image' | 'archive' | 'rollback' | 'config';
+export type BuildSourceKind = 'push' | 'image' | 'archive' | 'rollback' | 'config'
+  /** Rebuild of the deploy branch's commit (a snapshot from the repo, no ref checks). */
+  | 'rebuild'
+  /** Process operations: no new release; they take the app's turn so they never overlap a deploy. */
+  | 'scale' | 'restart' | 'stop' | 'start';
 
 export interface BuildJob extends PushJobFacts {
   readonly buildId: number;

@@ -61,11 +61,45 @@ export interface ContainerInfo {
   readonly state: ContainerState;
   /** Address on the given network, when running. */
   readonly ip: string | null;
+  /** When it last started (ISO time); only inspectContainer/runContainer report it. */
+  readonly startedAt?: string | null;
 }
 
 export interface OneOffOptions extends RunContainerOptions {
   readonly onOutput: (chunk: Buffer) => void;
   readonly stdin?: NodeJS.ReadableStream;
+}
+
+/** `docker exec` into a running container (berth enter). */
+export interface ExecOptions {
+  readonly container: string;
+  readonly command: readonly string[];
+  /** A terminal: raw output, and the size below applies. */
+  readonly tty: boolean;
+  readonly size?: { readonly cols: number; readonly rows: number };
+  readonly env?: Readonly<Record<string, string>>;
+  readonly stdin?: NodeJS.ReadableStream;
+  readonly onOutput: (chunk: Buffer) => void;
+  /** Aborting closes the session (the process sees its stdin end). */
+  readonly signal?: AbortSignal;
+}
+
+/** One entry of a container's log. */
+export interface ContainerLogLine {
+  /** When docker received it: RFC 3339 with nanoseconds, as docker prints it. */
+  readonly at: string;
+  readonly text: string;
+}
+
+export interface ContainerLogOptions {
+  /** Keep streaming new lines until the container stops or `signal` aborts. */
+  readonly follow: boolean;
+  /** Only the last N lines (default all). */
+  readonly tail?: number;
+  /** Only lines after this time (RFC 3339). */
+  readonly since?: string;
+  readonly signal?: AbortSignal;
+  readonly onLine: (line: ContainerLogLine) => void;
 }
 
 export interface ContainerEngine {
@@ -86,4 +120,8 @@ export interface ContainerEngine {
   removeContainer(id: string): Promise<void>;
   /** Last `tail` lines of stdout+stderr. */
   containerLogs(id: string, tail: number): Promise<string>;
+  /** Runs a command in a running container; resolves with its exit code. */
+  exec(options: ExecOptions): Promise<number>;
+  /** A container's log lines with their times; resolves when the stream ends. */
+  streamLogs(id: string, options: ContainerLogOptions): Promise<void>;
 }

@@ -97,6 +97,8 @@ export interface ReleaseRecord {
   readonly processes: Readonly<Record<string, string>>;
   /** Port the web process listens on. */
   readonly port: number;
+  /** The app.json text the release was built with (null: none), parsed by releases/app-json. */
+  readonly appJson?: string | null;
   readonly description: string;
   readonly user: string | null;
   readonly createdAt: string;
@@ -136,6 +138,15 @@ export interface Store {
   readonly releases: ReleasesStore;
   readonly domains: DomainsStore;
   readonly formation: FormationStore;
+  readonly processState: import('./process-state').ProcessStateStore;
+  readonly mounts: import('./process-state').MountsStore;
+  readonly sessions: import('./sessions').SessionsStore;
+  readonly services: import('./services').ServicesStore;
+  readonly plugins: import('./plugin-state').PluginStateStore;
+  readonly globalDomains: import('./routing-store').GlobalDomainsStore;
+  readonly ports: import('./routing-store').PortsStore;
+  readonly routerSettings: import('./routing-store').RouterSettingsStore;
+  readonly certs: import('./routing-store').CertsStore;
   transaction<T>(fn: () => T): T;
   close(): void;
 }

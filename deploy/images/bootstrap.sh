@@ -3,6 +3,7 @@
 #   1. berth/base:bookworm        deploy/images/base.sh      (debootstrap)
 #   2. berth/busybox:latest       deploy/images/busybox.sh   (FROM scratch + busybox-static)
 #   3. buildpack runtime images   buildpacks/*/image.sh
+#   4. service plugin images      plugins/*/image.sh
 # Each script skips an image that exists; --force is passed on to rebuild them all.
 #
 #   deploy/images/bootstrap.sh [--force]
@@ -36,6 +37,10 @@ berth_images() {
 scripts=("$here/base.sh")
 [ -f "$here/busybox.sh" ] && scripts+=("$here/busybox.sh")
 for s in "$root"/buildpacks/*/image.sh; do
+  [ -f "$s" ] && scripts+=("$s")
+done
+# Service plugins' images (postgres, redis, mariadb): Debian packages on berth/base.
+for s in "$root"/plugins/*/image.sh; do
   [ -f "$s" ] && scripts+=("$s")
 done
 

@@ -91,11 +91,12 @@ describe('buildpacks: images on the real Docker Engine', function () {
     }
   });
 
-  after(async () => {
+  after(async function () {
+    this.timeout(120_000);
     for (const c of containers) await docker(['rm', '-f', '-v', c]);
     for (const i of images) await docker(['rmi', '-f', i]);
     // Without -f: a layer still used (the runtime images, another build) stays.
-    for (const id of [...layers].reverse()) await docker(['rmi', id]);
+    if (layers.size > 0) await docker(['rmi', ...[...layers].reverse()]);
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
@@ -117,7 +118,10 @@ describe('buildpacks: images on the real Docker Engine', function () {
     const start = process.hrtime.bigint();
     const log = await dockerOk(['build', '--force-rm', '-f', path.join(dir, '.berth/Dockerfile'), '-t', tag, dir]);
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    for (const m of log.matchAll(/^ ---> ([0-9a-f]{12})$/gm)) layers.add(m[1]);
+    for (const step of log.split(/\n(?=Step \d+\/\d+ : )/)) {
+      if (/^Step \d+\/\d+ : FROM /i.test(step)) continue; // a runtime image (or a stage of ours): not to delete by id
+      for (const m of step.matchAll(/^ ---> ([0-9a-f]{12})$/gm)) layers.add(m[1]);
+    }
     return { log, seconds };
   }
 

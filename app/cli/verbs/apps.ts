@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { appPath } from '../api-client';
 import type { AppDetail, AppSummary, QueuedBuild } from '../api-types';
 import { CliError } from '../cli-error';
@@ -31,7 +32,7 @@ export const appsVerbs: VerbGroup = {
       name: 'apps:list',
       aliases: ['apps'],
       usage: 'berth apps:list',
-      summary: 'List apps.',
+      summary: 'List apps with their deploy branch and builder.',
       args: [],
       options: [],
       async run(ctx) {
@@ -106,6 +107,20 @@ export const appsVerbs: VerbGroup = {
       options: [],
       async run(ctx) {
         const res = await ctx.api().json<QueuedBuild>('POST', appPath(ctx.arg('app'), '/deploys'), { image: ctx.arg('image') });
+        await followQueued(ctx, ctx.arg('app'), res);
+      },
+    },
+    {
+      name: 'apps:deploy-archive',
+      usage: 'berth apps:deploy-archive <app> <file.tar.gz>',
+      summary: 'Deploy the source in a .tar.gz (or .tar) archive and follow the build log.',
+      args: [APP, { name: 'archive', summary: 'A tar or tar.gz of the app\'s source (files at its root).' }],
+      options: [],
+      async run(ctx) {
+        const file = ctx.arg('archive');
+        if (!fs.existsSync(file)) throw new CliError('ARCHIVE_NOT_FOUND', `${file} does not exist.`);
+        const type = /\.(tgz|gz)$/.test(file) ? 'application/gzip' : 'application/x-tar';
+        const res = await ctx.api().upload<QueuedBuild>(appPath(ctx.arg('app'), '/deploys/archive'), file, type);
         await followQueued(ctx, ctx.arg('app'), res);
       },
     },

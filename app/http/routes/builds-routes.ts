@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Berth } from '../../boot/create-berth';
 import { BerthError } from '../../errors';
+import { saveArchive } from '../../builds';
 import { userName } from '../auth-middleware';
 import { body, positiveInt } from '../request-body';
 
@@ -43,6 +44,15 @@ export function buildsRoutes(berth: Berth): Router {
       throw new BerthError('INVALID_IMAGE', `"${String(image)}" is not an image name: use name[:tag], e.g. myorg/web:1.2.`);
     }
     const { build, ahead } = await berth.builds.enqueue({ app, kind: 'image', source: image, user: userName(req) });
+    res.status(202).json({ build, ahead });
+  });
+  /** The raw body is a tar or tar.gz of the source (content-type application/gzip for gzip). */
+  r.post('/apps/:app/deploys/archive', async (req, res) => {
+    const app = req.params.app;
+    berth.apps.require(app);
+    const gzip = /gzip/.test(req.headers['content-type'] ?? '');
+    const snapshotPath = await saveArchive(req, { gzip, snapshotsDir: berth.paths.snapshots });
+    const { build, ahead } = await berth.builds.enqueue({ app, kind: 'archive', source: 'archive upload', snapshotPath, user: userName(req) });
     res.status(202).json({ build, ahead });
   });
   return r;

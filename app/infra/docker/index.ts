@@ -9,6 +9,8 @@ import { toBerthError } from './docker-errors';
 import { inspectImage, removeImage, tagImage } from './images';
 import { networkEnsurer } from './networks';
 import { runOneOff } from './run-one-off';
+import { execIn } from './exec';
+import { streamLogs } from './log-stream';
 
 export interface DockerEngineOptions {
   /** The engine's unix socket, e.g. `/var/run/docker.sock`. */
@@ -56,5 +58,7 @@ export function createDockerEngine(options: DockerEngineOptions): ContainerEngin
     stopContainer: guarded((id: string, timeoutSeconds: number) => stopContainer(docker, id, timeoutSeconds)),
     removeContainer: guarded((id: string) => removeContainer(docker, id)),
     containerLogs: guarded((id: string, tail: number) => containerLogs(docker, id, tail)),
+    exec: guarded((o) => execIn(docker, o)),
+    streamLogs: guarded((id: string, o) => streamLogs(docker, id, o)),
   };
 }

@@ -5,11 +5,23 @@ import type { AppRoute, Router } from '../../ports/router';
 import { readFileOrNull, restoreFile, writeFileAtomic } from './atomic-write';
 import { ConfigLock } from './lock';
 import { signalQuit, signalReload, startMaster, testConfig } from './nginx-cli';
-import { httpListen, resolveOptions, type NginxRouterOptions, type ResolvedOptions } from './options';
+import { buildAppView } from './app-view';
+import { renderCustomTemplate, templateVars } from './custom-template';
+import { httpListen, httpsListen, resolveOptions, type NginxRouterOptions, type ResolvedOptions } from './options';
 import { nginxPaths, type NginxPaths } from './paths';
 import { isAlive, runningMaster, workersOf, waitFor } from './processes';
 import { NginxTemplates } from './templates';
+import { ensureDefaultCert } from './tls-files';
 import { validateAppName, validateRoute } from './validate';
+
+/** One file of an app's config; `content: null` means the file must not exist. */
+interface ConfFile {
+  readonly file: string;
+  readonly content: string | null;
+  readonly mode: number;
+}
+
+const CHALLENGE_TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
 
 /** berth's own nginx master: one server block per app in `dir/apps`, checked before every reload. */
 export class NginxRouter implements Router {
@@ -33,7 +45,9 @@ export class NginxRouter implements Router {
       }
       const master = this.master();
       if (master === null) fs.rmSync(this.paths.pidFile, { force: true }); // stale or absent
-      await this.writeChecked(this.paths.conf, this.templates.mainConf({ listen: httpListen(this.opts) }));
+      await ensureDefaultCert({ tlsDir: this.paths.tlsDir, opensslBin: this.opts.opensslBin, timeoutMs: this.opts.timeoutMs });
+      const main = this.templates.mainConf({ listen: httpListen(this.opts), httpsListen: httpsListen(this.opts) });
+      await this.writeChecked([{ file: this.paths.conf, content: main, mode: 0o644 }]);
       if (master !== null) await this.reload(master);
       else await this.launch();
     });
@@ -55,25 +69,51 @@ export class NginxRouter implements Router {
 
   async apply(route: AppRoute): Promise<void> {
     // Validate and render before taking the lock: invalid input never touches the disk.
-    const view = validateRoute(route, this.opts.domain);
-    const conf = this.templates.appConf({
-      ...view,
-      listen: httpListen(this.opts),
-      clientMaxBodySize: this.opts.clientMaxBodySize,
-    });
+    const files = this.render(route);
     this.ensureDirs();
     await this.lock.run(async () => {
-      const file = this.paths.appConf(view.app);
-      if (readFileOrNull(file) === conf) return; // already live; spare the reload
-      await this.writeChecked(file, conf);
+      if (files.every((f) => readFileOrNull(f.file) === f.content)) return; // already live; spare the reload
+      await this.writeChecked(files);
       await this.reloadIfRunning();
     });
+  }
+
+  /** The app's config file and its certificate files, as apply() would write them. */
+  private render(route: AppRoute): ConfFile[] {
+    const view = validateRoute(route, this.opts.domain, { clientMaxBodySize: this.opts.clientMaxBodySize });
+    const rel = this.paths.appCert(view.app);
+    const appView = buildAppView(view, this.opts, rel);
+    const conf = view.template === null
+      ? this.templates.appConf(appView)
+      : this.templates.customAppConf(appView, renderCustomTemplate(view.template, templateVars(appView, this.opts)));
+    return [
+      { file: this.paths.appConf(view.app), content: conf, mode: 0o644 },
+      { file: path.join(this.paths.dir, rel.cert), content: view.tls?.cert ?? null, mode: 0o600 },
+      { file: path.join(this.paths.dir, rel.key), content: view.tls?.key ?? null, mode: 0o600 },
+    ];
+  }
+
+  async configOf(app: string): Promise<string | null> {
+    return readFileOrNull(this.paths.appConf(validateAppName(app)));
+  }
+
+  async putChallenge(token: string, content: string): Promise<void> {
+    if (!CHALLENGE_TOKEN.test(token)) throw new BerthError('INVALID_INPUT', 'An ACME challenge token is base64url text.');
+    fs.mkdirSync(this.paths.challengeDir, { recursive: true, mode: 0o755 });
+    writeFileAtomic(path.join(this.paths.challengeDir, token), content, 0o644);
+  }
+
+  async removeChallenge(token: string): Promise<void> {
+    if (!CHALLENGE_TOKEN.test(token)) return;
+    fs.rmSync(path.join(this.paths.challengeDir, token), { force: true });
   }
 
   async remove(app: string): Promise<void> {
     const name = validateAppName(app);
     await this.lock.run(async () => {
       const file = this.paths.appConf(name);
+      const rel = this.paths.appCert(name);
+      for (const f of [rel.cert, rel.key]) fs.rmSync(path.join(this.paths.dir, f), { force: true });
       if (readFileOrNull(file) === null) return;
       fs.rmSync(file);
       await this.reloadIfRunning();
@@ -93,9 +133,12 @@ export class NginxRouter implements Router {
 
   private ensureDirs(): void {
     const p = this.paths;
-    for (const d of [p.dir, p.appsDir, p.pagesDir, p.logsDir, p.tmpDir, ...p.tempDirs]) {
+    for (const d of [p.dir, p.appsDir, p.pagesDir, p.logsDir, p.tmpDir, ...p.tempDirs, p.challengeDir]) {
       fs.mkdirSync(d, { recursive: true });
     }
+    fs.mkdirSync(p.tlsDir, { recursive: true, mode: 0o700 });
+    // Workers serve challenges from acme/ (world-readable); keys stay in tls/ (root only).
+    for (let d = p.challengeDir; d.startsWith(p.dir) && d !== p.dir; d = path.dirname(d)) fs.chmodSync(d, 0o755);
     // Workers drop to an unprivileged user when nginx runs as root; they must reach pages/.
     fs.chmodSync(p.dir, 0o755);
     fs.chmodSync(p.pagesDir, 0o755);
@@ -105,14 +148,23 @@ export class NginxRouter implements Router {
     return runningMaster(this.paths.pidFile, this.paths.conf);
   }
 
-  /** Writes `file`, runs `nginx -t`, and puts the previous content back when nginx says no. */
-  private async writeChecked(file: string, content: string): Promise<void> {
-    const previous = readFileOrNull(file);
-    writeFileAtomic(file, content);
+  /** Writes the files, runs `nginx -t`, and puts the previous contents back when nginx says no. */
+  private async writeChecked(files: readonly ConfFile[]): Promise<void> {
+    const previous = files.map((f) => readFileOrNull(f.file));
+    const rollback = () => files.forEach((f, i) => restoreFile(f.file, previous[i], f.mode));
+    try {
+      for (const f of files) {
+        if (f.content === null) fs.rmSync(f.file, { force: true });
+        else writeFileAtomic(f.file, f.content, f.mode);
+      }
+    } catch (e) {
+      rollback();
+      throw e;
+    }
     const check = await testConfig(this.opts.nginxBin, this.paths, this.opts.timeoutMs);
     if (!check.ok) {
-      restoreFile(file, previous);
-      throw new BerthError('ROUTER_CONFIG_INVALID', `nginx rejected ${path.basename(file)}: ${check.output}`);
+      rollback();
+      throw new BerthError('ROUTER_CONFIG_INVALID', `nginx rejected ${path.basename(files[0].file)}: ${check.output}`);
     }
   }
 

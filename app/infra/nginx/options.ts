@@ -8,7 +8,7 @@ export interface NginxRouterOptions {
   /** The nginx binary, e.g. /usr/sbin/nginx. */
   readonly nginxBin: string;
   readonly httpPort: number;
-  /** Reserved for TLS; validated but not yet listened on. */
+  /** TLS listener: app HTTPS servers (SNI) and a catch-all server with a self-signed certificate. */
   readonly httpsPort: number;
   /** IPv4 address to listen on; default: all IPv4 addresses. */
   readonly listenAddress?: string;
@@ -18,6 +18,8 @@ export interface NginxRouterOptions {
   readonly clientMaxBodySize?: string;
   /** How long to wait for nginx to start, reload or quit; default 15000 ms. */
   readonly timeoutMs?: number;
+  /** The openssl binary, used once to make the catch-all server's self-signed certificate; default `openssl`. */
+  readonly opensslBin?: string;
 }
 
 export interface ResolvedOptions {
@@ -29,6 +31,7 @@ export interface ResolvedOptions {
   readonly domain: string;
   readonly clientMaxBodySize: string;
   readonly timeoutMs: number;
+  readonly opensslBin: string;
 }
 
 /** Validates once at construction, so a bad setting fails at boot rather than at first deploy. */
@@ -45,6 +48,7 @@ export function resolveOptions(o: NginxRouterOptions): ResolvedOptions {
       domain: validateHostname(o.domain),
       clientMaxBodySize: validateBodySize(o.clientMaxBodySize ?? '100m'),
       timeoutMs: o.timeoutMs ?? 15_000,
+      opensslBin: o.opensslBin ?? 'openssl',
     });
   } catch (e) {
     if (e instanceof BerthError) throw new BerthError('INVALID_CONFIG', `nginx router: ${e.message}`, { cause: e });
@@ -55,4 +59,14 @@ export function resolveOptions(o: NginxRouterOptions): ResolvedOptions {
 /** The value of nginx's `listen` directive for plain HTTP. */
 export function httpListen(o: ResolvedOptions): string {
   return o.listenAddress ? `${o.listenAddress}:${o.httpPort}` : String(o.httpPort);
+}
+
+/** The value of nginx's `listen` directive for a port (80 and 443 mean the router's own ports). */
+export function listenFor(o: ResolvedOptions, port: number): string {
+  return o.listenAddress ? `${o.listenAddress}:${port}` : String(port);
+}
+
+/** The value of nginx's `listen` directive for TLS (without the `ssl` flag). */
+export function httpsListen(o: ResolvedOptions): string {
+  return listenFor(o, o.httpsPort);
 }

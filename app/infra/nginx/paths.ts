@@ -13,9 +13,15 @@ export interface NginxPaths {
   readonly tmpDir: string;
   readonly pidFile: string;
   readonly lockFile: string;
+  /** Certificates and keys (mode 0600; only the master, which runs as root, reads them). */
+  readonly tlsDir: string;
+  /** Webroot for ACME HTTP-01: `acme/.well-known/acme-challenge/<token>`. */
+  readonly challengeDir: string;
   /** Temp dirs nginx would otherwise create under /var/lib/nginx. */
   readonly tempDirs: readonly string[];
   appConf(app: string): string;
+  /** Relative to the prefix, as the config names them. */
+  appCert(app: string): { readonly cert: string; readonly key: string };
 }
 
 export const TEMP_DIR_NAMES = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'] as const;
@@ -33,8 +39,11 @@ export function nginxPaths(dir: string): NginxPaths {
     tmpDir,
     pidFile: path.join(root, 'nginx.pid'),
     lockFile: path.join(root, '.berth-router.lock'),
+    tlsDir: path.join(root, 'tls'),
+    challengeDir: path.join(root, 'acme', '.well-known', 'acme-challenge'),
     tempDirs: TEMP_DIR_NAMES.map((n) => path.join(tmpDir, n)),
     appConf: (app) => path.join(appsDir, `${app}.conf`),
+    appCert: (app) => ({ cert: `tls/${app}.crt`, key: `tls/${app}.key` }),
   };
 }
 

@@ -65,3 +65,4 @@ export function createRedisInfra(options: RedisInfraOptions): RedisInfra {
 export { BullBuildQueue } from './bull-build-queue';
 export { RedisLogBus } from './redis-log-bus';
 export { RedisLockService } from './redis-lock-service';
+export { BullCronScheduler, createBullCronScheduler } from './bull-cron-scheduler';

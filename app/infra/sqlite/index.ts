@@ -11,6 +11,11 @@ import { sqliteBuildsStore } from './builds-store';
 import { sqliteReleasesStore } from './releases-store';
 import { sqliteDomainsStore } from './domains-store';
 import { sqliteFormationStore } from './formation-store';
+import { sqliteMountsStore, sqliteProcessStateStore } from './process-state-store';
+import { sqliteSessionsStore } from './sessions-store';
+import { sqliteServicesStore } from './services-store';
+import { sqlitePluginStateStore } from './plugin-state-store';
+import { sqliteCertsStore, sqliteGlobalDomainsStore, sqlitePortsStore, sqliteRouterSettingsStore } from './routing-stores';
 
 /** Opens (and migrates) berth's SQLite database. WAL lets the web and worker processes share it. */
 export function openSqliteStore(file: string): Store {
@@ -30,6 +35,15 @@ export function openSqliteStore(file: string): Store {
     releases: sqliteReleasesStore(db),
     domains: sqliteDomainsStore(db),
     formation: sqliteFormationStore(db),
+    globalDomains: sqliteGlobalDomainsStore(db),
+    ports: sqlitePortsStore(db),
+    routerSettings: sqliteRouterSettingsStore(db),
+    certs: sqliteCertsStore(db),
+    processState: sqliteProcessStateStore(db),
+    mounts: sqliteMountsStore(db),
+    sessions: sqliteSessionsStore(db),
+    services: sqliteServicesStore(db),
+    plugins: sqlitePluginStateStore(db),
     transaction: (fn) => db.transaction(fn)(),
     close: () => db.close(),
   };

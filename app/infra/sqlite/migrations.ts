@@ -82,6 +82,93 @@ export const MIGRATIONS: readonly string[] = [
      count INTEGER NOT NULL,
      PRIMARY KEY (app, process)
    );`,
+  // 7: dashboard logins — password hashes (scrypt) and revocable sessions (ids stored hashed)
+  `CREATE TABLE user_passwords (
+     user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+     hash TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE TABLE sessions (
+     id_hash TEXT PRIMARY KEY,
+     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     csrf TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL
+   );
+   CREATE INDEX sessions_user ON sessions(user_id);`,
+  // 4: processes — stopped apps (ps:stop) and storage mounts
+  `CREATE TABLE app_process_state (
+     app TEXT PRIMARY KEY REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     stopped INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE storage_mounts (
+     app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     source TEXT NOT NULL,
+     target TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (app, target)
+   );`,
+  // 3: app.json kept on each release (health checks, deploy scripts, cron survive rollbacks)
+  `ALTER TABLE releases ADD COLUMN app_json TEXT;`,
+  // 5: router — global domains, port mappings, per-app router settings (nginx, letsencrypt), certificates
+  `CREATE TABLE global_domains (
+     domain TEXT PRIMARY KEY
+   );
+   CREATE TABLE app_ports (
+     app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     scheme TEXT NOT NULL,
+     host_port INTEGER NOT NULL,
+     container_port INTEGER NOT NULL,
+     PRIMARY KEY (app, scheme, host_port, container_port)
+   );
+   CREATE TABLE router_settings (
+     app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     key TEXT NOT NULL,
+     value TEXT NOT NULL,
+     PRIMARY KEY (app, key)
+   );
+   CREATE TABLE certs (
+     app TEXT PRIMARY KEY REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     source TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     domains TEXT NOT NULL,
+     not_before TEXT NOT NULL,
+     not_after TEXT NOT NULL,
+     fingerprint TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );`,
+  // 6: services (plugin containers with generated credentials), their links to apps, plugin state and storage
+  `CREATE TABLE services (
+     plugin TEXT NOT NULL,
+     name TEXT NOT NULL,
+     image TEXT NOT NULL,
+     credentials TEXT NOT NULL,
+     exposed_port INTEGER,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (plugin, name)
+   );
+   CREATE TABLE service_links (
+     plugin TEXT NOT NULL,
+     service TEXT NOT NULL,
+     app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     alias TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (plugin, service, app),
+     FOREIGN KEY (plugin, service) REFERENCES services(plugin, name) ON DELETE CASCADE
+   );
+   CREATE UNIQUE INDEX service_links_alias ON service_links(app, alias);
+   CREATE TABLE plugin_state (
+     id TEXT PRIMARY KEY,
+     enabled INTEGER NOT NULL,
+     source TEXT,
+     updated_at TEXT NOT NULL
+   );
+   CREATE TABLE plugin_storage (
+     plugin TEXT NOT NULL,
+     key TEXT NOT NULL,
+     value TEXT NOT NULL,
+     PRIMARY KEY (plugin, key)
+   );`,
 ];
 
 export function migrate(db: Database.Database): number {

@@ -4,12 +4,12 @@ import { now } from './clock';
 
 interface Row {
   app: string; version: number; image: string; git_sha: string | null; config: string; processes: string;
-  port: number; description: string; user: string | null; created_at: string;
+  port: number; description: string; user: string | null; created_at: string; app_json: string | null;
 }
 
 const toRecord = (r: Row): ReleaseRecord => ({
   app: r.app, version: r.version, image: r.image, gitSha: r.git_sha, config: JSON.parse(r.config),
-  processes: JSON.parse(r.processes), port: r.port, description: r.description, user: r.user, createdAt: r.created_at,
+  processes: JSON.parse(r.processes), port: r.port, appJson: r.app_json ?? null, description: r.description, user: r.user, createdAt: r.created_at,
 });
 
 export function sqliteReleasesStore(db: Database.Database): ReleasesStore {
@@ -19,10 +19,10 @@ export function sqliteReleasesStore(db: Database.Database): ReleasesStore {
       return db.transaction(() => {
         const { next } = db.prepare<[string], { next: number }>(
           'SELECT COALESCE(MAX(version), 0) + 1 AS next FROM releases WHERE app = ?').get(r.app)!;
-        db.prepare(`INSERT INTO releases (app, version, image, git_sha, config, processes, port, description, user, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        db.prepare(`INSERT INTO releases (app, version, image, git_sha, config, processes, port, description, user, created_at, app_json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
           .run(r.app, next, r.image, r.gitSha, JSON.stringify(r.config), JSON.stringify(r.processes), r.port,
-            r.description, r.user, now());
+            r.description, r.user, now(), r.appJson ?? null);
         return toRecord(one.get(r.app, next)!);
       })();
     },

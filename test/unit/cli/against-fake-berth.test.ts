@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync, execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,13 @@ import { FakeBerth, run } from './cli-harness';
 
 const MAIN = path.resolve(__dirname, '../../../app/cli/main.js');
 const TOKEN = 'tok-' + Math.random().toString(36).slice(2);
+/** Runs bin/berth's target as its own process (async: the fake server lives in this one). */
+function spawnCli(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [MAIN, ...args], { env, encoding: 'utf8' }, (_err, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }));
+  });
+}
+
 const BUILD = { id: 7, app: 'web', kind: 'release', status: 'queued', source: null, user: 'ann', error: null, releaseVersion: null, createdAt: '2025-01-01T00:00:00Z', startedAt: null, finishedAt: null };
 
 describe('cli against a fake berth API', function () {
@@ -74,11 +81,11 @@ describe('cli against a fake berth API', function () {
   it('prints the API\'s message for a 422 and exits 1 (process exit code, JSON mode too)', async () => {
     const error = { code: 'INVALID_APP_NAME', message: 'App names are lowercase letters, digits and dashes, start with a letter, 1–63 characters.' };
     fake.json('POST /api/v1/apps', 422, { error });
-    const r = spawnSync(process.execPath, [MAIN, 'apps:create', 'Bad_Name'], { env, encoding: 'utf8' });
+    const r = await spawnCli(['apps:create', 'Bad_Name'], env);
     assert.equal(r.status, 1);
     assert.equal(r.stdout, '');
     assert.equal(r.stderr, `!     ${error.message}\n`);
-    const j = spawnSync(process.execPath, [MAIN, 'apps:create', 'Bad_Name', '--json'], { env, encoding: 'utf8' });
+    const j = await spawnCli(['apps:create', 'Bad_Name', '--json'], env);
     assert.equal(j.status, 1);
     assert.deepEqual(JSON.parse(j.stderr), { error });
   });

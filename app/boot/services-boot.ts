@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config';
+import type { EventsService } from '../events';
+import { createServiceEngine } from '../infra/docker/service-engine';
+import { PluginHost } from '../plugins';
+import type { Store } from '../ports/store';
+import { ServiceBackup, ServiceKit, ServiceLinks, type Redeploy } from '../services-kit';
+
+/** The project's root (dist/app/boot → ../../..): built-in plugins and package.json live there. */
+const PROJECT_ROOT = path.resolve(__dirname, '../../..');
+const DIST_ROOT = path.resolve(__dirname, '../..');
+
+function berthVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * Plugins and the service kit, wired once: called by createBerth. Plugins load here,
+ * synchronously; refusals are kept for `plugins:list` and the start log.
+ */
+export function createPluginsAndServices(o: {
+  config: Config; store: Store; events: EventsService; redeploy: Redeploy; log: (line: string) => void;
+}) {
+  const docker = createServiceEngine({ socketPath: o.config.dockerSocket });
+  const plugins = new PluginHost({
+    state: o.store.plugins,
+    docker,
+    berthVersion: berthVersion(),
+    sources: { builtin: path.join(PROJECT_ROOT, 'plugins'), installed: path.join(o.config.home, 'plugins'), extra: o.config.pluginsPath },
+    tree: { projectRoot: PROJECT_ROOT, distRoot: DIST_ROOT },
+    log: o.log,
+  });
+  plugins.load();
+  const kit = new ServiceKit({ store: o.store, engine: docker, events: o.events, catalog: plugins.catalog, network: o.config.network });
+  const links = new ServiceLinks({ store: o.store, kit, events: o.events, redeploy: o.redeploy });
+  const backup = new ServiceBackup({ kit, events: o.events });
+  return {
+    plugins, kit, links, backup,
+    /** Env for an app's containers: plugins' `release:env`, then linked services' URLs. */
+    envFor: (app: string): Record<string, string> => ({ ...plugins.hooks.releaseEnv(app), ...links.envFor(app) }),
+  };
+}
+
+export type PluginsAndServices = ReturnType<typeof createPluginsAndServices>;

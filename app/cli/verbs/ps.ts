@@ -1,0 +1,140 @@
+import { appPath } from '../api-client';
+import type { QueuedBuild } from '../api-types';
+import { CliError } from '../cli-error';
+import { followQueued } from '../follow-build';
+import { keyValues, table } from '../output';
+import type { ArgSpec, VerbContext, VerbGroup } from '../types';
+
+const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
+
+interface ProcessReport {
+  type: string;
+  desired: number;
+  running: number;
+  containers: { name: string; id: string; state: string; release: number | null; startedAt: string | null }[];
+}
+
+interface AppProcessReport {
+  app: string;
+  status: string;
+  release: number | null;
+  restartPolicy: string;
+  memoryMb: number | null;
+  cpus: number | null;
+  processes: ProcessReport[];
+}
+
+/** POSTs a ps action and follows the queued job's log. */
+async function queue(ctx: VerbContext, action: string, body: unknown = {}): Promise<void> {
+  const app = ctx.arg('app');
+  const res = await ctx.api().json<QueuedBuild>('POST', appPath(app, `/ps/${action}`), body);
+  await followQueued(ctx, app, res);
+}
+
+function parseScale(words: readonly string[]): Record<string, number> {
+  const scale: Record<string, number> = {};
+  for (const w of words) {
+    const m = /^([^=]+)=(\d+)$/.exec(w);
+    if (!m) throw new CliError('USAGE', `"${w}" is not <type>=<count>`, { hint: 'Example: berth ps:scale myapp web=2 worker=1' });
+    scale[m[1]] = Number(m[2]);
+  }
+  return scale;
+}
+
+export const psVerbs: VerbGroup = {
+  name: 'ps',
+  summary: 'Process types: scale, restart, stop, start, rebuild, restart policy',
+  verbs: [
+    {
+      name: 'ps:report',
+      aliases: ['ps'],
+      usage: 'berth ps:report <app>',
+      summary: 'Per process type: desired and running containers, with state, release and start time.',
+      args: [APP],
+      options: [],
+      async run(ctx) {
+        const res = await ctx.api().get<{ report: AppProcessReport }>(appPath(ctx.arg('app'), '/ps'));
+        if (ctx.json) return ctx.out.json(res);
+        const r = res.report;
+        ctx.out.heading(`${r.app} processes`);
+        ctx.out.write(keyValues([
+          ['Status', r.status],
+          ['Release', r.release === null ? '-' : `v${r.release}`],
+          ['Restart policy', r.restartPolicy],
+          ['Limits', `memory ${r.memoryMb ? `${r.memoryMb} MB` : 'unlimited'}, cpus ${r.cpus ?? 'unlimited'}`],
+        ]));
+        if (!r.processes.length) return;
+        ctx.out.write(table(['PROCESS', 'RUNNING/DESIRED', 'CONTAINER', 'STATE', 'RELEASE', 'STARTED'], r.processes.flatMap((p) => {
+          const head = [p.type, `${p.running}/${p.desired}`];
+          if (!p.containers.length) return [[...head, '-', '', '', '']];
+          return p.containers.map((c, i) => [...(i === 0 ? head : ['', '']), c.name, c.state, c.release === null ? '' : `v${c.release}`, c.startedAt ?? '']);
+        })));
+      },
+    },
+    {
+      name: 'ps:scale',
+      usage: 'berth ps:scale <app> [type=count]...',
+      summary: 'Set how many containers of each process type run (0–50), without dropping requests; no counts shows the scale.',
+      args: [APP, { name: 'type=count', variadic: true, optional: true, summary: 'Process types of the current release, e.g. web=3 worker=1.' }],
+      options: [],
+      async run(ctx) {
+        if (!ctx.args.rest.length) {
+          const res = await ctx.api().get<{ scale: Record<string, number> }>(appPath(ctx.arg('app'), '/ps/scale'));
+          if (ctx.json) return ctx.out.json(res);
+          ctx.out.heading(`${ctx.arg('app')} scale`);
+          ctx.out.write(table(['PROCESS', 'COUNT'], Object.entries(res.scale)));
+          return;
+        }
+        await queue(ctx, 'scale', { scale: parseScale(ctx.args.rest) });
+      },
+    },
+    {
+      name: 'ps:restart',
+      usage: 'berth ps:restart <app> [process]',
+      summary: 'Replace the app\'s containers (web ones are healthy before the old ones stop).',
+      args: [APP, { name: 'process', optional: true, summary: 'Only this process type; default all.' }],
+      options: [],
+      async run(ctx) {
+        await queue(ctx, 'restart', ctx.args.positional.process ? { process: ctx.args.positional.process } : {});
+      },
+    },
+    {
+      name: 'ps:stop',
+      usage: 'berth ps:stop <app>',
+      summary: 'Stop every container; the router answers "app down" until `ps:start`. The scale is kept.',
+      args: [APP],
+      options: [],
+      async run(ctx) { await queue(ctx, 'stop'); },
+    },
+    {
+      name: 'ps:start',
+      usage: 'berth ps:start <app>',
+      summary: 'Start a stopped app with its scale.',
+      args: [APP],
+      options: [],
+      async run(ctx) { await queue(ctx, 'start'); },
+    },
+    {
+      name: 'ps:rebuild',
+      usage: 'berth ps:rebuild <app>',
+      summary: 'Build the deploy branch\'s current commit again and deploy it.',
+      args: [APP],
+      options: [],
+      async run(ctx) { await queue(ctx, 'rebuild'); },
+    },
+    {
+      name: 'ps:set',
+      usage: 'berth ps:set <app> <setting> <value>',
+      summary: 'Set the restart policy: no, always, unless-stopped (default) or on-failure[:N]. Applies to containers started from now on.',
+      args: [APP, { name: 'setting', summary: 'restart-policy (the only setting).' }, { name: 'value', summary: 'The policy, e.g. on-failure:5.' }],
+      options: [],
+      async run(ctx) {
+        if (ctx.arg('setting') !== 'restart-policy') throw new CliError('USAGE', `unknown ps setting "${ctx.arg('setting')}"`, { hint: 'Settings: restart-policy' });
+        const res = await ctx.api().json<{ restartPolicy: string }>('PATCH', appPath(ctx.arg('app'), '/ps'), { restartPolicy: ctx.arg('value') });
+        if (ctx.json) return ctx.out.json(res);
+        ctx.out.line(`-----> Restart policy of ${ctx.arg('app')}: ${res.restartPolicy}`);
+        ctx.out.note(`       Applies to containers started from now on: berth ps:restart ${ctx.arg('app')}`);
+      },
+    },
+  ],
+};

@@ -1,0 +1,42 @@
+import { appPath } from '../api-client';
+import { execSession } from '../exec-client';
+import type { ArgSpec, VerbGroup } from '../types';
+
+const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
+
+export const runVerbs: VerbGroup = {
+  name: 'run',
+  summary: 'One-off commands and shells',
+  verbs: [
+    {
+      name: 'run',
+      usage: 'berth run <app> -- <command>...',
+      summary: 'Run a command in a new container of the current release (its env, network and mounts); stdin is forwarded, and berth exits with the command\'s exit code.',
+      args: [APP, { name: 'command', variadic: true, summary: 'The command and its arguments (after `--`, so its options stay its own).' }],
+      options: [],
+      async run(ctx) {
+        const command = JSON.stringify(ctx.args.rest);
+        const path = `${appPath(ctx.arg('app'), '/run')}?command=${encodeURIComponent(command)}`;
+        return execSession(ctx.api(), path, { stdin: ctx.io.stdin, stdout: ctx.io.stdout, raw: false });
+      },
+    },
+    {
+      name: 'enter',
+      usage: 'berth enter <app> [process]',
+      summary: 'Open a shell (/bin/sh) in a running container of the app (default the first web one); a terminal gets a TTY, piped stdin runs as a script. Exits with the shell\'s exit code.',
+      args: [APP, { name: 'process', optional: true, summary: 'Process type whose first running container to enter; default web.' }],
+      options: [],
+      async run(ctx) {
+        const stdout = ctx.io.stdout as NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
+        const tty = ctx.io.stdin.isTTY === true && stdout.isTTY === true;
+        const q = new URLSearchParams({ process: ctx.args.positional.process ?? 'web' });
+        if (tty) {
+          q.set('tty', '1');
+          if (stdout.columns && stdout.rows) { q.set('cols', String(stdout.columns)); q.set('rows', String(stdout.rows)); }
+          if (ctx.io.env.TERM) q.set('term', ctx.io.env.TERM);
+        }
+        return execSession(ctx.api(), `${appPath(ctx.arg('app'), '/enter')}?${q}`, { stdin: ctx.io.stdin, stdout, raw: tty });
+      },
+    },
+  ],
+};

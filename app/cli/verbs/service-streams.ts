@@ -1,0 +1,55 @@
+import http from 'node:http';
+import https from 'node:https';
+import { apiError, type ApiClient } from '../api-client';
+import { CliError } from '../cli-error';
+
+function request(api: ApiClient, o: { method: 'GET' | 'POST'; path: string; contentType?: string }): http.ClientRequest {
+  const url = new URL(api.host + o.path);
+  const transport = url.protocol === 'https:' ? https : http;
+  const headers: http.OutgoingHttpHeaders = { authorization: `Bearer ${api.token}` };
+  if (o.contentType) headers['content-type'] = o.contentType;
+  return transport.request(url, { method: o.method, headers });
+}
+
+function readText(res: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (c: string) => { text += c; });
+    res.on('end', () => resolve(text));
+    res.on('error', () => resolve(text));
+  });
+}
+
+/** GETs a binary stream into `out`; fails when the server cut it short (a failed dump). */
+export function download(api: ApiClient, path: string, out: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(api, { method: 'GET', path });
+    req.on('error', (e) => reject(new CliError('UNREACHABLE', `request to berth at ${api.host} failed: ${e.message}`)));
+    req.on('response', (res) => {
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status >= 300) { void readText(res).then((t) => reject(apiError(status, res.statusMessage, t))); return; }
+      res.on('data', (c: Buffer) => out.write(c));
+      res.on('end', () => (res.complete ? resolve() : reject(new CliError('EXPORT_INCOMPLETE', 'the export stopped before its end; see the service\'s logs'))));
+      res.on('aborted', () => reject(new CliError('EXPORT_INCOMPLETE', 'the export stopped before its end; see the service\'s logs')));
+      res.on('error', () => reject(new CliError('EXPORT_INCOMPLETE', 'the export stopped before its end; see the service\'s logs')));
+    });
+    req.end();
+  });
+}
+
+/** POSTs `input` as a binary body; resolves to the JSON answer. */
+export function upload<T>(api: ApiClient, path: string, input: NodeJS.ReadableStream): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const req = request(api, { method: 'POST', path, contentType: 'application/octet-stream' });
+    req.on('error', (e) => reject(new CliError('UNREACHABLE', `request to berth at ${api.host} failed: ${e.message}`)));
+    req.on('response', (res) => {
+      void readText(res).then((text) => {
+        const status = res.statusCode ?? 0;
+        if (status < 200 || status >= 300) return reject(apiError(status, res.statusMessage, text));
+        try { resolve(JSON.parse(text) as T); } catch { reject(new CliError('BAD_RESPONSE', 'berth answered the import with something that is not JSON')); }
+      });
+    });
+    input.pipe(req);
+  });
+}

@@ -1,0 +1,39 @@
+import type { CronJob, CronScheduler } from '../ports/cron-scheduler';
+import type { ReleaseRecord, Store } from '../ports/store';
+import { parseAppJson } from '../releases/app-json';
+import type { OneOffRunner } from '../one-off';
+
+/**
+ * app.json `cron` entries: registered as the release goes live (replacing the previous
+ * release's set); each run is a one-off container of the app's current release, its output in
+ * the app's logs as `cron.<name>`.
+ */
+export class CronService {
+  constructor(private readonly deps: { store: Store; scheduler: CronScheduler; runner: OneOffRunner; log?: (line: string) => void }) {}
+
+  async activate(release: ReleaseRecord): Promise<void> {
+    const entries = parseAppJson(release.appJson).cron;
+    await this.deps.scheduler.replace(release.app, entries.map((e) => ({ app: release.app, ...e })));
+  }
+
+  list(app: string): Promise<CronJob[]> {
+    return this.deps.scheduler.list(app);
+  }
+
+  async forget(app: string): Promise<void> {
+    await this.deps.scheduler.replace(app, []);
+  }
+
+  /** Runs due jobs in this process (the worker role). */
+  async startWorker(concurrency: number): Promise<void> {
+    await this.deps.scheduler.startWorker(this.handle, concurrency);
+  }
+
+  readonly handle = async (job: CronJob): Promise<void> => {
+    const release = this.deps.store.apps.get(job.app) ? this.deps.store.releases.current(job.app) : null;
+    // The app was destroyed (or never went live again): its schedule goes with it.
+    if (!release) return this.forget(job.app);
+    const code = await this.deps.runner.run({ app: job.app, release, command: job.command, kind: 'cron', tag: `cron.${job.name}` });
+    if (code !== 0) this.deps.log?.(`cron ${job.app}/${job.name} exited with code ${code}`);
+  };
+}

@@ -1,0 +1,2 @@
+export { CronService } from './cron-service';
+export { normalizeSchedule } from './schedule';

@@ -1,0 +1,40 @@
+import type { AppRoute, Router } from '../ports/router';
+import type { Store } from '../ports/store';
+import { toRouteSettings } from './router-settings';
+
+export type RouteExtras = Pick<AppRoute, 'ports' | 'settings' | 'tls' | 'template'>;
+
+/**
+ * The Router every caller (the Deployer included) uses: it adds the app's ports, proxy settings,
+ * certificate and own template to the `{app, domains, upstreams}` they pass, so whoever applies a
+ * route gets the whole of it. Any Router (nginx today) sits inside.
+ */
+export class RoutedRouter implements Router {
+  constructor(private readonly inner: Router, private readonly extras: (app: string) => Promise<RouteExtras>) {}
+
+  start(): Promise<void> { return this.inner.start(); }
+  stop(): Promise<void> { return this.inner.stop(); }
+  async apply(route: AppRoute): Promise<void> {
+    await this.inner.apply({ ...route, ...(await this.extras(route.app)) });
+  }
+  remove(app: string): Promise<void> { return this.inner.remove(app); }
+  listApps(): Promise<string[]> { return this.inner.listApps(); }
+  configOf(app: string): Promise<string | null> { return this.inner.configOf(app); }
+  putChallenge(token: string, content: string): Promise<void> { return this.inner.putChallenge(token, content); }
+  removeChallenge(token: string): Promise<void> { return this.inner.removeChallenge(token); }
+}
+
+/** Reads an app's extras from the store; the certificate and template come from their owners. */
+export function storedRouteExtras(deps: {
+  store: Store;
+  tlsOf: (app: string) => RouteExtras['tls'];
+  /** The app's own nginx.conf.njk at the release being deployed, or null. */
+  templateOf: (app: string) => Promise<string | null>;
+}): (app: string) => Promise<RouteExtras> {
+  return async (app) => ({
+    ports: deps.store.ports.list(app),
+    settings: toRouteSettings(deps.store.routerSettings.get(app)),
+    tls: deps.tlsOf(app),
+    template: await deps.templateOf(app),
+  });
+}

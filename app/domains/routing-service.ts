@@ -1,0 +1,91 @@
+import { BerthError } from '../errors';
+import type { EventsService } from '../events';
+import type { Store } from '../ports/store';
+import { checkPortSet, formatPortMapping, parsePortMapping } from './port-mapping';
+import { LETSENCRYPT_EMAIL_KEY, LETSENCRYPT_KEY, NGINX_SETTINGS, checkSetting } from './router-settings';
+
+export interface NginxReport {
+  readonly app: string;
+  /** Settings set for the app (unset ones use the defaults in `known`). */
+  readonly settings: Readonly<Record<string, string>>;
+  /** Every key `nginx:set` takes, with its format and default. */
+  readonly known: Readonly<Record<string, string>>;
+}
+
+/** Port mappings (`ports:*`) and proxy settings (`nginx:*`) of an app. */
+export class RoutingService {
+  constructor(private readonly deps: {
+    store: Store;
+    events: EventsService;
+    reroute: (app: string) => Promise<void>;
+    /** The app's live proxy config text. */
+    configOf: (app: string) => Promise<string | null>;
+  }) {}
+
+  ports(app: string): string[] {
+    this.requireApp(app);
+    return this.deps.store.ports.list(app).map(formatPortMapping);
+  }
+
+  /** `{add, remove, set, clear}` in that order of precedence: set replaces, clear empties. */
+  async changePorts(app: string, change: { add?: unknown[]; remove?: unknown[]; set?: unknown[]; clear?: boolean }, user: string | null): Promise<string[]> {
+    this.requireApp(app);
+    const { store } = this.deps;
+    let next = store.ports.list(app);
+    if (change.clear) next = [];
+    if (change.set) next = change.set.map(parsePortMapping);
+    const removed = (change.remove ?? []).map(parsePortMapping).map(formatPortMapping);
+    const missing = removed.find((r) => !next.some((m) => formatPortMapping(m) === r));
+    if (missing) throw new BerthError('INVALID_PORT_MAPPING', `${app} has no port mapping ${missing}; \`berth ports:report ${app}\` lists them.`);
+    next = next.filter((m) => !removed.includes(formatPortMapping(m)));
+    for (const m of (change.add ?? []).map(parsePortMapping)) {
+      if (!next.some((x) => formatPortMapping(x) === formatPortMapping(m))) next.push(m);
+    }
+    checkPortSet(next);
+    store.ports.replace(app, next);
+    const now = next.map(formatPortMapping);
+    this.deps.events.record({ app, kind: 'router.changed', message: `ports: ${now.join(' ') || 'default'}`, user });
+    await this.deps.reroute(app);
+    return this.ports(app);
+  }
+
+  nginxReport(app: string): NginxReport {
+    this.requireApp(app);
+    const all = this.deps.store.routerSettings.get(app);
+    const settings = Object.fromEntries(Object.entries(all).filter(([k]) => k in NGINX_SETTINGS));
+    const known = Object.fromEntries(Object.entries(NGINX_SETTINGS).map(([k, s]) => [k, s.format]));
+    return { app, settings, known };
+  }
+
+  async nginxChange(app: string, change: { set: Record<string, string>; unset: string[] }, user: string | null): Promise<NginxReport> {
+    this.requireApp(app);
+    for (const [k, v] of Object.entries(change.set)) checkSetting(k, v);
+    for (const k of change.unset) {
+      if (!(k in NGINX_SETTINGS)) throw new BerthError('INVALID_NGINX_SETTING', `Unknown nginx setting ${JSON.stringify(k)}; known: ${Object.keys(NGINX_SETTINGS).join(', ')}.`);
+    }
+    this.deps.store.routerSettings.apply(app, change.set, change.unset);
+    const parts = [...Object.entries(change.set).map(([k, v]) => `${k}=${v}`), ...change.unset.map((k) => `${k} unset`)];
+    this.deps.events.record({ app, kind: 'router.changed', message: `nginx: ${parts.join(' ')}`, user });
+    await this.deps.reroute(app);
+    return this.nginxReport(app);
+  }
+
+  async nginxConfig(app: string): Promise<string | null> {
+    this.requireApp(app);
+    return this.deps.configOf(app);
+  }
+
+  letsencryptEnabled(app: string): boolean {
+    return this.deps.store.routerSettings.get(app)[LETSENCRYPT_KEY] === 'true';
+  }
+
+  setLetsencrypt(app: string, enabled: boolean, email?: string): void {
+    const set: Record<string, string> = { [LETSENCRYPT_KEY]: String(enabled) };
+    if (email) set[LETSENCRYPT_EMAIL_KEY] = email;
+    this.deps.store.routerSettings.apply(app, set, []);
+  }
+
+  private requireApp(app: string): void {
+    if (!this.deps.store.apps.get(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
+  }
+}

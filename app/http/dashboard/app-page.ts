@@ -1,0 +1,48 @@
+import type { Request } from 'express';
+import type { Berth } from '../../boot/create-berth';
+import { summarize } from './app-summaries';
+import { integrations } from './integrations';
+import { positiveInt } from '../request-body';
+
+/** Everything the app page shows, gathered through the domain services. */
+export async function appPage(berth: Berth, req: Request, name: string) {
+  const info = berth.apps.info(name);
+  const containers = await berth.deployer.containersOf(name);
+  const summary = summarize(berth, info, containers);
+  const current = berth.store.releases.current(name);
+  const report = await berth.processes.report(name);
+  const processes = report.processes.map((p) => ({
+    type: p.type,
+    command: current?.processes[p.type] ?? '',
+    wanted: p.desired,
+    running: p.running,
+    containers: p.containers,
+  }));
+  const builds = berth.builds.list(name, 15);
+  const live = builds.find((b) => !berth.builds.isDone(b)) ?? null;
+  // `?build=N` (after a form queued one) or else a build in progress is shown live.
+  const wanted = positiveInt(req.query.build, 'build');
+  const watch = wanted !== undefined ? berth.builds.get(name, wanted) : live;
+  const config = Object.entries(berth.configVars.get(name)).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => ({ key, value }));
+  const host = req.get('host') ?? `127.0.0.1:${berth.config.port}`;
+  const extra = integrations(berth);
+  return {
+    app: info,
+    summary,
+    processes,
+    releases: berth.releases.list(name).slice(0, 15),
+    builds,
+    watch,
+    watchDone: watch ? berth.builds.isDone(watch) : true,
+    watchLog: watch ? berth.builds.storedLog(watch) : [],
+    config,
+    events: berth.events.list({ app: name, limit: 15 }),
+    gitRemote: `git remote add paas ${req.protocol}://${host}/git/${name}.git`,
+    domains: await extra.domains(name),
+    services: await extra.services(name),
+    runtimeLogs: extra.hasRuntimeLogs,
+    processStatus: report.status,
+    domainControl: extra.hasDomainControl,
+    recentLogs: await extra.recentLogs(name),
+  };
+}

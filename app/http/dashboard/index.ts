@@ -1,0 +1,42 @@
+import express, { Router, type ErrorRequestHandler } from 'express';
+import type nunjucks from 'nunjucks';
+import type { Berth } from '../../boot/create-berth';
+import { BerthError, STATUS_FOR_KIND, asBerthError } from '../../errors';
+import { requireCsrf, requireSession, securityHeaders } from './session-middleware';
+import { PUBLIC_DIR, createViews, render } from './views';
+import { authRoutes, logoutRoute } from './routes/auth-routes';
+import { pageRoutes } from './routes/page-routes';
+import { actionRoutes } from './routes/action-routes';
+import { streamRoutes } from './routes/stream-routes';
+
+function dashboardErrors(views: nunjucks.Environment, log: (line: string) => void): ErrorRequestHandler {
+  return (e, req, res, _next) => {
+    const err = asBerthError(e);
+    if (err.kind === 'internal') log(`dashboard error: ${(e as Error)?.stack ?? String(e)}`);
+    if (res.headersSent) { res.end(); return; }
+    render(views, req, res, 'error.njk', { code: err.code, message: err.message }, STATUS_FOR_KIND[err.kind]);
+  };
+}
+
+/**
+ * The web dashboard at `/`: server-rendered pages, forms that work without JavaScript, live
+ * logs over SSE. Everything but /login and /assets needs a session; every POST a CSRF token.
+ */
+export function dashboardRoutes(berth: Berth, options: { log: (line: string) => void }): Router {
+  const views = createViews();
+  const r = Router();
+  r.use('/assets', express.static(PUBLIC_DIR, { index: false, maxAge: '1h', fallthrough: false }));
+  r.get('/favicon.ico', (_req, res) => { res.redirect(301, '/assets/favicon.svg'); });
+  r.use(securityHeaders);
+  r.use(authRoutes(berth, views));
+  r.use(requireSession(berth.sessions));
+  r.use(express.urlencoded({ extended: false, limit: '256kb' }));
+  r.use(requireCsrf(berth.sessions));
+  r.use(logoutRoute(berth));
+  r.use(pageRoutes(berth, views));
+  r.use(actionRoutes(berth));
+  r.use(streamRoutes(berth));
+  r.use((req, _res, next) => next(new BerthError('NOT_FOUND', `There is no page at ${req.path}.`)));
+  r.use(dashboardErrors(views, options.log));
+  return r;
+}

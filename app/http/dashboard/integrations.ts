@@ -1,0 +1,29 @@
+import type { Berth } from '../../boot/create-berth';
+
+export interface DomainRow { readonly name: string; readonly isDefault: boolean; readonly tls: string | null }
+export interface ServiceRow { readonly plugin: string; readonly name: string; readonly alias: string }
+
+/** The app page's parts from the router, certificates and service kit, read through their services. */
+export function integrations(berth: Berth) {
+  return {
+    hasRuntimeLogs: true,
+    hasDomainControl: true,
+    async domains(app: string): Promise<DomainRow[]> {
+      const report = berth.domains.report(app);
+      const cert = berth.certs.report(app);
+      const tlsFor = (d: string): string | null => {
+        if (!cert || !cert.domains.some((c) => c === d || (c.startsWith('*.') && d.endsWith(c.slice(1))))) return null;
+        return `${cert.source === 'acme' ? "Let's Encrypt" : 'certificate'}, ${cert.expiresInDays < 0 ? 'expired' : `expires in ${cert.expiresInDays} d`}`;
+      };
+      return report.all.map((name) => ({ name, isDefault: name === report.defaultDomain, tls: tlsFor(name) }));
+    },
+    async services(app: string): Promise<{ linked: ServiceRow[]; plugins: string[] }> {
+      const linked = berth.store.services.linksOfApp(app).map((l) => ({ plugin: l.plugin, name: l.service, alias: l.alias }));
+      return { linked, plugins: berth.services.plugins.catalog.list().map((p) => p.id) };
+    },
+    /** The last lines of the app's output, as the page shows them before the live stream takes over. */
+    async recentLogs(app: string): Promise<string[]> {
+      return (await berth.logs.recent(app, { tail: 50 })).map((e) => `${e.tag}: ${e.text}`);
+    },
+  };
+}

@@ -1,0 +1,80 @@
+// berth dashboard enhancements: live logs over SSE and copy buttons. Everything works without it.
+(function () {
+  'use strict';
+
+  function append(pre, text) {
+    var nearBottom = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 30;
+    pre.appendChild(document.createTextNode(text + '\n'));
+    if (nearBottom) pre.scrollTop = pre.scrollHeight;
+  }
+
+  // A build's log: the server replays it from the first line, so the stored copy is cleared on open.
+  function followBuild(pre) {
+    var source = new EventSource(pre.getAttribute('data-stream'));
+    var fresh = true;
+    var section = pre.closest('section') || document;
+    var badge = section.querySelector('[data-build-status]') || document.querySelector('[data-build-status]');
+    source.addEventListener('open', function () { if (fresh) { pre.textContent = ''; fresh = false; } });
+    source.addEventListener('line', function (e) {
+      if (fresh) { pre.textContent = ''; fresh = false; }
+      append(pre, JSON.parse(e.data));
+    });
+    source.addEventListener('end', function (e) {
+      source.close();
+      var end = JSON.parse(e.data);
+      pre.setAttribute('data-ended', end.status);
+      if (badge) { badge.textContent = end.status; badge.className = 'status status-build-' + end.status; }
+      var done = section.querySelector('[data-build-done]');
+      if (done) done.hidden = false;
+    });
+  }
+
+  // Runtime logs: live lines with a process filter and a pause button.
+  function followRuntime(pre) {
+    var controls = document.querySelector('[data-log-controls]');
+    var filter = document.querySelector('[data-log-filter]');
+    var pause = document.querySelector('[data-log-pause]');
+    var paused = false;
+    var held = [];
+    var source = null;
+    if (controls) controls.hidden = false;
+    function open() {
+      if (source) source.close();
+      var url = pre.getAttribute('data-stream-runtime') + (filter && filter.value ? '?process=' + encodeURIComponent(filter.value) : '');
+      source = new EventSource(url);
+      var fresh = true;
+      // The stream starts with the recent lines the page already shows: replace them, once.
+      source.addEventListener('line', function (e) {
+        if (fresh) { pre.textContent = ''; fresh = false; }
+        var line = JSON.parse(e.data);
+        if (paused) held.push(line); else append(pre, line.text !== undefined ? line.process + ': ' + line.text : line);
+      });
+    }
+    if (filter) filter.addEventListener('change', open);
+    if (pause) pause.addEventListener('click', function () {
+      paused = !paused;
+      pause.setAttribute('aria-pressed', String(paused));
+      pause.textContent = paused ? 'Resume' : 'Pause';
+      if (!paused) { held.forEach(function (l) { append(pre, l.text !== undefined ? l.process + ': ' + l.text : l); }); held = []; }
+    });
+    open();
+  }
+
+  function copyButtons() {
+    document.querySelectorAll('[data-copy]').forEach(function (button) {
+      button.addEventListener('click', function () {
+        var input = document.querySelector(button.getAttribute('data-copy'));
+        if (!input) return;
+        var done = function () { button.textContent = 'Copied'; setTimeout(function () { button.textContent = 'Copy'; }, 1500); };
+        if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(input.value).then(done, function () {});
+        else { input.select(); try { document.execCommand('copy'); done(); } catch (err) { /* the text stays selected */ } }
+      });
+    });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    document.querySelectorAll('pre[data-stream]').forEach(followBuild);
+    document.querySelectorAll('pre[data-stream-runtime]').forEach(followRuntime);
+    copyButtons();
+  });
+})();

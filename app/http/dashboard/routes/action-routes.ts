@@ -1,0 +1,89 @@
+import { Router, type Request } from 'express';
+import type { Berth } from '../../../boot/create-berth';
+import { userName } from '../../auth-middleware';
+import { positiveInt } from '../../request-body';
+import { field, formAction } from '../form';
+
+const appUrl = (req: Request) => `/apps/${encodeURIComponent(String(req.params.app))}`;
+
+/** What a config change or rollback queued: the app page then follows that build's log live. */
+const withBuild = (req: Request, build: { id: number } | null) => (build ? `${appUrl(req)}?build=${build.id}#live` : appUrl(req));
+
+/** The app page's forms; each is one call into the same domain services the API uses. */
+export function actionRoutes(berth: Berth): Router {
+  const r = Router();
+
+  r.post('/apps/:app/config', formAction(appUrl, async (req) => {
+    const app = req.params.app as string;
+    const key = field(req, 'key');
+    const value = ((req.body ?? {}) as Record<string, unknown>).value;
+    const changed = berth.configVars.apply(app, { set: { [key]: typeof value === 'string' ? value : '' }, unset: [] }, userName(req));
+    const build = changed && berth.store.releases.current(app) ? (await berth.releases.redeploy(app, 'config change', userName(req))).build : null;
+    return { to: withBuild(req, build), ok: changed ? `Set ${key}${build ? '; a new release is deploying.' : '.'}` : `${key} is unchanged.` };
+  }));
+
+  r.post('/apps/:app/config/unset', formAction(appUrl, async (req) => {
+    const app = req.params.app as string;
+    const key = field(req, 'key');
+    const changed = berth.configVars.apply(app, { set: {}, unset: [key] }, userName(req));
+    const build = changed && berth.store.releases.current(app) ? (await berth.releases.redeploy(app, 'config change', userName(req))).build : null;
+    return { to: withBuild(req, build), ok: changed ? `Removed ${key}.` : `${key} was not set.` };
+  }));
+
+  r.post('/apps/:app/rollback', formAction(appUrl, async (req) => {
+    const app = req.params.app as string;
+    berth.apps.require(app);
+    const version = positiveInt(field(req, 'version').replace(/^v/, ''), 'version');
+    const { build } = await berth.releases.rollback(app, version, userName(req));
+    return { to: withBuild(req, build), ok: `Rolling back to v${version ?? 'previous'}.` };
+  }));
+
+  /** The form sends `scale_<type>` per process type. */
+  r.post('/apps/:app/scale', formAction(appUrl, async (req) => {
+    const requested: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries((req.body ?? {}) as Record<string, unknown>)) {
+      if (k.startsWith('scale_') && typeof v === 'string') requested[k.slice(6)] = v.trim() === '' ? v : Number(v);
+    }
+    const { build } = await berth.processes.scale(req.params.app as string, requested, userName(req));
+    const words = Object.entries(requested).map(([t, n]) => `${t}=${String(n)}`).join(' ');
+    return { to: withBuild(req, build), ok: `Scaling ${words}.` };
+  }));
+
+  for (const verb of ['restart', 'stop', 'start'] as const) {
+    r.post(`/apps/:app/${verb}`, formAction(appUrl, async (req) => {
+      const app = req.params.app as string;
+      const { build } = verb === 'restart' ? await berth.processes.restart(app, undefined, userName(req))
+        : verb === 'stop' ? await berth.processes.stop(app, userName(req)) : await berth.processes.start(app, userName(req));
+      return { to: withBuild(req, build), ok: `${verb[0].toUpperCase()}${verb.slice(1)} queued.` };
+    }));
+  }
+
+  r.post('/apps/:app/domains', formAction(appUrl, async (req) => {
+    await berth.domains.add(req.params.app as string, [field(req, 'domain')], userName(req));
+    return { to: `${appUrl(req)}#h-domains`, ok: `Added ${field(req, 'domain')}.` };
+  }));
+
+  r.post('/apps/:app/domains/remove', formAction(appUrl, async (req) => {
+    await berth.domains.remove(req.params.app as string, [field(req, 'domain')], userName(req));
+    return { to: `${appUrl(req)}#h-domains`, ok: `Removed ${field(req, 'domain')}.` };
+  }));
+
+  r.post('/apps/:app/services/link', formAction(appUrl, async (req) => {
+    const { build } = await berth.services.links.link({
+      plugin: field(req, 'plugin'), name: field(req, 'service'), app: req.params.app as string, alias: field(req, 'alias') || undefined, user: userName(req),
+    });
+    return { to: withBuild(req, build), ok: `Linked ${field(req, 'plugin')} service ${field(req, 'service')}.` };
+  }));
+
+  r.post('/apps/:app/services/unlink', formAction(appUrl, async (req) => {
+    const { build } = await berth.services.links.unlink({ plugin: field(req, 'plugin'), name: field(req, 'service'), app: req.params.app as string, user: userName(req) });
+    return { to: withBuild(req, build), ok: `Unlinked ${field(req, 'plugin')} service ${field(req, 'service')}.` };
+  }));
+
+  r.post('/apps/:app/destroy', formAction(appUrl, async (req) => {
+    const app = req.params.app as string;
+    await berth.apps.destroy(app, field(req, 'confirm'), userName(req));
+    return { to: '/', ok: `Destroyed ${app}.` };
+  }));
+  return r;
+}

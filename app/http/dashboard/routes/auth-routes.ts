@@ -1,0 +1,64 @@
+import crypto from 'node:crypto';
+import express, { Router, type Request } from 'express';
+import type nunjucks from 'nunjucks';
+import type { Berth } from '../../../boot/create-berth';
+import { asBerthError } from '../../../errors';
+import { LOGIN_CSRF_COOKIE, SESSION_COOKIE, clearCookie, cookiesOf, setCookie } from '../cookies';
+import { field } from '../form';
+import { render } from '../views';
+
+/** Only same-site paths: `next` must never send the browser elsewhere after login. */
+export function safeNext(raw: unknown): string {
+  return typeof raw === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(raw) && !raw.startsWith('/login') ? raw : '/';
+}
+
+/**
+ * The login page has no session yet, so its form is protected by a double-submit token: a
+ * random cookie that the form must repeat (a cross-site page can read neither).
+ */
+export function authRoutes(berth: Berth, views: nunjucks.Environment): Router {
+  const r = Router();
+  const loginPage = (req: Request, res: express.Response, error: string | null, status = 200) => {
+    // Reuse the cookie's token: a second login page (another tab, a favicon redirect) must not void the first form.
+    const existing = cookiesOf(req)[LOGIN_CSRF_COOKIE];
+    const token = existing && /^[\w-]{32}$/.test(existing) ? existing : crypto.randomBytes(24).toString('base64url');
+    setCookie(req, res, LOGIN_CSRF_COOKIE, token, 3600);
+    render(views, req, res, 'login.njk', { loginCsrf: token, next: safeNext(req.query.next ?? field(req, 'next')), error, name: field(req, 'username') }, status);
+  };
+
+  r.get('/login', (req, res) => {
+    if (berth.sessions.lookup(cookiesOf(req)[SESSION_COOKIE])) { res.redirect(302, safeNext(req.query.next)); return; }
+    loginPage(req, res, null);
+  });
+
+  r.post('/login', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
+    const expected = cookiesOf(req)[LOGIN_CSRF_COOKIE];
+    const sent = field(req, '_csrf');
+    if (!expected || sent.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected))) {
+      loginPage(req, res, 'Your login form expired; please try again.', 403);
+      return;
+    }
+    try {
+      const { id } = await berth.sessions.login(field(req, 'username'), ((req.body ?? {}) as Record<string, unknown>).password);
+      clearCookie(req, res, LOGIN_CSRF_COOKIE);
+      setCookie(req, res, SESSION_COOKIE, id, berth.config.sessionHours * 3600);
+      res.redirect(303, safeNext(field(req, 'next')));
+    } catch (e) {
+      const err = asBerthError(e);
+      if (err.code !== 'LOGIN_FAILED') throw e;
+      loginPage(req, res, err.message, 401);
+    }
+  });
+  return r;
+}
+
+/** Logout sits behind the session and CSRF checks like every other form. */
+export function logoutRoute(berth: Berth): Router {
+  const r = Router();
+  r.post('/logout', (req, res) => {
+    berth.sessions.logout(req.sessionId);
+    clearCookie(req, res, SESSION_COOKIE);
+    res.redirect(303, '/login');
+  });
+  return r;
+}

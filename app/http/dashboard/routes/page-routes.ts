@@ -1,0 +1,47 @@
+import { Router } from 'express';
+import type nunjucks from 'nunjucks';
+import type { Berth } from '../../../boot/create-berth';
+import { positiveInt } from '../../request-body';
+import { appSummaries } from '../app-summaries';
+import { appPage } from '../app-page';
+import { field, formAction } from '../form';
+import { render } from '../views';
+import { userName } from '../../auth-middleware';
+
+/** Reading pages: overview (and create app), app page, a build's log, the events feed. */
+export function pageRoutes(berth: Berth, views: nunjucks.Environment): Router {
+  const r = Router();
+  r.get('/', async (req, res) => {
+    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 64) : '';
+    render(views, req, res, 'overview.njk', { apps: await appSummaries(berth, q), q, total: berth.apps.list().length });
+  });
+
+  r.post('/apps', formAction(() => '/', async (req) => {
+    const app = await berth.apps.create(field(req, 'name'), userName(req));
+    return { to: `/apps/${app.name}`, ok: `Created ${app.name}. Push to it with the git remote below.` };
+  }));
+
+  r.get('/apps/:app', async (req, res) => {
+    render(views, req, res, 'app.njk', await appPage(berth, req, req.params.app));
+  });
+
+  r.get('/apps/:app/builds/:id', (req, res) => {
+    berth.apps.require(req.params.app);
+    const build = berth.builds.get(req.params.app, positiveInt(req.params.id, 'id'));
+    const done = berth.builds.isDone(build);
+    render(views, req, res, 'build.njk', { app: { name: req.params.app }, build, done, log: berth.builds.storedLog(build) });
+  });
+
+  /** The plain-text log, for copying or curl with a session. */
+  r.get('/apps/:app/builds/:id/log.txt', (req, res) => {
+    const build = berth.builds.get(req.params.app, positiveInt(req.params.id, 'id'));
+    res.type('text/plain').send(berth.builds.storedLog(build).map((l) => `${l}\n`).join(''));
+  });
+
+  r.get('/events', (req, res) => {
+    const app = typeof req.query.app === 'string' && req.query.app ? req.query.app : undefined;
+    if (app) berth.apps.require(app);
+    render(views, req, res, 'events.njk', { events: berth.events.list({ app, limit: 200 }), filterApp: app ?? '' });
+  });
+  return r;
+}

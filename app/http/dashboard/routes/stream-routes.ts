@@ -1,0 +1,26 @@
+import { Router } from 'express';
+import type { Berth } from '../../../boot/create-berth';
+import { positiveInt } from '../../request-body';
+import { openSse } from '../sse';
+
+/** Live parts of the app page over SSE; the page works without them (it shows the stored log). */
+export function streamRoutes(berth: Berth): Router {
+  const r = Router();
+  /** A build's log from its first line (`line` events), then `end` with the build's final status. */
+  r.get('/apps/:app/builds/:id/stream', async (req, res) => {
+    const build = berth.builds.get(req.params.app, positiveInt(req.params.id, 'id'));
+    const sse = openSse(req, res);
+    const ended = await berth.builds.follow(build, (line) => sse.send('line', line), sse.signal);
+    sse.send('end', { status: ended.status, release: ended.releaseVersion });
+    sse.end();
+  });
+  /** The app's output: the last 50 lines, then live ones (`line` events: `{ process, text }`); `?process=web` filters. */
+  r.get('/apps/:app/logs/stream', async (req, res) => {
+    const app = berth.apps.require(req.params.app).name;
+    const process = typeof req.query.process === 'string' && /^[a-z0-9][a-z0-9.-]{0,40}$/.test(req.query.process) ? req.query.process : undefined;
+    const sse = openSse(req, res);
+    await berth.logs.follow(app, { tail: 50, process, signal: sse.signal }, (e) => sse.send('line', { process: e.tag, text: e.text }));
+    sse.end();
+  });
+  return r;
+}

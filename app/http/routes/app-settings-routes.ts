@@ -1,0 +1,21 @@
+import { Router } from 'express';
+import type { Berth } from '../../boot/create-berth';
+import { userName } from '../auth-middleware';
+import { body } from '../request-body';
+
+export function appSettingsRoutes(berth: Berth): Router {
+  const r = Router();
+  /** `{ builder?: dockerfile|buildpack|auto, buildpack?: <name>|null }` */
+  r.patch('/apps/:app/builder', (req, res) => {
+    const b = body(req);
+    let app = berth.apps.require(req.params.app);
+    if (b.builder !== undefined) app = berth.appSettings.setBuilder(req.params.app, b.builder, userName(req));
+    if (b.buildpack !== undefined) app = berth.appSettings.setBuildpack(req.params.app, b.buildpack, userName(req));
+    res.json({ app });
+  });
+  /** `{ deployBranch: <branch> }` */
+  r.patch('/apps/:app/git', (req, res) => {
+    res.json({ app: berth.appSettings.setDeployBranch(req.params.app, body(req).deployBranch, userName(req)) });
+  });
+  return r;
+}

@@ -1,0 +1,46 @@
+import { Router } from 'express';
+import type { Berth } from '../../boot/create-berth';
+import { BerthError } from '../../errors';
+import { userName } from '../auth-middleware';
+import { body } from '../request-body';
+
+/** A list field: given as-is (the service validates every entry), absent as undefined. */
+function list(value: unknown, field: string): unknown[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw new BerthError('INVALID_INPUT', `"${field}" must be a list.`);
+  return value;
+}
+
+export function domainsRoutes(berth: Berth): Router {
+  const r = Router();
+  r.get('/apps/:app/domains', (req, res) => { res.json({ domains: berth.domains.report(req.params.app) }); });
+  /** `{ add: [..] }`, `{ remove: [..] }`, `{ set: [..] }` (replaces custom domains) or `{ clear: true }`. */
+  r.patch('/apps/:app/domains', async (req, res) => {
+    const b = body(req);
+    const app = req.params.app;
+    const user = userName(req);
+    const add = list(b.add, 'add');
+    const remove = list(b.remove, 'remove');
+    const set = list(b.set, 'set');
+    let report;
+    if (b.clear === true) report = await berth.domains.set(app, [], user);
+    else if (set !== undefined) report = await berth.domains.set(app, set, user);
+    else if (add !== undefined) report = await berth.domains.add(app, add, user);
+    else if (remove !== undefined) report = await berth.domains.remove(app, remove, user);
+    else throw new BerthError('INVALID_INPUT', 'Send one of "add", "remove", "set" (lists of domains) or "clear": true.');
+    res.json({ domains: report });
+  });
+  r.get('/domains', (_req, res) => { res.json({ globalDomains: berth.domains.globals() }); });
+  /** `{ add: [..] }` or `{ remove: [..] }`: every app gets `<app>.<global>`. */
+  r.patch('/domains', async (req, res) => {
+    const b = body(req);
+    const add = list(b.add, 'add');
+    const remove = list(b.remove, 'remove');
+    let globals;
+    if (add !== undefined) globals = await berth.domains.addGlobal(add, userName(req));
+    else if (remove !== undefined) globals = await berth.domains.removeGlobal(remove, userName(req));
+    else throw new BerthError('INVALID_INPUT', 'Send "add" or "remove" with a list of domains.');
+    res.json({ globalDomains: globals });
+  });
+  return r;
+}

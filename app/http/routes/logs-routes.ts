@@ -1,0 +1,34 @@
+import { Router } from 'express';
+import type { Berth } from '../../boot/create-berth';
+import { BerthError } from '../../errors';
+import { formatEntry } from '../../logs';
+import { positiveInt } from '../request-body';
+
+const PROCESS = /^[a-z0-9][a-z0-9.-]{0,63}$/;
+
+/** `GET /apps/:app/logs?tail=N&process=web&release=N&follow=1` as text, one `web.1 | …` line each. */
+export function logsRoutes(berth: Berth): Router {
+  const r = Router();
+  r.get('/apps/:app/logs', async (req, res) => {
+    const app = req.params.app;
+    berth.apps.require(app);
+    const process = typeof req.query.process === 'string' && req.query.process !== '' ? req.query.process : undefined;
+    if (process !== undefined && !PROCESS.test(process)) {
+      throw new BerthError('INVALID_INPUT', `"${process}" is not a process type: use e.g. web, worker, web.2, cron.`);
+    }
+    const release = positiveInt(typeof req.query.release === 'string' ? req.query.release.replace(/^v/, '') : undefined, 'release');
+    const options = { tail: Math.min(positiveInt(req.query.tail, 'tail') ?? 100, 10_000), process, release };
+    res.setHeader('content-type', 'text/plain; charset=utf-8');
+    if (req.query.follow !== '1') {
+      res.end((await berth.logs.recent(app, options)).map((e) => `${formatEntry(e)}\n`).join(''));
+      return;
+    }
+    res.setHeader('x-accel-buffering', 'no');
+    res.flushHeaders();
+    const stop = new AbortController();
+    res.on('close', () => stop.abort());
+    await berth.logs.follow(app, { ...options, signal: stop.signal }, (e) => { res.write(`${formatEntry(e)}\n`); });
+    res.end();
+  });
+  return r;
+}

@@ -1,0 +1,31 @@
+import { Router } from 'express';
+import type { Berth } from '../../boot/create-berth';
+import { BerthError } from '../../errors';
+import { body } from '../request-body';
+
+/** `plugins:list|install|enable|disable`, and the routes plugins add under `/plugins/<id>/api/…`. */
+export function pluginsRoutes(berth: Berth): Router {
+  const host = berth.services.plugins;
+  const r = Router();
+  r.get('/plugins', (_req, res) => { res.json({ plugins: host.list() }); });
+  r.post('/plugins', (req, res) => {
+    // Installing runs a package's code inside berth: admins only.
+    if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins install plugins.');
+    const source = body(req).source;
+    if (typeof source !== 'string' || source === '') throw new BerthError('INVALID_INPUT', '"source" (a folder, a .tgz or an npm package) is required.');
+    res.status(201).json({ plugin: host.install(source) });
+  });
+  r.post('/plugins/:id/:action', (req, res, next) => {
+    if (req.params.action !== 'enable' && req.params.action !== 'disable') return next();
+    if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins enable or disable plugins.');
+    res.json({ plugin: host.setEnabled(String(req.params.id), req.params.action === 'enable') });
+  });
+  r.all('/plugins/:id/api/*rest', async (req, res) => {
+    const rest = req.params.rest as unknown as string[];
+    const route = host.route(String(req.params.id), req.method, `/${rest.join('/')}`);
+    if (!route) throw new BerthError('NOT_FOUND', `plugin ${req.params.id} has no ${req.method} /${rest.join('/')}`);
+    const input = req.method === 'GET' ? { ...req.query } : body(req);
+    res.json(await route.handler(input as Record<string, unknown>) ?? {});
+  });
+  return r;
+}

@@ -1,0 +1,24 @@
+import { Router } from 'express';
+import type { Berth } from '../../boot/create-berth';
+import { BerthError } from '../../errors';
+import { userName } from '../auth-middleware';
+import { body } from '../request-body';
+
+function list(value: unknown, field: string): unknown[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw new BerthError('INVALID_INPUT', `"${field}" must be a list of mappings such as "http:80:5000".`);
+  return value;
+}
+
+export function portsRoutes(berth: Berth): Router {
+  const r = Router();
+  r.get('/apps/:app/ports', (req, res) => { res.json({ ports: berth.routing.ports(req.params.app) }); });
+  /** `{ add, remove, set: ["http:80:5000"], clear: true }`. */
+  r.patch('/apps/:app/ports', async (req, res) => {
+    const b = body(req);
+    const change = { add: list(b.add, 'add'), remove: list(b.remove, 'remove'), set: list(b.set, 'set'), clear: b.clear === true };
+    if (!change.add && !change.remove && !change.set && !change.clear) throw new BerthError('INVALID_INPUT', 'Send "add", "remove", "set" or "clear".');
+    res.json({ ports: await berth.routing.changePorts(req.params.app, change, userName(req)) });
+  });
+  return r;
+}

@@ -1,0 +1,86 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Request } from 'express';
+import type { Berth } from '../../boot/create-berth';
+import { BerthError, STATUS_FOR_KIND, asBerthError } from '../../errors';
+import { EXEC_UPGRADE, FRAME, errorFrame, exitFrame, frame } from '../../one-off';
+import { tokenOf } from '../auth-middleware';
+
+const PATH = /^\/api\/v1\/apps\/([^/]+)\/(run|enter)$/;
+const PROCESS = /^[a-z][a-z0-9-]{0,29}$/;
+
+/** A session on the upgraded socket: the socket's bytes are stdin; output goes back in frames. */
+type Session = (io: { stdin: NodeJS.ReadableStream; onOutput: (chunk: Buffer) => void; signal: AbortSignal }) => Promise<number>;
+
+function commandOf(raw: string | null): string[] {
+  let parsed: unknown;
+  try { parsed = raw === null ? null : JSON.parse(raw); } catch { parsed = null; }
+  if (!Array.isArray(parsed) || parsed.length === 0 || parsed.some((w) => typeof w !== 'string') || raw!.length > 65_536) {
+    throw new BerthError('INVALID_INPUT', '"command" must be a JSON list of strings, e.g. ["ls","-la"] (`berth run <app> -- ls -la`).');
+  }
+  return parsed as string[];
+}
+
+function size(url: URL): { cols: number; rows: number } | undefined {
+  const cols = Number(url.searchParams.get('cols'));
+  const rows = Number(url.searchParams.get('rows'));
+  return cols > 0 && rows > 0 && cols < 10_000 && rows < 10_000 ? { cols, rows } : undefined;
+}
+
+/** Checks everything that can be checked before the upgrade, so such errors are plain HTTP ones. */
+function sessionFor(berth: Berth, req: IncomingMessage, url: URL, m: RegExpExecArray): Session {
+  berth.users.authenticate(tokenOf(req as Request));
+  const app = decodeURIComponent(m[1]);
+  berth.oneOff.currentRelease(app);
+  if (m[2] === 'run') {
+    const command = commandOf(url.searchParams.get('command'));
+    return (io) => berth.oneOff.run({ app, command, kind: 'run', stdin: io.stdin, onOutput: io.onOutput, signal: io.signal });
+  }
+  const process = url.searchParams.get('process') || 'web';
+  if (!PROCESS.test(process)) throw new BerthError('INVALID_INPUT', `"${process}" is not a process type.`);
+  const tty = url.searchParams.get('tty') === '1';
+  const term = url.searchParams.get('term') ?? undefined;
+  return (io) => berth.oneOff.enter({ app, process, tty, size: size(url), term, ...io });
+}
+
+function reject(socket: Duplex, e: BerthError): void {
+  const body = JSON.stringify({ error: { code: e.code, message: e.message } });
+  const status = STATUS_FOR_KIND[e.kind];
+  socket.end(`HTTP/1.1 ${status} ${e.code}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+/**
+ * `berth run` and `berth enter` over an HTTP Upgrade (`Upgrade: berth-exec`): a raw two-way
+ * socket carries stdin in and framed output plus the exit code out (app/one-off/frames.ts).
+ * The token is checked as the API checks it. Other upgrade requests are left alone.
+ */
+export function execUpgradeHandler(berth: Berth, log: (line: string) => void) {
+  return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const url = new URL(req.url ?? '/', 'http://berth.invalid');
+    const m = PATH.exec(url.pathname);
+    if (!m) {
+      if (req.headers.upgrade === EXEC_UPGRADE) reject(socket, new BerthError('NOT_FOUND', `No exec endpoint at ${url.pathname}.`));
+      return;
+    }
+    let session: Session;
+    try {
+      if (req.headers.upgrade !== EXEC_UPGRADE) throw new BerthError('INVALID_INPUT', `Send "Upgrade: ${EXEC_UPGRADE}" to this endpoint.`);
+      session = sessionFor(berth, req, url, m);
+    } catch (e) {
+      reject(socket, asBerthError(e));
+      return;
+    }
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nupgrade: ${EXEC_UPGRADE}\r\nconnection: Upgrade\r\n\r\n`);
+    if (head.length) socket.unshift(head);
+    const stop = new AbortController();
+    socket.on('close', () => stop.abort());
+    socket.on('error', () => stop.abort());
+    session({ stdin: socket, onOutput: (chunk) => { if (!socket.destroyed) socket.write(frame(FRAME.output, chunk)); }, signal: stop.signal })
+      .then((code) => { if (!socket.destroyed) socket.end(exitFrame(code)); })
+      .catch((e: unknown) => {
+        const err = asBerthError(e);
+        if (err.kind === 'internal') log(`exec session failed: ${(e as Error)?.stack ?? String(e)}`);
+        if (!socket.destroyed) socket.end(errorFrame(err.code, err.message));
+      });
+  };
+}

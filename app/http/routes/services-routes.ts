@@ -1,0 +1,96 @@
+import { Router, type Request } from 'express';
+import type { Berth } from '../../boot/create-berth';
+import { BerthError } from '../../errors';
+import { userName } from '../auth-middleware';
+import { body, positiveInt } from '../request-body';
+
+const optionalString = (v: unknown, field: string): string | undefined => {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string') throw new BerthError('INVALID_INPUT', `"${field}" must be a string.`);
+  return v;
+};
+const requiredString = (v: unknown, field: string): string => {
+  const s = optionalString(v, field);
+  if (s === undefined) throw new BerthError('INVALID_INPUT', `"${field}" is required.`);
+  return s;
+};
+const p = (req: Request) => ({ plugin: String(req.params.plugin), name: String(req.params.name) });
+
+/** The generic service API every service plugin gets: `/services/<plugin>/<name>/…`. */
+export function servicesRoutes(berth: Berth): Router {
+  const { kit, links, backup } = berth.services;
+  const r = Router();
+  r.get('/services', (_req, res) => {
+    res.json({
+      plugins: berth.services.plugins.catalog.list().map((s) => ({
+        id: s.id, version: s.version, image: s.image, port: s.descriptor.port, envAlias: s.descriptor.envAlias, scheme: s.descriptor.scheme,
+        export: typeof s.descriptor.export === 'function', import: typeof s.descriptor.import === 'function',
+      })),
+    });
+  });
+  r.get('/services/:plugin', async (req, res) => {
+    const list = kit.list(req.params.plugin);
+    res.json({ services: await Promise.all(list.map((s) => kit.info(s.plugin, s.name))) });
+  });
+  r.post('/services/:plugin', async (req, res) => {
+    const b = body(req);
+    const service = await kit.create({ plugin: req.params.plugin, name: requiredString(b.name, 'name'), image: optionalString(b.image, 'image'), user: userName(req) });
+    res.status(201).json({ service });
+  });
+  r.get('/services/:plugin/:name', async (req, res) => { res.json({ service: await kit.info(p(req).plugin, p(req).name) }); });
+  r.delete('/services/:plugin/:name', async (req, res) => {
+    const b = body(req);
+    const out = await kit.destroy({ ...p(req), confirm: b.confirm, force: b.force === true, user: userName(req) });
+    res.json(out);
+  });
+  r.post('/services/:plugin/:name/links', async (req, res) => {
+    const b = body(req);
+    const out = await links.link({ ...p(req), app: requiredString(b.app, 'app'), alias: optionalString(b.alias, 'alias'), user: userName(req) });
+    res.status(201).json(out);
+  });
+  r.delete('/services/:plugin/:name/links/:app', async (req, res) => {
+    res.json(await links.unlink({ ...p(req), app: String(req.params.app), user: userName(req) }));
+  });
+  r.get('/services/:plugin/:name/logs', async (req, res) => {
+    const tail = positiveInt(req.query.tail, 'tail') ?? 100;
+    res.type('text/plain').send(await kit.logs(p(req).plugin, p(req).name, Math.min(tail, 10_000)));
+  });
+  r.post('/services/:plugin/:name/:action', async (req, res, next) => {
+    const { plugin, name } = p(req);
+    const action = String(req.params.action);
+    if (!['stop', 'start', 'restart'].includes(action)) return next();
+    if (action === 'stop') await kit.stop(plugin, name);
+    else if (action === 'start') await kit.start(plugin, name);
+    else await kit.restart(plugin, name);
+    res.json({ service: await kit.info(plugin, name) });
+  });
+  r.post('/services/:plugin/:name/expose', async (req, res) => {
+    const b = body(req);
+    res.json({ service: await kit.expose({ ...p(req), port: b.port as number, user: userName(req) }) });
+  });
+  r.delete('/services/:plugin/:name/expose', async (req, res) => {
+    res.json({ service: await kit.unexpose({ ...p(req), user: userName(req) }) });
+  });
+  r.post('/services/:plugin/:name/upgrade', async (req, res) => {
+    const b = body(req);
+    res.json({ service: await kit.upgrade({ ...p(req), image: optionalString(b.image, 'image'), user: userName(req) }) });
+  });
+  /** The backup as a stream. An error after the first byte cuts the connection, so a client never takes half a dump for a whole one. */
+  r.get('/services/:plugin/:name/export', async (req, res) => {
+    const run = backup.prepareExport(p(req).plugin, p(req).name);
+    res.status(200).type('application/octet-stream');
+    res.setHeader('content-disposition', `attachment; filename="${p(req).plugin}-${p(req).name}.dump"`);
+    try {
+      await run(res);
+      res.end();
+    } catch (e) {
+      res.destroy(e as Error);
+    }
+  });
+  /** Raw body (application/octet-stream): the dump `export` made. */
+  r.post('/services/:plugin/:name/import', async (req, res) => {
+    await backup.import({ ...p(req), input: req, user: userName(req) });
+    res.json({ service: await kit.info(p(req).plugin, p(req).name) });
+  });
+  return r;
+}

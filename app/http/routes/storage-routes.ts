@@ -1,0 +1,24 @@
+import { Router } from 'express';
+import type { Berth } from '../../boot/create-berth';
+import { BerthError } from '../../errors';
+import { userName } from '../auth-middleware';
+import { body } from '../request-body';
+
+function mountField(value: unknown): string {
+  if (typeof value !== 'string' || !value) throw new BerthError('INVALID_STORAGE_MOUNT', '"mount" must be <volume-name|/host/path>:/container/path.');
+  return value;
+}
+
+export function storageRoutes(berth: Berth): Router {
+  const r = Router();
+  r.get('/apps/:app/storage', (req, res) => { res.json({ mounts: berth.storage.list(req.params.app) }); });
+  /** `{ mount: "data:/data" }` */
+  r.post('/apps/:app/storage', (req, res) => {
+    res.status(201).json({ mount: berth.storage.mount(req.params.app, mountField(body(req).mount), userName(req)) });
+  });
+  /** `{ mount: "data:/data" }` or `{ mount: "/data" }` */
+  r.post('/apps/:app/storage/unmount', (req, res) => {
+    res.json({ mount: berth.storage.unmount(req.params.app, mountField(body(req).mount), userName(req)) });
+  });
+  return r;
+}

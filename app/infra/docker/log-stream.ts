@@ -1,0 +1,79 @@
+import type Docker from 'dockerode';
+import type { ContainerLogOptions } from '../../ports/container-engine';
+import { requireRef } from './docker-errors';
+
+/** `2024-05-01T10:00:00.123456789Z text` → its two parts (docker's `timestamps` format). */
+function parseEntry(payload: string): { at: string; text: string } | null {
+  const line = payload.endsWith('\n') ? payload.slice(0, -1) : payload;
+  const space = line.indexOf(' ');
+  if (space < 0) return /^\d{4}-\d\d-\d\dT/.test(line) ? { at: line, text: '' } : null;
+  return { at: line.slice(0, space), text: line.slice(space + 1).replace(/\r$/, '') };
+}
+
+/**
+ * Splits docker's multiplexed stream (8-byte headers) incrementally. With timestamps on, each
+ * frame is one log entry, so frames are the unit here, not newlines.
+ */
+class FrameSplitter {
+  private pending: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly onFrame: (payload: Buffer) => void) {}
+
+  push(chunk: Buffer): void {
+    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    while (this.pending.length >= 8) {
+      const type = this.pending[0];
+      if (type > 2 || this.pending[1] !== 0 || this.pending[2] !== 0 || this.pending[3] !== 0) {
+        // A TTY container: no frames, plain text lines.
+        this.plain(this.pending);
+        this.pending = Buffer.alloc(0);
+        return;
+      }
+      const length = this.pending.readUInt32BE(4);
+      if (this.pending.length < 8 + length) return;
+      this.onFrame(this.pending.subarray(8, 8 + length));
+      this.pending = this.pending.subarray(8 + length);
+    }
+  }
+
+  private plain(buf: Buffer): void {
+    for (const line of buf.toString('utf8').split('\n')) if (line) this.onFrame(Buffer.from(line));
+  }
+}
+
+function toUnixSince(since: string): string | undefined {
+  const m = /^(.*?)(?:\.(\d+))?Z$/.exec(since);
+  if (!m) return undefined;
+  const seconds = Math.floor(Date.parse(`${m[1]}Z`) / 1000);
+  if (!Number.isFinite(seconds)) return undefined;
+  return `${seconds}.${(m[2] ?? '0').padEnd(9, '0').slice(0, 9)}`;
+}
+
+/** A container's log with docker's timestamps; follows until the container stops or the signal aborts. */
+export async function streamLogs(docker: Docker, id: string, o: ContainerLogOptions): Promise<void> {
+  const container = docker.getContainer(requireRef(id, 'container id'));
+  const emit = (payload: Buffer): void => {
+    for (const part of payload.toString('utf8').split(/\n(?=\d{4}-\d\d-\d\dT)/)) {
+      const entry = parseEntry(part);
+      if (entry) o.onLine(entry);
+    }
+  };
+  const splitter = new FrameSplitter(emit);
+  const since = o.since ? toUnixSince(o.since) : undefined;
+  const base = { stdout: true, stderr: true, timestamps: true, tail: o.tail ?? 'all', ...(since ? { since } : {}) } as const;
+  if (!o.follow) {
+    const raw: unknown = await container.logs({ ...base, follow: false } as Docker.ContainerLogsOptions & { follow: false });
+    splitter.push(Buffer.isBuffer(raw) ? raw : Buffer.from(typeof raw === 'string' ? raw : ''));
+    return;
+  }
+  const stream = (await container.logs({ ...base, follow: true } as Docker.ContainerLogsOptions & { follow: true })) as NodeJS.ReadableStream & { destroy?: () => void };
+  await new Promise<void>((resolve) => {
+    const stop = (): void => { stream.destroy?.(); resolve(); };
+    if (o.signal?.aborted) return stop();
+    o.signal?.addEventListener('abort', stop, { once: true });
+    stream.on('data', (chunk: Buffer) => splitter.push(chunk));
+    stream.once('end', () => resolve());
+    stream.once('close', () => resolve());
+    stream.once('error', () => resolve());
+  });
+}

@@ -1,0 +1,115 @@
+import { BerthError } from '../errors';
+import type { ContainerEngine, ContainerInfo } from '../ports/container-engine';
+import type { ReleaseRecord, Store } from '../ports/store';
+import { LABEL, containerName, newDeployId } from '../deploys/container-labels';
+import type { LogsService } from '../logs';
+
+export interface OneOffRunnerDeps {
+  readonly store: Store;
+  readonly engine: ContainerEngine;
+  readonly logs: LogsService;
+  /** The app's environment for a release (config, service URLs, PORT): the Deployer's. */
+  readonly envFor: (release: ReleaseRecord) => Record<string, string>;
+  /** Docker network apps join (also the scope label). */
+  readonly network: string;
+}
+
+export interface OneOffRun {
+  readonly app: string;
+  /** A string runs through `/bin/sh -c`; a list runs as it is. */
+  readonly command: string | readonly string[];
+  /** `run`, `cron`, `predeploy`, `postdeploy`: the process label. */
+  readonly kind: string;
+  /** How its lines show in `berth logs` (default `<kind>.<short id>`). */
+  readonly tag?: string;
+  /** Default: the app's current release. */
+  readonly release?: ReleaseRecord;
+  readonly stdin?: NodeJS.ReadableStream;
+  readonly onOutput?: (chunk: Buffer) => void;
+  /** Aborting stops and removes the container. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * One-off containers of an app's release: same image, env, network and mounts as its processes.
+ * Output goes to the caller and, line by line, to the app's log archive.
+ */
+export class OneOffRunner {
+  constructor(private readonly deps: OneOffRunnerDeps) {}
+
+  currentRelease(app: string): ReleaseRecord {
+    if (!this.deps.store.apps.get(app)) throw new BerthError('APP_NOT_FOUND', `No app named "${app}"; \`berth apps:list\` shows them.`);
+    const release = this.deps.store.releases.current(app);
+    if (!release) throw new BerthError('NO_RELEASE', `${app} has not been deployed yet; push it first.`);
+    return release;
+  }
+
+  /** Resolves with the command's exit code; the container is removed afterwards. */
+  async run(o: OneOffRun): Promise<number> {
+    const release = o.release ?? this.currentRelease(o.app);
+    const { store, engine } = this.deps;
+    const id = newDeployId();
+    const name = containerName(o.app, o.kind, 1, id);
+    const record = store.apps.get(o.app);
+    const writer = this.deps.logs.oneOffWriter(o.app, o.tag ?? `${o.kind}.${id}`, release.version);
+    const stop = (): void => {
+      void engine.stopContainer(name, 2).catch(() => undefined).then(() => engine.removeContainer(name)).catch(() => undefined);
+    };
+    o.signal?.addEventListener('abort', stop, { once: true });
+    try {
+      return await engine.runOneOff({
+        name,
+        image: release.image,
+        command: typeof o.command === 'string' ? o.command : [...o.command],
+        env: this.deps.envFor(release),
+        labels: {
+          [LABEL.app]: o.app, [LABEL.process]: o.kind, [LABEL.release]: String(release.version),
+          [LABEL.scope]: `${this.deps.network}-oneoff`,
+        },
+        network: this.deps.network,
+        restartPolicy: 'no',
+        memoryMb: record?.memoryMb ?? undefined,
+        cpus: record?.cpus ?? undefined,
+        mounts: this.mountsOf(o.app),
+        stdin: o.stdin,
+        onOutput: (chunk) => {
+          o.onOutput?.(chunk);
+          writer.push(chunk);
+        },
+      });
+    } finally {
+      o.signal?.removeEventListener('abort', stop);
+      writer.flush();
+    }
+  }
+
+  /** The first running container of a process type (lowest slot), for `berth enter`. */
+  async runningContainer(app: string, process: string): Promise<ContainerInfo> {
+    this.currentRelease(app);
+    const all = await this.deps.engine.listContainers({ labels: { [LABEL.app]: app, [LABEL.scope]: this.deps.network, [LABEL.process]: process } });
+    const slot = (c: ContainerInfo): number => Number(c.name.split('.')[3]) || 0;
+    const running = all.filter((c) => c.state === 'running').sort((a, b) => slot(a) - slot(b));
+    if (!running[0]) {
+      throw new BerthError('NO_RUNNING_CONTAINER', `${app} has no running ${process} container; \`berth ps ${app}\` shows what runs.`);
+    }
+    return running[0];
+  }
+
+  /** A shell (`/bin/sh`) in a running container of the app, through docker exec. */
+  async enter(o: {
+    app: string; process: string; tty: boolean; size?: { cols: number; rows: number }; term?: string;
+    stdin: NodeJS.ReadableStream; onOutput: (chunk: Buffer) => void; signal: AbortSignal;
+  }): Promise<number> {
+    const c = await this.runningContainer(o.app, o.process);
+    return this.deps.engine.exec({
+      container: c.id, command: ['/bin/sh'], tty: o.tty, size: o.size,
+      env: o.tty ? { TERM: o.term && /^[\w.+-]{1,64}$/.test(o.term) ? o.term : 'xterm' } : undefined,
+      stdin: o.stdin, onOutput: o.onOutput, signal: o.signal,
+    });
+  }
+
+  private mountsOf(app: string): { source: string; target: string }[] | undefined {
+    const mounts = this.deps.store.mounts?.list(app) ?? [];
+    return mounts.length ? mounts.map((m) => ({ source: m.source, target: m.target })) : undefined;
+  }
+}

@@ -1,0 +1,7 @@
+export * from './api';
+export { PluginHost, type PluginHostDeps, type PluginListEntry } from './host';
+export { HookRegistry } from './hooks';
+export { planLoad, type LoadPlan, type RefusedPlugin } from './load-plan';
+export { readManifest, checkCompatible } from './manifest';
+export { discoverPlugins, type PluginSources } from './discovery';
+export { HookedDeployer, HookedImageBuilder, hookedResources } from './hooked-core';

@@ -1,0 +1,76 @@
+import type { ContainerInfo } from '../ports/container-engine';
+import type { ReleaseRecord } from '../ports/store';
+import { DEFAULT_HEALTH_CHECK, LABEL, slotOf, type Deployer, type HealthCheckSpec, type Log } from '../deploys';
+
+export interface ConvergeOptions {
+  readonly log: Log;
+  readonly healthCheck?: HealthCheckSpec;
+  readonly signal?: AbortSignal;
+  /** Process types whose containers are all replaced (a restart); default none. */
+  readonly replaceTypes?: readonly string[];
+  /** Whether a container that is not running should be replaced; default yes. */
+  readonly replaceDown?: (c: ContainerInfo) => boolean;
+}
+
+export interface ConvergeResult {
+  readonly started: number;
+  readonly removed: number;
+}
+
+const isUp = (c: ContainerInfo): boolean => c.state === 'running' || c.state === 'restarting';
+const typeOf = (c: ContainerInfo): string => c.labels[LABEL.process] ?? '';
+const bySlot = (a: ContainerInfo, b: ContainerInfo): number => slotOf(a.name) - slotOf(b.name);
+
+/**
+ * Brings the current release's containers to the app's formation without dropping a request:
+ * new web containers start and pass their health check before the router points at them, and
+ * surplus or replaced web containers are unrouted before they drain and stop.
+ */
+export async function converge(deployer: Deployer, release: ReleaseRecord, o: ConvergeOptions): Promise<ConvergeResult> {
+  const app = release.app;
+  const desired = deployer.scaleOf(app, release);
+  const mine = (await deployer.containersOf(app)).filter((c) => c.labels[LABEL.release] === String(release.version));
+  const replaceDown = o.replaceDown ?? (() => true);
+  const dead = mine.filter((c) => !isUp(c) && replaceDown(c));
+  const present = mine.filter((c) => !dead.includes(c));
+  if (dead.length > 0) o.log(`-----> Replacing ${dead.map((c) => `${c.name} (${c.state})`).join(', ')}`);
+  await deployer.removeAll(dead);
+
+  const plan = new Map<string, { start: number[]; stop: ContainerInfo[]; keep: ContainerInfo[] }>();
+  const types = new Set([...Object.keys(desired), ...present.map(typeOf)]);
+  for (const type of types) {
+    const have = present.filter((c) => typeOf(c) === type).sort(bySlot);
+    const want = desired[type] ?? 0;
+    const replacing = o.replaceTypes?.includes(type) ?? false;
+    const keep = replacing ? [] : have.slice(0, want);
+    const stop = have.filter((c) => !keep.includes(c));
+    const used = new Set(keep.map((c) => slotOf(c.name)));
+    const start: number[] = [];
+    for (let slot = 1; start.length < want - keep.length; slot++) if (!used.has(slot)) start.push(slot);
+    plan.set(type, { start, stop, keep });
+  }
+
+  let started = 0;
+  const web = plan.get('web');
+  if (web && (web.start.length > 0 || web.stop.length > 0 || desired.web !== undefined)) {
+    const fresh = await deployer.startContainers(release, 'web', { indices: web.start }, o.log);
+    started += fresh.length;
+    try {
+      await deployer.checkHealth(release, fresh, o.healthCheck ?? DEFAULT_HEALTH_CHECK, o.log, o.signal);
+    } catch (e) {
+      await deployer.removeAll(fresh);
+      throw e;
+    }
+    const serving = [...web.keep.filter((c) => c.state === 'running'), ...fresh];
+    await deployer.route(app, { containers: serving, port: release.port });
+    if (fresh.length > 0 || web.stop.length > 0) o.log(`-----> Routing to ${serving.length} web container${serving.length === 1 ? '' : 's'}`);
+    await deployer.retireAndWait(web.stop, o.log);
+  }
+  for (const [type, p] of plan) {
+    if (type === 'web') continue;
+    started += (await deployer.startContainers(release, type, { indices: p.start }, o.log)).length;
+    await deployer.retireAndWait(p.stop, o.log, 0);
+  }
+  const removed = dead.length + [...plan.values()].reduce((n, p) => n + p.stop.length, 0);
+  return { started, removed };
+}

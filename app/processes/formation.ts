@@ -1,0 +1,67 @@
+import { BerthError } from '../errors';
+import type { ReleaseRecord } from '../ports/store';
+
+export const MAX_SCALE = 50;
+
+/** Process types of a release that run as containers (the release command runs once instead). */
+export function processTypes(release: ReleaseRecord): string[] {
+  return Object.keys(release.processes).filter((t) => t !== 'release');
+}
+
+/** Parses `["web=3", "worker=1"]` (CLI words) into counts; shape only, types are checked against a release. */
+export function parseScaleWords(words: readonly string[]): Record<string, number> {
+  const scale: Record<string, number> = {};
+  for (const w of words) {
+    const m = /^([a-z][a-z0-9-]{0,29})=(\d{1,3})$/.exec(w);
+    if (!m) throw new BerthError('INVALID_SCALE', `"${w}" is not <type>=<count>, e.g. web=3.`);
+    scale[m[1]] = Number(m[2]);
+  }
+  return scale;
+}
+
+/** Checks a requested scale against the current release: known types, whole counts 0–50. */
+export function validateScale(release: ReleaseRecord, requested: Readonly<Record<string, unknown>>): Record<string, number> {
+  const types = processTypes(release);
+  const entries = Object.entries(requested);
+  if (entries.length === 0) throw new BerthError('INVALID_SCALE', 'Say what to scale, e.g. web=2 worker=1.');
+  const scale: Record<string, number> = {};
+  for (const [type, count] of entries) {
+    if (!types.includes(type)) {
+      throw new BerthError('INVALID_SCALE', `v${release.version} of ${release.app} has no process type "${type}"; its types are: ${types.join(', ') || 'none'}.`);
+    }
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_SCALE) {
+      throw new BerthError('INVALID_SCALE', `The count for ${type} must be a whole number from 0 to ${MAX_SCALE}; got ${JSON.stringify(count)}.`);
+    }
+    scale[type] = count;
+  }
+  return scale;
+}
+
+/** `no`, `always`, `unless-stopped`, `on-failure` or `on-failure:N` (N 1–1000). */
+export function validateRestartPolicy(policy: unknown): string {
+  if (typeof policy === 'string' && /^(no|always|unless-stopped|on-failure(:([1-9]\d{0,2}|1000))?)$/.test(policy)) return policy;
+  throw new BerthError('INVALID_RESTART_POLICY', `"${String(policy)}" is not a restart policy: use no, always, unless-stopped, on-failure or on-failure:N.`);
+}
+
+/** `512m`, `1g`, `256` (MiB), or `0`/`none` for no limit. Returns MiB or null. */
+export function parseMemory(raw: string): number | null {
+  const text = raw.trim().toLowerCase();
+  if (text === '0' || text === 'none' || text === 'unlimited') return null;
+  const m = /^(\d+(?:\.\d+)?)(m|mb|mib|g|gb|gib)?$/.exec(text);
+  const mib = m ? Math.round(Number(m[1]) * (m[2]?.startsWith('g') ? 1024 : 1)) : NaN;
+  if (!Number.isFinite(mib) || mib < 6 || mib > 1024 * 1024) {
+    throw new BerthError('INVALID_RESOURCE_LIMIT', `Memory "${raw}" must look like 512m or 2g (at least 6m; docker's minimum), or 0 for no limit.`);
+  }
+  return mib;
+}
+
+/** `0.5`, `2`, or `0`/`none` for no limit. Returns CPUs or null. */
+export function parseCpus(raw: string): number | null {
+  const text = raw.trim().toLowerCase();
+  if (text === '0' || text === 'none' || text === 'unlimited') return null;
+  const n = /^\d+(\.\d{1,3})?$/.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(n) || n < 0.01 || n > 1024) {
+    throw new BerthError('INVALID_RESOURCE_LIMIT', `CPU "${raw}" must be a number of CPUs such as 0.5 or 2, or 0 for no limit.`);
+  }
+  return n;
+}

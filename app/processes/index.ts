@@ -1,0 +1,6 @@
+export { ProcessesService, type ProcessesServiceDeps } from './processes-service';
+export { ProcessOperations, PROCESS_JOB_KINDS } from './process-operations';
+export { Reconciler, type ReconcilerDeps, type PassSummary } from './reconciler';
+export { converge, type ConvergeOptions } from './converge';
+export { parseScaleWords, validateScale, validateRestartPolicy, parseMemory, parseCpus, MAX_SCALE } from './formation';
+export type { AppProcessReport, ProcessReport, ContainerReport } from './process-report';

@@ -1,0 +1,67 @@
+import type { ContainerEngine, ContainerInfo } from '../ports/container-engine';
+import type { Store } from '../ports/store';
+import { LABEL, slotOf, type Deployer } from '../deploys';
+import { processTypes } from './formation';
+
+export interface ContainerReport {
+  readonly name: string;
+  readonly id: string;
+  readonly state: string;
+  readonly release: number | null;
+  readonly startedAt: string | null;
+  readonly ip: string | null;
+}
+
+export interface ProcessReport {
+  readonly type: string;
+  readonly desired: number;
+  readonly running: number;
+  readonly containers: ContainerReport[];
+}
+
+export interface AppProcessReport {
+  readonly app: string;
+  /** `running`, `stopped` (ps:stop), `degraded` (fewer running than desired) or `not deployed`. */
+  readonly status: 'running' | 'stopped' | 'degraded' | 'not deployed';
+  readonly release: number | null;
+  readonly restartPolicy: string;
+  readonly memoryMb: number | null;
+  readonly cpus: number | null;
+  readonly processes: ProcessReport[];
+}
+
+/** What `ps:report` shows: per process type, desired vs running containers. */
+export async function processReport(deps: { store: Store; engine: ContainerEngine; deployer: Deployer }, app: string): Promise<AppProcessReport> {
+  const record = deps.store.apps.get(app)!;
+  const release = deps.store.releases.current(app);
+  const stopped = deps.store.processState.isStopped(app);
+  const listed = await deps.deployer.containersOf(app);
+  // Inspect for the start time, which a list entry does not carry.
+  const containers = (await Promise.all(listed.map((c) => deps.engine.inspectContainer(c.id).then((i) => i ?? c, () => c))));
+  const desired = release ? deps.deployer.scaleOf(app, release) : {};
+  const types = [...new Set([...(release ? processTypes(release) : []), ...containers.map((c) => c.labels[LABEL.process] ?? '?')])];
+  const processes = types.map((type) => {
+    const mine = containers.filter((c) => c.labels[LABEL.process] === type).sort((a, b) => slotOf(a.name) - slotOf(b.name));
+    return {
+      type,
+      desired: stopped ? 0 : desired[type] ?? 0,
+      running: mine.filter((c) => c.state === 'running' && c.labels[LABEL.release] === String(release?.version)).length,
+      containers: mine.map(toReport),
+    };
+  });
+  const degraded = processes.some((p) => p.running < p.desired);
+  return {
+    app,
+    status: !release ? 'not deployed' : stopped ? 'stopped' : degraded ? 'degraded' : 'running',
+    release: release?.version ?? null,
+    restartPolicy: record.restartPolicy,
+    memoryMb: record.memoryMb,
+    cpus: record.cpus,
+    processes,
+  };
+}
+
+function toReport(c: ContainerInfo): ContainerReport {
+  const release = Number(c.labels[LABEL.release]);
+  return { name: c.name, id: c.id.slice(0, 12), state: c.state, release: Number.isInteger(release) ? release : null, startedAt: c.startedAt ?? null, ip: c.ip };
+}

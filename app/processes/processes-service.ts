@@ -1,0 +1,117 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BerthError } from '../errors';
+import type { ContainerEngine } from '../ports/container-engine';
+import type { GitRepos } from '../ports/git-repos';
+import type { AppRecord, ReleaseRecord, Store } from '../ports/store';
+import type { BuildsService } from '../builds/builds-service';
+import type { EventsService } from '../events';
+import type { Deployer } from '../deploys';
+import { parseCpus, parseMemory, processTypes, validateRestartPolicy, validateScale } from './formation';
+import { processReport, type AppProcessReport } from './process-report';
+
+export interface ProcessesServiceDeps {
+  readonly store: Store;
+  readonly engine: ContainerEngine;
+  readonly deployer: Deployer;
+  readonly builds: BuildsService;
+  readonly events: EventsService;
+  readonly repos: GitRepos;
+  /** Where rebuild snapshots are written (the build deletes them). */
+  readonly snapshotsDir: string;
+}
+
+/**
+ * The web side of `ps:*` and `resource:*`: validate, then queue a job in the app's build queue.
+ * The worker's ProcessOperations does the work in the app's turn.
+ */
+export class ProcessesService {
+  constructor(private readonly deps: ProcessesServiceDeps) {}
+
+  report(app: string): Promise<AppProcessReport> {
+    this.requireApp(app);
+    return processReport(this.deps, app);
+  }
+
+  /** The scale in force: every process type of the current release with its count. */
+  formation(app: string): Record<string, number> {
+    this.requireApp(app);
+    const release = this.deps.store.releases.current(app);
+    return release ? this.deps.deployer.scaleOf(app, release) : this.deps.store.formation.get(app);
+  }
+
+  async scale(app: string, requested: Readonly<Record<string, unknown>>, user: string | null) {
+    const scale = validateScale(this.requireRelease(app), requested);
+    return this.deps.builds.enqueue({ app, kind: 'scale', source: JSON.stringify(scale), user });
+  }
+
+  async restart(app: string, processType: string | undefined, user: string | null) {
+    const release = this.requireRelease(app);
+    if (processType !== undefined && !processTypes(release).includes(processType)) {
+      throw new BerthError('PROCESS_TYPE_NOT_FOUND', `v${release.version} of ${app} has no process type "${processType}"; its types are: ${processTypes(release).join(', ')}.`);
+    }
+    return this.deps.builds.enqueue({ app, kind: 'restart', source: processType ?? '', user });
+  }
+
+  async stop(app: string, user: string | null) {
+    this.requireApp(app);
+    return this.deps.builds.enqueue({ app, kind: 'stop', source: '', user });
+  }
+
+  async start(app: string, user: string | null) {
+    this.requireRelease(app);
+    return this.deps.builds.enqueue({ app, kind: 'start', source: '', user });
+  }
+
+  /** Builds the deploy branch's commit again (e.g. after a base image or buildpack update). */
+  async rebuild(app: string, user: string | null) {
+    const record = this.requireApp(app);
+    const sha = await this.deps.repos.resolveRef(app, `refs/heads/${record.deployBranch}`);
+    if (!sha) throw new BerthError('NO_RELEASE', `${app} has nothing on its deploy branch "${record.deployBranch}" to rebuild; push it first.`);
+    fs.mkdirSync(this.deps.snapshotsDir, { recursive: true });
+    const snapshot = path.join(this.deps.snapshotsDir, `rebuild-${crypto.randomUUID()}.tar`);
+    await this.deps.repos.archive(app, sha, snapshot);
+    try {
+      return await this.deps.builds.enqueue({ app, kind: 'rebuild', source: sha, snapshotPath: snapshot, user });
+    } catch (e) {
+      fs.rmSync(snapshot, { force: true });
+      throw e;
+    }
+  }
+
+  /** `ps:set <app> restart-policy <policy>`; applies to containers started from now on. */
+  setRestartPolicy(app: string, policy: unknown, user: string | null): AppRecord {
+    this.requireApp(app);
+    const valid = validateRestartPolicy(policy);
+    const updated = this.deps.store.apps.update(app, { restartPolicy: valid });
+    this.deps.events.record({ app, kind: 'ps.settings', message: `restart policy set to ${valid}`, user });
+    return updated;
+  }
+
+  /** `resource:limit`; each given limit is set (`0` clears it); applies to containers started from now on. */
+  setLimits(app: string, limits: { memory?: string; cpus?: string }, user: string | null): AppRecord {
+    this.requireApp(app);
+    const patch: { memoryMb?: number | null; cpus?: number | null } = {};
+    if (limits.memory !== undefined) patch.memoryMb = parseMemory(limits.memory);
+    if (limits.cpus !== undefined) patch.cpus = parseCpus(limits.cpus);
+    if (Object.keys(patch).length === 0) throw new BerthError('INVALID_RESOURCE_LIMIT', 'Give --memory and/or --cpu.');
+    const updated = this.deps.store.apps.update(app, patch);
+    const words = [`memory ${updated.memoryMb === null ? 'unlimited' : `${updated.memoryMb} MiB`}`, `cpus ${updated.cpus ?? 'unlimited'}`];
+    this.deps.events.record({ app, kind: 'ps.settings', message: `resource limits: ${words.join(', ')}`, user });
+    return updated;
+  }
+
+  private requireApp(app: string): AppRecord {
+    const record = this.deps.store.apps.get(app);
+    if (!record) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
+    return record;
+  }
+
+  private requireRelease(app: string): ReleaseRecord {
+    this.requireApp(app);
+    const release = this.deps.store.releases.current(app);
+    if (!release) throw new BerthError('NO_RELEASE', `${app} has not been deployed yet; push it first.`);
+    return release;
+  }
+}

@@ -1,0 +1,115 @@
+import type { ContainerEngine, ContainerInfo } from '../ports/container-engine';
+import type { LockService } from '../ports/lock';
+import type { Router } from '../ports/router';
+import type { Store } from '../ports/store';
+import { LABEL, type Deployer } from '../deploys';
+import { converge } from './converge';
+
+export interface ReconcilerDeps {
+  readonly store: Store;
+  readonly engine: ContainerEngine;
+  readonly router: Router;
+  readonly locks: LockService;
+  readonly deployer: Deployer;
+  readonly intervalSeconds: number;
+}
+
+export interface PassSummary {
+  readonly apps: number;
+  readonly skipped: string[];
+  readonly started: number;
+  readonly removed: number;
+}
+
+/**
+ * Makes what runs match what SQLite says, every `intervalSeconds`: starts missing containers,
+ * removes those of old releases and of apps that are gone, and rewrites the router when
+ * addresses changed (a dockerd restart can hand out new ones). Each app is handled under its
+ * queue lock (`app:<name>`), so a pass never races a deploy; apps mid-deploy wait for the next pass.
+ */
+export class Reconciler {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<PassSummary> | null = null;
+  private stopped = false;
+  /** One line per change made, and per app that failed to reconcile. */
+  private log: (line: string) => void = () => undefined;
+
+  constructor(private readonly deps: ReconcilerDeps) {}
+
+  /** Runs a pass now, then one every interval (each after the previous ended). */
+  start(log: (line: string) => void): void {
+    this.log = log;
+    this.stopped = false;
+    const loop = async () => {
+      await this.pass().catch((e) => this.log(`reconcile: ${(e as Error).message}`));
+      if (!this.stopped) this.timer = setTimeout(loop, this.deps.intervalSeconds * 1000);
+    };
+    void loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One pass over every app; concurrent callers share the pass in progress. */
+  pass(): Promise<PassSummary> {
+    this.running ??= this.runPass().finally(() => { this.running = null; });
+    return this.running;
+  }
+
+  private async runPass(): Promise<PassSummary> {
+    const { store, engine, router, deployer } = this.deps;
+    const all = (await engine.listContainers({ labels: { [LABEL.scope]: deployer.network } })).filter((c) => !deployer.isRetiring(c.id));
+    const known = new Set(store.apps.list().map((a) => a.name));
+    const names = new Set([...known, ...all.map((c) => c.labels[LABEL.app]).filter((a): a is string => !!a)]);
+    const summary = { apps: 0, skipped: [] as string[], started: 0, removed: 0 };
+    for (const app of names) {
+      const release = await this.deps.locks.tryAcquire(`app:${app}`);
+      if (!release) { summary.skipped.push(app); continue; }
+      try {
+        const done = await this.reconcileApp(app, known.has(app));
+        summary.apps++;
+        summary.started += done.started;
+        summary.removed += done.removed;
+      } catch (e) {
+        this.log(`reconcile ${app}: ${(e as Error).message}`);
+      } finally {
+        await release();
+      }
+    }
+    for (const app of await router.listApps()) {
+      if (!known.has(app)) await router.remove(app).catch(() => undefined);
+    }
+    return summary;
+  }
+
+  private async reconcileApp(app: string, exists: boolean): Promise<{ started: number; removed: number }> {
+    const { store, deployer } = this.deps;
+    const containers = await deployer.containersOf(app);
+    const release = exists ? store.releases.current(app) : null;
+    if (!release || store.processState.isStopped(app)) {
+      // Gone, never deployed, or stopped: nothing of it should run.
+      if (exists && release) await deployer.route(app);
+      await this.remove(app, containers, !exists ? 'its app is gone' : !release ? 'the app has no release' : 'the app is stopped');
+      return { started: 0, removed: containers.length };
+    }
+    const policy = store.apps.get(app)?.restartPolicy ?? 'unless-stopped';
+    const done = await converge(deployer, release, {
+      log: (line) => this.log(`reconcile ${app}: ${line.replace(/^-----> /, '')}`),
+      // With `no` or `on-failure` docker's policy has the last word on a container that exited.
+      replaceDown: (c) => c.state !== 'created' && policy !== 'no' && !policy.startsWith('on-failure'),
+    });
+    const orphans = containers.filter((c) => c.labels[LABEL.release] !== String(release.version));
+    await this.remove(app, orphans, 'they belong to an old release');
+    return { started: done.started, removed: done.removed + orphans.length };
+  }
+
+  private async remove(app: string, containers: ContainerInfo[], why: string): Promise<void> {
+    if (containers.length === 0) return;
+    this.log(`reconcile ${app}: removing ${containers.map((c) => c.name).join(', ')}: ${why}`);
+    await this.deps.deployer.removeAll(containers);
+  }
+}

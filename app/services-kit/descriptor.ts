@@ -1,0 +1,49 @@
+/** What a service plugin declares: mostly data, plus the few functions only it can know. */
+import type { ExecResult } from '../ports/service-engine';
+
+export type Credentials = Readonly<Record<string, string>>;
+
+/** A running service, as the plugin's functions see it. */
+export interface ServiceHandle {
+  readonly plugin: string;
+  readonly name: string;
+  /** Container name, also its hostname on the berth network. */
+  readonly container: string;
+  readonly credentials: Credentials;
+  /** Runs a command in the service container (argument array, no shell unless you ask for one). */
+  exec(command: readonly string[], options?: { stdin?: NodeJS.ReadableStream; stdout?: NodeJS.WritableStream; env?: Record<string, string> }): Promise<ExecResult>;
+  /** Restarts the container and waits until it is ready again. */
+  restart(): Promise<void>;
+}
+
+export interface ServiceDescriptor {
+  /** Image to run; default the manifest's `image`. */
+  readonly image?: string;
+  /** The port the service listens on inside its container. */
+  readonly port: number;
+  /** Env var linked apps get by default, e.g. `DATABASE_URL`. */
+  readonly envAlias: string;
+  /** URL scheme, e.g. `postgres`. */
+  readonly scheme: string;
+  /** Where the service keeps its data (the named volume is mounted there). */
+  readonly dataDir: string;
+  /** Extra credentials to generate besides `user`, `password`, `database` (default none). */
+  credentials?(base: { name: string; user: string; password: string; database: string }): Record<string, string>;
+  /** Env the service container starts with, from the credentials. */
+  containerEnv(credentials: Credentials): Record<string, string>;
+  /** Connection URL for a host and port; default `<scheme>://<user>:<password>@<host>:<port>/<database>`. */
+  connectionUrl?(o: { host: string; port: number; credentials: Credentials }): string;
+  /** Command that exits 0 once the service accepts work (run inside the container), after its port opens. */
+  readyCommand?(credentials: Credentials): string[];
+  /** Writes a backup of the service's data to `out`. Absent: export is not supported. */
+  export?(service: ServiceHandle, out: NodeJS.WritableStream): Promise<void>;
+  /** Restores a backup made by `export` from `input`. Absent: import is not supported. */
+  import?(service: ServiceHandle, input: NodeJS.ReadableStream): Promise<void>;
+}
+
+/** Default connection URL: user and password percent-encoded. */
+export function defaultUrl(scheme: string, o: { host: string; port: number; credentials: Credentials }): string {
+  const c = o.credentials;
+  const auth = c.user ? `${encodeURIComponent(c.user)}${c.password ? `:${encodeURIComponent(c.password)}` : ''}@` : (c.password ? `:${encodeURIComponent(c.password)}@` : '');
+  return `${scheme}://${auth}${o.host}:${o.port}${c.database ? `/${encodeURIComponent(c.database)}` : ''}`;
+}

@@ -1,0 +1,14 @@
+export type { ServiceDescriptor, ServiceHandle, Credentials } from './descriptor';
+export { defaultUrl } from './descriptor';
+export type { ServiceCatalog, ServicePlugin } from './catalog';
+export { ServiceKit, type ServiceInfo, type ServiceKitDeps } from './service-kit';
+export { ServiceLinks, type LinkResult, type Redeploy } from './service-links';
+export { ServiceBackup, requireSuccess } from './service-backup';
+export { checkServiceName, containerNameOf, volumeNameOf, SERVICE_LABEL } from './names';
+
+/** Every action a service plugin gets for free, as `<plugin>:<action>` verbs and API routes. */
+export const SERVICE_ACTIONS = [
+  'create', 'info', 'list', 'link', 'unlink', 'logs', 'stop', 'start', 'restart',
+  'expose', 'unexpose', 'export', 'import', 'destroy', 'upgrade',
+] as const;
+export type ServiceAction = typeof SERVICE_ACTIONS[number];

@@ -1,0 +1,32 @@
+import { BerthError } from '../errors';
+import type { EventsService } from '../events';
+import type { ServiceKit } from './service-kit';
+
+/** export/import: the plugin knows the dump format; the kit streams it to and from HTTP. */
+export class ServiceBackup {
+  constructor(private readonly deps: { kit: ServiceKit; events: EventsService }) {}
+
+  /** Checks first (so an HTTP answer can still be an error), then returns the function that streams. */
+  prepareExport(plugin: string, name: string): (out: NodeJS.WritableStream) => Promise<void> {
+    const s = this.deps.kit.find(plugin, name);
+    const { descriptor } = this.deps.kit.plugin(plugin);
+    const run = descriptor.export;
+    if (!run) throw new BerthError('SERVICE_UNSUPPORTED', `The ${plugin} plugin cannot export.`);
+    return (out) => run(this.deps.kit.handle(s), out);
+  }
+
+  async import(o: { plugin: string; name: string; input: NodeJS.ReadableStream; user: string | null }): Promise<void> {
+    const s = this.deps.kit.find(o.plugin, o.name);
+    const { descriptor } = this.deps.kit.plugin(o.plugin);
+    if (!descriptor.import) throw new BerthError('SERVICE_UNSUPPORTED', `The ${o.plugin} plugin cannot import.`);
+    await descriptor.import(this.deps.kit.handle(s), o.input);
+    this.deps.events.record({ app: null, kind: 'service.changed', message: `imported data into ${o.plugin} service ${o.name}`, user: o.user });
+  }
+}
+
+/** For plugins: fails with the command's stderr when it did not exit 0. */
+export function requireSuccess(what: string, r: { exitCode: number; stderr: string }): void {
+  if (r.exitCode !== 0) {
+    throw new BerthError('SERVICE_BACKUP_FAILED', `${what} failed (exit ${r.exitCode})${r.stderr.trim() ? `: ${r.stderr.trim().split('\n').slice(-5).join('\n')}` : ''}`);
+  }
+}

@@ -1,0 +1,2 @@
+export { SessionsService, type ActiveSession } from './sessions-service';
+export { hashPassword, verifyPassword, assertPassword } from './password';

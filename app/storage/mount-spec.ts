@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { BerthError } from '../errors';
+
+export interface ParsedMount {
+  readonly kind: 'volume' | 'host';
+  /** Docker volume name (`berth-<app>-<name>`) or absolute host path. */
+  readonly source: string;
+  readonly target: string;
+}
+
+const VOLUME_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+const TARGET = /^(\/[A-Za-z0-9._@+-]+)+$/;
+
+export const volumeName = (app: string, name: string): string => `berth-${app}-${name}`;
+
+/** The folder an app's host-path mounts must live under. */
+export const hostRoot = (storageDir: string, app: string): string => path.join(path.resolve(storageDir), app);
+
+/**
+ * `<volume-name>:/container/path` or `/host/path:/container/path`. Host paths must lie under
+ * `$BERTH_HOME/storage/<app>`, so an app's owner cannot mount the host's own files.
+ */
+export function parseMountSpec(spec: string, o: { app: string; storageDir: string }): ParsedMount {
+  const parts = spec.split(':');
+  if (parts.length !== 2 || !parts[0] || !parts[1]) {
+    throw new BerthError('INVALID_STORAGE_MOUNT', `"${spec}" is not <volume-name|/host/path>:/container/path.`);
+  }
+  const [source, target] = parts;
+  if (!TARGET.test(target) || target.split('/').some((s) => s === '.' || s === '..')) {
+    throw new BerthError('INVALID_STORAGE_MOUNT', `The container path "${target}" must be absolute, without . or .. parts, of letters, digits and ._@+-.`);
+  }
+  if (target === '/' || ['/proc', '/sys', '/dev'].some((p) => target === p || target.startsWith(`${p}/`))) {
+    throw new BerthError('INVALID_STORAGE_MOUNT', `Mounting over ${target} is not allowed.`);
+  }
+  if (source.startsWith('/')) {
+    const root = hostRoot(o.storageDir, o.app);
+    const resolved = path.resolve(source);
+    if (resolved !== root && !resolved.startsWith(`${root}${path.sep}`)) {
+      throw new BerthError('INVALID_STORAGE_MOUNT', `Host paths must be under ${root}; "${source}" is not. Use a named volume instead, e.g. data:${target}.`);
+    }
+    return { kind: 'host', source: resolved, target };
+  }
+  if (!VOLUME_NAME.test(source)) {
+    throw new BerthError('INVALID_STORAGE_MOUNT', `"${source}" is neither an absolute host path nor a volume name (lowercase letters, digits, ._-).`);
+  }
+  return { kind: 'volume', source: volumeName(o.app, source), target };
+}

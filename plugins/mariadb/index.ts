@@ -1,0 +1,24 @@
+import { definePlugin } from '../../app/plugins';
+import { requireSuccess } from '../../app/services-kit';
+
+/** MariaDB: dump and restore with mariadb-dump and mariadb as root over the local socket. */
+export default definePlugin({
+  register(ctx) {
+    ctx.services.register({
+      port: 3306,
+      envAlias: 'DATABASE_URL',
+      scheme: 'mysql',
+      dataDir: '/var/lib/berth/data',
+      containerEnv: (c) => ({ MARIADB_USER: c.user, MARIADB_PASSWORD: c.password, MARIADB_DATABASE: c.database }),
+      readyCommand: () => ['mariadb-admin', '--socket=/run/mysqld/mysqld.sock', 'ping'],
+      async export(service, out) {
+        const r = await service.exec(['mariadb-dump', '--socket=/run/mysqld/mysqld.sock', '--single-transaction', '--routines', service.credentials.database], { stdout: out });
+        requireSuccess('mariadb-dump', r);
+      },
+      async import(service, input) {
+        const r = await service.exec(['mariadb', '--socket=/run/mysqld/mysqld.sock', service.credentials.database], { stdin: input });
+        requireSuccess('mariadb (import)', r);
+      },
+    });
+  },
+});

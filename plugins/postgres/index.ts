@@ -1,0 +1,25 @@
+import { definePlugin } from '../../app/plugins';
+import { requireSuccess } from '../../app/services-kit';
+
+/** PostgreSQL: a descriptor plus dump/restore with the image's own pg_dump and psql. */
+export default definePlugin({
+  register(ctx) {
+    ctx.services.register({
+      port: 5432,
+      envAlias: 'DATABASE_URL',
+      scheme: 'postgres',
+      dataDir: '/var/lib/berth/data',
+      containerEnv: (c) => ({ POSTGRES_USER: c.user, POSTGRES_PASSWORD: c.password, POSTGRES_DB: c.database }),
+      // The port opens before recovery ends; pg_isready waits for "accepting connections".
+      readyCommand: (c) => ['pg_isready', '-q', '-h', '127.0.0.1', '-U', c.user, '-d', c.database],
+      async export(service, out) {
+        const r = await service.exec(['pg_dump', '--no-owner', '--no-privileges', '--clean', '--if-exists', '-U', service.credentials.user, service.credentials.database], { stdout: out });
+        requireSuccess('pg_dump', r);
+      },
+      async import(service, input) {
+        const r = await service.exec(['psql', '-q', '-v', 'ON_ERROR_STOP=1', '-U', service.credentials.user, '-d', service.credentials.database], { stdin: input });
+        requireSuccess('psql (import)', r);
+      },
+    });
+  },
+});

@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { WorkTree } from '../support/git-client';
+import { requireBerthStack } from '../support/requirements';
+import { eventually, launchBrowser, pushAsync, removeImages, requireChromium } from './support/browser';
+
+const PASSWORD = 'e2e dashboard password';
+const SHOTS = path.join(ROOT, 'docs/screenshots');
+
+/** Submits a form by its button and waits for the page the server redirects to. */
+async function submit(page: Page, button: string): Promise<void> {
+  await Promise.all([page.waitForNavigation(), page.click(button)]);
+}
+
+/** On a page that follows a build (`?build=N`), waits until the stream's end event and returns the log. */
+async function waitBuildEnd(page: Page): Promise<{ status: string; log: string }> {
+  await page.waitForSelector('#live-log[data-ended], #live-log:not([data-stream])', { timeout: 240_000 });
+  const status = (await page.textContent('#live [data-build-status]'))!.trim();
+  return { status, log: (await page.textContent('#live-log')) ?? '' };
+}
+
+describe('dashboard in a real browser (chromium)', function () {
+  this.timeout(600_000);
+  let berth: BerthProcess;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  const apps: string[] = [];
+  const trees: WorkTree[] = [];
+
+  before(async () => {
+    requireBerthStack();
+    requireChromium();
+    berth = await startBerth({ BERTH_ADMIN_PASSWORD: PASSWORD });
+    browser = await launchBrowser();
+    page = browser.page;
+  });
+  after(async () => {
+    await browser?.close();
+    trees.forEach((t) => t.remove());
+    await berth?.destroy();
+    apps.forEach(removeImages);
+  });
+
+  it('logs in, creates an app, watches a push build live, configures, scales, rolls back and destroys it', async () => {
+    const app = uniqueName('e2e');
+    apps.push(app);
+
+    // Log in: a page without a session leads to the login form and back.
+    await page.goto(`${berth.url}/events`);
+    assert.match(page.url(), /\/login\?next=%2Fevents$/);
+    await page.fill('#password', 'wrong password');
+    await submit(page, 'button[type=submit]');
+    assert.match((await page.textContent('.flash-error'))!, /Wrong user name or password/);
+    await page.fill('#password', PASSWORD);
+    await submit(page, 'form[action="/login"] button[type=submit]');
+    assert.equal(new URL(page.url()).pathname, '/events');
+
+    // Create the app with the overview's form.
+    await page.goto(`${berth.url}/`);
+    await page.fill('#new-app-name', app);
+    await submit(page, 'text=Create app');
+    assert.equal(new URL(page.url()).pathname, `/apps/${app}`);
+    const remote = await page.inputValue('#git-remote');
+    assert.equal(remote, `git remote add paas ${berth.url}/git/${app}.git`);
+
+    // Push with git; the page follows the build's log as it is written.
+    const wt = WorkTree.fromFixture('dashboard-app');
+    trees.push(wt);
+    wt.write('www/build-id.txt', `${crypto.randomUUID()}\n`); // a fresh layer, so the slow RUN step really runs
+    wt.commitAll('unique build');
+    const pushing = pushAsync(wt, berth.url, berth.token, app);
+    const build = await eventually(async () => (await berth.api('GET', `/api/v1/apps/${app}/builds`)).json?.builds?.[0]);
+    await page.goto(`${berth.url}/apps/${app}?build=${build.id}`);
+    const atLoad = (await page.textContent('#live-log')) ?? '';
+    await page.locator('#live-log', { hasText: 'tick 3' }).waitFor({ timeout: 240_000 });
+    const ended = await waitBuildEnd(page);
+    assert.equal(ended.status, 'succeeded', ended.log);
+    assert.doesNotMatch(atLoad, /Routing/, 'the page was loaded before the build finished');
+    assert.match(ended.log, /building dashboard-app: tick 6[\s\S]*Routing/, 'the rest of the log streamed into the open page');
+    const pushed = await pushing;
+    assert.equal(pushed.code, 0, pushed.output);
+
+    // The app runs: the overview and app page say so.
+    await page.goto(`${berth.url}/?q=${app}`);
+    assert.equal((await page.textContent(`tr[data-app="${app}"] .status`))!.trim(), 'running');
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'dashboard-app v1');
+
+    // Set a config var; its value stays masked until revealed.
+    await page.goto(`${berth.url}/apps/${app}`);
+    await page.fill('#cv-key', 'GREETING');
+    await page.fill('#cv-value', 'hello from the dashboard');
+    await submit(page, 'form:has(#cv-key) button[type=submit]');
+    assert.equal((await waitBuildEnd(page)).status, 'succeeded');
+    await page.goto(`${berth.url}/apps/${app}`);
+    const valueInput = page.locator('tr[data-key="GREETING"] input[name=value]');
+    assert.equal(await valueInput.isVisible(), false, 'masked');
+    await page.click('tr[data-key="GREETING"] summary');
+    assert.equal(await valueInput.inputValue(), 'hello from the dashboard');
+    assert.equal(await valueInput.isVisible(), true, 'revealed');
+    assert.equal((await berth.api('GET', `/api/v1/apps/${app}/config`)).json.config.GREETING, 'hello from the dashboard');
+
+    // Scale web to 2.
+    await page.fill('#scale-web', '2');
+    await submit(page, 'form[action$="/scale"] button[type=submit]');
+    assert.equal((await waitBuildEnd(page)).status, 'succeeded');
+    await page.goto(`${berth.url}/apps/${app}`);
+    assert.equal((await page.textContent('tr[data-process="web"] [data-running]'))!.trim(), '2');
+    await page.screenshot({ path: path.join(SHOTS, 'dashboard-app.png'), fullPage: true });
+
+    // Runtime logs stream into the page (when berth's log service is wired into the dashboard).
+    if (await page.locator('#runtime-log').count()) {
+      const word = `hello-${crypto.randomBytes(3).toString('hex')}`;
+      await page.waitForSelector('[data-log-controls]:not([hidden])');
+      await berth.viaRouter(`${app}.localhost`, `/cgi-bin/say?${word}`);
+      await page.locator('#runtime-log', { hasText: `said: ${word}` }).waitFor({ timeout: 60_000 });
+    }
+
+    // Roll back to v1 with one click: v1 had no GREETING.
+    await submit(page, 'button[aria-label="Roll back to v1"]');
+    assert.equal((await waitBuildEnd(page)).status, 'succeeded');
+    await page.goto(`${berth.url}/apps/${app}`);
+    assert.match((await page.textContent('h2#h-releases + .table-wrap tbody tr:first-child'))!, /rollback to v1[\s\S]*current|current[\s\S]*rollback to v1/);
+
+    // The overview, with a second app for company, for the README.
+    await page.goto(`${berth.url}/`);
+    await page.fill('#new-app-name', uniqueName('api'));
+    await submit(page, 'text=Create app');
+    await page.goto(`${berth.url}/`);
+    await page.screenshot({ path: path.join(SHOTS, 'dashboard-overview.png'), fullPage: true });
+
+    // Destroy: the name must be repeated.
+    await page.goto(`${berth.url}/apps/${app}`);
+    await page.fill('#confirm', 'not-the-name');
+    await submit(page, 'text=Destroy app');
+    assert.match((await page.textContent('.flash-error'))!, /repeat the app name/);
+    await page.fill('#confirm', app);
+    await submit(page, 'text=Destroy app');
+    assert.equal(new URL(page.url()).pathname, '/');
+    assert.match((await page.textContent('.flash-ok'))!, new RegExp(`Destroyed ${app}`));
+    assert.equal((await berth.api('GET', `/api/v1/apps/${app}`)).status, 404);
+  });
+
+  it('fits a phone-sized screen without sideways scrolling', async () => {
+    const p = await browser.context.newPage();
+    await p.setViewportSize({ width: 390, height: 844 });
+    await p.goto(`${berth.url}/`);
+    const width = await p.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `the page is ${width}px wide`);
+    await p.close();
+  });
+});

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startBerth, uniqueName, type BerthProcess, ROOT } from '../support/berth-process';
+import { WorkTree } from '../support/git-client';
+import { requireBerthStack } from '../support/requirements';
+
+/** Apps without a Dockerfile, deployed by real pushes through the buildpacks. */
+describe('buildpacks via git push', function () {
+  this.timeout(900_000);
+  let berth: BerthProcess;
+  const trees: WorkTree[] = [];
+  const tree = (fixture: string) => { const t = WorkTree.fromFixture(fixture); trees.push(t); return t; };
+
+  before(async function () {
+    requireBerthStack();
+    const missing = ['node', 'python', 'go', 'static', 'procfile']
+      .filter((b) => spawnSync('docker', ['image', 'inspect', `berth/buildpack-${b}:bookworm`]).status !== 0);
+    if (missing.length) throw new Error(`buildpack images missing (${missing.join(', ')}): run \`bash deploy/images/bootstrap.sh\`.`);
+    berth = await startBerth();
+  });
+  after(async () => {
+    trees.forEach((t) => t.remove());
+    await berth?.destroy();
+  });
+
+  for (const [fixture, pack] of [['python-app', 'python'], ['static-app', 'static'], ['go-app', 'go'], ['procfile-app', 'procfile']]) {
+    it(`deploys ${fixture} with the ${pack} buildpack and serves it through the router`, async () => {
+      const app = uniqueName(pack);
+      const pushed = tree(fixture).push(berth.url, berth.token, app);
+      assert.equal(pushed.code, 0, pushed.output);
+      assert.match(pushed.output, new RegExp(`Building with the ${pack} buildpack`));
+      const served = await berth.viaRouter(`${app}.localhost`);
+      assert.equal(served.status, 200);
+      assert.match(served.text, new RegExp(`${fixture} v1`));
+    });
+  }
+
+  it('deploys a node app with real npm dependencies and reuses the dependency layer when only code changes', async () => {
+    const app = uniqueName('node');
+    const wt = tree('node-app');
+    const first = wt.push(berth.url, berth.token, app);
+    assert.equal(first.code, 0, first.output);
+    assert.match(first.output, /Building with the node buildpack/);
+    assert.match((await berth.viaRouter(`${app}.localhost`)).text, /node-app v1/);
+
+    const server = wt.read('server.js').replace(/node-app v1/g, 'node-app v2');
+    wt.write('server.js', server);
+    wt.commitAll('code only');
+    const second = wt.push(berth.url, berth.token, app);
+    assert.equal(second.code, 0, second.output);
+    // The dependency install step is a cache hit: docker prints "Using cache" right after it.
+    assert.match(second.output, /npm (ci|install)[^\n]*\n[^\n]*Using cache/, second.output);
+    assert.match((await berth.viaRouter(`${app}.localhost`)).text, /node-app v2/);
+  });
+
+  it('fails a repo that matches nothing, listing what it looked for', async () => {
+    const app = uniqueName('nothing');
+    const pushed = tree('nothing-app').push(berth.url, berth.token, app);
+    assert.notEqual(pushed.code, 0);
+    assert.match(pushed.output, /looked for: Dockerfile, package\.json \(node\)/);
+    assert.match(pushed.output, /Procfile \(procfile\)/);
+  });
+
+  it('deploys an uploaded tar.gz with apps:deploy-archive through the same queue', async () => {
+    const app = uniqueName('archive');
+    await berth.api('POST', '/api/v1/apps', { name: app });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'berth-archive-')), 'site.tar.gz');
+    const tar = spawnSync('tar', ['-czf', file, '-C', path.join(ROOT, 'test/fixtures/apps/static-app'), '.']);
+    assert.equal(tar.status, 0);
+    const r = berth.cli(['apps:deploy-archive', app, file]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Building with the static buildpack/);
+    assert.match((await berth.viaRouter(`${app}.localhost`)).text, /static-app v1/);
+
+    fs.writeFileSync(file, 'not a tarball');
+    const bad = berth.cli(['apps:deploy-archive', app, file]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /not a readable tar\.gz archive|not a tar archive/);
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  });
+
+  it('honours builder:set and buildpacks:set overrides', async () => {
+    const app = uniqueName('forced');
+    await berth.api('POST', '/api/v1/apps', { name: app });
+    assert.equal(berth.cli(['builder:set', app, 'buildpack']).code, 0);
+    const set = berth.cli(['buildpacks:set', app, 'static']);
+    assert.equal(set.code, 0, set.stderr);
+    const wt = tree('static-app');
+    wt.write('Dockerfile', 'FROM berth/busybox:latest\nRUN exit 9\n');
+    wt.commitAll('a Dockerfile that would fail');
+    const pushed = wt.push(berth.url, berth.token, app);
+    assert.equal(pushed.code, 0, pushed.output);
+    assert.match(pushed.output, /Building with the static buildpack/);
+    const bad = await berth.api('PATCH', `/api/v1/apps/${app}/builder`, { buildpack: 'cobol' });
+    assert.equal(bad.status, 422);
+    assert.equal(bad.json.error.code, 'NO_BUILDER');
+  });
+});

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { requireBerthStack } from '../support/requirements';
+
+const PASSWORD = 'correct horse battery';
+
+/** A cookie-keeping HTTP client that does not follow redirects, as a browser's first hop. */
+class Browser {
+  cookies = new Map<string, string>();
+  constructor(readonly base: string) {}
+
+  async request(method: string, urlPath: string, form?: Record<string, string>) {
+    const res = await fetch(`${this.base}${urlPath}`, {
+      method, redirect: 'manual',
+      headers: {
+        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      body: form ? new URLSearchParams(form).toString() : undefined,
+    });
+    const setCookies = res.headers.getSetCookie();
+    for (const c of setCookies) {
+      const [pair] = c.split(';');
+      const eq = pair.indexOf('=');
+      const value = pair.slice(eq + 1);
+      if (value === '' || /Expires=Thu, 01 Jan 1970/i.test(c)) this.cookies.delete(pair.slice(0, eq));
+      else this.cookies.set(pair.slice(0, eq), value);
+    }
+    return { status: res.status, location: res.headers.get('location'), text: await res.text(), setCookies, headers: res.headers };
+  }
+
+  static csrfIn(html: string): string {
+    const m = /name="_csrf" value="([^"]+)"/.exec(html);
+    if (!m) throw new Error(`no CSRF field in page:\n${html.slice(0, 500)}`);
+    return m[1];
+  }
+
+  async login(password: string, user = 'admin') {
+    const page = await this.request('GET', '/login');
+    return this.request('POST', '/login', { _csrf: Browser.csrfIn(page.text), username: user, password, next: '/' });
+  }
+}
+
+describe('dashboard over HTTP: sessions, CSRF, forms', function () {
+  this.timeout(120_000);
+  let berth: BerthProcess;
+
+  before(async () => {
+    requireBerthStack();
+    berth = await startBerth({ BERTH_ADMIN_PASSWORD: PASSWORD });
+  });
+  after(async () => { await berth?.destroy(); });
+
+  it('redirects every page to /login without a session, but leaves the API and health alone', async () => {
+    const b = new Browser(berth.url);
+    const root = await b.request('GET', '/');
+    assert.equal(root.status, 302);
+    assert.equal(root.location, '/login');
+    const page = await b.request('GET', '/apps/some-app?build=3');
+    assert.equal(page.status, 302);
+    assert.equal(page.location, `/login?next=${encodeURIComponent('/apps/some-app?build=3')}`);
+    const post = await b.request('POST', '/apps', { name: 'x' });
+    assert.equal(post.status, 302);
+    assert.equal((await b.request('GET', '/events')).location, '/login?next=%2Fevents');
+    assert.equal((await b.request('GET', '/healthz')).status, 200);
+    const api = await berth.api('GET', '/api/v1/apps', undefined, null);
+    assert.equal(api.status, 401, 'the API answers 401 JSON, not a redirect');
+    assert.equal((await b.request('GET', '/assets/dashboard.css')).status, 200, 'assets need no session');
+  });
+
+  it('refuses a wrong password and a login form without its token', async () => {
+    const b = new Browser(berth.url);
+    const wrong = await b.login('not the password');
+    assert.equal(wrong.status, 401);
+    assert.match(wrong.text, /Wrong user name or password/);
+    assert.ok(!b.cookies.has('berth_session'));
+    const unknown = await b.login(PASSWORD, 'nobody');
+    assert.equal(unknown.status, 401);
+    const forged = await new Browser(berth.url).request('POST', '/login', { username: 'admin', password: PASSWORD });
+    assert.equal(forged.status, 403);
+    assert.ok(!forged.setCookies.some((c) => c.startsWith('berth_session=')));
+  });
+
+  it('logs in with an httpOnly SameSite session cookie that is stored only hashed', async () => {
+    const b = new Browser(berth.url);
+    const ok = await b.login(PASSWORD);
+    assert.equal(ok.status, 303);
+    assert.equal(ok.location, '/');
+    const cookie = ok.setCookies.find((c) => c.startsWith('berth_session='))!;
+    assert.match(cookie, /HttpOnly/i);
+    assert.match(cookie, /SameSite=Lax/i);
+    const id = decodeURIComponent(b.cookies.get('berth_session')!);
+    assert.ok(id.length >= 40, 'a long random id');
+    const db = new Database(path.join(berth.home, 'berth.db'), { readonly: true });
+    try {
+      const rows = db.prepare('SELECT id_hash FROM sessions').all() as Array<{ id_hash: string }>;
+      assert.ok(rows.some((r) => r.id_hash === crypto.createHash('sha256').update(id).digest('hex')));
+      assert.ok(!rows.some((r) => r.id_hash === id));
+      const pw = db.prepare('SELECT hash FROM user_passwords').get() as { hash: string };
+      assert.match(pw.hash, /^scrypt\$/);
+      assert.ok(!pw.hash.includes(PASSWORD));
+    } finally {
+      db.close();
+    }
+    const overview = await b.request('GET', '/');
+    assert.equal(overview.status, 200);
+    assert.match(overview.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+  });
+
+  it('refuses a forged form post without the CSRF token, and creates an app through the form with it', async () => {
+    const b = new Browser(berth.url);
+    await b.login(PASSWORD);
+    const app = uniqueName('dash');
+    const forged = await b.request('POST', '/apps', { name: app });
+    assert.equal(forged.status, 403);
+    assert.match(forged.text, /CSRF_TOKEN_INVALID/);
+    const wrong = await b.request('POST', '/apps', { name: app, _csrf: 'x'.repeat(32) });
+    assert.equal(wrong.status, 403);
+    assert.equal((await berth.api('GET', `/api/v1/apps/${app}`)).status, 404, 'a refused form changes nothing');
+
+    const overview = await b.request('GET', '/');
+    const created = await b.request('POST', '/apps', { name: app, _csrf: Browser.csrfIn(overview.text) });
+    assert.equal(created.status, 303);
+    assert.equal(created.location, `/apps/${app}`);
+    assert.equal((await berth.api('GET', `/api/v1/apps/${app}`)).status, 200, 'the app exists for the API too');
+    const page = await b.request('GET', `/apps/${app}`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, new RegExp(`Created ${app}`));
+    assert.match(page.text, new RegExp(`git remote add paas http://127\\.0\\.0\\.1:${berth.port}/git/${app}\\.git`));
+    const listed = await b.request('GET', `/?q=${app.slice(0, 8)}`);
+    assert.match(listed.text, new RegExp(`data-app="${app}"`));
+    assert.match(listed.text, /status-stopped/);
+    const filtered = await b.request('GET', '/?q=zzz-no-match');
+    assert.doesNotMatch(filtered.text, new RegExp(`data-app="${app}"`));
+
+    const bad = await b.request('POST', '/apps', { name: 'Bad Name!', _csrf: Browser.csrfIn(page.text) });
+    assert.equal(bad.status, 303);
+    assert.match((await b.request('GET', bad.location!)).text, /is not a valid app name/);
+
+    const events = (await berth.api('GET', `/api/v1/events?app=${app}`)).json.events;
+    assert.equal(events[0].user, 'admin', 'the dashboard acts as the logged-in user');
+  });
+
+  it('logout revokes the session', async () => {
+    const b = new Browser(berth.url);
+    await b.login(PASSWORD);
+    const saved = b.cookies.get('berth_session')!;
+    const page = await b.request('GET', '/');
+    const out = await b.request('POST', '/logout', { _csrf: Browser.csrfIn(page.text) });
+    assert.equal(out.status, 303);
+    b.cookies.set('berth_session', saved);
+    const after = await b.request('GET', '/');
+    assert.equal(after.status, 302, 'the old cookie no longer works');
+  });
+});
