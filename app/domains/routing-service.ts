@@ -32,6 +32,10 @@ export class RoutingService {
     this.requireApp(app);
     const { store } = this.deps;
     let next = store.ports.list(app);
+    // The first ports:add keeps the default mapping (http:80:<release port>) beside the new one.
+    if (next.length === 0 && change.add && !change.set && !change.clear) {
+      next = [{ scheme: 'http', hostPort: 80, containerPort: store.releases.current(app)?.port ?? 5000 }];
+    }
     if (change.clear) next = [];
     if (change.set) next = change.set.map(parsePortMapping);
     const removed = (change.remove ?? []).map(parsePortMapping).map(formatPortMapping);

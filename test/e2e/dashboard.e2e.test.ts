@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -27,7 +28,9 @@ describe('dashboard in a real browser (chromium)', function () {
   let berth: BerthProcess;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
+  const app = uniqueName('e2e');
   const apps: string[] = [];
+  const services: string[] = [];
   const trees: WorkTree[] = [];
 
   before(async () => {
@@ -39,13 +42,13 @@ describe('dashboard in a real browser (chromium)', function () {
   });
   after(async () => {
     await browser?.close();
+    for (const db of services) berth?.cli(['postgres:destroy', db, '--confirm', db, '--force']);
     trees.forEach((t) => t.remove());
     await berth?.destroy();
     apps.forEach(removeImages);
   });
 
-  it('logs in, creates an app, watches a push build live, configures, scales, rolls back and destroys it', async () => {
-    const app = uniqueName('e2e');
+  it('logs in, creates an app, watches a push build live, sets config, scales, reads runtime logs and rolls back', async () => {
     apps.push(app);
 
     // Log in: a page without a session leads to the login form and back.
@@ -108,15 +111,21 @@ describe('dashboard in a real browser (chromium)', function () {
     assert.equal((await waitBuildEnd(page)).status, 'succeeded');
     await page.goto(`${berth.url}/apps/${app}`);
     assert.equal((await page.textContent('tr[data-process="web"] [data-running]'))!.trim(), '2');
-    await page.screenshot({ path: path.join(SHOTS, 'dashboard-app.png'), fullPage: true });
 
-    // Runtime logs stream into the page (when berth's log service is wired into the dashboard).
-    if (await page.locator('#runtime-log').count()) {
-      const word = `hello-${crypto.randomBytes(3).toString('hex')}`;
-      await page.waitForSelector('[data-log-controls]:not([hidden])');
-      await berth.viaRouter(`${app}.localhost`, `/cgi-bin/say?${word}`);
-      await page.locator('#runtime-log', { hasText: `said: ${word}` }).waitFor({ timeout: 60_000 });
-    }
+    // Runtime logs stream into the open page: a line the app prints on request shows up live.
+    const word = `hello-${crypto.randomBytes(3).toString('hex')}`;
+    await page.waitForSelector('[data-log-controls]:not([hidden])');
+    await berth.viaRouter(`${app}.localhost`, `/cgi-bin/say?${word}`);
+    await page.locator('#runtime-log', { hasText: `said: ${word}` }).waitFor({ timeout: 60_000 });
+    // Pause holds new lines back; resume shows them.
+    await page.click('[data-log-pause]');
+    const held = `held-${crypto.randomBytes(3).toString('hex')}`;
+    await berth.viaRouter(`${app}.localhost`, `/cgi-bin/say?${held}`);
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.doesNotMatch((await page.textContent('#runtime-log'))!, new RegExp(held), 'paused');
+    await page.click('[data-log-pause]');
+    await page.locator('#runtime-log', { hasText: `said: ${held}` }).waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: path.join(SHOTS, 'dashboard-app.png'), fullPage: true });
 
     // Roll back to v1 with one click: v1 had no GREETING.
     await submit(page, 'button[aria-label="Roll back to v1"]');
@@ -131,7 +140,30 @@ describe('dashboard in a real browser (chromium)', function () {
     await page.goto(`${berth.url}/`);
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-overview.png'), fullPage: true });
 
-    // Destroy: the name must be repeated.
+  });
+
+  it('links a postgres service to the app from its page, then unlinks it', async function () {
+    if (spawnSync('docker', ['image', 'inspect', 'berth/service-postgres:15-bookworm']).status !== 0) {
+      this.skip(); // the image is built by `bash plugins/postgres/image.sh`; the services tests build it
+    }
+    const db = uniqueName('db');
+    services.push(db);
+    const created = berth.cli(['postgres:create', db]);
+    assert.equal(created.code, 0, created.stderr);
+    await page.goto(`${berth.url}/apps/${app}`);
+    await page.selectOption('#link-plugin', 'postgres');
+    await page.fill('#link-service', db);
+    await submit(page, 'form[action$="/services/link"] button[type=submit]');
+    assert.equal((await waitBuildEnd(page)).status, 'succeeded');
+    await page.goto(`${berth.url}/apps/${app}`);
+    assert.match((await page.textContent('#h-services + ul'))!, new RegExp(`postgres\\s+${db}\\s+as\\s+DATABASE_URL`));
+    await submit(page, `button[aria-label="Unlink postgres ${db}"]`);
+    assert.equal((await waitBuildEnd(page)).status, 'succeeded');
+    await page.goto(`${berth.url}/apps/${app}`);
+    assert.match((await page.textContent('#h-services + ul'))!, /No linked services/);
+  });
+
+  it('destroys the app after the name is repeated', async () => {
     await page.goto(`${berth.url}/apps/${app}`);
     await page.fill('#confirm', 'not-the-name');
     await submit(page, 'text=Destroy app');

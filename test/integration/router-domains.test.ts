@@ -123,7 +123,9 @@ describe('router: domains, ports, nginx settings, app templates', function () {
     assert.equal(add.code, 0, add.stderr);
     assert.match(berth.cli(['ports:report', one]).stdout, new RegExp(`http:${extra}:5000`));
     assert.equal((await request({ port: extra, host: `${one}.localhost` })).text.trim(), 'app one');
-    assert.equal((await berth.viaRouter(`${one}.localhost`)).text.trim(), 'app one', 'http:80 keeps working once set explicitly? no: only mapped ports listen');
+    assert.equal((await berth.viaRouter(`${one}.localhost`)).text.trim(), 'app one', 'the default http:80 mapping stays');
+    assert.equal(berth.cli(['ports:remove', one, `http:${extra}:5000`]).code, 0);
+    await assert.rejects(request({ port: extra, host: `${one}.localhost` }));
   }).timeout(120_000);
 
   it('nginx:set changes the generated config; nginx:report shows it', async () => {
@@ -132,7 +134,7 @@ describe('router: domains, ports, nginx settings, app templates', function () {
     const conf = berth.cli(['nginx:show-config', one]).stdout;
     assert.match(conf, /client_max_body_size 5m;/);
     assert.match(conf, /proxy_read_timeout 120s;/);
-    assert.match(berth.cli(['nginx:report', one]).stdout, /client-max-body-size\s+5m/);
+    assert.match(berth.cli(['nginx:report', one]).stdout, /client-max-body-size:\s+5m/);
     assert.equal(berth.cli(['nginx:set', one, 'client-max-body-size']).code, 0);
     assert.match(berth.cli(['nginx:show-config', one]).stdout, /client_max_body_size 100m;/);
   });

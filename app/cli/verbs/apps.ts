@@ -112,7 +112,7 @@ export const appsVerbs: VerbGroup = {
     },
     {
       name: 'apps:deploy-archive',
-      usage: 'berth apps:deploy-archive <app> <file.tar.gz>',
+      usage: 'berth apps:deploy-archive <app> <archive>',
       summary: 'Deploy the source in a .tar.gz (or .tar) archive and follow the build log.',
       args: [APP, { name: 'archive', summary: 'A tar or tar.gz of the app\'s source (files at its root).' }],
       options: [],

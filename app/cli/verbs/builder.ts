@@ -11,7 +11,7 @@ export const builderVerbs: VerbGroup = {
   verbs: [
     {
       name: 'builder:set',
-      usage: 'berth builder:set <app> dockerfile|buildpack|auto',
+      usage: 'berth builder:set <app> <builder>',
       summary: 'Force the Dockerfile or the buildpacks, or go back to detection (auto).',
       args: [APP, { name: 'builder', summary: 'dockerfile, buildpack or auto.' }],
       options: [],
@@ -23,7 +23,7 @@ export const builderVerbs: VerbGroup = {
     },
     {
       name: 'buildpacks:set',
-      usage: 'berth buildpacks:set <app> <buildpack>|auto',
+      usage: 'berth buildpacks:set <app> <buildpack>',
       summary: 'Use this buildpack (node, python, go, static, procfile) instead of detection.',
       args: [APP, { name: 'buildpack', summary: 'A buildpack name, or auto.' }],
       options: [],
@@ -35,7 +35,7 @@ export const builderVerbs: VerbGroup = {
     },
     {
       name: 'git:set',
-      usage: 'berth git:set <app> deploy-branch <branch>',
+      usage: 'berth git:set <app> <key> <value>',
       summary: 'Change the branch whose pushes deploy (default main).',
       args: [APP, { name: 'key', summary: 'deploy-branch' }, { name: 'value', summary: 'The branch name.' }],
       options: [],

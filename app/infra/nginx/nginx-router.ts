@@ -137,6 +137,7 @@ export class NginxRouter implements Router {
       fs.mkdirSync(d, { recursive: true });
     }
     fs.mkdirSync(p.tlsDir, { recursive: true, mode: 0o700 });
+    allowTraverse(p.dir);
     // Workers serve challenges from acme/ (world-readable); keys stay in tls/ (root only).
     for (let d = p.challengeDir; d.startsWith(p.dir) && d !== p.dir; d = path.dirname(d)) fs.chmodSync(d, 0o755);
     // Workers drop to an unprivileged user when nginx runs as root; they must reach pages/.
@@ -199,5 +200,22 @@ export class NginxRouter implements Router {
     if (!up) {
       throw new BerthError('INTERNAL', `nginx did not start; see ${path.join(this.paths.logsDir, 'error.log')}.`);
     }
+  }
+}
+
+/**
+ * nginx workers run unprivileged when the master is root, and read pages/ and acme/ themselves:
+ * every folder above the nginx dir must be traversable (o+x, not listable) for them, e.g. a
+ * BERTH_HOME made 0700 by mkdtemp.
+ */
+function allowTraverse(dir: string): void {
+  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+    try {
+      const st = fs.statSync(d);
+      if ((st.mode & 0o001) === 0 && st.uid === process.getuid?.()) fs.chmodSync(d, (st.mode & 0o7777) | 0o001);
+    } catch {
+      return;
+    }
+    if (d === path.dirname(d)) return;
   }
 }

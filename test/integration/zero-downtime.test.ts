@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { WorkTree } from '../support/git-client';
+import { steadyLoad, type LoadResult } from '../support/load';
+import { requireBerthStack } from '../support/requirements';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function webContainers(berth: BerthProcess, app: string): string[] {
+  const r = spawnSync('docker', ['ps', '-q', '--no-trunc', '--filter', `label=berth.app=${app}`, '--filter', 'label=berth.process=web',
+    '--filter', `label=berth.scope=${berth.env.BERTH_NETWORK}`], { encoding: 'utf8' });
+  return r.stdout.split(/\s+/).filter(Boolean);
+}
+
+const describeLoad = (r: LoadResult): string =>
+  `sent ${r.sent}, ok ${r.ok}, non-2xx ${r.non2xx}, errors ${r.errors}, retried stale keep-alive ${r.retriedStaleConnections}\n${r.samples.join('\n')}`;
+
+describe('zero downtime: redeploys, scaling and config changes under load; a killed container comes back', function () {
+  this.timeout(900_000);
+  let berth: BerthProcess;
+  let wt: WorkTree;
+  const app = uniqueName('zdt');
+  const host = `${app}.localhost`;
+
+  before(async () => {
+    requireBerthStack();
+    berth = await startBerth();
+    fs.chmodSync(berth.home, 0o755); // nginx's workers read pages/ (mkdtemp made the home 0700)
+    wt = WorkTree.fromFixture('multi-process-app');
+    const pushed = wt.push(berth.url, berth.token, app);
+    assert.equal(pushed.code, 0, pushed.output);
+  });
+  after(async () => {
+    wt?.remove();
+    await berth?.destroy();
+  });
+
+  it('fails no request while the app is pushed three times, scaled 1→3→1 and its config is set', async () => {
+    // The load runs in its own process: the pushes and CLI calls below block this one.
+    const load = await steadyLoad({ port: berth.routerPort, host, rps: 20, maxSeconds: 600 });
+    await sleep(1000);
+    for (let i = 2; i <= 4; i++) {
+      wt.write('www/index.html', `multi-process-app v${i}\n`);
+      wt.commitAll(`v${i}`);
+      const pushed = wt.push(berth.url, berth.token, app);
+      assert.equal(pushed.code, 0, pushed.output);
+    }
+    const up = berth.cli(['ps:scale', app, 'web=3']);
+    assert.equal(up.code, 0, up.stderr);
+    assert.equal(webContainers(berth, app).length, 3);
+    const down = berth.cli(['ps:scale', app, 'web=1']);
+    assert.equal(down.code, 0, down.stderr);
+    const set = berth.cli(['config:set', app, 'NOTE=set under load']);
+    assert.equal(set.code, 0, set.stderr);
+    await sleep(3000); // the last retirement drains
+    const result = await load.stop();
+    process.stdout.write(`      load: ${describeLoad(result)}\n`);
+    assert.equal(result.failed, 0, describeLoad(result));
+    assert.ok(result.ok >= 100, `enough requests were made (${result.ok})`);
+    assert.equal((await berth.viaRouter(host)).text.trim(), 'multi-process-app v4');
+    assert.equal((await berth.viaRouter(host, '/note.txt')).text.trim(), 'set under load');
+  });
+
+  it('serves again after its only web container is killed, within a few reconcile intervals', async () => {
+    const [victim] = webContainers(berth, app);
+    assert.ok(victim);
+    const killedAt = Date.now();
+    spawnSync('docker', ['kill', victim]);
+    let status = 0;
+    while (Date.now() - killedAt < 60_000) {
+      status = (await berth.viaRouter(host).catch(() => ({ status: 0 }))).status;
+      if (status === 200) break;
+      await sleep(200);
+    }
+    assert.equal(status, 200, `not served again; berth log:\n${berth.output.slice(-2000)}`);
+    process.stdout.write(`      served again ${((Date.now() - killedAt) / 1000).toFixed(1)} s after docker kill (BERTH_RECONCILE_INTERVAL=2)\n`);
+    const now = webContainers(berth, app);
+    assert.equal(now.length, 1);
+    assert.notEqual(now[0], victim);
+  });
+});
