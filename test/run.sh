@@ -25,6 +25,7 @@ if [ "$which" != unit ]; then
   echo "-----> Checking dockerd and redis"
   if [ "$(id -u)" = 0 ]; then
     bash deploy/services.sh ensure
+    bash deploy/test-deps.sh
   else
     bash deploy/services.sh status || echo "       (not root: cannot start services; integration tests may fail)"
   fi
@@ -37,6 +38,9 @@ if [ "$which" != integration ] && has_tests dist/test/unit; then
 fi
 if [ "$which" != unit ] && has_tests dist/test/integration; then
   specs+=('dist/test/integration/**/*.test.js')
+fi
+if [ "$which" != unit ] && has_tests dist/test/e2e; then
+  specs+=('dist/test/e2e/**/*.test.js')
 fi
 if [ "${#specs[@]}" = 0 ]; then
   echo "no compiled test files (*.test.js) found for: $which"

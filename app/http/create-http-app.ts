@@ -10,6 +10,7 @@ import { eventsRoutes } from './routes/events-routes';
 import { gitRoutes, type GitHookCodec } from './routes/git-routes';
 import { releasesRoutes } from './routes/releases-routes';
 import { logsRoutes } from './routes/logs-routes';
+import { cronRoutes } from './routes/run-routes';
 import { psRoutes } from './routes/ps-routes';
 import { storageRoutes } from './routes/storage-routes';
 import { domainsRoutes } from './routes/domains-routes';
@@ -35,6 +36,7 @@ export function createHttpApp(berth: Berth, options: { codec: GitHookCodec; log:
   for (const routes of [psRoutes, storageRoutes]) api.use(routes(berth));
   for (const routes of [domainsRoutes, portsRoutes, nginxRoutes, certsRoutes]) api.use(routes(berth));
   api.use(logsRoutes(berth));
+  api.use(cronRoutes(berth));
   for (const routes of [servicesRoutes, pluginsRoutes]) api.use(routes(berth));
   api.use(notFound);
   app.use('/api/v1', api);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
 import { requireBerthStack } from '../support/requirements';
@@ -24,6 +25,9 @@ describe('app.json: health checks and deploy scripts', function () {
   after(async () => {
     wt?.remove();
     await berth?.destroy();
+    // The release images this file built (berth/<app>:vN).
+    const images = spawnSync('docker', ['images', '-q', `berth/${app}`], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean);
+    if (images.length) spawnSync('docker', ['rmi', '-f', ...images]);
   });
 
   it('refuses a deploy whose health check path does not answer with the content', async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
 import { requireBerthStack } from '../support/requirements';
@@ -19,6 +20,9 @@ describe('cron: app.json entries run as one-off containers', function () {
   after(async () => {
     wt?.remove();
     await berth?.destroy();
+    // The release images this file built (berth/<app>:vN).
+    const images = spawnSync('docker', ['images', '-q', `berth/${app}`], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean);
+    if (images.length) spawnSync('docker', ['rmi', '-f', ...images]);
   });
 
   it('runs a `* * * * *` entry within a minute; its output shows in logs as cron.<name>', async () => {
@@ -39,5 +43,18 @@ describe('cron: app.json entries run as one-off containers', function () {
     }
     assert.match(out, /^cron\.tick \| cron ran with PORT=5000$/m, `cron output in logs (berth output:\n${berth.output.slice(-2000)})`);
     assert.doesNotMatch(out, /^cron\.2 \|/m, 'the 03:00 entry did not run');
+  });
+
+  it('a new release replaces the set: entries it no longer has are unscheduled', () => {
+    const listed = berth.cli(['cron:list', app]);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /^tick +\* \* \* \* \* +echo "cron ran with PORT=\$PORT"$/m);
+    assert.match(listed.stdout, /^2 +0 3 \* \* \* +true$/m);
+    wt.write('app.json', `${JSON.stringify({ cron: [{ name: 'nightly', command: 'echo nightly', schedule: '@daily' }] })}\n`);
+    wt.commitAll('fewer crons');
+    const pushed = wt.push(berth.url, berth.token, app);
+    assert.equal(pushed.code, 0, pushed.output);
+    const json = JSON.parse(berth.cli(['cron:list', app, '--json']).stdout);
+    assert.deepEqual(json.cron, [{ name: 'nightly', schedule: '0 0 * * *', command: 'echo nightly' }]);
   });
 });

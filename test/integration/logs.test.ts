@@ -53,6 +53,9 @@ describe('logs: merged, filtered, followed, kept after containers go', function 
     followers.forEach((f) => f.stop());
     wt?.remove();
     await berth?.destroy();
+    // The release images this file built (berth/<app>:vN).
+    const images = spawnSync('docker', ['images', '-q', `berth/${app}`], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean);
+    if (images.length) spawnSync('docker', ['rmi', '-f', ...images]);
   });
 
   it('merges every process\'s output by time, prefixed; -n and --process filter', async () => {

@@ -22,6 +22,9 @@ describe('one-off commands: berth run and berth enter', function () {
   after(async () => {
     wt?.remove();
     await berth?.destroy();
+    // The release images this file built (berth/<app>:vN).
+    const images = spawnSync('docker', ['images', '-q', `berth/${app}`], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean);
+    if (images.length) spawnSync('docker', ['rmi', '-f', ...images]);
   });
 
   it('runs a command in a new container with the app env and exits with its code', () => {

@@ -1,5 +1,6 @@
 import { appPath } from '../api-client';
 import { execSession } from '../exec-client';
+import { table } from '../output';
 import type { ArgSpec, VerbGroup } from '../types';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
@@ -36,6 +37,19 @@ export const runVerbs: VerbGroup = {
           if (ctx.io.env.TERM) q.set('term', ctx.io.env.TERM);
         }
         return execSession(ctx.api(), `${appPath(ctx.arg('app'), '/enter')}?${q}`, { stdin: ctx.io.stdin, stdout, raw: tty });
+      },
+    },
+    {
+      name: 'cron:list',
+      usage: 'berth cron:list <app>',
+      summary: 'List the app\'s scheduled commands (app.json `cron` of the live release); their output is in `berth logs <app> --process cron`.',
+      args: [APP],
+      options: [],
+      async run(ctx) {
+        const res = await ctx.api().get<{ cron: Array<{ name: string; schedule: string; command: string }> }>(appPath(ctx.arg('app'), '/cron'));
+        if (ctx.json) return ctx.out.json(res);
+        if (!res.cron.length) return ctx.out.note(`${ctx.arg('app')} has no cron entries (app.json \`cron\`)`);
+        ctx.out.write(table(['NAME', 'SCHEDULE', 'COMMAND'], res.cron.map((c) => [c.name, c.schedule, c.command])));
       },
     },
   ],

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Request } from 'express';
+import { Router, type Request } from 'express';
 import type { Berth } from '../../boot/create-berth';
 import { BerthError, STATUS_FOR_KIND, asBerthError } from '../../errors';
 import { EXEC_UPGRADE, FRAME, errorFrame, exitFrame, frame } from '../../one-off';
@@ -83,4 +83,15 @@ export function execUpgradeHandler(berth: Berth, log: (line: string) => void) {
         if (!socket.destroyed) socket.end(errorFrame(err.code, err.message));
       });
   };
+}
+
+/** `GET /apps/:app/cron`: the app's scheduled commands (the live release's app.json cron). */
+export function cronRoutes(berth: Berth): Router {
+  const r = Router();
+  r.get('/apps/:app/cron', async (req, res) => {
+    berth.apps.require(req.params.app);
+    const jobs = await berth.cron.list(req.params.app);
+    res.json({ cron: jobs.map((j) => ({ name: j.name, schedule: j.schedule, command: j.command })) });
+  });
+  return r;
 }

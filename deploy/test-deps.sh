@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what berth's tests and benchmarks need beyond berth itself (test/run.sh calls it as
+# root): chromium for the dashboard's browser tests, pebble for ACME tests against a local CA,
+# openssl for certificate fixtures, wrk for the router bench. Idempotent; quiet when all present.
+set -euo pipefail
+PACKAGES=(chromium pebble openssl wrk)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)" = installed ] || missing+=("$p")
+done
+[ "${#missing[@]}" -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo " !     test dependencies missing (${missing[*]}); run as root or: apt-get install ${missing[*]}" >&2
+  exit 0
+fi
+echo "-----> Installing test dependencies: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

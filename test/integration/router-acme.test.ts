@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { WorkTree } from '../support/git-client';
+import { requireBerthStack } from '../support/requirements';
+import { peerCertificate, request } from './router-support';
+
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+function openssl(args: string[]): void {
+  const r = spawnSync('openssl', args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${r.stderr}`);
+}
+
+async function waitForPort(port: number, what: string, proc: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`${what} exited: ${log()}`);
+    const ok = await new Promise<boolean>((r) => {
+      const s = net.connect(port, '127.0.0.1', () => { s.end(); r(true); });
+      s.on('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not listen on ${port}: ${log()}`);
+}
+
+/**
+ * A local ACME CA: Debian's pebble, its DNS answered by pebble-challtestsrv (every name → 127.0.0.1),
+ * HTTP-01 validated against berth's router port. pebble's own HTTPS listener uses a CA made here,
+ * which berth trusts through NODE_EXTRA_CA_CERTS. Nothing leaves loopback.
+ */
+describe('router: ACME (letsencrypt:*) against a local pebble', function () {
+  this.timeout(300_000);
+  let berth: BerthProcess;
+  let dir: string;
+  let wt: WorkTree | undefined;
+  const procs: ChildProcess[] = [];
+  let output = '';
+  const app = uniqueName('rt-acme');
+
+  before(async function () {
+    requireBerthStack();
+    if (spawnSync('pebble', ['-h']).error) throw new Error('pebble is not installed: apt-get install pebble');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-pebble-'));
+    const f = (n: string) => path.join(dir, n);
+    openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=berth test pebble CA']);
+    openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', f('pebble.key'), '-out', f('pebble.csr'), '-subj', '/CN=localhost']);
+    fs.writeFileSync(f('ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+    openssl(['x509', '-req', '-in', f('pebble.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('pebble.crt'), '-days', '2', '-extfile', f('ext.cnf')]);
+
+    const [acmePort, mgmtPort, dnsPort, chalMgmt] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    berth = await startBerth({
+      BERTH_DOMAIN: 'berth.example.test',
+      BERTH_ACME_DIRECTORY: `https://127.0.0.1:${acmePort}/dir`,
+      NODE_EXTRA_CA_CERTS: f('ca.pem'),
+    });
+    fs.writeFileSync(f('pebble.json'), JSON.stringify({
+      pebble: {
+        listenAddress: `127.0.0.1:${acmePort}`, managementListenAddress: `127.0.0.1:${mgmtPort}`,
+        certificate: f('pebble.crt'), privateKey: f('pebble.key'),
+        httpPort: berth.routerPort, tlsPort: await freePort(), ocspResponderURL: '', externalAccountBindingRequired: false,
+      },
+    }));
+    const keep = (b: Buffer) => { output += b.toString(); };
+    const dns = spawn('pebble-challtestsrv', [
+      '-dns01', `127.0.0.1:${dnsPort}`, '-http01', '', '-https01', '', '-tlsalpn01', '', '-management', `127.0.0.1:${chalMgmt}`,
+      '-defaultIPv4', '127.0.0.1', '-defaultIPv6', '',
+    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    dns.stdout!.on('data', keep); dns.stderr!.on('data', keep);
+    procs.push(dns);
+    await waitForPort(chalMgmt, 'pebble-challtestsrv', dns, () => output);
+    const pebble = spawn('pebble', ['-config', f('pebble.json'), '-dnsserver', `127.0.0.1:${dnsPort}`], {
+      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_VA_ALWAYS_VALID: '0' },
+    });
+    pebble.stdout!.on('data', keep); pebble.stderr!.on('data', keep);
+    procs.push(pebble);
+    await waitForPort(acmePort, 'pebble', pebble, () => output);
+
+    wt = WorkTree.fromFixture('dockerfile-app');
+    wt.write('www/index.html', 'acme app\n');
+    wt.commitAll('acme app');
+    assert.equal(wt.push(berth.url, berth.token, app).code, 0);
+    assert.equal(berth.cli(['domains:add', app, 'acme.example.test']).code, 0);
+  });
+  after(async () => {
+    for (const p of procs) p.kill('SIGTERM');
+    wt?.remove();
+    berth?.cli(['apps:destroy', app, '--confirm', app]);
+    await berth?.destroy();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('letsencrypt:enable obtains a certificate over HTTP-01 and the app answers on HTTPS with it', async () => {
+    const enable = berth.cli(['letsencrypt:enable', app, '--email', 'ops@example.test']);
+    assert.equal(enable.code, 0, `${enable.stderr}\n${output.slice(-3000)}`);
+    const report = JSON.parse(berth.cli(['certs:report', app, '--json']).stdout).cert;
+    assert.equal(report.source, 'acme');
+    assert.deepEqual([...report.domains].sort(), [`${app}.berth.example.test`, 'acme.example.test'].sort());
+    assert.match(report.issuer, /Pebble/i);
+
+    const httpsPort = Number(berth.env.BERTH_ROUTER_HTTPS_PORT);
+    const peer = await peerCertificate(httpsPort, 'acme.example.test');
+    assert.equal(peer.fingerprint256, report.fingerprint);
+    const res = await request({ port: httpsPort, host: 'acme.example.test', tls: true });
+    assert.equal(res.text.trim(), 'acme app');
+    assert.equal(fs.statSync(path.join(berth.home, 'acme', 'account.key')).mode & 0o777, 0o600);
+    assert.match(berth.cli(['letsencrypt:list']).stdout, new RegExp(app));
+
+    const renew = berth.cli(['letsencrypt:renew', app]);
+    assert.equal(renew.code, 0, renew.stderr);
+    const renewed = JSON.parse(berth.cli(['certs:report', app, '--json']).stdout).cert;
+    assert.notEqual(renewed.fingerprint, report.fingerprint);
+    assert.equal((await peerCertificate(httpsPort, 'acme.example.test')).fingerprint256, renewed.fingerprint);
+
+    assert.equal(berth.cli(['letsencrypt:disable', app]).code, 0);
+    assert.equal((await peerCertificate(httpsPort, 'acme.example.test')).subject.CN, 'berth-default');
+  });
+
+  it('renew needs letsencrypt enabled; a missing app is 404', async () => {
+    const other = uniqueName('rt-acme-x');
+    assert.equal(berth.cli(['apps:create', other]).code, 0);
+    const r = await berth.api('POST', '/api/v1/apps/no-such-app/letsencrypt', {});
+    assert.equal(r.status, 404);
+    const renew = await berth.api('POST', `/api/v1/apps/${other}/letsencrypt/renew`, {});
+    assert.equal(renew.json.error.code, 'ACME_NOT_ENABLED');
+    berth.cli(['apps:destroy', other, '--confirm', other]);
+  });
+});

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { parseCpus, parseMemory, parseScaleWords, validateRestartPolicy, validateScale } from '../../../app/processes';
+import { parseMountSpec } from '../../../app/storage';
+import type { ReleaseRecord } from '../../../app/ports/store';
+
+const code = (fn: () => unknown): string => {
+  try { fn(); } catch (e) { return (e as { code: string }).code; }
+  return 'no error';
+};
+
+const release = { app: 'shop', version: 3, processes: { web: 'a', worker: 'b', release: 'c' } } as unknown as ReleaseRecord;
+
+describe('process formation', () => {
+  it('accepts known types with counts 0–50', () => {
+    assert.deepEqual(validateScale(release, { web: 3, worker: 0 }), { web: 3, worker: 0 });
+    assert.deepEqual(validateScale(release, { web: 50 }), { web: 50 });
+  });
+
+  it('refuses unknown types (release is no running type), bad counts and empty scales', () => {
+    for (const bad of [{ nope: 1 }, { release: 1 }, { web: 51 }, { web: -1 }, { web: 1.5 }, { web: '2' }, {}]) {
+      assert.equal(code(() => validateScale(release, bad)), 'INVALID_SCALE', JSON.stringify(bad));
+    }
+  });
+
+  it('parses CLI words type=count', () => {
+    assert.deepEqual(parseScaleWords(['web=3', 'worker=1']), { web: 3, worker: 1 });
+    for (const bad of ['web', 'web=', 'Web=1', 'web=x', '=1']) assert.equal(code(() => parseScaleWords([bad])), 'INVALID_SCALE', bad);
+  });
+
+  it('validates restart policies', () => {
+    for (const ok of ['no', 'always', 'unless-stopped', 'on-failure', 'on-failure:5', 'on-failure:1000']) assert.equal(validateRestartPolicy(ok), ok);
+    for (const bad of ['sometimes', 'on-failure:', 'on-failure:0', 'on-failure:1001', 'on-failure:x', '', 5]) {
+      assert.equal(code(() => validateRestartPolicy(bad)), 'INVALID_RESTART_POLICY', String(bad));
+    }
+  });
+
+  it('parses memory and CPU limits; 0 clears them', () => {
+    assert.equal(parseMemory('512m'), 512);
+    assert.equal(parseMemory('2g'), 2048);
+    assert.equal(parseMemory('256'), 256);
+    assert.equal(parseMemory('0'), null);
+    assert.equal(parseCpus('0.5'), 0.5);
+    assert.equal(parseCpus('none'), null);
+    for (const bad of ['lots', '1k', '-5m', '2m']) assert.equal(code(() => parseMemory(bad)), 'INVALID_RESOURCE_LIMIT', bad);
+    for (const bad of ['half', '-1', '0.001', '1e3']) assert.equal(code(() => parseCpus(bad)), 'INVALID_RESOURCE_LIMIT', bad);
+  });
+});
+
+describe('storage mount specs', () => {
+  const o = { app: 'shop', storageDir: '/var/lib/berth/storage' };
+
+  it('maps names to berth-<app>-<name> volumes and keeps host paths under the app\'s storage folder', () => {
+    assert.deepEqual(parseMountSpec('data:/data', o), { kind: 'volume', source: 'berth-shop-data', target: '/data' });
+    assert.deepEqual(parseMountSpec('/var/lib/berth/storage/shop/up:/app/uploads', o),
+      { kind: 'host', source: '/var/lib/berth/storage/shop/up', target: '/app/uploads' });
+  });
+
+  it('refuses other host paths, escapes, relative or system targets', () => {
+    for (const bad of ['/etc:/etc', '/var/lib/berth/storage/shop/../other:/x', '/var/lib/berth/storage/shopping:/x',
+      'data:rel', 'data:/', 'data:/proc', 'data:/sys/x', 'data:/a/../b', 'a:b:c', 'Data:/x', ':/x', 'data:']) {
+      assert.equal(code(() => parseMountSpec(bad, o)), 'INVALID_STORAGE_MOUNT', bad);
+    }
+  });
+});
