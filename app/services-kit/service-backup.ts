@@ -19,7 +19,13 @@ export class ServiceBackup {
     const s = this.deps.kit.find(o.plugin, o.name);
     const { descriptor } = this.deps.kit.plugin(o.plugin);
     if (!descriptor.import) throw new BerthError('SERVICE_UNSUPPORTED', `The ${o.plugin} plugin cannot import.`);
-    await descriptor.import(this.deps.kit.handle(s), o.input);
+    try {
+      await descriptor.import(this.deps.kit.handle(s), o.input);
+    } catch (e) {
+      // A plugin's plain Error is still a failed restore, not a berth bug: say which plugin.
+      if (e instanceof BerthError) throw e;
+      throw new BerthError('SERVICE_BACKUP_FAILED', `${o.plugin} import failed: ${(e as Error).message}`, { cause: e });
+    }
     this.deps.events.record({ app: null, kind: 'service.changed', message: `imported data into ${o.plugin} service ${o.name}`, user: o.user });
   }
 }

@@ -49,7 +49,8 @@ export async function waitReady(deps: ContainerDeps, o: { service: ServiceRecord
   while (Date.now() < deadline) {
     const info = await deps.engine.inspect(name, deps.network);
     if (!info) throw new BerthError('SERVICE_NOT_READY', `the container ${name} is gone.`);
-    if (info.state === 'exited' || info.state === 'dead') {
+    // `restarting`: it crashed and docker's restart policy brings it back; it will not get better by waiting.
+    if (info.state === 'exited' || info.state === 'dead' || info.state === 'restarting') {
       const tail = (await deps.engine.logs(name, 15).catch(() => '')).trim();
       throw new BerthError('SERVICE_NOT_READY', `${name} stopped while starting${tail ? `; its last log lines:\n${tail}` : ''}`);
     }

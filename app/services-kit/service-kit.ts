@@ -200,7 +200,8 @@ export class ServiceKit {
   }
 
   private newCredentials(plugin: ServicePlugin, name: string): Credentials {
-    const base = { name, user: name.replace(/-/g, '_'), password: randomSecret(), database: name.replace(/-/g, '_') };
+    // One fixed user name: derived ones can hit reserved prefixes (postgres refuses roles named pg_*).
+    const base = { name, user: 'berth', password: randomSecret(), database: name.replace(/-/g, '_') };
     return { user: base.user, password: base.password, database: base.database, ...(plugin.descriptor.credentials?.(base) ?? {}) };
   }
 

@@ -22,6 +22,9 @@ export default definePlugin({
         const r = await service.exec(['sh', '-c', 'cat > /var/lib/berth/data/import.rdb.part && mv /var/lib/berth/data/import.rdb.part /var/lib/berth/data/import.rdb'], { stdin: input });
         requireSuccess('writing import.rdb', r);
         await service.restart();
+        // The entrypoint sets an invalid file aside (and keeps the old data) rather than failing to start.
+        const rejected = await service.exec(['sh', '-c', 'test -f /var/lib/berth/data/import.rdb.rejected && rm -f /var/lib/berth/data/import.rdb.rejected']);
+        if (rejected.exitCode === 0) throw new Error('the backup is not a valid Redis RDB file; the service keeps its old data');
       },
     });
   },

@@ -126,17 +126,25 @@ export function serviceContract(o: { pluginDir: string; berth: () => BerthProces
     });
 
     it('exports and imports its own backup, or says it cannot', async () => {
-      const exp = await api('GET', `/${name}/export`);
+      const headers = { authorization: `Bearer ${o.berth().token}` };
+      const exp = await fetch(`${o.berth().url}/api/v1/services/${id}/${name}/export`, { headers });
       if (!descriptor.export) {
-        assert.equal(exp.json.error.code, 'SERVICE_UNSUPPORTED');
+        assert.equal(((await exp.json()) as { error: { code: string } }).error.code, 'SERVICE_UNSUPPORTED');
         return;
       }
-      assert.equal(exp.status, 200, exp.text);
-      assert.ok(exp.text.length > 0, 'a non-empty backup');
+      assert.equal(exp.status, 200);
+      const dump = Buffer.from(await exp.arrayBuffer());
+      assert.ok(dump.length > 0, 'a non-empty backup');
       const imp = await fetch(`${o.berth().url}/api/v1/services/${id}/${name}/import`, {
-        method: 'POST', body: exp.text, headers: { authorization: `Bearer ${o.berth().token}`, 'content-type': 'application/octet-stream' },
+        method: 'POST', body: dump, headers: { ...headers, 'content-type': 'application/octet-stream' },
       });
       assert.equal(imp.status, 200, await imp.text());
+      // A backup that is not one is refused, and the service keeps working.
+      const bad = await fetch(`${o.berth().url}/api/v1/services/${id}/${name}/import`, {
+        method: 'POST', body: 'this is not a backup\n', headers: { ...headers, 'content-type': 'application/octet-stream' },
+      });
+      assert.equal(bad.status, 422, await bad.text());
+      assert.equal((await api('GET', `/${name}`)).json.service.status, 'running');
     });
 
     it('links to an app (env alias from the descriptor) and unlinks', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
 import { requireBerthStack } from '../support/requirements';
-import { ensureServiceImage, exportToFile, importFromFile, removeServiceLeftovers, rows, write } from './services-support';
+import { ensureServiceImage, exportToFile, importFromFile, removeAppImages, removeServiceLeftovers, rows, write } from './services-support';
 
 /** postgres, redis and mariadb through one fixture app (built once): link, rows over HTTP, restarts, backups. */
 describe('services: postgres, redis and mariadb linked to an app', function () {
@@ -30,6 +30,7 @@ describe('services: postgres, redis and mariadb linked to an app', function () {
     fs.rmSync(tmp, { recursive: true, force: true });
     if (berth) removeServiceLeftovers(berth);
     await berth?.destroy();
+    removeAppImages([app]);
   });
 
   it('postgres:create + postgres:link: the app writes and reads rows through DATABASE_URL', async () => {
@@ -55,7 +56,7 @@ describe('services: postgres, redis and mariadb linked to an app', function () {
     ok(berth.cli(['mariadb:create', names.mariadb]));
     const taken = berth.cli(['mariadb:link', names.mariadb, app]);
     assert.equal(taken.code, 1);
-    assert.match(taken.stderr, /gets DATABASE_URL from postgres service .* --alias/);
+    assert.match(taken.stderr, /gets DATABASE_URL from postgres service .*--alias/);
     ok(berth.cli(['mariadb:link', names.mariadb, app, '--alias', 'MARIADB_URL']));
     await write(berth, app, 'mysql', 'm1');
     assert.deepEqual(await rows(berth, app, 'mysql'), ['m1']);

@@ -56,3 +56,11 @@ export async function write(berth: BerthProcess, app: string, kind: string, valu
   const res = await berth.viaRouter(`${app}.localhost`, `/${kind}/write?v=${encodeURIComponent(value)}`);
   if (res.status !== 200) throw new Error(`/${kind}/write answered ${res.status}: ${res.text}`);
 }
+
+/** Removes the release images (`berth/<app>:v<N>`) of apps a test made. */
+export function removeAppImages(apps: readonly string[]): void {
+  for (const app of apps) {
+    const ids = spawnSync('docker', ['images', '-q', '--filter', `reference=berth/${app}`], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean);
+    if (ids.length) spawnSync('docker', ['rmi', '-f', ...new Set(ids)]);
+  }
+}

@@ -14,6 +14,13 @@ function webContainers(berth: BerthProcess, app: string): string[] {
   return r.stdout.split(/\s+/).filter(Boolean);
 }
 
+/** Waits (up to 30 s) for the count: containers a deploy retires go away in the background. */
+async function settleTo(berth: BerthProcess, app: string, count: number): Promise<number> {
+  const deadline = Date.now() + 30_000;
+  while (webContainers(berth, app).length !== count && Date.now() < deadline) await sleep(250);
+  return webContainers(berth, app).length;
+}
+
 const describeLoad = (r: LoadResult): string =>
   `sent ${r.sent}, ok ${r.ok}, non-2xx ${r.non2xx}, errors ${r.errors}, retried stale keep-alive ${r.retriedStaleConnections}\n${r.samples.join('\n')}`;
 
@@ -49,12 +56,12 @@ describe('zero downtime: redeploys, scaling and config changes under load; a kil
     }
     const up = berth.cli(['ps:scale', app, 'web=3']);
     assert.equal(up.code, 0, up.stderr);
-    assert.equal(webContainers(berth, app).length, 3);
+    assert.equal(await settleTo(berth, app, 3), 3);
     const down = berth.cli(['ps:scale', app, 'web=1']);
     assert.equal(down.code, 0, down.stderr);
     const set = berth.cli(['config:set', app, 'NOTE=set under load']);
     assert.equal(set.code, 0, set.stderr);
-    await sleep(3000); // the last retirement drains
+    assert.equal(await settleTo(berth, app, 1), 1); // the last retirement drained
     const result = await load.stop();
     process.stdout.write(`      load: ${describeLoad(result)}\n`);
     assert.equal(result.failed, 0, describeLoad(result));

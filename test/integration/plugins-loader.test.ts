@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { WorkTree } from '../support/git-client';
+import { requireBerthStack } from '../support/requirements';
+import { ensureServiceImage, removeAppImages, removeServiceLeftovers, rows, write } from './services-support';
+
+/** Writes a plugin folder: plugin.json (object or raw text) and an index.js body. */
+function plugin(root: string, dir: string, manifest: object | string, code?: string): void {
+  fs.mkdirSync(path.join(root, dir), { recursive: true });
+  fs.writeFileSync(path.join(root, dir, 'plugin.json'), typeof manifest === 'string' ? manifest : JSON.stringify(manifest));
+  if (code !== undefined) fs.writeFileSync(path.join(root, dir, 'index.js'), code);
+}
+
+describe('plugins: loading, refusals, hooks, routes, install/enable/disable', function () {
+  this.timeout(600_000);
+  let berth: BerthProcess;
+  let wt: WorkTree;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-plugins-'));
+  const extra = path.join(tmp, 'extra');
+  const orderLog = path.join(tmp, 'order.log');
+  const app = uniqueName('plg');
+  const blocked = `blocked-${uniqueName('x')}`;
+  const v = (id: string, more: object = {}) => ({ id, version: '1.0.0', berth: '^0.1', ...more });
+  const logOrder = (id: string, order?: number) =>
+    `module.exports = { register(ctx) { ctx.hooks.on('deploy:after', ({ app }) => { require('fs').appendFileSync(${JSON.stringify(orderLog)}, '${id} ' + app + '\\n'); }${order ? `, { order: ${order} }` : ''}); } };`;
+
+  before(async () => {
+    requireBerthStack();
+    ensureServiceImage(path.join(ROOT, 'examples/plugins/memcached'));
+    plugin(extra, 'broken-json', '{ "id": "broken-json", ');
+    plugin(extra, 'no-version', v('no-version', { version: undefined }), 'module.exports = { register() {} };');
+    plugin(extra, 'future', v('future', { berth: '>=99' }), 'module.exports = { register() {} };');
+    plugin(extra, 'needs-ghost', v('needs-ghost', { dependencies: { ghost: '^1' } }), 'module.exports = { register() {} };');
+    plugin(extra, 'throws', v('throws'), 'module.exports = { register() { throw new Error("no config file"); } };');
+    plugin(extra, 'hello', v('hello'), `module.exports = { register(ctx) {
+      ctx.hooks.on('release:env', () => ({ HELLO_FROM_PLUGIN: 'hello ' + ctx.manifest.version }));
+      ctx.hooks.on('deploy:after', ({ app }) => { require('fs').appendFileSync(${JSON.stringify(orderLog)}, 'hello ' + app + '\\n'); });
+      ctx.http.route({ method: 'GET', path: '/greet', handler: (q) => {
+        const calls = Number(ctx.storage.get('calls') || '0') + 1;
+        ctx.storage.set('calls', String(calls));
+        return { greeting: 'hello ' + q.name, calls };
+      } });
+    } };`);
+    plugin(extra, 'early', v('early'), logOrder('early', 10));
+    plugin(extra, 'after-hello', v('after-hello', { dependencies: { hello: '^1.0.0' } }), logOrder('after-hello', 1));
+    plugin(extra, 'gatekeeper', v('gatekeeper'), `module.exports = { register(ctx) {
+      ctx.hooks.on('deploy:before', ({ app }) => { if (app.startsWith('blocked-')) throw new Error('deploys of blocked-* apps are not allowed'); });
+    } };`);
+    berth = await startBerth({ BERTH_PLUGINS_PATH: extra });
+    wt = WorkTree.fromFixture('service-client');
+  });
+  after(async () => {
+    wt?.remove();
+    if (berth) removeServiceLeftovers(berth);
+    await berth?.destroy();
+    removeAppImages([app, blocked]);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('refuses bad manifests, incompatible versions, missing dependencies and failing register() at start; the others load', async () => {
+    assert.match(berth.output, /plugins: PLUGIN_INVALID_MANIFEST: plugin at .*broken-json refused: plugin.json is not valid JSON/);
+    assert.match(berth.output, /plugins: PLUGIN_INVALID_MANIFEST: plugin at .*no-version \(no-version\) refused: "version" must be a semver version/);
+    assert.match(berth.output, /plugins: PLUGIN_INCOMPATIBLE: plugin future 1\.0\.0 refused: it supports berth >=99, and this is berth 0\.1\.0/);
+    assert.match(berth.output, /plugins: PLUGIN_DEPENDENCY_MISSING: plugin needs-ghost 1\.0\.0 refused: it needs plugin ghost \^1, which is not loaded/);
+    assert.match(berth.output, /plugins: PLUGIN_ENTRY_INVALID: plugin throws refused: register\(ctx\) threw: no config file/);
+    const list = JSON.parse(berth.cli(['plugins:list', '--json']).stdout).plugins as Array<{ id: string; status: string; error: { code: string } | null }>;
+    const status = Object.fromEntries(list.map((p) => [path.basename(p.id), `${p.status}${p.error ? ` ${p.error.code}` : ''}`]));
+    assert.deepEqual(
+      ['postgres', 'redis', 'mariadb', 'hello', 'early', 'after-hello', 'gatekeeper', 'future', 'needs-ghost', 'throws', 'broken-json', 'no-version'].map((id) => [id, status[id]]),
+      [['postgres', 'loaded'], ['redis', 'loaded'], ['mariadb', 'loaded'], ['hello', 'loaded'], ['early', 'loaded'], ['after-hello', 'loaded'],
+        ['gatekeeper', 'loaded'], ['future', 'refused PLUGIN_INCOMPATIBLE'], ['needs-ghost', 'refused PLUGIN_DEPENDENCY_MISSING'],
+        ['throws', 'refused PLUGIN_ENTRY_INVALID'], ['broken-json', 'refused PLUGIN_INVALID_MANIFEST'], ['no-version', 'refused PLUGIN_INVALID_MANIFEST']]);
+    const text = berth.cli(['plugins:list']).stdout;
+    assert.match(text, /^future +1\.0\.0 +refused/m);
+    assert.match(text, /PLUGIN_INCOMPATIBLE: plugin future 1\.0\.0 refused/);
+  });
+
+  it('runs hooks in declared order and gives containers release:env', async () => {
+    const push = wt.push(berth.url, berth.token, app);
+    assert.equal(push.code, 0, push.output);
+    const order = fs.readFileSync(orderLog, 'utf8').trim().split('\n').filter((l) => l.endsWith(` ${app}`)).map((l) => l.split(' ')[0]);
+    assert.deepEqual(order, ['early', 'hello', 'after-hello'], 'order 10 first, then order 100, then the dependent');
+    assert.equal((await berth.viaRouter(`${app}.localhost`, '/env/HELLO_FROM_PLUGIN')).text, 'hello 1.0.0');
+  });
+
+  it('a hook that throws fails the deploy with the plugin\'s name; nothing is released', async () => {
+    const push = wt.push(berth.url, berth.token, blocked);
+    assert.notEqual(push.code, 0);
+    assert.match(push.output, /plugin gatekeeper: its deploy:before hook failed: deploys of blocked-\* apps are not allowed/);
+    assert.deepEqual((await berth.api('GET', `/api/v1/apps/${blocked}/releases`)).json.releases, []);
+  });
+
+  it('serves a plugin\'s API route, with its own storage', async () => {
+    const a = await berth.api('GET', '/api/v1/plugins/hello/api/greet?name=bob');
+    assert.deepEqual(a.json, { greeting: 'hello bob', calls: 1 });
+    assert.equal((await berth.api('GET', '/api/v1/plugins/hello/api/greet?name=amy')).json.calls, 2);
+    assert.equal((await berth.api('GET', '/api/v1/plugins/hello/api/nope')).status, 404);
+  });
+
+  it('installs the example plugin from an `npm pack` tarball, links it, and disables/enables it', async () => {
+    const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', tmp], { cwd: path.join(ROOT, 'examples/plugins/memcached'), encoding: 'utf8' });
+    assert.equal(pack.status, 0, pack.stderr);
+    const tgz = path.join(tmp, pack.stdout.trim().split('\n').pop()!);
+    const inst = berth.cli(['plugins:install', tgz]);
+    assert.equal(inst.code, 0, inst.stderr);
+    assert.match(inst.stdout, /Installed memcached 1\.0\.0 \(loaded\)/);
+    assert.ok(fs.existsSync(path.join(berth.home, 'plugins/memcached/node_modules/berth-plugin-memcached/plugin.json')));
+
+    const cache = uniqueName('mc');
+    assert.equal(berth.cli(['memcached:create', cache]).code, 0);
+    const link = berth.cli(['memcached:link', cache, app]);
+    assert.equal(link.code, 0, link.stderr);
+    assert.equal((await berth.viaRouter(`${app}.localhost`, '/env/MEMCACHED_URL')).text, `memcached://berth-svc-memcached-${cache}:11211`);
+    await write(berth, app, 'memcached', 'cached-value');
+    assert.deepEqual(await rows(berth, app, 'memcached'), ['cached-value']);
+
+    assert.equal(berth.cli(['plugins:disable', 'memcached']).code, 0);
+    const off = berth.cli(['memcached:info', cache]);
+    assert.equal(off.code, 1);
+    assert.match(off.stderr, /The memcached plugin is disabled; `berth plugins:enable memcached` turns it on/);
+    assert.equal(berth.cli(['plugins:enable', 'memcached']).code, 0);
+    assert.equal(berth.cli(['memcached:info', cache]).code, 0);
+  });
+});
