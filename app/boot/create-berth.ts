@@ -10,7 +10,7 @@ import { createGitRepos } from '../infra/git';
 import { AppSettings, AppsService } from '../apps';
 import { ConfigVarsService } from '../config-vars';
 import { EventsService } from '../events';
-import { UsersService } from '../users';
+import { AccessService, LoginLimiter, UsersService } from '../users';
 import { AppRuntime, Deployer } from '../deploys';
 import { BuildRunner, BuildsService, ImageBuilder, PushReceiver, ReleaseMaker } from '../builds';
 import { ReleasesService } from '../releases';
@@ -55,7 +55,14 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     redeploy: async (app, reason, user) => (store.releases.current(app) ? (await releases.redeploy(app, reason, user)).build : null),
   });
   const hooks = services.plugins.hooks;
-  const users = new UsersService(store.users);
+  const users = new UsersService(store.users, store.access);
+  const access = new AccessService({
+    store: store.access, appExists: (app) => !!store.apps.get(app),
+    endSessions: (userId) => store.sessions.removeForUser(userId),
+    record: (e) => events.record({ ...e, kind: 'access.changed' }),
+  });
+  // Dashboard logins: at most 10 failures per address and user name in 15 minutes.
+  const loginLimiter = new LoginLimiter({ maxFailures: 10, windowMs: 15 * 60_000 });
   const sessions = new SessionsService({ sessions: store.sessions, users: store.users, ttlHours: config.sessionHours });
   const configVars = new ConfigVarsService({ store, events });
   const urlOf = (app: string) => `http://${app}.${config.domain}${config.routerPort === 80 ? '' : `:${config.routerPort}`}`;
@@ -113,7 +120,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
 
   return {
     config, paths, store, engine, router, redis, repos, hook,
-    events, users, sessions, configVars, apps, appSettings, deployer, builds, releases, runner, pushes, urlOf,
+    events, users, access, loginLimiter, sessions, configVars, apps, appSettings, deployer, builds, releases, runner, pushes, urlOf,
     processes, storage, reconciler,
     logs, oneOff, cron,
     domains, routing, certs, letsencrypt,

@@ -37,6 +37,12 @@ export interface Config {
   readonly reconcileIntervalSeconds: number;
   /** BERTH_NGINX_BIN — the nginx binary. Default nginx (from PATH). */
   readonly nginxBin: string;
+  /** BERTH_SCHEDULER — where apps run unless `scheduler:set` says otherwise: docker-local or swarm. Default docker-local. */
+  readonly scheduler: 'docker-local' | 'swarm';
+  /** BERTH_REGISTRY_ADDR — address berth's own image registry listens on, as swarm nodes reach it. Default 127.0.0.1. */
+  readonly registryAddr: string;
+  /** BERTH_REGISTRY_PORT — port of berth's own image registry (Debian's docker-registry, started on the first swarm deploy). Default 5100. */
+  readonly registryPort: number;
   /** BERTH_KEEP_IMAGES — release images kept per app. Default 5. */
   readonly keepImages: number;
   /** BERTH_APP_LOG_MB — output of removed containers, one-offs and cron kept per app under logs/apps, in MiB. Default 5. */
@@ -98,6 +104,18 @@ function acmeDirectory(raw: string | undefined): string {
   return url;
 }
 
+function schedulerName(raw: string | undefined): 'docker-local' | 'swarm' {
+  const name = raw || 'docker-local';
+  if (name !== 'docker-local' && name !== 'swarm') throw new BerthError('INVALID_CONFIG', `BERTH_SCHEDULER=${name} must be docker-local or swarm.`);
+  return name;
+}
+
+function registryAddr(raw: string | undefined): string {
+  const addr = raw || '127.0.0.1';
+  if (!/^[0-9a-z.:-]{1,253}$/i.test(addr)) throw new BerthError('INVALID_CONFIG', `BERTH_REGISTRY_ADDR=${addr} is not a host name or IP address.`);
+  return addr;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const home = path.resolve(env.BERTH_HOME || '/var/lib/berth');
   const domain = (env.BERTH_DOMAIN || 'localhost').toLowerCase();
@@ -124,6 +142,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconcileIntervalSeconds: int(env, 'BERTH_RECONCILE_INTERVAL', 10, 1, 3600),
     nginxBin: env.BERTH_NGINX_BIN || 'nginx',
     keepImages: int(env, 'BERTH_KEEP_IMAGES', 5, 1, 1000),
+    scheduler: schedulerName(env.BERTH_SCHEDULER),
+    registryAddr: registryAddr(env.BERTH_REGISTRY_ADDR),
+    registryPort: int(env, 'BERTH_REGISTRY_PORT', 5100, 1, 65535),
     appLogMb: int(env, 'BERTH_APP_LOG_MB', 5, 1, 10_000),
     logLevel,
     acmeDirectory: acmeDirectory(env.BERTH_ACME_DIRECTORY),

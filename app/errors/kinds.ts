@@ -7,4 +7,5 @@ export type ErrorKind =
   | 'conflict'
   | 'unprocessable' // well-formed, but cannot be done in the current state
   | 'unavailable'  // a dependency (docker, redis, nginx) is down
+  | 'rate-limited' // too many attempts; wait and try again
   | 'internal';

@@ -9,5 +9,6 @@ export const STATUS_FOR_KIND: Readonly<Record<ErrorKind, number>> = {
   conflict: 409,
   unprocessable: 422,
   unavailable: 503,
+  'rate-limited': 429,
   internal: 500,
 };

@@ -1,4 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventRecord, EventsStore } from '../ports/store';
+
+/** Where a change came from, for the audit trail. */
+export type EventSource = 'api' | 'cli' | 'git' | 'dashboard' | 'ssh';
 
 export type EventKind =
   | 'app.created' | 'app.renamed' | 'app.destroyed' | 'config.changed'
@@ -6,14 +10,23 @@ export type EventKind =
   | 'release.created' | 'deploy.succeeded' | 'deploy.failed' | 'ps.scaled' | 'domains.changed' | 'rollback'
   | 'router.changed' | 'certs.changed'
   | 'ps.restarted' | 'ps.stopped' | 'ps.started' | 'ps.settings' | 'ps.reconciled' | 'storage.changed'
-  | 'service.created' | 'service.destroyed' | 'service.changed' | 'service.linked' | 'service.unlinked' | 'plugin.changed';
+  | 'service.created' | 'service.destroyed' | 'service.changed' | 'service.linked' | 'service.unlinked' | 'plugin.changed'
+  | 'access.changed';
 
 /** The audit trail: what happened to which app, by whom. */
 export class EventsService {
+  /** The source of the request being served, so every service's events carry it without passing it along. */
+  private readonly context = new AsyncLocalStorage<EventSource>();
+
   constructor(private readonly store: EventsStore) {}
 
-  record(event: { app: string | null; kind: EventKind; message: string; user: string | null }): EventRecord {
-    return this.store.add(event);
+  /** Runs fn (and everything it starts) with events attributed to source. */
+  withSource<T>(source: EventSource, fn: () => T): T {
+    return this.context.run(source, fn);
+  }
+
+  record(event: { app: string | null; kind: EventKind; message: string; user: string | null; source?: EventSource }): EventRecord {
+    return this.store.add({ ...event, source: event.source ?? this.context.getStore() ?? null });
   }
 
   list(filter: { app?: string; limit?: number }): EventRecord[] {

@@ -1,1 +1,1 @@
-export { EventsService, type EventKind } from './events-service';
+export { EventsService, type EventKind, type EventSource } from './events-service';

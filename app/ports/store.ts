@@ -38,6 +38,8 @@ export interface EventRecord {
   readonly kind: string;
   readonly message: string;
   readonly user: string | null;
+  /** Where the change came from: api, cli, git, dashboard, ssh; null when berth did it itself. */
+  readonly source?: string | null;
   readonly at: string;
 }
 
@@ -49,7 +51,7 @@ export interface EventsStore {
 export interface UserRecord {
   readonly id: number;
   readonly name: string;
-  readonly role: 'admin' | 'developer';
+  readonly role: 'admin' | 'developer' | 'viewer';
 }
 
 export interface UsersStore {
@@ -134,6 +136,7 @@ export interface Store {
   readonly config: ConfigStore;
   readonly events: EventsStore;
   readonly users: UsersStore;
+  readonly access: import('./access').AccessStore;
   readonly builds: BuildsStore;
   readonly releases: ReleasesStore;
   readonly domains: DomainsStore;
@@ -147,6 +150,7 @@ export interface Store {
   readonly ports: import('./routing-store').PortsStore;
   readonly routerSettings: import('./routing-store').RouterSettingsStore;
   readonly certs: import('./routing-store').CertsStore;
+  readonly schedulers: import('./scheduler-state').SchedulerStateStore;
   transaction<T>(fn: () => T): T;
   close(): void;
 }

@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
 import { BerthError } from '../errors';
 import type { UserRecord, UsersStore } from '../ports/store';
+import type { AccessStore } from '../ports/access';
 
 export const hashToken = (token: string): string => crypto.createHash('sha256').update(token).digest('hex');
 
 /** Users and their API tokens. Tokens are shown once and stored only as SHA-256 hashes. */
 export class UsersService {
-  constructor(private readonly store: UsersStore) {}
+  constructor(private readonly store: UsersStore, private readonly access: AccessStore) {}
 
   /** Creates the admin user if missing and issues a fresh token for it. */
   bootstrapAdmin(label: string): { user: UserRecord; token: string } {
@@ -22,8 +23,8 @@ export class UsersService {
 
   authenticate(token: string | undefined | null): UserRecord {
     if (!token) throw new BerthError('UNAUTHENTICATED', 'No API token was sent: use `Authorization: Bearer <token>` (`berth login` stores one).');
-    const user = this.store.findByTokenHash(hashToken(token));
-    if (!user) throw new BerthError('UNAUTHENTICATED', 'The API token is not valid: log in again with `berth login --token <token>`.');
+    const user = token.length > 200 ? null : this.access.userOfToken(hashToken(token), new Date().toISOString());
+    if (!user) throw new BerthError('UNAUTHENTICATED', 'The API token is not valid, has expired or was revoked: log in again with `berth login --token <token>`.');
     return user;
   }
 }

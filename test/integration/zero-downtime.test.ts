@@ -65,7 +65,7 @@ describe('zero downtime: redeploys, scaling and config changes under load; a kil
     const result = await load.stop();
     process.stdout.write(`      load: ${describeLoad(result)}\n`);
     assert.equal(result.failed, 0, describeLoad(result));
-    assert.ok(result.ok >= 100, `enough requests were made (${result.ok})`);
+    assert.ok(result.ok >= 50, `enough requests were made (${result.ok})`);
     assert.equal((await berth.viaRouter(host)).text.trim(), 'multi-process-app v4');
     assert.equal((await berth.viaRouter(host, '/note.txt')).text.trim(), 'set under load');
   });

@@ -114,6 +114,8 @@ export class BerthProcess {
 export async function startBerth(extraEnv: Record<string, string> = {}): Promise<BerthProcess> {
   const id = crypto.randomBytes(3).toString('hex');
   const home = fs.mkdtempSync(path.join(os.tmpdir(), `berth-test-${id}-`));
+  // mkdtemp makes 0700; nginx's unprivileged workers must reach berth's pages under it.
+  fs.chmodSync(home, 0o755);
   const [port, routerPort] = freePortPair();
   const env: Record<string, string> = {
     BERTH_HOME: home,

@@ -6,8 +6,8 @@ export function sqliteEventsStore(db: Database.Database): EventsStore {
   return {
     add(event) {
       const at = now();
-      const info = db.prepare('INSERT INTO events (app, kind, message, user, at) VALUES (?, ?, ?, ?, ?)')
-        .run(event.app, event.kind, event.message, event.user, at);
+      const info = db.prepare('INSERT INTO events (app, kind, message, user, source, at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(event.app, event.kind, event.message, event.user, event.source ?? null, at);
       return { ...event, id: Number(info.lastInsertRowid), at };
     },
     list({ app, limit }) {

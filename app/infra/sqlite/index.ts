@@ -7,6 +7,7 @@ import { sqliteAppsStore } from './apps-store';
 import { sqliteConfigStore } from './config-store';
 import { sqliteEventsStore } from './events-store';
 import { sqliteUsersStore } from './users-store';
+import { sqliteAccessStore } from './access-store';
 import { sqliteBuildsStore } from './builds-store';
 import { sqliteReleasesStore } from './releases-store';
 import { sqliteDomainsStore } from './domains-store';
@@ -15,6 +16,7 @@ import { sqliteMountsStore, sqliteProcessStateStore } from './process-state-stor
 import { sqliteSessionsStore } from './sessions-store';
 import { sqliteServicesStore } from './services-store';
 import { sqlitePluginStateStore } from './plugin-state-store';
+import { sqliteSchedulerStore } from './scheduler-store';
 import { sqliteCertsStore, sqliteGlobalDomainsStore, sqlitePortsStore, sqliteRouterSettingsStore } from './routing-stores';
 
 /** Opens (and migrates) berth's SQLite database. WAL lets the web and worker processes share it. */
@@ -31,6 +33,7 @@ export function openSqliteStore(file: string): Store {
     config: sqliteConfigStore(db),
     events: sqliteEventsStore(db),
     users: sqliteUsersStore(db),
+    access: sqliteAccessStore(db),
     builds: sqliteBuildsStore(db),
     releases: sqliteReleasesStore(db),
     domains: sqliteDomainsStore(db),
@@ -44,6 +47,7 @@ export function openSqliteStore(file: string): Store {
     sessions: sqliteSessionsStore(db),
     services: sqliteServicesStore(db),
     plugins: sqlitePluginStateStore(db),
+    schedulers: sqliteSchedulerStore(db),
     transaction: (fn) => db.transaction(fn)(),
     close: () => db.close(),
   };

@@ -169,6 +169,28 @@ export const MIGRATIONS: readonly string[] = [
      value TEXT NOT NULL,
      PRIMARY KEY (plugin, key)
    );`,
+  // 8: access — token expiry, app collaborators, SSH keys, where each audit event came from
+  `ALTER TABLE tokens ADD COLUMN expires_at TEXT;
+   CREATE TABLE collaborators (
+     app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     PRIMARY KEY (app, user_id)
+   );
+   CREATE TABLE ssh_keys (
+     fingerprint TEXT PRIMARY KEY,
+     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     name TEXT NOT NULL,
+     public_key TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     UNIQUE (user_id, name)
+   );
+   ALTER TABLE events ADD COLUMN source TEXT;`,
+  // 9: schedulers — which scheduler runs each app (null: BERTH_SCHEDULER) and its swarm placement constraints
+  `CREATE TABLE app_scheduler (
+     app TEXT PRIMARY KEY REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     scheduler TEXT,
+     placement TEXT NOT NULL DEFAULT '[]'
+   );`,
 ];
 
 export function migrate(db: Database.Database): number {

@@ -1,0 +1,48 @@
+import type { Request, RequestHandler } from 'express';
+import type { Berth } from '../boot/create-berth';
+import type { Action } from '../users';
+import type { EventSource } from '../events';
+
+/** Paths (below /api/v1 or the dashboard) any signed-in user may use for their own account. */
+const SELF = /^\/(tokens|ssh-keys|whoami|logout)(\/|$)/;
+
+/**
+ * What a request asks to do, from its method and path: `/apps/<app>/…` reads or writes that app
+ * (collaborator lists are admin-only), `/events?app=` reads that app, `/users` is admin-only,
+ * other berth-wide paths read with GET and need an admin otherwise.
+ */
+export function targetOf(req: Pick<Request, 'method' | 'path' | 'query'>): { action: Action; app: string | null } {
+  const reading = req.method === 'GET' || req.method === 'HEAD';
+  if (SELF.test(req.path)) return { action: 'self', app: null };
+  if (/^\/users(\/|$)/.test(req.path)) return { action: 'admin', app: null };
+  const m = /^\/apps\/([^/]+)(\/.*)?$/.exec(req.path);
+  if (m) {
+    let app: string;
+    try { app = decodeURIComponent(m[1]); } catch { app = m[1]; }
+    if (/^\/collaborators(\/|$)/.test(m[2] ?? '') && !reading) return { action: 'admin', app };
+    return { action: reading ? 'read' : 'write', app };
+  }
+  if (/^\/events\/?$/.test(req.path) && typeof req.query.app === 'string' && req.query.app) return { action: 'read', app: req.query.app };
+  return { action: reading ? 'read' : 'admin', app: null };
+}
+
+/** After authentication: refuses what the user's role does not allow (403), via berth.access. */
+export function authorizeRequest(berth: Pick<Berth, 'access'>): RequestHandler {
+  return (req, _res, next) => {
+    const { action, app } = targetOf(req);
+    const user = req.user!;
+    // The whole audit trail names every app: a developer reads only their apps' (`?app=`).
+    const wholeTrail = app === null && /^\/events\/?$/.test(req.path) && user.role === 'developer';
+    berth.access.authorize(user, wholeTrail ? 'admin' : action, app);
+    next();
+  };
+}
+
+/** Attributes the request's audit events to a source: the CLI says so in `x-berth-client`. */
+export function auditSource(berth: Pick<Berth, 'events'>, fallback: EventSource): RequestHandler {
+  return (req, _res, next) => {
+    const client = req.get('x-berth-client');
+    const source: EventSource = fallback === 'api' && (client === 'cli' || client === 'ssh') ? client : fallback;
+    berth.events.withSource(source, () => next());
+  };
+}

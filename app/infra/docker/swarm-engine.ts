@@ -1,0 +1,31 @@
+import Docker from 'dockerode';
+import type { SwarmEngine } from '../../ports/swarm';
+import { toBerthError } from './docker-errors';
+import { labelNode, listNodes, swarmStatus } from './swarm-nodes';
+import { listServices, removeService, scaleService, serviceLogs, serviceTasks, upsertService } from './swarm-services';
+
+function guarded<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    try {
+      return await fn(...args);
+    } catch (e) {
+      throw toBerthError(e);
+    }
+  };
+}
+
+/** The SwarmEngine port over dockerode: the same Engine API, its services/tasks/nodes endpoints. */
+export function createSwarmEngine(options: { socketPath: string }): SwarmEngine {
+  const docker = new Docker({ socketPath: options.socketPath });
+  return {
+    status: guarded(() => swarmStatus(docker)),
+    upsertService: guarded((s) => upsertService(docker, s)),
+    scaleService: guarded((name: string, replicas: number) => scaleService(docker, name, replicas)),
+    listServices: guarded((labels) => listServices(docker, labels)),
+    removeService: guarded((name: string) => removeService(docker, name)),
+    tasks: guarded((service: string) => serviceTasks(docker, service)),
+    serviceLogs: guarded((service: string, tail: number) => serviceLogs(docker, service, tail)),
+    nodes: guarded(() => listNodes(docker)),
+    labelNode: guarded((node: string, labels) => labelNode(docker, node, labels)),
+  };
+}

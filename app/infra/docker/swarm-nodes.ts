@@ -1,0 +1,39 @@
+import type Docker from 'dockerode';
+import { BerthError } from '../../errors';
+import type { SwarmNode } from '../../ports/swarm';
+
+interface RawNode {
+  ID: string;
+  Version: { Index: number };
+  Spec: { Role: string; Availability: string; Labels?: Record<string, string> };
+  Description?: { Hostname?: string };
+  Status?: { State?: string; Addr?: string };
+  ManagerStatus?: { Leader?: boolean; Addr?: string };
+}
+
+const toNode = (n: RawNode): SwarmNode => ({
+  id: n.ID, hostname: n.Description?.Hostname ?? '', role: n.Spec.Role, status: n.Status?.State ?? 'unknown',
+  availability: n.Spec.Availability, addr: n.Status?.Addr ?? '', leader: n.ManagerStatus?.Leader === true, labels: n.Spec.Labels ?? {},
+});
+
+export async function swarmStatus(docker: Docker): Promise<{ active: boolean; manager: boolean; nodeId: string | null }> {
+  const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; NodeID?: string } };
+  return { active: info.Swarm?.LocalNodeState === 'active', manager: info.Swarm?.ControlAvailable === true, nodeId: info.Swarm?.NodeID || null };
+}
+
+export async function listNodes(docker: Docker): Promise<SwarmNode[]> {
+  return ((await docker.listNodes()) as RawNode[]).map(toNode).sort((a, b) => a.hostname.localeCompare(b.hostname));
+}
+
+export async function labelNode(docker: Docker, node: string, labels: Readonly<Record<string, string | null>>): Promise<SwarmNode> {
+  const all = (await docker.listNodes()) as RawNode[];
+  const found = all.find((n) => n.ID === node || n.ID.startsWith(node) || n.Description?.Hostname === node);
+  if (!found) throw new BerthError('NODE_NOT_FOUND', `No swarm node "${node}"; \`berth nodes\` lists them.`);
+  const next: Record<string, string> = { ...(found.Spec.Labels ?? {}) };
+  for (const [k, v] of Object.entries(labels)) {
+    if (v === null) delete next[k];
+    else next[k] = v;
+  }
+  await docker.getNode(found.ID).update({ ...found.Spec, Labels: next, version: found.Version.Index } as never);
+  return toNode({ ...found, Spec: { ...found.Spec, Labels: next } });
+}

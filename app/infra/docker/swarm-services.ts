@@ -1,0 +1,134 @@
+import type Docker from 'dockerode';
+import type { SwarmServiceInfo, SwarmServiceSpec, SwarmTask } from '../../ports/swarm';
+import { toCmd } from './container-spec';
+import { dockerStatus } from './docker-errors';
+
+const SECOND = 1_000_000_000;
+
+/** berth's restart policies in swarm's words: swarm has no "unless-stopped" (a removed service is stopped). */
+function restartPolicy(policy: string): { Condition: string; MaxAttempts?: number; Delay: number } {
+  const m = /^on-failure(?::(\d+))?$/.exec(policy);
+  if (m) return { Condition: 'on-failure', MaxAttempts: m[1] ? Number(m[1]) : 0, Delay: SECOND };
+  return { Condition: policy === 'no' ? 'none' : 'any', Delay: SECOND };
+}
+
+/**
+ * The engine's ServiceSpec. Updates start each new task before its old one stops and roll back when
+ * a new task fails within the monitor window. Ports are published in host mode on a port the engine
+ * picks per task: the ingress routing mesh needs IPVS, which many kernels (this one) lack.
+ */
+export function serviceSpec(s: SwarmServiceSpec): Record<string, unknown> {
+  return {
+    Name: s.name,
+    Labels: { ...s.labels },
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: s.image,
+        Command: s.command ? toCmd(s.command) : undefined,
+        Env: Object.entries(s.env).map(([k, v]) => `${k}=${v}`),
+        Labels: { ...s.labels },
+        Mounts: (s.mounts ?? []).map((m) => ({ Type: m.source.startsWith('/') ? 'bind' : 'volume', Source: m.source, Target: m.target })),
+        StopGracePeriod: 10 * SECOND,
+      },
+      Resources: {
+        Limits: {
+          ...(s.memoryMb ? { MemoryBytes: s.memoryMb * 1024 * 1024 } : {}),
+          ...(s.cpus ? { NanoCPUs: Math.round(s.cpus * 1e9) } : {}),
+        },
+      },
+      RestartPolicy: restartPolicy(s.restartPolicy),
+      Placement: { Constraints: [...s.constraints] },
+    },
+    Mode: { Replicated: { Replicas: s.replicas } },
+    UpdateConfig: { Parallelism: 1, Delay: 0, FailureAction: 'rollback', Monitor: 5 * SECOND, MaxFailureRatio: 0, Order: 'start-first' },
+    RollbackConfig: { Parallelism: 1, Delay: 0, FailureAction: 'pause', Monitor: 5 * SECOND, MaxFailureRatio: 0, Order: 'start-first' },
+    // dnsrr: no virtual IP, which only the ingress mesh and overlay networks would use.
+    EndpointSpec: {
+      Mode: 'dnsrr',
+      Ports: s.publishPort === null ? [] : [{ Protocol: 'tcp', TargetPort: s.publishPort, PublishMode: 'host' }],
+    },
+  };
+}
+
+interface RawService {
+  ID: string;
+  Version: { Index: number };
+  Spec: { Name: string; Labels?: Record<string, string>; Mode?: { Replicated?: { Replicas?: number } }; TaskTemplate: { ContainerSpec: { Image: string } } };
+  UpdateStatus?: { State?: string };
+}
+
+function toInfo(s: RawService): SwarmServiceInfo {
+  return {
+    id: s.ID, name: s.Spec.Name, labels: s.Spec.Labels ?? {}, replicas: s.Spec.Mode?.Replicated?.Replicas ?? 0,
+    image: s.Spec.TaskTemplate.ContainerSpec.Image, updateState: s.UpdateStatus?.State ?? null,
+  };
+}
+
+export async function findService(docker: Docker, name: string): Promise<RawService | null> {
+  try {
+    return (await docker.getService(name).inspect()) as RawService;
+  } catch (e) {
+    if (dockerStatus(e) === 404) return null;
+    throw e;
+  }
+}
+
+export async function upsertService(docker: Docker, s: SwarmServiceSpec): Promise<SwarmServiceInfo> {
+  const existing = await findService(docker, s.name);
+  const spec = serviceSpec(s);
+  if (!existing) {
+    await docker.createService(spec as unknown as Docker.CreateServiceOptions);
+  } else {
+    await docker.getService(existing.ID).update({ ...spec, version: existing.Version.Index } as never);
+  }
+  return toInfo((await findService(docker, s.name))!);
+}
+
+export async function scaleService(docker: Docker, name: string, replicas: number): Promise<void> {
+  const existing = await findService(docker, name);
+  if (!existing) return;
+  const spec = existing.Spec as unknown as Record<string, unknown>;
+  await docker.getService(existing.ID).update({ ...spec, Mode: { Replicated: { Replicas: replicas } }, version: existing.Version.Index } as never);
+}
+
+export async function listServices(docker: Docker, labels: Readonly<Record<string, string>>): Promise<SwarmServiceInfo[]> {
+  const filters = { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
+  const all = (await docker.listServices({ filters: JSON.stringify(filters) } as never)) as unknown as RawService[];
+  return all.map(toInfo);
+}
+
+export async function removeService(docker: Docker, name: string): Promise<void> {
+  try {
+    await docker.getService(name).remove();
+  } catch (e) {
+    if (dockerStatus(e) !== 404) throw e;
+  }
+}
+
+interface RawTask {
+  ID: string; ServiceID: string; Slot?: number; NodeID?: string; DesiredState: string;
+  Status: { State: string; Message?: string; Err?: string; ContainerStatus?: { ContainerID?: string }; PortStatus?: { Ports?: { PublishedPort?: number }[] } };
+}
+
+export async function serviceTasks(docker: Docker, service: string): Promise<SwarmTask[]> {
+  const raw = (await docker.listTasks({ filters: JSON.stringify({ service: [service] }) })) as RawTask[];
+  return raw.map((t) => ({
+    id: t.ID, serviceId: t.ServiceID, slot: t.Slot ?? null, nodeId: t.NodeID ?? '',
+    state: t.Status.State, desiredState: t.DesiredState, message: t.Status.Message ?? '', error: t.Status.Err ?? null,
+    hostPorts: (t.Status.PortStatus?.Ports ?? []).map((p) => p.PublishedPort ?? 0).filter((p) => p > 0),
+    containerId: t.Status.ContainerStatus?.ContainerID ?? null,
+  }));
+}
+
+/** The last lines of every task's output (docker multiplexes them; the frames are stripped). */
+export async function serviceLogs(docker: Docker, service: string, tail: number): Promise<string> {
+  const buf = (await docker.getService(service).logs({ stdout: true, stderr: true, tail, timestamps: false, follow: false } as never)) as unknown as Buffer;
+  const out: string[] = [];
+  let i = 0;
+  while (i + 8 <= buf.length) {
+    const size = buf.readUInt32BE(i + 4);
+    out.push(buf.subarray(i + 8, i + 8 + size).toString('utf8'));
+    i += 8 + size;
+  }
+  return i === 0 && buf.length > 0 ? buf.toString('utf8') : out.join('');
+}

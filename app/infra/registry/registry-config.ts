@@ -1,0 +1,17 @@
+/** The config file of Debian's docker-registry (distribution 2.x), as berth runs it. */
+export function registryConfig(o: { addr: string; port: number; storageDir: string }): string {
+  // Deletes on, so pruned release images can go; no auth: it listens on the cluster's address only.
+  return [
+    'version: 0.1',
+    'log:',
+    '  level: warn',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${JSON.stringify(o.storageDir)}`,
+    '  delete:',
+    '    enabled: true',
+    'http:',
+    `  addr: ${JSON.stringify(`${o.addr}:${o.port}`)}`,
+    '',
+  ].join('\n');
+}

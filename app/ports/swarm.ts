@@ -1,0 +1,85 @@
+/** What berth asks of a Docker Swarm (the engine's services, tasks and nodes API). */
+
+export interface SwarmServiceSpec {
+  /** Service name, e.g. `berth-myapp-web-3f9a1c`. */
+  readonly name: string;
+  /** An image reference every node can pull (berth's registry). */
+  readonly image: string;
+  /** Shell command; empty or undefined runs the image's own CMD. */
+  readonly command?: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly replicas: number;
+  /** Container port published in host mode on a port the engine picks per task; null publishes nothing. */
+  readonly publishPort: number | null;
+  /** `no`, `always`, `unless-stopped`, `on-failure[:N]` — mapped to swarm's restart conditions. */
+  readonly restartPolicy: string;
+  readonly memoryMb?: number | null;
+  readonly cpus?: number | null;
+  /** Placement constraints, e.g. `node.labels.zone==a`. */
+  readonly constraints: readonly string[];
+  /** Named volumes or host folders, as on docker-local. */
+  readonly mounts?: readonly { source: string; target: string }[];
+}
+
+export interface SwarmServiceInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly replicas: number;
+  readonly image: string;
+  /** Swarm's own rolling-update state: `updating`, `completed`, `rollback_completed`, …; null before any update. */
+  readonly updateState: string | null;
+}
+
+export interface SwarmTask {
+  readonly id: string;
+  readonly serviceId: string;
+  readonly slot: number | null;
+  readonly nodeId: string;
+  /** Current state: new, pending, assigned, preparing, starting, running, complete, failed, shutdown, rejected, … */
+  readonly state: string;
+  readonly desiredState: string;
+  readonly message: string;
+  readonly error: string | null;
+  /** Host ports the task publishes (host mode), in the order of the service's published ports. */
+  readonly hostPorts: readonly number[];
+  readonly containerId: string | null;
+}
+
+export interface SwarmNode {
+  readonly id: string;
+  readonly hostname: string;
+  readonly role: string;
+  /** ready, down, unknown, disconnected */
+  readonly status: string;
+  /** active, pause, drain */
+  readonly availability: string;
+  readonly addr: string;
+  readonly leader: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface SwarmEngine {
+  /** Whether this engine is a manager of an active swarm. */
+  status(): Promise<{ active: boolean; manager: boolean; nodeId: string | null }>;
+  /** Creates the service, or updates it in place (rolling, start-first, rolls back on failure). */
+  upsertService(spec: SwarmServiceSpec): Promise<SwarmServiceInfo>;
+  scaleService(name: string, replicas: number): Promise<void>;
+  listServices(labels: Readonly<Record<string, string>>): Promise<SwarmServiceInfo[]>;
+  removeService(name: string): Promise<void>;
+  tasks(service: string): Promise<SwarmTask[]>;
+  serviceLogs(service: string, tail: number): Promise<string>;
+  nodes(): Promise<SwarmNode[]>;
+  /** Sets (value string) or removes (null) node labels; the node by id or hostname. */
+  labelNode(node: string, labels: Readonly<Record<string, string | null>>): Promise<SwarmNode>;
+}
+
+/** berth's own image registry, which every swarm node pulls from. */
+export interface ImageRegistry {
+  /** Starts it if it is not running; resolves to its `host:port`. */
+  ensureRunning(): Promise<string>;
+  /** Pushes a local image; resolves to the reference tasks pull (`host:port/repo:tag`). */
+  push(image: string, log: (line: string) => void): Promise<string>;
+  stop(): Promise<void>;
+}

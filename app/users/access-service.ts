@@ -1,0 +1,151 @@
+import crypto from 'node:crypto';
+import { BerthError } from '../errors';
+import type { AccessStore, SshKeyRecord, TokenInfo } from '../ports/access';
+import type { UserRecord } from '../ports/store';
+import { ROLES, can, forbidden, type Action, type Role } from './authorize';
+import { hashToken } from './users-service';
+
+const USER_NAME = /^[a-z][a-z0-9._-]{0,39}$/;
+const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
+
+export function assertUserName(name: unknown): asserts name is string {
+  if (typeof name !== 'string' || !USER_NAME.test(name)) {
+    throw new BerthError('INVALID_USER_NAME', `"${String(name).slice(0, 60)}" is not a valid user name: lowercase letters, digits, . _ -, starting with a letter.`);
+  }
+}
+
+/** Users, roles, collaborators, named tokens and SSH keys, and the one place access is decided. */
+export class AccessService {
+  constructor(private readonly deps: {
+    store: AccessStore;
+    appExists: (app: string) => boolean;
+    /** Revokes the user's dashboard sessions (user removed). */
+    endSessions: (userId: number) => void;
+    record: (e: { app: string | null; message: string; user: string | null }) => void;
+  }) {}
+
+  can(user: UserRecord, action: Action, app: string | null): boolean {
+    return can(user, action, app, (a) => this.deps.store.isCollaborator(a, user.id));
+  }
+
+  /** Throws FORBIDDEN unless the user may do it. */
+  authorize(user: UserRecord, action: Action, app: string | null): void {
+    if (!this.can(user, action, app)) throw forbidden(user, action, app);
+  }
+
+  /** The apps a user may see: all for admins and viewers, their collaborations for developers. */
+  visibleApps<T extends { name: string }>(user: UserRecord, apps: readonly T[]): T[] {
+    if (user.role !== 'developer') return [...apps];
+    const mine = new Set(this.deps.store.appsOf(user.id));
+    return apps.filter((a) => mine.has(a.name));
+  }
+
+  async addUser(o: { name: unknown; role: unknown; by: string | null; setPassword?: (name: string) => Promise<void> }): Promise<{ user: UserRecord; token: string }> {
+    assertUserName(o.name);
+    const role = o.role ?? 'developer';
+    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
+      throw new BerthError('INVALID_ROLE', `"${String(role).slice(0, 40)}" is not a role: use admin, developer or viewer.`);
+    }
+    const user = this.deps.store.addUser(o.name, role as Role);
+    if (!user) throw new BerthError('USER_EXISTS', `A user named "${o.name}" exists already.`);
+    if (o.setPassword) await o.setPassword(user.name);
+    const token = this.createToken(user, { name: 'default', expiresInDays: null });
+    this.deps.record({ app: null, message: `user ${user.name} added as ${role}`, user: o.by });
+    return { user, token };
+  }
+
+  removeUser(name: unknown, by: UserRecord): void {
+    const user = this.requireUser(name);
+    if (user.id === by.id) throw new BerthError('INVALID_INPUT', 'You cannot remove yourself; ask another admin.');
+    this.deps.endSessions(user.id);
+    this.deps.store.removeUser(user.name);
+    this.deps.record({ app: null, message: `user ${user.name} removed`, user: by.name });
+  }
+
+  listUsers(): Array<UserRecord & { apps: string[] }> {
+    return this.deps.store.listUsers().map((u) => ({ ...u, apps: this.deps.store.appsOf(u.id) }));
+  }
+
+  requireUser(name: unknown): UserRecord {
+    assertUserName(name);
+    const user = this.deps.store.user(name);
+    if (!user) throw new BerthError('USER_NOT_FOUND', `No user named "${name}".`);
+    return user;
+  }
+
+  collaborators(app: string): string[] {
+    this.requireApp(app);
+    return this.deps.store.collaborators(app);
+  }
+
+  addCollaborator(app: string, userName: unknown, by: string | null): void {
+    this.requireApp(app);
+    const user = this.requireUser(userName);
+    this.deps.store.addCollaborator(app, user.id);
+    this.deps.record({ app, message: `collaborator ${user.name} added`, user: by });
+  }
+
+  removeCollaborator(app: string, userName: unknown, by: string | null): void {
+    this.requireApp(app);
+    const user = this.requireUser(userName);
+    if (!this.deps.store.removeCollaborator(app, user.id)) throw new BerthError('USER_NOT_FOUND', `"${user.name}" is not a collaborator on ${app}.`);
+    this.deps.record({ app, message: `collaborator ${user.name} removed`, user: by });
+  }
+
+  /** A new token, returned once; only its SHA-256 is kept. */
+  createToken(user: UserRecord, o: { name: unknown; expiresInDays: unknown }): string {
+    if (typeof o.name !== 'string' || !TOKEN_NAME.test(o.name)) {
+      throw new BerthError('INVALID_TOKEN_NAME', `"${String(o.name).slice(0, 60)}" is not a valid token name.`);
+    }
+    let expiresAt: string | null = null;
+    if (o.expiresInDays !== null && o.expiresInDays !== undefined) {
+      const days = Number(o.expiresInDays);
+      if (!Number.isInteger(days) || days < 1 || days > 3650) throw new BerthError('INVALID_INPUT', '"expiresInDays" must be a whole number of days, 1–3650.');
+      expiresAt = new Date(Date.now() + days * 86_400_000).toISOString();
+    }
+    const token = `berth_${crypto.randomBytes(24).toString('base64url')}`;
+    this.deps.store.addToken(user.id, { hash: hashToken(token), name: o.name, expiresAt });
+    return token;
+  }
+
+  tokens(user: UserRecord): TokenInfo[] {
+    return this.deps.store.tokens(user.id);
+  }
+
+  revokeToken(user: UserRecord, name: unknown): void {
+    if (typeof name !== 'string' || !this.deps.store.revokeToken(user.id, name)) {
+      throw new BerthError('TOKEN_NOT_FOUND', `You have no token named "${String(name).slice(0, 60)}".`);
+    }
+  }
+
+  addSshKey(user: UserRecord, o: { name: unknown; publicKey: unknown; fingerprintOf: (key: string) => string | null }): SshKeyRecord {
+    if (typeof o.name !== 'string' || !TOKEN_NAME.test(o.name)) throw new BerthError('INVALID_INPUT', '"name" must be 1–40 letters, digits, . _ -.');
+    const key = typeof o.publicKey === 'string' ? o.publicKey.trim() : '';
+    const fingerprint = key.length < 8192 && !/[\r\n]/.test(key) ? o.fingerprintOf(key) : null;
+    if (!fingerprint) throw new BerthError('INVALID_SSH_KEY', 'That is not an OpenSSH public key (ssh-ed25519 AAAA…, ssh-rsa AAAA…, ecdsa-sha2-…).');
+    if (!this.deps.store.addSshKey({ fingerprint, userId: user.id, name: o.name, publicKey: key })) {
+      throw new BerthError('SSH_KEY_EXISTS', `That key, or a key named "${o.name}", is registered already.`);
+    }
+    this.deps.record({ app: null, message: `ssh key ${o.name} (${fingerprint}) added for ${user.name}`, user: user.name });
+    return this.deps.store.sshKeys(user.id).find((k) => k.fingerprint === fingerprint)!;
+  }
+
+  removeSshKey(user: UserRecord, name: unknown): void {
+    if (typeof name !== 'string' || !this.deps.store.removeSshKey(user.id, name)) {
+      throw new BerthError('SSH_KEY_NOT_FOUND', `No SSH key named "${String(name).slice(0, 60)}" for ${user.name}.`);
+    }
+    this.deps.record({ app: null, message: `ssh key ${name} removed for ${user.name}`, user: user.name });
+  }
+
+  sshKeys(user: UserRecord | null): SshKeyRecord[] {
+    return this.deps.store.sshKeys(user ? user.id : null);
+  }
+
+  userOfSshKey(fingerprint: string): UserRecord | null {
+    return this.deps.store.userOfSshKey(fingerprint);
+  }
+
+  private requireApp(app: string): void {
+    if (!this.deps.appExists(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist.`);
+  }
+}

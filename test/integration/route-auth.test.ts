@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, pathsFor } from '../../app/config';
+import { createBerth, type Berth } from '../../app/boot/create-berth';
+import { createHttpApp } from '../../app/http/create-http-app';
+import { HOOK_SECRET_HEADER, hookResponseWriter, readHookRequest } from '../../app/infra/git';
+import { requireBerthStack } from '../support/requirements';
+
+/** Routes that answer without a login, on purpose. Anything else must refuse. */
+// /favicon.ico only redirects to a static asset under /assets.
+const PUBLIC = new Set(['GET /healthz', 'GET /login', 'POST /login', 'GET /favicon.ico']);
+
+interface Route { method: string; path: string }
+
+/** Every route in an express 5 router stack, with its mount prefix. */
+function walk(stack: any[], prefix: string, out: Route[]): Route[] {
+  for (const layer of stack) {
+    if (layer.route) {
+      for (const method of Object.keys(layer.route.methods)) {
+        if (method !== '_all') out.push({ method: method.toUpperCase(), path: prefix + layer.route.path });
+      }
+    } else if (layer.handle?.stack) {
+      walk(layer.handle.stack, prefix + mountOf(layer), out);
+    } else if (layer.name === 'serveStatic' || layer.handle?.name === 'serveStatic') {
+      // Static assets (CSS, JS, icons) are public by design.
+    }
+  }
+  return out;
+}
+
+/** express 5 keeps a `use('/x')` prefix only as a matcher; the tests mount at known prefixes. */
+function mountOf(layer: any): string {
+  const m = layer.matchers?.[0];
+  if (!m) return '';
+  for (const candidate of ['/api/v1', '/git']) if (m(candidate + '/probe') && !m('/probe')) return candidate;
+  return '';
+}
+
+const concrete = (p: string): string => p.replace(/:[a-zA-Z]+/g, 'probe-x').replace(/\*\w*/g, 'probe');
+
+function request(port: number, method: string, urlPath: string): Promise<{ status: number; location?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers: { 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location }));
+    });
+    req.on('error', reject);
+    req.end(method === 'POST' || method === 'PATCH' ? '{}' : undefined);
+  });
+}
+
+describe('route authentication', function () {
+  let berth: Berth;
+  let server: http.Server;
+  let port = 0;
+  let home = '';
+  let routes: Route[] = [];
+
+  before(async function () {
+    requireBerthStack();
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-routeauth-'));
+    const id = crypto.randomBytes(3).toString('hex');
+    const config = loadConfig({ BERTH_HOME: home, BERTH_PORT: '1', BERTH_REDIS_PREFIX: `berth-test-${id}`, BERTH_NETWORK: `berth-test-${id}` });
+    berth = createBerth({ config, paths: pathsFor(config), buildpacks: [] });
+    const codec = { read: (b: unknown) => readHookRequest(b, { snapshotsDir: berth.paths.snapshots }), writer: hookResponseWriter, secretHeader: HOOK_SECRET_HEADER };
+    const app = createHttpApp(berth, { codec, log: () => undefined });
+    routes = walk((app as any).router.stack, '', []);
+    server = http.createServer(app);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    port = (server.address() as { port: number }).port;
+  });
+
+  after(async () => {
+    server?.close();
+    await berth?.close();
+    if (home) fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('finds the API, dashboard and git routes', () => {
+    const paths = new Set(routes.map((r) => r.path));
+    assert.ok(routes.length > 60, `only ${routes.length} routes found`);
+    for (const p of ['/api/v1/apps', '/api/v1/apps/:app/config', '/', '/apps/:app', '/healthz']) assert.ok(paths.has(p), `${p} not found among ${[...paths].join(', ')}`);
+  });
+
+  it('every route refuses a request without credentials, except the allow-list', async () => {
+    const open: string[] = [];
+    for (const r of routes) {
+      const key = `${r.method} ${r.path}`;
+      if (PUBLIC.has(key)) continue;
+      const res = await request(port, r.method, concrete(r.path));
+      const ok = r.path.startsWith('/api/') || r.path.startsWith('/git') ? res.status === 401
+        : r.path.startsWith('/internal/') ? res.status === 403
+          : (res.status === 302 && /^\/login/.test(res.location ?? '')) || res.status === 403;
+      if (!ok) open.push(`${key} → ${res.status} ${res.location ?? ''}`);
+    }
+    assert.deepEqual(open, [], 'routes that answered without authentication');
+  });
+
+  it('git smart HTTP refuses without a token', async () => {
+    for (const p of ['/git/probe-x.git/info/refs?service=git-upload-pack', '/git/probe-x.git/git-receive-pack']) {
+      assert.equal((await request(port, p.includes('receive') ? 'POST' : 'GET', p)).status, 401, p);
+    }
+  });
+});
