@@ -3,7 +3,8 @@ import type { AppRecord, Store } from '../ports/store';
 import type { EventsService } from '../events';
 
 const BUILDERS = ['dockerfile', 'buildpack', 'auto'] as const;
-const BRANCH = /^(?!-)(?!.*\.\.)[A-Za-z0-9._\/-]{1,100}$/;
+// As git check-ref-format: no leading - / or ., no `..`, `//` or a component starting with `.`.
+const BRANCH = /^(?![-/.])(?!.*\.\.)(?!.*\/\/)(?!.*\/\.)[A-Za-z0-9._\/-]{1,100}$/;
 
 /** Per-app build settings: builder, forced buildpack, deploy branch. */
 export class AppSettings {
@@ -26,7 +27,7 @@ export class AppSettings {
   }
 
   setDeployBranch(app: string, branch: unknown, user: string | null): AppRecord {
-    if (typeof branch !== 'string' || !BRANCH.test(branch) || branch.endsWith('/') || branch.endsWith('.lock')) {
+    if (typeof branch !== 'string' || !BRANCH.test(branch) || branch.endsWith('/') || branch.endsWith('.') || branch.endsWith('.lock')) {
       throw new BerthError('INVALID_BRANCH', `"${String(branch).slice(0, 60)}" is not a branch name berth accepts (letters, digits, . _ / -).`);
     }
     return this.update(app, { deployBranch: branch }, `deploy branch set to ${branch}`, user);

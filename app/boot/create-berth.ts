@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import path from 'node:path';
 import type { Config, Paths } from '../config';
 import type { Buildpack } from '../ports/buildpack';
 import { openSqliteStore } from '../infra/sqlite';
@@ -23,7 +24,10 @@ import { CronService } from '../cron';
 import { createBullCronScheduler } from '../infra/redis';
 import { DomainsService, RoutedRouter, RoutingService, storedRouteExtras } from '../domains';
 import { CertFiles, CertsService, LetsencryptService } from '../certs';
-import { HookedDeployer, HookedImageBuilder, hookedResources } from '../plugins';
+import { HookedImageBuilder, hookedResources } from '../plugins';
+import { SchedulersService, SchedulingDeployer, schedulerOperations } from '../schedulers';
+import { createSwarmEngine } from '../infra/docker/swarm-engine';
+import { createImageRegistry } from '../infra/registry';
 import { createPluginsAndServices } from './services-boot';
 
 export interface BerthDeps {
@@ -34,8 +38,8 @@ export interface BerthDeps {
 
 /** The one composition root: every service is built here, once, and handed what it needs. */
 export function createBerth({ config, paths, buildpacks }: BerthDeps) {
-  const store = openSqliteStore(paths.db);
-  const engine = createDockerEngine({ socketPath: config.dockerSocket });
+  const store = openSqliteStore(paths.db, { keyFile: `${config.home}/secret.key` });
+  const engine = createDockerEngine({ socketPath: config.dockerSocket, defaultMemoryMb: config.defaultMemoryMb });
   // Everyone routes through RoutedRouter: it adds the app's ports, nginx settings, certificate and template.
   const router = new RoutedRouter(createNginxRouter({
     dir: paths.nginx, nginxBin: config.nginxBin, httpPort: config.routerPort, httpsPort: config.routerHttpsPort, domain: config.domain,
@@ -67,12 +71,17 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const configVars = new ConfigVarsService({ store, events });
   const urlOf = (app: string) => `http://${app}.${config.domain}${config.routerPort === 80 ? '' : `:${config.routerPort}`}`;
   let apps!: AppsService;
-  const deployer = new HookedDeployer({
+  // Schedulers (docs/swarm.md): swarm apps run as swarm services whose images berth's own registry serves.
+  const swarm = createSwarmEngine({ socketPath: config.dockerSocket });
+  const imageRegistry = createImageRegistry({
+    dir: path.join(config.home, 'registry'), addr: config.registryAddr, port: config.registryPort, socketPath: config.dockerSocket,
+  });
+  const deployer = new SchedulingDeployer({
     store, engine, router, network: config.network, retireWaitSeconds: config.retireWaitSeconds,
     domainsOf: (app) => apps.domainsOf(app),
     beforeRemove: (c) => logs.archiveContainer(c),
     extraEnv: (app) => services.envFor(app),
-  }, hooks);
+  }, hooks, { defaultScheduler: config.scheduler, swarm: { swarm, registry: imageRegistry, router, network: config.network } });
   const oneOff = new OneOffRunner({ store, engine, logs, envFor: (r) => deployer.envFor(r), network: config.network });
   const cronScheduler = createBullCronScheduler({
     url: config.redisUrl, prefix: config.redisPrefix, onError: (e) => console.error(`berth: cron: ${e.message}`),
@@ -109,11 +118,16 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const storage = new StorageService({ store, events, storageDir: paths.storage });
   const reconciler = new Reconciler({ store, engine, router, locks: redis.locks, deployer, intervalSeconds: config.reconcileIntervalSeconds });
   const runner = new BuildRunner({
-    operations: new ProcessOperations({ store, deployer, events }),
+    operations: schedulerOperations(new ProcessOperations({ store, deployer, events }), { deployer, store, events }),
     store, engine, repos, logs: redis.logs, events, releases: releaseMaker, deployer, urlOf,
     builder: new HookedImageBuilder({ engine, buildpacks, memoryMb: config.buildMemoryMb }, hooks),
     buildLogsDir: paths.buildLogs, timeoutSeconds: config.buildTimeoutSeconds,
     deployHooks: new DeployScripts({ runner: oneOff, onLive: (r) => cron.activate(r) }),
+  });
+  const schedulers = new SchedulersService({
+    store, events, swarm, nameFor: (app) => deployer.nameFor(app),
+    statusOf: (app, release) => deployer.for(app).status(app, release),
+    redeploy: (app, reason, user) => releases.redeploy(app, reason, user),
   });
   const pushes = new PushReceiver({ store, builds });
   const appSettings = new AppSettings({ store, events, buildpackNames: () => buildpacks.map((b) => b.name) });
@@ -121,7 +135,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   return {
     config, paths, store, engine, router, redis, repos, hook,
     events, users, access, loginLimiter, sessions, configVars, apps, appSettings, deployer, builds, releases, runner, pushes, urlOf,
-    processes, storage, reconciler,
+    processes, storage, reconciler, schedulers, imageRegistry,
     logs, oneOff, cron,
     domains, routing, certs, letsencrypt,
     services,

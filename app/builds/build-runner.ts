@@ -45,6 +45,7 @@ export class BuildRunner {
     const build = store.builds.getById(job.buildId);
     if (!build || (build.status !== 'queued' && build.status !== 'running')) return;
     const log = new BuildLog(this.deps.logs, this.deps.buildLogsDir, build.id);
+    log.hide(Object.values(store.config.get(build.app)));
     if (build.status === 'running') {
       // A worker died during this build and BullMQ handed it out again: its half-done work is gone.
       return this.fail(build, log, new BerthError('BUILD_FAILED', 'berth stopped during this build; push again.'));

@@ -83,6 +83,8 @@ export class BuildsService {
       await this.deps.logs.end(b.id, 'failed').catch(() => undefined);
       if (b.snapshotPath) fs.rmSync(b.snapshotPath, { force: true });
     }
+    // The dead worker's app lock would block each app's next build until its lease ran out.
+    for (const app of new Set(stale.map((b) => b.app))) await this.deps.queue.releaseApp(app);
     await this.deps.queue.prune((id) => {
       const b = store.builds.getById(id);
       return !!b && !this.isDone(b);

@@ -85,7 +85,8 @@ export class ApiClient {
     const url = new URL(this.opts.host + path);
     const upload = body instanceof Object && 'file' in body && 'contentType' in body ? body as { file: string; contentType: string } : null;
     const payload = body === undefined || upload ? undefined : Buffer.from(JSON.stringify(body));
-    const headers: http.OutgoingHttpHeaders = { authorization: `Bearer ${this.opts.token}`, accept: 'application/json, text/plain' };
+    // x-berth-client: the audit trail records that the change came from the CLI.
+    const headers: http.OutgoingHttpHeaders = { authorization: `Bearer ${this.opts.token}`, accept: 'application/json, text/plain', 'x-berth-client': 'cli' };
     if (payload) Object.assign(headers, { 'content-type': 'application/json', 'content-length': payload.length });
     if (upload) Object.assign(headers, { 'content-type': upload.contentType, 'content-length': fs.statSync(upload.file).size });
     const transport = url.protocol === 'https:' ? https : http;

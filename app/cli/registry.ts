@@ -20,6 +20,9 @@ import { certsVerbs } from './verbs/certs';
 import { letsencryptVerbs } from './verbs/letsencrypt';
 import { servicesVerbs } from './verbs/services';
 import { pluginsVerbs } from './verbs/plugins';
+import { schedulersVerbs } from './verbs/schedulers';
+import { usersVerbs } from './verbs/users';
+import { tokensVerbs } from './verbs/tokens';
 
 /** Every verb, by group, in the order `berth help` and docs/cli.md show them. */
 export const GROUPS: readonly VerbGroup[] = [
@@ -28,4 +31,6 @@ export const GROUPS: readonly VerbGroup[] = [
   logsVerbs, runVerbs,
   domainsVerbs, portsVerbs, nginxVerbs, certsVerbs, letsencryptVerbs,
   servicesVerbs, pluginsVerbs,
+  schedulersVerbs,
+  usersVerbs, tokensVerbs,
 ];

@@ -31,6 +31,10 @@ export interface Config {
   readonly buildMemoryMb: number;
   /** BERTH_AUTO_CREATE — a push to a missing app creates it (as dokku). Default true. */
   readonly autoCreateApps: boolean;
+  /** BERTH_DEFAULT_MEMORY — memory limit in MiB of app containers without `resource:limit --memory`; 0 for none. Default 512. */
+  readonly defaultMemoryMb: number;
+  /** BERTH_SSH_PORT — port of the SSH transport (git push and commands over ssh); 0 turns it off. Default 2222. */
+  readonly sshPort: number;
   /** BERTH_RETIRE_WAIT — seconds old containers keep draining after a switch. Default 2. */
   readonly retireWaitSeconds: number;
   /** BERTH_RECONCILE_INTERVAL — seconds between reconcile passes. Default 10. */
@@ -138,6 +142,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     buildTimeoutSeconds: int(env, 'BERTH_BUILD_TIMEOUT', 1800, 5),
     buildMemoryMb: int(env, 'BERTH_BUILD_MEMORY', 2048, 64),
     autoCreateApps: bool(env, 'BERTH_AUTO_CREATE', true),
+    defaultMemoryMb: int(env, 'BERTH_DEFAULT_MEMORY', 512, 0),
+    sshPort: int(env, 'BERTH_SSH_PORT', 2222, 0, 65535),
     retireWaitSeconds: int(env, 'BERTH_RETIRE_WAIT', 2, 0, 3600),
     reconcileIntervalSeconds: int(env, 'BERTH_RECONCILE_INTERVAL', 10, 1, 3600),
     nginxBin: env.BERTH_NGINX_BIN || 'nginx',

@@ -20,6 +20,10 @@ import { certsRoutes } from './routes/certs-routes';
 import { dashboardRoutes } from './dashboard';
 import { servicesRoutes } from './routes/services-routes';
 import { pluginsRoutes } from './routes/plugins-routes';
+import { objectBodyOnly } from './request-body';
+import { schedulersRoutes } from './routes/schedulers-routes';
+import { usersRoutes } from './routes/users-routes';
+import { auditSource, authorizeRequest } from './access-middleware';
 
 /** The web process's express app: health, git transport, then the authenticated API. */
 export function createHttpApp(berth: Berth, options: { codec: GitHookCodec; log: (line: string) => void }): express.Express {
@@ -31,13 +35,18 @@ export function createHttpApp(berth: Berth, options: { codec: GitHookCodec; log:
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
+  api.use(objectBodyOnly);
   api.use(requireUser(berth.users));
+  // Roles and collaborators (app/users/authorize.ts), then who-did-it for the audit trail.
+  api.use(authorizeRequest(berth), auditSource(berth, 'api'));
+  api.use(usersRoutes(berth));
   for (const routes of [appsRoutes, appSettingsRoutes, configRoutes, eventsRoutes, buildsRoutes, releasesRoutes]) api.use(routes(berth));
   for (const routes of [psRoutes, storageRoutes]) api.use(routes(berth));
   for (const routes of [domainsRoutes, portsRoutes, nginxRoutes, certsRoutes]) api.use(routes(berth));
   api.use(logsRoutes(berth));
   api.use(cronRoutes(berth));
   for (const routes of [servicesRoutes, pluginsRoutes]) api.use(routes(berth));
+  api.use(schedulersRoutes(berth));
   api.use(notFound);
   app.use('/api/v1', api);
   // The dashboard owns every other path: without a session it redirects to /login.

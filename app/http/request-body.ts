@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { BerthError } from '../errors';
 
 /** The JSON body as an object (empty when none was sent). */
@@ -28,3 +28,13 @@ export function positiveInt(value: unknown, field: string): number | undefined {
   if (!Number.isInteger(n) || n < 1) throw new BerthError('INVALID_INPUT', `"${field}" must be a positive whole number.`);
   return n;
 }
+
+/** Every API body is a JSON object: an array or a bare value is refused before any route sees it. */
+export const objectBodyOnly: RequestHandler = (req, _res, next) => {
+  const b: unknown = req.body;
+  if (b !== undefined && b !== null && (typeof b !== 'object' || Array.isArray(b))) {
+    next(new BerthError('INVALID_INPUT', 'The request body must be a JSON object.'));
+    return;
+  }
+  next();
+};

@@ -32,6 +32,11 @@ export interface BuildQueue {
    * crash, before startWorker: a build that died while running would otherwise block its app.
    */
   prune(isLive: (buildId: number) => boolean | Promise<boolean>): Promise<void>;
+  /**
+   * Frees the app's build lock at once. After a crash, at worker start, for apps whose running
+   * build was marked failed: their next build would otherwise wait out the dead worker's lease.
+   */
+  releaseApp(app: string): Promise<void>;
   close(): Promise<void>;
 }
 

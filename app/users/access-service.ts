@@ -4,9 +4,10 @@ import type { AccessStore, SshKeyRecord, TokenInfo } from '../ports/access';
 import type { UserRecord } from '../ports/store';
 import { ROLES, can, forbidden, type Action, type Role } from './authorize';
 import { hashToken } from './users-service';
+import { sshFingerprint } from './ssh-key';
 
-const USER_NAME = /^[a-z][a-z0-9._-]{0,39}$/;
-const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
+const USER_NAME = /^[a-z](?!.*\.\.)[a-z0-9._-]{0,39}$/;
+const TOKEN_NAME = /^[A-Za-z0-9](?!.*\.\.)[A-Za-z0-9._-]{0,39}$/;
 
 export function assertUserName(name: unknown): asserts name is string {
   if (typeof name !== 'string' || !USER_NAME.test(name)) {
@@ -118,10 +119,10 @@ export class AccessService {
     }
   }
 
-  addSshKey(user: UserRecord, o: { name: unknown; publicKey: unknown; fingerprintOf: (key: string) => string | null }): SshKeyRecord {
+  addSshKey(user: UserRecord, o: { name: unknown; publicKey: unknown }): SshKeyRecord {
     if (typeof o.name !== 'string' || !TOKEN_NAME.test(o.name)) throw new BerthError('INVALID_INPUT', '"name" must be 1–40 letters, digits, . _ -.');
     const key = typeof o.publicKey === 'string' ? o.publicKey.trim() : '';
-    const fingerprint = key.length < 8192 && !/[\r\n]/.test(key) ? o.fingerprintOf(key) : null;
+    const fingerprint = key.length < 8192 && !/[\r\n]/.test(key) ? sshFingerprint(key) : null;
     if (!fingerprint) throw new BerthError('INVALID_SSH_KEY', 'That is not an OpenSSH public key (ssh-ed25519 AAAA…, ssh-rsa AAAA…, ecdsa-sha2-…).');
     if (!this.deps.store.addSshKey({ fingerprint, userId: user.id, name: o.name, publicKey: key })) {
       throw new BerthError('SSH_KEY_EXISTS', `That key, or a key named "${o.name}", is registered already.`);

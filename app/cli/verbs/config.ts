@@ -7,6 +7,8 @@ import { keyValues } from '../output';
 import { exportLines } from '../shell-quote';
 import type { ArgSpec, OptionSpec, VerbContext, VerbGroup } from '../types';
 
+/** What config:show prints instead of a value without --reveal (config:get prints the bare value). */
+const MASK = '********';
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 const NO_RESTART: OptionSpec = { name: 'no-restart', summary: 'Store the change without re-releasing; it applies at the next deploy.' };
 
@@ -36,16 +38,18 @@ export const configVerbs: VerbGroup = {
     {
       name: 'config:show',
       aliases: ['config'],
-      usage: 'berth config:show <app>',
-      summary: 'Show an app\'s environment variables.',
+      usage: 'berth config:show <app> [--reveal]',
+      summary: 'Show an app\'s environment variables, values masked unless --reveal.',
       args: [APP],
-      options: [],
+      options: [{ name: 'reveal', summary: 'Print the values (they are secrets: mind who watches your screen).' }],
       async run(ctx) {
         const res = await getConfig(ctx);
-        if (ctx.json) return ctx.out.json(res);
+        const reveal = ctx.args.options.reveal === true;
+        const shown = reveal ? res.config : Object.fromEntries(Object.keys(res.config).map((k) => [k, MASK]));
+        if (ctx.json) return ctx.out.json({ ...res, config: shown });
         ctx.out.heading(`${ctx.arg('app')} env vars`);
-        const keys = Object.keys(res.config).sort();
-        ctx.out.write(keyValues(keys.map((k) => [k, res.config[k]])));
+        const keys = Object.keys(shown).sort();
+        ctx.out.write(keyValues(keys.map((k) => [k, shown[k]])));
       },
     },
     {

@@ -41,6 +41,15 @@ function parseScale(words: readonly string[]): Record<string, number> {
   return scale;
 }
 
+/** `ps:set <app> placement <constraints>`: a swarm app is re-released so its services get them. */
+async function setPlacement(ctx: VerbContext): Promise<void> {
+  const app = ctx.arg('app');
+  const res = await ctx.api().json<Partial<QueuedBuild> & { placement: string[] }>('PATCH', appPath(app, '/placement'), { placement: ctx.arg('value') });
+  if (!ctx.json) ctx.out.line(`-----> Placement of ${app}: ${res.placement.join(', ') || 'any node'}`);
+  if (res.build) return followQueued(ctx, app, res as QueuedBuild, res);
+  if (ctx.json) ctx.out.json(res);
+}
+
 export const psVerbs: VerbGroup = {
   name: 'ps',
   summary: 'Process types: scale, restart, stop, start, rebuild, restart policy',
@@ -125,11 +134,12 @@ export const psVerbs: VerbGroup = {
     {
       name: 'ps:set',
       usage: 'berth ps:set <app> <setting> <value>',
-      summary: 'Set the restart policy: no, always, unless-stopped (default) or on-failure[:N]. Applies to containers started from now on.',
-      args: [APP, { name: 'setting', summary: 'restart-policy (the only setting).' }, { name: 'value', summary: 'The policy, e.g. on-failure:5.' }],
+      summary: 'Set the restart policy: no, always, unless-stopped (default) or on-failure[:N]; or swarm placement (node.labels.zone==a, none). Applies to containers started from now on.',
+      args: [APP, { name: 'setting', summary: 'restart-policy or placement.' }, { name: 'value', summary: 'The policy, e.g. on-failure:5; or constraints, comma-separated.' }],
       options: [],
       async run(ctx) {
-        if (ctx.arg('setting') !== 'restart-policy') throw new CliError('USAGE', `unknown ps setting "${ctx.arg('setting')}"`, { hint: 'Settings: restart-policy' });
+        if (ctx.arg('setting') === 'placement') return setPlacement(ctx);
+        if (ctx.arg('setting') !== 'restart-policy') throw new CliError('USAGE', `unknown ps setting "${ctx.arg('setting')}"`, { hint: 'Settings: restart-policy, placement' });
         const res = await ctx.api().json<{ restartPolicy: string }>('PATCH', appPath(ctx.arg('app'), '/ps'), { restartPolicy: ctx.arg('value') });
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Restart policy of ${ctx.arg('app')}: ${res.restartPolicy}`);

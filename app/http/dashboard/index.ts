@@ -8,6 +8,7 @@ import { authRoutes, logoutRoute } from './routes/auth-routes';
 import { pageRoutes } from './routes/page-routes';
 import { actionRoutes } from './routes/action-routes';
 import { streamRoutes } from './routes/stream-routes';
+import { auditSource, authorizeRequest } from '../access-middleware';
 
 function dashboardErrors(views: nunjucks.Environment, log: (line: string) => void): ErrorRequestHandler {
   return (e, req, res, _next) => {
@@ -30,6 +31,7 @@ export function dashboardRoutes(berth: Berth, options: { log: (line: string) => 
   r.use(securityHeaders);
   r.use(authRoutes(berth, views));
   r.use(requireSession(berth.sessions));
+  r.use(authorizeRequest(berth), auditSource(berth, 'dashboard'));
   r.use(express.urlencoded({ extended: false, limit: '256kb' }));
   r.use(requireCsrf(berth.sessions));
   r.use(logoutRoute(berth));

@@ -5,7 +5,7 @@ import { body } from '../request-body';
 
 export function appsRoutes(berth: Berth): Router {
   const r = Router();
-  r.get('/apps', (_req, res) => { res.json({ apps: berth.apps.list() }); });
+  r.get('/apps', (req, res) => { res.json({ apps: berth.access.visibleApps(req.user!, berth.apps.list()) }); });
   r.post('/apps', async (req, res) => {
     const app = await berth.apps.create(body(req).name, userName(req));
     res.status(201).json({ app });

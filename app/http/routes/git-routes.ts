@@ -28,11 +28,13 @@ export function gitRoutes(berth: Berth, codec: GitHookCodec): Router {
     try {
       const app = /^\/([a-z][a-z0-9-]{0,62})\.git(\/|$)/.exec(req.path)?.[1];
       if (!app) throw new BerthError('APP_NOT_FOUND', `"${req.path}" is not an app repo: use /git/<app>.git.`);
+      const pushing = req.query.service === 'git-receive-pack' || req.path.endsWith('/git-receive-pack');
       if (!berth.store.apps.get(app)) {
-        const pushing = req.query.service === 'git-receive-pack' || req.path.endsWith('/git-receive-pack');
         if (!pushing || !berth.config.autoCreateApps) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; create it with \`berth apps:create ${app}\`.`);
-        await berth.apps.create(app, user.name);
+        berth.access.authorize(user, 'admin', null);
+        await berth.events.withSource('git', () => berth.apps.create(app, user.name));
       }
+      berth.access.authorize(user, pushing ? 'write' : 'read', app);
       await berth.repos.ensureRepo(app);
       const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
       await berth.repos.serveHttp({
@@ -58,7 +60,7 @@ export function gitRoutes(berth: Berth, codec: GitHookCodec): Router {
     const stop = new AbortController();
     res.on('close', () => stop.abort());
     const out = codec.writer((s) => res.write(s));
-    await berth.pushes.receive(push, out, stop.signal);
+    await berth.events.withSource('git', () => berth.pushes.receive(push, out, stop.signal));
     res.end();
   });
   return r;

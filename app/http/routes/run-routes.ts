@@ -29,8 +29,9 @@ function size(url: URL): { cols: number; rows: number } | undefined {
 
 /** Checks everything that can be checked before the upgrade, so such errors are plain HTTP ones. */
 function sessionFor(berth: Berth, req: IncomingMessage, url: URL, m: RegExpExecArray): Session {
-  berth.users.authenticate(tokenOf(req as Request));
+  const user = berth.users.authenticate(tokenOf(req as Request));
   const app = decodeURIComponent(m[1]);
+  berth.access.authorize(user, 'write', app);
   berth.oneOff.currentRelease(app);
   if (m[2] === 'run') {
     const command = commandOf(url.searchParams.get('command'));

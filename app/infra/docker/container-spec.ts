@@ -1,4 +1,5 @@
-import { isAbsolute } from 'node:path';
+import { isAbsolute, normalize } from 'node:path';
+import { BerthError } from '../../errors';
 import type Docker from 'dockerode';
 import type { MountSpec, RunContainerOptions } from '../../ports/container-engine';
 import { NETWORK_LABEL } from './container-info';
@@ -27,15 +28,42 @@ export interface SpecExtras {
   readonly stdin?: boolean;
 }
 
-/** docker's create body for a berth container. Pure, so it is easy to check. */
+/** Gives a container that sets no memory limit the default one (BERTH_DEFAULT_MEMORY; 0: none). */
+export function withDefaultMemory<T extends { memoryMb?: number }>(o: T, defaultMemoryMb: number | undefined): T {
+  return o.memoryMb === undefined && defaultMemoryMb ? { ...o, memoryMb: defaultMemoryMb } : o;
+}
+
+/** The Docker sockets an app must never see: whoever holds one is root on the host. */
+const DOCKER_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock', '/var/run', '/run', '/'];
+
+/** Refuses the settings that would hand an app the host: its network or the Docker socket. */
+function assertConfined(o: RunContainerOptions): void {
+  if (['host', 'none'].includes(o.network) || o.network.startsWith('container:')) {
+    throw new BerthError('INVALID_INPUT', `Apps cannot use the "${o.network}" network; they join berth's own network.`);
+  }
+  for (const m of o.mounts ?? []) {
+    if (isAbsolute(m.source) && DOCKER_SOCKETS.includes(normalize(m.source).replace(/(.)\/$/, '$1'))) {
+      throw new BerthError('INVALID_INPUT', `Mounting ${m.source} would give the app the host's Docker daemon; mount a data folder instead.`);
+    }
+  }
+}
+
+/**
+ * docker's create body for a berth container. Pure, so it is easy to check. Every app container
+ * is unprivileged, cannot gain privileges (setuid) and gets a memory limit unless one is set.
+ */
 export function createOptionsFor(o: RunContainerOptions, extras: SpecExtras = {}): Docker.ContainerCreateOptions {
+  assertConfined(o);
   const labels: Record<string, string> = { [NETWORK_LABEL]: o.network, ...o.labels };
   const hostConfig: Docker.HostConfig = {
     NetworkMode: o.network,
     LogConfig: LOG_CONFIG,
     AutoRemove: false,
+    Privileged: false,
+    SecurityOpt: ['no-new-privileges:true'],
   };
-  if (o.memoryMb !== undefined) hostConfig.Memory = Math.round(o.memoryMb * MIB);
+  const memoryMb = o.memoryMb;
+  if (memoryMb !== undefined && memoryMb > 0) hostConfig.Memory = Math.round(memoryMb * MIB);
   if (o.cpus !== undefined) hostConfig.NanoCpus = Math.round(o.cpus * 1e9);
   if (o.restartPolicy !== undefined) hostConfig.RestartPolicy = parseRestartPolicy(o.restartPolicy);
   if (o.mounts && o.mounts.length > 0) hostConfig.Mounts = o.mounts.map(toMount);

@@ -65,6 +65,10 @@ export class BullBuildQueue implements BuildQueue {
     await this.options.fifo.prune(isLive);
   }
 
+  async releaseApp(app: string): Promise<void> {
+    await this.options.locks.forceRelease(`app:${app}`);
+  }
+
   async cancel(buildId: number): Promise<void> {
     await this.options.cancellations.request(buildId);
   }

@@ -60,6 +60,10 @@ export class RedisLockService implements LockService {
     };
   }
 
+  async forceRelease(name: string): Promise<void> {
+    await this.redis.del(this.keys.lock(name));
+  }
+
   /** Stops renewing; locks still held then expire on their own after the lease. */
   close(): void {
     for (const timer of this.held) clearInterval(timer);

@@ -72,7 +72,7 @@ export function createImageRegistry(o: RegistryOptions): ImageRegistry {
       try {
         await docker.getImage(image).tag({ repo, tag });
         log(`-----> Pushing ${repo}:${tag} to berth's registry`);
-        const stream = await docker.getImage(`${repo}:${tag}`).push({ authconfig: { serveraddress: at } } as never);
+        const stream = (await docker.getImage(`${repo}:${tag}`).push({ authconfig: { serveraddress: at } } as never)) as unknown as NodeJS.ReadableStream;
         await new Promise<void>((resolve, reject) => {
           docker.modem.followProgress(stream, (err: Error | null, events: { error?: string }[]) => {
             const bad = events?.find((e) => e.error);

@@ -5,6 +5,8 @@ export function registryConfig(o: { addr: string; port: number; storageDir: stri
     'version: 0.1',
     'log:',
     '  level: warn',
+    '  accesslog:',
+    '    disabled: true',
     'storage:',
     '  filesystem:',
     `    rootdirectory: ${JSON.stringify(o.storageDir)}`,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store } from '../../ports/store';
 import { migrate } from './migrations';
+import { createSecretBox, loadOrCreateKey } from './secret-box';
 import { sqliteAppsStore } from './apps-store';
 import { sqliteConfigStore } from './config-store';
 import { sqliteEventsStore } from './events-store';
@@ -20,7 +21,9 @@ import { sqliteSchedulerStore } from './scheduler-store';
 import { sqliteCertsStore, sqliteGlobalDomainsStore, sqlitePortsStore, sqliteRouterSettingsStore } from './routing-stores';
 
 /** Opens (and migrates) berth's SQLite database. WAL lets the web and worker processes share it. */
-export function openSqliteStore(file: string): Store {
+/** keyFile: the config-encryption key (created once, mode 0600); default secret.key beside the database. */
+export function openSqliteStore(file: string, options: { keyFile?: string } = {}): Store {
+  const box = createSecretBox(loadOrCreateKey(options.keyFile ?? path.join(path.dirname(file), 'secret.key')));
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -30,12 +33,12 @@ export function openSqliteStore(file: string): Store {
   migrate(db);
   return {
     apps: sqliteAppsStore(db),
-    config: sqliteConfigStore(db),
+    config: sqliteConfigStore(db, box),
     events: sqliteEventsStore(db),
     users: sqliteUsersStore(db),
     access: sqliteAccessStore(db),
     builds: sqliteBuildsStore(db),
-    releases: sqliteReleasesStore(db),
+    releases: sqliteReleasesStore(db, box),
     domains: sqliteDomainsStore(db),
     formation: sqliteFormationStore(db),
     globalDomains: sqliteGlobalDomainsStore(db),

@@ -1,9 +1,19 @@
 import type Database from 'better-sqlite3';
 
-/** Versioned schema changes; each runs once, in order, inside a transaction. Never edit a shipped one. */
-export const MIGRATIONS: readonly string[] = [
-  // 1: the core
-  `CREATE TABLE apps (
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/**
+ * Versioned schema changes; each runs once. Never edit a shipped one: add a new version.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'the core',
+    sql: `CREATE TABLE apps (
      name TEXT PRIMARY KEY,
      created_at TEXT NOT NULL,
      deploy_branch TEXT NOT NULL DEFAULT 'main',
@@ -39,8 +49,11 @@ export const MIGRATIONS: readonly string[] = [
      label TEXT NOT NULL,
      created_at TEXT NOT NULL
    );`,
-  // 2: builds, releases, domains, formation
-  `CREATE TABLE builds (
+  },
+  {
+    version: 2,
+    name: 'builds, releases, domains, formation',
+    sql: `CREATE TABLE builds (
      id INTEGER PRIMARY KEY AUTOINCREMENT,
      app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
      kind TEXT NOT NULL,
@@ -82,22 +95,16 @@ export const MIGRATIONS: readonly string[] = [
      count INTEGER NOT NULL,
      PRIMARY KEY (app, process)
    );`,
-  // 7: dashboard logins — password hashes (scrypt) and revocable sessions (ids stored hashed)
-  `CREATE TABLE user_passwords (
-     user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
-     hash TEXT NOT NULL,
-     updated_at TEXT NOT NULL
-   );
-   CREATE TABLE sessions (
-     id_hash TEXT PRIMARY KEY,
-     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-     csrf TEXT NOT NULL,
-     created_at TEXT NOT NULL,
-     expires_at TEXT NOT NULL
-   );
-   CREATE INDEX sessions_user ON sessions(user_id);`,
-  // 4: processes — stopped apps (ps:stop) and storage mounts
-  `CREATE TABLE app_process_state (
+  },
+  {
+    version: 3,
+    name: 'app.json kept on each release (health checks, deploy scripts, cron survive rollbacks)',
+    sql: `ALTER TABLE releases ADD COLUMN app_json TEXT;`,
+  },
+  {
+    version: 4,
+    name: 'processes — stopped apps (ps:stop) and storage mounts',
+    sql: `CREATE TABLE app_process_state (
      app TEXT PRIMARY KEY REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
      stopped INTEGER NOT NULL DEFAULT 0
    );
@@ -108,10 +115,11 @@ export const MIGRATIONS: readonly string[] = [
      created_at TEXT NOT NULL,
      PRIMARY KEY (app, target)
    );`,
-  // 3: app.json kept on each release (health checks, deploy scripts, cron survive rollbacks)
-  `ALTER TABLE releases ADD COLUMN app_json TEXT;`,
-  // 5: router — global domains, port mappings, per-app router settings (nginx, letsencrypt), certificates
-  `CREATE TABLE global_domains (
+  },
+  {
+    version: 5,
+    name: 'router — global domains, port mappings, per-app router settings (nginx, letsencrypt), certificates',
+    sql: `CREATE TABLE global_domains (
      domain TEXT PRIMARY KEY
    );
    CREATE TABLE app_ports (
@@ -137,8 +145,11 @@ export const MIGRATIONS: readonly string[] = [
      fingerprint TEXT NOT NULL,
      updated_at TEXT NOT NULL
    );`,
-  // 6: services (plugin containers with generated credentials), their links to apps, plugin state and storage
-  `CREATE TABLE services (
+  },
+  {
+    version: 6,
+    name: 'services (plugin containers with generated credentials), their links to apps, plugin state and storage',
+    sql: `CREATE TABLE services (
      plugin TEXT NOT NULL,
      name TEXT NOT NULL,
      image TEXT NOT NULL,
@@ -169,8 +180,28 @@ export const MIGRATIONS: readonly string[] = [
      value TEXT NOT NULL,
      PRIMARY KEY (plugin, key)
    );`,
-  // 8: access — token expiry, app collaborators, SSH keys, where each audit event came from
-  `ALTER TABLE tokens ADD COLUMN expires_at TEXT;
+  },
+  {
+    version: 7,
+    name: 'dashboard logins — password hashes (scrypt) and revocable sessions (ids stored hashed)',
+    sql: `CREATE TABLE user_passwords (
+     user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+     hash TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE TABLE sessions (
+     id_hash TEXT PRIMARY KEY,
+     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     csrf TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL
+   );
+   CREATE INDEX sessions_user ON sessions(user_id);`,
+  },
+  {
+    version: 8,
+    name: 'access — token expiry, app collaborators, SSH keys, where each audit event came from',
+    sql: `ALTER TABLE tokens ADD COLUMN expires_at TEXT;
    CREATE TABLE collaborators (
      app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
      user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -185,20 +216,31 @@ export const MIGRATIONS: readonly string[] = [
      UNIQUE (user_id, name)
    );
    ALTER TABLE events ADD COLUMN source TEXT;`,
-  // 9: schedulers — which scheduler runs each app (null: BERTH_SCHEDULER) and its swarm placement constraints
-  `CREATE TABLE app_scheduler (
+  },
+  {
+    version: 9,
+    name: 'schedulers — which scheduler runs each app (null: BERTH_SCHEDULER) and its swarm placement constraints',
+    sql: `CREATE TABLE app_scheduler (
      app TEXT PRIMARY KEY REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
      scheduler TEXT,
      placement TEXT NOT NULL DEFAULT '[]'
    );`,
+  },
 ];
 
+/**
+ * Applies every migration not yet recorded in schema_migrations, in version order, each in its
+ * own transaction. Tracking by version (not a single counter) keeps a database consistent even
+ * when migrations were added in a different order while being developed.
+ */
 export function migrate(db: Database.Database): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (let v = current; v < MIGRATIONS.length; v++) {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set(db.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all().map((r) => r.version));
+  for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
+    if (applied.has(m.version)) continue;
     db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
-      db.pragma(`user_version = ${v + 1}`);
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
     })();
   }
   return MIGRATIONS.length;

@@ -1,18 +1,21 @@
 import type Database from 'better-sqlite3';
 import type { ReleaseRecord, ReleasesStore } from '../../ports/store';
 import { now } from './clock';
+import type { SecretBox } from './secret-box';
 
 interface Row {
   app: string; version: number; image: string; git_sha: string | null; config: string; processes: string;
   port: number; description: string; user: string | null; created_at: string; app_json: string | null;
 }
 
-const toRecord = (r: Row): ReleaseRecord => ({
-  app: r.app, version: r.version, image: r.image, gitSha: r.git_sha, config: JSON.parse(r.config),
+/** The release's config snapshot is sealed as one JSON string (see secret-box.ts). */
+const recordOf = (box: SecretBox) => (r: Row): ReleaseRecord => ({
+  app: r.app, version: r.version, image: r.image, gitSha: r.git_sha, config: JSON.parse(box.open(r.config)),
   processes: JSON.parse(r.processes), port: r.port, appJson: r.app_json ?? null, description: r.description, user: r.user, createdAt: r.created_at,
 });
 
-export function sqliteReleasesStore(db: Database.Database): ReleasesStore {
+export function sqliteReleasesStore(db: Database.Database, box: SecretBox): ReleasesStore {
+  const toRecord = recordOf(box);
   const one = db.prepare<[string, number], Row>('SELECT * FROM releases WHERE app = ? AND version = ?');
   return {
     create(r) {
@@ -21,7 +24,7 @@ export function sqliteReleasesStore(db: Database.Database): ReleasesStore {
           'SELECT COALESCE(MAX(version), 0) + 1 AS next FROM releases WHERE app = ?').get(r.app)!;
         db.prepare(`INSERT INTO releases (app, version, image, git_sha, config, processes, port, description, user, created_at, app_json)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-          .run(r.app, next, r.image, r.gitSha, JSON.stringify(r.config), JSON.stringify(r.processes), r.port,
+          .run(r.app, next, r.image, r.gitSha, box.seal(JSON.stringify(r.config)), JSON.stringify(r.processes), r.port,
             r.description, r.user, now(), r.appJson ?? null);
         return toRecord(one.get(r.app, next)!);
       })();

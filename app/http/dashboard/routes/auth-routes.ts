@@ -38,14 +38,23 @@ export function authRoutes(berth: Berth, views: nunjucks.Environment): Router {
       loginPage(req, res, 'Your login form expired; please try again.', 403);
       return;
     }
+    const address = req.socket.remoteAddress ?? '';
+    try {
+      berth.loginLimiter.check(address, field(req, 'username'));
+    } catch (e) {
+      loginPage(req, res, asBerthError(e).message, 429);
+      return;
+    }
     try {
       const { id } = await berth.sessions.login(field(req, 'username'), ((req.body ?? {}) as Record<string, unknown>).password);
+      berth.loginLimiter.succeeded(address, field(req, 'username'));
       clearCookie(req, res, LOGIN_CSRF_COOKIE);
       setCookie(req, res, SESSION_COOKIE, id, berth.config.sessionHours * 3600);
       res.redirect(303, safeNext(field(req, 'next')));
     } catch (e) {
       const err = asBerthError(e);
       if (err.code !== 'LOGIN_FAILED') throw e;
+      berth.loginLimiter.failed(address, field(req, 'username'));
       loginPage(req, res, err.message, 401);
     }
   });

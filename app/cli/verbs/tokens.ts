@@ -1,0 +1,95 @@
+import { CliError } from '../cli-error';
+import { positiveIntOption } from '../argv';
+import { table } from '../output';
+import type { VerbGroup } from '../types';
+
+interface TokenRow { name: string; createdAt: string; expiresAt: string | null }
+interface KeyRow { name: string; user: string; fingerprint: string; createdAt: string }
+
+/** Your own API tokens and SSH keys (admins may name another user's keys with --user). */
+export const tokensVerbs: VerbGroup = {
+  name: 'tokens',
+  summary: 'API tokens and SSH keys',
+  verbs: [
+    {
+      name: 'tokens:create',
+      usage: 'berth tokens:create <name> [--expires-in-days N]',
+      summary: 'Create an API token for yourself and print it (shown once; berth keeps only its hash).',
+      args: [{ name: 'name', summary: 'A name to revoke it by, e.g. ci.' }],
+      options: [{ name: 'expires-in-days', value: 'N', summary: 'Stop working after N days; default never.' }],
+      async run(ctx) {
+        const raw = ctx.args.options['expires-in-days'];
+        const expiresInDays = raw === undefined ? null : positiveIntOption(raw, 'expires-in-days', 1);
+        const res = await ctx.api().json<{ name: string; token: string }>('POST', '/api/v1/tokens', { name: ctx.arg('name'), expiresInDays });
+        if (ctx.json) return ctx.out.json(res);
+        ctx.out.line(`-----> Token ${res.name} (shown once):`);
+        ctx.out.line(res.token);
+      },
+    },
+    {
+      name: 'tokens:list',
+      usage: 'berth tokens:list',
+      summary: 'List your tokens by name, with when they expire (never their values).',
+      args: [],
+      options: [],
+      async run(ctx) {
+        const res = await ctx.api().get<{ tokens: TokenRow[] }>('/api/v1/tokens');
+        if (ctx.json) return ctx.out.json(res);
+        ctx.out.write(table(['NAME', 'CREATED', 'EXPIRES'], res.tokens.map((t) => [t.name, t.createdAt, t.expiresAt ?? 'never'])));
+      },
+    },
+    {
+      name: 'tokens:revoke',
+      usage: 'berth tokens:revoke <name>',
+      summary: 'Revoke your tokens with that name at once.',
+      args: [{ name: 'name', summary: 'The token\'s name.' }],
+      options: [],
+      async run(ctx) {
+        const res = await ctx.api().json('DELETE', `/api/v1/tokens/${encodeURIComponent(ctx.arg('name'))}`);
+        if (ctx.json) return ctx.out.json(res);
+        ctx.out.line(`-----> Revoked ${ctx.arg('name')}`);
+      },
+    },
+    {
+      name: 'ssh-keys:add',
+      usage: 'berth ssh-keys:add <name> [file] [--user <user>]',
+      summary: 'Register an OpenSSH public key (a .pub file, or stdin) for git push and commands over SSH.',
+      args: [{ name: 'name', summary: 'A name for the key.' }, { name: 'file', summary: 'The .pub file; default stdin.', optional: true }],
+      options: [{ name: 'user', value: '<user>', summary: 'Whose key (admins only); default yourself.' }],
+      async run(ctx) {
+        const file = ctx.args.positional.file;
+        const key = file ? (await import('node:fs')).readFileSync(file, 'utf8') : await ctx.out.readStdin();
+        if (!key.trim()) throw new CliError('USAGE', 'no public key given: berth ssh-keys:add <name> ~/.ssh/id_ed25519.pub');
+        const user = typeof ctx.args.options.user === 'string' ? ctx.args.options.user : undefined;
+        const res = await ctx.api().json<{ key: KeyRow }>('POST', '/api/v1/ssh-keys', { name: ctx.arg('name'), key: key.trim(), user });
+        if (ctx.json) return ctx.out.json(res);
+        ctx.out.line(`-----> Added key ${res.key.name} (${res.key.fingerprint}) for ${res.key.user}`);
+      },
+    },
+    {
+      name: 'ssh-keys:remove',
+      usage: 'berth ssh-keys:remove <name> [--user <user>]',
+      summary: 'Remove an SSH key.',
+      args: [{ name: 'name', summary: 'The key\'s name.' }],
+      options: [{ name: 'user', value: '<user>', summary: 'Whose key (admins only); default yourself.' }],
+      async run(ctx) {
+        const user = typeof ctx.args.options.user === 'string' ? `?user=${encodeURIComponent(ctx.args.options.user)}` : '';
+        const res = await ctx.api().json('DELETE', `/api/v1/ssh-keys/${encodeURIComponent(ctx.arg('name'))}${user}`);
+        if (ctx.json) return ctx.out.json(res);
+        ctx.out.line(`-----> Removed key ${ctx.arg('name')}`);
+      },
+    },
+    {
+      name: 'ssh-keys:list',
+      usage: 'berth ssh-keys:list [--all]',
+      summary: 'List your SSH keys (admins: --all for everyone\'s).',
+      args: [],
+      options: [{ name: 'all', summary: 'Every user\'s keys (admins only).' }],
+      async run(ctx) {
+        const res = await ctx.api().get<{ keys: KeyRow[] }>(`/api/v1/ssh-keys${ctx.args.options.all ? '?all=1' : ''}`);
+        if (ctx.json) return ctx.out.json(res);
+        ctx.out.write(table(['NAME', 'USER', 'FINGERPRINT', 'ADDED'], res.keys.map((k) => [k.name, k.user, k.fingerprint, k.createdAt])));
+      },
+    },
+  ],
+};

@@ -1,0 +1,72 @@
+import { Router, type Request } from 'express';
+import type { Berth } from '../../boot/create-berth';
+import { BerthError } from '../../errors';
+import type { UserRecord } from '../../ports/store';
+import { body } from '../request-body';
+
+/**
+ * Users and collaborators (admins; the access middleware checks), and every user's own tokens
+ * and SSH keys. An admin may name another user with `?user=` / `"user"` for keys.
+ */
+export function usersRoutes(berth: Berth): Router {
+  const r = Router();
+  const me = (req: Request): UserRecord => req.user!;
+  /** The user a key request is about: yourself, or anyone when you are an admin. */
+  const subject = (req: Request, named: unknown): UserRecord => {
+    if (named === undefined || named === '' || named === me(req).name) return me(req);
+    if (me(req).role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins manage other users\' keys.');
+    return berth.access.requireUser(named);
+  };
+
+  r.get('/whoami', (req, res) => { res.json({ user: { name: me(req).name, role: me(req).role } }); });
+
+  r.get('/users', (_req, res) => { res.json({ users: berth.access.listUsers() }); });
+  r.post('/users', async (req, res) => {
+    const b = body(req);
+    const password = b.password;
+    const result = await berth.access.addUser({
+      name: b.name, role: b.role, by: me(req).name,
+      setPassword: password === undefined || password === null || password === '' ? undefined : (name) => berth.sessions.setPassword(name, password),
+    });
+    res.status(201).json({ user: result.user, token: result.token });
+  });
+  r.delete('/users/:name', (req, res) => {
+    berth.access.removeUser(req.params.name, me(req));
+    res.json({ removed: req.params.name });
+  });
+
+  r.get('/apps/:app/collaborators', (req, res) => { res.json({ collaborators: berth.access.collaborators(req.params.app) }); });
+  r.post('/apps/:app/collaborators', (req, res) => {
+    berth.access.addCollaborator(req.params.app, body(req).user, me(req).name);
+    res.status(201).json({ collaborators: berth.access.collaborators(req.params.app) });
+  });
+  r.delete('/apps/:app/collaborators/:user', (req, res) => {
+    berth.access.removeCollaborator(req.params.app, req.params.user, me(req).name);
+    res.json({ collaborators: berth.access.collaborators(req.params.app) });
+  });
+
+  r.get('/tokens', (req, res) => { res.json({ tokens: berth.access.tokens(me(req)) }); });
+  r.post('/tokens', (req, res) => {
+    const b = body(req);
+    const token = berth.access.createToken(me(req), { name: b.name, expiresInDays: b.expiresInDays ?? null });
+    res.status(201).json({ name: b.name, token });
+  });
+  r.delete('/tokens/:name', (req, res) => {
+    berth.access.revokeToken(me(req), req.params.name);
+    res.json({ revoked: req.params.name });
+  });
+
+  r.get('/ssh-keys', (req, res) => {
+    const all = req.query.all === '1' && me(req).role === 'admin';
+    res.json({ keys: berth.access.sshKeys(all ? null : subject(req, req.query.user)) });
+  });
+  r.post('/ssh-keys', (req, res) => {
+    const b = body(req);
+    res.status(201).json({ key: berth.access.addSshKey(subject(req, b.user), { name: b.name, publicKey: b.key }) });
+  });
+  r.delete('/ssh-keys/:name', (req, res) => {
+    berth.access.removeSshKey(subject(req, req.query.user), req.params.name);
+    res.json({ removed: req.params.name });
+  });
+  return r;
+}

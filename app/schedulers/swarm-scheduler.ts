@@ -1,0 +1,217 @@
+import crypto from 'node:crypto';
+import { BerthError } from '../errors';
+import { DEFAULT_HEALTH_CHECK, LABEL, waitHealthy, type Log } from '../deploys';
+import type { Router } from '../ports/router';
+import type { ReleaseRecord, Store } from '../ports/store';
+import type { ImageRegistry, SwarmEngine, SwarmServiceInfo } from '../ports/swarm';
+import type { DeployOptions, Scheduler, SchedulerStatus } from './scheduler';
+import { addressOf, addressesOf, isServing, waitRunning } from './swarm-tasks';
+
+export interface SwarmSchedulerDeps {
+  readonly store: Store;
+  readonly swarm: SwarmEngine;
+  readonly registry: ImageRegistry;
+  readonly router: Router;
+  /** The berth network name: services carry `berth.scope=<network>-swarm`, apart from local containers. */
+  readonly network: string;
+  readonly retireWaitSeconds: number;
+  readonly domainsOf: (app: string) => string[];
+  /** The env of the release's processes (config, service URLs, PORT), as on docker-local. */
+  readonly envFor: (release: ReleaseRecord) => Record<string, string>;
+  /** Formation per process type for a release. */
+  readonly scaleOf: (app: string, release: ReleaseRecord) => Record<string, number>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Pulling the image on a node comes before the app's own start-up time. */
+const PULL_SECONDS = 120;
+
+/**
+ * One swarm service per process type and deploy (`<app>-<type>-<deploy id>`). A deploy is blue/green,
+ * as on docker-local: the new services start, their web tasks must answer berth's health check on
+ * their host-mode ports, the router switches to them, then the old services drain and go. A failing
+ * check removes the new services, so the old release never stopped serving. In-place changes
+ * (scale) use swarm's own update machinery (start-first, rollback on failure).
+ */
+export class SwarmScheduler implements Scheduler {
+  readonly name = 'swarm' as const;
+
+  constructor(private readonly deps: SwarmSchedulerDeps) {}
+
+  private get scope(): string { return `${this.deps.network}-swarm`; }
+
+  async deploy(release: ReleaseRecord, log: Log, options: DeployOptions = {}): Promise<void> {
+    await this.requireSwarm();
+    const app = release.app;
+    if (release.processes.release) log('-----> Note: the release command does not run on the swarm scheduler yet; run it with `berth run`');
+    const image = await this.deps.registry.push(release.image, log);
+    const old = await this.servicesOf(app);
+    const deployId = crypto.randomBytes(3).toString('hex');
+    const scale = this.deps.scaleOf(app, release);
+    const created: string[] = [];
+    try {
+      for (const [type, replicas] of Object.entries(scale)) {
+        const name = serviceName(app, type, deployId);
+        log(`-----> Creating swarm service ${name} (${replicas} × ${type}, start-first updates, rollback on failure)`);
+        await this.deps.swarm.upsertService(this.spec(release, { type, replicas, image, name, deployId }));
+        created.push(name);
+      }
+      const web = created.find((n) => n === serviceName(app, 'web', deployId));
+      if (web && (scale.web ?? 0) > 0) {
+        const upstreams = await this.checkWeb(release, { service: web, replicas: scale.web, log, options });
+        await this.deps.router.apply({ app, domains: this.deps.domainsOf(app), upstreams });
+        log(`-----> Routing ${this.deps.domainsOf(app)[0]} to ${upstreams.length} swarm task${upstreams.length === 1 ? '' : 's'} (${upstreams.map((u) => `${u.host}:${u.port}`).join(', ')})`);
+      } else if (scale.web === undefined) {
+        await this.deps.router.apply({ app, domains: this.deps.domainsOf(app), upstreams: [] });
+      }
+    } catch (e) {
+      for (const name of created) await this.deps.swarm.removeService(name).catch(() => undefined);
+      throw e;
+    }
+    if (old.length > 0) {
+      log(`-----> Retiring ${old.length} old swarm service${old.length === 1 ? '' : 's'} after ${this.deps.retireWaitSeconds} s`);
+      await sleep(this.deps.retireWaitSeconds * 1000);
+      for (const s of old) await this.deps.swarm.removeService(s.name).catch(() => undefined);
+    }
+    this.deps.store.processState.setStopped(app, false);
+  }
+
+  async scale(release: ReleaseRecord, log: Log, options: DeployOptions = {}): Promise<void> {
+    await this.requireSwarm();
+    const app = release.app;
+    const current = (await this.servicesOf(app)).filter((s) => s.labels[LABEL.release] === String(release.version));
+    if (current.length === 0) return this.deploy(release, log, options);
+    const deployId = current[0].labels[LABEL.deploy];
+    const image = current[0].image;
+    for (const [type, replicas] of Object.entries(this.deps.scaleOf(app, release))) {
+      const name = serviceName(app, type, deployId);
+      const existing = current.find((s) => s.name === name);
+      log(`-----> Scaling swarm service ${name} to ${replicas}`);
+      if (existing) await this.deps.swarm.scaleService(name, replicas);
+      else await this.deps.swarm.upsertService(this.spec(release, { type, replicas, image, name, deployId }));
+      if (type === 'web' && replicas > 0) await this.checkWeb(release, { service: name, replicas, log, options });
+    }
+    await this.route(app);
+  }
+
+  async stop(app: string, log: Log): Promise<void> {
+    await this.deps.router.apply({ app, domains: this.deps.domainsOf(app), upstreams: [] });
+    const services = await this.servicesOf(app);
+    log(`-----> Stopping ${app}: scaling ${services.length} swarm service${services.length === 1 ? '' : 's'} to 0`);
+    for (const s of services) await this.deps.swarm.scaleService(s.name, 0);
+  }
+
+  async route(app: string): Promise<void> {
+    const stopped = this.deps.store.processState.isStopped(app);
+    const release = this.deps.store.releases.current(app);
+    const upstreams = stopped || !release ? [] : await this.upstreamsOf(app, String(release.version));
+    await this.deps.router.apply({ app, domains: this.deps.domainsOf(app), upstreams });
+  }
+
+  async logs(app: string, tail: number): Promise<string> {
+    const out: string[] = [];
+    for (const s of await this.servicesOf(app)) out.push(await this.deps.swarm.serviceLogs(s.name, tail).catch(() => ''));
+    return out.join('');
+  }
+
+  async status(app: string, release: ReleaseRecord | null): Promise<SchedulerStatus> {
+    const active = (await this.deps.swarm.status().catch(() => null))?.active === true;
+    if (!active) return { scheduler: 'swarm', processes: [] };
+    const nodes = await this.deps.swarm.nodes();
+    const desired = release ? this.deps.scaleOf(app, release) : {};
+    const services = await this.servicesOf(app);
+    const processes = [];
+    for (const type of new Set([...Object.keys(desired), ...services.map((s) => s.labels[LABEL.process])])) {
+      const mine = services.filter((s) => s.labels[LABEL.process] === type);
+      const tasks = (await Promise.all(mine.map((s) => this.deps.swarm.tasks(s.name)))).flat().filter((t) => t.desiredState === 'running');
+      processes.push({
+        type,
+        desired: this.deps.store.processState.isStopped(app) ? 0 : desired[type] ?? 0,
+        running: tasks.filter((t) => t.state === 'running').length,
+        instances: tasks.map((t) => {
+          const node = nodes.find((n) => n.id === t.nodeId)?.hostname ?? null;
+          const address = t.hostPorts.length > 0 ? `${addressOf(t, nodes).host}:${t.hostPorts[0]}` : null;
+          return { name: `${type}.${t.slot ?? '?'}`, node, state: t.state, address };
+        }),
+      });
+    }
+    return { scheduler: 'swarm', processes };
+  }
+
+  async retire(app: string, log: Log): Promise<void> {
+    if (!(await this.deps.swarm.status().catch(() => null))?.active) return;
+    const services = await this.servicesOf(app);
+    if (services.length > 0) log(`-----> Removing ${services.length} swarm service${services.length === 1 ? '' : 's'} of ${app}`);
+    for (const s of services) await this.deps.swarm.removeService(s.name).catch(() => undefined);
+  }
+
+  /** Waits for the web tasks, then checks each over HTTP on its published port; resolves their addresses. */
+  private async checkWeb(release: ReleaseRecord, o: { service: string; replicas: number; log: Log; options: DeployOptions }) {
+    const spec = o.options.healthCheck ?? DEFAULT_HEALTH_CHECK;
+    o.log(`-----> Waiting for ${o.replicas} web task${o.replicas === 1 ? '' : 's'} to run and answer on port ${release.port}`);
+    let reason: string | null = null;
+    let upstreams: { host: string; port: number }[] = [];
+    try {
+      const tasks = await waitRunning({ swarm: this.deps.swarm, service: o.service, replicas: o.replicas, seconds: spec.timeoutSeconds + PULL_SECONDS, signal: o.options.signal, needPorts: true });
+      const nodes = await this.deps.swarm.nodes();
+      upstreams = addressesOf(tasks, nodes);
+      const alive = async () => true;
+      const reasons = await Promise.all(upstreams.map((u) => waitHealthy(u, spec, alive, o.options.signal)));
+      reason = reasons.find((r) => r !== null) ?? null;
+    } catch (e) {
+      reason = (e as Error).message;
+    }
+    if (reason === null) return upstreams;
+    const tail = await this.deps.swarm.serviceLogs(o.service, 20).catch(() => '');
+    if (tail.trim()) {
+      o.log(`-----> Last log lines of ${o.service}:`);
+      for (const line of tail.trimEnd().split('\n').slice(-20)) o.log(`       ${line}`);
+    }
+    throw new BerthError('HEALTHCHECK_FAILED', `v${release.version} failed its health check on swarm: ${reason}. The previous release keeps serving.`);
+  }
+
+  private async upstreamsOf(app: string, version: string): Promise<{ host: string; port: number }[]> {
+    const web = (await this.servicesOf(app)).filter((s) => s.labels[LABEL.process] === 'web' && s.labels[LABEL.release] === version);
+    if (web.length === 0) return [];
+    const nodes = await this.deps.swarm.nodes();
+    const tasks = (await Promise.all(web.map((s) => this.deps.swarm.tasks(s.name)))).flat().filter(isServing);
+    return addressesOf(tasks, nodes);
+  }
+
+  private async servicesOf(app: string): Promise<SwarmServiceInfo[]> {
+    return this.deps.swarm.listServices({ [LABEL.app]: app, [LABEL.scope]: this.scope });
+  }
+
+  private async requireSwarm(): Promise<void> {
+    const s = await this.deps.swarm.status();
+    if (!s.active || !s.manager) throw new BerthError('SWARM_NOT_ACTIVE', 'This Docker engine is not a manager of an active swarm; `docker swarm init` first (docs/swarm.md).');
+  }
+
+  private spec(release: ReleaseRecord, o: { type: string; replicas: number; image: string; name: string; deployId: string }) {
+    const { store } = this.deps;
+    const record = store.apps.get(release.app);
+    return {
+      name: o.name,
+      image: o.image,
+      command: release.processes[o.type] || undefined,
+      env: this.deps.envFor(release),
+      labels: {
+        [LABEL.app]: release.app, [LABEL.process]: o.type, [LABEL.release]: String(release.version),
+        [LABEL.scope]: this.scope, [LABEL.deploy]: o.deployId,
+      },
+      replicas: o.replicas,
+      publishPort: o.type === 'web' ? release.port : null,
+      restartPolicy: record?.restartPolicy ?? 'unless-stopped',
+      memoryMb: record?.memoryMb ?? null,
+      cpus: record?.cpus ?? null,
+      constraints: store.schedulers.get(release.app).placement,
+      mounts: store.mounts.list(release.app).map((m) => ({ source: m.source, target: m.target })),
+    };
+  }
+}
+
+/** `<app>-<type>-<deploy id>`, within the 63 characters a service name may have. */
+export function serviceName(app: string, type: string, deployId: string): string {
+  return `${`${app}-${type}`.slice(0, 55)}-${deployId}`;
+}
+

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { createOptionsFor, withDefaultMemory } from '../../../app/infra/docker/container-spec';
+import { can, LoginLimiter, sshFingerprint } from '../../../app/users';
+import { targetOf } from '../../../app/http/access-middleware';
+import { createSecretBox } from '../../../app/infra/sqlite/secret-box';
+import type { RunContainerOptions } from '../../../app/ports/container-engine';
+
+const base: RunContainerOptions = { name: 'c', image: 'i', env: {}, labels: {}, network: 'berth' } as unknown as RunContainerOptions;
+
+describe('container defaults', () => {
+  it('are unprivileged, cannot gain privileges and get the default memory limit', () => {
+    const spec = createOptionsFor(withDefaultMemory(base, 512));
+    assert.equal(spec.HostConfig!.Privileged, false);
+    assert.deepEqual(spec.HostConfig!.SecurityOpt, ['no-new-privileges:true']);
+    assert.equal(spec.HostConfig!.Memory, 512 * 1024 * 1024);
+    assert.equal(spec.HostConfig!.NetworkMode, 'berth');
+    assert.equal(createOptionsFor(withDefaultMemory({ ...base, memoryMb: 64 }, 512)).HostConfig!.Memory, 64 * 1024 * 1024, 'an app limit wins');
+    assert.equal(createOptionsFor(withDefaultMemory(base, 0)).HostConfig!.Memory, undefined, '0 means none');
+  });
+
+  it('refuse the host network and the Docker socket', () => {
+    for (const network of ['host', 'none', 'container:abc']) assert.throws(() => createOptionsFor({ ...base, network }), /network/);
+    for (const source of ['/var/run/docker.sock', '/run/docker.sock', '/var/run/', '/']) {
+      assert.throws(() => createOptionsFor({ ...base, mounts: [{ source, target: '/x' }] } as RunContainerOptions), /Docker daemon/, source);
+    }
+    assert.doesNotThrow(() => createOptionsFor({ ...base, mounts: [{ source: '/var/lib/berth/storage/a', target: '/data' }] } as RunContainerOptions));
+  });
+});
+
+describe('authorization', () => {
+  const collab = (app: string) => app === 'mine';
+  it('admins do everything, viewers only read, developers their apps', () => {
+    assert.ok(can({ role: 'admin' }, 'admin', null, collab));
+    assert.ok(can({ role: 'viewer' }, 'read', 'theirs', collab));
+    assert.ok(!can({ role: 'viewer' }, 'write', 'mine', collab));
+    assert.ok(can({ role: 'developer' }, 'write', 'mine', collab));
+    assert.ok(!can({ role: 'developer' }, 'read', 'theirs', collab));
+    assert.ok(!can({ role: 'developer' }, 'admin', null, collab));
+    assert.ok(can({ role: 'developer' }, 'read', null, collab));
+    assert.ok(can({ role: 'viewer' }, 'self', null, collab));
+  });
+
+  it('maps requests to actions', () => {
+    const t = (method: string, path: string, query: Record<string, string> = {}) => targetOf({ method, path, query } as never);
+    assert.deepEqual(t('GET', '/apps/a/config'), { action: 'read', app: 'a' });
+    assert.deepEqual(t('PATCH', '/apps/a/config'), { action: 'write', app: 'a' });
+    assert.deepEqual(t('POST', '/apps/a/collaborators'), { action: 'admin', app: 'a' });
+    assert.deepEqual(t('POST', '/apps'), { action: 'admin', app: null });
+    assert.deepEqual(t('GET', '/users'), { action: 'admin', app: null });
+    assert.deepEqual(t('POST', '/tokens'), { action: 'self', app: null });
+    assert.deepEqual(t('GET', '/events', { app: 'a' }), { action: 'read', app: 'a' });
+  });
+
+  it('limits failed logins in a window', () => {
+    let now = 0;
+    const l = new LoginLimiter({ maxFailures: 2, windowMs: 1000, now: () => now });
+    l.failed('ip', 'u'); l.failed('ip', 'u');
+    assert.throws(() => l.check('ip', 'u'), /Too many/);
+    assert.doesNotThrow(() => l.check('ip2', 'u'));
+    now = 1500;
+    assert.doesNotThrow(() => l.check('ip', 'u'));
+  });
+
+  it('fingerprints OpenSSH public keys as ssh-keygen does and refuses others', () => {
+    const blob = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 32]), Buffer.alloc(32, 7)]);
+    assert.match(sshFingerprint(`ssh-ed25519 ${blob.toString('base64')} me@host`)!, /^SHA256:[A-Za-z0-9+/]{43}$/);
+    assert.equal(sshFingerprint(`ssh-rsa ${blob.toString('base64')}`), null, 'type must match the blob');
+    assert.equal(sshFingerprint('ssh-ed25519 not;base64'), null);
+  });
+});
+
+describe('secret box', () => {
+  it('seals with AES-256-GCM and opens, passing old plain values through', () => {
+    const box = createSecretBox(Buffer.alloc(32, 1));
+    const sealed = box.seal('hunter22');
+    assert.match(sealed, /^enc:v1:/);
+    assert.notEqual(box.seal('hunter22'), sealed, 'a fresh IV each time');
+    assert.equal(box.open(sealed), 'hunter22');
+    assert.equal(box.open('plain'), 'plain');
+    assert.throws(() => createSecretBox(Buffer.alloc(32, 2)).open(sealed));
+  });
+});
