@@ -93,6 +93,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const runtime = new AppRuntime({
     store, repos, router, engine, deployer,
     redeploy: async (app, reason) => { await releases.redeploy(app, reason, null); },
+    forget: async (app) => { logs.forget(app); await cron.forget(app); },
   });
   apps = new AppsService({ store, events, resources: hookedResources(runtime, hooks), domain: config.domain, domainsOf: (app) => domains.domainsOf(app) });
   // Router (domains, ports, nginx settings, certificates, ACME): a change re-applies the app's route.

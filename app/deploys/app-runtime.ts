@@ -12,6 +12,8 @@ export class AppRuntime implements AppResources {
     store: Store; repos: GitRepos; router: Router; engine: ContainerEngine; deployer: Deployer;
     /** Redeploys the current release (through the build queue) after a rename. */
     redeploy: (app: string, reason: string) => Promise<void>;
+    /** Other per-app state to drop when an app goes away or changes name (log archive, cron). */
+    forget?: (app: string) => Promise<void>;
   }) {}
 
   async created(app: string): Promise<void> {
@@ -22,6 +24,7 @@ export class AppRuntime implements AppResources {
     await this.deps.deployer.stopAll(from);
     await this.deps.router.remove(from);
     await this.deps.repos.renameRepo(from, to);
+    await this.deps.forget?.(from);
     if (this.deps.store.releases.current(to)) await this.deps.redeploy(to, `renamed from ${from}`);
   }
 
@@ -29,6 +32,7 @@ export class AppRuntime implements AppResources {
     await this.deps.deployer.stopAll(app);
     await this.deps.router.remove(app);
     await this.deps.repos.removeRepo(app);
+    await this.deps.forget?.(app);
     for (const r of this.deps.store.releases.list(app)) {
       if (r.image.startsWith(`${imageRepo(app)}:`)) await this.deps.engine.removeImage(r.image).catch(() => undefined);
     }
