@@ -3,6 +3,7 @@ import type { Berth } from './create-berth';
 import { createHttpApp } from '../http/create-http-app';
 import { execUpgradeHandler } from '../http/routes/run-routes';
 import { HOOK_SECRET_HEADER, hookResponseWriter, readHookRequest } from '../infra/git';
+import { startSshOrWarn } from './ssh-boot';
 
 export type Log = (line: string) => void;
 
@@ -29,6 +30,9 @@ export async function startWeb(berth: Berth, log: Log): Promise<http.Server> {
     server.listen(berth.config.port, berth.config.host, () => resolve());
   });
   log(`web listening on http://${berth.config.host}:${berth.config.port}`);
+  // git push and commands over SSH (BERTH_SSH_PORT, 0 = off); it closes with the web server.
+  const ssh = await startSshOrWarn(berth, log);
+  if (ssh) server.once('close', () => { void ssh.close(); });
   return server;
 }
 

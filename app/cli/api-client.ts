@@ -8,6 +8,8 @@ import type { Progress } from './progress';
 export interface ApiClientOptions extends Credentials {
   /** Spinner shown while a request is slow; none in tests. */
   readonly progress?: Progress;
+  /** Sent as `x-berth-client`, for the audit trail. Default cli. */
+  readonly client?: 'cli' | 'ssh';
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -86,7 +88,7 @@ export class ApiClient {
     const upload = body instanceof Object && 'file' in body && 'contentType' in body ? body as { file: string; contentType: string } : null;
     const payload = body === undefined || upload ? undefined : Buffer.from(JSON.stringify(body));
     // x-berth-client: the audit trail records that the change came from the CLI.
-    const headers: http.OutgoingHttpHeaders = { authorization: `Bearer ${this.opts.token}`, accept: 'application/json, text/plain', 'x-berth-client': 'cli' };
+    const headers: http.OutgoingHttpHeaders = { authorization: `Bearer ${this.opts.token}`, accept: 'application/json, text/plain', 'x-berth-client': this.opts.client ?? 'cli' };
     if (payload) Object.assign(headers, { 'content-type': 'application/json', 'content-length': payload.length });
     if (upload) Object.assign(headers, { 'content-type': upload.contentType, 'content-length': fs.statSync(upload.file).size });
     const transport = url.protocol === 'https:' ? https : http;

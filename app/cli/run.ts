@@ -29,7 +29,7 @@ export async function runCli(argv: readonly string[], io: CliIo, groups: readonl
     let client: ApiClient | undefined;
     const ctx: VerbContext = {
       verb, args, json: args.json, out, io, groups, invokedAs: name,
-      api: () => (client ??= new ApiClient({ ...loadCredentials(io.env), progress: out.progress })),
+      api: () => (client ??= new ApiClient({ ...loadCredentials(io.env), progress: out.progress, client: io.env.BERTH_CLIENT === 'ssh' ? 'ssh' : 'cli' })),
       arg: (n) => {
         const v = args.positional[n];
         if (v === undefined) throw new CliError('INTERNAL', `${verb.name} read argument <${n}>, which it does not declare`);

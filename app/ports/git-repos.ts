@@ -15,6 +15,20 @@ export interface GitHttpRequest {
   readonly remoteUser: string;
 }
 
+/** One git service over plain streams (the SSH transport): the client's bytes in, git's out. */
+export interface GitStreamRequest {
+  readonly service: 'git-upload-pack' | 'git-receive-pack';
+  readonly app: string;
+  /** Authenticated user name (for the hook). */
+  readonly user: string;
+  readonly gitProtocol?: string;
+  readonly stdin: NodeJS.ReadableStream;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  /** Ends git (and the hook) when the client goes away. */
+  readonly signal?: AbortSignal;
+}
+
 export interface GitHttpResponse {
   writeHead(status: number, headers: Record<string, string>): void;
   readonly body: NodeJS.WritableStream;
@@ -37,6 +51,8 @@ export interface GitRepos {
   renameRepo(from: string, to: string): Promise<void>;
   /** Runs git's smart HTTP backend for one request. */
   serveHttp(request: GitHttpRequest, response: GitHttpResponse): Promise<void>;
+  /** Runs upload-pack or receive-pack for one SSH session; resolves to git's exit code. */
+  serveStream(request: GitStreamRequest): Promise<number>;
   /** The sha a ref points at now, or null. */
   resolveRef(app: string, ref: string): Promise<string | null>;
   /** Writes a tar of the commit's tree to `dest` (used for rebuilds of an existing commit). */

@@ -61,7 +61,8 @@ export class SwarmScheduler implements Scheduler {
         const upstreams = await this.checkWeb(release, { service: web, replicas: scale.web, log, options });
         await this.deps.router.apply({ app, domains: this.deps.domainsOf(app), upstreams });
         log(`-----> Routing ${this.deps.domainsOf(app)[0]} to ${upstreams.length} swarm task${upstreams.length === 1 ? '' : 's'} (${upstreams.map((u) => `${u.host}:${u.port}`).join(', ')})`);
-      } else if (scale.web === undefined) {
+      } else {
+        // No web process (or web=0): nothing to route to; the router answers its "app down" page.
         await this.deps.router.apply({ app, domains: this.deps.domainsOf(app), upstreams: [] });
       }
     } catch (e) {

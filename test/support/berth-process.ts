@@ -126,6 +126,7 @@ export async function startBerth(extraEnv: Record<string, string> = {}): Promise
     BERTH_NETWORK: `berth-test-${id}`,
     BERTH_RETIRE_WAIT: '1',
     BERTH_RECONCILE_INTERVAL: '2',
+    BERTH_SSH_PORT: String(42000 + Math.floor(Math.random() * 18000)),
     ...extraEnv,
   };
   const berth = new BerthProcess(home, env);

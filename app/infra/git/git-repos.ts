@@ -4,6 +4,7 @@ import { BerthError } from '../../errors';
 import type { GitRepos, HookEndpoint } from '../../ports/git-repos';
 import { writePreReceiveHook } from './hook-script';
 import { serveGitHttp } from './http-backend';
+import { serveGitStream } from './stream-service';
 import { assertRevision, repoPath } from './repo-paths';
 import { git, runGit } from './run-git';
 
@@ -79,6 +80,10 @@ export function createGitRepos(options: GitReposOptions): GitRepos {
 
     serveHttp(request, response) {
       return serveGitHttp({ reposDir, snapshotsDir, hook: options.hook, request, response });
+    },
+
+    serveStream(request) {
+      return serveGitStream({ reposDir, snapshotsDir, hook: options.hook, request });
     },
 
     async resolveRef(app, ref) {

@@ -236,12 +236,21 @@ export const MIGRATIONS: readonly Migration[] = [
 export function migrate(db: Database.Database): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
   const applied = new Set(db.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all().map((r) => r.version));
+  // Databases made before schema_migrations existed counted applied migrations in user_version;
+  // their migrations ran whole, in transactions, so one that fails as "already exists" is done.
+  const legacy = applied.size === 0 && (db.pragma('user_version', { simple: true }) as number) > 0;
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
-    })();
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        record.run(m.version, m.name, new Date().toISOString());
+      })();
+    } catch (e) {
+      if (!legacy || !/already exists|duplicate column name/i.test((e as Error).message)) throw e;
+      record.run(m.version, m.name, new Date().toISOString());
+    }
   }
   return MIGRATIONS.length;
 }

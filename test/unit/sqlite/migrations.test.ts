@@ -23,3 +23,22 @@ describe('SQLite migrations', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('SQLite migrations from a user_version database', () => {
+  it('adopts a database whose migrations were counted in user_version, in any order', () => {
+    const Database = require('better-sqlite3');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-mig-legacy-'));
+    const file = path.join(dir, 'berth.db');
+    const db = new Database(file);
+    // As the old migrate() did: some migrations applied, counted only in user_version.
+    const sorted = [...MIGRATIONS].sort((a, b) => a.version - b.version);
+    for (const m of [sorted[0], sorted[1], sorted[4]]) db.exec(m.sql);
+    db.pragma('user_version = 3');
+    db.prepare("INSERT INTO apps (name, created_at) VALUES ('old', 'then')").run();
+    db.close();
+    const store = openSqliteStore(file);
+    assert.equal(store.apps.get('old')?.name, 'old');
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

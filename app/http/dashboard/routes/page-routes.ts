@@ -43,5 +43,11 @@ export function pageRoutes(berth: Berth, views: nunjucks.Environment): Router {
     if (app) berth.apps.require(app);
     render(views, req, res, 'events.njk', { events: berth.events.list({ app, limit: 200 }), filterApp: app ?? '' });
   });
+
+  /** The swarm's nodes (docs/swarm.md); a note instead when this engine runs no swarm. */
+  r.get('/nodes', async (req, res) => {
+    const nodes = await berth.schedulers.nodes().catch((e: { code?: string }) => { if (e.code === 'SWARM_NOT_ACTIVE') return null; throw e; });
+    render(views, req, res, 'nodes.njk', { nodes: nodes ?? [], swarm: nodes !== null });
+  });
   return r;
 }

@@ -1,0 +1,1 @@
+export { startSshServer, type SshExec } from './ssh-server';
