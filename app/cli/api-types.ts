@@ -51,6 +51,8 @@ export interface EventRecord {
   kind: string;
   message: string;
   user: string | null;
+  /** api, cli, git, dashboard or ssh; null when berth did it itself. */
+  source?: string | null;
   at: string;
 }
 

@@ -8,7 +8,7 @@ const SELF = /^\/(tokens|ssh-keys|whoami|logout)(\/|$)/;
 
 /**
  * What a request asks to do, from its method and path: `/apps/<app>/…` reads or writes that app
- * (collaborator lists are admin-only), `/events?app=` reads that app, `/users` is admin-only,
+ * (collaborator and service-link changes are admin-only), `/events?app=` reads that app, `/users` is admin-only,
  * other berth-wide paths read with GET and need an admin otherwise.
  */
 export function targetOf(req: Pick<Request, 'method' | 'path' | 'query'>): { action: Action; app: string | null } {
@@ -19,7 +19,8 @@ export function targetOf(req: Pick<Request, 'method' | 'path' | 'query'>): { act
   if (m) {
     let app: string;
     try { app = decodeURIComponent(m[1]); } catch { app = m[1]; }
-    if (/^\/collaborators(\/|$)/.test(m[2] ?? '') && !reading) return { action: 'admin', app };
+    // Collaborators, and links to services (which hand over the service's credentials), are admin changes.
+    if (/^\/(collaborators|services)(\/|$)/.test(m[2] ?? '') && !reading) return { action: 'admin', app };
     return { action: reading ? 'read' : 'write', app };
   }
   if (/^\/events\/?$/.test(req.path) && typeof req.query.app === 'string' && req.query.app) return { action: 'read', app: req.query.app };

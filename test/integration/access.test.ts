@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
 import { requireBerthStack } from '../support/requirements';
@@ -87,6 +88,23 @@ describe('users, roles, collaborators and tokens', function () {
     assert.equal((await berth.api('GET', `/api/v1/events?app=${mine}`, undefined, devToken)).status, 200);
   });
 
+  it('berth run / enter (the upgrade endpoint) needs write access to the app', async () => {
+    const status = (app: string, token: string) => new Promise<number>((resolve, reject) => {
+      const req = http.request({
+        host: '127.0.0.1', port: berth.port, path: `/api/v1/apps/${app}/run?command=${encodeURIComponent('["true"]')}`,
+        headers: { authorization: `Bearer ${token}`, connection: 'Upgrade', upgrade: 'berth-exec' },
+      });
+      req.on('response', (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      req.on('upgrade', (_res, socket) => { socket.destroy(); resolve(101); });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(await status(theirs, devToken), 403);
+    assert.equal(await status(mine, viewerToken), 403);
+    // A collaborator gets past authorization (the app has no release yet, hence not a 101).
+    assert.notEqual(await status(mine, devToken), 403);
+  });
+
   it('a viewer reads everything and changes nothing', async () => {
     for (const p of ['/api/v1/apps', `/api/v1/apps/${theirs}`, `/api/v1/apps/${mine}/config`, '/api/v1/events']) {
       assert.equal((await berth.api('GET', p, undefined, viewerToken)).status, 200, p);
@@ -118,6 +136,9 @@ describe('users, roles, collaborators and tokens', function () {
     assert.equal((await b.request('GET', `/apps/${mine}`)).status, 200);
     assert.equal((await b.request('GET', `/apps/${theirs}`)).status, 403);
     assert.equal((await b.request('GET', '/events')).status, 403);
+    const overview = await b.request('GET', '/');
+    assert.equal(overview.status, 200);
+    assert.ok(overview.text.includes(mine) && !overview.text.includes(theirs), 'the overview lists only their apps');
   });
 
   it('rate-limits failed dashboard logins per address and user', async () => {

@@ -23,7 +23,7 @@ export const eventsVerbs: VerbGroup = {
         const res = await ctx.api().get<{ events: EventRecord[] }>(`/api/v1/events?${query}`);
         if (ctx.json) return ctx.out.json(res);
         if (!res.events.length) return ctx.out.note('No events.');
-        ctx.out.write(table(['AT', 'APP', 'KIND', 'USER', 'MESSAGE'], res.events.map((e) => [e.at, e.app, e.kind, e.user, e.message])));
+        ctx.out.write(table(['AT', 'APP', 'KIND', 'USER', 'FROM', 'MESSAGE'], res.events.map((e) => [e.at, e.app, e.kind, e.user, e.source ?? null, e.message])));
       },
     },
   ],

@@ -1,7 +1,7 @@
 import type { Berth } from '../../boot/create-berth';
 import { LABEL } from '../../deploys';
 import type { ContainerInfo } from '../../ports/container-engine';
-import type { AppRecord, BuildRecord } from '../../ports/store';
+import type { AppRecord, BuildRecord, UserRecord } from '../../ports/store';
 
 export type AppStatus = 'running' | 'deploying' | 'failed' | 'stopped';
 
@@ -70,9 +70,11 @@ export function summarize(berth: Berth, app: AppRecord, containers: readonly Con
 }
 
 /** The overview's rows, filtered by a substring of the name. */
-export async function appSummaries(berth: Berth, filter: string): Promise<AppSummary[]> {
+/** `user`: a developer sees only the apps they collaborate on. */
+export async function appSummaries(berth: Berth, filter: string, user?: UserRecord): Promise<AppSummary[]> {
   const needle = filter.trim().toLowerCase();
-  const apps = berth.apps.list().filter((a) => !needle || a.name.includes(needle));
+  const all = user ? berth.access.visibleApps(user, berth.apps.list()) : berth.apps.list();
+  const apps = all.filter((a) => !needle || a.name.includes(needle));
   const byApp = apps.length ? await containersByApp(berth) : new Map<string, ContainerInfo[]>();
   return apps.map((a) => summarize(berth, a, byApp.get(a.name) ?? []));
 }

@@ -45,6 +45,7 @@ describe('authorization', () => {
     assert.deepEqual(t('GET', '/apps/a/config'), { action: 'read', app: 'a' });
     assert.deepEqual(t('PATCH', '/apps/a/config'), { action: 'write', app: 'a' });
     assert.deepEqual(t('POST', '/apps/a/collaborators'), { action: 'admin', app: 'a' });
+    assert.deepEqual(t('POST', '/apps/a/services/link'), { action: 'admin', app: 'a' });
     assert.deepEqual(t('POST', '/apps'), { action: 'admin', app: null });
     assert.deepEqual(t('GET', '/users'), { action: 'admin', app: null });
     assert.deepEqual(t('POST', '/tokens'), { action: 'self', app: null });
@@ -78,5 +79,15 @@ describe('secret box', () => {
     assert.equal(box.open(sealed), 'hunter22');
     assert.equal(box.open('plain'), 'plain');
     assert.throws(() => createSecretBox(Buffer.alloc(32, 2)).open(sealed));
+  });
+});
+
+describe('ssh command lines', () => {
+  it('split like a shell for words and quotes, without expansion', async () => {
+    const { splitCommand } = await import('../../../app/boot/ssh-boot');
+    assert.deepEqual(splitCommand("config:set app 'A=hello world' B=\"x y\" C=$(id)"), ['config:set', 'app', 'A=hello world', 'B=x y', 'C=$(id)']);
+    assert.deepEqual(splitCommand('  apps:list  '), ['apps:list']);
+    assert.deepEqual(splitCommand("x ''"), ['x', '']);
+    assert.throws(() => splitCommand("x 'open"), /quote/);
   });
 });

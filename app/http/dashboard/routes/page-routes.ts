@@ -13,7 +13,8 @@ export function pageRoutes(berth: Berth, views: nunjucks.Environment): Router {
   const r = Router();
   r.get('/', async (req, res) => {
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 64) : '';
-    render(views, req, res, 'overview.njk', { apps: await appSummaries(berth, q), q, total: berth.apps.list().length });
+    const visible = berth.access.visibleApps(req.user!, berth.apps.list()).length;
+    render(views, req, res, 'overview.njk', { apps: await appSummaries(berth, q, req.user), q, total: visible });
   });
 
   r.post('/apps', formAction(() => '/', async (req) => {
