@@ -2,7 +2,7 @@
 # berth's test command (`npm test`):
 #   bash test/run.sh              unit + integration tests
 #   bash test/run.sh unit         unit tests only
-#   bash test/run.sh integration  integration tests only
+#   bash test/run.sh integration  integration tests only (fault tests in test/faults included)
 # Builds from scratch, makes sure dockerd and redis run (integration tests use the real
 # ones), then runs mocha over the compiled tests. The last line of output is
 # `tests: N passed, N failed, N skipped`.
@@ -38,6 +38,9 @@ if [ "$which" != integration ] && has_tests dist/test/unit; then
 fi
 if [ "$which" != unit ] && has_tests dist/test/integration; then
   specs+=('dist/test/integration/**/*.test.js')
+fi
+if [ "$which" != unit ] && has_tests dist/test/faults; then
+  specs+=('dist/test/faults/**/*.test.js')
 fi
 if [ "$which" != unit ] && has_tests dist/test/e2e; then
   specs+=('dist/test/e2e/**/*.test.js')

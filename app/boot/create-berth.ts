@@ -117,7 +117,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   });
   const processes = new ProcessesService({ store, engine, deployer, builds, events, repos, snapshotsDir: paths.snapshots });
   const storage = new StorageService({ store, events, storageDir: paths.storage });
-  const reconciler = new Reconciler({ store, engine, router, locks: redis.locks, deployer, intervalSeconds: config.reconcileIntervalSeconds });
+  const reconciler = new Reconciler({ store, engine, router, locks: redis.locks, deployer, events, intervalSeconds: config.reconcileIntervalSeconds });
   const runner = new BuildRunner({
     operations: schedulerOperations(new ProcessOperations({ store, deployer, events }), { deployer, store, events }),
     store, engine, repos, logs: redis.logs, events, releases: releaseMaker, deployer, urlOf,

@@ -83,8 +83,13 @@ export class BuildsService {
       await this.deps.logs.end(b.id, 'failed').catch(() => undefined);
       if (b.snapshotPath) fs.rmSync(b.snapshotPath, { force: true });
     }
-    // The dead worker's app lock would block each app's next build until its lease ran out.
-    for (const app of new Set(stale.map((b) => b.app))) await this.deps.queue.releaseApp(app);
+    for (const app of new Set(stale.map((b) => b.app))) {
+      // A release newer than the live one was being made or deployed by the dead build: it never went live.
+      const live = store.releases.current(app)?.version ?? 0;
+      for (const r of store.releases.list(app)) if (r.version > live) store.releases.remove(app, r.version);
+      // The dead worker's app lock would block the app's next build until its lease ran out.
+      await this.deps.queue.releaseApp(app);
+    }
     await this.deps.queue.prune((id) => {
       const b = store.builds.getById(id);
       return !!b && !this.isDone(b);

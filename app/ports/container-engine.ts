@@ -63,6 +63,8 @@ export interface ContainerInfo {
   readonly ip: string | null;
   /** When it last started (ISO time); only inspectContainer/runContainer report it. */
   readonly startedAt?: string | null;
+  /** How many times docker's restart policy restarted it; only inspectContainer reports it. */
+  readonly restartCount?: number;
 }
 
 export interface OneOffOptions extends RunContainerOptions {

@@ -10,6 +10,8 @@ export interface ContainerReport {
   readonly release: number | null;
   readonly startedAt: string | null;
   readonly ip: string | null;
+  /** Restarts by docker's restart policy since the container was created. */
+  readonly restarts: number;
 }
 
 export interface ProcessReport {
@@ -28,6 +30,8 @@ export interface AppProcessReport {
   readonly memoryMb: number | null;
   readonly cpus: number | null;
   readonly processes: ProcessReport[];
+  /** Containers of the live release that are crashing: down, being restarted, or restarted within the last minute. */
+  readonly crashing: string[];
 }
 
 /** What `ps:report` shows: per process type, desired vs running containers. */
@@ -50,6 +54,7 @@ export async function processReport(deps: { store: Store; engine: ContainerEngin
     };
   });
   const degraded = processes.some((p) => p.running < p.desired);
+  const live = containers.filter((c) => c.labels[LABEL.release] === String(release?.version));
   return {
     app,
     status: !release ? 'not deployed' : stopped ? 'stopped' : degraded ? 'degraded' : 'running',
@@ -58,10 +63,18 @@ export async function processReport(deps: { store: Store; engine: ContainerEngin
     memoryMb: record.memoryMb,
     cpus: record.cpus,
     processes,
+    crashing: stopped ? [] : live.filter((c) => isCrashing(c, Date.now())).map((c) => c.name),
   };
+}
+
+/** Down or restarting now, or restarted by docker within the last minute. */
+export function isCrashing(c: ContainerInfo, now: number): boolean {
+  if (c.state === 'restarting' || c.state === 'exited' || c.state === 'dead') return true;
+  const started = c.startedAt ? Date.parse(c.startedAt) : NaN;
+  return (c.restartCount ?? 0) > 0 && Number.isFinite(started) && now - started < 60_000;
 }
 
 function toReport(c: ContainerInfo): ContainerReport {
   const release = Number(c.labels[LABEL.release]);
-  return { name: c.name, id: c.id.slice(0, 12), state: c.state, release: Number.isInteger(release) ? release : null, startedAt: c.startedAt ?? null, ip: c.ip };
+  return { name: c.name, id: c.id.slice(0, 12), state: c.state, release: Number.isInteger(release) ? release : null, startedAt: c.startedAt ?? null, ip: c.ip, restarts: c.restartCount ?? 0 };
 }

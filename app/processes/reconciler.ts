@@ -12,7 +12,12 @@ export interface ReconcilerDeps {
   readonly locks: LockService;
   readonly deployer: Deployer;
   readonly intervalSeconds: number;
+  /** Where crashes are recorded (`ps.crashed` events); none in unit tests. */
+  readonly events?: { record(e: { app: string; kind: 'ps.crashed'; message: string; user: null }): unknown };
 }
+
+/** At most one `ps.crashed` event per container this often, however fast it crash-loops. */
+const CRASH_EVENT_EVERY_MS = 60_000;
 
 export interface PassSummary {
   readonly apps: number;
@@ -33,6 +38,8 @@ export class Reconciler {
   private stopped = false;
   /** One line per change made, and per app that failed to reconcile. */
   private log: (line: string) => void = () => undefined;
+  /** Container id → when its last crash event was recorded and the restart count it reported. */
+  private readonly crashSeen = new Map<string, { at: number; restarts: number }>();
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
@@ -96,6 +103,7 @@ export class Reconciler {
       await this.remove(app, containers, !exists ? 'its app is gone' : !release ? 'the app has no release' : 'the app is stopped');
       return { started: 0, removed: containers.length };
     }
+    await this.noteCrashes(app, containers.filter((c) => c.labels[LABEL.release] === String(release.version)));
     const policy = store.apps.get(app)?.restartPolicy ?? 'unless-stopped';
     const done = await converge(deployer, release, {
       log: (line) => this.log(`reconcile ${app}: ${line.replace(/^-----> /, '')}`),
@@ -105,6 +113,28 @@ export class Reconciler {
     const orphans = containers.filter((c) => c.labels[LABEL.release] !== String(release.version));
     await this.remove(app, orphans, 'they belong to an old release');
     return { started: done.started, removed: done.removed + orphans.length };
+  }
+
+  /**
+   * Records a `ps.crashed` event for live-release containers that are down, being restarted by
+   * docker, or whose restart count grew since the last look; rate-limited per container.
+   */
+  private async noteCrashes(app: string, containers: ContainerInfo[]): Promise<void> {
+    const now = Date.now();
+    for (const listed of containers) {
+      if (listed.state === 'created' || listed.state === 'removing' || listed.state === 'paused') continue;
+      const seen = this.crashSeen.get(listed.id);
+      const c = listed.state === 'running' && !seen ? listed : (await this.deps.engine.inspectContainer(listed.id).catch(() => null)) ?? listed;
+      const restarts = c.restartCount ?? 0;
+      const down = c.state !== 'running';
+      if (!down && restarts <= (seen?.restarts ?? 0)) continue;
+      if (seen && now - seen.at < CRASH_EVENT_EVERY_MS) continue;
+      this.crashSeen.set(c.id, { at: now, restarts });
+      const what = down ? `is ${c.state}` : 'restarted';
+      const message = `${c.name} ${what} (docker restarted it ${restarts} time${restarts === 1 ? '' : 's'})`;
+      this.log(`reconcile ${app}: ${message}`);
+      this.deps.events?.record({ app, kind: 'ps.crashed', message, user: null });
+    }
   }
 
   private async remove(app: string, containers: ContainerInfo[], why: string): Promise<void> {

@@ -1,20 +1,25 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
-import { steadyLoad } from '../support/load';
+import { steadyLoad, type RunningLoad } from '../support/load';
 import { requireBerthStack } from '../support/requirements';
 import { latestBuild, pushInBackground, releaseState, waitFor } from './fault-support';
+
+const redisGet = (key: string): string => spawnSync('redis-cli', ['--raw', 'GET', key], { encoding: 'utf8' }).stdout.trim();
 
 describe('fault: berth (web + worker) SIGKILLed during a build and during a config change', function () {
   this.timeout(600_000);
   let berth: BerthProcess;
   const trees: WorkTree[] = [];
+  const loads: RunningLoad[] = [];
 
   before(async () => {
     requireBerthStack();
     berth = await startBerth();
   });
   after(async () => {
+    await Promise.all(loads.map((l) => l.stop().catch(() => undefined)));
     trees.forEach((t) => t.remove());
     await berth?.destroy();
   });
@@ -26,6 +31,7 @@ describe('fault: berth (web + worker) SIGKILLed during a build and during a conf
     assert.equal(wt.push(berth.url, berth.token, app).code, 0);
     assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'slow-build-app v1');
     const load = await steadyLoad({ port: berth.routerPort, host: `${app}.localhost`, rps: 20 });
+    loads.push(load);
 
     wt.write('SLOW', '120');
     wt.write('www/index.html', 'slow-build-app v2\n');
@@ -37,26 +43,29 @@ describe('fault: berth (web + worker) SIGKILLed during a build and during a conf
       const log = await berth.api('GET', `/api/v1/apps/${app}/builds/${b.id}`);
       return /slow step/.test(log.text) || /slow step/.test((await berth.api('GET', `/api/v1/apps/${app}/builds/${b.id}/log`)).text);
     }, 180);
+    const lockKey = `${berth.env.BERTH_REDIS_PREFIX}:lock:app:${app}`;
+    const deadToken = redisGet(lockKey);
+    assert.ok(deadToken, 'the running build holds its app lock');
     berth.kill();
     const pushed = await push.done;
     assert.notEqual(pushed.code, 0, 'the push must not succeed');
     assert.doesNotMatch(pushed.output, /\[new branch\]|main -> main/, `the branch moved:\n${pushed.output}`);
 
     await berth.start();
+    // Worker start freed the dead worker's lock at once instead of leaving it to its 30 s lease.
+    assert.notEqual(redisGet(lockKey), deadToken, 'the dead worker still holds the app lock');
     const failed = await latestBuild(berth, app);
     assert.equal(failed?.status, 'failed');
     assert.match(failed?.error ?? '', /berth stopped during this build; push again/);
     assert.deepEqual(await releaseState(berth, app), [[1, true]], 'no half-made release');
     assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'slow-build-app v1');
 
-    // The next push starts at once: the dead worker's app lock was released at worker start,
-    // not left to run out its 30 s lease (the build log shows it was not queued behind anything).
     wt.write('SLOW', '0');
     wt.write('www/index.html', 'slow-build-app v3\n');
     wt.commitAll('v3');
     const next = wt.push(berth.url, berth.token, app);
     assert.equal(next.code, 0, next.output);
-    assert.doesNotMatch(next.output, /waiting|queued behind|builds? ahead/i, 'the next build waited for a lock');
+    assert.doesNotMatch(next.output, /queued for \S+ behind/, 'the next build was queued behind the dead one');
     assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'slow-build-app v3');
     assert.deepEqual((await releaseState(berth, app))[0], [2, true]);
 

@@ -50,6 +50,8 @@ describe('swarm scheduler on two nodes (a second dockerd in a network namespace)
 
   after(async () => {
     for (const s of services()) docker('service', 'rm', s);
+    // Removing a service stops its tasks' containers a moment later; their images can go after that.
+    for (let i = 0; i < 60 && docker('ps', '-aq', '--filter', `label=berth.app=${app}`).stdout.trim(); i++) await sleep(500);
     if (berth) {
       const pidFile = path.join(berth.home, 'registry', 'registry.pid');
       if (fs.existsSync(pidFile)) { try { process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 'SIGTERM'); } catch { /* gone */ } }
@@ -58,9 +60,10 @@ describe('swarm scheduler on two nodes (a second dockerd in a network namespace)
     node2?.docker('swarm', 'leave', '--force');
     if (createdSwarm) docker('swarm', 'leave', '--force');
     await node2?.destroy();
-    const refs = docker('images', '--format', '{{.Repository}}:{{.Tag}}').stdout.split('\n')
+    const refs = docker('images', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}').stdout.split('\n')
       .filter((r) => r === tag || r.startsWith(`berth/${app}:`) || r.startsWith(`127.0.0.1:${registryPort}/`));
-    if (refs.length > 0) docker('rmi', '-f', ...refs);
+    // By id: tasks pulled the registry copies by digest, which leaves them untagged (`<none>`).
+    if (refs.length > 0) docker('rmi', '-f', ...new Set(refs.map((r) => r.split(' ')[1])));
   });
 
   it('lists both nodes, spreads 4 replicas over them and routes to tasks on both', async () => {

@@ -68,13 +68,16 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
   after(async () => {
     if (berth) {
       for (const s of docker('service', 'ls', '--filter', `label=berth.scope=${scope()}`, '--format', '{{.Name}}').stdout.split('\n').filter(Boolean)) docker('service', 'rm', s);
+      // Removing a service stops its tasks' containers a moment later; their images can go after that.
+      for (let i = 0; i < 60 && docker('ps', '-aq', '--filter', `label=berth.scope=${scope()}`).stdout.trim(); i++) await new Promise((r) => setTimeout(r, 500));
       const pidFile = path.join(berth.home, 'registry', 'registry.pid');
       if (fs.existsSync(pidFile)) { try { process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 'SIGTERM'); } catch { /* gone */ } }
       await berth.destroy();
     }
-    const refs = docker('images', '--format', '{{.Repository}}:{{.Tag}}').stdout.split('\n')
+    const refs = docker('images', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}').stdout.split('\n')
       .filter((r) => r.startsWith(`berth-test/${id}:`) || r.startsWith(`berth/${app}:`) || r.startsWith(`${REGISTRY_ADDR}:${registryPort}/`));
-    if (refs.length > 0) docker('rmi', '-f', ...refs);
+    // By id: tasks pulled the registry copies by digest, which leaves them untagged (`<none>`).
+    if (refs.length > 0) docker('rmi', '-f', ...new Set(refs.map((r) => r.split(' ')[1])));
     if (createdSwarm) docker('swarm', 'leave', '--force');
   });
 

@@ -22,6 +22,8 @@ interface AppProcessReport {
   memoryMb: number | null;
   cpus: number | null;
   processes: ProcessReport[];
+  /** Containers of the live release that are crashing (older servers leave it out). */
+  crashing?: string[];
 }
 
 /** POSTs a ps action and follows the queued job's log. */
@@ -67,7 +69,7 @@ export const psVerbs: VerbGroup = {
         const r = res.report;
         ctx.out.heading(`${r.app} processes`);
         ctx.out.write(keyValues([
-          ['Status', r.status],
+          ['Status', r.crashing?.length ? `${r.status}, crashing: ${r.crashing.join(', ')}` : r.status],
           ['Release', r.release === null ? '-' : `v${r.release}`],
           ['Restart policy', r.restartPolicy],
           ['Limits', `memory ${r.memoryMb ? `${r.memoryMb} MB` : 'unlimited'}, cpus ${r.cpus ?? 'unlimited'}`],

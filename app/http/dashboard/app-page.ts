@@ -42,6 +42,7 @@ export async function appPage(berth: Berth, req: Request, name: string) {
     services: await extra.services(name),
     runtimeLogs: extra.hasRuntimeLogs,
     processStatus: report.status,
+    crashing: report.crashing,
     domainControl: extra.hasDomainControl,
     recentLogs: await extra.recentLogs(name),
   };

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { WorkTree } from '../support/git-client';
+import { steadyLoad, type RunningLoad } from '../support/load';
+import { requireBerthStack } from '../support/requirements';
+import { latestBuild } from './fault-support';
+
+const run = (cmd: string, args: string[]): void => {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
+};
+
+describe('fault: $BERTH_HOME on a full disk (a 64 MB loop-mounted ext4): a push fails with a clear "no space" message, deployed apps keep serving, and berth recovers once space is freed', function () {
+  this.timeout(600_000);
+  let berth: BerthProcess | undefined;
+  let mount = '';
+  let image = '';
+  let load: RunningLoad | undefined;
+  const trees: WorkTree[] = [];
+
+  before(async function () {
+    requireBerthStack();
+    if (process.getuid?.() !== 0) this.skip(); // mount needs root
+    image = path.join(os.tmpdir(), `berth-full-${process.pid}.img`);
+    mount = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-full-mnt-'));
+    run('dd', ['if=/dev/zero', `of=${image}`, 'bs=1M', 'count=64', 'status=none']);
+    run('mkfs.ext4', ['-q', '-F', image]);
+    run('mount', ['-o', 'loop', image, mount]);
+    // startBerth makes its home under os.tmpdir(), which follows TMPDIR: the home lands on the small disk.
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = mount;
+    try { berth = await startBerth(); } finally { if (saved === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = saved; }
+    assert.ok(berth.home.startsWith(mount));
+  });
+  after(async () => {
+    await load?.stop().catch(() => undefined);
+    trees.forEach((t) => t.remove());
+    await berth?.destroy().catch(() => undefined);
+    if (mount) {
+      spawnSync('umount', ['-l', mount]);
+      fs.rmSync(mount, { recursive: true, force: true });
+    }
+    if (image) fs.rmSync(image, { force: true });
+  });
+
+  it('with the disk full, a push fails saying the disk is full, the deployed app serves throughout, and a push after freeing space deploys', async () => {
+    const app = uniqueName('full');
+    const wt = WorkTree.fromFixture('slow-build-app');
+    trees.push(wt);
+    assert.equal(wt.push(berth!.url, berth!.token, app).code, 0);
+    assert.equal((await berth!.viaRouter(`${app}.localhost`)).text.trim(), 'slow-build-app v1');
+    load = await steadyLoad({ port: berth!.routerPort, host: `${app}.localhost`, rps: 20 });
+
+    // Fill the disk: one big file, then small ones until nothing more fits.
+    const filler = path.join(mount, 'filler');
+    fs.mkdirSync(filler);
+    spawnSync('dd', ['if=/dev/zero', `of=${path.join(filler, 'big')}`, 'bs=1M', 'count=200', 'status=none']);
+    for (let i = 0; i < 2000; i++) {
+      try { fs.writeFileSync(path.join(filler, `f${i}`), Buffer.alloc(4096)); } catch { break; }
+    }
+
+    wt.write('www/index.html', 'slow-build-app v2\n');
+    wt.write('www/extra.bin', Buffer.alloc(256 * 1024, 7).toString('base64'));
+    wt.commitAll('v2 on a full disk');
+    const pushed = wt.push(berth!.url, berth!.token, app);
+    assert.notEqual(pushed.code, 0, `the push succeeded on a full disk:\n${pushed.output}`);
+    assert.match(pushed.output, /no space left|disk is full|ENOSPC|SQLITE_FULL|not enough space/i, `no clear message:\n${pushed.output}`);
+    assert.equal((await berth!.viaRouter(`${app}.localhost`)).text.trim(), 'slow-build-app v1');
+    assert.equal((await berth!.api('GET', '/healthz')).status, 200, 'berth itself is still up');
+
+    fs.rmSync(filler, { recursive: true, force: true });
+    wt.commitAll('v2 again, with space');
+    const again = wt.push(berth!.url, berth!.token, app);
+    assert.equal(again.code, 0, again.output);
+    assert.equal((await berth!.viaRouter(`${app}.localhost`)).text.trim(), 'slow-build-app v2');
+    const b = await latestBuild(berth!, app);
+    assert.equal(b?.status, 'succeeded');
+
+    const result = await load.stop();
+    load = undefined;
+    assert.ok(result.ok > 0);
+    assert.equal(result.failed, 0, `the deployed app failed requests while the disk was full:\n${result.samples.join('\n')}`);
+  });
+});
