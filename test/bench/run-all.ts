@@ -52,7 +52,8 @@ function writeBenchmarks(results: Array<BenchResult | { name: string; error: str
   ];
   for (const r of results) {
     if ('error' in r) { lines.push(`| ${r.name} | failed | ${r.error.replace(/\|/g, '/')} | |`); continue; }
-    for (const f of normaliseFigures(r.figures)) lines.push(`| ${r.name} | ${f.label} | ${f.value} | ${f.target ?? ''} |`);
+    const cell = (t: string) => t.replace(/\|/g, '/');
+    for (const f of normaliseFigures(r.figures)) lines.push(`| ${r.name} | ${cell(f.label)} | ${cell(f.value)} | ${f.target ?? ''} |`);
   }
   const methods = results.filter((r): r is BenchResult => 'method' in r && !!r.method);
   if (methods.length) lines.push('', ...methods.map((r) => `- **${r.name}**: ${r.method}`));

@@ -48,6 +48,7 @@ describe('fault: berth (web + worker) SIGKILLed during a build and during a conf
     assert.ok(deadToken, 'the running build holds its app lock');
     berth.kill();
     const pushed = await push.done;
+    if (process.env.BERTH_TEST_SHOW_PUSH) console.log(pushed.output);
     assert.notEqual(pushed.code, 0, 'the push must not succeed');
     assert.doesNotMatch(pushed.output, /\[new branch\]|main -> main/, `the branch moved:\n${pushed.output}`);
 
