@@ -24,7 +24,10 @@ export async function startWeb(berth: Berth, log: Log): Promise<http.Server> {
   server.on('upgrade', execUpgradeHandler(berth, log));
   // Builds stream for minutes: no request timeout on this server.
   server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
+  server.headersTimeout = 70_000;
+  // Idle keep-alive connections stay open as long as nginx's default (65 s): clients that reuse
+  // a connection after a pause then do not race the server closing it.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(berth.config.port, berth.config.host, () => resolve());

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -26,7 +27,25 @@ export function httpGet(o: { port: number; host: string; path: string; address?:
 export interface CliResult { code: number; stdout: string; stderr: string }
 
 let portSeed = 21000 + Math.floor(Math.random() * 20000);
-export const freePortPair = (): [number, number] => { portSeed += 3; return [portSeed, portSeed + 1]; };
+export const freePortPair = (): [number, number] => { portSeed += 4; return [portSeed, portSeed + 1]; };
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
+  });
+}
+
+/** Four consecutive ports nobody listens on (API, router HTTP, router HTTPS, SSH). */
+async function freePortBlock(): Promise<number> {
+  for (let tries = 0; tries < 50; tries++) {
+    const [base] = freePortPair();
+    const free = await Promise.all([0, 1, 2, 3].map((i) => portIsFree(base + i)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error('no free block of 4 ports found');
+}
 
 /** A real berth (web + worker) in its own home, ports, Redis prefix and Docker network. */
 export class BerthProcess {
@@ -80,11 +99,20 @@ export class BerthProcess {
   }
 
   async api(method: string, urlPath: string, body?: unknown, token: string | null = this.token): Promise<{ status: number; json: any; text: string }> {
-    const res = await fetch(`${this.url}${urlPath}`, {
+    const send = () => fetch(`${this.url}${urlPath}`, {
       method,
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
+    let res: Response;
+    try {
+      res = await send();
+    } catch (e) {
+      // A keep-alive socket the server closed while this process was blocked (spawnSync of a
+      // push) fails before any answer: the request never arrived, so sending it again is safe.
+      if ((e as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw e;
+      res = await send();
+    }
     const text = await res.text();
     let json: unknown = null;
     try { json = JSON.parse(text); } catch { /* not JSON */ }
@@ -116,7 +144,8 @@ export async function startBerth(extraEnv: Record<string, string> = {}): Promise
   const home = fs.mkdtempSync(path.join(os.tmpdir(), `berth-test-${id}-`));
   // mkdtemp makes 0700; nginx's unprivileged workers must reach berth's pages under it.
   fs.chmodSync(home, 0o755);
-  const [port, routerPort] = freePortPair();
+  const port = await freePortBlock();
+  const routerPort = port + 1;
   const env: Record<string, string> = {
     BERTH_HOME: home,
     BERTH_PORT: String(port),
@@ -126,7 +155,7 @@ export async function startBerth(extraEnv: Record<string, string> = {}): Promise
     BERTH_NETWORK: `berth-test-${id}`,
     BERTH_RETIRE_WAIT: '1',
     BERTH_RECONCILE_INTERVAL: '2',
-    BERTH_SSH_PORT: String(42000 + Math.floor(Math.random() * 18000)),
+    BERTH_SSH_PORT: String(port + 3),
     ...extraEnv,
   };
   const berth = new BerthProcess(home, env);
