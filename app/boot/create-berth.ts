@@ -89,7 +89,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const cron = new CronService({ store, scheduler: cronScheduler, runner: oneOff, log: (l) => console.log(`berth: ${l}`) });
   const builds = new BuildsService({ store, queue: redis.queue, logs: redis.logs, events, buildLogsDir: paths.buildLogs });
   const releaseMaker = new ReleaseMaker({ store, engine, keepImages: config.keepImages });
-  const releases = new ReleasesService({ store, builds, events });
+  const releases = new ReleasesService({ store, builds, events, configVars });
   const runtime = new AppRuntime({
     store, repos, router, engine, deployer,
     redeploy: async (app, reason) => { await releases.redeploy(app, reason, null); },

@@ -2,10 +2,22 @@ import type { Store, ReleaseRecord } from '../ports/store';
 import type { EventsService } from '../events';
 import type { BuildsService } from '../builds/builds-service';
 import { BerthError } from '../errors';
+import type { ConfigChange, ConfigVarsService } from '../config-vars';
 
 /** Releases: list them, roll back, and redeploy the current one (config change, restart). */
 export class ReleasesService {
-  constructor(private readonly deps: { store: Store; builds: BuildsService; events: EventsService }) {}
+  constructor(private readonly deps: { store: Store; builds: BuildsService; events: EventsService; configVars: ConfigVarsService }) {}
+
+  /**
+   * Stores a config change and, unless told not to, re-releases a deployed app so its containers
+   * see it (API, CLI and dashboard all change config through here).
+   */
+  async changeConfig(app: string, change: ConfigChange, options: { restart: boolean; user: string | null }) {
+    const changed = this.deps.configVars.apply(app, change, options.user);
+    const deployed = this.deps.store.releases.current(app) !== null;
+    const build = changed && options.restart && deployed ? (await this.redeploy(app, 'config change', options.user)).build : null;
+    return { changed, build };
+  }
 
   list(app: string): Array<ReleaseRecord & { current: boolean }> {
     const current = this.deps.store.releases.current(app)?.version;

@@ -10,11 +10,8 @@ export function configRoutes(berth: Berth): Router {
   r.patch('/apps/:app/config', async (req, res) => {
     const b = body(req);
     const app = req.params.app;
-    const changed = berth.configVars.apply(app, { set: stringMap(b.set, 'set'), unset: stringList(b.unset, 'unset') }, userName(req));
-    let build = null;
-    if (changed && b.restart !== false && berth.store.releases.current(app)) {
-      build = (await berth.releases.redeploy(app, 'config change', userName(req))).build;
-    }
+    const change = { set: stringMap(b.set, 'set'), unset: stringList(b.unset, 'unset') };
+    const { changed, build } = await berth.releases.changeConfig(app, change, { restart: b.restart !== false, user: userName(req) });
     res.json({ config: berth.configVars.get(app), changed, build });
   });
   return r;

@@ -17,16 +17,15 @@ export function actionRoutes(berth: Berth): Router {
     const app = req.params.app as string;
     const key = field(req, 'key');
     const value = ((req.body ?? {}) as Record<string, unknown>).value;
-    const changed = berth.configVars.apply(app, { set: { [key]: typeof value === 'string' ? value : '' }, unset: [] }, userName(req));
-    const build = changed && berth.store.releases.current(app) ? (await berth.releases.redeploy(app, 'config change', userName(req))).build : null;
+    const change = { set: { [key]: typeof value === 'string' ? value : '' }, unset: [] };
+    const { changed, build } = await berth.releases.changeConfig(app, change, { restart: true, user: userName(req) });
     return { to: withBuild(req, build), ok: changed ? `Set ${key}${build ? '; a new release is deploying.' : '.'}` : `${key} is unchanged.` };
   }));
 
   r.post('/apps/:app/config/unset', formAction(appUrl, async (req) => {
     const app = req.params.app as string;
     const key = field(req, 'key');
-    const changed = berth.configVars.apply(app, { set: {}, unset: [key] }, userName(req));
-    const build = changed && berth.store.releases.current(app) ? (await berth.releases.redeploy(app, 'config change', userName(req))).build : null;
+    const { changed, build } = await berth.releases.changeConfig(app, { set: {}, unset: [key] }, { restart: true, user: userName(req) });
     return { to: withBuild(req, build), ok: changed ? `Removed ${key}.` : `${key} was not set.` };
   }));
 
