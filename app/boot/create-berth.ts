@@ -17,6 +17,7 @@ import { BuildRunner, BuildsService, ImageBuilder, PushReceiver, ReleaseMaker } 
 import { ReleasesService } from '../releases';
 import { SessionsService } from '../sessions';
 import { ProcessOperations, ProcessesService, Reconciler } from '../processes';
+import { StatsSampler } from '../processes/stats-sampler';
 import { StorageService } from '../storage';
 import { LogArchive, LogsService } from '../logs';
 import { DeployScripts, OneOffRunner } from '../one-off';
@@ -131,6 +132,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     redeploy: (app, reason, user) => releases.redeploy(app, reason, user),
   });
   const pushes = new PushReceiver({ store, builds });
+  const statsSampler = new StatsSampler({ engine, scope: config.network, intervalMs: config.statsIntervalSeconds * 1000 });
   const appSettings = new AppSettings({ store, events, buildpackNames: () => buildpacks.map((b) => b.name) });
 
   return {
@@ -139,7 +141,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     processes, storage, reconciler, schedulers, imageRegistry,
     logs, oneOff, cron,
     domains, routing, certs, letsencrypt,
-    services,
+    services, statsSampler,
     async close(): Promise<void> {
       await reconciler.stop();
       await cronScheduler.close();

@@ -35,6 +35,9 @@ export async function startWeb(berth: Berth, log: Log): Promise<http.Server> {
   log(`web listening on http://${berth.config.host}:${berth.config.port}`);
   // git push and commands over SSH (BERTH_SSH_PORT, 0 = off); it closes with the web server.
   const ssh = await startSshOrWarn(berth, log);
+  // CPU and memory of app containers for the dashboard's app page, the last hour in memory.
+  berth.statsSampler.start();
+  server.once('close', () => berth.statsSampler.stop());
   if (ssh) server.once('close', () => { void ssh.close(); });
   return server;
 }

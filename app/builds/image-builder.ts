@@ -1,5 +1,5 @@
 import { BerthError } from '../errors';
-import type { Buildpack } from '../ports/buildpack';
+import type { Buildpack, SourceView } from '../ports/buildpack';
 import type { ContainerEngine } from '../ports/container-engine';
 import type { AppRecord } from '../ports/store';
 import { parseProcfile } from '../releases/procfile';
@@ -25,15 +25,22 @@ export class ImageBuilder {
     // Checked before the build, so a typo in app.json fails in seconds, not after docker build.
     const appJson = source.read('app.json');
     parseAppJson(appJson);
-    const choice = detectBuilder(source, this.deps.buildpacks, { builder: app.builder, buildpack: app.buildpack });
+    // A Dockerfile in the repo, or a builder the app is set to, wins over builders from plugins.
+    const pinned = app.builder === 'dockerfile' || app.buildpack !== null || (app.builder !== 'buildpack' && source.has('Dockerfile'));
+    const custom = pinned ? null : await this.extraBuilder(app.name, source);
+    const choice = custom ? null : detectBuilder(source, this.deps.buildpacks, { builder: app.builder, buildpack: app.buildpack });
     let extra: Record<string, string> | undefined;
     let dockerfile = 'Dockerfile';
-    if (choice.kind === 'dockerfile') {
-      options.log('-----> Building with the Dockerfile');
-    } else {
-      options.log(`-----> Building with the ${choice.buildpack.name} buildpack`);
+    if (custom) {
+      options.log(`-----> Building with the ${custom.name} builder (${custom.by})`);
       dockerfile = '.berth/Dockerfile';
-      extra = { [dockerfile]: choice.buildpack.dockerfile(source) };
+      extra = { [dockerfile]: custom.dockerfile };
+    } else if (choice!.kind === 'dockerfile') {
+      options.log('-----> Building with the Dockerfile');
+    } else if (choice!.kind === 'buildpack') {
+      options.log(`-----> Building with the ${choice!.buildpack.name} buildpack`);
+      dockerfile = '.berth/Dockerfile';
+      extra = { [dockerfile]: choice!.buildpack.dockerfile(source) };
     }
     const context = buildContext(options.snapshotPath, { dockerignore: source.read('.dockerignore'), extra });
     const built = await this.deps.engine.buildImage({
@@ -55,6 +62,11 @@ export class ImageBuilder {
       processes: Object.keys(processes).length > 0 ? processes : { web: '' },
       appJson,
     };
+  }
+
+  /** A builder contributed from outside the core (plugins: HookedImageBuilder); none here. */
+  protected async extraBuilder(_app: string, _source: SourceView): Promise<{ name: string; dockerfile: string; by: string } | null> {
+    return null;
   }
 
   private async hasCommand(image: string): Promise<boolean> {

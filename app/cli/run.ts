@@ -5,6 +5,7 @@ import { loadCredentials } from './credentials';
 import { renderOverview, renderVerbHelp } from './help-text';
 import { findVerb, unknownVerb } from './lookup';
 import { Output } from './output';
+import { runPluginVerb } from './plugin-verbs';
 import { GROUPS } from './registry';
 import type { CliIo, VerbContext, VerbGroup } from './types';
 
@@ -20,6 +21,12 @@ export async function runCli(argv: readonly string[], io: CliIo, groups: readonl
       return 0;
     }
     const verb = findVerb(groups, name);
+    const newClient = () => new ApiClient({ ...loadCredentials(io.env), progress: out.progress, client: io.env.BERTH_CLIENT === 'ssh' ? 'ssh' : 'cli' });
+    if (!verb && name.includes(':')) {
+      // Maybe a verb a plugin adds (`<id>:<verb>`): berth knows those, the CLI does not.
+      await runPluginVerb({ name, rest, json, out, groups, api: newClient });
+      return 0;
+    }
     if (!verb) throw unknownVerb(groups, name);
     const args = parseArgv(verb, rest);
     if (args.help) {
@@ -29,7 +36,7 @@ export async function runCli(argv: readonly string[], io: CliIo, groups: readonl
     let client: ApiClient | undefined;
     const ctx: VerbContext = {
       verb, args, json: args.json, out, io, groups, invokedAs: name,
-      api: () => (client ??= new ApiClient({ ...loadCredentials(io.env), progress: out.progress, client: io.env.BERTH_CLIENT === 'ssh' ? 'ssh' : 'cli' })),
+      api: () => (client ??= newClient()),
       arg: (n) => {
         const v = args.positional[n];
         if (v === undefined) throw new CliError('INTERNAL', `${verb.name} read argument <${n}>, which it does not declare`);

@@ -39,6 +39,8 @@ export interface Config {
   readonly retireWaitSeconds: number;
   /** BERTH_RECONCILE_INTERVAL — seconds between reconcile passes. Default 10. */
   readonly reconcileIntervalSeconds: number;
+  /** BERTH_STATS_INTERVAL — seconds between the web process's CPU/memory samples of app containers (the app page keeps 120 of them). Default 30. */
+  readonly statsIntervalSeconds: number;
   /** BERTH_NGINX_BIN — the nginx binary. Default nginx (from PATH). */
   readonly nginxBin: string;
   /** BERTH_SCHEDULER — where apps run unless `scheduler:set` says otherwise: docker-local or swarm. Default docker-local. */
@@ -146,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sshPort: int(env, 'BERTH_SSH_PORT', 2222, 0, 65535),
     retireWaitSeconds: int(env, 'BERTH_RETIRE_WAIT', 2, 0, 3600),
     reconcileIntervalSeconds: int(env, 'BERTH_RECONCILE_INTERVAL', 10, 1, 3600),
+    statsIntervalSeconds: int(env, 'BERTH_STATS_INTERVAL', 30, 1, 3600),
     nginxBin: env.BERTH_NGINX_BIN || 'nginx',
     keepImages: int(env, 'BERTH_KEEP_IMAGES', 5, 1, 1000),
     scheduler: schedulerName(env.BERTH_SCHEDULER),

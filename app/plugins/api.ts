@@ -2,6 +2,7 @@
  * The plugin API: what a plugin's entry exports and what `register(ctx)` receives.
  * plugins/README.md walks through it; plugins/postgres is a complete example.
  */
+import type { SourceView } from '../ports/buildpack';
 import type { ReleaseRecord } from '../ports/store';
 import type { ServiceEngine } from '../ports/service-engine';
 import type { ServiceDescriptor } from '../services-kit/descriptor';
@@ -31,6 +32,12 @@ export interface HookPayloads {
   'app:create': { readonly app: string };
   /** Before the app's containers and data are removed. Throwing stops the destroy. */
   'app:destroy': { readonly app: string };
+  /**
+   * Choosing the builder, before the built-in buildpacks (a Dockerfile in the repo, or a builder set
+   * with `builder:set`, still wins). Return `{ name, dockerfile }` to build with that Dockerfile text;
+   * the first plugin in hook order that returns one wins.
+   */
+  'build:detect': { readonly app: string; readonly source: SourceView };
   /** Before the image is built. */
   'build:before': { readonly app: string; readonly tag: string; readonly log: Log };
   /** After the image is built, before the release is made. */
@@ -50,7 +57,15 @@ export type HookName = keyof HookPayloads;
 /** `release:env` is synchronous and returns env vars; the other hooks may be async and return nothing. */
 export type HookHandler<K extends HookName> = K extends 'release:env'
   ? (payload: HookPayloads[K]) => Record<string, string> | void
-  : (payload: HookPayloads[K]) => void | Promise<void>;
+  : K extends 'build:detect'
+    ? (payload: HookPayloads[K]) => PluginBuilder | null | void | Promise<PluginBuilder | null | void>
+    : (payload: HookPayloads[K]) => void | Promise<void>;
+
+/** What a `build:detect` handler returns: a builder name for the log and the Dockerfile text. */
+export interface PluginBuilder {
+  readonly name: string;
+  readonly dockerfile: string;
+}
 
 export interface HookOptions {
   /** Among plugins of one dependency level, lower runs first; default 100. Dependencies always run first. */
@@ -81,6 +96,23 @@ export interface PluginRoute {
   handler(input: Record<string, unknown>): unknown | Promise<unknown>;
 }
 
+/** A CLI verb a plugin adds: `berth <id>:<verb> args…` calls one of its routes with `{ args: [...] }`. */
+export interface PluginCliVerb {
+  /** `<plugin id>:<verb>`, lowercase letters, digits, dashes. */
+  readonly name: string;
+  readonly usage: string;
+  readonly summary: string;
+  readonly method: 'GET' | 'POST';
+  /** One of the plugin's `http.route` paths. */
+  readonly path: string;
+}
+
+/** A titled section on the dashboard's app page; `render` returns plain text (the page escapes it). */
+export interface PluginAppPanel {
+  readonly title: string;
+  render(input: { readonly app: string }): string;
+}
+
 export interface PluginContext {
   readonly manifest: PluginManifest;
   /** berth's version. */
@@ -89,6 +121,8 @@ export interface PluginContext {
   /** Makes this a service plugin: berth gives it `<id>:create|link|…` verbs and API routes. */
   services: { register(descriptor: ServiceDescriptor): void };
   http: { route(route: PluginRoute): void };
+  cli: { verb(verb: PluginCliVerb): void };
+  dashboard: { appPanel(panel: PluginAppPanel): void };
   readonly storage: PluginStorage;
   readonly log: PluginLogger;
   /** The core's container helpers (service containers, volumes, exec). */

@@ -5,6 +5,7 @@
 import type { AppResources } from '../apps';
 import { ImageBuilder } from '../builds';
 import { Deployer } from '../deploys';
+import type { SourceView } from '../ports/buildpack';
 import type { HookRegistry } from './hooks';
 
 type DeployArgs = Parameters<Deployer['deploy']>;
@@ -23,7 +24,7 @@ export class HookedDeployer extends Deployer {
   }
 }
 
-/** Runs `build:before` and `build:after` around the image build. */
+/** Runs `build:before` and `build:after` around the image build, and asks `build:detect` for a builder. */
 export class HookedImageBuilder extends ImageBuilder {
   constructor(deps: ConstructorParameters<typeof ImageBuilder>[0], private readonly hooks: HookRegistry) {
     super(deps);
@@ -34,6 +35,11 @@ export class HookedImageBuilder extends ImageBuilder {
     const built = await super.build(app, options);
     await this.hooks.run('build:after', { app: app.name, tag: options.tag, image: built.image, log: options.log });
     return built;
+  }
+
+  protected override async extraBuilder(app: string, source: SourceView) {
+    const found = await this.hooks.detect({ app, source });
+    return found ? { ...found.builder, by: `plugin ${found.plugin}` } : null;
   }
 }
 

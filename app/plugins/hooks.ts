@@ -1,5 +1,5 @@
 import { BerthError } from '../errors';
-import type { HookHandler, HookName, HookPayloads } from './api';
+import type { HookHandler, HookName, HookPayloads, PluginBuilder } from './api';
 
 interface Entry {
   readonly plugin: string;
@@ -40,7 +40,7 @@ export class HookRegistry {
     return this.sorted(hook).map((e) => e.plugin);
   }
 
-  async run<K extends Exclude<HookName, 'release:env'>>(hook: K, payload: HookPayloads[K]): Promise<void> {
+  async run<K extends Exclude<HookName, 'release:env' | 'build:detect'>>(hook: K, payload: HookPayloads[K]): Promise<void> {
     for (const e of this.sorted(hook)) {
       try {
         await (e.handler as (p: HookPayloads[K]) => unknown)(payload);
@@ -48,6 +48,25 @@ export class HookRegistry {
         throw new BerthError('PLUGIN_HOOK_FAILED', `plugin ${e.plugin}: its ${hook} hook failed: ${message(err)}`, { cause: err });
       }
     }
+  }
+
+  /** `build:detect`: the first handler (in run order) that returns a builder wins. */
+  async detect(payload: HookPayloads['build:detect']): Promise<{ plugin: string; builder: PluginBuilder } | null> {
+    for (const e of this.sorted('build:detect')) {
+      let out: unknown;
+      try {
+        out = await (e.handler as (p: HookPayloads['build:detect']) => unknown)(payload);
+      } catch (err) {
+        throw new BerthError('PLUGIN_HOOK_FAILED', `plugin ${e.plugin}: its build:detect hook failed: ${message(err)}`, { cause: err });
+      }
+      if (!out) continue;
+      const b = out as Partial<PluginBuilder>;
+      if (typeof b.name !== 'string' || b.name === '' || typeof b.dockerfile !== 'string' || b.dockerfile === '') {
+        throw new BerthError('PLUGIN_HOOK_FAILED', `plugin ${e.plugin}: its build:detect hook must return { name, dockerfile } (strings) or nothing.`);
+      }
+      return { plugin: e.plugin, builder: { name: b.name, dockerfile: b.dockerfile } };
+    }
+    return null;
   }
 
   /** `release:env`: each handler's env, merged in run order (later plugins win). Synchronous. */

@@ -2,7 +2,7 @@ import { BerthError, type ErrorCode } from '../errors';
 import type { PluginStateStore } from '../ports/plugin-state';
 import type { ServiceEngine } from '../ports/service-engine';
 import type { ServiceCatalog, ServiceDescriptor, ServicePlugin } from '../services-kit';
-import type { PluginContext, PluginManifest, PluginRoute } from './api';
+import type { PluginAppPanel, PluginCliVerb, PluginContext, PluginManifest, PluginRoute } from './api';
 import { discoverPlugins, type PluginOrigin, type PluginSources } from './discovery';
 import { loadDefinition, resolveEntry, type CompiledTree } from './entry';
 import { HookRegistry } from './hooks';
@@ -38,7 +38,15 @@ interface Loaded {
   readonly origin: PluginOrigin;
   service: ServiceDescriptor | null;
   routes: PluginRoute[];
+  verbs: PluginCliVerb[];
+  panels: PluginAppPanel[];
 }
+
+/** A plugin's CLI verb as `GET /api/v1/plugins/verbs` lists it. */
+export interface PluginVerbEntry extends PluginCliVerb { readonly plugin: string }
+
+/** A rendered app-page panel: plain text. */
+export interface PluginPanelView { readonly plugin: string; readonly title: string; readonly text: string }
 
 /** Loads plugins, keeps their hooks, services and routes, and answers `plugins:list`. */
 export class PluginHost {
@@ -69,11 +77,13 @@ export class PluginHost {
         this.refuse(p, new BerthError('PLUGIN_DEPENDENCY_MISSING', `plugin ${p.manifest.id} refused: its dependency ${missing} failed to load.`));
         continue;
       }
-      const entry: Loaded = { manifest: p.manifest, dir: p.dir, origin: p.origin, service: null, routes: [] };
+      const entry: Loaded = { manifest: p.manifest, dir: p.dir, origin: p.origin, service: null, routes: [], verbs: [], panels: [] };
       try {
         const def = loadDefinition(resolveEntry(p.dir, p.manifest, this.deps.tree), p.manifest);
         const result: unknown = def.register(this.contextFor(entry, p.level));
         if (result instanceof Promise) throw new Error('register(ctx) must be synchronous (it returned a promise)');
+        const orphan = entry.verbs.find((v) => !entry.routes.some((r) => r.method === v.method && r.path === v.path));
+        if (orphan) throw new Error(`cli verb ${orphan.name} maps to ${orphan.method} ${orphan.path}, which is not one of its http routes`);
         this.loaded.set(p.manifest.id, entry);
       } catch (e) {
         this.hooks.removePlugin(p.manifest.id);
@@ -132,6 +142,25 @@ export class PluginHost {
     return this.loaded.get(id)?.routes.find((r) => r.method === method && r.path === routePath) ?? null;
   }
 
+  /** The CLI verbs loaded plugins add. */
+  verbs(): PluginVerbEntry[] {
+    return [...this.loaded.values()].flatMap((p) => p.verbs.map((v) => ({ plugin: p.manifest.id, name: v.name, usage: v.usage, summary: v.summary, method: v.method, path: v.path })));
+  }
+
+  /** The app page's plugin panels, rendered; a panel that throws shows the error instead. */
+  appPanels(app: string): PluginPanelView[] {
+    return [...this.loaded.values()].flatMap((p) => p.panels.map((panel) => {
+      let text: string;
+      try {
+        const out: unknown = panel.render({ app });
+        text = typeof out === 'string' ? out : String(out ?? '');
+      } catch (e) {
+        text = `(this panel failed: ${(e as Error).message})`;
+      }
+      return { plugin: p.manifest.id, title: panel.title, text };
+    }));
+  }
+
   readonly catalog: ServiceCatalog = {
     get: (id) => {
       const p = this.loaded.get(id);
@@ -179,6 +208,20 @@ export class PluginHost {
         route: (route) => {
           if (!/^\/[A-Za-z0-9/_-]*$/.test(route.path) || !['GET', 'POST'].includes(route.method)) throw new Error(`bad route ${route.method} ${route.path}`);
           entry.routes.push(route);
+        },
+      },
+      cli: {
+        verb: (verb) => {
+          if (!verb || !new RegExp(`^${id}:[a-z][a-z0-9-]*$`).test(verb.name)) throw new Error(`cli verb names look like ${id}:<verb> (lowercase letters, digits, dashes)`);
+          if (!['GET', 'POST'].includes(verb.method) || typeof verb.path !== 'string') throw new Error(`cli verb ${verb.name} needs method GET or POST and a route path`);
+          if (typeof verb.usage !== 'string' || typeof verb.summary !== 'string') throw new Error(`cli verb ${verb.name} needs usage and summary`);
+          entry.verbs.push({ name: verb.name, usage: verb.usage, summary: verb.summary, method: verb.method, path: verb.path });
+        },
+      },
+      dashboard: {
+        appPanel: (panel) => {
+          if (!panel || typeof panel.title !== 'string' || panel.title === '' || typeof panel.render !== 'function') throw new Error('dashboard.appPanel needs a title and render({ app })');
+          entry.panels.push(panel);
         },
       },
       storage: pluginStorage(this.deps.state, id),

@@ -126,4 +126,16 @@ export interface ContainerEngine {
   exec(options: ExecOptions): Promise<number>;
   /** A container's log lines with their times; resolves when the stream ends. */
   streamLogs(id: string, options: ContainerLogOptions): Promise<void>;
+  /** CPU and memory use now (one sample); null when the container is gone or not running. */
+  stats(id: string): Promise<ContainerStats | null>;
+}
+
+/** One resource sample of a running container. */
+export interface ContainerStats {
+  /** Percent of one CPU (200 = two CPUs busy), as `docker stats` shows it. */
+  readonly cpuPercent: number;
+  /** Memory in use, without the page cache. */
+  readonly memoryBytes: number;
+  /** The container's memory limit (the host's memory when it has none). */
+  readonly memoryLimitBytes: number;
 }

@@ -29,6 +29,7 @@ export function registeredDescriptor(pluginDir: string): ServiceDescriptor | nul
   def.register!({
     manifest, berthVersion: '0.1.0',
     hooks: { on: noop }, http: { route: noop },
+    cli: { verb: noop }, dashboard: { appPanel: noop },
     services: { register: (d) => { descriptor = d; } },
     storage: {
       get: (k) => memory.get(k) ?? null, set: (k, v) => { memory.set(k, v); }, delete: (k) => memory.delete(k), keys: () => [...memory.keys()],

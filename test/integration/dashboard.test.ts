@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { requireBerthStack } from '../support/requirements';
+import { WorkTree } from '../support/git-client';
+import { ensureServiceImage, removeAppImages, removeServiceLeftovers } from './services-support';
 
 const PASSWORD = 'correct horse battery';
 
@@ -154,5 +156,129 @@ describe('dashboard over HTTP: sessions, CSRF, forms', function () {
     b.cookies.set('berth_session', saved);
     const after = await b.request('GET', '/');
     assert.equal(after.status, 302, 'the old cookie no longer works');
+  });
+});
+
+describe('dashboard over HTTP: services and plugins pages', function () {
+  this.timeout(600_000);
+  let berth: BerthProcess;
+  const dev = uniqueName('dev');
+  const app = uniqueName('dsvc');
+  const svc = uniqueName('drd');
+
+  before(async () => {
+    requireBerthStack();
+    ensureServiceImage(path.join(ROOT, 'plugins', 'redis'));
+    berth = await startBerth({ BERTH_ADMIN_PASSWORD: PASSWORD });
+    assert.equal((await berth.api('POST', '/api/v1/apps', { name: app })).status, 201);
+    const add = berth.cli(['users:add', dev, '--role', 'developer', '--password'], { input: `${PASSWORD}\n` });
+    assert.equal(add.code, 0, add.stderr);
+  });
+  after(async () => {
+    if (berth) removeServiceLeftovers(berth);
+    await berth?.destroy();
+  });
+
+  it('/plugins lists the bundled plugins with versions and a load-errors section', async () => {
+    const b = new Browser(berth.url);
+    await b.login(PASSWORD);
+    const page = await b.request('GET', '/plugins');
+    assert.equal(page.status, 200);
+    for (const id of ['postgres', 'redis', 'mariadb']) assert.match(page.text, new RegExp(`data-plugin="${id}"`));
+    assert.match(page.text, /Load errors/);
+    assert.match(page.text, /href="\/plugins"[^>]*aria-current="page"/);
+  });
+
+  it('/services creates, links, unlinks, backs up and destroys a redis service through forms', async () => {
+    const b = new Browser(berth.url);
+    await b.login(PASSWORD);
+    const empty = await b.request('GET', '/services');
+    assert.equal(empty.status, 200);
+    assert.match(empty.text, /No redis services yet/);
+    assert.match(empty.text, /action="\/services\/redis"/);
+    const csrf = Browser.csrfIn(empty.text);
+    assert.equal((await b.request('POST', '/services/redis', { name: svc })).status, 403, 'no CSRF token, no service');
+
+    const created = await b.request('POST', '/services/redis', { name: svc, _csrf: csrf });
+    assert.equal(created.status, 303);
+    const listed = await b.request('GET', '/services');
+    assert.match(listed.text, new RegExp(`Created redis service ${svc}`));
+    assert.match(listed.text, new RegExp(`data-service="redis/${svc}"`));
+    assert.match(listed.text, /status-running/);
+
+    assert.equal((await b.request('POST', `/services/redis/${svc}/link`, { app, _csrf: csrf })).status, 303);
+    const linked = await b.request('GET', '/services');
+    assert.match(linked.text, new RegExp(`Linked redis service ${svc} to ${app}`));
+    assert.match(linked.text, new RegExp(`href="/apps/${app}">${app}</a>`));
+    assert.equal((await berth.api('GET', `/api/v1/services/redis/${svc}`)).json.service.links[0].app, app, 'the API sees the link');
+
+    const linkedDestroy = await b.request('POST', `/services/redis/${svc}/destroy`, { confirm: svc, _csrf: csrf });
+    assert.equal(linkedDestroy.status, 303);
+    assert.match((await b.request('GET', '/services')).text, /unlink it first/);
+    assert.equal((await b.request('POST', `/services/redis/${svc}/unlink`, { app, _csrf: csrf })).status, 303);
+    assert.deepEqual((await berth.api('GET', `/api/v1/services/redis/${svc}`)).json.service.links, []);
+
+    const res = await fetch(`${berth.url}/services/redis/${svc}/export`, { headers: { cookie: `berth_session=${b.cookies.get('berth_session')}` } });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-disposition') ?? '', new RegExp(`redis-${svc}\\.dump`));
+    const dump = Buffer.from(await res.arrayBuffer());
+    assert.equal(dump.subarray(0, 5).toString(), 'REDIS', 'an RDB snapshot');
+
+    const wrong = await b.request('POST', `/services/redis/${svc}/destroy`, { confirm: 'nope', _csrf: csrf });
+    assert.equal(wrong.status, 303);
+    assert.match((await b.request('GET', '/services')).text, /Repeat the service name/);
+    const gone = await b.request('POST', `/services/redis/${svc}/destroy`, { confirm: svc, force: 'on', _csrf: csrf });
+    assert.equal(gone.status, 303);
+    const after = await b.request('GET', '/services');
+    assert.match(after.text, new RegExp(`Destroyed redis service ${svc} and its data`));
+    assert.doesNotMatch(after.text, new RegExp(`data-service="redis/${svc}"`));
+  });
+
+  it('a developer sees services without admin forms and cannot post them', async () => {
+    const b = new Browser(berth.url);
+    assert.equal((await b.login(PASSWORD, dev)).status, 303);
+    const page = await b.request('GET', '/services');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /data-plugin="redis"/);
+    assert.doesNotMatch(page.text, /action="\/services\/redis"/);
+    assert.doesNotMatch(page.text, /\/destroy"/);
+    const refused = await b.request('POST', '/services/redis', { name: uniqueName('x'), _csrf: Browser.csrfIn(page.text) });
+    assert.equal(refused.status, 403);
+    assert.equal((await berth.api('GET', '/api/v1/services/redis')).json.services.length, 0);
+  });
+});
+
+describe('dashboard over HTTP: CPU and memory on the app page', function () {
+  this.timeout(600_000);
+  let berth: BerthProcess;
+  let wt: WorkTree | undefined;
+  const app = uniqueName('dres');
+
+  before(async () => {
+    requireBerthStack();
+    berth = await startBerth({ BERTH_ADMIN_PASSWORD: PASSWORD, BERTH_STATS_INTERVAL: '1' });
+  });
+  after(async () => {
+    wt?.remove();
+    await berth?.destroy();
+    removeAppImages([app]);
+  });
+
+  it('shows docker stats now and the sampled history as an SVG polyline', async () => {
+    wt = WorkTree.fromFixture('dashboard-app');
+    const push = wt.push(berth.url, berth.token, app);
+    assert.equal(push.code, 0, push.output);
+    const b = new Browser(berth.url);
+    await b.login(PASSWORD);
+    // The sampler runs every second here; wait (without a time bound) until it has two samples.
+    let page = await b.request('GET', `/apps/${app}`);
+    while (!/<polyline points="[^"]+ [^"]+"/.test(page.text)) {
+      await new Promise((r) => setTimeout(r, 500));
+      page = await b.request('GET', `/apps/${app}`);
+    }
+    assert.equal(page.status, 200);
+    assert.match(page.text, /data-resources="[0-9a-f]{12}"/);
+    assert.match(page.text, /<td data-cpu>\d+\.\d%<\/td>/);
+    assert.match(page.text, /<td data-memory>\d+\.\d MiB of \d+\.\d MiB<\/td>/);
   });
 });

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { DashboardSession } from '../support/dashboard-session';
 import { WorkTree } from '../support/git-client';
 import { requireBerthStack } from '../support/requirements';
 import { ensureServiceImage, removeAppImages, removeServiceLeftovers, rows, write } from './services-support';
@@ -24,6 +25,8 @@ describe('plugins: loading, refusals, hooks, routes, install/enable/disable', fu
   const orderLog = path.join(tmp, 'order.log');
   const app = uniqueName('plg');
   const blocked = `blocked-${uniqueName('x')}`;
+  const customApp = uniqueName('plgc');
+  const PASSWORD = 'plugin panel password';
   const v = (id: string, more: object = {}) => ({ id, version: '1.0.0', berth: '^0.1', ...more });
   const logOrder = (id: string, order?: number) =>
     `module.exports = { register(ctx) { ctx.hooks.on('deploy:after', ({ app }) => { require('fs').appendFileSync(${JSON.stringify(orderLog)}, '${id} ' + app + '\\n'); }${order ? `, { order: ${order} }` : ''}); } };`;
@@ -50,14 +53,24 @@ describe('plugins: loading, refusals, hooks, routes, install/enable/disable', fu
     plugin(extra, 'gatekeeper', v('gatekeeper'), `module.exports = { register(ctx) {
       ctx.hooks.on('deploy:before', ({ app }) => { if (app.startsWith('blocked-')) throw new Error('deploys of blocked-* apps are not allowed'); });
     } };`);
-    berth = await startBerth({ BERTH_PLUGINS_PATH: extra });
+    // build:detect, a CLI verb and an app-page panel.
+    plugin(extra, 'extras', v('extras'), `module.exports = { register(ctx) {
+      ctx.hooks.on('build:detect', ({ source }) => source.has('berth-custom.txt') ? { name: 'custom-txt',
+        dockerfile: 'FROM berth/busybox:latest\\nCOPY start.sh /start.sh\\nCOPY www /www\\nRUN echo built-by-plugin > /www/custom.txt\\nEXPOSE 5000\\nCMD ["/bin/sh", "/start.sh"]\\n' } : null);
+      ctx.http.route({ method: 'POST', path: '/shout', handler: ({ args }) => args.join(' ').toUpperCase() });
+      ctx.http.route({ method: 'GET', path: '/count', handler: ({ args }) => ({ count: [].concat(args || []).length }) });
+      ctx.cli.verb({ name: 'extras:shout', usage: 'berth extras:shout <words>...', summary: 'Shouts the words.', method: 'POST', path: '/shout' });
+      ctx.cli.verb({ name: 'extras:count', usage: 'berth extras:count <words>...', summary: 'Counts the words.', method: 'GET', path: '/count' });
+      ctx.dashboard.appPanel({ title: 'Extras note', render: ({ app }) => '<b>note for ' + app + '</b>' });
+    } };`);
+    berth = await startBerth({ BERTH_PLUGINS_PATH: extra, BERTH_ADMIN_PASSWORD: PASSWORD });
     wt = WorkTree.fromFixture('service-client');
   });
   after(async () => {
     wt?.remove();
     if (berth) removeServiceLeftovers(berth);
     await berth?.destroy();
-    removeAppImages([app, blocked]);
+    removeAppImages([app, blocked, customApp]);
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -99,6 +112,46 @@ describe('plugins: loading, refusals, hooks, routes, install/enable/disable', fu
     assert.deepEqual(a.json, { greeting: 'hello bob', calls: 1 });
     assert.equal((await berth.api('GET', '/api/v1/plugins/hello/api/greet?name=amy')).json.calls, 2);
     assert.equal((await berth.api('GET', '/api/v1/plugins/hello/api/nope')).status, 404);
+  });
+
+  it('builds with the builder a plugin detects (build:detect), and the app serves', async () => {
+    const custom = WorkTree.fromFixture('dockerfile-app');
+    try {
+      custom.git(['rm', '-q', 'Dockerfile']);
+      custom.write('berth-custom.txt', 'build me with the extras plugin\n');
+      custom.commitAll('no Dockerfile, a berth-custom.txt');
+      const push = custom.push(berth.url, berth.token, customApp);
+      assert.equal(push.code, 0, push.output);
+      assert.match(push.output, /Building with the custom-txt builder \(plugin extras\)/);
+      assert.equal((await berth.viaRouter(`${customApp}.localhost`, '/custom.txt')).text.trim(), 'built-by-plugin');
+    } finally {
+      custom.remove();
+    }
+  });
+
+  it('runs a plugin\'s CLI verbs through its routes', async () => {
+    const listed = (await berth.api('GET', '/api/v1/plugins/verbs')).json.verbs as Array<{ plugin: string; name: string }>;
+    assert.deepEqual(listed.filter((x) => x.plugin === 'extras').map((x) => x.name), ['extras:shout', 'extras:count']);
+    const shout = berth.cli(['extras:shout', 'hi', 'there']);
+    assert.equal(shout.code, 0, shout.stderr);
+    assert.equal(shout.stdout, 'HI THERE\n');
+    const count = berth.cli(['extras:count', 'a', 'b', 'c']);
+    assert.equal(count.code, 0, count.stderr);
+    assert.deepEqual(JSON.parse(count.stdout), { count: 3 });
+    assert.match(berth.cli(['extras:shout', '--help']).stdout, /Usage: berth extras:shout <words>\.\.\.\n\nShouts the words\./);
+    const unknown = berth.cli(['extras:nope']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /`extras:nope` is not a berth verb/);
+  });
+
+  it('shows a plugin\'s panel on the dashboard\'s app page, as escaped text', async () => {
+    const session = new DashboardSession(berth.url);
+    await session.login(PASSWORD);
+    const page = await session.get(`/apps/${customApp}`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /Extras note/);
+    assert.ok(page.text.includes(`&lt;b&gt;note for ${customApp}&lt;/b&gt;`), 'the text is escaped');
+    assert.ok(!page.text.includes(`<b>note for ${customApp}</b>`));
   });
 
   it('installs the example plugin from an `npm pack` tarball, links it, and disables/enables it', async () => {

@@ -3,6 +3,7 @@ import type { Berth } from '../../boot/create-berth';
 import { summarize } from './app-summaries';
 import { integrations } from './integrations';
 import { positiveInt } from '../request-body';
+import { appResources } from './app-resources';
 
 /** Everything the app page shows, gathered through the domain services. */
 export async function appPage(berth: Berth, req: Request, name: string) {
@@ -45,5 +46,6 @@ export async function appPage(berth: Berth, req: Request, name: string) {
     crashing: report.crashing,
     domainControl: extra.hasDomainControl,
     recentLogs: await extra.recentLogs(name),
+    resources: await appResources(berth, containers),
   };
 }

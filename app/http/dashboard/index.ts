@@ -8,6 +8,7 @@ import { authRoutes, logoutRoute } from './routes/auth-routes';
 import { pageRoutes } from './routes/page-routes';
 import { actionRoutes } from './routes/action-routes';
 import { streamRoutes } from './routes/stream-routes';
+import { serviceRoutes } from './routes/service-routes';
 import { auditSource, authorizeRequest } from '../access-middleware';
 
 function dashboardErrors(views: nunjucks.Environment, log: (line: string) => void): ErrorRequestHandler {
@@ -38,6 +39,7 @@ export function dashboardRoutes(berth: Berth, options: { log: (line: string) => 
   r.use(pageRoutes(berth, views));
   r.use(actionRoutes(berth));
   r.use(streamRoutes(berth));
+  r.use(serviceRoutes(berth, views));
   r.use((req, _res, next) => next(new BerthError('NOT_FOUND', `There is no page at ${req.path}.`)));
   r.use(dashboardErrors(views, options.log));
   return r;

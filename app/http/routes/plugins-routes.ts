@@ -8,6 +8,8 @@ export function pluginsRoutes(berth: Berth): Router {
   const host = berth.services.plugins;
   const r = Router();
   r.get('/plugins', (_req, res) => { res.json({ plugins: host.list() }); });
+  // The CLI falls back to this list for an unknown `<id>:<verb>`.
+  r.get('/plugins/verbs', (_req, res) => { res.json({ verbs: host.verbs() }); });
   r.post('/plugins', (req, res) => {
     // Installing runs a package's code inside berth: admins only.
     if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins install plugins.');

@@ -12,6 +12,7 @@ import { runOneOff } from './run-one-off';
 import { withDefaultMemory } from './container-spec';
 import { execIn } from './exec';
 import { streamLogs } from './log-stream';
+import { containerStats } from './container-stats';
 
 export interface DockerEngineOptions {
   /** The engine's unix socket, e.g. `/var/run/docker.sock`. */
@@ -63,5 +64,6 @@ export function createDockerEngine(options: DockerEngineOptions): ContainerEngin
     containerLogs: guarded((id: string, tail: number) => containerLogs(docker, id, tail)),
     exec: guarded((o) => execIn(docker, o)),
     streamLogs: guarded((id: string, o) => streamLogs(docker, id, o)),
+    stats: guarded((id: string) => containerStats(docker, id)),
   };
 }

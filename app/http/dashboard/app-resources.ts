@@ -1,0 +1,43 @@
+import type { Berth } from '../../boot/create-berth';
+import type { ContainerInfo, ContainerStats } from '../../ports/container-engine';
+import { LABEL } from '../../deploys/container-labels';
+import { sparkline } from './sparkline';
+
+/** Containers the app page asks docker about at most, and how long it waits for their figures. */
+const MAX_LIVE = 10;
+const LIVE_WAIT_MS = 4000;
+const SPARK = { width: 120, height: 24 };
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+function within<T>(p: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), ms); });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** Per running container: CPU and memory now (docker stats) and the last hour's sampler history as SVG points. */
+export async function appResources(berth: Pick<Berth, 'engine' | 'statsSampler'>, containers: readonly ContainerInfo[]) {
+  const running = containers.filter((c) => c.state === 'running').slice(0, MAX_LIVE);
+  // docker stats takes a second or two per call: a container the sampler has seen shows its latest
+  // sample; only new ones are asked live, so the page stays fast.
+  const now: Array<ContainerStats | Pick<ContainerStats, 'cpuPercent' | 'memoryBytes'> | null> = await Promise.all(running.map((c) => {
+    const latest = berth.statsSampler.samplesOf(c.id).at(-1);
+    return latest ? Promise.resolve(latest) : within(berth.engine.stats(c.id).catch(() => null), LIVE_WAIT_MS);
+  }));
+  return running.map((c, i) => {
+    const history = berth.statsSampler.samplesOf(c.id);
+    const s = now[i];
+    return {
+      id: c.id.slice(0, 12),
+      name: c.name,
+      process: c.labels[LABEL.process] ?? '',
+      cpu: s ? `${s.cpuPercent.toFixed(1)}%` : null,
+      memory: s ? `${mib(s.memoryBytes)}${'memoryLimitBytes' in s && s.memoryLimitBytes ? ` of ${mib(s.memoryLimitBytes)}` : ''}` : null,
+      samples: history.length,
+      cpuPoints: sparkline(history.map((h) => h.cpuPercent), { ...SPARK, max: 100 }),
+      memoryPoints: sparkline(history.map((h) => h.memoryBytes), SPARK),
+      spark: SPARK,
+    };
+  });
+}

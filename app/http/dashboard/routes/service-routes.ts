@@ -1,0 +1,71 @@
+import { Router, type Request } from 'express';
+import type nunjucks from 'nunjucks';
+import type { Berth } from '../../../boot/create-berth';
+import { userName } from '../../auth-middleware';
+import { field, formAction } from '../form';
+import { render } from '../views';
+
+const sp = (req: Request) => ({ plugin: String(req.params.plugin), name: String(req.params.name) });
+const isAdmin = (req: Request) => req.user?.role === 'admin';
+
+/**
+ * The services page (services grouped by plugin; create, link/unlink, backup, destroy) and the
+ * plugins page (loaded plugins, refused ones with their error). The same service-kit calls as the
+ * API; berth-wide POSTs are admin-only by authorizeRequest, and the page hides those forms from others.
+ */
+export function serviceRoutes(berth: Berth, views: nunjucks.Environment): Router {
+  const { kit, links, backup, plugins } = berth.services;
+  const r = Router();
+
+  r.get('/services', async (req, res) => {
+    const groups = await Promise.all(plugins.catalog.list().map(async (p) => ({
+      id: p.id, version: p.version, image: p.image,
+      services: await Promise.all(kit.list(p.id).map((s) => kit.info(s.plugin, s.name))),
+    })));
+    const apps = berth.access.visibleApps(req.user!, berth.apps.list()).map((a) => a.name);
+    render(views, req, res, 'services.njk', { groups, apps, isAdmin: isAdmin(req) });
+  });
+
+  r.post('/services/:plugin', formAction(() => '/services', async (req) => {
+    const s = await kit.create({ plugin: String(req.params.plugin), name: field(req, 'name'), image: field(req, 'image') || undefined, user: userName(req) });
+    return { to: '/services', ok: `Created ${s.plugin} service ${s.name}.` };
+  }));
+
+  r.post('/services/:plugin/:name/link', formAction(() => '/services', async (req) => {
+    const { plugin, name } = sp(req);
+    await links.link({ plugin, name, app: field(req, 'app'), alias: field(req, 'alias') || undefined, user: userName(req) });
+    return { to: '/services', ok: `Linked ${plugin} service ${name} to ${field(req, 'app')}; the app re-releases with its URL.` };
+  }));
+
+  r.post('/services/:plugin/:name/unlink', formAction(() => '/services', async (req) => {
+    const { plugin, name } = sp(req);
+    await links.unlink({ plugin, name, app: field(req, 'app'), user: userName(req) });
+    return { to: '/services', ok: `Unlinked ${plugin} service ${name} from ${field(req, 'app')}.` };
+  }));
+
+  r.post('/services/:plugin/:name/destroy', formAction(() => '/services', async (req) => {
+    const { plugin, name } = sp(req);
+    const out = await kit.destroy({ plugin, name, confirm: field(req, 'confirm'), force: field(req, 'force') === 'on', user: userName(req) });
+    return { to: '/services', ok: `Destroyed ${plugin} service ${name}${out.dataKept ? ' (data kept)' : ' and its data'}.` };
+  }));
+
+  /** The backup as a download; an error after the first byte cuts the connection (never half a dump). */
+  r.get('/services/:plugin/:name/export', async (req, res) => {
+    const { plugin, name } = sp(req);
+    const run = backup.prepareExport(plugin, name);
+    res.status(200).type('application/octet-stream');
+    res.setHeader('content-disposition', `attachment; filename="${plugin}-${name}.dump"`);
+    try {
+      await run(res);
+      res.end();
+    } catch (e) {
+      res.destroy(e as Error);
+    }
+  });
+
+  r.get('/plugins', (req, res) => {
+    const all = plugins.list();
+    render(views, req, res, 'plugins.njk', { loaded: all.filter((p) => p.status !== 'refused'), refused: all.filter((p) => p.status === 'refused') });
+  });
+  return r;
+}
