@@ -47,5 +47,7 @@ export async function appPage(berth: Berth, req: Request, name: string) {
     domainControl: extra.hasDomainControl,
     recentLogs: await extra.recentLogs(name),
     resources: await appResources(berth, containers),
+    // Panels plugins add: plain text, escaped by the view.
+    pluginPanels: berth.services.plugins.appPanels(name),
   };
 }
