@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { eventually as poll, get } from '../support/poll';
 import { loadBuildpacks } from '../../buildpacks';
 import { DEPS_MARKER } from '../../buildpacks/node';
 import { FIXTURES, folderSource } from '../unit/buildpacks/sources';
@@ -45,30 +45,8 @@ function bash(script: string, args: string[] = []): Promise<{ code: number; out:
   });
 }
 
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: 2000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
-}
-
-async function eventually<T>(fn: () => Promise<T>, ms = 30_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (Date.now() > until) throw e;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
+/** This file's patience: up to 30_000 ms, every 250 ms. */
+const eventually = <T>(fn: () => Promise<T>, ms = 30_000): Promise<T> => poll(fn, ms, 250);
 
 describe('buildpacks: images on the real Docker Engine', function () {
   const containers: string[] = [];

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { eventually as poll, get } from '../support/poll';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { BerthError } from '../../app/errors';
@@ -24,30 +24,8 @@ async function tarOf(files: Record<string, string>): Promise<NodeJS.ReadableStre
   return Readable.from([Buffer.concat(chunks)]);
 }
 
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: 2000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
-}
-
-async function eventually<T>(fn: () => Promise<T>, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (Date.now() > until) throw e;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
+/** This file's patience: up to 10_000 ms, every 200 ms. */
+const eventually = <T>(fn: () => Promise<T>, ms = 10_000): Promise<T> => poll(fn, ms, 200);
 
 async function rejectsWith(p: Promise<unknown>, code: string): Promise<BerthError> {
   try {
