@@ -13,81 +13,118 @@ import path from 'node:path';
 import { createNginxRouter } from '../../app/infra/nginx';
 import type { Router } from '../../app/ports/router';
 import { median, type BenchResult, type Figure } from './bench-types';
+import { childrenOf, cpuSecondsOf, wrk, type WrkResult } from './wrk';
 
 const NGINX = fs.existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';
-const SERVER_JS = `require('http').createServer((q, s) => { s.setHeader('content-type', 'text/plain'); s.end('hello from the app\\n'); }).listen(5000, '0.0.0.0');`;
+const ROOT = path.resolve(__dirname, '../../..');
 
-interface WrkResult { rps: number; p50: number; p99: number }
+/**
+ * Two apps behind the same router. The bare server answers in a few microseconds of CPU, so the
+ * proxy's own cost shows at its largest (the worst case); the express app does what a typical
+ * small JSON endpoint does (routing, a JSON body), still far lighter than most real handlers.
+ */
+const PROFILES = [
+  {
+    key: 'express', label: 'express JSON app',
+    js: `const e = require('express')(); e.get('/', (q, s) => s.json({ hello: 'from the app', at: Date.now() })); e.listen(5000, '0.0.0.0');`,
+    mounts: ['-v', `${path.join(ROOT, 'node_modules')}:/app/node_modules:ro`, '-w', '/app'],
+  },
+  {
+    key: 'bare', label: 'bare node http server',
+    js: `require('http').createServer((q, s) => { s.setHeader('content-type', 'text/plain'); s.end('hello from the app\\n'); }).listen(5000, '0.0.0.0');`,
+    mounts: [],
+  },
+] as const;
 
-function toMs(v: string): number {
-  const m = /^([\d.]+)(us|ms|s)$/.exec(v.trim());
-  if (!m) throw new Error(`wrk latency ${v}`);
-  const n = Number(m[1]);
-  return m[2] === 'us' ? n / 1000 : m[2] === 's' ? n * 1000 : n;
-}
+interface Side { rps: number; p50: number; p99: number }
+interface ProfileResult { direct: Side; routed: Side; cpuUs: { app: number; nginx: number; wrk: number } }
 
-function wrk(url: string, host: string | null, seconds: number): WrkResult {
-  const args = ['-t2', '-c32', `-d${seconds}s`, '--latency', ...(host ? ['-H', `Host: ${host}`] : []), url];
-  const out = execFileSync('wrk', args, { encoding: 'utf8', timeout: (seconds + 30) * 1000 });
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
-  const p50 = toMs(/\s50%\s+(\S+)/.exec(out)?.[1] ?? '');
-  const p99 = toMs(/\s99%\s+(\S+)/.exec(out)?.[1] ?? '');
-  if (!rps) throw new Error(`wrk printed no rate:\n${out}`);
-  if (/Non-2xx/.test(out)) throw new Error(`wrk saw errors:\n${out}`);
-  return { rps, p50, p99 };
-}
+const summary = (rs: WrkResult[]): Side => ({ rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)) });
 
 function rssKb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : 0;
 }
 
-/** The master (from the pid file) and every process whose parent it is. */
+const masterOf = (dir: string): number => Number(fs.readFileSync(path.join(dir, 'nginx.pid'), 'utf8').trim());
+
+/** RSS of the master (from the pid file) and its workers. */
 function nginxRssKb(dir: string): { kb: number; workers: number } {
-  const master = Number(fs.readFileSync(path.join(dir, 'nginx.pid'), 'utf8').trim());
-  let kb = rssKb(master);
-  let workers = 0;
-  for (const p of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-    try {
-      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === master) { kb += rssKb(Number(p)); workers++; }
-    } catch { /* exited */ }
-  }
-  return { kb, workers };
+  const master = masterOf(dir);
+  const workers = childrenOf(master);
+  return { kb: workers.reduce((kb, p) => kb + rssKb(p), rssKb(master)), workers: workers.length };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts the profile's container on the network; resolves its address and the host pid of its node. */
+function startApp(o: { name: string; network: string; profile: (typeof PROFILES)[number] }): { ip: string; pid: number } {
+  const nodeBin = fs.realpathSync(process.execPath);
+  execFileSync('docker', ['run', '-d', '--name', o.name, '--network', o.network, '-v', `${nodeBin}:/usr/local/bin/node:ro`, ...o.profile.mounts,
+    'berth/base:bookworm', '/usr/local/bin/node', '-e', o.profile.js], { stdio: 'ignore' });
+  const ip = execFileSync('docker', ['inspect', '-f', `{{(index .NetworkSettings.Networks "${o.network}").IPAddress}}`, o.name], { encoding: 'utf8' }).trim();
+  const pid = Number(execFileSync('docker', ['inspect', '-f', '{{.State.Pid}}', o.name], { encoding: 'utf8' }).trim());
+  return { ip, pid };
+}
+
+/** Alternating direct / routed rounds; CPU per request of the app, nginx's workers and wrk in the routed rounds. */
+async function measure(o: { ip: string; appPid: number; routerPort: number; host: string; nginxDir: string }): Promise<ProfileResult> {
+  const directUrl = `http://${o.ip}:5000/`;
+  const routedUrl = `http://127.0.0.1:${o.routerPort}/`;
+  for (let i = 0; i < 50 && spawnSync('wrk', ['-t1', '-c1', '-d1s', directUrl]).status !== 0; i++) await sleep(200);
+  wrk(directUrl, { seconds: 2 }); // warm-up: JIT, connection pools
+  wrk(routedUrl, { host: o.host, seconds: 2 });
+  const direct: WrkResult[] = [];
+  const routed: WrkResult[] = [];
+  const cpu = { app: 0, nginx: 0, wrk: 0, requests: 0 };
+  for (let round = 0; round < 3; round++) {
+    direct.push(wrk(directUrl, { seconds: 6 }));
+    const workers = childrenOf(masterOf(o.nginxDir));
+    const before = { app: cpuSecondsOf(o.appPid), nginx: workers.reduce((t, p) => t + cpuSecondsOf(p), 0) };
+    const r = wrk(routedUrl, { host: o.host, seconds: 6 });
+    routed.push(r);
+    cpu.app += cpuSecondsOf(o.appPid) - before.app;
+    cpu.nginx += workers.reduce((t, p) => t + cpuSecondsOf(p), 0) - before.nginx;
+    cpu.wrk += r.cpuSeconds;
+    cpu.requests += r.requests;
+  }
+  const us = (seconds: number) => (seconds / cpu.requests) * 1e6;
+  return { direct: summary(direct), routed: summary(routed), cpuUs: { app: us(cpu.app), nginx: us(cpu.nginx), wrk: us(cpu.wrk) } };
+}
+
+function profileFigures(label: string, r: ProfileResult): Figure[] {
+  return [
+    { label: `throughput via router / direct, ${label}`, value: (r.routed.rps / r.direct.rps).toFixed(2), target: '≥ 0.85' },
+    { label: `requests/s direct | via router, ${label}`, value: `${r.direct.rps.toFixed(0)} | ${r.routed.rps.toFixed(0)}` },
+    { label: `added latency p50 | p99, ${label}`, value: `${(r.routed.p50 - r.direct.p50).toFixed(2)} ms | ${(r.routed.p99 - r.direct.p99).toFixed(2)} ms` },
+    { label: `CPU per routed request: app | nginx | wrk, ${label}`, value: `${r.cpuUs.app.toFixed(1)} | ${r.cpuUs.nginx.toFixed(1)} | ${r.cpuUs.wrk.toFixed(1)} µs` },
+  ];
+}
 
 export async function run(): Promise<BenchResult> {
   if (spawnSync('wrk', ['-v']).error) throw new Error('wrk is not installed: apt-get install wrk');
   const id = crypto.randomBytes(3).toString('hex');
   const network = `berth-bench-router-${id}`;
-  const container = `berth-bench-router-${id}`;
+  const containers: string[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bench-router-'));
   const port = 30_000 + Math.floor(Math.random() * 20_000);
-  const nodeBin = fs.realpathSync(process.execPath);
   let router: Router | null = null;
   try {
     execFileSync('docker', ['network', 'create', network], { stdio: 'ignore' });
-    execFileSync('docker', ['run', '-d', '--name', container, '--network', network, '-v', `${nodeBin}:/usr/local/bin/node:ro`,
-      'berth/base:bookworm', '/usr/local/bin/node', '-e', SERVER_JS], { stdio: 'ignore' });
-    const ip = execFileSync('docker', ['inspect', '-f', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, container], { encoding: 'utf8' }).trim();
     router = createNginxRouter({ dir, nginxBin: NGINX, httpPort: port, httpsPort: port + 1, listenAddress: '127.0.0.1', domain: 'bench.localhost' });
     await router.start();
-    await router.apply({ app: 'bench', domains: ['bench.localhost'], upstreams: [{ host: ip, port: 5000 }] });
-    for (let i = 0; i < 50 && spawnSync('wrk', ['-t1', '-c1', '-d1s', `http://${ip}:5000/`]).status !== 0; i++) await sleep(200);
-
-    const direct: WrkResult[] = [];
-    const routed: WrkResult[] = [];
-    wrk(`http://${ip}:5000/`, null, 2); // warm-up
-    wrk(`http://127.0.0.1:${port}/`, 'bench.localhost', 2);
-    for (let round = 0; round < 3; round++) {
-      direct.push(wrk(`http://${ip}:5000/`, null, 6));
-      routed.push(wrk(`http://127.0.0.1:${port}/`, 'bench.localhost', 6));
+    const figures: Figure[] = [];
+    let ip = '';
+    for (const profile of PROFILES) {
+      const name = `berth-bench-router-${profile.key}-${id}`;
+      containers.push(name);
+      const app = startApp({ name, network, profile });
+      ip = app.ip;
+      const host = `${profile.key}.bench.localhost`;
+      await router.apply({ app: `bench-${profile.key}`, domains: [host], upstreams: [{ host: app.ip, port: 5000 }] });
+      figures.push(...profileFigures(profile.label, await measure({ ip: app.ip, appPid: app.pid, routerPort: port, host, nginxDir: dir })));
+      spawnSync('docker', ['rm', '-f', name]); // the next profile gets the cores to itself
     }
-    const d = { rps: median(direct.map((r) => r.rps)), p50: median(direct.map((r) => r.p50)), p99: median(direct.map((r) => r.p99)) };
-    const r = { rps: median(routed.map((x) => x.rps)), p50: median(routed.map((x) => x.p50)), p99: median(routed.map((x) => x.p99)) };
 
     // 100 apps configured, then the cost of one more route change.
     const t0 = Date.now();
@@ -103,24 +140,19 @@ export async function run(): Promise<BenchResult> {
     }
     await sleep(1000); // old workers finish shutting down
     const mem = nginxRssKb(dir);
-
-    const figures: Figure[] = [
-      { label: 'throughput via router / direct', value: (r.rps / d.rps).toFixed(2), target: '≥ 0.85' },
-      { label: 'requests/s direct | via router', value: `${d.rps.toFixed(0)} | ${r.rps.toFixed(0)}` },
-      { label: 'added latency p50', value: `${(r.p50 - d.p50).toFixed(2)} ms` },
-      { label: 'added latency p99', value: `${(r.p99 - d.p99).toFixed(2)} ms` },
+    figures.push(
       { label: 'route change with 100 apps (nginx -t + reload), median', value: `${median(reloads).toFixed(0)} ms` },
       { label: 'configuring 100 apps one by one', value: `${(fill / 1000).toFixed(1)} s` },
       { label: `nginx RSS, master + ${mem.workers} workers, 100 apps`, value: `${(mem.kb / 1024).toFixed(1)} MiB` },
-    ];
+    );
     return {
       name: 'router',
       figures,
-      method: `wrk -t2 -c32, 3 alternating 6 s rounds (medians), node http server in a container on ${os.cpus().length} cores; wrk, nginx and the app share the machine`,
+      method: `wrk -t2 -c32, per app 3 alternating 6 s rounds direct / via router (medians); node in a container on ${os.cpus().length} cores shared by wrk, nginx (worker_processes auto) and the app; CPU per request from /proc over the routed rounds`,
     };
   } finally {
     if (router) await router.stop().catch(() => undefined);
-    spawnSync('docker', ['rm', '-f', container]);
+    for (const c of containers) spawnSync('docker', ['rm', '-f', c]);
     spawnSync('docker', ['network', 'rm', network]);
     fs.rmSync(dir, { recursive: true, force: true });
   }
