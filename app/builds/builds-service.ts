@@ -5,6 +5,7 @@ import type { LogBus } from '../ports/log-bus';
 import type { BuildRecord, Store } from '../ports/store';
 import type { EventsService } from '../events';
 import { BuildLog } from './build-log';
+import { describeBuild } from './build-description';
 
 export interface EnqueueRequest {
   readonly app: string;
@@ -25,7 +26,7 @@ export class BuildsService {
     if (!store.apps.get(req.app)) throw new BerthError('APP_NOT_FOUND', `App "${req.app}" does not exist; \`berth apps:list\` shows your apps.`);
     const build = store.transaction(() => {
       const b = store.builds.create({ app: req.app, kind: req.kind, source: req.source, snapshotPath: req.snapshotPath ?? null, user: req.user });
-      this.deps.events.record({ app: req.app, kind: 'build.queued', message: `build ${b.id} queued (${req.kind} ${req.source.slice(0, 40)})`, user: req.user });
+      this.deps.events.record({ app: req.app, kind: 'build.queued', message: `build ${b.id} queued (${describeBuild(req).slice(0, 48)})`, user: req.user });
       return b;
     });
     const job: BuildJob = { buildId: build.id, app: req.app, kind: req.kind, ref: req.ref, expectedOldSha: req.expectedOldSha };

@@ -5,3 +5,4 @@ export { ReleaseMaker } from './release-maker';
 export { PushReceiver, type PushOutput } from './push-receiver';
 export { detectBuilder } from './detect-builder';
 export { saveArchive } from './archive-upload';
+export { describeBuild } from './build-description';

@@ -25,6 +25,8 @@ export interface BuildRecord {
   kind: string;
   status: BuildStatus;
   source: string | null;
+  /** What it does, in one line ("push 1a2b3c4", "config change", "rollback v3"). */
+  description?: string;
   user: string | null;
   error: string | null;
   releaseVersion: number | null;

@@ -22,7 +22,11 @@ export class HookRegistry {
   private entries: Entry[] = [];
   private seq = 0;
 
-  constructor(private readonly isEnabled: (plugin: string) => boolean) {}
+  /** `beforeUse` runs before handlers are looked up (the host reloads plugins another process changed). */
+  constructor(
+    private readonly isEnabled: (plugin: string) => boolean,
+    private readonly beforeUse: () => void = () => undefined,
+  ) {}
 
   add<K extends HookName>(o: { plugin: string; level: number; hook: K; handler: HookHandler<K>; order?: number }): void {
     this.entries.push({ plugin: o.plugin, hook: o.hook, handler: o.handler as (payload: never) => unknown, level: o.level, order: o.order ?? 100, seq: this.seq++ });
@@ -87,6 +91,7 @@ export class HookRegistry {
   }
 
   private sorted(hook: HookName): Entry[] {
+    this.beforeUse();
     return this.entries
       .filter((e) => e.hook === hook && this.isEnabled(e.plugin))
       .sort((a, b) => a.level - b.level || a.order - b.order || a.plugin.localeCompare(b.plugin) || a.seq - b.seq);

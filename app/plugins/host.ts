@@ -54,13 +54,16 @@ export class PluginHost {
   private loaded = new Map<string, Loaded>();
   private disabled: Array<{ manifest: PluginManifest; dir: string; origin: PluginOrigin }> = [];
   private refused: RefusedPlugin[] = [];
+  /** The stored plugin state this process loaded from (see refresh()); null before the first load. */
+  private loadedState: string | null = null;
 
   constructor(private readonly deps: PluginHostDeps) {
-    this.hooks = new HookRegistry((id) => this.loaded.has(id));
+    this.hooks = new HookRegistry((id) => this.loaded.has(id), () => this.refresh());
   }
 
   /** (Re)loads every plugin. Bad ones are refused with a typed error; the others load. Synchronous. */
   load(): void {
+    this.loadedState = this.storedState();
     this.hooks.clear();
     this.loaded = new Map();
     const plan = planLoad({
@@ -102,6 +105,7 @@ export class PluginHost {
   }
 
   list(): PluginListEntry[] {
+    this.refresh();
     const out: PluginListEntry[] = [];
     for (const p of this.loaded.values()) {
       out.push({ id: p.manifest.id, version: p.manifest.version, status: 'loaded', origin: p.origin, dir: p.dir, service: p.service !== null, description: p.manifest.description ?? null, error: null });
@@ -126,11 +130,14 @@ export class PluginHost {
   /** Installs from a folder, a `npm pack` tarball or an npm package, then loads it; refused → removed again. */
   install(source: string): PluginListEntry {
     const { id } = installPlugin({ source, installedDir: this.deps.sources.installed });
+    const before = this.deps.state.get(id);
     this.deps.state.set(id, { enabled: true, source });
     this.load();
     const entry = this.list().find((p) => p.id === id && p.origin === 'installed');
     if (!entry || entry.status === 'refused') {
       fs.rmSync(path.join(this.deps.sources.installed, id), { recursive: true, force: true });
+      // Written again (a new updatedAt) so other processes that reloaded meanwhile reload once more.
+      this.deps.state.set(id, { enabled: before?.enabled ?? true, source: before?.source ?? null });
       this.load();
       throw new BerthError((entry?.error?.code ?? 'PLUGIN_INSTALL_FAILED') as ErrorCode, entry?.error?.message ?? `plugin ${id} did not load.`);
     }
@@ -139,16 +146,19 @@ export class PluginHost {
 
   /** The API routes a loaded plugin added. */
   route(id: string, method: string, routePath: string): PluginRoute | null {
+    this.refresh();
     return this.loaded.get(id)?.routes.find((r) => r.method === method && r.path === routePath) ?? null;
   }
 
   /** The CLI verbs loaded plugins add. */
   verbs(): PluginVerbEntry[] {
+    this.refresh();
     return [...this.loaded.values()].flatMap((p) => p.verbs.map((v) => ({ plugin: p.manifest.id, name: v.name, usage: v.usage, summary: v.summary, method: v.method, path: v.path })));
   }
 
   /** The app page's plugin panels, rendered; a panel that throws shows the error instead. */
   appPanels(app: string): PluginPanelView[] {
+    this.refresh();
     return [...this.loaded.values()].flatMap((p) => p.panels.map((panel) => {
       let text: string;
       try {
@@ -163,6 +173,7 @@ export class PluginHost {
 
   readonly catalog: ServiceCatalog = {
     get: (id) => {
+      this.refresh();
       const p = this.loaded.get(id);
       if (p?.service) return this.servicePlugin(p, p.service);
       const off = this.disabled.some((d) => d.manifest.id === id);
@@ -171,8 +182,21 @@ export class PluginHost {
         ? `The ${id} plugin is disabled; \`berth plugins:enable ${id}\` turns it on.`
         : `There is no service plugin ${id} (service plugins: ${names}).`);
     },
-    list: () => [...this.loaded.values()].filter((p) => p.service).map((p) => this.servicePlugin(p, p.service!)),
+    list: () => { this.refresh(); return [...this.loaded.values()].filter((p) => p.service).map((p) => this.servicePlugin(p, p.service!)); },
   };
+
+  /**
+   * Web and worker are separate processes (Procfile), and only the one that handled
+   * `plugins:install|enable|disable` reloads at once: every other one reloads here, before it
+   * uses a plugin, when the stored state (SQLite, shared) differs from what it loaded.
+   */
+  private refresh(): void {
+    if (this.loadedState !== null && this.storedState() !== this.loadedState) this.load();
+  }
+
+  private storedState(): string {
+    return JSON.stringify(this.deps.state.list());
+  }
 
   private servicePlugin(p: Loaded, descriptor: ServiceDescriptor): ServicePlugin {
     const script = path.join(p.dir, 'image.sh');

@@ -69,7 +69,9 @@ export class Reconciler {
 
   private async runPass(): Promise<PassSummary> {
     const { store, engine, router, deployer } = this.deps;
-    const all = (await engine.listContainers({ labels: { [LABEL.scope]: deployer.network } })).filter((c) => !deployer.isRetiring(c.id));
+    const listed = await engine.listContainers({ labels: { [LABEL.scope]: deployer.network } });
+    this.forgetGone(listed);
+    const all = listed.filter((c) => !deployer.isRetiring(c.id));
     const known = new Set(store.apps.list().map((a) => a.name));
     const names = new Set([...known, ...all.map((c) => c.labels[LABEL.app]).filter((a): a is string => !!a)]);
     const summary = { apps: 0, skipped: [] as string[], started: 0, removed: 0 };
@@ -135,6 +137,15 @@ export class Reconciler {
       this.log(`reconcile ${app}: ${message}`);
       this.deps.events?.record({ app, kind: 'ps.crashed', message, user: null });
     }
+  }
+
+  /** How many containers' crash history is held (bounded by the containers that exist). */
+  get crashesTracked(): number { return this.crashSeen.size; }
+
+  /** Drops crash history of containers that no longer exist, so the map cannot grow without bound. */
+  private forgetGone(present: readonly ContainerInfo[]): void {
+    const ids = new Set(present.map((c) => c.id));
+    for (const id of this.crashSeen.keys()) if (!ids.has(id)) this.crashSeen.delete(id);
   }
 
   private async remove(app: string, containers: ContainerInfo[], why: string): Promise<void> {

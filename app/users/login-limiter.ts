@@ -1,43 +1,48 @@
 import { BerthError } from '../errors';
+import type { WindowCounters } from '../ports/window-counters';
+
+export interface LoginLimiterOptions {
+  /** Where failures are counted; Redis in production, so every process and restart sees them. */
+  readonly counters: WindowCounters;
+  /** Failed logins allowed for one user name in a window, from any address. */
+  readonly maxPerUser: number;
+  /** Failed logins allowed from one client address in a window, whatever the user name. */
+  readonly maxPerAddress: number;
+  /** Length of the fixed window that starts with the first failure. */
+  readonly windowSeconds: number;
+}
 
 /**
- * Failed dashboard logins per (address, user name) in a sliding window. In memory: it only
- * guards the one web process, and a restart forgets it — a Redis counter would survive both.
+ * Failed dashboard logins, counted per user name and per client address in fixed windows: the
+ * first guards one account against guesses from many addresses, the second one address trying
+ * many accounts. A success clears the user's count only, so a valid login cannot reset an
+ * address that is guessing at other accounts.
  */
 export class LoginLimiter {
-  private readonly failures = new Map<string, number[]>();
+  constructor(private readonly o: LoginLimiterOptions) {}
 
-  constructor(private readonly o: { maxFailures: number; windowMs: number; now?: () => number }) {}
-
-  private key(address: string, user: string): string { return `${address}\n${user.slice(0, 200)}`; }
-
-  /** Throws LOGIN_RATE_LIMITED when this address failed too often for this user lately. */
-  check(address: string, user: string): void {
-    const recent = this.recent(this.key(address, user));
-    if (recent.length >= this.o.maxFailures) {
-      const wait = Math.ceil((recent[0] + this.o.windowMs - this.now()) / 1000);
-      throw new BerthError('LOGIN_RATE_LIMITED', `Too many failed logins; try again in ${Math.max(wait, 1)} s.`);
-    }
+  /** Throws LOGIN_RATE_LIMITED while this user name or this address failed too often lately. */
+  async check(address: string, user: string): Promise<void> {
+    const [byUser, byAddress] = await Promise.all([this.o.counters.peek(userKey(user)), this.o.counters.peek(addressKey(address))]);
+    const over = [byUser.count >= this.o.maxPerUser ? byUser : null, byAddress.count >= this.o.maxPerAddress ? byAddress : null]
+      .filter((c): c is { count: number; resetsInMs: number } => c !== null);
+    if (over.length === 0) return;
+    const wait = Math.ceil(Math.max(...over.map((c) => c.resetsInMs)) / 1000);
+    throw new BerthError('LOGIN_RATE_LIMITED', `Too many failed logins; try again in ${Math.max(wait, 1)} s.`);
   }
 
-  failed(address: string, user: string): void {
-    const key = this.key(address, user);
-    this.failures.set(key, [...this.recent(key), this.now()]);
-    if (this.failures.size > 10_000) this.prune();
+  async failed(address: string, user: string): Promise<void> {
+    await Promise.all([
+      this.o.counters.hit(userKey(user), this.o.windowSeconds),
+      this.o.counters.hit(addressKey(address), this.o.windowSeconds),
+    ]);
   }
 
-  succeeded(address: string, user: string): void {
-    this.failures.delete(this.key(address, user));
-  }
-
-  private now(): number { return (this.o.now ?? Date.now)(); }
-
-  private recent(key: string): number[] {
-    const since = this.now() - this.o.windowMs;
-    return (this.failures.get(key) ?? []).filter((t) => t > since);
-  }
-
-  private prune(): void {
-    for (const key of [...this.failures.keys()]) if (this.recent(key).length === 0) this.failures.delete(key);
+  async succeeded(_address: string, user: string): Promise<void> {
+    await this.o.counters.clear(userKey(user));
   }
 }
+
+// Encoded so that any user name or address (IPv6 has colons) makes one plain key.
+const userKey = (user: string): string => `login-user:${encodeURIComponent(user.slice(0, 200))}`;
+const addressKey = (address: string): string => `login-address:${encodeURIComponent(address)}`;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { DashboardSession } from '../support/dashboard-session';
 import { WorkTree } from '../support/git-client';
 import { requireBerthStack } from '../support/requirements';
 
@@ -15,10 +16,11 @@ describe('releases: config changes, rollback, image deploys, failed deploys', fu
   let berth: BerthProcess;
   const trees: WorkTree[] = [];
   const tree = () => { const t = WorkTree.fromFixture('dockerfile-app'); trees.push(t); return t; };
+  const PASSWORD = 'releases test password';
 
   before(async () => {
     requireBerthStack();
-    berth = await startBerth();
+    berth = await startBerth({ BERTH_ADMIN_PASSWORD: PASSWORD });
   });
   after(async () => {
     trees.forEach((t) => t.remove());
@@ -55,6 +57,22 @@ describe('releases: config changes, rollback, image deploys, failed deploys', fu
       [[4, true], [3, false], [2, false], [1, false]]);
     assert.equal(releases[0].description, 'rollback to v1');
     assert.equal(releases[0].image, releases[3].image.replace(/:v1$/, ':v4'));
+
+    // Build lists say what each build did once: "config change", not "config config change".
+    const list = berth.cli(['builds:list', app]);
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(list.stdout, /\bconfig change\b/);
+    assert.match(list.stdout, /\brollback v1\b/);
+    assert.doesNotMatch(list.stdout, /config\s+config change/);
+    const session = new DashboardSession(berth.url);
+    await session.login(PASSWORD);
+    const page = await session.get(`/apps/${app}`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, />\s*config change ·/);
+    assert.doesNotMatch(page.text, /config\s+config change/);
+    const buildPage = await session.get(`/apps/${app}/builds/${set.json.build.id}`);
+    assert.match(buildPage.text, /config change · by admin/);
+    assert.doesNotMatch(buildPage.text, /config\s+config change/);
 
     const missing = await berth.api('POST', `/api/v1/apps/${app}/releases/rollback`, { version: 99 });
     assert.equal(missing.status, 404);

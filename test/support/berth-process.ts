@@ -5,6 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { recordPid, sweepLeftovers } from './leftovers';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 const MAIN = path.join(ROOT, 'dist/app/main.js');
@@ -53,27 +54,36 @@ export class BerthProcess {
   token = '';
   output = '';
 
+  /** `start` runs web and worker in one process; `web` or `worker` runs one role, as the Procfile does. */
+  role: BerthRole = 'start';
+
   constructor(readonly home: string, readonly env: Record<string, string>) {}
 
   get port(): number { return Number(this.env.BERTH_PORT); }
   get routerPort(): number { return Number(this.env.BERTH_ROUTER_PORT); }
   get url(): string { return `http://127.0.0.1:${this.port}`; }
 
-  async start(): Promise<void> {
-    this.child = spawn(process.execPath, [MAIN, 'start'], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** Starts the process (in `role`, default the last one) and waits until it is ready. */
+  async start(role: BerthRole = this.role): Promise<void> {
+    this.role = role;
+    this.child = spawn(process.execPath, [MAIN, role], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    recordPid(this.home, this.child.pid);
     const append = (b: Buffer) => { this.output += b.toString(); if (process.env.BERTH_TEST_VERBOSE) process.stderr.write(b); };
     this.child.stdout!.on('data', append);
     this.child.stderr!.on('data', append);
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`berth exited (${this.child.exitCode}):\n${this.output}`);
+      // A worker alone serves no HTTP: it is ready once it reconciles.
+      if (role === 'worker' && /reconciling containers every/.test(this.output)) return;
+      if (role === 'worker') { await new Promise((r) => setTimeout(r, 150)); continue; }
       try {
         const res = await fetch(`${this.url}/healthz`);
         if (res.ok) return;
       } catch { /* not up yet */ }
       await new Promise((r) => setTimeout(r, 150));
     }
-    throw new Error(`berth did not answer /healthz within 30 s:\n${this.output}`);
+    throw new Error(`berth (${role}) was not ready within 30 s:\n${this.output}`);
   }
 
   /** SIGKILL, as a crash would. */
@@ -138,10 +148,21 @@ export class BerthProcess {
   }
 }
 
-/** Starts a berth for one test file. Call destroy() in `after`. */
-export async function startBerth(extraEnv: Record<string, string> = {}): Promise<BerthProcess> {
+export type BerthRole = 'start' | 'web' | 'worker';
+
+/**
+ * Starts a berth for one test file (web and worker in one process unless `role` says otherwise;
+ * a second `new BerthProcess(b.home, b.env)` started as `worker` completes a `web` one). Call
+ * destroy() in `after`.
+ */
+export async function startBerth(extraEnv: Record<string, string> = {}, options: { role?: 'start' | 'web' } = {}): Promise<BerthProcess> {
+  // Homes and networks of test berths killed mid-test elsewhere (see leftovers.ts).
+  const swept = sweepLeftovers();
+  if (process.env.BERTH_TEST_VERBOSE && swept.homes.length + swept.networks.length) process.stderr.write(`swept ${[...swept.homes, ...swept.networks].join(', ')}\n`);
   const id = crypto.randomBytes(3).toString('hex');
   const home = fs.mkdtempSync(path.join(os.tmpdir(), `berth-test-${id}-`));
+  // This test process owns the home; each berth process on it adds its pid (start()).
+  recordPid(home, process.pid);
   // mkdtemp makes 0700; nginx's unprivileged workers must reach berth's pages under it.
   fs.chmodSync(home, 0o755);
   const port = await freePortBlock();
@@ -162,7 +183,7 @@ export async function startBerth(extraEnv: Record<string, string> = {}): Promise
   const boot = spawnSync(process.execPath, [MAIN, 'admin:bootstrap'], { env: { ...process.env, ...env }, encoding: 'utf8' });
   if (boot.status !== 0) throw new Error(`admin:bootstrap failed: ${boot.stderr}`);
   berth.token = JSON.parse(boot.stdout.trim().split('\n').pop()!).token;
-  await berth.start();
+  await berth.start(options.role ?? 'start');
   return berth;
 }
 

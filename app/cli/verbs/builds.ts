@@ -39,8 +39,9 @@ export const buildsVerbs: VerbGroup = {
         const res = await ctx.api().get<{ builds: BuildRecord[] }>(appPath(ctx.arg('app'), `/builds?limit=${limit}`));
         if (ctx.json) return ctx.out.json(res);
         if (!res.builds.length) return ctx.out.note(`No builds yet: push with git, or berth apps:deploy-image ${ctx.arg('app')} <image>`);
-        ctx.out.write(table(['ID', 'STATUS', 'KIND', 'RELEASE', 'USER', 'CREATED', 'TOOK', 'SOURCE'], res.builds.map((b) => [
-          b.id, b.status, b.kind, b.releaseVersion ? `v${b.releaseVersion}` : '', b.user, b.createdAt, duration(b), b.source,
+        // One WHAT column: a KIND and a SOURCE column said "config" twice for a config change.
+        ctx.out.write(table(['ID', 'STATUS', 'RELEASE', 'USER', 'CREATED', 'TOOK', 'WHAT'], res.builds.map((b) => [
+          b.id, b.status, b.releaseVersion ? `v${b.releaseVersion}` : '', b.user, b.createdAt, duration(b), b.description ?? [b.kind, b.source].filter(Boolean).join(' '),
         ])));
       },
     },

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 import type { Request, Response } from 'express';
+import { describeBuild } from '../../builds';
 import { takeFlash } from './cookies';
 
 /** Templates live in the source tree (tsc does not copy them): dist/app/http/dashboard → app/http/dashboard/views. */
@@ -22,6 +23,7 @@ export function createViews(): nunjucks.Environment {
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(VIEWS_DIR, { noCache: false }), { autoescape: true, throwOnUndefined: false });
   env.addFilter('ago', (iso: string | null) => ago(iso));
   env.addFilter('shortsha', (sha: string | null) => (sha ? sha.slice(0, 7) : '—'));
+  env.addFilter('buildwhat', (b: { kind: string; source: string | null }) => describeBuild(b));
   return env;
 }
 

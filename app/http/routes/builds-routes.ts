@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Berth } from '../../boot/create-berth';
 import { BerthError } from '../../errors';
-import { saveArchive } from '../../builds';
+import { describeBuild, saveArchive } from '../../builds';
 import { userName } from '../auth-middleware';
 import { body, positiveInt } from '../request-body';
 
@@ -9,11 +9,13 @@ export function buildsRoutes(berth: Berth): Router {
   const r = Router();
   r.get('/apps/:app/builds', (req, res) => {
     berth.apps.require(req.params.app);
-    res.json({ builds: berth.builds.list(req.params.app, positiveInt(req.query.limit, 'limit') ?? 20) });
+    const builds = berth.builds.list(req.params.app, positiveInt(req.query.limit, 'limit') ?? 20);
+    res.json({ builds: builds.map((b) => ({ ...b, description: describeBuild(b) })) });
   });
   r.get('/apps/:app/builds/:id', (req, res) => {
     const id = req.params.id === 'latest' ? undefined : positiveInt(req.params.id, 'id');
-    res.json({ build: berth.builds.get(req.params.app, id) });
+    const build = berth.builds.get(req.params.app, id);
+    res.json({ build: { ...build, description: describeBuild(build) } });
   });
   /** The build's log as text; `?follow=1` streams it until the build ends (last line: `@@berth-status <status>`). */
   r.get('/apps/:app/builds/:id/log', async (req, res) => {

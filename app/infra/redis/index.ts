@@ -1,6 +1,7 @@
 import type { BuildQueue } from '../../ports/build-queue';
 import type { LockService } from '../../ports/lock';
 import type { LogBus } from '../../ports/log-bus';
+import type { WindowCounters } from '../../ports/window-counters';
 import { AppFifo } from './app-fifo';
 import { BuildCancellations } from './build-cancellations';
 import { BullBuildQueue } from './bull-build-queue';
@@ -8,6 +9,7 @@ import { closeConnection, openConnection, pingConnection } from './connections';
 import { RedisKeys } from './keys';
 import { RedisLockService } from './redis-lock-service';
 import { RedisLogBus } from './redis-log-bus';
+import { RedisWindowCounters } from './redis-window-counters';
 
 export interface RedisInfraOptions {
   /** e.g. redis://127.0.0.1:6379 */
@@ -22,6 +24,8 @@ export interface RedisInfra {
   readonly queue: BuildQueue;
   readonly logs: LogBus;
   readonly locks: LockService;
+  /** Fixed-window counters (failed dashboard logins). */
+  readonly counters: WindowCounters;
   /** Throws BerthError REDIS_UNAVAILABLE when Redis does not answer within 2 s. */
   ping(): Promise<void>;
   /** Waits for running builds, then closes every connection. */
@@ -50,6 +54,7 @@ export function createRedisInfra(options: RedisInfraOptions): RedisInfra {
     queue,
     logs,
     locks,
+    counters: new RedisWindowCounters(redis, keys),
     ping: () => pingConnection(redis, options.url),
     close: () =>
       (closing ??= (async () => {
@@ -65,4 +70,5 @@ export function createRedisInfra(options: RedisInfraOptions): RedisInfra {
 export { BullBuildQueue } from './bull-build-queue';
 export { RedisLogBus } from './redis-log-bus';
 export { RedisLockService } from './redis-lock-service';
+export { RedisWindowCounters } from './redis-window-counters';
 export { BullCronScheduler, createBullCronScheduler } from './bull-cron-scheduler';

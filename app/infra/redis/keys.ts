@@ -27,6 +27,11 @@ export class RedisKeys {
   lock(name: string): string {
     return `${this.prefix}:lock:${name}`;
   }
+
+  /** A fixed-window counter (login failures). */
+  counter(name: string): string {
+    return `${this.prefix}:counter:${name}`;
+  }
 }
 
 /** SCAN MATCH treats * ? [ ] \ as glob syntax; a prefix must match only itself. */

@@ -52,14 +52,28 @@ describe('authorization', () => {
     assert.deepEqual(t('GET', '/events', { app: 'a' }), { action: 'read', app: 'a' });
   });
 
-  it('limits failed logins in a window', () => {
+  it('limits failed logins per user name and per address in a window', async () => {
     let now = 0;
-    const l = new LoginLimiter({ maxFailures: 2, windowMs: 1000, now: () => now });
-    l.failed('ip', 'u'); l.failed('ip', 'u');
-    assert.throws(() => l.check('ip', 'u'), /Too many/);
-    assert.doesNotThrow(() => l.check('ip2', 'u'));
+    // A fixed-window counter in memory; the Redis one is tested in test/integration/login-limiter.test.ts.
+    const windows = new Map<string, { count: number; ends: number }>();
+    const live = (k: string) => { const w = windows.get(k); return w && w.ends > now ? w : undefined; };
+    const counters = {
+      hit: async (k: string, s: number) => { const w = live(k) ?? { count: 0, ends: now + s * 1000 }; w.count++; windows.set(k, w); return w.count; },
+      peek: async (k: string) => { const w = live(k); return { count: w?.count ?? 0, resetsInMs: w ? w.ends - now : 0 }; },
+      clear: async (k: string) => { windows.delete(k); },
+    };
+    const l = new LoginLimiter({ counters, maxPerUser: 2, maxPerAddress: 3, windowSeconds: 1 });
+    await l.failed('ip', 'u'); await l.failed('ip', 'u');
+    await assert.rejects(l.check('ip', 'u'), /Too many/);
+    await assert.rejects(l.check('ip2', 'u'), /Too many/, 'the user name is limited from any address');
+    await assert.doesNotReject(l.check('ip', 'v'));
+    await l.failed('ip', 'v');
+    await assert.rejects(l.check('ip', 'w'), /Too many/, 'the address is limited whatever the user name');
+    await l.succeeded('ip2', 'u');
+    await assert.doesNotReject(l.check('ip2', 'u'), 'a success clears the user name');
+    await assert.rejects(l.check('ip', 'w'), /Too many/, 'but not the address');
     now = 1500;
-    assert.doesNotThrow(() => l.check('ip', 'u'));
+    await assert.doesNotReject(l.check('ip', 'w'));
   });
 
   it('fingerprints OpenSSH public keys as ssh-keygen does and refuses others', () => {

@@ -40,21 +40,22 @@ export function authRoutes(berth: Berth, views: nunjucks.Environment): Router {
     }
     const address = req.socket.remoteAddress ?? '';
     try {
-      berth.loginLimiter.check(address, field(req, 'username'));
+      await berth.loginLimiter.check(address, field(req, 'username'));
     } catch (e) {
+      if (asBerthError(e).code !== 'LOGIN_RATE_LIMITED') throw e;
       loginPage(req, res, asBerthError(e).message, 429);
       return;
     }
     try {
       const { id } = await berth.sessions.login(field(req, 'username'), ((req.body ?? {}) as Record<string, unknown>).password);
-      berth.loginLimiter.succeeded(address, field(req, 'username'));
+      await berth.loginLimiter.succeeded(address, field(req, 'username'));
       clearCookie(req, res, LOGIN_CSRF_COOKIE);
       setCookie(req, res, SESSION_COOKIE, id, berth.config.sessionHours * 3600);
       res.redirect(303, safeNext(field(req, 'next')));
     } catch (e) {
       const err = asBerthError(e);
       if (err.code !== 'LOGIN_FAILED') throw e;
-      berth.loginLimiter.failed(address, field(req, 'username'));
+      await berth.loginLimiter.failed(address, field(req, 'username'));
       loginPage(req, res, err.message, 401);
     }
   });

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import IORedis from 'ioredis';
+import { createRedisInfra, type RedisInfra } from '../../app/infra/redis';
+import { LoginLimiter } from '../../app/users';
+
+const URL = process.env.BERTH_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** The dashboard login limiter counts in Redis: every process, and a restarted one, sees one count. */
+describe('login limiter on Redis', function () {
+  this.timeout(30_000);
+  const prefix = `berth-test-login-${randomBytes(4).toString('hex')}`;
+  const opened: RedisInfra[] = [];
+  const raw = new IORedis(URL);
+  const infra = () => { const i = createRedisInfra({ url: URL, prefix }); opened.push(i); return i; };
+  const limiter = (i: RedisInfra) => new LoginLimiter({ counters: i.counters, maxPerUser: 3, maxPerAddress: 5, windowSeconds: 60 });
+
+  after(async () => {
+    for (const i of opened) await i.close();
+    const keys = await raw.keys(`${prefix}:*`);
+    if (keys.length > 0) await raw.del(...keys);
+    raw.disconnect();
+  });
+
+  it('two limiter instances (two processes) share the count, and it outlives a restart', async () => {
+    const web1 = limiter(infra());
+    const web2 = limiter(infra());
+    await web1.failed('10.0.0.1', 'alice');
+    await web2.failed('10.0.0.2', 'alice');
+    await web1.check('10.0.0.3', 'alice');
+    await web2.failed('10.0.0.3', 'alice');
+    await assert.rejects(web1.check('10.0.0.4', 'alice'), (e: { code?: string; message: string }) =>
+      e.code === 'LOGIN_RATE_LIMITED' && /try again in (59|60) s/.test(e.message));
+
+    // A "restarted" process: new connections, no memory of its own.
+    await opened[0].close();
+    const restarted = limiter(infra());
+    await assert.rejects(restarted.check('10.0.0.9', 'alice'), /Too many failed logins/);
+    await restarted.succeeded('10.0.0.9', 'alice');
+    await web2.check('10.0.0.4', 'alice');
+  });
+
+  it('counts per address across user names, in a fixed window with a TTL', async () => {
+    const a = limiter(infra());
+    const b = limiter(infra());
+    for (const user of ['u1', 'u2', 'u3', 'u4']) await a.failed('::ffff:127.0.0.7', user);
+    await b.check('::ffff:127.0.0.7', 'u5');
+    await b.failed('::ffff:127.0.0.7', 'u5');
+    await assert.rejects(a.check('::ffff:127.0.0.7', 'u6'), /Too many failed logins/);
+    await b.succeeded('::ffff:127.0.0.7', 'u6');
+    await assert.rejects(a.check('::ffff:127.0.0.7', 'u6'), /Too many failed logins/, 'a success does not clear the address');
+    await a.check('127.0.0.8', 'u6');
+
+    const keys = await raw.keys(`${prefix}:counter:*`);
+    assert.ok(keys.length >= 6, `one key per user name and address, got ${keys.join(', ')}`);
+    for (const key of keys) {
+      const ttl = await raw.pttl(key);
+      assert.ok(ttl > 0 && ttl <= 60_000, `${key} expires within the window (pttl ${ttl})`);
+    }
+  });
+
+  it('a window ends and takes its count with it', async () => {
+    const i = infra();
+    assert.equal(await i.counters.hit('short', 1), 1);
+    assert.equal(await i.counters.hit('short', 1), 2);
+    assert.equal((await i.counters.peek('short')).count, 2);
+    await new Promise((r) => setTimeout(r, 1200));
+    assert.deepEqual(await i.counters.peek('short'), { count: 0, resetsInMs: 0 });
+    assert.equal(await i.counters.hit('short', 1), 1);
+  });
+});
