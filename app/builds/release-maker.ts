@@ -9,7 +9,11 @@ const DEFAULT_PORT = 5000;
 
 /** Makes release vN from a build, an image, or an earlier release; prunes old release images. */
 export class ReleaseMaker {
-  constructor(private readonly deps: { store: Store; engine: ContainerEngine; keepImages: number }) {}
+  constructor(private readonly deps: {
+    store: Store; engine: ContainerEngine; keepImages: number;
+    /** Prunes the app's images elsewhere too (berth's registry): every tag but the kept ones (`vN`) goes. */
+    pruneRegistry?: (app: string, keepTags: readonly string[]) => Promise<unknown>;
+  }) {}
 
   async fromBuild(build: BuildRecord, built: BuiltSource): Promise<ReleaseRecord> {
     return this.create(build, {
@@ -73,8 +77,13 @@ export class ReleaseMaker {
     const current = store.releases.current(app)?.version;
     const releases = store.releases.list(app);
     const keep = new Set(releases.slice(0, keepImages).map((r) => r.image));
-    for (const r of releases.slice(keepImages)) {
-      if (r.version !== current && !keep.has(r.image) && r.image.startsWith(`${imageRepo(app)}:`)) await engine.removeImage(r.image);
+    try {
+      for (const r of releases.slice(keepImages)) {
+        if (r.version !== current && !keep.has(r.image) && r.image.startsWith(`${imageRepo(app)}:`)) await engine.removeImage(r.image);
+      }
+    } finally {
+      const kept = releases.filter((r, i) => i < keepImages || r.version === current).map((r) => `v${r.version}`);
+      await this.deps.pruneRegistry?.(app, kept);
     }
   }
 

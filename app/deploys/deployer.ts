@@ -184,7 +184,7 @@ export class Deployer {
     throw new BerthError('HEALTHCHECK_FAILED', `v${release.version} failed its health check: ${failed.reason}. The previous release keeps serving.`);
   }
 
-  private async runReleaseCommand(release: ReleaseRecord, log: Log): Promise<void> {
+  protected async runReleaseCommand(release: ReleaseRecord, log: Log): Promise<void> {
     log(`-----> Running release command: ${release.processes.release}`);
     let partial = '';
     const code = await this.deps.engine.runOneOff({

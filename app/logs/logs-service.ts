@@ -1,6 +1,8 @@
 import type { ContainerEngine, ContainerInfo } from '../ports/container-engine';
+import type { SwarmEngine, SwarmServiceInfo } from '../ports/swarm';
 import { LABEL } from '../deploys/container-labels';
 import type { LogArchive } from './log-archive';
+import { SwarmLogSource, type TaskEntry } from './swarm-log-source';
 import {
   LineSplitter, matches, normalizeTime, nowTime, releaseOf, tagOf, type LogEntry, type LogFilter,
 } from './log-entry';
@@ -12,6 +14,8 @@ export interface LogsServiceDeps {
   readonly scope: string;
   /** How often a follower looks for new containers (deploys, restarts). Default 1000 ms. */
   readonly pollMs?: number;
+  /** Swarm apps' services (`berth.scope=<scope>-swarm`), read through the manager. */
+  readonly swarm?: SwarmEngine;
 }
 
 export interface RecentOptions extends LogFilter {
@@ -33,7 +37,15 @@ const keyOf = (e: LogEntry): string => `${e.at}\u0000${e.tag}\u0000${e.text}`;
  * each line tagged `<process>.<n>`. `follow` is the one stream the CLI and dashboard both use.
  */
 export class LogsService {
-  constructor(private readonly deps: LogsServiceDeps) {}
+  private readonly swarm: SwarmLogSource | null;
+
+  constructor(private readonly deps: LogsServiceDeps) {
+    this.swarm = deps.swarm ? new SwarmLogSource(deps.swarm, `${deps.scope}-swarm`) : null;
+  }
+
+  private services(app: string, filter: LogFilter): Promise<SwarmServiceInfo[]> {
+    return this.swarm ? this.swarm.services(app, filter) : Promise.resolve([]);
+  }
 
   /** Every container of the app on this berth (retiring ones too: they still have output). */
   private async containers(app: string, filter: LogFilter): Promise<ContainerInfo[]> {
@@ -64,8 +76,10 @@ export class LogsService {
       seen.set(c.id, lines.at(-1)?.at ?? '');
       return lines;
     }));
+    const tasks = await Promise.all((await this.services(app, o)).map((s) => this.swarm!.tail(s, { tail: o.tail, filter: o })));
+    for (const t of tasks.flat()) if ((seen.get(t.task) ?? '') < t.entry.at) seen.set(t.task, t.entry.at);
     const archived = this.deps.archive.read(app).filter((e) => matches(e, o));
-    const all = [...archived, ...live.flat()].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    const all = [...archived, ...live.flat(), ...tasks.flat().map((t) => t.entry)].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
     // A container archived just before its removal may still be listed: show its lines once.
     const unique = new Set<string>();
     const entries = all.filter((e) => { const k = keyOf(e); if (unique.has(k)) return false; unique.add(k); return true; });
@@ -100,11 +114,25 @@ export class LogsService {
       }).catch(() => undefined).finally(() => streaming.delete(c.id));
     };
 
+    // A swarm service: one stream for all its tasks; lines are new per task (tasks' clocks interleave).
+    const attachService = (s: SwarmServiceInfo): void => {
+      streaming.add(s.id);
+      const lastOf = [...seen].filter(([k]) => k.startsWith(`${s.id}/`)).map(([, at]) => at).sort();
+      const onTaskEntry = (t: TaskEntry): void => {
+        if (t.entry.at <= (seen.get(t.task) ?? '')) return;
+        seen.set(t.task, t.entry.at);
+        onEntry(t.entry);
+      };
+      void this.swarm!.follow(s, { since: lastOf[0] || undefined, signal: o.signal, filter: o, onEntry: onTaskEntry })
+        .catch(() => undefined).finally(() => streaming.delete(s.id));
+    };
+
     while (!o.signal.aborted) {
       const containers = await this.containers(app, o).catch(() => [] as ContainerInfo[]);
       for (const c of containers) {
         if (!streaming.has(c.id) && (c.state === 'running' || c.state === 'restarting')) attach(c);
       }
+      for (const s of await this.services(app, o)) if (!streaming.has(s.id)) attachService(s);
       await new Promise((r) => setTimeout(r, this.deps.pollMs ?? 1000));
     }
     await archiveWatch;
@@ -115,6 +143,13 @@ export class LogsService {
     const app = c.labels[LABEL.app];
     if (!app) return;
     this.deps.archive.append(app, await this.tailOf(c, ARCHIVE_LINES));
+  }
+
+  /** Keeps a swarm service's output before it is removed (a deploy retired it, or it failed). */
+  async archiveService(s: SwarmServiceInfo): Promise<void> {
+    const app = s.labels[LABEL.app];
+    if (!app || !this.swarm) return;
+    this.deps.archive.append(app, (await this.swarm.tail(s, { tail: ARCHIVE_LINES, filter: {} })).map((t) => t.entry));
   }
 
   /**

@@ -12,6 +12,8 @@ export interface ContainerReport {
   readonly ip: string | null;
   /** Restarts by docker's restart policy since the container was created. */
   readonly restarts: number;
+  /** Swarm tasks: the node it runs on (`ip` is then the `<node address>:<port>` the router uses). */
+  readonly node?: string | null;
 }
 
 export interface ProcessReport {
@@ -23,6 +25,8 @@ export interface ProcessReport {
 
 export interface AppProcessReport {
   readonly app: string;
+  /** Where the processes run: containers on this host, or tasks of swarm services. */
+  readonly scheduler: 'docker-local' | 'swarm';
   /** `running`, `stopped` (ps:stop), `degraded` (fewer running than desired) or `not deployed`. */
   readonly status: 'running' | 'stopped' | 'degraded' | 'not deployed';
   readonly release: number | null;
@@ -34,11 +38,45 @@ export interface AppProcessReport {
   readonly crashing: string[];
 }
 
-/** What `ps:report` shows: per process type, desired vs running containers. */
-export async function processReport(deps: { store: Store; engine: ContainerEngine; deployer: Deployer }, app: string): Promise<AppProcessReport> {
+/** A swarm app's tasks per process type (the swarm scheduler's status); null for a docker-local app. */
+export type SwarmStatusOf = (app: string) => Promise<{
+  readonly processes: readonly {
+    readonly type: string; readonly desired: number;
+    readonly instances: readonly { name: string; node: string | null; state: string; address: string | null; id?: string; release?: number | null }[];
+  }[];
+} | null>;
+
+export interface ProcessReportDeps {
+  readonly store: Store;
+  readonly engine: ContainerEngine;
+  readonly deployer: Deployer;
+  readonly swarmStatusOf?: SwarmStatusOf;
+}
+
+/** What `ps:report` shows: per process type, desired vs running containers (or swarm tasks). */
+export async function processReport(deps: ProcessReportDeps, app: string): Promise<AppProcessReport> {
   const record = deps.store.apps.get(app)!;
   const release = deps.store.releases.current(app);
   const stopped = deps.store.processState.isStopped(app);
+  const swarm = await deps.swarmStatusOf?.(app);
+  const base = { app, release: release?.version ?? null, restartPolicy: record.restartPolicy, memoryMb: record.memoryMb, cpus: record.cpus };
+  if (swarm) {
+    const processes = swarm.processes.map((p) => ({
+      type: p.type,
+      desired: p.desired,
+      // As for containers: only the live release's running tasks count (a retiring service's do not).
+      running: p.instances.filter((i) => i.state === 'running' && i.release === release?.version).length,
+      containers: p.instances.map((i): ContainerReport => ({
+        name: i.name, id: (i.id ?? '').slice(0, 12), state: i.state, release: i.release ?? null, startedAt: null, ip: i.address, restarts: 0, node: i.node,
+      })),
+    }));
+    const degraded = processes.some((p) => p.running < p.desired);
+    return {
+      ...base, scheduler: 'swarm', processes,
+      status: !release ? 'not deployed' : stopped ? 'stopped' : degraded ? 'degraded' : 'running',
+      crashing: stopped ? [] : processes.flatMap((p) => p.containers).filter((c) => c.release === release?.version && ['failed', 'rejected'].includes(c.state)).map((c) => c.name),
+    };
+  }
   const listed = await deps.deployer.containersOf(app);
   // Inspect for the start time, which a list entry does not carry.
   const containers = (await Promise.all(listed.map((c) => deps.engine.inspectContainer(c.id).then((i) => i ?? c, () => c))));
@@ -56,12 +94,9 @@ export async function processReport(deps: { store: Store; engine: ContainerEngin
   const degraded = processes.some((p) => p.running < p.desired);
   const live = containers.filter((c) => c.labels[LABEL.release] === String(release?.version));
   return {
-    app,
+    ...base,
+    scheduler: 'docker-local',
     status: !release ? 'not deployed' : stopped ? 'stopped' : degraded ? 'degraded' : 'running',
-    release: release?.version ?? null,
-    restartPolicy: record.restartPolicy,
-    memoryMb: record.memoryMb,
-    cpus: record.cpus,
     processes,
     crashing: stopped ? [] : live.filter((c) => isCrashing(c, Date.now())).map((c) => c.name),
   };

@@ -9,7 +9,7 @@ import type { BuildsService } from '../builds/builds-service';
 import type { EventsService } from '../events';
 import type { Deployer } from '../deploys';
 import { parseCpus, parseMemory, processTypes, validateRestartPolicy, validateScale } from './formation';
-import { processReport, type AppProcessReport } from './process-report';
+import { processReport, type AppProcessReport, type SwarmStatusOf } from './process-report';
 
 export interface ProcessesServiceDeps {
   readonly store: Store;
@@ -20,6 +20,8 @@ export interface ProcessesServiceDeps {
   readonly repos: GitRepos;
   /** Where rebuild snapshots are written (the build deletes them). */
   readonly snapshotsDir: string;
+  /** A swarm app's tasks for ps:report (null for a docker-local app). */
+  readonly swarmStatusOf?: SwarmStatusOf;
 }
 
 /**

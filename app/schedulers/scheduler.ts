@@ -14,7 +14,11 @@ export interface ProcessStatus {
   readonly desired: number;
   readonly running: number;
   /** One line per container or task: `<node or container> <state> <address>`. */
-  readonly instances: readonly { readonly name: string; readonly node: string | null; readonly state: string; readonly address: string | null }[];
+  readonly instances: readonly {
+    readonly name: string; readonly node: string | null; readonly state: string; readonly address: string | null;
+    /** Swarm: the task's id and the release its service runs. */
+    readonly id?: string; readonly release?: number | null;
+  }[];
 }
 
 export interface SchedulerStatus {

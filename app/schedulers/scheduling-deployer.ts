@@ -12,7 +12,7 @@ type DeployerDeps = ConstructorParameters<typeof HookedDeployer>[0];
 export interface SchedulingOptions {
   /** BERTH_SCHEDULER: the scheduler of apps without their own setting. */
   readonly defaultScheduler: SchedulerName;
-  readonly swarm: Omit<SwarmSchedulerDeps, 'envFor' | 'scaleOf' | 'store' | 'domainsOf' | 'retireWaitSeconds'>;
+  readonly swarm: Omit<SwarmSchedulerDeps, 'envFor' | 'scaleOf' | 'store' | 'domainsOf' | 'retireWaitSeconds' | 'runReleaseCommand'>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -45,6 +45,11 @@ export class SchedulingDeployer extends HookedDeployer {
     this.swarm = new SwarmScheduler({
       ...options.swarm, store: deps.store, domainsOf: deps.domainsOf, retireWaitSeconds: deps.retireWaitSeconds,
       envFor: (release) => this.envFor(release), scaleOf: (app, release) => this.scaleOf(app, release),
+      // As on docker-local: a one-off container of the release image on the manager, on berth's network.
+      runReleaseCommand: async (release, log) => {
+        await deps.engine.ensureNetwork(deps.network);
+        await this.runReleaseCommand(release, log);
+      },
     });
   }
 
@@ -95,9 +100,13 @@ export class SchedulingDeployer extends HookedDeployer {
     return super.startContainers(...args);
   }
 
-  /** Rename and destroy: whatever runs, on either scheduler, goes. */
+  /**
+   * Rename and destroy: whatever runs, on either scheduler, goes, and so do the app's images in
+   * berth's registry (after a rename the next deploy pushes under the new name).
+   */
   override async stopAll(app: string): Promise<void> {
     await super.stopAll(app);
     await this.swarm.retire(app, () => undefined).catch(() => undefined);
+    await this.swarm.pruneRegistry(app, []).catch((e: Error) => console.error(`berth: pruning ${app}'s registry images: ${e.message}`));
   }
 }

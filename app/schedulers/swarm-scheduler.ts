@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { BerthError } from '../errors';
-import { DEFAULT_HEALTH_CHECK, LABEL, waitHealthy, type Log } from '../deploys';
+import { DEFAULT_HEALTH_CHECK, LABEL, imageRepo, waitHealthy, type Log } from '../deploys';
 import type { Router } from '../ports/router';
 import type { ReleaseRecord, Store } from '../ports/store';
 import type { ImageRegistry, SwarmEngine, SwarmServiceInfo } from '../ports/swarm';
@@ -20,6 +20,10 @@ export interface SwarmSchedulerDeps {
   readonly envFor: (release: ReleaseRecord) => Record<string, string>;
   /** Formation per process type for a release. */
   readonly scaleOf: (app: string, release: ReleaseRecord) => Record<string, number>;
+  /** Runs the Procfile's `release:` command once, in a one-off container on the manager; throws when it fails. */
+  readonly runReleaseCommand: (release: ReleaseRecord, log: Log) => Promise<void>;
+  /** Keeps a service's output before it is removed (app/logs archives it, as for containers). */
+  readonly beforeRemoveService?: (service: SwarmServiceInfo) => Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -43,20 +47,20 @@ export class SwarmScheduler implements Scheduler {
   async deploy(release: ReleaseRecord, log: Log, options: DeployOptions = {}): Promise<void> {
     await this.requireSwarm();
     const app = release.app;
-    if (release.processes.release) log('-----> Note: the release command does not run on the swarm scheduler yet; run it with `berth run`');
+    // The image is local on the manager, where it was built: the release command needs no pull.
+    if (release.processes.release) await this.deps.runReleaseCommand(release, log);
     const image = await this.deps.registry.push(release.image, log);
     const old = await this.servicesOf(app);
     const deployId = crypto.randomBytes(3).toString('hex');
     const scale = this.deps.scaleOf(app, release);
-    const created: string[] = [];
+    const created: SwarmServiceInfo[] = [];
     try {
       for (const [type, replicas] of Object.entries(scale)) {
         const name = serviceName(app, type, deployId);
         log(`-----> Creating swarm service ${name} (${replicas} × ${type}, start-first updates, rollback on failure)`);
-        await this.deps.swarm.upsertService(this.spec(release, { type, replicas, image, name, deployId }));
-        created.push(name);
+        created.push(await this.deps.swarm.upsertService(this.spec(release, { type, replicas, image, name, deployId })));
       }
-      const web = created.find((n) => n === serviceName(app, 'web', deployId));
+      const web = created.map((c) => c.name).find((n) => n === serviceName(app, 'web', deployId));
       if (web && (scale.web ?? 0) > 0) {
         const upstreams = await this.checkWeb(release, { service: web, replicas: scale.web, log, options });
         await this.deps.router.apply({ app, domains: this.deps.domainsOf(app), upstreams });
@@ -66,13 +70,13 @@ export class SwarmScheduler implements Scheduler {
         await this.deps.router.apply({ app, domains: this.deps.domainsOf(app), upstreams: [] });
       }
     } catch (e) {
-      for (const name of created) await this.deps.swarm.removeService(name).catch(() => undefined);
+      for (const s of created) await this.removeService(s);
       throw e;
     }
     if (old.length > 0) {
       log(`-----> Retiring ${old.length} old swarm service${old.length === 1 ? '' : 's'} after ${this.deps.retireWaitSeconds} s`);
       await sleep(this.deps.retireWaitSeconds * 1000);
-      for (const s of old) await this.deps.swarm.removeService(s.name).catch(() => undefined);
+      for (const s of old) await this.removeService(s);
     }
     this.deps.store.processState.setStopped(app, false);
   }
@@ -117,14 +121,19 @@ export class SwarmScheduler implements Scheduler {
 
   async status(app: string, release: ReleaseRecord | null): Promise<SchedulerStatus> {
     const active = (await this.deps.swarm.status().catch(() => null))?.active === true;
-    if (!active) return { scheduler: 'swarm', processes: [] };
-    const nodes = await this.deps.swarm.nodes();
     const desired = release ? this.deps.scaleOf(app, release) : {};
+    // No swarm (left, or never joined): nothing runs, which a report must show as such.
+    if (!active) {
+      const stopped = this.deps.store.processState.isStopped(app);
+      return { scheduler: 'swarm', processes: Object.entries(desired).map(([type, n]) => ({ type, desired: stopped ? 0 : n, running: 0, instances: [] })) };
+    }
+    const nodes = await this.deps.swarm.nodes();
     const services = await this.servicesOf(app);
     const processes = [];
     for (const type of new Set([...Object.keys(desired), ...services.map((s) => s.labels[LABEL.process])])) {
       const mine = services.filter((s) => s.labels[LABEL.process] === type);
-      const tasks = (await Promise.all(mine.map((s) => this.deps.swarm.tasks(s.name)))).flat().filter((t) => t.desiredState === 'running');
+      const tasks = (await Promise.all(mine.map((s) => this.deps.swarm.tasks(s.name)))).flat().filter((t) => t.desiredState === 'running')
+        .sort((a, b) => (a.slot ?? 0) - (b.slot ?? 0));
       processes.push({
         type,
         desired: this.deps.store.processState.isStopped(app) ? 0 : desired[type] ?? 0,
@@ -132,7 +141,9 @@ export class SwarmScheduler implements Scheduler {
         instances: tasks.map((t) => {
           const node = nodes.find((n) => n.id === t.nodeId)?.hostname ?? null;
           const address = t.hostPorts.length > 0 ? `${addressOf(t, nodes).host}:${t.hostPorts[0]}` : null;
-          return { name: `${type}.${t.slot ?? '?'}`, node, state: t.state, address };
+          const service = mine.find((s) => s.id === t.serviceId);
+          const release = Number(service?.labels[LABEL.release]);
+          return { name: `${type}.${t.slot ?? '?'}`, node, state: t.state, address, id: t.id, release: Number.isInteger(release) ? release : null };
         }),
       });
     }
@@ -143,7 +154,20 @@ export class SwarmScheduler implements Scheduler {
     if (!(await this.deps.swarm.status().catch(() => null))?.active) return;
     const services = await this.servicesOf(app);
     if (services.length > 0) log(`-----> Removing ${services.length} swarm service${services.length === 1 ? '' : 's'} of ${app}`);
-    for (const s of services) await this.deps.swarm.removeService(s.name).catch(() => undefined);
+    for (const s of services) await this.removeService(s);
+  }
+
+  /**
+   * Deletes the app's release images from berth's registry except the tags in `keep` (the releases
+   * whose local images are kept), then reclaims their disk; `keep` empty forgets the app's images.
+   */
+  async pruneRegistry(app: string, keep: readonly string[]): Promise<string[]> {
+    return this.deps.registry.prune(imageRepo(app), keep);
+  }
+
+  private async removeService(s: SwarmServiceInfo): Promise<void> {
+    await this.deps.beforeRemoveService?.(s).catch(() => undefined);
+    await this.deps.swarm.removeService(s.name).catch(() => undefined);
   }
 
   /** Waits for the web tasks, then checks each over HTTP on its published port; resolves their addresses. */

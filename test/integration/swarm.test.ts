@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePortPair, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { ROOT, freePortPair, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { WorkTree } from '../support/git-client';
+import { normalizeTime } from '../../app/logs';
 import { steadyLoad } from '../support/load';
 import { requireBerthStack } from '../support/requirements';
 
@@ -15,6 +17,32 @@ const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf
 const SWARM_ADDR = process.env.BERTH_TEST_SWARM_ADDR || '127.0.0.1';
 const REGISTRY_ADDR = process.env.BERTH_REGISTRY_ADDR || '127.0.0.1';
 const esc = (s: string) => s.replace(/\./g, '\\.');
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `check` returns something truthy; fails with `what` after `ms`. */
+async function waitFor<T>(what: string, check: () => T | Promise<T>, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await sleep(300);
+  }
+}
+
+/** `berth logs -t` running in the background. */
+class Follower {
+  out = '';
+  private readonly child: ChildProcess;
+  constructor(berth: BerthProcess, args: string[]) {
+    this.child = spawn(process.execPath, [path.join(ROOT, 'dist/app/cli/main.js'), 'logs', ...args], {
+      env: { ...process.env, ...berth.env, BERTH_URL: berth.url, BERTH_TOKEN: berth.token, NO_COLOR: '1' },
+    });
+    this.child.stdout!.on('data', (b: Buffer) => { this.out += b.toString(); });
+  }
+  stop(): void { this.child.kill(); }
+}
 
 /** A busybox web server answering `text` on port 8000; `crash` makes one that exits at once. */
 function buildImage(tag: string, o: { text?: string; crash?: boolean }): void {
@@ -38,6 +66,17 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
   const services = () => docker('service', 'ls', '--filter', `label=berth.app=${app}`, '--filter', `label=berth.scope=${scope()}`, '--format', '{{.Name}}')
     .stdout.split('\n').filter(Boolean);
   const inspect = (name: string) => JSON.parse(docker('service', 'inspect', name).stdout)[0];
+  /** A second app, pushed with git: a Procfile (web, worker, release command) and output to read. */
+  const app2 = uniqueName('swlog');
+  const host2 = `${app2}.localhost`;
+  let wt: WorkTree | undefined;
+  const followers: Follower[] = [];
+  const services2 = () => docker('service', 'ls', '--filter', `label=berth.app=${app2}`, '--format', '{{.Name}}').stdout.split('\n').filter(Boolean).sort();
+  const registry = () => `http://${REGISTRY_ADDR}:${registryPort}`;
+  const tagsOf = async (repoApp: string): Promise<string[]> => {
+    const res = await fetch(`${registry()}/v2/berth/${repoApp}/tags/list`);
+    return res.status === 404 ? [] : ((await res.json()) as { tags: string[] | null }).tags ?? [];
+  };
 
   async function deploy(ref: string): Promise<string> {
     const dep = await berth.api('POST', `/api/v1/apps/${app}/deploys`, { image: ref });
@@ -62,10 +101,12 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
     buildImage(image('1'), { text: 'swarm-v1' });
     buildImage(image('2'), { text: 'swarm-v2' });
     buildImage(image('bad'), { crash: true });
-    berth = await startBerth({ BERTH_REGISTRY_PORT: String(registryPort) });
+    berth = await startBerth({ BERTH_REGISTRY_PORT: String(registryPort), BERTH_KEEP_IMAGES: '3' });
   });
 
   after(async () => {
+    followers.forEach((f) => f.stop());
+    wt?.remove();
     if (berth) {
       for (const s of docker('service', 'ls', '--filter', `label=berth.scope=${scope()}`, '--format', '{{.Name}}').stdout.split('\n').filter(Boolean)) docker('service', 'rm', s);
       // Removing a service stops its tasks' containers a moment later; their images can go after that.
@@ -75,7 +116,7 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
       await berth.destroy();
     }
     const refs = docker('images', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}').stdout.split('\n')
-      .filter((r) => r.startsWith(`berth-test/${id}:`) || r.startsWith(`berth/${app}:`) || r.startsWith(`${REGISTRY_ADDR}:${registryPort}/`));
+      .filter((r) => r.startsWith(`berth-test/${id}:`) || r.startsWith(`berth/${app}:`) || r.startsWith(`berth/${app2}:`) || r.startsWith(`${REGISTRY_ADDR}:${registryPort}/`));
     // By id: tasks pulled the registry copies by digest, which leaves them untagged (`<none>`).
     if (refs.length > 0) docker('rmi', '-f', ...new Set(refs.map((r) => r.split(' ')[1])));
     if (createdSwarm) docker('swarm', 'leave', '--force');
@@ -185,5 +226,166 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
     assert.equal(docker('ps', '-q', '--filter', `label=berth.app=${app}`, '--filter', `label=berth.scope=${berth.env.BERTH_NETWORK}`).stdout.trim(), '');
     const domains = await berth.api('GET', `/api/v1/apps/${app}/domains`);
     assert.match(domains.text, new RegExp(custom.replace(/\./g, '\\.')));
+  });
+
+  it('runs the release command on swarm before the services start; a failing one fails the push and the old release keeps serving', async () => {
+    wt = WorkTree.fromFixture('oneoff-app');
+    wt.write('Procfile', 'web: /bin/sh /app/web.sh\nworker: /bin/sh /app/worker.sh\nrelease: echo "release phase with $RELEASE_MARK on $PORT" | tr a-z A-Z\n');
+    wt.write('www/index.html', 'swlog v1\n');
+    wt.commitAll('v1');
+    assert.equal((await berth.api('POST', '/api/v1/apps', { name: app2 })).status, 201);
+    assert.equal(berth.cli(['scheduler:set', app2, 'swarm']).code, 0);
+    const marked = await berth.api('PATCH', `/api/v1/apps/${app2}/config`, { set: { RELEASE_MARK: `mark-${id}` } });
+    assert.ok(marked.status < 300 && !marked.json.build, marked.text);
+    const pushed = wt.push(berth.url, berth.token, app2);
+    assert.equal(pushed.code, 0, pushed.output);
+    // The command ran with the app's env, before any swarm service existed (upper-cased: the build
+    // log masks config values as they are).
+    assert.match(pushed.output, new RegExp(`Running release command[\\s\\S]*RELEASE PHASE WITH MARK-${id.toUpperCase()} ON 5000[\\s\\S]*Pushing [\\s\\S]*Creating swarm service`));
+    assert.equal((await berth.viaRouter(host2)).text.trim(), 'swlog v1');
+    const before = services2();
+    assert.equal(before.length, 2, 'a web and a worker service (scaled to 0)');
+
+    wt.write('Procfile', 'web: /bin/sh /app/web.sh\nworker: /bin/sh /app/worker.sh\nrelease: echo "migration failed" >&2; exit 3\n');
+    wt.write('www/index.html', 'swlog v2\n');
+    wt.commitAll('v2 with a failing release command');
+    const failed = wt.push(berth.url, berth.token, app2);
+    assert.notEqual(failed.code, 0, 'the push is rejected');
+    assert.match(failed.output, /migration failed[\s\S]*release command exited with code 3/);
+    assert.doesNotMatch(failed.output, /Creating swarm service/);
+    assert.deepEqual(services2(), before, 'no new service was created');
+    assert.equal((await berth.viaRouter(host2)).text.trim(), 'swlog v1', 'the previous release keeps serving');
+    const releases = (await berth.api('GET', `/api/v1/apps/${app2}/releases`)).json.releases;
+    assert.deepEqual(releases.map((r: { version: number }) => r.version), [1]);
+
+    wt.write('Procfile', 'web: /bin/sh /app/web.sh\nworker: /bin/sh /app/worker.sh\n');
+    wt.write('www/index.html', 'swlog v1\n');
+    wt.commitAll('no release command');
+  });
+
+  it('ps:report shows a swarm app\'s tasks: desired vs running per process type, node, address; running/degraded/stopped', async () => {
+    const scaled = berth.cli(['ps:scale', app2, 'worker=1']);
+    assert.equal(scaled.code, 0, scaled.stderr + scaled.stdout);
+    const hostname = docker('info', '--format', '{{.Name}}').stdout.trim();
+    const report = async () => (await berth.api('GET', `/api/v1/apps/${app2}/ps`)).json.report;
+    // The worker task may still be starting (scale checks web tasks only): degraded until it runs.
+    const r = await waitFor('both tasks running', async () => { const x = await report(); return x.status === 'running' ? x : null; }, 30_000);
+    assert.equal(r.scheduler, 'swarm');
+    assert.equal(r.status, 'running');
+    const web = r.processes.find((p: { type: string }) => p.type === 'web');
+    const worker = r.processes.find((p: { type: string }) => p.type === 'worker');
+    assert.deepEqual([web.desired, web.running, worker.desired, worker.running], [1, 1, 1, 1]);
+    assert.equal(web.containers[0].name, 'web.1');
+    assert.equal(web.containers[0].node, hostname);
+    assert.equal(web.containers[0].release, 1);
+    assert.match(web.containers[0].ip, /^127\.0\.0\.1:\d+$/);
+    const cli = berth.cli(['ps:report', app2]);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, new RegExp(`web\\s+1/1\\s+web\\.1\\s+running\\s+v1\\s+${esc(hostname)}\\s+127\\.0\\.0\\.1:\\d+`));
+    assert.match(cli.stdout, /worker\s+1\/1\s+worker\.1\s+running\s+v1/);
+
+    // A task gone behind berth's back: fewer running than desired.
+    const workerService = services2().find((n) => n.startsWith(`${app2}-worker-`))!;
+    assert.equal(docker('service', 'scale', '-d', `${workerService}=0`).status, 0);
+    const degraded = await waitFor('a degraded report', async () => { const x = await report(); return x.status === 'degraded' ? x : null; }, 30_000);
+    assert.equal(degraded.processes.find((p: { type: string }) => p.type === 'worker').running, 0);
+    assert.equal(berth.cli(['ps:start', app2]).code, 0);
+    await waitFor('worker running again', async () => (await report()).status === 'running', 30_000);
+
+    assert.equal(berth.cli(['ps:stop', app2]).code, 0);
+    const stopped = await report();
+    assert.equal(stopped.status, 'stopped');
+    assert.deepEqual(stopped.processes.map((p: { desired: number }) => p.desired), [0, 0]);
+    assert.equal(berth.cli(['ps:start', app2]).code, 0);
+    const started = await waitFor('running after ps:start', async () => { const x = await report(); return x.status === 'running' ? x : null; }, 30_000);
+    assert.equal(started.processes.find((p: { type: string }) => p.type === 'web').running, 1);
+    assert.equal((await berth.viaRouter(host2)).text.trim(), 'swlog v1');
+  });
+
+  it('berth logs reads a swarm app\'s tasks: tagged <process>.<slot>, merged by time, --process and -n', async () => {
+    const all = await waitFor('web and worker lines', () => {
+      const out = berth.cli(['logs', app2, '-n', '500']).stdout;
+      return /^web\.1 \| web starting v1 on port 5000$/m.test(out) && (out.match(/^worker\.1 \| worker tick \d+$/gm) ?? []).length >= 3 ? out : '';
+    }, 30_000);
+    const tagged = all.split('\n').filter(Boolean);
+    assert.ok(tagged.every((l) => /^(web|worker)\.1 \| /.test(l)), `every line is tagged web.1 or worker.1:\n${all}`);
+    // Merged by time: the same order as docker's own timestamps of both services' tasks (berth's read
+    // came first, so it is a prefix of what docker shows a moment later).
+    const byDocker = services2().flatMap((n) => docker('service', 'logs', '--timestamps', n).stdout.split('\n').filter(Boolean)
+      .map((l) => ({ at: normalizeTime(l.slice(0, l.indexOf(' '))), text: `${n.includes('-worker-') ? 'worker' : 'web'} ${l.slice(l.indexOf('| ') + 2)}` })))
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).map((e) => e.text);
+    const byBerth = tagged.map((l) => l.replace(/^(\w+)\.1 \| /, '$1 '));
+    assert.ok(byBerth.length > 3);
+    assert.deepEqual(byBerth, byDocker.slice(0, byBerth.length));
+    const three = berth.cli(['logs', app2, '-n', '3']).stdout.split('\n').filter(Boolean);
+    assert.equal(three.length, 3);
+    const worker = berth.cli(['logs', app2, '--process', 'worker', '-n', '50']).stdout.split('\n').filter(Boolean);
+    assert.ok(worker.length > 2 && worker.every((l) => l.startsWith('worker.1 | ')), worker.join('\n'));
+    const web = berth.cli(['logs', app2, '--process', 'web.1']).stdout.split('\n').filter(Boolean);
+    assert.ok(web.length > 0 && web.every((l) => l.startsWith('web.1 | ')), web.join('\n'));
+  });
+
+  it('berth logs -t follows a swarm app into the services of a new deploy; the retired release\'s output is kept', async () => {
+    const f = new Follower(berth, [app2, '-t', '-n', '1']);
+    followers.push(f);
+    const first = await waitFor('a first worker tick', () => /worker\.1 \| worker tick (\d+)/.exec(f.out)?.[1], 30_000);
+    await waitFor('a newer worker tick', () => [...f.out.matchAll(/worker tick (\d+)/g)].some((m) => Number(m[1]) > Number(first)), 15_000);
+    wt!.write('web.sh', wt!.read('web.sh').replace('${RELEASE_NAME:-v1}', 'v3'));
+    wt!.commitAll('v3');
+    const pushed = wt!.push(berth.url, berth.token, app2);
+    assert.equal(pushed.code, 0, pushed.output);
+    await waitFor('the new release\'s web line', () => /^web\.1 \| web starting v3 on port 5000$/m.test(f.out), 30_000);
+    f.stop();
+    await waitFor('the v1 services to be retired', () => services2().length === 2 && services2().every((n) => inspect(n).Spec.Labels['berth.release'] !== '1'), 60_000);
+    const v1 = berth.cli(['logs', app2, '--release', 'v1', '-n', '1000']);
+    assert.match(v1.stdout, /^web\.1 \| web starting v1 on port 5000$/m);
+    assert.doesNotMatch(v1.stdout, /v3/);
+  });
+
+  it('prunes berth\'s registry with the release images: only kept releases stay, deleted ones\' blobs go; rollback to a kept one works', async () => {
+    const manifest = async (tag: string) => (await (await fetch(`${registry()}/v2/berth/${app}/manifests/${tag}`, {
+      headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+    })).json()) as { config: { digest: string }; layers: { digest: string }[] };
+    const blobFile = (digest: string) => path.join(berth.home, 'registry', 'data', 'docker', 'registry', 'v2', 'blobs', 'sha256', digest.slice(7, 9), digest.slice(7), 'data');
+    const pushedBlobs: { version: number; blobs: string[] }[] = [];
+    for (const n of [1, 2, 3, 4]) {
+      buildImage(image(`p${n}`), { text: `prune-${n}` });
+      assert.match(await deploy(image(`p${n}`)), /@@berth-status succeeded/);
+      const current = (await berth.api('GET', `/api/v1/apps/${app}/releases`)).json.releases.find((r: { current: boolean }) => r.current);
+      const m = await manifest(`v${current.version}`);
+      // Its own layer (the RUN that wrote index.html) and its config: no other release has them.
+      pushedBlobs.push({ version: current.version, blobs: [m.config.digest, m.layers.at(-1)!.digest] });
+    }
+    assert.equal((await berth.viaRouter(host)).text.trim(), 'prune-4');
+    const versions: number[] = (await berth.api('GET', `/api/v1/apps/${app}/releases`)).json.releases.map((r: { version: number }) => r.version);
+    const kept = versions.slice(0, 3).map((v) => `v${v}`).sort();
+    // Pruning runs right after the deploy's log ends.
+    await waitFor(`only ${kept.join(', ')} in the registry`, async () => JSON.stringify((await tagsOf(app)).sort()) === JSON.stringify(kept), 60_000);
+    for (const b of pushedBlobs[0].blobs) assert.equal(fs.existsSync(blobFile(b)), false, `blob ${b} of pruned v${pushedBlobs[0].version} was collected`);
+    for (const b of pushedBlobs[3].blobs) assert.equal(fs.existsSync(blobFile(b)), true, `blob ${b} of kept v${pushedBlobs[3].version} stays`);
+    const gone = await fetch(`${registry()}/v2/berth/${app}/blobs/${pushedBlobs[0].blobs[1]}`, { method: 'HEAD' });
+    assert.equal(gone.status, 404);
+
+    // The oldest kept release rolls back on swarm; its tag shares a manifest with the new one, so it stays.
+    const oldest = pushedBlobs[1].version;
+    const rb = await berth.api('POST', `/api/v1/apps/${app}/releases/rollback`, { version: `v${oldest}` });
+    assert.equal(rb.status, 202, rb.text);
+    assert.match(await follow(rb.json.build.id), /@@berth-status succeeded/);
+    assert.equal((await berth.viaRouter(host)).text.trim(), 'prune-2');
+    const rolled = (await berth.api('GET', `/api/v1/apps/${app}/releases`)).json.releases[0].version;
+    const expected = [`v${oldest}`, `v${pushedBlobs[2].version}`, `v${pushedBlobs[3].version}`, `v${rolled}`].sort();
+    await waitFor(`${expected.join(', ')} in the registry`, async () => JSON.stringify((await tagsOf(app)).sort()) === JSON.stringify(expected), 60_000);
+    const pruned = await berth.api('POST', `/api/v1/apps/${app}/releases/rollback`, { version: `v${pushedBlobs[0].version}` });
+    assert.equal(pruned.status, 202, pruned.text);
+    assert.match(await follow(pruned.json.build.id), /was pruned[\s\S]*@@berth-status failed/);
+    assert.equal((await berth.viaRouter(host)).text.trim(), 'prune-2');
+  });
+
+  it('destroying a swarm app deletes its images from berth\'s registry', async () => {
+    assert.ok((await tagsOf(app2)).length > 0);
+    const destroyed = await berth.api('DELETE', `/api/v1/apps/${app2}?confirm=${app2}`);
+    assert.equal(destroyed.status, 204, destroyed.text);
+    assert.deepEqual(await tagsOf(app2), []);
+    assert.deepEqual(services2(), []);
   });
 });

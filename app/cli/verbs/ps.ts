@@ -11,11 +11,13 @@ interface ProcessReport {
   type: string;
   desired: number;
   running: number;
-  containers: { name: string; id: string; state: string; release: number | null; startedAt: string | null }[];
+  containers: { name: string; id: string; state: string; release: number | null; startedAt: string | null; ip?: string | null; node?: string | null }[];
 }
 
 interface AppProcessReport {
   app: string;
+  /** `swarm`: the containers are swarm tasks with a node and address (older servers leave it out). */
+  scheduler?: string;
   status: string;
   release: number | null;
   restartPolicy: string;
@@ -71,10 +73,19 @@ export const psVerbs: VerbGroup = {
         ctx.out.write(keyValues([
           ['Status', r.crashing?.length ? `${r.status}, crashing: ${r.crashing.join(', ')}` : r.status],
           ['Release', r.release === null ? '-' : `v${r.release}`],
+          ...(r.scheduler === 'swarm' ? [['Scheduler', 'swarm (tasks of swarm services)'] as [string, string]] : []),
           ['Restart policy', r.restartPolicy],
           ['Limits', `memory ${r.memoryMb ? `${r.memoryMb} MB` : 'unlimited'}, cpus ${r.cpus ?? 'unlimited'}`],
         ]));
         if (!r.processes.length) return;
+        if (r.scheduler === 'swarm') {
+          ctx.out.write(table(['PROCESS', 'RUNNING/DESIRED', 'TASK', 'STATE', 'RELEASE', 'NODE', 'ADDRESS'], r.processes.flatMap((p) => {
+            const head = [p.type, `${p.running}/${p.desired}`];
+            if (!p.containers.length) return [[...head, '-', '', '', '', '']];
+            return p.containers.map((c, i) => [...(i === 0 ? head : ['', '']), c.name, c.state, c.release === null ? '' : `v${c.release}`, c.node ?? '', c.ip ?? '']);
+          })));
+          return;
+        }
         ctx.out.write(table(['PROCESS', 'RUNNING/DESIRED', 'CONTAINER', 'STATE', 'RELEASE', 'STARTED'], r.processes.flatMap((p) => {
           const head = [p.type, `${p.running}/${p.desired}`];
           if (!p.containers.length) return [[...head, '-', '', '', '']];

@@ -14,7 +14,7 @@ function parseEntry(payload: string): { at: string; text: string } | null {
  * Splits docker's multiplexed stream (8-byte headers) incrementally. With timestamps on, each
  * frame is one log entry, so frames are the unit here, not newlines.
  */
-class FrameSplitter {
+export class FrameSplitter {
   private pending: Buffer = Buffer.alloc(0);
 
   constructor(private readonly onFrame: (payload: Buffer) => void) {}
@@ -41,7 +41,7 @@ class FrameSplitter {
   }
 }
 
-function toUnixSince(since: string): string | undefined {
+export function toUnixSince(since: string): string | undefined {
   const m = /^(.*?)(?:\.(\d+))?Z$/.exec(since);
   if (!m) return undefined;
   const seconds = Math.floor(Date.parse(`${m[1]}Z`) / 1000);

@@ -1,11 +1,13 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { BerthError } from '../../errors';
+import type { LockService } from '../../ports/lock';
 import type { ImageRegistry } from '../../ports/swarm';
 import { toBerthError } from '../docker/docker-errors';
+import { RegistryApi } from './registry-api';
 import { registryConfig } from './registry-config';
 
 export interface RegistryOptions {
@@ -17,7 +19,12 @@ export interface RegistryOptions {
   readonly socketPath: string;
   /** Default `docker-registry` (Debian's package). */
   readonly bin?: string;
+  /** Shared by every berth process: pushes and garbage collection take turns under it. */
+  readonly lock: LockService;
 }
+
+/** The lock pushes and garbage collection share (see `collectGarbage`). */
+const LOCK = 'registry';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -38,11 +45,12 @@ export function createImageRegistry(o: RegistryOptions): ImageRegistry {
   const docker = new Docker({ socketPath: o.socketPath });
   const host = `${o.addr}:${o.port}`;
   let starting: Promise<string> | null = null;
+  const configFile = path.join(o.dir, 'config.yml');
+  const api = new RegistryApi(o.addr, o.port);
 
   async function start(): Promise<string> {
     if (await answers(o.addr, o.port)) return host;
     fs.mkdirSync(path.join(o.dir, 'data'), { recursive: true });
-    const configFile = path.join(o.dir, 'config.yml');
     fs.writeFileSync(configFile, registryConfig({ addr: o.addr, port: o.port, storageDir: path.join(o.dir, 'data') }));
     const logFd = fs.openSync(path.join(o.dir, 'registry.log'), 'a');
     const child = spawn(o.bin ?? 'docker-registry', ['serve', configFile], { detached: true, stdio: ['ignore', logFd, logFd] });
@@ -59,6 +67,28 @@ export function createImageRegistry(o: RegistryOptions): ImageRegistry {
     throw new BerthError('REGISTRY_UNAVAILABLE', `berth's registry did not start on ${host}: ${(failed as Error | null)?.message ?? tail.trim() ?? 'no answer'}`);
   }
 
+  /**
+   * `docker-registry garbage-collect` deletes blobs no manifest references. It is unsafe next to a
+   * push: a layer uploaded before its manifest is referenced by nothing yet and would go. So it
+   * runs under the same cross-process lock as every push (Redis: the web process destroys apps,
+   * the worker deploys them). Stopping the registry around it would also fail pulls of nodes
+   * starting tasks meanwhile; a read-only restart would fail the pushes instead of queueing them.
+   */
+  async function collectGarbage(): Promise<void> {
+    const release = await o.lock.acquire(LOCK);
+    try {
+      const out = await new Promise<string>((resolve, reject) => {
+        execFile(o.bin ?? 'docker-registry', ['garbage-collect', configFile], { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+          if (err) reject(new BerthError('REGISTRY_UNAVAILABLE', `garbage-collect failed: ${(stderr || err.message).trim().slice(-300)}`));
+          else resolve(stdout);
+        });
+      });
+      fs.appendFileSync(path.join(o.dir, 'registry.log'), `garbage-collect ${new Date().toISOString()}: ${out.split('\n').filter((l) => /eligible for deletion/i.test(l)).length} blobs deleted\n`);
+    } finally {
+      await release();
+    }
+  }
+
   return {
     ensureRunning() {
       starting ??= start().finally(() => { starting = null; });
@@ -69,6 +99,7 @@ export function createImageRegistry(o: RegistryOptions): ImageRegistry {
       const at = await this.ensureRunning();
       const [repoPart, tag] = splitTag(image);
       const repo = `${at}/${repoPart}`;
+      const release = await o.lock.acquire(LOCK);
       try {
         await docker.getImage(image).tag({ repo, tag });
         log(`-----> Pushing ${repo}:${tag} to berth's registry`);
@@ -82,8 +113,29 @@ export function createImageRegistry(o: RegistryOptions): ImageRegistry {
         });
       } catch (e) {
         throw toBerthError(e, 'REGISTRY_UNAVAILABLE', `pushing ${image} to ${at}`);
+      } finally {
+        await release();
       }
       return `${repo}:${tag}`;
+    },
+
+    async prune(repo, keep) {
+      if (!(await answers(o.addr, o.port)) || !fs.existsSync(configFile)) return [];
+      const tags = await api.tags(repo);
+      const doomed = tags.filter((t) => !keep.includes(t));
+      if (doomed.length === 0) return [];
+      // A delete by digest takes every tag of that manifest: a rollback's tag shares its source's.
+      const kept = new Set(await Promise.all(tags.filter((t) => keep.includes(t)).map((t) => api.digestOf(repo, t))));
+      const deleted: string[] = [];
+      for (const tag of doomed) {
+        const digest = await api.digestOf(repo, tag);
+        if (digest === null) { deleted.push(tag); continue; } // went with an earlier tag's manifest
+        if (kept.has(digest)) continue;
+        await api.deleteManifest(repo, digest);
+        deleted.push(tag);
+      }
+      if (deleted.length > 0) await collectGarbage();
+      return deleted;
     },
 
     async stop() {

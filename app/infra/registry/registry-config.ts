@@ -1,6 +1,8 @@
 /** The config file of Debian's docker-registry (distribution 2.x), as berth runs it. */
 export function registryConfig(o: { addr: string; port: number; storageDir: string }): string {
   // Deletes on, so pruned release images can go; no auth: it listens on the cluster's address only.
+  // No `storage.cache` on purpose: after garbage-collect a cached blob descriptor would tell a later
+  // push that a deleted layer still exists, and the push would skip uploading it.
   return [
     'version: 0.1',
     'log:',

@@ -1,0 +1,49 @@
+import http from 'node:http';
+
+const MANIFEST_V2 = 'application/vnd.docker.distribution.manifest.v2+json';
+// What `docker push` of a local image stores; the others only in case an image came with them.
+const ACCEPT = [MANIFEST_V2, 'application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'].join(', ');
+
+interface Answer { status: number; headers: http.IncomingHttpHeaders; body: string }
+
+function call(o: { addr: string; port: number; method: string; path: string; headers?: Record<string, string> }): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: o.addr, port: o.port, method: o.method, path: o.path, headers: o.headers, timeout: 10_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`${o.method} ${o.path} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The distribution HTTP API (v2) of berth's registry: tags, manifest digests, manifest deletes. */
+export class RegistryApi {
+  constructor(private readonly addr: string, private readonly port: number) {}
+
+  async tags(repo: string): Promise<string[]> {
+    const res = await call({ addr: this.addr, port: this.port, method: 'GET', path: `/v2/${repo}/tags/list` });
+    if (res.status === 404) return [];
+    if (res.status !== 200) throw new Error(`GET /v2/${repo}/tags/list answered ${res.status}`);
+    return (JSON.parse(res.body) as { tags?: string[] | null }).tags ?? [];
+  }
+
+  /** The manifest digest a tag points at (Docker-Content-Digest); null when the tag is gone. */
+  async digestOf(repo: string, tag: string): Promise<string | null> {
+    const res = await call({ addr: this.addr, port: this.port, method: 'HEAD', path: `/v2/${repo}/manifests/${encodeURIComponent(tag)}`, headers: { Accept: ACCEPT } });
+    if (res.status === 404) return null;
+    const digest = res.headers['docker-content-digest'];
+    if (res.status !== 200 || typeof digest !== 'string') throw new Error(`HEAD /v2/${repo}/manifests/${tag} answered ${res.status}`);
+    return digest;
+  }
+
+  /** Deletes a manifest and every tag pointing at it; false when it was already gone. */
+  async deleteManifest(repo: string, digest: string): Promise<boolean> {
+    const res = await call({ addr: this.addr, port: this.port, method: 'DELETE', path: `/v2/${repo}/manifests/${digest}` });
+    if (res.status === 404) return false;
+    if (res.status !== 202) throw new Error(`DELETE /v2/${repo}/manifests/${digest} answered ${res.status}: ${res.body.slice(0, 200)}`);
+    return true;
+  }
+}
