@@ -49,8 +49,9 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   // The hook calls back into this web process; the secret proves the call came from our git.
   const hook = { url: `http://127.0.0.1:${config.port}/internal/git-hook`, secret: crypto.randomBytes(24).toString('hex') };
   const repos = createGitRepos({ reposDir: paths.repos, snapshotsDir: paths.snapshots, hook });
+  const swarm = createSwarmEngine({ socketPath: config.dockerSocket });
   const logs = new LogsService({
-    engine, scope: config.network, archive: new LogArchive({ dir: paths.appLogs, maxBytes: config.appLogMb * 1024 * 1024 }),
+    engine, scope: config.network, swarm, archive: new LogArchive({ dir: paths.appLogs, maxBytes: config.appLogMb * 1024 * 1024 }),
   });
 
   const events = new EventsService(store.events);
@@ -58,6 +59,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const services = createPluginsAndServices({
     config, store, events, log: (l) => console.log(`berth: ${l}`),
     redeploy: async (app, reason, user) => (store.releases.current(app) ? (await releases.redeploy(app, reason, user)).build : null),
+    swarm: () => ({ engine: swarm, registry: imageRegistry }),
   });
   const hooks = services.plugins.hooks;
   const users = new UsersService(store.users, store.access);
@@ -66,30 +68,34 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     endSessions: (userId) => store.sessions.removeForUser(userId),
     record: (e) => events.record({ ...e, kind: 'access.changed' }),
   });
-  // Dashboard logins: at most 10 failures per address and user name in 15 minutes.
-  const loginLimiter = new LoginLimiter({ maxFailures: 10, windowMs: 15 * 60_000 });
+  // Dashboard logins, counted in Redis: at most 10 failures per user name and 30 per address in 15 minutes.
+  const loginLimiter = new LoginLimiter({ counters: redis.counters, maxPerUser: 10, maxPerAddress: 30, windowSeconds: 15 * 60 });
   const sessions = new SessionsService({ sessions: store.sessions, users: store.users, ttlHours: config.sessionHours });
   const configVars = new ConfigVarsService({ store, events });
   const urlOf = (app: string) => `http://${app}.${config.domain}${config.routerPort === 80 ? '' : `:${config.routerPort}`}`;
   let apps!: AppsService;
   // Schedulers (docs/swarm.md): swarm apps run as swarm services whose images berth's own registry serves.
-  const swarm = createSwarmEngine({ socketPath: config.dockerSocket });
   const imageRegistry = createImageRegistry({
     dir: path.join(config.home, 'registry'), addr: config.registryAddr, port: config.registryPort, socketPath: config.dockerSocket,
+    lock: redis.locks,
   });
   const deployer = new SchedulingDeployer({
     store, engine, router, network: config.network, retireWaitSeconds: config.retireWaitSeconds,
     domainsOf: (app) => apps.domainsOf(app),
     beforeRemove: (c) => logs.archiveContainer(c),
     extraEnv: (app) => services.envFor(app),
-  }, hooks, { defaultScheduler: config.scheduler, swarm: { swarm, registry: imageRegistry, router, network: config.network } });
+  }, hooks, { defaultScheduler: config.scheduler, swarm: {
+    swarm, registry: imageRegistry, router, network: config.network, beforeRemoveService: (s) => logs.archiveService(s),
+  } });
   const oneOff = new OneOffRunner({ store, engine, logs, envFor: (r) => deployer.envFor(r), network: config.network });
   const cronScheduler = createBullCronScheduler({
     url: config.redisUrl, prefix: config.redisPrefix, onError: (e) => console.error(`berth: cron: ${e.message}`),
   });
   const cron = new CronService({ store, scheduler: cronScheduler, runner: oneOff, log: (l) => console.log(`berth: ${l}`) });
   const builds = new BuildsService({ store, queue: redis.queue, logs: redis.logs, events, buildLogsDir: paths.buildLogs });
-  const releaseMaker = new ReleaseMaker({ store, engine, keepImages: config.keepImages });
+  const releaseMaker = new ReleaseMaker({
+    store, engine, keepImages: config.keepImages, pruneRegistry: (app, keep) => deployer.swarm.pruneRegistry(app, keep),
+  });
   const releases = new ReleasesService({ store, builds, events, configVars });
   const runtime = new AppRuntime({
     store, repos, router, engine, deployer,
@@ -116,7 +122,10 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     issuer: createAcmeIssuer({ directoryUrl: config.acmeDirectory, dir: paths.acme }),
     defaultEmail: config.acmeEmail, renewDays: config.acmeRenewDays,
   });
-  const processes = new ProcessesService({ store, engine, deployer, builds, events, repos, snapshotsDir: paths.snapshots });
+  const processes = new ProcessesService({
+    store, engine, deployer, builds, events, repos, snapshotsDir: paths.snapshots,
+    swarmStatusOf: async (app) => (deployer.isSwarm(app) ? deployer.swarm.status(app, store.releases.current(app)) : null),
+  });
   const storage = new StorageService({ store, events, storageDir: paths.storage });
   const reconciler = new Reconciler({ store, engine, router, locks: redis.locks, deployer, events, intervalSeconds: config.reconcileIntervalSeconds });
   const runner = new BuildRunner({

@@ -5,7 +5,8 @@ import type { EventsService } from '../events';
 import { createServiceEngine } from '../infra/docker/service-engine';
 import { PluginHost } from '../plugins';
 import type { Store } from '../ports/store';
-import { ServiceBackup, ServiceKit, ServiceLinks, type Redeploy } from '../services-kit';
+import type { ImageRegistry, SwarmEngine } from '../ports/swarm';
+import { ServiceBackup, ServiceKit, ServiceLinks, SwarmRuntime, type Redeploy } from '../services-kit';
 
 /** The project's root (dist/app/boot → ../../..): built-in plugins and package.json live there. */
 const PROJECT_ROOT = path.resolve(__dirname, '../../..');
@@ -21,6 +22,8 @@ function berthVersion(): string {
  */
 export function createPluginsAndServices(o: {
   config: Config; store: Store; events: EventsService; redeploy: Redeploy; log: (line: string) => void;
+  /** The swarm engine and berth's registry, for services on swarm; read at first use (they are made after this). */
+  swarm: () => { engine: SwarmEngine; registry: ImageRegistry };
 }) {
   const docker = createServiceEngine({ socketPath: o.config.dockerSocket });
   const plugins = new PluginHost({
@@ -32,7 +35,15 @@ export function createPluginsAndServices(o: {
     log: o.log,
   });
   plugins.load();
-  const kit = new ServiceKit({ store: o.store, engine: docker, events: o.events, catalog: plugins.catalog, network: o.config.network });
+  const swarm = new SwarmRuntime({
+    get swarm() { return o.swarm().engine; },
+    get registry() { return o.swarm().registry; },
+    engine: docker, scope: `${o.config.network}-swarm`, readyTimeoutSeconds: 120,
+  });
+  const kit = new ServiceKit({
+    store: o.store, engine: docker, events: o.events, catalog: plugins.catalog, network: o.config.network,
+    defaultScheduler: o.config.scheduler, swarm,
+  });
   const links = new ServiceLinks({ store: o.store, kit, events: o.events, redeploy: o.redeploy });
   const backup = new ServiceBackup({ kit, events: o.events });
   return {

@@ -43,7 +43,7 @@ export interface Config {
   readonly statsIntervalSeconds: number;
   /** BERTH_NGINX_BIN — the nginx binary. Default nginx (from PATH). */
   readonly nginxBin: string;
-  /** BERTH_SCHEDULER — where apps run unless `scheduler:set` says otherwise: docker-local or swarm. Default docker-local. */
+  /** BERTH_SCHEDULER — where apps run unless `scheduler:set` says otherwise, and new services unless `<service>:create --scheduler` does: docker-local or swarm. Default docker-local. */
   readonly scheduler: 'docker-local' | 'swarm';
   /** BERTH_REGISTRY_ADDR — address berth's own image registry listens on, as swarm nodes reach it. Default 127.0.0.1. */
   readonly registryAddr: string;

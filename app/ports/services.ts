@@ -10,6 +10,14 @@ export interface ServiceRecord {
   readonly credentials: Readonly<Record<string, string>>;
   /** Host port on 127.0.0.1 the service is exposed on, or null. */
   readonly exposedPort: number | null;
+  /** Where it runs: one local container, or one swarm service (docs/swarm.md, "Services on swarm"). */
+  readonly scheduler: 'docker-local' | 'swarm';
+  /** Swarm placement constraints (always at least one on swarm: berth pins the task to a node). */
+  readonly placement: readonly string[];
+  /** Swarm: the fixed host-mode port the task publishes on its node. */
+  readonly publishedPort: number | null;
+  /** Swarm: the address of the node its task last ran on (the host of the URL apps get). */
+  readonly swarmHost: string | null;
   readonly createdAt: string;
 }
 
@@ -23,10 +31,11 @@ export interface ServiceLinkRecord {
 }
 
 export interface ServicesStore {
-  insert(service: Omit<ServiceRecord, 'createdAt' | 'exposedPort'>): ServiceRecord;
+  insert(service: Omit<ServiceRecord, 'createdAt' | 'exposedPort' | 'scheduler' | 'placement' | 'publishedPort' | 'swarmHost'>
+    & Partial<Pick<ServiceRecord, 'scheduler' | 'placement' | 'publishedPort' | 'swarmHost'>>): ServiceRecord;
   get(plugin: string, name: string): ServiceRecord | null;
   list(plugin?: string): ServiceRecord[];
-  update(plugin: string, name: string, patch: Partial<Pick<ServiceRecord, 'image' | 'exposedPort'>>): ServiceRecord;
+  update(plugin: string, name: string, patch: Partial<Pick<ServiceRecord, 'image' | 'exposedPort' | 'swarmHost'>>): ServiceRecord;
   /** Removes the service and its links. */
   remove(plugin: string, name: string): void;
   link(link: Omit<ServiceLinkRecord, 'createdAt'>): ServiceLinkRecord;

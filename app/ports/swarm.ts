@@ -12,6 +12,11 @@ export interface SwarmServiceSpec {
   readonly replicas: number;
   /** Container port published in host mode on a port the engine picks per task; null publishes nothing. */
   readonly publishPort: number | null;
+  /**
+   * Host port to publish `publishPort` on (host mode, on the task's node) instead of one the engine
+   * picks. A fixed port cannot be held by an old and a new task at once: updates then stop first.
+   */
+  readonly publishedPort?: number;
   /** `no`, `always`, `unless-stopped`, `on-failure[:N]` — mapped to swarm's restart conditions. */
   readonly restartPolicy: string;
   readonly memoryMb?: number | null;
@@ -60,16 +65,30 @@ export interface SwarmNode {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+export interface ServiceLogOptions {
+  readonly follow: boolean;
+  /** The last N lines of each task (default all). */
+  readonly tail?: number;
+  /** Only lines after this time (RFC 3339). */
+  readonly since?: string;
+  readonly signal?: AbortSignal;
+  readonly onLine: (line: { at: string; taskId: string | null; text: string }) => void;
+}
+
 export interface SwarmEngine {
   /** Whether this engine is a manager of an active swarm. */
   status(): Promise<{ active: boolean; manager: boolean; nodeId: string | null }>;
   /** Creates the service, or updates it in place (rolling, start-first, rolls back on failure). */
   upsertService(spec: SwarmServiceSpec): Promise<SwarmServiceInfo>;
   scaleService(name: string, replicas: number): Promise<void>;
+  /** Replaces the service's tasks with new ones (`docker service update --force`); no-op when absent. */
+  restartService(name: string): Promise<void>;
   listServices(labels: Readonly<Record<string, string>>): Promise<SwarmServiceInfo[]>;
   removeService(name: string): Promise<void>;
   tasks(service: string): Promise<SwarmTask[]>;
   serviceLogs(service: string, tail: number): Promise<string>;
+  /** Every task's lines with docker's timestamps and the task's id; follows until the service goes or the signal aborts. */
+  streamServiceLogs(service: string, options: ServiceLogOptions): Promise<void>;
   nodes(): Promise<SwarmNode[]>;
   /** Sets (value string) or removes (null) node labels; the node by id or hostname. */
   labelNode(node: string, labels: Readonly<Record<string, string | null>>): Promise<SwarmNode>;
@@ -81,5 +100,11 @@ export interface ImageRegistry {
   ensureRunning(): Promise<string>;
   /** Pushes a local image; resolves to the reference tasks pull (`host:port/repo:tag`). */
   push(image: string, log: (line: string) => void): Promise<string>;
+  /**
+   * Deletes the repository's tags not in `keep` (their manifests, by digest; a digest that a kept
+   * tag shares stays), then reclaims the blobs nothing references. Resolves the deleted tags.
+   * Does nothing (and starts nothing) when the registry is not running.
+   */
+  prune(repo: string, keep: readonly string[]): Promise<string[]>;
   stop(): Promise<void>;
 }

@@ -7,10 +7,13 @@ export type Credentials = Readonly<Record<string, string>>;
 export interface ServiceHandle {
   readonly plugin: string;
   readonly name: string;
-  /** Container name, also its hostname on the berth network. */
+  /** Container name, also its hostname on the berth network (on swarm: the swarm service's name). */
   readonly container: string;
   readonly credentials: Credentials;
-  /** Runs a command in the service container (argument array, no shell unless you ask for one). */
+  /**
+   * Runs a command in the service container (argument array, no shell unless you ask for one). On
+   * swarm, in the task's container when it runs on berth's engine; SERVICE_ON_REMOTE_NODE otherwise.
+   */
   exec(command: readonly string[], options?: { stdin?: NodeJS.ReadableStream; stdout?: NodeJS.WritableStream; env?: Record<string, string> }): Promise<ExecResult>;
   /** Restarts the container and waits until it is ready again. */
   restart(): Promise<void>;

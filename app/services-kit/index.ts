@@ -4,6 +4,8 @@ export type { ServiceCatalog, ServicePlugin } from './catalog';
 export { ServiceKit, type ServiceInfo, type ServiceKitDeps } from './service-kit';
 export { ServiceLinks, type LinkResult, type Redeploy } from './service-links';
 export { ServiceBackup, requireSuccess } from './service-backup';
+export { SwarmRuntime, type SwarmRuntimeDeps } from './swarm-runtime';
+export { SWARM_SERVICE_PORTS } from './swarm-placement';
 export { checkServiceName, containerNameOf, volumeNameOf, SERVICE_LABEL } from './names';
 
 /** Every action a service plugin gets for free, as `<plugin>:<action>` verbs and API routes. */

@@ -7,11 +7,12 @@ export class ServiceBackup {
   constructor(private readonly deps: { kit: ServiceKit; events: EventsService }) {}
 
   /** Checks first (so an HTTP answer can still be an error), then returns the function that streams. */
-  prepareExport(plugin: string, name: string): (out: NodeJS.WritableStream) => Promise<void> {
+  async prepareExport(plugin: string, name: string): Promise<(out: NodeJS.WritableStream) => Promise<void>> {
     const s = this.deps.kit.find(plugin, name);
     const { descriptor } = this.deps.kit.plugin(plugin);
     const run = descriptor.export;
     if (!run) throw new BerthError('SERVICE_UNSUPPORTED', `The ${plugin} plugin cannot export.`);
+    await this.deps.kit.requireExec(s);
     return (out) => run(this.deps.kit.handle(s), out);
   }
 
@@ -19,6 +20,7 @@ export class ServiceBackup {
     const s = this.deps.kit.find(o.plugin, o.name);
     const { descriptor } = this.deps.kit.plugin(o.plugin);
     if (!descriptor.import) throw new BerthError('SERVICE_UNSUPPORTED', `The ${o.plugin} plugin cannot import.`);
+    await this.deps.kit.requireExec(s);
     try {
       await descriptor.import(this.deps.kit.handle(s), o.input);
     } catch (e) {

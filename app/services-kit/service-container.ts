@@ -7,7 +7,7 @@ import { containerNameOf, SERVICE_LABEL, volumeNameOf } from './names';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function tcpOpen(host: string, port: number): Promise<boolean> {
+export function tcpOpen(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect({ host, port });
     const done = (ok: boolean) => { s.destroy(); resolve(ok); };

@@ -7,6 +7,7 @@ import type { ServiceCatalog, ServicePlugin } from './catalog';
 import { defaultUrl, type Credentials, type ServiceHandle } from './descriptor';
 import { checkExposePort, checkServiceName, containerNameOf, randomSecret, SERVICE_LABEL, volumeNameOf } from './names';
 import { runServiceContainer, waitReady, type ContainerDeps } from './service-container';
+import type { SwarmRuntime } from './swarm-runtime';
 
 export interface ServiceKitDeps {
   readonly store: Store;
@@ -16,6 +17,10 @@ export interface ServiceKitDeps {
   readonly network: string;
   /** Seconds a new or restarted service may take to become ready. Default 120. */
   readonly readyTimeoutSeconds?: number;
+  /** Where `create` puts a service unless told (BERTH_SCHEDULER). Default docker-local. */
+  readonly defaultScheduler?: 'docker-local' | 'swarm';
+  /** Runs services on swarm; absent, only docker-local services can be made. */
+  readonly swarm?: SwarmRuntime;
 }
 
 export interface ServiceInfo {
@@ -23,6 +28,15 @@ export interface ServiceInfo {
   readonly name: string;
   readonly image: string;
   readonly status: string;
+  readonly scheduler: 'docker-local' | 'swarm';
+  /** Swarm placement constraints (empty on docker-local). */
+  readonly placement: readonly string[];
+  /** The swarm node (hostname) its task runs on; null on docker-local or when no task runs. */
+  readonly node: string | null;
+  readonly nodeId: string | null;
+  /** host:port apps connect to. */
+  readonly address: string;
+  /** The container name on docker-local; the swarm service name on swarm. */
   readonly container: string;
   readonly volume: string;
   /** The URL linked apps get. */
@@ -63,12 +77,21 @@ export class ServiceKit {
     return this.deps.store.services.list(plugin);
   }
 
-  async create(o: { plugin: string; name: string; image?: string; user: string | null }): Promise<ServiceInfo> {
+  async create(o: {
+    plugin: string; name: string; image?: string; user: string | null;
+    /** Default the kit's defaultScheduler. */
+    scheduler?: 'docker-local' | 'swarm';
+    /** Swarm placement constraints (checked); none pins the service to this node. */
+    placement?: readonly string[];
+  }): Promise<ServiceInfo> {
     const plugin = this.plugin(o.plugin);
     const name = checkServiceName(o.name);
     if (this.deps.store.services.get(plugin.id, name)) throw new BerthError('SERVICE_EXISTS', `${plugin.id} service ${name} exists already.`);
     const image = o.image ?? plugin.image;
     await this.requireImage(plugin, image);
+    const scheduler = o.scheduler ?? this.deps.defaultScheduler ?? 'docker-local';
+    if (scheduler === 'swarm') return this.createOnSwarm({ ...o, plugin, name, image });
+    if (o.placement?.length) throw new BerthError('INVALID_PLACEMENT', 'Placement applies to swarm services only: add `--scheduler swarm`.');
     const volume = volumeNameOf(plugin.id, name);
     // A volume kept by an earlier destroy holds data made with its credentials: reuse them.
     const kept = await this.deps.engine.inspectVolume(volume);
@@ -79,7 +102,10 @@ export class ServiceKit {
       [SERVICE_LABEL.plugin]: plugin.id, [SERVICE_LABEL.name]: name, [SERVICE_LABEL.scope]: this.deps.network,
       [SERVICE_LABEL.credentials]: Buffer.from(JSON.stringify(credentials)).toString('base64'),
     });
-    const record: ServiceRecord = { plugin: plugin.id, name, image, credentials, exposedPort: null, createdAt: new Date().toISOString() };
+    const record: ServiceRecord = {
+      plugin: plugin.id, name, image, credentials, exposedPort: null, createdAt: new Date().toISOString(),
+      scheduler: 'docker-local', placement: [], publishedPort: null, swarmHost: null,
+    };
     try {
       await runServiceContainer(this.containerDeps, { service: record, descriptor: plugin.descriptor });
     } catch (e) {
@@ -94,14 +120,59 @@ export class ServiceKit {
     return this.info(plugin.id, name);
   }
 
+  /**
+   * A swarm service, pinned to one node (docs/swarm.md, "Services on swarm"). Its volume is made
+   * where the task runs; on this node berth makes it first, labelled, so a kept volume's credentials
+   * are found again as on docker-local. A kept volume on another node cannot be seen from here.
+   */
+  private async createOnSwarm(o: { plugin: ServicePlugin; name: string; image: string; user: string | null; placement?: readonly string[] }): Promise<ServiceInfo> {
+    const { plugin, name, image } = o;
+    const taken = this.deps.store.services.list().flatMap((x) => [x.publishedPort, x.exposedPort]).filter((p): p is number => p !== null);
+    const plan = await this.swarm().plan({ placement: o.placement ?? [], taken });
+    const volume = volumeNameOf(plugin.id, name);
+    const kept = plan.local ? await this.deps.engine.inspectVolume(volume) : null;
+    const credentials = kept?.[SERVICE_LABEL.credentials]
+      ? JSON.parse(Buffer.from(kept[SERVICE_LABEL.credentials], 'base64').toString('utf8')) as Credentials
+      : this.newCredentials(plugin, name);
+    if (plan.local) {
+      await this.deps.engine.ensureVolume(volume, {
+        [SERVICE_LABEL.plugin]: plugin.id, [SERVICE_LABEL.name]: name, [SERVICE_LABEL.scope]: this.deps.network,
+        [SERVICE_LABEL.credentials]: Buffer.from(JSON.stringify(credentials)).toString('base64'),
+      });
+    }
+    const record: ServiceRecord = {
+      plugin: plugin.id, name, image, credentials, exposedPort: null, createdAt: new Date().toISOString(),
+      scheduler: 'swarm', placement: plan.placement, publishedPort: plan.publishedPort, swarmHost: null,
+    };
+    let place: { host: string | null; node: string | null };
+    try {
+      place = await this.swarm().run(record, plugin.descriptor);
+    } catch (e) {
+      await this.swarm().remove(record, !kept).catch(() => undefined);
+      throw e;
+    }
+    this.deps.store.transaction(() => {
+      this.deps.store.services.insert({ ...record, swarmHost: place.host });
+      this.deps.events.record({
+        app: null, kind: 'service.created', user: o.user,
+        message: `created ${plugin.id} service ${name} on swarm node ${place.node ?? '?'} (${place.host}:${plan.publishedPort})${kept ? ', reusing kept data' : ''}`,
+      });
+    });
+    return this.info(plugin.id, name);
+  }
+
   async info(pluginId: string, name: string): Promise<ServiceInfo> {
     const s = this.find(pluginId, name);
     const plugin = this.plugin(pluginId);
     const container = containerNameOf(s.plugin, s.name);
-    const state = await this.deps.engine.inspect(container, this.deps.network);
+    const place = s.scheduler === 'swarm'
+      ? await this.swarm().place(s)
+      : { state: (await this.deps.engine.inspect(container, this.deps.network))?.state ?? 'missing', node: null, nodeId: null };
     const url = this.urlOf(s);
+    const at = this.addressOf(s);
     return {
-      plugin: s.plugin, name: s.name, image: s.image, status: state?.state ?? 'missing', container,
+      plugin: s.plugin, name: s.name, image: s.image, status: place.state, container,
+      scheduler: s.scheduler, placement: s.placement, node: place.node, nodeId: place.nodeId ?? null, address: `${at.host}:${at.port}`,
       volume: volumeNameOf(s.plugin, s.name), url,
       exposedUrl: s.exposedPort ? this.url(plugin, s, { host: '127.0.0.1', port: s.exposedPort }) : null,
       exposedPort: s.exposedPort,
@@ -110,24 +181,32 @@ export class ServiceKit {
     };
   }
 
-  /** The URL apps on the berth network use. */
+  /** The URL linked apps get (on the berth network, or the swarm node's address). */
   urlOf(s: ServiceRecord): string {
-    const plugin = this.plugin(s.plugin);
-    return this.url(plugin, s, { host: containerNameOf(s.plugin, s.name), port: plugin.descriptor.port });
+    return this.url(this.plugin(s.plugin), s, this.addressOf(s));
+  }
+
+  /** Where apps connect: the container on the berth network, or the swarm node's address and fixed port. */
+  private addressOf(s: ServiceRecord): { host: string; port: number } {
+    if (s.scheduler === 'swarm') return { host: s.swarmHost ?? '127.0.0.1', port: s.publishedPort ?? this.plugin(s.plugin).descriptor.port };
+    return { host: containerNameOf(s.plugin, s.name), port: this.plugin(s.plugin).descriptor.port };
   }
 
   async logs(plugin: string, name: string, tail: number): Promise<string> {
     const s = this.find(plugin, name);
+    if (s.scheduler === 'swarm') return this.swarm().logs(s, tail);
     return this.deps.engine.logs(containerNameOf(s.plugin, s.name), tail);
   }
 
   async stop(plugin: string, name: string): Promise<void> {
     const s = this.find(plugin, name);
+    if (s.scheduler === 'swarm') return this.swarm().stop(s);
     await this.deps.engine.stop(containerNameOf(s.plugin, s.name), STOP_SECONDS);
   }
 
   async start(plugin: string, name: string): Promise<void> {
     const s = this.find(plugin, name);
+    if (s.scheduler === 'swarm') return this.noteHost(s, await this.swarm().start(s, this.plugin(plugin).descriptor));
     const container = containerNameOf(s.plugin, s.name);
     if (!(await this.deps.engine.inspect(container, this.deps.network))) return this.recreate(s);
     await this.deps.engine.start(container);
@@ -136,6 +215,7 @@ export class ServiceKit {
 
   async restart(plugin: string, name: string): Promise<void> {
     const s = this.find(plugin, name);
+    if (s.scheduler === 'swarm') return this.noteHost(s, await this.swarm().restart(s, this.plugin(plugin).descriptor));
     await this.deps.engine.restart(containerNameOf(s.plugin, s.name), STOP_SECONDS);
     await waitReady(this.containerDeps, { service: s, descriptor: this.plugin(plugin).descriptor });
   }
@@ -144,12 +224,14 @@ export class ServiceKit {
   async expose(o: { plugin: string; name: string; port: number; user: string | null }): Promise<ServiceInfo> {
     const port = checkExposePort(o.port);
     const s = this.find(o.plugin, o.name);
+    this.refuseOnSwarm(s, 'expose');
     await this.recreateWith(s, { exposedPort: port }, o.user, `exposed ${o.plugin} service ${o.name} on 127.0.0.1:${port}`);
     return this.info(o.plugin, o.name);
   }
 
   async unexpose(o: { plugin: string; name: string; user: string | null }): Promise<ServiceInfo> {
     const s = this.find(o.plugin, o.name);
+    this.refuseOnSwarm(s, 'unexpose');
     await this.recreateWith(s, { exposedPort: null }, o.user, `unexposed ${o.plugin} service ${o.name}`);
     return this.info(o.plugin, o.name);
   }
@@ -165,7 +247,7 @@ export class ServiceKit {
   }
 
   /** Removes the container; the data volume too only with `force`. Linked services are refused. */
-  async destroy(o: { plugin: string; name: string; confirm: unknown; force: boolean; user: string | null }): Promise<{ dataKept: boolean }> {
+  async destroy(o: { plugin: string; name: string; confirm: unknown; force: boolean; user: string | null }): Promise<{ dataKept: boolean; volumeLeftOn?: string }> {
     const s = this.find(o.plugin, o.name);
     if (o.confirm !== s.name) {
       throw new BerthError('CONFIRMATION_REQUIRED', `Repeat the service name to destroy it: \`berth ${s.plugin}:destroy ${s.name} --confirm ${s.name}\`.`);
@@ -174,14 +256,26 @@ export class ServiceKit {
     if (links.length > 0) {
       throw new BerthError('SERVICE_LINKED', `${s.plugin} service ${s.name} is linked to ${links.map((l) => l.app).join(', ')}; unlink it first (\`berth ${s.plugin}:unlink ${s.name} <app>\`).`);
     }
-    await this.deps.engine.stop(containerNameOf(s.plugin, s.name), STOP_SECONDS);
-    await this.deps.engine.remove(containerNameOf(s.plugin, s.name));
-    if (o.force) await this.deps.engine.removeVolume(volumeNameOf(s.plugin, s.name));
+    // On swarm, a volume on another node is out of this engine's reach: say where it stays.
+    let leftOn: string | null = null;
+    if (s.scheduler === 'swarm') {
+      leftOn = await this.swarm().remove(s, o.force);
+    } else {
+      await this.deps.engine.stop(containerNameOf(s.plugin, s.name), STOP_SECONDS);
+      await this.deps.engine.remove(containerNameOf(s.plugin, s.name));
+      if (o.force) await this.deps.engine.removeVolume(volumeNameOf(s.plugin, s.name));
+    }
+    const what = leftOn ? ` (its volume stays on node ${leftOn}: \`docker volume rm ${volumeNameOf(s.plugin, s.name)}\` there)` : o.force ? ' and its data' : ' (data kept)';
     this.deps.store.transaction(() => {
       this.deps.store.services.remove(s.plugin, s.name);
-      this.deps.events.record({ app: null, kind: 'service.destroyed', message: `destroyed ${s.plugin} service ${s.name}${o.force ? ' and its data' : ' (data kept)'}`, user: o.user });
+      this.deps.events.record({ app: null, kind: 'service.destroyed', message: `destroyed ${s.plugin} service ${s.name}${what}`, user: o.user });
     });
-    return { dataKept: !o.force };
+    return leftOn ? { dataKept: true, volumeLeftOn: leftOn } : { dataKept: !o.force };
+  }
+
+  /** Fails (SERVICE_ON_REMOTE_NODE) when berth cannot run commands in the service, before a backup starts. */
+  async requireExec(s: ServiceRecord): Promise<void> {
+    if (s.scheduler === 'swarm') await this.swarm().requireLocal(s);
   }
 
   /** A handle the plugin's export/import functions use. */
@@ -189,7 +283,9 @@ export class ServiceKit {
     const container = containerNameOf(s.plugin, s.name);
     return {
       plugin: s.plugin, name: s.name, container, credentials: s.credentials,
-      exec: (command, options = {}) => this.deps.engine.exec({ container, command, ...options }),
+      exec: (command, options = {}) => (s.scheduler === 'swarm'
+        ? this.swarm().exec(s, { command, ...options })
+        : this.deps.engine.exec({ container, command, ...options })),
       restart: () => this.restart(s.plugin, s.name),
     };
   }
@@ -212,12 +308,13 @@ export class ServiceKit {
   }
 
   private async recreate(s: ServiceRecord): Promise<void> {
+    if (s.scheduler === 'swarm') return this.noteHost(s, await this.swarm().run(s, this.plugin(s.plugin).descriptor));
     await runServiceContainer(this.containerDeps, { service: s, descriptor: this.plugin(s.plugin).descriptor });
   }
 
   private async recreateWith(s: ServiceRecord, patch: { image?: string; exposedPort?: number | null }, user: string | null, message: string): Promise<void> {
     const next: ServiceRecord = { ...s, ...patch };
-    await this.deps.engine.stop(containerNameOf(s.plugin, s.name), STOP_SECONDS);
+    if (s.scheduler !== 'swarm') await this.deps.engine.stop(containerNameOf(s.plugin, s.name), STOP_SECONDS);
     try {
       await this.recreate(next);
     } catch (e) {
@@ -228,5 +325,21 @@ export class ServiceKit {
       this.deps.store.services.update(s.plugin, s.name, patch);
       this.deps.events.record({ app: null, kind: 'service.changed', message, user });
     });
+  }
+
+  private swarm(): SwarmRuntime {
+    if (!this.deps.swarm) throw new BerthError('SWARM_NOT_ACTIVE', 'This berth runs no swarm services.');
+    return this.deps.swarm;
+  }
+
+  private refuseOnSwarm(s: ServiceRecord, action: string): void {
+    if (s.scheduler !== 'swarm') return;
+    const at = this.addressOf(s);
+    throw new BerthError('SERVICE_UNSUPPORTED', `${s.plugin} service ${s.name} runs on swarm, published on ${at.host}:${at.port} already; ${action} applies to docker-local services.`);
+  }
+
+  /** Keeps the node address apps get in step with where the task runs (a node can change address). */
+  private noteHost(s: ServiceRecord, place: { host: string | null }): void {
+    if (place.host && place.host !== s.swarmHost) this.deps.store.services.update(s.plugin, s.name, { swarmHost: place.host });
   }
 }

@@ -15,6 +15,7 @@ const IMAGE: OptionSpec = { name: 'image', value: '<image>', summary: 'Run this 
 
 interface ServiceInfo {
   plugin: string; name: string; image: string; status: string; container: string; volume: string;
+  scheduler: string; placement: string[]; node: string | null; nodeId: string | null; address: string;
   url: string; exposedUrl: string | null; exposedPort: number | null; links: Array<{ app: string; alias: string }>; createdAt: string;
 }
 interface LinkAnswer { link: { app: string; alias: string }; build: { id: number } | null }
@@ -31,7 +32,9 @@ const one = (ctx: VerbContext, rest = '') => `${base(ctx)}/${encodeURIComponent(
 function printInfo(ctx: VerbContext, s: ServiceInfo): void {
   ctx.out.heading(`${s.plugin} service ${s.name}`);
   ctx.out.write(keyValues([
-    ['Status', s.status], ['Image', s.image], ['Container', s.container], ['Volume', s.volume], ['URL', s.url],
+    ['Status', s.status], ['Image', s.image], ['Scheduler', s.scheduler],
+    ...(s.scheduler === 'swarm' ? [['Placement', s.placement.join(', ')], ['Node', s.node ? `${s.node}${s.nodeId ? ` (${s.nodeId.slice(0, 12)})` : ''}` : '- (no task runs)']] as [string, string][] : []),
+    ['Address', s.address], ['Container', s.container], ['Volume', s.volume], ['URL', s.url],
     ['Exposed', s.exposedUrl ?? 'no'], ['Links', s.links.map((l) => `${l.app} (${l.alias})`).join(', ') || 'none'], ['Created', s.createdAt],
   ]));
 }
@@ -66,12 +69,20 @@ export const servicesVerbs: VerbGroup = {
   summary: 'Services from service plugins (`<service>` is postgres, redis, mariadb, or any installed one)',
   verbs: [
     verb('create', {
-      usage: 'berth <service>:create <name> [--image <image>]',
-      summary: 'Create a service: a container with a data volume and generated credentials, on the berth network only.',
-      args: [NAME], options: [IMAGE],
+      usage: 'berth <service>:create <name> [--image <image>] [--scheduler <scheduler>] [--placement <constraints>]',
+      summary: 'Create a service: a container with a data volume and generated credentials, on the berth network only (or one swarm service pinned to a node: docs/swarm.md).',
+      args: [NAME],
+      options: [
+        IMAGE,
+        { name: 'scheduler', value: '<scheduler>', summary: 'docker-local or swarm (default: BERTH_SCHEDULER).' },
+        { name: 'placement', value: '<constraints>', summary: 'Swarm only: constraints matching exactly one node, e.g. node.labels.db==a (default: this node).' },
+      ],
       async run(ctx) {
-        const image = ctx.args.options.image;
-        const res = await ctx.api().json<{ service: ServiceInfo }>('POST', base(ctx), { name: ctx.arg('name'), image: typeof image === 'string' ? image : undefined });
+        const o = ctx.args.options;
+        const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+        const res = await ctx.api().json<{ service: ServiceInfo }>('POST', base(ctx), {
+          name: ctx.arg('name'), image: str(o.image), scheduler: str(o.scheduler), placement: str(o.placement),
+        });
         await showService(ctx, res, `Created ${res.service.plugin} service ${res.service.name}`);
       },
     }),
@@ -81,7 +92,7 @@ export const servicesVerbs: VerbGroup = {
         const res = await ctx.api().get<{ services: ServiceInfo[] }>(base(ctx));
         if (ctx.json) return ctx.out.json(res);
         ctx.out.heading(`${pluginOf(ctx)} services`);
-        for (const s of res.services) ctx.out.line(`${s.name}  ${s.status}  ${s.links.map((l) => l.app).join(',') || '-'}`);
+        for (const s of res.services) ctx.out.line(`${s.name}  ${s.status}  ${s.scheduler}${s.node ? `@${s.node}` : ''}  ${s.links.map((l) => l.app).join(',') || '-'}`);
       },
     }),
     verb('info', {
@@ -166,9 +177,12 @@ export const servicesVerbs: VerbGroup = {
           confirm = await ctx.out.ask(` !     Type the service's name to confirm: `);
         }
         const force = ctx.args.options.force === true;
-        const res = await ctx.api().json<{ dataKept: boolean }>('DELETE', one(ctx), { confirm, force });
+        const res = await ctx.api().json<{ dataKept: boolean; volumeLeftOn?: string }>('DELETE', one(ctx), { confirm, force });
         if (ctx.json) return ctx.out.json(res);
-        ctx.out.line(`-----> Destroyed ${pluginOf(ctx)} service ${name}${res.dataKept ? ' (its data volume is kept; --force deletes it)' : ' and its data'}`);
+        const kept = res.volumeLeftOn
+          ? ` (its data volume stays on swarm node ${res.volumeLeftOn}: remove it there with \`docker volume rm\`)`
+          : res.dataKept ? ' (its data volume is kept; --force deletes it)' : ' and its data';
+        ctx.out.line(`-----> Destroyed ${pluginOf(ctx)} service ${name}${kept}`);
       },
     }),
     verb('upgrade', {

@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import type { Berth } from '../../boot/create-berth';
 import { BerthError } from '../../errors';
+import { parsePlacement } from '../../schedulers';
 import { userName } from '../auth-middleware';
 import { body, positiveInt } from '../request-body';
 
@@ -14,6 +15,19 @@ const requiredString = (v: unknown, field: string): string => {
   if (s === undefined) throw new BerthError('INVALID_INPUT', `"${field}" is required.`);
   return s;
 };
+/** `scheduler`: docker-local, swarm, or absent (BERTH_SCHEDULER). */
+function schedulerOf(v: unknown): 'docker-local' | 'swarm' | undefined {
+  if (v === undefined || v === null || v === '' || v === 'default') return undefined;
+  if (v === 'docker-local' || v === 'swarm') return v;
+  throw new BerthError('INVALID_SCHEDULER', `"${String(v)}" is not a scheduler: use docker-local or swarm.`);
+}
+/** `placement`: "node.labels.db==a,node.role==worker" or an array of constraints. */
+function placementOf(v: unknown): string[] | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  const words = Array.isArray(v) ? v : [v];
+  if (!words.every((w) => typeof w === 'string')) throw new BerthError('INVALID_INPUT', '"placement" must be a string or an array of strings.');
+  return parsePlacement(words as string[]);
+}
 const p = (req: Request) => ({ plugin: String(req.params.plugin), name: String(req.params.name) });
 
 /** The generic service API every service plugin gets: `/services/<plugin>/<name>/…`. */
@@ -34,7 +48,10 @@ export function servicesRoutes(berth: Berth): Router {
   });
   r.post('/services/:plugin', async (req, res) => {
     const b = body(req);
-    const service = await kit.create({ plugin: req.params.plugin, name: requiredString(b.name, 'name'), image: optionalString(b.image, 'image'), user: userName(req) });
+    const service = await kit.create({
+      plugin: req.params.plugin, name: requiredString(b.name, 'name'), image: optionalString(b.image, 'image'), user: userName(req),
+      scheduler: schedulerOf(b.scheduler), placement: placementOf(b.placement),
+    });
     res.status(201).json({ service });
   });
   r.get('/services/:plugin/:name', async (req, res) => { res.json({ service: await kit.info(p(req).plugin, p(req).name) }); });
@@ -77,7 +94,7 @@ export function servicesRoutes(berth: Berth): Router {
   });
   /** The backup as a stream. An error after the first byte cuts the connection, so a client never takes half a dump for a whole one. */
   r.get('/services/:plugin/:name/export', async (req, res) => {
-    const run = backup.prepareExport(p(req).plugin, p(req).name);
+    const run = await backup.prepareExport(p(req).plugin, p(req).name);
     res.status(200).type('application/octet-stream');
     res.setHeader('content-disposition', `attachment; filename="${p(req).plugin}-${p(req).name}.dump"`);
     try {

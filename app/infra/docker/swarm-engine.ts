@@ -1,8 +1,9 @@
 import Docker from 'dockerode';
 import type { SwarmEngine } from '../../ports/swarm';
 import { toBerthError } from './docker-errors';
+import { streamServiceLogs } from './swarm-logs';
 import { labelNode, listNodes, swarmStatus } from './swarm-nodes';
-import { listServices, removeService, scaleService, serviceLogs, serviceTasks, upsertService } from './swarm-services';
+import { listServices, removeService, restartService, scaleService, serviceLogs, serviceTasks, upsertService } from './swarm-services';
 
 function guarded<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   return async (...args: A) => {
@@ -21,10 +22,12 @@ export function createSwarmEngine(options: { socketPath: string }): SwarmEngine 
     status: guarded(() => swarmStatus(docker)),
     upsertService: guarded((s) => upsertService(docker, s)),
     scaleService: guarded((name: string, replicas: number) => scaleService(docker, name, replicas)),
+    restartService: guarded((name: string) => restartService(docker, name)),
     listServices: guarded((labels) => listServices(docker, labels)),
     removeService: guarded((name: string) => removeService(docker, name)),
     tasks: guarded((service: string) => serviceTasks(docker, service)),
     serviceLogs: guarded((service: string, tail: number) => serviceLogs(docker, service, tail)),
+    streamServiceLogs: guarded((service: string, o) => streamServiceLogs(docker, service, o)),
     nodes: guarded(() => listNodes(docker)),
     labelNode: guarded((node: string, labels) => labelNode(docker, node, labels)),
   };

@@ -18,6 +18,7 @@ function restartPolicy(policy: string): { Condition: string; MaxAttempts?: numbe
  * picks per task: the ingress routing mesh needs IPVS, which many kernels (this one) lack.
  */
 export function serviceSpec(s: SwarmServiceSpec): Record<string, unknown> {
+  const order = s.publishedPort ? 'stop-first' : 'start-first';
   return {
     Name: s.name,
     Labels: { ...s.labels },
@@ -40,12 +41,14 @@ export function serviceSpec(s: SwarmServiceSpec): Record<string, unknown> {
       Placement: { Constraints: [...s.constraints] },
     },
     Mode: { Replicated: { Replicas: s.replicas } },
-    UpdateConfig: { Parallelism: 1, Delay: 0, FailureAction: 'rollback', Monitor: 5 * SECOND, MaxFailureRatio: 0, Order: 'start-first' },
-    RollbackConfig: { Parallelism: 1, Delay: 0, FailureAction: 'pause', Monitor: 5 * SECOND, MaxFailureRatio: 0, Order: 'start-first' },
+    UpdateConfig: { Parallelism: 1, Delay: 0, FailureAction: 'rollback', Monitor: 5 * SECOND, MaxFailureRatio: 0, Order: order },
+    RollbackConfig: { Parallelism: 1, Delay: 0, FailureAction: 'pause', Monitor: 5 * SECOND, MaxFailureRatio: 0, Order: order },
     // dnsrr: no virtual IP, which only the ingress mesh and overlay networks would use.
     EndpointSpec: {
       Mode: 'dnsrr',
-      Ports: s.publishPort === null ? [] : [{ Protocol: 'tcp', TargetPort: s.publishPort, PublishMode: 'host' }],
+      Ports: s.publishPort === null ? [] : [{
+        Protocol: 'tcp', TargetPort: s.publishPort, PublishMode: 'host', ...(s.publishedPort ? { PublishedPort: s.publishedPort } : {}),
+      }],
     },
   };
 }
@@ -89,6 +92,15 @@ export async function scaleService(docker: Docker, name: string, replicas: numbe
   if (!existing) return;
   const spec = existing.Spec as unknown as Record<string, unknown>;
   await docker.getService(existing.ID).update({ ...spec, Mode: { Replicated: { Replicas: replicas } }, version: existing.Version.Index } as never);
+}
+
+/** `docker service update --force`: bumping ForceUpdate makes swarm replace every task. */
+export async function restartService(docker: Docker, name: string): Promise<void> {
+  const existing = await findService(docker, name);
+  if (!existing) return;
+  const spec = existing.Spec as unknown as { TaskTemplate: Record<string, unknown> } & Record<string, unknown>;
+  const force = Number(spec.TaskTemplate.ForceUpdate ?? 0) + 1;
+  await docker.getService(existing.ID).update({ ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: force }, version: existing.Version.Index } as never);
 }
 
 export async function listServices(docker: Docker, labels: Readonly<Record<string, string>>): Promise<SwarmServiceInfo[]> {

@@ -226,6 +226,14 @@ export const MIGRATIONS: readonly Migration[] = [
      placement TEXT NOT NULL DEFAULT '[]'
    );`,
   },
+  {
+    version: 10,
+    name: 'services on swarm — each service\'s scheduler, placement, fixed published port and node address',
+    sql: `ALTER TABLE services ADD COLUMN scheduler TEXT NOT NULL DEFAULT 'docker-local';
+   ALTER TABLE services ADD COLUMN placement TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE services ADD COLUMN published_port INTEGER;
+   ALTER TABLE services ADD COLUMN swarm_host TEXT;`,
+  },
 ];
 
 /**

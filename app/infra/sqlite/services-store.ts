@@ -3,12 +3,17 @@ import { BerthError } from '../../errors';
 import type { ServiceLinkRecord, ServiceRecord, ServicesStore } from '../../ports/services';
 import { now as nowIso } from './clock';
 
-interface ServiceRow { plugin: string; name: string; image: string; credentials: string; exposed_port: number | null; created_at: string }
+interface ServiceRow {
+  plugin: string; name: string; image: string; credentials: string; exposed_port: number | null; created_at: string;
+  scheduler: string; placement: string; published_port: number | null; swarm_host: string | null;
+}
 interface LinkRow { plugin: string; service: string; app: string; alias: string; created_at: string }
 
 const toService = (r: ServiceRow): ServiceRecord => ({
   plugin: r.plugin, name: r.name, image: r.image, credentials: JSON.parse(r.credentials) as Record<string, string>,
   exposedPort: r.exposed_port, createdAt: r.created_at,
+  scheduler: r.scheduler === 'swarm' ? 'swarm' : 'docker-local', placement: JSON.parse(r.placement) as string[],
+  publishedPort: r.published_port, swarmHost: r.swarm_host,
 });
 const toLink = (r: LinkRow): ServiceLinkRecord => ({ plugin: r.plugin, service: r.service, app: r.app, alias: r.alias, createdAt: r.created_at });
 
@@ -21,8 +26,10 @@ export function sqliteServicesStore(db: Database.Database): ServicesStore {
     insert(s) {
       const at = nowIso();
       try {
-        db.prepare('INSERT INTO services (plugin, name, image, credentials, created_at) VALUES (?, ?, ?, ?, ?)')
-          .run(s.plugin, s.name, s.image, JSON.stringify(s.credentials), at);
+        db.prepare(`INSERT INTO services (plugin, name, image, credentials, created_at, scheduler, placement, published_port, swarm_host)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+          .run(s.plugin, s.name, s.image, JSON.stringify(s.credentials), at, s.scheduler ?? 'docker-local', JSON.stringify(s.placement ?? []),
+            s.publishedPort ?? null, s.swarmHost ?? null);
       } catch (e) {
         if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
           throw new BerthError('SERVICE_EXISTS', `${s.plugin} service ${s.name} exists already.`);
@@ -41,6 +48,7 @@ export function sqliteServicesStore(db: Database.Database): ServicesStore {
     update(plugin, name, patch) {
       if (patch.image !== undefined) db.prepare('UPDATE services SET image = ? WHERE plugin = ? AND name = ?').run(patch.image, plugin, name);
       if (patch.exposedPort !== undefined) db.prepare('UPDATE services SET exposed_port = ? WHERE plugin = ? AND name = ?').run(patch.exposedPort, plugin, name);
+      if (patch.swarmHost !== undefined) db.prepare('UPDATE services SET swarm_host = ? WHERE plugin = ? AND name = ?').run(patch.swarmHost, plugin, name);
       const s = get(plugin, name);
       if (!s) throw new BerthError('SERVICE_NOT_FOUND', `There is no ${plugin} service ${name}.`);
       return s;

@@ -52,7 +52,7 @@ export function serviceRoutes(berth: Berth, views: nunjucks.Environment): Router
   /** The backup as a download; an error after the first byte cuts the connection (never half a dump). */
   r.get('/services/:plugin/:name/export', async (req, res) => {
     const { plugin, name } = sp(req);
-    const run = backup.prepareExport(plugin, name);
+    const run = await backup.prepareExport(plugin, name);
     res.status(200).type('application/octet-stream');
     res.setHeader('content-disposition', `attachment; filename="${plugin}-${name}.dump"`);
     try {
