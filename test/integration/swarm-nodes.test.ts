@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { freePortPair, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
-import { NetnsDocker } from '../support/netns-docker';
+import { uniqueName, type BerthProcess } from '../support/berth-process';
+import type { NetnsDocker } from '../support/netns-docker';
 import { requireBerthStack } from '../support/requirements';
+import { startTwoNodeSwarm, type SwarmCluster } from '../support/swarm-cluster';
 
 const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -16,59 +15,33 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 describe('swarm scheduler on two nodes (a second dockerd in a network namespace)', function () {
   this.timeout(600_000);
+  let cluster: SwarmCluster | null = null;
   let berth: BerthProcess;
-  let node2: NetnsDocker | null = null;
-  let createdSwarm = false;
-  let registryPort = 0;
+  let node2: NetnsDocker;
   const app = uniqueName('swnodes');
   const tag = `berth-test/${app}:1`;
   const host = `${app}.localhost`;
-  const services = () => docker('service', 'ls', '--filter', `label=berth.app=${app}`, '--format', '{{.Name}}').stdout.split('\n').filter(Boolean);
 
   before(async function () {
     requireBerthStack();
-    if (!docker('info', '--format', '{{.Swarm.LocalNodeState}}').stdout.startsWith('inactive')) this.skip();
-    if (spawnSync('ip', ['netns', 'list']).status !== 0) this.skip();
-    node2 = new NetnsDocker();
-    await node2.start();
-    const init = docker('swarm', 'init', '--advertise-addr', node2.hostAddr);
-    assert.equal(init.status, 0, init.stderr);
-    createdSwarm = true;
-    const token = docker('swarm', 'join-token', '-q', 'worker').stdout.trim();
-    const join = node2.docker('swarm', 'join', '--token', token, `${node2.hostAddr}:2377`);
-    assert.equal(join.status, 0, join.stderr);
-    for (let i = 0; i < 50 && docker('node', 'ls', '--format', '{{.Status}}').stdout.split('\n').filter((s) => s === 'Ready').length < 2; i++) await sleep(300);
-    registryPort = freePortPair()[0];
-    node2.forwardLoopback(registryPort);
+    cluster = await startTwoNodeSwarm({ env: { BERTH_SCHEDULER: 'swarm' }, ownImages: [tag, `berth/${app}:`] });
+    if (!cluster) this.skip();
+    ({ berth } = cluster);
+    node2 = cluster.node2!;
+    // Each task says at start which container it is (its hostname), so a log line names its task.
     const built = spawnSync('docker', ['build', '-q', '-t', tag, '-'], {
-      input: 'FROM berth/busybox:latest\nRUN mkdir -p /www && echo two-nodes > /www/index.html\nEXPOSE 8000\nCMD ["httpd", "-f", "-p", "8000", "-h", "/www"]\n',
+      input: 'FROM berth/busybox:latest\nRUN mkdir -p /www && echo two-nodes > /www/index.html\nEXPOSE 8000\n'
+        + 'CMD ["sh", "-c", "echo started in $(hostname); exec httpd -f -p 8000 -h /www"]\n',
       encoding: 'utf8',
     });
     assert.equal(built.status, 0, built.stderr);
-    berth = await startBerth({ BERTH_REGISTRY_PORT: String(registryPort), BERTH_SCHEDULER: 'swarm' });
   });
 
-  after(async () => {
-    for (const s of services()) docker('service', 'rm', s);
-    // Removing a service stops its tasks' containers a moment later; their images can go after that.
-    for (let i = 0; i < 60 && docker('ps', '-aq', '--filter', `label=berth.app=${app}`).stdout.trim(); i++) await sleep(500);
-    if (berth) {
-      const pidFile = path.join(berth.home, 'registry', 'registry.pid');
-      if (fs.existsSync(pidFile)) { try { process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 'SIGTERM'); } catch { /* gone */ } }
-      await berth.destroy();
-    }
-    node2?.docker('swarm', 'leave', '--force');
-    if (createdSwarm) docker('swarm', 'leave', '--force');
-    await node2?.destroy();
-    const refs = docker('images', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}').stdout.split('\n')
-      .filter((r) => r === tag || r.startsWith(`berth/${app}:`) || r.startsWith(`127.0.0.1:${registryPort}/`));
-    // By id: tasks pulled the registry copies by digest, which leaves them untagged (`<none>`).
-    if (refs.length > 0) docker('rmi', '-f', ...new Set(refs.map((r) => r.split(' ')[1])));
-  });
+  after(async () => { await cluster?.destroy(); });
 
   it('lists both nodes, spreads 4 replicas over them and routes to tasks on both', async () => {
     const nodes = (await berth.api('GET', '/api/v1/nodes')).json.nodes as { id: string; addr: string; role: string; status: string }[];
-    assert.deepEqual(nodes.map((n) => `${n.role} ${n.status} ${n.addr}`).sort(), [`manager ready ${node2!.hostAddr}`, `worker ready ${node2!.nsAddr}`]);
+    assert.deepEqual(nodes.map((n) => `${n.role} ${n.status} ${n.addr}`).sort(), [`manager ready ${node2.hostAddr}`, `worker ready ${node2.nsAddr}`]);
 
     await berth.api('POST', '/api/v1/apps', { name: app });
     const dep = await berth.api('POST', `/api/v1/apps/${app}/deploys`, { image: tag });
@@ -81,12 +54,54 @@ describe('swarm scheduler on two nodes (a second dockerd in a network namespace)
     const addresses: string[] = report.status.processes[0].instances.map((i: { address: string }) => i.address);
     assert.equal(addresses.length, 4);
     const hosts = new Set(addresses.map((a) => a.split(':')[0]));
-    assert.deepEqual([...hosts].sort(), [node2!.hostAddr, node2!.nsAddr].sort(), `tasks on both nodes: ${addresses.join(', ')}`);
+    assert.deepEqual([...hosts].sort(), [node2.hostAddr, node2.nsAddr].sort(), `tasks on both nodes: ${addresses.join(', ')}`);
     for (const a of addresses) {
       const res = await fetch(`http://${a}/`);
       assert.equal((await res.text()).trim(), 'two-nodes', `task at ${a} answers`);
     }
     for (let i = 0; i < 8; i++) assert.equal((await berth.viaRouter(host)).text.trim(), 'two-nodes');
+  });
+
+  it('ps:report lists each task with its node and address, and berth logs shows the lines of the tasks on node2 tagged web.<n>', async () => {
+    const nodes = (await berth.api('GET', '/api/v1/nodes')).json.nodes as { id: string; hostname: string; addr: string; role: string }[];
+    const worker = nodes.find((n) => n.role === 'worker')!;
+    assert.deepEqual([worker.hostname, worker.addr], [node2.hostname, node2.nsAddr], 'node2 joined under its own hostname');
+    const report = (await berth.api('GET', `/api/v1/apps/${app}/ps`)).json.report;
+    assert.equal(report.scheduler, 'swarm');
+    assert.equal(report.status, 'running');
+    const web = report.processes.find((p: { type: string }) => p.type === 'web');
+    assert.deepEqual([web.desired, web.running, web.containers.length], [4, 4, 4]);
+    // What swarm itself says of each task: the node it runs on and its container (whose hostname the task echoed).
+    const tasks = (web.containers as { name: string; id: string; state: string; node: string; ip: string }[]).map((c) => {
+      const [nodeId, container] = docker('inspect', '--type', 'task', '--format', '{{.NodeID}} {{.Status.ContainerStatus.ContainerID}}', c.id).stdout.trim().split(' ');
+      const node = nodes.find((n) => n.id === nodeId);
+      assert.ok(node && container, `task ${c.name} (${c.id}) is on a node of the swarm`);
+      assert.equal(c.state, 'running');
+      assert.equal(c.node, node.hostname, `${c.name}: the node swarm runs it on`);
+      assert.match(c.ip, new RegExp(`^${node.addr.replace(/\./g, '\\.')}:\\d+$`), `${c.name}: an address on that node`);
+      return { ...c, onNode2: node.id === worker.id, line: `${c.name} | started in ${container.slice(0, 12)}` };
+    });
+    const onNode2 = tasks.filter((t) => t.onNode2);
+    assert.ok(onNode2.length > 0 && onNode2.length < 4, `replicas on both nodes: ${tasks.map((t) => `${t.name}@${t.ip}`).join(', ')}`);
+    assert.equal(new Set(tasks.map((t) => t.name)).size, 4, 'four slots, web.1 to web.4');
+
+    const cli = berth.cli(['ps:report', app]);
+    assert.equal(cli.code, 0, cli.stderr);
+    for (const t of onNode2) assert.match(cli.stdout, new RegExp(`${t.name.replace('.', '\\.')}\\s+running\\s+v\\d+\\s+${node2.hostname}\\s+${t.ip.replace(/\./g, '\\.')}`), cli.stdout);
+
+    // The manager gathers the worker's task output: each task's start line, under its own tag.
+    let out = '';
+    for (let i = 0; i < 60 && !tasks.every((t) => out.split('\n').includes(t.line)); i++) {
+      if (i > 0) await sleep(500);
+      const logs = berth.cli(['logs', app, '-n', '500']);
+      assert.equal(logs.code, 0, logs.stderr);
+      out = logs.stdout;
+    }
+    for (const t of tasks) assert.ok(out.split('\n').includes(t.line), `berth logs shows "${t.line}" (${t.onNode2 ? 'node2' : 'manager'}):\n${out}`);
+    const lines = out.split('\n').filter(Boolean);
+    assert.ok(lines.every((l) => /^web\.[1-4] \| /.test(l)), `every line is tagged web.<slot>:\n${out}`);
+    const node2Only = berth.cli(['logs', app, '--process', onNode2[0].name, '-n', '100']).stdout.split('\n').filter(Boolean);
+    assert.ok(node2Only.includes(onNode2[0].line) && node2Only.every((l) => l.startsWith(`${onNode2[0].name} | `)), node2Only.join('\n'));
   });
 
   it('placement by node label moves every replica to the labelled node', async () => {
@@ -97,7 +112,7 @@ describe('swarm scheduler on two nodes (a second dockerd in a network namespace)
     const report = (await berth.api('GET', `/api/v1/apps/${app}/scheduler`)).json.scheduler;
     const addresses: string[] = report.status.processes[0].instances.map((i: { address: string }) => i.address);
     assert.equal(addresses.length, 4);
-    assert.ok(addresses.every((a) => a.startsWith(`${node2!.nsAddr}:`)), addresses.join(', '));
+    assert.ok(addresses.every((a) => a.startsWith(`${node2.nsAddr}:`)), addresses.join(', '));
     assert.equal((await berth.viaRouter(host)).text.trim(), 'two-nodes');
   });
 });

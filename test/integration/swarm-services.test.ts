@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePortPair, ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
-import { WorkTree } from '../support/git-client';
-import { NetnsDocker } from '../support/netns-docker';
-import { requireBerthStack } from '../support/requirements';
 import os from 'node:os';
-import { ensureServiceImage, exportToFile, importFromFile, removeAppImages, removeServiceLeftovers, rows, write } from './services-support';
+import { ROOT, uniqueName, type BerthProcess } from '../support/berth-process';
+import { WorkTree } from '../support/git-client';
+import type { NetnsDocker } from '../support/netns-docker';
+import { requireBerthStack } from '../support/requirements';
+import { startTwoNodeSwarm, type SwarmCluster } from '../support/swarm-cluster';
+import { ensureServiceImage, exportToFile, importFromFile, removeServiceLeftovers, rows, write } from './services-support';
 
 const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8' });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Services on swarm, on two nodes (this engine, manager; a second dockerd in a network namespace,
@@ -19,10 +19,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 describe('service plugins on swarm (two nodes)', function () {
   this.timeout(900_000);
+  let cluster: SwarmCluster | null = null;
   let berth: BerthProcess;
-  let node2: NetnsDocker | null = null;
-  let createdSwarm = false;
-  let registryPort = 0;
+  let node2: NetnsDocker;
   let wt: WorkTree | null = null;
   let worker: { id: string; hostname: string } | null = null;
   const app = uniqueName('swsvc');
@@ -39,26 +38,14 @@ describe('service plugins on swarm (two nodes)', function () {
     const id = docker('service', 'ps', '-q', `berth-svc-redis-${redis}`, '--filter', 'desired-state=running').stdout.trim();
     return docker('inspect', '-f', '{{.NodeID}}', id).stdout.trim();
   };
-  const berthServices = () => docker('service', 'ls', '--format', '{{.Name}}').stdout.split('\n')
-    .filter((n) => n === `berth-svc-redis-${redis}` || n === `berth-svc-redis-${pinned}` || n.startsWith(`${app}-`));
 
   before(async function () {
     requireBerthStack();
-    if (!docker('info', '--format', '{{.Swarm.LocalNodeState}}').stdout.startsWith('inactive')) this.skip();
-    if (spawnSync('ip', ['netns', 'list']).status !== 0) this.skip();
     ensureServiceImage(path.join(ROOT, 'plugins', 'redis'));
-    node2 = new NetnsDocker();
-    await node2.start();
-    const init = docker('swarm', 'init', '--advertise-addr', node2.hostAddr);
-    assert.equal(init.status, 0, init.stderr);
-    createdSwarm = true;
-    const token = docker('swarm', 'join-token', '-q', 'worker').stdout.trim();
-    const join = node2.docker('swarm', 'join', '--token', token, `${node2.hostAddr}:2377`);
-    assert.equal(join.status, 0, join.stderr);
-    for (let i = 0; i < 50 && docker('node', 'ls', '--format', '{{.Status}}').stdout.split('\n').filter((s) => s === 'Ready').length < 2; i++) await sleep(300);
-    registryPort = freePortPair()[0];
-    node2.forwardLoopback(registryPort);
-    berth = await startBerth({ BERTH_REGISTRY_PORT: String(registryPort), BERTH_SCHEDULER: 'swarm' });
+    cluster = await startTwoNodeSwarm({ env: { BERTH_SCHEDULER: 'swarm' }, ownImages: [`berth/${app}:`] });
+    if (!cluster) this.skip();
+    ({ berth } = cluster);
+    node2 = cluster.node2!;
     worker = ((await berth.api('GET', '/api/v1/nodes')).json.nodes as { id: string; hostname: string; role: string }[]).find((n) => n.role === 'worker')!;
     ok(berth.cli(['nodes:label', worker.id, 'db=here']));
   });
@@ -66,24 +53,10 @@ describe('service plugins on swarm (two nodes)', function () {
   after(async () => {
     wt?.remove();
     fs.rmSync(tmp, { recursive: true, force: true });
-    for (const s of berthServices()) docker('service', 'rm', s);
-    const running = () => docker('ps', '-aq', '--filter', `label=berth.app=${app}`).stdout.trim() + docker('ps', '-aq', '--filter', 'label=berth.service.plugin=redis', '--filter', `label=berth.scope=${berth?.env.BERTH_NETWORK}-swarm`).stdout.trim();
-    for (let i = 0; i < 60 && running(); i++) await sleep(500);
-    if (berth) {
-      const pidFile = path.join(berth.home, 'registry', 'registry.pid');
-      if (fs.existsSync(pidFile)) { try { process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 'SIGTERM'); } catch { /* gone */ } }
-      removeServiceLeftovers(berth);
-      await berth.destroy();
-    }
-    node2?.docker('swarm', 'leave', '--force');
-    if (createdSwarm) docker('swarm', 'leave', '--force');
-    await node2?.destroy();
-    // Untag the registry copies only (by reference): by id would take berth/service-redis with them.
-    const refs = docker('images', '--digests', '--format', '{{.Repository}}|{{.Tag}}|{{.Digest}}').stdout.split('\n')
-      .filter((r) => r.startsWith(`127.0.0.1:${registryPort}/`))
-      .map((r) => { const [repo, tag, digest] = r.split('|'); return tag !== '<none>' ? `${repo}:${tag}` : `${repo}@${digest}`; });
-    for (const ref of new Set(refs)) docker('rmi', ref);
-    removeAppImages([app]);
+    if (!cluster) return;
+    await cluster.destroy();
+    // Volumes (and any container) berth's services left on this engine.
+    removeServiceLeftovers(cluster.berth);
   });
 
   it('refuses a placement that matches more than one node (the data would not stay put)', () => {
@@ -99,10 +72,10 @@ describe('service plugins on swarm (two nodes)', function () {
     assert.deepEqual(s.placement, ['node.labels.db==here']);
     assert.equal(s.status, 'running');
     assert.equal(s.nodeId, worker!.id);
-    assert.match(s.address, new RegExp(`^${node2!.nsAddr.replace(/\./g, '\\.')}:\\d+$`));
+    assert.match(s.address, new RegExp(`^${node2.nsAddr.replace(/\./g, '\\.')}:\\d+$`));
     assert.ok(s.url.endsWith(`@${s.address}/0`), s.url);
     assert.equal(taskNode(), worker!.id, 'swarm says its task is on node2');
-    assert.ok(node2!.docker('volume', 'ls', '-q').stdout.split('\n').includes(`berth-svc-redis-${redis}-data`), 'the volume is on node2');
+    assert.ok(node2.docker('volume', 'ls', '-q').stdout.split('\n').includes(`berth-svc-redis-${redis}-data`), 'the volume is on node2');
     assert.ok(!docker('volume', 'ls', '-q').stdout.split('\n').includes(`berth-svc-redis-${redis}-data`), 'and not on this engine');
     const text = berth.cli(['redis:info', redis]).stdout;
     assert.match(text, /Scheduler:\s+swarm/);
@@ -130,7 +103,7 @@ describe('service plugins on swarm (two nodes)', function () {
     const after = info(redis);
     assert.equal(after.nodeId, worker!.id);
     assert.equal(taskNode(), worker!.id);
-    assert.ok(node2!.docker('volume', 'ls', '-q').stdout.split('\n').includes(`berth-svc-redis-${redis}-data`), 'the volume is still on node2');
+    assert.ok(node2.docker('volume', 'ls', '-q').stdout.split('\n').includes(`berth-svc-redis-${redis}-data`), 'the volume is still on node2');
     assert.equal(after.address, before.address, 'same address and port after the restart');
     assert.deepEqual(await rows(berth, app, 'redis'), ['one', 'two']);
 

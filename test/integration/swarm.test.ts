@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, freePortPair, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { ROOT, uniqueName, type BerthProcess } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
 import { normalizeTime } from '../../app/logs';
 import { steadyLoad } from '../support/load';
 import { requireBerthStack } from '../support/requirements';
+import { startSingleNodeSwarm, type SwarmCluster } from '../support/swarm-cluster';
 
 const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8' });
 /**
@@ -55,8 +56,8 @@ function buildImage(tag: string, o: { text?: string; crash?: boolean }): void {
 
 describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, rollback, placement, switching', function () {
   this.timeout(600_000);
+  let cluster: SwarmCluster | null = null;
   let berth: BerthProcess;
-  let createdSwarm = false;
   let registryPort = 0;
   const id = uniqueName('sw');
   const image = (tag: string) => `berth-test/${id}:${tag}`;
@@ -89,37 +90,21 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
 
   before(async function () {
     requireBerthStack();
-    const state = docker('info', '--format', '{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}').stdout.trim();
-    if (state.startsWith('inactive')) {
-      const init = docker('swarm', 'init', '--advertise-addr', SWARM_ADDR);
-      assert.equal(init.status, 0, init.stderr);
-      createdSwarm = true;
-    } else if (state !== 'active true') {
-      this.skip();
-    }
-    registryPort = freePortPair()[0];
+    cluster = await startSingleNodeSwarm({
+      advertiseAddr: SWARM_ADDR, registryAddr: REGISTRY_ADDR, env: { BERTH_KEEP_IMAGES: '3' },
+      ownImages: [`berth-test/${id}:`, `berth/${app}:`, `berth/${app2}:`],
+    });
+    if (!cluster) this.skip();
+    ({ berth, registryPort } = cluster);
     buildImage(image('1'), { text: 'swarm-v1' });
     buildImage(image('2'), { text: 'swarm-v2' });
     buildImage(image('bad'), { crash: true });
-    berth = await startBerth({ BERTH_REGISTRY_PORT: String(registryPort), BERTH_KEEP_IMAGES: '3' });
   });
 
   after(async () => {
     followers.forEach((f) => f.stop());
     wt?.remove();
-    if (berth) {
-      for (const s of docker('service', 'ls', '--filter', `label=berth.scope=${scope()}`, '--format', '{{.Name}}').stdout.split('\n').filter(Boolean)) docker('service', 'rm', s);
-      // Removing a service stops its tasks' containers a moment later; their images can go after that.
-      for (let i = 0; i < 60 && docker('ps', '-aq', '--filter', `label=berth.scope=${scope()}`).stdout.trim(); i++) await new Promise((r) => setTimeout(r, 500));
-      const pidFile = path.join(berth.home, 'registry', 'registry.pid');
-      if (fs.existsSync(pidFile)) { try { process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 'SIGTERM'); } catch { /* gone */ } }
-      await berth.destroy();
-    }
-    const refs = docker('images', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}').stdout.split('\n')
-      .filter((r) => r.startsWith(`berth-test/${id}:`) || r.startsWith(`berth/${app}:`) || r.startsWith(`berth/${app2}:`) || r.startsWith(`${REGISTRY_ADDR}:${registryPort}/`));
-    // By id: tasks pulled the registry copies by digest, which leaves them untagged (`<none>`).
-    if (refs.length > 0) docker('rmi', '-f', ...new Set(refs.map((r) => r.split(' ')[1])));
-    if (createdSwarm) docker('swarm', 'leave', '--force');
+    await cluster?.destroy();
   });
 
   it('deploys with the swarm scheduler: the image goes through berth\'s registry and the router reaches the task', async () => {

@@ -24,6 +24,8 @@ export class NetnsDocker {
   readonly id = crypto.randomBytes(2).toString('hex');
   readonly netns = `berth-n2-${this.id}`;
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), `berth-n2-${this.id}-`));
+  /** The hostname this engine reports (and joins a swarm with). */
+  readonly hostname = this.netns;
   readonly hostAddr: string;
   readonly nsAddr: string;
   private readonly hostIf = `bh${this.id}`;
@@ -56,8 +58,9 @@ export class NetnsDocker {
     fs.mkdirSync(path.join(this.dir, 'data'));
     fs.mkdirSync(path.join(this.dir, 'exec'));
     // nsenter, not `ip netns exec`: the latter remounts /sys, which hides the cgroup mounts dockerd needs.
+    // Its own UTS namespace gives it its own hostname, so the two swarm nodes are told apart by name too.
     const log = fs.openSync(path.join(this.dir, 'dockerd.log'), 'a');
-    const child = spawn('nsenter', [`--net=/var/run/netns/${this.netns}`, 'dockerd',
+    const child = spawn('unshare', ['--uts', 'sh', '-c', 'hostname "$0" && exec "$@"', this.hostname, 'nsenter', `--net=/var/run/netns/${this.netns}`, 'dockerd',
       '--data-root', path.join(this.dir, 'data'), '--exec-root', path.join(this.dir, 'exec'), '-H', `unix://${this.socket}`,
       '--pidfile', path.join(this.dir, 'docker.pid'), '--storage-driver', 'vfs', '--cgroup-parent', `/berth-n2-${this.id}`,
     ], { detached: true, stdio: ['ignore', log, log] });

@@ -1,0 +1,138 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { freePortPair, startBerth, type BerthProcess } from './berth-process';
+import { NetnsDocker } from './netns-docker';
+
+const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8' });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A swarm a test file made (or joined), a berth on it, and how to take it all down again. */
+export interface SwarmCluster {
+  readonly berth: BerthProcess;
+  /** The loopback port of berth's registry (BERTH_REGISTRY_PORT). */
+  readonly registryPort: number;
+  /** The worker in a network namespace; null for a single-node swarm. */
+  readonly node2: NetnsDocker | null;
+  /** The swarm services this berth made (apps and services carry `berth.scope=<network>-swarm`). */
+  services(): string[];
+  /**
+   * Removes the services, waits for their containers, stops the registry and berth, leaves the
+   * swarm it made, stops node2, then untags the registry copies and removes the test's images.
+   */
+  destroy(): Promise<void>;
+}
+
+export interface SwarmClusterOptions {
+  /** More environment for berth (BERTH_REGISTRY_PORT is set here). */
+  readonly env?: Record<string, string>;
+  /**
+   * References of images the test owns (a prefix ends in `:`, e.g. `berth/<app>:`): removed by id,
+   * with every tag they carry, on destroy. Never name a shared image here.
+   */
+  readonly ownImages?: readonly string[];
+}
+
+interface Parts {
+  berth: BerthProcess | null;
+  node2: NetnsDocker | null;
+  createdSwarm: boolean;
+  registryPort: number;
+  registryAddr: string;
+  ownImages: readonly string[];
+}
+
+/**
+ * This engine as the manager (advertising the host side of a veth pair) and a second dockerd in a
+ * network namespace as a worker; berth's loopback registry port is forwarded into the namespace so
+ * an image name means the same on both engines. Null when this machine cannot host it now (a swarm
+ * is already active, or network namespaces are not available): the caller skips, which is no pass.
+ */
+export async function startTwoNodeSwarm(o: SwarmClusterOptions = {}): Promise<SwarmCluster | null> {
+  if (!docker('info', '--format', '{{.Swarm.LocalNodeState}}').stdout.startsWith('inactive')) return null;
+  if (spawnSync('ip', ['netns', 'list']).status !== 0) return null;
+  const parts: Parts = { berth: null, node2: null, createdSwarm: false, registryPort: freePortPair()[0], registryAddr: '127.0.0.1', ownImages: o.ownImages ?? [] };
+  try {
+    const node2 = parts.node2 = new NetnsDocker();
+    await node2.start();
+    must(docker('swarm', 'init', '--advertise-addr', node2.hostAddr));
+    parts.createdSwarm = true;
+    const token = docker('swarm', 'join-token', '-q', 'worker').stdout.trim();
+    must(node2.docker('swarm', 'join', '--token', token, `${node2.hostAddr}:2377`));
+    for (let i = 0; i < 50 && docker('node', 'ls', '--format', '{{.Status}}').stdout.split('\n').filter((s) => s === 'Ready').length < 2; i++) await sleep(300);
+    node2.forwardLoopback(parts.registryPort);
+    parts.berth = await startBerth({ ...o.env, BERTH_REGISTRY_PORT: String(parts.registryPort) });
+  } catch (e) {
+    await tearDown(parts);
+    throw e;
+  }
+  return cluster(parts);
+}
+
+/**
+ * A single-node swarm on this engine (made unless this engine already manages one, which is then
+ * used and left in place). Null when this engine is in a swarm it does not manage: the caller skips.
+ * `advertiseAddr` and `registryAddr` default to loopback; a run against an engine in a network
+ * namespace passes the veth addresses.
+ */
+export async function startSingleNodeSwarm(o: SwarmClusterOptions & { advertiseAddr?: string; registryAddr?: string } = {}): Promise<SwarmCluster | null> {
+  const state = docker('info', '--format', '{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}').stdout.trim();
+  if (!state.startsWith('inactive') && state !== 'active true') return null;
+  const parts: Parts = { berth: null, node2: null, createdSwarm: false, registryPort: freePortPair()[0], registryAddr: o.registryAddr ?? '127.0.0.1', ownImages: o.ownImages ?? [] };
+  try {
+    if (state.startsWith('inactive')) {
+      must(docker('swarm', 'init', '--advertise-addr', o.advertiseAddr ?? '127.0.0.1'));
+      parts.createdSwarm = true;
+    }
+    parts.berth = await startBerth({ ...o.env, BERTH_REGISTRY_PORT: String(parts.registryPort) });
+  } catch (e) {
+    await tearDown(parts);
+    throw e;
+  }
+  return cluster(parts);
+}
+
+function must(r: { status: number | null; stderr: string; stdout: string }): void {
+  if (r.status !== 0) throw new Error(r.stderr || r.stdout);
+}
+
+function cluster(parts: Parts): SwarmCluster {
+  return {
+    berth: parts.berth!,
+    registryPort: parts.registryPort,
+    node2: parts.node2,
+    services: () => servicesOf(parts.berth!),
+    destroy: () => tearDown(parts),
+  };
+}
+
+function servicesOf(berth: BerthProcess): string[] {
+  return docker('service', 'ls', '--filter', `label=berth.scope=${berth.env.BERTH_NETWORK}-swarm`, '--format', '{{.Name}}').stdout.split('\n').filter(Boolean);
+}
+
+async function tearDown(parts: Parts): Promise<void> {
+  const { berth, node2 } = parts;
+  if (berth) {
+    for (const s of servicesOf(berth)) docker('service', 'rm', s);
+    // Removing a service stops its tasks' containers a moment later; their images can go after that.
+    const scope = `label=berth.scope=${berth.env.BERTH_NETWORK}-swarm`;
+    for (let i = 0; i < 60 && docker('ps', '-aq', '--filter', scope).stdout.trim(); i++) await sleep(500);
+    const pidFile = path.join(berth.home, 'registry', 'registry.pid');
+    if (fs.existsSync(pidFile)) { try { process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 'SIGTERM'); } catch { /* gone */ } }
+    await berth.destroy();
+  }
+  node2?.docker('swarm', 'leave', '--force');
+  if (parts.createdSwarm) docker('swarm', 'leave', '--force');
+  await node2?.destroy();
+  // The registry copies by reference (tasks pulled them by digest, which leaves `<repo>@<digest>`
+  // only): by id would also remove the images they were pushed from, shared ones (berth/busybox,
+  // berth/service-redis) among them.
+  const registry = `${parts.registryAddr}:${parts.registryPort}/`;
+  const copies = docker('images', '--digests', '--format', '{{.Repository}}|{{.Tag}}|{{.Digest}}').stdout.split('\n')
+    .filter((r) => r.startsWith(registry))
+    .map((r) => { const [repo, tag, digest] = r.split('|'); return tag !== '<none>' ? `${repo}:${tag}` : `${repo}@${digest}`; });
+  for (const ref of new Set(copies)) docker('rmi', ref);
+  const own = docker('images', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}').stdout.split('\n')
+    .filter((r) => parts.ownImages.some((p) => r.startsWith(p.endsWith(':') ? p : `${p} `)));
+  if (own.length > 0) docker('rmi', '-f', ...new Set(own.map((r) => r.split(' ')[1])));
+}
