@@ -100,7 +100,12 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const runtime = new AppRuntime({
     store, repos, router, engine, deployer,
     redeploy: async (app, reason) => { await releases.redeploy(app, reason, null); },
-    forget: async (app) => { logs.forget(app); await cron.forget(app); },
+    forget: async (app) => {
+      logs.forget(app);
+      await cron.forget(app);
+      // Its images in berth's registry too (after a rename the next deploy pushes under the new name).
+      await deployer.swarm.pruneRegistry(app, []).catch((e: Error) => console.error(`berth: pruning ${app}'s registry images: ${e.message}`));
+    },
   });
   apps = new AppsService({ store, events, resources: hookedResources(runtime, hooks), domain: config.domain, domainsOf: (app) => domains.domainsOf(app) });
   // Router (domains, ports, nginx settings, certificates, ACME): a change re-applies the app's route.

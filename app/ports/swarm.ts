@@ -25,6 +25,8 @@ export interface SwarmServiceSpec {
   readonly constraints: readonly string[];
   /** Named volumes or host folders, as on docker-local. */
   readonly mounts?: readonly { source: string; target: string }[];
+  /** Updating an existing service: replace its tasks even when nothing else changed, in the same update (`--force`). */
+  readonly forceNewTasks?: boolean;
 }
 
 export interface SwarmServiceInfo {

@@ -1,5 +1,5 @@
 import type { ContainerEngine, ContainerInfo } from '../ports/container-engine';
-import type { Store } from '../ports/store';
+import type { ReleaseRecord, Store } from '../ports/store';
 import { LABEL, slotOf, type Deployer } from '../deploys';
 import { processTypes } from './formation';
 
@@ -59,24 +59,35 @@ export async function processReport(deps: ProcessReportDeps, app: string): Promi
   const release = deps.store.releases.current(app);
   const stopped = deps.store.processState.isStopped(app);
   const swarm = await deps.swarmStatusOf?.(app);
-  const base = { app, release: release?.version ?? null, restartPolicy: record.restartPolicy, memoryMb: record.memoryMb, cpus: record.cpus };
-  if (swarm) {
-    const processes = swarm.processes.map((p) => ({
-      type: p.type,
-      desired: p.desired,
-      // As for containers: only the live release's running tasks count (a retiring service's do not).
-      running: p.instances.filter((i) => i.state === 'running' && i.release === release?.version).length,
-      containers: p.instances.map((i): ContainerReport => ({
-        name: i.name, id: (i.id ?? '').slice(0, 12), state: i.state, release: i.release ?? null, startedAt: null, ip: i.address, restarts: 0, node: i.node,
-      })),
-    }));
-    const degraded = processes.some((p) => p.running < p.desired);
-    return {
-      ...base, scheduler: 'swarm', processes,
-      status: !release ? 'not deployed' : stopped ? 'stopped' : degraded ? 'degraded' : 'running',
-      crashing: stopped ? [] : processes.flatMap((p) => p.containers).filter((c) => c.release === release?.version && ['failed', 'rejected'].includes(c.state)).map((c) => c.name),
-    };
-  }
+  const { processes, crashing } = swarm ? swarmProcesses(swarm, release?.version) : await localProcesses(deps, app, release, stopped);
+  const degraded = processes.some((p) => p.running < p.desired);
+  return {
+    app, scheduler: swarm ? 'swarm' : 'docker-local',
+    status: !release ? 'not deployed' : stopped ? 'stopped' : degraded ? 'degraded' : 'running',
+    release: release?.version ?? null, restartPolicy: record.restartPolicy, memoryMb: record.memoryMb, cpus: record.cpus,
+    processes,
+    crashing: stopped ? [] : crashing,
+  };
+}
+
+type Processes = { processes: ProcessReport[]; crashing: string[] };
+
+/** The swarm scheduler's tasks as containers; failed or rejected tasks of the live release are crashing. */
+function swarmProcesses(swarm: NonNullable<Awaited<ReturnType<SwarmStatusOf>>>, live: number | undefined): Processes {
+  const processes = swarm.processes.map((p) => ({
+    type: p.type,
+    desired: p.desired,
+    // As for containers: only the live release's running tasks count (a retiring service's do not).
+    running: p.instances.filter((i) => i.state === 'running' && i.release === live).length,
+    containers: p.instances.map((i): ContainerReport => ({
+      name: i.name, id: (i.id ?? '').slice(0, 12), state: i.state, release: i.release ?? null, startedAt: null, ip: i.address, restarts: 0, node: i.node,
+    })),
+  }));
+  const crashing = processes.flatMap((p) => p.containers).filter((c) => c.release === live && ['failed', 'rejected'].includes(c.state)).map((c) => c.name);
+  return { processes, crashing };
+}
+
+async function localProcesses(deps: ProcessReportDeps, app: string, release: ReleaseRecord | null, stopped: boolean): Promise<Processes> {
   const listed = await deps.deployer.containersOf(app);
   // Inspect for the start time, which a list entry does not carry.
   const containers = (await Promise.all(listed.map((c) => deps.engine.inspectContainer(c.id).then((i) => i ?? c, () => c))));
@@ -91,15 +102,8 @@ export async function processReport(deps: ProcessReportDeps, app: string): Promi
       containers: mine.map(toReport),
     };
   });
-  const degraded = processes.some((p) => p.running < p.desired);
   const live = containers.filter((c) => c.labels[LABEL.release] === String(release?.version));
-  return {
-    ...base,
-    scheduler: 'docker-local',
-    status: !release ? 'not deployed' : stopped ? 'stopped' : degraded ? 'degraded' : 'running',
-    processes,
-    crashing: stopped ? [] : live.filter((c) => isCrashing(c, Date.now())).map((c) => c.name),
-  };
+  return { processes, crashing: live.filter((c) => isCrashing(c, Date.now())).map((c) => c.name) };
 }
 
 /** Down or restarting now, or restarted by docker within the last minute. */

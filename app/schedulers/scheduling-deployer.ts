@@ -100,13 +100,9 @@ export class SchedulingDeployer extends HookedDeployer {
     return super.startContainers(...args);
   }
 
-  /**
-   * Rename and destroy: whatever runs, on either scheduler, goes, and so do the app's images in
-   * berth's registry (after a rename the next deploy pushes under the new name).
-   */
+  /** Rename and destroy: whatever runs, on either scheduler, goes (registry images: AppRuntime's `forget`). */
   override async stopAll(app: string): Promise<void> {
     await super.stopAll(app);
     await this.swarm.retire(app, () => undefined).catch(() => undefined);
-    await this.swarm.pruneRegistry(app, []).catch((e: Error) => console.error(`berth: pruning ${app}'s registry images: ${e.message}`));
   }
 }

@@ -122,9 +122,9 @@ export class SwarmScheduler implements Scheduler {
   async status(app: string, release: ReleaseRecord | null): Promise<SchedulerStatus> {
     const active = (await this.deps.swarm.status().catch(() => null))?.active === true;
     const desired = release ? this.deps.scaleOf(app, release) : {};
+    const stopped = this.deps.store.processState.isStopped(app);
     // No swarm (left, or never joined): nothing runs, which a report must show as such.
     if (!active) {
-      const stopped = this.deps.store.processState.isStopped(app);
       return { scheduler: 'swarm', processes: Object.entries(desired).map(([type, n]) => ({ type, desired: stopped ? 0 : n, running: 0, instances: [] })) };
     }
     const nodes = await this.deps.swarm.nodes();
@@ -136,7 +136,7 @@ export class SwarmScheduler implements Scheduler {
         .sort((a, b) => (a.slot ?? 0) - (b.slot ?? 0));
       processes.push({
         type,
-        desired: this.deps.store.processState.isStopped(app) ? 0 : desired[type] ?? 0,
+        desired: stopped ? 0 : desired[type] ?? 0,
         running: tasks.filter((t) => t.state === 'running').length,
         instances: tasks.map((t) => {
           const node = nodes.find((n) => n.id === t.nodeId)?.hostname ?? null;

@@ -129,35 +129,39 @@ export class ServiceKit {
     const { plugin, name, image } = o;
     const taken = this.deps.store.services.list().flatMap((x) => [x.publishedPort, x.exposedPort]).filter((p): p is number => p !== null);
     const plan = await this.swarm().plan({ placement: o.placement ?? [], taken });
-    const volume = volumeNameOf(plugin.id, name);
-    const kept = plan.local ? await this.deps.engine.inspectVolume(volume) : null;
-    const credentials = kept?.[SERVICE_LABEL.credentials]
-      ? JSON.parse(Buffer.from(kept[SERVICE_LABEL.credentials], 'base64').toString('utf8')) as Credentials
-      : this.newCredentials(plugin, name);
-    if (plan.local) {
-      await this.deps.engine.ensureVolume(volume, {
-        [SERVICE_LABEL.plugin]: plugin.id, [SERVICE_LABEL.name]: name, [SERVICE_LABEL.scope]: this.deps.network,
-        [SERVICE_LABEL.credentials]: Buffer.from(JSON.stringify(credentials)).toString('base64'),
-      });
-    }
-    const record: ServiceRecord = {
-      plugin: plugin.id, name, image, credentials, exposedPort: null, createdAt: new Date().toISOString(),
-      scheduler: 'swarm', placement: plan.placement, publishedPort: plan.publishedPort, swarmHost: null,
-    };
-    let place: { host: string | null; node: string | null };
     try {
-      place = await this.swarm().run(record, plugin.descriptor);
-    } catch (e) {
-      await this.swarm().remove(record, !kept).catch(() => undefined);
-      throw e;
-    }
-    this.deps.store.transaction(() => {
-      this.deps.store.services.insert({ ...record, swarmHost: place.host });
-      this.deps.events.record({
-        app: null, kind: 'service.created', user: o.user,
-        message: `created ${plugin.id} service ${name} on swarm node ${place.node ?? '?'} (${place.host}:${plan.publishedPort})${kept ? ', reusing kept data' : ''}`,
+      const volume = volumeNameOf(plugin.id, name);
+      const kept = plan.local ? await this.deps.engine.inspectVolume(volume) : null;
+      const credentials = kept?.[SERVICE_LABEL.credentials]
+        ? JSON.parse(Buffer.from(kept[SERVICE_LABEL.credentials], 'base64').toString('utf8')) as Credentials
+        : this.newCredentials(plugin, name);
+      if (plan.local) {
+        await this.deps.engine.ensureVolume(volume, {
+          [SERVICE_LABEL.plugin]: plugin.id, [SERVICE_LABEL.name]: name, [SERVICE_LABEL.scope]: this.deps.network,
+          [SERVICE_LABEL.credentials]: Buffer.from(JSON.stringify(credentials)).toString('base64'),
+        });
+      }
+      const record: ServiceRecord = {
+        plugin: plugin.id, name, image, credentials, exposedPort: null, createdAt: new Date().toISOString(),
+        scheduler: 'swarm', placement: plan.placement, publishedPort: plan.publishedPort, swarmHost: null,
+      };
+      let place: { host: string | null; node: string | null };
+      try {
+        place = await this.swarm().run(record, plugin.descriptor);
+      } catch (e) {
+        await this.swarm().remove(record, !kept).catch(() => undefined);
+        throw e;
+      }
+      this.deps.store.transaction(() => {
+        this.deps.store.services.insert({ ...record, swarmHost: place.host });
+        this.deps.events.record({
+          app: null, kind: 'service.created', user: o.user,
+          message: `created ${plugin.id} service ${name} on swarm node ${place.node ?? '?'} (${place.host}:${plan.publishedPort})${kept ? ', reusing kept data' : ''}`,
+        });
       });
-    });
+    } finally {
+      this.swarm().unplan(plan.publishedPort);
+    }
     return this.info(plugin.id, name);
   }
 

@@ -29,10 +29,16 @@ function bindable(port: number): Promise<boolean> {
   });
 }
 
-/** The first port of the range that no other service holds and this host does not use. */
-export async function pickPort(taken: readonly number[]): Promise<number> {
+/**
+ * The first port of the range that no other service holds and this host does not use. With
+ * `reserved`, the port is added to it before the check that waits, so two picks at once differ.
+ */
+export async function pickPort(taken: readonly number[], reserved = new Set<number>()): Promise<number> {
   for (let port = SWARM_SERVICE_PORTS.from; port <= SWARM_SERVICE_PORTS.to; port++) {
-    if (!taken.includes(port) && (await bindable(port))) return port;
+    if (taken.includes(port) || reserved.has(port)) continue;
+    reserved.add(port);
+    if (await bindable(port)) return port;
+    reserved.delete(port);
   }
   throw new BerthError('SERVICE_PORTS_EXHAUSTED', `No free port from ${SWARM_SERVICE_PORTS.from} to ${SWARM_SERVICE_PORTS.to} for a swarm service.`);
 }

@@ -39,6 +39,9 @@ const hostOf = (node: SwarmNode | undefined) => (!node?.addr || node.addr === '0
  * port (no ingress mesh), so the URL `<node address>:<port>` stays valid across task restarts.
  */
 export class SwarmRuntime {
+  /** Ports `plan` gave services that are not stored yet (their create is still running); see `unplan`. */
+  private readonly planned = new Set<number>();
+
   constructor(private readonly deps: SwarmRuntimeDeps) {}
 
   async requireSwarm(): Promise<{ nodeId: string }> {
@@ -51,7 +54,7 @@ export class SwarmRuntime {
 
   /**
    * The placement a new service keeps for life: the one given, which must match exactly one node
-   * (its volume lives there), or `node.id==<this node>`. And a free fixed port.
+   * (its volume lives there), or `node.id==<this node>`. And a free fixed port, held until `unplan`.
    */
   async plan(o: { placement: readonly string[]; taken: readonly number[] }): Promise<{ placement: string[]; publishedPort: number; local: boolean }> {
     const { nodeId } = await this.requireSwarm();
@@ -66,7 +69,12 @@ export class SwarmRuntime {
       }
       local = matching[0].id === nodeId;
     }
-    return { placement, publishedPort: await pickPort(o.taken), local };
+    return { placement, publishedPort: await pickPort(o.taken, this.planned), local };
+  }
+
+  /** Frees a planned port once its service is stored (then `taken`) or its create failed. */
+  unplan(port: number): void {
+    this.planned.delete(port);
   }
 
   /** Creates (or updates) the swarm service from the record and waits until it is ready; resolves where it runs. */
@@ -82,9 +90,10 @@ export class SwarmRuntime {
       replicas: 1, publishPort: descriptor.port, publishedPort: s.publishedPort ?? undefined,
       restartPolicy: 'always', constraints: [...s.placement],
       mounts: [{ source: volumeNameOf(s.plugin, s.name), target: descriptor.dataDir }],
+      // An unchanged spec makes no new task: force one, so the task berth waits for is the one asked
+      // for. In the same update: a second one would replace the new task again, maybe once it was ready.
+      forceNewTasks: existed,
     });
-    // An unchanged spec makes no new task: force one, so the task berth waits for is the one asked for.
-    if (existed) await this.deps.swarm.restartService(name);
     const place = await this.waitReady(s, descriptor, before);
     // A new task that failed was rolled back by swarm (UpdateConfig.FailureAction): not what was asked.
     const state = (await this.serviceOf(s))?.updateState ?? '';
@@ -99,8 +108,12 @@ export class SwarmRuntime {
 
   async start(s: ServiceRecord, descriptor: ServiceDescriptor): Promise<SwarmPlace> {
     if (!(await this.serviceOf(s))) return this.run(s, descriptor);
-    await this.deps.swarm.scaleService(containerNameOf(s.plugin, s.name), 1);
-    return this.waitReady(s, descriptor, []);
+    // Tasks swarm no longer wants running (the stopped one, failed ones) are history and do not count;
+    // a task that runs already (start of a started service) does.
+    const name = containerNameOf(s.plugin, s.name);
+    const history = (await this.deps.swarm.tasks(name).catch(() => [] as SwarmTask[])).filter((t) => !isLive(t)).map((t) => t.id);
+    await this.deps.swarm.scaleService(name, 1);
+    return this.waitReady(s, descriptor, history);
   }
 
   async restart(s: ServiceRecord, descriptor: ServiceDescriptor): Promise<SwarmPlace> {

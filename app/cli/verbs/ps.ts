@@ -62,7 +62,7 @@ export const psVerbs: VerbGroup = {
       name: 'ps:report',
       aliases: ['ps'],
       usage: 'berth ps:report <app>',
-      summary: 'Per process type: desired and running containers, with state, release and start time.',
+      summary: 'Per process type: desired and running containers (swarm apps: tasks), with state, release, and start time or node and address.',
       args: [APP],
       options: [],
       async run(ctx) {

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { Berth } from '../../boot/create-berth';
 import { BerthError } from '../../errors';
-import { parsePlacement } from '../../schedulers';
+import { parsePlacement, SCHEDULER_NAMES, type SchedulerName } from '../../schedulers';
 import { userName } from '../auth-middleware';
 import { body, positiveInt } from '../request-body';
 
@@ -16,10 +16,10 @@ const requiredString = (v: unknown, field: string): string => {
   return s;
 };
 /** `scheduler`: docker-local, swarm, or absent (BERTH_SCHEDULER). */
-function schedulerOf(v: unknown): 'docker-local' | 'swarm' | undefined {
+function schedulerOf(v: unknown): SchedulerName | undefined {
   if (v === undefined || v === null || v === '' || v === 'default') return undefined;
-  if (v === 'docker-local' || v === 'swarm') return v;
-  throw new BerthError('INVALID_SCHEDULER', `"${String(v)}" is not a scheduler: use docker-local or swarm.`);
+  if ((SCHEDULER_NAMES as readonly unknown[]).includes(v)) return v as SchedulerName;
+  throw new BerthError('INVALID_SCHEDULER', `"${String(v)}" is not a scheduler: use ${SCHEDULER_NAMES.join(' or ')}.`);
 }
 /** `placement`: "node.labels.db==a,node.role==worker" or an array of constraints. */
 function placementOf(v: unknown): string[] | undefined {

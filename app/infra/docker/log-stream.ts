@@ -14,7 +14,7 @@ function parseEntry(payload: string): { at: string; text: string } | null {
  * Splits docker's multiplexed stream (8-byte headers) incrementally. With timestamps on, each
  * frame is one log entry, so frames are the unit here, not newlines.
  */
-export class FrameSplitter {
+class FrameSplitter {
   private pending: Buffer = Buffer.alloc(0);
 
   constructor(private readonly onFrame: (payload: Buffer) => void) {}
@@ -41,7 +41,7 @@ export class FrameSplitter {
   }
 }
 
-export function toUnixSince(since: string): string | undefined {
+function toUnixSince(since: string): string | undefined {
   const m = /^(.*?)(?:\.(\d+))?Z$/.exec(since);
   if (!m) return undefined;
   const seconds = Math.floor(Date.parse(`${m[1]}Z`) / 1000);
@@ -52,21 +52,33 @@ export function toUnixSince(since: string): string | undefined {
 /** A container's log with docker's timestamps; follows until the container stops or the signal aborts. */
 export async function streamLogs(docker: Docker, id: string, o: ContainerLogOptions): Promise<void> {
   const container = docker.getContainer(requireRef(id, 'container id'));
-  const emit = (payload: Buffer): void => {
+  // dockerode's types pick the callback overload for an untyped options object; without a callback it returns a promise.
+  await readDockerLog((options) => container.logs(options as never) as unknown as Promise<unknown>, o, (payload) => {
     for (const part of payload.toString('utf8').split(/\n(?=\d{4}-\d\d-\d\dT)/)) {
       const entry = parseEntry(part);
       if (entry) o.onLine(entry);
     }
-  };
-  const splitter = new FrameSplitter(emit);
+  });
+}
+
+/**
+ * Reads a docker log — a container's or a swarm service's, the same multiplexed stream — with
+ * timestamps on, one frame at a time; follows until the stream ends or the signal aborts.
+ */
+export async function readDockerLog(
+  logs: (options: Record<string, unknown>) => Promise<unknown>,
+  o: { readonly follow: boolean; readonly tail?: number; readonly since?: string; readonly signal?: AbortSignal },
+  onFrame: (payload: Buffer) => void,
+): Promise<void> {
+  const splitter = new FrameSplitter(onFrame);
   const since = o.since ? toUnixSince(o.since) : undefined;
-  const base = { stdout: true, stderr: true, timestamps: true, tail: o.tail ?? 'all', ...(since ? { since } : {}) } as const;
+  const base = { stdout: true, stderr: true, timestamps: true, tail: o.tail ?? 'all', ...(since ? { since } : {}) };
   if (!o.follow) {
-    const raw: unknown = await container.logs({ ...base, follow: false } as Docker.ContainerLogsOptions & { follow: false });
+    const raw = await logs({ ...base, follow: false });
     splitter.push(Buffer.isBuffer(raw) ? raw : Buffer.from(typeof raw === 'string' ? raw : ''));
     return;
   }
-  const stream = (await container.logs({ ...base, follow: true } as Docker.ContainerLogsOptions & { follow: true })) as NodeJS.ReadableStream & { destroy?: () => void };
+  const stream = (await logs({ ...base, follow: true })) as NodeJS.ReadableStream & { destroy?: () => void };
   await new Promise<void>((resolve) => {
     const stop = (): void => { stream.destroy?.(); resolve(); };
     if (o.signal?.aborted) return stop();

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { ServiceLogOptions } from '../../ports/swarm';
-import { FrameSplitter, toUnixSince } from './log-stream';
+import { readDockerLog } from './log-stream';
 
 /**
  * `<timestamp> <details> <text>`, docker's format with `timestamps` and `details` on; the details
@@ -28,30 +28,12 @@ function parseServiceLine(line: string): { at: string; taskId: string | null; te
  * docker's timestamps; follows until the service is removed or the signal aborts.
  */
 export async function streamServiceLogs(docker: Docker, service: string, o: ServiceLogOptions): Promise<void> {
-  const emit = (payload: Buffer): void => {
+  const svc = docker.getService(service);
+  await readDockerLog((options) => svc.logs({ ...options, details: true } as never) as unknown as Promise<unknown>, o, (payload) => {
     const text = payload.toString('utf8');
     for (const part of (text.endsWith('\n') ? text.slice(0, -1) : text).split(/\n(?=\d{4}-\d\d-\d\dT)/)) {
       const entry = parseServiceLine(part);
       if (entry) o.onLine(entry);
     }
-  };
-  const splitter = new FrameSplitter(emit);
-  const since = o.since ? toUnixSince(o.since) : undefined;
-  const base = { stdout: true, stderr: true, timestamps: true, details: true, tail: o.tail ?? 'all', ...(since ? { since } : {}) };
-  const svc = docker.getService(service);
-  if (!o.follow) {
-    const raw: unknown = await svc.logs({ ...base, follow: false } as never);
-    splitter.push(Buffer.isBuffer(raw) ? raw : Buffer.from(typeof raw === 'string' ? raw : ''));
-    return;
-  }
-  const stream = (await svc.logs({ ...base, follow: true } as never)) as unknown as NodeJS.ReadableStream & { destroy?: () => void };
-  await new Promise<void>((resolve) => {
-    const stop = (): void => { stream.destroy?.(); resolve(); };
-    if (o.signal?.aborted) return stop();
-    o.signal?.addEventListener('abort', stop, { once: true });
-    stream.on('data', (chunk: Buffer) => splitter.push(chunk));
-    stream.once('end', () => resolve());
-    stream.once('close', () => resolve());
-    stream.once('error', () => resolve());
   });
 }

@@ -82,7 +82,10 @@ export async function upsertService(docker: Docker, s: SwarmServiceSpec): Promis
   if (!existing) {
     await docker.createService(spec as unknown as Docker.CreateServiceOptions);
   } else {
-    await docker.getService(existing.ID).update({ ...spec, version: existing.Version.Index } as never);
+    // ForceUpdate carries over (an unchanged spec makes no new tasks); one more forces new ones.
+    const force = forceUpdateOf(existing) + (s.forceNewTasks ? 1 : 0);
+    const template = { ...(spec.TaskTemplate as Record<string, unknown>), ForceUpdate: force };
+    await docker.getService(existing.ID).update({ ...spec, TaskTemplate: template, version: existing.Version.Index } as never);
   }
   return toInfo((await findService(docker, s.name))!);
 }
@@ -99,8 +102,11 @@ export async function restartService(docker: Docker, name: string): Promise<void
   const existing = await findService(docker, name);
   if (!existing) return;
   const spec = existing.Spec as unknown as { TaskTemplate: Record<string, unknown> } & Record<string, unknown>;
-  const force = Number(spec.TaskTemplate.ForceUpdate ?? 0) + 1;
-  await docker.getService(existing.ID).update({ ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: force }, version: existing.Version.Index } as never);
+  await docker.getService(existing.ID).update({ ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: forceUpdateOf(existing) + 1 }, version: existing.Version.Index } as never);
+}
+
+function forceUpdateOf(s: RawService): number {
+  return Number((s.Spec.TaskTemplate as { ForceUpdate?: number }).ForceUpdate ?? 0);
 }
 
 export async function listServices(docker: Docker, labels: Readonly<Record<string, string>>): Promise<SwarmServiceInfo[]> {

@@ -1,8 +1,12 @@
 import http from 'node:http';
+import { BerthError } from '../../errors';
 
 const MANIFEST_V2 = 'application/vnd.docker.distribution.manifest.v2+json';
 // What `docker push` of a local image stores; the others only in case an image came with them.
 const ACCEPT = [MANIFEST_V2, 'application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'].join(', ');
+
+/** Any failed or unexpected answer of the registry's API. */
+const unexpected = (what: string, cause?: unknown): BerthError => new BerthError('REGISTRY_UNAVAILABLE', `berth's registry: ${what}`, cause ? { cause } : undefined);
 
 interface Answer { status: number; headers: http.IncomingHttpHeaders; body: string }
 
@@ -13,8 +17,8 @@ function call(o: { addr: string; port: number; method: string; path: string; hea
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
     });
-    req.on('timeout', () => req.destroy(new Error(`${o.method} ${o.path} timed out`)));
-    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', (e) => reject(unexpected(`${o.method} ${o.path}: ${e.message}`, e)));
     req.end();
   });
 }
@@ -26,7 +30,7 @@ export class RegistryApi {
   async tags(repo: string): Promise<string[]> {
     const res = await call({ addr: this.addr, port: this.port, method: 'GET', path: `/v2/${repo}/tags/list` });
     if (res.status === 404) return [];
-    if (res.status !== 200) throw new Error(`GET /v2/${repo}/tags/list answered ${res.status}`);
+    if (res.status !== 200) throw unexpected(`GET /v2/${repo}/tags/list answered ${res.status}`);
     return (JSON.parse(res.body) as { tags?: string[] | null }).tags ?? [];
   }
 
@@ -35,7 +39,7 @@ export class RegistryApi {
     const res = await call({ addr: this.addr, port: this.port, method: 'HEAD', path: `/v2/${repo}/manifests/${encodeURIComponent(tag)}`, headers: { Accept: ACCEPT } });
     if (res.status === 404) return null;
     const digest = res.headers['docker-content-digest'];
-    if (res.status !== 200 || typeof digest !== 'string') throw new Error(`HEAD /v2/${repo}/manifests/${tag} answered ${res.status}`);
+    if (res.status !== 200 || typeof digest !== 'string') throw unexpected(`HEAD /v2/${repo}/manifests/${tag} answered ${res.status}`);
     return digest;
   }
 
@@ -43,7 +47,7 @@ export class RegistryApi {
   async deleteManifest(repo: string, digest: string): Promise<boolean> {
     const res = await call({ addr: this.addr, port: this.port, method: 'DELETE', path: `/v2/${repo}/manifests/${digest}` });
     if (res.status === 404) return false;
-    if (res.status !== 202) throw new Error(`DELETE /v2/${repo}/manifests/${digest} answered ${res.status}: ${res.body.slice(0, 200)}`);
+    if (res.status !== 202) throw unexpected(`DELETE /v2/${repo}/manifests/${digest} answered ${res.status}: ${res.body.slice(0, 200)}`);
     return true;
   }
 }
