@@ -60,7 +60,10 @@ export async function write(berth: BerthProcess, app: string, kind: string, valu
 /** Removes the release images (`berth/<app>:v<N>`) of apps a test made. */
 export function removeAppImages(apps: readonly string[]): void {
   for (const app of apps) {
-    const ids = spawnSync('docker', ['images', '-q', '--filter', `reference=berth/${app}`], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean);
-    if (ids.length) spawnSync('docker', ['rmi', '-f', ...new Set(ids)]);
+    // By reference, not id: apps built from the same fixture share an image id, and removing by id
+    // would take another test's (or another app's) tags with it.
+    const refs = spawnSync('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=berth/${app}`], { encoding: 'utf8' })
+      .stdout.split(/\s+/).filter((r) => r && !r.endsWith(':<none>'));
+    if (refs.length) spawnSync('docker', ['rmi', '-f', ...new Set(refs)]);
   }
 }
