@@ -47,6 +47,7 @@ export const CATALOGUE = {
   WRONG_BRANCH: { kind: 'unprocessable', hint: 'Only the deploy branch deploys; push to it or change it with `berth git:set <app> deploy-branch <name>`.' },
   PUSH_SUPERSEDED: { kind: 'conflict', hint: 'Another push moved the branch first; pull and push again.' },
   NO_BUILDER: { kind: 'unprocessable', hint: 'Nothing in the repo tells berth how to build it.' },
+  DISK_FULL: { kind: 'unavailable', hint: 'The disk holding $BERTH_HOME is full: free space (docker image prune, old logs) and try again.' },
   BUILD_FAILED: { kind: 'unprocessable', hint: 'The build failed; its log above says why.' },
   BUILD_CANCELLED: { kind: 'conflict', hint: 'The build was cancelled.' },
   BUILD_TIMEOUT: { kind: 'unprocessable', hint: 'The build ran longer than BERTH_BUILD_TIMEOUT.' },

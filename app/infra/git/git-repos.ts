@@ -1,4 +1,4 @@
-import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { access, mkdir, rename, rm, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { BerthError } from '../../errors';
 import type { GitRepos, HookEndpoint } from '../../ports/git-repos';
@@ -32,6 +32,13 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
+/**
+ * Below this, a push is refused before git starts: on a full disk git's own error ("unable to create
+ * temporary object directory", "unpacker error") never says the disk is full. A push larger than what
+ * is left still fails in git, with git's words.
+ */
+const MIN_FREE_BYTES = 8 * 1024 * 1024;
+
 /** Bare repos under `reposDir`, served over smart HTTP, each with berth's pre-receive hook. */
 export function createGitRepos(options: GitReposOptions): GitRepos {
   const reposDir = path.resolve(options.reposDir);
@@ -56,6 +63,14 @@ export function createGitRepos(options: GitReposOptions): GitRepos {
     await writePreReceiveHook(dir, hookScript);
   }
 
+  /** berth runs git as root, which may use the blocks ext4 reserves for root: count those too. */
+  async function assertRoomToPush(): Promise<void> {
+    const disk = await statfs(reposDir);
+    const free = disk.bfree * disk.bsize;
+    if (free >= MIN_FREE_BYTES) return;
+    throw new BerthError('DISK_FULL', `No space left on the disk holding berth's repositories (${reposDir}: ${(free / 2 ** 20).toFixed(1)} MiB free). Free some space (\`docker image prune\`, old logs under $BERTH_HOME/log) and push again; the deployed release keeps serving.`);
+  }
+
   return {
     ensureRepo(app) {
       const running = ensuring.get(app);
@@ -78,11 +93,14 @@ export function createGitRepos(options: GitReposOptions): GitRepos {
       await rename(source, target);
     },
 
-    serveHttp(request, response) {
+    async serveHttp(request, response) {
+      const pushing = request.pathInfo.endsWith('/git-receive-pack') || /(^|&)service=git-receive-pack(&|$)/.test(request.query);
+      if (pushing) await assertRoomToPush();
       return serveGitHttp({ reposDir, snapshotsDir, hook: options.hook, request, response });
     },
 
-    serveStream(request) {
+    async serveStream(request) {
+      if (request.service === 'git-receive-pack') await assertRoomToPush();
       return serveGitStream({ reposDir, snapshotsDir, hook: options.hook, request });
     },
 
