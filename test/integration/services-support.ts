@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, type BerthProcess } from '../support/berth-process';
+import { ROOT, untagAppImages, type BerthProcess } from '../support/berth-process';
 
 const CLI = path.join(ROOT, 'dist/app/cli/main.js');
 
@@ -59,11 +59,5 @@ export async function write(berth: BerthProcess, app: string, kind: string, valu
 
 /** Removes the release images (`berth/<app>:v<N>`) of apps a test made. */
 export function removeAppImages(apps: readonly string[]): void {
-  for (const app of apps) {
-    // By reference, not id: apps built from the same fixture share an image id, and removing by id
-    // would take another test's (or another app's) tags with it.
-    const refs = spawnSync('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=berth/${app}`], { encoding: 'utf8' })
-      .stdout.split(/\s+/).filter((r) => r && !r.endsWith(':<none>'));
-    if (refs.length) spawnSync('docker', ['rmi', '-f', ...new Set(refs)]);
-  }
+  untagAppImages(apps);
 }
