@@ -40,25 +40,45 @@ function writeBenchmarks(results: Array<BenchResult | { name: string; error: str
   const file = path.join(ROOT, 'BENCHMARKS.md');
   const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   const notes = old.includes(END) ? old.slice(old.indexOf(END) + END.length) : '\n\n## Notes\n';
+  const rerun = new Set(results.map((r) => r.name));
+  // A partial run (`npm run bench -- router`) replaces only its own benches' rows and method lines.
+  const kept = only.length ? keptFromOld(old, rerun) : { rows: [], methods: [], header: '' };
   const lines = [
     '# Benchmarks',
     '',
-    `Produced by \`npm run bench${only.length ? ` -- ${only.join(' ')}` : ''}\` on ${new Date().toISOString().slice(0, 10)},`,
+    only.length
+      ? `\`npm run bench -- ${only.join(' ')}\` re-ran ${[...rerun].join(', ')} on ${new Date().toISOString().slice(0, 10)}; the other rows are from: ${kept.header}`
+      : `Produced by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)},`,
     `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Each bench measures its`,
     'comparisons side by side in the same run (the machine is noisy); ratios, not absolute times, are the point.',
     '',
     '| bench | figure | value | target |',
     '|---|---|---|---|',
   ];
+  lines.push(...kept.rows);
   for (const r of results) {
     if ('error' in r) { lines.push(`| ${r.name} | failed | ${r.error.replace(/\|/g, '/')} | |`); continue; }
     const cell = (t: string) => t.replace(/\|/g, '/');
     for (const f of normaliseFigures(r.figures)) lines.push(`| ${r.name} | ${cell(f.label)} | ${cell(f.value)} | ${f.target ?? ''} |`);
   }
   const methods = results.filter((r): r is BenchResult => 'method' in r && !!r.method);
-  if (methods.length) lines.push('', ...methods.map((r) => `- **${r.name}**: ${r.method}`));
+  if (methods.length || kept.methods.length) lines.push('', ...kept.methods, ...methods.map((r) => `- **${r.name}**: ${r.method}`));
   fs.writeFileSync(file, `${lines.join('\n')}\n\n${END}${notes}`);
   process.stdout.write(`wrote ${file}\n`);
+}
+
+/** The rows and method lines of benches not re-run, and the line saying when the full run was made. */
+function keptFromOld(old: string, rerun: ReadonlySet<string>): { rows: string[]; methods: string[]; header: string } {
+  const table = old.includes(END) ? old.slice(0, old.indexOf(END)) : old;
+  const lines = table.split('\n');
+  const benchOf = (line: string) => /^\| ([\w-]+) \|/.exec(line)?.[1] ?? /^- \*\*([\w-]+)\*\*:/.exec(line)?.[1] ?? null;
+  const keep = (line: string) => { const b = benchOf(line); return b !== null && b !== 'bench' && !rerun.has(b); };
+  const header = lines.find((l) => l.startsWith('Produced by') || l.includes('the other rows are from:')) ?? 'an earlier run';
+  return {
+    rows: lines.filter((l) => l.startsWith('| ') && keep(l)),
+    methods: lines.filter((l) => l.startsWith('- **') && keep(l)),
+    header: header.includes('the other rows are from:') ? header.slice(header.indexOf('the other rows are from:') + 25) : header.replace(/,$/, ''),
+  };
 }
 
 main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
