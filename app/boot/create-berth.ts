@@ -20,7 +20,7 @@ import { ProcessOperations, ProcessesService, Reconciler } from '../processes';
 import { StatsSampler } from '../processes/stats-sampler';
 import { StorageService } from '../storage';
 import { LogArchive, LogsService } from '../logs';
-import { DeployScripts, OneOffRunner } from '../one-off';
+import { DeployScripts, OneOffRunner, type OneOffRun } from '../one-off';
 import { CronService } from '../cron';
 import { createBullCronScheduler } from '../infra/redis';
 import { DomainsService, RoutedRouter, RoutingService, storedRouteExtras } from '../domains';
@@ -86,12 +86,14 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     extraEnv: (app) => services.envFor(app),
   }, hooks, { defaultScheduler: config.scheduler, swarm: {
     swarm, registry: imageRegistry, router, network: config.network, beforeRemoveService: (s) => logs.archiveService(s),
-  } });
+  }, runOneOff: (o): Promise<number> => oneOff.run(o) });
   const oneOff = new OneOffRunner({ store, engine, logs, envFor: (r) => deployer.envFor(r), network: config.network });
+  // Every one-off (run, cron, deploy scripts) goes through the app's scheduler, which hands it to `oneOff`.
+  const oneOffs = { run: (o: OneOffRun) => deployer.for(o.app).run(o) };
   const cronScheduler = createBullCronScheduler({
     url: config.redisUrl, prefix: config.redisPrefix, onError: (e) => console.error(`berth: cron: ${e.message}`),
   });
-  const cron = new CronService({ store, scheduler: cronScheduler, runner: oneOff, log: (l) => console.log(`berth: ${l}`) });
+  const cron = new CronService({ store, scheduler: cronScheduler, runner: oneOffs, log: (l) => console.log(`berth: ${l}`) });
   const builds = new BuildsService({ store, queue: redis.queue, logs: redis.logs, events, buildLogsDir: paths.buildLogs });
   const releaseMaker = new ReleaseMaker({
     store, engine, keepImages: config.keepImages, pruneRegistry: (app, keep) => deployer.swarm.pruneRegistry(app, keep),
@@ -138,7 +140,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     store, engine, repos, logs: redis.logs, events, releases: releaseMaker, deployer, urlOf,
     builder: new HookedImageBuilder({ engine, buildpacks, memoryMb: config.buildMemoryMb }, hooks),
     buildLogsDir: paths.buildLogs, timeoutSeconds: config.buildTimeoutSeconds,
-    deployHooks: new DeployScripts({ runner: oneOff, onLive: (r) => cron.activate(r) }),
+    deployHooks: new DeployScripts({ runner: oneOffs, onLive: (r) => cron.activate(r) }),
   });
   const schedulers = new SchedulersService({
     store, events, swarm, nameFor: (app) => deployer.nameFor(app),

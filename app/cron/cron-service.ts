@@ -1,15 +1,15 @@
 import type { CronJob, CronScheduler } from '../ports/cron-scheduler';
 import type { ReleaseRecord, Store } from '../ports/store';
 import { parseAppJson } from '../releases/app-json';
-import type { OneOffRunner } from '../one-off';
+import type { OneOffRun } from '../one-off';
 
 /**
  * app.json `cron` entries: registered as the release goes live (replacing the previous
  * release's set); each run is a one-off container of the app's current release, its output in
- * the app's logs as `cron.<name>`.
+ * the app's logs as `cron.<name>`. `runner` is the app's scheduler's `run` (Scheduler.run).
  */
 export class CronService {
-  constructor(private readonly deps: { store: Store; scheduler: CronScheduler; runner: OneOffRunner; log?: (line: string) => void }) {}
+  constructor(private readonly deps: { store: Store; scheduler: CronScheduler; runner: { run(o: OneOffRun): Promise<number> }; log?: (line: string) => void }) {}
 
   async activate(release: ReleaseRecord): Promise<void> {
     const entries = parseAppJson(release.appJson).cron;

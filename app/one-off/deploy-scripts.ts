@@ -2,7 +2,7 @@ import { BerthError } from '../errors';
 import type { ReleaseRecord } from '../ports/store';
 import { parseAppJson } from '../releases/app-json';
 import { LineSplitter } from '../logs';
-import type { OneOffRunner } from './one-off-runner';
+import type { OneOffRun } from './one-off-runner';
 
 type Log = (line: string) => void;
 
@@ -12,7 +12,8 @@ type Log = (line: string) => void;
  */
 export class DeployScripts {
   constructor(private readonly deps: {
-    runner: OneOffRunner;
+    /** The app's scheduler's `run` (Scheduler.run), which hands it to the OneOffRunner. */
+    runner: { run(o: OneOffRun): Promise<number> };
     /** Called once the release serves; failures are logged, the release stays live. */
     onLive?: (release: ReleaseRecord) => Promise<void>;
   }) {}

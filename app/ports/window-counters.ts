@@ -10,6 +10,8 @@ export interface WindowCounters {
   hit(key: string, windowSeconds: number): Promise<number>;
   /** The count of `key` now (0 when none) and the milliseconds left in its window. */
   peek(key: string): Promise<{ readonly count: number; readonly resetsInMs: number }>;
+  /** Takes back one hit of `key` (never below 0, never starting a window); its window's end stays. */
+  undo(key: string): Promise<void>;
   /** Forgets `key` at once. */
   clear(key: string): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { ContainerInfo } from '../ports/container-engine';
 import type { ReleaseRecord } from '../ports/store';
 import { LABEL, slotOf, type Log } from '../deploys';
+import type { OneOffRun } from '../one-off';
 import type { DeployOptions, Scheduler, SchedulerStatus } from './scheduler';
 
 /** The Deployer's own (un-dispatched) behaviour, which the docker-local scheduler wraps unchanged. */
@@ -14,6 +15,8 @@ export interface LocalDeployerCalls {
   containerLogs(id: string, tail: number): Promise<string>;
   scaleOf(app: string, release: ReleaseRecord): Record<string, number>;
   isStopped(app: string): boolean;
+  /** The OneOffRunner: a one-off container on this host's engine. */
+  runOneOff(o: OneOffRun): Promise<number>;
 }
 
 /** Today's behaviour: containers on this host's engine, started, checked and swapped by the Deployer. */
@@ -45,6 +48,10 @@ export class DockerLocalScheduler implements Scheduler {
     const out: string[] = [];
     for (const c of await this.local.containersOf(app)) out.push(await this.local.containerLogs(c.id, tail).catch(() => ''));
     return out.join('');
+  }
+
+  run(o: OneOffRun): Promise<number> {
+    return this.local.runOneOff(o);
   }
 
   async status(app: string, release: ReleaseRecord | null): Promise<SchedulerStatus> {

@@ -1,5 +1,6 @@
 import type { HealthCheckSpec, Log } from '../deploys';
 import type { ReleaseRecord } from '../ports/store';
+import type { OneOffRun } from '../one-off';
 
 export const SCHEDULER_NAMES = ['docker-local', 'swarm'] as const;
 export type SchedulerName = (typeof SCHEDULER_NAMES)[number];
@@ -29,7 +30,9 @@ export interface SchedulerStatus {
 /**
  * Where and how an app's processes run. `docker-local` is today's Deployer on this host's engine;
  * `swarm` runs one service per process type on a Docker Swarm. One-off commands (`berth run`, cron,
- * release phase, deploy scripts) run through OneOffRunner on the manager's engine for both.
+ * deploy scripts) go through `run`; both schedulers hand them to the OneOffRunner on the manager's
+ * engine (see SwarmScheduler.run for why). The Procfile's release command is the Deployer's
+ * `runReleaseCommand`, also a one-off container on the manager's engine, its output in the push log.
  */
 export interface Scheduler {
   readonly name: SchedulerName;
@@ -42,6 +45,8 @@ export interface Scheduler {
   /** Points the router at the app's running web processes (none when stopped). */
   route(app: string): Promise<void>;
   logs(app: string, tail: number): Promise<string>;
+  /** A one-off command of the app's release (default: current); resolves with its exit code. */
+  run(o: OneOffRun): Promise<number>;
   status(app: string, release: ReleaseRecord | null): Promise<SchedulerStatus>;
   /** Removes everything this scheduler runs for the app (switching away, destroy); leaves the router alone. */
   retire(app: string, log: Log): Promise<void>;

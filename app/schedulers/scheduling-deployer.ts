@@ -1,6 +1,7 @@
 import type { ContainerInfo } from '../ports/container-engine';
 import type { ReleaseRecord, Store } from '../ports/store';
 import type { HealthCheckSpec, Log } from '../deploys';
+import type { OneOffRun } from '../one-off';
 import { HookedDeployer, type HookRegistry } from '../plugins';
 import { converge } from '../processes';
 import { DockerLocalScheduler } from './docker-local-scheduler';
@@ -12,7 +13,9 @@ type DeployerDeps = ConstructorParameters<typeof HookedDeployer>[0];
 export interface SchedulingOptions {
   /** BERTH_SCHEDULER: the scheduler of apps without their own setting. */
   readonly defaultScheduler: SchedulerName;
-  readonly swarm: Omit<SwarmSchedulerDeps, 'envFor' | 'scaleOf' | 'store' | 'domainsOf' | 'retireWaitSeconds' | 'runReleaseCommand'>;
+  readonly swarm: Omit<SwarmSchedulerDeps, 'envFor' | 'scaleOf' | 'store' | 'domainsOf' | 'retireWaitSeconds' | 'runReleaseCommand' | 'runOneOff'>;
+  /** The OneOffRunner's `run`: both schedulers' one-offs (`Scheduler.run`) delegate to it. */
+  readonly runOneOff: (o: OneOffRun) => Promise<number>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -41,6 +44,7 @@ export class SchedulingDeployer extends HookedDeployer {
       containerLogs: (id, tail) => deps.engine.containerLogs(id, tail),
       scaleOf: (app, release) => this.scaleOf(app, release),
       isStopped: (app) => deps.store.processState.isStopped(app),
+      runOneOff: (o) => options.runOneOff(o),
     });
     this.swarm = new SwarmScheduler({
       ...options.swarm, store: deps.store, domainsOf: deps.domainsOf, retireWaitSeconds: deps.retireWaitSeconds,
@@ -49,6 +53,11 @@ export class SchedulingDeployer extends HookedDeployer {
       runReleaseCommand: async (release, log) => {
         await deps.engine.ensureNetwork(deps.network);
         await this.runReleaseCommand(release, log);
+      },
+      // A swarm app may never have had a local container: berth's network may not exist yet.
+      runOneOff: async (o) => {
+        await deps.engine.ensureNetwork(deps.network);
+        return options.runOneOff(o);
       },
     });
   }

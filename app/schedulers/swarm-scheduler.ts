@@ -4,6 +4,7 @@ import { DEFAULT_HEALTH_CHECK, LABEL, imageRepo, waitHealthy, type Log } from '.
 import type { Router } from '../ports/router';
 import type { ReleaseRecord, Store } from '../ports/store';
 import type { ImageRegistry, SwarmEngine, SwarmServiceInfo } from '../ports/swarm';
+import type { OneOffRun } from '../one-off';
 import type { DeployOptions, Scheduler, SchedulerStatus } from './scheduler';
 import { addressOf, addressesOf, isServing, waitRunning } from './swarm-tasks';
 
@@ -22,6 +23,8 @@ export interface SwarmSchedulerDeps {
   readonly scaleOf: (app: string, release: ReleaseRecord) => Record<string, number>;
   /** Runs the Procfile's `release:` command once, in a one-off container on the manager; throws when it fails. */
   readonly runReleaseCommand: (release: ReleaseRecord, log: Log) => Promise<void>;
+  /** The OneOffRunner (with berth's network ensured): a one-off container on the manager's engine. */
+  readonly runOneOff: (o: OneOffRun) => Promise<number>;
   /** Keeps a service's output before it is removed (app/logs archives it, as for containers). */
   readonly beforeRemoveService?: (service: SwarmServiceInfo) => Promise<void>;
 }
@@ -111,6 +114,17 @@ export class SwarmScheduler implements Scheduler {
     const release = this.deps.store.releases.current(app);
     const upstreams = stopped || !release ? [] : await this.upstreamsOf(app, String(release.version));
     await this.deps.router.apply({ app, domains: this.deps.domainsOf(app), upstreams });
+  }
+
+  /**
+   * A one-off of a swarm app is a plain container on the manager's engine, not a swarm task: swarm
+   * has no interactive attach to a task (`berth run` streams stdin/stdout both ways), and the
+   * release image is local on the manager, where it was built. It gets what the app's services get:
+   * the same image and the same env (`envFor`: config, service URLs, PORT), plus the app's limits
+   * and mounts as on docker-local; it joins berth's network on the manager, not a node's.
+   */
+  run(o: OneOffRun): Promise<number> {
+    return this.deps.runOneOff(o);
   }
 
   async logs(app: string, tail: number): Promise<string> {

@@ -149,6 +149,13 @@ describe('users, roles, collaborators and tokens', function () {
     assert.equal(statuses[10], 429);
   });
 
+  it('parallel wrong-password logins: at most 10 reach the password check, the rest get 429', async () => {
+    const statuses = await Promise.all(Array.from({ length: 40 }, async () => (await new Browser(berth.url).login(dev, 'wrong password!')).status));
+    const failed = statuses.filter((s) => s === 401).length;
+    assert.ok(failed >= 1 && failed <= 10, `401s: ${failed}`);
+    assert.equal(statuses.filter((s) => s === 429).length, 40 - failed, statuses.join(','));
+  });
+
   it('tokens are named, listed without values, expire and can be revoked', async () => {
     const created = berth.cli(['tokens:create', 'ci', '--expires-in-days', '7', '--json']);
     assert.equal(created.code, 0, created.stderr);

@@ -213,6 +213,15 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
     assert.match(domains.text, new RegExp(custom.replace(/\./g, '\\.')));
   });
 
+  it('berth run on a swarm app: a one-off of its release with its config, through the swarm scheduler', () => {
+    const r = berth.cli(['run', app, '--', 'sh', '-c', 'echo "greeting=$GREETING"; cat /www/index.html; exit 3']);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stdout, /greeting=hello\nswarm-v2/);
+    // A container on the manager, removed afterwards; the app's services are untouched.
+    assert.equal(docker('ps', '-aq', '--filter', `label=berth.app=${app}`, '--filter', 'label=berth.process=run').stdout.trim(), '');
+    assert.equal(services().length, 1);
+  });
+
   it('runs the release command on swarm before the services start; a failing one fails the push and the old release keeps serving', async () => {
     wt = WorkTree.fromFixture('oneoff-app');
     wt.write('Procfile', 'web: /bin/sh /app/web.sh\nworker: /bin/sh /app/worker.sh\nrelease: echo "release phase with $RELEASE_MARK on $PORT" | tr a-z A-Z\n');

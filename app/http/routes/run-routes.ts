@@ -35,7 +35,7 @@ function sessionFor(berth: Berth, req: IncomingMessage, url: URL, m: RegExpExecA
   berth.oneOff.currentRelease(app);
   if (m[2] === 'run') {
     const command = commandOf(url.searchParams.get('command'));
-    return (io) => berth.oneOff.run({ app, command, kind: 'run', stdin: io.stdin, onOutput: io.onOutput, signal: io.signal });
+    return (io) => berth.deployer.for(app).run({ app, command, kind: 'run', stdin: io.stdin, onOutput: io.onOutput, signal: io.signal });
   }
   const process = url.searchParams.get('process') || 'web';
   if (!PROCESS.test(process)) throw new BerthError('INVALID_INPUT', `"${process}" is not a process type.`);

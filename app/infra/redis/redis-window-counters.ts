@@ -7,6 +7,11 @@ const HIT = `local n = redis.call('INCR', KEYS[1])
 if n == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
+// DECR only an existing, positive count: DECR on a missing key would make one at -1 with no TTL.
+const UNDO = `local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n > 0 then return redis.call('DECR', KEYS[1]) end
+return 0`;
+
 /** Fixed-window counters: one Redis key each, INCR + PEXPIRE on the first hit. */
 export class RedisWindowCounters implements WindowCounters {
   constructor(
@@ -22,6 +27,10 @@ export class RedisWindowCounters implements WindowCounters {
     const k = this.keys.counter(key);
     const [[, count], [, ttl]] = (await this.redis.multi().get(k).pttl(k).exec()) as [[unknown, string | null], [unknown, number]];
     return { count: Number(count ?? 0), resetsInMs: Math.max(0, Number(ttl)) };
+  }
+
+  async undo(key: string): Promise<void> {
+    await this.redis.eval(UNDO, 1, this.keys.counter(key));
   }
 
   async clear(key: string): Promise<void> {

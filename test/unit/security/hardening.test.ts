@@ -60,20 +60,29 @@ describe('authorization', () => {
     const counters = {
       hit: async (k: string, s: number) => { const w = live(k) ?? { count: 0, ends: now + s * 1000 }; w.count++; windows.set(k, w); return w.count; },
       peek: async (k: string) => { const w = live(k); return { count: w?.count ?? 0, resetsInMs: w ? w.ends - now : 0 }; },
+      undo: async (k: string) => { const w = live(k); if (w && w.count > 0) w.count--; },
       clear: async (k: string) => { windows.delete(k); },
     };
     const l = new LoginLimiter({ counters, maxPerUser: 2, maxPerAddress: 3, windowSeconds: 1 });
-    await l.failed('ip', 'u'); await l.failed('ip', 'u');
+    // An attempt counts as a failure until it succeeds.
+    await l.attempt('ip', 'u'); await l.attempt('ip', 'u');
     await assert.rejects(l.check('ip', 'u'), /Too many/);
     await assert.rejects(l.check('ip2', 'u'), /Too many/, 'the user name is limited from any address');
     await assert.doesNotReject(l.check('ip', 'v'));
-    await l.failed('ip', 'v');
+    await l.attempt('ip', 'v');
+    await assert.rejects(l.attempt('ip', 'x'), /Too many/, 'an attempt over the limit is refused');
     await assert.rejects(l.check('ip', 'w'), /Too many/, 'the address is limited whatever the user name');
     await l.succeeded('ip2', 'u');
     await assert.doesNotReject(l.check('ip2', 'u'), 'a success clears the user name');
     await assert.rejects(l.check('ip', 'w'), /Too many/, 'but not the address');
     now = 1500;
     await assert.doesNotReject(l.check('ip', 'w'));
+    // Parallel attempts are counted before any password check: only the limit get through.
+    const all = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => l.attempt(`p${i}`, 'par')));
+    assert.equal(all.filter((r) => r.status === 'fulfilled').length, 2);
+    await l.attempt('ip3', 'ok');
+    await l.succeeded('ip3', 'ok');
+    assert.equal((await counters.peek('login-address:ip3')).count, 0, 'a success takes back its hit on the address');
   });
 
   it('fingerprints OpenSSH public keys as ssh-keygen does and refuses others', () => {

@@ -40,7 +40,8 @@ export function authRoutes(berth: Berth, views: nunjucks.Environment): Router {
     }
     const address = req.socket.remoteAddress ?? '';
     try {
-      await berth.loginLimiter.check(address, field(req, 'username'));
+      // Counted before the password check, so parallel guesses cannot all slip under the limit.
+      await berth.loginLimiter.attempt(address, field(req, 'username'));
     } catch (e) {
       if (asBerthError(e).code !== 'LOGIN_RATE_LIMITED') throw e;
       loginPage(req, res, asBerthError(e).message, 429);
@@ -55,7 +56,7 @@ export function authRoutes(berth: Berth, views: nunjucks.Environment): Router {
     } catch (e) {
       const err = asBerthError(e);
       if (err.code !== 'LOGIN_FAILED') throw e;
-      await berth.loginLimiter.failed(address, field(req, 'username'));
+      // attempt() counted it; it stays counted as a failure.
       loginPage(req, res, err.message, 401);
     }
   });
