@@ -77,7 +77,7 @@ function keptFromOld(old: string, rerun: ReadonlySet<string>): { rows: string[];
   return {
     rows: lines.filter((l) => l.startsWith('| ') && keep(l)),
     methods: lines.filter((l) => l.startsWith('- **') && keep(l)),
-    header: header.includes('the other rows are from:') ? header.slice(header.indexOf('the other rows are from:') + 25) : header.replace(/,$/, ''),
+    header: header.includes('the other rows are from:') ? header.slice(header.indexOf('the other rows are from:') + 25) : header.replace(/^Produced by /, '').replace(/,$/, ''),
   };
 }
 
