@@ -43,6 +43,7 @@ function verbOf(name: string | undefined): string | undefined {
 async function gitSession(berth: Berth, s: SshExec<UserRecord>, service: 'git-upload-pack' | 'git-receive-pack', app: string): Promise<number> {
   if (!APP_NAME.test(app)) throw new BerthError('INVALID_APP_NAME', `"${app.slice(0, 64)}" is not an app name.`);
   const pushing = service === 'git-receive-pack';
+  if (pushing) await berth.repos.assertRoomToPush();
   if (!berth.store.apps.get(app)) {
     if (!pushing || !berth.config.autoCreateApps) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; create it with \`berth apps:create ${app}\`.`);
     berth.access.authorize(s.user, 'admin', null);

@@ -49,6 +49,8 @@ export interface GitRepos {
   ensureRepo(app: string): Promise<void>;
   removeRepo(app: string): Promise<void>;
   renameRepo(from: string, to: string): Promise<void>;
+  /** Throws DISK_FULL when the repos disk is too full for a push (checked before anything is written). */
+  assertRoomToPush(): Promise<void>;
   /** Runs git's smart HTTP backend for one request. */
   serveHttp(request: GitHttpRequest, response: GitHttpResponse): Promise<void>;
   /** Runs upload-pack or receive-pack for one SSH session; resolves to git's exit code. */

@@ -14,10 +14,20 @@ export interface ReconcilerDeps {
   readonly intervalSeconds: number;
   /** Where crashes are recorded (`ps.crashed` events); none in unit tests. */
   readonly events?: { record(e: { app: string; kind: 'ps.crashed'; message: string; user: null }): unknown };
+  /** The clock; tests pass their own. */
+  readonly now?: () => number;
 }
 
 /** At most one `ps.crashed` event per container this often, however fast it crash-loops. */
 const CRASH_EVENT_EVERY_MS = 60_000;
+
+/**
+ * A container berth created but that never started (dockerd went away between create and start)
+ * stays `created` for ever: docker's restart policy only restarts containers that ran. Deploys
+ * create and start within a second, under the app lock this pass also takes, so one seen `created`
+ * this long is stuck and gets replaced.
+ */
+const STUCK_CREATED_MS = 30_000;
 
 export interface PassSummary {
   readonly apps: number;
@@ -40,8 +50,18 @@ export class Reconciler {
   private log: (line: string) => void = () => undefined;
   /** Container id → when its last crash event was recorded and the restart count it reported. */
   private readonly crashSeen = new Map<string, { at: number; restarts: number }>();
+  /** Container id → when a pass first saw it `created` (see STUCK_CREATED_MS). */
+  private readonly createdSeen = new Map<string, number>();
 
   constructor(private readonly deps: ReconcilerDeps) {}
+
+  private now(): number { return this.deps.now?.() ?? Date.now(); }
+
+  private stuckInCreated(id: string): boolean {
+    const first = this.createdSeen.get(id) ?? this.now();
+    this.createdSeen.set(id, first);
+    return this.now() - first >= STUCK_CREATED_MS;
+  }
 
   /** Runs a pass now, then one every interval (each after the previous ended). */
   start(log: (line: string) => void): void {
@@ -109,8 +129,9 @@ export class Reconciler {
     const policy = store.apps.get(app)?.restartPolicy ?? 'unless-stopped';
     const done = await converge(deployer, release, {
       log: (line) => this.log(`reconcile ${app}: ${line.replace(/^-----> /, '')}`),
-      // With `no` or `on-failure` docker's policy has the last word on a container that exited.
-      replaceDown: (c) => c.state !== 'created' && policy !== 'no' && !policy.startsWith('on-failure'),
+      // With `no` or `on-failure` docker's policy has the last word on a container that exited;
+      // a container that never started is berth's to replace, once it is clearly stuck.
+      replaceDown: (c) => (c.state === 'created' ? this.stuckInCreated(c.id) : policy !== 'no' && !policy.startsWith('on-failure')),
     });
     const orphans = containers.filter((c) => c.labels[LABEL.release] !== String(release.version));
     await this.remove(app, orphans, 'they belong to an old release');
@@ -122,7 +143,7 @@ export class Reconciler {
    * docker, or whose restart count grew since the last look; rate-limited per container.
    */
   private async noteCrashes(app: string, containers: ContainerInfo[]): Promise<void> {
-    const now = Date.now();
+    const now = this.now();
     for (const listed of containers) {
       if (listed.state === 'created' || listed.state === 'removing' || listed.state === 'paused') continue;
       const seen = this.crashSeen.get(listed.id);
@@ -142,10 +163,11 @@ export class Reconciler {
   /** How many containers' crash history is held (bounded by the containers that exist). */
   get crashesTracked(): number { return this.crashSeen.size; }
 
-  /** Drops crash history of containers that no longer exist, so the map cannot grow without bound. */
+  /** Drops what the maps hold for containers that are gone (or no longer `created`), so they stay bounded. */
   private forgetGone(present: readonly ContainerInfo[]): void {
-    const ids = new Set(present.map((c) => c.id));
-    for (const id of this.crashSeen.keys()) if (!ids.has(id)) this.crashSeen.delete(id);
+    const states = new Map(present.map((c) => [c.id, c.state]));
+    for (const id of this.crashSeen.keys()) if (!states.has(id)) this.crashSeen.delete(id);
+    for (const id of this.createdSeen.keys()) if (states.get(id) !== 'created') this.createdSeen.delete(id);
   }
 
   private async remove(app: string, containers: ContainerInfo[], why: string): Promise<void> {

@@ -363,6 +363,12 @@ describe('git transport (real git over smart HTTP)', function () {
     assert.equal(missing.status, 404);
   });
 
+  it('has room to push on this disk, also before the repos folder exists (it is made by the first push)', async () => {
+    const fresh = createGitRepos({ reposDir: path.join(root, `not-yet-${randomBytes(3).toString('hex')}`, 'repos'), snapshotsDir, hook: { url: `${base}/hook`, secret: SECRET } });
+    await fresh.assertRoomToPush();
+    await repos.assertRoomToPush();
+  });
+
   it('renames and removes repos', async () => {
     const from = appName('old');
     const to = appName('new');

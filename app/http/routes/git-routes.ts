@@ -29,6 +29,7 @@ export function gitRoutes(berth: Berth, codec: GitHookCodec): Router {
       const app = /^\/([a-z][a-z0-9-]{0,62})\.git(\/|$)/.exec(req.path)?.[1];
       if (!app) throw new BerthError('APP_NOT_FOUND', `"${req.path}" is not an app repo: use /git/<app>.git.`);
       const pushing = req.query.service === 'git-receive-pack' || req.path.endsWith('/git-receive-pack');
+      if (pushing) await berth.repos.assertRoomToPush();
       if (!berth.store.apps.get(app)) {
         if (!pushing || !berth.config.autoCreateApps) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; create it with \`berth apps:create ${app}\`.`);
         berth.access.authorize(user, 'admin', null);

@@ -39,6 +39,12 @@ async function exists(file: string): Promise<boolean> {
  */
 const MIN_FREE_BYTES = 8 * 1024 * 1024;
 
+async function setConfig(dir: string, key: string, value: string): Promise<void> {
+  const current = await runGit({ args: ['--git-dir', dir, 'config', '--get', key] });
+  if (current.code === 0 && current.stdout.trim() === value) return;
+  await git({ args: ['--git-dir', dir, 'config', key, value] });
+}
+
 /** Bare repos under `reposDir`, served over smart HTTP, each with berth's pre-receive hook. */
 export function createGitRepos(options: GitReposOptions): GitRepos {
   const reposDir = path.resolve(options.reposDir);
@@ -58,14 +64,19 @@ export function createGitRepos(options: GitReposOptions): GitRepos {
       await git({ args: ['init', '--bare', '--quiet', `--initial-branch=${initialBranch}`, dir] });
     }
     // Force-pushes are allowed (as on dokku); receive-pack is on even without REMOTE_USER.
-    await git({ args: ['--git-dir', dir, 'config', 'receive.denyNonFastForwards', 'false'] });
-    await git({ args: ['--git-dir', dir, 'config', 'http.receivepack', 'true'] });
+    // Written only when different: every fetch and push comes through here, and a full disk must
+    // not turn a fetch (or the DISK_FULL answer to a push) into a failed config write.
+    await setConfig(dir, 'receive.denyNonFastForwards', 'false');
+    await setConfig(dir, 'http.receivepack', 'true');
     await writePreReceiveHook(dir, hookScript);
   }
 
   /** berth runs git as root, which may use the blocks ext4 reserves for root: count those too. */
   async function assertRoomToPush(): Promise<void> {
-    const disk = await statfs(reposDir);
+    // Before the first push the repos dir may not exist yet: the disk is its nearest existing parent's.
+    let dir = reposDir;
+    while (!(await exists(dir)) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+    const disk = await statfs(dir);
     const free = disk.bfree * disk.bsize;
     if (free >= MIN_FREE_BYTES) return;
     throw new BerthError('DISK_FULL', `No space left on the disk holding berth's repositories (${reposDir}: ${(free / 2 ** 20).toFixed(1)} MiB free). Free some space (\`docker image prune\`, old logs under $BERTH_HOME/log) and push again; the deployed release keeps serving.`);
@@ -93,14 +104,13 @@ export function createGitRepos(options: GitReposOptions): GitRepos {
       await rename(source, target);
     },
 
-    async serveHttp(request, response) {
-      const pushing = request.pathInfo.endsWith('/git-receive-pack') || /(^|&)service=git-receive-pack(&|$)/.test(request.query);
-      if (pushing) await assertRoomToPush();
+    assertRoomToPush,
+
+    serveHttp(request, response) {
       return serveGitHttp({ reposDir, snapshotsDir, hook: options.hook, request, response });
     },
 
-    async serveStream(request) {
-      if (request.service === 'git-receive-pack') await assertRoomToPush();
+    serveStream(request) {
       return serveGitStream({ reposDir, snapshotsDir, hook: options.hook, request });
     },
 
