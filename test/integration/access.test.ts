@@ -151,9 +151,9 @@ describe('users, roles, collaborators and tokens', function () {
 
   it('parallel wrong-password logins: at most 10 reach the password check, the rest get 429', async () => {
     const statuses = await Promise.all(Array.from({ length: 40 }, async () => (await new Browser(berth.url).login(dev, 'wrong password!')).status));
-    const failed = statuses.filter((s) => s === 401).length;
-    assert.ok(failed >= 1 && failed <= 10, `401s: ${failed}`);
-    assert.equal(statuses.filter((s) => s === 429).length, 40 - failed, statuses.join(','));
+    // Each admitted attempt holds one of the user name's 10 places (the address has room for more).
+    assert.equal(statuses.filter((s) => s === 401).length, 10, statuses.join(','));
+    assert.equal(statuses.filter((s) => s === 429).length, 30, statuses.join(','));
   });
 
   it('tokens are named, listed without values, expire and can be revoked', async () => {

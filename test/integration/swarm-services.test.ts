@@ -57,6 +57,8 @@ describe('service plugins on swarm (two nodes)', function () {
     await cluster.destroy();
     // Volumes (and any container) berth's services left on this engine.
     removeServiceLeftovers(cluster.berth);
+    // Swarm makes a service's volume, unlabelled, where its task runs: by name (node2's went with node2).
+    for (const name of [redis, pinned, local]) docker('volume', 'rm', '-f', `berth-svc-redis-${name}-data`);
   });
 
   it('refuses a placement that matches more than one node (the data would not stay put)', () => {
@@ -98,8 +100,10 @@ describe('service plugins on swarm (two nodes)', function () {
 
     const taskIds = () => docker('service', 'ps', '-q', `berth-svc-redis-${redis}`, '--filter', 'desired-state=running').stdout.trim();
     const oldTask = taskIds();
+    assert.ok(oldTask, 'a live task before the restart');
     ok(berth.cli(['redis:restart', redis]));
-    assert.notEqual(taskIds(), oldTask, 'restart replaced the task');
+    const newTask = taskIds();
+    assert.ok(newTask && newTask !== oldTask, `restart replaced the task (${oldTask} -> ${newTask})`);
     const after = info(redis);
     assert.equal(after.nodeId, worker!.id);
     assert.equal(taskNode(), worker!.id);
@@ -146,8 +150,10 @@ describe('service plugins on swarm (two nodes)', function () {
     const serviceImage = () => docker('service', 'inspect', '-f', '{{.Spec.TaskTemplate.ContainerSpec.Image}}', `berth-svc-redis-${pinned}`).stdout.trim();
     const liveTask = () => docker('service', 'ps', '-q', `berth-svc-redis-${pinned}`, '--filter', 'desired-state=running').stdout.trim();
     const task = liveTask();
+    assert.ok(task, 'a live task before the upgrade');
     ok(berth.cli(['redis:upgrade', pinned]));
-    assert.notEqual(liveTask(), task, 'a new task');
+    const upgraded = liveTask();
+    assert.ok(upgraded && upgraded !== task, `a new task (${task} -> ${upgraded})`);
     const bad = berth.cli(['redis:upgrade', pinned, '--image', 'berth/busybox:latest']);
     assert.equal(bad.code, 1, bad.stdout);
     assert.match(bad.stderr, /new tasks keep failing|rolled back/);
