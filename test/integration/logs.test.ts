@@ -1,35 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { spawnSync } from 'node:child_process';
+import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { Follower } from '../support/log-follower';
+import { waitFor } from '../support/poll';
 import { WorkTree } from '../support/git-client';
 import { requireBerthStack } from '../support/requirements';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls until `check` returns something truthy; fails with `what` after `ms`. */
-async function waitFor<T>(what: string, check: () => T | Promise<T>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await sleep(300);
-  }
-}
-
-/** `berth logs -t` running in the background. */
-class Follower {
-  out = '';
-  private readonly child: ChildProcess;
-  constructor(berth: BerthProcess, args: string[]) {
-    this.child = spawn(process.execPath, [path.join(ROOT, 'dist/app/cli/main.js'), 'logs', ...args], {
-      env: { ...process.env, ...berth.env, BERTH_URL: berth.url, BERTH_TOKEN: berth.token, NO_COLOR: '1' },
-    });
-    this.child.stdout!.on('data', (b: Buffer) => { this.out += b.toString(); });
-  }
-  stop(): void { this.child.kill(); }
-}
 
 const lines = (text: string) => text.split('\n').filter(Boolean);
 

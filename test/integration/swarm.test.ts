@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName, type BerthProcess } from '../support/berth-process';
+import { Follower } from '../support/log-follower';
+import { waitFor } from '../support/poll';
 import { WorkTree } from '../support/git-client';
 import { normalizeTime } from '../../app/logs';
 import { steadyLoad } from '../support/load';
@@ -19,31 +21,7 @@ const SWARM_ADDR = process.env.BERTH_TEST_SWARM_ADDR || '127.0.0.1';
 const REGISTRY_ADDR = process.env.BERTH_REGISTRY_ADDR || '127.0.0.1';
 const esc = (s: string) => s.replace(/\./g, '\\.');
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls until `check` returns something truthy; fails with `what` after `ms`. */
-async function waitFor<T>(what: string, check: () => T | Promise<T>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await sleep(300);
-  }
-}
-
-/** `berth logs -t` running in the background. */
-class Follower {
-  out = '';
-  private readonly child: ChildProcess;
-  constructor(berth: BerthProcess, args: string[]) {
-    this.child = spawn(process.execPath, [path.join(ROOT, 'dist/app/cli/main.js'), 'logs', ...args], {
-      env: { ...process.env, ...berth.env, BERTH_URL: berth.url, BERTH_TOKEN: berth.token, NO_COLOR: '1' },
-    });
-    this.child.stdout!.on('data', (b: Buffer) => { this.out += b.toString(); });
-  }
-  stop(): void { this.child.kill(); }
-}
 
 /** A busybox web server answering `text` on port 8000; `crash` makes one that exits at once. */
 function buildImage(tag: string, o: { text?: string; crash?: boolean }): void {

@@ -26,3 +26,14 @@ export async function eventually<T>(fn: () => Promise<T>, ms: number, stepMs: nu
     }
   }
 }
+
+/** Polls until `check` returns something truthy; fails with `what` after `ms`. */
+export async function waitFor<T>(what: string, check: () => T | Promise<T>, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
