@@ -106,6 +106,24 @@ elif command -v update-rc.d >/dev/null 2>&1 && ls /etc/rc[2-5].d/S*nginx >/dev/n
   info "disabled Debian's nginx init script (berth starts its own nginx)"
 fi
 
+# nginx workers whose master was killed (SIGKILL leaves them behind, re-parented to init) keep
+# :80/:443 open and serve nothing useful; berth's nginx could not bind. A worker is never a
+# child of init while its master lives, so these are always leftovers.
+orphans=()
+for pid in $(pgrep -x nginx 2>/dev/null || true); do
+  ppid=$(awk '{print $4}' "/proc/$pid/stat" 2>/dev/null || true)
+  args=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
+  if [ "$ppid" = 1 ] && [[ "$args" == "nginx: worker process"* ]]; then orphans+=("$pid"); fi
+done
+if [ "${#orphans[@]}" -gt 0 ]; then
+  step "Stopping ${#orphans[@]} orphaned nginx worker(s) left by a killed master: ${orphans[*]}"
+  kill -9 "${orphans[@]}" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    alive=0; for pid in "${orphans[@]}"; do [ -d "/proc/$pid" ] && alive=1; done
+    [ "$alive" = 0 ] && break; sleep 0.2
+  done
+fi
+
 # ---------------------------------------------------------------- berth.env
 BERTH_HOME=${BERTH_HOME:-/var/lib/berth}
 export BERTH_HOME
