@@ -2,31 +2,11 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
+import { CookieClient } from '../support/dashboard-session';
 import { requireBerthStack } from '../support/requirements';
 
-/** A cookie-keeping client that does not follow redirects, for dashboard pages. */
-class Browser {
-  cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
-
-  async request(method: string, urlPath: string, form?: Record<string, string>) {
-    const res = await fetch(`${this.base}${urlPath}`, {
-      method, redirect: 'manual',
-      headers: {
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      },
-      body: form ? new URLSearchParams(form).toString() : undefined,
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const eq = pair.indexOf('=');
-      if (pair.slice(eq + 1) === '') this.cookies.delete(pair.slice(0, eq));
-      else this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
-    return { status: res.status, location: res.headers.get('location'), text: await res.text() };
-  }
-
+/** The dashboard as a browser sees it; `login` returns the answer, whatever it is. */
+class Browser extends CookieClient {
   async login(user: string, password: string) {
     const page = await this.request('GET', '/login');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';

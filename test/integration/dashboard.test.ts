@@ -3,46 +3,18 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { CookieClient, csrfIn } from '../support/dashboard-session';
 import { requireBerthStack } from '../support/requirements';
 import { WorkTree } from '../support/git-client';
 import { ensureServiceImage, removeAppImages, removeServiceLeftovers } from './services-support';
 
 const PASSWORD = 'correct horse battery';
 
-/** A cookie-keeping HTTP client that does not follow redirects, as a browser's first hop. */
-class Browser {
-  cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
-
-  async request(method: string, urlPath: string, form?: Record<string, string>) {
-    const res = await fetch(`${this.base}${urlPath}`, {
-      method, redirect: 'manual',
-      headers: {
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      },
-      body: form ? new URLSearchParams(form).toString() : undefined,
-    });
-    const setCookies = res.headers.getSetCookie();
-    for (const c of setCookies) {
-      const [pair] = c.split(';');
-      const eq = pair.indexOf('=');
-      const value = pair.slice(eq + 1);
-      if (value === '' || /Expires=Thu, 01 Jan 1970/i.test(c)) this.cookies.delete(pair.slice(0, eq));
-      else this.cookies.set(pair.slice(0, eq), value);
-    }
-    return { status: res.status, location: res.headers.get('location'), text: await res.text(), setCookies, headers: res.headers };
-  }
-
-  static csrfIn(html: string): string {
-    const m = /name="_csrf" value="([^"]+)"/.exec(html);
-    if (!m) throw new Error(`no CSRF field in page:\n${html.slice(0, 500)}`);
-    return m[1];
-  }
-
+/** The dashboard as a browser sees it; `login` returns the answer, whatever it is. */
+class Browser extends CookieClient {
   async login(password: string, user = 'admin') {
     const page = await this.request('GET', '/login');
-    return this.request('POST', '/login', { _csrf: Browser.csrfIn(page.text), username: user, password, next: '/' });
+    return this.request('POST', '/login', { _csrf: csrfIn(page.text), username: user, password, next: '/' });
   }
 }
 
@@ -124,7 +96,7 @@ describe('dashboard over HTTP: sessions, CSRF, forms', function () {
     assert.equal((await berth.api('GET', `/api/v1/apps/${app}`)).status, 404, 'a refused form changes nothing');
 
     const overview = await b.request('GET', '/');
-    const created = await b.request('POST', '/apps', { name: app, _csrf: Browser.csrfIn(overview.text) });
+    const created = await b.request('POST', '/apps', { name: app, _csrf: csrfIn(overview.text) });
     assert.equal(created.status, 303);
     assert.equal(created.location, `/apps/${app}`);
     assert.equal((await berth.api('GET', `/api/v1/apps/${app}`)).status, 200, 'the app exists for the API too');
@@ -138,7 +110,7 @@ describe('dashboard over HTTP: sessions, CSRF, forms', function () {
     const filtered = await b.request('GET', '/?q=zzz-no-match');
     assert.doesNotMatch(filtered.text, new RegExp(`data-app="${app}"`));
 
-    const bad = await b.request('POST', '/apps', { name: 'Bad Name!', _csrf: Browser.csrfIn(page.text) });
+    const bad = await b.request('POST', '/apps', { name: 'Bad Name!', _csrf: csrfIn(page.text) });
     assert.equal(bad.status, 303);
     assert.match((await b.request('GET', bad.location!)).text, /is not a valid app name/);
 
@@ -151,7 +123,7 @@ describe('dashboard over HTTP: sessions, CSRF, forms', function () {
     await b.login(PASSWORD);
     const saved = b.cookies.get('berth_session')!;
     const page = await b.request('GET', '/');
-    const out = await b.request('POST', '/logout', { _csrf: Browser.csrfIn(page.text) });
+    const out = await b.request('POST', '/logout', { _csrf: csrfIn(page.text) });
     assert.equal(out.status, 303);
     b.cookies.set('berth_session', saved);
     const after = await b.request('GET', '/');
@@ -196,7 +168,7 @@ describe('dashboard over HTTP: services and plugins pages', function () {
     assert.equal(empty.status, 200);
     assert.match(empty.text, /No redis services yet/);
     assert.match(empty.text, /action="\/services\/redis"/);
-    const csrf = Browser.csrfIn(empty.text);
+    const csrf = csrfIn(empty.text);
     assert.equal((await b.request('POST', '/services/redis', { name: svc })).status, 403, 'no CSRF token, no service');
 
     const created = await b.request('POST', '/services/redis', { name: svc, _csrf: csrf });
@@ -242,7 +214,7 @@ describe('dashboard over HTTP: services and plugins pages', function () {
     assert.match(page.text, /data-plugin="redis"/);
     assert.doesNotMatch(page.text, /action="\/services\/redis"/);
     assert.doesNotMatch(page.text, /\/destroy"/);
-    const refused = await b.request('POST', '/services/redis', { name: uniqueName('x'), _csrf: Browser.csrfIn(page.text) });
+    const refused = await b.request('POST', '/services/redis', { name: uniqueName('x'), _csrf: csrfIn(page.text) });
     assert.equal(refused.status, 403);
     assert.equal((await berth.api('GET', '/api/v1/services/redis')).json.services.length, 0);
   });

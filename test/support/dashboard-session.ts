@@ -1,21 +1,12 @@
-/** Logs in to the dashboard (form + CSRF) and fetches pages with the session cookie. */
-export class DashboardSession {
-  private cookies = new Map<string, string>();
-  constructor(private readonly base: string) {}
+/**
+ * A cookie-keeping HTTP client that does not follow redirects (a browser's first hop), and the
+ * dashboard session built on it: log in (form + CSRF), then fetch pages with the session cookie.
+ */
+export class CookieClient {
+  readonly cookies = new Map<string, string>();
+  constructor(readonly base: string) {}
 
-  async get(urlPath: string): Promise<{ status: number; text: string }> {
-    return this.request('GET', urlPath);
-  }
-
-  async login(password: string, user = 'admin'): Promise<void> {
-    const page = await this.request('GET', '/login');
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
-    if (!csrf) throw new Error(`no CSRF field on /login:\n${page.text.slice(0, 300)}`);
-    const res = await this.request('POST', '/login', { _csrf: csrf, username: user, password, next: '/' });
-    if (!this.cookies.has('berth_session')) throw new Error(`login failed (${res.status})`);
-  }
-
-  private async request(method: string, urlPath: string, form?: Record<string, string>) {
+  async request(method: string, urlPath: string, form?: Record<string, string>) {
     const res = await fetch(`${this.base}${urlPath}`, {
       method, redirect: 'manual',
       headers: {
@@ -24,11 +15,35 @@ export class DashboardSession {
       },
       body: form ? new URLSearchParams(form).toString() : undefined,
     });
-    for (const c of res.headers.getSetCookie()) {
+    const setCookies = res.headers.getSetCookie();
+    for (const c of setCookies) {
       const [pair] = c.split(';');
       const eq = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+      const value = pair.slice(eq + 1);
+      // A cleared cookie (logout) comes back empty or already expired.
+      if (value === '' || /Expires=Thu, 01 Jan 1970/i.test(c)) this.cookies.delete(pair.slice(0, eq));
+      else this.cookies.set(pair.slice(0, eq), value);
     }
-    return { status: res.status, text: await res.text() };
+    return { status: res.status, location: res.headers.get('location'), text: await res.text(), setCookies, headers: res.headers };
+  }
+}
+
+/** The CSRF token of the page's form; throws when the page has none. */
+export function csrfIn(html: string): string {
+  const m = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!m) throw new Error(`no CSRF field in page:\n${html.slice(0, 500)}`);
+  return m[1];
+}
+
+/** A logged-in dashboard user: `login` throws unless the session cookie is set. */
+export class DashboardSession extends CookieClient {
+  async get(urlPath: string): Promise<{ status: number; text: string }> {
+    return this.request('GET', urlPath);
+  }
+
+  async login(password: string, user = 'admin'): Promise<void> {
+    const page = await this.request('GET', '/login');
+    const res = await this.request('POST', '/login', { _csrf: csrfIn(page.text), username: user, password, next: '/' });
+    if (!this.cookies.has('berth_session')) throw new Error(`login failed (${res.status})`);
   }
 }
