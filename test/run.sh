@@ -39,6 +39,7 @@ fi
 if [ "$which" != unit ] && has_tests dist/test/integration; then
   specs+=('dist/test/integration/**/*.test.js')
 fi
+if [ "$which" != unit ] && has_tests dist/test/security; then specs+=('dist/test/security/**/*.test.js'); fi
 if [ "$which" != unit ] && has_tests dist/test/faults; then
   specs+=('dist/test/faults/**/*.test.js')
 fi
