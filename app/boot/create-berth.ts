@@ -82,12 +82,13 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const deployer = new SchedulingDeployer({
     store, engine, router, network: config.network, retireWaitSeconds: config.retireWaitSeconds,
     domainsOf: (app) => apps.domainsOf(app),
+    mountsOf: (app) => storage.mountsForStart(app),
     beforeRemove: (c) => logs.archiveContainer(c),
     extraEnv: (app) => services.envFor(app),
   }, hooks, { defaultScheduler: config.scheduler, swarm: {
     swarm, registry: imageRegistry, router, network: config.network, beforeRemoveService: (s) => logs.archiveService(s),
   }, runOneOff: (o): Promise<number> => oneOff.run(o) });
-  const oneOff = new OneOffRunner({ store, engine, logs, envFor: (r) => deployer.envFor(r), network: config.network });
+  const oneOff = new OneOffRunner({ store, engine, logs, envFor: (r) => deployer.envFor(r), network: config.network, mountsOf: (app) => storage.mountsForStart(app) });
   // Every one-off (run, cron, deploy scripts) goes through the app's scheduler, which hands it to `oneOff`.
   const oneOffs = { run: (o: OneOffRun) => deployer.for(o.app).run(o) };
   const cronScheduler = createBullCronScheduler({

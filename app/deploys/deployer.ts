@@ -12,6 +12,8 @@ export interface DeployerDeps {
   /** Docker network apps join; also the scope label that keeps test berths apart. */
   readonly network: string;
   readonly retireWaitSeconds: number;
+  /** The app's storage mounts, re-verified for this start (app/storage mountsForStart; throws INVALID_STORAGE_MOUNT). */
+  readonly mountsOf: (app: string) => { source: string; target: string }[];
   /** Hostnames for an app (default vhost + custom domains). */
   readonly domainsOf: (app: string) => string[];
   /** Extra env for an app's containers (service URLs). */
@@ -129,7 +131,7 @@ export class Deployer {
   async startContainers(release: ReleaseRecord, type: string, o: { indices: readonly number[]; deployId?: string }, log: Log): Promise<ContainerInfo[]> {
     const app = this.deps.store.apps.get(release.app);
     const deployId = o.deployId ?? newDeployId();
-    const mounts = this.deps.store.mounts.list(release.app).map((m) => ({ source: m.source, target: m.target }));
+    const mounts = this.deps.mountsOf(release.app);
     const out: ContainerInfo[] = [];
     const count = o.indices.length;
     if (count > 0) log(`-----> Starting ${count} ${type} container${count === 1 ? '' : 's'} of v${release.version}`);

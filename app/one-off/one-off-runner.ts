@@ -12,6 +12,8 @@ export interface OneOffRunnerDeps {
   readonly envFor: (release: ReleaseRecord) => Record<string, string>;
   /** Docker network apps join (also the scope label). */
   readonly network: string;
+  /** The app's storage mounts, re-verified for this start (app/storage mountsForStart). */
+  readonly mountsOf: (app: string) => { source: string; target: string }[];
 }
 
 export interface OneOffRun {
@@ -109,7 +111,7 @@ export class OneOffRunner {
   }
 
   private mountsOf(app: string): { source: string; target: string }[] | undefined {
-    const mounts = this.deps.store.mounts?.list(app) ?? [];
-    return mounts.length ? mounts.map((m) => ({ source: m.source, target: m.target })) : undefined;
+    const mounts = this.deps.mountsOf(app);
+    return mounts.length ? mounts : undefined;
   }
 }

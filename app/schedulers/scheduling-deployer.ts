@@ -13,7 +13,7 @@ type DeployerDeps = ConstructorParameters<typeof HookedDeployer>[0];
 export interface SchedulingOptions {
   /** BERTH_SCHEDULER: the scheduler of apps without their own setting. */
   readonly defaultScheduler: SchedulerName;
-  readonly swarm: Omit<SwarmSchedulerDeps, 'envFor' | 'scaleOf' | 'store' | 'domainsOf' | 'retireWaitSeconds' | 'runReleaseCommand' | 'runOneOff'>;
+  readonly swarm: Omit<SwarmSchedulerDeps, 'envFor' | 'scaleOf' | 'store' | 'domainsOf' | 'retireWaitSeconds' | 'mountsOf' | 'runReleaseCommand' | 'runOneOff'>;
   /** The OneOffRunner's `run`: both schedulers' one-offs (`Scheduler.run`) delegate to it. */
   readonly runOneOff: (o: OneOffRun) => Promise<number>;
 }
@@ -47,7 +47,7 @@ export class SchedulingDeployer extends HookedDeployer {
       runOneOff: (o) => options.runOneOff(o),
     });
     this.swarm = new SwarmScheduler({
-      ...options.swarm, store: deps.store, domainsOf: deps.domainsOf, retireWaitSeconds: deps.retireWaitSeconds,
+      ...options.swarm, store: deps.store, domainsOf: deps.domainsOf, mountsOf: deps.mountsOf, retireWaitSeconds: deps.retireWaitSeconds,
       envFor: (release) => this.envFor(release), scaleOf: (app, release) => this.scaleOf(app, release),
       // As on docker-local: a one-off container of the release image on the manager, on berth's network.
       runReleaseCommand: async (release, log) => {

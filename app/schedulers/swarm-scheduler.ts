@@ -16,6 +16,8 @@ export interface SwarmSchedulerDeps {
   /** The berth network name: services carry `berth.scope=<network>-swarm`, apart from local containers. */
   readonly network: string;
   readonly retireWaitSeconds: number;
+  /** The app's storage mounts, re-verified for this start (as on docker-local). */
+  readonly mountsOf: (app: string) => { source: string; target: string }[];
   readonly domainsOf: (app: string) => string[];
   /** The env of the release's processes (config, service URLs, PORT), as on docker-local. */
   readonly envFor: (release: ReleaseRecord) => Record<string, string>;
@@ -244,7 +246,7 @@ export class SwarmScheduler implements Scheduler {
       memoryMb: record?.memoryMb ?? null,
       cpus: record?.cpus ?? null,
       constraints: store.schedulers.get(release.app).placement,
-      mounts: store.mounts.list(release.app).map((m) => ({ source: m.source, target: m.target })),
+      mounts: this.deps.mountsOf(release.app),
     };
   }
 }

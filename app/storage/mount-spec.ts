@@ -17,8 +17,10 @@ export const volumeName = (app: string, name: string): string => `berth-${app}-$
 export const hostRoot = (storageDir: string, app: string): string => path.join(path.resolve(storageDir), app);
 
 /**
- * `<volume-name>:/container/path` or `/host/path:/container/path`. Host paths must lie under
- * `$BERTH_HOME/storage/<app>`, so an app's owner cannot mount the host's own files.
+ * `<volume-name>:/container/path` or `/host/path:/container/path`. A host path must be a folder
+ * directly below `$BERTH_HOME/storage/<app>` (`…/storage/<app>/<name>`): so no mounted folder
+ * contains another one's path, and no container can swap a folder on another mount's path for a
+ * symlink (Docker follows symlinks in a bind source at every start). See docs/security.md.
  */
 export function parseMountSpec(spec: string, o: { app: string; storageDir: string }): ParsedMount {
   const parts = spec.split(':');
@@ -35,8 +37,9 @@ export function parseMountSpec(spec: string, o: { app: string; storageDir: strin
   if (source.startsWith('/')) {
     const root = hostRoot(o.storageDir, o.app);
     const resolved = path.resolve(source);
-    if (resolved !== root && !resolved.startsWith(`${root}${path.sep}`)) {
-      throw new BerthError('INVALID_STORAGE_MOUNT', `Host paths must be under ${root}; "${source}" is not. Use a named volume instead, e.g. data:${target}.`);
+    const name = path.basename(resolved);
+    if (path.dirname(resolved) !== root || !VOLUME_NAME.test(name) || name.startsWith('.')) {
+      throw new BerthError('INVALID_STORAGE_MOUNT', `Host paths must be a folder directly below ${root} (${root}/<name>); "${source}" is not. Use a named volume instead, e.g. data:${target}.`);
     }
     return { kind: 'host', source: resolved, target };
   }

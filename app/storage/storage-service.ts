@@ -23,9 +23,14 @@ export class StorageService {
     return this.deps.store.mounts.list(app).map((m) => ({ ...m, kind: m.source.startsWith('/') ? 'host' : 'volume' }));
   }
 
-  mount(app: string, spec: string, user: string | null): MountView {
+  /** Host folders only by an admin: whoever mounts a host path chooses what the app's root user may write. */
+  mount(app: string, spec: string, by: { name: string; role: string } | null): MountView {
     this.requireApp(app);
+    if (spec.startsWith('/') && by !== null && by.role !== 'admin') {
+      throw new BerthError('FORBIDDEN', `Only admins mount host folders; mount a named volume instead, e.g. data:${spec.split(':')[1] ?? '/data'}.`);
+    }
     const parsed = parseMountSpec(spec, { app, storageDir: this.deps.storageDir });
+    const user = by?.name ?? null;
     const existing = this.deps.store.mounts.list(app).find((m) => m.target === parsed.target);
     if (existing) {
       throw new BerthError('STORAGE_MOUNT_EXISTS', `${app} already mounts ${existing.source} at ${parsed.target}; unmount it first.`);
@@ -50,16 +55,42 @@ export class StorageService {
     return found;
   }
 
-  /** Creates the folder and checks no symlink on the way leads out of the app's storage root. */
+  /**
+   * The app's mounts as a container start should use them, checked again now: Docker resolves a
+   * bind source when it starts the container, so a host folder must still be a real folder (not
+   * a symlink) directly below the app's storage root. Throws INVALID_STORAGE_MOUNT otherwise,
+   * and nothing starts.
+   */
+  mountsForStart(app: string): { source: string; target: string }[] {
+    return this.deps.store.mounts.list(app).map((m) => {
+      if (!m.source.startsWith('/')) return { source: m.source, target: m.target };
+      return { source: this.verifiedHostDir(app, m.source), target: m.target };
+    });
+  }
+
+  private verifiedHostDir(app: string, dir: string): string {
+    const root = hostRoot(this.deps.storageDir, app);
+    const name = path.basename(dir);
+    const refuse = (why: string): never => {
+      throw new BerthError('INVALID_STORAGE_MOUNT', `The host folder ${dir} mounted into ${app} ${why}; nothing was started. An admin can \`berth storage:unmount ${app}\` it.`);
+    };
+    if (path.dirname(dir) !== root) refuse(`is not directly below ${root}`);
+    let realRoot: string;
+    try { realRoot = fs.realpathSync(root); } catch { return refuse('has no storage root'); }
+    const real = path.join(realRoot, name);
+    let st: fs.Stats;
+    try { st = fs.lstatSync(real); } catch { return refuse('does not exist any more'); }
+    if (st.isSymbolicLink()) refuse('is a symlink');
+    if (!st.isDirectory()) refuse('is not a folder');
+    return real;
+  }
+
+  /** Creates the folder (directly below the app's root, see parseMountSpec) and checks it is one. */
   private ensureHostDir(app: string, dir: string): void {
     const root = hostRoot(this.deps.storageDir, app);
     fs.mkdirSync(root, { recursive: true, mode: 0o755 });
-    fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-    const realRoot = fs.realpathSync(root);
-    const real = fs.realpathSync(dir);
-    if (real !== realRoot && !real.startsWith(`${realRoot}${path.sep}`)) {
-      throw new BerthError('INVALID_STORAGE_MOUNT', `${dir} leads outside ${root} through a symlink.`);
-    }
+    try { fs.mkdirSync(dir, { mode: 0o755 }); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; }
+    this.verifiedHostDir(app, dir);
   }
 
   private requireApp(app: string): void {

@@ -3,7 +3,7 @@ import { table } from '../output';
 import type { ArgSpec, VerbGroup } from '../types';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
-const MOUNT: ArgSpec = { name: 'mount', summary: '<volume-name|/host/path>:/container/path; host paths under $BERTH_HOME/storage/<app>.' };
+const MOUNT: ArgSpec = { name: 'mount', summary: '<volume-name|/host/path>:/container/path; host folders (admins only) directly below $BERTH_HOME/storage/<app>.' };
 
 interface Mount { source: string; target: string; kind: string; createdAt: string }
 

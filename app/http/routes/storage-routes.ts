@@ -14,7 +14,7 @@ export function storageRoutes(berth: Berth): Router {
   r.get('/apps/:app/storage', (req, res) => { res.json({ mounts: berth.storage.list(req.params.app) }); });
   /** `{ mount: "data:/data" }` */
   r.post('/apps/:app/storage', (req, res) => {
-    res.status(201).json({ mount: berth.storage.mount(req.params.app, mountField(body(req).mount), userName(req)) });
+    res.status(201).json({ mount: berth.storage.mount(req.params.app, mountField(body(req).mount), req.user ?? null) });
   });
   /** `{ mount: "data:/data" }` or `{ mount: "/data" }` */
   r.post('/apps/:app/storage/unmount', (req, res) => {

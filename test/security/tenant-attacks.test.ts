@@ -1,0 +1,16 @@
+import { destroyTenant, tenant, type Tenant } from './tenant';
+import { storageAttacks } from './storage-attacks';
+
+/**
+ * The tenant-attack suite (docs/security.md): as a developer of app A and as a viewer, every
+ * class of escape is tried against app B, the host and berth itself, on one shared berth.
+ */
+describe('tenant attacks: a developer or viewer of app A against app B, the host and berth', function () {
+  this.timeout(300_000);
+  let world: Tenant;
+  before(async () => { world = await tenant(); });
+  after(async () => { await destroyTenant(); });
+  const t = () => world;
+
+  storageAttacks(t);
+});
