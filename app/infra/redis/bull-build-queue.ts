@@ -41,7 +41,9 @@ export class BullBuildQueue implements BuildQueue {
   }
 
   async enqueue(job: BuildJob): Promise<void> {
-    const data: BuildJob = { buildId: job.buildId, app: job.app, kind: job.kind };
+    // Every field of the job reaches the worker (a push's ref and expectedOldSha are its
+    // superseded check); test/integration/build-queue-conformance.test.ts round-trips them.
+    const data: BuildJob = { ...job };
     // Order first: a job that finds itself missing from its app's list treats itself as pruned.
     await this.options.fifo.push(job.app, job.buildId);
     try {
