@@ -22,7 +22,11 @@ export const NGINX_SETTINGS: Readonly<Record<string, SettingSpec>> = {
   'hsts': { format: 'true or false (default false)', pattern: BOOL, apply: (v, o) => { if (asBool(v)) o.hstsMaxAge ??= 15_768_000; } },
   'hsts-max-age': { format: 'seconds (default 15768000, with hsts true)', pattern: /^[0-9]{1,9}$/, apply: () => undefined },
   'access-log': { format: 'true or false (default true)', pattern: BOOL, apply: (v, o) => { o.accessLog = asBool(v); } },
+  // Raw server blocks run what the app's repo says in root nginx: an admin's decision (docs/security.md).
+  'raw-template': { format: 'true or false (default false; admins only): nginx.conf.njk may be whole server blocks', pattern: BOOL, apply: (v, o) => { o.rawTemplate = asBool(v); } },
 };
+
+export const RAW_TEMPLATE_KEY = 'raw-template';
 
 /** Letsencrypt state lives with the other per-app router settings. */
 export const LETSENCRYPT_KEY = 'letsencrypt';

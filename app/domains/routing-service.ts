@@ -2,7 +2,7 @@ import { BerthError } from '../errors';
 import type { EventsService } from '../events';
 import type { Store } from '../ports/store';
 import { checkPortSet, formatPortMapping, parsePortMapping } from './port-mapping';
-import { LETSENCRYPT_EMAIL_KEY, LETSENCRYPT_KEY, NGINX_SETTINGS, checkSetting } from './router-settings';
+import { LETSENCRYPT_EMAIL_KEY, LETSENCRYPT_KEY, NGINX_SETTINGS, RAW_TEMPLATE_KEY, checkSetting } from './router-settings';
 
 export interface NginxReport {
   readonly app: string;
@@ -61,8 +61,13 @@ export class RoutingService {
     return { app, settings, known };
   }
 
-  async nginxChange(app: string, change: { set: Record<string, string>; unset: string[] }, user: string | null): Promise<NginxReport> {
+  async nginxChange(app: string, change: { set: Record<string, string>; unset: string[] }, by: { name: string; role: string } | null): Promise<NginxReport> {
     this.requireApp(app);
+    const user = by?.name ?? null;
+    // Raw server blocks from the app's repo run in root nginx's config: only an admin allows that.
+    if (by && by.role !== 'admin' && (RAW_TEMPLATE_KEY in change.set || change.unset.includes(RAW_TEMPLATE_KEY))) {
+      throw new BerthError('FORBIDDEN', `Only admins change ${RAW_TEMPLATE_KEY}: it lets ${app}'s nginx.conf.njk replace berth's server blocks.`);
+    }
     for (const [k, v] of Object.entries(change.set)) checkSetting(k, v);
     for (const k of change.unset) {
       if (!(k in NGINX_SETTINGS)) throw new BerthError('INVALID_NGINX_SETTING', `Unknown nginx setting ${JSON.stringify(k)}; known: ${Object.keys(NGINX_SETTINGS).join(', ')}.`);

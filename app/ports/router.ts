@@ -27,6 +27,8 @@ export interface RouteSettings {
   readonly hstsMaxAge?: number;
   /** Write `logs/<app>.access.log`. Default true. */
   readonly accessLog?: boolean;
+  /** The app's nginx.conf.njk may be raw server blocks (set by an admin only); default false: a checked snippet. */
+  readonly rawTemplate?: boolean;
 }
 
 /** PEM texts; the router stores its own copy where the proxy can read it. */

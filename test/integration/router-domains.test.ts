@@ -141,6 +141,10 @@ describe('router: domains, ports, nginx settings, app templates', function () {
 
   it('uses the app\'s own nginx.conf.njk ({{ VAR }} only); a bad one fails the deploy and the old config stays', async () => {
     const app = uniqueName('rd-tpl');
+    assert.equal((await berth.api('POST', '/api/v1/apps', { name: app })).status, 201);
+    // Whole server blocks need an admin's consent (snippets: test/security/template-attacks.ts).
+    const raw = berth.cli(['nginx:set', app, 'raw-template', 'true']);
+    assert.equal(raw.code, 0, raw.stderr);
     const template = [
       'server {',
       '  listen {{ HTTP_LISTEN }};',

@@ -1,5 +1,6 @@
 import { destroyTenant, tenant, type Tenant } from './tenant';
 import { storageAttacks } from './storage-attacks';
+import { templateAttacks } from './template-attacks';
 
 /**
  * The tenant-attack suite (docs/security.md): as a developer of app A and as a viewer, every
@@ -13,4 +14,5 @@ describe('tenant attacks: a developer or viewer of app A against app B, the host
   const t = () => world;
 
   storageAttacks(t);
+  templateAttacks(t);
 });

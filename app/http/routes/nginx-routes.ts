@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import type { Berth } from '../../boot/create-berth';
-import { userName } from '../auth-middleware';
 import { body, stringList, stringMap } from '../request-body';
 
 export function nginxRoutes(berth: Berth): Router {
@@ -9,7 +8,7 @@ export function nginxRoutes(berth: Berth): Router {
   /** `{ set: {key: value}, unset: [key] }` — keys as `nginx:report` lists them. */
   r.patch('/apps/:app/nginx', async (req, res) => {
     const b = body(req);
-    const nginx = await berth.routing.nginxChange(req.params.app, { set: stringMap(b.set, 'set'), unset: stringList(b.unset, 'unset') }, userName(req));
+    const nginx = await berth.routing.nginxChange(req.params.app, { set: stringMap(b.set, 'set'), unset: stringList(b.unset, 'unset') }, req.user ?? null);
     res.json({ nginx });
   });
   r.get('/apps/:app/nginx/config', async (req, res) => {

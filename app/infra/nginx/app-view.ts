@@ -26,6 +26,8 @@ export interface AppConfView {
   readonly servers: readonly ServerView[];
   readonly settings: ResolvedSettings;
   readonly tls: { readonly cert: string; readonly key: string } | null;
+  /** The app's checked nginx.conf.njk snippet (template-snippet.ts), placed in each proxying server block. */
+  readonly snippet?: string | null;
 }
 
 /** Port mappings to serve: the app's own, or `http:80:<port>` (+ `https:443:<port>` with TLS). */

@@ -5,14 +5,15 @@ import type { AppRoute, Router } from '../../ports/router';
 import { readFileOrNull, restoreFile, writeFileAtomic } from './atomic-write';
 import { ConfigLock } from './lock';
 import { signalQuit, signalReload, startMaster, testConfig } from './nginx-cli';
-import { buildAppView } from './app-view';
+import { buildAppView, type AppConfView } from './app-view';
 import { renderCustomTemplate, templateVars } from './custom-template';
+import { checkSnippet } from './template-snippet';
 import { httpListen, httpsListen, resolveOptions, type NginxRouterOptions, type ResolvedOptions } from './options';
 import { nginxPaths, type NginxPaths } from './paths';
 import { isAlive, runningMaster, workersOf, waitFor } from './processes';
 import { NginxTemplates } from './templates';
 import { ensureDefaultCert } from './tls-files';
-import { validateAppName, validateRoute } from './validate';
+import { validateAppName, validateRoute, type RouteView } from './validate';
 
 /** One file of an app's config; `content: null` means the file must not exist. */
 interface ConfFile {
@@ -83,14 +84,26 @@ export class NginxRouter implements Router {
     const view = validateRoute(route, this.opts.domain, { clientMaxBodySize: this.opts.clientMaxBodySize });
     const rel = this.paths.appCert(view.app);
     const appView = buildAppView(view, this.opts, rel);
-    const conf = view.template === null
-      ? this.templates.appConf(appView)
-      : this.templates.customAppConf(appView, renderCustomTemplate(view.template, templateVars(appView, this.opts)));
+    const conf = view.template === null ? this.templates.appConf(appView) : this.appTemplateConf(appView, view);
     return [
       { file: this.paths.appConf(view.app), content: conf, mode: 0o644 },
       { file: path.join(this.paths.dir, rel.cert), content: view.tls?.cert ?? null, mode: 0o600 },
       { file: path.join(this.paths.dir, rel.key), content: view.tls?.key ?? null, mode: 0o600 },
     ];
+  }
+
+  /**
+   * The app's own nginx.conf.njk: a raw server block only when an admin set `raw-template`;
+   * otherwise a snippet of allowed directives, checked before `nginx -t` reads it.
+   */
+  private appTemplateConf(appView: AppConfView, view: RouteView): string {
+    const rendered = renderCustomTemplate(view.template!, templateVars(appView, this.opts));
+    if (view.settings.rawTemplate) return this.templates.customAppConf(appView, rendered);
+    checkSnippet(rendered, { app: view.app });
+    const snippet = rendered.split('\n').map((l) => (l.trim() ? `  ${l}` : '')).join('\n').replace(/\s+$/, '');
+    // proxy_pass http://berth_<app> must resolve even while no container runs.
+    const groups = appView.groups.length > 0 ? appView.groups : [{ name: `berth_${view.app}`, servers: ['127.0.0.1:9 down'] }];
+    return this.templates.appConf({ ...appView, groups, snippet });
   }
 
   async configOf(app: string): Promise<string | null> {

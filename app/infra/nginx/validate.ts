@@ -22,6 +22,7 @@ export interface ResolvedSettings {
   readonly httpsRedirect: boolean;
   readonly hstsMaxAge: number;
   readonly accessLog: boolean;
+  readonly rawTemplate: boolean;
 }
 
 export interface RouteView {
@@ -121,6 +122,7 @@ export function resolveSettings(s: RouteSettings | undefined, defaults: { client
     httpsRedirect: bool(v.httpsRedirect, 'httpsRedirect', true),
     hstsMaxAge: hsts,
     accessLog: bool(v.accessLog, 'accessLog', true),
+    rawTemplate: bool(v.rawTemplate, 'rawTemplate', false),
   };
 }
 
