@@ -4,7 +4,7 @@
 #
 #   bash deploy/install.sh
 #
-#   1. Debian packages (docker.io, redis-server, nginx, git, debootstrap, …) when missing
+#   1. Debian packages (deploy/executables.txt, group berth: docker.io, docker-registry, redis, nginx, git, …) when missing
 #   2. dockerd and redis (deploy/services.sh ensure)
 #   3. npm ci (when package-lock.json changed) and npm run build
 #   4. images (deploy/images/bootstrap.sh: built locally, no registry)
@@ -49,7 +49,10 @@ step "Installing berth from $CHECKOUT (log: $LOG)"
 # ---------------------------------------------------------------- 1. packages
 pkg_installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]; }
 
-PACKAGES=(docker.io redis-server nginx git debootstrap busybox-static curl ca-certificates debian-archive-keyring)
+# Every program berth runs, by package: deploy/executables.txt (group berth), checked against the
+# sources by test/unit/executables.test.ts.
+mapfile -t PACKAGES < <(bash "$CHECKOUT/deploy/packages-for.sh" berth)
+[ "${#PACKAGES[@]}" -gt 0 ] || fail "deploy/executables.txt names no berth packages"
 missing=()
 for p in "${PACKAGES[@]}"; do
   pkg_installed "$p" || missing+=("$p")

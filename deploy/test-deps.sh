@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what berth's tests and benchmarks need beyond berth itself (test/run.sh calls it as
-# root): chromium for the dashboard's browser tests, pebble for ACME tests against a local CA,
-# openssl for certificate fixtures, wrk for the router bench. Idempotent; quiet when all present.
+# root): deploy/executables.txt, group test — chromium for the dashboard's browser tests, pebble
+# for ACME tests against a local CA, wrk for the router bench, iproute2 for the swarm tests' second
+# node, openssh-client for the SSH tests. Idempotent; quiet when all present.
 set -euo pipefail
-PACKAGES=(chromium pebble openssl wrk)
+mapfile -t PACKAGES < <(bash "$(dirname "${BASH_SOURCE[0]}")/packages-for.sh" test)
 missing=()
 for p in "${PACKAGES[@]}"; do
   [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)" = installed ] || missing+=("$p")
