@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import type { Config, Paths } from '../config';
+import { containerLimits, type Config, type Paths } from '../config';
 import type { Buildpack } from '../ports/buildpack';
 import { openSqliteStore } from '../infra/sqlite';
 import { createDockerEngine } from '../infra/docker';
@@ -40,7 +40,7 @@ export interface BerthDeps {
 /** The one composition root: every service is built here, once, and handed what it needs. */
 export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const store = openSqliteStore(paths.db, { keyFile: `${config.home}/secret.key` });
-  const engine = createDockerEngine({ socketPath: config.dockerSocket, defaultMemoryMb: config.defaultMemoryMb });
+  const engine = createDockerEngine({ socketPath: config.dockerSocket, limits: containerLimits(config) });
   // Everyone routes through RoutedRouter: it adds the app's ports, nginx settings, certificate and template.
   const router = new RoutedRouter(createNginxRouter({
     dir: paths.nginx, nginxBin: config.nginxBin, httpPort: config.routerPort, httpsPort: config.routerHttpsPort, domain: config.domain,
@@ -49,7 +49,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   // The hook calls back into this web process; the secret proves the call came from our git.
   const hook = { url: `http://127.0.0.1:${config.port}/internal/git-hook`, secret: crypto.randomBytes(24).toString('hex') };
   const repos = createGitRepos({ reposDir: paths.repos, snapshotsDir: paths.snapshots, hook });
-  const swarm = createSwarmEngine({ socketPath: config.dockerSocket });
+  const swarm = createSwarmEngine({ socketPath: config.dockerSocket, limits: containerLimits(config) });
   const logs = new LogsService({
     engine, scope: config.network, swarm, archive: new LogArchive({ dir: paths.appLogs, maxBytes: config.appLogMb * 1024 * 1024 }),
   });

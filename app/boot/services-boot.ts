@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config';
+import { containerLimits, type Config } from '../config';
 import type { EventsService } from '../events';
 import { createServiceEngine } from '../infra/docker/service-engine';
 import { PluginHost } from '../plugins';
@@ -25,7 +25,7 @@ export function createPluginsAndServices(o: {
   /** The swarm engine and berth's registry, for services on swarm; read at first use (they are made after this). */
   swarm: () => { engine: SwarmEngine; registry: ImageRegistry };
 }) {
-  const docker = createServiceEngine({ socketPath: o.config.dockerSocket });
+  const docker = createServiceEngine({ socketPath: o.config.dockerSocket, limits: containerLimits(o.config) });
   const plugins = new PluginHost({
     state: o.store.plugins,
     docker,

@@ -33,6 +33,10 @@ export interface Config {
   readonly autoCreateApps: boolean;
   /** BERTH_DEFAULT_MEMORY — memory limit in MiB of app containers without `resource:limit --memory`; 0 for none. Default 512. */
   readonly defaultMemoryMb: number;
+  /** BERTH_DEFAULT_CPUS — CPU limit of app, one-off and service containers without `resource:limit --cpu` (e.g. 0.5); 0 for none. Default 1. */
+  readonly defaultCpus: number;
+  /** BERTH_PIDS_LIMIT — processes and threads one container may have (a fork bomb stops there); 0 for none. Default 1024. */
+  readonly pidsLimit: number;
   /** BERTH_SSH_PORT — port of the SSH transport (git push and commands over ssh); 0 turns it off. Default 2222. */
   readonly sshPort: number;
   /** BERTH_RETIRE_WAIT — seconds old containers keep draining after a switch. Default 2. */
@@ -122,6 +126,13 @@ function registryAddr(raw: string | undefined): string {
   return addr;
 }
 
+function cpus(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 1;
+  const n = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || n > 1024) throw new BerthError('INVALID_CONFIG', `BERTH_DEFAULT_CPUS=${raw} is not a number of CPUs between 0 and 1024 (e.g. 0.5); fix or unset it.`);
+  return n;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const home = path.resolve(env.BERTH_HOME || '/var/lib/berth');
   const domain = (env.BERTH_DOMAIN || 'localhost').toLowerCase();
@@ -145,6 +156,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     buildMemoryMb: int(env, 'BERTH_BUILD_MEMORY', 2048, 64),
     autoCreateApps: bool(env, 'BERTH_AUTO_CREATE', true),
     defaultMemoryMb: int(env, 'BERTH_DEFAULT_MEMORY', 512, 0),
+    defaultCpus: cpus(env.BERTH_DEFAULT_CPUS),
+    pidsLimit: int(env, 'BERTH_PIDS_LIMIT', 1024, 0, 4_194_304),
     sshPort: int(env, 'BERTH_SSH_PORT', 2222, 0, 65535),
     retireWaitSeconds: int(env, 'BERTH_RETIRE_WAIT', 2, 0, 3600),
     reconcileIntervalSeconds: int(env, 'BERTH_RECONCILE_INTERVAL', 10, 1, 3600),
@@ -180,4 +193,9 @@ export function pathsFor(config: Config): Paths {
     certs: path.join(h, 'certs'),
     acme: path.join(h, 'acme'),
   });
+}
+
+/** The limits every container gets unless the app sets its own (infra/docker's ContainerLimits). */
+export function containerLimits(config: Config): { defaultMemoryMb: number; defaultCpus: number; pidsLimit: number } {
+  return { defaultMemoryMb: config.defaultMemoryMb, defaultCpus: config.defaultCpus, pidsLimit: config.pidsLimit };
 }

@@ -1,9 +1,10 @@
-import { isAbsolute, normalize } from 'node:path';
+import { isAbsolute } from 'node:path';
 import { BerthError } from '../../errors';
 import type Docker from 'dockerode';
 import type { MountSpec, RunContainerOptions } from '../../ports/container-engine';
 import { NETWORK_LABEL } from './container-info';
 import { parseRestartPolicy } from './restart-policy';
+import { assertNoDockerSocket, confinement, type ContainerLimits } from './hardening';
 
 const MIB = 1024 * 1024;
 
@@ -26,31 +27,21 @@ export interface SpecExtras {
   readonly attach?: boolean;
   /** Keep stdin open for the attached client. */
   readonly stdin?: boolean;
+  /** The pids limit (memory and CPU defaults are applied to the options before: withDefaultLimits). */
+  readonly limits?: ContainerLimits;
 }
-
-/** Gives a container that sets no memory limit the default one (BERTH_DEFAULT_MEMORY; 0: none). */
-export function withDefaultMemory<T extends { memoryMb?: number }>(o: T, defaultMemoryMb: number | undefined): T {
-  return o.memoryMb === undefined && defaultMemoryMb ? { ...o, memoryMb: defaultMemoryMb } : o;
-}
-
-/** The Docker sockets an app must never see: whoever holds one is root on the host. */
-const DOCKER_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock', '/var/run', '/run', '/'];
 
 /** Refuses the settings that would hand an app the host: its network or the Docker socket. */
 function assertConfined(o: RunContainerOptions): void {
   if (['host', 'none'].includes(o.network) || o.network.startsWith('container:')) {
     throw new BerthError('INVALID_INPUT', `Apps cannot use the "${o.network}" network; they join berth's own network.`);
   }
-  for (const m of o.mounts ?? []) {
-    if (isAbsolute(m.source) && DOCKER_SOCKETS.includes(normalize(m.source).replace(/(.)\/$/, '$1'))) {
-      throw new BerthError('INVALID_INPUT', `Mounting ${m.source} would give the app the host's Docker daemon; mount a data folder instead.`);
-    }
-  }
+  assertNoDockerSocket(o.mounts);
 }
 
 /**
  * docker's create body for a berth container. Pure, so it is easy to check. Every app container
- * is unprivileged, cannot gain privileges (setuid) and gets a memory limit unless one is set.
+ * is unprivileged, cannot gain privileges (setuid), keeps only KEPT_CAPABILITIES and has a pids limit.
  */
 export function createOptionsFor(o: RunContainerOptions, extras: SpecExtras = {}): Docker.ContainerCreateOptions {
   assertConfined(o);
@@ -59,8 +50,7 @@ export function createOptionsFor(o: RunContainerOptions, extras: SpecExtras = {}
     NetworkMode: o.network,
     LogConfig: LOG_CONFIG,
     AutoRemove: false,
-    Privileged: false,
-    SecurityOpt: ['no-new-privileges:true'],
+    ...confinement(extras.limits),
   };
   const memoryMb = o.memoryMb;
   if (memoryMb !== undefined && memoryMb > 0) hostConfig.Memory = Math.round(memoryMb * MIB);

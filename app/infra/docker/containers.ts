@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import type { ContainerInfo, RunContainerOptions } from '../../ports/container-engine';
 import { fromInspect, fromListEntry } from './container-info';
 import { createOptionsFor } from './container-spec';
+import type { ContainerLimits } from './hardening';
 import { ignoreStatus, nullOn404, requireRef, toBerthError } from './docker-errors';
 import { demuxFrames } from './log-frames';
 
@@ -9,8 +10,8 @@ import { demuxFrames } from './log-frames';
  * Creates and starts a container. If it cannot start (bad command, missing image) the created
  * husk is removed, so that a retry can reuse the name.
  */
-export async function runContainer(docker: Docker, o: RunContainerOptions): Promise<ContainerInfo> {
-  const spec = createOptionsFor(o);
+export async function runContainer(docker: Docker, o: RunContainerOptions, limits?: ContainerLimits): Promise<ContainerInfo> {
+  const spec = createOptionsFor(o, { limits });
   let container: Docker.Container;
   try {
     container = await docker.createContainer(spec);

@@ -9,7 +9,7 @@ import { toBerthError } from './docker-errors';
 import { inspectImage, removeImage, tagImage } from './images';
 import { networkEnsurer } from './networks';
 import { runOneOff } from './run-one-off';
-import { withDefaultMemory } from './container-spec';
+import { withDefaultLimits, type ContainerLimits } from './hardening';
 import { execIn } from './exec';
 import { streamLogs } from './log-stream';
 import { containerStats } from './container-stats';
@@ -19,8 +19,8 @@ export interface DockerEngineOptions {
   readonly socketPath: string;
   /** How long ping waits before calling the engine unavailable. Default 3000 ms. */
   readonly pingTimeoutMs?: number;
-  /** Memory limit in MiB of app and one-off containers that set none. Default none. */
-  readonly defaultMemoryMb?: number;
+  /** Default memory/CPU limits and the pids limit of app and one-off containers. Default none. */
+  readonly limits?: ContainerLimits;
 }
 
 /** Wraps a call so that whatever docker throws leaves as a BerthError. */
@@ -55,8 +55,8 @@ export function createDockerEngine(options: DockerEngineOptions): ContainerEngin
     inspectImage: guarded((ref: string) => inspectImage(docker, ref)),
     tagImage: guarded((source: string, repo: string, tag: string) => tagImage(docker, source, repo, tag)),
     removeImage: guarded((ref: string) => removeImage(docker, ref)),
-    runContainer: guarded((o) => runContainer(docker, withDefaultMemory(o, options.defaultMemoryMb))),
-    runOneOff: guarded((o) => runOneOff(docker, withDefaultMemory(o, options.defaultMemoryMb))),
+    runContainer: guarded((o) => runContainer(docker, withDefaultLimits(o, options.limits), options.limits)),
+    runOneOff: guarded((o) => runOneOff(docker, withDefaultLimits(o, options.limits), options.limits)),
     listContainers: guarded((filter) => listContainers(docker, filter)),
     inspectContainer: guarded((idOrName: string) => inspectContainer(docker, idOrName)),
     stopContainer: guarded((id: string, timeoutSeconds: number) => stopContainer(docker, id, timeoutSeconds)),

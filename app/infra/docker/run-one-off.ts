@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { OneOffOptions } from '../../ports/container-engine';
 import { createOptionsFor } from './container-spec';
+import type { ContainerLimits } from './hardening';
 import { ignoreStatus, toBerthError } from './docker-errors';
 
 /** After the container exits, how long to wait for the last output still in flight. */
@@ -33,11 +34,11 @@ function pipeStdin(stdin: NodeJS.ReadableStream, attached: Duplexish): void {
  * Runs a container to completion: attach before start (so no output is missed), stream
  * stdout+stderr merged into `onOutput`, wait for the exit code, then remove the container.
  */
-export async function runOneOff(docker: Docker, o: OneOffOptions): Promise<number> {
+export async function runOneOff(docker: Docker, o: OneOffOptions, limits?: ContainerLimits): Promise<number> {
   const withStdin = o.stdin !== undefined;
   let container: Docker.Container;
   try {
-    container = await docker.createContainer(createOptionsFor(o, { attach: true, stdin: withStdin }));
+    container = await docker.createContainer(createOptionsFor(o, { attach: true, stdin: withStdin, limits }));
   } catch (e) {
     throw toBerthError(e, 'DEPLOY_FAILED', `cannot create container ${o.name}`);
   }

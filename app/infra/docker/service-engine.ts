@@ -5,11 +5,15 @@ import type { ExecOptions, ExecResult, ServiceContainerSpec, ServiceEngine } fro
 import { fromInspect, NETWORK_LABEL } from './container-info';
 import { ignoreStatus, nullOn404, requireRef, toBerthError } from './docker-errors';
 import { demuxFrames } from './log-frames';
+import { confinement, type ContainerLimits } from './hardening';
 
 const STDERR_KEEP = 64 * 1024;
 
-function createSpec(s: ServiceContainerSpec): Docker.ContainerCreateOptions {
+/** A service container: confined as app containers are, with the default memory limit (services set none of their own). */
+export function createSpec(s: ServiceContainerSpec, limits?: ContainerLimits): Docker.ContainerCreateOptions {
   const hostConfig: Docker.HostConfig = {
+    ...confinement(limits),
+    ...(limits?.defaultMemoryMb ? { Memory: limits.defaultMemoryMb * 1024 * 1024 } : {}),
     NetworkMode: s.network,
     RestartPolicy: { Name: 'unless-stopped' },
     LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } },
@@ -68,7 +72,7 @@ async function exec(docker: Docker, o: ExecOptions): Promise<ExecResult> {
 }
 
 /** The ServiceEngine port with dockerode: service containers, their volumes, exec with streams. */
-export function createServiceEngine(options: { socketPath: string }): ServiceEngine {
+export function createServiceEngine(options: { socketPath: string; limits?: ContainerLimits }): ServiceEngine {
   const docker = new DockerClient({ socketPath: options.socketPath });
   const c = (name: string) => docker.getContainer(requireRef(name, 'container name'));
   const guard = async <T>(p: Promise<T>, context?: string): Promise<T> => {
@@ -87,7 +91,7 @@ export function createServiceEngine(options: { socketPath: string }): ServiceEng
     },
     removeVolume: (name) => guard(ignoreStatus(docker.getVolume(name).remove(), [404]).then(() => undefined), `cannot remove volume ${name}`),
     async runService(spec) {
-      const created = await guard(docker.createContainer(createSpec(spec)), `cannot create container ${spec.name}`);
+      const created = await guard(docker.createContainer(createSpec(spec, options.limits)), `cannot create container ${spec.name}`);
       try {
         await created.start();
       } catch (e) {

@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
 import type { SwarmEngine } from '../../ports/swarm';
 import { toBerthError } from './docker-errors';
+import type { ContainerLimits } from './hardening';
 import { streamServiceLogs } from './swarm-logs';
 import { labelNode, listNodes, swarmStatus } from './swarm-nodes';
 import { listServices, removeService, restartService, scaleService, serviceLogs, serviceTasks, upsertService } from './swarm-services';
@@ -16,11 +17,11 @@ function guarded<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...ar
 }
 
 /** The SwarmEngine port over dockerode: the same Engine API, its services/tasks/nodes endpoints. */
-export function createSwarmEngine(options: { socketPath: string }): SwarmEngine {
+export function createSwarmEngine(options: { socketPath: string; limits?: ContainerLimits }): SwarmEngine {
   const docker = new Docker({ socketPath: options.socketPath });
   return {
     status: guarded(() => swarmStatus(docker)),
-    upsertService: guarded((s) => upsertService(docker, s)),
+    upsertService: guarded((s) => upsertService(docker, s, options.limits)),
     scaleService: guarded((name: string, replicas: number) => scaleService(docker, name, replicas)),
     restartService: guarded((name: string) => restartService(docker, name)),
     listServices: guarded((labels) => listServices(docker, labels)),

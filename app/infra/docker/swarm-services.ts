@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import type { SwarmServiceInfo, SwarmServiceSpec, SwarmTask } from '../../ports/swarm';
 import { toCmd } from './container-spec';
+import { assertNoDockerSocket, KEPT_CAPABILITIES, withDefaultLimits, type ContainerLimits } from './hardening';
 import { dockerStatus } from './docker-errors';
 
 const SECOND = 1_000_000_000;
@@ -17,7 +18,9 @@ function restartPolicy(policy: string): { Condition: string; MaxAttempts?: numbe
  * a new task fails within the monitor window. Ports are published in host mode on a port the engine
  * picks per task: the ingress routing mesh needs IPVS, which many kernels (this one) lack.
  */
-export function serviceSpec(s: SwarmServiceSpec): Record<string, unknown> {
+export function serviceSpec(spec: SwarmServiceSpec, limits?: ContainerLimits): Record<string, unknown> {
+  assertNoDockerSocket(spec.mounts);
+  const s = withDefaultLimits({ ...spec, memoryMb: spec.memoryMb ?? undefined, cpus: spec.cpus ?? undefined }, limits);
   const order = s.publishedPort ? 'stop-first' : 'start-first';
   return {
     Name: s.name,
@@ -30,13 +33,21 @@ export function serviceSpec(s: SwarmServiceSpec): Record<string, unknown> {
         Labels: { ...s.labels },
         Mounts: (s.mounts ?? []).map((m) => ({ Type: m.source.startsWith('/') ? 'bind' : 'volume', Source: m.source, Target: m.target })),
         StopGracePeriod: 10 * SECOND,
+        // As for local containers (hardening.ts). Engines before API 1.46 ignore NoNewPrivileges:
+        // there the daemon's own --no-new-privileges is the only way (docs/security.md).
+        CapabilityDrop: ['ALL'],
+        CapabilityAdd: [...KEPT_CAPABILITIES],
+        Privileges: { NoNewPrivileges: true },
       },
       Resources: {
         Limits: {
           ...(s.memoryMb ? { MemoryBytes: s.memoryMb * 1024 * 1024 } : {}),
           ...(s.cpus ? { NanoCPUs: Math.round(s.cpus * 1e9) } : {}),
+          ...(limits?.pidsLimit ? { Pids: limits.pidsLimit } : {}),
         },
       },
+      // 3 files of 10 MB per task, as for local containers: a chatty task must not fill a node's disk.
+      LogDriver: { Name: 'json-file', Options: { 'max-size': '10m', 'max-file': '3' } },
       RestartPolicy: restartPolicy(s.restartPolicy),
       Placement: { Constraints: [...s.constraints] },
     },
@@ -76,9 +87,9 @@ export async function findService(docker: Docker, name: string): Promise<RawServ
   }
 }
 
-export async function upsertService(docker: Docker, s: SwarmServiceSpec): Promise<SwarmServiceInfo> {
+export async function upsertService(docker: Docker, s: SwarmServiceSpec, limits?: ContainerLimits): Promise<SwarmServiceInfo> {
+  const spec = serviceSpec(s, limits);
   const existing = await findService(docker, s.name);
-  const spec = serviceSpec(s);
   if (!existing) {
     await docker.createService(spec as unknown as Docker.CreateServiceOptions);
   } else {

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { createOptionsFor, withDefaultMemory } from '../../../app/infra/docker/container-spec';
+import { createOptionsFor } from '../../../app/infra/docker/container-spec';
+import { KEPT_CAPABILITIES, withDefaultLimits } from '../../../app/infra/docker/hardening';
+import { createSpec } from '../../../app/infra/docker/service-engine';
+import { serviceSpec } from '../../../app/infra/docker/swarm-services';
 import { can, LoginLimiter, sshFingerprint } from '../../../app/users';
 import { targetOf } from '../../../app/http/access-middleware';
 import { createSecretBox } from '../../../app/infra/sqlite/secret-box';
@@ -8,14 +11,38 @@ import type { RunContainerOptions } from '../../../app/ports/container-engine';
 const base: RunContainerOptions = { name: 'c', image: 'i', env: {}, labels: {}, network: 'berth' } as unknown as RunContainerOptions;
 
 describe('container defaults', () => {
-  it('are unprivileged, cannot gain privileges and get the default memory limit', () => {
-    const spec = createOptionsFor(withDefaultMemory(base, 512));
+  const limits = { defaultMemoryMb: 512, defaultCpus: 1, pidsLimit: 1024 };
+  const kept = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'NET_BIND_SERVICE', 'SETGID', 'SETUID'];
+
+  it('are unprivileged, cannot gain privileges, keep few capabilities and get the default limits', () => {
+    const spec = createOptionsFor(withDefaultLimits(base, limits), { limits });
     assert.equal(spec.HostConfig!.Privileged, false);
     assert.deepEqual(spec.HostConfig!.SecurityOpt, ['no-new-privileges:true']);
+    assert.deepEqual(spec.HostConfig!.CapDrop, ['ALL']);
+    assert.deepEqual(spec.HostConfig!.CapAdd, kept);
+    assert.equal(spec.HostConfig!.PidsLimit, 1024);
     assert.equal(spec.HostConfig!.Memory, 512 * 1024 * 1024);
+    assert.equal(spec.HostConfig!.NanoCpus, 1e9);
     assert.equal(spec.HostConfig!.NetworkMode, 'berth');
-    assert.equal(createOptionsFor(withDefaultMemory({ ...base, memoryMb: 64 }, 512)).HostConfig!.Memory, 64 * 1024 * 1024, 'an app limit wins');
-    assert.equal(createOptionsFor(withDefaultMemory(base, 0)).HostConfig!.Memory, undefined, '0 means none');
+    const own = createOptionsFor(withDefaultLimits({ ...base, memoryMb: 64, cpus: 0.25 }, limits), { limits }).HostConfig!;
+    assert.deepEqual([own.Memory, own.NanoCpus], [64 * 1024 * 1024, 0.25e9], 'an app limit wins');
+    const none = createOptionsFor(withDefaultLimits(base, { defaultMemoryMb: 0, defaultCpus: 0, pidsLimit: 0 }), { limits: { pidsLimit: 0 } }).HostConfig!;
+    assert.deepEqual([none.Memory, none.NanoCpus, none.PidsLimit], [undefined, undefined, undefined], '0 means none');
+  });
+
+  it('are the same for service containers and swarm tasks', () => {
+    const svc = createSpec({ name: 's', image: 'i', env: {}, labels: {}, network: 'berth', volume: { name: 'v', target: '/d' } } as never, limits).HostConfig!;
+    assert.deepEqual([svc.Privileged, svc.SecurityOpt, svc.CapDrop, svc.CapAdd, svc.PidsLimit, svc.Memory],
+      [false, ['no-new-privileges:true'], ['ALL'], kept, 1024, 512 * 1024 * 1024]);
+    const task = serviceSpec({ name: 'w', image: 'i', env: {}, labels: {}, replicas: 1, publishPort: null, restartPolicy: 'no', constraints: [] }, limits) as any;
+    const c = task.TaskTemplate.ContainerSpec;
+    assert.deepEqual([c.CapabilityDrop, c.CapabilityAdd, c.Privileges], [['ALL'], kept, { NoNewPrivileges: true }]);
+    assert.deepEqual(task.TaskTemplate.Resources.Limits, { MemoryBytes: 512 * 1024 * 1024, NanoCPUs: 1e9, Pids: 1024 });
+    assert.deepEqual(task.TaskTemplate.LogDriver, { Name: 'json-file', Options: { 'max-size': '10m', 'max-file': '3' } });
+    assert.throws(() => serviceSpec({ name: 'w', image: 'i', env: {}, labels: {}, replicas: 1, publishPort: null, restartPolicy: 'no', constraints: [],
+      mounts: [{ source: '/var/run/docker.sock', target: '/s' }] }, limits), /Docker daemon/, 'a swarm service cannot mount the Docker socket');
+    assert.deepEqual([...KEPT_CAPABILITIES], kept);
+    assert.ok(!KEPT_CAPABILITIES.includes('NET_RAW'));
   });
 
   it('refuse the host network and the Docker socket', () => {
