@@ -1,3 +1,4 @@
 export { AppsService, type AppResources, type AppInfo } from './apps-service';
 export { assertAppName } from './app-name';
 export { AppSettings } from './app-settings';
+export { appNetworkName, appVolumeName } from './resource-names';

@@ -85,10 +85,14 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     mountsOf: (app) => storage.mountsForStart(app),
     beforeRemove: (c) => logs.archiveContainer(c),
     extraEnv: (app) => services.envFor(app),
+    services: services.linkedContainers,
   }, hooks, { defaultScheduler: config.scheduler, swarm: {
     swarm, registry: imageRegistry, router, network: config.network, beforeRemoveService: (s) => logs.archiveService(s),
   }, runOneOff: (o): Promise<number> => oneOff.run(o) });
-  const oneOff = new OneOffRunner({ store, engine, logs, envFor: (r) => deployer.envFor(r), network: config.network, mountsOf: (app) => storage.mountsForStart(app) });
+  const oneOff = new OneOffRunner({
+    store, engine, logs, envFor: (r) => deployer.envFor(r), network: config.network, appNetwork: (app) => deployer.prepareNetwork(app),
+    mountsOf: (app) => storage.mountsForStart(app),
+  });
   // Every one-off (run, cron, deploy scripts) goes through the app's scheduler, which hands it to `oneOff`.
   const oneOffs = { run: (o: OneOffRun) => deployer.for(o.app).run(o) };
   const cronScheduler = createBullCronScheduler({

@@ -6,7 +6,8 @@ import { createServiceEngine } from '../infra/docker/service-engine';
 import { PluginHost } from '../plugins';
 import type { Store } from '../ports/store';
 import type { ImageRegistry, SwarmEngine } from '../ports/swarm';
-import { ServiceBackup, ServiceKit, ServiceLinks, SwarmRuntime, type Redeploy } from '../services-kit';
+import { containerNameOf, SERVICE_LABEL, ServiceBackup, ServiceKit, ServiceLinks, SwarmRuntime, type Redeploy } from '../services-kit';
+import { appNetworkName } from '../apps';
 
 /** The project's root (dist/app/boot → ../../..): built-in plugins and package.json live there. */
 const PROJECT_ROOT = path.resolve(__dirname, '../../..');
@@ -40,9 +41,12 @@ export function createPluginsAndServices(o: {
     get registry() { return o.swarm().registry; },
     engine: docker, scope: `${o.config.network}-swarm`, readyTimeoutSeconds: 120,
   });
+  // Each app has its own network (appNetworkName); a service joins those of the apps linked to it.
+  const appNetworksOf = (plugin: string, name: string): string[] => o.store.services.linksOfService(plugin, name)
+    .map((l) => o.store.apps.get(l.app)).filter((a) => a !== null).map((a) => appNetworkName(o.config.network, a.id));
   const kit = new ServiceKit({
     store: o.store, engine: docker, events: o.events, catalog: plugins.catalog, network: o.config.network,
-    defaultScheduler: o.config.scheduler, swarm,
+    defaultScheduler: o.config.scheduler, swarm, appNetworksOf,
   });
   const links = new ServiceLinks({ store: o.store, kit, events: o.events, redeploy: o.redeploy });
   const backup = new ServiceBackup({ kit, events: o.events });
@@ -50,6 +54,13 @@ export function createPluginsAndServices(o: {
     plugins, kit, links, backup,
     /** Env for an app's containers: plugins' `release:env`, then linked services' URLs. */
     envFor: (app: string): Record<string, string> => ({ ...plugins.hooks.releaseEnv(app), ...links.envFor(app) }),
+    /** The containers of the docker-local services linked to an app: they join the app's network. */
+    linkedContainers: {
+      label: SERVICE_LABEL.plugin,
+      containersOf: (app: string): string[] => o.store.services.linksOfApp(app)
+        .map((l) => o.store.services.get(l.plugin, l.service)).filter((s) => s !== null && s.scheduler === 'docker-local')
+        .map((s) => containerNameOf(s!.plugin, s!.name)),
+    },
   };
 }
 

@@ -30,6 +30,7 @@ export class AppRuntime implements AppResources {
 
   async destroyed(app: string): Promise<void> {
     await this.deps.deployer.stopAll(app);
+    await this.deps.deployer.removeNetwork(app);
     await this.deps.router.remove(app);
     await this.deps.repos.removeRepo(app);
     await this.deps.forget?.(app);

@@ -2,6 +2,7 @@ import { BerthError } from '../errors';
 import type { ContainerEngine, ContainerInfo } from '../ports/container-engine';
 import type { Router } from '../ports/router';
 import type { ReleaseRecord, Store } from '../ports/store';
+import { appNetworkName } from '../apps';
 import { LABEL, containerName, newDeployId } from './container-labels';
 import { DEFAULT_HEALTH_CHECK, waitHealthy, type HealthCheckSpec } from './health-check';
 
@@ -9,8 +10,10 @@ export interface DeployerDeps {
   readonly store: Store;
   readonly engine: ContainerEngine;
   readonly router: Router;
-  /** Docker network apps join; also the scope label that keeps test berths apart. */
+  /** berth's scope: the label that keeps test berths apart, and the prefix of each app's own network. */
   readonly network: string;
+  /** Service containers linked to an app (they join its network) and the label all service containers carry. */
+  readonly services?: { readonly label: string; readonly containersOf: (app: string) => string[] };
   readonly retireWaitSeconds: number;
   /** The app's storage mounts, re-verified for this start (app/storage mountsForStart; throws INVALID_STORAGE_MOUNT). */
   readonly mountsOf: (app: string) => { source: string; target: string }[];
@@ -66,10 +69,28 @@ export class Deployer {
     return { ...(this.deps.extraEnv?.(release.app) ?? {}), ...release.config, PORT: String(release.port) };
   }
 
+  /**
+   * The app's own network, made if missing, holding exactly the services linked to it: an app's
+   * containers reach its services and nothing of other apps (docker isolates bridge networks).
+   */
+  async prepareNetwork(app: string): Promise<string> {
+    const record = this.deps.store.apps.get(app);
+    if (!record) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
+    const network = appNetworkName(this.deps.network, record.id);
+    await this.deps.engine.ensureNetwork(network);
+    const services = this.deps.services;
+    if (services) await this.deps.engine.syncNetworkMembers(network, { label: services.label, members: services.containersOf(app) });
+    return network;
+  }
+
+  /** Removes the app's network once its containers are gone (destroy); linked services are detached from it. */
+  async removeNetwork(app: string): Promise<void> {
+    const record = this.deps.store.apps.get(app);
+    if (record) await this.deps.engine.removeNetwork(appNetworkName(this.deps.network, record.id));
+  }
+
   async deploy(release: ReleaseRecord, log: Log, options: { healthCheck?: HealthCheckSpec; signal?: AbortSignal } = {}): Promise<void> {
-    const { engine } = this.deps;
     const app = release.app;
-    await engine.ensureNetwork(this.deps.network);
     if (release.processes.release) await this.runReleaseCommand(release, log);
 
     const old = await this.containersOf(app);
@@ -134,9 +155,11 @@ export class Deployer {
     const mounts = this.deps.mountsOf(release.app);
     const out: ContainerInfo[] = [];
     const count = o.indices.length;
-    if (count > 0) log(`-----> Starting ${count} ${type} container${count === 1 ? '' : 's'} of v${release.version}`);
+    if (count === 0) return out;
+    log(`-----> Starting ${count} ${type} container${count === 1 ? '' : 's'} of v${release.version}`);
+    const network = await this.prepareNetwork(release.app);
     try {
-      for (const i of o.indices) out.push(await this.runOne({ release, type, index: i, deployId, app, mounts }));
+      for (const i of o.indices) out.push(await this.runOne({ release, type, index: i, deployId, app, mounts, network }));
     } catch (e) {
       await this.removeAll(out);
       throw e;
@@ -146,7 +169,7 @@ export class Deployer {
 
   private async runOne(o: {
     release: ReleaseRecord; type: string; index: number; deployId: string;
-    app: ReturnType<Store['apps']['get']>; mounts: { source: string; target: string }[];
+    app: ReturnType<Store['apps']['get']>; mounts: { source: string; target: string }[]; network: string;
   }): Promise<ContainerInfo> {
     const { release, type, deployId, app } = o;
     return this.deps.engine.runContainer({
@@ -158,7 +181,7 @@ export class Deployer {
         [LABEL.app]: release.app, [LABEL.process]: type, [LABEL.release]: String(release.version),
         [LABEL.scope]: this.deps.network, [LABEL.deploy]: deployId,
       },
-      network: this.deps.network,
+      network: o.network,
       restartPolicy: app?.restartPolicy ?? 'unless-stopped',
       memoryMb: app?.memoryMb ?? undefined,
       cpus: app?.cpus ?? undefined,
@@ -171,7 +194,7 @@ export class Deployer {
     if (web.length === 0) return;
     log(`-----> Waiting for ${web.length} web container${web.length === 1 ? '' : 's'} to answer on port ${release.port}`);
     const failures = await Promise.all(web.map(async (c) => {
-      if (!c.ip) return { c, reason: 'it has no address on the berth network' };
+      if (!c.ip) return { c, reason: 'it has no address on its network' };
       const alive = async () => (await this.deps.engine.inspectContainer(c.id))?.state === 'running';
       const reason = await waitHealthy({ host: c.ip, port: release.port }, spec, alive, signal);
       return reason ? { c, reason } : null;
@@ -195,7 +218,7 @@ export class Deployer {
       command: release.processes.release,
       env: this.envFor(release),
       labels: { [LABEL.app]: release.app, [LABEL.process]: 'release-phase', [LABEL.scope]: `${this.deps.network}-oneoff` },
-      network: this.deps.network,
+      network: await this.prepareNetwork(release.app),
       restartPolicy: 'no',
       onOutput: (chunk) => {
         const lines = (partial + chunk.toString('utf8')).split('\n');

@@ -10,10 +10,12 @@ export interface OneOffRunnerDeps {
   readonly logs: LogsService;
   /** The app's environment for a release (config, service URLs, PORT): the Deployer's. */
   readonly envFor: (release: ReleaseRecord) => Record<string, string>;
-  /** Docker network apps join (also the scope label). */
+  /** berth's scope label (the prefix of the app networks). */
   readonly network: string;
   /** The app's storage mounts, re-verified for this start (app/storage mountsForStart). */
   readonly mountsOf: (app: string) => { source: string; target: string }[];
+  /** The app's own network, ready with its linked services (the Deployer's prepareNetwork). */
+  readonly appNetwork: (app: string) => Promise<string>;
 }
 
 export interface OneOffRun {
@@ -59,6 +61,7 @@ export class OneOffRunner {
     };
     o.signal?.addEventListener('abort', stop, { once: true });
     try {
+      const network = await this.deps.appNetwork(o.app);
       return await engine.runOneOff({
         name,
         image: release.image,
@@ -68,7 +71,7 @@ export class OneOffRunner {
           [LABEL.app]: o.app, [LABEL.process]: o.kind, [LABEL.release]: String(release.version),
           [LABEL.scope]: `${this.deps.network}-oneoff`,
         },
-        network: this.deps.network,
+        network,
         restartPolicy: 'no',
         memoryMb: record?.memoryMb ?? undefined,
         cpus: record?.cpus ?? undefined,

@@ -108,6 +108,13 @@ export interface ContainerEngine {
   /** Throws BerthError DOCKER_UNAVAILABLE when the engine cannot be reached. */
   ping(): Promise<void>;
   ensureNetwork(name: string): Promise<void>;
+  /** Removes a network, disconnecting whatever is still attached (service containers); gone: fine. */
+  removeNetwork(name: string): Promise<void>;
+  /**
+   * Attaches these running containers (by name) to the network and detaches every other container
+   * carrying `label` from it: the set of services an app's network holds. Missing containers are skipped.
+   */
+  syncNetworkMembers(network: string, o: { readonly label: string; readonly members: readonly string[] }): Promise<void>;
   buildImage(options: BuildImageOptions): Promise<BuiltImage>;
   inspectImage(ref: string): Promise<ImageInfo | null>;
   tagImage(source: string, repo: string, tag: string): Promise<void>;

@@ -7,6 +7,8 @@ export interface ServiceContainerSpec {
   readonly env: Readonly<Record<string, string>>;
   readonly labels: Readonly<Record<string, string>>;
   readonly network: string;
+  /** The networks of the apps linked to it, joined before it starts; one that does not exist yet is skipped (the app's deploy makes it and joins). */
+  readonly appNetworks?: readonly string[];
   /** Named volume mounted at `target` (the service's data). */
   readonly volume: { readonly name: string; readonly target: string };
   /** Publish `containerPort` on 127.0.0.1:`hostPort` only; never on other addresses. */

@@ -1,6 +1,8 @@
 /** Durable state. infra/sqlite implements it; every method is synchronous and atomic. */
 
 export interface AppRecord {
+  /** Stable for the app's life (a rename keeps it, a new app of the same name gets another): names its network and volumes. */
+  readonly id: string;
   readonly name: string;
   readonly createdAt: string;
   /** The branch whose pushes deploy. */
@@ -15,7 +17,7 @@ export interface AppRecord {
   readonly cpus: number | null;
 }
 
-export type AppPatch = Partial<Omit<AppRecord, 'name' | 'createdAt'>>;
+export type AppPatch = Partial<Omit<AppRecord, 'id' | 'name' | 'createdAt'>>;
 
 export interface AppsStore {
   insert(name: string): AppRecord;

@@ -20,6 +20,8 @@ export function tcpOpen(host: string, port: number): Promise<boolean> {
 export interface ContainerDeps {
   readonly engine: ServiceEngine;
   readonly network: string;
+  /** The networks of the apps linked to a service (each app has its own). */
+  readonly appNetworksOf?: (plugin: string, name: string) => string[];
   /** Seconds to wait for a service to become ready. */
   readonly readyTimeoutSeconds: number;
 }
@@ -35,6 +37,7 @@ export async function runServiceContainer(deps: ContainerDeps, o: { service: Ser
     env: descriptor.containerEnv(service.credentials),
     labels: { [SERVICE_LABEL.plugin]: service.plugin, [SERVICE_LABEL.name]: service.name, [SERVICE_LABEL.scope]: deps.network },
     network: deps.network,
+    appNetworks: deps.appNetworksOf?.(service.plugin, service.name) ?? [],
     volume: { name: volumeNameOf(service.plugin, service.name), target: descriptor.dataDir },
     publish: service.exposedPort ? { hostPort: service.exposedPort, containerPort: descriptor.port } : undefined,
   });

@@ -15,6 +15,8 @@ export interface ServiceKitDeps {
   readonly events: EventsService;
   readonly catalog: ServiceCatalog;
   readonly network: string;
+  /** The networks of the apps linked to a service: a re-created service container joins them again. */
+  readonly appNetworksOf?: (plugin: string, name: string) => string[];
   /** Seconds a new or restarted service may take to become ready. Default 120. */
   readonly readyTimeoutSeconds?: number;
   /** Where `create` puts a service unless told (BERTH_SCHEDULER). Default docker-local. */
@@ -59,7 +61,10 @@ export class ServiceKit {
   constructor(private readonly deps: ServiceKitDeps) {}
 
   private get containerDeps(): ContainerDeps {
-    return { engine: this.deps.engine, network: this.deps.network, readyTimeoutSeconds: this.deps.readyTimeoutSeconds ?? 120 };
+    return {
+      engine: this.deps.engine, network: this.deps.network, appNetworksOf: this.deps.appNetworksOf,
+      readyTimeoutSeconds: this.deps.readyTimeoutSeconds ?? 120,
+    };
   }
 
   plugin(id: string): ServicePlugin { return this.deps.catalog.get(id); }

@@ -24,7 +24,7 @@ export async function run(): Promise<BenchResult> {
   const src = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cache-'));
   fs.cpSync(path.join(ROOT, 'test/fixtures/apps/bench-express'), src, { recursive: true });
   const app: AppRecord = {
-    name: 'bench-cache', createdAt: '', deployBranch: 'main', builder: null, buildpack: null,
+    id: 'bench0cache0', name: 'bench-cache', createdAt: '', deployBranch: 'main', builder: null, buildpack: null,
     restartPolicy: 'no', memoryMb: null, cpus: null,
   };
   const tags: string[] = [];

@@ -12,7 +12,7 @@ import { ensureServices, stopDockerd } from './services-restart-support';
 function webIps(berth: BerthProcess, app: string): string[] {
   const ids = spawnSync('docker', ['ps', '-q', '--filter', `label=berth.scope=${berth.env.BERTH_NETWORK}`, '--filter', `label=berth.app=${app}`, '--filter', 'label=berth.process=web'], { encoding: 'utf8' })
     .stdout.split(/\s+/).filter(Boolean);
-  return ids.map((id) => spawnSync('docker', ['inspect', '-f', `{{(index .NetworkSettings.Networks "${berth.env.BERTH_NETWORK}").IPAddress}}`, id], { encoding: 'utf8' }).stdout.trim()).sort();
+  return ids.map((id) => spawnSync('docker', ['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', id], { encoding: 'utf8' }).stdout.trim()).sort();
 }
 
 /** Every address:port in the app's upstream in berth's nginx config. */

@@ -22,8 +22,9 @@ function containers(berth: BerthProcess, app: string, process: string, all = fal
   return docker(args).split(/\s+/).filter(Boolean).sort();
 }
 
-const ipOf = (id: string, network: string): string =>
-  docker(['inspect', '-f', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, id]);
+/** An app container's address: it is on one network, its app's own (`<BERTH_NETWORK>-<app id>`). */
+const ipOf = (id: string): string =>
+  docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', id]);
 
 /** Polls until check() returns a truthy value (or the deadline passes); returns the last value. */
 async function eventually<T>(check: () => Promise<T> | T, seconds = 60): Promise<T> {
@@ -85,7 +86,7 @@ describe('processes: ps:scale, ps:report, restart, stop/start, rebuild, settings
     assert.ok(before.every((id) => web.includes(id)), 'scaling up keeps the running container');
     assert.equal(containers(berth, app, 'worker').length, 1);
     const conf = fs.readFileSync(path.join(berth.home, 'nginx', 'apps', `${app}.conf`), 'utf8');
-    for (const id of web) assert.ok(conf.includes(`${ipOf(id, berth.env.BERTH_NETWORK)}:5000`), 'each web container is routed');
+    for (const id of web) assert.ok(conf.includes(`${ipOf(id)}:5000`), 'each web container is routed');
     const hosts = new Set<string>();
     for (let i = 0; i < 12; i++) hosts.add((await berth.viaRouter(host, '/host.txt')).text.trim());
     assert.equal(hosts.size, 3, 'requests reach all three containers');

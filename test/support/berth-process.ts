@@ -142,7 +142,10 @@ export class BerthProcess {
     const ids = spawnSync('docker', ['ps', '-aq', '--filter', `label=berth.scope=${scope}`], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean);
     const oneoffs = spawnSync('docker', ['ps', '-aq', '--filter', `label=berth.scope=${scope}-oneoff`], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean);
     if (ids.length + oneoffs.length) spawnSync('docker', ['rm', '-f', ...ids, ...oneoffs]);
-    spawnSync('docker', ['network', 'rm', scope]);
+    // Each app's own network is `<scope>-<app id>`.
+    const appNets = spawnSync('docker', ['network', 'ls', '--filter', `name=${scope}-`, '--format', '{{.Name}}'], { encoding: 'utf8' })
+      .stdout.split(/\s+/).filter((n) => n.startsWith(`${scope}-`));
+    spawnSync('docker', ['network', 'rm', scope, ...appNets]);
     untagImagesOfApps(this.home);
     const pidFile = path.join(this.home, 'nginx', 'nginx.pid');
     if (fs.existsSync(pidFile)) spawnSync('nginx', ['-p', path.join(this.home, 'nginx'), '-c', path.join(this.home, 'nginx', 'nginx.conf'), '-s', 'quit']);

@@ -16,7 +16,8 @@ export const PIDS_FILE = 'berth-test.pids';
 export const STALE_AFTER_MS = 10 * 60_000;
 
 const HOME_NAME = /^berth-test-([0-9a-f]{6})-[A-Za-z0-9]{6}$/;
-const NETWORK_NAME = /^berth-test-([0-9a-f]{6})$/;
+/** A test berth's network, or one of its apps' networks (`<scope>-<app id>`). */
+const NETWORK_NAME = /^berth-test-([0-9a-f]{6})(?:-[0-9a-f]{12})?$/;
 
 export function recordPid(home: string, pid: number | undefined): void {
   if (pid) fs.appendFileSync(path.join(home, PIDS_FILE), `${pid}\n`);

@@ -7,7 +7,7 @@ import {
 } from './containers';
 import { toBerthError } from './docker-errors';
 import { inspectImage, removeImage, tagImage } from './images';
-import { networkEnsurer } from './networks';
+import { networkEnsurer, removeNetwork, syncNetworkMembers } from './networks';
 import { runOneOff } from './run-one-off';
 import { withDefaultLimits, type ContainerLimits } from './hardening';
 import { execIn } from './exec';
@@ -51,6 +51,8 @@ export function createDockerEngine(options: DockerEngineOptions): ContainerEngin
       }
     },
     ensureNetwork: guarded(ensureNetwork),
+    removeNetwork: guarded((name: string) => removeNetwork(docker, name)),
+    syncNetworkMembers: guarded((network: string, o) => syncNetworkMembers(docker, network, o)),
     buildImage: guarded((o) => buildImage(docker, o)),
     inspectImage: guarded((ref: string) => inspectImage(docker, ref)),
     tagImage: guarded((source: string, repo: string, tag: string) => tagImage(docker, source, repo, tag)),

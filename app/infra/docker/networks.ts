@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { ignoreStatus, requireRef } from './docker-errors';
+import { ignoreStatus, nullOn404, requireRef } from './docker-errors';
 
 async function networksNamed(docker: Docker, name: string): Promise<Docker.NetworkInspectInfo[]> {
   // The name filter matches substrings; keep exact matches only.
@@ -45,4 +45,39 @@ export function networkEnsurer(docker: Docker): (name: string) => Promise<void> 
     inFlight.set(name, attempt);
     return attempt;
   };
+}
+
+/** Removes a network after force-disconnecting what is still attached. Gone (404): fine. */
+export async function removeNetwork(docker: Docker, name: string): Promise<void> {
+  for (const n of await networksNamed(docker, requireRef(name, 'network name'))) {
+    const net = docker.getNetwork(n.Id);
+    const info = (await nullOn404(net.inspect())) as Docker.NetworkInspectInfo | null;
+    for (const id of Object.keys(info?.Containers ?? {})) {
+      await ignoreStatus(net.disconnect({ Container: id, Force: true }), [404, 500]);
+    }
+    await ignoreStatus(net.remove(), [404]);
+  }
+}
+
+/**
+ * Makes `members` (container names) the containers with `label` on the network: connects the
+ * missing ones, disconnects the others. A member that does not exist is skipped (its service is
+ * being re-created and joins then); a network that does not exist is left alone.
+ */
+export async function syncNetworkMembers(docker: Docker, network: string, o: { label: string; members: readonly string[] }): Promise<void> {
+  const net = docker.getNetwork(requireRef(network, 'network name'));
+  const info = (await nullOn404(net.inspect())) as Docker.NetworkInspectInfo | null;
+  if (!info) return;
+  const attached = await docker.listContainers({ all: true, filters: { network: [info.Id], label: [o.label] } });
+  const attachedNames = new Set(attached.flatMap((c) => c.Names.map((n) => n.replace(/^\//, ''))));
+  for (const c of attached) {
+    if (!c.Names.some((n) => o.members.includes(n.replace(/^\//, '')))) {
+      await ignoreStatus(net.disconnect({ Container: c.Id, Force: true }), [404]);
+    }
+  }
+  for (const name of o.members) {
+    if (attachedNames.has(name)) continue;
+    // 404: no such container; 403: attached meanwhile (a concurrent deploy of the same app).
+    await ignoreStatus(net.connect({ Container: requireRef(name, 'container name') }), [403, 404]);
+  }
 }

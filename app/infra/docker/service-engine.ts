@@ -93,6 +93,8 @@ export function createServiceEngine(options: { socketPath: string; limits?: Cont
     async runService(spec) {
       const created = await guard(docker.createContainer(createSpec(spec, options.limits)), `cannot create container ${spec.name}`);
       try {
+        // One network per create before API 1.44: the linked apps' networks are joined here.
+        for (const n of spec.appNetworks ?? []) await ignoreStatus(docker.getNetwork(requireRef(n, 'network name')).connect({ Container: created.id }), [404]);
         await created.start();
       } catch (e) {
         await ignoreStatus(created.remove({ force: true }), [404, 409]).catch(() => undefined);

@@ -1,14 +1,15 @@
+import crypto from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { AppPatch, AppRecord, AppsStore } from '../../ports/store';
 import { now } from './clock';
 
 interface Row {
-  name: string; created_at: string; deploy_branch: string; builder: string | null; buildpack: string | null;
+  uid: string; name: string; created_at: string; deploy_branch: string; builder: string | null; buildpack: string | null;
   restart_policy: string; memory_mb: number | null; cpus: number | null;
 }
 
 const toRecord = (r: Row): AppRecord => ({
-  name: r.name, createdAt: r.created_at, deployBranch: r.deploy_branch, builder: r.builder,
+  id: r.uid, name: r.name, createdAt: r.created_at, deployBranch: r.deploy_branch, builder: r.builder,
   buildpack: r.buildpack, restartPolicy: r.restart_policy, memoryMb: r.memory_mb, cpus: r.cpus,
 });
 
@@ -21,7 +22,8 @@ export function sqliteAppsStore(db: Database.Database): AppsStore {
   const getStmt = db.prepare<[string], Row>('SELECT * FROM apps WHERE name = ?');
   return {
     insert(name) {
-      db.prepare('INSERT INTO apps (name, created_at) VALUES (?, ?)').run(name, now());
+      // 12 hex digits: unique (checked by the index), and short enough for docker resource names.
+      db.prepare('INSERT INTO apps (uid, name, created_at) VALUES (?, ?, ?)').run(crypto.randomBytes(6).toString('hex'), name, now());
       return toRecord(getStmt.get(name)!);
     },
     get(name) {

@@ -234,6 +234,13 @@ export const MIGRATIONS: readonly Migration[] = [
    ALTER TABLE services ADD COLUMN published_port INTEGER;
    ALTER TABLE services ADD COLUMN swarm_host TEXT;`,
   },
+  {
+    version: 11,
+    name: 'apps get a stable id: their network and volumes are named by it, so a rename never adopts another\'s',
+    sql: `ALTER TABLE apps ADD COLUMN uid TEXT;
+   UPDATE apps SET uid = lower(hex(randomblob(6))) WHERE uid IS NULL;
+   CREATE UNIQUE INDEX apps_uid ON apps (uid);`,
+  },
 ];
 
 /**
