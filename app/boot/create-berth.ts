@@ -13,7 +13,8 @@ import { ConfigVarsService } from '../config-vars';
 import { EventsService } from '../events';
 import { AccessService, LoginLimiter, UsersService } from '../users';
 import { AppRuntime, Deployer } from '../deploys';
-import { BuildRunner, BuildsService, ImageBuilder, PushReceiver, ReleaseMaker } from '../builds';
+import { BuildRunner, BuildsService, ImageBuilder, PushReceiver, ReleaseMaker, RuntimeImageCache } from '../builds';
+import { NpmVersions } from '../infra/npm';
 import { ReleasesService } from '../releases';
 import { SessionsService } from '../sessions';
 import { ProcessOperations, ProcessesService, Reconciler } from '../processes';
@@ -143,7 +144,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const runner = new BuildRunner({
     operations: schedulerOperations(new ProcessOperations({ store, deployer, events }), { deployer, store, events }),
     store, engine, repos, logs: redis.logs, events, releases: releaseMaker, deployer, urlOf,
-    builder: new HookedImageBuilder({ engine, buildpacks, memoryMb: config.buildMemoryMb }, hooks),
+    builder: new HookedImageBuilder({ engine, buildpacks, memoryMb: config.buildMemoryMb, runtimes: new RuntimeImageCache({ engine, versions: new NpmVersions(), memoryMb: config.buildMemoryMb }) }, hooks),
     buildLogsDir: paths.buildLogs, timeoutSeconds: config.buildTimeoutSeconds,
     deployHooks: new DeployScripts({ runner: oneOffs, onLive: (r) => cron.activate(r) }),
   });

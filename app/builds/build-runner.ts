@@ -104,7 +104,8 @@ export class BuildRunner {
     log.line(`-----> Building ${build.app} (${short})`);
     const tag = `${imageRepo(build.app)}:build-${build.id}`;
     const buildArgs = this.deps.releases.buildArgsOf(build.app);
-    const built = await this.deps.builder.build(app, { snapshotPath: build.snapshotPath, tag, buildArgs, log: log.line, signal });
+    const config = this.deps.store.config.get(build.app);
+    const built = await this.deps.builder.build(app, { snapshotPath: build.snapshotPath, tag, buildArgs, log: log.line, signal, config });
     return this.deps.releases.fromBuild(build, built);
   }
 

@@ -1,5 +1,5 @@
 import { BerthError } from '../errors';
-import type { Buildpack, SourceView } from '../ports/buildpack';
+import type { Buildpack, RuntimeImages, SourceView } from '../ports/buildpack';
 import type { ContainerEngine } from '../ports/container-engine';
 import type { AppRecord } from '../ports/store';
 import { parseProcfile } from '../releases/procfile';
@@ -16,9 +16,13 @@ export interface BuiltSource {
 
 /** Turns a source snapshot into an image: Dockerfile if present, else a buildpack's generated one. */
 export class ImageBuilder {
-  constructor(private readonly deps: { engine: ContainerEngine; buildpacks: readonly Buildpack[]; memoryMb: number }) {}
+  constructor(private readonly deps: { engine: ContainerEngine; buildpacks: readonly Buildpack[]; memoryMb: number; runtimes: RuntimeImages }) {}
 
-  async build(app: AppRecord, options: { snapshotPath: string; tag: string; buildArgs: Record<string, string>; log: (l: string) => void; signal: AbortSignal }): Promise<BuiltSource> {
+  async build(app: AppRecord, options: {
+    snapshotPath: string; tag: string; buildArgs: Record<string, string>; log: (l: string) => void; signal: AbortSignal;
+    /** The app's config vars, for buildpack switches such as DISABLE_COLLECTSTATIC. */
+    config?: Readonly<Record<string, string>>;
+  }): Promise<BuiltSource> {
     const source = await readSourceView(options.snapshotPath);
     const procfileText = source.read('Procfile');
     const processes = procfileText ? parseProcfile(procfileText) : {};
@@ -40,7 +44,8 @@ export class ImageBuilder {
     } else if (choice!.kind === 'buildpack') {
       options.log(`-----> Building with the ${choice!.buildpack.name} buildpack`);
       dockerfile = '.berth/Dockerfile';
-      extra = { [dockerfile]: choice!.buildpack.dockerfile(source) };
+      const generated = await choice!.buildpack.dockerfile(source, { log: options.log, runtimes: this.deps.runtimes, config: options.config ?? {} });
+      extra = { [dockerfile]: generated };
     }
     const context = buildContext(options.snapshotPath, { dockerignore: source.read('.dockerignore'), extra });
     const built = await this.deps.engine.buildImage({

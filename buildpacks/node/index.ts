@@ -1,26 +1,25 @@
 import { BerthError } from '../../app/errors';
-import type { Buildpack, SourceView } from '../../app/ports/buildpack';
+import type { Buildpack, BuildpackContext, SourceView } from '../../app/ports/buildpack';
 import { readPackageJson, type PackageJson } from '../shared/package-json';
 import { procfileCommand, shellCmd } from '../shared/procfile';
-import { satisfies } from '../shared/semver-range';
 import { execForm, renderTemplate, templateDir } from '../shared/template';
+import { chooseNode, NODE_PACKAGE } from './node-version';
 import { planInstall } from './package-manager';
 
-export const NODE_IMAGE = 'berth/buildpack-node:bookworm';
-/** Node.js in NODE_IMAGE: Debian bookworm's nodejs (image.sh). Change both together. */
-export const NODE_VERSION = '18.20.4';
+/** The image every Node.js runtime is built on: Debian's nodejs and npm, which run npm itself. */
+export const NODE_BASE_IMAGE = 'berth/buildpack-node:bookworm';
 /** Printed by the dependency install step, so a build log (and a test) can find it. */
 export const DEPS_MARKER = 'berth: installing dependencies';
 
-function checkEngines(pkg: PackageJson): void {
-  if (!pkg.enginesNode) return;
-  const ok = satisfies(NODE_VERSION, pkg.enginesNode);
-  if (ok === null) {
-    throw new BerthError('BUILD_FAILED', `package.json engines.node "${pkg.enginesNode}" is not a version range berth understands; use e.g. ">=18" or "18.x".`);
-  }
-  if (!ok) {
-    throw new BerthError('BUILD_FAILED', `package.json asks for Node.js "${pkg.enginesNode}", but the node buildpack has Node.js ${NODE_VERSION} (Debian bookworm): relax engines.node or add a Dockerfile.`);
-  }
+const EXACT = /^\d+\.\d+\.\d+$/;
+
+/** The runtime image of one exact Node.js version. */
+export const nodeImage = (version: string): string => `berth/node:${version}`;
+
+/** The Dockerfile of berth/node:<version> (its build context holds nothing else). */
+export function nodeRuntimeDockerfile(version: string): string {
+  if (!EXACT.test(version)) throw new Error(`not an exact Node.js version: ${version}`);
+  return renderTemplate(templateDir('node', __dirname), 'Runtime.njk', { base: NODE_BASE_IMAGE, version });
 }
 
 function command(source: SourceView, pkg: PackageJson): string[] | null {
@@ -32,21 +31,45 @@ function command(source: SourceView, pkg: PackageJson): string[] | null {
   throw new BerthError('BUILD_FAILED', 'Nothing says how to start this Node.js app: add "scripts": { "start": "node index.js" } to package.json, a server.js, or a Procfile with a web: line.');
 }
 
+/** The Dockerfile for an app, given the Node.js version already chosen (pure: unit tests call it). */
+export function nodeDockerfile(source: SourceView, version: string): string {
+  const pkg = readPackageJson(source);
+  const plan = planInstall(source, pkg);
+  const cmd = command(source, pkg);
+  const script = (name: string): string | null => (pkg.scripts[name] ? plan.runScript(name) : null);
+  const prebuild = script('heroku-prebuild');
+  // As on Heroku: heroku-postbuild replaces build when both are there.
+  const build = script('heroku-postbuild') ?? script('build');
+  const layered = !prebuild && !plan.berry;
+  return renderTemplate(templateDir('node', __dirname), 'Dockerfile.njk', {
+    image: nodeImage(version),
+    version,
+    marker: DEPS_MARKER,
+    plan,
+    layered,
+    sourceFirstWhy: prebuild ? 'heroku-prebuild runs before the install and may read any file' : 'Yarn Berry installs read .yarnrc.yml and .yarn/',
+    prebuild,
+    build,
+    cleanup: script('heroku-cleanup'),
+    cmd: cmd ? execForm(cmd) : null,
+  });
+}
+
 export const nodeBuildpack: Buildpack = {
   name: 'node',
   looksFor: 'package.json',
   detect: (source) => source.has('package.json'),
-  dockerfile(source) {
+  async dockerfile(source: SourceView, ctx: BuildpackContext) {
     const pkg = readPackageJson(source);
-    checkEngines(pkg);
-    const plan = planInstall(source, pkg);
-    const cmd = command(source, pkg);
-    return renderTemplate(templateDir('node', __dirname), 'Dockerfile.njk', {
-      image: NODE_IMAGE,
-      marker: DEPS_MARKER,
-      plan,
-      build: pkg.scripts.build ? plan.runScript('build') : null,
-      cmd: cmd ? execForm(cmd) : null,
-    });
+    planInstall(source, pkg); // a bad packageManager fails before anything is fetched
+    const choice = chooseNode(source, pkg, await ctx.runtimes.versions(NODE_PACKAGE));
+    if (!EXACT.test(choice.version)) throw new BerthError('RUNTIME_VERSION_UNAVAILABLE', `The registry offers Node.js "${choice.version}", which is not a plain x.y.z version.`);
+    ctx.log(`-----> Node.js ${choice.version} (${choice.why})`);
+    const image = nodeImage(choice.version);
+    const got = await ctx.runtimes.ensure(image, nodeRuntimeDockerfile(choice.version), ctx.log);
+    ctx.log(got.cached
+      ? `       ${image}: cached, shared with every app on Node.js ${choice.version}`
+      : `       ${image}: installed from npm (${NODE_PACKAGE}@${choice.version}) in ${got.seconds.toFixed(1)} s; the next app on this version reuses it`);
+    return nodeDockerfile(source, choice.version);
   },
 };

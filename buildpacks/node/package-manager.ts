@@ -5,6 +5,8 @@ import type { PackageJson } from '../shared/package-json';
 /** How to install an app's dependencies: every string here is built from fixed words and checked versions. */
 export interface InstallPlan {
   readonly manager: 'npm' | 'yarn' | 'pnpm';
+  /** Yarn 2+ (Berry): installs need the whole source (.yarnrc.yml, .yarn/), so no dependency-only stage. */
+  readonly berry: boolean;
   readonly lockfile: string | null;
   /** Copied before installing; the dependency layer's cache key. */
   readonly manifests: readonly string[];
@@ -12,6 +14,8 @@ export interface InstallPlan {
   readonly setup: string | null;
   readonly installProduction: string;
   readonly installAll: string;
+  /** Removes devDependencies from a tree installed with installAll. */
+  readonly prune: string;
   readonly runScript: (name: string) => string;
 }
 
@@ -24,7 +28,7 @@ function declaredManager(pkg: PackageJson): { name: 'npm' | 'yarn' | 'pnpm'; ver
   if (!pkg.packageManager) return null;
   const m = /^(npm|yarn|pnpm)@([^+]+)(?:\+.*)?$/.exec(pkg.packageManager);
   if (!m || !VERSION.test(m[2])) {
-    throw new BerthError('BUILD_FAILED', `package.json "packageManager" is "${pkg.packageManager}"; berth understands npm@x.y.z, yarn@1.x.y or pnpm@x.y.z.`);
+    throw new BerthError('BUILD_FAILED', `package.json "packageManager" is "${pkg.packageManager}"; berth understands npm@x.y.z, yarn@x.y.z or pnpm@x.y.z.`);
   }
   return { name: m[1] as 'npm' | 'yarn' | 'pnpm', version: m[2] };
 }
@@ -38,6 +42,37 @@ function pnpmForLockfile(text: string | null): string {
   return '7';
 }
 
+/** A Berry project: yarn@2+ declared, a Berry lockfile (`__metadata:`), or a .yarnrc.yml. */
+function isBerry(source: SourceView, declared: string | null): boolean {
+  if (declared) return !declared.startsWith('1.');
+  return /^__metadata:/m.test(source.read('yarn.lock') ?? '') || source.has('.yarnrc.yml');
+}
+
+function yarnPlan(source: SourceView, declared: string | null, lockfile: string | null, manifests: string[]): InstallPlan {
+  const runScript = (s: string) => `yarn run ${s}`;
+  if (isBerry(source, declared)) {
+    // Berry is published on npm as @yarnpkg/cli-dist (what corepack fetches); a repo that commits
+    // its release (.yarnrc.yml yarnPath) is run by any yarn, so Yarn 1 is enough to start it.
+    const yarnPath = /^yarnPath:/m.test(source.read('.yarnrc.yml') ?? '');
+    const setup = yarnPath || !declared ? 'npm install -g yarn@1' : `npm install -g @yarnpkg/cli-dist@${declared}`;
+    const immutable = lockfile ? ' --immutable' : '';
+    return {
+      manager: 'yarn', berry: true, lockfile, manifests, setup, runScript,
+      installProduction: `yarn install${immutable}`,
+      installAll: `yarn install${immutable}`,
+      prune: 'yarn workspaces focus --all --production',
+    };
+  }
+  const frozen = lockfile ? ' --frozen-lockfile' : '';
+  return {
+    manager: 'yarn', berry: false, lockfile, manifests, runScript,
+    setup: `npm install -g yarn@${declared ?? '1'}`,
+    installProduction: `yarn install${frozen} --production --non-interactive`,
+    installAll: `yarn install${frozen} --production=false --non-interactive`,
+    prune: `yarn install${frozen} --production --ignore-scripts --prefer-offline --non-interactive`,
+  };
+}
+
 export function planInstall(source: SourceView, pkg: PackageJson): InstallPlan {
   const declared = declaredManager(pkg);
   const npmLock = NPM_LOCKS.find((f) => source.has(f)) ?? null;
@@ -47,37 +82,26 @@ export function planInstall(source: SourceView, pkg: PackageJson): InstallPlan {
     : (source.has('pnpm-lock.yaml') ? 'pnpm-lock.yaml' : null);
   const manifests = ['package.json', ...(lockfile ? [lockfile] : []), ...CONFIG_FILES.filter((f) => source.has(f))];
 
-  if (name === 'yarn') {
-    const version = declared?.version ?? '1';
-    if (!version.startsWith('1') || /^__metadata:/m.test(source.read('yarn.lock') ?? '')) {
-      throw new BerthError('BUILD_FAILED', 'Yarn 2+ (Berry) is not supported by the node buildpack yet: use Yarn 1, npm or pnpm, or add a Dockerfile.');
-    }
-    const frozen = lockfile ? ' --frozen-lockfile' : '';
-    return {
-      manager: 'yarn', lockfile, manifests,
-      setup: `npm install -g yarn@${version}`,
-      installProduction: `yarn install${frozen} --production --non-interactive`,
-      installAll: `yarn install${frozen} --production=false --non-interactive`,
-      runScript: (s) => `yarn run ${s}`,
-    };
-  }
+  if (name === 'yarn') return yarnPlan(source, declared?.version ?? null, lockfile, manifests);
   if (name === 'pnpm') {
     const version = declared?.version ?? pnpmForLockfile(source.read('pnpm-lock.yaml'));
     const frozen = lockfile ? ' --frozen-lockfile' : '';
     return {
-      manager: 'pnpm', lockfile, manifests,
+      manager: 'pnpm', berry: false, lockfile, manifests,
       setup: `npm install -g pnpm@${version}`,
       installProduction: `pnpm install${frozen} --prod`,
       installAll: `pnpm install${frozen} --prod=false`,
+      prune: 'pnpm prune --prod',
       runScript: (s) => `pnpm run ${s}`,
     };
   }
   const verb = lockfile ? 'ci' : 'install';
   return {
-    manager: 'npm', lockfile, manifests,
-    setup: declared ? `npm install -g npm@${declared.version}` : null,
+    manager: 'npm', berry: false, lockfile, manifests,
+    setup: declared ? `npm install -g --force npm@${declared.version}` : null, // --force: replaces berth's npm wrapper
     installProduction: `npm ${verb} --omit=dev`,
     installAll: `npm ${verb} --include=dev`,
+    prune: 'npm prune --omit=dev',
     runScript: (s) => `npm run ${s}`,
   };
 }

@@ -9,7 +9,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ImageBuilder } from '../../app/builds';
+import { ImageBuilder, RuntimeImageCache } from '../../app/builds';
+import { NpmVersions } from '../../app/infra/npm';
 import { createDockerEngine } from '../../app/infra/docker';
 import type { AppRecord } from '../../app/ports/store';
 import { loadBuildpacks } from '../../buildpacks';
@@ -20,7 +21,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 export async function run(): Promise<BenchResult> {
   const engine = createDockerEngine({ socketPath: '/var/run/docker.sock' });
-  const builder = new ImageBuilder({ engine, buildpacks: loadBuildpacks(), memoryMb: 2048 });
+  const runtimes = new RuntimeImageCache({ engine, versions: new NpmVersions(), memoryMb: 2048 });
+  const builder = new ImageBuilder({ engine, buildpacks: loadBuildpacks(), memoryMb: 2048, runtimes });
   const src = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cache-'));
   fs.cpSync(path.join(ROOT, 'test/fixtures/apps/bench-express'), src, { recursive: true });
   const app: AppRecord = {

