@@ -28,7 +28,7 @@ describe('buildpacks: node', () => {
     const df = await render(nodeBuildpack, fixtureSource('node-app'));
     const lines = df.split('\n');
     const at = (re: RegExp): number => lines.findIndex((l) => re.test(l));
-    assert.match(df, /^FROM berth\/node:25\.2\.1 AS deps$/m, 'node-app asks >=18: the newest release');
+    assert.match(df, /^FROM berth\/node:22\.23\.5 AS deps$/m, 'node-app asks 22.x: the newest 22');
     assert.match(df, /^COPY package\.json package-lock\.json \.\/$/m);
     assert.match(df, new RegExp(`^RUN echo '-----> ${DEPS_MARKER} \\(npm ci --omit=dev\\)' && npm ci --omit=dev`, 'm'));
     assert.match(df, /^FROM deps AS build$/m);

@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { BerthError } from '../../../app/errors';
 import type { Buildpack, SourceView } from '../../../app/ports/buildpack';
 import { goBuildpack, mainPackages } from '../../../buildpacks/go';
+import { GO_TOOLCHAIN } from '../../../buildpacks/go/go-version';
+import { PYTHON_VERSIONS } from '../../../buildpacks/python/python-version';
 import { procfileBuildpack } from '../../../buildpacks/procfile';
 import { pythonBuildpack } from '../../../buildpacks/python';
 import { staticBuildpack } from '../../../buildpacks/static';
-import { fixtureSource, memorySource, render } from './sources';
+import { fakeContext, fixtureSource, memorySource, render } from './sources';
 
 async function fails(bp: Buildpack, source: SourceView, pattern: RegExp, code = 'BUILD_FAILED'): Promise<void> {
   await assert.rejects(render(bp, source), (e: unknown) => e instanceof BerthError && e.code === code && pattern.test(e.message));
@@ -37,6 +39,41 @@ describe('buildpacks: python', () => {
   it('fails clearly without a Procfile web line', async () => {
     await fails(pythonBuildpack, memorySource({ 'requirements.txt': '' }), /Procfile.*web/);
     await fails(pythonBuildpack, memorySource({ 'requirements.txt': '', Procfile: 'worker: python3 w.py' }), /web/);
+  });
+});
+
+describe('buildpacks: python versions and conventions', () => {
+  const web = { Procfile: 'web: python3 app.py', 'requirements.txt': '' };
+
+  it('takes the version from runtime.txt, .python-version or Pipfile and says so', async () => {
+    const have = PYTHON_VERSIONS[0];
+    const line = async (files: Record<string, string>) => { const ctx = fakeContext(); await render(pythonBuildpack, memorySource({ ...web, ...files }), ctx); return ctx.lines[0]; };
+    assert.equal(await line({ 'runtime.txt': `python-${have}\n` }), `-----> Python ${have} ("python-${have}" in runtime.txt)`);
+    assert.equal(await line({ '.python-version': '3.11\n' }), `-----> Python ${have} ("3.11" in .python-version)`);
+    assert.equal(await line({ 'runtime.txt': 'python-3.11.9' }), `-----> Python ${have} ("python-3.11.9" in runtime.txt; berth has ${have} of the 3.11 line)`);
+    assert.equal(await line({ Pipfile: '[requires]\npython_version = "3.11"\n', 'Pipfile.lock': '{}' }), `-----> Python ${have} (python_version "3.11" in Pipfile)`);
+    assert.match(await line({}), /no runtime\.txt, \.python-version or Pipfile python_version/);
+  });
+
+  it('fails a version it does not have, naming the ones it has', async () => {
+    await fails(pythonBuildpack, memorySource({ ...web, 'runtime.txt': 'python-3.12.1' }), new RegExp(`asks for Python 3\\.12\\.1, but berth's python buildpack has only Python ${PYTHON_VERSIONS[0].replace(/\./g, '\\.')}`), 'RUNTIME_VERSION_UNAVAILABLE');
+    await fails(pythonBuildpack, memorySource({ ...web, 'runtime.txt': 'python-3.11 && curl x' }), /runtime\.txt holds/, 'RUNTIME_VERSION_UNAVAILABLE');
+  });
+
+  it('installs Pipfile.lock in its own layer and refuses a Pipfile without a lock', async () => {
+    const df = await render(pythonBuildpack, memorySource({ Procfile: 'web: x', Pipfile: '', 'Pipfile.lock': '{}' }));
+    assert.ok(df.indexOf('COPY Pipfile.lock ./') < df.indexOf('COPY --chown=app:app . ./'));
+    assert.match(df, /Pipfile\.lock with pip/);
+    await fails(pythonBuildpack, memorySource({ Procfile: 'web: x', Pipfile: '' }), /pipenv lock/);
+  });
+
+  it('runs collectstatic for a manage.py app unless DISABLE_COLLECTSTATIC is set', async () => {
+    const django = memorySource({ ...web, 'manage.py': '' });
+    assert.match(await render(pythonBuildpack, django), /^RUN .*python manage\.py collectstatic --noinput$/m);
+    const ctx = fakeContext({ config: { DISABLE_COLLECTSTATIC: '1' } });
+    assert.doesNotMatch(await render(pythonBuildpack, django, ctx), /collectstatic --noinput/);
+    assert.match(ctx.lines.join('\n'), /DISABLE_COLLECTSTATIC is set/);
+    assert.doesNotMatch(await render(pythonBuildpack, memorySource(web)), /collectstatic/);
   });
 });
 
@@ -90,6 +127,43 @@ describe('buildpacks: go', () => {
 
   it('fails without a package main', async () => {
     await fails(goBuildpack, memorySource({ 'go.mod': 'module x', 'lib.go': 'package lib' }), /package main/);
+  });
+});
+
+describe('buildpacks: go versions and GOPATH apps', () => {
+  it('builds a .godir app in GOPATH mode into /app/bin named after the last element', async () => {
+    const ctx = fakeContext();
+    const df = await render(goBuildpack, memorySource({ '.godir': 'github.com/you/web\n', 'main.go': 'package main', Procfile: 'web: web' }), ctx);
+    assert.match(df, /GO111MODULE=off GOPATH=\/go GOBIN=\/out\/bin/);
+    assert.match(df, /^WORKDIR \/go\/src\/github\.com\/you\/web$/m);
+    assert.match(df, /go install -trimpath \.\/\.\.\.$/m);
+    assert.match(df, /^COPY --from=build \/out\/bin\/ \/app\/bin\/$/m);
+    assert.match(df, /^ENV PORT=5000 PATH=\/app\/bin:/m);
+    assert.match(df, /^CMD \["\/bin\/sh", "-c", "web"\]$/m);
+    assert.equal(ctx.lines[0], `-----> Go ${GO_TOOLCHAIN} (GOPATH app (.godir): no go.mod)`);
+    const noProcfile = await render(goBuildpack, memorySource({ '.godir': 'example.com/api', 'main.go': 'package main' }));
+    assert.match(noProcfile, /^CMD \["\/app\/bin\/api"\]$/m);
+  });
+
+  it('refuses a .godir that is not an import path', async () => {
+    for (const bad of ['../../etc', 'a b', 'x/./y', '/abs', 'x;rm -rf /']) {
+      await fails(goBuildpack, memorySource({ '.godir': bad, 'main.go': 'package main' }), /\.godir must hold one Go import path/);
+    }
+  });
+
+  it('says which toolchain builds the app when go.mod asks for a newer one', async () => {
+    const line = async (gomod: string) => { const ctx = fakeContext(); await render(goBuildpack, memorySource({ 'go.mod': gomod, 'main.go': 'package main' }), ctx); return ctx.lines[0]; };
+    assert.equal(await line('module x\n\ngo 1.18\n'), `-----> Go ${GO_TOOLCHAIN} (go.mod says go 1.18)`);
+    assert.equal(await line('module x\n\ngo 1.99.1\n'), `-----> Go ${GO_TOOLCHAIN}: go.mod asks for go 1.99.1, but the newest toolchain berth has is ${GO_TOOLCHAIN} (Debian bookworm); building with it`);
+  });
+
+  it('keeps vendored builds offline and downloads modules in a layer keyed on go.mod and go.sum', async () => {
+    const vendored = await render(goBuildpack, memorySource({ 'go.mod': 'module x', 'go.sum': '', 'main.go': 'package main', 'vendor/modules.txt': '' }));
+    assert.match(vendored, /-mod=vendor/);
+    assert.doesNotMatch(vendored, /go mod download/);
+    const modules = await render(goBuildpack, memorySource({ 'go.mod': 'module x', 'go.sum': '', 'main.go': 'package main' }));
+    assert.match(modules, /^COPY go\.mod go\.sum \.\/$/m);
+    assert.ok(modules.indexOf('go mod download') < modules.indexOf('COPY . .'));
   });
 });
 
