@@ -39,7 +39,7 @@ export async function run(): Promise<BenchResult> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-runtimes-'));
   const tags: string[] = [];
   const app = (name: string): AppRecord => ({
-    name, createdAt: '', deployBranch: 'main', builder: null, buildpack: null, restartPolicy: 'no', memoryMb: null, cpus: null,
+    id: `bench0rt0${name}`, name, createdAt: '', deployBranch: 'main', builder: null, buildpack: null, restartPolicy: 'no', memoryMb: null, cpus: null,
   });
 
   /** One build of node-version-app asking for exactly `version`, with a source no earlier build had. */
