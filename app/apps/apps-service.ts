@@ -8,7 +8,8 @@ export interface AppResources {
   created(app: string): Promise<void>;
   /** Called after the store has the new name. */
   renamed(from: string, to: string): Promise<void>;
-  destroyed(app: string): Promise<void>;
+  /** Called before the app's rows go. `keepData`: leave its volumes and storage folder (named by its id). */
+  destroyed(app: string, o?: { keepData?: boolean }): Promise<void>;
 }
 
 export interface AppInfo extends AppRecord {
@@ -76,15 +77,17 @@ export class AppsService {
     await this.deps.resources.renamed(from, to);
   }
 
-  async destroy(name: string, confirm: unknown, user: string | null): Promise<void> {
+  async destroy(name: string, confirm: unknown, user: string | null, o: { keepData?: boolean } = {}): Promise<void> {
     this.require(name);
     if (confirm !== name) {
       throw new BerthError('CONFIRMATION_REQUIRED', `Destroying "${name}" removes its containers, releases and repo: repeat the app name to confirm (\`berth apps:destroy ${name} --confirm ${name}\`).`);
     }
-    await this.deps.resources.destroyed(name);
+    const { id } = this.require(name);
+    await this.deps.resources.destroyed(name, { keepData: o.keepData === true });
     this.deps.store.transaction(() => {
       this.deps.store.apps.remove(name);
-      this.deps.events.record({ app: name, kind: 'app.destroyed', message: `destroyed ${name}`, user });
+      const kept = o.keepData ? ` (its volumes berth-app-${id}-* and storage folder ${id} kept)` : '';
+      this.deps.events.record({ app: name, kind: 'app.destroyed', message: `destroyed ${name}${kept}`, user });
     });
   }
 }

@@ -107,6 +107,10 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const releases = new ReleasesService({ store, builds, events, configVars });
   const runtime = new AppRuntime({
     store, repos, router, engine, deployer,
+    removeData: async (app, keep) => {
+      const left = await storage.removeData(app, { keep });
+      if (left.length > 0 && !keep) console.error(`berth: ${app} destroyed, but its volumes ${left.join(', ')} are in use and stay; \`docker volume rm\` them later`);
+    },
     redeploy: async (app, reason) => { await releases.redeploy(app, reason, null); },
     forget: async (app) => {
       logs.forget(app);
@@ -139,7 +143,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     store, engine, deployer, builds, events, repos, snapshotsDir: paths.snapshots,
     swarmStatusOf: async (app) => (deployer.isSwarm(app) ? deployer.swarm.status(app, store.releases.current(app)) : null),
   });
-  const storage = new StorageService({ store, events, storageDir: paths.storage });
+  const storage = new StorageService({ store, events, storageDir: paths.storage, removeVolume: (v) => engine.removeVolume(v) });
   const reconciler = new Reconciler({ store, engine, router, locks: redis.locks, deployer, events, intervalSeconds: config.reconcileIntervalSeconds });
   const runner = new BuildRunner({
     operations: schedulerOperations(new ProcessOperations({ store, deployer, events }), { deployer, store, events }),

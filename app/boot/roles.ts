@@ -46,6 +46,7 @@ export async function startWorker(berth: Berth, log: Log): Promise<void> {
   const failed = await berth.builds.recoverAfterCrash();
   if (failed > 0) log(`marked ${failed} build(s) failed that were running when berth stopped`);
   await berth.engine.ensureNetwork(berth.config.network);
+  berth.storage.adoptLegacyFolders(log);
   await berth.router.start();
   // ACME renewals: a check at start and every BERTH_ACME_CHECK_INTERVAL (daily), renewing < BERTH_ACME_RENEW_DAYS before expiry.
   berth.letsencrypt.schedule(berth.config.acmeCheckIntervalSeconds * 1000, log);

@@ -14,6 +14,8 @@ export class AppRuntime implements AppResources {
     redeploy: (app: string, reason: string) => Promise<void>;
     /** Other per-app state to drop when an app goes away or changes name (log archive, cron). */
     forget?: (app: string) => Promise<void>;
+    /** Removes (or, kept, leaves) the app's volumes and storage folder: app/storage's removeData. */
+    removeData?: (app: string, keep: boolean) => Promise<void>;
   }) {}
 
   async created(app: string): Promise<void> {
@@ -28,9 +30,11 @@ export class AppRuntime implements AppResources {
     if (this.deps.store.releases.current(to)) await this.deps.redeploy(to, `renamed from ${from}`);
   }
 
-  async destroyed(app: string): Promise<void> {
+  async destroyed(app: string, o: { keepData?: boolean } = {}): Promise<void> {
     await this.deps.deployer.stopAll(app);
-    await this.deps.deployer.removeNetwork(app);
+    // A network left behind is named by the dead app's id: no other app can ever join it.
+    await this.deps.deployer.removeNetwork(app).catch((e: Error) => console.error(`berth: removing ${app}'s network: ${e.message}`));
+    await this.deps.removeData?.(app, o.keepData === true);
     await this.deps.router.remove(app);
     await this.deps.repos.removeRepo(app);
     await this.deps.forget?.(app);

@@ -97,7 +97,7 @@ export const CATALOGUE = {
   PROCESS_TYPE_NOT_FOUND: { kind: 'not-found', hint: 'The current release has no such process type; `berth ps:report <app>` lists its types.' },
   INVALID_RESTART_POLICY: { kind: 'unprocessable', hint: 'Restart policies are no, always, unless-stopped, on-failure or on-failure:N.' },
   INVALID_RESOURCE_LIMIT: { kind: 'unprocessable', hint: 'Memory like 512m or 2g, CPUs like 0.5 or 2; 0 removes a limit.' },
-  INVALID_STORAGE_MOUNT: { kind: 'unprocessable', hint: 'Mount as <volume-name|/host/path>:/container/path; a host path must be a real folder directly below $BERTH_HOME/storage/<app> (admins only).' },
+  INVALID_STORAGE_MOUNT: { kind: 'unprocessable', hint: 'Mount as <volume-name|/host/path>:/container/path; a host path must be a real folder directly below $BERTH_HOME/storage/<app id> (admins only).' },
   STORAGE_MOUNT_EXISTS: { kind: 'conflict', hint: 'Something is mounted at that container path already; unmount it first.' },
   STORAGE_MOUNT_NOT_FOUND: { kind: 'not-found', hint: 'The app has no such mount; `berth storage:list <app>` shows them.' },
   INVALID_SCHEDULER: { kind: 'unprocessable', hint: 'Schedulers are docker-local (the default) and swarm; `berth scheduler:set <app> default` goes back to BERTH_SCHEDULER.' },

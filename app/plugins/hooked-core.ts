@@ -51,9 +51,9 @@ export function hookedResources(inner: AppResources, hooks: HookRegistry): AppRe
       await hooks.run('app:create', { app });
     },
     renamed: (from, to) => inner.renamed(from, to),
-    async destroyed(app) {
+    async destroyed(app, o) {
       await hooks.run('app:destroy', { app });
-      await inner.destroyed(app);
+      await inner.destroyed(app, o);
     },
   };
 }

@@ -108,6 +108,8 @@ export interface ContainerEngine {
   /** Throws BerthError DOCKER_UNAVAILABLE when the engine cannot be reached. */
   ping(): Promise<void>;
   ensureNetwork(name: string): Promise<void>;
+  /** Removes a named volume; gone: fine; in use: throws. */
+  removeVolume(name: string): Promise<void>;
   /** Removes a network, disconnecting whatever is still attached (service containers); gone: fine. */
   removeNetwork(name: string): Promise<void>;
   /**

@@ -1,2 +1,2 @@
 export { StorageService, type MountView } from './storage-service';
-export { parseMountSpec, volumeName, type ParsedMount } from './mount-spec';
+export { parseMountSpec, legacyVolumeName, type ParsedMount } from './mount-spec';

@@ -4,7 +4,8 @@ import { BerthError } from '../errors';
 import type { MountRecord } from '../ports/process-state';
 import type { Store } from '../ports/store';
 import type { EventsService } from '../events';
-import { hostRoot, parseMountSpec } from './mount-spec';
+import type { AppRecord } from '../ports/store';
+import { hostRoot, legacyVolumeName, parseMountSpec } from './mount-spec';
 
 export interface MountView extends MountRecord {
   readonly kind: 'volume' | 'host';
@@ -16,7 +17,11 @@ export interface MountView extends MountRecord {
  * rollbacks and restarts; a change applies to containers started after it (`ps:restart`).
  */
 export class StorageService {
-  constructor(private readonly deps: { store: Store; events: EventsService; storageDir: string }) {}
+  constructor(private readonly deps: {
+    store: Store; events: EventsService; storageDir: string;
+    /** Removes a docker volume (destroy); one still in use fails. */
+    removeVolume?: (name: string) => Promise<void>;
+  }) {}
 
   list(app: string): MountView[] {
     this.requireApp(app);
@@ -29,7 +34,7 @@ export class StorageService {
     if (spec.startsWith('/') && by !== null && by.role !== 'admin') {
       throw new BerthError('FORBIDDEN', `Only admins mount host folders; mount a named volume instead, e.g. data:${spec.split(':')[1] ?? '/data'}.`);
     }
-    const parsed = parseMountSpec(spec, { app, storageDir: this.deps.storageDir });
+    const parsed = parseMountSpec(spec, { appId: this.requireApp(app).id, storageDir: this.deps.storageDir });
     const user = by?.name ?? null;
     const existing = this.deps.store.mounts.list(app).find((m) => m.target === parsed.target);
     if (existing) {
@@ -43,11 +48,14 @@ export class StorageService {
 
   /** `spec` is the mount as given to mount, or just its container path. */
   unmount(app: string, spec: string, user: string | null): MountView {
-    this.requireApp(app);
-    const target = spec.startsWith('/') && !spec.includes(':') ? spec : parseMountSpec(spec, { app, storageDir: this.deps.storageDir }).target;
+    const o = { appId: this.requireApp(app).id, storageDir: this.deps.storageDir };
+    const parsed = spec.startsWith('/') && !spec.includes(':') ? null : parseMountSpec(spec, o);
+    const target = parsed?.target ?? spec;
     const found = this.list(app).find((m) => m.target === target);
     if (!found) throw new BerthError('STORAGE_MOUNT_NOT_FOUND', `${app} has no mount at ${target}; \`berth storage:list ${app}\` shows its mounts.`);
-    if (spec.includes(':') && parseMountSpec(spec, { app, storageDir: this.deps.storageDir }).source !== found.source) {
+    // A volume mounted before apps had ids has its old name (berth-<app>-<name>) in the record.
+    const sameVolume = parsed?.kind === 'volume' && found.source === legacyVolumeName(app, spec.split(':')[0]!);
+    if (parsed && parsed.source !== found.source && !sameVolume) {
       throw new BerthError('STORAGE_MOUNT_NOT_FOUND', `${app} mounts ${found.source} at ${target}, not what you named; \`berth storage:list ${app}\` shows its mounts.`);
     }
     this.deps.store.mounts.remove(app, target);
@@ -69,7 +77,7 @@ export class StorageService {
   }
 
   private verifiedHostDir(app: string, dir: string): string {
-    const root = hostRoot(this.deps.storageDir, app);
+    const root = hostRoot(this.deps.storageDir, this.requireApp(app).id);
     const name = path.basename(dir);
     const refuse = (why: string): never => {
       throw new BerthError('INVALID_STORAGE_MOUNT', `The host folder ${dir} mounted into ${app} ${why}; nothing was started. An admin can \`berth storage:unmount ${app}\` it.`);
@@ -87,13 +95,66 @@ export class StorageService {
 
   /** Creates the folder (directly below the app's root, see parseMountSpec) and checks it is one. */
   private ensureHostDir(app: string, dir: string): void {
-    const root = hostRoot(this.deps.storageDir, app);
+    const root = hostRoot(this.deps.storageDir, this.requireApp(app).id);
     fs.mkdirSync(root, { recursive: true, mode: 0o755 });
     try { fs.mkdirSync(dir, { mode: 0o755 }); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; }
     this.verifiedHostDir(app, dir);
   }
 
-  private requireApp(app: string): void {
-    if (!this.deps.store.apps.get(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
+  /**
+   * The app's data on destroy: its volumes and its storage folder are removed, or, with `keep`,
+   * left where they are, named by the destroyed app's id, which no other app will ever have.
+   * Called before the app's rows go (the mounts are read from them). Resolves with what is left.
+   */
+  async removeData(app: string, o: { keep: boolean }): Promise<string[]> {
+    const record = this.requireApp(app);
+    const root = hostRoot(this.deps.storageDir, record.id);
+    const volumes = this.deps.store.mounts.list(app).filter((m) => !m.source.startsWith('/')).map((m) => m.source);
+    const kept = [...volumes, ...(fs.existsSync(root) ? [root] : [])];
+    if (o.keep) return kept;
+    const left: string[] = [];
+    for (const v of volumes) {
+      // Still in use (a container draining elsewhere): it stays, named by the dead id; reported.
+      await this.deps.removeVolume?.(v).catch(() => left.push(v));
+    }
+    // rmSync does not follow symlinks: a link the app's containers made is removed, not its target.
+    fs.rmSync(root, { recursive: true, force: true });
+    return left;
+  }
+
+  /**
+   * Before apps had ids their folders were `storage/<app name>`: each is moved to `storage/<app id>`
+   * and its mount records follow (running containers keep their bind mounts: same inode). Runs at
+   * start; idempotent, and safe when web and worker both run it.
+   */
+  adoptLegacyFolders(log: (line: string) => void): void {
+    for (const app of this.deps.store.apps.list()) {
+      const legacy = path.join(path.resolve(this.deps.storageDir), app.name);
+      const root = hostRoot(this.deps.storageDir, app.id);
+      const records = this.deps.store.mounts.list(app.name).filter((m) => m.source.startsWith(`${legacy}${path.sep}`));
+      let st: fs.Stats | null = null;
+      try { st = fs.lstatSync(legacy); } catch { /* nothing to move */ }
+      if (st?.isDirectory() && !fs.existsSync(root)) {
+        try {
+          fs.renameSync(legacy, root);
+          log(`storage: moved ${legacy} to ${root}`);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        }
+      }
+      if (records.length === 0 || !fs.existsSync(root)) continue;
+      this.deps.store.transaction(() => {
+        for (const m of records) {
+          this.deps.store.mounts.remove(app.name, m.target);
+          this.deps.store.mounts.add({ app: app.name, source: path.join(root, path.relative(legacy, m.source)), target: m.target });
+        }
+      });
+    }
+  }
+
+  private requireApp(app: string): AppRecord {
+    const record = this.deps.store.apps.get(app);
+    if (!record) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
+    return record;
   }
 }

@@ -14,7 +14,9 @@ describe('storage: named volumes and host folders survive redeploys, rollbacks a
   let wt: WorkTree;
   const app = uniqueName('store');
   const host = `${app}.localhost`;
-  const volume = `berth-${app}-data`;
+  /** Named by the app's id (known once the app exists): `berth-app-<id>-data`, folders under storage/<id>. */
+  let volume = '';
+  let root = '';
   const text = async (p: string) => (await berth.viaRouter(host, p)).text.trim();
 
   before(async () => {
@@ -25,12 +27,16 @@ describe('storage: named volumes and host folders survive redeploys, rollbacks a
   after(async () => {
     wt?.remove();
     await berth?.destroy();
-    spawnSync('docker', ['volume', 'rm', '-f', volume]);
+    if (volume) spawnSync('docker', ['volume', 'rm', '-f', volume]);
   });
 
-  it('validates mounts: host paths only under $BERTH_HOME/storage/<app>, one mount per container path', async () => {
-    assert.equal((await berth.api('POST', '/api/v1/apps', { name: app })).status, 201);
-    const root = path.join(berth.home, 'storage', app);
+  it('validates mounts: host paths only under $BERTH_HOME/storage/<app id>, volumes named by the app id, one mount per container path', async () => {
+    const created = await berth.api('POST', '/api/v1/apps', { name: app });
+    assert.equal(created.status, 201);
+    const id = created.json.app.id as string;
+    assert.match(id, /^[0-9a-f]{12}$/);
+    volume = `berth-app-${id}-data`;
+    root = path.join(berth.home, 'storage', id);
     for (const bad of ['/etc:/etc-host', `${root}/../other:/x`, 'data:relative', 'Bad Name:/x', 'data:/proc/x', 'a:b:c', `${root}/x:/data/../etc`]) {
       const r = await berth.api('POST', `/api/v1/apps/${app}/storage`, { mount: bad });
       assert.equal(r.status, 422, bad);
@@ -55,7 +61,7 @@ describe('storage: named volumes and host folders survive redeploys, rollbacks a
     assert.equal(wt.push(berth.url, berth.token, app).code, 0);
     assert.equal(await text('/data-first.txt'), 'v1');
     assert.equal(await text('/files-first.txt'), 'v1');
-    assert.equal(fs.readFileSync(path.join(berth.home, 'storage', app, 'files', 'first.txt'), 'utf8').trim(), 'v1');
+    assert.equal(fs.readFileSync(path.join(root, 'files', 'first.txt'), 'utf8').trim(), 'v1');
 
     wt.write('www/version.txt', 'v2\n');
     wt.commitAll('v2');

@@ -11,10 +11,12 @@ import type { Tenant } from './tenant';
 export function storageAttacks(t: () => Tenant): void {
   describe('storage mounts cannot reach the host', () => {
     const mounts = async (app: string) => (await t().berth.api('GET', `/api/v1/apps/${app}/storage`)).json.mounts;
+    /** The app's storage root: `$BERTH_HOME/storage/<app id>`. */
+    const rootOf = async (app: string) => path.join(t().berth.home, 'storage', (await t().berth.api('GET', `/api/v1/apps/${app}`)).json.app.id as string);
 
     it('a developer cannot mount a host path, even under the app\'s own storage folder (403 FORBIDDEN, nothing stored)', async () => {
       const { berth, appA, dev } = t();
-      const root = path.join(berth.home, 'storage', appA);
+      const root = await rootOf(appA);
       for (const spec of [`${root}/a/b:/b`, `${root}/a:/a`, `${root}:/all`]) {
         const r = await t().api(dev.token, 'POST', `/api/v1/apps/${appA}/storage`, { mount: spec });
         assert.equal(r.status, 403, spec);
@@ -26,7 +28,7 @@ export function storageAttacks(t: () => Tenant): void {
 
     it('the nested-mounts + symlink escape: host folders are one level below the app\'s root, so none contains another (422 INVALID_STORAGE_MOUNT)', async () => {
       const { berth, appA } = t();
-      const root = path.join(berth.home, 'storage', appA);
+      const root = await rootOf(appA);
       // As the admin, the one role that may mount host folders.
       for (const spec of [`${root}/a/b:/b`, `${root}:/all`]) {
         const r = await berth.api('POST', `/api/v1/apps/${appA}/storage`, { mount: spec });
@@ -38,7 +40,7 @@ export function storageAttacks(t: () => Tenant): void {
 
     it('a host folder swapped for a symlink after it was mounted is refused at the next container start; nothing runs', async () => {
       const { berth, appA, dev } = t();
-      const root = path.join(berth.home, 'storage', appA);
+      const root = await rootOf(appA);
       const ok = await berth.api('POST', `/api/v1/apps/${appA}/storage`, { mount: `${root}/files:/files` });
       assert.equal(ok.status, 201, ok.text);
       try {

@@ -82,10 +82,13 @@ export const appsVerbs: VerbGroup = {
     },
     {
       name: 'apps:destroy',
-      usage: 'berth apps:destroy <app> [--confirm <app>]',
-      summary: 'Destroy an app, its containers, config and releases. Asks for the name unless --confirm gives it.',
+      usage: 'berth apps:destroy <app> [--confirm <app>] [--keep-data]',
+      summary: 'Destroy an app, its containers, config, releases, network, volumes and storage folder. Asks for the name unless --confirm gives it.',
       args: [APP],
-      options: [{ name: 'confirm', value: '<app>', summary: 'The app\'s name again, to skip the question (needed when stdin is not a terminal).' }],
+      options: [
+        { name: 'confirm', value: '<app>', summary: 'The app\'s name again, to skip the question (needed when stdin is not a terminal).' },
+        { name: 'keep-data', summary: 'Keep its volumes and storage folder (named by the app\'s id, so no later app gets them; remove them with docker volume rm / rm -r).' },
+      ],
       async run(ctx) {
         const app = ctx.arg('app');
         let confirm = ctx.args.options.confirm;
@@ -95,7 +98,8 @@ export const appsVerbs: VerbGroup = {
           confirm = await ctx.out.ask(` !     Type the app's name to confirm: `);
         }
         if (confirm !== app) throw new CliError('CONFIRMATION_REQUIRED', `"${confirm}" is not "${app}"; nothing was destroyed`);
-        await ctx.api().json('DELETE', appPath(app, `?confirm=${encodeURIComponent(confirm)}`));
+        const keep = ctx.args.options['keep-data'] === true ? '&keep-data=true' : '';
+        await ctx.api().json('DELETE', appPath(app, `?confirm=${encodeURIComponent(confirm)}${keep}`));
         if (!ctx.json) ctx.out.line(`-----> Destroyed ${app}`);
       },
     },

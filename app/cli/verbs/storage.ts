@@ -3,7 +3,7 @@ import { table } from '../output';
 import type { ArgSpec, VerbGroup } from '../types';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
-const MOUNT: ArgSpec = { name: 'mount', summary: '<volume-name|/host/path>:/container/path; host folders (admins only) directly below $BERTH_HOME/storage/<app>.' };
+const MOUNT: ArgSpec = { name: 'mount', summary: '<volume-name|/host/path>:/container/path; host folders (admins only) directly below $BERTH_HOME/storage/<app id> (`apps:info` shows the id).' };
 
 interface Mount { source: string; target: string; kind: string; createdAt: string }
 
@@ -28,7 +28,7 @@ export const storageVerbs: VerbGroup = {
     {
       name: 'storage:mount',
       usage: 'berth storage:mount <app> <mount>',
-      summary: 'Mount a named volume (kept as berth-<app>-<name>) or a host folder into every container of the app.',
+      summary: 'Mount a named volume (kept as berth-app-<app id>-<name>) or a host folder into every container of the app.',
       args: [APP, MOUNT],
       options: [],
       async run(ctx) {

@@ -16,7 +16,8 @@ export function appsRoutes(berth: Berth): Router {
     res.json({ app: berth.apps.info(String(body(req).name)) });
   });
   r.delete('/apps/:app', async (req, res) => {
-    await berth.apps.destroy(req.params.app, req.query.confirm ?? body(req).confirm, userName(req));
+    const keep = req.query['keep-data'] ?? body(req).keepData;
+    await berth.apps.destroy(req.params.app, req.query.confirm ?? body(req).confirm, userName(req), { keepData: keep === true || keep === 'true' });
     res.status(204).end();
   });
   return r;

@@ -5,7 +5,7 @@ import { buildImage } from './build-image';
 import {
   containerLogs, inspectContainer, listContainers, removeContainer, runContainer, stopContainer,
 } from './containers';
-import { toBerthError } from './docker-errors';
+import { ignoreStatus, requireRef, toBerthError } from './docker-errors';
 import { inspectImage, removeImage, tagImage } from './images';
 import { networkEnsurer, removeNetwork, syncNetworkMembers } from './networks';
 import { runOneOff } from './run-one-off';
@@ -51,6 +51,7 @@ export function createDockerEngine(options: DockerEngineOptions): ContainerEngin
       }
     },
     ensureNetwork: guarded(ensureNetwork),
+    removeVolume: guarded(async (name: string) => { await ignoreStatus(docker.getVolume(requireRef(name, 'volume name')).remove(), [404]); }),
     removeNetwork: guarded((name: string) => removeNetwork(docker, name)),
     syncNetworkMembers: guarded((network: string, o) => syncNetworkMembers(docker, network, o)),
     buildImage: guarded((o) => buildImage(docker, o)),

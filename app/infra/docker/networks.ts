@@ -47,15 +47,27 @@ export function networkEnsurer(docker: Docker): (name: string) => Promise<void> 
   };
 }
 
-/** Removes a network after force-disconnecting what is still attached. Gone (404): fine. */
+/**
+ * Removes a network after force-disconnecting what is still attached. Gone (404): fine. A
+ * container attached meanwhile (403 "active endpoints") is disconnected in the next round.
+ */
 export async function removeNetwork(docker: Docker, name: string): Promise<void> {
-  for (const n of await networksNamed(docker, requireRef(name, 'network name'))) {
-    const net = docker.getNetwork(n.Id);
-    const info = (await nullOn404(net.inspect())) as Docker.NetworkInspectInfo | null;
-    for (const id of Object.keys(info?.Containers ?? {})) {
-      await ignoreStatus(net.disconnect({ Container: id, Force: true }), [404, 500]);
+  for (let round = 1; ; round++) {
+    const nets = await networksNamed(docker, requireRef(name, 'network name'));
+    if (nets.length === 0) return;
+    try {
+      for (const n of nets) {
+        const net = docker.getNetwork(n.Id);
+        const info = (await nullOn404(net.inspect())) as Docker.NetworkInspectInfo | null;
+        for (const id of Object.keys(info?.Containers ?? {})) {
+          await ignoreStatus(net.disconnect({ Container: id, Force: true }), [404, 500]);
+        }
+        await ignoreStatus(net.remove(), [404]);
+      }
+      return;
+    } catch (e) {
+      if (round >= 3) throw e;
     }
-    await ignoreStatus(net.remove(), [404]);
   }
 }
 

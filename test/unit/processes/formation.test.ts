@@ -47,16 +47,17 @@ describe('process formation', () => {
 });
 
 describe('storage mount specs', () => {
-  const o = { app: 'shop', storageDir: '/var/lib/berth/storage' };
+  const o = { appId: '0a1b2c3d4e5f', storageDir: '/var/lib/berth/storage' };
 
-  it('maps names to berth-<app>-<name> volumes and keeps host paths under the app\'s storage folder', () => {
-    assert.deepEqual(parseMountSpec('data:/data', o), { kind: 'volume', source: 'berth-shop-data', target: '/data' });
-    assert.deepEqual(parseMountSpec('/var/lib/berth/storage/shop/up:/app/uploads', o),
-      { kind: 'host', source: '/var/lib/berth/storage/shop/up', target: '/app/uploads' });
+  it('maps names to berth-app-<app id>-<name> volumes and keeps host paths under the app\'s storage folder (by id)', () => {
+    assert.deepEqual(parseMountSpec('data:/data', o), { kind: 'volume', source: 'berth-app-0a1b2c3d4e5f-data', target: '/data' });
+    assert.deepEqual(parseMountSpec('/var/lib/berth/storage/0a1b2c3d4e5f/up:/app/uploads', o),
+      { kind: 'host', source: '/var/lib/berth/storage/0a1b2c3d4e5f/up', target: '/app/uploads' });
   });
 
   it('refuses other host paths, escapes, relative or system targets', () => {
-    for (const bad of ['/etc:/etc', '/var/lib/berth/storage/shop/../other:/x', '/var/lib/berth/storage/shopping:/x',
+    for (const bad of ['/etc:/etc', '/var/lib/berth/storage/0a1b2c3d4e5f/../other:/x', '/var/lib/berth/storage/0a1b2c3d4e5f0:/x',
+      '/var/lib/berth/storage/shop/up:/x',
       'data:rel', 'data:/', 'data:/proc', 'data:/sys/x', 'data:/a/../b', 'a:b:c', 'Data:/x', ':/x', 'data:']) {
       assert.equal(code(() => parseMountSpec(bad, o)), 'INVALID_STORAGE_MOUNT', bad);
     }
