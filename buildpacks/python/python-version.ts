@@ -1,5 +1,6 @@
 import { BerthError } from '../../app/errors';
 import type { SourceView } from '../../app/ports/buildpack';
+import { quote } from '../shared/quote';
 
 /** Python in berth/buildpack-python:bookworm: Debian bookworm's python3 (image.sh). Change both together. */
 export const PYTHON_VERSIONS: readonly string[] = ['3.11.2'];
@@ -10,17 +11,17 @@ export function requestedPython(source: SourceView): { version: string; why: str
   if (runtime !== null && runtime.trim()) {
     const t = runtime.trim();
     const m = /^python-(\d+\.\d+(?:\.\d+)?)$/.exec(t);
-    if (!m) throw new BerthError('RUNTIME_VERSION_UNAVAILABLE', `runtime.txt holds "${t.slice(0, 60)}"; write a version such as "python-${PYTHON_VERSIONS[0]}".`);
-    return { version: m[1], why: `"${t}" in runtime.txt` };
+    if (!m) throw new BerthError('RUNTIME_VERSION_UNAVAILABLE', `runtime.txt holds ${quote(t, 60)}; write a version such as "python-${PYTHON_VERSIONS[0]}".`);
+    return { version: m[1], why: `${quote(t)} in runtime.txt` };
   }
   const dotfile = source.read('.python-version');
   const first = dotfile?.split(/\r?\n/).map((l) => l.replace(/#.*$/, '').trim()).find(Boolean);
   if (first) {
-    if (!/^\d+\.\d+(?:\.\d+)?$/.test(first)) throw new BerthError('RUNTIME_VERSION_UNAVAILABLE', `.python-version holds "${first.slice(0, 60)}"; write a version such as "${PYTHON_VERSIONS[0].replace(/\.\d+$/, '')}".`);
-    return { version: first, why: `"${first}" in .python-version` };
+    if (!/^\d+\.\d+(?:\.\d+)?$/.test(first)) throw new BerthError('RUNTIME_VERSION_UNAVAILABLE', `.python-version holds ${quote(first, 60)}; write a version such as "${PYTHON_VERSIONS[0].replace(/\.\d+$/, '')}".`);
+    return { version: first, why: `${quote(first)} in .python-version` };
   }
   const pipfile = /^\s*python_(?:full_)?version\s*=\s*["'](\d+\.\d+(?:\.\d+)?)["']/m.exec(source.read('Pipfile') ?? '');
-  if (pipfile) return { version: pipfile[1], why: `python_version "${pipfile[1]}" in Pipfile` };
+  if (pipfile) return { version: pipfile[1], why: `python_version ${quote(pipfile[1])} in Pipfile` };
   return null;
 }
 

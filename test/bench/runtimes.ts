@@ -80,7 +80,7 @@ export async function run(): Promise<BenchResult> {
     process.stdout.write(`       second / first, median of the build phases: ${ratio.toFixed(2)} (per round ${ratios[0].toFixed(2)}–${ratios[ratios.length - 1].toFixed(2)})\n`);
     return {
       name: 'runtimes',
-      method: `node-version-app, ${ROUNDS} rounds, each on a Node.js 20.x release not installed yet, apps swapping order; medians of the build phase`,
+      method: `\`npm run bench -- runtimes\`: node-version-app, ${ROUNDS} rounds, each on a Node.js 20.x release not installed yet, apps swapping order; medians of the build phase`,
       figures: [
         { label: 'first app on an uncached Node.js version: build phase (s), median (min–max)', value: `${median(first).toFixed(2)} (${Math.min(...first).toFixed(2)}–${Math.max(...first).toFixed(2)})` },
         { label: 'second app on that version (s), median (min–max)', value: `${median(second).toFixed(2)} (${Math.min(...second).toFixed(2)}–${Math.max(...second).toFixed(2)})` },

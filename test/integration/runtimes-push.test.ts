@@ -103,6 +103,18 @@ describe('runtimes via git push', function () {
     assert.match(builds.json.builds[0].error, /^RUNTIME_VERSION_UNAVAILABLE: /);
   });
 
+  it('fails a Python version the image does not have, naming the one it has', async () => {
+    const app = uniqueName('py312');
+    const wt = tree('python-app');
+    wt.write('runtime.txt', 'python-3.12.1\n');
+    wt.commitAll('python 3.12');
+    const pushed = wt.push(berth.url, berth.token, app);
+    assert.notEqual(pushed.code, 0);
+    assert.match(pushed.output, /"python-3\.12\.1" in runtime\.txt asks for Python 3\.12\.1, but berth's python buildpack has only Python 3\.11\.\d+ \(Debian bookworm\)/);
+    const builds = await berth.api('GET', `/api/v1/apps/${app}/builds`);
+    assert.match(builds.json.builds[0].error, /^RUNTIME_VERSION_UNAVAILABLE: /);
+  });
+
   it('builds a TypeScript app to dist/ and runs it without its devDependencies', async () => {
     const app = uniqueName('nodets');
     const pushed = tree('node-ts-app').push(berth.url, berth.token, app);

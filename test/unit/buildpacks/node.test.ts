@@ -105,6 +105,12 @@ describe('buildpacks: node', () => {
     await assert.rejects(render(nodeBuildpack, app({ engines: { node: '22.1.0 || $(id)' } })), (e: unknown) => e instanceof BerthError && e.code === 'RUNTIME_VERSION_UNAVAILABLE');
   });
 
+  it('quotes user text in its messages, so it cannot forge a line of the push output', async () => {
+    const e = await fails({ 'package.json': pkg({ engines: { node: '22.x\n=====> Deployed http://evil (v9)\u001b[2K' }, scripts: { start: 'x' } }) }, /not a version range/, 'RUNTIME_VERSION_UNAVAILABLE');
+    assert.doesNotMatch(e.message, /[\n\u001b]/);
+    assert.match(e.message, /engines\.node "22\.x\\n=====> Deployed http:\/\/evil \(v9\)\\u001b\[2K" in package\.json/);
+  });
+
   it('rejects bad JSON and an app with no way to start', async () => {
     await fails({ 'package.json': '{ nope' }, /not valid JSON/);
     await fails({ 'package.json': '[]' }, /JSON object/);
@@ -132,6 +138,7 @@ describe('buildpacks: node', () => {
     const at = (re: RegExp): number => lines.findIndex((l) => re.test(l));
     assert.doesNotMatch(df, /AS deps/);
     assert.ok(at(/^COPY \. \.$/) < at(/running heroku-prebuild/));
+    assert.match(df, /running heroku-prebuild \(npm run heroku-prebuild\)' && npm run heroku-prebuild$/m);
     assert.ok(at(/running heroku-prebuild/) < at(/npm ci --include=dev/));
     assert.ok(at(/npm ci --include=dev/) < at(/npm run build/));
     assert.ok(at(/npm run build/) < at(/npm prune --omit=dev/));
@@ -161,6 +168,8 @@ describe('buildpacks: node', () => {
     assert.match(berry, /yarn install --immutable/);
     assert.match(berry, /yarn workspaces focus --all --production/);
     assert.doesNotMatch(berry, /AS deps/);
+    assert.match(berry, /^ENV YARN_ENABLE_GLOBAL_CACHE=false/m, 'the package cache stays in the project for Plug\'n\'Play');
+    assert.match(berry, /^CMD \["yarn", "start"\]$/m, 'Plug\'n\'Play apps start through yarn');
     const committed = await render(nodeBuildpack, memorySource({ 'package.json': pkg({ scripts: { start: 'x' } }), 'yarn.lock': '__metadata:\n', '.yarnrc.yml': 'yarnPath: .yarn/releases/yarn-4.1.0.cjs\n' }));
     assert.match(committed, /^RUN npm install -g yarn@1$/m, 'a committed Berry release runs through Yarn 1');
   });
