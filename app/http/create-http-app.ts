@@ -24,16 +24,20 @@ import { objectBodyOnly } from './request-body';
 import { schedulersRoutes } from './routes/schedulers-routes';
 import { usersRoutes } from './routes/users-routes';
 import { auditSource, authorizeRequest } from './access-middleware';
+import { strictRouter } from './strict-router';
 
 /** The web process's express app: health, git transport, then the authenticated API. */
 export function createHttpApp(berth: Berth, options: { codec: GitHookCodec; log: (line: string) => void }): express.Express {
   const app = express();
+  // Paths match exactly as the authorization layer reads them (strict-router.ts).
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.get('/healthz', (_req, res) => { res.json({ ok: true }); });
   app.use(gitRoutes(berth, options.codec));
 
-  const api = express.Router();
+  const api = strictRouter();
   api.use(express.json({ limit: '1mb' }));
   api.use(objectBodyOnly);
   api.use(requireUser(berth.users));

@@ -8,6 +8,7 @@ import { loadConfig, pathsFor } from '../../app/config';
 import { createBerth, type Berth } from '../../app/boot/create-berth';
 import { createHttpApp } from '../../app/http/create-http-app';
 import { HOOK_SECRET_HEADER, hookResponseWriter, readHookRequest } from '../../app/infra/git';
+import { targetOf } from '../../app/http/access-middleware';
 import { requireBerthStack } from '../support/requirements';
 
 /** Routes that answer without a login, on purpose. Anything else must refuse. */
@@ -98,6 +99,27 @@ describe('route authentication', function () {
       if (!ok) open.push(`${key} → ${res.status} ${res.location ?? ''}`);
     }
     assert.deepEqual(open, [], 'routes that answered without authentication');
+  });
+
+  it('every router matches case-sensitively and strictly, and the authorization layer names the app of every /apps/:app route', () => {
+    const loose: string[] = [];
+    const visit = (router: any, where: string) => {
+      if (!router.caseSensitive || !router.strict) loose.push(where);
+      for (const layer of router.stack) if (layer.handle?.stack) visit(layer.handle, `${where} > ${layer.handle.name || 'router'}`);
+    };
+    const app = (server as any)._events.request;
+    assert.equal(app.get('case sensitive routing'), true);
+    assert.equal(app.get('strict routing'), true);
+    visit(app.router, 'app');
+    assert.deepEqual(loose, [], 'routers that match any case or ignore a trailing slash');
+    const wrong: string[] = [];
+    for (const r of routes) {
+      const local = r.path.replace(/^\/api\/v1/, '');
+      if (!/^\/apps\/:app(\/|$)/.test(local)) continue;
+      const t = targetOf({ method: r.method, path: concrete(local), query: {} });
+      if (t.app !== 'probe-x') wrong.push(`${r.method} ${r.path} → ${JSON.stringify(t)}`);
+    }
+    assert.deepEqual(wrong, [], 'routes whose app the authorization layer does not see');
   });
 
   it('git smart HTTP refuses without a token', async () => {

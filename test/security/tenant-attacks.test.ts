@@ -1,6 +1,7 @@
 import { destroyTenant, tenant, type Tenant } from './tenant';
 import { storageAttacks } from './storage-attacks';
 import { templateAttacks } from './template-attacks';
+import { routeCaseAttacks } from './route-case-attacks';
 
 /**
  * The tenant-attack suite (docs/security.md): as a developer of app A and as a viewer, every
@@ -15,4 +16,5 @@ describe('tenant attacks: a developer or viewer of app A against app B, the host
 
   storageAttacks(t);
   templateAttacks(t);
+  routeCaseAttacks(t);
 });

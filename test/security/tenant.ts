@@ -26,6 +26,8 @@ export interface Tenant {
 }
 
 const CLI = path.join(ROOT, 'dist/app/cli/main.js');
+/** The dashboard password of the developer and the viewer. */
+export const PASSWORD = 'a tenant password';
 let world: Promise<Tenant> | null = null;
 let made: Tenant | null = null;
 
@@ -49,7 +51,7 @@ async function make(): Promise<Tenant> {
   for (const app of [appA, appB]) assert.equal((await berth.api('POST', '/api/v1/apps', { name: app })).status, 201);
   const addUser = async (role: string) => {
     const name = uniqueName(role.slice(0, 3));
-    const r = await berth.api('POST', '/api/v1/users', { name, role });
+    const r = await berth.api('POST', '/api/v1/users', { name, role, password: PASSWORD });
     assert.equal(r.status, 201, r.text);
     return { name, token: r.json.token as string };
   };

@@ -1,4 +1,5 @@
-import express, { Router, type ErrorRequestHandler } from 'express';
+import express, { type Router, type ErrorRequestHandler } from 'express';
+import { strictRouter } from '../strict-router';
 import type nunjucks from 'nunjucks';
 import type { Berth } from '../../boot/create-berth';
 import { BerthError, STATUS_FOR_KIND, asBerthError } from '../../errors';
@@ -26,7 +27,7 @@ function dashboardErrors(views: nunjucks.Environment, log: (line: string) => voi
  */
 export function dashboardRoutes(berth: Berth, options: { log: (line: string) => void }): Router {
   const views = createViews();
-  const r = Router();
+  const r = strictRouter();
   r.use('/assets', express.static(PUBLIC_DIR, { index: false, maxAge: '1h', fallthrough: false }));
   r.get('/favicon.ico', (_req, res) => { res.redirect(301, '/assets/favicon.svg'); });
   r.use(securityHeaders);

@@ -1,10 +1,11 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { strictRouter } from '../strict-router';
 import type { Berth } from '../../boot/create-berth';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
 
 export function appSettingsRoutes(berth: Berth): Router {
-  const r = Router();
+  const r = strictRouter();
   /** `{ builder?: dockerfile|buildpack|auto, buildpack?: <name>|null }` */
   r.patch('/apps/:app/builder', (req, res) => {
     const b = body(req);

@@ -1,10 +1,11 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { strictRouter } from '../strict-router';
 import type { Berth } from '../../boot/create-berth';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
 
 export function appsRoutes(berth: Berth): Router {
-  const r = Router();
+  const r = strictRouter();
   r.get('/apps', (req, res) => { res.json({ apps: berth.access.visibleApps(req.user!, berth.apps.list()) }); });
   r.post('/apps', async (req, res) => {
     const app = await berth.apps.create(body(req).name, userName(req));

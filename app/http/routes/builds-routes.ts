@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { strictRouter } from '../strict-router';
 import type { Berth } from '../../boot/create-berth';
 import { BerthError } from '../../errors';
 import { describeBuild, saveArchive } from '../../builds';
@@ -6,7 +7,7 @@ import { userName } from '../auth-middleware';
 import { body, positiveInt } from '../request-body';
 
 export function buildsRoutes(berth: Berth): Router {
-  const r = Router();
+  const r = strictRouter();
   r.get('/apps/:app/builds', (req, res) => {
     berth.apps.require(req.params.app);
     const builds = berth.builds.list(req.params.app, positiveInt(req.query.limit, 'limit') ?? 20);

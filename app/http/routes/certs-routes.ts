@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { strictRouter } from '../strict-router';
 import type { Berth } from '../../boot/create-berth';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
@@ -6,7 +7,7 @@ import { body } from '../request-body';
 
 /** Certificates (`certs:*`) and Let's Encrypt (`letsencrypt:*`). */
 export function certsRoutes(berth: Berth): Router {
-  const r = Router();
+  const r = strictRouter();
   r.get('/apps/:app/certs', (req, res) => { res.json({ cert: berth.certs.report(req.params.app) }); });
   /** `{ cert: "<PEM chain>", key: "<PEM key>" }`. */
   r.post('/apps/:app/certs', async (req, res) => {

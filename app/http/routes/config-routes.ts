@@ -1,10 +1,11 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { strictRouter } from '../strict-router';
 import type { Berth } from '../../boot/create-berth';
 import { userName } from '../auth-middleware';
 import { body, stringList, stringMap } from '../request-body';
 
 export function configRoutes(berth: Berth): Router {
-  const r = Router();
+  const r = strictRouter();
   r.get('/apps/:app/config', (req, res) => { res.json({ config: berth.configVars.get(req.params.app) }); });
   /** `{ set: {K: V}, unset: [K], restart: true }` — a change re-releases the app unless restart is false. */
   r.patch('/apps/:app/config', async (req, res) => {

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { strictRouter } from '../strict-router';
 import type { Berth } from '../../boot/create-berth';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
@@ -12,7 +13,7 @@ function list(value: unknown, field: string): unknown[] | undefined {
 }
 
 export function domainsRoutes(berth: Berth): Router {
-  const r = Router();
+  const r = strictRouter();
   r.get('/apps/:app/domains', (req, res) => { res.json({ domains: berth.domains.report(req.params.app) }); });
   /** `{ add: [..] }`, `{ remove: [..] }`, `{ set: [..] }` (replaces custom domains) or `{ clear: true }`. */
   r.patch('/apps/:app/domains', async (req, res) => {

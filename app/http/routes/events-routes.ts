@@ -1,9 +1,10 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { strictRouter } from '../strict-router';
 import type { Berth } from '../../boot/create-berth';
 import { positiveInt } from '../request-body';
 
 export function eventsRoutes(berth: Berth): Router {
-  const r = Router();
+  const r = strictRouter();
   r.get('/events', (req, res) => {
     const app = typeof req.query.app === 'string' ? req.query.app : undefined;
     if (app) berth.apps.require(app);

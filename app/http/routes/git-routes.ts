@@ -1,4 +1,5 @@
-import express, { Router, type Request } from 'express';
+import express, { type Router, type Request } from 'express';
+import { strictRouter } from '../strict-router';
 import type { Berth } from '../../boot/create-berth';
 import { BerthError, STATUS_FOR_KIND, asBerthError } from '../../errors';
 import { tokenOf } from '../auth-middleware';
@@ -14,7 +15,7 @@ export interface GitHookCodec {
  * password, and the internal endpoint the pre-receive hook calls.
  */
 export function gitRoutes(berth: Berth, codec: GitHookCodec): Router {
-  const r = Router();
+  const r = strictRouter();
 
   r.use('/git', async (req, res) => {
     let user;

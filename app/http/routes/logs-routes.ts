@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { strictRouter } from '../strict-router';
 import type { Berth } from '../../boot/create-berth';
 import { BerthError } from '../../errors';
 import { formatEntry } from '../../logs';
@@ -8,7 +9,7 @@ const PROCESS = /^[a-z0-9][a-z0-9.-]{0,63}$/;
 
 /** `GET /apps/:app/logs?tail=N&process=web&release=N&follow=1` as text, one `web.1 | …` line each. */
 export function logsRoutes(berth: Berth): Router {
-  const r = Router();
+  const r = strictRouter();
   r.get('/apps/:app/logs', async (req, res) => {
     const app = req.params.app;
     berth.apps.require(app);

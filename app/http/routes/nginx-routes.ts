@@ -1,9 +1,10 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { strictRouter } from '../strict-router';
 import type { Berth } from '../../boot/create-berth';
 import { body, stringList, stringMap } from '../request-body';
 
 export function nginxRoutes(berth: Berth): Router {
-  const r = Router();
+  const r = strictRouter();
   r.get('/apps/:app/nginx', (req, res) => { res.json({ nginx: berth.routing.nginxReport(req.params.app) }); });
   /** `{ set: {key: value}, unset: [key] }` — keys as `nginx:report` lists them. */
   r.patch('/apps/:app/nginx', async (req, res) => {

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { strictRouter } from '../strict-router';
 import type { Berth } from '../../boot/create-berth';
 import { BerthError } from '../../errors';
 import { body } from '../request-body';
@@ -6,7 +7,7 @@ import { body } from '../request-body';
 /** `plugins:list|install|enable|disable`, and the routes plugins add under `/plugins/<id>/api/…`. */
 export function pluginsRoutes(berth: Berth): Router {
   const host = berth.services.plugins;
-  const r = Router();
+  const r = strictRouter();
   r.get('/plugins', (_req, res) => { res.json({ plugins: host.list() }); });
   // The CLI falls back to this list for an unknown `<id>:<verb>`.
   r.get('/plugins/verbs', (_req, res) => { res.json({ verbs: host.verbs() }); });

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { strictRouter } from '../strict-router';
 import type { Berth } from '../../boot/create-berth';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
@@ -11,7 +12,7 @@ function list(value: unknown, field: string): unknown[] | undefined {
 }
 
 export function portsRoutes(berth: Berth): Router {
-  const r = Router();
+  const r = strictRouter();
   r.get('/apps/:app/ports', (req, res) => { res.json({ ports: berth.routing.ports(req.params.app) }); });
   /** `{ add, remove, set: ["http:80:5000"], clear: true }`. */
   r.patch('/apps/:app/ports', async (req, res) => {

@@ -1,10 +1,11 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { strictRouter } from '../strict-router';
 import type { Berth } from '../../boot/create-berth';
 import { userName } from '../auth-middleware';
 import { body, positiveInt } from '../request-body';
 
 export function releasesRoutes(berth: Berth): Router {
-  const r = Router();
+  const r = strictRouter();
   r.get('/apps/:app/releases', (req, res) => {
     berth.apps.require(req.params.app);
     res.json({ releases: berth.releases.list(req.params.app) });

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Router, type Request } from 'express';
+import { type Router, type Request } from 'express';
+import { strictRouter } from '../strict-router';
 import type { Berth } from '../../boot/create-berth';
 import { BerthError, STATUS_FOR_KIND, asBerthError } from '../../errors';
 import { EXEC_UPGRADE, FRAME, errorFrame, exitFrame, frame } from '../../one-off';
@@ -88,7 +89,7 @@ export function execUpgradeHandler(berth: Berth, log: (line: string) => void) {
 
 /** `GET /apps/:app/cron`: the app's scheduled commands (the live release's app.json cron). */
 export function cronRoutes(berth: Berth): Router {
-  const r = Router();
+  const r = strictRouter();
   r.get('/apps/:app/cron', async (req, res) => {
     berth.apps.require(req.params.app);
     const jobs = await berth.cron.list(req.params.app);

@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express';
+import { type Router, type Request } from 'express';
+import { strictRouter } from '../strict-router';
 import type { Berth } from '../../boot/create-berth';
 import { BerthError } from '../../errors';
 import { parsePlacement, SCHEDULER_NAMES, type SchedulerName } from '../../schedulers';
@@ -33,7 +34,7 @@ const p = (req: Request) => ({ plugin: String(req.params.plugin), name: String(r
 /** The generic service API every service plugin gets: `/services/<plugin>/<name>/…`. */
 export function servicesRoutes(berth: Berth): Router {
   const { kit, links, backup } = berth.services;
-  const r = Router();
+  const r = strictRouter();
   r.get('/services', (_req, res) => {
     res.json({
       plugins: berth.services.plugins.catalog.list().map((s) => ({

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { strictRouter } from '../strict-router';
 import type { Berth } from '../../boot/create-berth';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
@@ -10,7 +11,7 @@ function mountField(value: unknown): string {
 }
 
 export function storageRoutes(berth: Berth): Router {
-  const r = Router();
+  const r = strictRouter();
   r.get('/apps/:app/storage', (req, res) => { res.json({ mounts: berth.storage.list(req.params.app) }); });
   /** `{ mount: "data:/data" }` */
   r.post('/apps/:app/storage', (req, res) => {

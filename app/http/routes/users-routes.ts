@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express';
+import { type Router, type Request } from 'express';
+import { strictRouter } from '../strict-router';
 import type { Berth } from '../../boot/create-berth';
 import { BerthError } from '../../errors';
 import type { UserRecord } from '../../ports/store';
@@ -9,7 +10,7 @@ import { body } from '../request-body';
  * and SSH keys. An admin may name another user with `?user=` / `"user"` for keys.
  */
 export function usersRoutes(berth: Berth): Router {
-  const r = Router();
+  const r = strictRouter();
   const me = (req: Request): UserRecord => req.user!;
   /** The user a key request is about: yourself, or anyone when you are an admin. */
   const subject = (req: Request, named: unknown): UserRecord => {

@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express';
+import { type Router, type Request } from 'express';
+import { strictRouter } from '../../strict-router';
 import type { Berth } from '../../../boot/create-berth';
 import { userName } from '../../auth-middleware';
 import { positiveInt } from '../../request-body';
@@ -11,7 +12,7 @@ const withBuild = (req: Request, build: { id: number } | null) => (build ? `${ap
 
 /** The app page's forms; each is one call into the same domain services the API uses. */
 export function actionRoutes(berth: Berth): Router {
-  const r = Router();
+  const r = strictRouter();
 
   r.post('/apps/:app/config', formAction(appUrl, async (req) => {
     const app = req.params.app as string;

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import express, { Router, type Request } from 'express';
+import express, { type Router, type Request } from 'express';
+import { strictRouter } from '../../strict-router';
 import type nunjucks from 'nunjucks';
 import type { Berth } from '../../../boot/create-berth';
 import { asBerthError } from '../../../errors';
@@ -17,7 +18,7 @@ export function safeNext(raw: unknown): string {
  * random cookie that the form must repeat (a cross-site page can read neither).
  */
 export function authRoutes(berth: Berth, views: nunjucks.Environment): Router {
-  const r = Router();
+  const r = strictRouter();
   const loginPage = (req: Request, res: express.Response, error: string | null, status = 200) => {
     // Reuse the cookie's token: a second login page (another tab, a favicon redirect) must not void the first form.
     const existing = cookiesOf(req)[LOGIN_CSRF_COOKIE];
@@ -65,7 +66,7 @@ export function authRoutes(berth: Berth, views: nunjucks.Environment): Router {
 
 /** Logout sits behind the session and CSRF checks like every other form. */
 export function logoutRoute(berth: Berth): Router {
-  const r = Router();
+  const r = strictRouter();
   r.post('/logout', (req, res) => {
     berth.sessions.logout(req.sessionId);
     clearCookie(req, res, SESSION_COOKIE);

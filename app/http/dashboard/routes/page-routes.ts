@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { strictRouter } from '../../strict-router';
 import type nunjucks from 'nunjucks';
 import type { Berth } from '../../../boot/create-berth';
 import { positiveInt } from '../../request-body';
@@ -10,7 +11,7 @@ import { userName } from '../../auth-middleware';
 
 /** Reading pages: overview (and create app), app page, a build's log, the events feed. */
 export function pageRoutes(berth: Berth, views: nunjucks.Environment): Router {
-  const r = Router();
+  const r = strictRouter();
   r.get('/', async (req, res) => {
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 64) : '';
     const visible = berth.access.visibleApps(req.user!, berth.apps.list()).length;

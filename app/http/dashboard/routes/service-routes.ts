@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express';
+import { type Router, type Request } from 'express';
+import { strictRouter } from '../../strict-router';
 import type nunjucks from 'nunjucks';
 import type { Berth } from '../../../boot/create-berth';
 import { userName } from '../../auth-middleware';
@@ -15,7 +16,7 @@ const isAdmin = (req: Request) => req.user?.role === 'admin';
  */
 export function serviceRoutes(berth: Berth, views: nunjucks.Environment): Router {
   const { kit, links, backup, plugins } = berth.services;
-  const r = Router();
+  const r = strictRouter();
 
   r.get('/services', async (req, res) => {
     const groups = await Promise.all(plugins.catalog.list().map(async (p) => ({

@@ -1,11 +1,12 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { strictRouter } from '../../strict-router';
 import type { Berth } from '../../../boot/create-berth';
 import { positiveInt } from '../../request-body';
 import { openSse } from '../sse';
 
 /** Live parts of the app page over SSE; the page works without them (it shows the stored log). */
 export function streamRoutes(berth: Berth): Router {
-  const r = Router();
+  const r = strictRouter();
   /** A build's log from its first line (`line` events), then `end` with the build's final status. */
   r.get('/apps/:app/builds/:id/stream', async (req, res) => {
     const build = berth.builds.get(req.params.app, positiveInt(req.params.id, 'id'));
