@@ -68,6 +68,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     store: store.access, appExists: (app) => !!store.apps.get(app),
     endSessions: (userId) => store.sessions.removeForUser(userId),
     record: (e) => events.record({ ...e, kind: 'access.changed' }),
+    appsOfService: (plugin, name) => store.services.linksOfService(plugin, name).map((l) => l.app),
   });
   // Dashboard logins, counted in Redis: at most 10 failures per user name and 30 per address in 15 minutes.
   const loginLimiter = new LoginLimiter({ counters: redis.counters, maxPerUser: 10, maxPerAddress: 30, windowSeconds: 15 * 60 });

@@ -61,16 +61,14 @@ async function cliSession(berth: Berth, s: SshExec<UserRecord>): Promise<number>
   const argv = splitCommand(s.command);
   const verb = verbOf(argv[0]);
   if (verb && LOCAL_ONLY.has(verb)) throw new BerthError('INVALID_INPUT', `\`${verb}\` works with files on your machine: run it with the berth CLI instead of over SSH.`);
-  if (verb === 'ssh-keys:add' && argv.slice(1).filter((a) => !a.startsWith('-')).length > 1) {
-    throw new BerthError('INVALID_INPUT', 'Over SSH, send the key on stdin: `ssh berth@host ssh-keys:add <name> < key.pub`.');
-  }
   const tokenName = `ssh-${crypto.randomBytes(6).toString('hex')}`;
   const token = berth.access.createToken(s.user, { name: tokenName, expiresInDays: 1 });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-ssh-'));
   const host = ['0.0.0.0', '::', ''].includes(berth.config.host) ? '127.0.0.1' : berth.config.host;
   try {
     return await runCli(argv, {
-      stdout: s.stdout, stderr: s.stderr, stdin: s.stdin, cwd: dir,
+      // localFiles false: no verb reads a path the SSH user names (app/cli/user-files.ts).
+      stdout: s.stdout, stderr: s.stderr, stdin: s.stdin, cwd: dir, localFiles: false,
       env: { BERTH_URL: `http://${host.includes(':') ? `[${host}]` : host}:${berth.config.port}`, BERTH_TOKEN: token, BERTH_CLIENT: 'ssh', NO_COLOR: '1', HOME: dir },
     });
   } finally {

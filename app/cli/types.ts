@@ -58,6 +58,8 @@ export interface CliIo {
   readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** false when the CLI runs inside berth for an SSH user: paths they name would be berth's disk (user-files.ts). */
+  readonly localFiles?: boolean;
 }
 
 export interface VerbContext {

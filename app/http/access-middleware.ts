@@ -11,7 +11,16 @@ const SELF = /^\/(tokens|ssh-keys|whoami|logout)(\/|$)/;
  * (collaborator and service-link changes are admin-only), `/events?app=` reads that app, `/users` is admin-only,
  * other berth-wide paths read with GET and need an admin otherwise.
  */
-export function targetOf(req: Pick<Request, 'method' | 'path' | 'query'>): { action: Action; app: string | null } {
+export interface Target {
+  readonly action: Action;
+  readonly app: string | null;
+  /** `/services/<plugin>/<name>…`: the service, and what follows its name (`''`, `/export`, `/logs`, …). */
+  readonly service?: { readonly plugin: string; readonly name: string; readonly rest: string };
+}
+
+const decoded = (s: string): string => { try { return decodeURIComponent(s); } catch { return s; } };
+
+export function targetOf(req: Pick<Request, 'method' | 'path' | 'query'>): Target {
   const reading = req.method === 'GET' || req.method === 'HEAD';
   if (SELF.test(req.path)) return { action: 'self', app: null };
   if (/^\/users(\/|$)/.test(req.path)) return { action: 'admin', app: null };
@@ -24,14 +33,17 @@ export function targetOf(req: Pick<Request, 'method' | 'path' | 'query'>): { act
     return { action: reading ? 'read' : 'write', app };
   }
   if (/^\/events\/?$/.test(req.path) && typeof req.query.app === 'string' && req.query.app) return { action: 'read', app: req.query.app };
+  const s = /^\/services\/([^/]+)\/([^/]+)(\/.*)?$/.exec(req.path);
+  if (s) return { action: reading ? 'read' : 'admin', app: null, service: { plugin: decoded(s[1]), name: decoded(s[2]), rest: s[3] ?? '' } };
   return { action: reading ? 'read' : 'admin', app: null };
 }
 
 /** After authentication: refuses what the user's role does not allow (403), via berth.access. */
 export function authorizeRequest(berth: Pick<Berth, 'access'>): RequestHandler {
   return (req, _res, next) => {
-    const { action, app } = targetOf(req);
+    const { action, app, service } = targetOf(req);
     const user = req.user!;
+    if (service) { berth.access.authorizeService(user, { ...service, action }); next(); return; }
     // The whole audit trail names every app: a developer reads only their apps' (`?app=`).
     const wholeTrail = app === null && /^\/events\/?$/.test(req.path) && user.role === 'developer';
     berth.access.authorize(user, wholeTrail ? 'admin' : action, app);

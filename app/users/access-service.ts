@@ -23,7 +23,38 @@ export class AccessService {
     /** Revokes the user's dashboard sessions (user removed). */
     endSessions: (userId: number) => void;
     record: (e: { app: string | null; message: string; user: string | null }) => void;
+    /** The apps a service is linked to (developers reach the services of their apps only). */
+    appsOfService: (plugin: string, name: string) => string[];
   }) {}
+
+  /** Secret values (config vars, service credentials): admins, and developers of the app; never viewers. */
+  canSeeSecrets(user: UserRecord, app: string): boolean {
+    return user.role === 'admin' || (user.role === 'developer' && this.deps.store.isCollaborator(app, user.id));
+  }
+
+  /** A service's info, logs and export: admins, and developers of an app it is linked to. */
+  canUseService(user: UserRecord, plugin: string, name: string): boolean {
+    if (user.role === 'admin') return true;
+    if (user.role !== 'developer') return false;
+    return this.deps.appsOfService(plugin, name).some((app) => this.deps.store.isCollaborator(app, user.id));
+  }
+
+  /**
+   * Service-scoped requests (`/services/<plugin>/<name>…`): a developer only for services linked to
+   * their apps; a viewer reads a service's info (credentials hidden) but not its logs or export.
+   */
+  authorizeService(user: UserRecord, o: { plugin: string; name: string; action: Action; rest: string }): void {
+    if (user.role === 'admin') return;
+    const what = `service ${o.plugin}/${o.name}`;
+    if (o.action !== 'read') throw forbidden(user, 'admin', null);
+    if (user.role === 'viewer') {
+      if (o.rest === '') return;
+      throw new BerthError('FORBIDDEN', `User "${user.name}" (viewer) may not read the ${o.rest.replace(/^\//, '') || 'data'} of ${what}: viewers see no service data or credentials.`);
+    }
+    if (!this.canUseService(user, o.plugin, o.name)) {
+      throw new BerthError('FORBIDDEN', `User "${user.name}" (developer) may not use ${what}: it is not linked to an app you collaborate on.`);
+    }
+  }
 
   can(user: UserRecord, action: Action, app: string | null): boolean {
     return can(user, action, app, (a) => this.deps.store.isCollaborator(a, user.id));

@@ -2,6 +2,8 @@ import { destroyTenant, tenant, type Tenant } from './tenant';
 import { storageAttacks } from './storage-attacks';
 import { templateAttacks } from './template-attacks';
 import { routeCaseAttacks } from './route-case-attacks';
+import { roleAttacks } from './role-attacks';
+import { sshAttacks } from './ssh-attacks';
 
 /**
  * The tenant-attack suite (docs/security.md): as a developer of app A and as a viewer, every
@@ -17,4 +19,6 @@ describe('tenant attacks: a developer or viewer of app A against app B, the host
   storageAttacks(t);
   templateAttacks(t);
   routeCaseAttacks(t);
+  roleAttacks(t);
+  sshAttacks(t);
 });

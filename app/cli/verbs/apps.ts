@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { assertLocalFiles } from '../user-files';
 import { appPath } from '../api-client';
 import type { AppDetail, AppSummary, QueuedBuild } from '../api-types';
 import { CliError } from '../cli-error';
@@ -122,6 +123,7 @@ export const appsVerbs: VerbGroup = {
       options: [],
       async run(ctx) {
         const file = ctx.arg('archive');
+        assertLocalFiles(ctx.io, file);
         if (!fs.existsSync(file)) throw new CliError('ARCHIVE_NOT_FOUND', `${file} does not exist.`);
         const type = /\.(tgz|gz)$/.test(file) ? 'application/gzip' : 'application/x-tar';
         const res = await ctx.api().upload<QueuedBuild>(appPath(ctx.arg('app'), '/deploys/archive'), file, type);

@@ -1,5 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { readUserFile } from '../user-files';
 import { appPath } from '../api-client';
 import { CliError } from '../cli-error';
 import { keyValues } from '../output';
@@ -23,12 +22,8 @@ export function certLines(c: CertReport): string {
   ]);
 }
 
-function readPem(ctx: VerbContext, file: string, what: string): string {
-  try {
-    return fs.readFileSync(path.resolve(ctx.io.cwd, file), 'utf8');
-  } catch (e) {
-    throw new CliError('FILE_UNREADABLE', `cannot read the ${what} file ${file}: ${(e as Error).message}`);
-  }
+function readPem(ctx: VerbContext, file: string, what: string): Promise<string> {
+  return readUserFile(ctx.io, file, { what, maxBytes: 1_000_000 });
 }
 
 export const certsVerbs: VerbGroup = {
@@ -41,7 +36,7 @@ export const certsVerbs: VerbGroup = {
       args: [APP, { name: 'cert-file', summary: 'PEM certificate, leaf first, chain after.' }, { name: 'key-file', summary: 'Its unencrypted PEM private key.' }],
       options: [],
       async run(ctx) {
-        const body = { cert: readPem(ctx, ctx.arg('cert-file'), 'certificate'), key: readPem(ctx, ctx.arg('key-file'), 'key') };
+        const body = { cert: await readPem(ctx, ctx.arg('cert-file'), 'certificate'), key: await readPem(ctx, ctx.arg('key-file'), 'key') };
         const res = await ctx.api().json<{ cert: CertReport }>('POST', appPath(ctx.arg('app'), '/certs'), body);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Certificate installed for ${ctx.arg('app')}`);

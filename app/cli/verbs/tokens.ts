@@ -1,4 +1,5 @@
 import { CliError } from '../cli-error';
+import { readUserFile } from '../user-files';
 import { positiveIntOption } from '../argv';
 import { table } from '../output';
 import type { VerbGroup } from '../types';
@@ -58,7 +59,7 @@ export const tokensVerbs: VerbGroup = {
       options: [{ name: 'user', value: '<user>', summary: 'Whose key (admins only); default yourself.' }],
       async run(ctx) {
         const file = ctx.args.positional.file;
-        const key = file ? (await import('node:fs')).readFileSync(file, 'utf8') : await ctx.out.readStdin();
+        const key = file ? await readUserFile(ctx.io, file, { what: 'public key', maxBytes: 16 * 1024 }) : await ctx.out.readStdin();
         if (!key.trim()) throw new CliError('USAGE', 'no public key given: berth ssh-keys:add <name> ~/.ssh/id_ed25519.pub');
         const user = typeof ctx.args.options.user === 'string' ? ctx.args.options.user : undefined;
         const res = await ctx.api().json<{ key: KeyRow }>('POST', '/api/v1/ssh-keys', { name: ctx.arg('name'), key: key.trim(), user });

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { configFor } from '../secret-views';
 import type { Berth } from '../../boot/create-berth';
 import { summarize } from './app-summaries';
 import { integrations } from './integrations';
@@ -24,14 +25,14 @@ export async function appPage(berth: Berth, req: Request, name: string) {
   // `?build=N` (after a form queued one) or else a build in progress is shown live.
   const wanted = positiveInt(req.query.build, 'build');
   const watch = wanted !== undefined ? berth.builds.get(name, wanted) : live;
-  const config = Object.entries(berth.configVars.get(name)).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => ({ key, value }));
+  const config = Object.entries(configFor(berth, req.user!, name, berth.configVars.get(name))).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => ({ key, value }));
   const host = req.get('host') ?? `127.0.0.1:${berth.config.port}`;
   const extra = integrations(berth);
   return {
     app: info,
     summary,
     processes,
-    releases: berth.releases.list(name).slice(0, 15),
+    releases: berth.releases.list(name).slice(0, 15).map((r) => ({ ...r, config: configFor(berth, req.user!, name, r.config) })),
     builds,
     watch,
     watchDone: watch ? berth.builds.isDone(watch) : true,

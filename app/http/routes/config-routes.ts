@@ -1,12 +1,13 @@
 import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
+import { configFor } from '../secret-views';
 import type { Berth } from '../../boot/create-berth';
 import { userName } from '../auth-middleware';
 import { body, stringList, stringMap } from '../request-body';
 
 export function configRoutes(berth: Berth): Router {
   const r = strictRouter();
-  r.get('/apps/:app/config', (req, res) => { res.json({ config: berth.configVars.get(req.params.app) }); });
+  r.get('/apps/:app/config', (req, res) => { res.json({ config: configFor(berth, req.user!, req.params.app, berth.configVars.get(req.params.app)) }); });
   /** `{ set: {K: V}, unset: [K], restart: true }` — a change re-releases the app unless restart is false. */
   r.patch('/apps/:app/config', async (req, res) => {
     const b = body(req);

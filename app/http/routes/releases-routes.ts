@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
+import { configFor } from '../secret-views';
 import type { Berth } from '../../boot/create-berth';
 import { userName } from '../auth-middleware';
 import { body, positiveInt } from '../request-body';
@@ -8,7 +9,7 @@ export function releasesRoutes(berth: Berth): Router {
   const r = strictRouter();
   r.get('/apps/:app/releases', (req, res) => {
     berth.apps.require(req.params.app);
-    res.json({ releases: berth.releases.list(req.params.app) });
+    res.json({ releases: berth.releases.list(req.params.app).map((r) => ({ ...r, config: configFor(berth, req.user!, r.app, r.config) })) });
   });
   r.post('/apps/:app/releases/rollback', async (req, res) => {
     const raw = body(req).version;

@@ -1,5 +1,6 @@
 import { type Router, type Request } from 'express';
 import { strictRouter } from '../strict-router';
+import { serviceFor, visibleServices } from '../secret-views';
 import type { Berth } from '../../boot/create-berth';
 import { BerthError } from '../../errors';
 import { parsePlacement, SCHEDULER_NAMES, type SchedulerName } from '../../schedulers';
@@ -45,7 +46,7 @@ export function servicesRoutes(berth: Berth): Router {
   });
   r.get('/services/:plugin', async (req, res) => {
     const list = kit.list(req.params.plugin);
-    res.json({ services: await Promise.all(list.map((s) => kit.info(s.plugin, s.name))) });
+    res.json({ services: visibleServices(berth, req.user!, await Promise.all(list.map((s) => kit.info(s.plugin, s.name)))) });
   });
   r.post('/services/:plugin', async (req, res) => {
     const b = body(req);
@@ -55,7 +56,7 @@ export function servicesRoutes(berth: Berth): Router {
     });
     res.status(201).json({ service });
   });
-  r.get('/services/:plugin/:name', async (req, res) => { res.json({ service: await kit.info(p(req).plugin, p(req).name) }); });
+  r.get('/services/:plugin/:name', async (req, res) => { res.json({ service: serviceFor(req.user!, await kit.info(p(req).plugin, p(req).name)) }); });
   r.delete('/services/:plugin/:name', async (req, res) => {
     const b = body(req);
     const out = await kit.destroy({ ...p(req), confirm: b.confirm, force: b.force === true, user: userName(req) });

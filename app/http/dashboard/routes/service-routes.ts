@@ -1,5 +1,6 @@
 import { type Router, type Request } from 'express';
 import { strictRouter } from '../../strict-router';
+import { visibleServices } from '../../secret-views';
 import type nunjucks from 'nunjucks';
 import type { Berth } from '../../../boot/create-berth';
 import { userName } from '../../auth-middleware';
@@ -21,7 +22,7 @@ export function serviceRoutes(berth: Berth, views: nunjucks.Environment): Router
   r.get('/services', async (req, res) => {
     const groups = await Promise.all(plugins.catalog.list().map(async (p) => ({
       id: p.id, version: p.version, image: p.image,
-      services: await Promise.all(kit.list(p.id).map((s) => kit.info(s.plugin, s.name))),
+      services: visibleServices(berth, req.user!, await Promise.all(kit.list(p.id).map((s) => kit.info(s.plugin, s.name)))),
     })));
     const apps = berth.access.visibleApps(req.user!, berth.apps.list()).map((a) => a.name);
     render(views, req, res, 'services.njk', { groups, apps, isAdmin: isAdmin(req) });
