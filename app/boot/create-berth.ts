@@ -27,7 +27,7 @@ import { createBullCronScheduler } from '../infra/redis';
 import { DomainsService, RoutedRouter, RoutingService, storedRouteExtras } from '../domains';
 import { CertFiles, CertsService, LetsencryptService } from '../certs';
 import { HookedImageBuilder, hookedResources } from '../plugins';
-import { SchedulersService, SchedulingDeployer, schedulerOperations } from '../schedulers';
+import { SchedulersService, SchedulingDeployer, SwarmSetup, schedulerOperations } from '../schedulers';
 import { createSwarmEngine } from '../infra/docker/swarm-engine';
 import { createImageRegistry } from '../infra/registry';
 import { createPluginsAndServices } from './services-boot';
@@ -158,6 +158,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     statusOf: (app, release) => deployer.for(app).status(app, release),
     redeploy: (app, reason, user) => releases.redeploy(app, reason, user),
   });
+  const swarmSetup = new SwarmSetup({ swarm, registry: imageRegistry, registryAddr: config.registryAddr, events });
   const pushes = new PushReceiver({ store, builds });
   const statsSampler = new StatsSampler({ engine, scope: config.network, intervalMs: config.statsIntervalSeconds * 1000 });
   const appSettings = new AppSettings({ store, events, buildpackNames: () => buildpacks.map((b) => b.name) });
@@ -165,7 +166,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   return {
     config, paths, store, engine, router, redis, repos, hook,
     events, users, access, loginLimiter, sessions, configVars, apps, appSettings, deployer, builds, releases, runner, pushes, urlOf,
-    processes, storage, reconciler, schedulers, imageRegistry,
+    processes, storage, reconciler, schedulers, swarmSetup, imageRegistry,
     logs, oneOff, cron,
     domains, routing, certs, letsencrypt,
     services, statsSampler,

@@ -11,7 +11,7 @@ export type EventKind =
   | 'router.changed' | 'certs.changed'
   | 'ps.restarted' | 'ps.stopped' | 'ps.started' | 'ps.settings' | 'ps.reconciled' | 'ps.crashed' | 'storage.changed'
   | 'service.created' | 'service.destroyed' | 'service.changed' | 'service.linked' | 'service.unlinked' | 'plugin.changed'
-  | 'access.changed';
+  | 'access.changed' | 'swarm.changed';
 
 /** The audit trail: what happened to which app, by whom. */
 export class EventsService {

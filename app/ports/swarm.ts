@@ -80,6 +80,10 @@ export interface ServiceLogOptions {
 export interface SwarmEngine {
   /** Whether this engine is a manager of an active swarm. */
   status(): Promise<{ active: boolean; manager: boolean; nodeId: string | null }>;
+  /** `docker swarm init`: this engine becomes the manager of a new swarm (docker picks the address when none is given). */
+  init(options: { readonly advertiseAddr?: string }): Promise<void>;
+  /** What a worker joins with: the swarm's worker token and this manager's `address:port`. */
+  joinInfo(): Promise<{ workerToken: string; managerAddr: string }>;
   /** Creates the service, or updates it in place (rolling, start-first, rolls back on failure). */
   upsertService(spec: SwarmServiceSpec): Promise<SwarmServiceInfo>;
   scaleService(name: string, replicas: number): Promise<void>;

@@ -5,3 +5,4 @@ export { SchedulingDeployer, type SchedulingOptions } from './scheduling-deploye
 export { schedulerOperations } from './scheduler-operations';
 export { SchedulersService, type SchedulerReport } from './schedulers-service';
 export { parsePlacement, parseNodeLabels } from './placement';
+export { SwarmSetup, type SwarmInitResult } from './swarm-setup';

@@ -48,6 +48,8 @@ export class SchedulersService {
       throw new BerthError('INVALID_SCHEDULER', `"${String(name)}" is not a scheduler: use docker-local, swarm or default.`);
     }
     const before = this.deps.nameFor(app);
+    // Moving an app onto swarm without one would only fail at its deploy: name the command now.
+    if (name === 'swarm' && before !== 'swarm') await this.requireSwarm();
     this.deps.store.schedulers.setScheduler(app, name === 'default' ? null : name);
     const after = this.deps.nameFor(app);
     this.deps.events.record({ app, kind: 'ps.settings', message: `scheduler set to ${name}${name === 'default' ? ` (${after})` : ''}`, user });
@@ -78,7 +80,7 @@ export class SchedulersService {
 
   private async requireSwarm(): Promise<void> {
     const s = await this.deps.swarm.status();
-    if (!s.active || !s.manager) throw new BerthError('SWARM_NOT_ACTIVE', 'This Docker engine is not a manager of an active swarm; `docker swarm init` first (docs/swarm.md).');
+    if (!s.active || !s.manager) throw new BerthError('SWARM_NOT_ACTIVE', 'This Docker engine is not a manager of an active swarm; run `berth swarm:init --advertise-addr <this host\'s private address>` first (docs/swarm.md).');
   }
 
   private requireApp(app: string): void {

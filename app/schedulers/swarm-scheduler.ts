@@ -225,7 +225,7 @@ export class SwarmScheduler implements Scheduler {
 
   private async requireSwarm(): Promise<void> {
     const s = await this.deps.swarm.status();
-    if (!s.active || !s.manager) throw new BerthError('SWARM_NOT_ACTIVE', 'This Docker engine is not a manager of an active swarm; `docker swarm init` first (docs/swarm.md).');
+    if (!s.active || !s.manager) throw new BerthError('SWARM_NOT_ACTIVE', 'This Docker engine is not a manager of an active swarm; run `berth swarm:init --advertise-addr <this host\'s private address>` first (docs/swarm.md).');
   }
 
   private spec(release: ReleaseRecord, o: { type: string; replicas: number; image: string; name: string; deployId: string }) {

@@ -47,7 +47,7 @@ export class SwarmRuntime {
   async requireSwarm(): Promise<{ nodeId: string }> {
     const s = await this.deps.swarm.status();
     if (!s.active || !s.manager || !s.nodeId) {
-      throw new BerthError('SWARM_NOT_ACTIVE', 'This Docker engine is not a manager of an active swarm; `docker swarm init` first (docs/swarm.md), or create the service with `--scheduler docker-local`.');
+      throw new BerthError('SWARM_NOT_ACTIVE', 'This Docker engine is not a manager of an active swarm; run `berth swarm:init --advertise-addr <this host\'s private address>` first (docs/swarm.md), or create the service with `--scheduler docker-local`.');
     }
     return { nodeId: s.nodeId };
   }

@@ -9,7 +9,7 @@ import { WorkTree } from '../support/git-client';
 import { normalizeTime } from '../../app/logs';
 import { steadyLoad } from '../support/load';
 import { requireBerthStack } from '../support/requirements';
-import { startSingleNodeSwarm, type SwarmCluster } from '../support/swarm-cluster';
+import { startSingleNodeSwarm, withoutSwarm, type SwarmCluster, type WithoutSwarm } from '../support/swarm-cluster';
 
 const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8' });
 /**
@@ -69,7 +69,7 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
   before(async function () {
     requireBerthStack();
     cluster = await startSingleNodeSwarm({
-      advertiseAddr: SWARM_ADDR, registryAddr: REGISTRY_ADDR, env: { BERTH_KEEP_IMAGES: '3' },
+      advertiseAddr: SWARM_ADDR, registryAddr: REGISTRY_ADDR, env: { BERTH_KEEP_IMAGES: '3' }, before: withoutSwarm,
       ownImages: [`berth-test/${id}:`, `berth/${app}:`, `berth/${app2}:`],
     });
     if (!cluster) this.skip();
@@ -83,6 +83,36 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
     followers.forEach((f) => f.stop());
     wt?.remove();
     await cluster?.destroy();
+  });
+
+  it('berth swarm:init makes the swarm, starts berth\'s registry and prints the join command; without a swarm berth names it', async function () {
+    // A swarm this engine manages was there before the test (outside the project): nothing was made.
+    if (!cluster!.init) this.skip();
+    const before = cluster!.init!.before as WithoutSwarm;
+    const naming = /This Docker engine is not a manager of an active swarm; run `berth swarm:init --advertise-addr <this host's private address>` first/;
+    for (const r of [before.nodes, before.set]) { assert.notEqual(r.code, 0); assert.match(r.stderr, naming); }
+    assert.equal(before.schedulerAfter, 'docker-local', 'the refused switch changed nothing');
+
+    const out = cluster!.init!.output.stdout;
+    const token = docker('swarm', 'join-token', '-q', 'worker').stdout.trim();
+    assert.match(token, /^SWMTKN-1-/);
+    assert.ok(out.includes(`-----> Swarm initialised: this engine is its manager (${SWARM_ADDR}:2377)\n`), out);
+    assert.ok(out.includes(`-----> berth's registry: ${REGISTRY_ADDR}:${registryPort}\n`), out);
+    assert.ok(out.includes(`\n         docker swarm join --token ${token} ${SWARM_ADDR}:2377\n`), out);
+    assert.equal(/other nodes cannot reach/.test(out), REGISTRY_ADDR.startsWith('127.'), 'the loopback-registry note');
+    assert.equal((await fetch(`${registry()}/v2/`)).status, 200, 'the registry runs before any deploy');
+
+    const again = berth.cli(['swarm:init']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.ok(again.stdout.startsWith(`-----> This engine already manages a swarm (${SWARM_ADDR}:2377)\n`), again.stdout);
+
+    // A developer can neither make nor read the swarm's join token.
+    const dev = await berth.api('POST', '/api/v1/users', { name: uniqueName('swdev'), role: 'developer' });
+    assert.equal(dev.status, 201, dev.text);
+    const refused = await berth.api('POST', '/api/v1/swarm/init', {}, dev.json.token);
+    assert.equal(refused.status, 403);
+    assert.equal(refused.json.error.code, 'FORBIDDEN');
+    assert.ok(!refused.text.includes(token));
   });
 
   it('deploys with the swarm scheduler: the image goes through berth\'s registry and the router reaches the task', async () => {

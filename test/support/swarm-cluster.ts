@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePortPair, startBerth, type BerthProcess } from './berth-process';
+import { freePortPair, startBerth, uniqueName, type BerthProcess, type CliResult } from './berth-process';
 import { NetnsDocker } from './netns-docker';
 
 const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8' });
@@ -14,6 +14,11 @@ export interface SwarmCluster {
   readonly registryPort: number;
   /** The worker in a network namespace; null for a single-node swarm. */
   readonly node2: NetnsDocker | null;
+  /**
+   * When berth made the swarm (`berth swarm:init`): what `before` returned on the berth without a
+   * swarm, and swarm:init's output. Null when a swarm this engine manages was already there.
+   */
+  readonly init: { before: unknown; output: CliResult } | null;
   /** The swarm services this berth made (apps and services carry `berth.scope=<network>-swarm`). */
   services(): string[];
   /**
@@ -35,6 +40,7 @@ export interface SwarmClusterOptions {
 
 interface Parts {
   berth: BerthProcess | null;
+  init: { before: unknown; output: CliResult } | null;
   node2: NetnsDocker | null;
   createdSwarm: boolean;
   registryPort: number;
@@ -51,7 +57,7 @@ interface Parts {
 export async function startTwoNodeSwarm(o: SwarmClusterOptions = {}): Promise<SwarmCluster | null> {
   if (!docker('info', '--format', '{{.Swarm.LocalNodeState}}').stdout.startsWith('inactive')) return null;
   if (spawnSync('ip', ['netns', 'list']).status !== 0) return null;
-  const parts: Parts = { berth: null, node2: null, createdSwarm: false, registryPort: freePortPair()[0], registryAddr: '127.0.0.1', ownImages: o.ownImages ?? [] };
+  const parts: Parts = { berth: null, init: null, node2: null, createdSwarm: false, registryPort: freePortPair()[0], registryAddr: '127.0.0.1', ownImages: o.ownImages ?? [] };
   try {
     const node2 = parts.node2 = new NetnsDocker();
     await node2.start();
@@ -70,26 +76,43 @@ export async function startTwoNodeSwarm(o: SwarmClusterOptions = {}): Promise<Sw
 }
 
 /**
- * A single-node swarm on this engine (made unless this engine already manages one, which is then
- * used and left in place). Null when this engine is in a swarm it does not manage: the caller skips.
- * `advertiseAddr` and `registryAddr` default to loopback; a run against an engine in a network
- * namespace passes the veth addresses.
+ * A single-node swarm on this engine, made by `berth swarm:init` (unless this engine already
+ * manages one, which is then used and left in place). `before` runs on the berth before the swarm
+ * exists (to see what berth says without one). Null when this engine is in a swarm it does not
+ * manage: the caller skips. `advertiseAddr` and `registryAddr` default to loopback; a run against
+ * an engine in a network namespace passes the veth addresses.
  */
-export async function startSingleNodeSwarm(o: SwarmClusterOptions & { advertiseAddr?: string; registryAddr?: string } = {}): Promise<SwarmCluster | null> {
+export async function startSingleNodeSwarm(o: SwarmClusterOptions & {
+  advertiseAddr?: string; registryAddr?: string; before?: (berth: BerthProcess) => Promise<unknown>;
+} = {}): Promise<SwarmCluster | null> {
   const state = docker('info', '--format', '{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}').stdout.trim();
   if (!state.startsWith('inactive') && state !== 'active true') return null;
-  const parts: Parts = { berth: null, node2: null, createdSwarm: false, registryPort: freePortPair()[0], registryAddr: o.registryAddr ?? '127.0.0.1', ownImages: o.ownImages ?? [] };
+  const parts: Parts = { berth: null, init: null, node2: null, createdSwarm: false, registryPort: freePortPair()[0], registryAddr: o.registryAddr ?? '127.0.0.1', ownImages: o.ownImages ?? [] };
   try {
-    if (state.startsWith('inactive')) {
-      must(docker('swarm', 'init', '--advertise-addr', o.advertiseAddr ?? '127.0.0.1'));
-      parts.createdSwarm = true;
-    }
     parts.berth = await startBerth({ ...o.env, BERTH_REGISTRY_PORT: String(parts.registryPort) });
+    if (state.startsWith('inactive')) {
+      const before = await o.before?.(parts.berth);
+      const output = parts.berth.cli(['swarm:init', '--advertise-addr', o.advertiseAddr ?? '127.0.0.1']);
+      parts.createdSwarm = docker('info', '--format', '{{.Swarm.LocalNodeState}}').stdout.startsWith('active');
+      if (output.code !== 0) throw new Error(`berth swarm:init failed: ${output.stderr || output.stdout}`);
+      parts.init = { before, output };
+    }
   } catch (e) {
     await tearDown(parts);
     throw e;
   }
   return cluster(parts);
+}
+
+/** What berth says before the swarm exists: `nodes`, and scheduler:set swarm on a new app. */
+export interface WithoutSwarm { nodes: CliResult; set: CliResult; schedulerAfter: string }
+export async function withoutSwarm(b: BerthProcess): Promise<WithoutSwarm> {
+  const pre = uniqueName('swpre');
+  const created = await b.api('POST', '/api/v1/apps', { name: pre });
+  if (created.status !== 201) throw new Error(created.text);
+  const set = b.cli(['scheduler:set', pre, 'swarm']);
+  const schedulerAfter = (await b.api('GET', `/api/v1/apps/${pre}/scheduler`)).json.scheduler.scheduler as string;
+  return { nodes: b.cli(['nodes']), set, schedulerAfter };
 }
 
 function must(r: { status: number | null; stderr: string; stdout: string }): void {
@@ -101,6 +124,7 @@ function cluster(parts: Parts): SwarmCluster {
     berth: parts.berth!,
     registryPort: parts.registryPort,
     node2: parts.node2,
+    init: parts.init,
     services: () => servicesOf(parts.berth!),
     destroy: () => tearDown(parts),
   };

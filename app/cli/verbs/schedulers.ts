@@ -12,6 +12,8 @@ interface Report {
   status: { processes: { type: string; desired: number; running: number; instances: { name: string; node: string | null; state: string; address: string | null }[] }[] };
 }
 
+interface SwarmInit { created: boolean; managerAddr: string; joinCommand: string; registry: string; registryReachable: boolean }
+
 const labelsText = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') || '-';
 
 /** Prints the answer, then follows the re-release it queued (if any). */
@@ -54,6 +56,29 @@ export const schedulersVerbs: VerbGroup = {
         ctx.out.write(keyValues([['Scheduler', `${r.scheduler}${r.setting ? '' : ' (default)'}`], ['Placement', r.placement.join(', ') || 'any node']]));
         const rows = r.status.processes.flatMap((p) => p.instances.map((i) => [p.type, i.name, i.node ?? '-', i.state, i.address ?? '-']));
         if (rows.length > 0) ctx.out.write(table(['TYPE', 'NAME', 'NODE', 'STATE', 'ADDRESS'], rows));
+      },
+    },
+    {
+      name: 'swarm:init',
+      usage: 'berth swarm:init [--advertise-addr <address>]',
+      summary: 'Make this Docker engine a swarm manager (unless it is one), start berth\'s registry, and print how to join more nodes (admins only).',
+      args: [],
+      options: [{ name: 'advertise-addr', value: '<address>', summary: 'This host\'s address that other nodes reach (docker picks one when the host has only one).' }],
+      async run(ctx) {
+        const addr = ctx.args.options['advertise-addr'];
+        const res = await ctx.api().json<{ swarm: SwarmInit }>('POST', '/api/v1/swarm/init', typeof addr === 'string' ? { advertiseAddr: addr } : {});
+        if (ctx.json) return ctx.out.json(res);
+        const s = res.swarm;
+        ctx.out.line(s.created ? `-----> Swarm initialised: this engine is its manager (${s.managerAddr})` : `-----> This engine already manages a swarm (${s.managerAddr})`);
+        ctx.out.line(`-----> berth's registry: ${s.registry}`);
+        ctx.out.line('       Apps run on it with: berth scheduler:set <app> swarm');
+        ctx.out.line('       To add a node: install docker.io there, trust the registry in its /etc/docker/daemon.json');
+        ctx.out.line(`       ({ "insecure-registries": ["${s.registry}"] }), restart dockerd, then run:`);
+        ctx.out.line(`         ${s.joinCommand}`);
+        if (!s.registryReachable) {
+          ctx.out.line(`       Note: the registry listens on ${s.registry} (loopback), which other nodes cannot reach: set`);
+          ctx.out.line('       BERTH_REGISTRY_ADDR to this host\'s private address and restart berth before joining nodes.');
+        }
       },
     },
     {

@@ -25,6 +25,12 @@ export function schedulersRoutes(berth: Berth): Router {
     const done = await berth.schedulers.setPlacement(req.params.app, words(body(req).placement, 'placement'), userName(req));
     res.status(done.queued ? 202 : 200).json(done.queued ? { placement: done.placement, ...(done.queued as object) } : { placement: done.placement });
   });
+  /** `{ advertiseAddr?: "10.0.0.5" }`: makes this engine a swarm manager, starts berth's registry, answers the join command. */
+  r.post('/swarm/init', async (req, res) => {
+    // A swarm changes where every app can run, and the answer holds the join token: admins only.
+    if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins initialise the swarm.');
+    res.json({ swarm: await berth.swarmSetup.init(body(req).advertiseAddr, userName(req)) });
+  });
   r.get('/nodes', async (_req, res) => { res.json({ nodes: await berth.schedulers.nodes() }); });
   /** `{ labels: ["zone=a", "disk="] }` */
   r.post('/nodes/:node/labels', async (req, res) => {

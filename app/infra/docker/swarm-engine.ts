@@ -3,7 +3,7 @@ import type { SwarmEngine } from '../../ports/swarm';
 import { toBerthError } from './docker-errors';
 import type { ContainerLimits } from './hardening';
 import { streamServiceLogs } from './swarm-logs';
-import { labelNode, listNodes, swarmStatus } from './swarm-nodes';
+import { initSwarm, labelNode, listNodes, swarmJoinInfo, swarmStatus } from './swarm-nodes';
 import { listServices, removeService, restartService, scaleService, serviceLogs, serviceTasks, upsertService } from './swarm-services';
 
 function guarded<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
@@ -21,6 +21,8 @@ export function createSwarmEngine(options: { socketPath: string; limits?: Contai
   const docker = new Docker({ socketPath: options.socketPath });
   return {
     status: guarded(() => swarmStatus(docker)),
+    init: guarded((o: { advertiseAddr?: string }) => initSwarm(docker, o.advertiseAddr)),
+    joinInfo: guarded(() => swarmJoinInfo(docker)),
     upsertService: guarded((s) => upsertService(docker, s, options.limits)),
     scaleService: guarded((name: string, replicas: number) => scaleService(docker, name, replicas)),
     restartService: guarded((name: string) => restartService(docker, name)),

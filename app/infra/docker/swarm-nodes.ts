@@ -21,6 +21,24 @@ export async function swarmStatus(docker: Docker): Promise<{ active: boolean; ma
   return { active: info.Swarm?.LocalNodeState === 'active', manager: info.Swarm?.ControlAvailable === true, nodeId: info.Swarm?.NodeID || null };
 }
 
+export async function initSwarm(docker: Docker, advertiseAddr: string | undefined): Promise<void> {
+  try {
+    await docker.swarmInit({ ListenAddr: '0.0.0.0:2377', ...(advertiseAddr ? { AdvertiseAddr: advertiseAddr } : {}) });
+  } catch (e) {
+    if (typeof (e as { statusCode?: unknown }).statusCode !== 'number') throw e; // docker unreachable: DOCKER_UNAVAILABLE
+    // docker's own words say what is wrong (no address it can choose, an address not on this host).
+    const text = (e as { json?: { message?: string }; message?: string }).json?.message ?? (e as Error).message;
+    throw new BerthError('SWARM_INIT_FAILED', `docker swarm init failed: ${String(text).trim()}${advertiseAddr ? '' : '; pass --advertise-addr <this host\'s private address>'}`);
+  }
+}
+
+export async function swarmJoinInfo(docker: Docker): Promise<{ workerToken: string; managerAddr: string }> {
+  const swarm = (await docker.swarmInspect()) as { JoinTokens?: { Worker?: string } };
+  const info = (await docker.info()) as { Swarm?: { NodeID?: string; NodeAddr?: string; RemoteManagers?: { NodeID: string; Addr: string }[] | null } };
+  const self = info.Swarm?.RemoteManagers?.find((m) => m.NodeID === info.Swarm?.NodeID);
+  return { workerToken: swarm.JoinTokens?.Worker ?? '', managerAddr: self?.Addr ?? `${info.Swarm?.NodeAddr ?? ''}:2377` };
+}
+
 export async function listNodes(docker: Docker): Promise<SwarmNode[]> {
   return ((await docker.listNodes()) as RawNode[]).map(toNode).sort((a, b) => a.hostname.localeCompare(b.hostname));
 }
