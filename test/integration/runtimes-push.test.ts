@@ -115,6 +115,24 @@ describe('runtimes via git push', function () {
     assert.match(builds.json.builds[0].error, /^RUNTIME_VERSION_UNAVAILABLE: /);
   });
 
+  it('builds a Pipfile.lock app on the Python runtime.txt asks for and runs collectstatic unless DISABLE_COLLECTSTATIC', async () => {
+    const app = uniqueName('django');
+    const pushed = tree('python-django-app').push(berth.url, berth.token, app);
+    assert.equal(pushed.code, 0, pushed.output);
+    assert.match(pushed.output, /-----> Python (3\.11\.\d+) \("python-3\.11" in runtime\.txt\)/);
+    const python = /-----> Python (3\.11\.\d+)/.exec(pushed.output)![1];
+    assert.match(pushed.output, /installing dependencies \(Pipfile\.lock with pip\)/);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text, `python-django-app collectstatic ran python ${python}\n`);
+
+    const off = uniqueName('djangooff');
+    assert.equal((await berth.api('POST', '/api/v1/apps', { name: off })).status, 201);
+    assert.equal(berth.cli(['config:set', off, 'DISABLE_COLLECTSTATIC=1']).code, 0);
+    const skipped = tree('python-django-app').push(berth.url, berth.token, off);
+    assert.equal(skipped.code, 0, skipped.output);
+    assert.match(skipped.output, /DISABLE_COLLECTSTATIC is set: skipping manage\.py collectstatic/);
+    assert.equal((await berth.viaRouter(`${off}.localhost`)).text, `python-django-app collectstatic skipped python ${python}\n`);
+  });
+
   it('builds a TypeScript app to dist/ and runs it without its devDependencies', async () => {
     const app = uniqueName('nodets');
     const pushed = tree('node-ts-app').push(berth.url, berth.token, app);

@@ -18,6 +18,7 @@ describe('buildpacks: detection', () => {
   const expected: Record<string, string | null> = {
     'node-app': 'node',
     'python-app': 'python',
+    'python-django-app': 'python',
     'go-app': 'go',
     'go-godir-app': 'go',
     'node-version-app': 'node',
