@@ -17,7 +17,7 @@ import { BuildRunner, BuildsService, ImageBuilder, PushReceiver, ReleaseMaker, R
 import { NpmVersions } from '../infra/npm';
 import { ReleasesService } from '../releases';
 import { SessionsService } from '../sessions';
-import { ProcessOperations, ProcessesService, Reconciler } from '../processes';
+import { LivenessMonitor, ProcessOperations, ProcessesService, Reconciler } from '../processes';
 import { StatsSampler } from '../processes/stats-sampler';
 import { StorageService } from '../storage';
 import { LogArchive, LogsService } from '../logs';
@@ -146,6 +146,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   });
   const storage = new StorageService({ store, events, storageDir: paths.storage, removeVolume: (v) => engine.removeVolume(v) });
   const reconciler = new Reconciler({ store, engine, router, locks: redis.locks, deployer, events, intervalSeconds: config.reconcileIntervalSeconds });
+  const liveness = new LivenessMonitor({ store, engine, deployer, events });
   const runner = new BuildRunner({
     operations: schedulerOperations(new ProcessOperations({ store, deployer, events }), { deployer, store, events }),
     store, engine, repos, logs: redis.logs, events, releases: releaseMaker, deployer, urlOf,
@@ -166,12 +167,13 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   return {
     config, paths, store, engine, router, redis, repos, hook,
     events, users, access, loginLimiter, sessions, configVars, apps, appSettings, deployer, builds, releases, runner, pushes, urlOf,
-    processes, storage, reconciler, schedulers, swarmSetup, imageRegistry,
+    processes, storage, reconciler, liveness, schedulers, swarmSetup, imageRegistry,
     logs, oneOff, cron,
     domains, routing, certs, letsencrypt,
     services, statsSampler,
     async close(): Promise<void> {
       await reconciler.stop();
+      liveness.stop();
       await cronScheduler.close();
       await redis.close();
       store.close();

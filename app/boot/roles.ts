@@ -54,5 +54,6 @@ export async function startWorker(berth: Berth, log: Log): Promise<void> {
   log(`worker processing builds (concurrency ${berth.config.buildConcurrency})`);
   await berth.cron.startWorker(berth.config.buildConcurrency);
   berth.reconciler.start(log);
+  berth.liveness.start(log);
   log(`reconciling containers every ${berth.config.reconcileIntervalSeconds} s`);
 }

@@ -68,13 +68,14 @@ export class BuildRunner {
       log.line(`-----> Releasing v${release.version}`);
       try {
         await this.deps.deployHooks?.beforeDeploy(release, log.line);
-        await this.deps.deployer.deploy(release, log.line, { healthCheck: this.deps.releases.healthCheckOf(release), signal });
+        await this.deps.deployer.deploy(release, log.line, { signal });
       } catch (e) {
         this.deps.releases.discard(release);
         throw e;
       }
       store.transaction(() => {
         store.releases.setCurrent(release.app, release.version);
+        this.deps.deployer.adoptFormation(release);
         store.builds.finish(build.id, { status: 'succeeded', releaseVersion: release.version });
         this.deps.events.record({ app: build.app, kind: 'deploy.succeeded', message: `deployed v${release.version} (${release.description})`, user: build.user });
       });

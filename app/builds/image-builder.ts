@@ -3,7 +3,7 @@ import type { Buildpack, RuntimeImages, SourceView } from '../ports/buildpack';
 import type { ContainerEngine } from '../ports/container-engine';
 import type { AppRecord } from '../ports/store';
 import { parseProcfile } from '../releases/procfile';
-import { parseAppJson } from '../releases/app-json';
+import { parseAppJson, type AppManifest } from '../manifest';
 import { detectBuilder } from './detect-builder';
 import { buildContext, readSourceView } from './source-archive';
 
@@ -12,6 +12,8 @@ export interface BuiltSource {
   readonly exposedPort: number | null;
   readonly processes: Record<string, string>;
   readonly appJson: string | null;
+  /** app.json parsed: the one place it is parsed (stored with the release). */
+  readonly manifest: AppManifest;
 }
 
 /** Turns a source snapshot into an image: Dockerfile if present, else a buildpack's generated one. */
@@ -28,7 +30,7 @@ export class ImageBuilder {
     const processes = procfileText ? parseProcfile(procfileText) : {};
     // Checked before the build, so a typo in app.json fails in seconds, not after docker build.
     const appJson = source.read('app.json');
-    parseAppJson(appJson);
+    const manifest = parseAppJson(appJson);
     // A Dockerfile in the repo, or a builder the app is set to, wins over builders from plugins.
     const pinned = app.builder === 'dockerfile' || app.buildpack !== null || (app.builder !== 'buildpack' && source.has('Dockerfile'));
     const custom = pinned ? null : await this.extraBuilder(app.name, source);
@@ -66,6 +68,7 @@ export class ImageBuilder {
       exposedPort: built.exposedPort,
       processes: Object.keys(processes).length > 0 ? processes : { web: '' },
       appJson,
+      manifest,
     };
   }
 

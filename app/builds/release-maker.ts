@@ -1,9 +1,9 @@
 import { BerthError } from '../errors';
 import type { ContainerEngine } from '../ports/container-engine';
 import type { BuildRecord, ReleaseRecord, Store } from '../ports/store';
-import { DEFAULT_HEALTH_CHECK, imageRepo, type HealthCheckSpec } from '../deploys';
+import { imageRepo } from '../deploys';
 import type { BuiltSource } from './image-builder';
-import { parseAppJson } from '../releases/app-json';
+import { EMPTY_MANIFEST, type AppManifest } from '../manifest';
 
 const DEFAULT_PORT = 5000;
 
@@ -22,6 +22,7 @@ export class ReleaseMaker {
       processes: built.processes,
       port: built.exposedPort ?? DEFAULT_PORT,
       appJson: built.appJson,
+      manifest: built.manifest,
       description: build.kind === 'push' || build.kind === 'rebuild' ? `${build.kind} ${build.source.slice(0, 7)}` : 'archive deploy',
     });
   }
@@ -35,7 +36,7 @@ export class ReleaseMaker {
     log(`-----> Deploying image ${build.source}`);
     return this.create(build, {
       sourceImage: build.source, gitSha: null, processes: { web: '' },
-      port: info.exposedPort ?? DEFAULT_PORT, appJson: null, description: `image ${build.source}`,
+      port: info.exposedPort ?? DEFAULT_PORT, appJson: null, manifest: EMPTY_MANIFEST, description: `image ${build.source}`,
     });
   }
 
@@ -58,11 +59,6 @@ export class ReleaseMaker {
 
   discard(release: ReleaseRecord): void {
     this.deps.store.releases.remove(release.app, release.version);
-  }
-
-  /** The release's app.json startup check (kept on the release, so a rollback keeps its checks). */
-  healthCheckOf(release: ReleaseRecord): HealthCheckSpec {
-    return parseAppJson(release.appJson).healthCheck ?? DEFAULT_HEALTH_CHECK;
   }
 
   /** Config vars named in BERTH_BUILD_ARGS (comma-separated) are passed to docker build. */
@@ -88,7 +84,7 @@ export class ReleaseMaker {
   }
 
   private async create(build: BuildRecord,
-    r: { sourceImage: string; gitSha: string | null; processes: Readonly<Record<string, string>>; port: number; appJson?: string | null; description: string },
+    r: { sourceImage: string; gitSha: string | null; processes: Readonly<Record<string, string>>; port: number; appJson?: string | null; manifest: AppManifest; description: string },
     config?: Readonly<Record<string, string>>): Promise<ReleaseRecord> {
     const { store, engine } = this.deps;
     // The app's turn in the queue is ours, so nobody else can take this version number meanwhile.
@@ -97,7 +93,7 @@ export class ReleaseMaker {
     if (r.sourceImage.startsWith(`${imageRepo(build.app)}:build-`)) await engine.removeImage(r.sourceImage).catch(() => undefined);
     return store.releases.create({
       app: build.app, image: `${imageRepo(build.app)}:v${next}`, gitSha: r.gitSha,
-      config: config ?? store.config.get(build.app), processes: r.processes, port: r.port, appJson: r.appJson ?? null,
+      config: config ?? store.config.get(build.app), processes: r.processes, port: r.port, appJson: r.appJson ?? null, manifest: r.manifest,
       description: r.description, user: build.user,
     });
   }

@@ -1,6 +1,5 @@
 import type { CronJob, CronScheduler } from '../ports/cron-scheduler';
 import type { ReleaseRecord, Store } from '../ports/store';
-import { parseAppJson } from '../releases/app-json';
 import type { OneOffRun } from '../one-off';
 
 /**
@@ -12,7 +11,7 @@ export class CronService {
   constructor(private readonly deps: { store: Store; scheduler: CronScheduler; runner: { run(o: OneOffRun): Promise<number> }; log?: (line: string) => void }) {}
 
   async activate(release: ReleaseRecord): Promise<void> {
-    const entries = parseAppJson(release.appJson).cron;
+    const entries = release.manifest.cron;
     await this.deps.scheduler.replace(release.app, entries.map((e) => ({ app: release.app, ...e })));
   }
 

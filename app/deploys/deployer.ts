@@ -4,7 +4,8 @@ import type { Router } from '../ports/router';
 import type { ReleaseRecord, Store } from '../ports/store';
 import { appNetworkName } from '../apps';
 import { LABEL, containerName, newDeployId } from './container-labels';
-import { DEFAULT_HEALTH_CHECK, waitHealthy, type HealthCheckSpec } from './health-check';
+import { gatingChecks } from '../manifest';
+import { describeCheck, waitPassing, type CheckTarget } from './health-check';
 
 export interface DeployerDeps {
   readonly store: Store;
@@ -58,11 +59,25 @@ export class Deployer {
     return this.retiringIds.has(id);
   }
 
+  /**
+   * Counts per process type: the app's own (ps:scale), else app.json `formation` (the first
+   * deploy, or a type that has no count yet), else 1 web and 0 of the others.
+   */
   scaleOf(app: string, release: ReleaseRecord): Record<string, number> {
     const formation = this.deps.store.formation.get(app);
     const scale: Record<string, number> = {};
-    for (const type of runningTypes(release)) scale[type] = formation[type] ?? (type === 'web' ? 1 : 0);
+    for (const type of runningTypes(release)) scale[type] = formation[type] ?? release.manifest.formation[type] ?? (type === 'web' ? 1 : 0);
     return scale;
+  }
+
+  /** Called when a release went live: once app.json's formation has been applied, its counts are the app's own: later app.json changes do not rescale. */
+  adoptFormation(release: ReleaseRecord): void {
+    const app = release.app;
+    const own = this.deps.store.formation.get(app);
+    const adopted = Object.fromEntries(runningTypes(release)
+      .filter((t) => own[t] === undefined && release.manifest.formation[t] !== undefined)
+      .map((t) => [t, release.manifest.formation[t]]));
+    if (Object.keys(adopted).length > 0) this.deps.store.formation.set(app, adopted);
   }
 
   envFor(release: ReleaseRecord): Record<string, string> {
@@ -89,7 +104,7 @@ export class Deployer {
     if (record) await this.deps.engine.removeNetwork(appNetworkName(this.deps.network, record.id));
   }
 
-  async deploy(release: ReleaseRecord, log: Log, options: { healthCheck?: HealthCheckSpec; signal?: AbortSignal } = {}): Promise<void> {
+  async deploy(release: ReleaseRecord, log: Log, options: { signal?: AbortSignal } = {}): Promise<void> {
     const app = release.app;
     if (release.processes.release) await this.runReleaseCommand(release, log);
 
@@ -97,10 +112,19 @@ export class Deployer {
     const scale = this.scaleOf(app, release);
     const deployId = newDeployId();
     const started: ContainerInfo[] = [];
+    let web: ContainerInfo[] = [];
     try {
-      const web = await this.startContainers(release, 'web', { indices: range(scale.web ?? 0), deployId }, log);
+      web = await this.startContainers(release, 'web', { indices: range(scale.web ?? 0), deployId }, log);
       started.push(...web);
-      await this.checkHealth(release, web, options.healthCheck ?? DEFAULT_HEALTH_CHECK, log, options.signal);
+      await this.checkHealth(release, 'web', web, log, options.signal);
+      // Every type's startup/readiness checks pass before anything is switched: a failing worker
+      // check leaves the previous release running, as a failing web check does.
+      for (const [type, count] of Object.entries(scale)) {
+        if (type === 'web') continue;
+        const fresh = await this.startContainers(release, type, { indices: range(count), deployId }, log);
+        started.push(...fresh);
+        await this.checkHealth(release, type, fresh, log, options.signal);
+      }
       if (scale.web !== undefined) {
         await this.route(app, { containers: web, port: release.port });
         log(`-----> Routing ${this.deps.domainsOf(app)[0]} to ${web.length} new web container${web.length === 1 ? '' : 's'}`);
@@ -110,10 +134,6 @@ export class Deployer {
       throw e;
     }
     if (scale.web !== undefined) await this.retire(old.filter((c) => c.labels[LABEL.process] === 'web'), log);
-    for (const [type, count] of Object.entries(scale)) {
-      if (type === 'web') continue;
-      await this.startContainers(release, type, { indices: range(count), deployId }, log);
-    }
     await this.retire(old.filter((c) => c.labels[LABEL.process] !== 'web'), log, 0);
     // A release without a web type leaves nothing to route: its old web containers go too.
     if (scale.web === undefined) {
@@ -189,15 +209,27 @@ export class Deployer {
     });
   }
 
-  /** Waits until every web container answers; throws HEALTHCHECK_FAILED with the first failure's log tail. */
-  async checkHealth(release: ReleaseRecord, web: ContainerInfo[], spec: HealthCheckSpec, log: Log, signal?: AbortSignal): Promise<void> {
-    if (web.length === 0) return;
-    log(`-----> Waiting for ${web.length} web container${web.length === 1 ? '' : 's'} to answer on port ${release.port}`);
-    const failures = await Promise.all(web.map(async (c) => {
-      if (!c.ip) return { c, reason: 'it has no address on its network' };
+  /**
+   * Runs the type's startup and readiness checks (app.json; web gets berth's default when it
+   * declares no startup check) on each new container, logging each result. A failure throws
+   * HEALTHCHECK_FAILED with the container's log tail; a failing `warn` check only warns.
+   */
+  async checkHealth(release: ReleaseRecord, type: string, containers: ContainerInfo[], log: Log, signal?: AbortSignal): Promise<void> {
+    const checks = gatingChecks(release.manifest, type);
+    if (containers.length === 0 || checks.length === 0) return;
+    log(`-----> Waiting for ${containers.length} ${type} container${containers.length === 1 ? '' : 's'} to pass ${checks.length} check${checks.length === 1 ? '' : 's'}`);
+    const failures = await Promise.all(containers.map(async (c) => {
+      const target = this.checkTarget(c, release.port);
       const alive = async () => (await this.deps.engine.inspectContainer(c.id))?.state === 'running';
-      const reason = await waitHealthy({ host: c.ip, port: release.port }, spec, alive, signal);
-      return reason ? { c, reason } : null;
+      for (const check of checks) {
+        const what = `${c.name.split('.').slice(2, 4).join('.')} ${check.type} "${check.name}" (${describeCheck(check, release.port)})`;
+        const reason = await waitPassing(check, target, alive, signal);
+        if (reason === null) { log(`       ${what}: passed`); continue; }
+        if (check.warn) { log(`       ${what}: failed, warn only: ${reason}`); continue; }
+        log(`       ${what}: failed: ${reason}`);
+        return { c, reason: `${what}: ${reason}` };
+      }
+      return null;
     }));
     const failed = failures.find((f) => f !== null);
     if (!failed) return;
@@ -207,6 +239,22 @@ export class Deployer {
       for (const line of tail.trimEnd().split('\n')) log(`       ${line}`);
     }
     throw new BerthError('HEALTHCHECK_FAILED', `v${release.version} failed its health check: ${failed.reason}. The previous release keeps serving.`);
+  }
+
+  /** How checks reach a container: its address, and docker exec for command checks. */
+  checkTarget(c: ContainerInfo, port: number): CheckTarget {
+    return {
+      host: c.ip, port,
+      exec: async (argv, timeoutMs) => {
+        let output = '';
+        const code = await this.deps.engine.exec({
+          container: c.id, command: argv, tty: false, signal: AbortSignal.timeout(timeoutMs),
+          onOutput: (chunk) => { if (output.length < 65536) output += chunk.toString('utf8'); },
+        }).catch((e: Error) => { output += `\n${e.message}`; return -1; });
+        // execIn answers -1 when the timeout aborted it.
+        return { code, output: code === -1 ? `${output}\ntimed out after ${timeoutMs / 1000} s` : output };
+      },
+    };
   }
 
   protected async runReleaseCommand(release: ReleaseRecord, log: Log): Promise<void> {

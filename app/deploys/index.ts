@@ -1,4 +1,4 @@
 export { Deployer, runningTypes, type DeployerDeps, type Log } from './deployer';
 export { LABEL, imageRepo, slotOf } from './container-labels';
-export { DEFAULT_HEALTH_CHECK, waitHealthy, type HealthCheckSpec } from './health-check';
+export { tryCheck, waitPassing, describeCheck, type CheckTarget } from './health-check';
 export { AppRuntime } from './app-runtime';

@@ -19,7 +19,7 @@ export const CATALOGUE = {
   INVALID_BRANCH: { kind: 'unprocessable', hint: 'Branch names are letters, digits, dots, dashes, slashes and underscores.' },
   INVALID_IMAGE: { kind: 'unprocessable', hint: 'Image names look like name[:tag], lowercase, as docker accepts them.' },
   INVALID_PROCFILE: { kind: 'unprocessable', hint: 'Each Procfile line is `<type>: <command>`, types are lowercase letters, digits, dashes.' },
-  INVALID_APP_JSON: { kind: 'unprocessable', hint: 'Fix app.json (healthchecks.web, scripts.dokku, cron) as the message says, commit and push again.' },
+  INVALID_APP_JSON: { kind: 'unprocessable', hint: 'Fix app.json (healthchecks, formation, scripts.dokku, cron) as the message says, commit and push again.' },
   INVALID_SCALE: { kind: 'unprocessable', hint: 'Scale as type=count, count 0–50, for process types in the Procfile.' },
   CONFIRMATION_REQUIRED: { kind: 'unprocessable', hint: 'Repeat the app name as confirmation to destroy it.' },
   UNAUTHENTICATED: { kind: 'unauthenticated', hint: 'Send a valid API token: `Authorization: Bearer <token>` (run `berth login`).' },

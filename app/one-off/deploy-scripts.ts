@@ -1,6 +1,5 @@
 import { BerthError } from '../errors';
 import type { ReleaseRecord } from '../ports/store';
-import { parseAppJson } from '../releases/app-json';
 import { LineSplitter } from '../logs';
 import type { OneOffRun } from './one-off-runner';
 
@@ -20,7 +19,7 @@ export class DeployScripts {
 
   /** Throws DEPLOY_FAILED when predeploy exits non-zero: the switch does not happen. */
   async beforeDeploy(release: ReleaseRecord, log: Log): Promise<void> {
-    const { predeploy } = parseAppJson(release.appJson);
+    const { predeploy } = release.manifest;
     if (!predeploy) return;
     const code = await this.script(release, 'predeploy', predeploy, log);
     if (code !== 0) {
@@ -31,7 +30,7 @@ export class DeployScripts {
   /** Never throws: the release is already live. */
   async afterDeploy(release: ReleaseRecord, log: Log): Promise<void> {
     try {
-      const { postdeploy } = parseAppJson(release.appJson);
+      const { postdeploy } = release.manifest;
       if (postdeploy) {
         const code = await this.script(release, 'postdeploy', postdeploy, log);
         if (code !== 0) log(`!     The postdeploy script exited with code ${code}; v${release.version} stays live.`);

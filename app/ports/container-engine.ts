@@ -128,6 +128,8 @@ export interface ContainerEngine {
   listContainers(filter: { readonly labels: Readonly<Record<string, string>> }): Promise<ContainerInfo[]>;
   inspectContainer(idOrName: string): Promise<ContainerInfo | null>;
   stopContainer(id: string, timeoutSeconds: number): Promise<void>;
+  /** Stops (SIGTERM, SIGKILL after the timeout) and starts the same container again. */
+  restartContainer(id: string, timeoutSeconds: number): Promise<void>;
   removeContainer(id: string): Promise<void>;
   /** Last `tail` lines of stdout+stderr. */
   containerLogs(id: string, tail: number): Promise<string>;

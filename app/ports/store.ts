@@ -1,3 +1,4 @@
+import type { AppManifest } from '../manifest';
 /** Durable state. infra/sqlite implements it; every method is synchronous and atomic. */
 
 export interface AppRecord {
@@ -101,8 +102,10 @@ export interface ReleaseRecord {
   readonly processes: Readonly<Record<string, string>>;
   /** Port the web process listens on. */
   readonly port: number;
-  /** The app.json text the release was built with (null: none), parsed by releases/app-json. */
+  /** The app.json text the release was built with (null: none); shown, never parsed again. */
   readonly appJson?: string | null;
+  /** app.json parsed once at build time (checks, scripts, cron, formation). */
+  readonly manifest: AppManifest;
   readonly description: string;
   readonly user: string | null;
   readonly createdAt: string;

@@ -1,10 +1,9 @@
 import type { ContainerInfo } from '../ports/container-engine';
 import type { ReleaseRecord } from '../ports/store';
-import { DEFAULT_HEALTH_CHECK, LABEL, slotOf, type Deployer, type HealthCheckSpec, type Log } from '../deploys';
+import { LABEL, slotOf, type Deployer, type Log } from '../deploys';
 
 export interface ConvergeOptions {
   readonly log: Log;
-  readonly healthCheck?: HealthCheckSpec;
   readonly signal?: AbortSignal;
   /** Process types whose containers are all replaced (a restart); default none. */
   readonly replaceTypes?: readonly string[];
@@ -56,7 +55,7 @@ export async function converge(deployer: Deployer, release: ReleaseRecord, o: Co
     const fresh = await deployer.startContainers(release, 'web', { indices: web.start }, o.log);
     started += fresh.length;
     try {
-      await deployer.checkHealth(release, fresh, o.healthCheck ?? DEFAULT_HEALTH_CHECK, o.log, o.signal);
+      await deployer.checkHealth(release, 'web', fresh, o.log, o.signal);
     } catch (e) {
       await deployer.removeAll(fresh);
       throw e;
@@ -68,7 +67,14 @@ export async function converge(deployer: Deployer, release: ReleaseRecord, o: Co
   }
   for (const [type, p] of plan) {
     if (type === 'web') continue;
-    started += (await deployer.startContainers(release, type, { indices: p.start }, o.log)).length;
+    const fresh = await deployer.startContainers(release, type, { indices: p.start }, o.log);
+    started += fresh.length;
+    try {
+      await deployer.checkHealth(release, type, fresh, o.log, o.signal);
+    } catch (e) {
+      await deployer.removeAll(fresh);
+      throw e;
+    }
     await deployer.retireAndWait(p.stop, o.log, 0);
   }
   const removed = dead.length + [...plan.values()].reduce((n, p) => n + p.stop.length, 0);

@@ -1,6 +1,7 @@
 export { ProcessesService, type ProcessesServiceDeps } from './processes-service';
 export { ProcessOperations, PROCESS_JOB_KINDS } from './process-operations';
 export { Reconciler, type ReconcilerDeps, type PassSummary } from './reconciler';
+export { LivenessMonitor, type LivenessMonitorDeps } from './liveness-monitor';
 export { converge, type ConvergeOptions } from './converge';
 export { parseScaleWords, validateScale, validateRestartPolicy, parseMemory, parseCpus, MAX_SCALE } from './formation';
 export type { AppProcessReport, ProcessReport, ContainerReport } from './process-report';

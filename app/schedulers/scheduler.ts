@@ -1,4 +1,4 @@
-import type { HealthCheckSpec, Log } from '../deploys';
+import type { Log } from '../deploys';
 import type { ReleaseRecord } from '../ports/store';
 import type { OneOffRun } from '../one-off';
 
@@ -6,7 +6,6 @@ export const SCHEDULER_NAMES = ['docker-local', 'swarm'] as const;
 export type SchedulerName = (typeof SCHEDULER_NAMES)[number];
 
 export interface DeployOptions {
-  readonly healthCheck?: HealthCheckSpec;
   readonly signal?: AbortSignal;
 }
 

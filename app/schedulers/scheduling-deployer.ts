@@ -1,6 +1,6 @@
 import type { ContainerInfo } from '../ports/container-engine';
 import type { ReleaseRecord, Store } from '../ports/store';
-import type { HealthCheckSpec, Log } from '../deploys';
+import type { Log } from '../deploys';
 import type { OneOffRun } from '../one-off';
 import { HookedDeployer, type HookRegistry } from '../plugins';
 import { converge } from '../processes';
@@ -36,7 +36,7 @@ export class SchedulingDeployer extends HookedDeployer {
     this.core = deps;
     this.local = new DockerLocalScheduler({
       deploy: (release, log, o) => super.deploy(release, log, o),
-      converge: async (release, log, o) => { await converge(this, release, { log, healthCheck: o.healthCheck, signal: o.signal }); },
+      converge: async (release, log, o) => { await converge(this, release, { log, signal: o.signal }); },
       route: (app) => super.route(app),
       containersOf: (app) => super.containersOf(app),
       retireAndWait: (containers, log) => super.retireAndWait(containers, log),
@@ -79,7 +79,7 @@ export class SchedulingDeployer extends HookedDeployer {
   }
 
   /** Deploys with the app's scheduler, then clears what the other one still runs (a switch). */
-  override async deploy(release: ReleaseRecord, log: Log, options: { healthCheck?: HealthCheckSpec; signal?: AbortSignal } = {}): Promise<void> {
+  override async deploy(release: ReleaseRecord, log: Log, options: { signal?: AbortSignal } = {}): Promise<void> {
     if (!this.isSwarm(release.app)) {
       await super.deploy(release, log, options);
       if ((await this.swarm.status(release.app, null)).processes.length > 0) {

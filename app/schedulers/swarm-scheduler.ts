@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { BerthError } from '../errors';
-import { DEFAULT_HEALTH_CHECK, LABEL, imageRepo, waitHealthy, type Log } from '../deploys';
+import { LABEL, imageRepo, waitPassing, type Log } from '../deploys';
+import { gatingChecks } from '../manifest';
 import type { Router } from '../ports/router';
 import type { ReleaseRecord, Store } from '../ports/store';
 import type { ImageRegistry, SwarmEngine, SwarmServiceInfo } from '../ports/swarm';
@@ -188,16 +189,25 @@ export class SwarmScheduler implements Scheduler {
 
   /** Waits for the web tasks, then checks each over HTTP on its published port; resolves their addresses. */
   private async checkWeb(release: ReleaseRecord, o: { service: string; replicas: number; log: Log; options: DeployOptions }) {
-    const spec = o.options.healthCheck ?? DEFAULT_HEALTH_CHECK;
+    // A swarm task has no exec from here and its published port is not the check's: HTTP checks
+    // only, on the published port.
+    const checks = gatingChecks(release.manifest, 'web').filter((c) => c.command === null).map((c) => ({ ...c, port: null }));
+    const seconds = Math.max(60, ...checks.map((c) => c.initialDelay + c.attempts * c.timeout + (c.attempts - 1) * c.wait));
     o.log(`-----> Waiting for ${o.replicas} web task${o.replicas === 1 ? '' : 's'} to run and answer on port ${release.port}`);
     let reason: string | null = null;
     let upstreams: { host: string; port: number }[] = [];
     try {
-      const tasks = await waitRunning({ swarm: this.deps.swarm, service: o.service, replicas: o.replicas, seconds: spec.timeoutSeconds + PULL_SECONDS, signal: o.options.signal, needPorts: true });
+      const tasks = await waitRunning({ swarm: this.deps.swarm, service: o.service, replicas: o.replicas, seconds: seconds + PULL_SECONDS, signal: o.options.signal, needPorts: true });
       const nodes = await this.deps.swarm.nodes();
       upstreams = addressesOf(tasks, nodes);
       const alive = async () => true;
-      const reasons = await Promise.all(upstreams.map((u) => waitHealthy(u, spec, alive, o.options.signal)));
+      const reasons = await Promise.all(upstreams.map(async (u) => {
+        for (const check of checks) {
+          const r = await waitPassing(check, { host: u.host, port: u.port }, alive, o.options.signal);
+          if (r !== null && !check.warn) return r;
+        }
+        return null;
+      }));
       reason = reasons.find((r) => r !== null) ?? null;
     } catch (e) {
       reason = (e as Error).message;

@@ -47,6 +47,10 @@ export async function stopContainer(docker: Docker, id: string, timeoutSeconds: 
   await ignoreStatus(docker.getContainer(requireRef(id, 'container id')).stop({ t: timeoutSeconds }), [304, 404]);
 }
 
+export async function restartContainer(docker: Docker, id: string, timeoutSeconds: number): Promise<void> {
+  await docker.getContainer(requireRef(id, 'container id')).restart({ t: timeoutSeconds });
+}
+
 /** Force-removes. Gone (404) or already being removed (409): fine. */
 export async function removeContainer(docker: Docker, id: string): Promise<void> {
   await ignoreStatus(docker.getContainer(requireRef(id, 'container id')).remove({ force: true }), [404, 409]);

@@ -3,7 +3,7 @@ import { BerthError } from '../../errors';
 import type { ContainerEngine } from '../../ports/container-engine';
 import { buildImage } from './build-image';
 import {
-  containerLogs, inspectContainer, listContainers, removeContainer, runContainer, stopContainer,
+  containerLogs, inspectContainer, listContainers, removeContainer, restartContainer, runContainer, stopContainer,
 } from './containers';
 import { ignoreStatus, requireRef, toBerthError } from './docker-errors';
 import { inspectImage, removeImage, tagImage } from './images';
@@ -64,6 +64,7 @@ export function createDockerEngine(options: DockerEngineOptions): ContainerEngin
     inspectContainer: guarded((idOrName: string) => inspectContainer(docker, idOrName)),
     stopContainer: guarded((id: string, timeoutSeconds: number) => stopContainer(docker, id, timeoutSeconds)),
     removeContainer: guarded((id: string) => removeContainer(docker, id)),
+    restartContainer: guarded((id: string, timeoutSeconds: number) => restartContainer(docker, id, timeoutSeconds)),
     containerLogs: guarded((id: string, tail: number) => containerLogs(docker, id, tail)),
     exec: guarded((o) => execIn(docker, o)),
     streamLogs: guarded((id: string, o) => streamLogs(docker, id, o)),

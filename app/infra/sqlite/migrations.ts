@@ -241,6 +241,11 @@ export const MIGRATIONS: readonly Migration[] = [
    UPDATE apps SET uid = lower(hex(randomblob(6))) WHERE uid IS NULL;
    CREATE UNIQUE INDEX apps_uid ON apps (uid);`,
   },
+  {
+    version: 12,
+    name: 'each release keeps its parsed app.json (the typed manifest, JSON): read once at build time',
+    sql: `ALTER TABLE releases ADD COLUMN manifest TEXT;`,
+  },
 ];
 
 /**

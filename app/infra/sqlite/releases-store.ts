@@ -1,17 +1,31 @@
 import type Database from 'better-sqlite3';
 import type { ReleaseRecord, ReleasesStore } from '../../ports/store';
+import { EMPTY_MANIFEST, parseAppJson, type AppManifest } from '../../manifest';
 import { now } from './clock';
 import type { SecretBox } from './secret-box';
 
 interface Row {
   app: string; version: number; image: string; git_sha: string | null; config: string; processes: string;
-  port: number; description: string; user: string | null; created_at: string; app_json: string | null;
+  port: number; description: string; user: string | null; created_at: string; app_json: string | null; manifest: string | null;
+}
+
+/**
+ * Releases made before the manifest column have only the app.json text: parsed here, once per
+ * read, so the domain always gets a manifest (an app.json that is no longer valid counts as none).
+ */
+function manifestOf(r: Row): AppManifest {
+  if (r.manifest) return JSON.parse(r.manifest) as AppManifest;
+  try {
+    return parseAppJson(r.app_json);
+  } catch {
+    return EMPTY_MANIFEST;
+  }
 }
 
 /** The release's config snapshot is sealed as one JSON string (see secret-box.ts). */
 const recordOf = (box: SecretBox) => (r: Row): ReleaseRecord => ({
   app: r.app, version: r.version, image: r.image, gitSha: r.git_sha, config: JSON.parse(box.open(r.config)),
-  processes: JSON.parse(r.processes), port: r.port, appJson: r.app_json ?? null, description: r.description, user: r.user, createdAt: r.created_at,
+  processes: JSON.parse(r.processes), port: r.port, appJson: r.app_json ?? null, manifest: manifestOf(r), description: r.description, user: r.user, createdAt: r.created_at,
 });
 
 export function sqliteReleasesStore(db: Database.Database, box: SecretBox): ReleasesStore {
@@ -22,10 +36,10 @@ export function sqliteReleasesStore(db: Database.Database, box: SecretBox): Rele
       return db.transaction(() => {
         const { next } = db.prepare<[string], { next: number }>(
           'SELECT COALESCE(MAX(version), 0) + 1 AS next FROM releases WHERE app = ?').get(r.app)!;
-        db.prepare(`INSERT INTO releases (app, version, image, git_sha, config, processes, port, description, user, created_at, app_json)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        db.prepare(`INSERT INTO releases (app, version, image, git_sha, config, processes, port, description, user, created_at, app_json, manifest)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
           .run(r.app, next, r.image, r.gitSha, box.seal(JSON.stringify(r.config)), JSON.stringify(r.processes), r.port,
-            r.description, r.user, now(), r.appJson ?? null);
+            r.description, r.user, now(), r.appJson ?? null, JSON.stringify(r.manifest ?? EMPTY_MANIFEST));
         return toRecord(one.get(r.app, next)!);
       })();
     },

@@ -3,13 +3,14 @@ import { SchedulingDeployer } from '../../../app/schedulers';
 import { CronService } from '../../../app/cron';
 import { DeployScripts, type OneOffRun } from '../../../app/one-off';
 import type { ReleaseRecord } from '../../../app/ports/store';
+import { EMPTY_MANIFEST } from '../../../app/manifest';
 
 /** A SchedulingDeployer over fakes: which scheduler each app has, and what reaches the runner. */
 function setup() {
   const schedulerOf: Record<string, string | null> = { sw: 'swarm', loc: 'docker-local' };
   const runs: OneOffRun[] = [];
   const networks: string[] = [];
-  const release = { app: 'sw', version: 3, image: 'berth/sw:v3', appJson: JSON.stringify({ scripts: { dokku: { predeploy: 'migrate' } } }) } as unknown as ReleaseRecord;
+  const release = { app: 'sw', version: 3, image: 'berth/sw:v3', manifest: { ...EMPTY_MANIFEST, predeploy: 'migrate' } } as unknown as ReleaseRecord;
   const store = {
     schedulers: { get: (app: string) => ({ scheduler: schedulerOf[app] ?? null }) },
     apps: { get: (app: string) => ({ name: app }) },

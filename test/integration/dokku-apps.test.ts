@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { WorkTree } from '../support/git-client';
+import { get, waitFor } from '../support/poll';
+import { requireBerthStack } from '../support/requirements';
+
+function docker(args: string[]): string {
+  const r = spawnSync('docker', args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`docker ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/** Running containers of an app's process type in this berth's scope. */
+function running(berth: BerthProcess, app: string, process: string): string[] {
+  return docker(['ps', '-q', '--no-trunc', '--filter', `label=berth.app=${app}`, '--filter', `label=berth.process=${process}`,
+    '--filter', `label=berth.scope=${berth.env.BERTH_NETWORK}`]).split(/\s+/).filter(Boolean);
+}
+
+const jsonc = (doc: unknown, comment: string) => `// ${comment}\n${JSON.stringify(doc, null, 2).replace(/\n}$/, ',\n}')}\n`;
+
+/**
+ * Apps written for dokku, pushed unchanged: app.json with comments (dokku's tests/apps/python
+ * shape), formation, dokku's health-check format. One berth and one app for the whole file.
+ */
+describe('dokku apps: app.json with comments, formation, health checks', function () {
+  this.timeout(600_000);
+  let berth: BerthProcess;
+  let wt: WorkTree;
+  let first = '';
+  const app = uniqueName('dokku');
+  const current = async () => (await berth.api('GET', `/api/v1/apps/${app}/releases`)).json.releases.find((r: { current: boolean }) => r.current)?.version;
+
+  before(async () => {
+    requireBerthStack();
+    berth = await startBerth();
+    wt = WorkTree.fromFixture('dokku-python');
+    const pushed = wt.push(berth.url, berth.token, app);
+    assert.equal(pushed.code, 0, pushed.output);
+    first = pushed.output;
+  });
+  after(async () => {
+    wt?.remove();
+    await berth?.destroy();
+  });
+
+  it('deploys an app.json with // comments and trailing commas; predeploy and postdeploy ran, in that order', async () => {
+    const pre = first.indexOf('remote:        predeploy-ran');
+    const routed = first.indexOf('-----> Routing');
+    const post = first.indexOf('remote:        postdeploy-ran');
+    assert.ok(pre > 0 && routed > pre && post > routed, first);
+    assert.match(first, /Running predeploy: echo predeploy-ran > \/tmp\/predeploy\.test && cat \/tmp\/predeploy\.test/);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text, 'python/http.server\n');
+  });
+
+  it('shows each check\'s result in the push, command checks run inside the new container', () => {
+    for (const n of [1, 2]) {
+      assert.match(first, new RegExp(`web\\.${n} startup "check-1" \\(GET :5000/ for "python/http\\.server"\\): passed`));
+      assert.match(first, new RegExp(`web\\.${n} startup "inside" \\(command "echo \\\\"port \\$PORT inside \\$\\(hostname\\)\\\\""\\): passed`));
+    }
+    assert.match(first, /worker\.1 startup "ready-file" \(command "cat \/tmp\/worker-ready"\): passed/);
+  });
+
+  it('starts app.json formation on the first deploy: exactly 2 web and 1 worker', () => {
+    assert.equal(running(berth, app, 'web').length, 2);
+    assert.equal(running(berth, app, 'worker').length, 1);
+  });
+
+  it('a failing command check blocks the deploy; the previous release keeps serving', async () => {
+    const before = await current();
+    const doc = { healthchecks: { web: [{ type: 'startup', name: 'never', command: 'test -f /app/never-there', attempts: 2, timeout: 1, wait: 1 }] } };
+    wt.write('app.json', jsonc(doc, 'a check that cannot pass'));
+    wt.commitAll('failing command check');
+    const pushed = wt.push(berth.url, berth.token, app);
+    assert.notEqual(pushed.code, 0);
+    assert.match(pushed.output, /v2 failed its health check: web\.\d startup "never" \(command "test -f \/app\/never-there"\): no pass within 3 s, \d+ tries \(the command exited with code 1\)\. The previous release keeps serving\./);
+    assert.equal(await current(), before);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text, 'python/http.server\n');
+  });
+
+  it('ps:scale wins over formation afterwards; a liveness check that starts failing restarts the container and records an event', async () => {
+    const scaled = berth.cli(['ps:scale', app, 'worker=0']);
+    assert.equal(scaled.code, 0, scaled.stderr);
+    const doc = { healthchecks: { web: [{ type: 'liveness', name: 'alive', path: '/live', attempts: 2, wait: 1, timeout: 1 }] }, formation: { web: 2, worker: 1 } };
+    wt.write('app.json', jsonc(doc, 'liveness only'));
+    wt.commitAll('liveness');
+    const pushed = wt.push(berth.url, berth.token, app);
+    assert.equal(pushed.code, 0, pushed.output);
+    assert.equal(running(berth, app, 'worker').length, 0, 'ps:scale worker=0 outlives the formation');
+    // The old release's web containers drain for BERTH_RETIRE_WAIT, then go.
+    await waitFor('the old web containers to retire', () => running(berth, app, 'web').length === 2);
+
+    const [id] = running(berth, app, 'web');
+    const name = docker(['inspect', '-f', '{{.Name}}', id]).replace(/^\//, '');
+    const ipFormat = `{{(index .NetworkSettings.Networks "${berth.env.BERTH_NETWORK}").IPAddress}}`;
+    const ip = docker(['inspect', '-f', ipFormat, id]);
+    const startedAt = docker(['inspect', '-f', '{{.State.StartedAt}}', id]);
+    assert.equal((await get(`http://${ip}:5000/live`)).status, 200);
+    await get(`http://${ip}:5000/sicken`);
+    assert.equal((await get(`http://${ip}:5000/live`)).status, 500);
+
+    const event = await waitFor('the ps.unhealthy event', async () =>
+      (await berth.api('GET', `/api/v1/events?app=${app}`)).json.events.find((e: { kind: string }) => e.kind === 'ps.unhealthy'));
+    assert.equal(event.message, `restarted web container ${name}: liveness check "alive" failed 2 times in a row (answered 500)`);
+    // The same container, started again (docker may give it a new address): its process, and its sickness, is new.
+    await waitFor('the restarted container to answer /live, and the router to reach both web containers', async () => {
+      const [now, addr] = docker(['inspect', '-f', `{{.State.StartedAt}} ${ipFormat}`, id]).split(' ');
+      if (now === startedAt || (await get(`http://${addr}:5000/live`).catch(() => ({ status: 0 }))).status !== 200) return false;
+      return fs.readFileSync(`${berth.home}/nginx/apps/${app}.conf`, 'utf8').includes(`${addr}:5000`);
+    });
+  });
+});
