@@ -93,7 +93,8 @@ describe('dokku apps: app.json with comments, formation, health checks', functio
 
     const [id] = running(berth, app, 'web');
     const name = docker(['inspect', '-f', '{{.Name}}', id]).replace(/^\//, '');
-    const ipFormat = `{{(index .NetworkSettings.Networks "${berth.env.BERTH_NETWORK}").IPAddress}}`;
+    // The app's own network is its only one.
+    const ipFormat = '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}';
     const ip = docker(['inspect', '-f', ipFormat, id]);
     const startedAt = docker(['inspect', '-f', '{{.State.StartedAt}}', id]);
     assert.equal((await get(`http://${ip}:5000/live`)).status, 200);
