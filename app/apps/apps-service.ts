@@ -23,6 +23,8 @@ export class AppsService {
     store: Store; events: EventsService; resources: AppResources; domain: string;
     /** The app's hostnames (app/domains: default vhost, global and custom domains). */
     domainsOf?: (app: string) => string[];
+    /** Another app's custom domain that `<name>.<domain>` would collide with (app/domains vhostClash). */
+    vhostClash?: (name: string) => { domain: string; owner: string } | null;
   }) {}
 
   async create(name: unknown, user: string | null): Promise<AppRecord> {
@@ -30,6 +32,7 @@ export class AppsService {
     const { store } = this.deps;
     const app = store.transaction(() => {
       if (store.apps.get(name)) throw new BerthError('APP_EXISTS', `An app named "${name}" exists already; choose another name.`);
+      this.assertNoVhostClash(name);
       const created = store.apps.insert(name);
       this.deps.events.record({ app: name, kind: 'app.created', message: `created ${name}`, user });
       return created;
@@ -70,11 +73,18 @@ export class AppsService {
     const { store } = this.deps;
     this.require(from);
     if (store.apps.get(to)) throw new BerthError('APP_EXISTS', `An app named "${to}" exists already; choose another name.`);
+    this.assertNoVhostClash(to);
     store.transaction(() => {
       store.apps.rename(from, to);
       this.deps.events.record({ app: to, kind: 'app.renamed', message: `renamed ${from} to ${to}`, user });
     });
     await this.deps.resources.renamed(from, to);
+  }
+
+  /** An app's address must not be another app's custom domain: its traffic would be taken over. */
+  private assertNoVhostClash(name: string): void {
+    const clash = this.deps.vhostClash?.(name);
+    if (clash) throw new BerthError('DOMAIN_TAKEN', `An app named "${name}" would be served at ${clash.domain}, which app "${clash.owner}" serves; choose another name.`);
   }
 
   async destroy(name: string, confirm: unknown, user: string | null, o: { keepData?: boolean } = {}): Promise<void> {

@@ -4,7 +4,7 @@ import { containerLimits, type Config, type Paths } from '../config';
 import type { Buildpack } from '../ports/buildpack';
 import { openSqliteStore } from '../infra/sqlite';
 import { createDockerEngine } from '../infra/docker';
-import { createNginxRouter, repoTemplateReader } from '../infra/nginx';
+import { createNginxRouter, portInUse, repoTemplateReader } from '../infra/nginx';
 import { createAcmeIssuer } from '../infra/acme';
 import { createRedisInfra } from '../infra/redis';
 import { createGitRepos } from '../infra/git';
@@ -120,14 +120,23 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
       await deployer.swarm.pruneRegistry(app, []).catch((e: Error) => console.error(`berth: pruning ${app}'s registry images: ${e.message}`));
     },
   });
-  apps = new AppsService({ store, events, resources: hookedResources(runtime, hooks), domain: config.domain, domainsOf: (app) => domains.domainsOf(app) });
+  apps = new AppsService({ store, events, resources: hookedResources(runtime, hooks), domain: config.domain, domainsOf: (app) => domains.domainsOf(app),
+    vhostClash: (name) => domains.vhostClash(name),
+  });
   // Router (domains, ports, nginx settings, certificates, ACME): a change re-applies the app's route.
   const reroute = async (app: string) => { if (store.releases.current(app)) await deployer.route(app); };
   const domains = new DomainsService({
     store, events, baseDomain: config.domain,
     reroute: async (app) => { await reroute(app); await hooks.run('domains:change', { app, domains: domains.domainsOf(app) }); },
   });
-  const routing = new RoutingService({ store, events, reroute, configOf: (app) => router.configOf(app) });
+  const routing = new RoutingService({
+    store, events, reroute, configOf: (app) => router.configOf(app), portInUse: (port) => portInUse(port),
+    reservedPorts: new Map<number, string>([
+      [22, 'SSH port'], [config.port, 'API and dashboard port (BERTH_PORT)'], [config.sshPort, 'SSH port (BERTH_SSH_PORT)'],
+      [config.registryPort, 'image registry port (BERTH_REGISTRY_PORT)'], [config.routerPort, 'router HTTP port (BERTH_ROUTER_PORT; map 80)'],
+      [config.routerHttpsPort, 'router HTTPS port (BERTH_ROUTER_HTTPS_PORT; map 443)'],
+    ].filter(([p]) => p !== 0) as [number, string][]),
+  });
   const certs = new CertsService({ store, events, files: new CertFiles(paths.certs), reroute });
   const readTemplate = repoTemplateReader(paths.repos);
   const routeExtras = storedRouteExtras({

@@ -47,9 +47,8 @@ export class DomainsService {
     const added = store.transaction(() => {
       const fresh: string[] = [];
       for (const d of wanted) {
-        const owner = this.ownerOf(d);
-        if (owner === app) continue;
-        if (owner !== null) throw new BerthError('DOMAIN_TAKEN', `${d} is served by app "${owner}"; remove it there first.`);
+        if (store.domains.owner(d) === app) continue;
+        this.assertClaimable(app, d);
         store.domains.add(app, d);
         fresh.push(d);
       }
@@ -75,10 +74,7 @@ export class DomainsService {
     const wanted = Array.isArray(domains) && domains.length === 0 ? [] : normalizeHostnames(domains);
     const { store } = this.deps;
     store.transaction(() => {
-      for (const d of wanted) {
-        const owner = this.ownerOf(d);
-        if (owner !== null && owner !== app) throw new BerthError('DOMAIN_TAKEN', `${d} is served by app "${owner}"; remove it there first.`);
-      }
+      for (const d of wanted) if (store.domains.owner(d) !== app) this.assertClaimable(app, d);
       for (const d of store.domains.list(app)) store.domains.remove(app, d);
       for (const d of wanted) store.domains.add(app, d);
     });
@@ -121,6 +117,42 @@ export class DomainsService {
     return null;
   }
 
+  /**
+   * Refuses a custom domain that is, or covers, another app's address: `<name>.<BERTH_DOMAIN>` and
+   * `<name>.<global>` belong to the app called `<name>`, present or future (DOMAIN_RESERVED), and a
+   * domain served by another app or under its wildcard, or a wildcard over its domains, is taken.
+   */
+  private assertClaimable(app: string, d: string): void {
+    const owner = this.ownerOf(d);
+    if (owner !== null && owner !== app) throw new BerthError('DOMAIN_TAKEN', `${d} is served by app "${owner}"; remove it there first.`);
+    const parents = [this.deps.baseDomain, ...this.deps.store.globalDomains.list()];
+    if (d.startsWith('*.')) {
+      const suffix = d.slice(2);
+      const over = parents.find((p) => p === suffix || p.endsWith(`.${suffix}`));
+      if (over) throw new BerthError('DOMAIN_RESERVED', `${d} would cover every app's address <app>.${over}; add the names you own one by one.`);
+    } else {
+      const parent = parents.find((p) => d.endsWith(`.${p}`) && !d.slice(0, -p.length - 1).includes('.'));
+      if (parent) throw new BerthError('DOMAIN_RESERVED', `${d} is the address of the app named "${d.slice(0, -parent.length - 1)}" (present or future); use a domain of your own.`);
+    }
+    for (const other of this.deps.store.apps.list()) {
+      if (other.name === app) continue;
+      const hit = this.deps.store.domains.list(other.name).find((o) => covers(o, d) || covers(d, o));
+      if (hit) throw new BerthError('DOMAIN_TAKEN', `${d} overlaps ${hit}, served by app "${other.name}"; remove it there first.`);
+    }
+  }
+
+  /** The app that already serves `<name>.<BERTH_DOMAIN>` or `<name>.<global>` as a custom domain, if any: an app may not be created or renamed to `name` then. */
+  vhostClash(name: string): { domain: string; owner: string } | null {
+    for (const parent of [this.deps.baseDomain, ...this.deps.store.globalDomains.list()]) {
+      const domain = `${name}.${parent}`;
+      for (const other of this.deps.store.apps.list()) {
+        if (other.name === name) continue;
+        if (this.deps.store.domains.list(other.name).some((o) => o === domain || covers(o, domain))) return { domain, owner: other.name };
+      }
+    }
+    return null;
+  }
+
   private requireApp(app: string): void {
     if (!this.deps.store.apps.get(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
   }
@@ -138,4 +170,9 @@ export class DomainsService {
     for (const a of this.deps.store.apps.list()) await this.deps.reroute(a.name);
     return this.globals();
   }
+}
+
+/** Whether `pattern` (a name or `*.suffix`, which nginx matches at any depth) matches the name `host`. */
+function covers(pattern: string, host: string): boolean {
+  return pattern.startsWith('*.') && !host.startsWith('*.') && host.endsWith(pattern.slice(1));
 }

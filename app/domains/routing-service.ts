@@ -20,6 +20,10 @@ export class RoutingService {
     reroute: (app: string) => Promise<void>;
     /** The app's live proxy config text. */
     configOf: (app: string) => Promise<string | null>;
+    /** Host ports berth itself listens on (API, SSH, registry, router), with what each is. */
+    reservedPorts?: ReadonlyMap<number, string>;
+    /** Whether something on the host listens on the port already (nginx would fail to bind it, and every reload with it). */
+    portInUse?: (port: number) => Promise<boolean>;
   }) {}
 
   ports(app: string): string[] {
@@ -46,11 +50,33 @@ export class RoutingService {
       if (!next.some((x) => formatPortMapping(x) === formatPortMapping(m))) next.push(m);
     }
     checkPortSet(next);
+    const held = new Set(store.ports.list(app).map((m) => m.hostPort));
+    for (const port of new Set(next.map((m) => m.hostPort))) if (!held.has(port)) await this.checkPortFree(app, port);
     store.ports.replace(app, next);
     const now = next.map(formatPortMapping);
     this.deps.events.record({ app, kind: 'router.changed', message: `ports: ${now.join(' ') || 'default'}`, user });
     await this.deps.reroute(app);
     return this.ports(app);
+  }
+
+  /**
+   * A host port an app may newly listen on: 80/443 (the router's, shared by server name) or one
+   * from 1024 up that neither berth, another app, a service nor anything else on the host holds.
+   * A port nginx cannot bind fails every later reload, so it would stop every app's route changes.
+   */
+  private async checkPortFree(app: string, port: number): Promise<void> {
+    if (port === 80 || port === 443) return;
+    const refuse = (why: string): never => {
+      throw new BerthError('PORT_UNAVAILABLE', `${app} cannot listen on host port ${port}: ${why}. Nothing was changed.`);
+    };
+    if (port < 1024) refuse('ports below 1024 other than 80 and 443 belong to the host\'s system services');
+    const own = this.deps.reservedPorts?.get(port);
+    if (own) refuse(`it is berth's ${own}`);
+    for (const other of this.deps.store.apps.list()) {
+      if (other.name !== app && this.deps.store.ports.list(other.name).some((m) => m.hostPort === port)) refuse('another app listens on it');
+    }
+    if (this.deps.store.services.list().some((s) => s.exposedPort === port || s.publishedPort === port)) refuse('a service is exposed on it');
+    if (await this.deps.portInUse?.(port)) refuse('something on this host listens on it already');
   }
 
   nginxReport(app: string): NginxReport {

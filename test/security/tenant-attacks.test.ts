@@ -4,6 +4,7 @@ import { templateAttacks } from './template-attacks';
 import { routeCaseAttacks } from './route-case-attacks';
 import { roleAttacks } from './role-attacks';
 import { sshAttacks } from './ssh-attacks';
+import { portsAndDomainsAttacks } from './ports-domains-attacks';
 
 /**
  * The tenant-attack suite (docs/security.md): as a developer of app A and as a viewer, every
@@ -21,4 +22,5 @@ describe('tenant attacks: a developer or viewer of app A against app B, the host
   routeCaseAttacks(t);
   roleAttacks(t);
   sshAttacks(t);
+  portsAndDomainsAttacks(t);
 });

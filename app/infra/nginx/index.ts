@@ -10,3 +10,4 @@ export { repoTemplateReader, APP_TEMPLATE_FILE } from './repo-template';
 export function createNginxRouter(options: NginxRouterOptions): Router {
   return new NginxRouter(options);
 }
+export { portInUse } from './port-probe';
