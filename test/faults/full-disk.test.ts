@@ -24,7 +24,8 @@ describe('fault: $BERTH_HOME on a full disk (a 64 MB loop-mounted ext4): a push 
 
   before(async function () {
     requireBerthStack();
-    if (process.getuid?.() !== 0) this.skip(); // mount needs root
+    // Loop-mounting the small disk needs root; test/run.sh runs the integration tests as root.
+    if (process.getuid?.() !== 0) throw new Error('the full-disk fault test loop-mounts a disk and needs root: run `npm test` as root');
     image = path.join(os.tmpdir(), `berth-full-${process.pid}.img`);
     mount = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-full-mnt-'));
     run('dd', ['if=/dev/zero', `of=${image}`, 'bs=1M', 'count=64', 'status=none']);

@@ -8,6 +8,7 @@ import { eventually as poll, get } from '../support/poll';
 import { RuntimeImageCache } from '../../app/builds';
 import { createDockerEngine } from '../../app/infra/docker';
 import { NpmVersions } from '../../app/infra/npm';
+import { requireBerthStack } from '../support/requirements';
 import { loadBuildpacks } from '../../buildpacks';
 import { DEPS_MARKER } from '../../buildpacks/node';
 import { FIXTURES, folderSource } from '../unit/buildpacks/sources';
@@ -59,11 +60,9 @@ describe('buildpacks: images on the real Docker Engine', function () {
   const dirs: string[] = [];
 
   before(async function () {
-    if ((await docker(['info', '--format', '{{.ServerVersion}}']).catch(() => ({ code: 1, out: '' }))).code !== 0) this.skip();
+    requireBerthStack();
     if ((await docker(['image', 'inspect', 'berth/base:bookworm'])).code !== 0) {
-      const base = path.join(ROOT, 'deploy/images/base.sh');
-      if (!fs.existsSync(base)) this.skip();
-      const r = await bash(base);
+      const r = await bash(path.join(ROOT, 'deploy/images/base.sh'));
       assert.equal(r.code, 0, r.out);
     }
     for (const bp of loadBuildpacks()) {

@@ -7,8 +7,10 @@ import path from 'node:path';
 import { isBerthError } from '../../app/errors';
 import { createNginxRouter } from '../../app/infra/nginx';
 import type { Router } from '../../app/ports/router';
+import { requireBerthStack } from '../support/requirements';
 
-const NGINX = '/usr/sbin/nginx';
+/** nginx from PATH, as berth's own default (BERTH_NGINX_BIN) uses it; deploy/install.sh installs it. */
+const NGINX = 'nginx';
 
 interface Seen {
   headers: http.IncomingHttpHeaders;
@@ -66,7 +68,7 @@ describe('nginx router (real nginx)', function () {
   let two: Awaited<ReturnType<typeof upstream>>;
 
   before(async function () {
-    if (!fs.existsSync(NGINX)) this.skip();
+    requireBerthStack();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-nginx-'));
     port = 20_000 + Math.floor(Math.random() * 20_000);
     router = createNginxRouter({

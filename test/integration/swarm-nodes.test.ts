@@ -24,8 +24,7 @@ describe('swarm scheduler on two nodes (a second dockerd in a network namespace)
 
   before(async function () {
     requireBerthStack();
-    cluster = await startTwoNodeSwarm({ env: { BERTH_SCHEDULER: 'swarm' }, ownImages: [tag, `berth/${app}:`] });
-    if (!cluster) this.skip();
+    cluster = await startTwoNodeSwarm(this, { env: { BERTH_SCHEDULER: 'swarm' }, ownImages: [tag, `berth/${app}:`] });
     ({ berth } = cluster);
     node2 = cluster.node2!;
     // Each task says at start which container it is (its hostname), so a log line names its task.

@@ -42,8 +42,7 @@ describe('service plugins on swarm (two nodes)', function () {
   before(async function () {
     requireBerthStack();
     ensureServiceImage(path.join(ROOT, 'plugins', 'redis'));
-    cluster = await startTwoNodeSwarm({ env: { BERTH_SCHEDULER: 'swarm' }, ownImages: [`berth/${app}:`] });
-    if (!cluster) this.skip();
+    cluster = await startTwoNodeSwarm(this, { env: { BERTH_SCHEDULER: 'swarm' }, ownImages: [`berth/${app}:`] });
     ({ berth } = cluster);
     node2 = cluster.node2!;
     worker = ((await berth.api('GET', '/api/v1/nodes')).json.nodes as { id: string; hostname: string; role: string }[]).find((n) => n.role === 'worker')!;

@@ -9,6 +9,7 @@ import { WorkTree } from '../support/git-client';
 import { normalizeTime } from '../../app/logs';
 import { steadyLoad } from '../support/load';
 import { requireBerthStack } from '../support/requirements';
+import { skipBecause } from '../support/skip';
 import { startSingleNodeSwarm, withoutSwarm, type SwarmCluster, type WithoutSwarm } from '../support/swarm-cluster';
 
 const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8' });
@@ -68,11 +69,10 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
 
   before(async function () {
     requireBerthStack();
-    cluster = await startSingleNodeSwarm({
+    cluster = await startSingleNodeSwarm(this, {
       advertiseAddr: SWARM_ADDR, registryAddr: REGISTRY_ADDR, env: { BERTH_KEEP_IMAGES: '3' }, before: withoutSwarm,
       ownImages: [`berth-test/${id}:`, `berth/${app}:`, `berth/${app2}:`],
     });
-    if (!cluster) this.skip();
     ({ berth, registryPort } = cluster);
     buildImage(image('1'), { text: 'swarm-v1' });
     buildImage(image('2'), { text: 'swarm-v2' });
@@ -87,7 +87,7 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
 
   it('berth swarm:init makes the swarm, starts berth\'s registry and prints the join command; without a swarm berth names it', async function () {
     // A swarm this engine manages was there before the test (outside the project): nothing was made.
-    if (!cluster!.init) this.skip();
+    if (!cluster!.init) skipBecause(this, 'this engine already managed a swarm berth\'s tests did not make: berth swarm:init had nothing to do');
     const before = cluster!.init!.before as WithoutSwarm;
     const naming = /This Docker engine is not a manager of an active swarm; run `berth swarm:init --advertise-addr <this host's private address>` first/;
     for (const r of [before.nodes, before.set]) { assert.notEqual(r.code, 0); assert.match(r.stderr, naming); }

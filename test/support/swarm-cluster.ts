@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { freePortPair, startBerth, uniqueName, type BerthProcess, type CliResult } from './berth-process';
 import { NetnsDocker } from './netns-docker';
+import { waitFor } from './poll';
+import { skipBecause } from './skip';
 
 const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8' });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A swarm a test file made (or joined), a berth on it, and how to take it all down again. */
 export interface SwarmCluster {
@@ -48,24 +49,55 @@ interface Parts {
   ownImages: readonly string[];
 }
 
+/** Marks a swarm these helpers made, so one a killed test run left behind is recognised as ours. */
+const TEST_SWARM_LABEL = 'berth.test-swarm';
+
+const swarmState = (): string => docker('info', '--format', '{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}').stdout.trim();
+
+/**
+ * This engine's swarm state after leaving a swarm the project's tests made and a killed run left
+ * behind (labelled). A swarm someone else made is a reason outside the project: with `mustBeFree`
+ * the test skips naming it (test/run.sh fails the run unless BERTH_ALLOW_SKIP names it); without,
+ * a swarm this engine manages is used and left in place.
+ */
+function freeSwarm(ctx: Mocha.Context, mustBeFree: boolean): string {
+  let state = swarmState();
+  if (state === 'active true' && docker('node', 'inspect', 'self', '--format', `{{index .Spec.Labels "${TEST_SWARM_LABEL}"}}`).stdout.trim() === 'yes') {
+    must(docker('swarm', 'leave', '--force'));
+    state = swarmState();
+  }
+  if (state.startsWith('inactive') || (!mustBeFree && state === 'active true')) return state;
+  return skipBecause(ctx, `this Docker Engine is in a swarm berth's tests did not make (state "${state}"); they will not leave or change it`);
+}
+
+/** Labels the swarm just made as the tests' own; a failed label leaves the swarm again (nothing half-made stays). */
+function labelSwarm(): void {
+  const self = docker('info', '--format', '{{.Swarm.NodeID}}').stdout.trim();
+  const labelled = docker('node', 'update', '--label-add', `${TEST_SWARM_LABEL}=yes`, self);
+  if (labelled.status !== 0) {
+    docker('swarm', 'leave', '--force');
+    must(labelled);
+  }
+}
+
 /**
  * This engine as the manager (advertising the host side of a veth pair) and a second dockerd in a
  * network namespace as a worker; berth's loopback registry port is forwarded into the namespace so
- * an image name means the same on both engines. Null when this machine cannot host it now (a swarm
- * is already active, or network namespaces are not available): the caller skips, which is no pass.
+ * an image name means the same on both engines. Skips (naming why) only when this engine is in a
+ * swarm someone else made.
  */
-export async function startTwoNodeSwarm(o: SwarmClusterOptions = {}): Promise<SwarmCluster | null> {
-  if (!docker('info', '--format', '{{.Swarm.LocalNodeState}}').stdout.startsWith('inactive')) return null;
-  if (spawnSync('ip', ['netns', 'list']).status !== 0) return null;
+export async function startTwoNodeSwarm(ctx: Mocha.Context, o: SwarmClusterOptions = {}): Promise<SwarmCluster> {
+  freeSwarm(ctx, true);
   const parts: Parts = { berth: null, init: null, node2: null, createdSwarm: false, registryPort: freePortPair()[0], registryAddr: '127.0.0.1', ownImages: o.ownImages ?? [] };
   try {
     const node2 = parts.node2 = new NetnsDocker();
     await node2.start();
     must(docker('swarm', 'init', '--advertise-addr', node2.hostAddr));
     parts.createdSwarm = true;
+    labelSwarm();
     const token = docker('swarm', 'join-token', '-q', 'worker').stdout.trim();
     must(node2.docker('swarm', 'join', '--token', token, `${node2.hostAddr}:2377`));
-    for (let i = 0; i < 50 && docker('node', 'ls', '--format', '{{.Status}}').stdout.split('\n').filter((s) => s === 'Ready').length < 2; i++) await sleep(300);
+    await waitFor('both swarm nodes Ready', () => docker('node', 'ls', '--format', '{{.Status}}').stdout.split('\n').filter((s) => s === 'Ready').length === 2, 30_000);
     node2.forwardLoopback(parts.registryPort);
     parts.berth = await startBerth({ ...o.env, BERTH_REGISTRY_PORT: String(parts.registryPort) });
   } catch (e) {
@@ -78,15 +110,14 @@ export async function startTwoNodeSwarm(o: SwarmClusterOptions = {}): Promise<Sw
 /**
  * A single-node swarm on this engine, made by `berth swarm:init` (unless this engine already
  * manages one, which is then used and left in place). `before` runs on the berth before the swarm
- * exists (to see what berth says without one). Null when this engine is in a swarm it does not
- * manage: the caller skips. `advertiseAddr` and `registryAddr` default to loopback; a run against
+ * exists (to see what berth says without one). Skips (naming why) when this engine is in a swarm
+ * it does not manage. `advertiseAddr` and `registryAddr` default to loopback; a run against
  * an engine in a network namespace passes the veth addresses.
  */
-export async function startSingleNodeSwarm(o: SwarmClusterOptions & {
+export async function startSingleNodeSwarm(ctx: Mocha.Context, o: SwarmClusterOptions & {
   advertiseAddr?: string; registryAddr?: string; before?: (berth: BerthProcess) => Promise<unknown>;
-} = {}): Promise<SwarmCluster | null> {
-  const state = docker('info', '--format', '{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}').stdout.trim();
-  if (!state.startsWith('inactive') && state !== 'active true') return null;
+} = {}): Promise<SwarmCluster> {
+  const state = freeSwarm(ctx, false);
   const parts: Parts = { berth: null, init: null, node2: null, createdSwarm: false, registryPort: freePortPair()[0], registryAddr: o.registryAddr ?? '127.0.0.1', ownImages: o.ownImages ?? [] };
   try {
     parts.berth = await startBerth({ ...o.env, BERTH_REGISTRY_PORT: String(parts.registryPort) });
@@ -95,6 +126,7 @@ export async function startSingleNodeSwarm(o: SwarmClusterOptions & {
       const output = parts.berth.cli(['swarm:init', '--advertise-addr', o.advertiseAddr ?? '127.0.0.1']);
       parts.createdSwarm = docker('info', '--format', '{{.Swarm.LocalNodeState}}').stdout.startsWith('active');
       if (output.code !== 0) throw new Error(`berth swarm:init failed: ${output.stderr || output.stdout}`);
+      labelSwarm();
       parts.init = { before, output };
     }
   } catch (e) {
@@ -140,7 +172,7 @@ async function tearDown(parts: Parts): Promise<void> {
     for (const s of servicesOf(berth)) docker('service', 'rm', s);
     // Removing a service stops its tasks' containers a moment later; their images can go after that.
     const scope = `label=berth.scope=${berth.env.BERTH_NETWORK}-swarm`;
-    for (let i = 0; i < 60 && docker('ps', '-aq', '--filter', scope).stdout.trim(); i++) await sleep(500);
+    await waitFor('the services\' containers to go', () => docker('ps', '-aq', '--filter', scope).stdout.trim() === '', 30_000).catch(() => undefined);
     const pidFile = path.join(berth.home, 'registry', 'registry.pid');
     if (fs.existsSync(pidFile)) { try { process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 'SIGTERM'); } catch { /* gone */ } }
     await berth.destroy();
