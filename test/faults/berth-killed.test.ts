@@ -75,33 +75,38 @@ describe('fault: berth (web + worker) SIGKILLed during a build and during a conf
     assert.equal(result.failed, 0, `requests to the old release failed while berth was down:\n${result.samples.join('\n')}`);
   });
 
-  it('killed during a config change: SQLite stays consistent (config saved, release either whole and current or absent), and berth finishes or fails the change cleanly', async () => {
+  it('killed during a config change while v2 waits for its health check: the config is saved, the build fails as stopped, the half-made v2 is gone, v1 serves, the next change makes v2', async () => {
     const app = uniqueName('kcfg');
     const wt = WorkTree.fromFixture('slow-build-app');
     trees.push(wt);
     assert.equal(wt.push(berth.url, berth.token, app).code, 0);
-    const set = await berth.api('PATCH', `/api/v1/apps/${app}/config`, { set: { FAULT_NOTE: 'x' } });
-    assert.ok(set.json.build, set.text);
-    // Kill while the release is being made/deployed (the config build is quick; any moment of it will do).
-    await waitFor('the config build to start', async () => (await latestBuild(berth, app))?.status !== 'queued', 30);
+    // START_DELAY holds v2's container silent, so the deploy sits in its health check (60 s): berth
+    // is killed there, after the release row was made and before the switch, every time.
+    const set = await berth.api('PATCH', `/api/v1/apps/${app}/config`, { set: { FAULT_NOTE: 'x', START_DELAY: '600' } });
+    assert.equal(set.status, 200, set.text);
+    const buildId = set.json.build.id as number;
+    await waitFor('the config deploy to wait for v2', async () =>
+      /Waiting for 1 web container to answer/.test((await berth.api('GET', `/api/v1/apps/${app}/builds/${buildId}/log`)).text), 60);
+    assert.deepEqual(await releaseState(berth, app), [[2, false], [1, true]], 'v2 exists, not yet current, when berth is killed');
     berth.kill();
     await berth.start();
 
-    const build = await waitFor<{ status: string } | undefined>('the config build to end', async () => {
+    const build = await waitFor('the config build to end', async () => {
       const b = await latestBuild(berth, app);
-      return b && ['succeeded', 'failed'].includes(b.status) ? b : undefined;
+      return b && b.id === buildId && b.status !== 'queued' && b.status !== 'running' ? b : undefined;
     }, 120);
+    assert.equal(build!.status, 'failed');
+    assert.match(build!.error ?? '', /berth stopped during this build; push again/);
     const config = await berth.api('GET', `/api/v1/apps/${app}/config`);
-    assert.match(config.text, /FAULT_NOTE/, 'the config change was saved');
-    const releases = await releaseState(berth, app);
-    assert.equal(releases.filter(([, current]) => current).length, 1, `exactly one current release: ${JSON.stringify(releases)}`);
-    if (build!.status === 'succeeded') assert.deepEqual(releases[0], [2, true]);
-    else assert.deepEqual(releases, [[1, true]], `a failed config release leaves no row: ${JSON.stringify(releases)}`);
-    assert.equal((await berth.viaRouter(`${app}.localhost`)).status, 200);
+    assert.equal(config.json.config.FAULT_NOTE, 'x', `the config change was saved: ${config.text}`);
+    assert.deepEqual(await releaseState(berth, app), [[1, true]], 'the half-made v2 is gone');
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'slow-build-app v1');
 
-    // Berth takes the next change normally.
-    const again = await berth.api('PATCH', `/api/v1/apps/${app}/config`, { set: { FAULT_NOTE: 'y' } });
+    // Berth takes the next change normally, and it becomes v2.
+    const again = await berth.api('PATCH', `/api/v1/apps/${app}/config`, { set: { FAULT_NOTE: 'y' }, unset: ['START_DELAY'] });
     const log = await berth.api('GET', `/api/v1/apps/${app}/builds/${again.json.build.id}/log?follow=1`);
     assert.match(log.text, /@@berth-status succeeded/);
+    assert.deepEqual(await releaseState(berth, app), [[2, true], [1, false]]);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'slow-build-app v1');
   });
 });
