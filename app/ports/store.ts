@@ -61,6 +61,7 @@ export interface UsersStore {
   ensureUser(name: string, role: UserRecord['role']): UserRecord;
   /** Stores the SHA-256 of the token, never the token. */
   addToken(userId: number, tokenHash: string, label: string): void;
+  /** The token's user; null for an unknown or expired token. */
   findByTokenHash(tokenHash: string): UserRecord | null;
 }
 

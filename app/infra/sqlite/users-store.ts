@@ -12,9 +12,11 @@ export function sqliteUsersStore(db: Database.Database): UsersStore {
     addToken(userId, tokenHash, label) {
       db.prepare('INSERT INTO tokens (hash, user_id, label, created_at) VALUES (?, ?, ?, ?)').run(tokenHash, userId, label, now());
     },
+    // An expired token finds nobody, as in AccessStore.userOfToken (ISO-8601 strings compare in time order).
     findByTokenHash(tokenHash) {
-      return db.prepare<[string], UserRecord>(
-        'SELECT u.id, u.name, u.role FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?').get(tokenHash) ?? null;
+      return db.prepare<[string, string], UserRecord>(
+        `SELECT u.id, u.name, u.role FROM tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?)`).get(tokenHash, now()) ?? null;
     },
   };
 }
