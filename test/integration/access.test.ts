@@ -104,9 +104,13 @@ describe('users, roles, collaborators and tokens', function () {
     assert.match(ok.output, /Only pushes to "main" deploy/, ok.output);
     const refused = wt.push(berth.url, devToken, theirs, 'main:refs/heads/feature');
     assert.notEqual(refused.code, 0);
-    assert.match(refused.output, /403|may not/);
+    assert.ok(refused.output.includes(`User "${dev}" (developer) may not change app "${theirs}"`), refused.output);
     assert.doesNotMatch(refused.output, /Only pushes to/);
-    assert.notEqual(wt.push(berth.url, viewerToken, mine, 'main:refs/heads/feature').code, 0, 'a viewer cannot push');
+    // To the deploy branch, which would build and deploy: only the role check stands in the way.
+    const viewerPush = wt.push(berth.url, viewerToken, mine, 'main:refs/heads/main');
+    assert.notEqual(viewerPush.code, 0, viewerPush.output);
+    assert.ok(viewerPush.output.includes(`User "${viewer}" (viewer) may not change app "${mine}": viewers can only read.`), viewerPush.output);
+    assert.doesNotMatch(viewerPush.output, /Only pushes to|-----> Building/);
     assert.equal(wt.git(['ls-remote', berth.url.replace('http://', `http://berth:${viewerToken}@`) + `/git/${mine}.git`]).code, 0, 'a viewer can fetch');
   });
 

@@ -39,6 +39,9 @@ describe('router: TLS certificates, SNI, catch-all server, redirect, HSTS', func
     wt.write('www/index.html', 'secure app\n');
     wt.commitAll('tls app');
     assert.equal(wt.push(berth.url, berth.token, app).code, 0);
+    // The other app answers differently, so a request routed to the wrong app shows.
+    wt.write('www/index.html', 'plain app\n');
+    wt.commitAll('plain app');
     assert.equal(wt.push(berth.url, berth.token, other).code, 0);
     assert.equal(berth.cli(['domains:add', app, host]).code, 0);
   });
@@ -101,7 +104,7 @@ describe('router: TLS certificates, SNI, catch-all server, redirect, HSTS', func
     const hsts = await request({ port: httpsPort, host, tls: true });
     assert.equal(hsts.headers['strict-transport-security'], 'max-age=15768000');
     // The app without a certificate is plain HTTP, untouched.
-    assert.equal((await berth.viaRouter(`${other}.localhost`)).text.trim(), 'secure app');
+    assert.equal((await berth.viaRouter(`${other}.localhost`)).text.trim(), 'plain app');
   });
 
   it('certs:remove goes back to HTTP only', async () => {
