@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
+import { waitFor } from '../support/poll';
 import { requireBerthStack } from '../support/requirements';
 
 /** Starts `git push` in the background; resolves with its exit code and output. */
@@ -51,8 +52,10 @@ describe('build control: cancel, timeout, crash recovery', function () {
     wt.write('Dockerfile', slowDockerfile(60));
     wt.commitAll('slow');
     const pushing = pushAsync(wt, berth, app);
-    await waitForStatus(berth, app, 'running');
-    await new Promise((r) => setTimeout(r, 1500));
+    const running = await waitForStatus(berth, app, 'running');
+    // Cancel while docker is inside the slow step (not before the build reached docker).
+    await waitFor('the slow step to start', async () =>
+      /slow step starts/.test((await berth.api('GET', `/api/v1/apps/${app}/builds/${running.id}/log`)).text));
     const cancel = await berth.api('POST', `/api/v1/apps/${app}/builds/cancel`);
     assert.equal(cancel.status, 202, cancel.text);
     const pushed = await pushing;

@@ -142,7 +142,12 @@ describe('processes: ps:scale, ps:report, restart, stop/start, rebuild, settings
     assert.match(down.text, new RegExp(`${app}[\\s\\S]*no running web process`));
     assert.deepEqual(containers(berth, app, 'web', true), []);
     assert.deepEqual(containers(berth, app, 'worker', true), []);
-    await sleep(5_000); // two reconcile intervals
+    // A stray container labelled as the stopped app's: the reconciler removes it, so once it is
+    // gone a whole reconcile pass over this app has run (no sleep standing in for "a pass ran").
+    const stray = docker(['run', '-d', '--label', `berth.app=${app}`, '--label', `berth.scope=${berth.env.BERTH_NETWORK}`,
+      '--label', 'berth.release=1', '--label', 'berth.process=worker', 'berth/busybox:latest', 'sleep', '600']);
+    orphans.push(stray);
+    assert.ok(await eventually(() => !docker(['ps', '-aq', '--no-trunc']).split(/\s+/).includes(stray)), 'the reconciler never passed over the stopped app');
     assert.deepEqual(containers(berth, app, 'web', true), [], 'a stopped app stays stopped');
     assert.equal((await berth.viaRouter(host)).status, 502);
     const report = JSON.parse(berth.cli(['ps:report', app, '--json']).stdout).report;

@@ -4,6 +4,7 @@ import IORedis from 'ioredis';
 import { isBerthError } from '../../app/errors';
 import { createRedisInfra, type RedisInfra } from '../../app/infra/redis';
 import type { BuildJob, BuildJobContext } from '../../app/ports/build-queue';
+import { waitFor } from '../support/poll';
 
 const URL = process.env.BERTH_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -69,6 +70,11 @@ describe('redis infra (real Redis)', () => {
   let other: RedisInfra;
 
   const app = (name: string) => `${name}-${randomBytes(3).toString('hex')}`;
+  /** The job's score in BullMQ's delayed set of berth's build queue, or null when it is not there. */
+  const bullDelayed = async (jobId: string): Promise<string | null> => {
+    const redis = new IORedis(URL);
+    try { return await redis.zscore(`${prefix}:builds:delayed`, jobId); } finally { await redis.quit(); }
+  };
   const job = (a: string, buildId: number): BuildJob => ({ app: a, buildId, kind: 'push' });
 
   before(async () => {
@@ -117,7 +123,6 @@ describe('redis infra (real Redis)', () => {
       assert.ok(rb.start < r1.end!, 'B runs while A1 runs');
       assert.ok(r2.start >= r1.end!, 'A2 starts after A1 ends');
       assert.ok(r3.start >= r2.end!, 'A3 starts after A2 ends');
-      assert.ok(r2.start - r1.end! < 500, `A2 starts soon after A1 (${r2.start - r1.end!} ms)`);
       assert.equal(await infra.queue.positionOf(job(a, a3)), 0);
     });
 
@@ -176,7 +181,9 @@ describe('redis infra (real Redis)', () => {
         await redis.quit();
       }
       await infra.queue.enqueue(job(p, live));
-      await sleep(600);
+      // The worker has looked at the live build and put it back (BullMQ's delayed set holds it):
+      // a worker that ran it anyway would have recorded a run by then.
+      await waitFor('the worker to defer or run the live build', async () => builds.runs.has(live) || (await bullDelayed(`build-${live}`)) !== null, 10_000);
       assert.equal(builds.runs.has(live), false, 'blocked behind the dead build');
       assert.equal(await infra.queue.positionOf(job(p, live)), 1);
       await other.queue.prune((id) => id !== dead);
@@ -201,21 +208,20 @@ describe('redis infra (real Redis)', () => {
       assert.deepEqual(late, lines);
     });
 
-    it('a live line reaches a follower within 200 ms', async () => {
+    it('a follower sees each line while the log is still open, one by one (not only when it ends)', async () => {
       const id = builds.id();
-      let sent = 0;
-      const delays: number[] = [];
-      const done = other.logs.follow(id, () => delays.push(Date.now() - sent));
-      await sleep(300); // the follower is blocked in XREAD by now
+      const seen: string[] = [];
+      const done = other.logs.follow(id, (l) => seen.push(l));
+      // Each line is awaited before the next is written and before the log ends: a follower that
+      // only delivered at the end (or in batches) never gets past the first wait. How fast a line
+      // arrives is a benchmark question, not a test's.
       for (let i = 0; i < 3; i++) {
-        sent = Date.now();
         await infra.logs.append(id, `live ${i}`);
-        await sleep(100);
+        await waitFor(`line ${i} at the follower`, () => seen.length === i + 1, 10_000);
       }
       await infra.logs.end(id, 'succeeded');
       assert.equal(await done, 'succeeded');
-      assert.equal(delays.length, 3);
-      assert.ok(Math.max(...delays) < 200, `delays ${delays.join(', ')} ms`);
+      assert.deepEqual(seen, ['live 0', 'live 1', 'live 2']);
     });
 
     it('follow stops when its signal aborts', async () => {
@@ -224,7 +230,7 @@ describe('redis infra (real Redis)', () => {
       const seen: string[] = [];
       const done = infra.logs.follow(id, (l) => seen.push(l), ac.signal);
       await infra.logs.append(id, 'hello');
-      await sleep(100);
+      await waitFor('hello at the follower', () => seen.length === 1, 10_000);
       ac.abort(new Error('client went away'));
       await assert.rejects(done, /client went away/);
       assert.deepEqual(seen, ['hello']);
