@@ -159,7 +159,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const runner = new BuildRunner({
     operations: schedulerOperations(new ProcessOperations({ store, deployer, events }), { deployer, store, events }),
     store, engine, repos, logs: redis.logs, events, releases: releaseMaker, deployer, urlOf,
-    builder: new HookedImageBuilder({ engine, buildpacks, memoryMb: config.buildMemoryMb, runtimes: new RuntimeImageCache({ engine, versions: new NpmVersions(), memoryMb: config.buildMemoryMb }) }, hooks),
+    builder: new HookedImageBuilder({ engine, buildpacks, memoryMb: config.buildMemoryMb, runtimes: new RuntimeImageCache({ engine, versions: new NpmVersions({ cacheDir: path.join(config.home, 'cache', 'npm') }), memoryMb: config.buildMemoryMb }) }, hooks),
     buildLogsDir: paths.buildLogs, timeoutSeconds: config.buildTimeoutSeconds,
     deployHooks: new DeployScripts({ runner: oneOffs, onLive: (r) => cron.activate(r) }),
   });

