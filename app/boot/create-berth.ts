@@ -83,6 +83,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   });
   const deployer = new SchedulingDeployer({
     store, engine, router, network: config.network, retireWaitSeconds: config.retireWaitSeconds,
+    stopTimeoutSeconds: config.stopTimeoutSeconds, events,
     domainsOf: (app) => apps.domainsOf(app),
     mountsOf: (app) => storage.mountsForStart(app),
     beforeRemove: (c) => logs.archiveContainer(c),

@@ -39,8 +39,10 @@ export interface Config {
   readonly pidsLimit: number;
   /** BERTH_SSH_PORT — port of the SSH transport (git push and commands over ssh); 0 turns it off. Default 2222. */
   readonly sshPort: number;
-  /** BERTH_RETIRE_WAIT — seconds old containers keep draining after a switch. Default 2. */
+  /** BERTH_RETIRE_WAIT — at most this many seconds an unrouted container keeps serving its open connections before SIGTERM (apps: `ps:set <app> retire-wait`). Default 60. */
   readonly retireWaitSeconds: number;
+  /** BERTH_STOP_TIMEOUT — seconds between SIGTERM and SIGKILL when a container stops (apps: `ps:set <app> stop-timeout`). Default 30. */
+  readonly stopTimeoutSeconds: number;
   /** BERTH_RECONCILE_INTERVAL — seconds between reconcile passes. Default 10. */
   readonly reconcileIntervalSeconds: number;
   /** BERTH_STATS_INTERVAL — seconds between the web process's CPU/memory samples of app containers (the app page keeps 120 of them). Default 30. */
@@ -159,7 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultCpus: cpus(env.BERTH_DEFAULT_CPUS),
     pidsLimit: int(env, 'BERTH_PIDS_LIMIT', 1024, 0, 4_194_304),
     sshPort: int(env, 'BERTH_SSH_PORT', 2222, 0, 65535),
-    retireWaitSeconds: int(env, 'BERTH_RETIRE_WAIT', 2, 0, 3600),
+    retireWaitSeconds: int(env, 'BERTH_RETIRE_WAIT', 60, 0, 3600),
+    stopTimeoutSeconds: int(env, 'BERTH_STOP_TIMEOUT', 30, 0, 3600),
     reconcileIntervalSeconds: int(env, 'BERTH_RECONCILE_INTERVAL', 10, 1, 3600),
     statsIntervalSeconds: int(env, 'BERTH_STATS_INTERVAL', 30, 1, 3600),
     nginxBin: env.BERTH_NGINX_BIN || 'nginx',

@@ -6,6 +6,7 @@ import { appNetworkName } from '../apps';
 import { LABEL, containerName, newDeployId } from './container-labels';
 import { gatingChecks } from '../manifest';
 import { describeCheck, waitPassing, type CheckTarget } from './health-check';
+import { Drainer } from './drainer';
 
 export interface DeployerDeps {
   readonly store: Store;
@@ -15,7 +16,12 @@ export interface DeployerDeps {
   readonly network: string;
   /** Service containers linked to an app (they join its network) and the label all service containers carry. */
   readonly services?: { readonly label: string; readonly containersOf: (app: string) => string[] };
+  /** BERTH_RETIRE_WAIT: at most this long an unrouted container drains (apps may set their own). */
   readonly retireWaitSeconds: number;
+  /** BERTH_STOP_TIMEOUT: SIGTERM to SIGKILL (apps may set their own); default 30. */
+  readonly stopTimeoutSeconds?: number;
+  /** Where retirements are recorded (`ps.retired` events). */
+  readonly events?: { record(e: { app: string; kind: 'ps.retired'; message: string; user: null }): unknown };
   /** The app's storage mounts, re-verified for this start (app/storage mountsForStart; throws INVALID_STORAGE_MOUNT). */
   readonly mountsOf: (app: string) => { source: string; target: string }[];
   /** Hostnames for an app (default vhost + custom domains). */
@@ -28,7 +34,6 @@ export interface DeployerDeps {
 
 export type Log = (line: string) => void;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
 
 /** Process types that run as long-lived containers (the release command runs once instead). */
@@ -41,22 +46,27 @@ export function runningTypes(release: ReleaseRecord): string[] {
  * pass their health check before the router points at them; old ones drain, then stop.
  */
 export class Deployer {
-  private readonly retiring = new Set<Promise<void>>();
-  /** Containers unrouted and draining: nobody may route to them again, the reconciler leaves them be. */
-  private readonly retiringIds = new Set<string>();
+  /** Retires unrouted containers; the ones it holds are never routed to again and the reconciler leaves them be. */
+  private readonly drainer: Drainer;
 
-  constructor(private readonly deps: DeployerDeps) {}
+  constructor(private readonly deps: DeployerDeps) {
+    this.drainer = new Drainer({
+      store: deps.store, engine: deps.engine, beforeRemove: deps.beforeRemove,
+      defaults: { retireWaitSeconds: deps.retireWaitSeconds, stopTimeoutSeconds: deps.stopTimeoutSeconds ?? 30 },
+      record: deps.events ? (e) => deps.events!.record({ ...e, kind: 'ps.retired', user: null }) : undefined,
+    });
+  }
 
   get network(): string { return this.deps.network; }
 
   /** Every container of the app on this berth (any release, any state), retiring ones excluded. */
   async containersOf(app: string): Promise<ContainerInfo[]> {
     const all = await this.deps.engine.listContainers({ labels: { [LABEL.app]: app, [LABEL.scope]: this.deps.network } });
-    return all.filter((c) => !this.retiringIds.has(c.id));
+    return all.filter((c) => !this.drainer.isDraining(c.id));
   }
 
   isRetiring(id: string): boolean {
-    return this.retiringIds.has(id);
+    return this.drainer.isDraining(id);
   }
 
   /**
@@ -134,11 +144,11 @@ export class Deployer {
       throw e;
     }
     if (scale.web !== undefined) await this.retire(old.filter((c) => c.labels[LABEL.process] === 'web'), log);
-    await this.retire(old.filter((c) => c.labels[LABEL.process] !== 'web'), log, 0);
-    // A release without a web type leaves nothing to route: its old web containers go too.
+    await this.retire(old.filter((c) => c.labels[LABEL.process] !== 'web'), log);
+    // A release without a web type leaves nothing to route: its old web containers go too, once unrouted.
     if (scale.web === undefined) {
-      await this.retire(old.filter((c) => c.labels[LABEL.process] === 'web'), log, 0);
       await this.deps.router.apply({ app, domains: this.deps.domainsOf(app), upstreams: [] });
+      await this.retire(old.filter((c) => c.labels[LABEL.process] === 'web'), log);
     }
     // A deploy starts a stopped app (as dokku does): its containers now run.
     this.deps.store.processState.setStopped(app, false);
@@ -161,8 +171,11 @@ export class Deployer {
     });
   }
 
+  /** Removes every container of the app at once, those being retired too (destroy, rename). */
   async stopAll(app: string): Promise<void> {
-    await this.removeAll(await this.containersOf(app));
+    const all = await this.deps.engine.listContainers({ labels: { [LABEL.app]: app, [LABEL.scope]: this.deps.network } });
+    this.drainer.forget(all.map((c) => c.id));
+    await this.removeAll(all);
   }
 
   /**
@@ -281,36 +294,54 @@ export class Deployer {
   }
 
   /**
-   * Old containers drain for the retire wait, then stop in the background: the new release is
-   * already live, so the push need not wait for slow SIGTERM handlers. The reconciler removes any
-   * that a crash leaves behind.
+   * Old containers drain in the background (the Drainer): the new release is already live, so
+   * the push need not wait for long requests or slow SIGTERM handlers. Web containers drain their
+   * open connections first; the others get SIGTERM at once. A berth restart resumes them.
    */
-  async retire(containers: ContainerInfo[], log: Log, waitSeconds = this.deps.retireWaitSeconds): Promise<void> {
-    this.scheduleRetire(containers, log, waitSeconds);
+  async retire(containers: ContainerInfo[], log: Log): Promise<void> {
+    void this.scheduleRetire(containers, log);
   }
 
-  /** Like retire, but resolves once they are gone (ps:stop, scaling down). */
-  async retireAndWait(containers: ContainerInfo[], log: Log, waitSeconds = this.deps.retireWaitSeconds): Promise<void> {
-    await this.scheduleRetire(containers, log, waitSeconds);
+  /** Like retire, but resolves once they are gone (ps:stop). */
+  async retireAndWait(containers: ContainerInfo[], log: Log): Promise<void> {
+    await this.scheduleRetire(containers, log);
   }
 
-  private scheduleRetire(containers: ContainerInfo[], log: Log, waitSeconds: number): Promise<void> {
+  private scheduleRetire(containers: ContainerInfo[], log: Log): Promise<void> {
     if (containers.length === 0) return Promise.resolve();
-    for (const c of containers) this.retiringIds.add(c.id);
-    log(`-----> Retiring ${containers.length} old container${containers.length === 1 ? '' : 's'}${waitSeconds > 0 ? ` after ${waitSeconds} s` : ''}`);
-    const done = (async () => {
-      if (waitSeconds > 0) await sleep(waitSeconds * 1000);
-      await this.removeAll(containers);
-      for (const c of containers) this.retiringIds.delete(c.id);
-    })();
-    this.retiring.add(done);
-    void done.finally(() => this.retiring.delete(done));
-    return done;
+    return this.drainer.retire(containers, { log, port: (c) => this.routedPort(c) });
+  }
+
+  /** The port the router sent a web container requests on (its release's); null for other types. */
+  private routedPort(c: ContainerInfo): number | null {
+    if (c.labels[LABEL.process] !== 'web') return null;
+    const app = c.labels[LABEL.app] ?? '';
+    const version = Number(c.labels[LABEL.release]);
+    const release = Number.isInteger(version) ? this.deps.store.releases.get(app, version) : null;
+    return (release ?? this.deps.store.releases.current(app))?.port ?? 5000;
+  }
+
+  /** The app's retire-wait and stop-timeout (its own, else berth's defaults). */
+  drainSettingsOf(app: string): { retireWaitSeconds: number; stopTimeoutSeconds: number } {
+    return this.drainer.settingsOf(app);
+  }
+
+  /** Starts the recorded retirements a restart of berth interrupted (the reconciler calls it every pass). */
+  resumeRetirements(): number {
+    return this.drainer.resume();
+  }
+
+  /** Containers of the app being retired, with their open connections now (ps:report). */
+  async draining(app: string): Promise<{ id: string; name: string; phase: 'draining' | 'stopping'; since: string; connections: number | null }[]> {
+    return Promise.all(this.drainer.draining(app).map(async (d) => ({
+      id: d.containerId, name: d.name, phase: d.phase, since: d.since,
+      connections: d.port === null ? null : await this.deps.engine.connectionsTo(d.containerId, d.port).catch(() => null),
+    })));
   }
 
   /** Resolves when every background retirement has finished (tests, shutdown). */
   async settled(): Promise<void> {
-    await Promise.all([...this.retiring]);
+    await this.drainer.settled();
   }
 
   /** Stops and removes at once (unrouted or never routed containers). */

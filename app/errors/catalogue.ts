@@ -98,6 +98,7 @@ export const CATALOGUE = {
   SERVICE_PORTS_EXHAUSTED: { kind: 'unavailable', hint: 'Every port berth publishes swarm services on is taken; destroy unused swarm services.' },
   PROCESS_TYPE_NOT_FOUND: { kind: 'not-found', hint: 'The current release has no such process type; `berth ps:report <app>` lists its types.' },
   INVALID_RESTART_POLICY: { kind: 'unprocessable', hint: 'Restart policies are no, always, unless-stopped, on-failure or on-failure:N.' },
+  INVALID_PS_SETTING: { kind: 'unprocessable', hint: 'ps:set takes restart-policy, retire-wait (dokku: wait-to-retire), stop-timeout (dokku: stop-timeout-seconds) or placement; the two times are whole seconds, 0–3600.' },
   INVALID_RESOURCE_LIMIT: { kind: 'unprocessable', hint: 'Memory like 512m or 2g, CPUs like 0.5 or 2; 0 removes a limit.' },
   INVALID_STORAGE_MOUNT: { kind: 'unprocessable', hint: 'Mount as <volume-name|/host/path>:/container/path; a host path must be a real folder directly below $BERTH_HOME/storage/<app id> (admins only).' },
   STORAGE_MOUNT_EXISTS: { kind: 'conflict', hint: 'Something is mounted at that container path already; unmount it first.' },

@@ -9,7 +9,7 @@ export type EventKind =
   | 'build.queued' | 'build.succeeded' | 'build.failed' | 'build.cancelled'
   | 'release.created' | 'deploy.succeeded' | 'deploy.failed' | 'ps.scaled' | 'domains.changed' | 'rollback'
   | 'router.changed' | 'certs.changed'
-  | 'ps.restarted' | 'ps.stopped' | 'ps.started' | 'ps.settings' | 'ps.reconciled' | 'ps.crashed' | 'ps.unhealthy' | 'storage.changed'
+  | 'ps.restarted' | 'ps.stopped' | 'ps.started' | 'ps.settings' | 'ps.reconciled' | 'ps.crashed' | 'ps.unhealthy' | 'ps.retired' | 'storage.changed'
   | 'service.created' | 'service.destroyed' | 'service.changed' | 'service.linked' | 'service.unlinked' | 'plugin.changed'
   | 'access.changed' | 'swarm.changed';
 

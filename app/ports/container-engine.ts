@@ -65,6 +65,8 @@ export interface ContainerInfo {
   readonly startedAt?: string | null;
   /** How many times docker's restart policy restarted it; only inspectContainer reports it. */
   readonly restartCount?: number;
+  /** The exit code of its last run (137: killed by SIGKILL); only inspectContainer reports it. */
+  readonly exitCode?: number;
 }
 
 export interface OneOffOptions extends RunContainerOptions {
@@ -127,9 +129,15 @@ export interface ContainerEngine {
   runOneOff(options: OneOffOptions): Promise<number>;
   listContainers(filter: { readonly labels: Readonly<Record<string, string>> }): Promise<ContainerInfo[]>;
   inspectContainer(idOrName: string): Promise<ContainerInfo | null>;
+  /** SIGTERM (or the image's stop signal), then SIGKILL after `timeoutSeconds`. */
   stopContainer(id: string, timeoutSeconds: number): Promise<void>;
   /** Stops (SIGTERM, SIGKILL after the timeout) and starts the same container again. */
   restartContainer(id: string, timeoutSeconds: number): Promise<void>;
+  /**
+   * Open TCP connections to the container's `port` (established or being set up), counted in the
+   * container's own network namespace; null when they cannot be counted (not running, no access).
+   */
+  connectionsTo(id: string, port: number): Promise<number | null>;
   removeContainer(id: string): Promise<void>;
   /** Last `tail` lines of stdout+stderr. */
   containerLogs(id: string, tail: number): Promise<string>;

@@ -157,6 +157,8 @@ export interface Store {
   readonly routerSettings: import('./routing-store').RouterSettingsStore;
   readonly certs: import('./routing-store').CertsStore;
   readonly schedulers: import('./scheduler-state').SchedulerStateStore;
+  readonly drains: import('./drains').DrainsStore;
+  readonly drainSettings: import('./drains').DrainSettingsStore;
   transaction<T>(fn: () => T): T;
   close(): void;
 }

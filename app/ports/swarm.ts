@@ -25,6 +25,8 @@ export interface SwarmServiceSpec {
   readonly constraints: readonly string[];
   /** Named volumes or host folders, as on docker-local. */
   readonly mounts?: readonly { source: string; target: string }[];
+  /** SIGTERM to SIGKILL when swarm stops a task (the app's stop-timeout); default 10. */
+  readonly stopGraceSeconds?: number;
   /** Updating an existing service: replace its tasks even when nothing else changed, in the same update (`--force`). */
   readonly forceNewTasks?: boolean;
 }

@@ -23,7 +23,8 @@ const bySlot = (a: ContainerInfo, b: ContainerInfo): number => slotOf(a.name) - 
 /**
  * Brings the current release's containers to the app's formation without dropping a request:
  * new web containers start and pass their health check before the router points at them, and
- * surplus or replaced web containers are unrouted before they drain and stop.
+ * surplus or replaced web containers are unrouted, then drain their open connections in the
+ * background before they stop (Deployer.retire).
  */
 export async function converge(deployer: Deployer, release: ReleaseRecord, o: ConvergeOptions): Promise<ConvergeResult> {
   const app = release.app;
@@ -63,7 +64,8 @@ export async function converge(deployer: Deployer, release: ReleaseRecord, o: Co
     const serving = [...web.keep.filter((c) => c.state === 'running'), ...fresh];
     await deployer.route(app, { containers: serving, port: release.port });
     if (fresh.length > 0 || web.stop.length > 0) o.log(`-----> Routing to ${serving.length} web container${serving.length === 1 ? '' : 's'}`);
-    await deployer.retireAndWait(web.stop, o.log);
+    // Unrouted now; they drain in the background (the job, like a push, reports the switch).
+    await deployer.retire(web.stop, o.log);
   }
   for (const [type, p] of plan) {
     if (type === 'web') continue;
@@ -75,7 +77,7 @@ export async function converge(deployer: Deployer, release: ReleaseRecord, o: Co
       await deployer.removeAll(fresh);
       throw e;
     }
-    await deployer.retireAndWait(p.stop, o.log, 0);
+    await deployer.retire(p.stop, o.log);
   }
   const removed = dead.length + [...plan.values()].reduce((n, p) => n + p.stop.length, 0);
   return { started, removed };

@@ -36,6 +36,14 @@ export interface AppProcessReport {
   readonly processes: ProcessReport[];
   /** Containers of the live release that are crashing: down, being restarted, or restarted within the last minute. */
   readonly crashing: string[];
+  /** `ps:set` retire-wait and stop-timeout in force, in seconds. */
+  readonly retireWait: number;
+  readonly stopTimeout: number;
+  /**
+   * Old containers being retired: unrouted and draining their open connections (`connections`,
+   * counted now; null when not counted), or stopping (SIGTERM sent).
+   */
+  readonly draining: { name: string; phase: 'draining' | 'stopping'; since: string; connections: number | null }[];
 }
 
 /** A swarm app's tasks per process type (the swarm scheduler's status); null for a docker-local app. */
@@ -61,12 +69,15 @@ export async function processReport(deps: ProcessReportDeps, app: string): Promi
   const swarm = await deps.swarmStatusOf?.(app);
   const { processes, crashing } = swarm ? swarmProcesses(swarm, release?.version) : await localProcesses(deps, app, release, stopped);
   const degraded = processes.some((p) => p.running < p.desired);
+  const drain = deps.deployer.drainSettingsOf(app);
+  const draining = (await deps.deployer.draining(app)).map((d) => ({ name: d.name, phase: d.phase, since: d.since, connections: d.connections }));
   return {
     app, scheduler: swarm ? 'swarm' : 'docker-local',
     status: !release ? 'not deployed' : stopped ? 'stopped' : degraded ? 'degraded' : 'running',
     release: release?.version ?? null, restartPolicy: record.restartPolicy, memoryMb: record.memoryMb, cpus: record.cpus,
     processes,
     crashing: stopped ? [] : crashing,
+    retireWait: drain.retireWaitSeconds, stopTimeout: drain.stopTimeoutSeconds, draining,
   };
 }
 

@@ -91,6 +91,30 @@ export class ProcessesService {
     return updated;
   }
 
+  /**
+   * `ps:set <app> restart-policy|retire-wait|stop-timeout <value>`, any of them at once: all are
+   * checked before any is stored. retire-wait: how long an unrouted container may keep serving its
+   * open connections; stop-timeout: how long SIGTERM gets before SIGKILL (seconds; null restores
+   * berth's default). They apply to containers started or retired from now on.
+   */
+  setPsSettings(app: string, patch: { restartPolicy?: unknown; retireWait?: unknown; stopTimeout?: unknown }, user: string | null) {
+    this.requireApp(app);
+    const drain: { retireWaitSeconds?: number | null; stopTimeoutSeconds?: number | null } = {};
+    if (patch.retireWait !== undefined) drain.retireWaitSeconds = parseSeconds(patch.retireWait, 'retire-wait');
+    if (patch.stopTimeout !== undefined) drain.stopTimeoutSeconds = parseSeconds(patch.stopTimeout, 'stop-timeout');
+    const policy = patch.restartPolicy === undefined ? undefined : validateRestartPolicy(patch.restartPolicy);
+    if (policy === undefined && Object.keys(drain).length === 0) {
+      throw new BerthError('INVALID_PS_SETTING', 'Give restartPolicy, retireWait and/or stopTimeout (seconds).');
+    }
+    if (policy !== undefined) this.setRestartPolicy(app, policy, user);
+    if (Object.keys(drain).length > 0) {
+      this.deps.store.drainSettings.set(app, drain);
+      const now = this.deps.deployer.drainSettingsOf(app);
+      this.deps.events.record({ app, kind: 'ps.settings', message: `retire-wait ${now.retireWaitSeconds} s, stop-timeout ${now.stopTimeoutSeconds} s`, user });
+    }
+    return { restartPolicy: this.requireApp(app).restartPolicy, ...this.drainSettings(app) };
+  }
+
   /** `resource:limit`; each given limit is set (`0` clears it); applies to containers started from now on. */
   setLimits(app: string, limits: { memory?: string; cpus?: string }, user: string | null): AppRecord {
     this.requireApp(app);
@@ -102,6 +126,12 @@ export class ProcessesService {
     const words = [`memory ${updated.memoryMb === null ? 'unlimited' : `${updated.memoryMb} MiB`}`, `cpus ${updated.cpus ?? 'unlimited'}`];
     this.deps.events.record({ app, kind: 'ps.settings', message: `resource limits: ${words.join(', ')}`, user });
     return updated;
+  }
+
+  drainSettings(app: string): { retireWait: number; stopTimeout: number } {
+    this.requireApp(app);
+    const s = this.deps.deployer.drainSettingsOf(app);
+    return { retireWait: s.retireWaitSeconds, stopTimeout: s.stopTimeoutSeconds };
   }
 
   private requireApp(app: string): AppRecord {
@@ -116,4 +146,16 @@ export class ProcessesService {
     if (!release) throw new BerthError('NO_RELEASE', `${app} has not been deployed yet; push it first.`);
     return release;
   }
+}
+
+/** Whole seconds 0–3600 (`60` or `60s`); null, "" or "default" restores berth's default. */
+function parseSeconds(value: unknown, name: string): number | null {
+  if (value === null || value === '' || value === 'default') return null;
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+  const m = /^(\d{1,4})s?$/.exec(text);
+  const n = m ? Number(m[1]) : NaN;
+  if (!Number.isInteger(n) || n > 3600) {
+    throw new BerthError('INVALID_PS_SETTING', `${name} must be whole seconds from 0 to 3600 (e.g. 60), not "${String(value).slice(0, 40)}".`);
+  }
+  return n;
 }

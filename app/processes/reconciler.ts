@@ -89,6 +89,8 @@ export class Reconciler {
 
   private async runPass(): Promise<PassSummary> {
     const { store, engine, router, deployer } = this.deps;
+    // Retirements a restart of berth interrupted go on where they were (their rows are in SQLite).
+    deployer.resumeRetirements();
     const listed = await engine.listContainers({ labels: { [LABEL.scope]: deployer.network } });
     this.forgetGone(listed);
     const all = listed.filter((c) => !deployer.isRetiring(c.id));

@@ -13,7 +13,7 @@ type DeployerDeps = ConstructorParameters<typeof HookedDeployer>[0];
 export interface SchedulingOptions {
   /** BERTH_SCHEDULER: the scheduler of apps without their own setting. */
   readonly defaultScheduler: SchedulerName;
-  readonly swarm: Omit<SwarmSchedulerDeps, 'envFor' | 'scaleOf' | 'store' | 'domainsOf' | 'retireWaitSeconds' | 'mountsOf' | 'runReleaseCommand' | 'runOneOff'>;
+  readonly swarm: Omit<SwarmSchedulerDeps, 'envFor' | 'scaleOf' | 'store' | 'domainsOf' | 'retireWaitSeconds' | 'mountsOf' | 'drainSettingsOf' | 'runReleaseCommand' | 'runOneOff'>;
   /** The OneOffRunner's `run`: both schedulers' one-offs (`Scheduler.run`) delegate to it. */
   readonly runOneOff: (o: OneOffRun) => Promise<number>;
 }
@@ -48,6 +48,7 @@ export class SchedulingDeployer extends HookedDeployer {
     });
     this.swarm = new SwarmScheduler({
       ...options.swarm, store: deps.store, domainsOf: deps.domainsOf, mountsOf: deps.mountsOf, retireWaitSeconds: deps.retireWaitSeconds,
+      drainSettingsOf: (app) => this.drainSettingsOf(app),
       envFor: (release) => this.envFor(release), scaleOf: (app, release) => this.scaleOf(app, release),
       // As on docker-local: a one-off container of the release image on the manager, on berth's network.
       runReleaseCommand: async (release, log) => {
@@ -83,7 +84,8 @@ export class SchedulingDeployer extends HookedDeployer {
     if (!this.isSwarm(release.app)) {
       await super.deploy(release, log, options);
       if ((await this.swarm.status(release.app, null)).processes.length > 0) {
-        await sleep(this.core.retireWaitSeconds * 1000);
+        // Tasks on other nodes cannot be counted from here: they serve what they hold for the app's retire-wait.
+        await sleep(this.drainSettingsOf(release.app).retireWaitSeconds * 1000);
         await this.swarm.retire(release.app, log);
       }
       return;

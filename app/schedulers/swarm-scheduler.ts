@@ -19,6 +19,8 @@ export interface SwarmSchedulerDeps {
   readonly retireWaitSeconds: number;
   /** The app's storage mounts, re-verified for this start (as on docker-local). */
   readonly mountsOf: (app: string) => { source: string; target: string }[];
+  /** The app's retire-wait and stop-timeout (`ps:set`), else berth's defaults. */
+  readonly drainSettingsOf?: (app: string) => { retireWaitSeconds: number; stopTimeoutSeconds: number };
   readonly domainsOf: (app: string) => string[];
   /** The env of the release's processes (config, service URLs, PORT), as on docker-local. */
   readonly envFor: (release: ReleaseRecord) => Record<string, string>;
@@ -80,8 +82,12 @@ export class SwarmScheduler implements Scheduler {
       throw e;
     }
     if (old.length > 0) {
-      log(`-----> Retiring ${old.length} old swarm service${old.length === 1 ? '' : 's'} after ${this.deps.retireWaitSeconds} s`);
-      await sleep(this.deps.retireWaitSeconds * 1000);
+      // Their tasks may run on other nodes, where berth cannot count connections: they keep serving
+      // what they hold for the app's retire-wait; removing a service then stops its tasks with the
+      // app's stop-timeout as their grace period. (Unlike docker-local, the push waits for this.)
+      const wait = this.settingsOf(app).retireWaitSeconds;
+      log(`-----> Retiring ${old.length} old swarm service${old.length === 1 ? '' : 's'} after ${wait} s`);
+      await sleep(wait * 1000);
       for (const s of old) await this.removeService(s);
     }
     this.deps.store.processState.setStopped(app, false);
@@ -238,6 +244,10 @@ export class SwarmScheduler implements Scheduler {
     if (!s.active || !s.manager) throw new BerthError('SWARM_NOT_ACTIVE', 'This Docker engine is not a manager of an active swarm; run `berth swarm:init --advertise-addr <this host\'s private address>` first (docs/swarm.md).');
   }
 
+  private settingsOf(app: string): { retireWaitSeconds: number; stopTimeoutSeconds: number } {
+    return this.deps.drainSettingsOf?.(app) ?? { retireWaitSeconds: this.deps.retireWaitSeconds, stopTimeoutSeconds: 10 };
+  }
+
   private spec(release: ReleaseRecord, o: { type: string; replicas: number; image: string; name: string; deployId: string }) {
     const { store } = this.deps;
     const record = store.apps.get(release.app);
@@ -257,6 +267,7 @@ export class SwarmScheduler implements Scheduler {
       cpus: record?.cpus ?? null,
       constraints: store.schedulers.get(release.app).placement,
       mounts: this.deps.mountsOf(release.app),
+      stopGraceSeconds: this.settingsOf(release.app).stopTimeoutSeconds,
     };
   }
 }

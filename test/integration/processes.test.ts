@@ -99,6 +99,8 @@ describe('processes: ps:scale, ps:report, restart, stop/start, rebuild, settings
 
     const down = berth.cli(['ps:scale', app, 'web=2']);
     assert.equal(down.code, 0, down.stderr);
+    // The unrouted third one drains in the background (the job reports the switch).
+    assert.ok(await eventually(() => containers(berth, app, 'web').length === 2), 'the surplus container retired');
     const after = containers(berth, app, 'web');
     assert.equal(after.length, 2);
     assert.ok(after.every((id) => web.includes(id)), 'scaling down keeps two of the three');
@@ -122,12 +124,13 @@ describe('processes: ps:scale, ps:report, restart, stop/start, rebuild, settings
     assert.equal(none.json.error.code, 'PROCESS_TYPE_NOT_FOUND');
   });
 
-  it('ps:restart replaces the containers of one type, new ones healthy before old ones go', () => {
+  it('ps:restart replaces the containers of one type, new ones healthy before old ones go', async () => {
     const web = containers(berth, app, 'web');
     const worker = containers(berth, app, 'worker');
     const r = berth.cli(['ps:restart', app, 'web']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Waiting for 2 web containers[\s\S]*Routing to 2 web containers[\s\S]*Retiring 2 old containers/);
+    assert.ok(await eventually(() => containers(berth, app, 'web').length === 2), 'the old ones retired (in the background)');
     const now = containers(berth, app, 'web');
     assert.equal(now.length, 2);
     assert.ok(now.every((id) => !web.includes(id)), 'all web containers are new');
@@ -172,6 +175,7 @@ describe('processes: ps:scale, ps:report, restart, stop/start, rebuild, settings
     assert.equal(limit.code, 0, limit.stderr);
     assert.match(berth.cli(['resource:report', app]).stdout, /Memory:\s+256 MB[\s\S]*CPUs:\s+0\.5/);
     assert.equal(berth.cli(['ps:restart', app]).code, 0);
+    assert.ok(await eventually(() => containers(berth, app, 'web').length === 2 && containers(berth, app, 'worker').length === 1), 'the old containers retired');
     for (const id of [...containers(berth, app, 'web'), ...containers(berth, app, 'worker')]) {
       const hc = JSON.parse(docker(['inspect', '-f', '{{json .HostConfig}}', id]));
       assert.equal(hc.Memory, 256 * 1024 * 1024);

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
-import { steadyLoad, type LoadResult } from '../support/load';
+import { describeLoad, steadyLoad } from '../support/load';
 import { requireBerthStack } from '../support/requirements';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -21,8 +21,6 @@ async function settleTo(berth: BerthProcess, app: string, count: number): Promis
   return webContainers(berth, app).length;
 }
 
-const describeLoad = (r: LoadResult): string =>
-  `sent ${r.sent}, ok ${r.ok}, non-2xx ${r.non2xx}, errors ${r.errors}, retried stale keep-alive ${r.retriedStaleConnections}\n${r.samples.join('\n')}`;
 
 describe('zero downtime: redeploys, scaling and config changes under load; a killed container comes back', function () {
   this.timeout(900_000);
@@ -33,7 +31,8 @@ describe('zero downtime: redeploys, scaling and config changes under load; a kil
 
   before(async () => {
     requireBerthStack();
-    berth = await startBerth();
+    // A retire-wait longer than the slow requests (test berths default to 1 s): they drain, counted.
+    berth = await startBerth({ BERTH_RETIRE_WAIT: '30' });
     fs.chmodSync(berth.home, 0o755); // nginx's workers read pages/ (mkdtemp made the home 0700)
     wt = WorkTree.fromFixture('multi-process-app');
     const pushed = wt.push(berth.url, berth.token, app);
@@ -44,9 +43,10 @@ describe('zero downtime: redeploys, scaling and config changes under load; a kil
     await berth?.destroy();
   });
 
-  it('fails no request while the app is pushed three times, scaled 1→3→1 and its config is set', async () => {
-    // The load runs in its own process: the pushes and CLI calls below block this one.
-    const load = await steadyLoad({ port: berth.routerPort, host, rps: 20, maxSeconds: 600 });
+  it('fails no request, slow ones (1–3 s) included, while the app is pushed three times, scaled 1→3→1, restarted and its config is set', async () => {
+    // The load runs in its own process: the pushes and CLI calls below block this one. Every fifth
+    // request takes 1–3 s, so requests are in flight whenever containers are replaced.
+    const load = await steadyLoad({ port: berth.routerPort, host, rps: 20, maxSeconds: 600, slow: { every: 5, minMs: 1000, maxMs: 3000, path: '/cgi-bin/slow?{ms}' } });
     await sleep(1000);
     for (let i = 2; i <= 4; i++) {
       wt.write('www/index.html', `multi-process-app v${i}\n`);
@@ -57,6 +57,8 @@ describe('zero downtime: redeploys, scaling and config changes under load; a kil
     const up = berth.cli(['ps:scale', app, 'web=3']);
     assert.equal(up.code, 0, up.stderr);
     assert.equal(await settleTo(berth, app, 3), 3);
+    const restarted = berth.cli(['ps:restart', app]);
+    assert.equal(restarted.code, 0, restarted.stderr);
     const down = berth.cli(['ps:scale', app, 'web=1']);
     assert.equal(down.code, 0, down.stderr);
     const set = berth.cli(['config:set', app, 'NOTE=set under load']);
@@ -66,6 +68,8 @@ describe('zero downtime: redeploys, scaling and config changes under load; a kil
     process.stdout.write(`      load: ${describeLoad(result)}\n`);
     assert.equal(result.failed, 0, describeLoad(result));
     assert.ok(result.ok >= 50, `enough requests were made (${result.ok})`);
+    assert.ok(result.slowSent >= 10, `slow requests were mixed in (${result.slowSent})`);
+    assert.equal(result.slowOk, result.slowSent, describeLoad(result));
     assert.equal((await berth.viaRouter(host)).text.trim(), 'multi-process-app v4');
     assert.equal((await berth.viaRouter(host, '/note.txt')).text.trim(), 'set under load');
   });

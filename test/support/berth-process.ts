@@ -205,6 +205,7 @@ export async function startBerth(extraEnv: Record<string, string> = {}, options:
     BERTH_REDIS_PREFIX: `berth-test-${id}`,
     BERTH_NETWORK: `berth-test-${id}`,
     BERTH_RETIRE_WAIT: '1',
+    BERTH_STOP_TIMEOUT: '10',
     BERTH_RECONCILE_INTERVAL: '2',
     BERTH_SSH_PORT: String(port + 3),
     ...extraEnv,

@@ -26,7 +26,16 @@ interface AppProcessReport {
   processes: ProcessReport[];
   /** Containers of the live release that are crashing (older servers leave it out). */
   crashing?: string[];
+  retireWait?: number;
+  stopTimeout?: number;
+  /** Old containers being retired, with their open connections (older servers leave it out). */
+  draining?: { name: string; phase: string; since: string; connections: number | null }[];
 }
+
+/** ps:set names, dokku's too, → the API's field. */
+const DRAIN_SETTINGS: Record<string, 'retireWait' | 'stopTimeout'> = {
+  'retire-wait': 'retireWait', 'wait-to-retire': 'retireWait', 'stop-timeout': 'stopTimeout', 'stop-timeout-seconds': 'stopTimeout',
+};
 
 /** POSTs a ps action and follows the queued job's log. */
 async function queue(ctx: VerbContext, action: string, body: unknown = {}): Promise<void> {
@@ -76,7 +85,11 @@ export const psVerbs: VerbGroup = {
           ...(r.scheduler === 'swarm' ? [['Scheduler', 'swarm (tasks of swarm services)'] as [string, string]] : []),
           ['Restart policy', r.restartPolicy],
           ['Limits', `memory ${r.memoryMb ? `${r.memoryMb} MB` : 'unlimited'}, cpus ${r.cpus ?? 'unlimited'}`],
+          ...(r.retireWait !== undefined ? [['Retiring', `drain up to ${r.retireWait} s, then SIGTERM, SIGKILL after ${r.stopTimeout} s`] as [string, string]] : []),
         ]));
+        if (r.draining?.length) {
+          ctx.out.write(table(['RETIRING', 'PHASE', 'OPEN CONNECTIONS', 'SINCE'], r.draining.map((d) => [d.name, d.phase, d.connections === null ? '-' : String(d.connections), d.since])));
+        }
         if (!r.processes.length) return;
         if (r.scheduler === 'swarm') {
           ctx.out.write(table(['PROCESS', 'RUNNING/DESIRED', 'TASK', 'STATE', 'RELEASE', 'NODE', 'ADDRESS'], r.processes.flatMap((p) => {
@@ -147,12 +160,19 @@ export const psVerbs: VerbGroup = {
     {
       name: 'ps:set',
       usage: 'berth ps:set <app> <setting> <value>',
-      summary: 'Set the restart policy: no, always, unless-stopped (default) or on-failure[:N]; or swarm placement (node.labels.zone==a, none). Applies to containers started from now on.',
-      args: [APP, { name: 'setting', summary: 'restart-policy or placement.' }, { name: 'value', summary: 'The policy, e.g. on-failure:5; or constraints, comma-separated.' }],
+      summary: 'Set the restart policy: no, always, unless-stopped (default) or on-failure[:N]; retire-wait (seconds an old container may drain its open connections, default 60) or stop-timeout (seconds from SIGTERM to SIGKILL, default 30), dokku\'s wait-to-retire and stop-timeout-seconds too; or swarm placement (node.labels.zone==a, none).',
+      args: [APP, { name: 'setting', summary: 'restart-policy, retire-wait, stop-timeout or placement.' }, { name: 'value', summary: 'The policy, e.g. on-failure:5; seconds (default: berth\'s); or constraints, comma-separated.' }],
       options: [],
       async run(ctx) {
         if (ctx.arg('setting') === 'placement') return setPlacement(ctx);
-        if (ctx.arg('setting') !== 'restart-policy') throw new CliError('USAGE', `unknown ps setting "${ctx.arg('setting')}"`, { hint: 'Settings: restart-policy, placement' });
+        const drain = DRAIN_SETTINGS[ctx.arg('setting')];
+        if (drain) {
+          const res = await ctx.api().json<{ retireWait: number; stopTimeout: number }>('PATCH', appPath(ctx.arg('app'), '/ps'), { [drain]: ctx.arg('value') });
+          if (ctx.json) return ctx.out.json(res);
+          ctx.out.line(`-----> ${ctx.arg('app')}: old containers drain up to ${res.retireWait} s, then SIGTERM, SIGKILL after ${res.stopTimeout} s`);
+          return;
+        }
+        if (ctx.arg('setting') !== 'restart-policy') throw new CliError('USAGE', `unknown ps setting "${ctx.arg('setting')}"`, { hint: 'Settings: restart-policy, retire-wait, stop-timeout, placement' });
         const res = await ctx.api().json<{ restartPolicy: string }>('PATCH', appPath(ctx.arg('app'), '/ps'), { restartPolicy: ctx.arg('value') });
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Restart policy of ${ctx.arg('app')}: ${res.restartPolicy}`);

@@ -32,10 +32,10 @@ export function psRoutes(berth: Berth): Router {
   r.post('/apps/:app/ps/stop', async (req, res) => { queued(res, await berth.processes.stop(req.params.app, user(req))); });
   r.post('/apps/:app/ps/start', async (req, res) => { queued(res, await berth.processes.start(req.params.app, user(req))); });
   r.post('/apps/:app/ps/rebuild', async (req, res) => { queued(res, await berth.processes.rebuild(req.params.app, user(req))); });
-  /** `{ restartPolicy: "on-failure:5" }` */
+  /** `{ restartPolicy?: "on-failure:5", retireWait?: 60, stopTimeout?: 30 }` (seconds; null: berth's default). */
   r.patch('/apps/:app/ps', (req, res) => {
-    const app = berth.processes.setRestartPolicy(req.params.app, body(req).restartPolicy, user(req));
-    res.json({ restartPolicy: app.restartPolicy });
+    const b = body(req);
+    res.json(berth.processes.setPsSettings(req.params.app, { restartPolicy: b.restartPolicy, retireWait: b.retireWait, stopTimeout: b.stopTimeout }, user(req)));
   });
   /** `{ memory?: "512m", cpus?: "0.5" }`; "0" clears a limit. */
   r.patch('/apps/:app/resources', (req, res) => {

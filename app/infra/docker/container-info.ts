@@ -34,6 +34,7 @@ export function fromInspect(info: Docker.ContainerInspectInfo, network?: string)
     ip: pickIp(info.NetworkSettings?.Networks as Networks, labels, network),
     startedAt: info.State?.StartedAt && !info.State.StartedAt.startsWith('0001-') ? info.State.StartedAt : null,
     restartCount: info.RestartCount ?? 0,
+    exitCode: info.State?.ExitCode ?? 0,
   };
 }
 

@@ -13,6 +13,7 @@ import { withDefaultLimits, type ContainerLimits } from './hardening';
 import { execIn } from './exec';
 import { streamLogs } from './log-stream';
 import { containerStats } from './container-stats';
+import { connectionsTo } from './connections';
 
 export interface DockerEngineOptions {
   /** The engine's unix socket, e.g. `/var/run/docker.sock`. */
@@ -65,6 +66,7 @@ export function createDockerEngine(options: DockerEngineOptions): ContainerEngin
     stopContainer: guarded((id: string, timeoutSeconds: number) => stopContainer(docker, id, timeoutSeconds)),
     removeContainer: guarded((id: string) => removeContainer(docker, id)),
     restartContainer: guarded((id: string, timeoutSeconds: number) => restartContainer(docker, id, timeoutSeconds)),
+    connectionsTo: guarded((id: string, port: number) => connectionsTo(docker, id, port)),
     containerLogs: guarded((id: string, tail: number) => containerLogs(docker, id, tail)),
     exec: guarded((o) => execIn(docker, o)),
     streamLogs: guarded((id: string, o) => streamLogs(docker, id, o)),

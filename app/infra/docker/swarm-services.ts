@@ -32,7 +32,8 @@ export function serviceSpec(spec: SwarmServiceSpec, limits?: ContainerLimits): R
         Env: Object.entries(s.env).map(([k, v]) => `${k}=${v}`),
         Labels: { ...s.labels },
         Mounts: (s.mounts ?? []).map((m) => ({ Type: m.source.startsWith('/') ? 'bind' : 'volume', Source: m.source, Target: m.target })),
-        StopGracePeriod: 10 * SECOND,
+        // A task swarm stops (scale down, update, rollback) gets the app's stop-timeout to finish what it serves.
+        StopGracePeriod: (s.stopGraceSeconds ?? 10) * SECOND,
         // As for local containers (hardening.ts). Engines before API 1.46 ignore NoNewPrivileges:
         // there the daemon's own --no-new-privileges is the only way (docs/security.md).
         CapabilityDrop: ['ALL'],

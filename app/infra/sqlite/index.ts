@@ -18,6 +18,7 @@ import { sqliteSessionsStore } from './sessions-store';
 import { sqliteServicesStore } from './services-store';
 import { sqlitePluginStateStore } from './plugin-state-store';
 import { sqliteSchedulerStore } from './scheduler-store';
+import { sqliteDrainSettingsStore, sqliteDrainsStore } from './drains-store';
 import { sqliteCertsStore, sqliteGlobalDomainsStore, sqlitePortsStore, sqliteRouterSettingsStore } from './routing-stores';
 
 /** Opens (and migrates) berth's SQLite database. WAL lets the web and worker processes share it. */
@@ -51,6 +52,8 @@ export function openSqliteStore(file: string, options: { keyFile?: string } = {}
     services: sqliteServicesStore(db),
     plugins: sqlitePluginStateStore(db),
     schedulers: sqliteSchedulerStore(db),
+    drains: sqliteDrainsStore(db),
+    drainSettings: sqliteDrainSettingsStore(db),
     transaction: (fn) => db.transaction(fn)(),
     close: () => db.close(),
   };

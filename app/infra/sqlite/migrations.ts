@@ -246,6 +246,26 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'each release keeps its parsed app.json (the typed manifest, JSON): read once at build time',
     sql: `ALTER TABLE releases ADD COLUMN manifest TEXT;`,
   },
+  {
+    version: 13,
+    name: 'drains — containers being retired (resumed after a restart) and each app\'s retire-wait and stop-timeout',
+    sql: `CREATE TABLE container_drains (
+     container_id TEXT PRIMARY KEY,
+     app TEXT NOT NULL,
+     name TEXT NOT NULL,
+     port INTEGER,
+     retire_wait INTEGER NOT NULL,
+     stop_timeout INTEGER NOT NULL,
+     since TEXT NOT NULL,
+     phase TEXT NOT NULL DEFAULT 'draining',
+     stopping_at TEXT
+   );
+   CREATE TABLE app_drain_settings (
+     app TEXT PRIMARY KEY REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     retire_wait INTEGER,
+     stop_timeout INTEGER
+   );`,
+  },
 ];
 
 /**

@@ -21,7 +21,7 @@ const status = (web: { state: string; release: number }[]): SwarmStatusOf => asy
 });
 
 describe('ps:report of a swarm app', () => {
-  const deps = (s: SwarmStatusOf, stopped = false) => ({ store: fakeStore({ stopped, version: 3 }), engine: {} as never, deployer: {} as never, swarmStatusOf: s });
+  const deps = (s: SwarmStatusOf, stopped = false) => ({ store: fakeStore({ stopped, version: 3 }), engine: {} as never, deployer: { drainSettingsOf: () => ({ retireWaitSeconds: 60, stopTimeoutSeconds: 30 }), draining: async () => [] } as never, swarmStatusOf: s });
 
   it('counts running tasks of the live release; each task with node and address', async () => {
     const r = await processReport(deps(status([{ state: 'running', release: 3 }, { state: 'running', release: 3 }])), 'app');

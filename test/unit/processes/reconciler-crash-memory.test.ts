@@ -18,6 +18,7 @@ function fixture() {
   const deployer = {
     network: NET,
     isRetiring: () => false,
+    resumeRetirements: () => 0,
     containersOf: async () => containers,
     scaleOf: () => ({ worker: 1 }),
     removeAll: async () => undefined,

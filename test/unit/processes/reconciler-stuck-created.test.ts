@@ -20,6 +20,7 @@ function fixture(policy: string) {
   const deployer = {
     network: NET,
     isRetiring: () => false,
+    resumeRetirements: () => 0,
     containersOf: async () => containers,
     scaleOf: () => ({ worker: 1 }),
     removeAll: async (cs: ContainerInfo[]) => { removed.push(...cs.map((c) => c.id)); containers = containers.filter((c) => !cs.includes(c)); },

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { Drainer } from '../../../app/deploys/drainer';
+import { countOpen } from '../../../app/infra/docker/connections';
+import { NginxTemplates } from '../../../app/infra/nginx/templates';
+import type { ContainerInfo } from '../../../app/ports/container-engine';
+import type { DrainRecord } from '../../../app/ports/drains';
+
+const web = (id: string): ContainerInfo => ({
+  id, name: `berth.shop.web.1.${id}`, image: 'img', ip: '10.0.0.2', state: 'running',
+  labels: { 'berth.app': 'shop', 'berth.process': 'web', 'berth.release': '1' },
+});
+
+/** An in-memory drains table, engine and clock: connections per container follow a script. */
+function fixture(o: { connections: (id: string, second: number) => number | null; exitCode?: number; settings?: { retireWaitSeconds: number | null; stopTimeoutSeconds: number | null } }) {
+  let clock = 1_000_000;
+  const rows = new Map<string, DrainRecord>();
+  const calls: string[] = [];
+  const events: string[] = [];
+  const state = new Map<string, ContainerInfo['state']>();
+  const t0 = clock;
+  const store = {
+    drains: {
+      add: (rs: Omit<DrainRecord, 'phase' | 'stoppingAt'>[]) => { for (const r of rs) if (!rows.has(r.containerId)) rows.set(r.containerId, { ...r, phase: 'draining', stoppingAt: null }); },
+      list: (app?: string) => [...rows.values()].filter((r) => app === undefined || r.app === app),
+      has: (id: string) => rows.has(id),
+      markStopping: (id: string, at: string) => { const r = rows.get(id)!; rows.set(id, { ...r, phase: 'stopping', stoppingAt: at }); },
+      remove: (id: string) => { rows.delete(id); },
+    },
+    drainSettings: { get: () => o.settings ?? { retireWaitSeconds: null, stopTimeoutSeconds: null } },
+  };
+  const engine = {
+    connectionsTo: async (id: string) => (state.get(id) === 'running' ? o.connections(id, (clock - t0) / 1000) : null),
+    inspectContainer: async (id: string) => (state.has(id) ? { ...web(id), state: state.get(id)!, exitCode: state.get(id) === 'exited' ? o.exitCode ?? 0 : 0 } : null),
+    stopContainer: async (id: string, t: number) => { calls.push(`stop ${id} t=${t} at ${(clock - t0) / 1000}`); state.set(id, 'exited'); },
+    removeContainer: async (id: string) => { calls.push(`remove ${id}`); state.delete(id); },
+  };
+  const drainer = new Drainer({
+    store: store as never, engine: engine as never, defaults: { retireWaitSeconds: 10, stopTimeoutSeconds: 3 },
+    record: (e) => events.push(e.message), pollMs: 500, now: () => clock, sleep: async (ms) => { clock += ms; },
+  });
+  return { drainer, rows, calls, events, state, run: (ids: string[]) => { ids.forEach((id) => state.set(id, 'running')); return ids.map(web); } };
+}
+
+describe('Drainer: an unrouted container drains its open connections, then SIGTERM, stop-timeout, SIGKILL', () => {
+  it('waits while connections are open and stops once two counts in a row find none', async () => {
+    const f = fixture({ connections: (_id, s) => (s < 4 ? 2 : 0) });
+    await f.drainer.retire(f.run(['a']), { port: () => 5000, log: () => undefined });
+    assert.deepEqual(f.calls, ['stop a t=3 at 4.5', 'remove a'], 'SIGTERM only after the count reached 0 twice (4.0 and 4.5 s)');
+    assert.equal(f.rows.size, 0, 'its row is gone once removed');
+    assert.match(f.events[0], /^berth\.shop\.web\.1\.a retired: no open connection left after 4\.5 s; it exited on SIGTERM after 0\.0 s \(code 0\)$/);
+  });
+
+  it('stops at the retire-wait when connections stay open (SSE), and says how many were left', async () => {
+    const f = fixture({ connections: () => 1, settings: { retireWaitSeconds: 6, stopTimeoutSeconds: 2 } });
+    await f.drainer.retire(f.run(['a']), { port: () => 5000, log: () => undefined });
+    assert.deepEqual(f.calls, ['stop a t=2 at 6', 'remove a']);
+    assert.match(f.events[0], /the retire-wait \(6 s\) passed with 1 open connection; /);
+  });
+
+  it('drains at least a second even when nothing is open (nginx may be handing it a request it read)', async () => {
+    const f = fixture({ connections: () => 0 });
+    await f.drainer.retire(f.run(['a']), { port: () => 5000, log: () => undefined });
+    assert.deepEqual(f.calls, ['stop a t=3 at 1', 'remove a']);
+  });
+
+  it('sends SIGTERM at once to containers nothing routes to (workers)', async () => {
+    const f = fixture({ connections: () => 5 });
+    await f.drainer.retire(f.run(['w']), { port: () => null, log: () => undefined });
+    assert.deepEqual(f.calls, ['stop w t=3 at 0', 'remove w']);
+    assert.match(f.events[0], /nothing routed to it/);
+  });
+
+  it('records an app that ignored SIGTERM as killed at its stop-timeout (exit code 137)', async () => {
+    const f = fixture({ connections: () => 0, exitCode: 137 });
+    await f.drainer.retire(f.run(['a']), { port: () => 5000, log: () => undefined });
+    assert.match(f.events[0], /it ignored SIGTERM and was killed at its stop-timeout \(3 s\)$/);
+  });
+
+  it('resumes a retirement recorded before a restart, counting the time already drained', async () => {
+    const f = fixture({ connections: () => 1 });
+    f.run(['a']);
+    // Recorded 8 s ago by a berth that then died: 2 s of its 10 s retire-wait are left.
+    f.rows.set('a', { containerId: 'a', app: 'shop', name: 'berth.shop.web.1.a', port: 5000, retireWaitSeconds: 10, stopTimeoutSeconds: 3, since: new Date(1_000_000 - 8000).toISOString(), phase: 'draining', stoppingAt: null });
+    assert.equal(f.drainer.resume(), 1);
+    assert.equal(f.drainer.resume(), 0, 'one retirement per container, however often the reconciler asks');
+    await f.drainer.settled();
+    assert.deepEqual(f.calls, ['stop a t=3 at 2', 'remove a']);
+  });
+
+  it('resumes a container that got SIGTERM before the restart with what is left of its stop-timeout', async () => {
+    const f = fixture({ connections: () => 1 });
+    f.run(['a']);
+    f.rows.set('a', { containerId: 'a', app: 'shop', name: 'n', port: 5000, retireWaitSeconds: 10, stopTimeoutSeconds: 30, since: new Date(1_000_000 - 20_000).toISOString(), phase: 'stopping', stoppingAt: new Date(1_000_000 - 10_000).toISOString() });
+    f.drainer.resume();
+    await f.drainer.settled();
+    assert.deepEqual(f.calls, ['stop a t=20 at 0', 'remove a']);
+  });
+
+  it('holds a retiring container as draining until it is removed', async () => {
+    const f = fixture({ connections: (_id, s) => (s < 2 ? 1 : 0) });
+    const done = f.drainer.retire(f.run(['a']), { port: () => 5000, log: () => undefined });
+    assert.equal(f.drainer.isDraining('a'), true);
+    await done;
+    assert.equal(f.drainer.isDraining('a'), false);
+  });
+});
+
+describe('counting open connections from /proc/<pid>/net/tcp', () => {
+  const table = [
+    '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+    '   0: 00000000:1388 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0 100 0 0 10 0',
+    '   1: 020011AC:1388 010011AC:A1B2 01 00000000:00000000 00:00000000 00000000     0        0 2 1 0 20 4 30 10 -1',
+    '   2: 020011AC:1388 010011AC:A1B3 06 00000000:00000000 03:00000000 00000000     0        0 0 3 0',
+    '   3: 020011AC:1388 010011AC:A1B4 08 00000000:00000000 00:00000000 00000000     0        0 3 1 0 20 4 30 10 -1',
+    '   4: 020011AC:D431 0A0011AC:1F90 01 00000000:00000000 00:00000000 00000000     0        0 4 1 0 20 4 30 10 -1',
+  ].join('\n');
+  it('counts established connections to the port, not the listener, TIME_WAIT, CLOSE_WAIT or outgoing ones', () => {
+    assert.equal(countOpen(table, 5000), 1);
+    assert.equal(countOpen(table, 8080), 0, 'an outgoing connection to 8080 is not a client of the app');
+  });
+  it('reads tcp6 rows (Node listens on ::, IPv4 clients appear mapped)', () => {
+    const six = '  sl  local_address                         remote_address                        st\n   0: 0000000000000000FFFF0000020011AC:1388 0000000000000000FFFF0000010011AC:A1B2 01 0';
+    assert.equal(countOpen(six, 5000), 1);
+  });
+});
+
+describe('nginx main config', () => {
+  it('sets no worker_shutdown_timeout: a reload never cuts requests the old workers still serve', () => {
+    const conf = new NginxTemplates().mainConf({ listen: '80', httpsListen: '443' });
+    assert.doesNotMatch(conf.replace(/^\s*#.*$/gm, ''), /worker_shutdown_timeout/);
+  });
+});
