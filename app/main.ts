@@ -7,6 +7,8 @@ import { loadBuildpacks } from '../buildpacks';
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 
 async function main(command: string): Promise<void> {
+  // Everything berth (and git, nginx, which it spawns) writes is owner-only: docs/security.md, "Files".
+  process.umask(0o077);
   const config = loadConfig();
   const paths = pathsFor(config);
   const berth = createBerth({ config, paths, buildpacks: loadBuildpacks() });

@@ -31,6 +31,7 @@ import { SchedulersService, SchedulingDeployer, SwarmSetup, schedulerOperations 
 import { createSwarmEngine } from '../infra/docker/swarm-engine';
 import { createImageRegistry } from '../infra/registry';
 import { createPluginsAndServices } from './services-boot';
+import { secureHome } from './home-modes';
 
 export interface BerthDeps {
   readonly config: Config;
@@ -40,6 +41,7 @@ export interface BerthDeps {
 
 /** The one composition root: every service is built here, once, and handed what it needs. */
 export function createBerth({ config, paths, buildpacks }: BerthDeps) {
+  secureHome(config.home);
   const store = openSqliteStore(paths.db, { keyFile: `${config.home}/secret.key` });
   const engine = createDockerEngine({ socketPath: config.dockerSocket, limits: containerLimits(config) });
   // Everyone routes through RoutedRouter: it adds the app's ports, nginx settings, certificate and template.

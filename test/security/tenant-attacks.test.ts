@@ -5,6 +5,7 @@ import { routeCaseAttacks } from './route-case-attacks';
 import { roleAttacks } from './role-attacks';
 import { sshAttacks } from './ssh-attacks';
 import { portsAndDomainsAttacks } from './ports-domains-attacks';
+import { filesAttacks } from './files-attacks';
 
 /**
  * The tenant-attack suite (docs/security.md): as a developer of app A and as a viewer, every
@@ -23,4 +24,5 @@ describe('tenant attacks: a developer or viewer of app A against app B, the host
   roleAttacks(t);
   sshAttacks(t);
   portsAndDomainsAttacks(t);
+  filesAttacks(t);
 });

@@ -48,7 +48,7 @@ export class NginxRouter implements Router {
       if (master === null) fs.rmSync(this.paths.pidFile, { force: true }); // stale or absent
       await ensureDefaultCert({ tlsDir: this.paths.tlsDir, opensslBin: this.opts.opensslBin, timeoutMs: this.opts.timeoutMs });
       const main = this.templates.mainConf({ listen: httpListen(this.opts), httpsListen: httpsListen(this.opts) });
-      await this.writeChecked([{ file: this.paths.conf, content: main, mode: 0o644 }]);
+      await this.writeChecked([{ file: this.paths.conf, content: main, mode: 0o600 }]);
       if (master !== null) await this.reload(master);
       else await this.launch();
     });
@@ -86,7 +86,7 @@ export class NginxRouter implements Router {
     const appView = buildAppView(view, this.opts, rel);
     const conf = view.template === null ? this.templates.appConf(appView) : this.appTemplateConf(appView, view);
     return [
-      { file: this.paths.appConf(view.app), content: conf, mode: 0o644 },
+      { file: this.paths.appConf(view.app), content: conf, mode: 0o600 },
       { file: path.join(this.paths.dir, rel.cert), content: view.tls?.cert ?? null, mode: 0o600 },
       { file: path.join(this.paths.dir, rel.key), content: view.tls?.key ?? null, mode: 0o600 },
     ];
@@ -153,9 +153,13 @@ export class NginxRouter implements Router {
     allowTraverse(p.dir);
     // Workers serve challenges from acme/ (world-readable); keys stay in tls/ (root only).
     for (let d = p.challengeDir; d.startsWith(p.dir) && d !== p.dir; d = path.dirname(d)) fs.chmodSync(d, 0o755);
-    // Workers drop to an unprivileged user when nginx runs as root; they must reach pages/.
-    fs.chmodSync(p.dir, 0o755);
+    // Workers drop to an unprivileged user when nginx runs as root: they must reach pages/ and
+    // their temp dirs (the master chowns those to them), nothing else. The config, the logs and
+    // the TLS copies are the master's (root) alone.
+    fs.chmodSync(p.dir, 0o711);
+    fs.chmodSync(p.tmpDir, 0o711);
     fs.chmodSync(p.pagesDir, 0o755);
+    for (const d of [p.appsDir, p.logsDir]) fs.chmodSync(d, 0o700);
   }
 
   private master(): number | null {

@@ -49,7 +49,7 @@ export function openSqliteStore(file: string, options: { keyFile?: string } = {}
     processState: sqliteProcessStateStore(db),
     mounts: sqliteMountsStore(db),
     sessions: sqliteSessionsStore(db),
-    services: sqliteServicesStore(db),
+    services: sqliteServicesStore(db, box),
     plugins: sqlitePluginStateStore(db),
     schedulers: sqliteSchedulerStore(db),
     drains: sqliteDrainsStore(db),

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { BerthError } from '../../errors';
 import type { ServiceLinkRecord, ServiceRecord, ServicesStore } from '../../ports/services';
 import { now as nowIso } from './clock';
+import type { SecretBox } from './secret-box';
 
 interface ServiceRow {
   plugin: string; name: string; image: string; credentials: string; exposed_port: number | null; created_at: string;
@@ -9,18 +10,25 @@ interface ServiceRow {
 }
 interface LinkRow { plugin: string; service: string; app: string; alias: string; created_at: string }
 
-const toService = (r: ServiceRow): ServiceRecord => ({
-  plugin: r.plugin, name: r.name, image: r.image, credentials: JSON.parse(r.credentials) as Record<string, string>,
+const toService = (r: ServiceRow, box: SecretBox): ServiceRecord => ({
+  plugin: r.plugin, name: r.name, image: r.image, credentials: JSON.parse(box.open(r.credentials)) as Record<string, string>,
   exposedPort: r.exposed_port, createdAt: r.created_at,
   scheduler: r.scheduler === 'swarm' ? 'swarm' : 'docker-local', placement: JSON.parse(r.placement) as string[],
   publishedPort: r.published_port, swarmHost: r.swarm_host,
 });
 const toLink = (r: LinkRow): ServiceLinkRecord => ({ plugin: r.plugin, service: r.service, app: r.app, alias: r.alias, createdAt: r.created_at });
 
-export function sqliteServicesStore(db: Database.Database): ServicesStore {
+/**
+ * Credentials are sealed with the secret box, as config values are: the database file alone does
+ * not reveal them. Rows stored before that are sealed when the store opens.
+ */
+export function sqliteServicesStore(db: Database.Database, box: SecretBox): ServicesStore {
+  const plain = db.prepare<[], { plugin: string; name: string; credentials: string }>("SELECT plugin, name, credentials FROM services WHERE credentials NOT LIKE 'enc:%'").all();
+  const reseal = db.prepare('UPDATE services SET credentials = ? WHERE plugin = ? AND name = ? AND credentials = ?');
+  db.transaction(() => { for (const r of plain) reseal.run(box.seal(r.credentials), r.plugin, r.name, r.credentials); })();
   const get = (plugin: string, name: string): ServiceRecord | null => {
     const row = db.prepare<[string, string], ServiceRow>('SELECT * FROM services WHERE plugin = ? AND name = ?').get(plugin, name);
-    return row ? toService(row) : null;
+    return row ? toService(row, box) : null;
   };
   return {
     insert(s) {
@@ -28,7 +36,7 @@ export function sqliteServicesStore(db: Database.Database): ServicesStore {
       try {
         db.prepare(`INSERT INTO services (plugin, name, image, credentials, created_at, scheduler, placement, published_port, swarm_host)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-          .run(s.plugin, s.name, s.image, JSON.stringify(s.credentials), at, s.scheduler ?? 'docker-local', JSON.stringify(s.placement ?? []),
+          .run(s.plugin, s.name, s.image, box.seal(JSON.stringify(s.credentials)), at, s.scheduler ?? 'docker-local', JSON.stringify(s.placement ?? []),
             s.publishedPort ?? null, s.swarmHost ?? null);
       } catch (e) {
         if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
@@ -43,7 +51,7 @@ export function sqliteServicesStore(db: Database.Database): ServicesStore {
       const rows = plugin === undefined
         ? db.prepare<[], ServiceRow>('SELECT * FROM services ORDER BY plugin, name').all()
         : db.prepare<[string], ServiceRow>('SELECT * FROM services WHERE plugin = ? ORDER BY name').all(plugin);
-      return rows.map(toService);
+      return rows.map((r) => toService(r, box));
     },
     update(plugin, name, patch) {
       if (patch.image !== undefined) db.prepare('UPDATE services SET image = ? WHERE plugin = ? AND name = ?').run(patch.image, plugin, name);

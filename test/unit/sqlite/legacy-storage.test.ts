@@ -47,4 +47,27 @@ describe('existing installs: apps without ids and storage folders by name', () =
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('service credentials stored in plain text by an older berth are sealed when the store opens, and read back the same', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-legacy-'));
+    try {
+      const file = path.join(dir, 'berth.db');
+      const store = openSqliteStore(file);
+      store.services.insert({ plugin: 'redis', name: 'cache', image: 'i', credentials: { password: 'hunter2hunter2' } });
+      store.close();
+      const db = new Database(file);
+      db.prepare('UPDATE services SET credentials = ?').run(JSON.stringify({ password: 'hunter2hunter2' }));
+      db.close();
+      const again = openSqliteStore(file);
+      assert.deepEqual(again.services.get('redis', 'cache')!.credentials, { password: 'hunter2hunter2' });
+      again.close();
+      const raw = new Database(file, { readonly: true });
+      const row = raw.prepare('SELECT credentials FROM services').get() as { credentials: string };
+      raw.close();
+      assert.match(row.credentials, /^enc:v1:/);
+      assert.equal(row.credentials.includes('hunter2'), false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
