@@ -3,6 +3,7 @@ import type { Buildpack, RuntimeImages, SourceView } from '../ports/buildpack';
 import type { ContainerEngine } from '../ports/container-engine';
 import type { AppRecord } from '../ports/store';
 import { parseProcfile } from '../releases/procfile';
+import { detectPortMappings } from '../domains/port-mapping';
 import { parseAppJson, type AppManifest } from '../manifest';
 import { detectBuilder } from './detect-builder';
 import { buildContext, readSourceView } from './source-archive';
@@ -14,6 +15,8 @@ export interface BuiltSource {
   readonly appJson: string | null;
   /** app.json parsed: the one place it is parsed (stored with the release). */
   readonly manifest: AppManifest;
+  /** Dockerfile builds: `http:p:p` per EXPOSEd TCP port (dokku's rule); null for other builders. */
+  readonly detectedPorts: readonly string[] | null;
 }
 
 /** Turns a source snapshot into an image: Dockerfile if present, else a buildpack's generated one. */
@@ -69,7 +72,16 @@ export class ImageBuilder {
       processes: Object.keys(processes).length > 0 ? processes : { web: '' },
       appJson,
       manifest,
+      detectedPorts: choice?.kind === 'dockerfile' ? this.detectPorts(built.exposedPorts, options.log) : null,
     };
+  }
+
+  /** dokku's rule: the Dockerfile's EXPOSEd TCP ports are routed on the same host ports (unless the app sets its own). */
+  private detectPorts(exposed: readonly string[], log: (l: string) => void): string[] {
+    const { mappings, skipped } = detectPortMappings(exposed);
+    if (mappings.length) log(`-----> Ports from EXPOSE: ${mappings.join(' ')} (used while the app sets none with ports:set)`);
+    for (const p of skipped) log(`       EXPOSE ${p} is not routed: berth's router proxies HTTP${p.startsWith('443/') ? ' (443 needs a certificate: ports:add https:443:<port>)' : ''}`);
+    return mappings;
   }
 
   /** A builder contributed from outside the core (plugins: HookedImageBuilder); none here. */

@@ -23,6 +23,7 @@ export class ReleaseMaker {
       port: built.exposedPort ?? DEFAULT_PORT,
       appJson: built.appJson,
       manifest: built.manifest,
+      detectedPorts: built.detectedPorts,
       description: build.kind === 'push' || build.kind === 'rebuild' ? `${build.kind} ${build.source.slice(0, 7)}` : 'archive deploy',
     });
   }
@@ -84,7 +85,7 @@ export class ReleaseMaker {
   }
 
   private async create(build: BuildRecord,
-    r: { sourceImage: string; gitSha: string | null; processes: Readonly<Record<string, string>>; port: number; appJson?: string | null; manifest: AppManifest; description: string },
+    r: { sourceImage: string; gitSha: string | null; processes: Readonly<Record<string, string>>; port: number; appJson?: string | null; manifest: AppManifest; detectedPorts?: readonly string[] | null; description: string },
     config?: Readonly<Record<string, string>>): Promise<ReleaseRecord> {
     const { store, engine } = this.deps;
     // The app's turn in the queue is ours, so nobody else can take this version number meanwhile.
@@ -93,7 +94,7 @@ export class ReleaseMaker {
     if (r.sourceImage.startsWith(`${imageRepo(build.app)}:build-`)) await engine.removeImage(r.sourceImage).catch(() => undefined);
     return store.releases.create({
       app: build.app, image: `${imageRepo(build.app)}:v${next}`, gitSha: r.gitSha,
-      config: config ?? store.config.get(build.app), processes: r.processes, port: r.port, appJson: r.appJson ?? null, manifest: r.manifest,
+      config: config ?? store.config.get(build.app), processes: r.processes, port: r.port, appJson: r.appJson ?? null, manifest: r.manifest, detectedPorts: r.detectedPorts ?? null,
       description: r.description, user: build.user,
     });
   }

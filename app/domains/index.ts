@@ -2,5 +2,5 @@ export { DomainsService, type DomainsReport } from './domains-service';
 export { RoutingService, type NginxReport } from './routing-service';
 export { RoutedRouter, storedRouteExtras, type RouteExtras } from './routed-router';
 export { normalizeHostname } from './hostname';
-export { parsePortMapping, formatPortMapping } from './port-mapping';
+export { parsePortMapping, formatPortMapping, detectPortMappings } from './port-mapping';
 export { NGINX_SETTINGS, LETSENCRYPT_KEY, LETSENCRYPT_EMAIL_KEY } from './router-settings';

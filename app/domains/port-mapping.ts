@@ -1,5 +1,6 @@
 import { BerthError } from '../errors';
 import type { PortMappingRecord } from '../ports/routing-store';
+import type { Store } from '../ports/store';
 
 const MAPPING = /^(http|https):([0-9]{1,5}):([0-9]{1,5})$/;
 
@@ -32,4 +33,43 @@ export function checkPortSet(mappings: readonly PortMappingRecord[]): void {
     }
     byHost.set(m.hostPort, m);
   }
+}
+
+/**
+ * dokku's rule for Dockerfile apps: each EXPOSEd TCP port p becomes `http:p:p` (80 and 443 being
+ * the router's HTTP and HTTPS ports), used when the app has no port mappings of its own. UDP and
+ * SCTP ports are skipped (berth's router proxies HTTP only), and so is 443, which serves HTTPS only
+ * once the app has a certificate (`ports:add <app> https:443:<port>` then); `skipped` says which.
+ */
+export function detectPortMappings(exposed: readonly string[]): { mappings: string[]; skipped: string[] } {
+  const mappings: string[] = [];
+  const skipped: string[] = [];
+  for (const key of exposed) {
+    const m = /^(\d{1,5})\/(tcp|udp|sctp)$/.exec(key);
+    const port = m ? Number(m[1]) : 0;
+    if (!m || port < 1 || port > 65535) continue;
+    if (m[2] !== 'tcp' || port === 443) { skipped.push(key); continue; }
+    mappings.push(`http:${port}:${port}`);
+  }
+  return { mappings: [...new Set(mappings)], skipped };
+}
+
+export interface EffectivePorts {
+  readonly mappings: readonly PortMappingRecord[];
+  /** `ports:set` (the app's own), `EXPOSE in v<N>` (the Dockerfile's, dokku's rule) or `default` (http:80:<port>). */
+  readonly source: string;
+}
+
+/**
+ * The mappings the router uses: the app's own, else those its newest release's Dockerfile EXPOSEs
+ * (the newest release is the one being deployed, as for the app's nginx template), else none
+ * (the router's default, http:80:<release port>).
+ */
+export function effectivePorts(store: Store, app: string): EffectivePorts {
+  const own = store.ports.list(app);
+  if (own.length > 0) return { mappings: own, source: 'ports:set' };
+  const newest = store.releases.list(app)[0];
+  const detected = newest?.detectedPorts ?? [];
+  if (detected.length > 0) return { mappings: detected.map(parsePortMapping), source: `EXPOSE in v${newest!.version}'s Dockerfile` };
+  return { mappings: [], source: 'default' };
 }

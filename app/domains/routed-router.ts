@@ -1,6 +1,7 @@
 import type { AppRoute, Router } from '../ports/router';
 import type { Store } from '../ports/store';
 import { toRouteSettings } from './router-settings';
+import { effectivePorts } from './port-mapping';
 
 export type RouteExtras = Pick<AppRoute, 'ports' | 'settings' | 'tls' | 'template'>;
 
@@ -32,7 +33,7 @@ export function storedRouteExtras(deps: {
   templateOf: (app: string) => Promise<string | null>;
 }): (app: string) => Promise<RouteExtras> {
   return async (app) => ({
-    ports: deps.store.ports.list(app),
+    ports: effectivePorts(deps.store, app).mappings,
     settings: toRouteSettings(deps.store.routerSettings.get(app)),
     tls: deps.tlsOf(app),
     template: await deps.templateOf(app),

@@ -1,7 +1,7 @@
 import { BerthError } from '../errors';
 import type { EventsService } from '../events';
 import type { Store } from '../ports/store';
-import { checkPortSet, formatPortMapping, parsePortMapping } from './port-mapping';
+import { checkPortSet, effectivePorts, formatPortMapping, parsePortMapping } from './port-mapping';
 import { LETSENCRYPT_EMAIL_KEY, LETSENCRYPT_KEY, NGINX_SETTINGS, RAW_TEMPLATE_KEY, checkSetting } from './router-settings';
 
 export interface NginxReport {
@@ -31,14 +31,22 @@ export class RoutingService {
     return this.deps.store.ports.list(app).map(formatPortMapping);
   }
 
+  /** ports:report: the mappings in use and where they come from (the app's own, EXPOSE, default). */
+  portsReport(app: string): { ports: string[]; inUse: string[]; source: string } {
+    this.requireApp(app);
+    const effective = effectivePorts(this.deps.store, app);
+    return { ports: this.ports(app), inUse: effective.mappings.map(formatPortMapping), source: effective.source };
+  }
+
   /** `{add, remove, set, clear}` in that order of precedence: set replaces, clear empties. */
   async changePorts(app: string, change: { add?: unknown[]; remove?: unknown[]; set?: unknown[]; clear?: boolean }, user: string | null): Promise<string[]> {
     this.requireApp(app);
     const { store } = this.deps;
     let next = store.ports.list(app);
-    // The first ports:add keeps the default mapping (http:80:<release port>) beside the new one.
+    // The first ports:add keeps what was in use (EXPOSE's mappings, else http:80:<release port>) beside the new one.
     if (next.length === 0 && change.add && !change.set && !change.clear) {
-      next = [{ scheme: 'http', hostPort: 80, containerPort: store.releases.current(app)?.port ?? 5000 }];
+      const detected = effectivePorts(store, app).mappings;
+      next = detected.length ? [...detected] : [{ scheme: 'http', hostPort: 80, containerPort: store.releases.current(app)?.port ?? 5000 }];
     }
     if (change.clear) next = [];
     if (change.set) next = change.set.map(parsePortMapping);

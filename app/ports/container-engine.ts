@@ -21,6 +21,8 @@ export interface BuiltImage {
   readonly id: string;
   /** Lowest TCP port in the image's EXPOSE, or null. */
   readonly exposedPort: number | null;
+  /** Every EXPOSEd port as docker lists it (`3000/tcp`, `53/udp`), sorted. */
+  readonly exposedPorts: readonly string[];
 }
 
 export interface ImageInfo {

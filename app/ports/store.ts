@@ -107,6 +107,8 @@ export interface ReleaseRecord {
   readonly appJson?: string | null;
   /** app.json parsed once at build time (checks, scripts, cron, formation). */
   readonly manifest: AppManifest;
+  /** Dockerfile builds: port mappings from EXPOSE (`http:3000:3000`), used when the app has none; else null. */
+  readonly detectedPorts?: readonly string[] | null;
   readonly description: string;
   readonly user: string | null;
   readonly createdAt: string;

@@ -29,7 +29,7 @@ async function waitForStatus(berth: BerthProcess, app: string, status: string, t
 }
 
 const slowDockerfile = (seconds: number) =>
-  `FROM berth/busybox:latest\nRUN echo "slow step starts" && sleep ${seconds}\nCOPY www /www\nCOPY start.sh /start.sh\nEXPOSE 5000\nCMD ["/bin/sh", "/start.sh"]\n`;
+  `FROM berth/busybox:latest\nRUN echo "slow step starts" && sleep ${seconds}\nCOPY www /www\nCOPY start.sh /start.sh\nCMD ["/bin/sh", "/start.sh"]\n`;
 
 describe('build control: cancel, timeout, crash recovery', function () {
   this.timeout(300_000);

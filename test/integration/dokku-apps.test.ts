@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import net from 'node:net';
+import { httpGet, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
 import { get, waitFor } from '../support/poll';
 import { requireBerthStack } from '../support/requirements';
@@ -16,6 +17,18 @@ function docker(args: string[]): string {
 function running(berth: BerthProcess, app: string, process: string): string[] {
   return docker(['ps', '-q', '--no-trunc', '--filter', `label=berth.app=${app}`, '--filter', `label=berth.process=${process}`,
     '--filter', `label=berth.scope=${berth.env.BERTH_NETWORK}`]).split(/\s+/).filter(Boolean);
+}
+
+/** A TCP port nobody listens on, from the OS (the test berth's own block is taken). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '0.0.0.0', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 const jsonc = (doc: unknown, comment: string) => `// ${comment}\n${JSON.stringify(doc, null, 2).replace(/\n}$/, ',\n}')}\n`;
@@ -110,5 +123,28 @@ describe('dokku apps: app.json with comments, formation, health checks', functio
       if (now === startedAt || (await get(`http://${addr}:5000/live`).catch(() => ({ status: 0 }))).status !== 200) return false;
       return fs.readFileSync(`${berth.home}/nginx/apps/${app}.conf`, 'utf8').includes(`${addr}:5000`);
     });
+  });
+
+  it('routes a Dockerfile app on the port it EXPOSEs when it sets no ports; UDP is skipped with a note; ports:report says why', async () => {
+    const other = uniqueName('expose');
+    const port = await freePort();
+    const dwt = WorkTree.fromFixture('nothing-app');
+    try {
+      dwt.write('Dockerfile', `FROM berth/busybox:latest\nRUN mkdir -p /www && echo exposed-app > /www/index.html\nEXPOSE ${port} 5353/udp\nCMD ["sh", "-c", "exec httpd -f -p $PORT -h /www"]\n`);
+      dwt.commitAll('a Dockerfile app exposing one TCP and one UDP port');
+      const pushed = dwt.push(berth.url, berth.token, other);
+      assert.equal(pushed.code, 0, pushed.output);
+      assert.match(pushed.output, new RegExp(`Ports from EXPOSE: http:${port}:${port} \\(used while the app sets none with ports:set\\)`));
+      assert.match(pushed.output, /EXPOSE 5353\/udp is not routed: berth's router proxies HTTP/);
+      const served = await httpGet({ port, host: `${other}.localhost`, path: '/' });
+      assert.deepEqual(served, { status: 200, text: 'exposed-app\n' });
+      assert.equal((await berth.viaRouter(`${other}.localhost`)).status, 404, 'not on the router\'s port 80: only the EXPOSEd port is mapped');
+      const report = berth.cli(['ports:report', other]);
+      assert.equal(report.stdout.split('\n').slice(1).join('\n'), `http:${port}:${port}\n(from EXPOSE in v1's Dockerfile; ports:set replaces them)\n`);
+      const json = (await berth.api('GET', `/api/v1/apps/${other}/ports`)).json;
+      assert.deepEqual(json, { ports: [], inUse: [`http:${port}:${port}`], source: 'EXPOSE in v1\'s Dockerfile' });
+    } finally {
+      dwt.remove();
+    }
   });
 });

@@ -7,10 +7,13 @@ const MAPPINGS: ArgSpec = {
   summary: 'scheme:host-port:container-port, e.g. http:80:5000 (80/443 are the router\'s HTTP/HTTPS ports).',
 };
 
-async function show(ctx: VerbContext, res: { ports: string[] }): Promise<void> {
+async function show(ctx: VerbContext, res: { ports: string[]; inUse?: string[]; source?: string }): Promise<void> {
   if (ctx.json) return ctx.out.json(res);
   ctx.out.heading(`${ctx.arg('app')} ports`);
-  ctx.out.write(res.ports.length ? res.ports.map((p) => `${p}\n`).join('') : 'default: http:80:<the release\'s port> (and https:443 with a certificate)\n');
+  const inUse = res.inUse ?? res.ports;
+  if (inUse.length === 0) return ctx.out.write('default: http:80:<the release\'s port> (and https:443 with a certificate)\n');
+  ctx.out.write(inUse.map((p) => `${p}\n`).join(''));
+  if (res.source && res.source !== 'ports:set') ctx.out.write(`(from ${res.source}; ports:set replaces them)\n`);
 }
 
 const change = async (ctx: VerbContext, body: Record<string, unknown>) =>

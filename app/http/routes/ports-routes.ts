@@ -13,13 +13,15 @@ function list(value: unknown, field: string): unknown[] | undefined {
 
 export function portsRoutes(berth: Berth): Router {
   const r = strictRouter();
-  r.get('/apps/:app/ports', (req, res) => { res.json({ ports: berth.routing.ports(req.params.app) }); });
+  /** `ports`: the app's own mappings; `inUse` and `source`: what the router uses and why (own, EXPOSE, default). */
+  r.get('/apps/:app/ports', (req, res) => { res.json(berth.routing.portsReport(req.params.app)); });
   /** `{ add, remove, set: ["http:80:5000"], clear: true }`. */
   r.patch('/apps/:app/ports', async (req, res) => {
     const b = body(req);
     const change = { add: list(b.add, 'add'), remove: list(b.remove, 'remove'), set: list(b.set, 'set'), clear: b.clear === true };
     if (!change.add && !change.remove && !change.set && !change.clear) throw new BerthError('INVALID_INPUT', 'Send "add", "remove", "set" or "clear".');
-    res.json({ ports: await berth.routing.changePorts(req.params.app, change, userName(req)) });
+    await berth.routing.changePorts(req.params.app, change, userName(req));
+    res.json(berth.routing.portsReport(req.params.app));
   });
   return r;
 }

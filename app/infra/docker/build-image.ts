@@ -3,7 +3,7 @@ import { BerthError } from '../../errors';
 import type { BuildImageOptions, BuiltImage } from '../../ports/container-engine';
 import { BuildProgress } from './build-progress';
 import { dockerMessage, dockerStatus, toBerthError } from './docker-errors';
-import { lowestTcpPort } from './exposed-port';
+import { exposedPortList, lowestTcpPort } from './exposed-port';
 
 const MIB = 1024 * 1024;
 
@@ -102,5 +102,6 @@ export async function buildImage(docker: Docker, o: BuildImageOptions): Promise<
   return {
     id: reportedId ?? info.Id,
     exposedPort: lowestTcpPort(info.Config?.ExposedPorts),
+    exposedPorts: exposedPortList(info.Config?.ExposedPorts),
   };
 }

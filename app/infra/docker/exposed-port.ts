@@ -1,3 +1,11 @@
+/** Every exposed port key (`3000/tcp`, `53/udp`; a bare number is TCP), sorted by number. */
+export function exposedPortList(exposed: Readonly<Record<string, unknown>> | null | undefined): string[] {
+  return Object.keys(exposed ?? {})
+    .map((k) => (/^\d+$/.test(k) ? `${k}/tcp` : k))
+    .filter((k) => /^\d{1,5}\/(tcp|udp|sctp)$/.test(k))
+    .sort((a, b) => parseInt(a, 10) - parseInt(b, 10) || a.localeCompare(b));
+}
+
 /** Lowest TCP port among an image's ExposedPorts (`{"5000/tcp": {}}`), or null. */
 export function lowestTcpPort(exposed: Readonly<Record<string, unknown>> | null | undefined): number | null {
   let lowest: number | null = null;

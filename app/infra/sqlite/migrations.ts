@@ -266,6 +266,11 @@ export const MIGRATIONS: readonly Migration[] = [
      stop_timeout INTEGER
    );`,
   },
+  {
+    version: 14,
+    name: 'Dockerfile releases keep the port mappings their EXPOSE lines give (dokku\'s rule), used while the app sets none',
+    sql: `ALTER TABLE releases ADD COLUMN detected_ports TEXT;`,
+  },
 ];
 
 /**

@@ -6,7 +6,7 @@ import type { SecretBox } from './secret-box';
 
 interface Row {
   app: string; version: number; image: string; git_sha: string | null; config: string; processes: string;
-  port: number; description: string; user: string | null; created_at: string; app_json: string | null; manifest: string | null;
+  port: number; description: string; user: string | null; created_at: string; app_json: string | null; manifest: string | null; detected_ports: string | null;
 }
 
 /**
@@ -25,7 +25,7 @@ function manifestOf(r: Row): AppManifest {
 /** The release's config snapshot is sealed as one JSON string (see secret-box.ts). */
 const recordOf = (box: SecretBox) => (r: Row): ReleaseRecord => ({
   app: r.app, version: r.version, image: r.image, gitSha: r.git_sha, config: JSON.parse(box.open(r.config)),
-  processes: JSON.parse(r.processes), port: r.port, appJson: r.app_json ?? null, manifest: manifestOf(r), description: r.description, user: r.user, createdAt: r.created_at,
+  processes: JSON.parse(r.processes), port: r.port, appJson: r.app_json ?? null, manifest: manifestOf(r), detectedPorts: r.detected_ports ? JSON.parse(r.detected_ports) : null, description: r.description, user: r.user, createdAt: r.created_at,
 });
 
 export function sqliteReleasesStore(db: Database.Database, box: SecretBox): ReleasesStore {
@@ -36,10 +36,11 @@ export function sqliteReleasesStore(db: Database.Database, box: SecretBox): Rele
       return db.transaction(() => {
         const { next } = db.prepare<[string], { next: number }>(
           'SELECT COALESCE(MAX(version), 0) + 1 AS next FROM releases WHERE app = ?').get(r.app)!;
-        db.prepare(`INSERT INTO releases (app, version, image, git_sha, config, processes, port, description, user, created_at, app_json, manifest)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        db.prepare(`INSERT INTO releases (app, version, image, git_sha, config, processes, port, description, user, created_at, app_json, manifest, detected_ports)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
           .run(r.app, next, r.image, r.gitSha, box.seal(JSON.stringify(r.config)), JSON.stringify(r.processes), r.port,
-            r.description, r.user, now(), r.appJson ?? null, JSON.stringify(r.manifest ?? EMPTY_MANIFEST));
+            r.description, r.user, now(), r.appJson ?? null, JSON.stringify(r.manifest ?? EMPTY_MANIFEST),
+            r.detectedPorts ? JSON.stringify(r.detectedPorts) : null);
         return toRecord(one.get(r.app, next)!);
       })();
     },
