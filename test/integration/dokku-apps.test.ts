@@ -100,9 +100,11 @@ describe('dokku apps: app.json with comments, formation, health checks', functio
     wt.commitAll('liveness');
     const pushed = wt.push(berth.url, berth.token, app);
     assert.equal(pushed.code, 0, pushed.output);
-    assert.equal(running(berth, app, 'worker').length, 0, 'ps:scale worker=0 outlives the formation');
-    // The old release's web containers drain for BERTH_RETIRE_WAIT, then go.
-    await waitFor('the old web containers to retire', () => running(berth, app, 'web').length === 2);
+    // The old release's containers drain, then go; ps:scale worker=0 outlives the formation (no new worker).
+    await waitFor('the old containers to retire, leaving 2 web and no worker', () =>
+      running(berth, app, 'web').length === 2 && running(berth, app, 'worker').length === 0);
+    assert.match(pushed.output, /Starting 2 web containers of v\d/);
+    assert.doesNotMatch(pushed.output, /Starting \d+ worker container/);
 
     const [id] = running(berth, app, 'web');
     const name = docker(['inspect', '-f', '{{.Name}}', id]).replace(/^\//, '');
