@@ -110,9 +110,10 @@ export class Drainer {
   private start(row: DrainRecord): Promise<void> {
     const existing = this.running.get(row.containerId);
     if (existing) return existing;
+    // Never rejects: callers do not wait (a push), and a rejection nobody handles ends the process.
     const done = this.run(row).catch((e: Error) => {
       // Left in the table: the reconciler's next pass tries again.
-      this.deps.record?.({ app: row.app, message: `${row.name}: retiring failed (${e.message}); the reconciler tries again` });
+      this.note(row.app, `${row.name}: retiring failed (${e.message}); the reconciler tries again`);
     }).finally(() => this.running.delete(row.containerId));
     this.running.set(row.containerId, done);
     return done;
@@ -142,7 +143,15 @@ export class Drainer {
     if (before) await this.deps.beforeRemove?.(before).catch(() => undefined);
     await engine.removeContainer(row.containerId);
     store.drains.remove(row.containerId);
-    this.deps.record?.({ app: row.app, message: `${row.name} retired: ${drained}; ${stopped}` });
+    this.note(row.app, `${row.name} retired: ${drained}; ${stopped}`);
+  }
+
+  private note(app: string, message: string): void {
+    try {
+      this.deps.record?.({ app, message });
+    } catch (e) {
+      console.error(`berth: ${message} (not recorded: ${(e as Error).message})`);
+    }
   }
 
   /** Waits for the container's open connections to end, or the retire-wait; says which. */

@@ -17,7 +17,9 @@ export async function run(): Promise<BenchResult> {
   const redeploys = Number(process.env.BENCH_REDEPLOYS ?? 5);
   const rps = Number(process.env.BENCH_RPS ?? 50);
   const slowEvery = Number(process.env.BENCH_SLOW_EVERY ?? 10);
-  const berth = await startBerth({ BERTH_RETIRE_WAIT: '60', BERTH_STOP_TIMEOUT: '30' });
+  // BENCH_RETIRE_WAIT=2 shows what the old fixed 2 s wait did to the same load.
+  const retireWait = process.env.BENCH_RETIRE_WAIT ?? '60';
+  const berth = await startBerth({ BERTH_RETIRE_WAIT: retireWait, BERTH_STOP_TIMEOUT: '30' });
   const wt = WorkTree.fromFixture('multi-process-app');
   const app = uniqueName('bench-zdt');
   try {
@@ -57,7 +59,7 @@ export async function run(): Promise<BenchResult> {
         { label: 'old web containers drained to 0 connections before SIGTERM', value: `${drained} of ${retired.length}` },
         { label: 'push time per redeploy, median (min–max)', value: `${median(seconds).toFixed(2)} s (${Math.min(...seconds).toFixed(2)}–${Math.max(...seconds).toFixed(2)})` },
       ],
-      method: `\`npm run bench -- zero-downtime\`: ${redeploys} pushes of multi-process-app under ${rps} requests/s, every ${slowEvery}th one /cgi-bin/slow for 1–20 s, over keep-alive, nothing retried; BERTH_RETIRE_WAIT=60, BERTH_STOP_TIMEOUT=30`,
+      method: `\`npm run bench -- zero-downtime\`: ${redeploys} pushes of multi-process-app under ${rps} requests/s, every ${slowEvery}th one /cgi-bin/slow for 1–20 s, over keep-alive, nothing retried; BERTH_RETIRE_WAIT=${retireWait}, BERTH_STOP_TIMEOUT=30`,
     };
   } finally {
     wt.remove();

@@ -11,7 +11,7 @@ const web = (id: string): ContainerInfo => ({
 });
 
 /** An in-memory drains table, engine and clock: connections per container follow a script. */
-function fixture(o: { connections: (id: string, second: number) => number | null; exitCode?: number; settings?: { retireWaitSeconds: number | null; stopTimeoutSeconds: number | null } }) {
+function fixture(o: { connections: (id: string, second: number) => number | null; exitCode?: number; settings?: { retireWaitSeconds: number | null; stopTimeoutSeconds: number | null }; recordThrows?: boolean }) {
   let clock = 1_000_000;
   const rows = new Map<string, DrainRecord>();
   const calls: string[] = [];
@@ -36,7 +36,7 @@ function fixture(o: { connections: (id: string, second: number) => number | null
   };
   const drainer = new Drainer({
     store: store as never, engine: engine as never, defaults: { retireWaitSeconds: 10, stopTimeoutSeconds: 3 },
-    record: (e) => events.push(e.message), pollMs: 500, now: () => clock, sleep: async (ms) => { clock += ms; },
+    record: (e) => { if (o.recordThrows) throw new Error('database is locked'); events.push(e.message); }, pollMs: 500, now: () => clock, sleep: async (ms) => { clock += ms; },
   });
   return { drainer, rows, calls, events, state, run: (ids: string[]) => { ids.forEach((id) => state.set(id, 'running')); return ids.map(web); } };
 }
@@ -94,6 +94,18 @@ describe('Drainer: an unrouted container drains its open connections, then SIGTE
     f.drainer.resume();
     await f.drainer.settled();
     assert.deepEqual(f.calls, ['stop a t=20 at 0', 'remove a']);
+  });
+
+  it('never rejects, even when its event cannot be recorded (a push does not wait for it: a rejection would end berth)', async () => {
+    const f = fixture({ connections: () => 0, recordThrows: true });
+    const quiet = console.error;
+    console.error = () => undefined;
+    try {
+      await f.drainer.retire(f.run(['a']), { port: () => 5000, log: () => undefined });
+    } finally {
+      console.error = quiet;
+    }
+    assert.deepEqual(f.calls, ['stop a t=3 at 1', 'remove a']);
   });
 
   it('holds a retiring container as draining until it is removed', async () => {
