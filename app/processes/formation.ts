@@ -55,13 +55,18 @@ export function parseMemory(raw: string): number | null {
   return mib;
 }
 
-/** `0.5`, `2`, or `0`/`none` for no limit. Returns CPUs or null. */
-export function parseCpus(raw: string): number | null {
+/**
+ * `0.5`, `2`, or `0`/`none` for no limit of the app's own (berth's default applies). Returns CPUs
+ * or null. More than the host has (`maxCpus`) is refused now: docker would refuse every container
+ * start with it, so the next deploy would fail.
+ */
+export function parseCpus(raw: string, maxCpus = 1024): number | null {
   const text = raw.trim().toLowerCase();
   if (text === '0' || text === 'none' || text === 'unlimited') return null;
   const n = /^\d+(\.\d{1,3})?$/.test(text) ? Number(text) : NaN;
   if (!Number.isFinite(n) || n < 0.01 || n > 1024) {
     throw new BerthError('INVALID_RESOURCE_LIMIT', `CPU "${raw}" must be a number of CPUs such as 0.5 or 2, or 0 for no limit.`);
   }
+  if (n > maxCpus) throw new BerthError('INVALID_RESOURCE_LIMIT', `CPU "${raw}" is more than this host has (${maxCpus}); give at most ${maxCpus}.`);
   return n;
 }

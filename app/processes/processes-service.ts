@@ -1,3 +1,4 @@
+import os from 'node:os';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +21,8 @@ export interface ProcessesServiceDeps {
   readonly repos: GitRepos;
   /** Where rebuild snapshots are written (the build deletes them). */
   readonly snapshotsDir: string;
+  /** CPUs of this host: the most `resource:limit --cpu` may give. Default os.cpus().length. */
+  readonly hostCpus?: number;
   /** A swarm app's tasks for ps:report (null for a docker-local app). */
   readonly swarmStatusOf?: SwarmStatusOf;
 }
@@ -120,7 +123,7 @@ export class ProcessesService {
     this.requireApp(app);
     const patch: { memoryMb?: number | null; cpus?: number | null } = {};
     if (limits.memory !== undefined) patch.memoryMb = parseMemory(limits.memory);
-    if (limits.cpus !== undefined) patch.cpus = parseCpus(limits.cpus);
+    if (limits.cpus !== undefined) patch.cpus = parseCpus(limits.cpus, this.deps.hostCpus ?? os.cpus().length);
     if (Object.keys(patch).length === 0) throw new BerthError('INVALID_RESOURCE_LIMIT', 'Give --memory and/or --cpu.');
     const updated = this.deps.store.apps.update(app, patch);
     const words = [`memory ${updated.memoryMb === null ? 'unlimited' : `${updated.memoryMb} MiB`}`, `cpus ${updated.cpus ?? 'unlimited'}`];

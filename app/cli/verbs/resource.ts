@@ -22,8 +22,8 @@ export const resourceVerbs: VerbGroup = {
       summary: 'Limit each container\'s memory (512m, 2g) and CPUs (0.5); 0 removes a limit. Applies to containers started from now on.',
       args: [APP],
       options: [
-        { name: 'memory', value: '<size>', summary: 'e.g. 512m or 2g; 0 for none.' },
-        { name: 'cpu', value: '<cpus>', summary: 'e.g. 0.5 or 2; 0 for none.' },
+        { name: 'memory', value: '<size>', summary: 'e.g. 512m or 2g; 0 for berth\'s default (BERTH_DEFAULT_MEMORY).' },
+        { name: 'cpu', value: '<cpus>', summary: 'e.g. 0.5 or 2 (at most the host\'s CPUs); 0 for berth\'s default (BERTH_DEFAULT_CPUS).' },
       ],
       async run(ctx) {
         const { memory, cpu } = ctx.args.options;

@@ -43,6 +43,10 @@ describe('process formation', () => {
     assert.equal(parseCpus('none'), null);
     for (const bad of ['lots', '1k', '-5m', '2m']) assert.equal(code(() => parseMemory(bad)), 'INVALID_RESOURCE_LIMIT', bad);
     for (const bad of ['half', '-1', '0.001', '1e3']) assert.equal(code(() => parseCpus(bad)), 'INVALID_RESOURCE_LIMIT', bad);
+    // --cpu 999 was stored, and every later container start failed: more than the host has is refused now.
+    assert.equal(parseCpus('2', 2), 2);
+    assert.throws(() => parseCpus('999', 2), { code: 'INVALID_RESOURCE_LIMIT', message: 'CPU "999" is more than this host has (2); give at most 2.' });
+    assert.equal(code(() => parseCpus('2.5', 2)), 'INVALID_RESOURCE_LIMIT');
   });
 });
 
