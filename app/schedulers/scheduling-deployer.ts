@@ -13,12 +13,10 @@ type DeployerDeps = ConstructorParameters<typeof HookedDeployer>[0];
 export interface SchedulingOptions {
   /** BERTH_SCHEDULER: the scheduler of apps without their own setting. */
   readonly defaultScheduler: SchedulerName;
-  readonly swarm: Omit<SwarmSchedulerDeps, 'envFor' | 'scaleOf' | 'store' | 'domainsOf' | 'retireWaitSeconds' | 'mountsOf' | 'drainSettingsOf' | 'runReleaseCommand' | 'runOneOff'>;
+  readonly swarm: Omit<SwarmSchedulerDeps, 'envFor' | 'scaleOf' | 'store' | 'domainsOf' | 'retireWaitSeconds' | 'mountsOf' | 'drainSettingsOf' | 'connectionsTo' | 'runReleaseCommand' | 'runOneOff'>;
   /** The OneOffRunner's `run`: both schedulers' one-offs (`Scheduler.run`) delegate to it. */
   readonly runOneOff: (o: OneOffRun) => Promise<number>;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The seam between the deploy path and the schedulers. Everything that deployed through the
@@ -49,6 +47,7 @@ export class SchedulingDeployer extends HookedDeployer {
     this.swarm = new SwarmScheduler({
       ...options.swarm, store: deps.store, domainsOf: deps.domainsOf, mountsOf: deps.mountsOf, retireWaitSeconds: deps.retireWaitSeconds,
       drainSettingsOf: (app) => this.drainSettingsOf(app),
+      connectionsTo: (id, port) => deps.engine.connectionsTo(id, port),
       envFor: (release) => this.envFor(release), scaleOf: (app, release) => this.scaleOf(app, release),
       // As on docker-local: a one-off container of the release image on the manager, on berth's network.
       runReleaseCommand: async (release, log) => {
@@ -84,8 +83,8 @@ export class SchedulingDeployer extends HookedDeployer {
     if (!this.isSwarm(release.app)) {
       await super.deploy(release, log, options);
       if ((await this.swarm.status(release.app, null)).processes.length > 0) {
-        // Tasks on other nodes cannot be counted from here: they serve what they hold for the app's retire-wait.
-        await sleep(this.drainSettingsOf(release.app).retireWaitSeconds * 1000);
+        // The swarm services' web tasks drain (counted on this host, the retire-wait elsewhere), then go.
+        await this.swarm.drainWeb(await this.swarm.servicesOfApp(release.app), this.drainSettingsOf(release.app).retireWaitSeconds);
         await this.swarm.retire(release.app, log);
       }
       return;

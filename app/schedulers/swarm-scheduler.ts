@@ -8,6 +8,7 @@ import type { ImageRegistry, SwarmEngine, SwarmServiceInfo } from '../ports/swar
 import type { OneOffRun } from '../one-off';
 import type { DeployOptions, Scheduler, SchedulerStatus } from './scheduler';
 import { addressOf, addressesOf, isServing, waitRunning } from './swarm-tasks';
+import { drainSwarmTasks } from './swarm-drain';
 
 export interface SwarmSchedulerDeps {
   readonly store: Store;
@@ -21,6 +22,8 @@ export interface SwarmSchedulerDeps {
   readonly mountsOf: (app: string) => { source: string; target: string }[];
   /** The app's retire-wait and stop-timeout (`ps:set`), else berth's defaults. */
   readonly drainSettingsOf?: (app: string) => { retireWaitSeconds: number; stopTimeoutSeconds: number };
+  /** Open connections to a container on this host (the manager's engine); null for one it does not run. */
+  readonly connectionsTo?: (containerId: string, port: number) => Promise<number | null>;
   readonly domainsOf: (app: string) => string[];
   /** The env of the release's processes (config, service URLs, PORT), as on docker-local. */
   readonly envFor: (release: ReleaseRecord) => Record<string, string>;
@@ -34,7 +37,6 @@ export interface SwarmSchedulerDeps {
   readonly beforeRemoveService?: (service: SwarmServiceInfo) => Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Pulling the image on a node comes before the app's own start-up time. */
 const PULL_SECONDS = 120;
 
@@ -82,12 +84,10 @@ export class SwarmScheduler implements Scheduler {
       throw e;
     }
     if (old.length > 0) {
-      // Their tasks may run on other nodes, where berth cannot count connections: they keep serving
-      // what they hold for the app's retire-wait; removing a service then stops its tasks with the
-      // app's stop-timeout as their grace period. (Unlike docker-local, the push waits for this.)
       const wait = this.settingsOf(app).retireWaitSeconds;
-      log(`-----> Retiring ${old.length} old swarm service${old.length === 1 ? '' : 's'} after ${wait} s`);
-      await sleep(wait * 1000);
+      log(`-----> Retiring ${old.length} old swarm service${old.length === 1 ? '' : 's'}: their web tasks drain (at most ${wait} s)`);
+      const how = await this.drainWeb(old, wait);
+      log(`-----> Removing the old services: ${how}`);
       for (const s of old) await this.removeService(s);
     }
     this.deps.store.processState.setStopped(app, false);
@@ -235,6 +235,12 @@ export class SwarmScheduler implements Scheduler {
     return addressesOf(tasks, nodes);
   }
 
+  /** The app's services on this berth's swarm (none when there is no active swarm). */
+  async servicesOfApp(app: string): Promise<SwarmServiceInfo[]> {
+    if (!(await this.deps.swarm.status().catch(() => null))?.active) return [];
+    return this.servicesOf(app);
+  }
+
   private async servicesOf(app: string): Promise<SwarmServiceInfo[]> {
     return this.deps.swarm.listServices({ [LABEL.app]: app, [LABEL.scope]: this.scope });
   }
@@ -242,6 +248,27 @@ export class SwarmScheduler implements Scheduler {
   private async requireSwarm(): Promise<void> {
     const s = await this.deps.swarm.status();
     if (!s.active || !s.manager) throw new BerthError('SWARM_NOT_ACTIVE', 'This Docker engine is not a manager of an active swarm; run `berth swarm:init --advertise-addr <this host\'s private address>` first (docs/swarm.md).');
+  }
+
+  /**
+   * Waits while the old services' web tasks hold connections: counted for tasks on this host,
+   * the full retire-wait while any runs elsewhere (swarm-drain.ts). Removing a service then stops
+   * its tasks with the app's stop-timeout as their grace period. The push waits for this.
+   */
+  async drainWeb(services: readonly SwarmServiceInfo[], retireWaitSeconds: number): Promise<string> {
+    const web = services.filter((s) => s.labels[LABEL.process] === 'web');
+    if (web.length === 0 || retireWaitSeconds === 0) return 'no web task to drain';
+    const version = Number(web[0].labels[LABEL.release]);
+    const app = web[0].labels[LABEL.app] ?? '';
+    const port = this.deps.store.releases.get(app, version)?.port ?? this.deps.store.releases.current(app)?.port ?? 5000;
+    const count = this.deps.connectionsTo;
+    return drainSwarmTasks({
+      containers: async () => (await Promise.all(web.map((s) => this.deps.swarm.tasks(s.name)))).flat()
+        .filter((t) => t.desiredState === 'running').map((t) => t.containerId),
+      port,
+      count: count ?? (async () => null),
+      retireWaitSeconds,
+    });
   }
 
   private settingsOf(app: string): { retireWaitSeconds: number; stopTimeoutSeconds: number } {
