@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { CATALOGUE, STATUS_FOR_KIND } from '../../app/errors';
 import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
 import { requireBerthStack } from '../support/requirements';
@@ -17,39 +18,49 @@ const CORPUS = [
   '', ' ', '-rf', '--upload-pack=touch /tmp/pwn', 'a b', '"q"', "'", '<script>alert(1)</script>', '*', 'a..b', '.hidden',
 ];
 
-/** Every field that takes a name, domain, env key, branch, path or plugin input; `P` is the payload. */
-function probes(app: string, p: string): Array<[string, string, unknown]> {
+type ErrorCode = keyof typeof CATALOGUE;
+/** A request with the payload in one field, and the one error code it must be refused with. */
+type Probe = [method: string, url: string, body: unknown, code: ErrorCode];
+
+/**
+ * Every field that takes a name, domain, env key, branch, path or plugin input; `p` is the payload.
+ * In a path, `''` and `..` change the route itself (fetch resolves `..`), so no route matches.
+ */
+function probes(app: string, p: string): Probe[] {
   const enc = encodeURIComponent(p);
+  const noRoute = p === '' || p === '..';
   return [
-    ['POST', '/api/v1/apps', { name: p }],
-    ['PATCH', `/api/v1/apps/${app}`, { name: p }],
-    ['GET', `/api/v1/apps/${enc}/config`, undefined],
-    ['PATCH', `/api/v1/apps/${enc}/config`, { set: { OK: '1' } }],
-    ['PATCH', `/api/v1/apps/${app}/config`, { set: { [p]: 'v' } }],
-    ['PATCH', `/api/v1/apps/${app}/config`, { unset: [p] }],
-    ['PATCH', `/api/v1/apps/${app}/domains`, { add: [p] }],
-    ['PATCH', '/api/v1/domains', { add: [p] }],
-    ['PATCH', `/api/v1/apps/${app}/git`, { deployBranch: p }],
+    ['POST', '/api/v1/apps', { name: p }, 'INVALID_APP_NAME'],
+    ['PATCH', `/api/v1/apps/${app}`, { name: p }, 'INVALID_APP_NAME'],
+    ['GET', `/api/v1/apps/${enc}/config`, undefined, noRoute ? 'NOT_FOUND' : 'APP_NOT_FOUND'],
+    ['PATCH', `/api/v1/apps/${enc}/config`, { set: { OK: '1' } }, noRoute ? 'NOT_FOUND' : 'APP_NOT_FOUND'],
+    ['PATCH', `/api/v1/apps/${app}/config`, { set: { [p]: 'v' } }, 'INVALID_CONFIG_KEY'],
+    ['PATCH', `/api/v1/apps/${app}/config`, { unset: [p] }, 'INVALID_CONFIG_KEY'],
+    ['PATCH', `/api/v1/apps/${app}/domains`, { add: [p] }, 'INVALID_DOMAIN'],
+    ['PATCH', '/api/v1/domains', { add: [p] }, 'INVALID_DOMAIN'],
+    ['PATCH', `/api/v1/apps/${app}/git`, { deployBranch: p }, 'INVALID_BRANCH'],
     // An empty builder or buildpack means "detect again", a valid request.
-    ...(p === '' ? [] : [['PATCH', `/api/v1/apps/${app}/builder`, { builder: p }], ['PATCH', `/api/v1/apps/${app}/builder`, { buildpack: p }]] as Array<[string, string, unknown]>),
-    ['POST', `/api/v1/apps/${app}/storage`, { mount: p }],
+    ...(p === '' ? [] : [['PATCH', `/api/v1/apps/${app}/builder`, { builder: p }, 'NO_BUILDER'], ['PATCH', `/api/v1/apps/${app}/builder`, { buildpack: p }, 'NO_BUILDER']] as Probe[]),
+    ['POST', `/api/v1/apps/${app}/storage`, { mount: p }, 'INVALID_STORAGE_MOUNT'],
     // `a..b` is a valid Docker volume name (not a path), so it is only probed where it could be one.
-    ...(p === 'a..b' ? [] : [['POST', `/api/v1/apps/${app}/storage`, { mount: `${p}:/data` }]] as Array<[string, string, unknown]>),
-    ['POST', `/api/v1/apps/${app}/storage`, { mount: `/tmp/berth-vol:${p}` }],
-    ['PATCH', `/api/v1/apps/${app}/nginx`, { set: { [p]: '1' } }],
-    ['PATCH', `/api/v1/apps/${app}/nginx`, { set: { 'client-max-body-size': p } }],
-    ['PATCH', `/api/v1/apps/${app}/ports`, { add: [p] }],
-    ['POST', `/api/v1/services/${enc}`, { name: 'x' }],
-    ['POST', '/api/v1/services/redis', { name: p }],
-    ['POST', '/api/v1/plugins', { source: p }],
-    ['POST', `/api/v1/plugins/${enc}/enable`, {}],
-    ['POST', `/api/v1/apps/${app}/letsencrypt`, { email: p }],
-    ['POST', '/api/v1/users', { name: p, role: 'viewer' }],
-    ['POST', '/api/v1/users', { name: uniqueName('u'), role: p }],
-    ['POST', '/api/v1/tokens', { name: p }],
-    ['POST', '/api/v1/ssh-keys', { name: 'k', key: p }],
-    ['POST', '/api/v1/ssh-keys', { name: p, key: 'ssh-ed25519 AAAA' }],
-    ['POST', `/api/v1/apps/${app}/collaborators`, { user: p }],
+    ...(p === 'a..b' ? [] : [['POST', `/api/v1/apps/${app}/storage`, { mount: `${p}:/data` }, 'INVALID_STORAGE_MOUNT']] as Probe[]),
+    ['POST', `/api/v1/apps/${app}/storage`, { mount: `/tmp/berth-vol:${p}` }, 'INVALID_STORAGE_MOUNT'],
+    ['PATCH', `/api/v1/apps/${app}/nginx`, { set: { [p]: '1' } }, 'INVALID_NGINX_SETTING'],
+    ['PATCH', `/api/v1/apps/${app}/nginx`, { set: { 'client-max-body-size': p } }, 'INVALID_NGINX_SETTING'],
+    ['PATCH', `/api/v1/apps/${app}/ports`, { add: [p] }, 'INVALID_PORT_MAPPING'],
+    ['POST', `/api/v1/services/${enc}`, { name: 'x' }, noRoute ? 'NOT_FOUND' : 'SERVICE_PLUGIN_NOT_FOUND'],
+    // An empty field is a missing one (INVALID_INPUT), before its format is checked.
+    ['POST', '/api/v1/services/redis', { name: p }, p === '' ? 'INVALID_INPUT' : 'INVALID_SERVICE_NAME'],
+    ['POST', '/api/v1/plugins', { source: p }, p === '' ? 'INVALID_INPUT' : 'PLUGIN_INSTALL_FAILED'],
+    ['POST', `/api/v1/plugins/${enc}/enable`, {}, noRoute ? 'NOT_FOUND' : 'PLUGIN_NOT_FOUND'],
+    // An empty email means "the default one"; no ACME server answers in tests.
+    ['POST', `/api/v1/apps/${app}/letsencrypt`, { email: p }, p === '' ? 'ACME_FAILED' : 'INVALID_INPUT'],
+    ['POST', '/api/v1/users', { name: p, role: 'viewer' }, 'INVALID_USER_NAME'],
+    ['POST', '/api/v1/users', { name: uniqueName('u'), role: p }, 'INVALID_ROLE'],
+    ['POST', '/api/v1/tokens', { name: p }, 'INVALID_TOKEN_NAME'],
+    ['POST', '/api/v1/ssh-keys', { name: 'k', key: p }, 'INVALID_SSH_KEY'],
+    ['POST', '/api/v1/ssh-keys', { name: p, key: 'ssh-ed25519 AAAA' }, 'INVALID_INPUT'],
+    ['POST', `/api/v1/apps/${app}/collaborators`, { user: p }, 'INVALID_USER_NAME'],
   ];
 }
 
@@ -92,21 +103,23 @@ describe('injection corpus against every input field', function () {
   });
   after(async () => { wt?.remove(); await berth?.destroy(); });
 
-  it('answers each with a 4xx and a code, never a 500, and changes no state or nginx file', async () => {
+  it('answers each with its one error code (and that code\'s 4xx status), never a 500, and changes no state or nginx file', async () => {
     const state = stateOf(berth);
     const nginx = nginxFiles(berth);
     assert.ok(Object.keys(nginx).length > 0, 'the app has an nginx config to protect');
     const bad: string[] = [];
     let sent = 0;
     for (const p of CORPUS) {
-      for (const [method, url, body] of probes(app, p)) {
+      for (const [method, url, body, code] of probes(app, p)) {
         const res = await berth.api(method, url, body);
         sent++;
-        const ok = res.status >= 400 && res.status < 500 && typeof res.json?.error?.code === 'string' && /^[A-Z_]+$/.test(res.json.error.code);
-        if (!ok) bad.push(`${method} ${url} ${JSON.stringify(body)?.slice(0, 80)} → ${res.status} ${res.text.slice(0, 120)}`);
+        const status = STATUS_FOR_KIND[CATALOGUE[code].kind];
+        if (res.status !== status || res.json?.error?.code !== code) {
+          bad.push(`${method} ${url} ${JSON.stringify(body)?.slice(0, 80)} → ${res.status} ${res.text.slice(0, 120)} (expected ${status} ${code})`);
+        }
       }
     }
-    assert.deepEqual(bad, [], `of ${sent} requests, these were not a coded 4xx`);
+    assert.deepEqual(bad, [], `of ${sent} requests, these did not answer their one code`);
     assert.equal(stateOf(berth), state, 'the database changed');
     assert.deepEqual(nginxFiles(berth), nginx, 'nginx files changed');
     assert.ok(!fs.existsSync('/tmp/berth-pwned'));
