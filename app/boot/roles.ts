@@ -22,8 +22,9 @@ export async function startWeb(berth: Berth, log: Log): Promise<http.Server> {
   const server = http.createServer(createHttpApp(berth, { codec, log }));
   // berth run / berth enter: an HTTP Upgrade to a raw two-way socket.
   server.on('upgrade', execUpgradeHandler(berth, log));
-  // Builds stream for minutes: no request timeout on this server.
-  server.requestTimeout = 0;
+  // A request (headers and body) must arrive within an hour: long enough for a git push or an
+  // archive upload on a slow link; responses (build logs, `logs -t`) may stream for longer.
+  server.requestTimeout = 60 * 60_000;
   server.headersTimeout = 70_000;
   // Idle keep-alive connections stay open as long as nginx's default (65 s): clients that reuse
   // a connection after a pause then do not race the server closing it.

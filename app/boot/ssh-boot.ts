@@ -62,7 +62,7 @@ async function cliSession(berth: Berth, s: SshExec<UserRecord>): Promise<number>
   const verb = verbOf(argv[0]);
   if (verb && LOCAL_ONLY.has(verb)) throw new BerthError('INVALID_INPUT', `\`${verb}\` works with files on your machine: run it with the berth CLI instead of over SSH.`);
   const tokenName = `ssh-${crypto.randomBytes(6).toString('hex')}`;
-  const token = berth.access.createToken(s.user, { name: tokenName, expiresInDays: 1 });
+  const token = berth.access.startSshSession(s.user, tokenName);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-ssh-'));
   const host = ['0.0.0.0', '::', ''].includes(berth.config.host) ? '127.0.0.1' : berth.config.host;
   try {
@@ -72,7 +72,7 @@ async function cliSession(berth: Berth, s: SshExec<UserRecord>): Promise<number>
       env: { BERTH_URL: `http://${host.includes(':') ? `[${host}]` : host}:${berth.config.port}`, BERTH_TOKEN: token, BERTH_CLIENT: 'ssh', NO_COLOR: '1', HOME: dir },
     });
   } finally {
-    berth.access.revokeToken(s.user, tokenName);
+    berth.access.endSshSession(s.user, tokenName, token);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -84,7 +84,7 @@ async function cliSession(berth: Berth, s: SshExec<UserRecord>): Promise<number>
 export async function startSsh(berth: Berth, log: (line: string) => void): Promise<{ port: number; close(): Promise<void> } | null> {
   if (berth.config.sshPort === 0) return null;
   const server = await startSshServer<UserRecord>({
-    port: berth.config.sshPort, host: berth.config.host, hostKeyFile: path.join(berth.config.home, 'ssh_host_ed25519_key'),
+    port: berth.config.sshPort, host: berth.config.host, authTimeoutSeconds: berth.config.sshAuthTimeoutSeconds, hostKeyFile: path.join(berth.config.home, 'ssh_host_ed25519_key'),
     userOfKey: (fingerprint) => berth.access.userOfSshKey(fingerprint),
     log,
     exec: (s) => berth.events.withSource('ssh', async () => {

@@ -31,6 +31,8 @@ export interface Config {
   readonly buildMemoryMb: number;
   /** BERTH_AUTO_CREATE — a push to a missing app creates it (as dokku). Default true. */
   readonly autoCreateApps: boolean;
+  /** BERTH_COOKIE_SECURE — true: dashboard cookies are always Secure and `__Host-` prefixed (set it when a TLS proxy fronts berth); false: only for requests that reach berth over HTTPS. Default false. */
+  readonly cookieSecure: boolean;
   /** BERTH_DEFAULT_MEMORY — memory limit in MiB of app containers without `resource:limit --memory`; 0 for none. Default 512. */
   readonly defaultMemoryMb: number;
   /** BERTH_DEFAULT_CPUS — CPU limit of app, one-off and service containers without `resource:limit --cpu` (e.g. 0.5); 0 for none. Default 1. */
@@ -39,6 +41,8 @@ export interface Config {
   readonly pidsLimit: number;
   /** BERTH_SSH_PORT — port of the SSH transport (git push and commands over ssh); 0 turns it off. Default 2222. */
   readonly sshPort: number;
+  /** BERTH_SSH_AUTH_TIMEOUT — seconds an SSH client has to log in before berth closes the connection. Default 30. */
+  readonly sshAuthTimeoutSeconds: number;
   /** BERTH_RETIRE_WAIT — at most this many seconds an unrouted container keeps serving its open connections before SIGTERM (apps: `ps:set <app> retire-wait`). Default 60. */
   readonly retireWaitSeconds: number;
   /** BERTH_STOP_TIMEOUT — seconds between SIGTERM and SIGKILL when a container stops (apps: `ps:set <app> stop-timeout`). Default 30. */
@@ -157,10 +161,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     buildTimeoutSeconds: int(env, 'BERTH_BUILD_TIMEOUT', 1800, 5),
     buildMemoryMb: int(env, 'BERTH_BUILD_MEMORY', 2048, 64),
     autoCreateApps: bool(env, 'BERTH_AUTO_CREATE', true),
+    cookieSecure: bool(env, 'BERTH_COOKIE_SECURE', false),
     defaultMemoryMb: int(env, 'BERTH_DEFAULT_MEMORY', 512, 0),
     defaultCpus: cpus(env.BERTH_DEFAULT_CPUS),
     pidsLimit: int(env, 'BERTH_PIDS_LIMIT', 1024, 0, 4_194_304),
     sshPort: int(env, 'BERTH_SSH_PORT', 2222, 0, 65535),
+    sshAuthTimeoutSeconds: int(env, 'BERTH_SSH_AUTH_TIMEOUT', 30, 1, 600),
     retireWaitSeconds: int(env, 'BERTH_RETIRE_WAIT', 60, 0, 3600),
     stopTimeoutSeconds: int(env, 'BERTH_STOP_TIMEOUT', 30, 0, 3600),
     reconcileIntervalSeconds: int(env, 'BERTH_RECONCILE_INTERVAL', 10, 1, 3600),

@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import type { Berth } from '../boot/create-berth';
 import type { Action } from '../users';
 import type { EventSource } from '../events';
+import { tokenOf } from './auth-middleware';
 
 /** Paths (below /api/v1 or the dashboard) any signed-in user may use for their own account. */
 const SELF = /^\/(tokens|ssh-keys|whoami|logout)(\/|$)/;
@@ -51,11 +52,16 @@ export function authorizeRequest(berth: Pick<Berth, 'access'>): RequestHandler {
   };
 }
 
-/** Attributes the request's audit events to a source: the CLI says so in `x-berth-client`. */
-export function auditSource(berth: Pick<Berth, 'events'>, fallback: EventSource): RequestHandler {
+/**
+ * Attributes the request's audit events to a source: the CLI says so in `x-berth-client`. `ssh`
+ * only for the token of a running SSH command (anyone can send the header); `cli` is the
+ * client's own word — the audited user is what authentication proved (docs/security.md).
+ */
+export function auditSource(berth: Pick<Berth, 'events' | 'access'>, fallback: EventSource): RequestHandler {
   return (req, _res, next) => {
     const client = req.get('x-berth-client');
-    const source: EventSource = fallback === 'api' && (client === 'cli' || client === 'ssh') ? client : fallback;
+    const claimed = client === 'ssh' ? (berth.access.isSshSessionToken(tokenOf(req)) ? 'ssh' : 'api') : client === 'cli' ? 'cli' : null;
+    const source: EventSource = fallback === 'api' && claimed ? claimed : fallback;
     berth.events.withSource(source, () => next());
   };
 }

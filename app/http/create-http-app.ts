@@ -32,17 +32,20 @@ export function createHttpApp(berth: Berth, options: { codec: GitHookCodec; log:
   // Paths match exactly as the authorization layer reads them (strict-router.ts).
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
+  // Dashboard cookies: Secure and __Host- always when a TLS proxy fronts berth (cookies.ts).
+  app.locals.cookieSecure = berth.config.cookieSecure;
   app.disable('x-powered-by');
   app.set('etag', false);
   app.get('/healthz', (_req, res) => { res.json({ ok: true }); });
   app.use(gitRoutes(berth, options.codec));
 
   const api = strictRouter();
+  // Who, and may they (roles and collaborators, app/users/authorize.ts), before any body is read:
+  // a stranger's or a forbidden request's JSON is never parsed. Then who-did-it for the audit trail.
+  api.use(requireUser(berth.users));
+  api.use(authorizeRequest(berth), auditSource(berth, 'api'));
   api.use(express.json({ limit: '1mb' }));
   api.use(objectBodyOnly);
-  api.use(requireUser(berth.users));
-  // Roles and collaborators (app/users/authorize.ts), then who-did-it for the audit trail.
-  api.use(authorizeRequest(berth), auditSource(berth, 'api'));
   api.use(usersRoutes(berth));
   for (const routes of [appsRoutes, appSettingsRoutes, configRoutes, eventsRoutes, buildsRoutes, releasesRoutes]) api.use(routes(berth));
   for (const routes of [psRoutes, storageRoutes]) api.use(routes(berth));

@@ -124,6 +124,25 @@ export class AccessService {
     this.deps.record({ app, message: `collaborator ${user.name} removed`, user: by });
   }
 
+  /** SHA-256s of the tokens SSH sessions use right now (this process runs them): the audit's `ssh` source. */
+  private readonly sshSessionTokens = new Set<string>();
+
+  /** A token for one SSH command, revoked with endSshSession; requests with it are audited as `ssh`. */
+  startSshSession(user: UserRecord, name: string): string {
+    const token = this.createToken(user, { name, expiresInDays: 1 });
+    this.sshSessionTokens.add(hashToken(token));
+    return token;
+  }
+
+  endSshSession(user: UserRecord, name: string, token: string): void {
+    this.sshSessionTokens.delete(hashToken(token));
+    this.revokeToken(user, name);
+  }
+
+  isSshSessionToken(token: string | null): boolean {
+    return token !== null && this.sshSessionTokens.has(hashToken(token));
+  }
+
   /** A new token, returned once; only its SHA-256 is kept. */
   createToken(user: UserRecord, o: { name: unknown; expiresInDays: unknown }): string {
     if (typeof o.name !== 'string' || !TOKEN_NAME.test(o.name)) {

@@ -6,6 +6,7 @@ import { roleAttacks } from './role-attacks';
 import { sshAttacks } from './ssh-attacks';
 import { portsAndDomainsAttacks } from './ports-domains-attacks';
 import { filesAttacks } from './files-attacks';
+import { strangerAttacks } from './stranger-attacks';
 
 /**
  * The tenant-attack suite (docs/security.md): as a developer of app A and as a viewer, every
@@ -25,4 +26,5 @@ describe('tenant attacks: a developer or viewer of app A against app B, the host
   sshAttacks(t);
   portsAndDomainsAttacks(t);
   filesAttacks(t);
+  strangerAttacks(t);
 });

@@ -45,7 +45,8 @@ export async function destroyTenant(): Promise<void> {
 
 async function make(): Promise<Tenant> {
   requireBerthStack();
-  const berth = await startBerth();
+  // A short SSH login window, so the suite sees a silent client closed (ssh-attacks.ts).
+  const berth = await startBerth({ BERTH_SSH_AUTH_TIMEOUT: '2' });
   const appA = uniqueName('sec-a');
   const appB = uniqueName('sec-b');
   for (const app of [appA, appB]) assert.equal((await berth.api('POST', '/api/v1/apps', { name: app })).status, 201);

@@ -18,16 +18,32 @@ export function cookiesOf(req: Request): Record<string, string> {
   return out;
 }
 
-/** httpOnly and SameSite=Lax always; Secure when the request came over HTTPS. */
+/**
+ * Secure when the request came over HTTPS, or always with BERTH_COOKIE_SECURE (berth behind a
+ * TLS proxy, where berth itself sees plain HTTP). A Secure cookie gets the `__Host-` prefix: the
+ * browser then takes it only from this exact host over HTTPS, with Path=/ and no Domain.
+ */
+function secureFor(req: Request): boolean {
+  return req.secure || (req.app?.locals as { cookieSecure?: boolean } | undefined)?.cookieSecure === true;
+}
+
+const nameFor = (req: Request, name: string): string => (secureFor(req) ? `__Host-${name}` : name);
+
+/** One of berth's cookies, under the name this request's scheme gives it. */
+export function readCookie(req: Request, name: string): string | undefined {
+  return cookiesOf(req)[nameFor(req, name)];
+}
+
+/** httpOnly and SameSite=Lax always; Secure (and `__Host-`) as secureFor says. */
 export function setCookie(req: Request, res: Response, name: string, value: string, maxAgeSeconds?: number): void {
-  res.cookie(name, value, {
-    httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/',
+  res.cookie(nameFor(req, name), value, {
+    httpOnly: true, sameSite: 'lax', secure: secureFor(req), path: '/',
     ...(maxAgeSeconds !== undefined ? { maxAge: maxAgeSeconds * 1000 } : {}),
   });
 }
 
 export function clearCookie(req: Request, res: Response, name: string): void {
-  res.clearCookie(name, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
+  res.clearCookie(nameFor(req, name), { httpOnly: true, sameSite: 'lax', secure: secureFor(req), path: '/' });
 }
 
 /** A one-shot message shown on the next page (after a form's redirect). */
@@ -38,7 +54,7 @@ export function setFlash(req: Request, res: Response, flash: Flash): void {
 }
 
 export function takeFlash(req: Request, res: Response): Flash | null {
-  const raw = cookiesOf(req)[FLASH_COOKIE];
+  const raw = readCookie(req, FLASH_COOKIE);
   if (!raw) return null;
   clearCookie(req, res, FLASH_COOKIE);
   try {

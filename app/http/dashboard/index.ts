@@ -2,7 +2,8 @@ import express, { type Router, type ErrorRequestHandler } from 'express';
 import { strictRouter } from '../strict-router';
 import type nunjucks from 'nunjucks';
 import type { Berth } from '../../boot/create-berth';
-import { BerthError, STATUS_FOR_KIND, asBerthError } from '../../errors';
+import { BerthError, STATUS_FOR_KIND } from '../../errors';
+import { requestError } from '../error-middleware';
 import { requireCsrf, requireSession, securityHeaders } from './session-middleware';
 import { PUBLIC_DIR, createViews, render } from './views';
 import { authRoutes, logoutRoute } from './routes/auth-routes';
@@ -14,7 +15,7 @@ import { auditSource, authorizeRequest } from '../access-middleware';
 
 function dashboardErrors(views: nunjucks.Environment, log: (line: string) => void): ErrorRequestHandler {
   return (e, req, res, _next) => {
-    const err = asBerthError(e);
+    const err = requestError(e);
     if (err.kind === 'internal') log(`dashboard error: ${(e as Error)?.stack ?? String(e)}`);
     if (res.headersSent) { res.end(); return; }
     render(views, req, res, 'error.njk', { code: err.code, message: err.message }, STATUS_FOR_KIND[err.kind]);

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { ActiveSession, SessionsService } from '../../sessions';
-import { SESSION_COOKIE, cookiesOf } from './cookies';
+import { SESSION_COOKIE, readCookie } from './cookies';
 
 declare module 'express-serve-static-core' {
   interface Request { dashboardSession?: ActiveSession; sessionId?: string }
@@ -9,7 +9,7 @@ declare module 'express-serve-static-core' {
 /** Every dashboard page needs a session: without one the browser goes to /login and comes back after. */
 export function requireSession(sessions: SessionsService): RequestHandler {
   return (req, res, next) => {
-    const id = cookiesOf(req)[SESSION_COOKIE];
+    const id = readCookie(req, SESSION_COOKIE);
     const session = sessions.lookup(id);
     if (!session) {
       const back = req.method === 'GET' && req.originalUrl !== '/' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';

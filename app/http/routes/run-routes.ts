@@ -48,7 +48,8 @@ function sessionFor(berth: Berth, req: IncomingMessage, url: URL, m: RegExpExecA
 function reject(socket: Duplex, e: BerthError): void {
   const body = JSON.stringify({ error: { code: e.code, message: e.message } });
   const status = STATUS_FOR_KIND[e.kind];
-  socket.end(`HTTP/1.1 ${status} ${e.code}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  // Closed for good once the answer is out: a client that never closes its side keeps no socket here.
+  socket.end(`HTTP/1.1 ${status} ${e.code}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`, () => socket.destroy());
 }
 
 /**
@@ -60,8 +61,10 @@ export function execUpgradeHandler(berth: Berth, log: (line: string) => void) {
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(req.url ?? '/', 'http://berth.invalid');
     const m = PATH.exec(url.pathname);
+    // Every Upgrade request gets an answer and its socket closed: node hands all of them here,
+    // and one left unanswered (any path, any Upgrade value, no login) held a socket forever.
     if (!m) {
-      if (req.headers.upgrade === EXEC_UPGRADE) reject(socket, new BerthError('NOT_FOUND', `No exec endpoint at ${url.pathname}.`));
+      reject(socket, new BerthError('NOT_FOUND', `No upgrade endpoint at ${url.pathname.slice(0, 200)}.`));
       return;
     }
     let session: Session;

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import crypto from 'node:crypto';
 import { Server, utils, type Connection, type ServerChannel } from 'ssh2';
 import { loadOrCreateHostKey } from './host-key';
@@ -24,6 +25,8 @@ export interface SshServerOptions<U> {
   /** Runs one command; resolves to its exit status. */
   readonly exec: (o: SshExec<U>) => Promise<number>;
   readonly log: (line: string) => void;
+  /** Seconds a client has to authenticate; then the connection is closed (no socket held by strangers). */
+  readonly authTimeoutSeconds: number;
 }
 
 const fingerprintOf = (blob: Buffer): string => `SHA256:${crypto.createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
@@ -33,8 +36,11 @@ const fingerprintOf = (blob: Buffer): string => `SHA256:${crypto.createHash('sha
  * no shells, no port forwarding. What a command does is up to `exec`.
  */
 export async function startSshServer<U>(o: SshServerOptions<U>): Promise<{ port: number; close(): Promise<void> }> {
-  const server = new Server({ hostKeys: [loadOrCreateHostKey(o.hostKeyFile)] }, (client: Connection) => {
+  // Connections that have not logged in yet, by remote address:port, with the timer that ends them.
+  const unauthenticated = new Map<string, NodeJS.Timeout>();
+  const server = new Server({ hostKeys: [loadOrCreateHostKey(o.hostKeyFile)] }, (client: Connection, info: { ip: string; port: number }) => {
     let user: U | null = null;
+    client.once('ready', () => { clearTimeout(unauthenticated.get(`${info.ip}:${info.port}`)); });
     client.on('authentication', (ctx) => {
       if (ctx.method !== 'publickey') { ctx.reject(['publickey']); return; }
       const found = o.userOfKey(fingerprintOf(ctx.key.data));
@@ -69,13 +75,21 @@ export async function startSshServer<U>(o: SshServerOptions<U>): Promise<{ port:
     });
     client.on('error', (e) => o.log(`ssh: client error: ${e.message}`));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => resolve());
+  // berth's own listener hands sockets to ssh2 after starting a login clock: ssh2 only sees a
+  // client once it sent its version line, so a silent one would otherwise hold a socket forever.
+  const tcp = net.createServer((socket) => {
+    const key = `${socket.remoteAddress}:${socket.remotePort}`;
+    unauthenticated.set(key, setTimeout(() => socket.destroy(), o.authTimeoutSeconds * 1000));
+    socket.once('close', () => { clearTimeout(unauthenticated.get(key)); unauthenticated.delete(key); });
+    server.injectSocket(socket);
   });
-  const address = server.address() as { port: number };
+  await new Promise<void>((resolve, reject) => {
+    tcp.once('error', reject);
+    tcp.listen(o.port, o.host, () => resolve());
+  });
+  const address = tcp.address() as { port: number };
   return {
     port: address.port,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () => new Promise<void>((r) => tcp.close(() => r())),
   };
 }

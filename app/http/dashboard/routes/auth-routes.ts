@@ -4,7 +4,7 @@ import { strictRouter } from '../../strict-router';
 import type nunjucks from 'nunjucks';
 import type { Berth } from '../../../boot/create-berth';
 import { asBerthError } from '../../../errors';
-import { LOGIN_CSRF_COOKIE, SESSION_COOKIE, clearCookie, cookiesOf, setCookie } from '../cookies';
+import { LOGIN_CSRF_COOKIE, SESSION_COOKIE, clearCookie, readCookie, setCookie } from '../cookies';
 import { field } from '../form';
 import { render } from '../views';
 
@@ -21,19 +21,19 @@ export function authRoutes(berth: Berth, views: nunjucks.Environment): Router {
   const r = strictRouter();
   const loginPage = (req: Request, res: express.Response, error: string | null, status = 200) => {
     // Reuse the cookie's token: a second login page (another tab, a favicon redirect) must not void the first form.
-    const existing = cookiesOf(req)[LOGIN_CSRF_COOKIE];
+    const existing = readCookie(req, LOGIN_CSRF_COOKIE);
     const token = existing && /^[\w-]{32}$/.test(existing) ? existing : crypto.randomBytes(24).toString('base64url');
     setCookie(req, res, LOGIN_CSRF_COOKIE, token, 3600);
     render(views, req, res, 'login.njk', { loginCsrf: token, next: safeNext(req.query.next ?? field(req, 'next')), error, name: field(req, 'username') }, status);
   };
 
   r.get('/login', (req, res) => {
-    if (berth.sessions.lookup(cookiesOf(req)[SESSION_COOKIE])) { res.redirect(302, safeNext(req.query.next)); return; }
+    if (berth.sessions.lookup(readCookie(req, SESSION_COOKIE))) { res.redirect(302, safeNext(req.query.next)); return; }
     loginPage(req, res, null);
   });
 
   r.post('/login', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
-    const expected = cookiesOf(req)[LOGIN_CSRF_COOKIE];
+    const expected = readCookie(req, LOGIN_CSRF_COOKIE);
     const sent = field(req, '_csrf');
     if (!expected || sent.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected))) {
       loginPage(req, res, 'Your login form expired; please try again.', 403);
