@@ -6,6 +6,8 @@ import type { CliIo } from './types';
 /** What verbs print through: lines on stdout, errors on stderr, the spinner kept out of the way. */
 export class Output {
   readonly progress: Progress;
+  /** dokku's --quiet: `----->`/`=====>` lines and notes are left out. */
+  quiet = false;
 
   constructor(private readonly io: CliIo) {
     this.progress = new Progress({ stream: io.stderr, enabled: Boolean(io.stdout.isTTY && io.stderr.isTTY) });
@@ -17,15 +19,19 @@ export class Output {
     this.io.stdout.write(text);
   }
 
-  line(text = ''): void { this.write(`${text}\n`); }
+  line(text = ''): void {
+    if (this.quiet && /^(-----|=====)> /.test(text)) return;
+    this.write(`${text}\n`);
+  }
 
   json(value: unknown): void { this.write(`${JSON.stringify(value, null, 2)}\n`); }
 
   /** A dokku-style heading: `=====> text`. */
-  heading(text: string): void { this.line(`=====> ${text}`); }
+  heading(text: string): void { if (!this.quiet) this.line(`=====> ${text}`); }
 
   /** A note that is not the verb's output (safe to ignore when piping stdout). */
   note(text: string): void {
+    if (this.quiet) return;
     this.progress.interrupt();
     this.io.stderr.write(`${text}\n`);
   }

@@ -23,9 +23,11 @@ import { pluginsVerbs } from './verbs/plugins';
 import { schedulersVerbs } from './verbs/schedulers';
 import { usersVerbs } from './verbs/users';
 import { tokensVerbs } from './verbs/tokens';
+import { dokkuVerbs } from './verbs/dokku-verbs';
+import { withReportProperties } from './report-properties';
 
 /** Every verb, by group, in the order `berth help` and docs/cli.md show them. */
-export const GROUPS: readonly VerbGroup[] = [
+export const GROUPS: readonly VerbGroup[] = withReportProperties([
   appsVerbs, configVerbs, gitVerbs, builderVerbs, buildsVerbs, releasesVerbs, eventsVerbs, authVerbs, helpVerbs,
   psVerbs, resourceVerbs, storageVerbs,
   logsVerbs, runVerbs,
@@ -33,4 +35,5 @@ export const GROUPS: readonly VerbGroup[] = [
   servicesVerbs, pluginsVerbs,
   schedulersVerbs,
   usersVerbs, tokensVerbs,
-];
+  dokkuVerbs,
+]);

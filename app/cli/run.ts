@@ -3,6 +3,7 @@ import { parseArgv } from './argv';
 import { CliError } from './cli-error';
 import { loadCredentials } from './credentials';
 import { renderOverview, renderVerbHelp } from './help-text';
+import { globalOrAll, hoistLeadingFlags, printProperty } from './dokku-compat';
 import { findVerb, unknownVerb } from './lookup';
 import { Output } from './output';
 import { runPluginVerb } from './plugin-verbs';
@@ -10,10 +11,12 @@ import { GROUPS } from './registry';
 import type { CliIo, VerbContext, VerbGroup } from './types';
 
 /** Runs one CLI invocation; resolves to the exit code (0 success, 1 any error). Never throws. */
-export async function runCli(argv: readonly string[], io: CliIo, groups: readonly VerbGroup[] = GROUPS): Promise<number> {
+export async function runCli(typed: readonly string[], io: CliIo, groups: readonly VerbGroup[] = GROUPS): Promise<number> {
   const out = new Output(io);
+  const argv = hoistLeadingFlags(typed);
   const end = argv.indexOf('--');
-  const json = (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+  const flags = end < 0 ? argv : argv.slice(0, end);
+  const json = flags.includes('--json') || flags.includes('--format=json') || flags.some((a, i) => a === '--format' && flags[i + 1] === 'json');
   try {
     const [name, ...rest] = argv;
     if (name === undefined || name === '--help' || name === '-h') {
@@ -28,21 +31,26 @@ export async function runCli(argv: readonly string[], io: CliIo, groups: readonl
       return 0;
     }
     if (!verb) throw unknownVerb(groups, name);
+    let client: ApiClient | undefined;
+    const api = () => (client ??= newClient());
+    const handled = await globalOrAll({ verb, rest, out, api, rerun: (again) => runCli(again, io, groups) });
+    if (handled !== undefined) return handled;
     const args = parseArgv(verb, rest);
     if (args.help) {
       out.write(renderVerbHelp(verb));
       return 0;
     }
-    let client: ApiClient | undefined;
+    out.quiet = args.quiet === true;
     const ctx: VerbContext = {
       verb, args, json: args.json, out, io, groups, invokedAs: name,
-      api: () => (client ??= newClient()),
+      api,
       arg: (n) => {
         const v = args.positional[n];
         if (v === undefined) throw new CliError('INTERNAL', `${verb.name} read argument <${n}>, which it does not declare`);
         return v;
       },
     };
+    if (args.property !== undefined) { await printProperty(ctx, args.property); return 0; }
     const code = await verb.run(ctx);
     return typeof code === 'number' ? code : 0;
   } catch (e) {

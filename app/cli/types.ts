@@ -8,6 +8,8 @@ export interface ArgSpec {
   /** Default false: the argument must be given. */
   readonly optional?: boolean;
   readonly variadic?: boolean;
+  /** Variadic only: from its first word on, every word is the argument's, options too (`run app python manage.py --noinput`). */
+  readonly raw?: boolean;
 }
 
 export interface OptionSpec {
@@ -17,6 +19,8 @@ export interface OptionSpec {
   readonly short?: string;
   /** Placeholder shown when the option takes a value (`N`, `<app>`); absent for flags. */
   readonly value?: string;
+  /** May be given more than once (`-e A=1 -e B=2`): the values, in order, joined by NUL (argv cannot hold one). */
+  readonly repeatable?: boolean;
   readonly summary: string;
 }
 
@@ -30,6 +34,8 @@ export interface Verb {
   readonly summary: string;
   readonly args: readonly ArgSpec[];
   readonly options: readonly OptionSpec[];
+  /** dokku's `*:report <app> --<property>`: the verb's values by property name (app/cli/report-properties.ts fills it in). */
+  readonly properties?: (ctx: VerbContext) => Promise<Readonly<Record<string, string>>>;
   /** Resolves to nothing (exit 0) or an exit code to pass on (`berth run` exits with its command's). */
   run(ctx: VerbContext): Promise<void | number>;
 }
@@ -49,6 +55,10 @@ export interface ParsedArgs {
   readonly options: Readonly<Record<string, string | true>>;
   readonly json: boolean;
   readonly help: boolean;
+  /** dokku's `--quiet`: no `----->`/`=====>` lines and no notes. */
+  readonly quiet?: boolean;
+  /** A `--<property>` a report verb does not declare as an option: print just that value. */
+  readonly property?: string;
 }
 
 /** Where the CLI reads and writes; the real process in main.ts, captured streams in tests. */

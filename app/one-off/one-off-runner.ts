@@ -88,26 +88,27 @@ export class OneOffRunner {
     }
   }
 
-  /** The first running container of a process type (lowest slot), for `berth enter`. */
+  /** The first running container of a process type (lowest slot), or the one of `type.N`, for `berth enter`. */
   async runningContainer(app: string, process: string): Promise<ContainerInfo> {
     this.currentRelease(app);
-    const all = await this.deps.engine.listContainers({ labels: { [LABEL.app]: app, [LABEL.scope]: this.deps.network, [LABEL.process]: process } });
+    const [type, wanted] = process.split('.');
+    const all = await this.deps.engine.listContainers({ labels: { [LABEL.app]: app, [LABEL.scope]: this.deps.network, [LABEL.process]: type } });
     const slot = (c: ContainerInfo): number => Number(c.name.split('.')[3]) || 0;
-    const running = all.filter((c) => c.state === 'running').sort((a, b) => slot(a) - slot(b));
+    const running = all.filter((c) => c.state === 'running' && (wanted === undefined || slot(c) === Number(wanted))).sort((a, b) => slot(a) - slot(b));
     if (!running[0]) {
       throw new BerthError('NO_RUNNING_CONTAINER', `${app} has no running ${process} container; \`berth ps ${app}\` shows what runs.`);
     }
     return running[0];
   }
 
-  /** A shell (`/bin/sh`) in a running container of the app, through docker exec. */
+  /** A shell (`/bin/sh`), or the command given, in a running container of the app, through docker exec. */
   async enter(o: {
-    app: string; process: string; tty: boolean; size?: { cols: number; rows: number }; term?: string;
+    app: string; process: string; command?: string[]; tty: boolean; size?: { cols: number; rows: number }; term?: string;
     stdin: NodeJS.ReadableStream; onOutput: (chunk: Buffer) => void; signal: AbortSignal;
   }): Promise<number> {
     const c = await this.runningContainer(o.app, o.process);
     return this.deps.engine.exec({
-      container: c.id, command: ['/bin/sh'], tty: o.tty, size: o.size,
+      container: c.id, command: o.command ?? ['/bin/sh'], tty: o.tty, size: o.size,
       env: o.tty ? { TERM: o.term && /^[\w.+-]{1,64}$/.test(o.term) ? o.term : 'xterm' } : undefined,
       stdin: o.stdin, onOutput: o.onOutput, signal: o.signal,
     });

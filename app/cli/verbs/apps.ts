@@ -83,18 +83,19 @@ export const appsVerbs: VerbGroup = {
     },
     {
       name: 'apps:destroy',
-      usage: 'berth apps:destroy <app> [--confirm <app>] [--keep-data]',
-      summary: 'Destroy an app, its containers, config, releases, network, volumes and storage folder. Asks for the name unless --confirm gives it.',
+      usage: 'berth apps:destroy <app> [--confirm <app>] [--force] [--keep-data]',
+      summary: 'Destroy an app, its containers, config, releases, network, volumes and storage folder. Asks for the name unless --confirm gives it or --force.',
       args: [APP],
       options: [
         { name: 'confirm', value: '<app>', summary: 'The app\'s name again, to skip the question (needed when stdin is not a terminal).' },
+        { name: 'force', summary: 'Do not ask (dokku\'s --force); the same as --confirm <app>.' },
         { name: 'keep-data', summary: 'Keep its volumes and storage folder (named by the app\'s id, so no later app gets them; remove them with docker volume rm / rm -r).' },
       ],
       async run(ctx) {
         const app = ctx.arg('app');
-        let confirm = ctx.args.options.confirm;
+        let confirm = ctx.args.options.force === true ? app : ctx.args.options.confirm;
         if (typeof confirm !== 'string') {
-          if (!ctx.out.interactive) throw new CliError('CONFIRMATION_REQUIRED', `destroying ${app} needs confirmation: pass --confirm ${app}`);
+          if (!ctx.out.interactive) throw new CliError('CONFIRMATION_REQUIRED', `destroying ${app} needs confirmation: pass --confirm ${app} (or --force)`);
           ctx.out.note(` !     This destroys ${app}: its containers, config, releases and git repo.`);
           confirm = await ctx.out.ask(` !     Type the app's name to confirm: `);
         }

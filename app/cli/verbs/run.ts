@@ -1,5 +1,6 @@
 import { appPath } from '../api-client';
 import { execSession } from '../exec-client';
+import { parseAssignment, repeated } from '../argv';
 import { table } from '../output';
 import type { ArgSpec, VerbGroup } from '../types';
 
@@ -11,26 +12,37 @@ export const runVerbs: VerbGroup = {
   verbs: [
     {
       name: 'run',
-      usage: 'berth run <app> -- <command>...',
+      usage: 'berth run <app> [-e KEY=VALUE]... [--no-tty] [--rm] <command>...',
       summary: 'Run a command in a new container of the current release (its env, network and mounts); stdin is forwarded, and berth exits with the command\'s exit code.',
-      args: [APP, { name: 'command', variadic: true, summary: 'The command and its arguments (after `--`, so its options stay its own).' }],
-      options: [],
+      args: [APP, { name: 'command', variadic: true, raw: true, summary: 'The command and its arguments; everything after its first word is its own (`--` before it works too).' }],
+      options: [
+        { name: 'env', short: 'e', value: 'KEY=VALUE', repeatable: true, summary: 'An extra variable for this run only (repeat for more).' },
+        { name: 'no-tty', summary: 'Accepted as dokku has it: berth runs without a TTY anyway.' },
+        { name: 'rm', summary: 'Accepted as dokku has it: the container is removed when the command ends anyway.' },
+      ],
       async run(ctx) {
-        const command = JSON.stringify(ctx.args.rest);
+        // Extra variables through env(1), which every image berth builds has: no new API for it.
+        const env = repeated(ctx.args.options.env).map((w) => { const { key, value } = parseAssignment(w); return `${key}=${value}`; });
+        const command = JSON.stringify(env.length ? ['env', ...env, ...ctx.args.rest] : ctx.args.rest);
         const path = `${appPath(ctx.arg('app'), '/run')}?command=${encodeURIComponent(command)}`;
         return execSession(ctx.api(), path, { stdin: ctx.io.stdin, stdout: ctx.io.stdout, raw: false });
       },
     },
     {
       name: 'enter',
-      usage: 'berth enter <app> [process]',
-      summary: 'Open a shell (/bin/sh) in a running container of the app (default the first web one); a terminal gets a TTY, piped stdin runs as a script. Exits with the shell\'s exit code.',
-      args: [APP, { name: 'process', optional: true, summary: 'Process type whose first running container to enter; default web.' }],
+      usage: 'berth enter <app> [process] [command]...',
+      summary: 'Open a shell (/bin/sh), or run the command given, in a running container of the app (default the first web one); a terminal gets a TTY, piped stdin runs as a script. Exits with the shell\'s (command\'s) exit code.',
+      args: [
+        APP,
+        { name: 'process', optional: true, summary: 'Process type whose first running container to enter (web), or one container (web.2); default web.' },
+        { name: 'command', optional: true, variadic: true, raw: true, summary: 'A command to run there instead of a shell; its options are its own.' },
+      ],
       options: [],
       async run(ctx) {
         const stdout = ctx.io.stdout as NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
         const tty = ctx.io.stdin.isTTY === true && stdout.isTTY === true;
         const q = new URLSearchParams({ process: ctx.args.positional.process ?? 'web' });
+        if (ctx.args.rest.length) q.set('command', JSON.stringify(ctx.args.rest));
         if (tty) {
           q.set('tty', '1');
           if (stdout.columns && stdout.rows) { q.set('cols', String(stdout.columns)); q.set('rows', String(stdout.rows)); }

@@ -11,7 +11,17 @@ import { download, upload } from './service-streams';
  */
 const NAME: ArgSpec = { name: 'name', summary: 'The service\'s name (lowercase letters, digits, dashes).' };
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
-const IMAGE: OptionSpec = { name: 'image', value: '<image>', summary: 'Run this image instead of the plugin\'s default.' };
+const IMAGE: OptionSpec = { name: 'image', short: 'i', value: '<image>', summary: 'Run this image instead of the plugin\'s default.' };
+const IMAGE_VERSION: OptionSpec = { name: 'image-version', short: 'I', value: '<tag>', summary: 'Run this tag of the image (dokku\'s -I).' };
+
+/** `--image` and dokku's `--image-version` together: `-i postgres -I 16` is postgres:16. */
+function imageOf(o: Readonly<Record<string, string | true>>): string | undefined {
+  const image = typeof o.image === 'string' ? o.image : undefined;
+  const tag = typeof o['image-version'] === 'string' ? o['image-version'] : undefined;
+  if (tag === undefined) return image;
+  if (image === undefined) throw new CliError('USAGE', '--image-version needs --image too (berth does not guess the plugin\'s image name)');
+  return `${image.replace(/:[^:/]*$/, '')}:${tag}`;
+}
 
 interface ServiceInfo {
   plugin: string; name: string; image: string; status: string; container: string; volume: string;
@@ -69,11 +79,11 @@ export const servicesVerbs: VerbGroup = {
   summary: 'Services from service plugins (`<service>` is postgres, redis, mariadb, or any installed one)',
   verbs: [
     verb('create', {
-      usage: 'berth <service>:create <name> [--image <image>] [--scheduler <scheduler>] [--placement <constraints>]',
+      usage: 'berth <service>:create <name> [-i|--image <image>] [-I|--image-version <tag>] [--scheduler <scheduler>] [--placement <constraints>]',
       summary: 'Create a service: a container with a data volume and generated credentials, on the berth network only (or one swarm service pinned to a node: docs/swarm.md).',
       args: [NAME],
       options: [
-        IMAGE,
+        IMAGE, IMAGE_VERSION,
         { name: 'scheduler', value: '<scheduler>', summary: 'docker-local or swarm (default: BERTH_SCHEDULER).' },
         { name: 'placement', value: '<constraints>', summary: 'Swarm only: constraints matching exactly one node, e.g. node.labels.db==a (default: this node).' },
       ],
@@ -81,7 +91,7 @@ export const servicesVerbs: VerbGroup = {
         const o = ctx.args.options;
         const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
         const res = await ctx.api().json<{ service: ServiceInfo }>('POST', base(ctx), {
-          name: ctx.arg('name'), image: str(o.image), scheduler: str(o.scheduler), placement: str(o.placement),
+          name: ctx.arg('name'), image: imageOf(o), scheduler: str(o.scheduler), placement: str(o.placement),
         });
         await showService(ctx, res, `Created ${res.service.plugin} service ${res.service.name}`);
       },
@@ -104,9 +114,9 @@ export const servicesVerbs: VerbGroup = {
       },
     }),
     verb('link', {
-      usage: 'berth <service>:link <name> <app> [--alias <VAR>]',
+      usage: 'berth <service>:link <name> <app> [-a|--alias <VAR>]',
       summary: 'Give an app the service\'s URL as an env var (DATABASE_URL, REDIS_URL, …) and restart it.',
-      args: [NAME, APP], options: [{ name: 'alias', value: '<VAR>', summary: 'Env var name instead of the plugin\'s default.' }],
+      args: [NAME, APP], options: [{ name: 'alias', short: 'a', value: '<VAR>', summary: 'Env var name instead of the plugin\'s default.' }],
       async run(ctx) {
         const alias = ctx.args.options.alias;
         const res = await ctx.api().json<LinkAnswer>('POST', one(ctx, '/links'), { app: ctx.arg('app'), alias: typeof alias === 'string' ? alias : undefined });
@@ -162,35 +172,35 @@ export const servicesVerbs: VerbGroup = {
       },
     }),
     verb('destroy', {
-      usage: 'berth <service>:destroy <name> [--confirm <name>] [--force]',
-      summary: 'Remove the service\'s container; its data volume stays (and a create of the same name reuses it) unless --force.',
+      usage: 'berth <service>:destroy <name> [--confirm <name>] [--delete-data] [-f|--force]',
+      summary: 'Remove the service\'s container; its data volume stays (and a create of the same name reuses it) unless --delete-data or --force.',
       args: [NAME],
       options: [
         { name: 'confirm', value: '<name>', summary: 'The service\'s name again, to skip the question (needed when stdin is not a terminal).' },
-        { name: 'force', summary: 'Delete the data volume too.' },
+        { name: 'delete-data', summary: 'Delete the data volume too.' },
+        { name: 'force', short: 'f', summary: 'dokku\'s destroy: do not ask, and delete the data volume too.' },
       ],
       async run(ctx) {
         const name = ctx.arg('name');
-        let confirm = ctx.args.options.confirm;
+        let confirm = ctx.args.options.force === true ? name : ctx.args.options.confirm;
         if (typeof confirm !== 'string') {
           if (!ctx.out.interactive) throw new CliError('CONFIRMATION_REQUIRED', `destroying ${name} needs confirmation: pass --confirm ${name}`);
           confirm = await ctx.out.ask(` !     Type the service's name to confirm: `);
         }
-        const force = ctx.args.options.force === true;
+        const force = ctx.args.options.force === true || ctx.args.options['delete-data'] === true;
         const res = await ctx.api().json<{ dataKept: boolean; volumeLeftOn?: string }>('DELETE', one(ctx), { confirm, force });
         if (ctx.json) return ctx.out.json(res);
         const kept = res.volumeLeftOn
           ? ` (its data volume stays on swarm node ${res.volumeLeftOn}: remove it there with \`docker volume rm\`)`
-          : res.dataKept ? ' (its data volume is kept; --force deletes it)' : ' and its data';
+          : res.dataKept ? ' (its data volume is kept; --delete-data deletes it)' : ' and its data';
         ctx.out.line(`-----> Destroyed ${pluginOf(ctx)} service ${name}${kept}`);
       },
     }),
     verb('upgrade', {
-      usage: 'berth <service>:upgrade <name> [--image <image>]', summary: 'Run the service on another image (default: the plugin\'s current one), keeping its data.',
-      args: [NAME], options: [IMAGE],
+      usage: 'berth <service>:upgrade <name> [-i|--image <image>] [-I|--image-version <tag>]', summary: 'Run the service on another image (default: the plugin\'s current one), keeping its data.',
+      args: [NAME], options: [IMAGE, IMAGE_VERSION],
       async run(ctx) {
-        const image = ctx.args.options.image;
-        const res = await ctx.api().json<{ service: ServiceInfo }>('POST', one(ctx, '/upgrade'), { image: typeof image === 'string' ? image : undefined });
+        const res = await ctx.api().json<{ service: ServiceInfo }>('POST', one(ctx, '/upgrade'), { image: imageOf(ctx.args.options) });
         await showService(ctx, res, `Now running ${res.service.image}`);
       },
     }),

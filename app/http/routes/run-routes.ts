@@ -8,7 +8,8 @@ import { EXEC_UPGRADE, FRAME, errorFrame, exitFrame, frame } from '../../one-off
 import { tokenOf } from '../auth-middleware';
 
 const PATH = /^\/api\/v1\/apps\/([^/]+)\/(run|enter)$/;
-const PROCESS = /^[a-z][a-z0-9-]{0,29}$/;
+/** A process type (`web`: its first running container) or one container of it (`web.2`, as dokku names them). */
+const PROCESS = /^[a-z][a-z0-9-]{0,29}(\.[1-9]\d{0,2})?$/;
 
 /** A session on the upgraded socket: the socket's bytes are stdin; output goes back in frames. */
 type Session = (io: { stdin: NodeJS.ReadableStream; onOutput: (chunk: Buffer) => void; signal: AbortSignal }) => Promise<number>;
@@ -42,7 +43,9 @@ function sessionFor(berth: Berth, req: IncomingMessage, url: URL, m: RegExpExecA
   if (!PROCESS.test(process)) throw new BerthError('INVALID_INPUT', `"${process}" is not a process type.`);
   const tty = url.searchParams.get('tty') === '1';
   const term = url.searchParams.get('term') ?? undefined;
-  return (io) => berth.oneOff.enter({ app, process, tty, size: size(url), term, ...io });
+  // `berth enter app web.1 ls -la` runs the command there instead of a shell (dokku's enter).
+  const command = url.searchParams.has('command') ? commandOf(url.searchParams.get('command')) : undefined;
+  return (io) => berth.oneOff.enter({ app, process, command, tty, size: size(url), term, ...io });
 }
 
 function reject(socket: Duplex, e: BerthError): void {

@@ -1,0 +1,120 @@
+import { LEADING_FLAGS } from './argv';
+import { CliError } from './cli-error';
+import type { ApiClient } from './api-client';
+import type { Output } from './output';
+import type { Verb, VerbContext, VerbGroup } from './types';
+
+/**
+ * dokku's command lines, run by berth unchanged: its verb names where berth has another, its
+ * flags before the verb (`dokku --app web config:show`), `--all` and `--global`, and report
+ * property lookups. The verbs themselves stay berth's; this file only translates.
+ */
+
+/** dokku verb → the berth verb that does the same. */
+export const DOKKU_ALIASES: Readonly<Record<string, string>> = {
+  'apps:report': 'apps:info',
+  'ports:list': 'ports:report',
+  'plugin:list': 'plugins:list',
+  'plugin:install': 'plugins:install',
+  'plugin:enable': 'plugins:enable',
+  'plugin:disable': 'plugins:disable',
+  'builds:output': 'builds:log',
+};
+
+/**
+ * dokku namespaces that are not service plugins: a verb in one of them that berth does not have
+ * gets "did you mean", never the generic `<service>:` verbs' "no service plugin" answer.
+ */
+export const DOKKU_NAMESPACES: readonly string[] = [
+  'apps', 'app-json', 'builds', 'builder', 'builder-dockerfile', 'builder-herokuish', 'builder-pack', 'builder-nixpacks',
+  'buildpacks', 'certs', 'checks', 'config', 'cron', 'docker-options', 'domains', 'enter', 'events', 'git', 'letsencrypt',
+  'logs', 'network', 'nginx', 'plugin', 'plugins', 'ports', 'proxy', 'ps', 'registry', 'repo', 'resource', 'run', 'scheduler',
+  'scheduler-docker-local', 'scheduler-k3s', 'ssh-keys', 'storage', 'trace', 'traefik', 'caddy', 'haproxy', 'openresty', 'version',
+];
+
+/** Moves dokku's flags that stand before the verb to after it: `--app web config:show` → `config:show --app web`. */
+export function hoistLeadingFlags(argv: readonly string[]): string[] {
+  const lead: string[] = [];
+  let i = 0;
+  while (i < argv.length && LEADING_FLAGS[argv[i].replace(/=.*$/s, '')]) {
+    const kind = LEADING_FLAGS[argv[i].replace(/=.*$/s, '')];
+    lead.push(argv[i]);
+    if (kind === 'value' && !argv[i].includes('=')) lead.push(argv[++i] ?? '');
+    i++;
+  }
+  if (!lead.length || i >= argv.length) return [...argv];
+  // Before a `--` the verb may have: they go right after the verb, ahead of its own words.
+  return [argv[i], ...lead, ...argv.slice(i + 1)];
+}
+
+/** `domains:add --global x` is berth's `domains:add-global x`. */
+const GLOBAL_VERBS: Readonly<Record<string, string>> = {
+  'domains:report': 'domains:report-global',
+  'domains:add': 'domains:add-global',
+  'domains:remove': 'domains:remove-global',
+  'domains:set': 'domains:set-global',
+};
+
+/** Verbs that take `--all`: run once per app, in the order apps:list gives. */
+const ALL_VERBS = new Set(['ps:restart', 'ps:stop', 'ps:start', 'ps:rebuild']);
+
+export type Rerun = (argv: readonly string[]) => Promise<number>;
+
+export interface GlobalOrAllCall {
+  readonly verb: Verb;
+  /** The words after the verb. */
+  readonly rest: readonly string[];
+  readonly out: Output;
+  readonly api: () => ApiClient;
+  readonly rerun: Rerun;
+}
+
+/**
+ * What `--global` or `--all` mean for this verb, when the verb does not declare the option itself.
+ * Runs before the verb's own parsing (`ps:restart --all` names no app): resolves to an exit code
+ * once handled, or undefined when neither was given.
+ */
+export async function globalOrAll(call: GlobalOrAllCall): Promise<number | undefined> {
+  const { verb, rest } = call;
+  const end = rest.indexOf('--');
+  const flags = end < 0 ? rest : rest.slice(0, end);
+  const declares = (o: string) => verb.options.some((s) => s.name === o);
+  const without = (flag: string) => rest.filter((a, i) => a !== flag || (end >= 0 && i > end));
+  if (flags.includes('--global') && !declares('global')) {
+    const target = GLOBAL_VERBS[verb.name];
+    if (!target) {
+      throw new CliError('USAGE', `berth has no global ${verb.name.split(':')[0]} settings, so ${verb.name} takes no --global`, {
+        hint: verb.name.startsWith('config:') ? 'Set the variable on each app (berth config:set <app> KEY=VALUE), or in a service link.' : 'Name the app instead.',
+      });
+    }
+    return call.rerun([target, ...without('--global')]);
+  }
+  if (flags.includes('--all') && !declares('all')) {
+    if (!ALL_VERBS.has(verb.name)) throw new CliError('USAGE', `${verb.name} takes no --all`, { hint: `--all works with ${[...ALL_VERBS].join(', ')}.` });
+    const { apps } = await call.api().get<{ apps: { name: string }[] }>('/api/v1/apps');
+    let code = 0;
+    for (const app of apps) {
+      if (!flags.includes('--json') && !flags.includes('--quiet')) call.out.line(`=====> ${verb.name} ${app.name}`);
+      const c = await call.rerun([verb.name, app.name, ...without('--all')]);
+      if (c !== 0) code = c;
+    }
+    return code;
+  }
+  return undefined;
+}
+
+/** dokku's `*:report <app> --<property>`: prints just that value. */
+export async function printProperty(ctx: VerbContext, property: string): Promise<void> {
+  const values = await ctx.verb.properties!(ctx);
+  if (!Object.prototype.hasOwnProperty.call(values, property)) {
+    throw new CliError('USAGE', `${ctx.invokedAs ?? ctx.verb.name} has no property --${property}`, { hint: `Properties: ${Object.keys(values).map((k) => `--${k}`).join(' ')}` });
+  }
+  if (ctx.json) return ctx.out.json({ [property]: values[property] });
+  ctx.out.line(values[property]);
+}
+
+/** The names dokku users type that are berth verbs under another name, checked against the registry. */
+export function dokkuAliasTarget(groups: readonly VerbGroup[], name: string): string | undefined {
+  const target = DOKKU_ALIASES[name];
+  return target && groups.some((g) => g.verbs.some((v) => v.name === target)) ? target : undefined;
+}

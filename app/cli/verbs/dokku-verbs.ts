@@ -1,0 +1,49 @@
+import { appPath } from '../api-client';
+import { CliError } from '../cli-error';
+import type { ArgSpec, VerbGroup } from '../types';
+
+const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
+
+/** Verbs dokku has that berth answers from its existing API (no new server routes). */
+export const dokkuVerbs: VerbGroup = {
+  name: 'dokku',
+  summary: 'dokku\'s verbs answered from berth\'s API (apps:exists, domains:set-global)',
+  verbs: [
+    {
+      name: 'apps:exists',
+      usage: 'berth apps:exists <app>',
+      summary: 'Exit 0 when the app exists (prints nothing), 1 with "App does not exist" when not: for scripts, as in dokku.',
+      args: [APP],
+      options: [],
+      async run(ctx) {
+        try {
+          await ctx.api().get(appPath(ctx.arg('app')));
+        } catch (e) {
+          if ((e as { code?: string }).code === 'APP_NOT_FOUND') throw new CliError('APP_NOT_FOUND', 'App does not exist');
+          throw e;
+        }
+        if (ctx.json) ctx.out.json({ exists: true });
+      },
+    },
+    {
+      name: 'domains:set-global',
+      usage: 'berth domains:set-global <domain>...',
+      summary: 'Replace the global domains (every app answers on <app>.<global>) and re-route every app.',
+      args: [{ name: 'domain', variadic: true, summary: 'Hostnames, e.g. example.com.' }],
+      options: [],
+      async run(ctx) {
+        const wanted = [...new Set(ctx.args.rest)];
+        const { globalDomains } = await ctx.api().get<{ globalDomains: string[] }>('/api/v1/domains');
+        const remove = globalDomains.filter((d) => !wanted.includes(d));
+        const add = wanted.filter((d) => !globalDomains.includes(d));
+        let now = globalDomains;
+        // Removed first, so a name moving between global and custom never holds both at once.
+        if (remove.length) now = (await ctx.api().json<{ globalDomains: string[] }>('PATCH', '/api/v1/domains', { remove })).globalDomains;
+        if (add.length) now = (await ctx.api().json<{ globalDomains: string[] }>('PATCH', '/api/v1/domains', { add })).globalDomains;
+        if (ctx.json) return ctx.out.json({ globalDomains: now });
+        ctx.out.heading('Global domains');
+        ctx.out.write(now.map((d) => `${d}\n`).join('') || '-\n');
+      },
+    },
+  ],
+};
