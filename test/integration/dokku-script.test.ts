@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { startBerth, uniqueName, type BerthProcess, type CliResult } from '../support/berth-process';
+import { WorkTree } from '../support/git-client';
+import { waitFor } from '../support/poll';
+import { requireBerthStack } from '../support/requirements';
+
+/** A command line as a shell splits it: words, with '…' and "…" quoting anywhere in a word (KEY="a b"). */
+function words(line: string): string[] {
+  const out: string[] = [];
+  let word: string | null = null;
+  let quote: string | null = null;
+  for (const ch of line) {
+    if (quote) { if (ch === quote) quote = null; else word += ch; continue; }
+    if (ch === '"' || ch === "'") { quote = ch; word ??= ''; continue; }
+    if (/\s/.test(ch)) { if (word !== null) out.push(word); word = null; continue; }
+    word = (word ?? '') + ch;
+  }
+  if (word !== null) out.push(word);
+  return out;
+}
+
+function docker(args: string[]): string {
+  const r = spawnSync('docker', args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`docker ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/**
+ * dokku command lines, in the shape dokku's docs write them (deployment/application-management,
+ * configuration/environment-variables, configuration/domains, networking/port-management,
+ * processes/process-management, advanced-usage/persistent-storage, deployment/one-off-tasks,
+ * deployment/logs, the postgres plugin's README), run through `berth` with only `dokku` → `berth`
+ * and the app's name changed. Each step asserts what dokku's docs say the line does. One berth,
+ * one app, one push for the file.
+ */
+describe('a dokku script through berth unchanged', function () {
+  this.timeout(600_000);
+  let berth: BerthProcess;
+  let wt: WorkTree;
+  const app = uniqueName('dokscript');
+  const db = uniqueName('dokdb');
+  const started = Date.now();
+
+  /** Runs `dokku …` as `berth …`, with APP and DB filled in. */
+  const dokku = (line: string, input?: string): CliResult => {
+    const argv = words(line.replace(/\bAPP\b/g, app).replace(/\bDB\b/g, db));
+    assert.equal(argv.shift(), 'dokku');
+    return berth.cli(argv, input === undefined ? {} : { input });
+  };
+  const ok = (line: string): string => {
+    const r = dokku(line);
+    assert.equal(r.code, 0, `${line}\n${r.stdout}\n${r.stderr}`);
+    return r.stdout;
+  };
+  const config = async () => (await berth.api('GET', `/api/v1/apps/${app}/config`)).json.config as Record<string, string>;
+  const webContainers = () => docker(['ps', '--format', '{{.ID}} {{.Names}}', '--filter', `label=berth.app=${app}`, '--filter', 'label=berth.process=web',
+    '--filter', `label=berth.scope=${berth.env.BERTH_NETWORK}`]).split('\n').filter(Boolean).map((l) => l.split(' '));
+
+  before(async () => {
+    requireBerthStack();
+    berth = await startBerth();
+    wt = WorkTree.fromFixture('dokku-script-app');
+  });
+  after(async () => {
+    wt?.remove();
+    await berth?.destroy();
+    // eslint-disable-next-line no-console
+    if (process.env.BERTH_TEST_VERBOSE) console.log(`dokku script: ${Math.round((Date.now() - started) / 1000)} s`);
+  });
+
+  it('dokku apps:create APP; apps:exists APP exits 0 silently; apps:exists of another exits non-zero with "App does not exist"', () => {
+    ok('dokku apps:create APP');
+    assert.deepEqual(dokku('dokku apps:exists APP'), { code: 0, stdout: '', stderr: '' });
+    const missing = dokku('dokku apps:exists APP-nope');
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr, '!     App does not exist\n');
+  });
+
+  it('dokku apps:list --format json lists it', () => {
+    const names = (JSON.parse(ok('dokku apps:list --format json')).apps as { name: string }[]).map((a) => a.name);
+    assert.deepEqual(names, [app]);
+  });
+
+  it('dokku config:set --no-restart APP KEY=VALUE …, config:get, --app, config:unset --no-restart', async () => {
+    ok('dokku config:set --no-restart APP GREETING="hello world" TO_GO=1');
+    assert.equal(ok('dokku config:get APP GREETING'), 'hello world\n');
+    assert.equal(ok('dokku --app APP config:get TO_GO'), '1\n');
+    ok('dokku config:unset --no-restart APP TO_GO');
+    assert.deepEqual(await config(), { GREETING: 'hello world' });
+  });
+
+  it('dokku domains:add / report --domains-app-vhosts / remove / set / clear', async () => {
+    const vhost = (await berth.api('GET', `/api/v1/apps/${app}/domains`)).json.domains.defaultDomain as string;
+    ok('dokku domains:add APP APP.shop.test');
+    assert.equal(ok('dokku domains:report APP --domains-app-vhosts'), `${vhost} ${app}.shop.test\n`);
+    ok('dokku domains:remove APP APP.shop.test');
+    ok('dokku domains:set APP APP.one.test APP.two.test');
+    assert.equal(ok('dokku domains:report APP --domains-app-vhosts'), `${vhost} ${app}.one.test ${app}.two.test\n`);
+    ok('dokku domains:clear APP');
+    assert.equal(ok('dokku domains:report APP --domains-app-vhosts'), `${vhost}\n`);
+  });
+
+  it('dokku ports:set APP http:80:5000; ports:list; ports:report APP --ports-map; ports:clear', async () => {
+    ok('dokku ports:set APP http:80:5000');
+    assert.match(ok('dokku ports:list APP'), /^http:80:5000$/m);
+    assert.equal(ok('dokku ports:report APP --ports-map'), 'http:80:5000\n');
+    ok('dokku ports:clear APP');
+    assert.deepEqual((await berth.api('GET', `/api/v1/apps/${app}/ports`)).json.ports, []);
+  });
+
+  it('git push deploys; the app serves on its vhost with its config', async () => {
+    const pushed = wt.push(berth.url, berth.token, app);
+    assert.equal(pushed.code, 0, pushed.output);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text, 'dokku script app\n');
+  });
+
+  it('dokku ps:scale APP web=2; ps:report APP --deployed / --running / --processes', async () => {
+    ok('dokku ps:scale APP web=2');
+    await waitFor('2 web containers', () => webContainers().length === 2);
+    assert.equal(ok('dokku ps:report APP --deployed'), 'true\n');
+    assert.equal(ok('dokku ps:report APP --running'), 'true\n');
+    assert.equal(ok('dokku ps:report APP --processes'), '2\n');
+  });
+
+  it('dokku ps:set APP restart-policy on-failure:10; ps:report APP --ps-restart-policy', () => {
+    ok('dokku ps:set APP restart-policy on-failure:10');
+    assert.equal(ok('dokku ps:report APP --ps-restart-policy'), 'on-failure:10\n');
+  });
+
+  it('dokku ps:stop APP stops it; ps:start APP starts it again', async () => {
+    ok('dokku ps:stop APP');
+    await waitFor('no web container', () => webContainers().length === 0);
+    assert.equal(ok('dokku ps:report APP --running'), 'false\n');
+    ok('dokku ps:start APP');
+    await waitFor('2 web containers again', () => webContainers().length === 2);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text, 'dokku script app\n');
+  });
+
+  it('dokku run APP python manage.py migrate --noinput: the command\'s options are its own, no -- needed', () => {
+    assert.equal(ok('dokku run APP python manage.py migrate --noinput'), 'python got: manage.py migrate --noinput\n');
+  });
+
+  it('dokku run --env KEY=VALUE -e … APP <cmd>: variables for this run only, next to the app\'s', () => {
+    assert.equal(ok(`dokku run --env "EXTRA=one two" -e MORE=2 APP sh -c 'echo "$EXTRA|$MORE|$GREETING"'`), 'one two|2|hello world\n');
+    assert.equal(ok(`dokku run APP sh -c 'echo "[$EXTRA]"'`), '[]\n');
+  });
+
+  it('dokku enter APP web.2 <cmd> runs the command in that container', () => {
+    const [id] = webContainers().find(([, name]) => name.split('.')[3] === '2')!;
+    assert.equal(ok('dokku enter APP web.2 hostname'), `${id.slice(0, 12)}\n`);
+    const gone = dokku('dokku enter APP web.3 hostname');
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, new RegExp(`^!     ${app} has no running web\\.3 container`));
+  });
+
+  it('dokku logs APP -n 20 -p web: only web lines', () => {
+    const lines = ok('dokku logs APP -n 20 -p web').trim().split('\n');
+    assert.ok(lines.length > 0);
+    for (const l of lines) assert.match(l, /^web\.[12] \| /);
+    assert.ok(lines.some((l) => l.endsWith('web listening on 5000')), lines.join('\n'));
+  });
+
+  it('dokku storage:mount APP <volume>:/storage; storage:report APP --storage-deploy-mounts', async () => {
+    ok('dokku storage:mount APP data:/storage');
+    const [mount] = (await berth.api('GET', `/api/v1/apps/${app}/storage`)).json.mounts as { source: string; target: string }[];
+    assert.equal(mount.target, '/storage');
+    assert.match(ok('dokku storage:list APP'), new RegExp(`^${mount.source}\\s+/storage`, 'm'));
+    assert.equal(ok('dokku storage:report APP --storage-deploy-mounts'), `-v ${mount.source}:/storage\n`);
+  });
+
+  it('dokku nginx:set APP client-max-body-size 50m; nginx:report APP --nginx-client-max-body-size', () => {
+    ok('dokku nginx:set APP client-max-body-size 50m');
+    assert.equal(ok('dokku nginx:report APP --nginx-client-max-body-size'), '50m\n');
+  });
+
+  it('dokku postgres:create DB; postgres:link DB APP sets DATABASE_URL to postgres:info DB --dsn; --status', async () => {
+    ok('dokku postgres:create DB');
+    ok('dokku postgres:link DB APP');
+    const dsn = ok('dokku postgres:info DB --dsn').trim();
+    assert.match(dsn, /^postgres:\/\//);
+    assert.equal(ok(`dokku run APP sh -c 'echo $DATABASE_URL'`), `${dsn}\n`);
+    assert.equal(ok('dokku postgres:info DB --status'), 'running\n');
+    assert.equal(ok('dokku postgres:info DB --links'), `${app}\n`);
+  });
+
+  it('dokku postgres:unlink DB APP; postgres:destroy DB -f (no question; the data goes too)', async () => {
+    ok('dokku postgres:unlink DB APP');
+    assert.equal(ok(`dokku run APP sh -c 'echo "[$DATABASE_URL]"'`), '[]\n');
+    const volume = (await berth.api('GET', `/api/v1/services/postgres/${db}`)).json.service.volume as string;
+    ok('dokku postgres:destroy DB -f');
+    assert.equal((await berth.api('GET', `/api/v1/services/postgres/${db}`)).status, 404);
+    assert.equal(spawnSync('docker', ['volume', 'inspect', volume]).status, 1, 'the data volume is gone');
+  });
+
+  it('dokku --quiet apps:report APP --app-deployed; dokku apps:destroy APP --force destroys without asking', () => {
+    assert.equal(ok('dokku --quiet apps:report APP --app-deployed'), 'true\n');
+    assert.equal(ok('dokku apps:destroy APP --force'), '-----> Destroyed ' + app + '\n');
+    assert.equal(dokku('dokku apps:exists APP').code, 1);
+  });
+
+  it('a dokku verb berth lacks answers "not a berth verb", not a service plugin error', () => {
+    const r = dokku('dokku checks:disable APP web');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^!     `checks:disable` is not a berth verb\./);
+  });
+});
