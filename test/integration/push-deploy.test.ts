@@ -73,7 +73,7 @@ describe('push to deploy (real git, docker, redis, nginx)', function () {
     const wt = tree('dockerfile-app');
     const pushed = wt.push(berth.url, 'not-a-token', app);
     assert.notEqual(pushed.code, 0);
-    assert.match(pushed.output, /401|Authentication failed/);
+    assert.ok(pushed.output.includes(`fatal: Authentication failed for '${berth.url}/git/${app}.git/'`), pushed.output);
     const builds = await berth.api('GET', `/api/v1/apps/${app}/builds`);
     assert.deepEqual(builds.json.builds, []);
   });

@@ -84,7 +84,7 @@ describe('SSH transport: keys, git push and commands', function () {
     trees.push(wt);
     const r = push(wt, path.join(dir, 'admin_key'), app);
     assert.equal(r.code, 0, r.output);
-    assert.match(r.output, /deployed|Deploy|http:\/\//i);
+    assert.ok(r.output.includes(`=====> Deployed http://${app}.localhost:${berth.routerPort} (v1)`), r.output);
     assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'dockerfile-app v1');
     assert.notEqual(push(wt, path.join(dir, 'stranger'), app).code, 0, 'an unknown key cannot push');
   });
