@@ -28,11 +28,22 @@ export class CronService {
     await this.deps.scheduler.startWorker(this.handle, concurrency);
   }
 
+  /** Entries with a run in progress in this worker: a run that outlasts its interval is not doubled. */
+  private readonly running = new Set<string>();
+
   readonly handle = async (job: CronJob): Promise<void> => {
     const release = this.deps.store.apps.get(job.app) ? this.deps.store.releases.current(job.app) : null;
     // The app was destroyed (or never went live again): its schedule goes with it.
     if (!release) return this.forget(job.app);
-    const code = await this.deps.runner.run({ app: job.app, release, command: job.command, kind: 'cron', tag: `cron.${job.name}` });
-    if (code !== 0) this.deps.log?.(`cron ${job.app}/${job.name} exited with code ${code}`);
+    // One run per entry at a time, so a slow command cannot pile up a container a minute.
+    const key = `${job.app}/${job.name}`;
+    if (this.running.has(key)) { this.deps.log?.(`cron ${key} skipped: its previous run is still going`); return; }
+    this.running.add(key);
+    try {
+      const code = await this.deps.runner.run({ app: job.app, release, command: job.command, kind: 'cron', tag: `cron.${job.name}` });
+      if (code !== 0) this.deps.log?.(`cron ${key} exited with code ${code}`);
+    } finally {
+      this.running.delete(key);
+    }
   };
 }

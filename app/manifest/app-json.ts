@@ -22,9 +22,13 @@ function parseScripts(scripts: unknown): { predeploy: string | null; postdeploy:
   return { predeploy: script('predeploy'), postdeploy: script('postdeploy') };
 }
 
+/** Each entry may start a container every minute: an app's repo must not decide how many (docs/security.md). */
+export const MAX_CRON_ENTRIES = 20;
+
 function parseCron(cron: unknown): CronEntry[] {
   if (cron === undefined || cron === null) return [];
   if (!Array.isArray(cron)) throw invalid('cron must be a list of {"command", "schedule"}');
+  if (cron.length > MAX_CRON_ENTRIES) throw invalid(`cron has ${cron.length} entries; an app may have at most ${MAX_CRON_ENTRIES}`);
   const names = new Set<string>();
   return cron.map((entry, i) => {
     const where = `cron[${i}]`;

@@ -23,9 +23,18 @@ export class StorageService {
     removeVolume?: (name: string) => Promise<void>;
   }) {}
 
-  list(app: string): MountView[] {
+  /** `hostPaths` false (for anyone but an admin): host folders as `$BERTH_HOME/storage/…`, not where the host keeps them. */
+  list(app: string, o: { hostPaths: boolean } = { hostPaths: true }): MountView[] {
     this.requireApp(app);
-    return this.deps.store.mounts.list(app).map((m) => ({ ...m, kind: m.source.startsWith('/') ? 'host' : 'volume' }));
+    return this.deps.store.mounts.list(app).map((m) => ({
+      ...m, source: o.hostPaths ? m.source : this.shown(m.source), kind: m.source.startsWith('/') ? 'host' : 'volume',
+    }));
+  }
+
+  /** A host folder as events and non-admins see it: relative to $BERTH_HOME, so no answer maps the host's disk. */
+  private shown(source: string): string {
+    const root = path.resolve(this.deps.storageDir);
+    return source.startsWith(`${root}${path.sep}`) ? `$BERTH_HOME/storage/${source.slice(root.length + 1)}` : source;
   }
 
   /** Host folders only by an admin: whoever mounts a host path chooses what the app's root user may write. */
@@ -42,7 +51,7 @@ export class StorageService {
     }
     if (parsed.kind === 'host') this.ensureHostDir(app, parsed.source);
     const record = this.deps.store.mounts.add({ app, source: parsed.source, target: parsed.target });
-    this.deps.events.record({ app, kind: 'storage.changed', message: `mounted ${parsed.source} at ${parsed.target}`, user });
+    this.deps.events.record({ app, kind: 'storage.changed', message: `mounted ${this.shown(parsed.source)} at ${parsed.target}`, user });
     return { ...record, kind: parsed.kind };
   }
 
@@ -59,7 +68,7 @@ export class StorageService {
       throw new BerthError('STORAGE_MOUNT_NOT_FOUND', `${app} mounts ${found.source} at ${target}, not what you named; \`berth storage:list ${app}\` shows its mounts.`);
     }
     this.deps.store.mounts.remove(app, target);
-    this.deps.events.record({ app, kind: 'storage.changed', message: `unmounted ${found.source} from ${target}`, user });
+    this.deps.events.record({ app, kind: 'storage.changed', message: `unmounted ${this.shown(found.source)} from ${target}`, user });
     return found;
   }
 

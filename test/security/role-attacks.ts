@@ -85,5 +85,24 @@ export function roleAttacks(t: () => Tenant): void {
         assert.equal(r.json.error.code, 'FORBIDDEN', p);
       }
     });
+
+    it('no API answer a developer or viewer gets names a path on berth\'s host', async () => {
+      const { berth, appA, dev, viewer } = t();
+      const paths = ['/api/v1/apps', `/api/v1/apps/${appA}`, `/api/v1/apps/${appA}/builds`, `/api/v1/apps/${appA}/builds/1`,
+        `/api/v1/apps/${appA}/releases`, `/api/v1/apps/${appA}/storage`, `/api/v1/apps/${appA}/nginx`, `/api/v1/apps/${appA}/nginx/config`,
+        `/api/v1/apps/${appA}/ps`, `/api/v1/events?app=${appA}`, '/api/v1/plugins', '/api/v1/services', '/api/v1/services/redis', '/api/v1/whoami'];
+      const folder = `${path.join(berth.home, 'storage', (await berth.api('GET', `/api/v1/apps/${appA}`)).json.app.id)}/leak:/leak`;
+      assert.equal((await berth.api('POST', `/api/v1/apps/${appA}/storage`, { mount: folder })).status, 201);
+      const leaks: string[] = [];
+      for (const who of [dev, viewer]) {
+        for (const p of paths) {
+          const r = await t().api(who.token, 'GET', p);
+          if (r.text.includes(berth.home)) leaks.push(`${who.name} ${p} (${r.status}): ${r.text.slice(Math.max(0, r.text.indexOf(berth.home) - 60), r.text.indexOf(berth.home) + 80)}`);
+        }
+      }
+      assert.deepEqual((await t().api(viewer.token, 'GET', `/api/v1/apps/${appA}/storage`)).json.mounts.map((m: { source: string }) => m.source), [`$BERTH_HOME/storage/${(await berth.api('GET', `/api/v1/apps/${appA}`)).json.app.id}/leak`]);
+      assert.equal((await berth.api('POST', `/api/v1/apps/${appA}/storage/unmount`, { mount: '/leak' })).status, 200);
+      assert.deepEqual(leaks, []);
+    });
   });
 }

@@ -59,5 +59,21 @@ export function routeCaseAttacks(t: () => Tenant): void {
       assert.equal(canonical.status, 403);
       assert.match(canonical.text, /FORBIDDEN/);
     });
+
+    it('git: a viewer cannot pass a push for a read (repeated service= is 400; receive-pack 403; /GIT is no git route)', async () => {
+      const { berth, appA, viewer } = t();
+      const auth = { authorization: `Basic ${Buffer.from(`berth:${viewer.token}`).toString('base64')}` };
+      const get = async (p: string) => {
+        const res = await fetch(`${berth.url}${p}`, { headers: auth, redirect: 'manual' });
+        return { status: res.status, text: await res.text() };
+      };
+      const twice = await get(`/git/${appA}.git/info/refs?service=git-receive-pack&service=git-upload-pack`);
+      assert.deepEqual([twice.status, twice.text], [400, 'berth: Send one service= parameter (git-upload-pack or git-receive-pack).\n']);
+      const push = await get(`/git/${appA}.git/info/refs?service=git-receive-pack`);
+      assert.equal(push.status, 403, push.text);
+      assert.match(push.text, /\(viewer\) may not change app/);
+      assert.equal((await get(`/GIT/${appA}.git/info/refs?service=git-receive-pack`)).status, 302, 'not git: the dashboard sends a stranger to /login');
+      assert.equal((await get(`/git/${appA}.git/info/refs?service=git-upload-pack`)).status, 200, 'reading is a viewer\'s right');
+    });
   });
 }

@@ -29,7 +29,13 @@ export function gitRoutes(berth: Berth, codec: GitHookCodec): Router {
     try {
       const app = /^\/([a-z][a-z0-9-]{0,62})\.git(\/|$)/.exec(req.path)?.[1];
       if (!app) throw new BerthError('APP_NOT_FOUND', `"${req.path}" is not an app repo: use /git/<app>.git.`);
-      const pushing = req.query.service === 'git-receive-pack' || req.path.endsWith('/git-receive-pack');
+      // Decided on what git http-backend itself will see: one `service=` at most, and anything that
+      // names receive-pack (in the query or the path) is a push. `?service=git-receive-pack&service=
+      // git-upload-pack` used to be read as a read.
+      const query0 = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
+      const services = new URLSearchParams(query0).getAll('service');
+      if (services.length > 1) throw new BerthError('INVALID_INPUT', 'Send one service= parameter (git-upload-pack or git-receive-pack).');
+      const pushing = services[0] === 'git-receive-pack' || req.path.includes('receive-pack');
       if (pushing) await berth.repos.assertRoomToPush();
       if (!berth.store.apps.get(app)) {
         if (!pushing || !berth.config.autoCreateApps) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; create it with \`berth apps:create ${app}\`.`);

@@ -12,7 +12,7 @@ function mountField(value: unknown): string {
 
 export function storageRoutes(berth: Berth): Router {
   const r = strictRouter();
-  r.get('/apps/:app/storage', (req, res) => { res.json({ mounts: berth.storage.list(req.params.app) }); });
+  r.get('/apps/:app/storage', (req, res) => { res.json({ mounts: berth.storage.list(req.params.app, { hostPaths: req.user?.role === 'admin' }) }); });
   /** `{ mount: "data:/data" }` */
   r.post('/apps/:app/storage', (req, res) => {
     res.status(201).json({ mount: berth.storage.mount(req.params.app, mountField(body(req).mount), req.user ?? null) });
