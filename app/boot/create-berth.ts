@@ -13,7 +13,7 @@ import { ConfigVarsService } from '../config-vars';
 import { EventsService } from '../events';
 import { AccessService, LoginLimiter, UsersService } from '../users';
 import { AppRuntime, Deployer } from '../deploys';
-import { BuildRunner, BuildsService, ImageBuilder, PushReceiver, ReleaseMaker, RuntimeImageCache } from '../builds';
+import { BuildRunner, BuildSettings, BuildsService, ImageBuilder, PushReceiver, ReleaseMaker, RuntimeImageCache } from '../builds';
 import { NpmVersions } from '../infra/npm';
 import { ReleasesService } from '../releases';
 import { SessionsService } from '../sessions';
@@ -159,7 +159,9 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const storage = new StorageService({ store, events, storageDir: paths.storage, removeVolume: (v) => engine.removeVolume(v) });
   const reconciler = new Reconciler({ store, engine, router, locks: redis.locks, deployer, events, intervalSeconds: config.reconcileIntervalSeconds });
   const liveness = new LivenessMonitor({ store, engine, deployer, events });
+  const buildSettings = new BuildSettings({ store, events });
   const runner = new BuildRunner({
+    buildSettings,
     operations: schedulerOperations(new ProcessOperations({ store, deployer, events }), { deployer, store, events }),
     store, engine, repos, logs: redis.logs, events, releases: releaseMaker, deployer, urlOf,
     builder: new HookedImageBuilder({ engine, buildpacks, memoryMb: config.buildMemoryMb, runtimes: new RuntimeImageCache({ engine, versions: new NpmVersions({ cacheDir: path.join(config.home, 'cache', 'npm') }), memoryMb: config.buildMemoryMb }) }, hooks),
@@ -179,7 +181,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   return {
     config, paths, store, engine, router, redis, repos, hook,
     events, users, access, loginLimiter, sessions, configVars, apps, appSettings, deployer, builds, releases, runner, pushes, urlOf,
-    processes, storage, reconciler, liveness, schedulers, swarmSetup, imageRegistry,
+    processes, storage, reconciler, liveness, buildSettings, schedulers, swarmSetup, imageRegistry,
     logs, oneOff, cron,
     domains, routing, certs, letsencrypt,
     services, statsSampler,

@@ -1,3 +1,4 @@
+import type { BuildSettings } from './build-settings';
 import fs from 'node:fs';
 import { BerthError, asBerthError } from '../errors';
 import type { BuildJob, BuildJobContext } from '../ports/build-queue';
@@ -20,6 +21,8 @@ export interface BuildRunnerDeps {
   readonly builder: ImageBuilder;
   readonly releases: ReleaseMaker;
   readonly deployer: Deployer;
+  /** Per-app Dockerfile settings and build docker-options; none: defaults. */
+  readonly buildSettings?: BuildSettings;
   readonly buildLogsDir: string;
   readonly timeoutSeconds: number;
   /** e.g. http://myapp.localhost — printed when a deploy succeeds. */
@@ -104,9 +107,11 @@ export class BuildRunner {
     const short = job.kind === 'push' || job.kind === 'rebuild' ? build.source.slice(0, 7) : 'archive';
     log.line(`-----> Building ${build.app} (${short})`);
     const tag = `${imageRepo(build.app)}:build-${build.id}`;
-    const buildArgs = this.deps.releases.buildArgsOf(build.app);
     const config = this.deps.store.config.get(build.app);
-    const built = await this.deps.builder.build(app, { snapshotPath: build.snapshotPath, tag, buildArgs, log: log.line, signal, config });
+    const settings = this.deps.buildSettings?.resolve(build.app, config);
+    // BERTH_BUILD_ARGS (older) and docker-options build `--build-arg` (values from config).
+    const buildArgs = { ...this.deps.releases.buildArgsOf(build.app), ...settings?.buildArgs };
+    const built = await this.deps.builder.build(app, { snapshotPath: build.snapshotPath, tag, buildArgs, log: log.line, signal, config, settings });
     return this.deps.releases.fromBuild(build, built);
   }
 

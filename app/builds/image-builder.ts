@@ -4,6 +4,8 @@ import type { ContainerEngine } from '../ports/container-engine';
 import type { AppRecord } from '../ports/store';
 import { parseProcfile } from '../releases/procfile';
 import { detectPortMappings } from '../domains/port-mapping';
+import { prepareDockerfile } from './dockerfile-prep';
+import type { ResolvedBuildSettings } from './build-settings';
 import { parseAppJson, type AppManifest } from '../manifest';
 import { detectBuilder } from './detect-builder';
 import { buildContext, readSourceView } from './source-archive';
@@ -27,8 +29,18 @@ export class ImageBuilder {
     snapshotPath: string; tag: string; buildArgs: Record<string, string>; log: (l: string) => void; signal: AbortSignal;
     /** The app's config vars, for buildpack switches such as DISABLE_COLLECTSTATIC. */
     config?: Readonly<Record<string, string>>;
+    /** builder-dockerfile settings (Dockerfile path, build dir, BuildKit); default: ./Dockerfile, BuildKit. */
+    settings?: Pick<ResolvedBuildSettings, 'dockerfilePath' | 'buildDir' | 'buildkit'>;
   }): Promise<BuiltSource> {
-    const source = await readSourceView(options.snapshotPath);
+    const settings = options.settings ?? { dockerfilePath: 'Dockerfile', buildDir: null, buildkit: true };
+    const root = settings.buildDir;
+    const view = await readSourceView(options.snapshotPath, root);
+    if (root && view.files().length === 0) {
+      throw new BerthError('BUILD_FAILED', `build-dir "${root}" has no files at this commit; fix it with \`berth builder-dockerfile:set ${app.name} build-dir <path>\`.`);
+    }
+    // A Dockerfile at another path (dockerfile-path) counts as "the repo has a Dockerfile".
+    const customPath = settings.dockerfilePath !== 'Dockerfile' && view.has(settings.dockerfilePath);
+    const source = customPath ? { ...view, has: (p: string) => p === 'Dockerfile' || view.has(p) } : view;
     const procfileText = source.read('Procfile');
     const processes = procfileText ? parseProcfile(procfileText) : {};
     // Checked before the build, so a typo in app.json fails in seconds, not after docker build.
@@ -45,19 +57,27 @@ export class ImageBuilder {
       dockerfile = '.berth/Dockerfile';
       extra = { [dockerfile]: custom.dockerfile };
     } else if (choice!.kind === 'dockerfile') {
-      options.log('-----> Building with the Dockerfile');
+      if (customPath) dockerfile = settings.dockerfilePath;
+      options.log(`-----> Building with the Dockerfile${customPath ? ` ${dockerfile}` : ''}${root ? ` in ${root}/` : ''} (${settings.buildkit ? 'BuildKit' : 'legacy builder'})`);
+      const text = view.read(dockerfile);
+      if (settings.buildkit && text !== null) {
+        const prepared = prepareDockerfile(text, app.id);
+        for (const note of prepared.notes) options.log(`       ${note}`);
+        if (prepared.text !== text) extra = { [dockerfile]: prepared.text };
+      }
     } else if (choice!.kind === 'buildpack') {
       options.log(`-----> Building with the ${choice!.buildpack.name} buildpack`);
       dockerfile = '.berth/Dockerfile';
       const generated = await choice!.buildpack.dockerfile(source, { log: options.log, runtimes: this.deps.runtimes, config: options.config ?? {} });
       extra = { [dockerfile]: generated };
     }
-    const context = buildContext(options.snapshotPath, { dockerignore: source.read('.dockerignore'), extra });
+    const context = buildContext(options.snapshotPath, { dockerignore: source.read('.dockerignore'), extra, root });
     const built = await this.deps.engine.buildImage({
       tag: options.tag,
       context,
       dockerfile,
       buildArgs: options.buildArgs,
+      buildkit: choice?.kind === 'dockerfile' && settings.buildkit,
       // No image labels: a LABEL adds a build step to every build, and images are found by name.
       memoryMb: this.deps.memoryMb,
       onLog: (l) => options.log(`       ${l}`),

@@ -7,3 +7,4 @@ export { detectBuilder } from './detect-builder';
 export { saveArchive } from './archive-upload';
 export { describeBuild } from './build-description';
 export { RuntimeImageCache, type VersionSource } from './runtime-images';
+export { BuildSettings, DOCKERFILE_KEYS, type ResolvedBuildSettings } from './build-settings';

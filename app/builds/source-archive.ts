@@ -8,14 +8,20 @@ const MAX_READ = 1024 * 1024;
 
 const clean = (name: string): string => name.replace(/^\.\//, '').replace(/^\/+/, '');
 
+/** The entry's path inside `root` (a repo subfolder, for monorepos), or null when it is outside. */
+function within(name: string, root: string | null | undefined): string | null {
+  if (!root) return name;
+  return name.startsWith(`${root}/`) ? name.slice(root.length + 1) : null;
+}
+
 /** Reads a source tar once: its file list and the small text files detection needs. */
-export async function readSourceView(tarPath: string): Promise<SourceView> {
+export async function readSourceView(tarPath: string, root?: string | null): Promise<SourceView> {
   const files: string[] = [];
   const contents = new Map<string, string>();
   const extract = tar.extract();
   await new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
-      const name = clean(header.name);
+      const name = within(clean(header.name), root);
       if (header.type === 'file' && name) {
         files.push(name);
         if ((header.size ?? 0) <= MAX_READ) {
@@ -44,13 +50,13 @@ export async function readSourceView(tarPath: string): Promise<SourceView> {
  * The docker build context: the source minus .dockerignore'd paths, plus extra files (a generated
  * Dockerfile). Streams, so large repos are not held in memory.
  */
-export function buildContext(tarPath: string, options: { dockerignore: string | null; extra?: Record<string, string> }): NodeJS.ReadableStream {
+export function buildContext(tarPath: string, options: { dockerignore: string | null; extra?: Record<string, string>; root?: string | null }): NodeJS.ReadableStream {
   const ignored = dockerignoreMatcher(options.dockerignore);
   const extract = tar.extract();
   const pack = tar.pack();
   const out = new PassThrough();
   extract.on('entry', (header, stream, next) => {
-    const name = clean(header.name);
+    const name = within(clean(header.name), options.root);
     if (!name || ignored(name) || (options.extra && name in options.extra)) {
       stream.on('end', () => next());
       stream.resume();

@@ -26,11 +26,15 @@ export function parseArgv(verb: Verb, tokens: readonly string[]): ParsedArgs {
   let onlyWords = false;
   // The index of a raw variadic argument: from its first word on, nothing is an option.
   const rawAt = verb.args.findIndex((a) => a.raw);
+  // A `literal` variadic argument takes every word from its position on as is, even its first
+  // (docker options start with --).
+  const literalAt = verb.args.findIndex((a) => a.literal);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
+    const shift = typeof options.app === 'string' && verb.args[0]?.name === 'app' && !verb.options.some((o) => o.name === 'app') ? 1 : 0;
+    if (literalAt >= 0 && words.length + shift >= literalAt) onlyWords = true;
     if (onlyWords || t === '-' || !t.startsWith('-')) {
       words.push(t);
-      const shift = typeof options.app === 'string' && verb.args[0]?.name === 'app' && !verb.options.some((o) => o.name === 'app') ? 1 : 0;
       if (rawAt >= 0 && words.length + shift > rawAt) onlyWords = true;
       continue;
     }

@@ -3,6 +3,7 @@ import { appsVerbs } from './verbs/apps';
 import { authVerbs } from './verbs/auth';
 import { buildsVerbs } from './verbs/builds';
 import { builderVerbs } from './verbs/builder';
+import { builderDockerfileVerbs } from './verbs/builder-dockerfile';
 import { configVerbs } from './verbs/config';
 import { eventsVerbs } from './verbs/events';
 import { gitVerbs } from './verbs/git';
@@ -28,7 +29,7 @@ import { withReportProperties } from './report-properties';
 
 /** Every verb, by group, in the order `berth help` and docs/cli.md show them. */
 export const GROUPS: readonly VerbGroup[] = withReportProperties([
-  appsVerbs, configVerbs, gitVerbs, builderVerbs, buildsVerbs, releasesVerbs, eventsVerbs, authVerbs, helpVerbs,
+  appsVerbs, configVerbs, gitVerbs, builderVerbs, builderDockerfileVerbs, buildsVerbs, releasesVerbs, eventsVerbs, authVerbs, helpVerbs,
   psVerbs, resourceVerbs, storageVerbs,
   logsVerbs, runVerbs,
   domainsVerbs, portsVerbs, nginxVerbs, certsVerbs, letsencryptVerbs,

@@ -10,6 +10,8 @@ export interface ArgSpec {
   readonly variadic?: boolean;
   /** Variadic only: from its first word on, every word is the argument's, options too (`run app python manage.py --noinput`). */
   readonly raw?: boolean;
+  /** With variadic: words from here on are taken as they are, even ones starting with `-`. */
+  readonly literal?: boolean;
 }
 
 export interface OptionSpec {

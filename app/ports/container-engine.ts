@@ -8,6 +8,8 @@ export interface BuildImageOptions {
   /** Path of the Dockerfile inside the context. Default `Dockerfile`. */
   readonly dockerfile?: string;
   readonly buildArgs?: Readonly<Record<string, string>>;
+  /** Build with BuildKit (RUN --mount, COPY --chmod, …) instead of the legacy builder. */
+  readonly buildkit?: boolean;
   readonly labels?: Readonly<Record<string, string>>;
   /** Memory limit for the build's containers, MiB. */
   readonly memoryMb?: number;

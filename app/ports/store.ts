@@ -157,6 +157,8 @@ export interface Store {
   readonly globalDomains: import('./routing-store').GlobalDomainsStore;
   readonly ports: import('./routing-store').PortsStore;
   readonly routerSettings: import('./routing-store').RouterSettingsStore;
+  /** builder-dockerfile settings and build docker-options per app (same key/value shape). */
+  readonly buildSettings: import('./routing-store').RouterSettingsStore;
   readonly certs: import('./routing-store').CertsStore;
   readonly schedulers: import('./scheduler-state').SchedulerStateStore;
   readonly drains: import('./drains').DrainsStore;

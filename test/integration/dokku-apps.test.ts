@@ -149,4 +149,64 @@ describe('dokku apps: app.json with comments, formation, health checks', functio
       dwt.remove();
     }
   });
+
+  describe('Dockerfile builds through BuildKit', () => {
+    const mono = uniqueName('bk');
+    let mwt: WorkTree;
+    const cli = (args: string[]) => { const r = berth.cli(args); assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`); return r; };
+    const monorepoApp = (name: string) => {
+      cli(['apps:create', name]);
+      cli(['builder-dockerfile:set', name, 'build-dir', 'apps/web']);
+      cli(['builder-dockerfile:set', name, 'dockerfile-path', 'docker/Dockerfile']);
+    };
+    let firstPush = '';
+
+    before(() => {
+      mwt = WorkTree.fromFixture('buildkit-monorepo');
+      monorepoApp(mono);
+      cli(['config:set', mono, 'GREETING=hello-from-config', '--no-restart']);
+      cli(['docker-options:add', mono, 'build', '--build-arg GREETING=$GREETING']);
+      const pushed = mwt.push(berth.url, berth.token, mono);
+      assert.equal(pushed.code, 0, pushed.output);
+      firstPush = pushed.output;
+    });
+    after(() => mwt?.remove());
+
+    it('builds apps/web with docker/Dockerfile (build-dir, dockerfile-path), RUN --mount and COPY --chmod, # syntax= noted, build arg from config', async () => {
+      assert.match(firstPush, /Building with the Dockerfile docker\/Dockerfile in apps\/web\/ \(BuildKit\)/);
+      assert.match(firstPush, /# syntax=docker\/dockerfile:1 ignored: no registry to pull that frontend from/);
+      assert.match(firstPush, /#\d+ npm cache: cold/);
+      assert.doesNotMatch(firstPush, /#\d+ npm cache: warm/);
+      assert.equal((await berth.viaRouter(`${mono}.localhost`)).text, 'buildkit-monorepo 60000 hello-from-config\n');
+    });
+
+    it('the next push reuses the app\'s npm cache mount; another app with the same Dockerfile gets its own, empty one', () => {
+      mwt.write('apps/web/version.txt', 'v2\n');
+      mwt.commitAll('v2: npm ci runs again');
+      const second = mwt.push(berth.url, berth.token, mono);
+      assert.equal(second.code, 0, second.output);
+      assert.match(second.output, /#\d+ npm cache: warm/);
+
+      const other = uniqueName('bk-other');
+      monorepoApp(other);
+      const pushed = mwt.push(berth.url, berth.token, other);
+      assert.equal(pushed.code, 0, pushed.output);
+      assert.match(pushed.output, /#\d+ npm cache: cold/);
+    });
+
+    it('builder-dockerfile:set buildkit false falls back to the legacy builder (which refuses RUN --mount); the previous release keeps serving', async () => {
+      cli(['builder-dockerfile:set', mono, 'buildkit', 'false']);
+      mwt.write('apps/web/version.txt', 'v3\n');
+      mwt.commitAll('v3 with the legacy builder');
+      const pushed = mwt.push(berth.url, berth.token, mono);
+      assert.notEqual(pushed.code, 0);
+      assert.match(pushed.output, /Building with the Dockerfile docker\/Dockerfile in apps\/web\/ \(legacy builder\)/);
+      assert.match(pushed.output, /the --mount option requires BuildKit/);
+      assert.equal((await berth.viaRouter(`${mono}.localhost`)).text, 'buildkit-monorepo 60000 hello-from-config\n');
+      const refused = berth.cli(['docker-options:add', mono, 'build', '--network=host']);
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.stderr, /take --build-arg NAME=VALUE only/);
+    });
+  });
 });
+

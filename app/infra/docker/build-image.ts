@@ -26,6 +26,8 @@ function buildQuery(o: BuildImageOptions): Docker.ImageBuildOptions {
     rm: true,
     forcerm: true,
   };
+  // BuildKit: the engine's built-in builder (dockerd 20.10+), context sent as the request body.
+  if (o.buildkit) (q as Docker.ImageBuildOptions & { version?: string }).version = '2';
   if (o.buildArgs) q.buildargs = { ...o.buildArgs };
   if (o.labels) q.labels = { ...o.labels };
   if (o.memoryMb !== undefined) q.memory = Math.round(o.memoryMb * MIB);

@@ -1,10 +1,13 @@
+import { BuildkitTrace } from './buildkit-trace';
+
 /** One JSON message of docker's classic build output. */
 interface BuildMessage {
   stream?: string;
   status?: string;
   error?: string;
   errorDetail?: { message?: string; code?: number };
-  aux?: { ID?: string };
+  id?: string;
+  aux?: { ID?: string } | string;
 }
 
 /**
@@ -18,7 +21,11 @@ export class BuildProgress {
   imageId: string | null = null;
   error: string | null = null;
 
-  constructor(private readonly onLine: (line: string) => void) {}
+  private readonly trace: BuildkitTrace;
+
+  constructor(private readonly onLine: (line: string) => void) {
+    this.trace = new BuildkitTrace((l) => this.emit(l));
+  }
 
   push(chunk: Buffer | string): void {
     this.pendingJson += chunk.toString();
@@ -31,6 +38,7 @@ export class BuildProgress {
   end(): void {
     if (this.pendingJson.trim() !== '') this.handleJson(this.pendingJson);
     this.pendingJson = '';
+    this.trace.end();
     if (this.pendingText !== '') this.emit(this.pendingText);
     this.pendingText = '';
   }
@@ -46,9 +54,11 @@ export class BuildProgress {
       this.emit(text);
       return;
     }
+    // BuildKit (`version: "2"`): progress in trace messages, the image id in `moby.image.id`.
+    if (msg.id === 'moby.buildkit.trace' && typeof msg.aux === 'string') return this.trace.push(msg.aux);
     if (typeof msg.stream === 'string') this.text(msg.stream);
     else if (typeof msg.status === 'string') this.text(`${msg.status}\n`);
-    if (msg.aux?.ID) this.imageId = msg.aux.ID;
+    if (typeof msg.aux === 'object' && msg.aux?.ID) this.imageId = msg.aux.ID;
     const err = msg.errorDetail?.message ?? msg.error;
     if (typeof err === 'string' && this.error === null) this.error = err.trim();
   }

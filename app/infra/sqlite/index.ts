@@ -45,6 +45,7 @@ export function openSqliteStore(file: string, options: { keyFile?: string } = {}
     globalDomains: sqliteGlobalDomainsStore(db),
     ports: sqlitePortsStore(db),
     routerSettings: sqliteRouterSettingsStore(db),
+    buildSettings: sqliteRouterSettingsStore(db, 'build_settings'),
     certs: sqliteCertsStore(db),
     processState: sqliteProcessStateStore(db),
     mounts: sqliteMountsStore(db),

@@ -271,6 +271,16 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'Dockerfile releases keep the port mappings their EXPOSE lines give (dokku\'s rule), used while the app sets none',
     sql: `ALTER TABLE releases ADD COLUMN detected_ports TEXT;`,
   },
+  {
+    version: 15,
+    name: 'per-app Dockerfile build settings (builder-dockerfile:set, docker-options build)',
+    sql: `CREATE TABLE build_settings (
+     app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     key TEXT NOT NULL,
+     value TEXT NOT NULL,
+     PRIMARY KEY (app, key)
+   );`,
+  },
 ];
 
 /**

@@ -29,22 +29,23 @@ export function sqlitePortsStore(db: Database.Database): PortsStore {
   };
 }
 
-export function sqliteRouterSettingsStore(db: Database.Database): RouterSettingsStore {
+/** Key/value settings per app in `table` (router_settings, build_settings: same shape). */
+export function sqliteRouterSettingsStore(db: Database.Database, table: 'router_settings' | 'build_settings' = 'router_settings'): RouterSettingsStore {
   return {
     get(app) {
-      const rows = db.prepare<[string], { key: string; value: string }>('SELECT key, value FROM router_settings WHERE app = ?').all(app);
+      const rows = db.prepare<[string], { key: string; value: string }>(`SELECT key, value FROM ${table} WHERE app = ?`).all(app);
       return Object.fromEntries(rows.map((r) => [r.key, r.value]));
     },
     apply(app, set, unset) {
-      const upsert = db.prepare('INSERT INTO router_settings (app, key, value) VALUES (?, ?, ?) ON CONFLICT(app, key) DO UPDATE SET value = excluded.value');
-      const del = db.prepare('DELETE FROM router_settings WHERE app = ? AND key = ?');
+      const upsert = db.prepare(`INSERT INTO ${table} (app, key, value) VALUES (?, ?, ?) ON CONFLICT(app, key) DO UPDATE SET value = excluded.value`);
+      const del = db.prepare(`DELETE FROM ${table} WHERE app = ? AND key = ?`);
       db.transaction(() => {
         for (const k of unset) del.run(app, k);
         for (const [k, v] of Object.entries(set)) upsert.run(app, k, v);
       })();
     },
     appsWith(key, value) {
-      return db.prepare<[string, string], { app: string }>('SELECT app FROM router_settings WHERE key = ? AND value = ? ORDER BY app').all(key, value).map((r) => r.app);
+      return db.prepare<[string, string], { app: string }>(`SELECT app FROM ${table} WHERE key = ? AND value = ? ORDER BY app`).all(key, value).map((r) => r.app);
     },
   };
 }

@@ -1,0 +1,29 @@
+import type { Router } from 'express';
+import { strictRouter } from '../strict-router';
+import type { Berth } from '../../boot/create-berth';
+import { BerthError } from '../../errors';
+import { userName } from '../auth-middleware';
+import { body } from '../request-body';
+
+/** `builder-dockerfile:*` and `docker-options:* build` (the build phase is the only one berth takes options for). */
+export function buildSettingsRoutes(berth: Berth): Router {
+  const r = strictRouter();
+  r.get('/apps/:app/builder-dockerfile', (req, res) => { res.json(berth.buildSettings.report(req.params.app)); });
+  /** `{ key: "dockerfile-path" | "build-dir" | "buildkit", value: "…" | null }` (null unsets). */
+  r.patch('/apps/:app/builder-dockerfile', (req, res) => {
+    const b = body(req);
+    res.json(berth.buildSettings.set(req.params.app, b.key, b.value ?? null, userName(req)));
+  });
+  r.get('/apps/:app/docker-options', (req, res) => { res.json({ build: berth.buildSettings.report(req.params.app)['docker-options-build'] }); });
+  /** `{ phase: "build", add?: [...], remove?: [...], clear?: true }`. */
+  r.patch('/apps/:app/docker-options', (req, res) => {
+    const b = body(req);
+    if (b.phase !== 'build') throw new BerthError('INVALID_BUILD_SETTING', `docker-options phase ${JSON.stringify(b.phase)} is not supported: berth takes build options (--build-arg) only.`);
+    const list = (v: unknown, f: string) => {
+      if (v !== undefined && !Array.isArray(v)) throw new BerthError('INVALID_INPUT', `"${f}" must be a list of options.`);
+      return v as unknown[] | undefined;
+    };
+    res.json({ build: berth.buildSettings.changeOptions(req.params.app, { add: list(b.add, 'add'), remove: list(b.remove, 'remove'), clear: b.clear === true }, userName(req)) });
+  });
+  return r;
+}
