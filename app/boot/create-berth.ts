@@ -4,6 +4,7 @@ import { containerLimits, type Config, type Paths } from '../config';
 import type { Buildpack } from '../ports/buildpack';
 import { openSqliteStore } from '../infra/sqlite';
 import { createDockerEngine } from '../infra/docker';
+import { parseSubnetPool } from '../infra/docker/subnet-pool';
 import { createNginxRouter, portInUse, repoTemplateReader } from '../infra/nginx';
 import { createAcmeIssuer } from '../infra/acme';
 import { createRedisInfra } from '../infra/redis';
@@ -43,7 +44,10 @@ export interface BerthDeps {
 export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   secureHome(config.home);
   const store = openSqliteStore(paths.db, { keyFile: `${config.home}/secret.key` });
-  const engine = createDockerEngine({ socketPath: config.dockerSocket, limits: containerLimits(config) });
+  const engine = createDockerEngine({
+    socketPath: config.dockerSocket, limits: containerLimits(config),
+    appSubnets: config.appSubnets ? parseSubnetPool(config.appSubnets, 24) : null,
+  });
   // Everyone routes through RoutedRouter: it adds the app's ports, nginx settings, certificate and template.
   const router = new RoutedRouter(createNginxRouter({
     dir: paths.nginx, nginxBin: config.nginxBin, httpPort: config.routerPort, httpsPort: config.routerHttpsPort, domain: config.domain,

@@ -37,6 +37,8 @@ export interface Config {
   readonly defaultMemoryMb: number;
   /** BERTH_DEFAULT_CPUS — CPU limit of app, one-off and service containers without `resource:limit --cpu` (e.g. 0.5); 0 for none. Default 1. */
   readonly defaultCpus: number;
+  /** BERTH_APP_SUBNETS — IPv4 range the apps' own networks take a /24 each from (docker's default pools hold only about 30 networks); empty for docker's default pools. Default 10.240.0.0/16. */
+  readonly appSubnets: string;
   /** BERTH_PIDS_LIMIT — processes and threads one container may have (a fork bomb stops there); 0 for none. Default 1024. */
   readonly pidsLimit: number;
   /** BERTH_SSH_PORT — port of the SSH transport (git push and commands over ssh); 0 turns it off. Default 2222. */
@@ -165,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultMemoryMb: int(env, 'BERTH_DEFAULT_MEMORY', 512, 0),
     defaultCpus: cpus(env.BERTH_DEFAULT_CPUS),
     pidsLimit: int(env, 'BERTH_PIDS_LIMIT', 1024, 0, 4_194_304),
+    appSubnets: env.BERTH_APP_SUBNETS ?? '10.240.0.0/16',
     sshPort: int(env, 'BERTH_SSH_PORT', 2222, 0, 65535),
     sshAuthTimeoutSeconds: int(env, 'BERTH_SSH_AUTH_TIMEOUT', 30, 1, 600),
     retireWaitSeconds: int(env, 'BERTH_RETIRE_WAIT', 60, 0, 3600),

@@ -102,7 +102,7 @@ export class Deployer {
     const record = this.deps.store.apps.get(app);
     if (!record) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
     const network = appNetworkName(this.deps.network, record.id);
-    await this.deps.engine.ensureNetwork(network);
+    await this.deps.engine.ensureNetwork(network, { forApp: true });
     const services = this.deps.services;
     if (services) await this.deps.engine.syncNetworkMembers(network, { label: services.label, members: services.containersOf(app) });
     return network;

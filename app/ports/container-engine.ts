@@ -113,7 +113,8 @@ export interface ContainerLogOptions {
 export interface ContainerEngine {
   /** Throws BerthError DOCKER_UNAVAILABLE when the engine cannot be reached. */
   ping(): Promise<void>;
-  ensureNetwork(name: string): Promise<void>;
+  /** Creates a bridge network unless it exists; `forApp`: an app's own, given a subnet of BERTH_APP_SUBNETS. */
+  ensureNetwork(name: string, options?: { readonly forApp?: boolean }): Promise<void>;
   /** Removes a named volume; gone: fine; in use: throws. */
   removeVolume(name: string): Promise<void>;
   /** Removes a network, disconnecting whatever is still attached (service containers); gone: fine. */

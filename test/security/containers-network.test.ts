@@ -77,6 +77,10 @@ describe('security: containers and networks', function () {
     const [netB] = Object.keys(netsB);
     assert.match(netA!, new RegExp(`^${berth.env.BERTH_NETWORK}-[0-9a-f]{12}$`), 'named by the app id');
     assert.notEqual(netA, netB);
+    // From berth's own pool (BERTH_APP_SUBNETS): docker's default pools hold only about 30 networks.
+    const subnetOf = (n: string) => docker(['network', 'inspect', '-f', '{{range .IPAM.Config}}{{.Subnet}}{{end}}', n]).stdout.trim();
+    assert.match(subnetOf(netA!), /^10\.240\.\d+\.0\/24$/);
+    assert.notEqual(subnetOf(netA!), subnetOf(netB!));
     const ipB = Object.values(netsB)[0]!.IPAddress;
     const ipOther = Object.values(networksOf(`berth-svc-redis-${other}`))[0]!.IPAddress;
     const r = runIn(a, `echo PING | nc -w 3 berth-svc-redis-${linked} 6379; echo linked=$?; `

@@ -7,6 +7,7 @@ import {
 } from './containers';
 import { ignoreStatus, requireRef, toBerthError } from './docker-errors';
 import { inspectImage, removeImage, tagImage } from './images';
+import type { SubnetPool } from './subnet-pool';
 import { networkEnsurer, removeNetwork, syncNetworkMembers } from './networks';
 import { runOneOff } from './run-one-off';
 import { withDefaultLimits, type ContainerLimits } from './hardening';
@@ -22,6 +23,8 @@ export interface DockerEngineOptions {
   readonly pingTimeoutMs?: number;
   /** Default memory/CPU limits and the pids limit of app and one-off containers. Default none. */
   readonly limits?: ContainerLimits;
+  /** Where the apps' own networks take their subnets; null or absent: docker's default pools. */
+  readonly appSubnets?: SubnetPool | null;
 }
 
 /** Wraps a call so that whatever docker throws leaves as a BerthError. */
@@ -41,7 +44,7 @@ export function createDockerEngine(options: DockerEngineOptions): ContainerEngin
   // A second client with a request timeout, for ping only: builds and waits may take hours.
   const pinger = new Docker({ socketPath: options.socketPath, timeout: options.pingTimeoutMs ?? 3000 });
 
-  const ensureNetwork = networkEnsurer(docker);
+  const ensureNetwork = networkEnsurer(docker, options.appSubnets ?? null);
 
   return {
     ping: async () => {

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
-import { ignoreStatus, nullOn404, requireRef } from './docker-errors';
+import { dockerStatus, ignoreStatus, nullOn404, requireRef } from './docker-errors';
+import { freeSubnet, type SubnetPool } from './subnet-pool';
 
 async function networksNamed(docker: Docker, name: string): Promise<Docker.NetworkInspectInfo[]> {
   // The name filter matches substrings; keep exact matches only.
@@ -12,13 +13,35 @@ function keeper(nets: readonly Docker.NetworkInspectInfo[]): Docker.NetworkInspe
   return [...nets].sort((a, b) => a.Created.localeCompare(b.Created) || a.Id.localeCompare(b.Id))[0] as Docker.NetworkInspectInfo;
 }
 
-async function ensureOnce(docker: Docker, name: string): Promise<void> {
+/** Creates the network with a free subnet of the pool; another network taking it first (overlap) makes it try the next. */
+async function createInPool(docker: Docker, name: string, pool: SubnetPool): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const taken = (await docker.listNetworks()).flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')).filter(Boolean);
+    const subnet = freeSubnet(pool, taken);
+    try {
+      await docker.createNetwork({
+        Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { 'berth.managed': 'true' }, IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] },
+      });
+      return;
+    } catch (e) {
+      if (dockerStatus(e) === 409) return;
+      // "Pool overlaps with other one on this address space": a concurrent create took it.
+      if (attempt >= 5 || !/overlap/i.test((e as Error).message)) throw e;
+    }
+  }
+}
+
+async function ensureOnce(docker: Docker, name: string, pool: SubnetPool | null): Promise<void> {
   if ((await networksNamed(docker, name)).length === 1) return;
   if ((await networksNamed(docker, name)).length === 0) {
-    await ignoreStatus(
-      docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { 'berth.managed': 'true' } }),
-      [409],
-    );
+    if (pool) {
+      await createInPool(docker, name, pool);
+    } else {
+      await ignoreStatus(
+        docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { 'berth.managed': 'true' } }),
+        [409],
+      );
+    }
   }
   // Docker 20.10's CheckDuplicate is not atomic: two concurrent creates can both succeed, and
   // then every use of the name fails as "ambiguous". Every racer removes all but the keeper.
@@ -31,17 +54,18 @@ async function ensureOnce(docker: Docker, name: string): Promise<void> {
 }
 
 /**
- * `ensureNetwork(name)`: creates a bridge network unless it exists, safe to call concurrently
+ * `ensureNetwork(name)`: creates a bridge network unless it exists (an app's: with a subnet of
+ * `appPool`, when there is one), safe to call concurrently
  * (calls for the same name in this process share one attempt; other processes are handled by
  * the duplicate clean-up above).
  */
-export function networkEnsurer(docker: Docker): (name: string) => Promise<void> {
+export function networkEnsurer(docker: Docker, appPool: SubnetPool | null = null): (name: string, o?: { forApp?: boolean }) => Promise<void> {
   const inFlight = new Map<string, Promise<void>>();
-  return async (name: string) => {
+  return async (name: string, o: { forApp?: boolean } = {}) => {
     requireRef(name, 'network name');
     const running = inFlight.get(name);
     if (running) return running;
-    const attempt = ensureOnce(docker, name).finally(() => inFlight.delete(name));
+    const attempt = ensureOnce(docker, name, o.forApp ? appPool : null).finally(() => inFlight.delete(name));
     inFlight.set(name, attempt);
     return attempt;
   };
