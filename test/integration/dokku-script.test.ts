@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startBerth, uniqueName, type BerthProcess, type CliResult } from '../support/berth-process';
+import path from 'node:path';
+import { ROOT, startBerth, uniqueName, type BerthProcess, type CliResult } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
 import { waitFor } from '../support/poll';
 import { requireBerthStack } from '../support/requirements';
@@ -152,6 +153,20 @@ describe('a dokku script through berth unchanged', function () {
     const gone = dokku('dokku enter APP web.3 hostname');
     assert.equal(gone.code, 1);
     assert.match(gone.stderr, new RegExp(`^!     ${app} has no running web\\.3 container`));
+  });
+
+  it('misuse: a viewer cannot enter a container with a command; a process name cannot carry shell', async () => {
+    const name = uniqueName('viewer');
+    const viewer = await berth.api('POST', '/api/v1/users', { name, role: 'viewer' });
+    assert.equal(viewer.status, 201, viewer.text);
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/app/cli/main.js'), 'enter', app, 'web.1', 'id'],
+      { encoding: 'utf8', env: { ...process.env, BERTH_URL: berth.url, BERTH_TOKEN: viewer.json.token } });
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `!     User "${name}" (viewer) may not change app "${app}": viewers can only read.\n`);
+    const shell = dokku('dokku enter APP web.1;id hostname');
+    assert.equal(shell.code, 1);
+    assert.equal(shell.stderr, '!     "web.1;id" is not a process type.\n');
   });
 
   it('dokku logs APP -n 20 -p web: only web lines', () => {
