@@ -97,6 +97,7 @@ export const CATALOGUE = {
   SERVICE_ON_REMOTE_NODE: { kind: 'unprocessable', hint: 'The swarm service\'s task runs on another node, where berth cannot run commands in it (export, import); place it on this node (`node.id==<this node>`) or run the command on that node with `docker exec`.' },
   SERVICE_PLACEMENT_AMBIGUOUS: { kind: 'unprocessable', hint: 'A service\'s data volume stays on one node, so its placement must match exactly one swarm node; label one node (`berth nodes:label <node> db=a`) and place on that label.' },
   SERVICE_PORTS_EXHAUSTED: { kind: 'unavailable', hint: 'Every port berth publishes swarm services on is taken; destroy unused swarm services.' },
+  CRON_ENTRY_NOT_FOUND: { kind: 'not-found', hint: 'The live release has no cron entry of that name; `berth cron:list <app>` shows them.' },
   PROCESS_TYPE_NOT_FOUND: { kind: 'not-found', hint: 'The current release has no such process type; `berth ps:report <app>` lists its types.' },
   INVALID_RESTART_POLICY: { kind: 'unprocessable', hint: 'Restart policies are no, always, unless-stopped, on-failure or on-failure:N.' },
   INVALID_PS_SETTING: { kind: 'unprocessable', hint: 'ps:set takes restart-policy, retire-wait (dokku: wait-to-retire), stop-timeout (dokku: stop-timeout-seconds) or placement; the two times are whole seconds, 0–3600.' },

@@ -147,6 +147,14 @@ describe('a dokku script through berth unchanged', function () {
     assert.equal(ok(`dokku run APP sh -c 'echo "[$EXTRA]"'`), '[]\n');
   });
 
+  it('dokku cron:run APP <cron_id> runs the entry now, with its output; logs -p cron shows it', () => {
+    assert.equal(ok('dokku cron:run APP report'), 'cron report for hello world\n');
+    assert.match(ok('dokku logs APP -p cron'), /^cron\.report \| cron report for hello world$/m);
+    const missing = dokku('dokku cron:run APP nope');
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr, `!     ${app} has no cron entry "nope"; \`berth cron:list ${app}\` shows them.\n`);
+  });
+
   it('dokku enter APP web.2 <cmd> runs the command in that container', () => {
     const [id] = webContainers().find(([, name]) => name.split('.')[3] === '2')!;
     assert.equal(ok('dokku enter APP web.2 hostname'), `${id.slice(0, 12)}\n`);

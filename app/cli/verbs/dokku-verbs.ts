@@ -1,5 +1,7 @@
+import { Readable } from 'node:stream';
 import { appPath } from '../api-client';
 import { CliError } from '../cli-error';
+import { execSession } from '../exec-client';
 import type { ArgSpec, VerbGroup } from '../types';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
@@ -7,7 +9,7 @@ const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 /** Verbs dokku has that berth answers from its existing API (no new server routes). */
 export const dokkuVerbs: VerbGroup = {
   name: 'dokku',
-  summary: 'dokku\'s verbs answered from berth\'s API (apps:exists, domains:set-global)',
+  summary: 'dokku\'s verbs answered from berth\'s API (apps:exists, domains:set-global, cron:run)',
   verbs: [
     {
       name: 'apps:exists',
@@ -43,6 +45,18 @@ export const dokkuVerbs: VerbGroup = {
         if (ctx.json) return ctx.out.json({ globalDomains: now });
         ctx.out.heading('Global domains');
         ctx.out.write(now.map((d) => `${d}\n`).join('') || '-\n');
+      },
+    },
+    {
+      name: 'cron:run',
+      usage: 'berth cron:run <app> <cron_id>',
+      summary: 'Run one of the app\'s cron entries now (a one-off container, logged as cron.<name>), printing its output; exits with its exit code.',
+      args: [APP, { name: 'cron_id', summary: 'The entry\'s name as `berth cron:list <app>` shows it.' }],
+      options: [],
+      async run(ctx) {
+        const path = `${appPath(ctx.arg('app'), '/run')}?cron=${encodeURIComponent(ctx.arg('cron_id'))}`;
+        // A scheduled command reads no input: its stdin is closed at once.
+        return execSession(ctx.api(), path, { stdin: Readable.from([]), stdout: ctx.io.stdout, raw: false });
       },
     },
   ],

@@ -35,6 +35,15 @@ function sessionFor(berth: Berth, req: IncomingMessage, url: URL, m: RegExpExecA
   const app = decodeURIComponent(m[1]);
   berth.access.authorize(user, 'write', app);
   berth.oneOff.currentRelease(app);
+  const cron = url.searchParams.get('cron');
+  if (m[2] === 'run' && cron !== null) {
+    // `berth cron:run <app> <name>`: the entry's command now, as the schedule would run it (kind cron, its log tag).
+    return async (io) => {
+      const job = (await berth.cron.list(app)).find((j) => j.name === cron);
+      if (!job) throw new BerthError('CRON_ENTRY_NOT_FOUND', `${app} has no cron entry "${cron.slice(0, 100)}"; \`berth cron:list ${app}\` shows them.`);
+      return berth.deployer.for(app).run({ app, command: job.command, kind: 'cron', tag: `cron.${job.name}`, stdin: io.stdin, onOutput: io.onOutput, signal: io.signal });
+    };
+  }
   if (m[2] === 'run') {
     const command = commandOf(url.searchParams.get('command'));
     return (io) => berth.deployer.for(app).run({ app, command, kind: 'run', stdin: io.stdin, onOutput: io.onOutput, signal: io.signal });
