@@ -5,7 +5,7 @@ import type { Buildpack } from '../ports/buildpack';
 import { openSqliteStore } from '../infra/sqlite';
 import { createDockerEngine } from '../infra/docker';
 import { parseSubnetPool } from '../infra/docker/subnet-pool';
-import { createNginxRouter, portInUse, repoTemplateReader } from '../infra/nginx';
+import { checkAppTemplate, createNginxRouter, portInUse, repoTemplateReader } from '../infra/nginx';
 import { createAcmeIssuer } from '../infra/acme';
 import { createRedisInfra } from '../infra/redis';
 import { createGitRepos } from '../infra/git';
@@ -25,7 +25,7 @@ import { LogArchive, LogsService } from '../logs';
 import { DeployScripts, OneOffRunner, type OneOffRun } from '../one-off';
 import { CronService } from '../cron';
 import { createBullCronScheduler } from '../infra/redis';
-import { DomainsService, RoutedRouter, RoutingService, storedRouteExtras } from '../domains';
+import { DomainsService, RAW_TEMPLATE_KEY, RoutedRouter, RoutingService, storedRouteExtras } from '../domains';
 import { CertFiles, CertsService, LetsencryptService } from '../certs';
 import { HookedImageBuilder, hookedResources } from '../plugins';
 import { SchedulersService, SchedulingDeployer, SwarmSetup, schedulerOperations } from '../schedulers';
@@ -171,6 +171,10 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     builder: new HookedImageBuilder({ engine, buildpacks, memoryMb: config.buildMemoryMb, runtimes: new RuntimeImageCache({ engine, versions: new NpmVersions({ cacheDir: path.join(config.home, 'cache', 'npm') }), memoryMb: config.buildMemoryMb }) }, hooks),
     buildLogsDir: paths.buildLogs, timeoutSeconds: config.buildTimeoutSeconds,
     deployHooks: new DeployScripts({ runner: oneOffs, onLive: (r) => cron.activate(r) }),
+    checkProxyTemplate: async (app, sha) => {
+      const template = await readTemplate(app, sha);
+      if (template !== null) checkAppTemplate(template, { app, raw: store.routerSettings.get(app)[RAW_TEMPLATE_KEY] === 'true' });
+    },
   });
   const schedulers = new SchedulersService({
     store, events, swarm, nameFor: (app) => deployer.nameFor(app),

@@ -27,6 +27,8 @@ export interface BuildRunnerDeps {
   readonly timeoutSeconds: number;
   /** e.g. http://myapp.localhost — printed when a deploy succeeds. */
   readonly urlOf: (app: string) => string;
+  /** Checks the app's own proxy template at this commit (infra/nginx checkAppTemplate); throws INVALID_NGINX_TEMPLATE. */
+  readonly checkProxyTemplate?: (app: string, sha: string) => Promise<void>;
   /** app.json's deploy scripts and cron: before the switch (a throw aborts the deploy) and once live. */
   readonly deployHooks?: {
     beforeDeploy(release: ReleaseRecord, log: (line: string) => void): Promise<void>;
@@ -105,6 +107,8 @@ export class BuildRunner {
     if (job.kind === 'image') return this.deps.releases.fromImage(build, log.line);
     if (!build.snapshotPath) throw new BerthError('BUILD_FAILED', 'The build has no source snapshot.');
     const short = job.kind === 'push' || job.kind === 'rebuild' ? build.source.slice(0, 7) : 'archive';
+    // A refused nginx.conf.njk fails the push now, not after a build and a health check.
+    if ((job.kind === 'push' || job.kind === 'rebuild') && this.deps.checkProxyTemplate) await this.deps.checkProxyTemplate(build.app, build.source);
     log.line(`-----> Building ${build.app} (${short})`);
     const tag = `${imageRepo(build.app)}:build-${build.id}`;
     const config = this.deps.store.config.get(build.app);

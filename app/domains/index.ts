@@ -3,4 +3,4 @@ export { RoutingService, type NginxReport } from './routing-service';
 export { RoutedRouter, storedRouteExtras, type RouteExtras } from './routed-router';
 export { normalizeHostname } from './hostname';
 export { parsePortMapping, formatPortMapping, detectPortMappings } from './port-mapping';
-export { NGINX_SETTINGS, LETSENCRYPT_KEY, LETSENCRYPT_EMAIL_KEY } from './router-settings';
+export { NGINX_SETTINGS, LETSENCRYPT_KEY, LETSENCRYPT_EMAIL_KEY, RAW_TEMPLATE_KEY } from './router-settings';

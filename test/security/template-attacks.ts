@@ -30,8 +30,8 @@ export function templateAttacks(t: () => Tenant): void {
       const { berth, appA } = t();
       const before = await configOf(appA);
       const marker = path.join(berth.home, 'sec-written-by-nginx');
-      // Three pushes (each builds and starts a container before the route is written); the rest of
-      // the allow-list (root, *_log, load_module, lua, proxy_pass elsewhere) is test/unit/nginx-snippet.test.ts.
+      // Three pushes (refused before their build); the rest of the allow-list (root, *_log,
+      // load_module, lua, proxy_pass elsewhere) is test/unit/nginx-snippet.test.ts.
       const attacks: [string, RegExp][] = [
         [`include ${berth.home}/berth.db;\n`, /nginx\.conf\.njk line 1: "include" is not allowed/],
         [`location /h/ {\n  autoindex on;\n  access_log ${marker};\n  alias /;\n}\n`, /nginx\.conf\.njk line 2: "autoindex" is not allowed/],

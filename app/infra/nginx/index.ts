@@ -5,6 +5,7 @@ import type { NginxRouterOptions } from './options';
 export type { NginxRouterOptions } from './options';
 export { NginxRouter } from './nginx-router';
 export { repoTemplateReader, APP_TEMPLATE_FILE } from './repo-template';
+export { checkAppTemplate } from './template-snippet';
 
 /** The Router port on berth's own nginx master (not the distribution's nginx service). */
 export function createNginxRouter(options: NginxRouterOptions): Router {

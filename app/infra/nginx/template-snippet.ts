@@ -1,4 +1,5 @@
 import { BerthError } from '../../errors';
+import { TEMPLATE_VARS, renderCustomTemplate } from './custom-template';
 
 /*
  * An app's `nginx.conf.njk`, after `{{ VAR }}` substitution, is a snippet that berth places inside
@@ -149,4 +150,17 @@ function checkDirective(name: string, args: Token[], line: number, depth: number
       bad(line, `proxy_pass goes only to the app's own upstream: http://{{ UPSTREAM }} (optionally with a path).`);
     }
   }
+}
+
+/**
+ * The whole check of an app's nginx.conf.njk that needs no running route: substitution with
+ * placeholder values, then the snippet rules unless an admin allowed raw server blocks. A push
+ * runs it before building, so a refused template fails in a second, not after the build.
+ */
+export function checkAppTemplate(template: string, o: { app: string; raw: boolean }): void {
+  const vars: Record<string, string> = Object.fromEntries(TEMPLATE_VARS.map((v) => [v, 'berth-placeholder']));
+  vars.APP = o.app;
+  vars.UPSTREAM = `berth_${o.app}`;
+  const rendered = renderCustomTemplate(template, vars);
+  if (!o.raw) checkSnippet(rendered, { app: o.app });
 }
