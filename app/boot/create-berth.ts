@@ -14,6 +14,7 @@ import { ConfigVarsService } from '../config-vars';
 import { EventsService } from '../events';
 import { AccessService, LoginLimiter, UsersService } from '../users';
 import { AppRuntime, Deployer } from '../deploys';
+import { RegistryLogins } from '../registry-auth';
 import { BuildRunner, BuildSettings, BuildsService, ImageBuilder, PushReceiver, ReleaseMaker, RuntimeImageCache } from '../builds';
 import { NpmVersions } from '../infra/npm';
 import { ReleasesService } from '../releases';
@@ -109,8 +110,10 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   });
   const cron = new CronService({ store, scheduler: cronScheduler, runner: oneOffs, log: (l) => console.log(`berth: ${l}`) });
   const builds = new BuildsService({ store, queue: redis.queue, logs: redis.logs, events, buildLogsDir: paths.buildLogs });
+  const registryLogins = new RegistryLogins({ store, engine, events });
   const releaseMaker = new ReleaseMaker({
     store, engine, keepImages: config.keepImages, pruneRegistry: (app, keep) => deployer.swarm.pruneRegistry(app, keep),
+    pull: (ref, log) => registryLogins.pull(ref, log),
   });
   const releases = new ReleasesService({ store, builds, events, configVars });
   const runtime = new AppRuntime({
@@ -168,7 +171,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     buildSettings,
     operations: schedulerOperations(new ProcessOperations({ store, deployer, events }), { deployer, store, events }),
     store, engine, repos, logs: redis.logs, events, releases: releaseMaker, deployer, urlOf,
-    builder: new HookedImageBuilder({ engine, buildpacks, memoryMb: config.buildMemoryMb, runtimes: new RuntimeImageCache({ engine, versions: new NpmVersions({ cacheDir: path.join(config.home, 'cache', 'npm') }), memoryMb: config.buildMemoryMb }) }, hooks),
+    builder: new HookedImageBuilder({ engine, buildpacks, memoryMb: config.buildMemoryMb, registry: registryLogins, runtimes: new RuntimeImageCache({ engine, versions: new NpmVersions({ cacheDir: path.join(config.home, 'cache', 'npm') }), memoryMb: config.buildMemoryMb }) }, hooks),
     buildLogsDir: paths.buildLogs, timeoutSeconds: config.buildTimeoutSeconds,
     deployHooks: new DeployScripts({ runner: oneOffs, onLive: (r) => cron.activate(r) }),
     checkProxyTemplate: async (app, sha) => {
@@ -189,7 +192,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   return {
     config, paths, store, engine, router, redis, repos, hook,
     events, users, access, loginLimiter, sessions, configVars, apps, appSettings, deployer, builds, releases, runner, pushes, urlOf,
-    processes, storage, reconciler, liveness, buildSettings, schedulers, swarmSetup, imageRegistry,
+    processes, storage, reconciler, liveness, buildSettings, registryLogins, schedulers, swarmSetup, imageRegistry,
     logs, oneOff, cron,
     domains, routing, certs, letsencrypt,
     services, statsSampler,

@@ -23,7 +23,11 @@ export interface BuiltSource {
 
 /** Turns a source snapshot into an image: Dockerfile if present, else a buildpack's generated one. */
 export class ImageBuilder {
-  constructor(private readonly deps: { engine: ContainerEngine; buildpacks: readonly Buildpack[]; memoryMb: number; runtimes: RuntimeImages }) {}
+  constructor(private readonly deps: {
+    engine: ContainerEngine; buildpacks: readonly Buildpack[]; memoryMb: number; runtimes: RuntimeImages;
+    /** registry:login pulls for FROM images from private registries (BuildKit gets no credentials through the API). */
+    registry?: { hasLoginFor(ref: string): boolean; pull(ref: string, log: (l: string) => void): Promise<void> };
+  }) {}
 
   async build(app: AppRecord, options: {
     snapshotPath: string; tag: string; buildArgs: Record<string, string>; log: (l: string) => void; signal: AbortSignal;
@@ -60,6 +64,7 @@ export class ImageBuilder {
       if (customPath) dockerfile = settings.dockerfilePath;
       options.log(`-----> Building with the Dockerfile${customPath ? ` ${dockerfile}` : ''}${root ? ` in ${root}/` : ''} (${settings.buildkit ? 'BuildKit' : 'legacy builder'})`);
       const text = view.read(dockerfile);
+      if (text !== null) await this.pullBaseImages(text, options.log);
       if (settings.buildkit && text !== null) {
         const prepared = prepareDockerfile(text, app.id);
         for (const note of prepared.notes) options.log(`       ${note}`);
@@ -94,6 +99,23 @@ export class ImageBuilder {
       manifest,
       detectedPorts: choice?.kind === 'dockerfile' ? this.detectPorts(built.exposedPorts, options.log) : null,
     };
+  }
+
+  /**
+   * FROM images of a registry berth has a login for, missing here, are pulled with it first: the
+   * build then finds them on the host (neither builder gets the credentials through the API).
+   */
+  private async pullBaseImages(dockerfile: string, log: (l: string) => void): Promise<void> {
+    const registry = this.deps.registry;
+    if (!registry) return;
+    const stages = new Set<string>();
+    for (const m of dockerfile.matchAll(/^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/gim)) {
+      const ref = m[1];
+      const earlierStage = stages.has(ref.toLowerCase());
+      if (m[2]) stages.add(m[2].toLowerCase());
+      if (ref === 'scratch' || ref.includes('$') || earlierStage) continue;
+      if (registry.hasLoginFor(ref) && !(await this.deps.engine.inspectImage(ref))) await registry.pull(ref, log);
+    }
   }
 
   /** dokku's rule: the Dockerfile's EXPOSEd TCP ports are routed on the same host ports (unless the app sets its own). */

@@ -13,6 +13,8 @@ export class ReleaseMaker {
     store: Store; engine: ContainerEngine; keepImages: number;
     /** Prunes the app's images elsewhere too (berth's registry): every tag but the kept ones (`vN`) goes. */
     pruneRegistry?: (app: string, keepTags: readonly string[]) => Promise<unknown>;
+    /** Pulls an image that is not on this host (registry:login credentials); none: no pulls. */
+    pull?: (ref: string, log: (l: string) => void) => Promise<void>;
   }) {}
 
   async fromBuild(build: BuildRecord, built: BuiltSource): Promise<ReleaseRecord> {
@@ -29,7 +31,11 @@ export class ReleaseMaker {
   }
 
   async fromImage(build: BuildRecord, log: (l: string) => void): Promise<ReleaseRecord> {
-    const info = await this.deps.engine.inspectImage(build.source);
+    let info = await this.deps.engine.inspectImage(build.source);
+    if (!info && this.deps.pull) {
+      await this.deps.pull(build.source, log);
+      info = await this.deps.engine.inspectImage(build.source);
+    }
     if (!info) {
       throw new BerthError('INVALID_IMAGE', `Image "${build.source}" is not on this host: build it or \`docker load\` it first (no registry is reachable).`);
     }

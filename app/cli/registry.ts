@@ -4,6 +4,7 @@ import { authVerbs } from './verbs/auth';
 import { buildsVerbs } from './verbs/builds';
 import { builderVerbs } from './verbs/builder';
 import { builderDockerfileVerbs } from './verbs/builder-dockerfile';
+import { registryVerbs } from './verbs/registry';
 import { configVerbs } from './verbs/config';
 import { eventsVerbs } from './verbs/events';
 import { gitVerbs } from './verbs/git';
@@ -29,7 +30,7 @@ import { withReportProperties } from './report-properties';
 
 /** Every verb, by group, in the order `berth help` and docs/cli.md show them. */
 export const GROUPS: readonly VerbGroup[] = withReportProperties([
-  appsVerbs, configVerbs, gitVerbs, builderVerbs, builderDockerfileVerbs, buildsVerbs, releasesVerbs, eventsVerbs, authVerbs, helpVerbs,
+  appsVerbs, configVerbs, gitVerbs, builderVerbs, builderDockerfileVerbs, registryVerbs, buildsVerbs, releasesVerbs, eventsVerbs, authVerbs, helpVerbs,
   psVerbs, resourceVerbs, storageVerbs,
   logsVerbs, runVerbs,
   domainsVerbs, portsVerbs, nginxVerbs, certsVerbs, letsencryptVerbs,

@@ -17,6 +17,8 @@ export const CATALOGUE = {
   INVALID_APP_NAME: { kind: 'unprocessable', hint: 'App names are lowercase letters, digits and dashes, start with a letter, 1–63 characters.' },
   INVALID_CONFIG_KEY: { kind: 'unprocessable', hint: 'Config keys are letters, digits and underscores, not starting with a digit.' },
   INVALID_BRANCH: { kind: 'unprocessable', hint: 'Branch names are letters, digits, dots, dashes, slashes and underscores.' },
+  INVALID_REGISTRY_LOGIN: { kind: 'unprocessable', hint: 'registry:login <server> <user> with the password on stdin; server is host[:port] as image names start with it.' },
+  IMAGE_PULL_FAILED: { kind: 'unprocessable', hint: 'Check the image name and, for a private registry, `berth registry:login <server> <user>` (admin).' },
   INVALID_IMAGE: { kind: 'unprocessable', hint: 'Image names look like name[:tag], lowercase, as docker accepts them.' },
   INVALID_PROCFILE: { kind: 'unprocessable', hint: 'Each Procfile line is `<type>: <command>`, types are lowercase letters, digits, dashes.' },
   INVALID_APP_JSON: { kind: 'unprocessable', hint: 'Fix app.json (healthchecks, formation, scripts.dokku, cron) as the message says, commit and push again.' },

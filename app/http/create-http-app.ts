@@ -16,6 +16,7 @@ import { storageRoutes } from './routes/storage-routes';
 import { domainsRoutes } from './routes/domains-routes';
 import { portsRoutes } from './routes/ports-routes';
 import { buildSettingsRoutes } from './routes/build-settings-routes';
+import { registryRoutes } from './routes/registry-routes';
 import { nginxRoutes } from './routes/nginx-routes';
 import { certsRoutes } from './routes/certs-routes';
 import { dashboardRoutes } from './dashboard';
@@ -50,7 +51,7 @@ export function createHttpApp(berth: Berth, options: { codec: GitHookCodec; log:
   api.use(usersRoutes(berth));
   for (const routes of [appsRoutes, appSettingsRoutes, configRoutes, eventsRoutes, buildsRoutes, releasesRoutes]) api.use(routes(berth));
   for (const routes of [psRoutes, storageRoutes]) api.use(routes(berth));
-  for (const routes of [domainsRoutes, portsRoutes, nginxRoutes, certsRoutes, buildSettingsRoutes]) api.use(routes(berth));
+  for (const routes of [domainsRoutes, portsRoutes, nginxRoutes, certsRoutes, buildSettingsRoutes, registryRoutes]) api.use(routes(berth));
   api.use(logsRoutes(berth));
   api.use(cronRoutes(berth));
   for (const routes of [servicesRoutes, pluginsRoutes]) api.use(routes(berth));

@@ -126,6 +126,8 @@ export interface ContainerEngine {
   syncNetworkMembers(network: string, o: { readonly label: string; readonly members: readonly string[] }): Promise<void>;
   buildImage(options: BuildImageOptions): Promise<BuiltImage>;
   inspectImage(ref: string): Promise<ImageInfo | null>;
+  /** Pulls from its registry (credentials from registry:login when given); progress lines as it goes. */
+  pullImage(options: PullImageOptions): Promise<void>;
   tagImage(source: string, repo: string, tag: string): Promise<void>;
   removeImage(ref: string): Promise<void>;
   /** Creates and starts; resolves once docker reports it running (not that it is healthy). */
@@ -162,4 +164,10 @@ export interface ContainerStats {
   readonly memoryBytes: number;
   /** The container's memory limit (the host's memory when it has none). */
   readonly memoryLimitBytes: number;
+}
+
+export interface PullImageOptions {
+  readonly ref: string;
+  readonly auth?: { readonly server: string; readonly username: string; readonly password: string } | null;
+  readonly onProgress: (line: string) => void;
 }

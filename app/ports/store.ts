@@ -159,10 +159,27 @@ export interface Store {
   readonly routerSettings: import('./routing-store').RouterSettingsStore;
   /** builder-dockerfile settings and build docker-options per app (same key/value shape). */
   readonly buildSettings: import('./routing-store').RouterSettingsStore;
+  readonly registryLogins: RegistryLoginsStore;
   readonly certs: import('./routing-store').CertsStore;
   readonly schedulers: import('./scheduler-state').SchedulerStateStore;
   readonly drains: import('./drains').DrainsStore;
   readonly drainSettings: import('./drains').DrainSettingsStore;
   transaction<T>(fn: () => T): T;
   close(): void;
+}
+
+/** Credentials for one container registry (`registry:login`); the password is sealed at rest. */
+export interface RegistryLogin {
+  /** `host[:port]` as it starts image names (`docker.io` for Docker Hub). */
+  readonly server: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+export interface RegistryLoginsStore {
+  get(server: string): RegistryLogin | null;
+  /** Servers and users only: passwords never leave through a list. */
+  list(): Array<Omit<RegistryLogin, 'password'>>;
+  set(login: RegistryLogin): void;
+  remove(server: string): boolean;
 }

@@ -43,8 +43,9 @@ export function buildsRoutes(berth: Berth): Router {
     const app = req.params.app;
     berth.apps.require(app);
     const image = body(req).image;
-    if (typeof image !== 'string' || !/^[a-z0-9][a-z0-9._\/-]*(:[\w][\w.-]{0,127})?$/.test(image)) {
-      throw new BerthError('INVALID_IMAGE', `"${String(image)}" is not an image name: use name[:tag], e.g. myorg/web:1.2.`);
+    // [registry host[:port]/]name[:tag]; a registry not on this host is pulled (registry:login).
+    if (typeof image !== 'string' || image.length > 400 || !/^(?:[a-z0-9.-]+(?::\d{1,5})?\/)?[a-z0-9][a-z0-9._\/-]*(:[\w][\w.-]{0,127})?$/.test(image)) {
+      throw new BerthError('INVALID_IMAGE', `"${String(image)}" is not an image name: use [registry/]name[:tag], e.g. myorg/web:1.2 or registry.example.com:5000/web:1.`);
     }
     const { build, ahead } = await berth.builds.enqueue({ app, kind: 'image', source: image, user: userName(req) });
     res.status(202).json({ build, ahead });

@@ -12,6 +12,7 @@ import { networkEnsurer, removeNetwork, syncNetworkMembers } from './networks';
 import { runOneOff } from './run-one-off';
 import { withDefaultLimits, type ContainerLimits } from './hardening';
 import { execIn } from './exec';
+import { pullImage } from './pull-image';
 import { streamLogs } from './log-stream';
 import { containerStats } from './container-stats';
 import { connectionsTo } from './connections';
@@ -60,6 +61,7 @@ export function createDockerEngine(options: DockerEngineOptions): ContainerEngin
     syncNetworkMembers: guarded((network: string, o) => syncNetworkMembers(docker, network, o)),
     buildImage: guarded((o) => buildImage(docker, o)),
     inspectImage: guarded((ref: string) => inspectImage(docker, ref)),
+    pullImage: guarded((o: Parameters<ContainerEngine['pullImage']>[0]) => pullImage(docker, o)),
     tagImage: guarded((source: string, repo: string, tag: string) => tagImage(docker, source, repo, tag)),
     removeImage: guarded((ref: string) => removeImage(docker, ref)),
     runContainer: guarded((o) => runContainer(docker, withDefaultLimits(o, options.limits), options.limits)),

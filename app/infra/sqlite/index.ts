@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Store } from '../../ports/store';
 import { migrate } from './migrations';
 import { createSecretBox, loadOrCreateKey } from './secret-box';
+import { sqliteRegistryLoginsStore } from './registry-logins-store';
 import { sqliteAppsStore } from './apps-store';
 import { sqliteConfigStore } from './config-store';
 import { sqliteEventsStore } from './events-store';
@@ -46,6 +47,7 @@ export function openSqliteStore(file: string, options: { keyFile?: string } = {}
     ports: sqlitePortsStore(db),
     routerSettings: sqliteRouterSettingsStore(db),
     buildSettings: sqliteRouterSettingsStore(db, 'build_settings'),
+    registryLogins: sqliteRegistryLoginsStore(db, box),
     certs: sqliteCertsStore(db),
     processState: sqliteProcessStateStore(db),
     mounts: sqliteMountsStore(db),

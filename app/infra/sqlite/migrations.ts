@@ -281,6 +281,16 @@ export const MIGRATIONS: readonly Migration[] = [
      PRIMARY KEY (app, key)
    );`,
   },
+  {
+    version: 16,
+    name: 'registry:login credentials (password sealed with the secret box)',
+    sql: `CREATE TABLE registry_logins (
+     server TEXT PRIMARY KEY,
+     username TEXT NOT NULL,
+     password TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );`,
+  },
 ];
 
 /**

@@ -1,0 +1,1 @@
+export { RegistryLogins, registryOf } from './registry-logins';
