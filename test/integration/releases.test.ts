@@ -99,8 +99,9 @@ describe('releases: config changes, rollback, image deploys, failed deploys', fu
     assert.match(await followBuild(berth, app, dep.json.build.id), /Deploying image berth-test\/ready-image:1[\s\S]*@@berth-status succeeded/);
     assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'ready-image');
 
-    const bad = await berth.api('POST', `/api/v1/apps/${app}/deploys`, { image: 'no-such/image:9' });
-    assert.match(await followBuild(berth, app, bad.json.build.id), /is not on this host[\s\S]*@@berth-status failed/);
+    // Not on this host: berth pulls it; a registry on a closed loopback port refuses the connection.
+    const bad = await berth.api('POST', `/api/v1/apps/${app}/deploys`, { image: '127.0.0.1:9/no-such/image:9' });
+    assert.match(await followBuild(berth, app, bad.json.build.id), /Pulling 127\.0\.0\.1:9\/no-such\/image:9 failed: .*connection refused[\s\S]*@@berth-status failed/);
     const invalid = await berth.api('POST', `/api/v1/apps/${app}/deploys`, { image: 'BAD image;rm' });
     assert.equal(invalid.status, 422);
     assert.equal(invalid.json.error.code, 'INVALID_IMAGE');
