@@ -40,6 +40,11 @@ export class ReleaseMaker {
       throw new BerthError('INVALID_IMAGE', `Image "${build.source}" is not on this host: build it or \`docker load\` it first (no registry is reachable).`);
     }
     if (!info.hasCommand) throw new BerthError('INVALID_IMAGE', `Image "${build.source}" has no CMD or ENTRYPOINT to run.`);
+    // Another app's image (by any of its names or its id) would hand this app's users that app's
+    // code and whatever its build baked in: docs/security.md.
+    const owner = (info.tags ?? []).map((t) => /^berth\/([a-z][a-z0-9-]{0,62}):/.exec(t)?.[1])
+      .find((a) => a !== undefined && a !== build.app && !!this.deps.store.apps.get(a));
+    if (owner) throw new BerthError('INVALID_IMAGE', `Image "${build.source}" is app ${owner}'s; an app deploys its own builds or images from outside berth.`);
     log(`-----> Deploying image ${build.source}`);
     return this.create(build, {
       sourceImage: build.source, gitSha: null, processes: { web: '' },

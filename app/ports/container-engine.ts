@@ -32,6 +32,8 @@ export interface ImageInfo {
   readonly exposedPort: number | null;
   /** The image has a CMD or an ENTRYPOINT. */
   readonly hasCommand: boolean;
+  /** Its `repo:tag` names (one image can have several). */
+  readonly tags?: readonly string[];
 }
 
 export interface MountSpec {

@@ -7,6 +7,7 @@ import { sshAttacks } from './ssh-attacks';
 import { portsAndDomainsAttacks } from './ports-domains-attacks';
 import { filesAttacks } from './files-attacks';
 import { strangerAttacks } from './stranger-attacks';
+import { imageAttacks } from './image-attacks';
 
 /**
  * The tenant-attack suite (docs/security.md): as a developer of app A and as a viewer, every
@@ -27,4 +28,5 @@ describe('tenant attacks: a developer or viewer of app A against app B, the host
   portsAndDomainsAttacks(t);
   filesAttacks(t);
   strangerAttacks(t);
+  imageAttacks(t);
 });

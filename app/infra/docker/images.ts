@@ -15,6 +15,7 @@ export async function inspectImage(docker: Docker, ref: string): Promise<ImageIn
     id: info.Id,
     exposedPort: lowestTcpPort(config?.ExposedPorts),
     hasCommand: nonEmpty(config?.Cmd) || nonEmpty(config?.Entrypoint),
+    tags: info.RepoTags ?? [],
   };
 }
 
