@@ -5,7 +5,7 @@ import type { Buildpack } from '../ports/buildpack';
 import { openSqliteStore } from '../infra/sqlite';
 import { createDockerEngine } from '../infra/docker';
 import { parseSubnetPool } from '../infra/docker/subnet-pool';
-import { checkAppTemplate, createNginxRouter, portInUse, repoTemplateReader } from '../infra/nginx';
+import { checkAppTemplate, createNginxRouter, nginxAppLogReader, portInUse, repoTemplateReader } from '../infra/nginx';
 import { createAcmeIssuer } from '../infra/acme';
 import { createRedisInfra } from '../infra/redis';
 import { createGitRepos } from '../infra/git';
@@ -140,7 +140,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     reroute: async (app) => { await reroute(app); await hooks.run('domains:change', { app, domains: domains.domainsOf(app) }); },
   });
   const routing = new RoutingService({
-    store, events, reroute, configOf: (app) => router.configOf(app), portInUse: (port) => portInUse(port),
+    store, events, reroute, configOf: (app) => router.configOf(app), portInUse: (port) => portInUse(port), logOf: nginxAppLogReader(paths.nginx),
     reservedPorts: new Map<number, string>([
       [22, 'SSH port'], [config.port, 'API and dashboard port (BERTH_PORT)'], [config.sshPort, 'SSH port (BERTH_SSH_PORT)'],
       [config.registryPort, 'image registry port (BERTH_REGISTRY_PORT)'], [config.routerPort, 'router HTTP port (BERTH_ROUTER_PORT; map 80)'],

@@ -20,6 +20,8 @@ export class RoutingService {
     reroute: (app: string) => Promise<void>;
     /** The app's live proxy config text. */
     configOf: (app: string) => Promise<string | null>;
+    /** The last lines of the app's nginx access or error log (`nginx:access-logs`, `nginx:error-logs`). */
+    logOf?: (app: string, kind: 'access' | 'error', lines: number) => Promise<string>;
     /** Host ports berth itself listens on (API, SSH, registry, router), with what each is. */
     reservedPorts?: ReadonlyMap<number, string>;
     /** Whether something on the host listens on the port already (nginx would fail to bind it, and every reload with it). */
@@ -116,6 +118,11 @@ export class RoutingService {
   async nginxConfig(app: string): Promise<string | null> {
     this.requireApp(app);
     return this.deps.configOf(app);
+  }
+
+  async nginxLog(app: string, kind: 'access' | 'error', lines: number): Promise<string> {
+    this.requireApp(app);
+    return this.deps.logOf ? this.deps.logOf(app, kind, lines) : '';
   }
 
   letsencryptEnabled(app: string): boolean {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import http from 'node:http';
 import path from 'node:path';
 import { ROOT, startBerth, uniqueName, type BerthProcess, type CliResult } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
@@ -195,6 +196,24 @@ describe('a dokku script through berth unchanged', function () {
   it('dokku nginx:set APP client-max-body-size 50m; nginx:report APP --nginx-client-max-body-size', () => {
     ok('dokku nginx:set APP client-max-body-size 50m');
     assert.equal(ok('dokku nginx:report APP --nginx-client-max-body-size'), '50m\n');
+  });
+
+  it('dokku nginx:access-logs APP shows the requests; nginx:error-logs APP shows a refused body', async () => {
+    await berth.viaRouter(`${app}.localhost`, '/index.html?from=access-log-test');
+    await waitFor('the request in the access log (nginx flushes it within a second)', () =>
+      /"GET \/index\.html\?from=access-log-test HTTP\/1\.1" 200 /.test(ok('dokku nginx:access-logs APP')));
+    ok('dokku nginx:set APP client-max-body-size 1k');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: berth.routerPort, path: '/', method: 'POST', headers: { host: `${app}.localhost`, 'content-length': 4096 } },
+        (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      req.on('error', reject);
+      req.end(Buffer.alloc(4096, 'x'));
+    });
+    assert.equal(status, 413);
+    assert.match(ok('dokku nginx:error-logs APP'), /client intended to send too large body: 4096 bytes/);
+    const bad = dokku('dokku nginx:access-logs ../APP');
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stderr, `!     App "../${app}" does not exist; \`berth apps:list\` shows your apps.\n`);
   });
 
   it('dokku postgres:create DB; postgres:link DB APP sets DATABASE_URL to postgres:info DB --dsn; --status', async () => {

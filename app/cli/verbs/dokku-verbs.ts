@@ -2,14 +2,32 @@ import { Readable } from 'node:stream';
 import { appPath } from '../api-client';
 import { CliError } from '../cli-error';
 import { execSession } from '../exec-client';
-import type { ArgSpec, VerbGroup } from '../types';
+import { positiveIntOption } from '../argv';
+import type { ArgSpec, Verb, VerbGroup } from '../types';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 
-/** Verbs dokku has that berth answers from its existing API (no new server routes). */
+/** `nginx:access-logs` / `nginx:error-logs`: the app's own nginx log, last lines. */
+function nginxLog(kind: 'access' | 'error'): Verb {
+  return {
+    name: `nginx:${kind}-logs`,
+    usage: `berth nginx:${kind}-logs <app> [-n N]`,
+    summary: kind === 'access'
+      ? 'Print the last lines of the app\'s nginx access log (requests the router passed to it; off with nginx:set <app> access-log false).'
+      : 'Print the last lines of the app\'s nginx error log (upstream failures, timeouts, refused bodies).',
+    args: [APP],
+    options: [{ name: 'num', short: 'n', value: 'N', summary: 'How many lines (default 100).' }],
+    async run(ctx) {
+      const n = positiveIntOption(ctx.args.options.num, 'num', 100);
+      ctx.out.write(await ctx.api().text(appPath(ctx.arg('app'), `/nginx/${kind}-logs?tail=${n}`)));
+    },
+  };
+}
+
+/** Verbs dokku has, under dokku's names. */
 export const dokkuVerbs: VerbGroup = {
   name: 'dokku',
-  summary: 'dokku\'s verbs answered from berth\'s API (apps:exists, domains:set-global, cron:run)',
+  summary: 'More of dokku\'s verbs (apps:exists, domains:set-global, cron:run, nginx:access-logs, nginx:error-logs)',
   verbs: [
     {
       name: 'apps:exists',
@@ -59,5 +77,7 @@ export const dokkuVerbs: VerbGroup = {
         return execSession(ctx.api(), path, { stdin: Readable.from([]), stdout: ctx.io.stdout, raw: false });
       },
     },
+    nginxLog('access'),
+    nginxLog('error'),
   ],
 };

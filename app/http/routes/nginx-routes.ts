@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
 import type { Berth } from '../../boot/create-berth';
 import { body, stringList, stringMap } from '../request-body';
+import { BerthError } from '../../errors';
 
 export function nginxRoutes(berth: Berth): Router {
   const r = strictRouter();
@@ -15,5 +16,14 @@ export function nginxRoutes(berth: Berth): Router {
   r.get('/apps/:app/nginx/config', async (req, res) => {
     res.json({ config: await berth.routing.nginxConfig(req.params.app) });
   });
+  /** `?tail=N` (default 100, at most 10000): the last lines of the app's nginx access or error log, as text. */
+  for (const kind of ['access', 'error'] as const) {
+    r.get(`/apps/:app/nginx/${kind}-logs`, async (req, res) => {
+      const raw = req.query.tail;
+      const tail = raw === undefined ? 100 : Number(raw);
+      if (!Number.isInteger(tail) || tail < 1) throw new BerthError('INVALID_INPUT', '"tail" must be a positive whole number.');
+      res.type('text/plain').send(await berth.routing.nginxLog(req.params.app, kind, Math.min(tail, 10_000)));
+    });
+  }
   return r;
 }

@@ -12,3 +12,4 @@ export function createNginxRouter(options: NginxRouterOptions): Router {
   return new NginxRouter(options);
 }
 export { portInUse } from './port-probe';
+export { nginxAppLogReader } from './app-logs';
