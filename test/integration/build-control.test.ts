@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
 import { waitFor } from '../support/poll';
@@ -71,11 +71,16 @@ describe('build control: cancel, timeout, crash recovery', function () {
     const wt = tree();
     wt.write('Dockerfile', slowDockerfile(120));
     wt.commitAll('too slow');
-    const started = Date.now();
-    const pushed = await pushAsync(wt, berth, app);
+    // The slow step's build container (docker prints its command with the quotes escaped).
+    const stepRunning = () => spawnSync('docker', ['ps', '--no-trunc', '--format', '{{.Command}}'], { encoding: 'utf8' })
+      .stdout.split('\n').some((c) => c.includes('slow step starts') && c.includes('sleep 120'));
+    const pushing = pushAsync(wt, berth, app);
+    await waitFor('the slow step\'s build container', stepRunning, 60_000);
+    const pushed = await pushing;
     assert.notEqual(pushed.code, 0);
     assert.match(pushed.output, /longer than 20 s/);
-    assert.ok(Date.now() - started < 60_000, 'the build was stopped, not waited out');
+    // Stopped, not waited out: the step's container goes (it would sleep on for 100 s more).
+    await waitFor('the slow step\'s build container to go', () => !stepRunning(), 30_000);
     const build = (await berth.api('GET', `/api/v1/apps/${app}/builds/latest`)).json.build;
     assert.equal(build.status, 'failed');
     assert.match(build.error, /BUILD_TIMEOUT/);

@@ -148,8 +148,7 @@ describe('redis infra (real Redis)', () => {
       await builds.ended(id);
       const run = builds.runs.get(id)!;
       assert.equal(run.abortedAtStart, false);
-      assert.equal(run.aborted, true);
-      assert.ok(run.end! - run.start < 5000);
+      assert.equal(run.aborted, true, 'the build ended by the cancel, not by its own 10 s limit');
       assert.ok(isBerthError(run.reason) && run.reason.code === 'BUILD_CANCELLED');
     });
 
