@@ -1,51 +1,54 @@
+import crypto from 'node:crypto';
 import { startBerth, uniqueName } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
 import { requireBerthStack } from '../support/requirements';
 import { pushInBackground } from '../faults/fault-support';
 import type { BenchResult } from './bench-types';
+import { alternate, ratio, roundsFromEnv, spread } from './rounds';
 
 /**
- * N pushes to N different apps (BENCH_APPS, default 6; busybox fixture apps), first one after
- * another, then all at once, on the same berth (BERTH_BUILD_CONCURRENCY = BENCH_CONCURRENCY,
- * default 4). The ratio sequential / concurrent says how much parallel builds buy.
+ * N pushes to N different apps (BENCH_APPS, default 4), one after another versus all at once, on
+ * the same berth (BERTH_BUILD_CONCURRENCY = BENCH_CONCURRENCY, default 4). Every push is a real
+ * build: the bench-node fixture with its dependency layer busted, so each one runs `npm ci`
+ * against npm's registry. Both sides run in every round, alternating which goes first
+ * (test/bench/rounds.ts); the speed-up is sequential / concurrent per round, median (min–max).
  */
 export async function run(): Promise<BenchResult> {
   requireBerthStack();
-  const n = Number(process.env.BENCH_APPS ?? 6);
+  const n = Number(process.env.BENCH_APPS ?? 4);
   const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 4);
+  const rounds = roundsFromEnv();
   const berth = await startBerth({ BERTH_BUILD_CONCURRENCY: String(concurrency) });
   const apps = Array.from({ length: n }, () => uniqueName('bench-cp'));
-  const wts = apps.map(() => WorkTree.fromFixture('slow-build-app'));
+  const wts = apps.map(() => WorkTree.fromFixture('bench-node'));
+  const bust = (i: number): void => { wts[i].write('cachebust.txt', crypto.randomUUID()); wts[i].commitAll('bust'); };
+  const push = async (i: number, side: string): Promise<void> => {
+    const r = await pushInBackground(wts[i], berth, apps[i]).done;
+    if (r.code !== 0) throw new Error(`${side} push to ${apps[i]} failed:\n${r.output}`);
+  };
   try {
     // Warm-up: first deploys (base image layers, networks, nginx), not measured.
-    for (const [i, app] of apps.entries()) {
-      const r = await pushInBackground(wts[i], berth, app).done;
-      if (r.code !== 0) throw new Error(`warm-up push to ${app} failed:\n${r.output}`);
-    }
-    const round = (tag: string): void => wts.forEach((wt, i) => { wt.write('www/index.html', `${apps[i]} ${tag}\n`); wt.commitAll(tag); });
-
-    round('sequential');
-    let t = Date.now();
-    for (const [i, app] of apps.entries()) {
-      const r = await pushInBackground(wts[i], berth, app).done;
-      if (r.code !== 0) throw new Error(`sequential push to ${app} failed:\n${r.output}`);
-    }
-    const sequential = (Date.now() - t) / 1000;
-
-    round('concurrent');
-    t = Date.now();
-    const results = await Promise.all(apps.map((app, i) => pushInBackground(wts[i], berth, app).done));
-    const concurrent = (Date.now() - t) / 1000;
-    const failed = results.filter((r) => r.code !== 0).length;
-    if (failed) throw new Error(`${failed} concurrent pushes failed:\n${results.find((r) => r.code !== 0)!.output}`);
-
+    for (let i = 0; i < n; i++) await push(i, 'warm-up');
+    const sequential = async (): Promise<number> => {
+      apps.forEach((_, i) => bust(i));
+      const t = process.hrtime.bigint();
+      for (let i = 0; i < n; i++) await push(i, 'sequential');
+      return Number(process.hrtime.bigint() - t) / 1e9;
+    };
+    const concurrent = async (): Promise<number> => {
+      apps.forEach((_, i) => bust(i));
+      const t = process.hrtime.bigint();
+      await Promise.all(apps.map((_, i) => push(i, 'concurrent')));
+      return Number(process.hrtime.bigint() - t) / 1e9;
+    };
+    const s = await alternate(rounds, sequential, concurrent);
     return {
       name: 'concurrent-pushes',
-      method: `${n} pushes to ${n} apps one after another, then all at once, BERTH_BUILD_CONCURRENCY=${concurrency}; ratio = sequential / concurrent time.`,
+      method: `${n} pushes to ${n} apps (bench-node, npm ci each) one after another vs all at once, BERTH_BUILD_CONCURRENCY=${concurrency}, ${rounds} rounds alternating which goes first; median (min–max), speed-up taken per round`,
       figures: [
-        { label: `${n} pushes one after another`, value: `${sequential.toFixed(1)} s` },
-        { label: `${n} pushes at once`, value: `${concurrent.toFixed(1)} s` },
-        { label: 'speed-up (sequential / concurrent)', value: (sequential / concurrent).toFixed(2), target: '≥ 1.5' },
+        { label: `${n} pushes one after another (s)`, value: spread(s.a, 1) },
+        { label: `${n} pushes at once (s)`, value: spread(s.b, 1) },
+        { label: 'speed-up (sequential / concurrent)', value: ratio(s).text, target: '≥ 1.5' },
       ],
     };
   } finally {

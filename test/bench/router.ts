@@ -1,7 +1,8 @@
 /**
  * Router bench: wrk straight to an app container vs through berth's nginx, in one run (same
- * container, alternating rounds), printing the throughput ratio (target ≥ 0.85) and the latency
- * nginx adds at p50/p99. Then 100 apps configured: how long one route change (nginx -t + reload)
+ * container, ≥ 5 rounds alternating which side goes first), printing per-round figures as
+ * median (min–max) over the rounds: the throughput ratio (target ≥ 0.85) and the latency nginx
+ * adds at p50/p99 (a p99 difference inside its spread is noise, not a cost). Then 100 apps configured: how long one route change (nginx -t + reload)
  * takes, and the RSS of nginx's master and workers. Runs alone: `node dist/test/bench/router.js`.
  * Traffic goes only to 127.0.0.1 and to the container this bench starts.
  */
@@ -13,9 +14,11 @@ import path from 'node:path';
 import { createNginxRouter } from '../../app/infra/nginx';
 import type { Router } from '../../app/ports/router';
 import { median, type BenchResult, type Figure } from './bench-types';
+import { alternate, ratio, roundsFromEnv, spread } from './rounds';
 import { childrenOf, cpuSecondsOf, wrk, type WrkResult } from './wrk';
 
-const NGINX = fs.existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';
+/** nginx from PATH, as berth runs it (deploy/install.sh installs it). */
+const NGINX = 'nginx';
 const ROOT = path.resolve(__dirname, '../../..');
 
 /**
@@ -36,10 +39,10 @@ const PROFILES = [
   },
 ] as const;
 
-interface Side { rps: number; p50: number; p99: number }
-interface ProfileResult { direct: Side; routed: Side; cpuUs: { app: number; nginx: number; wrk: number } }
+const ROUNDS = roundsFromEnv();
 
-const summary = (rs: WrkResult[]): Side => ({ rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)) });
+/** Each round's wrk result on both sides (same index, same round). */
+interface ProfileResult { direct: WrkResult[]; routed: WrkResult[]; cpuUs: { app: number; nginx: number; wrk: number } }
 
 /** Rss and Pss (shared pages split among the processes sharing them) of one process, in kB. */
 function memKb(pid: number): { rss: number; pss: number } {
@@ -80,8 +83,11 @@ async function measure(o: { ip: string; appPid: number; routerPort: number; host
   const direct: WrkResult[] = [];
   const routed: WrkResult[] = [];
   const cpu = { app: 0, nginx: 0, wrk: 0, requests: 0 };
-  for (let round = 0; round < 3; round++) {
-    direct.push(wrk(directUrl, { seconds: 6 }));
+  await alternate(ROUNDS, async () => {
+    const r = wrk(directUrl, { seconds: 6 });
+    direct.push(r);
+    return r.rps;
+  }, async () => {
     const workers = childrenOf(masterOf(o.nginxDir));
     const before = { app: cpuSecondsOf(o.appPid), nginx: workers.reduce((t, p) => t + cpuSecondsOf(p), 0) };
     const r = wrk(routedUrl, { host: o.host, seconds: 6 });
@@ -90,16 +96,19 @@ async function measure(o: { ip: string; appPid: number; routerPort: number; host
     cpu.nginx += workers.reduce((t, p) => t + cpuSecondsOf(p), 0) - before.nginx;
     cpu.wrk += r.cpuSeconds;
     cpu.requests += r.requests;
-  }
+    return r.rps;
+  });
   const us = (seconds: number) => (seconds / cpu.requests) * 1e6;
-  return { direct: summary(direct), routed: summary(routed), cpuUs: { app: us(cpu.app), nginx: us(cpu.nginx), wrk: us(cpu.wrk) } };
+  return { direct, routed, cpuUs: { app: us(cpu.app), nginx: us(cpu.nginx), wrk: us(cpu.wrk) } };
 }
 
+/** Figures per round (routed vs direct of the same round), each as median (min–max) over the rounds. */
 function profileFigures(label: string, r: ProfileResult): Figure[] {
+  const added = (k: 'p50' | 'p99') => r.routed.map((x, i) => x[k] - r.direct[i][k]);
   return [
-    { label: `throughput via router / direct, ${label}`, value: (r.routed.rps / r.direct.rps).toFixed(2), target: '≥ 0.85' },
-    { label: `requests/s direct | via router, ${label}`, value: `${r.direct.rps.toFixed(0)} | ${r.routed.rps.toFixed(0)}` },
-    { label: `added latency p50 | p99, ${label}`, value: `${(r.routed.p50 - r.direct.p50).toFixed(2)} ms | ${(r.routed.p99 - r.direct.p99).toFixed(2)} ms` },
+    { label: `throughput via router / direct, ${label}`, value: ratio({ a: r.routed.map((x) => x.rps), b: r.direct.map((x) => x.rps) }).text, target: '≥ 0.85' },
+    { label: `requests/s direct | via router, ${label}`, value: `${spread(r.direct.map((x) => x.rps), 0)} | ${spread(r.routed.map((x) => x.rps), 0)}` },
+    { label: `added latency p50 | p99 (ms), ${label}`, value: `${spread(added('p50'))} | ${spread(added('p99'))}` },
     { label: `CPU per routed request: app | nginx | wrk, ${label}`, value: `${r.cpuUs.app.toFixed(1)} | ${r.cpuUs.nginx.toFixed(1)} | ${r.cpuUs.wrk.toFixed(1)} µs` },
   ];
 }
@@ -158,7 +167,7 @@ export async function run(): Promise<BenchResult> {
     return {
       name: 'router',
       figures,
-      method: `wrk -t2 -c32, per app 3 alternating 6 s rounds direct / via router (medians); node in a container on ${os.cpus().length} cores shared by wrk, nginx (worker_processes auto) and the app; CPU per request from /proc over the routed rounds`,
+      method: `wrk -t2 -c32, per app ${ROUNDS} rounds of 6 s direct and via router, alternating which goes first; median (min–max) over the rounds of each round's figure; node in a container on ${os.cpus().length} cores shared by wrk, nginx (worker_processes auto) and the app; CPU per request from /proc over the routed rounds`,
     };
   } finally {
     if (router) await router.stop().catch(() => undefined);
