@@ -27,6 +27,8 @@ export class ImageBuilder {
     engine: ContainerEngine; buildpacks: readonly Buildpack[]; memoryMb: number; runtimes: RuntimeImages;
     /** registry:login pulls for FROM images from private registries (BuildKit gets no credentials through the API). */
     registry?: { hasLoginFor(ref: string): boolean; pull(ref: string, log: (l: string) => void): Promise<void> };
+    /** Which EXPOSE mappings the app may take (the ports:add checks); none: all. */
+    admitPorts?: (app: string, mappings: readonly string[]) => Promise<{ kept: string[]; refused: { mapping: string; why: string }[] }>;
   }) {}
 
   async build(app: AppRecord, options: {
@@ -97,7 +99,7 @@ export class ImageBuilder {
       processes: Object.keys(processes).length > 0 ? processes : { web: '' },
       appJson,
       manifest,
-      detectedPorts: choice?.kind === 'dockerfile' ? this.detectPorts(built.exposedPorts, options.log) : null,
+      detectedPorts: choice?.kind === 'dockerfile' ? await this.detectPorts(app.name, built.exposedPorts, options.log) : null,
     };
   }
 
@@ -119,8 +121,12 @@ export class ImageBuilder {
   }
 
   /** dokku's rule: the Dockerfile's EXPOSEd TCP ports are routed on the same host ports (unless the app sets its own). */
-  private detectPorts(exposed: readonly string[], log: (l: string) => void): string[] {
-    const { mappings, skipped } = detectPortMappings(exposed);
+  private async detectPorts(app: string, exposed: readonly string[], log: (l: string) => void): Promise<string[]> {
+    const detected = detectPortMappings(exposed);
+    const admitted = this.deps.admitPorts ? await this.deps.admitPorts(app, detected.mappings) : { kept: detected.mappings, refused: [] };
+    for (const r of admitted.refused) log(`       EXPOSE ${r.mapping.split(':')[1]}/tcp is not routed: ${r.why}`);
+    const { skipped } = detected;
+    const mappings = admitted.kept;
     if (mappings.length) log(`-----> Ports from EXPOSE: ${mappings.join(' ')} (used while the app sets none with ports:set)`);
     for (const p of skipped) log(`       EXPOSE ${p} is not routed: berth's router proxies HTTP${p.startsWith('443/') ? ' (443 needs a certificate: ports:add https:443:<port>)' : ''}`);
     return mappings;

@@ -70,6 +70,27 @@ export class RoutingService {
   }
 
   /**
+   * The Dockerfile EXPOSE mappings (dokku's rule) the app may take: a host port it holds already
+   * stays; a new one must pass the same checks as ports:add, else it is left out with the reason
+   * (a hostile EXPOSE of berth's API port must not break nginx for every app).
+   */
+  async admitDetected(app: string, mappings: readonly string[]): Promise<{ kept: string[]; refused: { mapping: string; why: string }[] }> {
+    const held = new Set(effectivePorts(this.deps.store, app).mappings.map((m) => m.hostPort));
+    const kept: string[] = [];
+    const refused: { mapping: string; why: string }[] = [];
+    for (const mapping of mappings) {
+      const port = parsePortMapping(mapping).hostPort;
+      try {
+        if (!held.has(port)) await this.checkPortFree(app, port);
+        kept.push(mapping);
+      } catch (e) {
+        refused.push({ mapping, why: (e as Error).message.replace(/ Nothing was changed\.$/, '') });
+      }
+    }
+    return { kept, refused };
+  }
+
+  /**
    * A host port an app may newly listen on: 80/443 (the router's, shared by server name) or one
    * from 1024 up that neither berth, another app, a service nor anything else on the host holds.
    * A port nginx cannot bind fails every later reload, so it would stop every app's route changes.

@@ -127,17 +127,20 @@ describe('dokku apps: app.json with comments, formation, health checks', functio
     });
   });
 
-  it('routes a Dockerfile app on the port it EXPOSEs when it sets no ports; UDP is skipped with a note; ports:report says why', async () => {
+  it('routes a Dockerfile app on the port it EXPOSEs when it sets no ports; UDP and berth\'s own port are skipped with a note; ports:report says why', async () => {
     const other = uniqueName('expose');
     const port = await freePort();
     const dwt = WorkTree.fromFixture('nothing-app');
     try {
-      dwt.write('Dockerfile', `FROM berth/busybox:latest\nRUN mkdir -p /www && echo exposed-app > /www/index.html\nEXPOSE ${port} 5353/udp\nCMD ["sh", "-c", "exec httpd -f -p $PORT -h /www"]\n`);
+      // A hostile EXPOSE of berth's API port must not become a mapping (nginx could not bind it).
+      dwt.write('Dockerfile', `FROM berth/busybox:latest\nRUN mkdir -p /www && echo exposed-app > /www/index.html\nEXPOSE ${port} ${berth.port} 5353/udp\n`
+        + `CMD ["sh", "-c", "httpd -p $PORT -h /www; exec httpd -f -p ${port} -h /www"]\n`);
       dwt.commitAll('a Dockerfile app exposing one TCP and one UDP port');
       const pushed = dwt.push(berth.url, berth.token, other);
       assert.equal(pushed.code, 0, pushed.output);
       assert.match(pushed.output, new RegExp(`Ports from EXPOSE: http:${port}:${port} \\(used while the app sets none with ports:set\\)`));
       assert.match(pushed.output, /EXPOSE 5353\/udp is not routed: berth's router proxies HTTP/);
+      assert.match(pushed.output, new RegExp(`EXPOSE ${berth.port}/tcp is not routed: ${other} cannot listen on host port ${berth.port}: it is berth's API and dashboard port \\(BERTH_PORT\\)`));
       const served = await httpGet({ port, host: `${other}.localhost`, path: '/' });
       assert.deepEqual(served, { status: 200, text: 'exposed-app\n' });
       assert.equal((await berth.viaRouter(`${other}.localhost`)).status, 404, 'not on the router\'s port 80: only the EXPOSEd port is mapped');
