@@ -26,6 +26,7 @@ import { schedulersVerbs } from './verbs/schedulers';
 import { usersVerbs } from './verbs/users';
 import { tokensVerbs } from './verbs/tokens';
 import { dokkuVerbs } from './verbs/dokku-verbs';
+import { dokkuReports } from './verbs/dokku-reports';
 import { withReportProperties } from './report-properties';
 
 /** Every verb, by group, in the order `berth help` and docs/cli.md show them. */
@@ -37,5 +38,5 @@ export const GROUPS: readonly VerbGroup[] = withReportProperties([
   servicesVerbs, pluginsVerbs,
   schedulersVerbs,
   usersVerbs, tokensVerbs,
-  dokkuVerbs,
+  dokkuVerbs, dokkuReports,
 ]);

@@ -39,7 +39,8 @@ const REPORTS: Readonly<Record<string, Properties>> = {
   },
   'ports:report': async (ctx) => {
     const { ports } = await get<{ ports: string[] }>(ctx, '/ports');
-    return { 'ports-map': words(ports) };
+    const json = ports.map((p) => { const [scheme, host, container] = p.split(':'); return { scheme, host_port: Number(host), container_port: Number(container) }; });
+    return { 'ports-map': words(ports), 'ports-map-json': JSON.stringify(json) };
   },
   'ps:report': async (ctx) => {
     const { report: r } = await get<{ report: { status: string; release: number | null; restartPolicy: string; processes: Process[] } }>(ctx, '/ps');

@@ -107,6 +107,7 @@ describe('a dokku script through berth unchanged', function () {
     ok('dokku ports:set APP http:80:5000');
     assert.match(ok('dokku ports:list APP'), /^http:80:5000$/m);
     assert.equal(ok('dokku ports:report APP --ports-map'), 'http:80:5000\n');
+    assert.equal(ok('dokku ports:report APP --ports-map-json'), '[{"scheme":"http","host_port":80,"container_port":5000}]\n');
     ok('dokku ports:clear APP');
     assert.deepEqual((await berth.api('GET', `/api/v1/apps/${app}/ports`)).json.ports, []);
   });
@@ -146,6 +147,12 @@ describe('a dokku script through berth unchanged', function () {
   it('dokku run --env KEY=VALUE -e … APP <cmd>: variables for this run only, next to the app\'s', () => {
     assert.equal(ok(`dokku run --env "EXTRA=one two" -e MORE=2 APP sh -c 'echo "$EXTRA|$MORE|$GREETING"'`), 'one two|2|hello world\n');
     assert.equal(ok(`dokku run APP sh -c 'echo "[$EXTRA]"'`), '[]\n');
+  });
+
+  it('dokku git:report APP --git-deploy-branch; cron:report APP --cron-task-count; builder:report APP', () => {
+    assert.equal(ok('dokku git:report APP --git-deploy-branch'), 'main\n');
+    assert.equal(ok('dokku cron:report APP --cron-task-count'), '1\n');
+    assert.equal(ok('dokku builder:report APP'), `=====> ${app} builder information\n       Builder selected:\n       Builder computed selected:  detected at build\n`);
   });
 
   it('dokku cron:run APP <cron_id> runs the entry now, with its output; logs -p cron shows it', () => {
