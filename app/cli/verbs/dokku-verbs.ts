@@ -79,5 +79,16 @@ export const dokkuVerbs: VerbGroup = {
     },
     nginxLog('access'),
     nginxLog('error'),
+    {
+      name: 'ps:inspect',
+      usage: 'berth ps:inspect <app>',
+      summary: 'Print the app\'s containers as JSON (id, name, process type, state, release, start time, address, restarts, node) — berth\'s view, not docker inspect: no env vars, so no secrets.',
+      args: [APP],
+      options: [],
+      async run(ctx) {
+        const { report } = await ctx.api().get<{ report: { processes: { type: string; containers: Record<string, unknown>[] }[] } }>(appPath(ctx.arg('app'), '/ps'));
+        ctx.out.json(report.processes.flatMap((p) => p.containers.map((c) => ({ process: p.type, ...c }))));
+      },
+    },
   ],
 };

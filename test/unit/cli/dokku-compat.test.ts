@@ -146,6 +146,13 @@ describe('cli: dokku\'s arguments and flags', function () {
     assert.deepEqual(await run(['apps:exists', 'nope'], env), { code: 1, stdout: '', stderr: '!     App does not exist\n' });
   });
 
+  it('ps:inspect prints the containers as a JSON list with their process type', async () => {
+    fake.json('GET /api/v1/apps/web/ps', 200, { report: { processes: [{ type: 'web', containers: [{ name: 'berth.web.web.1.a', id: 'abc', state: 'running' }] }, { type: 'worker', containers: [] }] } });
+    const r = await run(['ps:inspect', 'web'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), [{ process: 'web', name: 'berth.web.web.1.a', id: 'abc', state: 'running' }]);
+  });
+
   it('logs -p TYPE is --process', async () => {
     fake.on('GET /api/v1/apps/web/logs?tail=100&process=worker', (_q, res) => { res.writeHead(200); res.end('worker.1 | hi\n'); });
     const r = await run(['logs', 'web', '-p', 'worker'], env);
