@@ -159,7 +159,7 @@ describe('dokku apps: app.json with comments, formation, health checks', functio
     const cli = (args: string[]) => { const r = berth.cli(args); assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`); return r; };
     const monorepoApp = (name: string) => {
       cli(['apps:create', name]);
-      cli(['builder-dockerfile:set', name, 'build-dir', 'apps/web']);
+      cli(['builder:set', name, 'build-dir', 'apps/web']); // dokku's form
       cli(['builder-dockerfile:set', name, 'dockerfile-path', 'docker/Dockerfile']);
     };
     let firstPush = '';

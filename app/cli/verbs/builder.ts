@@ -11,11 +11,18 @@ export const builderVerbs: VerbGroup = {
   verbs: [
     {
       name: 'builder:set',
-      usage: 'berth builder:set <app> <builder>',
-      summary: 'Force the Dockerfile or the buildpacks, or go back to detection (auto).',
-      args: [APP, { name: 'builder', summary: 'dockerfile, buildpack or auto.' }],
+      usage: 'berth builder:set <app> <builder> [value]',
+      summary: 'Force the Dockerfile or the buildpacks, or go back to detection (auto); `builder:set <app> build-dir <path>` (dokku\'s form) sets the monorepo build folder.',
+      args: [APP, { name: 'builder', summary: 'dockerfile, buildpack or auto; or the key build-dir.' },
+        { name: 'value', optional: true, summary: 'With build-dir: the repo folder to build (none: the whole repo).' }],
       options: [],
       async run(ctx) {
+        if (ctx.arg('builder') === 'build-dir') {
+          const r = await ctx.api().json<{ 'build-dir': string | null }>('PATCH', appPath(ctx.arg('app'), '/builder-dockerfile'), { key: 'build-dir', value: ctx.args.positional.value ?? null });
+          if (ctx.json) return ctx.out.json(r);
+          return ctx.out.line(`-----> ${ctx.arg('app')} builds ${r['build-dir'] ? `from ${r['build-dir']}/` : 'the whole repo'}`);
+        }
+        if (ctx.args.positional.value !== undefined) throw new CliError('USAGE', `builder:set <app> ${ctx.arg('builder')} takes no value; only build-dir does.`);
         const res = await ctx.api().json<{ app: AppSummary }>('PATCH', appPath(ctx.arg('app'), '/builder'), { builder: ctx.arg('builder') });
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> ${res.app.name} builds with: ${res.app.builder ?? 'auto-detection'}`);
