@@ -62,6 +62,14 @@ export class AppsService {
     };
   }
 
+  /** `apps:lock` / `apps:unlock`: while locked, no build of the app is queued (BuildsService.enqueue). */
+  setLocked(name: string, locked: boolean, user: string | null): AppRecord {
+    this.require(name);
+    const app = this.deps.store.apps.update(name, { locked });
+    this.deps.events.record({ app: name, kind: locked ? 'app.locked' : 'app.unlocked', message: locked ? 'deploy lock created' : 'deploy lock removed', user });
+    return app;
+  }
+
   /** The default vhost first, then custom domains. */
   domainsOf(name: string): string[] {
     if (this.deps.domainsOf) return this.deps.domainsOf(name);

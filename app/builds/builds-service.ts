@@ -23,7 +23,9 @@ export class BuildsService {
 
   async enqueue(req: EnqueueRequest): Promise<{ build: BuildRecord; ahead: number }> {
     const { store } = this.deps;
-    if (!store.apps.get(req.app)) throw new BerthError('APP_NOT_FOUND', `App "${req.app}" does not exist; \`berth apps:list\` shows your apps.`);
+    const app = store.apps.get(req.app);
+    if (!app) throw new BerthError('APP_NOT_FOUND', `App "${req.app}" does not exist; \`berth apps:list\` shows your apps.`);
+    if (app.locked) throw new BerthError('APP_LOCKED', `${req.app} is locked for deploys; nothing was queued. \`berth apps:unlock ${req.app}\` unlocks it.`);
     const build = store.transaction(() => {
       const b = store.builds.create({ app: req.app, kind: req.kind, source: req.source, snapshotPath: req.snapshotPath ?? null, user: req.user });
       this.deps.events.record({ app: req.app, kind: 'build.queued', message: `build ${b.id} queued (${describeBuild(req).slice(0, 48)})`, user: req.user });

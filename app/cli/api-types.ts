@@ -13,6 +13,8 @@ export interface AppSummary {
 
 export interface AppDetail extends AppSummary {
   currentRelease: number | { version: number } | null;
+  /** apps:lock (older servers leave it out). */
+  locked?: boolean;
   domains: string[];
   url: string | null;
 }

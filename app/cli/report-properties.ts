@@ -22,7 +22,7 @@ const REPORTS: Readonly<Record<string, Properties>> = {
       'app-created-at': app.createdAt,
       'app-deploy-branch': app.deployBranch,
       'app-deployed': String(app.currentRelease !== null && app.currentRelease !== undefined),
-      'app-locked': 'false',
+      'app-locked': String(app.locked === true),
       'app-url': app.url ?? '',
       'git-deploy-branch': app.deployBranch,
       'builder-selected': app.builder ?? '',

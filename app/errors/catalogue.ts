@@ -40,6 +40,7 @@ export const CATALOGUE = {
   SSH_KEY_EXISTS: { kind: 'conflict', hint: 'That key, or a key with that name, is registered already; `berth ssh-keys:list` shows them.' },
   SSH_KEY_NOT_FOUND: { kind: 'not-found', hint: 'No SSH key with that name; `berth ssh-keys:list` shows them.' },
   APP_NOT_FOUND: { kind: 'not-found', hint: 'No app has that name; `berth apps:list` shows them.' },
+  APP_LOCKED: { kind: 'conflict', hint: 'The app is locked for deploys (`berth apps:lock`); `berth apps:unlock <app>` lets builds run again.' },
   APP_EXISTS: { kind: 'conflict', hint: 'An app with that name exists already; choose another name.' },
   BUILD_NOT_FOUND: { kind: 'not-found', hint: 'No build with that id for this app; `berth builds:list <app>` shows them.' },
   RELEASE_NOT_FOUND: { kind: 'not-found', hint: 'No such release; `berth releases <app>` lists them.' },

@@ -5,7 +5,7 @@ import type { EventRecord, EventsStore } from '../ports/store';
 export type EventSource = 'api' | 'cli' | 'git' | 'dashboard' | 'ssh';
 
 export type EventKind =
-  | 'app.created' | 'app.renamed' | 'app.destroyed' | 'config.changed'
+  | 'app.created' | 'app.renamed' | 'app.destroyed' | 'app.locked' | 'app.unlocked' | 'config.changed'
   | 'build.queued' | 'build.succeeded' | 'build.failed' | 'build.cancelled'
   | 'release.created' | 'deploy.succeeded' | 'deploy.failed' | 'ps.scaled' | 'domains.changed' | 'rollback'
   | 'router.changed' | 'certs.changed'

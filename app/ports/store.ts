@@ -16,6 +16,8 @@ export interface AppRecord {
   readonly restartPolicy: string;
   readonly memoryMb: number | null;
   readonly cpus: number | null;
+  /** `apps:lock`: no build (push, deploy, restart, config release) is queued while set. */
+  readonly locked?: boolean;
 }
 
 export type AppPatch = Partial<Omit<AppRecord, 'id' | 'name' | 'createdAt'>>;

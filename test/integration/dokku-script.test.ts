@@ -126,6 +126,25 @@ describe('a dokku script through berth unchanged', function () {
     assert.equal(ok('dokku ps:report APP --processes'), '2\n');
   });
 
+  it('dokku apps:lock APP: deploys are refused until apps:unlock; apps:locked says which', () => {
+    assert.equal(ok('dokku apps:lock APP'), '-----> Deploy lock created\n');
+    assert.equal(ok('dokku apps:locked APP'), 'Deploy lock exists\n');
+    assert.equal(ok('dokku apps:report APP --app-locked'), 'true\n');
+    const rebuild = dokku('dokku ps:rebuild APP');
+    assert.equal(rebuild.code, 1);
+    assert.equal(rebuild.stderr, `!     ${app} is locked for deploys; nothing was queued. \`berth apps:unlock ${app}\` unlocks it.\n`);
+    wt.write('www/index.html', 'locked out\n');
+    wt.commitAll('while locked');
+    const pushed = wt.push(berth.url, berth.token, app);
+    assert.notEqual(pushed.code, 0);
+    assert.match(pushed.output, /is locked for deploys; nothing was queued/);
+    assert.equal(ok('dokku apps:unlock APP'), '-----> Deploy lock removed\n');
+    const unlocked = dokku('dokku apps:locked APP');
+    assert.deepEqual([unlocked.code, unlocked.stderr], [1, '!     Deploy lock does not exist\n']);
+    wt.write('www/index.html', 'dokku script app\n');
+    wt.commitAll('back');
+  });
+
   it('dokku ps:set APP restart-policy on-failure:10; ps:report APP --ps-restart-policy', () => {
     ok('dokku ps:set APP restart-policy on-failure:10');
     assert.equal(ok('dokku ps:report APP --ps-restart-policy'), 'on-failure:10\n');
@@ -171,7 +190,7 @@ describe('a dokku script through berth unchanged', function () {
     assert.match(gone.stderr, new RegExp(`^!     ${app} has no running web\\.3 container`));
   });
 
-  it('misuse: a viewer cannot enter a container with a command; a process name cannot carry shell', async () => {
+  it('misuse: a viewer cannot enter a container with a command, nor lock the app; a process name cannot carry shell', async () => {
     const name = uniqueName('viewer');
     const viewer = await berth.api('POST', '/api/v1/users', { name, role: 'viewer' });
     assert.equal(viewer.status, 201, viewer.text);
@@ -180,6 +199,9 @@ describe('a dokku script through berth unchanged', function () {
     assert.equal(r.status, 1);
     assert.equal(r.stdout, '');
     assert.equal(r.stderr, `!     User "${name}" (viewer) may not change app "${app}": viewers can only read.\n`);
+    const lock = spawnSync(process.execPath, [path.join(ROOT, 'dist/app/cli/main.js'), 'apps:lock', app],
+      { encoding: 'utf8', env: { ...process.env, BERTH_URL: berth.url, BERTH_TOKEN: viewer.json.token } });
+    assert.deepEqual([lock.status, lock.stderr], [1, `!     User "${name}" (viewer) may not change app "${app}": viewers can only read.\n`]);
     const shell = dokku('dokku enter APP web.1;id hostname');
     assert.equal(shell.code, 1);
     assert.equal(shell.stderr, '!     "web.1;id" is not a process type.\n');

@@ -27,7 +27,7 @@ function nginxLog(kind: 'access' | 'error'): Verb {
 /** Verbs dokku has, under dokku's names. */
 export const dokkuVerbs: VerbGroup = {
   name: 'dokku',
-  summary: 'More of dokku\'s verbs (apps:exists, domains:set-global, cron:run, nginx:access-logs, nginx:error-logs)',
+  summary: 'More of dokku\'s verbs (apps:exists, apps:lock, domains:set-global, cron:run, nginx:access-logs, ps:inspect, …)',
   verbs: [
     {
       name: 'apps:exists',
@@ -88,6 +88,43 @@ export const dokkuVerbs: VerbGroup = {
       async run(ctx) {
         const { report } = await ctx.api().get<{ report: { processes: { type: string; containers: Record<string, unknown>[] }[] } }>(appPath(ctx.arg('app'), '/ps'));
         ctx.out.json(report.processes.flatMap((p) => p.containers.map((c) => ({ process: p.type, ...c }))));
+      },
+    },
+    {
+      name: 'apps:lock',
+      usage: 'berth apps:lock <app>',
+      summary: 'Lock the app for deploys: pushes, deploys, restarts and config releases are refused (APP_LOCKED) until apps:unlock.',
+      args: [APP],
+      options: [],
+      async run(ctx) {
+        const res = await ctx.api().json<{ locked: boolean }>('POST', appPath(ctx.arg('app'), '/lock'));
+        if (ctx.json) return ctx.out.json(res);
+        ctx.out.line('-----> Deploy lock created');
+      },
+    },
+    {
+      name: 'apps:unlock',
+      usage: 'berth apps:unlock <app>',
+      summary: 'Remove the app\'s deploy lock.',
+      args: [APP],
+      options: [],
+      async run(ctx) {
+        const res = await ctx.api().json<{ locked: boolean }>('DELETE', appPath(ctx.arg('app'), '/lock'));
+        if (ctx.json) return ctx.out.json(res);
+        ctx.out.line('-----> Deploy lock removed');
+      },
+    },
+    {
+      name: 'apps:locked',
+      usage: 'berth apps:locked <app>',
+      summary: 'Exit 0 when the app is locked for deploys, 1 with "Deploy lock does not exist" when not (for scripts, as in dokku).',
+      args: [APP],
+      options: [],
+      async run(ctx) {
+        const { app } = await ctx.api().get<{ app: { locked?: boolean } }>(appPath(ctx.arg('app')));
+        if (ctx.json) return ctx.out.json({ locked: app.locked === true });
+        if (app.locked !== true) throw new CliError('APP_NOT_LOCKED', 'Deploy lock does not exist');
+        ctx.out.line('Deploy lock exists');
       },
     },
   ],

@@ -16,6 +16,9 @@ export function appsRoutes(berth: Berth): Router {
     await berth.apps.rename(req.params.app, body(req).name, userName(req));
     res.json({ app: berth.apps.info(String(body(req).name)) });
   });
+  /** `apps:lock` / `apps:unlock`: a locked app queues no builds. */
+  r.post('/apps/:app/lock', (req, res) => { res.json({ locked: berth.apps.setLocked(req.params.app, true, userName(req)).locked === true }); });
+  r.delete('/apps/:app/lock', (req, res) => { res.json({ locked: berth.apps.setLocked(req.params.app, false, userName(req)).locked === true }); });
   r.delete('/apps/:app', async (req, res) => {
     const keep = req.query['keep-data'] ?? body(req).keepData;
     await berth.apps.destroy(req.params.app, req.query.confirm ?? body(req).confirm, userName(req), { keepData: keep === true || keep === 'true' });

@@ -5,17 +5,17 @@ import { now } from './clock';
 
 interface Row {
   uid: string; name: string; created_at: string; deploy_branch: string; builder: string | null; buildpack: string | null;
-  restart_policy: string; memory_mb: number | null; cpus: number | null;
+  restart_policy: string; memory_mb: number | null; cpus: number | null; locked?: number;
 }
 
 const toRecord = (r: Row): AppRecord => ({
   id: r.uid, name: r.name, createdAt: r.created_at, deployBranch: r.deploy_branch, builder: r.builder,
-  buildpack: r.buildpack, restartPolicy: r.restart_policy, memoryMb: r.memory_mb, cpus: r.cpus,
+  buildpack: r.buildpack, restartPolicy: r.restart_policy, memoryMb: r.memory_mb, cpus: r.cpus, locked: r.locked === 1,
 });
 
 const COLUMNS: Record<keyof AppPatch, string> = {
   deployBranch: 'deploy_branch', builder: 'builder', buildpack: 'buildpack',
-  restartPolicy: 'restart_policy', memoryMb: 'memory_mb', cpus: 'cpus',
+  restartPolicy: 'restart_policy', memoryMb: 'memory_mb', cpus: 'cpus', locked: 'locked',
 };
 
 export function sqliteAppsStore(db: Database.Database): AppsStore {
@@ -39,7 +39,8 @@ export function sqliteAppsStore(db: Database.Database): AppsStore {
     update(name, patch) {
       for (const [key, value] of Object.entries(patch) as [keyof AppPatch, unknown][]) {
         const column = COLUMNS[key];
-        if (column) db.prepare(`UPDATE apps SET ${column} = ? WHERE name = ?`).run(value ?? null, name);
+        // SQLite has no booleans: the lock is 0/1.
+        if (column) db.prepare(`UPDATE apps SET ${column} = ? WHERE name = ?`).run(typeof value === 'boolean' ? Number(value) : value ?? null, name);
       }
       return toRecord(getStmt.get(name)!);
     },

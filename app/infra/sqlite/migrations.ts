@@ -291,6 +291,11 @@ export const MIGRATIONS: readonly Migration[] = [
      updated_at TEXT NOT NULL
    );`,
   },
+  {
+    version: 17,
+    name: 'apps:lock: a locked app queues no builds (dokku\'s deploy lock)',
+    sql: `ALTER TABLE apps ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 /**
