@@ -248,6 +248,20 @@ describe('AccessService (real SQLite store)', () => {
     assert.equal(svc(viewer, 'write', '').code, 'FORBIDDEN');
   });
 
+  it('ssh sessions: a one-day token, known as an ssh session until it ends, then revoked', () => {
+    const token = access.startSshSession(admin, 'ssh-1');
+    assert.equal(access.isSshSessionToken(token), true);
+    assert.equal(access.isSshSessionToken(null), false);
+    assert.equal(access.isSshSessionToken('berth_other'), false);
+    const info = access.tokens(admin).find((t) => t.name === 'ssh-1')!;
+    const days = (Date.parse(info.expiresAt!) - Date.now()) / 86_400_000;
+    assert.ok(days > 0.99 && days <= 1, String(days));
+    assert.deepEqual(store.access.userOfToken(hashToken(token), new Date().toISOString()), admin);
+    access.endSshSession(admin, 'ssh-1', token);
+    assert.equal(access.isSshSessionToken(token), false);
+    assert.equal(store.access.userOfToken(hashToken(token), new Date().toISOString()), null);
+  });
+
   it('requireUser checks the name before looking it up', () => {
     assert.deepEqual(access.requireUser('root'), admin);
     assert.equal(thrown(() => access.requireUser('Root')).code, 'INVALID_USER_NAME');

@@ -68,7 +68,7 @@ describe('builds and releases (real SQLite store, fake engine, queue and deploye
   let hooks: string[];
 
   const logOf = (id: number) => logs.lines.get(id) ?? [];
-  const makeRunner = (o: { timeoutSeconds?: number; operations?: boolean } = {}) => new BuildRunner({
+  const makeRunner = (o: { timeoutSeconds?: number; operations?: boolean; hooks?: boolean; deployMs?: number } = {}) => new BuildRunner({
     store, engine: engine as never, // The branch is where the last deployed push left it, unless a test moved it.
     repos: { resolveRef: async (app: string, ref: string) => (refs.has(`${app} ${ref}`) ? refs.get(`${app} ${ref}`)! : store.releases.current(app)?.gitSha ?? null) } as never,
     logs, events, releases: maker, buildLogsDir: path.join(dir, 'logs'), timeoutSeconds: o.timeoutSeconds ?? 60,
@@ -79,10 +79,21 @@ describe('builds and releases (real SQLite store, fake engine, queue and deploye
       return { image: b.tag, exposedPort: 3000, processes: { web: 'node server.js' }, appJson: null, manifest: EMPTY_MANIFEST };
     } } as never,
     deployer: {
-      deploy: async (r: ReleaseRecord, log: (l: string) => void) => { log(`deploying v${r.version}`); if (deployError) throw deployError; deployed.push(r); },
+      deploy: async (r: ReleaseRecord, log: (l: string) => void, opts: { signal: AbortSignal }) => {
+        log(`deploying v${r.version}`);
+        // A slow deploy that, like the real one, stops when its signal aborts.
+        if (o.deployMs) {
+          await new Promise<void>((done, fail) => {
+            const t = setTimeout(done, o.deployMs);
+            opts.signal.addEventListener('abort', () => { clearTimeout(t); fail(new Error('deploy aborted')); }, { once: true });
+          });
+        }
+        if (deployError) throw deployError;
+        deployed.push(r);
+      },
       adoptFormation: () => undefined,
     } as never,
-    deployHooks: { beforeDeploy: async (r) => { hooks.push(`before v${r.version}`); }, afterDeploy: async (r) => { hooks.push(`after v${r.version}`); } },
+    ...(o.hooks === false ? {} : { deployHooks: { beforeDeploy: async (r: ReleaseRecord) => { hooks.push(`before v${r.version}`); }, afterDeploy: async (r: ReleaseRecord) => { hooks.push(`after v${r.version}`); } } }),
     ...(o.operations ? { operations: { handles: (k: string) => k === 'scale', run: async (_b: BuildRecord, c: { log: (l: string) => void }) => { c.log('scaled'); } } } : {}),
   });
   const signal = () => ({ signal: new AbortController().signal });
@@ -126,7 +137,7 @@ describe('builds and releases (real SQLite store, fake engine, queue and deploye
     assert.equal(r.ahead, 2);
     assert.equal(r.build.status, 'queued');
     assert.deepEqual(queue.jobs, [{ buildId: r.build.id, app: 'shop', kind: 'push', ref: 'refs/heads/main', expectedOldSha: 'f'.repeat(40) }]);
-    assert.equal(events.list({ app: 'shop', limit: 5 })[0].kind, 'build.queued');
+    assert.deepEqual(events.list({ app: 'shop', limit: 5 }).map((e) => [e.kind, e.message, e.user]), [['build.queued', `build ${r.build.id} queued (push abc1234)`, 'dana']]);
     assert.deepEqual(await rejected(builds.enqueue({ app: 'nope', kind: 'push', source: 'x', user: null })),
       { code: 'APP_NOT_FOUND', message: 'App "nope" does not exist; `berth apps:list` shows your apps.' });
   });
@@ -148,7 +159,7 @@ describe('builds and releases (real SQLite store, fake engine, queue and deploye
     assert.deepEqual(builds.storedLog(b), log);
     // Removed in the background (fs.rm without waiting): poll for it.
     await waitFor('the snapshot to be removed', () => !fs.existsSync(path.join(dir, 'snap-abcdef1234567.tar')), 5_000);
-    assert.equal(events.list({ app: 'shop', limit: 1 })[0].message, 'deployed v1 (push abcdef1)');
+    assert.deepEqual(events.list({ app: 'shop', limit: 1 }).map((e) => [e.kind, e.message, e.user]), [['deploy.succeeded', 'deployed v1 (push abcdef1)', 'dana']]);
   });
 
   it('a failed deploy discards its release: the previous one stays current', async () => {
@@ -217,6 +228,40 @@ describe('builds and releases (real SQLite store, fake engine, queue and deploye
     } } as never);
     await cancelling.handle(queue.jobs.at(-1)!, { signal: ac.signal });
     assert.deepEqual([store.builds.getById(second.build.id)!.status, store.builds.getById(second.build.id)!.error], ['cancelled', 'Build cancelled.']);
+    assert.deepEqual(events.list({ app: 'shop', limit: 1 }).map((e) => [e.kind, e.message]), [['build.cancelled', `build ${second.build.id} cancelled`]]);
+    assert.equal(logOf(second.build.id).at(-1), '!     Build cancelled.');
+  });
+
+  it('a deploy slower than a fraction of BERTH_BUILD_TIMEOUT succeeds, with no deploy hooks configured', async () => {
+    // 1 s is the limit: a runner that read it as milliseconds would stop this 150 ms deploy.
+    const plain = makeRunner({ timeoutSeconds: 1, hooks: false, deployMs: 150 });
+    const { build } = await builds.enqueue({ app: 'shop', kind: 'archive', source: '', snapshotPath: path.join(dir, 'a.tar'), user: null });
+    await plain.handle(queue.jobs.at(-1)!, signal());
+    const b = store.builds.getById(build.id)!;
+    assert.deepEqual([b.status, b.error], ['succeeded', null]);
+    assert.deepEqual(hooks, []);
+    const r = store.releases.current('shop')!;
+    assert.deepEqual([r.description, r.gitSha], ['archive deploy', null]);
+    assert.equal(logOf(build.id)[0], '-----> Building shop (archive)');
+  });
+
+  it('a config build before any release fails with NO_RELEASE, recorded; a rebuild keeps the commit it rebuilds', async () => {
+    const config = await builds.enqueue({ app: 'shop', kind: 'config', source: '', user: null });
+    await runner.handle(queue.jobs.at(-1)!, signal());
+    assert.equal(store.builds.getById(config.build.id)!.error, 'NO_RELEASE: The app has not been deployed yet; push it first.');
+    assert.deepEqual(events.list({ app: 'shop', limit: 1 }).map((e) => [e.kind, e.message]),
+      [['build.failed', `build ${config.build.id} failed: The app has not been deployed yet; push it first.`]]);
+    const snap = path.join(dir, 'rb.tar');
+    fs.writeFileSync(snap, 'x');
+    const rebuilt = await builds.enqueue({ app: 'shop', kind: 'rebuild', source: '9876543210fed', snapshotPath: snap, user: null });
+    await runner.handle(queue.jobs.at(-1)!, signal());
+    const r = store.releases.current('shop')!;
+    assert.deepEqual([r.description, r.gitSha], ['rebuild 9876543', '9876543210fed']);
+    assert.equal(logOf(rebuilt.build.id)[0], '-----> Building shop (9876543)');
+    const cfg = await builds.enqueue({ app: 'shop', kind: 'config', source: '', user: null });
+    await runner.handle(queue.jobs.at(-1)!, signal());
+    assert.equal(store.releases.current('shop')!.description, 'config change', 'an empty reason reads "config change"');
+    assert.equal(store.builds.getById(cfg.build.id)!.status, 'succeeded');
   });
 
   it('operations (ps:scale and friends) run in the app\'s turn and make no release', async () => {
