@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
+import { waitFor } from '../support/poll';
 import { requireBerthStack } from '../support/requirements';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('storage: named volumes and host folders survive redeploys, rollbacks and restarts', function () {
   this.timeout(600_000);
@@ -83,8 +83,8 @@ describe('storage: named volumes and host folders survive redeploys, rollbacks a
     const r = berth.cli(['storage:unmount', app, 'data:/data']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(berth.cli(['ps:restart', app]).code, 0);
-    await sleep(500);
-    assert.equal((await berth.viaRouter(host, '/data-first.txt')).status, 404, 'no /data any more');
+    // The old containers may answer until they are retired: wait for the new ones' answer.
+    await waitFor('no /data any more (404 from the restarted containers)', async () => (await berth.viaRouter(host, '/data-first.txt')).status === 404, 30_000);
     assert.equal(await text('/files-first.txt'), 'v1');
     const inVolume = spawnSync('docker', ['run', '--rm', '-v', `${volume}:/v`, 'berth/busybox:latest', 'cat', '/v/first.txt'], { encoding: 'utf8' });
     assert.equal(inVolume.stdout.trim(), 'v1');
