@@ -51,6 +51,8 @@ export async function runCli(typed: readonly string[], io: CliIo, groups: readon
       },
     };
     if (args.property !== undefined) { await printProperty(ctx, args.property); return 0; }
+    // dokku's `<area>:report <app> --format json` is the properties as one object (berth's --json stays the API's answer).
+    if (verb.properties && args.options.format === 'json') { out.json(await verb.properties(ctx)); return 0; }
     const code = await verb.run(ctx);
     return typeof code === 'number' ? code : 0;
   } catch (e) {

@@ -112,6 +112,9 @@ describe('cli: dokku\'s arguments and flags', function () {
     assert.equal(await lines(['ps:report', 'web', '--ps-restart-policy']), 'on-failure:10\n');
     assert.equal(await lines(['ps:report', 'web', '--status-web-2']), 'running\n');
     assert.equal(await lines(['postgres:info', 'db', '--dsn']), 'postgres://u:p@db:5432/db\n');
+    assert.deepEqual(JSON.parse(await lines(['domains:report', 'web', '--format', 'json'])), {
+      'domains-app-enabled': 'true', 'domains-app-vhosts': 'web.example.com www.shop.test', 'domains-global-enabled': 'true', 'domains-global-vhosts': 'example.com',
+    });
     const bad = await run(['ps:report', 'web', '--nope'], env);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /^!     ps:report has no property --nope\n.*--deployed/);
