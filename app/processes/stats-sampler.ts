@@ -7,6 +7,8 @@ export interface StatsSample {
   readonly at: number;
   readonly cpuPercent: number;
   readonly memoryBytes: number;
+  /** The limit at that moment, so a page built from the latest sample still says "of N MiB". */
+  readonly memoryLimitBytes: number;
 }
 
 export interface StatsSamplerDeps {
@@ -72,7 +74,7 @@ export class StatsSampler {
   private add(id: string, s: ContainerStats | null): void {
     if (!s) return;
     const list = this.history.get(id) ?? [];
-    list.push({ at: Date.now(), cpuPercent: s.cpuPercent, memoryBytes: s.memoryBytes });
+    list.push({ at: Date.now(), cpuPercent: s.cpuPercent, memoryBytes: s.memoryBytes, memoryLimitBytes: s.memoryLimitBytes });
     const keep = this.deps.keep ?? 120;
     if (list.length > keep) list.splice(0, list.length - keep);
     this.history.set(id, list);

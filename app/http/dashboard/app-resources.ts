@@ -21,7 +21,7 @@ export async function appResources(berth: Pick<Berth, 'engine' | 'statsSampler'>
   const running = containers.filter((c) => c.state === 'running').slice(0, MAX_LIVE);
   // docker stats takes a second or two per call: a container the sampler has seen shows its latest
   // sample; only new ones are asked live, so the page stays fast.
-  const now: Array<ContainerStats | Pick<ContainerStats, 'cpuPercent' | 'memoryBytes'> | null> = await Promise.all(running.map((c) => {
+  const now: Array<ContainerStats | null> = await Promise.all(running.map((c) => {
     const latest = berth.statsSampler.samplesOf(c.id).at(-1);
     return latest ? Promise.resolve(latest) : within(berth.engine.stats(c.id).catch(() => null), LIVE_WAIT_MS);
   }));
@@ -33,7 +33,7 @@ export async function appResources(berth: Pick<Berth, 'engine' | 'statsSampler'>
       name: c.name,
       process: c.labels[LABEL.process] ?? '',
       cpu: s ? `${s.cpuPercent.toFixed(1)}%` : null,
-      memory: s ? `${mib(s.memoryBytes)}${'memoryLimitBytes' in s && s.memoryLimitBytes ? ` of ${mib(s.memoryLimitBytes)}` : ''}` : null,
+      memory: s ? `${mib(s.memoryBytes)}${s.memoryLimitBytes ? ` of ${mib(s.memoryLimitBytes)}` : ''}` : null,
       samples: history.length,
       cpuPoints: sparkline(history.map((h) => h.cpuPercent), { ...SPARK, max: 100 }),
       memoryPoints: sparkline(history.map((h) => h.memoryBytes), SPARK),
