@@ -56,10 +56,11 @@ export async function run(): Promise<BenchResult> {
         { label: 'failed (non-2xx, errors)', value: String(r.failed), target: '0' },
         { label: 'slow requests failed', value: String(r.slowSent - r.slowOk), target: '0' },
         { label: 'resets / of them on reused keep-alive sockets', value: `${r.resets} / ${r.resetsOnReusedSockets}`, target: '0 / 0' },
+        { label: 'sent again: reused socket closed before any answer (browser rule)', value: String(r.retriedOnReusedSockets) },
         { label: 'old web containers drained to 0 connections before SIGTERM', value: `${drained} of ${retired.length}` },
         { label: 'push time per redeploy, median (min–max)', value: `${median(seconds).toFixed(2)} s (${Math.min(...seconds).toFixed(2)}–${Math.max(...seconds).toFixed(2)})` },
       ],
-      method: `\`npm run bench -- zero-downtime\`: ${redeploys} pushes of multi-process-app under ${rps} requests/s, every ${slowEvery}th one /cgi-bin/slow for 1–20 s, over keep-alive, nothing retried; BERTH_RETIRE_WAIT=${retireWait}, BERTH_STOP_TIMEOUT=30`,
+      method: `\`npm run bench -- zero-downtime\`: ${redeploys} pushes of multi-process-app under ${rps} requests/s, every ${slowEvery}th one /cgi-bin/slow for 1–20 s, over keep-alive, only the browser's retry of a reused socket closed before any answer (counted apart); BERTH_RETIRE_WAIT=${retireWait}, BERTH_STOP_TIMEOUT=30`,
     };
   } finally {
     wt.remove();

