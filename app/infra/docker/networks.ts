@@ -13,11 +13,15 @@ function keeper(nets: readonly Docker.NetworkInspectInfo[]): Docker.NetworkInspe
   return [...nets].sort((a, b) => a.Created.localeCompare(b.Created) || a.Id.localeCompare(b.Id))[0] as Docker.NetworkInspectInfo;
 }
 
-/** Creates the network with a free subnet of the pool; another network taking it first (overlap) makes it try the next. */
+/**
+ * Creates the network with a free subnet of the pool. This process's creates run one at a time
+ * (`poolTurn`), so they never pick the same subnet; another process (a second berth on this
+ * engine) taking it first (overlap) makes it try again a random number of free subnets further on.
+ */
 async function createInPool(docker: Docker, name: string, pool: SubnetPool): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const taken = (await docker.listNetworks()).flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')).filter(Boolean);
-    const subnet = freeSubnet(pool, taken);
+    const subnet = freeSubnet(pool, taken, attempt === 1 ? 0 : Math.floor(Math.random() * 8 * attempt));
     try {
       await docker.createNetwork({
         Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { 'berth.managed': 'true' }, IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] },
@@ -26,16 +30,16 @@ async function createInPool(docker: Docker, name: string, pool: SubnetPool): Pro
     } catch (e) {
       if (dockerStatus(e) === 409) return;
       // "Pool overlaps with other one on this address space": a concurrent create took it.
-      if (attempt >= 5 || !/overlap/i.test((e as Error).message)) throw e;
+      if (attempt >= 10 || !/overlap/i.test((e as Error).message)) throw e;
     }
   }
 }
 
-async function ensureOnce(docker: Docker, name: string, pool: SubnetPool | null): Promise<void> {
+async function ensureOnce(docker: Docker, name: string, pool: SubnetPool | null, poolTurn: <T>(f: () => Promise<T>) => Promise<T>): Promise<void> {
   if ((await networksNamed(docker, name)).length === 1) return;
   if ((await networksNamed(docker, name)).length === 0) {
     if (pool) {
-      await createInPool(docker, name, pool);
+      await poolTurn(() => createInPool(docker, name, pool));
     } else {
       await ignoreStatus(
         docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { 'berth.managed': 'true' } }),
@@ -61,11 +65,17 @@ async function ensureOnce(docker: Docker, name: string, pool: SubnetPool | null)
  */
 export function networkEnsurer(docker: Docker, appPool: SubnetPool | null = null): (name: string, o?: { forApp?: boolean }) => Promise<void> {
   const inFlight = new Map<string, Promise<void>>();
+  let turns: Promise<unknown> = Promise.resolve();
+  const poolTurn = <T>(f: () => Promise<T>): Promise<T> => {
+    const mine = turns.then(f, f);
+    turns = mine.catch(() => undefined);
+    return mine;
+  };
   return async (name: string, o: { forApp?: boolean } = {}) => {
     requireRef(name, 'network name');
     const running = inFlight.get(name);
     if (running) return running;
-    const attempt = ensureOnce(docker, name, o.forApp ? appPool : null).finally(() => inFlight.delete(name));
+    const attempt = ensureOnce(docker, name, o.forApp ? appPool : null, poolTurn).finally(() => inFlight.delete(name));
     inFlight.set(name, attempt);
     return attempt;
   };

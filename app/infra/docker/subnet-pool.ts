@@ -43,14 +43,21 @@ export function parseSubnetPool(raw: string, prefix: number): SubnetPool {
   return { cidr: raw, prefix };
 }
 
-/** The first subnet of the pool that overlaps none of `taken` (the subnets of every network docker has). */
-export function freeSubnet(pool: SubnetPool, taken: readonly string[]): string {
+/**
+ * The first subnet of the pool that overlaps none of `taken` (the subnets of every network docker
+ * has), or with `skip` the one that many free subnets further on (wrapping round), so racers that
+ * lost a subnet to each other spread out instead of all trying the same next one.
+ */
+export function freeSubnet(pool: SubnetPool, taken: readonly string[], skip = 0): string {
   const range = cidrRange(pool.cidr)!;
   const used = taken.map(cidrRange).filter((r): r is Range => r !== null);
   const size = 2 ** (32 - pool.prefix);
+  const free: number[] = [];
   for (let start = range.start; start + size - 1 <= range.end; start += size) {
     const end = start + size - 1;
-    if (!used.some((u) => u.start <= end && start <= u.end)) return `${toIp(start)}/${pool.prefix}`;
+    if (!used.some((u) => u.start <= end && start <= u.end)) free.push(start);
+    if (free.length > skip) break;
   }
+  if (free.length > 0) return `${toIp(free[skip % free.length]!)}/${pool.prefix}`;
   throw new BerthError('INTERNAL', `No free /${pool.prefix} subnet is left in BERTH_APP_SUBNETS=${pool.cidr} for another app network; give a larger pool.`);
 }
