@@ -109,6 +109,13 @@ elif command -v update-rc.d >/dev/null 2>&1 && ls /etc/rc[2-5].d/S*nginx >/dev/n
   info "disabled Debian's nginx init script (berth starts its own nginx)"
 fi
 
+# Debian's docker-registry package enables its own registry service (:5000); berth starts its own
+# registry (config and storage under $BERTH_HOME/registry) when a swarm needs it.
+if [ -d /run/systemd/system ] && systemctl is-enabled docker-registry.service >/dev/null 2>&1; then
+  systemctl disable --now docker-registry.service >>"$LOG" 2>&1 || true
+  info "disabled Debian's docker-registry.service (berth starts its own registry)"
+fi
+
 # nginx workers whose master was killed (SIGKILL leaves them behind, re-parented to init) keep
 # :80/:443 open and serve nothing useful; berth's nginx could not bind. A worker is never a
 # child of init while its master lives, so these are always leftovers.

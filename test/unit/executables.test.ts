@@ -93,9 +93,10 @@ describe('every program berth or its tests run is installed by the scripts (depl
   });
 
   it('the check fails when a spawned program is removed from the list (docker-registry, ssh-keygen, wrk)', () => {
+    const already = new Set(missingFromManifest(sites, rows).keys());
     for (const gone of ['docker-registry', 'ssh-keygen', 'wrk']) {
       const missing = missingFromManifest(sites, rows.filter((r) => r.program !== gone));
-      assert.deepEqual([...missing.keys()], [gone]);
+      assert.deepEqual([...missing.keys()].filter((p) => !already.has(p)), [gone]);
     }
   });
 
