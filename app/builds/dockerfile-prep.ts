@@ -1,3 +1,5 @@
+import { BerthError } from '../errors';
+
 /**
  * What berth changes in an app's Dockerfile before a BuildKit build, and why:
  * - `# syntax=docker/dockerfile:…` asks BuildKit to pull that frontend image, and no registry is
@@ -8,12 +10,27 @@
  *   engine, so every app would share — and could read or poison — another's cache. Each id is
  *   prefixed with the app's stable id, so an app only ever sees its own caches, which persist
  *   between its pushes.
+ * BuildKit reads a RUN's flags after joining continuation lines, strips quotes from the mount's
+ * comma-separated fields and lets the last of a repeated key win; each of those once hid a cache
+ * mount from the scoping (`type=\` + newline + `cache`, `"type=cache"`, `type=bind,type=cache`).
+ * So the flags are read from the joined instruction, and a mount flag with quotes, escapes or a
+ * repeated key is refused instead of guessed at.
  */
 const SYNTAX = /^(\s*#\s*syntax\s*=\s*)((?:docker\.io\/)?docker\/dockerfile(?::[\w.-]+)?(?:@sha256:[a-f0-9]{64})?)\s*$/i;
+const ESCAPE = /^\s*#\s*escape\s*=\s*(\S)\s*$/i;
+const RUN = /^(\s*(?:onbuild\s+)?run\s+)(.*)$/is;
+
+function refuse(why: string): never {
+  throw new BerthError('BUILD_FAILED', `RUN --mount ${why}: berth keeps cache mounts per app and reads only plain mount options; write them unquoted, once each, on the RUN line (e.g. --mount=type=cache,target=/root/.npm).`);
+}
 
 function scopeMount(spec: string, appId: string): string {
+  if (/["'\\`]/.test(spec)) refuse(`options ${JSON.stringify(spec.slice(0, 80))} carry quotes or escapes`);
   const parts = spec.split(',');
   const opts = parts.map((p) => { const i = p.indexOf('='); return i < 0 ? [p, ''] : [p.slice(0, i), p.slice(i + 1)]; });
+  const keys = opts.map(([k]) => k.toLowerCase());
+  const repeated = keys.find((k, i) => keys.indexOf(k) !== i);
+  if (repeated) refuse(`option "${repeated}" is given twice`);
   const get = (k: string) => opts.find(([key]) => key.toLowerCase() === k)?.[1];
   if ((get('type') ?? 'bind').toLowerCase() !== 'cache') return spec;
   const target = get('target') ?? get('dst') ?? get('destination') ?? '';
@@ -22,13 +39,63 @@ function scopeMount(spec: string, appId: string): string {
   return [...rest, `id=${id}`].join(',');
 }
 
+/** Physical lines grouped into instructions: a line ending in the escape character continues (comment and empty lines inside are skipped, as BuildKit does). */
+function instructions(lines: string[], escape: string): string[][] {
+  const out: string[][] = [];
+  let current: string[] | null = null;
+  for (const line of lines) {
+    if (current && /^\s*(#.*)?$/.test(line)) { current.push(line); continue; }
+    const group: string[] = current ?? [];
+    group.push(line);
+    if (line.trimEnd().endsWith(escape) && !/^\s*#/.test(line)) { current = group; continue; }
+    current = null;
+    out.push(group);
+  }
+  if (current) out.push(current);
+  return out;
+}
+
+/** The instruction as BuildKit reads it: continuations joined, skipped lines dropped. */
+function joined(group: string[], escape: string): string {
+  const kept = group.filter((l, i) => i === 0 || !/^\s*(#.*)?$/.test(l));
+  return kept.map((l, i) => (i < kept.length - 1 ? l.trimEnd().slice(0, -escape.length) : l)).join('');
+}
+
+/** A RUN's flags scoped; null when the instruction is not a RUN with a --mount flag. */
+function scopeRun(instruction: string, appId: string): { text: string; scoped: number } | null {
+  const m = RUN.exec(instruction);
+  if (!m) return null;
+  let rest = m[2];
+  const flags: string[] = [];
+  for (;;) {
+    const f = /^(--\S*)(\s+|$)/.exec(rest);
+    if (!f) break;
+    flags.push(f[1]);
+    rest = rest.slice(f[0].length);
+  }
+  if (!flags.some((f) => /^--mount\b/i.test(f))) return null;
+  let scoped = 0;
+  const out = flags.map((flag) => {
+    const fm = /^--(mount)(=?)(.*)$/i.exec(flag);
+    if (!fm) return flag;
+    if (fm[1] !== 'mount' || fm[2] !== '=') refuse(`flag ${JSON.stringify(flag.slice(0, 80))} is not written --mount=<options>`);
+    const next = scopeMount(fm[3], appId);
+    if (next !== fm[3]) scoped++;
+    return `--mount=${next}`;
+  });
+  return { text: `${m[1]}${out.join(' ')}${rest ? ` ${rest}` : ''}`, scoped };
+}
+
 export function prepareDockerfile(text: string, appId: string): { text: string; notes: string[] } {
   const notes: string[] = [];
   const lines = text.split('\n');
+  let escape = '\\';
   // Parser directives are only read at the very top, before any other line.
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (!/^\s*#/.test(line)) break;
+    const e = ESCAPE.exec(line);
+    if (e) escape = e[1];
     const m = SYNTAX.exec(line);
     if (m) {
       lines[i] = `# (berth: built with the engine's Dockerfile frontend) ${m[2]}`;
@@ -36,12 +103,14 @@ export function prepareDockerfile(text: string, appId: string): { text: string; 
     }
   }
   let scoped = 0;
-  const out = lines.map((line) => line.replace(/--mount=(\S+)/g, (all, spec: string) => {
-    const next = scopeMount(spec, appId);
-    if (next === spec) return all;
-    scoped++;
-    return `--mount=${next}`;
-  }));
+  const out: string[] = [];
+  for (const group of instructions(lines, escape)) {
+    const run = scopeRun(joined(group, escape), appId);
+    // Unchanged instructions keep their lines (and line numbers in BuildKit's messages).
+    if (!run || run.scoped === 0) { out.push(...group); continue; }
+    scoped += run.scoped;
+    out.push(run.text, ...group.slice(1).map(() => ''));
+  }
   if (scoped > 0) notes.push(`${scoped} cache mount${scoped === 1 ? '' : 's'} kept per app (they persist between pushes)`);
   return { text: out.join('\n'), notes };
 }

@@ -8,6 +8,7 @@ import { portsAndDomainsAttacks } from './ports-domains-attacks';
 import { filesAttacks } from './files-attacks';
 import { strangerAttacks } from './stranger-attacks';
 import { imageAttacks } from './image-attacks';
+import { buildMountAttacks } from './build-mount-attacks';
 
 /**
  * The tenant-attack suite (docs/security.md): as a developer of app A and as a viewer, every
@@ -29,4 +30,5 @@ describe('tenant attacks: a developer or viewer of app A against app B, the host
   filesAttacks(t);
   strangerAttacks(t);
   imageAttacks(t);
+  buildMountAttacks(t);
 });

@@ -19,11 +19,30 @@ describe('Dockerfile builds: what berth changes before BuildKit', () => {
   it('keys every cache mount by the app, so no app reads or poisons another\'s cache', () => {
     const df = 'FROM x\nRUN --mount=type=cache,target=/root/.npm npm ci\nRUN --mount=type=cache,id=shared,target=/c,sharing=locked \\\n  --mount=type=bind,source=a,target=/a true\n';
     const out = prepareDockerfile(df, 'a1b2');
+    // A continued RUN is rewritten as BuildKit reads it (joined), its other lines left empty.
     assert.equal(out.text, 'FROM x\nRUN --mount=type=cache,target=/root/.npm,id=berth-a1b2-/root/.npm npm ci\n'
-      + 'RUN --mount=type=cache,target=/c,sharing=locked,id=berth-a1b2-shared \\\n  --mount=type=bind,source=a,target=/a true\n');
+      + 'RUN --mount=type=cache,target=/c,sharing=locked,id=berth-a1b2-shared --mount=type=bind,source=a,target=/a true\n\n');
     assert.deepEqual(out.notes, ['2 cache mounts kept per app (they persist between pushes)']);
     // Another app asking for the first app's id gets its own.
     assert.match(prepareDockerfile('RUN --mount=type=cache,id=berth-a1b2-/root/.npm,target=/x true', 'zz').text, /id=berth-zz-berth-a1b2-\/root\/\.npm/);
+  });
+
+  it('reads a RUN\'s mounts as BuildKit does: a cache mount split over lines is still keyed by the app; quoted or repeated options are refused', () => {
+    // BuildKit joins `type=\` + newline + `cache` into a cache mount (seen: another build read its files).
+    assert.equal(prepareDockerfile('FROM x\nRUN --mount=type=\\\ncache,target=/c,id=victim cat /c/x\n', 'a1').text,
+      'FROM x\nRUN --mount=type=cache,target=/c,id=berth-a1-victim cat /c/x\n\n');
+    // The same with `# escape=`` and a comment line inside the instruction.
+    assert.equal(prepareDockerfile('# escape=`\nFROM x\nRUN --mount=type=`\n# note\ncache,target=/c true\n', 'a1').text,
+      '# escape=`\nFROM x\nRUN --mount=type=cache,target=/c,id=berth-a1-/c true\n\n\n');
+    // BuildKit strips the quotes of a field and lets the last `type` win: both were cache mounts berth left unscoped.
+    const refused = (df: string, why: RegExp) => assert.throws(() => prepareDockerfile(df, 'a1'),
+      (e: unknown) => e instanceof BerthError && e.code === 'BUILD_FAILED' && why.test(e.message) && /berth keeps cache mounts per app/.test(e.message));
+    refused('FROM x\nRUN --mount="type=cache",target=/c,id=victim cat /c/x\n', /^RUN --mount options "\\"type=cache\\",target=\/c,id=victim" carry quotes or escapes/);
+    refused('FROM x\nRUN --mount=type=bind,type=cache,target=/c,id=victim cat /c/x\n', /^RUN --mount option "type" is given twice/);
+    refused('FROM x\nRUN --MOUNT=type=cache,target=/c true\n', /^RUN --mount flag "--MOUNT=type=cache,target=\/c" is not written --mount=<options>/);
+    // `--mount=` inside the command is the command's text, not a flag.
+    const plain = 'FROM x\nRUN echo --mount="type=cache" \\\n  done\n';
+    assert.equal(prepareDockerfile(plain, 'a1').text, plain);
   });
 });
 

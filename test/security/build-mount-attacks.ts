@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT } from '../support/berth-process';
+import type { Tenant } from './tenant';
+
+/**
+ * BuildKit cache mounts are keyed per app (`id=berth-<app id>-…`, dockerfile-prep.ts), but a
+ * mount BuildKit reads as a cache mount and berth did not (`"type=cache"` quoted, or
+ * `type=bind,type=cache`) kept its raw id: A's build could read and poison B's cache, and
+ * through it B's next image.
+ */
+export function buildMountAttacks(t: () => Tenant): void {
+  describe('a Dockerfile cannot reach another app\'s BuildKit cache', () => {
+    it('quoted or repeated cache-mount options fail the push before the build (BUILD_FAILED); A keeps its release', async () => {
+      const { berth, appA, dev, tree } = t();
+      const current = (await berth.api('GET', `/api/v1/apps/${appA}`)).json.app.currentRelease;
+      const original = fs.readFileSync(path.join(ROOT, 'test/fixtures/apps/dockerfile-app/Dockerfile'), 'utf8');
+      const victim = 'berth-0123456789ab-/root/.npm';
+      const attacks: [string, RegExp][] = [
+        [`RUN --mount="type=cache",target=/c,id=${victim} cat /c/x\n`, /RUN --mount options "\\"type=cache\\",target=\/c,id=berth-0123456789ab-\/root\/\.npm" carry quotes or escapes: berth keeps cache mounts per app/],
+        [`RUN --mount=type=bind,type=cache,target=/c,id=${victim} cat /c/x\n`, /RUN --mount option "type" is given twice: berth keeps cache mounts per app/],
+      ];
+      try {
+        for (const [line, message] of attacks) {
+          tree.write('Dockerfile', `${original}${line}`);
+          tree.commitAll('cache attack');
+          const r = tree.push(berth.url, dev.token, appA);
+          assert.notEqual(r.code, 0, line);
+          assert.match(r.output, message, r.output);
+        }
+        assert.equal((await berth.api('GET', `/api/v1/apps/${appA}`)).json.app.currentRelease, current);
+      } finally {
+        tree.write('Dockerfile', original);
+        tree.commitAll('restore Dockerfile');
+      }
+    });
+  });
+}
