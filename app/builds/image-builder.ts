@@ -58,6 +58,7 @@ export class ImageBuilder {
     const choice = custom ? null : detectBuilder(source, this.deps.buildpacks, { builder: app.builder, buildpack: app.buildpack });
     let extra: Record<string, string> | undefined;
     let dockerfile = 'Dockerfile';
+    let buildpackMounts = false;
     if (custom) {
       options.log(`-----> Building with the ${custom.name} builder (${custom.by})`);
       dockerfile = '.berth/Dockerfile';
@@ -75,8 +76,11 @@ export class ImageBuilder {
     } else if (choice!.kind === 'buildpack') {
       options.log(`-----> Building with the ${choice!.buildpack.name} buildpack`);
       dockerfile = '.berth/Dockerfile';
-      const generated = await choice!.buildpack.dockerfile(source, { log: options.log, runtimes: this.deps.runtimes, config: options.config ?? {} });
-      extra = { [dockerfile]: generated };
+      const generated = await choice!.buildpack.dockerfile(source, { log: options.log, runtimes: this.deps.runtimes, config: options.config ?? {}, cacheMounts: true });
+      // A generated cache mount is scoped to this app like a Dockerfile's; only then is BuildKit needed.
+      const prepared = prepareDockerfile(generated, app.id);
+      buildpackMounts = prepared.text !== generated;
+      extra = { [dockerfile]: prepared.text };
     }
     const context = buildContext(options.snapshotPath, { dockerignore: source.read('.dockerignore'), extra, root });
     const built = await this.deps.engine.buildImage({
@@ -84,7 +88,7 @@ export class ImageBuilder {
       context,
       dockerfile,
       buildArgs: options.buildArgs,
-      buildkit: choice?.kind === 'dockerfile' && settings.buildkit,
+      buildkit: (choice?.kind === 'dockerfile' && settings.buildkit) || buildpackMounts,
       // No image labels: a LABEL adds a build step to every build, and images are found by name.
       memoryMb: this.deps.memoryMb,
       onLog: (l) => options.log(`       ${l}`),

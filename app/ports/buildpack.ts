@@ -28,6 +28,12 @@ export interface BuildpackContext {
   readonly runtimes: RuntimeImages;
   /** The app's config vars (read switches like DISABLE_COLLECTSTATIC; never paste values into RUN lines). */
   readonly config: Readonly<Record<string, string>>;
+  /**
+   * The Dockerfile is built with BuildKit: a buildpack may add `RUN --mount=type=cache,target=…`
+   * for a package manager's download cache (berth scopes each mount to the app). Without it
+   * (the legacy builder, e.g. `docker build` by hand) the Dockerfile must not use --mount.
+   */
+  readonly cacheMounts?: boolean;
 }
 
 /** A buildpack (buildpacks/<name>/): detection rules and a Dockerfile built from a template. */

@@ -33,7 +33,7 @@ function command(source: SourceView, pkg: PackageJson, berry: boolean): string[]
 }
 
 /** The Dockerfile for an app, given the Node.js version already chosen (pure: unit tests call it). */
-export function nodeDockerfile(source: SourceView, version: string): string {
+export function nodeDockerfile(source: SourceView, version: string, options: { cacheMounts?: boolean } = {}): string {
   const pkg = readPackageJson(source);
   const plan = planInstall(source, pkg);
   const cmd = command(source, pkg, plan.berry);
@@ -54,6 +54,8 @@ export function nodeDockerfile(source: SourceView, version: string): string {
     build,
     cleanup: script('heroku-cleanup'),
     cmd: cmd ? execForm(cmd) : null,
+    // npm's download cache (/root/.npm: installs run as root) kept between this app's builds.
+    npmCache: options.cacheMounts ? '--mount=type=cache,target=/root/.npm ' : '',
   });
 }
 
@@ -72,6 +74,6 @@ export const nodeBuildpack: Buildpack = {
     ctx.log(got.cached
       ? `       ${image}: cached, shared with every app on Node.js ${choice.version}`
       : `       ${image}: installed from npm (${NODE_PACKAGE}@${choice.version}) in ${got.seconds.toFixed(1)} s; the next app on this version reuses it`);
-    return nodeDockerfile(source, choice.version);
+    return nodeDockerfile(source, choice.version, { cacheMounts: ctx.cacheMounts });
   },
 };

@@ -23,12 +23,14 @@ import { alternate, ratio, roundsFromEnv, spread } from './rounds';
 
 const ROUNDS = roundsFromEnv();
 
-/** Whether the dependency step (the buildpack's DEPS_MARKER) came from the cache; throws when the log has none. */
+/** Whether the dependency steps (the buildpack's DEPS_MARKER) came from the cache; throws when the log has none. */
 function depsCached(log: readonly string[]): boolean {
-  // ImageBuilder indents docker's lines ("       Step 3/9 : …"): split at each step, whatever the indent.
-  const steps = log.join('\n').split(/\n(?=\s*Step \d+\/\d+ : )/).filter((s) => s.includes(DEPS_MARKER));
+  // Buildpack builds run on BuildKit (npm's cache mount): ImageBuilder indents its `#N …` lines;
+  // a step is `#N [stage i/n] RUN …` and, when cached, `#N CACHED`.
+  const lines = log.map((l) => l.trim());
+  const steps = lines.map((l) => /^#(\d+) \[[^\]]+\] RUN /.test(l) && l.includes(DEPS_MARKER) ? /^#(\d+)/.exec(l)![1] : null).filter((n): n is string => n !== null);
   if (steps.length === 0) throw new Error(`no dependency step in the build log:\n${log.join('\n')}`);
-  return steps.every((s) => / ---> Using cache/.test(s));
+  return steps.every((n) => lines.includes(`#${n} CACHED`));
 }
 
 export async function run(): Promise<BenchResult> {

@@ -7,6 +7,14 @@ import { startBerth, uniqueName, type BerthProcess, ROOT } from '../support/bert
 import { WorkTree } from '../support/git-client';
 import { requireBerthStack } from '../support/requirements';
 
+/** The BuildKit lines (`#N …`) of the node buildpack's production install step in a push's output. */
+function depsStep(output: string): string {
+  const lines = output.split('\n').map((l) => l.replace(/^remote:/, '').trim());
+  const n = lines.map((l) => /^#(\d+) \[deps \d+\/\d+\] RUN .*berth: installing dependencies \(/.exec(l)?.[1]).find(Boolean);
+  assert.ok(n, `no dependency install step in:\n${output}`);
+  return lines.filter((l) => l.startsWith(`#${n} `)).join('\n');
+}
+
 /** Apps without a Dockerfile, deployed by real pushes through the buildpacks. */
 describe('buildpacks via git push', function () {
   this.timeout(900_000);
@@ -51,9 +59,37 @@ describe('buildpacks via git push', function () {
     wt.commitAll('code only');
     const second = wt.push(berth.url, berth.token, app);
     assert.equal(second.code, 0, second.output);
-    // The dependency install step is a cache hit: docker prints "Using cache" right after it.
-    assert.match(second.output, /npm (ci|install)[^\n]*\n[^\n]*Using cache/, second.output);
+    // The production install step is a cache hit: BuildKit prints `#N CACHED` for its step.
+    assert.match(depsStep(second.output), /^#\d+ CACHED$/m, second.output);
     assert.match((await berth.viaRouter(`${app}.localhost`)).text, /node-app v2/);
+  });
+
+  it("keeps npm's download cache between an app's builds, and no other app sees it", async () => {
+    // npm logs each fetch with where it came from; prefer-offline takes a cached tarball without
+    // asking the registry ("cache stale"), so a reused cache cannot be mistaken for a fresh fetch.
+    const TARBALL = /ms-2\.1\.3\.tgz \d+ms \((cache [a-z]+)\)/;
+    const fetched = (output: string) => TARBALL.exec(depsStep(output))?.[1];
+    const a = uniqueName('npmcache');
+    const wt = tree('node-app');
+    wt.write('.npmrc', 'loglevel=http\nprefer-offline=true\n');
+    wt.commitAll('npm logs its fetches');
+    const first = wt.push(berth.url, berth.token, a);
+    assert.equal(first.code, 0, first.output);
+    assert.equal(fetched(first.output), 'cache miss', first.output);
+
+    // A lockfile change: the install step runs again, on the cache the first build filled.
+    for (const file of ['package.json', 'package-lock.json']) wt.write(file, wt.read(file).replace(/"version": "1\.0\.0"/g, '"version": "1.0.1"'));
+    wt.commitAll('version 1.0.1');
+    const second = wt.push(berth.url, berth.token, a);
+    assert.equal(second.code, 0, second.output);
+    assert.doesNotMatch(depsStep(second.output), /^#\d+ CACHED$/m, 'the install step ran again');
+    assert.equal(fetched(second.output), 'cache stale', second.output);
+
+    // Another app with the very same files starts with an empty cache of its own.
+    const b = uniqueName('npmcache');
+    const other = wt.push(berth.url, berth.token, b);
+    assert.equal(other.code, 0, other.output);
+    assert.equal(fetched(other.output), 'cache miss', other.output);
   });
 
   it('fails a repo that matches nothing, listing what it looked for', async () => {
