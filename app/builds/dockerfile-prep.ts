@@ -86,13 +86,23 @@ function scopeRun(instruction: string, appId: string): { text: string; scoped: n
   return { text: `${m[1]}${out.join(' ')}${rest ? ` ${rest}` : ''}`, scoped };
 }
 
+/**
+ * `# syntax=<image>` makes BuildKit run that image as the build's frontend, and BuildKit finds
+ * images on the host first: an app's own image (`berth/<app>:vN`) could be a frontend that asks
+ * for any cache mount by raw id, around the per-app keys. Only docker/dockerfile is taken (and
+ * built with the engine's own frontend); the build arg BUILDKIT_SYNTAX, the same switch, is
+ * refused in ImageBuilder.
+ */
+const ANY_SYNTAX = /^\s*#\s*syntax\s*=\s*(.*)$/i;
+
 export function prepareDockerfile(text: string, appId: string): { text: string; notes: string[] } {
   const notes: string[] = [];
   const lines = text.split('\n');
   let escape = '\\';
-  // Parser directives are only read at the very top, before any other line.
+  // Parser directives are only read at the very top, before any other line (blank lines too, to be safe).
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
+    if (line.trim() === '') continue;
     if (!/^\s*#/.test(line)) break;
     const e = ESCAPE.exec(line);
     if (e) escape = e[1];
@@ -100,6 +110,8 @@ export function prepareDockerfile(text: string, appId: string): { text: string; 
     if (m) {
       lines[i] = `# (berth: built with the engine's Dockerfile frontend) ${m[2]}`;
       notes.push(`# syntax=${m[2]} ignored: no registry to pull that frontend from; the engine's built-in Dockerfile frontend builds it`);
+    } else if (ANY_SYNTAX.test(line)) {
+      throw new BerthError('BUILD_FAILED', `# syntax=${ANY_SYNTAX.exec(line)![1].trim().slice(0, 100)}: berth builds Dockerfiles with the engine's own frontend only (a frontend image could reach other apps' build caches); remove the line or name docker/dockerfile.`);
     }
   }
   let scoped = 0;

@@ -82,13 +82,17 @@ export class ImageBuilder {
       buildpackMounts = prepared.text !== generated;
       extra = { [dockerfile]: prepared.text };
     }
+    const buildkit = (choice?.kind === 'dockerfile' && settings.buildkit) || buildpackMounts;
+    // BUILDKIT_SYNTAX picks the frontend image as `# syntax=` does (see dockerfile-prep.ts).
+    const frontendArg = Object.keys(options.buildArgs).find((k) => k.toUpperCase() === 'BUILDKIT_SYNTAX');
+    if (buildkit && frontendArg) throw new BerthError('BUILD_FAILED', `The build arg ${frontendArg} picks a BuildKit frontend image; berth builds with the engine's own frontend only: remove it from docker-options or BERTH_BUILD_ARGS.`);
     const context = buildContext(options.snapshotPath, { dockerignore: source.read('.dockerignore'), extra, root });
     const built = await this.deps.engine.buildImage({
       tag: options.tag,
       context,
       dockerfile,
       buildArgs: options.buildArgs,
-      buildkit: (choice?.kind === 'dockerfile' && settings.buildkit) || buildpackMounts,
+      buildkit,
       // No image labels: a LABEL adds a build step to every build, and images are found by name.
       memoryMb: this.deps.memoryMb,
       onLog: (l) => options.log(`       ${l}`),

@@ -35,5 +35,32 @@ export function buildMountAttacks(t: () => Tenant): void {
         tree.commitAll('restore Dockerfile');
       }
     });
+
+    it('a frontend image (# syntax=<own image>, build arg BUILDKIT_SYNTAX) fails the push before the build (BUILD_FAILED); A keeps its release', async () => {
+      const { berth, appA, dev, tree } = t();
+      const current = (await berth.api('GET', `/api/v1/apps/${appA}`)).json.app.currentRelease;
+      const original = fs.readFileSync(path.join(ROOT, 'test/fixtures/apps/dockerfile-app/Dockerfile'), 'utf8');
+      // A's own image is on the host, so BuildKit would run it as the build's frontend (seen: 'failed to solve with frontend gateway.v0').
+      const own = `berth/${appA}:v${current}`;
+      try {
+        tree.write('Dockerfile', `# syntax=${own}\n${original}`);
+        tree.commitAll('frontend attack');
+        let r = tree.push(berth.url, dev.token, appA);
+        assert.notEqual(r.code, 0);
+        assert.match(r.output, new RegExp(`# syntax=${own.replace(/[.]/g, '\\.')}: berth builds Dockerfiles with the engine's own frontend only`), r.output);
+        const set = await t().api(dev.token, 'PATCH', `/api/v1/apps/${appA}/docker-options`, { phase: 'build', add: [`--build-arg BUILDKIT_SYNTAX=${own}`] });
+        assert.equal(set.status, 200, set.text);
+        tree.write('Dockerfile', original);
+        tree.commitAll('restore Dockerfile');
+        r = tree.push(berth.url, dev.token, appA);
+        assert.notEqual(r.code, 0);
+        assert.match(r.output, /The build arg BUILDKIT_SYNTAX picks a BuildKit frontend image; berth builds with the engine's own frontend only/, r.output);
+        assert.equal((await berth.api('GET', `/api/v1/apps/${appA}`)).json.app.currentRelease, current);
+      } finally {
+        await t().api(dev.token, 'PATCH', `/api/v1/apps/${appA}/docker-options`, { phase: 'build', clear: true });
+        tree.write('Dockerfile', original);
+        tree.commitAll('restore Dockerfile');
+      }
+    });
   });
 }

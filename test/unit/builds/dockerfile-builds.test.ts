@@ -5,12 +5,15 @@ import { BerthError } from '../../../app/errors';
 import type { Store } from '../../../app/ports/store';
 
 describe('Dockerfile builds: what berth changes before BuildKit', () => {
-  it('turns a docker/dockerfile syntax directive into a comment (no registry to pull the frontend), other frontends stay', () => {
+  it('turns a docker/dockerfile syntax directive into a comment (no registry to pull the frontend), other frontends are refused', () => {
     const out = prepareDockerfile('# syntax=docker/dockerfile:1.4\nFROM x\n', 'a1');
     assert.equal(out.text, '# (berth: built with the engine\'s Dockerfile frontend) docker/dockerfile:1.4\nFROM x\n');
     assert.match(out.notes[0], /# syntax=docker\/dockerfile:1\.4 ignored/);
-    const other = '# syntax=example.com/frontend:2\nFROM x\n';
-    assert.equal(prepareDockerfile(other, 'a1').text, other);
+    // Any other frontend image (an app's own image is found on the host) could ask for other apps' caches.
+    for (const other of ['# syntax=example.com/frontend:2\nFROM x\n', '\n#SYNTAX = berth/a:v1\nFROM x\n']) {
+      assert.throws(() => prepareDockerfile(other, 'a1'), (e: unknown) => e instanceof BerthError && e.code === 'BUILD_FAILED'
+        && /^# syntax=\S+: berth builds Dockerfiles with the engine's own frontend only/.test(e.message));
+    }
     // Only at the top: a later "# syntax=" line is a plain comment already.
     const late = 'FROM x\n# syntax=docker/dockerfile:1\n';
     assert.equal(prepareDockerfile(late, 'a1').text, late);
