@@ -82,7 +82,14 @@ function position(text: string, offset: number): string {
 export function parseAppJson(text: string | null | undefined): AppManifest {
   if (text === null || text === undefined || text.trim() === '') return EMPTY_MANIFEST;
   const errors: ParseError[] = [];
-  const doc: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  let doc: unknown;
+  try {
+    doc = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  } catch (e) {
+    // The parser recurses per level: a pushed app.json of 100 000 '[' overflowed the stack (an INTERNAL build failure with a stack trace).
+    if (e instanceof RangeError) throw invalid('nested too deeply to read');
+    throw e;
+  }
   if (errors.length) {
     const e = errors[0];
     throw invalid(`not valid JSON (${printParseErrorCode(e.error)} at ${position(text, e.offset)})`);

@@ -62,5 +62,19 @@ export function buildMountAttacks(t: () => Tenant): void {
         tree.commitAll('restore Dockerfile');
       }
     });
+
+    it('an app.json nested 200 000 deep fails the push with INVALID_APP_JSON\'s message, not an internal stack overflow', () => {
+      const { berth, appA, dev, tree } = t();
+      try {
+        tree.write('app.json', '['.repeat(200_000));
+        tree.commitAll('deep app.json');
+        const r = tree.push(berth.url, dev.token, appA);
+        assert.notEqual(r.code, 0);
+        assert.match(r.output, /app\.json: nested too deeply to read/, r.output.slice(0, 2000));
+      } finally {
+        fs.rmSync(path.join(tree.dir, 'app.json'), { force: true });
+        tree.commitAll('no app.json');
+      }
+    });
   });
 }

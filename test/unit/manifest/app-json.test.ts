@@ -93,6 +93,10 @@ describe('app.json', () => {
     invalid('{"cron":[{"command":"x","schedule":"* * * * *","name":"a"},{"command":"y","schedule":"* * * * *","name":"a"}]}', /used twice/);
   });
 
+  it('a file nested too deeply is INVALID_APP_JSON, not a stack overflow', () => {
+    assert.throws(() => parseAppJson('['.repeat(1_000_000)), (e: unknown) => e instanceof BerthError && e.code === 'INVALID_APP_JSON' && e.message === 'app.json: nested too deeply to read');
+  });
+
   it('checks 5-field cron schedules', () => {
     for (const ok of ['* * * * *', '*/15 0-6,22 1 jan-mar mon-fri', '5 4 * * 7', '0 12 1,15 * *', '@hourly']) assert.doesNotThrow(() => normalizeSchedule(ok), ok);
     for (const bad of ['', '* * * * * *', '*/0 * * * *', '5-2 * * * *', '* 24 * * *', '* * 0 * *', '* * * 13 *', 'a b c d e']) {
