@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../support/berth-process';
+import { ROOT, uniqueName } from '../support/berth-process';
 import type { Tenant } from './tenant';
 
 /**
@@ -74,6 +74,30 @@ export function buildMountAttacks(t: () => Tenant): void {
       } finally {
         fs.rmSync(path.join(tree.dir, 'app.json'), { force: true });
         tree.commitAll('no app.json');
+      }
+    });
+  });
+
+  describe('a new app never adopts a destroyed app\'s leftovers by its name', () => {
+    it('a new app with a destroyed app\'s name reads none of its nginx logs (the files go with the app)', async () => {
+      const { berth, dev } = t();
+      const name = uniqueName('sec-logs');
+      const logs = path.join(berth.home, 'nginx', 'logs');
+      assert.equal((await berth.api('POST', '/api/v1/apps', { name })).status, 201);
+      // The old app's requests and errors, as nginx wrote them.
+      fs.writeFileSync(path.join(logs, `${name}.access.log`), '10.0.0.9 - - "GET /reset?token=secret-of-the-old-app HTTP/1.1" 200\n');
+      fs.writeFileSync(path.join(logs, `${name}.error.log`), 'upstream error of the old app\n');
+      assert.equal((await berth.api('DELETE', `/api/v1/apps/${name}?confirm=${name}`)).status, 204);
+      assert.equal((await berth.api('POST', '/api/v1/apps', { name })).status, 201);
+      try {
+        assert.equal((await berth.api('POST', `/api/v1/apps/${name}/collaborators`, { user: dev.name })).status, 201);
+        for (const kind of ['access', 'error']) {
+          const r = await t().api(dev.token, 'GET', `/api/v1/apps/${name}/nginx/${kind}-logs`);
+          assert.equal(r.status, 200, r.text);
+          assert.equal(r.text, '', kind);
+        }
+      } finally {
+        await berth.api('DELETE', `/api/v1/apps/${name}?confirm=${name}`);
       }
     });
   });

@@ -127,9 +127,13 @@ export class NginxRouter implements Router {
       const file = this.paths.appConf(name);
       const rel = this.paths.appCert(name);
       for (const f of [rel.cert, rel.key]) fs.rmSync(path.join(this.paths.dir, f), { force: true });
-      if (readFileOrNull(file) === null) return;
-      fs.rmSync(file);
-      await this.reloadIfRunning();
+      if (readFileOrNull(file) !== null) {
+        fs.rmSync(file);
+        await this.reloadIfRunning();
+      }
+      // The app's own logs are named by its name: left behind, the next app of that name (anyone's,
+      // after a destroy or a rename) read the old one's requests with nginx:access-logs.
+      for (const kind of ['access', 'error']) fs.rmSync(path.join(this.paths.logsDir, `${name}.${kind}.log`), { force: true });
     });
   }
 
