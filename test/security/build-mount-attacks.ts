@@ -12,6 +12,8 @@ import type { Tenant } from './tenant';
  */
 export function buildMountAttacks(t: () => Tenant): void {
   describe('a Dockerfile cannot reach another app\'s BuildKit cache', () => {
+    // Earlier attacks leave a refused nginx.conf.njk in the shared work tree; these pushes must fail on their own check.
+    beforeEach(() => { fs.rmSync(path.join(t().tree.dir, 'nginx.conf.njk'), { force: true }); });
     it('quoted or repeated cache-mount options fail the push before the build (BUILD_FAILED); A keeps its release', async () => {
       const { berth, appA, dev, tree } = t();
       const current = (await berth.api('GET', `/api/v1/apps/${appA}`)).json.app.currentRelease;
