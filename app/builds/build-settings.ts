@@ -40,7 +40,8 @@ export class BuildSettings {
   set(app: string, key: unknown, value: unknown, user: string | null): ReturnType<BuildSettings['report']> {
     this.requireApp(app);
     if (typeof key !== 'string' || !(DOCKERFILE_KEYS as readonly string[]).includes(key)) {
-      throw new BerthError('INVALID_BUILD_SETTING', `"${String(key)}" is not a builder-dockerfile setting; use ${DOCKERFILE_KEYS.join(', ')}.`);
+      const named = typeof key === 'string' ? JSON.stringify(key.slice(0, 80)) : `a ${Array.isArray(key) ? 'list' : typeof key}`;
+      throw new BerthError('INVALID_BUILD_SETTING', `${named} is not a builder-dockerfile setting; use ${DOCKERFILE_KEYS.join(', ')}.`);
     }
     if (value === null || value === undefined || value === '') {
       this.deps.store.buildSettings.apply(app, {}, [key]);

@@ -60,6 +60,7 @@ const ACT_ON_PATH = new Set([
   'DELETE /api/v1/users/:name', 'DELETE /api/v1/tokens/:name', 'DELETE /api/v1/ssh-keys/:name',
   'DELETE /api/v1/services/:plugin/:name/links/:app', 'POST /api/v1/services/:plugin/:name/:action',
   'DELETE /api/v1/services/:plugin/:name/expose', 'POST /api/v1/services/:plugin/:name/import',
+  'DELETE /api/v1/registry/logins/:server',
 ]);
 
 /**
@@ -91,6 +92,9 @@ const WRONG_TYPES: Readonly<Record<string, readonly [string, number]>> = {
   'DELETE /api/v1/services/:plugin/:name': ['CONFIRMATION_REQUIRED', 422],
   'POST /api/v1/services/:plugin/:name/expose': ['SERVICE_PORT_INVALID', 422],
   'PATCH /api/v1/apps/:app/scheduler': ['INVALID_SCHEDULER', 422],
+  'PATCH /api/v1/apps/:app/builder-dockerfile': ['INVALID_BUILD_SETTING', 422],
+  'PATCH /api/v1/apps/:app/docker-options': ['INVALID_BUILD_SETTING', 422],
+  'POST /api/v1/registry/logins': ['INVALID_REGISTRY_LOGIN', 422],
   // Bodyless routes that answer from the app's state (nothing running, nothing deployed, no certificate).
   'POST /api/v1/apps/:app/builds/cancel': ['NO_BUILD_RUNNING', 422],
   'POST /api/v1/apps/:app/ps/start': ['NO_RELEASE', 422],
@@ -106,6 +110,7 @@ const WRONG_TYPES: Readonly<Record<string, readonly [string, number]>> = {
   'POST /api/v1/services/:plugin/:name/:action': ['NOT_FOUND', 404],
   'DELETE /api/v1/services/:plugin/:name/expose': ['SERVICE_NOT_FOUND', 404],
   'POST /api/v1/services/:plugin/:name/import': ['SERVICE_NOT_FOUND', 404],
+  'DELETE /api/v1/registry/logins/:server': ['INVALID_REGISTRY_LOGIN', 422],
   'POST /api/v1/plugins/:id/:action': ['NOT_FOUND', 404],
   'POST /api/v1/plugins/:id/api/*rest': ['NOT_FOUND', 404],
 };
@@ -114,7 +119,10 @@ const WRONG_TYPES: Readonly<Record<string, readonly [string, number]>> = {
  * Routes that read no body at all: there is no field for a wrong type to land in, so the
  * wrong-types body is not bad input for them (a JSON array or malformed JSON still is).
  */
-const BODYLESS = new Set(['POST /api/v1/apps/:app/ps/stop', 'DELETE /api/v1/apps/:app/letsencrypt']);
+const BODYLESS = new Set([
+  'POST /api/v1/apps/:app/ps/stop', 'DELETE /api/v1/apps/:app/letsencrypt',
+  'POST /api/v1/apps/:app/lock', 'DELETE /api/v1/apps/:app/lock',
+]);
 
 /** A 503 with its own code (e.g. SWARM_NOT_ACTIVE) says a service is missing, not that the input broke berth. */
 const unavailable = (r: { status: number; json: any }): boolean =>
