@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
 import { waitFor } from '../support/poll';
@@ -69,11 +70,13 @@ describe('build control: cancel, timeout, crash recovery', function () {
   it('stops a build that runs past BERTH_BUILD_TIMEOUT', async () => {
     const app = uniqueName('timeout');
     const wt = tree();
-    wt.write('Dockerfile', slowDockerfile(120));
+    wt.write('Dockerfile', slowDockerfile(127));
     wt.commitAll('too slow');
-    // The slow step's build container (docker prints its command with the quotes escaped).
-    const stepRunning = () => spawnSync('docker', ['ps', '--no-trunc', '--format', '{{.Command}}'], { encoding: 'utf8' })
-      .stdout.split('\n').some((c) => c.includes('slow step starts') && c.includes('sleep 120'));
+    // The slow step's own process, seen in the host's process table: BuildKit runs a step without a
+    // docker container (the legacy builder's would show in docker ps), either way its `sleep 127` is here.
+    const stepRunning = () => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).some((pid) => {
+      try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8') === 'sleep\u0000127\u0000'; } catch { return false; }
+    });
     const pushing = pushAsync(wt, berth, app);
     await waitFor('the slow step\'s build container', stepRunning, 60_000);
     const pushed = await pushing;
