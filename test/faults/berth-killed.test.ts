@@ -86,7 +86,7 @@ describe('fault: berth (web + worker) SIGKILLed during a build and during a conf
     assert.equal(set.status, 200, set.text);
     const buildId = set.json.build.id as number;
     await waitFor('the config deploy to wait for v2', async () =>
-      /Waiting for 1 web container to answer/.test((await berth.api('GET', `/api/v1/apps/${app}/builds/${buildId}/log`)).text), 60);
+      /Waiting for 1 web container to pass 1 check/.test((await berth.api('GET', `/api/v1/apps/${app}/builds/${buildId}/log`)).text), 60);
     assert.deepEqual(await releaseState(berth, app), [[2, false], [1, true]], 'v2 exists, not yet current, when berth is killed');
     berth.kill();
     await berth.start();
