@@ -2,6 +2,7 @@ import { BerthError } from '../errors';
 import type { ContainerEngine } from '../ports/container-engine';
 import type { RegistryLogin, Store } from '../ports/store';
 import type { EventsService } from '../events';
+import { isOwnAddress } from './own-address';
 
 const SERVER = /^(?=.{1,253}(:|$))[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$/;
 
@@ -45,7 +46,12 @@ export class RegistryLogins {
 
   /** Pulls through the engine with the image's registry login, if any; progress goes to `log`. */
   async pull(ref: string, log: (line: string) => void): Promise<void> {
-    const login = this.deps.store.registryLogins.get(registryOf(ref));
+    const server = registryOf(ref);
+    const login = this.deps.store.registryLogins.get(server);
+    // A registry an admin logged into is vetted; any other on this host's own addresses is refused.
+    if (!login && server !== 'docker.io' && await isOwnAddress(server)) {
+      throw new BerthError('INVALID_IMAGE', `berth does not pull from ${server}: it is this host's own address (loopback or link-local). An admin can allow a registry there with \`berth registry:login ${server} <user>\`.`);
+    }
     log(`-----> Pulling ${ref}${login ? ` (as ${login.username} on ${login.server})` : ''}`);
     await this.deps.engine.pullImage({ ref, auth: login, onProgress: (l) => log(`       ${l}`) });
   }

@@ -26,5 +26,18 @@ export function imageAttacks(t: () => Tenant): void {
         spawnSync('docker', ['rmi', `berth/${appB}:v1`]);
       }
     });
+
+    it('deploy-image from a registry on this host\'s own addresses (loopback, link-local) is refused before dockerd connects, with no answer of what listens there', async () => {
+      const { berth, appA, dev } = t();
+      const current = (await berth.api('GET', `/api/v1/apps/${appA}`)).json.app.currentRelease;
+      // The router's port answers HTTP: before the guard, dockerd's error carried part of its 404 page.
+      for (const server of [`127.0.0.1:${berth.routerPort}`, `localhost:${berth.port}`, '169.254.169.254']) {
+        const r = t().cli(dev.token, ['apps:deploy-image', appA, `${server}/x:1`]);
+        assert.equal(r.code, 1, `${server}: ${r.stdout}${r.stderr}`);
+        assert.match(r.stdout + r.stderr, new RegExp(`berth does not pull from ${server.replace(/\./g, '\\.')}: it is this host's own address`));
+        assert.doesNotMatch(r.stdout + r.stderr, /doctype|connection refused|EOF|Pulling/i);
+      }
+      assert.equal((await berth.api('GET', `/api/v1/apps/${appA}`)).json.app.currentRelease, current);
+    });
   });
 }

@@ -1,0 +1,29 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+
+/**
+ * Whether a registry host is this machine's own address: loopback (127/8, ::1, `localhost`),
+ * link-local (169.254/16, fe80::/10: cloud metadata lives there) or unspecified (0.0.0.0, ::).
+ * dockerd would connect there on a user's behalf and hand back what answered in its error text,
+ * so a developer could map the host's loopback services through `apps:deploy-image`.
+ * Names are resolved, so a name pointing at 127.0.0.1 counts too.
+ */
+export async function isOwnAddress(host: string): Promise<boolean> {
+  // host[:port]; an IPv6 literal (more than one colon) has no port here.
+  const bare = (host.split(':').length > 2 ? host : host.replace(/:\d+$/, '')).toLowerCase();
+  if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
+  const addresses = isIP(bare) ? [bare] : await lookup(bare, { all: true }).then((a) => a.map((x) => x.address), () => []);
+  return addresses.some(ownRange);
+}
+
+function ownRange(ip: string): boolean {
+  if (isIP(ip) === 4) {
+    const [a, b] = ip.split('.').map(Number);
+    return a === 127 || a === 0 || (a === 169 && b === 254);
+  }
+  const v6 = ip.toLowerCase();
+  if (v6 === '::1' || v6 === '::') return true;
+  if (/^fe[89ab]/.test(v6)) return true;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(v6);
+  return mapped ? ownRange(mapped[1]!) : false;
+}
