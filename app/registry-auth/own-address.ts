@@ -1,9 +1,10 @@
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { createServer, isIP } from 'node:net';
 
 /**
  * Whether a registry host is this machine's own address: loopback (127/8, ::1, `localhost`),
- * link-local (169.254/16, fe80::/10: cloud metadata lives there) or unspecified (0.0.0.0, ::).
+ * link-local (169.254/16, fe80::/10: cloud metadata lives there), unspecified (0.0.0.0, ::), or
+ * an address of one of its interfaces (docker0's 172.17.0.1 reaches every service on 0.0.0.0).
  * dockerd would connect there on a user's behalf and hand back what answered in its error text,
  * so a developer could map the host's loopback services through `apps:deploy-image`.
  * Names are resolved, so a name pointing at 127.0.0.1 counts too.
@@ -13,7 +14,17 @@ export async function isOwnAddress(host: string): Promise<boolean> {
   const bare = (host.split(':').length > 2 ? host : host.replace(/:\d+$/, '')).toLowerCase();
   if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
   const addresses = isIP(bare) ? [bare] : await lookup(bare, { all: true }).then((a) => a.map((x) => x.address), () => []);
-  return addresses.some(ownRange);
+  for (const a of addresses) if (ownRange(a) || await isLocal(a)) return true;
+  return false;
+}
+
+/** An address this machine holds: it can listen there (an interface's list misses bridges that are down). */
+function isLocal(ip: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(0, ip, () => probe.close(() => resolve(true)));
+  });
 }
 
 function ownRange(ip: string): boolean {
