@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import IORedis from 'ioredis';
+import { deleteRedisKeys } from '../support/redis-keys';
 import { createRedisInfra, type RedisInfra } from '../../app/infra/redis';
 import type { BuildJob, BuildQueue } from '../../app/ports/build-queue';
 
@@ -26,7 +26,7 @@ const implementations: QueueImpl[] = [
         queue: infra.queue,
         async close() {
           await infra.close();
-          await deleteKeys(prefix);
+          await deleteRedisKeys(URL, prefix);
         },
       };
     },
@@ -85,16 +85,3 @@ for (const impl of implementations) {
   });
 }
 
-async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new IORedis(URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    await redis.quit();
-  }
-}

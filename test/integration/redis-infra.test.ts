@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import IORedis from 'ioredis';
 import { isBerthError } from '../../app/errors';
+import { deleteRedisKeys } from '../support/redis-keys';
 import { createRedisInfra, type RedisInfra } from '../../app/infra/redis';
 import type { BuildJob, BuildJobContext } from '../../app/ports/build-queue';
 import { waitFor } from '../support/poll';
@@ -87,17 +88,7 @@ describe('redis infra (real Redis)', () => {
   after(async () => {
     await other?.close();
     await infra?.close();
-    const redis = new IORedis(URL);
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
-    } finally {
-      await redis.quit();
-    }
+    await deleteRedisKeys(URL, prefix);
   });
 
   describe('build queue', () => {
