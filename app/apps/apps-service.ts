@@ -45,6 +45,11 @@ export class AppsService {
     return this.deps.store.apps.list();
   }
 
+  /** The app, or null when none has that name. */
+  find(name: string): AppRecord | null {
+    return this.deps.store.apps.get(name) ?? null;
+  }
+
   require(name: string): AppRecord {
     const app = this.deps.store.apps.get(name);
     if (!app) throw new BerthError('APP_NOT_FOUND', `App "${name}" does not exist; \`berth apps:list\` shows your apps.`);

@@ -15,7 +15,7 @@ import { EventsService } from '../events';
 import { AccessService, LoginLimiter, UsersService } from '../users';
 import { AppRuntime, Deployer } from '../deploys';
 import { RegistryLogins } from '../registry-auth';
-import { BuildRunner, BuildSettings, BuildsService, ImageBuilder, PushReceiver, ReleaseMaker, RuntimeImageCache } from '../builds';
+import { BuildRunner, BuildSettings, BuildsService, ImageBuilder, PushGate, PushReceiver, ReleaseMaker, RuntimeImageCache } from '../builds';
 import { NpmVersions } from '../infra/npm';
 import { ReleasesService } from '../releases';
 import { SessionsService } from '../sessions';
@@ -185,13 +185,16 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     redeploy: (app, reason, user) => releases.redeploy(app, reason, user),
   });
   const swarmSetup = new SwarmSetup({ swarm, registry: imageRegistry, registryAddr: config.registryAddr, events });
-  const pushes = new PushReceiver({ store, builds });
+  // The one gate of git over HTTP and SSH (app name, disk room, role, lock), then the hook's receiver (branch).
+  const pushGate = new PushGate({
+    repos, apps, access, autoCreateApps: config.autoCreateApps, hookSecret: hook.secret, receiver: new PushReceiver({ store, builds }),
+  });
   const statsSampler = new StatsSampler({ engine, scope: config.network, intervalMs: config.statsIntervalSeconds * 1000 });
   const appSettings = new AppSettings({ store, events, buildpackNames: () => buildpacks.map((b) => b.name) });
 
   return {
     config, paths, store, engine, router, redis, repos, hook,
-    events, users, access, loginLimiter, sessions, configVars, apps, appSettings, deployer, builds, releases, runner, pushes, urlOf,
+    events, users, access, loginLimiter, sessions, configVars, apps, appSettings, deployer, builds, releases, runner, pushGate, urlOf,
     processes, storage, reconciler, liveness, buildSettings, registryLogins, schedulers, swarmSetup, imageRegistry,
     logs, oneOff, cron,
     domains, routing, certs, letsencrypt,

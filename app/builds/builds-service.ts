@@ -17,6 +17,10 @@ export interface EnqueueRequest {
   readonly expectedOldSha?: string;
 }
 
+/** apps:lock's refusal, the same from the build queue and from the push gate (before git starts). */
+export const lockedError = (app: string): BerthError =>
+  new BerthError('APP_LOCKED', `${app} is locked for deploys; nothing was queued. \`berth apps:unlock ${app}\` unlocks it.`);
+
 /** The web side of builds: queue them, follow their logs, list, cancel, recover after a crash. */
 export class BuildsService {
   constructor(private readonly deps: { store: Store; queue: BuildQueue; logs: LogBus; events: EventsService; buildLogsDir: string }) {}
@@ -25,7 +29,7 @@ export class BuildsService {
     const { store } = this.deps;
     const app = store.apps.get(req.app);
     if (!app) throw new BerthError('APP_NOT_FOUND', `App "${req.app}" does not exist; \`berth apps:list\` shows your apps.`);
-    if (app.locked) throw new BerthError('APP_LOCKED', `${req.app} is locked for deploys; nothing was queued. \`berth apps:unlock ${req.app}\` unlocks it.`);
+    if (app.locked) throw lockedError(req.app);
     const build = store.transaction(() => {
       const b = store.builds.create({ app: req.app, kind: req.kind, source: req.source, snapshotPath: req.snapshotPath ?? null, user: req.user });
       this.deps.events.record({ app: req.app, kind: 'build.queued', message: `build ${b.id} queued (${describeBuild(req).slice(0, 48)})`, user: req.user });

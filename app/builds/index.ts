@@ -3,6 +3,7 @@ export { BuildRunner } from './build-runner';
 export { ImageBuilder } from './image-builder';
 export { ReleaseMaker } from './release-maker';
 export { PushReceiver, type PushOutput } from './push-receiver';
+export { PushGate, gitRefusal, type GitAccess, type GitService } from './push-gate';
 export { detectBuilder } from './detect-builder';
 export { saveArchive } from './archive-upload';
 export { describeBuild } from './build-description';

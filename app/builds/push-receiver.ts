@@ -33,7 +33,9 @@ export class PushReceiver {
       out.exit(ended.status === 'succeeded' ? 0 : 1);
     } catch (e) {
       if (push.snapshotPath) fs.rm(push.snapshotPath, { force: true }, () => undefined);
-      out.line(`!     ${asBerthError(e).message}`);
+      // The code too, as the push gate's refusals (push-gate.ts gitRefusal) carry it.
+      const err = asBerthError(e);
+      out.line(`!     ${err.message} (${err.code})`);
       out.exit(1);
     }
   }

@@ -28,10 +28,10 @@ describe('SSH transport: keys, git push and commands', function () {
     assert.equal(spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', file]).status, 0);
     return file;
   };
-  const push = (wt: WorkTree, key: string, target: string) => {
+  const push = (wt: WorkTree, key: string, target: string, refspec = 'main', verb = 'push') => {
     process.env.GIT_SSH_COMMAND = `ssh ${sshArgs(key).join(' ')}`;
     try {
-      return wt.git(['push', `ssh://berth@127.0.0.1:${port}/${target}`, 'main']);
+      return wt.git([verb, `ssh://berth@127.0.0.1:${port}/${target}`, refspec]);
     } finally {
       delete process.env.GIT_SSH_COMMAND;
     }
@@ -102,6 +102,47 @@ describe('SSH transport: keys, git push and commands', function () {
     assert.equal(berth.cli(['apps:collaborators:add', other, dev]).code, 0);
     const ok = ssh(key, ['config:show', other]);
     assert.equal(ok.code, 0, ok.stderr);
+  });
+
+  it('git over HTTP and over SSH refuse the same bad pushes with the same code (one push gate)', async () => {
+    const viewer = uniqueName('sshviewer');
+    const made = await berth.api('POST', '/api/v1/users', { name: viewer, role: 'viewer' });
+    assert.equal(made.status, 201, made.text);
+    const viewerKey = keygen('viewer_key');
+    assert.equal(berth.cli(['ssh-keys:add', 'v', `${viewerKey}.pub`, '--user', viewer]).code, 0);
+    const locked = uniqueName('ssh-locked');
+    assert.equal((await berth.api('POST', '/api/v1/apps', { name: locked })).status, 201);
+    assert.equal(berth.cli(['apps:lock', locked]).code, 0);
+    const open = uniqueName('ssh-open');
+    assert.equal((await berth.api('POST', '/api/v1/apps', { name: open })).status, 201);
+    const missing = uniqueName('ssh-missing');
+    const wt = WorkTree.fromFixture('dockerfile-app');
+    trees.push(wt);
+    const adminKey = keygen('gate_admin_key');
+    assert.equal(berth.cli(['ssh-keys:add', 'gate', `${adminKey}.pub`]).code, 0);
+    const admin = { token: berth.token, key: adminKey };
+    const asViewer = { token: made.json.token as string, key: viewerKey };
+    // [what, who, app, git verb, refspec, the one code both transports must answer]
+    const cases: Array<[string, typeof admin, string, 'push' | 'ls-remote', string, string]> = [
+      ['upper case and _', admin, 'Bad_Name', 'push', 'main', 'INVALID_APP_NAME'],
+      ['a trailing dash', admin, 'bad-', 'push', 'main', 'INVALID_APP_NAME'],
+      ['fetch of a missing app', admin, missing, 'ls-remote', 'main', 'APP_NOT_FOUND'],
+      ['a viewer\'s push', asViewer, open, 'push', 'main', 'FORBIDDEN'],
+      ['a viewer\'s push that would create an app', asViewer, missing, 'push', 'main', 'FORBIDDEN'],
+      ['a push to a locked app', admin, locked, 'push', 'main', 'APP_LOCKED'],
+      ['a push to another branch', admin, open, 'push', 'main:refs/heads/feature', 'WRONG_BRANCH'],
+    ];
+    const codeOf = (output: string) => /\(([A-Z][A-Z_]+)\)\s*$/m.exec(output)?.[1] ?? `no code in: ${output}`;
+    const seen = cases.map(([what, who, target, verb, refspec]) => {
+      const http = verb === 'push' ? wt.push(berth.url, who.token, target, refspec)
+        : wt.git(['ls-remote', `${berth.url.replace('http://', `http://berth:${who.token}@`)}/git/${target}.git`, refspec]);
+      const overSsh = push(wt, who.key, target, refspec, verb);
+      assert.notEqual(http.code, 0, http.output);
+      assert.notEqual(overSsh.code, 0, overSsh.output);
+      return [what, codeOf(http.output), codeOf(overSsh.output)];
+    });
+    assert.deepEqual(seen, cases.map(([what, , , , , code]) => [what, code, code]));
+    assert.equal((await berth.api('GET', `/api/v1/apps/${missing}`)).status, 404, 'no app was made for the viewer');
   });
 
   it('keeps its host key across restarts', async () => {

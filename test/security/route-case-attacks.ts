@@ -68,7 +68,7 @@ export function routeCaseAttacks(t: () => Tenant): void {
         return { status: res.status, text: await res.text() };
       };
       const twice = await get(`/git/${appA}.git/info/refs?service=git-receive-pack&service=git-upload-pack`);
-      assert.deepEqual([twice.status, twice.text], [400, 'berth: Send one service= parameter (git-upload-pack or git-receive-pack).\n']);
+      assert.deepEqual([twice.status, twice.text], [400, 'berth: Send one service= parameter (git-upload-pack or git-receive-pack). (INVALID_INPUT)\n']);
       const push = await get(`/git/${appA}.git/info/refs?service=git-receive-pack`);
       assert.equal(push.status, 403, push.text);
       assert.match(push.text, /\(viewer\) may not change app/);

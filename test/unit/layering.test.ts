@@ -26,8 +26,10 @@ describe('architecture rules', () => {
     assert.deepEqual(offenders, []);
   });
 
-  it('domain folders never import http, infra, boot or cli; http never imports infra', () => {
-    const outer = ['http', 'infra', 'boot', 'cli'];
+  it('domain folders never import an edge (http, ssh, cli), infra or boot; edges never import infra or boot', () => {
+    // Edges receive their services from app/boot (http-services.ts, ssh-services.ts) instead of reaching into it.
+    const edges = ['http', 'ssh', 'cli'];
+    const outer = [...edges, 'infra', 'boot'];
     const offenders: string[] = [];
     for (const f of appFiles) {
       const top = rel(f).split(path.sep)[0];
@@ -35,8 +37,8 @@ describe('architecture rules', () => {
         const target = path.relative(path.join(ROOT, 'app'), path.resolve(path.dirname(f), i)).split(path.sep)[0];
         const isDomain = !outer.includes(top) && top !== 'main.ts' && top !== 'ports';
         if (isDomain && outer.includes(target)) offenders.push(`${rel(f)} → ${i}`);
-        if (top === 'http' && target === 'infra') offenders.push(`${rel(f)} → ${i}`);
-        if (top === 'cli' && ['infra', 'http', 'boot'].includes(target)) offenders.push(`${rel(f)} → ${i}`);
+        if (edges.includes(top) && (target === 'infra' || (target === 'boot' && top !== 'http'))) offenders.push(`${rel(f)} → ${i}`);
+        if (top === 'cli' && ['http', 'ssh'].includes(target)) offenders.push(`${rel(f)} → ${i}`);
       }
     }
     assert.deepEqual(offenders, []);

@@ -3,6 +3,7 @@ import { strictRouter } from '../strict-router';
 import type { Berth } from '../../boot/create-berth';
 import { BerthError, STATUS_FOR_KIND, asBerthError } from '../../errors';
 import { tokenOf } from '../auth-middleware';
+import { gitRefusal } from '../../builds';
 
 export interface GitHookCodec {
   read(body: unknown): import('../../ports/git-repos').PushedRef & { user: string };
@@ -27,48 +28,39 @@ export function gitRoutes(berth: Berth, codec: GitHookCodec): Router {
       return;
     }
     try {
-      const app = /^\/([a-z][a-z0-9-]{0,62})\.git(\/|$)/.exec(req.path)?.[1];
-      if (!app) throw new BerthError('APP_NOT_FOUND', `"${req.path}" is not an app repo: use /git/<app>.git.`);
+      // `/<app>.git/…` or `/<app>/…`, as over SSH; the gate applies the one app-name rule to it.
+      const [, segment = '', rest = ''] = /^\/([^/]*)(\/.*)?$/.exec(req.path) ?? [];
+      const app = segment.replace(/\.git$/, '');
       // Decided on what git http-backend itself will see: one `service=` at most, and anything that
       // names receive-pack (in the query or the path) is a push. `?service=git-receive-pack&service=
       // git-upload-pack` used to be read as a read.
-      const query0 = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
-      const services = new URLSearchParams(query0).getAll('service');
+      const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
+      const services = new URLSearchParams(query).getAll('service');
       if (services.length > 1) throw new BerthError('INVALID_INPUT', 'Send one service= parameter (git-upload-pack or git-receive-pack).');
       const pushing = services[0] === 'git-receive-pack' || req.path.includes('receive-pack');
-      if (pushing) await berth.repos.assertRoomToPush();
-      if (!berth.store.apps.get(app)) {
-        if (!pushing || !berth.config.autoCreateApps) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; create it with \`berth apps:create ${app}\`.`);
-        berth.access.authorize(user, 'admin', null);
-        await berth.events.withSource('git', () => berth.apps.create(app, user.name));
-      }
-      berth.access.authorize(user, pushing ? 'write' : 'read', app);
-      await berth.repos.ensureRepo(app);
-      const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
-      await berth.repos.serveHttp({
-        method: req.method, pathInfo: req.path, query, contentType: req.headers['content-type'],
-        contentEncoding: req.headers['content-encoding'], body: req, remoteUser: user.name,
-        gitProtocol: req.get('git-protocol'),
+      await berth.events.withSource('git', () => berth.pushGate.serveHttp({ user, app, pushing }, {
+        method: req.method, pathInfo: `/${app}.git${rest}`, query, contentType: req.headers['content-type'],
+        contentEncoding: req.headers['content-encoding'], body: req, gitProtocol: req.get('git-protocol'),
       }, {
         writeHead: (status, headers) => { res.writeHead(status, headers); },
         body: res,
-      });
+      }));
     } catch (e) {
       const err = asBerthError(e);
-      if (!res.headersSent) res.status(STATUS_FOR_KIND[err.kind]).type('text/plain').end(`berth: ${err.message}\n`);
+      if (!res.headersSent) res.status(STATUS_FOR_KIND[err.kind]).type('text/plain').end(gitRefusal(err));
       else res.end();
     }
   });
 
   r.post('/internal/git-hook', express.json({ limit: '64kb' }), async (req: Request, res) => {
-    if (req.headers[codec.secretHeader] !== berth.hook.secret) throw new BerthError('FORBIDDEN', 'Bad hook secret.');
+    if (!berth.pushGate.isHookSecret(req.headers[codec.secretHeader])) throw new BerthError('FORBIDDEN', 'Bad hook secret.');
     const push = codec.read(req.body);
     res.setHeader('content-type', 'text/plain; charset=utf-8');
     res.flushHeaders();
     const stop = new AbortController();
     res.on('close', () => stop.abort());
     const out = codec.writer((s) => res.write(s));
-    await berth.events.withSource('git', () => berth.pushes.receive(push, out, stop.signal));
+    await berth.events.withSource('git', () => berth.pushGate.receive(push, out, stop.signal));
     res.end();
   });
   return r;

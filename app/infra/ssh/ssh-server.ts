@@ -1,20 +1,10 @@
 import net from 'node:net';
 import crypto from 'node:crypto';
 import { Server, utils, type Connection, type ServerChannel } from 'ssh2';
+import type { SshExec } from '../../ports/ssh-session';
 import { loadOrCreateHostKey } from './host-key';
 
-export interface SshExec<U> {
-  readonly user: U;
-  /** The command the client asked to run, as sent (`git-receive-pack '/app'`, `apps:list`). */
-  readonly command: string;
-  /** Environment the client sent and we accept (GIT_PROTOCOL only). */
-  readonly gitProtocol?: string;
-  readonly stdin: NodeJS.ReadableStream;
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
-  /** Aborted when the client disconnects. */
-  readonly signal: AbortSignal;
-}
+export type { SshExec };
 
 export interface SshServerOptions<U> {
   readonly port: number;

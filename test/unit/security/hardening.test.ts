@@ -134,7 +134,7 @@ describe('secret box', () => {
 
 describe('ssh command lines', () => {
   it('split like a shell for words and quotes, without expansion', async () => {
-    const { splitCommand } = await import('../../../app/boot/ssh-boot');
+    const { splitCommand } = await import('../../../app/ssh');
     assert.deepEqual(splitCommand("config:set app 'A=hello world' B=\"x y\" C=$(id)"), ['config:set', 'app', 'A=hello world', 'B=x y', 'C=$(id)']);
     assert.deepEqual(splitCommand('  apps:list  '), ['apps:list']);
     assert.deepEqual(splitCommand("x ''"), ['x', '']);

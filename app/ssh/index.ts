@@ -1,0 +1,3 @@
+export { sshCommandHandler } from './ssh-commands';
+export { splitCommand } from './split-command';
+export type { SshServices } from './ssh-services';
