@@ -27,6 +27,7 @@ import { usersVerbs } from './verbs/users';
 import { tokensVerbs } from './verbs/tokens';
 import { dokkuVerbs } from './verbs/dokku-verbs';
 import { dokkuReports } from './verbs/dokku-reports';
+import { importDokkuVerbs } from './verbs/import-dokku';
 import { withReportProperties } from './report-properties';
 
 /** Every verb, by group, in the order `berth help` and docs/cli.md show them. */
@@ -38,5 +39,5 @@ export const GROUPS: readonly VerbGroup[] = withReportProperties([
   servicesVerbs, pluginsVerbs,
   schedulersVerbs,
   usersVerbs, tokensVerbs,
-  dokkuVerbs, dokkuReports,
+  dokkuVerbs, dokkuReports, importDokkuVerbs,
 ]);

@@ -1,7 +1,11 @@
 import { definePlugin } from '../../app/plugins';
 import { requireSuccess } from '../../app/services-kit';
+import { sniffDumpFormat } from './dump-format';
 
-/** PostgreSQL: a descriptor plus dump/restore with the image's own pg_dump and psql. */
+/**
+ * PostgreSQL: a descriptor plus dump/restore with the image's own pg_dump and psql. Import also
+ * takes pg_dump's custom format (dokku's postgres:export), restored with pg_restore.
+ */
 export default definePlugin({
   register(ctx) {
     ctx.services.register({
@@ -17,7 +21,15 @@ export default definePlugin({
         requireSuccess('pg_dump', r);
       },
       async import(service, input) {
-        const r = await service.exec(['psql', '-q', '-v', 'ON_ERROR_STOP=1', '-U', service.credentials.user, '-d', service.credentials.database], { stdin: input });
+        const { format, stream } = await sniffDumpFormat(input);
+        const { user, database } = service.credentials;
+        if (format === 'custom') {
+          // Owners and grants name dokku's roles, which berth's server does not have.
+          const r = await service.exec(['pg_restore', '--no-owner', '--no-privileges', '--clean', '--if-exists', '--exit-on-error', '-U', user, '-d', database], { stdin: stream });
+          requireSuccess('pg_restore (import)', r);
+          return;
+        }
+        const r = await service.exec(['psql', '-q', '-v', 'ON_ERROR_STOP=1', '-U', user, '-d', database], { stdin: stream });
         requireSuccess('psql (import)', r);
       },
     });
