@@ -171,7 +171,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     buildSettings,
     operations: schedulerOperations(new ProcessOperations({ store, deployer, events }), { deployer, store, events }),
     store, engine, repos, logs: redis.logs, events, releases: releaseMaker, deployer, urlOf,
-    builder: new HookedImageBuilder({ engine, buildpacks, memoryMb: config.buildMemoryMb, registry: registryLogins, admitPorts: (app, m) => routing.admitDetected(app, m), runtimes: new RuntimeImageCache({ engine, versions: new NpmVersions({ cacheDir: path.join(config.home, 'cache', 'npm') }), memoryMb: config.buildMemoryMb }) }, hooks),
+    builder: new HookedImageBuilder({ engine, buildpacks, memoryMb: config.buildMemoryMb, registry: registryLogins, appExists: (name) => store.apps.get(name) !== null, admitPorts: (app, m) => routing.admitDetected(app, m), runtimes: new RuntimeImageCache({ engine, versions: new NpmVersions({ cacheDir: path.join(config.home, 'cache', 'npm') }), memoryMb: config.buildMemoryMb }) }, hooks),
     buildLogsDir: paths.buildLogs, timeoutSeconds: config.buildTimeoutSeconds,
     deployHooks: new DeployScripts({ runner: oneOffs, onLive: (r) => cron.activate(r) }),
     checkProxyTemplate: async (app, sha) => {

@@ -40,7 +40,7 @@ function scopeMount(spec: string, appId: string): string {
 }
 
 /** Physical lines grouped into instructions: a line ending in the escape character continues (comment and empty lines inside are skipped, as BuildKit does). */
-function instructions(lines: string[], escape: string): string[][] {
+export function instructions(lines: string[], escape: string): string[][] {
   const out: string[][] = [];
   let current: string[] | null = null;
   for (const line of lines) {
@@ -56,7 +56,7 @@ function instructions(lines: string[], escape: string): string[][] {
 }
 
 /** The instruction as BuildKit reads it: continuations joined, skipped lines dropped. */
-function joined(group: string[], escape: string): string {
+export function joined(group: string[], escape: string): string {
   const kept = group.filter((l, i) => i === 0 || !/^\s*(#.*)?$/.test(l));
   return kept.map((l, i) => (i < kept.length - 1 ? l.trimEnd().slice(0, -escape.length) : l)).join('');
 }
@@ -94,6 +94,17 @@ function scopeRun(instruction: string, appId: string): { text: string; scoped: n
  * refused in ImageBuilder.
  */
 const ANY_SYNTAX = /^\s*#\s*syntax\s*=\s*(.*)$/i;
+
+/** The escape character the parser directives at the very top choose (`# escape=`), else backslash. */
+export function escapeOf(lines: readonly string[]): string {
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    if (!/^\s*#/.test(line)) break;
+    const e = ESCAPE.exec(line);
+    if (e) return e[1];
+  }
+  return '\\';
+}
 
 export function prepareDockerfile(text: string, appId: string): { text: string; notes: string[] } {
   const notes: string[] = [];

@@ -5,6 +5,7 @@ import type { AppRecord } from '../ports/store';
 import { parseProcfile } from '../releases/procfile';
 import { detectPortMappings } from '../domains/port-mapping';
 import { prepareDockerfile } from './dockerfile-prep';
+import { checkDockerfileImages } from './image-guard';
 import type { ResolvedBuildSettings } from './build-settings';
 import { parseAppJson, type AppManifest } from '../manifest';
 import { detectBuilder } from './detect-builder';
@@ -26,7 +27,9 @@ export class ImageBuilder {
   constructor(private readonly deps: {
     engine: ContainerEngine; buildpacks: readonly Buildpack[]; memoryMb: number; runtimes: RuntimeImages;
     /** registry:login pulls for FROM images from private registries (BuildKit gets no credentials through the API). */
-    registry?: { hasLoginFor(ref: string): boolean; pull(ref: string, log: (l: string) => void): Promise<void> };
+    registry?: { hasLoginFor(ref: string): boolean; pull(ref: string, log: (l: string) => void): Promise<void>; checkServer?(ref: string): Promise<void> };
+    /** Whether an app of that name exists: a Dockerfile naming another app's image is refused (image-guard.ts). */
+    appExists?: (name: string) => boolean;
     /** Which EXPOSE mappings the app may take (the ports:add checks); none: all. */
     admitPorts?: (app: string, mappings: readonly string[]) => Promise<{ kept: string[]; refused: { mapping: string; why: string }[] }>;
   }) {}
@@ -63,10 +66,12 @@ export class ImageBuilder {
       options.log(`-----> Building with the ${custom.name} builder (${custom.by})`);
       dockerfile = '.berth/Dockerfile';
       extra = { [dockerfile]: custom.dockerfile };
+      await this.guardImages(custom.dockerfile, app, options.buildArgs);
     } else if (choice!.kind === 'dockerfile') {
       if (customPath) dockerfile = settings.dockerfilePath;
       options.log(`-----> Building with the Dockerfile${customPath ? ` ${dockerfile}` : ''}${root ? ` in ${root}/` : ''} (${settings.buildkit ? 'BuildKit' : 'legacy builder'})`);
       const text = view.read(dockerfile);
+      if (text !== null) await this.guardImages(text, app, options.buildArgs);
       if (text !== null) await this.pullBaseImages(text, options.log);
       if (settings.buildkit && text !== null) {
         const prepared = prepareDockerfile(text, app.id);
@@ -77,6 +82,7 @@ export class ImageBuilder {
       options.log(`-----> Building with the ${choice!.buildpack.name} buildpack`);
       dockerfile = '.berth/Dockerfile';
       const generated = await choice!.buildpack.dockerfile(source, { log: options.log, runtimes: this.deps.runtimes, config: options.config ?? {}, cacheMounts: true });
+      await this.guardImages(generated, app, options.buildArgs);
       // A generated cache mount is scoped to this app like a Dockerfile's; only then is BuildKit needed.
       const prepared = prepareDockerfile(generated, app.id);
       buildpackMounts = prepared.text !== generated;
@@ -109,6 +115,16 @@ export class ImageBuilder {
       manifest,
       detectedPorts: choice?.kind === 'dockerfile' ? await this.detectPorts(app.name, built.exposedPorts, options.log) : null,
     };
+  }
+
+  /** Every image the Dockerfile reads is this app's or from outside berth (before anything is pulled or built). */
+  private async guardImages(text: string, app: AppRecord, buildArgs: Readonly<Record<string, string>>): Promise<void> {
+    const registry = this.deps.registry;
+    await checkDockerfileImages(text, app.name, buildArgs, {
+      engine: this.deps.engine,
+      appExists: this.deps.appExists ?? (() => false),
+      checkRegistry: registry?.checkServer ? (ref) => registry.checkServer!(ref) : undefined,
+    });
   }
 
   /**

@@ -3,6 +3,7 @@ import type { ContainerEngine } from '../ports/container-engine';
 import type { BuildRecord, ReleaseRecord, Store } from '../ports/store';
 import { imageRepo } from '../deploys';
 import type { BuiltSource } from './image-builder';
+import { otherAppOwning } from './image-guard';
 import { EMPTY_MANIFEST, type AppManifest } from '../manifest';
 
 const DEFAULT_PORT = 5000;
@@ -42,8 +43,7 @@ export class ReleaseMaker {
     if (!info.hasCommand) throw new BerthError('INVALID_IMAGE', `Image "${build.source}" has no CMD or ENTRYPOINT to run.`);
     // Another app's image (by any of its names or its id) would hand this app's users that app's
     // code and whatever its build baked in: docs/security.md.
-    const owner = (info.tags ?? []).map((t) => /^berth\/([a-z][a-z0-9-]{0,62}):/.exec(t)?.[1])
-      .find((a) => a !== undefined && a !== build.app && !!this.deps.store.apps.get(a));
+    const owner = otherAppOwning([...(info.tags ?? []), ...(info.repoDigests ?? [])], build.app, (a) => !!this.deps.store.apps.get(a));
     if (owner) throw new BerthError('INVALID_IMAGE', `Image "${build.source}" is app ${owner}'s; an app deploys its own builds or images from outside berth.`);
     log(`-----> Deploying image ${build.source}`);
     return this.create(build, {

@@ -34,6 +34,10 @@ export interface ImageInfo {
   readonly hasCommand: boolean;
   /** Its `repo:tag` names (one image can have several). */
   readonly tags?: readonly string[];
+  /** Its `repo@sha256:…` names (images pushed to or pulled from a registry). */
+  readonly repoDigests?: readonly string[];
+  /** ONBUILD instructions, which run in the build of an image FROM this one. */
+  readonly onBuild?: readonly string[];
 }
 
 export interface MountSpec {

@@ -44,14 +44,23 @@ export class RegistryLogins {
     return this.deps.store.registryLogins.get(registryOf(ref)) !== null;
   }
 
-  /** Pulls through the engine with the image's registry login, if any; progress goes to `log`. */
-  async pull(ref: string, log: (line: string) => void): Promise<void> {
+  /**
+   * A registry an admin logged into is vetted; any other on this host's own addresses is refused
+   * (INVALID_IMAGE) before dockerd or BuildKit connects there and hands back what answered.
+   */
+  async checkServer(ref: string): Promise<void> {
     const server = registryOf(ref);
-    const login = this.deps.store.registryLogins.get(server);
-    // A registry an admin logged into is vetted; any other on this host's own addresses is refused.
-    if (!login && server !== 'docker.io' && await isOwnAddress(server)) {
+    if (server === 'docker.io' || this.deps.store.registryLogins.get(server)) return;
+    if (await isOwnAddress(server)) {
       throw new BerthError('INVALID_IMAGE', `berth does not pull from ${server}: it is this host's own address (loopback or link-local). An admin can allow a registry there with \`berth registry:login ${server} <user>\`.`);
     }
+  }
+
+  /** Pulls through the engine with the image's registry login, if any; progress goes to `log`. */
+  async pull(ref: string, log: (line: string) => void): Promise<void> {
+    await this.checkServer(ref);
+    const server = registryOf(ref);
+    const login = this.deps.store.registryLogins.get(server);
     log(`-----> Pulling ${ref}${login ? ` (as ${login.username} on ${login.server})` : ''}`);
     await this.deps.engine.pullImage({ ref, auth: login, onProgress: (l) => log(`       ${l}`) });
   }

@@ -16,6 +16,8 @@ export async function inspectImage(docker: Docker, ref: string): Promise<ImageIn
     exposedPort: lowestTcpPort(config?.ExposedPorts),
     hasCommand: nonEmpty(config?.Cmd) || nonEmpty(config?.Entrypoint),
     tags: info.RepoTags ?? [],
+    repoDigests: info.RepoDigests ?? [],
+    onBuild: (config as { OnBuild?: string[] | null } | undefined)?.OnBuild ?? [],
   };
 }
 
