@@ -54,8 +54,8 @@ export function nodeDockerfile(source: SourceView, version: string, options: { c
     build,
     cleanup: script('heroku-cleanup'),
     cmd: cmd ? execForm(cmd) : null,
-    // npm's download cache (/root/.npm: installs run as root) kept between this app's builds.
-    npmCache: options.cacheMounts ? '--mount=type=cache,target=/root/.npm ' : '',
+    // The package manager's download cache or store kept between this app's builds (scoped to it by dockerfile-prep).
+    pmCache: options.cacheMounts ? `--mount=type=cache,target=${plan.cacheDir} ` : '',
   });
 }
 

@@ -17,8 +17,26 @@ export interface InstallPlan {
   readonly installAll: string;
   /** Removes devDependencies from a tree installed with installAll. */
   readonly prune: string;
+  /**
+   * The manager's download cache or store (the installs run as root): a BuildKit cache mount per
+   * app on every install step, so a changed lockfile fetches only what is new.
+   */
+  readonly cacheDir: string;
+  /** ENV for the install stages (pnpm: its store in the mount, see PNPM_STORE), or null. */
+  readonly installEnv: string | null;
   readonly runScript: (name: string) => string;
 }
+
+/** Yarn 1's cache for root (`yarn cache dir` there is <this>/v6). */
+const YARN1_CACHE = '/usr/local/share/.cache/yarn';
+/** Berry's global folder for root: with YARN_ENABLE_GLOBAL_CACHE=false it holds the mirror every install fills and reads. */
+const BERRY_GLOBAL = '/root/.yarn/berry';
+/**
+ * pnpm's store, named explicitly: left to itself, pnpm moves the store to the project's file system
+ * (/.pnpm-store) when it cannot hard-link from its home store into the project (seen with a docker
+ * volume there); named, it stays in the cache mount whatever the engine's storage driver does.
+ */
+const PNPM_STORE = '/root/.local/share/pnpm/store';
 
 const VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 const NPM_LOCKS = ['package-lock.json', 'npm-shrinkwrap.json'];
@@ -59,6 +77,7 @@ function yarnPlan(source: SourceView, declared: string | null, lockfile: string 
     const immutable = lockfile ? ' --immutable' : '';
     return {
       manager: 'yarn', berry: true, lockfile, manifests, setup, runScript,
+      cacheDir: BERRY_GLOBAL, installEnv: null,
       installProduction: `yarn install${immutable}`,
       installAll: `yarn install${immutable}`,
       prune: 'yarn workspaces focus --all --production',
@@ -68,6 +87,7 @@ function yarnPlan(source: SourceView, declared: string | null, lockfile: string 
   return {
     manager: 'yarn', berry: false, lockfile, manifests, runScript,
     setup: `npm install -g yarn@${declared ?? '1'}`,
+    cacheDir: YARN1_CACHE, installEnv: null,
     installProduction: `yarn install${frozen} --production --non-interactive`,
     installAll: `yarn install${frozen} --production=false --non-interactive`,
     prune: `yarn install${frozen} --production --ignore-scripts --prefer-offline --non-interactive`,
@@ -90,6 +110,7 @@ export function planInstall(source: SourceView, pkg: PackageJson): InstallPlan {
     return {
       manager: 'pnpm', berry: false, lockfile, manifests,
       setup: `npm install -g pnpm@${version}`,
+      cacheDir: PNPM_STORE, installEnv: `npm_config_store_dir=${PNPM_STORE}`,
       installProduction: `pnpm install${frozen} --prod`,
       installAll: `pnpm install${frozen} --prod=false`,
       prune: 'pnpm prune --prod',
@@ -100,6 +121,7 @@ export function planInstall(source: SourceView, pkg: PackageJson): InstallPlan {
   return {
     manager: 'npm', berry: false, lockfile, manifests,
     setup: declared ? `npm install -g --force npm@${declared.version}` : null, // --force: replaces berth's npm wrapper
+    cacheDir: '/root/.npm', installEnv: null,
     installProduction: `npm ${verb} --omit=dev`,
     installAll: `npm ${verb} --include=dev`,
     prune: 'npm prune --omit=dev',

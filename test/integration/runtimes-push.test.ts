@@ -157,6 +157,46 @@ describe('runtimes via git push', function () {
     assert.equal((await berth.viaRouter(`${pnpm}.localhost`)).text, 'node-pnpm-app 1m true\n');
   });
 
+  // Each manager at the exact version packageManager names (the running app's npm_config_user_agent
+  // says it), and its cache kept per app: after the first build, the app turns the manager's network
+  // off (a changed config file, so the install runs again) and still installs, from its cache alone;
+  // another app with the very same files has an empty cache of its own and fails offline.
+  const managers = [
+    { fixture: 'node-yarn-app', declared: 'yarn@1.22.19', start: 'yarn start', conf: '.yarnrc', offline: '--install.offline true\n',
+      served: 'node-yarn-app 1m false yarn/1.22.19', empty: /error Can't make a request in offline mode \("https:\/\/registry\.yarnpkg\.com\/ms\/-\/ms-2\.1\.3\.tgz"\)/ },
+    { fixture: 'node-pnpm-app', declared: 'pnpm@9.12.0', start: 'pnpm start', conf: '.npmrc', offline: 'offline=true\n',
+      served: 'node-pnpm-app 1m true pnpm/9.12.0', empty: /ERR_PNPM_NO_OFFLINE_TARBALL/, reused: /Progress: resolved 1, reused 1, downloaded 0, added 1, done/ },
+    { fixture: 'node-berry-app', declared: 'yarn@4.5.0', start: null, conf: '.yarnrc.yml', offline: 'enableNetwork: false\n',
+      served: 'node-berry-app 1m false yarn/4.5.0', empty: /ms@npm:2\.1\.3: Request to 'https:\/\/registry\.yarnpkg\.com\/ms\/-\/ms-2\.1\.3\.tgz' has been blocked because of your configuration settings/ },
+  ];
+  for (const m of managers) {
+    it(`${m.declared} from packageManager, its cache kept per app (${m.fixture})`, async () => {
+      const a = uniqueName('pmcache');
+      const wt = tree(m.fixture);
+      wt.write('package.json', JSON.stringify({ ...JSON.parse(wt.read('package.json')), packageManager: m.declared }, null, 2));
+      if (m.start) wt.write('Procfile', `web: ${m.start}\n`);
+      wt.commitAll(`packageManager ${m.declared}`);
+      const first = wt.push(berth.url, berth.token, a);
+      assert.equal(first.code, 0, first.output);
+      assert.equal((await berth.viaRouter(`${a}.localhost`)).text, `${m.served}\n`);
+
+      wt.write(m.conf, m.offline);
+      wt.commitAll('offline');
+      const second = wt.push(berth.url, berth.token, a);
+      assert.equal(second.code, 0, second.output);
+      if (m.reused) assert.match(second.output, m.reused);
+      assert.doesNotMatch(second.output, m.empty);
+      assert.equal((await berth.viaRouter(`${a}.localhost`)).text, `${m.served}\n`);
+
+      const b = uniqueName('pmcache');
+      const other = wt.push(berth.url, berth.token, b);
+      assert.notEqual(other.code, 0);
+      assert.match(other.output, m.empty);
+      const builds = await berth.api('GET', `/api/v1/apps/${b}/builds`);
+      assert.match(builds.json.builds[0].error, /^BUILD_FAILED: /);
+    });
+  }
+
   it('deploys a classic GOPATH app (.godir, no go.mod) whose Procfile runs the binary by name', async () => {
     const app = uniqueName('godir');
     const pushed = tree('go-godir-app').push(berth.url, berth.token, app);

@@ -174,6 +174,27 @@ describe('buildpacks: node', () => {
     assert.match(committed, /^RUN npm install -g yarn@1$/m, 'a committed Berry release runs through Yarn 1');
   });
 
+  it("mounts each manager's own cache on its install steps, only when berth builds with cache mounts", async () => {
+    const mounts = { ...fakeContext(), cacheMounts: true };
+    const base = { 'package.json': pkg({ scripts: { start: 'x', build: 'y' } }) };
+    const cases: [Record<string, string>, string][] = [
+      [{ 'package-lock.json': '{}' }, '/root/.npm'],
+      [{ 'yarn.lock': '# yarn lockfile v1\n' }, '/usr/local/share/.cache/yarn'],
+      [{ 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n" }, '/root/.local/share/pnpm/store'],
+      [{ 'yarn.lock': '__metadata:\n  version: 8\n', '.yarnrc.yml': '' }, '/root/.yarn/berry'],
+    ];
+    for (const [files, target] of cases) {
+      const df = await render(nodeBuildpack, memorySource({ ...base, ...files }), mounts);
+      const installs = df.split('\n').filter((l) => /installing dependencies|pruning devDependencies/.test(l));
+      assert.ok(installs.length >= 2, df);
+      for (const l of installs) assert.ok(l.startsWith(`RUN --mount=type=cache,target=${target} echo`), l);
+      assert.equal(df.match(/--mount/g)!.length, installs.length, 'no other step mounts a cache');
+      assert.doesNotMatch(await render(nodeBuildpack, memorySource({ ...base, ...files })), /--mount/);
+    }
+    const pnpm = await render(nodeBuildpack, memorySource({ ...base, 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n" }), mounts);
+    assert.match(pnpm, /^ENV NODE_ENV=production .* npm_config_store_dir=\/root\/\.local\/share\/pnpm\/store$/m, "pnpm's store is the mount");
+  });
+
   it('refuses a packageManager it cannot read', async () => {
     await fails({ 'package.json': pkg({ packageManager: 'pnpm@latest; rm -rf /', scripts: { start: 'x' } }) }, /packageManager/);
   });
