@@ -90,7 +90,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   });
   const deployer = new SchedulingDeployer({
     store, engine, router, network: config.network, retireWaitSeconds: config.retireWaitSeconds,
-    stopTimeoutSeconds: config.stopTimeoutSeconds, events,
+    stopTimeoutSeconds: config.stopTimeoutSeconds, maxRetiring: config.maxRetiring, events,
     domainsOf: (app) => apps.domainsOf(app),
     mountsOf: (app) => storage.mountsForStart(app),
     beforeRemove: (c) => logs.archiveContainer(c),
@@ -161,6 +161,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   });
   const processes = new ProcessesService({
     store, engine, deployer, builds, events, repos, snapshotsDir: paths.snapshots,
+    maxDrainSeconds: { retireWait: config.maxRetireWaitSeconds, stopTimeout: config.maxStopTimeoutSeconds },
     swarmStatusOf: async (app) => (deployer.isSwarm(app) ? deployer.swarm.status(app, store.releases.current(app)) : null),
   });
   const storage = new StorageService({ store, events, storageDir: paths.storage, removeVolume: (v) => engine.removeVolume(v) });

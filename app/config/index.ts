@@ -49,6 +49,12 @@ export interface Config {
   readonly retireWaitSeconds: number;
   /** BERTH_STOP_TIMEOUT — seconds between SIGTERM and SIGKILL when a container stops (apps: `ps:set <app> stop-timeout`). Default 30. */
   readonly stopTimeoutSeconds: number;
+  /** BERTH_MAX_RETIRE_WAIT — the most seconds `ps:set <app> retire-wait` may give (higher is refused). Default 600. */
+  readonly maxRetireWaitSeconds: number;
+  /** BERTH_MAX_STOP_TIMEOUT — the most seconds `ps:set <app> stop-timeout` may give (higher is refused). Default 120. */
+  readonly maxStopTimeoutSeconds: number;
+  /** BERTH_MAX_RETIRING — at most this many old containers of one app retire at once; beyond it the oldest stop at once. Default 20. */
+  readonly maxRetiring: number;
   /** BERTH_RECONCILE_INTERVAL — seconds between reconcile passes. Default 10. */
   readonly reconcileIntervalSeconds: number;
   /** BERTH_STATS_INTERVAL — seconds between the web process's CPU/memory samples of app containers (the app page keeps 120 of them). Default 30. */
@@ -172,6 +178,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sshAuthTimeoutSeconds: int(env, 'BERTH_SSH_AUTH_TIMEOUT', 30, 1, 600),
     retireWaitSeconds: int(env, 'BERTH_RETIRE_WAIT', 60, 0, 3600),
     stopTimeoutSeconds: int(env, 'BERTH_STOP_TIMEOUT', 30, 0, 3600),
+    maxRetireWaitSeconds: int(env, 'BERTH_MAX_RETIRE_WAIT', 600, 0, 3600),
+    maxStopTimeoutSeconds: int(env, 'BERTH_MAX_STOP_TIMEOUT', 120, 0, 3600),
+    maxRetiring: int(env, 'BERTH_MAX_RETIRING', 20, 1, 1000),
     reconcileIntervalSeconds: int(env, 'BERTH_RECONCILE_INTERVAL', 10, 1, 3600),
     statsIntervalSeconds: int(env, 'BERTH_STATS_INTERVAL', 30, 1, 3600),
     nginxBin: env.BERTH_NGINX_BIN || 'nginx',

@@ -20,6 +20,8 @@ export interface DeployerDeps {
   readonly retireWaitSeconds: number;
   /** BERTH_STOP_TIMEOUT: SIGTERM to SIGKILL (apps may set their own); default 30. */
   readonly stopTimeoutSeconds?: number;
+  /** BERTH_MAX_RETIRING (Drainer). */
+  readonly maxRetiring?: number;
   /** Where retirements are recorded (`ps.retired` events). */
   readonly events?: { record(e: { app: string; kind: 'ps.retired'; message: string; user: null }): unknown };
   /** The app's storage mounts, re-verified for this start (app/storage mountsForStart; throws INVALID_STORAGE_MOUNT). */
@@ -51,7 +53,7 @@ export class Deployer {
 
   constructor(private readonly deps: DeployerDeps) {
     this.drainer = new Drainer({
-      store: deps.store, engine: deps.engine, beforeRemove: deps.beforeRemove,
+      store: deps.store, engine: deps.engine, beforeRemove: deps.beforeRemove, maxRetiring: deps.maxRetiring,
       defaults: { retireWaitSeconds: deps.retireWaitSeconds, stopTimeoutSeconds: deps.stopTimeoutSeconds ?? 30 },
       record: deps.events ? (e) => deps.events!.record({ ...e, kind: 'ps.retired', user: null }) : undefined,
     });

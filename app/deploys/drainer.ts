@@ -13,6 +13,12 @@ export interface DrainerDeps {
   readonly beforeRemove?: (container: ContainerInfo) => Promise<void>;
   /** Where each retirement is recorded (`ps.retired` events). */
   readonly record?: (e: { app: string; message: string }) => void;
+  /**
+   * At most this many containers of one app retiring at once (BERTH_MAX_RETIRING, default 20):
+   * beyond it the oldest stop draining (SIGTERM now), so restarts in a row under a long
+   * retire-wait cannot pile up old containers on the host.
+   */
+  readonly maxRetiring?: number;
   /** How often open connections are counted; default 500 ms. Unit tests pass their own clock and sleep. */
   readonly pollMs?: number;
   readonly now?: () => number;
@@ -38,6 +44,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export class Drainer {
   /** Container id → its retirement running in this process. */
   private readonly running = new Map<string, Promise<void>>();
+  /** Draining containers whose retire-wait was cut short (over maxRetiring): their drain ends now. */
+  private readonly cut = new Map<string, string>();
 
   constructor(private readonly deps: DrainerDeps) {}
 
@@ -78,12 +86,27 @@ export class Drainer {
       })));
       const routed = fresh.some((c) => o.port(c) !== null) && s.retireWaitSeconds > 0;
       o.log(`-----> Retiring ${plural(fresh.length, 'old container')}: ${routed ? `each drains its open connections (at most ${s.retireWaitSeconds} s), then ` : ''}SIGTERM, SIGKILL after ${s.stopTimeoutSeconds} s`);
+      this.capRetiring(app, o.log);
     }
     const rows = new Map(this.deps.store.drains.list().map((r) => [r.containerId, r]));
     return Promise.all(containers.map((c) => {
       const row = rows.get(c.id);
       return row ? this.start(row) : this.running.get(c.id) ?? Promise.resolve();
     })).then(() => undefined);
+  }
+
+  /** The oldest retiring containers of an app beyond maxRetiring stop draining; those already stopping are killed. */
+  private capRetiring(app: string, log: Log): void {
+    const max = this.deps.maxRetiring ?? 20;
+    const all = this.deps.store.drains.list(app);
+    const over = all.slice(0, Math.max(0, all.length - max));
+    if (over.length === 0) return;
+    const why = `cut short: ${app} had more than ${plural(max, 'old container')} retiring (BERTH_MAX_RETIRING)`;
+    log(`       ${app} has ${plural(all.length, 'old container')} retiring, at most ${max}: the oldest ${over.length} stop now`);
+    for (const row of over) {
+      if (row.phase === 'draining') this.cut.set(row.containerId, why);
+      else void this.deps.engine.stopContainer(row.containerId, 0).catch(() => undefined);
+    }
   }
 
   /** Starts every recorded retirement this process is not running (after a restart); returns how many. */
@@ -114,7 +137,7 @@ export class Drainer {
     const done = this.run(row).catch((e: Error) => {
       // Left in the table: the reconciler's next pass tries again.
       this.note(row.app, `${row.name}: retiring failed (${e.message}); the reconciler tries again`);
-    }).finally(() => this.running.delete(row.containerId));
+    }).finally(() => { this.running.delete(row.containerId); this.cut.delete(row.containerId); });
     this.running.set(row.containerId, done);
     return done;
   }
@@ -163,6 +186,8 @@ export class Drainer {
     let last: number | null = null;
     for (;;) {
       if (!this.deps.store.drains.has(row.containerId)) return 'forgotten';
+      const cut = this.cut.get(row.containerId);
+      if (cut) return cut;
       const n = await this.deps.engine.connectionsTo(row.containerId, row.port).catch(() => null);
       if (n === null) {
         const c = await this.deps.engine.inspectContainer(row.containerId).catch(() => null);

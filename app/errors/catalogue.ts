@@ -103,7 +103,7 @@ export const CATALOGUE = {
   CRON_ENTRY_NOT_FOUND: { kind: 'not-found', hint: 'The live release has no cron entry of that name; `berth cron:list <app>` shows them.' },
   PROCESS_TYPE_NOT_FOUND: { kind: 'not-found', hint: 'The current release has no such process type; `berth ps:report <app>` lists its types.' },
   INVALID_RESTART_POLICY: { kind: 'unprocessable', hint: 'Restart policies are no, always, unless-stopped, on-failure or on-failure:N.' },
-  INVALID_PS_SETTING: { kind: 'unprocessable', hint: 'ps:set takes restart-policy, retire-wait (dokku: wait-to-retire), stop-timeout (dokku: stop-timeout-seconds) or placement; the two times are whole seconds, 0–3600.' },
+  INVALID_PS_SETTING: { kind: 'unprocessable', hint: 'ps:set takes restart-policy, retire-wait (dokku: wait-to-retire), stop-timeout (dokku: stop-timeout-seconds) or placement; the two times are whole seconds, at most BERTH_MAX_RETIRE_WAIT (600) and BERTH_MAX_STOP_TIMEOUT (120).' },
   INVALID_RESOURCE_LIMIT: { kind: 'unprocessable', hint: 'Memory like 512m or 2g, CPUs like 0.5 or 2; 0 removes a limit.' },
   INVALID_STORAGE_MOUNT: { kind: 'unprocessable', hint: 'Mount as <volume-name|/host/path>:/container/path; a host path must be a real folder directly below $BERTH_HOME/storage/<app id> (admins only).' },
   STORAGE_MOUNT_EXISTS: { kind: 'conflict', hint: 'Something is mounted at that container path already; unmount it first.' },

@@ -23,6 +23,8 @@ export interface ProcessesServiceDeps {
   readonly snapshotsDir: string;
   /** CPUs of this host: the most `resource:limit --cpu` may give. Default os.cpus().length. */
   readonly hostCpus?: number;
+  /** The most seconds ps:set may give retire-wait and stop-timeout (BERTH_MAX_RETIRE_WAIT, BERTH_MAX_STOP_TIMEOUT); default 3600. */
+  readonly maxDrainSeconds?: { readonly retireWait: number; readonly stopTimeout: number };
   /** A swarm app's tasks for ps:report (null for a docker-local app). */
   readonly swarmStatusOf?: SwarmStatusOf;
 }
@@ -103,8 +105,10 @@ export class ProcessesService {
   setPsSettings(app: string, patch: { restartPolicy?: unknown; retireWait?: unknown; stopTimeout?: unknown }, user: string | null) {
     this.requireApp(app);
     const drain: { retireWaitSeconds?: number | null; stopTimeoutSeconds?: number | null } = {};
-    if (patch.retireWait !== undefined) drain.retireWaitSeconds = parseSeconds(patch.retireWait, 'retire-wait');
-    if (patch.stopTimeout !== undefined) drain.stopTimeoutSeconds = parseSeconds(patch.stopTimeout, 'stop-timeout');
+    // Capped: each retirement keeps an old container (memory, pids) for up to retire-wait + stop-timeout.
+    const max = this.deps.maxDrainSeconds ?? { retireWait: 3600, stopTimeout: 3600 };
+    if (patch.retireWait !== undefined) drain.retireWaitSeconds = parseSeconds(patch.retireWait, 'retire-wait', max.retireWait, 'BERTH_MAX_RETIRE_WAIT');
+    if (patch.stopTimeout !== undefined) drain.stopTimeoutSeconds = parseSeconds(patch.stopTimeout, 'stop-timeout', max.stopTimeout, 'BERTH_MAX_STOP_TIMEOUT');
     const policy = patch.restartPolicy === undefined ? undefined : validateRestartPolicy(patch.restartPolicy);
     if (policy === undefined && Object.keys(drain).length === 0) {
       throw new BerthError('INVALID_PS_SETTING', 'Give restartPolicy, retireWait and/or stopTimeout (seconds).');
@@ -151,14 +155,17 @@ export class ProcessesService {
   }
 }
 
-/** Whole seconds 0–3600 (`60` or `60s`); null, "" or "default" restores berth's default. */
-function parseSeconds(value: unknown, name: string): number | null {
+/** Whole seconds 0–max (at most 3600) (`60` or `60s`); null, "" or "default" restores berth's default. */
+function parseSeconds(value: unknown, name: string, max: number, setting: string): number | null {
   if (value === null || value === '' || value === 'default') return null;
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
   const m = /^(\d{1,4})s?$/.exec(text);
   const n = m ? Number(m[1]) : NaN;
   if (!Number.isInteger(n) || n > 3600) {
-    throw new BerthError('INVALID_PS_SETTING', `${name} must be whole seconds from 0 to 3600 (e.g. 60), not "${String(value).slice(0, 40)}".`);
+    throw new BerthError('INVALID_PS_SETTING', `${name} must be whole seconds from 0 to ${max} (e.g. 60), not "${String(value).slice(0, 40)}".`);
+  }
+  if (n > max) {
+    throw new BerthError('INVALID_PS_SETTING', `${name} ${n} is above this berth's cap of ${max} s (${setting}, set by the admin): give at most ${max}.`);
   }
   return n;
 }

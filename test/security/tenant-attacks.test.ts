@@ -9,6 +9,7 @@ import { filesAttacks } from './files-attacks';
 import { strangerAttacks } from './stranger-attacks';
 import { imageAttacks } from './image-attacks';
 import { buildMountAttacks } from './build-mount-attacks';
+import { limitsAttacks } from './limits-attacks';
 
 /**
  * The tenant-attack suite (docs/security.md): as a developer of app A and as a viewer, every
@@ -31,4 +32,5 @@ describe('tenant attacks: a developer or viewer of app A against app B, the host
   strangerAttacks(t);
   imageAttacks(t);
   buildMountAttacks(t);
+  limitsAttacks(t);
 });

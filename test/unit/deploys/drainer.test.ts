@@ -11,7 +11,7 @@ const web = (id: string): ContainerInfo => ({
 });
 
 /** An in-memory drains table, engine and clock: connections per container follow a script. */
-function fixture(o: { connections: (id: string, second: number) => number | null; exitCode?: number; settings?: { retireWaitSeconds: number | null; stopTimeoutSeconds: number | null }; recordThrows?: boolean }) {
+function fixture(o: { connections: (id: string, second: number) => number | null; exitCode?: number; settings?: { retireWaitSeconds: number | null; stopTimeoutSeconds: number | null }; recordThrows?: boolean; maxRetiring?: number }) {
   let clock = 1_000_000;
   const rows = new Map<string, DrainRecord>();
   const calls: string[] = [];
@@ -35,7 +35,7 @@ function fixture(o: { connections: (id: string, second: number) => number | null
     removeContainer: async (id: string) => { calls.push(`remove ${id}`); state.delete(id); },
   };
   const drainer = new Drainer({
-    store: store as never, engine: engine as never, defaults: { retireWaitSeconds: 10, stopTimeoutSeconds: 3 },
+    store: store as never, engine: engine as never, defaults: { retireWaitSeconds: 10, stopTimeoutSeconds: 3 }, maxRetiring: o.maxRetiring,
     record: (e) => { if (o.recordThrows) throw new Error('database is locked'); events.push(e.message); }, pollMs: 500, now: () => clock, sleep: async (ms) => { clock += ms; },
   });
   return { drainer, rows, calls, events, state, run: (ids: string[]) => { ids.forEach((id) => state.set(id, 'running')); return ids.map(web); } };
@@ -74,6 +74,20 @@ describe('Drainer: an unrouted container drains its open connections, then SIGTE
     const f = fixture({ connections: () => 0, exitCode: 137 });
     await f.drainer.retire(f.run(['a']), { port: () => 5000, log: () => undefined });
     assert.match(f.events[0], /it ignored SIGTERM and was killed at its stop-timeout \(3 s\)$/);
+  });
+
+  it('keeps at most maxRetiring containers of an app retiring: the oldest stops draining at once, so restarts in a row under a long retire-wait pile none up', async () => {
+    const f = fixture({ connections: () => 1, maxRetiring: 2 });
+    const log: string[] = [];
+    const first = f.drainer.retire(f.run(['a', 'b']), { port: () => 5000, log: (l) => log.push(l) });
+    const second = f.drainer.retire(f.run(['c']), { port: () => 5000, log: (l) => log.push(l) });
+    await Promise.all([first, second]);
+    assert.equal(log[2], '       shop has 3 old containers retiring, at most 2: the oldest 1 stop now');
+    const byName = (id: string) => f.events.find((e) => e.startsWith(`berth.shop.web.1.${id} `));
+    assert.match(byName('a')!, /retired: cut short: shop had more than 2 old containers retiring \(BERTH_MAX_RETIRING\); it exited on SIGTERM/);
+    assert.match(byName('b')!, /retired: the retire-wait \(10 s\) passed with 1 open connection/);
+    assert.match(byName('c')!, /retired: the retire-wait \(10 s\) passed with 1 open connection/);
+    assert.equal(f.rows.size, 0);
   });
 
   it('resumes a retirement recorded before a restart, counting the time already drained', async () => {
