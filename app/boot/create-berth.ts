@@ -13,9 +13,9 @@ import { AppSettings, AppsService } from '../apps';
 import { ConfigVarsService } from '../config-vars';
 import { EventsService } from '../events';
 import { AccessService, LoginLimiter, UsersService } from '../users';
-import { AppRuntime, Deployer } from '../deploys';
+import { AppRuntime, Deployer, ReleasePipeline, SchedulerRegistry } from '../deploys';
 import { RegistryLogins } from '../registry-auth';
-import { BuildRunner, BuildSettings, BuildsService, ImageBuilder, PushGate, PushReceiver, ReleaseMaker, RuntimeImageCache } from '../builds';
+import { BuildRunner, BuildSettings, BuildsService, ImageBuilder, PushGate, PushReceiver, ReleaseMaker, ReleaseProducer, RuntimeImageCache } from '../builds';
 import { NpmVersions } from '../infra/npm';
 import { ReleasesService } from '../releases';
 import { SessionsService } from '../sessions';
@@ -28,8 +28,8 @@ import { CronService } from '../cron';
 import { createBullCronScheduler } from '../infra/redis';
 import { DomainsService, RAW_TEMPLATE_KEY, RoutedRouter, RoutingService, storedRouteExtras } from '../domains';
 import { CertFiles, CertsService, LetsencryptService } from '../certs';
-import { HookedImageBuilder, hookedResources } from '../plugins';
-import { SchedulersService, SchedulingDeployer, SwarmSetup, schedulerOperations } from '../schedulers';
+import { hookedResources } from '../plugins';
+import { DockerLocalScheduler, SchedulersService, SwarmScheduler, SwarmSetup, schedulerOperations } from '../schedulers';
 import { createSwarmEngine } from '../infra/docker/swarm-engine';
 import { createImageRegistry } from '../infra/registry';
 import { createPluginsAndServices } from './services-boot';
@@ -88,7 +88,8 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     dir: path.join(config.home, 'registry'), addr: config.registryAddr, port: config.registryPort, socketPath: config.dockerSocket,
     lock: redis.locks,
   });
-  const deployer = new SchedulingDeployer({
+  // docker-local's container mechanics; the schedulers below are peers, chosen per app by the registry.
+  const deployer = new Deployer({
     store, engine, router, network: config.network, retireWaitSeconds: config.retireWaitSeconds,
     stopTimeoutSeconds: config.stopTimeoutSeconds, maxRetiring: config.maxRetiring, events,
     domainsOf: (app) => apps.domainsOf(app),
@@ -96,15 +97,35 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     beforeRemove: (c) => logs.archiveContainer(c),
     extraEnv: (app) => services.envFor(app),
     services: services.linkedContainers,
-  }, hooks, { defaultScheduler: config.scheduler, swarm: {
+  });
+  const localScheduler = new DockerLocalScheduler({
+    deployer, runOneOff: (o) => oneOff.run(o),
+    isStopped: (app) => store.processState.isStopped(app), setStopped: (app, stopped) => store.processState.setStopped(app, stopped),
+  });
+  const swarmScheduler = new SwarmScheduler({
     swarm, registry: imageRegistry, router, network: config.network, beforeRemoveService: (s) => logs.archiveService(s),
-  }, runOneOff: (o): Promise<number> => oneOff.run(o) });
+    store, domainsOf: (app) => apps.domainsOf(app), mountsOf: (app) => storage.mountsForStart(app), retireWaitSeconds: config.retireWaitSeconds,
+    drainSettingsOf: (app) => deployer.drainSettingsOf(app),
+    connectionsTo: (id, port) => engine.connectionsTo(id, port),
+    envFor: (release) => deployer.envFor(release), scaleOf: (app, release) => deployer.scaleOf(app, release),
+    // As on docker-local: a one-off container of the release image on the manager, on berth's network.
+    runReleaseCommand: async (release, log) => {
+      await engine.ensureNetwork(config.network);
+      await deployer.runReleaseCommand(release, log);
+    },
+    // A swarm app may never have had a local container: berth's network may not exist yet.
+    runOneOff: async (o) => {
+      await engine.ensureNetwork(config.network);
+      return oneOff.run(o);
+    },
+  });
+  const scheduling = new SchedulerRegistry({ schedulers: [localScheduler, swarmScheduler], settings: store.schedulers, defaultScheduler: config.scheduler });
   const oneOff = new OneOffRunner({
     store, engine, logs, envFor: (r) => deployer.envFor(r), network: config.network, appNetwork: (app) => deployer.prepareNetwork(app),
     mountsOf: (app) => storage.mountsForStart(app),
   });
   // Every one-off (run, cron, deploy scripts) goes through the app's scheduler, which hands it to `oneOff`.
-  const oneOffs = { run: (o: OneOffRun) => deployer.for(o.app).run(o) };
+  const oneOffs = { run: (o: OneOffRun) => scheduling.for(o.app).run(o) };
   const cronScheduler = createBullCronScheduler({
     url: config.redisUrl, prefix: config.redisPrefix, onError: (e) => console.error(`berth: cron: ${e.message}`),
   });
@@ -112,12 +133,13 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const builds = new BuildsService({ store, queue: redis.queue, logs: redis.logs, events, buildLogsDir: paths.buildLogs });
   const registryLogins = new RegistryLogins({ store, engine, events });
   const releaseMaker = new ReleaseMaker({
-    store, engine, keepImages: config.keepImages, pruneRegistry: (app, keep) => deployer.swarm.pruneRegistry(app, keep),
+    store, engine, keepImages: config.keepImages, pruneRegistry: (app, keep) => swarmScheduler.pruneRegistry(app, keep),
     pull: (ref, log) => registryLogins.pull(ref, log),
   });
   const releases = new ReleasesService({ store, builds, events, configVars });
   const runtime = new AppRuntime({
-    store, repos, router, engine, deployer,
+    store, repos, router, engine,
+    processes: { stopAll: (app) => scheduling.retireEverywhere(app, () => undefined), removeNetwork: (app) => deployer.removeNetwork(app) },
     removeData: async (app, keep) => {
       const left = await storage.removeData(app, { keep });
       if (left.length > 0 && !keep) console.error(`berth: ${app} destroyed, but its volumes ${left.join(', ')} are in use and stay; \`docker volume rm\` them later`);
@@ -127,14 +149,14 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
       logs.forget(app);
       await cron.forget(app);
       // Its images in berth's registry too (after a rename the next deploy pushes under the new name).
-      await deployer.swarm.pruneRegistry(app, []).catch((e: Error) => console.error(`berth: pruning ${app}'s registry images: ${e.message}`));
+      await swarmScheduler.pruneRegistry(app, []).catch((e: Error) => console.error(`berth: pruning ${app}'s registry images: ${e.message}`));
     },
   });
   apps = new AppsService({ store, events, resources: hookedResources(runtime, hooks), domain: config.domain, domainsOf: (app) => domains.domainsOf(app),
     vhostClash: (name) => domains.vhostClash(name),
   });
   // Router (domains, ports, nginx settings, certificates, ACME): a change re-applies the app's route.
-  const reroute = async (app: string) => { if (store.releases.current(app)) await deployer.route(app); };
+  const reroute = async (app: string) => { if (store.releases.current(app)) await scheduling.route(app); };
   const domains = new DomainsService({
     store, events, baseDomain: config.domain,
     reroute: async (app) => { await reroute(app); await hooks.run('domains:change', { app, domains: domains.domainsOf(app) }); },
@@ -162,27 +184,48 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const processes = new ProcessesService({
     store, engine, deployer, builds, events, repos, snapshotsDir: paths.snapshots,
     maxDrainSeconds: { retireWait: config.maxRetireWaitSeconds, stopTimeout: config.maxStopTimeoutSeconds },
-    swarmStatusOf: async (app) => (deployer.isSwarm(app) ? deployer.swarm.status(app, store.releases.current(app)) : null),
+    swarmStatusOf: async (app) => (scheduling.isSwarm(app) ? swarmScheduler.status(app, store.releases.current(app)) : null),
   });
   const storage = new StorageService({ store, events, storageDir: paths.storage, removeVolume: (v) => engine.removeVolume(v) });
-  const reconciler = new Reconciler({ store, engine, router, locks: redis.locks, deployer, events, intervalSeconds: config.reconcileIntervalSeconds });
-  const liveness = new LivenessMonitor({ store, engine, deployer, events });
+  const reconciler = new Reconciler({
+    store, engine, router, locks: redis.locks, deployer, schedulerOf: (app) => scheduling.for(app), events, intervalSeconds: config.reconcileIntervalSeconds,
+  });
+  const liveness = new LivenessMonitor({ store, engine, deployer, events, runsLocally: (app) => scheduling.nameFor(app) === 'docker-local' });
   const buildSettings = new BuildSettings({ store, events });
-  const runner = new BuildRunner({
-    buildSettings,
-    operations: schedulerOperations(new ProcessOperations({ store, deployer, events }), { deployer, store, events }),
-    store, engine, repos, logs: redis.logs, events, releases: releaseMaker, deployer, urlOf,
-    builder: new HookedImageBuilder({ engine, buildpacks, memoryMb: config.buildMemoryMb, registry: registryLogins, appExists: (name) => store.apps.get(name) !== null, admitPorts: (app, m) => routing.admitDetected(app, m), runtimes: new RuntimeImageCache({ engine, versions: new NpmVersions({ cacheDir: path.join(config.home, 'cache', 'npm') }), memoryMb: config.buildMemoryMb }) }, hooks),
-    buildLogsDir: paths.buildLogs, timeoutSeconds: config.buildTimeoutSeconds,
-    deployHooks: new DeployScripts({ runner: oneOffs, onLive: (r) => cron.activate(r) }),
-    checkProxyTemplate: async (app, sha) => {
-      const template = await readTemplate(app, sha);
-      if (template !== null) checkAppTemplate(template, { app, raw: store.routerSettings.get(app)[RAW_TEMPLATE_KEY] === 'true' });
+  const deployScripts = new DeployScripts({ runner: oneOffs, onLive: (r) => cron.activate(r) });
+  const builder = new ImageBuilder({
+    engine, buildpacks, memoryMb: config.buildMemoryMb, registry: registryLogins, appExists: (name) => store.apps.get(name) !== null, admitPorts: (app, m) => routing.admitDetected(app, m),
+    runtimes: new RuntimeImageCache({ engine, versions: new NpmVersions({ cacheDir: path.join(config.home, 'cache', 'npm') }), memoryMb: config.buildMemoryMb }),
+    // Plugins' `build:detect`: a builder from a plugin, unless the app or its repo pins one.
+    extraBuilder: async (app, source) => {
+      const found = await hooks.detect({ app, source });
+      return found ? { ...found.builder, by: `plugin ${found.plugin}` } : null;
     },
   });
+  // build → release → predeploy → start → health → route → retire, each undone when a later one fails.
+  const pipeline = new ReleasePipeline({
+    schedulers: scheduling, currentRelease: (app) => store.releases.current(app),
+    hooks: { run: (hook, payload) => hooks.run(hook as never, payload as never) },
+    predeploy: (release, log) => deployScripts.beforeDeploy(release, log),
+    producer: new ReleaseProducer({
+      store, engine, repos, builder, releases: releaseMaker, buildSettings,
+      checkProxyTemplate: async (app, sha) => {
+        const template = await readTemplate(app, sha);
+        if (template !== null) checkAppTemplate(template, { app, raw: store.routerSettings.get(app)[RAW_TEMPLATE_KEY] === 'true' });
+      },
+    }),
+  });
+  const runner = new BuildRunner({
+    operations: schedulerOperations(new ProcessOperations({ store, deployer, events }), {
+      schedulers: scheduling, swarm: swarmScheduler, store, events, scaleOf: (app, release) => deployer.scaleOf(app, release),
+    }),
+    store, repos, logs: redis.logs, events, releases: releaseMaker, pipeline, urlOf,
+    buildLogsDir: paths.buildLogs, timeoutSeconds: config.buildTimeoutSeconds,
+    afterDeploy: (release, log) => deployScripts.afterDeploy(release, log),
+  });
   const schedulers = new SchedulersService({
-    store, events, swarm, nameFor: (app) => deployer.nameFor(app),
-    statusOf: (app, release) => deployer.for(app).status(app, release),
+    store, events, swarm, nameFor: (app) => scheduling.nameFor(app),
+    statusOf: (app, release) => scheduling.for(app).status(app, release),
     redeploy: (app, reason, user) => releases.redeploy(app, reason, user),
   });
   const swarmSetup = new SwarmSetup({ swarm, registry: imageRegistry, registryAddr: config.registryAddr, events });
@@ -195,7 +238,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
 
   return {
     config, paths, store, engine, router, redis, repos, hook,
-    events, users, access, loginLimiter, sessions, configVars, apps, appSettings, deployer, builds, releases, runner, pushGate, urlOf,
+    events, users, access, loginLimiter, sessions, configVars, apps, appSettings, deployer, scheduling, builds, releases, runner, pushGate, urlOf,
     processes, storage, reconciler, liveness, buildSettings, registryLogins, schedulers, swarmSetup, imageRegistry,
     logs, oneOff, cron,
     domains, routing, certs, letsencrypt,

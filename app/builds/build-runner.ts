@@ -1,39 +1,28 @@
-import type { BuildSettings } from './build-settings';
 import fs from 'node:fs';
 import { BerthError, asBerthError } from '../errors';
 import type { BuildJob, BuildJobContext } from '../ports/build-queue';
-import type { ContainerEngine } from '../ports/container-engine';
-import type { GitRepos } from '../ports/git-repos';
 import type { LogBus } from '../ports/log-bus';
 import type { BuildRecord, ReleaseRecord, Store } from '../ports/store';
 import type { EventsService } from '../events';
-import { Deployer, imageRepo } from '../deploys';
+import { adoptFormation, type ReleasePipeline } from '../deploys';
 import { BuildLog } from './build-log';
-import type { ImageBuilder } from './image-builder';
+import type { BuiltSource } from './image-builder';
 import type { ReleaseMaker } from './release-maker';
 
 export interface BuildRunnerDeps {
   readonly store: Store;
-  readonly engine: ContainerEngine;
-  readonly repos: GitRepos;
+  readonly repos: { resolveRef(app: string, ref: string): Promise<string | null> };
   readonly logs: LogBus;
   readonly events: EventsService;
-  readonly builder: ImageBuilder;
-  readonly releases: ReleaseMaker;
-  readonly deployer: Deployer;
-  /** Per-app Dockerfile settings and build docker-options; none: defaults. */
-  readonly buildSettings?: BuildSettings;
+  /** build → release → predeploy → start → health → route → retire, each undone when a later one fails. */
+  readonly pipeline: ReleasePipeline<BuiltSource>;
+  readonly releases: Pick<ReleaseMaker, 'pruneImages'>;
   readonly buildLogsDir: string;
   readonly timeoutSeconds: number;
   /** e.g. http://myapp.localhost — printed when a deploy succeeds. */
   readonly urlOf: (app: string) => string;
-  /** Checks the app's own proxy template at this commit (infra/nginx checkAppTemplate); throws INVALID_NGINX_TEMPLATE. */
-  readonly checkProxyTemplate?: (app: string, sha: string) => Promise<void>;
-  /** app.json's deploy scripts and cron: before the switch (a throw aborts the deploy) and once live. */
-  readonly deployHooks?: {
-    beforeDeploy(release: ReleaseRecord, log: (line: string) => void): Promise<void>;
-    afterDeploy(release: ReleaseRecord, log: (line: string) => void): Promise<void>;
-  };
+  /** app.json's postdeploy script and cron, once the release is live. */
+  readonly afterDeploy?: (release: ReleaseRecord, log: (line: string) => void) => Promise<void>;
   /** Jobs that make no release (ps:scale, ps:restart, …): run in the app's turn, logged like builds. */
   readonly operations?: {
     handles(kind: string): boolean;
@@ -41,7 +30,7 @@ export interface BuildRunnerDeps {
   };
 }
 
-/** The worker side of a build job: build (or take) an image, make a release, deploy it. */
+/** The worker side of a build job: runs the release pipeline (or a process operation) and records the outcome. */
 export class BuildRunner {
   constructor(private readonly deps: BuildRunnerDeps) {}
 
@@ -69,22 +58,16 @@ export class BuildRunner {
         await log.end('succeeded');
         return;
       }
-      const release = await this.produceRelease(build, job, log, signal);
-      log.line(`-----> Releasing v${release.version}`);
-      try {
-        await this.deps.deployHooks?.beforeDeploy(release, log.line);
-        await this.deps.deployer.deploy(release, log.line, { signal });
-      } catch (e) {
-        this.deps.releases.discard(release);
-        throw e;
-      }
-      store.transaction(() => {
-        store.releases.setCurrent(release.app, release.version);
-        this.deps.deployer.adoptFormation(release);
-        store.builds.finish(build.id, { status: 'succeeded', releaseVersion: release.version });
-        this.deps.events.record({ app: build.app, kind: 'deploy.succeeded', message: `deployed v${release.version} (${release.description})`, user: build.user });
+      const release = await this.deps.pipeline.run({
+        build, job, log: log.line, signal,
+        goLive: (live) => store.transaction(() => {
+          store.releases.setCurrent(live.app, live.version);
+          adoptFormation(store.formation, live);
+          store.builds.finish(build.id, { status: 'succeeded', releaseVersion: live.version });
+          this.deps.events.record({ app: build.app, kind: 'deploy.succeeded', message: `deployed v${live.version} (${live.description})`, user: build.user });
+        }),
       });
-      await this.deps.deployHooks?.afterDeploy(release, log.line);
+      await this.deps.afterDeploy?.(release, log.line);
       log.line(`=====> Deployed ${this.deps.urlOf(build.app)} (v${release.version})`);
       await log.end('succeeded');
       if (job.kind === 'push' && job.ref) await this.waitForRefUpdate(job);
@@ -98,35 +81,6 @@ export class BuildRunner {
       if (build.snapshotPath) fs.rm(build.snapshotPath, { force: true }, () => undefined);
     }
   };
-
-  private async produceRelease(build: BuildRecord, job: BuildJob, log: BuildLog, signal: AbortSignal): Promise<ReleaseRecord> {
-    const app = this.deps.store.apps.get(build.app);
-    if (!app) throw new BerthError('APP_NOT_FOUND', `App "${build.app}" was destroyed.`);
-    if (job.kind === 'push' && job.ref) await this.assertNotSuperseded(job);
-    if (job.kind === 'config' || job.kind === 'rollback') return this.deps.releases.fromExisting(build, job.kind);
-    if (job.kind === 'image') return this.deps.releases.fromImage(build, log.line);
-    if (!build.snapshotPath) throw new BerthError('BUILD_FAILED', 'The build has no source snapshot.');
-    const short = job.kind === 'push' || job.kind === 'rebuild' ? build.source.slice(0, 7) : 'archive';
-    // A refused nginx.conf.njk fails the push now, not after a build and a health check.
-    if ((job.kind === 'push' || job.kind === 'rebuild') && this.deps.checkProxyTemplate) await this.deps.checkProxyTemplate(build.app, build.source);
-    log.line(`-----> Building ${build.app} (${short})`);
-    const tag = `${imageRepo(build.app)}:build-${build.id}`;
-    const config = this.deps.store.config.get(build.app);
-    const settings = this.deps.buildSettings?.resolve(build.app, config);
-    // BERTH_BUILD_ARGS (older) and docker-options build `--build-arg` (values from config).
-    const buildArgs = { ...this.deps.releases.buildArgsOf(build.app), ...settings?.buildArgs };
-    const built = await this.deps.builder.build(app, { snapshotPath: build.snapshotPath, tag, buildArgs, log: log.line, signal, config, settings });
-    return this.deps.releases.fromBuild(build, built);
-  }
-
-  /** Two pushes raced: the later one built on a branch state that no longer exists. */
-  private async assertNotSuperseded(job: BuildJob): Promise<void> {
-    const now = await this.deps.repos.resolveRef(job.app, job.ref!);
-    const expected = job.expectedOldSha && /^0+$/.test(job.expectedOldSha) ? null : job.expectedOldSha ?? null;
-    if (now !== expected) {
-      throw new BerthError('PUSH_SUPERSEDED', 'Another push updated the branch while this one waited: pull, then push again.');
-    }
-  }
 
   /** Keep the app's turn until git has moved the branch, so the next push sees the new state. */
   private async waitForRefUpdate(job: BuildJob): Promise<void> {

@@ -32,6 +32,8 @@ export class ImageBuilder {
     appExists?: (name: string) => boolean;
     /** Which EXPOSE mappings the app may take (the ports:add checks); none: all. */
     admitPorts?: (app: string, mappings: readonly string[]) => Promise<{ kept: string[]; refused: { mapping: string; why: string }[] }>;
+    /** A builder contributed from outside the core (plugins' `build:detect`); none: the core's only. */
+    extraBuilder?: (app: string, source: SourceView) => Promise<{ name: string; dockerfile: string; by: string } | null>;
   }) {}
 
   async build(app: AppRecord, options: {
@@ -57,7 +59,7 @@ export class ImageBuilder {
     const manifest = parseAppJson(appJson);
     // A Dockerfile in the repo, or a builder the app is set to, wins over builders from plugins.
     const pinned = app.builder === 'dockerfile' || app.buildpack !== null || (app.builder !== 'buildpack' && source.has('Dockerfile'));
-    const custom = pinned ? null : await this.extraBuilder(app.name, source);
+    const custom = pinned ? null : await this.deps.extraBuilder?.(app.name, source) ?? null;
     const choice = custom ? null : detectBuilder(source, this.deps.buildpacks, { builder: app.builder, buildpack: app.buildpack });
     let extra: Record<string, string> | undefined;
     let dockerfile = 'Dockerfile';
@@ -154,11 +156,6 @@ export class ImageBuilder {
     if (mappings.length) log(`-----> Ports from EXPOSE: ${mappings.join(' ')} (used while the app sets none with ports:set)`);
     for (const p of skipped) log(`       EXPOSE ${p} is not routed: berth's router proxies HTTP${p.startsWith('443/') ? ' (443 needs a certificate: ports:add https:443:<port>)' : ''}`);
     return mappings;
-  }
-
-  /** A builder contributed from outside the core (plugins: HookedImageBuilder); none here. */
-  protected async extraBuilder(_app: string, _source: SourceView): Promise<{ name: string; dockerfile: string; by: string } | null> {
-    return null;
   }
 
   private async hasCommand(image: string): Promise<boolean> {

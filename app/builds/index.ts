@@ -2,6 +2,7 @@ export { BuildsService, type EnqueueRequest } from './builds-service';
 export { BuildRunner } from './build-runner';
 export { ImageBuilder } from './image-builder';
 export { ReleaseMaker } from './release-maker';
+export { ReleaseProducer } from './release-producer';
 export { PushReceiver, type PushOutput } from './push-receiver';
 export { PushGate, gitRefusal, type GitAccess, type GitService } from './push-gate';
 export { detectBuilder } from './detect-builder';

@@ -69,8 +69,12 @@ export class ReleaseMaker {
     return this.create(build, { ...target, sourceImage: target.image, description: `rollback to v${version}` }, target.config);
   }
 
-  discard(release: ReleaseRecord): void {
+  /** The undo of a release that never went live: its record and its `vN` tag go (the image too when no other tag holds it). */
+  async discard(release: ReleaseRecord): Promise<string> {
     this.deps.store.releases.remove(release.app, release.version);
+    if (!release.image.startsWith(`${imageRepo(release.app)}:`)) return `deleted release v${release.version}`;
+    await this.deps.engine.removeImage(release.image);
+    return `deleted release v${release.version} and its image tag ${release.image}`;
   }
 
   /** Config vars named in BERTH_BUILD_ARGS (comma-separated) are passed to docker build. */

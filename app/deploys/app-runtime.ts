@@ -3,13 +3,14 @@ import type { GitRepos } from '../ports/git-repos';
 import type { Router } from '../ports/router';
 import type { ContainerEngine } from '../ports/container-engine';
 import type { Store } from '../ports/store';
-import type { Deployer } from './deployer';
 import { imageRepo } from './container-labels';
 
 /** Everything outside SQLite that belongs to an app: its repo, containers, route and images. */
 export class AppRuntime implements AppResources {
   constructor(private readonly deps: {
-    store: Store; repos: GitRepos; router: Router; engine: ContainerEngine; deployer: Deployer;
+    store: Store; repos: GitRepos; router: Router; engine: ContainerEngine;
+    /** The app's processes on every scheduler (stopAll: at once, those being retired too) and its own network. */
+    processes: { stopAll(app: string): Promise<void>; removeNetwork(app: string): Promise<void> };
     /** Redeploys the current release (through the build queue) after a rename. */
     redeploy: (app: string, reason: string) => Promise<void>;
     /** Other per-app state to drop when an app goes away or changes name (log archive, cron). */
@@ -23,7 +24,7 @@ export class AppRuntime implements AppResources {
   }
 
   async renamed(from: string, to: string): Promise<void> {
-    await this.deps.deployer.stopAll(from);
+    await this.deps.processes.stopAll(from);
     await this.deps.router.remove(from);
     await this.deps.repos.renameRepo(from, to);
     await this.deps.forget?.(from);
@@ -31,9 +32,9 @@ export class AppRuntime implements AppResources {
   }
 
   async destroyed(app: string, o: { keepData?: boolean } = {}): Promise<void> {
-    await this.deps.deployer.stopAll(app);
+    await this.deps.processes.stopAll(app);
     // A network left behind is named by the dead app's id: no other app can ever join it.
-    await this.deps.deployer.removeNetwork(app).catch((e: Error) => console.error(`berth: removing ${app}'s network: ${e.message}`));
+    await this.deps.processes.removeNetwork(app).catch((e: Error) => console.error(`berth: removing ${app}'s network: ${e.message}`));
     await this.deps.removeData?.(app, o.keepData === true);
     await this.deps.router.remove(app);
     await this.deps.repos.removeRepo(app);

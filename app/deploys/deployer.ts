@@ -7,6 +7,7 @@ import { LABEL, containerName, newDeployId } from './container-labels';
 import { gatingChecks } from '../manifest';
 import { describeCheck, waitPassing, type CheckTarget } from './health-check';
 import { Drainer } from './drainer';
+import type { Log } from './pipeline';
 
 export interface DeployerDeps {
   readonly store: Store;
@@ -34,18 +35,26 @@ export interface DeployerDeps {
   readonly beforeRemove?: (container: ContainerInfo) => Promise<void>;
 }
 
-export type Log = (line: string) => void;
-
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
+export type { Log };
 
 /** Process types that run as long-lived containers (the release command runs once instead). */
 export function runningTypes(release: ReleaseRecord): string[] {
   return Object.keys(release.processes).filter((t) => t !== 'release');
 }
 
+/** Called when a release went live: once app.json's formation has been applied, its counts are the app's own: later app.json changes do not rescale. */
+export function adoptFormation(formation: Store['formation'], release: ReleaseRecord): void {
+  const own = formation.get(release.app);
+  const adopted = Object.fromEntries(runningTypes(release)
+    .filter((t) => own[t] === undefined && release.manifest.formation[t] !== undefined)
+    .map((t) => [t, release.manifest.formation[t]]));
+  if (Object.keys(adopted).length > 0) formation.set(release.app, adopted);
+}
+
 /**
- * Starts a release's containers and swaps them in with zero downtime: new web containers must
- * pass their health check before the router points at them; old ones drain, then stop.
+ * docker-local's container mechanics: starts a release's containers, checks them, points the
+ * router at them and drains the old ones. The deploy order (start, health, route, retire, each
+ * with its undo) is the release pipeline's (release-pipeline.ts), through DockerLocalScheduler.
  */
 export class Deployer {
   /** Retires unrouted containers; the ones it holds are never routed to again and the reconciler leaves them be. */
@@ -82,16 +91,6 @@ export class Deployer {
     return scale;
   }
 
-  /** Called when a release went live: once app.json's formation has been applied, its counts are the app's own: later app.json changes do not rescale. */
-  adoptFormation(release: ReleaseRecord): void {
-    const app = release.app;
-    const own = this.deps.store.formation.get(app);
-    const adopted = Object.fromEntries(runningTypes(release)
-      .filter((t) => own[t] === undefined && release.manifest.formation[t] !== undefined)
-      .map((t) => [t, release.manifest.formation[t]]));
-    if (Object.keys(adopted).length > 0) this.deps.store.formation.set(app, adopted);
-  }
-
   envFor(release: ReleaseRecord): Record<string, string> {
     return { ...(this.deps.extraEnv?.(release.app) ?? {}), ...release.config, PORT: String(release.port) };
   }
@@ -116,44 +115,24 @@ export class Deployer {
     if (record) await this.deps.engine.removeNetwork(appNetworkName(this.deps.network, record.id));
   }
 
-  async deploy(release: ReleaseRecord, log: Log, options: { signal?: AbortSignal } = {}): Promise<void> {
-    const app = release.app;
-    if (release.processes.release) await this.runReleaseCommand(release, log);
+  /** A fresh id for one deploy's containers (their names and `berth.deploy` label). */
+  newDeployId(): string {
+    return newDeployId();
+  }
 
-    const old = await this.containersOf(app);
-    const scale = this.scaleOf(app, release);
-    const deployId = newDeployId();
-    const started: ContainerInfo[] = [];
-    let web: ContainerInfo[] = [];
-    try {
-      web = await this.startContainers(release, 'web', { indices: range(scale.web ?? 0), deployId }, log);
-      started.push(...web);
-      await this.checkHealth(release, 'web', web, log, options.signal);
-      // Every type's startup/readiness checks pass before anything is switched: a failing worker
-      // check leaves the previous release running, as a failing web check does.
-      for (const [type, count] of Object.entries(scale)) {
-        if (type === 'web') continue;
-        const fresh = await this.startContainers(release, type, { indices: range(count), deployId }, log);
-        started.push(...fresh);
-        await this.checkHealth(release, type, fresh, log, options.signal);
-      }
-      if (scale.web !== undefined) {
-        await this.route(app, { containers: web, port: release.port });
-        log(`-----> Routing ${this.deps.domainsOf(app)[0]} to ${web.length} new web container${web.length === 1 ? '' : 's'}`);
-      }
-    } catch (e) {
-      await this.removeAll(started);
-      throw e;
-    }
-    if (scale.web !== undefined) await this.retire(old.filter((c) => c.labels[LABEL.process] === 'web'), log);
-    await this.retire(old.filter((c) => c.labels[LABEL.process] !== 'web'), log);
-    // A release without a web type leaves nothing to route: its old web containers go too, once unrouted.
-    if (scale.web === undefined) {
-      await this.deps.router.apply({ app, domains: this.deps.domainsOf(app), upstreams: [] });
-      await this.retire(old.filter((c) => c.labels[LABEL.process] === 'web'), log);
-    }
-    // A deploy starts a stopped app (as dokku does): its containers now run.
-    this.deps.store.processState.setStopped(app, false);
+  /** The app's first hostname (for the push log). */
+  domainOf(app: string): string {
+    return this.deps.domainsOf(app)[0];
+  }
+
+  /** The last lines a container wrote. */
+  containerLogs(id: string, tail: number): Promise<string> {
+    return this.deps.engine.containerLogs(id, tail);
+  }
+
+  /** Points the router at exactly these upstreams (none: the router's "app down" page). */
+  async routeTo(app: string, upstreams: { host: string; port: number }[]): Promise<void> {
+    await this.deps.router.apply({ app, domains: this.deps.domainsOf(app), upstreams });
   }
 
   /**
@@ -272,7 +251,7 @@ export class Deployer {
     };
   }
 
-  protected async runReleaseCommand(release: ReleaseRecord, log: Log): Promise<void> {
+  async runReleaseCommand(release: ReleaseRecord, log: Log): Promise<void> {
     log(`-----> Running release command: ${release.processes.release}`);
     let partial = '';
     const code = await this.deps.engine.runOneOff({

@@ -1,4 +1,11 @@
-export { Deployer, runningTypes, type DeployerDeps, type Log } from './deployer';
+export { Deployer, adoptFormation, runningTypes, type DeployerDeps, type Log } from './deployer';
 export { LABEL, imageRepo, slotOf } from './container-labels';
 export { tryCheck, waitPassing, describeCheck, type CheckTarget } from './health-check';
 export { AppRuntime } from './app-runtime';
+export { step, hookStep, runPipeline, type Step, type HookRunner, type PipelineRun } from './pipeline';
+export {
+  SCHEDULER_NAMES, type Scheduler, type SchedulerName, type SchedulerStatus, type ProcessStatus, type DeployOptions,
+  type StartedRelease, type StepContext,
+} from './scheduler';
+export { SchedulerRegistry } from './scheduler-registry';
+export { ReleasePipeline, processSteps, type ReleaseProducer, type ReleaseRun, type BuiltImage } from './release-pipeline';

@@ -4,4 +4,4 @@ export { HookRegistry } from './hooks';
 export { planLoad, type LoadPlan, type RefusedPlugin } from './load-plan';
 export { readManifest, checkCompatible } from './manifest';
 export { discoverPlugins, type PluginSources } from './discovery';
-export { HookedDeployer, HookedImageBuilder, hookedResources } from './hooked-core';
+export { hookedResources } from './hooked-core';

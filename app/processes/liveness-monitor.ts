@@ -7,7 +7,9 @@ export interface LivenessMonitorDeps {
   readonly store: Store;
   readonly engine: ContainerEngine;
   /** Lists the app's containers and reaches them (checkTarget); swarm apps are left to swarm. */
-  readonly deployer: Deployer & { isSwarm?(app: string): boolean };
+  readonly deployer: Deployer;
+  /** Whether docker-local runs the app (else its scheduler watches its processes); default: all. */
+  readonly runsLocally?: (app: string) => boolean;
   readonly events: { record(e: { app: string; kind: 'ps.unhealthy'; message: string; user: null }): unknown };
   /** How often the monitor looks for due checks (ms); each check runs every its own `wait`. */
   readonly tickMs?: number;
@@ -53,7 +55,7 @@ export class LivenessMonitor {
     const seen = new Set<string>();
     for (const app of this.deps.store.apps.list()) {
       const release = this.deps.store.releases.current(app.name);
-      if (!release || this.deps.store.processState.isStopped(app.name) || this.deps.deployer.isSwarm?.(app.name)) continue;
+      if (!release || this.deps.store.processState.isStopped(app.name) || this.deps.runsLocally?.(app.name) === false) continue;
       const types = Object.keys(release.manifest.healthchecks).filter((t) => livenessChecks(release.manifest, t).length > 0);
       if (types.length === 0) continue;
       const containers = (await this.deps.deployer.containersOf(app.name)).filter((c) =>

@@ -11,6 +11,8 @@ export interface ReconcilerDeps {
   readonly router: Router;
   readonly locks: LockService;
   readonly deployer: Deployer;
+  /** The scheduler that runs an app (SchedulerRegistry.for): only docker-local apps converge here; others are routed by theirs. */
+  readonly schedulerOf?: (app: string) => { readonly name: string; route(app: string): Promise<void> };
   readonly intervalSeconds: number;
   /** Where crashes are recorded (`ps.crashed` events); none in unit tests. */
   readonly events?: { record(e: { app: string; kind: 'ps.crashed'; message: string; user: null }): unknown };
@@ -121,10 +123,17 @@ export class Reconciler {
     const { store, deployer } = this.deps;
     const containers = await deployer.containersOf(app);
     const release = exists ? store.releases.current(app) : null;
+    const scheduler = exists ? this.deps.schedulerOf?.(app) : undefined;
     if (!release || store.processState.isStopped(app)) {
       // Gone, never deployed, or stopped: nothing of it should run.
-      if (exists && release) await deployer.route(app);
+      if (exists && release) await (scheduler ?? deployer).route(app);
       await this.remove(app, containers, !exists ? 'its app is gone' : !release ? 'the app has no release' : 'the app is stopped');
+      return { started: 0, removed: containers.length };
+    }
+    if (scheduler && scheduler.name !== 'docker-local') {
+      // Its processes run on another scheduler: its route is that one's, and no local container should be left.
+      await scheduler.route(app);
+      await this.remove(app, containers, `the app runs on ${scheduler.name}`);
       return { started: 0, removed: containers.length };
     }
     await this.noteCrashes(app, containers.filter((c) => c.labels[LABEL.release] === String(release.version)));

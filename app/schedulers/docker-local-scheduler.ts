@@ -1,62 +1,125 @@
 import type { ContainerInfo } from '../ports/container-engine';
 import type { ReleaseRecord } from '../ports/store';
-import { LABEL, slotOf, type Log } from '../deploys';
+import { LABEL, slotOf, type Deployer, type Log } from '../deploys';
+import type { DeployOptions, Scheduler, SchedulerName, SchedulerStatus, StartedRelease, StepContext } from '../deploys/scheduler';
 import type { OneOffRun } from '../one-off';
-import type { DeployOptions, Scheduler, SchedulerStatus } from './scheduler';
+import { converge } from '../processes';
 
-/** The Deployer's own (un-dispatched) behaviour, which the docker-local scheduler wraps unchanged. */
-export interface LocalDeployerCalls {
-  deploy(release: ReleaseRecord, log: Log, options: DeployOptions): Promise<void>;
-  converge(release: ReleaseRecord, log: Log, options: DeployOptions): Promise<void>;
-  route(app: string): Promise<void>;
-  containersOf(app: string): Promise<ContainerInfo[]>;
-  retireAndWait(containers: ContainerInfo[], log: Log): Promise<void>;
-  removeAll(containers: readonly ContainerInfo[]): Promise<void>;
-  containerLogs(id: string, tail: number): Promise<string>;
-  scaleOf(app: string, release: ReleaseRecord): Record<string, number>;
-  isStopped(app: string): boolean;
-  /** The OneOffRunner: a one-off container on this host's engine. */
-  runOneOff(o: OneOffRun): Promise<number>;
+/** What `start` made on this host: the new containers, and what ran before them (to retire). */
+interface LocalStarted extends StartedRelease {
+  readonly containers: readonly ContainerInfo[];
+  readonly web: readonly ContainerInfo[];
+  readonly old: readonly ContainerInfo[];
+  readonly scale: Readonly<Record<string, number>>;
 }
 
-/** Today's behaviour: containers on this host's engine, started, checked and swapped by the Deployer. */
-export class DockerLocalScheduler implements Scheduler {
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
+
+/**
+ * Containers on this host's engine. The Deployer is its container mechanics (start, check,
+ * route, drain); this class is the scheduler contract over them, a peer of SwarmScheduler.
+ */
+export class DockerLocalScheduler implements Scheduler<LocalStarted> {
   readonly name = 'docker-local' as const;
 
-  constructor(private readonly local: LocalDeployerCalls) {}
+  constructor(private readonly deps: {
+    deployer: Deployer;
+    isStopped: (app: string) => boolean;
+    setStopped: (app: string, stopped: boolean) => void;
+    /** The OneOffRunner: a one-off container on this host's engine. */
+    runOneOff: (o: OneOffRun) => Promise<number>;
+  }) {}
 
-  deploy(release: ReleaseRecord, log: Log, options: DeployOptions = {}): Promise<void> {
-    return this.local.deploy(release, log, options);
+  async start(release: ReleaseRecord, ctx: StepContext): Promise<LocalStarted> {
+    const { deployer } = this.deps;
+    const old = await deployer.containersOf(release.app);
+    const scale = deployer.scaleOf(release.app, release);
+    const deployId = deployer.newDeployId();
+    const containers: ContainerInfo[] = [];
+    const handle = (): LocalStarted => ({
+      release, old, scale, containers, web: containers.filter((c) => c.labels[LABEL.process] === 'web'), made: plural(containers.length, 'container'),
+    });
+    try {
+      for (const type of ['web', ...Object.keys(scale).filter((t) => t !== 'web')]) {
+        if (scale[type] === undefined) continue;
+        containers.push(...await deployer.startContainers(release, type, { indices: range(scale[type]), deployId }, ctx.log));
+      }
+    } catch (e) {
+      // Its own partial work: the pipeline only undoes steps that finished.
+      await deployer.removeAll(containers);
+      throw e;
+    }
+    return handle();
+  }
+
+  async unstart(started: LocalStarted): Promise<string> {
+    await this.deps.deployer.removeAll(started.containers);
+    return `removed ${plural(started.containers.length, 'container')}`;
+  }
+
+  async checkHealth(started: LocalStarted, ctx: StepContext): Promise<void> {
+    // Every type's startup/readiness checks pass before anything is switched: a failing worker
+    // check leaves the previous release running, as a failing web check does.
+    const types = [...new Set(started.containers.map((c) => c.labels[LABEL.process] ?? ''))];
+    for (const type of types) {
+      await this.deps.deployer.checkHealth(started.release, type, started.containers.filter((c) => c.labels[LABEL.process] === type), ctx.log, ctx.signal);
+    }
+  }
+
+  async switchTo(started: LocalStarted, ctx: StepContext): Promise<void> {
+    const { release } = started;
+    if (started.scale.web === undefined) {
+      // A release without a web type leaves nothing to route: the router answers its "down" page.
+      await this.deps.deployer.routeTo(release.app, []);
+      return;
+    }
+    await this.deps.deployer.route(release.app, { containers: [...started.web], port: release.port });
+    ctx.log(`-----> Routing ${this.deps.deployer.domainOf(release.app)} to ${plural(started.web.length, 'new web container')}`);
+  }
+
+  async retireOld(started: LocalStarted, ctx: StepContext): Promise<void> {
+    const { deployer } = this.deps;
+    const mine = new Set(started.containers.map((c) => c.id));
+    const old = started.old.filter((c) => !mine.has(c.id));
+    await deployer.retire(old.filter((c) => c.labels[LABEL.process] === 'web'), ctx.log);
+    await deployer.retire(old.filter((c) => c.labels[LABEL.process] !== 'web'), ctx.log);
+    // A deploy starts a stopped app (as dokku does): its containers now run.
+    this.deps.setStopped(started.release.app, false);
   }
 
   scale(release: ReleaseRecord, log: Log, options: DeployOptions = {}): Promise<void> {
-    return this.local.converge(release, log, options);
+    return converge(this.deps.deployer, release, { log, signal: options.signal }).then(() => undefined);
   }
 
   async stop(app: string, log: Log): Promise<void> {
-    await this.local.route(app);
-    const containers = await this.local.containersOf(app);
-    log(`-----> Stopping ${app}: ${containers.length} container${containers.length === 1 ? '' : 's'}`);
-    await this.local.retireAndWait(containers, log);
+    await this.deps.deployer.route(app);
+    const containers = await this.deps.deployer.containersOf(app);
+    log(`-----> Stopping ${app}: ${plural(containers.length, 'container')}`);
+    await this.deps.deployer.retireAndWait(containers, log);
   }
 
   route(app: string): Promise<void> {
-    return this.local.route(app);
+    return this.deps.deployer.route(app);
   }
 
   async logs(app: string, tail: number): Promise<string> {
     const out: string[] = [];
-    for (const c of await this.local.containersOf(app)) out.push(await this.local.containerLogs(c.id, tail).catch(() => ''));
+    for (const c of await this.deps.deployer.containersOf(app)) out.push(await this.deps.deployer.containerLogs(c.id, tail).catch(() => ''));
     return out.join('');
   }
 
   run(o: OneOffRun): Promise<number> {
-    return this.local.runOneOff(o);
+    return this.deps.runOneOff(o);
+  }
+
+  runReleaseCommand(release: ReleaseRecord, log: Log): Promise<void> {
+    return this.deps.deployer.runReleaseCommand(release, log);
   }
 
   async status(app: string, release: ReleaseRecord | null): Promise<SchedulerStatus> {
-    const containers = (await this.local.containersOf(app)).sort((a, b) => slotOf(a.name) - slotOf(b.name));
-    const desired = release ? this.local.scaleOf(app, release) : {};
+    const containers = (await this.deps.deployer.containersOf(app)).sort((a, b) => slotOf(a.name) - slotOf(b.name));
+    const desired = release ? this.deps.deployer.scaleOf(app, release) : {};
     const types = new Set([...Object.keys(desired), ...containers.map((c) => c.labels[LABEL.process] ?? '?')]);
     return {
       scheduler: 'docker-local',
@@ -64,7 +127,7 @@ export class DockerLocalScheduler implements Scheduler {
         const mine = containers.filter((c) => c.labels[LABEL.process] === type);
         return {
           type,
-          desired: this.local.isStopped(app) ? 0 : desired[type] ?? 0,
+          desired: this.deps.isStopped(app) ? 0 : desired[type] ?? 0,
           running: mine.filter((c) => c.state === 'running').length,
           instances: mine.map((c) => ({ name: c.name, node: null, state: c.state, address: c.ip })),
         };
@@ -72,9 +135,16 @@ export class DockerLocalScheduler implements Scheduler {
     };
   }
 
-  async retire(app: string, log: Log): Promise<void> {
-    const containers = await this.local.containersOf(app);
-    if (containers.length > 0) log(`-----> Removing ${containers.length} local container${containers.length === 1 ? '' : 's'} of ${app}`);
-    await this.local.removeAll(containers);
+  async retire(app: string, log: Log, o: { movedTo?: SchedulerName } = {}): Promise<void> {
+    const { deployer } = this.deps;
+    if (o.movedTo) {
+      const local = await deployer.containersOf(app);
+      if (local.length === 0) return;
+      log(`-----> Retiring ${plural(local.length, 'local container')}: ${app} now runs on ${o.movedTo}`);
+      await deployer.retireAndWait(local, log);
+      return;
+    }
+    // Those being retired too: nothing of the app may stay (destroy, rename).
+    await deployer.stopAll(app);
   }
 }

@@ -1,8 +1,8 @@
 import { BerthError } from '../errors';
 import type { EventsService } from '../events';
-import type { Log } from '../deploys';
-import type { BuildRecord, Store } from '../ports/store';
-import type { SchedulingDeployer } from './scheduling-deployer';
+import { processSteps, runPipeline, type Log, type SchedulerRegistry } from '../deploys';
+import type { BuildRecord, ReleaseRecord, Store } from '../ports/store';
+import type { SwarmScheduler } from './swarm-scheduler';
 
 interface Operations {
   handles(kind: string): boolean;
@@ -13,13 +13,16 @@ interface Operations {
  * ps:scale/restart/stop/start in the app's turn: docker-local apps go to ProcessOperations as
  * before; swarm apps to the swarm scheduler (scale services, blue/green restart, scale to 0).
  */
-export function schedulerOperations(inner: Operations, o: { deployer: SchedulingDeployer; store: Store; events: EventsService }): Operations {
-  const { deployer, store, events } = o;
+export function schedulerOperations(inner: Operations, o: {
+  schedulers: SchedulerRegistry; swarm: SwarmScheduler; store: Store; events: EventsService;
+  scaleOf: (app: string, release: ReleaseRecord) => Record<string, number>;
+}): Operations {
+  const { schedulers, store, events } = o;
   return {
     handles: (kind) => inner.handles(kind),
     async run(build, ctx) {
-      if (!deployer.isSwarm(build.app)) return inner.run(build, ctx);
-      const swarm = deployer.swarm;
+      if (!schedulers.isSwarm(build.app)) return inner.run(build, ctx);
+      const swarm = o.swarm;
       const app = build.app;
       if (build.kind === 'stop') {
         store.processState.setStopped(app, true);
@@ -41,13 +44,17 @@ export function schedulerOperations(inner: Operations, o: { deployer: Scheduling
           store.formation.set(app, Object.fromEntries(Object.keys(scale).map((t) => [t, before[t] ?? (t === 'web' ? 1 : 0)])));
           throw e;
         }
-        events.record({ app, kind: 'ps.scaled', message: `scaled to ${JSON.stringify(deployer.scaleOf(app, release))} (swarm)`, user: build.user });
+        events.record({ app, kind: 'ps.scaled', message: `scaled to ${JSON.stringify(o.scaleOf(app, release))} (swarm)`, user: build.user });
         return;
       }
       store.processState.setStopped(app, false);
       if (build.kind === 'restart') {
         ctx.log(`-----> Restarting ${app} (v${release.version}) on swarm: new services, then the old ones go`);
-        await swarm.deploy(release, ctx.log, { signal: ctx.signal });
+        // The release pipeline's process steps, for the release that is already current.
+        const steps = processSteps<{ log: Log; signal: AbortSignal; scheduler: SwarmScheduler }>({
+          release: () => release, goLive: () => undefined, routeBack: async () => 'nothing to route back',
+        });
+        await runPipeline(steps, { log: ctx.log, signal: ctx.signal, scheduler: swarm }, ctx.log);
         events.record({ app, kind: 'ps.restarted', message: 'restarted (swarm)', user: build.user });
       } else {
         ctx.log(`-----> Starting ${app} (v${release.version}) on swarm`);

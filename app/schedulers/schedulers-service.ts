@@ -3,7 +3,7 @@ import type { EventsService } from '../events';
 import type { ReleaseRecord, Store } from '../ports/store';
 import type { SwarmEngine, SwarmNode } from '../ports/swarm';
 import { parseNodeLabels, parsePlacement } from './placement';
-import { SCHEDULER_NAMES, type SchedulerName, type SchedulerStatus } from './scheduler';
+import { SCHEDULER_NAMES, type SchedulerName, type SchedulerStatus } from '../deploys/scheduler';
 
 export interface SchedulerReport {
   readonly app: string;

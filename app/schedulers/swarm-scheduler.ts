@@ -6,7 +6,7 @@ import type { Router } from '../ports/router';
 import type { ReleaseRecord, Store } from '../ports/store';
 import type { ImageRegistry, SwarmEngine, SwarmServiceInfo } from '../ports/swarm';
 import type { OneOffRun } from '../one-off';
-import type { DeployOptions, Scheduler, SchedulerStatus } from './scheduler';
+import type { DeployOptions, Scheduler, SchedulerName, SchedulerStatus, StartedRelease, StepContext } from '../deploys/scheduler';
 import { addressOf, addressesOf, isServing, waitRunning } from './swarm-tasks';
 import { drainSwarmTasks } from './swarm-drain';
 
@@ -37,6 +37,19 @@ export interface SwarmSchedulerDeps {
   readonly beforeRemoveService?: (service: SwarmServiceInfo) => Promise<void>;
 }
 
+/** What `start` made on the swarm: the new services, and the app's services before them (to retire). */
+interface SwarmStarted extends StartedRelease {
+  readonly services: readonly SwarmServiceInfo[];
+  readonly old: readonly SwarmServiceInfo[];
+  readonly scale: Readonly<Record<string, number>>;
+  /** The web service's name, when the release has web tasks to check and route to. */
+  readonly web: string | null;
+  /** The web tasks' addresses, once their checks passed. */
+  upstreams: { host: string; port: number }[];
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** Pulling the image on a node comes before the app's own start-up time. */
 const PULL_SECONDS = 120;
 
@@ -47,57 +60,93 @@ const PULL_SECONDS = 120;
  * check removes the new services, so the old release never stopped serving. In-place changes
  * (scale) use swarm's own update machinery (start-first, rollback on failure).
  */
-export class SwarmScheduler implements Scheduler {
+export class SwarmScheduler implements Scheduler<SwarmStarted> {
   readonly name = 'swarm' as const;
 
   constructor(private readonly deps: SwarmSchedulerDeps) {}
 
   private get scope(): string { return `${this.deps.network}-swarm`; }
 
-  async deploy(release: ReleaseRecord, log: Log, options: DeployOptions = {}): Promise<void> {
+  async start(release: ReleaseRecord, ctx: StepContext): Promise<SwarmStarted> {
     await this.requireSwarm();
     const app = release.app;
-    // The image is local on the manager, where it was built: the release command needs no pull.
-    if (release.processes.release) await this.deps.runReleaseCommand(release, log);
-    const image = await this.deps.registry.push(release.image, log);
+    const image = await this.deps.registry.push(release.image, ctx.log);
     const old = await this.servicesOf(app);
     const deployId = crypto.randomBytes(3).toString('hex');
     const scale = this.deps.scaleOf(app, release);
-    const created: SwarmServiceInfo[] = [];
+    const services: SwarmServiceInfo[] = [];
     try {
       for (const [type, replicas] of Object.entries(scale)) {
         const name = serviceName(app, type, deployId);
-        log(`-----> Creating swarm service ${name} (${replicas} × ${type}, start-first updates, rollback on failure)`);
-        created.push(await this.deps.swarm.upsertService(this.spec(release, { type, replicas, image, name, deployId })));
-      }
-      const web = created.map((c) => c.name).find((n) => n === serviceName(app, 'web', deployId));
-      if (web && (scale.web ?? 0) > 0) {
-        const upstreams = await this.checkWeb(release, { service: web, replicas: scale.web, log, options });
-        await this.deps.router.apply({ app, domains: this.deps.domainsOf(app), upstreams });
-        log(`-----> Routing ${this.deps.domainsOf(app)[0]} to ${upstreams.length} swarm task${upstreams.length === 1 ? '' : 's'} (${upstreams.map((u) => `${u.host}:${u.port}`).join(', ')})`);
-      } else {
-        // No web process (or web=0): nothing to route to; the router answers its "app down" page.
-        await this.deps.router.apply({ app, domains: this.deps.domainsOf(app), upstreams: [] });
+        ctx.log(`-----> Creating swarm service ${name} (${replicas} × ${type}, start-first updates, rollback on failure)`);
+        services.push(await this.deps.swarm.upsertService(this.spec(release, { type, replicas, image, name, deployId })));
       }
     } catch (e) {
-      for (const s of created) await this.removeService(s);
+      // Its own partial work: the pipeline only undoes steps that finished.
+      for (const s of services) await this.removeService(s);
       throw e;
     }
+    const web = (scale.web ?? 0) > 0 ? serviceName(app, 'web', deployId) : null;
+    return { release, services, old, scale, web, upstreams: [], made: plural(services.length, 'swarm service') };
+  }
+
+  async unstart(started: SwarmStarted): Promise<string> {
+    for (const s of started.services) await this.removeService(s);
+    return `removed ${plural(started.services.length, 'swarm service')}`;
+  }
+
+  async checkHealth(started: SwarmStarted, ctx: StepContext): Promise<void> {
+    if (started.web === null) return;
+    started.upstreams = await this.checkWeb(started.release, { service: started.web, replicas: started.scale.web, log: ctx.log, options: ctx });
+  }
+
+  async switchTo(started: SwarmStarted, ctx: StepContext): Promise<void> {
+    const app = started.release.app;
+    // No web process (or web=0): nothing to route to; the router answers its "app down" page.
+    await this.deps.router.apply({ app, domains: this.deps.domainsOf(app), upstreams: started.upstreams });
+    if (started.web !== null) {
+      const u = started.upstreams;
+      ctx.log(`-----> Routing ${this.deps.domainsOf(app)[0]} to ${plural(u.length, 'swarm task')} (${u.map((x) => `${x.host}:${x.port}`).join(', ')})`);
+    }
+  }
+
+  async retireOld(started: SwarmStarted, ctx: StepContext): Promise<void> {
+    const app = started.release.app;
+    const mine = new Set(started.services.map((s) => s.name));
+    const old = started.old.filter((s) => !mine.has(s.name));
     if (old.length > 0) {
       const wait = this.settingsOf(app).retireWaitSeconds;
-      log(`-----> Retiring ${old.length} old swarm service${old.length === 1 ? '' : 's'}: their web tasks drain (at most ${wait} s)`);
+      ctx.log(`-----> Retiring ${plural(old.length, 'old swarm service')}: their web tasks drain (at most ${wait} s)`);
       const how = await this.drainWeb(old, wait);
-      log(`-----> Removing the old services: ${how}`);
+      ctx.log(`-----> Removing the old services: ${how}`);
       for (const s of old) await this.removeService(s);
     }
     this.deps.store.processState.setStopped(app, false);
+  }
+
+  /** The Procfile's release command: a one-off container of the image on the manager, where it was built (no pull). */
+  runReleaseCommand(release: ReleaseRecord, log: Log): Promise<void> {
+    return this.deps.runReleaseCommand(release, log);
+  }
+
+  /** start, checks, switch and retire in one go (a scale with no services of the release yet). */
+  private async replaceAll(release: ReleaseRecord, ctx: StepContext): Promise<void> {
+    const started = await this.start(release, ctx);
+    try {
+      await this.checkHealth(started, ctx);
+      await this.switchTo(started, ctx);
+    } catch (e) {
+      await this.unstart(started);
+      throw e;
+    }
+    await this.retireOld(started, ctx);
   }
 
   async scale(release: ReleaseRecord, log: Log, options: DeployOptions = {}): Promise<void> {
     await this.requireSwarm();
     const app = release.app;
     const current = (await this.servicesOf(app)).filter((s) => s.labels[LABEL.release] === String(release.version));
-    if (current.length === 0) return this.deploy(release, log, options);
+    if (current.length === 0) return this.replaceAll(release, { log, signal: options.signal });
     const deployId = current[0].labels[LABEL.deploy];
     const image = current[0].image;
     for (const [type, replicas] of Object.entries(this.deps.scaleOf(app, release))) {
@@ -173,10 +222,13 @@ export class SwarmScheduler implements Scheduler {
     return { scheduler: 'swarm', processes };
   }
 
-  async retire(app: string, log: Log): Promise<void> {
+  async retire(app: string, log: Log, o: { movedTo?: SchedulerName } = {}): Promise<void> {
     if (!(await this.deps.swarm.status().catch(() => null))?.active) return;
     const services = await this.servicesOf(app);
-    if (services.length > 0) log(`-----> Removing ${services.length} swarm service${services.length === 1 ? '' : 's'} of ${app}`);
+    if (services.length === 0) return;
+    // The app moved to another scheduler: the web tasks drain (counted on this host, the retire-wait elsewhere) first.
+    if (o.movedTo) await this.drainWeb(services, this.settingsOf(app).retireWaitSeconds);
+    log(`-----> Removing ${plural(services.length, 'swarm service')} of ${app}`);
     for (const s of services) await this.removeService(s);
   }
 

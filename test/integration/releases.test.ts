@@ -122,6 +122,18 @@ describe('releases: config changes, rollback, image deploys, failed deploys', fu
     assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'dockerfile-app v1');
     const releases = (await berth.api('GET', `/api/v1/apps/${app}/releases`)).json.releases;
     assert.deepEqual(releases.map((r: { version: number }) => r.version), [1], 'the failed release is not kept');
+    // The release pipeline undid what ran before the health step, in reverse, and said so.
+    const undo = pushed.output.split('\n').map((l) => l.replace(/^remote: /, '').trimEnd().replace(/:build-\d+ /, ':build-N ')).filter((l) => /undo/.test(l));
+    assert.deepEqual(undo, [
+      '-----> health failed: undoing start, release, build',
+      '-----> undo: start — removed 1 container',
+      `-----> undo: release — deleted release v2 and its image tag berth/${app}:v2`,
+      `-----> undo: build — image berth/${app}:build-N is gone already`,
+    ]);
+    // Nothing of v2 is left: its containers and its image tag are gone; v1's container serves.
+    const containers = spawnSync('docker', ['ps', '-a', '--filter', `label=berth.app=${app}`, '--format', '{{.Label "berth.release"}} {{.State}}']).stdout.toString().trim();
+    assert.equal(containers, '1 running');
+    assert.equal(spawnSync('docker', ['image', 'inspect', `berth/${app}:v2`]).status, 1);
   });
 
   it('a failing release command aborts the deploy', async () => {

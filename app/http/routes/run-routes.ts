@@ -41,12 +41,12 @@ function sessionFor(berth: Berth, req: IncomingMessage, url: URL, m: RegExpExecA
     return async (io) => {
       const job = (await berth.cron.list(app)).find((j) => j.name === cron);
       if (!job) throw new BerthError('CRON_ENTRY_NOT_FOUND', `${app} has no cron entry "${cron.slice(0, 100)}"; \`berth cron:list ${app}\` shows them.`);
-      return berth.deployer.for(app).run({ app, command: job.command, kind: 'cron', tag: `cron.${job.name}`, stdin: io.stdin, onOutput: io.onOutput, signal: io.signal });
+      return berth.scheduling.for(app).run({ app, command: job.command, kind: 'cron', tag: `cron.${job.name}`, stdin: io.stdin, onOutput: io.onOutput, signal: io.signal });
     };
   }
   if (m[2] === 'run') {
     const command = commandOf(url.searchParams.get('command'));
-    return (io) => berth.deployer.for(app).run({ app, command, kind: 'run', stdin: io.stdin, onOutput: io.onOutput, signal: io.signal });
+    return (io) => berth.scheduling.for(app).run({ app, command, kind: 'run', stdin: io.stdin, onOutput: io.onOutput, signal: io.signal });
   }
   const process = url.searchParams.get('process') || 'web';
   if (!PROCESS.test(process)) throw new BerthError('INVALID_INPUT', `"${process}" is not a process type.`);

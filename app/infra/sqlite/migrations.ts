@@ -296,6 +296,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'apps:lock: a locked app queues no builds (dokku\'s deploy lock)',
     sql: `ALTER TABLE apps ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 18,
+    name: 'the scheduler each app\'s live release runs on, so a deploy on another one retires it without asking every scheduler',
+    sql: `ALTER TABLE app_scheduler ADD COLUMN running_on TEXT;`,
+  },
 ];
 
 /**

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { BuildRunner } from '../../../app/builds/build-runner';
 import { BuildsService } from '../../../app/builds/builds-service';
 import { ReleaseMaker } from '../../../app/builds/release-maker';
+import { ReleaseProducer } from '../../../app/builds/release-producer';
+import { ReleasePipeline, SchedulerRegistry } from '../../../app/deploys';
 import { ConfigVarsService } from '../../../app/config-vars';
 import { EventsService } from '../../../app/events';
 import { openSqliteStore } from '../../../app/infra/sqlite';
@@ -68,34 +70,50 @@ describe('builds and releases (real SQLite store, fake engine, queue and deploye
   let hooks: string[];
 
   const logOf = (id: number) => logs.lines.get(id) ?? [];
-  const makeRunner = (o: { timeoutSeconds?: number; operations?: boolean; hooks?: boolean; deployMs?: number } = {}) => new BuildRunner({
-    store, engine: engine as never, // The branch is where the last deployed push left it, unless a test moved it.
-    repos: { resolveRef: async (app: string, ref: string) => (refs.has(`${app} ${ref}`) ? refs.get(`${app} ${ref}`)! : store.releases.current(app)?.gitSha ?? null) } as never,
-    logs, events, releases: maker, buildLogsDir: path.join(dir, 'logs'), timeoutSeconds: o.timeoutSeconds ?? 60,
-    urlOf: (app) => `http://${app}.test`,
-    builder: { build: async (_app: unknown, b: { tag: string; log: (l: string) => void; config: Record<string, string> }) => {
+  /** A scheduler whose start "deploys" (logs, may wait on the signal, may fail); the other steps succeed. */
+  const fakeScheduler = (o: { deployMs?: number; start?: (r: ReleaseRecord, signal: AbortSignal) => Promise<void> }) => ({
+    name: 'docker-local',
+    start: async (r: ReleaseRecord, ctx: { log: (l: string) => void; signal: AbortSignal }) => {
+      ctx.log(`deploying v${r.version}`);
+      if (o.start) await o.start(r, ctx.signal);
+      // A slow deploy that, like the real one, stops when its signal aborts.
+      if (o.deployMs) {
+        await new Promise<void>((done, fail) => {
+          const t = setTimeout(done, o.deployMs);
+          ctx.signal.addEventListener('abort', () => { clearTimeout(t); fail(new Error('deploy aborted')); }, { once: true });
+        });
+      }
+      if (deployError) throw deployError;
+      deployed.push(r);
+      return { release: r, made: 'nothing' };
+    },
+    unstart: async () => 'removed nothing',
+    checkHealth: async () => undefined, switchTo: async () => undefined, retireOld: async () => undefined,
+    route: async () => undefined, runReleaseCommand: async () => undefined,
+  });
+  const makeRunner = (o: { timeoutSeconds?: number; operations?: boolean; hooks?: boolean; deployMs?: number; start?: (r: ReleaseRecord, signal: AbortSignal) => Promise<void> } = {}) => {
+    // The branch is where the last deployed push left it, unless a test moved it.
+    const repos = { resolveRef: async (app: string, ref: string) => (refs.has(`${app} ${ref}`) ? refs.get(`${app} ${ref}`)! : store.releases.current(app)?.gitSha ?? null) };
+    const builder = { build: async (_app: unknown, b: { tag: string; log: (l: string) => void; config: Record<string, string> }) => {
       b.log(`building with ${b.config.SECRET ?? 'no secret'}`);
       engine.images.set(b.tag, { id: 'sha256:built', exposedPort: 3000, hasCommand: true });
       return { image: b.tag, exposedPort: 3000, processes: { web: 'node server.js' }, appJson: null, manifest: EMPTY_MANIFEST };
-    } } as never,
-    deployer: {
-      deploy: async (r: ReleaseRecord, log: (l: string) => void, opts: { signal: AbortSignal }) => {
-        log(`deploying v${r.version}`);
-        // A slow deploy that, like the real one, stops when its signal aborts.
-        if (o.deployMs) {
-          await new Promise<void>((done, fail) => {
-            const t = setTimeout(done, o.deployMs);
-            opts.signal.addEventListener('abort', () => { clearTimeout(t); fail(new Error('deploy aborted')); }, { once: true });
-          });
-        }
-        if (deployError) throw deployError;
-        deployed.push(r);
-      },
-      adoptFormation: () => undefined,
-    } as never,
-    ...(o.hooks === false ? {} : { deployHooks: { beforeDeploy: async (r: ReleaseRecord) => { hooks.push(`before v${r.version}`); }, afterDeploy: async (r: ReleaseRecord) => { hooks.push(`after v${r.version}`); } } }),
-    ...(o.operations ? { operations: { handles: (k: string) => k === 'scale', run: async (_b: BuildRecord, c: { log: (l: string) => void }) => { c.log('scaled'); } } } : {}),
-  });
+    } };
+    const scheduler = fakeScheduler(o);
+    const pipeline = new ReleasePipeline({
+      producer: new ReleaseProducer({ store, engine: engine as never, repos: repos as never, builder: builder as never, releases: maker }),
+      schedulers: new SchedulerRegistry({ schedulers: [scheduler as never], settings: store.schedulers, defaultScheduler: 'docker-local' }),
+      hooks: { run: async () => undefined },
+      currentRelease: (app) => store.releases.current(app),
+      ...(o.hooks === false ? {} : { predeploy: async (r: ReleaseRecord) => { hooks.push(`before v${r.version}`); } }),
+    });
+    return new BuildRunner({
+      store, repos, logs, events, releases: maker, buildLogsDir: path.join(dir, 'logs'), timeoutSeconds: o.timeoutSeconds ?? 60,
+      urlOf: (app) => `http://${app}.test`, pipeline,
+      ...(o.hooks === false ? {} : { afterDeploy: async (r: ReleaseRecord) => { hooks.push(`after v${r.version}`); } }),
+      ...(o.operations ? { operations: { handles: (k: string) => k === 'scale', run: async (_b: BuildRecord, c: { log: (l: string) => void }) => { c.log('scaled'); } } } : {}),
+    });
+  };
   const signal = () => ({ signal: new AbortController().signal });
 
   beforeEach(() => {
@@ -213,19 +231,13 @@ describe('builds and releases (real SQLite store, fake engine, queue and deploye
   it('a build cancelled while it runs ends cancelled; one past the timeout fails with BUILD_TIMEOUT', async () => {
     const ac = new AbortController();
     deployError = null;
-    const slow = makeRunner({ timeoutSeconds: 0.05 });
+    const r = makeRunner({ timeoutSeconds: 0.05, start: (_r, sig) => new Promise((_res, rej) => sig.addEventListener('abort', () => rej(new Error('aborted')))) });
     const { build } = await builds.enqueue({ app: 'shop', kind: 'push', source: 'abc', snapshotPath: path.join(dir, 'x.tar'), user: null });
-    const r = new BuildRunner({ ...(slow as unknown as { deps: object }).deps, deployer: {
-      deploy: (_r: ReleaseRecord, _l: unknown, o: { signal: AbortSignal }) => new Promise((_res, rej) => o.signal.addEventListener('abort', () => rej(new Error('aborted')))),
-      adoptFormation: () => undefined,
-    } } as never);
     await r.handle(queue.jobs.at(-1)!, signal());
     assert.deepEqual([store.builds.getById(build.id)!.status, store.builds.getById(build.id)!.error],
       ['failed', 'BUILD_TIMEOUT: The build ran longer than 0.05 s (BERTH_BUILD_TIMEOUT) and was stopped.']);
     const second = await builds.enqueue({ app: 'shop', kind: 'push', source: 'abd', snapshotPath: path.join(dir, 'y.tar'), user: null });
-    const cancelling = new BuildRunner({ ...(runner as unknown as { deps: object }).deps, deployer: {
-      deploy: async () => { ac.abort(); throw new Error('aborted'); }, adoptFormation: () => undefined,
-    } } as never);
+    const cancelling = makeRunner({ start: async () => { ac.abort(); throw new Error('aborted'); } });
     await cancelling.handle(queue.jobs.at(-1)!, { signal: ac.signal });
     assert.deepEqual([store.builds.getById(second.build.id)!.status, store.builds.getById(second.build.id)!.error], ['cancelled', 'Build cancelled.']);
     assert.deepEqual(events.list({ app: 'shop', limit: 1 }).map((e) => [e.kind, e.message]), [['build.cancelled', `build ${second.build.id} cancelled`]]);

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { SchedulingDeployer } from '../../../app/schedulers';
+import { DockerLocalScheduler, SwarmScheduler } from '../../../app/schedulers';
+import { SchedulerRegistry } from '../../../app/deploys';
 import { CronService } from '../../../app/cron';
 import { DeployScripts, type OneOffRun } from '../../../app/one-off';
 import type { ReleaseRecord } from '../../../app/ports/store';
 import { EMPTY_MANIFEST } from '../../../app/manifest';
 
-/** A SchedulingDeployer over fakes: which scheduler each app has, and what reaches the runner. */
+/** The scheduler registry over fakes: which scheduler each app has, and what reaches the runner. */
 function setup() {
   const schedulerOf: Record<string, string | null> = { sw: 'swarm', loc: 'docker-local' };
   const runs: OneOffRun[] = [];
@@ -17,14 +18,17 @@ function setup() {
     releases: { current: () => release },
   };
   const engine = { ensureNetwork: async (n: string) => { networks.push(n); } };
-  const deployer = new SchedulingDeployer(
-    { store, engine, network: 'berthnet' } as unknown as ConstructorParameters<typeof SchedulingDeployer>[0],
-    {} as unknown as ConstructorParameters<typeof SchedulingDeployer>[1],
-    {
-      defaultScheduler: 'docker-local', swarm: {} as unknown as ConstructorParameters<typeof SchedulingDeployer>[2]['swarm'],
-      runOneOff: async (o) => { runs.push(o); return 7; },
-    },
-  );
+  const runOneOff = async (o: OneOffRun) => { runs.push(o); return 7; };
+  const local = new DockerLocalScheduler({ deployer: {} as never, isStopped: () => false, setStopped: () => undefined, runOneOff });
+  // As create-berth wires it: a swarm app may have no local container yet, so berth's network is ensured first.
+  const swarm = new SwarmScheduler({
+    store, network: 'berthnet',
+    runOneOff: async (o: OneOffRun) => { await engine.ensureNetwork('berthnet'); return runOneOff(o); },
+  } as unknown as ConstructorParameters<typeof SwarmScheduler>[0]);
+  const deployer = Object.assign(new SchedulerRegistry({
+    schedulers: [local, swarm], defaultScheduler: 'docker-local',
+    settings: store.schedulers as unknown as ConstructorParameters<typeof SchedulerRegistry>[0]['settings'],
+  }), { local, swarm });
   // As create-berth wires it: every one-off goes through the app's scheduler.
   const oneOffs = { run: (o: OneOffRun) => deployer.for(o.app).run(o) };
   return { deployer, runs, networks, release, store, oneOffs };
