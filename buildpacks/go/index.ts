@@ -2,11 +2,20 @@ import { BerthError } from '../../app/errors';
 import type { Buildpack, BuildpackContext, SourceView } from '../../app/ports/buildpack';
 import { procfileCommand, shellCmd } from '../shared/procfile';
 import { execForm, renderTemplate, templateDir } from '../shared/template';
-import { goVersionLine } from './go-version';
+import { chooseGo, DEFAULT_GO_LINE } from './go-version';
 import { quote } from '../shared/quote';
 
-/** The Go toolchain (Debian's golang-go); apps run FROM the base image with just their binaries. */
+/** Debian bookworm's Go toolchain (golang-go, Go 1.19); apps run FROM the base image with just their binaries. */
 export const GO_IMAGE = 'berth/buildpack-go:bookworm';
+
+/** The build image of a Go release line: the buildpack image for bookworm's own, else berth/go:<line> (Runtime.njk). */
+export const goImage = (line: string): string => (line === DEFAULT_GO_LINE ? GO_IMAGE : `berth/go:${line}`);
+
+/** The Dockerfile of berth/go:<line>, built on the buildpack image (its build context holds nothing else). */
+export function goRuntimeDockerfile(line: string): string {
+  if (!/^1\.\d+$/.test(line)) throw new Error(`not a Go release line: ${line}`);
+  return renderTemplate(templateDir('go', __dirname), 'Runtime.njk', { base: GO_IMAGE, line });
+}
 export const GO_RUNTIME_IMAGE = 'berth/base:bookworm';
 
 const SKIPPED = /(^|\/)(vendor|testdata|[._][^/]*)\//;
@@ -36,7 +45,7 @@ export function godirPath(source: SourceView): string | null {
   return p;
 }
 
-function gopathDockerfile(source: SourceView, importPath: string): string {
+function gopathDockerfile(source: SourceView, importPath: string, image: string): string {
   const mains = mainPackages(source);
   if (mains.length === 0) throw new BerthError('BUILD_FAILED', '.godir is there but no Go file says `package main`: berth needs a program to run.');
   const name = importPath.split('/').pop()!;
@@ -45,18 +54,31 @@ function gopathDockerfile(source: SourceView, importPath: string): string {
   const cmd = web ? shellCmd(web) : mains.includes('.') ? [`/app/bin/${name}`] : null;
   if (!cmd) throw new BerthError('BUILD_FAILED', `No Procfile web line and no package main at the root: add a Procfile, e.g. \`web: ${mains[0].split('/').pop()}\`.`);
   return renderTemplate(templateDir('go', __dirname), 'Dockerfile.njk', {
-    image: GO_IMAGE, runtime: GO_RUNTIME_IMAGE, gopath: importPath, mod: null, target: null, cmd: execForm(cmd),
+    image, runtime: GO_RUNTIME_IMAGE, gopath: importPath, mod: null, target: null, cmd: execForm(cmd), modCache: '',
   });
+}
+
+/** Picks the toolchain, says which and why, and makes sure its image exists; returns the build image. */
+async function toolchain(source: SourceView, ctx: BuildpackContext): Promise<string> {
+  const choice = chooseGo(source);
+  ctx.log(`-----> Go ${choice.line} (${choice.why})`);
+  const image = goImage(choice.line);
+  if (image === GO_IMAGE) return image;
+  const got = await ctx.runtimes.ensure(image, goRuntimeDockerfile(choice.line), ctx.log);
+  ctx.log(got.cached
+    ? `       ${image}: cached, shared with every app on Go ${choice.line}`
+    : `       ${image}: installed from Debian bookworm-backports (golang-${choice.line}-go) in ${got.seconds.toFixed(1)} s; the next app on Go ${choice.line} reuses it`);
+  return image;
 }
 
 export const goBuildpack: Buildpack = {
   name: 'go',
   looksFor: 'go.mod or .godir',
   detect: (source) => source.has('go.mod') || source.has('.godir'),
-  dockerfile(source: SourceView, ctx: BuildpackContext) {
+  async dockerfile(source: SourceView, ctx: BuildpackContext) {
     const importPath = source.has('go.mod') ? null : godirPath(source);
-    ctx.log(goVersionLine(source));
-    if (importPath) return gopathDockerfile(source, importPath);
+    const image = await toolchain(source, ctx);
+    if (importPath) return gopathDockerfile(source, importPath, image);
     const mains = mainPackages(source);
     if (mains.length === 0) throw new BerthError('BUILD_FAILED', 'go.mod is there but no Go file says `package main`: berth needs a program to run.');
     const bad = mains.find((d) => !SAFE_DIR.test(d));
@@ -70,7 +92,7 @@ export const goBuildpack: Buildpack = {
     const cmd = web ? shellCmd(web) : single ? ['/app/app'] : null;
     const vendored = source.files().some((f) => f.startsWith('vendor/'));
     return renderTemplate(templateDir('go', __dirname), 'Dockerfile.njk', {
-      image: GO_IMAGE,
+      image,
       runtime: GO_RUNTIME_IMAGE,
       gopath: null,
       mod: vendored ? 'vendor' : 'mod',
@@ -78,6 +100,8 @@ export const goBuildpack: Buildpack = {
       sums: source.has('go.sum') ? 'go.mod go.sum' : 'go.mod',
       target: single ? (mains[0] === '.' ? '.' : `./${mains[0]}`) : null,
       cmd: cmd ? execForm(cmd) : null,
+      // The module cache (GOMODCACHE, /go/pkg/mod) kept between this app's builds (scoped to it by dockerfile-prep); vendor/ needs none.
+      modCache: ctx.cacheMounts && !vendored ? '--mount=type=cache,target=/go/pkg/mod ' : '',
     });
   },
 };

@@ -201,8 +201,21 @@ describe('runtimes via git push', function () {
     const app = uniqueName('godir');
     const pushed = tree('go-godir-app').push(berth.url, berth.token, app);
     assert.equal(pushed.code, 0, pushed.output);
-    assert.match(pushed.output, /-----> Go \d+\.\d+\.\d+ \(GOPATH app \(\.godir\): no go\.mod\)/);
+    assert.match(pushed.output, /-----> Go 1\.19 \(GOPATH app \(\.godir\): no go\.mod; berth's default\)/);
+    assert.match(pushed.output, /-----> berth: go install \.\/\.\.\. \(GOPATH, [^)]+\) with go1\.19\.\d+/);
     assert.equal((await berth.viaRouter(`${app}.localhost`)).text, 'go-godir-app v1 web\n');
+  });
+
+  it("builds a go.mod app on the Go line go.mod asks for (1.22, from bookworm-backports) with its vendor/ offline", async () => {
+    const app = uniqueName('go122');
+    const pushed = tree('go-vendor-app').push(berth.url, berth.token, app);
+    assert.equal(pushed.code, 0, pushed.output);
+    assert.match(pushed.output, /-----> Go 1\.22 \(go\.mod says go 1\.22\)/);
+    assert.match(pushed.output, /berth\/go:1\.22: (cached|installed from Debian bookworm-backports \(golang-1\.22-go\))/);
+    // The exact release the build used, as the build printed it; the app serves runtime.Version().
+    const used = /-----> berth: go build \. with (go1\.22\.\d+)/.exec(pushed.output)?.[1];
+    assert.ok(used, pushed.output);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text, `go-vendor-app ${used} greet v1.0.0 from vendor/\n`);
   });
 
   it('refuses a .godir that climbs out of GOPATH', async () => {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { BerthError } from '../../../app/errors';
 import type { Buildpack, SourceView } from '../../../app/ports/buildpack';
-import { goBuildpack, mainPackages } from '../../../buildpacks/go';
-import { GO_TOOLCHAIN } from '../../../buildpacks/go/go-version';
+import { goBuildpack, goRuntimeDockerfile, mainPackages } from '../../../buildpacks/go';
 import { PYTHON_VERSIONS } from '../../../buildpacks/python/python-version';
 import { procfileBuildpack } from '../../../buildpacks/procfile';
 import { pythonBuildpack } from '../../../buildpacks/python';
@@ -140,7 +139,8 @@ describe('buildpacks: go versions and GOPATH apps', () => {
     assert.match(df, /^COPY --from=build \/out\/bin\/ \/app\/bin\/$/m);
     assert.match(df, /^ENV PORT=5000 PATH=\/app\/bin:/m);
     assert.match(df, /^CMD \["\/bin\/sh", "-c", "web"\]$/m);
-    assert.equal(ctx.lines[0], `-----> Go ${GO_TOOLCHAIN} (GOPATH app (.godir): no go.mod)`);
+    assert.deepEqual(ctx.lines, ['-----> Go 1.19 (GOPATH app (.godir): no go.mod; berth\'s default)']);
+    assert.equal(ctx.ensured.size, 0, 'the buildpack image has Go 1.19: nothing to install');
     const noProcfile = await render(goBuildpack, memorySource({ '.godir': 'example.com/api', 'main.go': 'package main' }));
     assert.match(noProcfile, /^CMD \["\/app\/bin\/api"\]$/m);
   });
@@ -151,10 +151,29 @@ describe('buildpacks: go versions and GOPATH apps', () => {
     }
   });
 
-  it('says which toolchain builds the app when go.mod asks for a newer one', async () => {
-    const line = async (gomod: string) => { const ctx = fakeContext(); await render(goBuildpack, memorySource({ 'go.mod': gomod, 'main.go': 'package main' }), ctx); return ctx.lines[0]; };
-    assert.equal(await line('module x\n\ngo 1.18\n'), `-----> Go ${GO_TOOLCHAIN} (go.mod says go 1.18)`);
-    assert.equal(await line('module x\n\ngo 1.99.1\n'), `-----> Go ${GO_TOOLCHAIN}: go.mod asks for go 1.99.1, but the newest toolchain berth has is ${GO_TOOLCHAIN} (Debian bookworm); building with it`);
+  it("picks go.mod's Go line when berth has it, else the oldest newer one, says which and why, and installs it once", async () => {
+    const ctx = fakeContext({ present: ['berth/go:1.23'] });
+    const build = async (gomod: string) => {
+      ctx.lines.length = 0;
+      const df = await render(goBuildpack, memorySource({ 'go.mod': gomod, 'main.go': 'package main' }), ctx);
+      return { df, lines: [...ctx.lines] };
+    };
+    const same = await build('module x\n\ngo 1.22.3\n');
+    assert.deepEqual(same.lines, ['-----> Go 1.22 (go.mod says go 1.22.3)', '       berth/go:1.22: installed from Debian bookworm-backports (golang-1.22-go) in 12.5 s; the next app on Go 1.22 reuses it']);
+    assert.match(same.df, /^FROM berth\/go:1\.22 AS build$/m);
+    assert.match(same.df, /go build \. with \$\(go env GOVERSION\)" && go build/, 'the build prints the exact release');
+    assert.deepEqual((await build('module x\n\ngo 1.22\n')).lines[1], '       berth/go:1.22: cached, shared with every app on Go 1.22');
+    assert.deepEqual((await build('module x\n\ngo 1.20\n')).lines[0], '-----> Go 1.21 (go.mod says go 1.20; berth has no Go 1.20, so it builds with the oldest newer toolchain)');
+    assert.deepEqual((await build('module x\n\ngo 1.18\n')).lines, ['-----> Go 1.19 (go.mod says go 1.18; berth has no Go 1.18, so it builds with the oldest newer toolchain)']);
+    const bookworm = await build('module x\n\ngo 1.19\n');
+    assert.match(bookworm.df, /^FROM berth\/buildpack-go:bookworm AS build$/m);
+    assert.deepEqual([...ctx.ensured.keys()], ['berth/go:1.22', 'berth/go:1.21']);
+    assert.match(ctx.ensured.get('berth/go:1.22')!, /^FROM berth\/buildpack-go:bookworm$/m);
+    assert.match(ctx.ensured.get('berth/go:1.22')!, /-t bookworm-backports golang-1\.22-go;/);
+    assert.match(ctx.ensured.get('berth/go:1.22')!, /^ENV GOTOOLCHAIN=local /m, 'never downloads a toolchain itself');
+    await fails(goBuildpack, memorySource({ 'go.mod': 'module x\n\ngo 1.99.1\n', 'main.go': 'package main' }),
+      /^go\.mod says go 1\.99\.1, but the newest Go berth can install is 1\.23 \(Debian bookworm-backports\)\. Go toolchains berth has: 1\.19, 1\.21, 1\.22, 1\.23\. Lower the go line/, 'RUNTIME_VERSION_UNAVAILABLE');
+    assert.throws(() => goRuntimeDockerfile('1.22; rm -rf /'), /not a Go release line/);
   });
 
   it('keeps vendored builds offline and downloads modules in a layer keyed on go.mod and go.sum', async () => {
@@ -164,6 +183,12 @@ describe('buildpacks: go versions and GOPATH apps', () => {
     const modules = await render(goBuildpack, memorySource({ 'go.mod': 'module x', 'go.sum': '', 'main.go': 'package main' }));
     assert.match(modules, /^COPY go\.mod go\.sum \.\/$/m);
     assert.ok(modules.indexOf('go mod download') < modules.indexOf('COPY . .'));
+    assert.doesNotMatch(modules, /--mount/, 'no cache mounts unless berth builds with them');
+    const mounted = await render(goBuildpack, memorySource({ 'go.mod': 'module x', 'go.sum': '', 'main.go': 'package main' }), { ...fakeContext(), cacheMounts: true });
+    assert.match(mounted, /^RUN --mount=type=cache,target=\/go\/pkg\/mod echo '-----> berth: downloading modules/m);
+    assert.match(mounted, /^RUN --mount=type=cache,target=\/go\/pkg\/mod echo "-----> berth: go build/m, 'the build reads the modules from the same cache');
+    const vendoredMounts = await render(goBuildpack, memorySource({ 'go.mod': 'module x', 'main.go': 'package main', 'vendor/modules.txt': '' }), { ...fakeContext(), cacheMounts: true });
+    assert.doesNotMatch(vendoredMounts, /--mount/, 'a vendored build needs no module cache');
   });
 });
 
