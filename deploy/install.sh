@@ -13,7 +13,23 @@
 #
 # env: BERTH_HOME (default /var/lib/berth); on first install also BERTH_PORT, BERTH_ROUTER_PORT,
 # REDIS_URL, BERTH_DOMAIN, which are written to $BERTH_HOME/berth.env.
+#
+# berth's own address, for pushes and the CLI from other machines (written to berth.env each time given):
+#   bash deploy/install.sh --hostname berth.example.com [--tls-cert chain.pem --tls-key key.pem]
+# serves the API, dashboard and git at https://berth.example.com/ (the certificate from the files
+# given, else from the ACME server, BERTH_ACME_DIRECTORY) and SSH pushes on BERTH_SSH_PORT (2222) on
+# every address; it packs the CLI for laptops into $BERTH_HOME/berth-cli-<version>.tgz.
 set -euo pipefail
+
+OWN_HOSTNAME="" OWN_TLS_CERT="" OWN_TLS_KEY=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --hostname) OWN_HOSTNAME=${2:?--hostname needs a host name}; shift 2 ;;
+    --tls-cert) OWN_TLS_CERT=$(readlink -f "${2:?--tls-cert needs a file}"); shift 2 ;;
+    --tls-key) OWN_TLS_KEY=$(readlink -f "${2:?--tls-key needs a file}"); shift 2 ;;
+    *) echo " !     unknown argument $1: use --hostname <name> [--tls-cert <pem> --tls-key <pem>]" >&2; exit 2 ;;
+  esac
+done
 
 CHECKOUT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 LOG_DIR=/var/log/berth
@@ -154,6 +170,20 @@ EOF
 else
   info "settings: $ENV_FILE"
 fi
+# set_env KEY VALUE: the one KEY=VALUE line of berth.env, replaced or added.
+set_env() {
+  local tmp="$ENV_FILE.tmp"
+  { grep -v "^$1=" "$ENV_FILE" || true; echo "$1=$2"; } >"$tmp"
+  chmod 600 "$tmp"
+  mv "$tmp" "$ENV_FILE"
+}
+if [ -n "$OWN_HOSTNAME" ]; then
+  set_env BERTH_HOSTNAME "$OWN_HOSTNAME"
+  set_env BERTH_SSH_HOST 0.0.0.0
+  set_env BERTH_TLS_CERT "$OWN_TLS_CERT"
+  set_env BERTH_TLS_KEY "$OWN_TLS_KEY"
+  info "berth's own address: $OWN_HOSTNAME (in $ENV_FILE)"
+fi
 set -a
 # shellcheck disable=SC1090
 . "$ENV_FILE"
@@ -205,7 +235,8 @@ if [ -d /run/systemd/system ]; then
   run_logged "systemctl restart berth" systemctl restart berth.service
 else
   step "Starting berth (no systemd here: deploy/berthd.sh)"
-  bash "$CHECKOUT/deploy/berthd.sh" start || { trap - ERR; fail "berth did not start; read $BERTH_HOME/log/berth.log"; }
+  # New settings (--hostname) take effect only in a new process.
+  bash "$CHECKOUT/deploy/berthd.sh" "$([ -n "$OWN_HOSTNAME" ] && echo restart || echo start)" || { trap - ERR; fail "berth did not start; read $BERTH_HOME/log/berth.log"; }
 fi
 
 berth_alive() {
@@ -279,3 +310,13 @@ fi
 step "berth is installed"
 info "API and dashboard: http://127.0.0.1:$BERTH_PORT/   (settings: $ENV_FILE)"
 info "apps: http://<app>.${BERTH_DOMAIN:-localhost}:${BERTH_ROUTER_PORT:-80}/"
+if [ -n "${BERTH_HOSTNAME:-}" ]; then
+  https_port=${BERTH_ROUTER_HTTPS_PORT:-443}
+  address="https://$BERTH_HOSTNAME$([ "$https_port" = 443 ] || echo ":$https_port")"
+  cli_tgz=$(node "$CHECKOUT/deploy/pack-cli.js" "$BERTH_HOME" 2>>"$LOG" | tail -n 1) || cli_tgz="(packing failed; see $LOG)"
+  info "berth's address: $address/ (plain HTTP redirects there; the web port answers this host only)"
+  info "from a laptop:   npm install -g ./${cli_tgz##*/}   (copy $cli_tgz there)"
+  info "                 berth login $address --user <name>"
+  info "                 berth git:remote <app>   # in the app's checkout; then git push paas main"
+  info "git remotes:     $address/git/<app>.git   ssh://berth@$BERTH_HOSTNAME:${BERTH_SSH_PORT:-2222}/<app>"
+fi

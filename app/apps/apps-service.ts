@@ -24,7 +24,7 @@ export class AppsService {
     /** The app's hostnames (app/domains: default vhost, global and custom domains). */
     domainsOf?: (app: string) => string[];
     /** Another app's custom domain that `<name>.<domain>` would collide with (app/domains vhostClash). */
-    vhostClash?: (name: string) => { domain: string; owner: string } | null;
+    vhostClash?: (name: string) => { domain: string; owner: string | null } | null;
   }) {}
 
   async create(name: unknown, user: string | null): Promise<AppRecord> {
@@ -97,7 +97,7 @@ export class AppsService {
   /** An app's address must not be another app's custom domain: its traffic would be taken over. */
   private assertNoVhostClash(name: string): void {
     const clash = this.deps.vhostClash?.(name);
-    if (clash) throw new BerthError('DOMAIN_TAKEN', `An app named "${name}" would be served at ${clash.domain}, which app "${clash.owner}" serves; choose another name.`);
+    if (clash) throw new BerthError('DOMAIN_TAKEN', `An app named "${name}" would be served at ${clash.domain}, which ${clash.owner === null ? 'is berth\'s own address' : `app "${clash.owner}" serves`}; choose another name.`);
   }
 
   async destroy(name: string, confirm: unknown, user: string | null, o: { keepData?: boolean } = {}): Promise<void> {

@@ -28,6 +28,7 @@ import { CronService } from '../cron';
 import { createBullCronScheduler } from '../infra/redis';
 import { DomainsService, RAW_TEMPLATE_KEY, RoutedRouter, RoutingService, storedRouteExtras } from '../domains';
 import { CertFiles, CertsService, LetsencryptService } from '../certs';
+import { OwnAddress } from '../own-address';
 import { hookedResources } from '../plugins';
 import { DockerLocalScheduler, SchedulersService, SwarmScheduler, SwarmSetup, schedulerOperations } from '../schedulers';
 import { createSwarmEngine } from '../infra/docker/swarm-engine';
@@ -50,9 +51,10 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     appSubnets: config.appSubnets ? parseSubnetPool(config.appSubnets, 24) : null,
   });
   // Everyone routes through RoutedRouter: it adds the app's ports, nginx settings, certificate and template.
-  const router = new RoutedRouter(createNginxRouter({
+  const nginx = createNginxRouter({
     dir: paths.nginx, nginxBin: config.nginxBin, httpPort: config.routerPort, httpsPort: config.routerHttpsPort, domain: config.domain,
-  }), (app) => routeExtras(app));
+  });
+  const router = new RoutedRouter(nginx, (app) => routeExtras(app));
   const redis = createRedisInfra({ url: config.redisUrl, prefix: config.redisPrefix });
   // The hook calls back into this web process; the secret proves the call came from our git.
   const hook = { url: `http://127.0.0.1:${config.port}/internal/git-hook`, secret: crypto.randomBytes(24).toString('hex') };
@@ -158,7 +160,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   // Router (domains, ports, nginx settings, certificates, ACME): a change re-applies the app's route.
   const reroute = async (app: string) => { if (store.releases.current(app)) await scheduling.route(app); };
   const domains = new DomainsService({
-    store, events, baseDomain: config.domain,
+    store, events, baseDomain: config.domain, ownHostname: config.hostname,
     reroute: async (app) => { await reroute(app); await hooks.run('domains:change', { app, domains: domains.domainsOf(app) }); },
   });
   const routing = new RoutingService({
@@ -176,10 +178,16 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     // The newest release is the one being deployed (its row exists before the deploy).
     templateOf: async (app) => { const sha = store.releases.list(app)[0]?.gitSha; return sha ? readTemplate(app, sha) : null; },
   });
+  const issuer = createAcmeIssuer({ directoryUrl: config.acmeDirectory, dir: paths.acme });
   const letsencrypt = new LetsencryptService({
-    store, certs, router, domainsOf: (app) => domains.domainsOf(app),
-    issuer: createAcmeIssuer({ directoryUrl: config.acmeDirectory, dir: paths.acme }),
+    store, certs, router, domainsOf: (app) => domains.domainsOf(app), issuer,
     defaultEmail: config.acmeEmail, renewDays: config.acmeRenewDays,
+  });
+  // berth's own address (BERTH_HOSTNAME): API, dashboard and git over HTTPS through the router.
+  const ownAddress = new OwnAddress({
+    hostname: config.hostname, webPort: config.port, certFile: config.tlsCertFile, keyFile: config.tlsKeyFile,
+    sshPort: config.sshPort, httpsPort: config.routerHttpsPort, router: nginx, issuer, files: new CertFiles(paths.certs),
+    acmeEmail: config.acmeEmail, renewDays: config.acmeRenewDays,
   });
   const processes = new ProcessesService({
     store, engine, deployer, builds, events, repos, snapshotsDir: paths.snapshots,
@@ -241,7 +249,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     events, users, access, loginLimiter, sessions, configVars, apps, appSettings, deployer, scheduling, builds, releases, runner, pushGate, urlOf,
     processes, storage, reconciler, liveness, buildSettings, registryLogins, schedulers, swarmSetup, imageRegistry,
     logs, oneOff, cron,
-    domains, routing, certs, letsencrypt,
+    domains, routing, certs, letsencrypt, ownAddress,
     services, statsSampler,
     async close(): Promise<void> {
       await reconciler.stop();

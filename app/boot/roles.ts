@@ -1,4 +1,6 @@
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { BerthError } from '../errors';
 import type { Berth } from './create-berth';
 import { createHttpApp } from '../http/create-http-app';
 import { execUpgradeHandler } from '../http/routes/run-routes';
@@ -19,9 +21,20 @@ export async function startWeb(berth: Berth, log: Log): Promise<http.Server> {
     writer: hookResponseWriter,
     secretHeader: HOOK_SECRET_HEADER,
   };
-  const server = http.createServer(createHttpApp(berth, { codec, log }));
+  const app = createHttpApp(berth, { codec, log });
+  const upgrade = execUpgradeHandler(berth, log);
+  // With an own address (BERTH_HOSTNAME) the router is the way in: this port answers loopback only,
+  // so nobody reaches it around TLS or around the one trusted proxy hop.
+  const loopbackOnly = berth.config.hostname !== null;
+  const server = http.createServer((req, res) => {
+    if (loopbackOnly && !isLoopback(req.socket.remoteAddress)) { refuseNonLoopback(res, berth.ownAddress.baseUrl()); return; }
+    app(req, res);
+  });
   // berth run / berth enter: an HTTP Upgrade to a raw two-way socket.
-  server.on('upgrade', execUpgradeHandler(berth, log));
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (loopbackOnly && !isLoopback(req.socket.remoteAddress)) { socket.destroy(); return; }
+    upgrade(req, socket, head);
+  });
   // A request (headers and body) must arrive within an hour: long enough for a git push or an
   // archive upload on a slow link; responses (build logs, `logs -t`) may stream for longer.
   server.requestTimeout = 60 * 60_000;
@@ -43,14 +56,31 @@ export async function startWeb(berth: Berth, log: Log): Promise<http.Server> {
   return server;
 }
 
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 (`::ffff:127.0.0.1`). */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4 === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+}
+
+function refuseNonLoopback(res: http.ServerResponse, baseUrl: string | null): void {
+  const err = new BerthError('LOOPBACK_ONLY', `berth's web port answers this host only; use ${baseUrl}/ instead.`);
+  res.writeHead(403, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: { code: err.code, message: err.message } }));
+}
+
 export async function startWorker(berth: Berth, log: Log): Promise<void> {
   const failed = await berth.builds.recoverAfterCrash();
   if (failed > 0) log(`marked ${failed} build(s) failed that were running when berth stopped`);
   await berth.engine.ensureNetwork(berth.config.network);
   berth.storage.adoptLegacyFolders(log);
   await berth.router.start();
+  // berth's own address (BERTH_HOSTNAME) on the router, with its certificate (renewed with the apps' below).
+  await berth.ownAddress.apply(log);
   // ACME renewals: a check at start and every BERTH_ACME_CHECK_INTERVAL (daily), renewing < BERTH_ACME_RENEW_DAYS before expiry.
   berth.letsencrypt.schedule(berth.config.acmeCheckIntervalSeconds * 1000, log);
+  setInterval(() => { void berth.ownAddress.renewDue(log).catch((e: Error) => log(`own address: renewal failed: ${e.message}`)); },
+    berth.config.acmeCheckIntervalSeconds * 1000).unref();
   await berth.redis.queue.startWorker(berth.runner.handle, berth.config.buildConcurrency);
   log(`worker processing builds (concurrency ${berth.config.buildConcurrency})`);
   await berth.cron.startWorker(berth.config.buildConcurrency);

@@ -20,12 +20,12 @@ export function sshServicesOf(berth: Berth): SshServices {
 export async function startSsh(berth: Berth, log: (line: string) => void): Promise<{ port: number; close(): Promise<void> } | null> {
   if (berth.config.sshPort === 0) return null;
   const server = await startSshServer<UserRecord>({
-    port: berth.config.sshPort, host: berth.config.host, authTimeoutSeconds: berth.config.sshAuthTimeoutSeconds, hostKeyFile: path.join(berth.config.home, 'ssh_host_ed25519_key'),
+    port: berth.config.sshPort, host: berth.config.sshHost, authTimeoutSeconds: berth.config.sshAuthTimeoutSeconds, hostKeyFile: path.join(berth.config.home, 'ssh_host_ed25519_key'),
     userOfKey: (fingerprint) => berth.access.userOfSshKey(fingerprint),
     log,
     exec: sshCommandHandler(sshServicesOf(berth)),
   });
-  log(`ssh listening on ${berth.config.host}:${server.port}`);
+  log(`ssh listening on ${berth.config.sshHost}:${server.port}`);
   return server;
 }
 

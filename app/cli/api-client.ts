@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import { CliError } from './cli-error';
 import type { Credentials } from './credentials';
 import type { Progress } from './progress';
@@ -26,6 +27,20 @@ export class ApiClient {
 
   get host(): string { return this.opts.host; }
   get token(): string { return this.opts.token; }
+  get caFile(): string | undefined { return this.opts.caFile; }
+
+  /** TLS options for node's https: the CA of `--ca-file` / BERTH_CA_FILE besides the system's, when given. */
+  tlsOptions(): https.RequestOptions {
+    const file = this.opts.caFile;
+    if (!file) return {};
+    let ca: string;
+    try {
+      ca = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new CliError('BAD_CONFIG', `the CA file ${file} cannot be read (${(e as Error).message}): fix BERTH_CA_FILE or log in again with --ca-file`);
+    }
+    return { ca: [...tls.rootCertificates, ca] };
+  }
 
   /** A JSON request; resolves to the parsed body (undefined for 204). */
   async json<T>(method: Method, path: string, body?: unknown): Promise<T> {
@@ -93,7 +108,7 @@ export class ApiClient {
     if (upload) Object.assign(headers, { 'content-type': upload.contentType, 'content-length': fs.statSync(upload.file).size });
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const req = transport.request(url, { method, headers }, (res) => {
+      const req = transport.request(url, { method, headers, ...this.tlsOptions() }, (res) => {
         const status = res.statusCode ?? 0;
         if (status >= 200 && status < 300) { resolve(res); return; }
         readAll(res).then((text) => reject(apiError(status, res.statusMessage, text)), reject);
@@ -111,6 +126,9 @@ export class ApiClient {
     }
     if (e.code && reachable.includes(e.code)) {
       return new CliError('UNREACHABLE', `berth is not reachable at ${this.host} (${e.code}) — check the host in \`berth login\``, { cause: e });
+    }
+    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(e.code ?? '')) {
+      return new CliError('TLS_UNTRUSTED', `berth's certificate at ${this.host} is not trusted (${e.code}): give its CA with --ca-file <pem> or BERTH_CA_FILE`, { cause: e });
     }
     return new CliError('UNREACHABLE', `request to berth at ${this.host} failed: ${e.message}`, { cause: e });
   }

@@ -7,7 +7,7 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { name: 'format', value: 'json|stdout', summary: 'dokku\'s spelling: --format json is --json.' },
   { name: 'help', short: 'h', summary: 'Show the verb\'s usage.' },
   { name: 'quiet', summary: 'Leave out the `----->`/`=====>` lines and notes (dokku\'s --quiet).' },
-  { name: 'app', value: '<app>', summary: 'The app, instead of naming it as the first argument (dokku\'s --app).' },
+  { name: 'app', short: 'a', value: '<app>', summary: 'The app, instead of naming it as the first argument (dokku\'s --app, Heroku\'s -a). Without either, an app verb missing its app takes it from the current repo\'s `paas` remote.' },
   { name: 'force', summary: 'Do not ask for confirmation (dokku\'s meaning; verbs that ask take it).' },
   { name: 'global', summary: 'For every app where dokku has a global setting: domains:* (the -global verbs).' },
   { name: 'all', summary: 'Every app, one after the other: ps:restart, ps:stop, ps:start, ps:rebuild.' },
@@ -18,7 +18,7 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
 export const LEADING_FLAGS: Readonly<Record<string, 'flag' | 'value'>> = { '--quiet': 'flag', '--trace': 'flag', '--force': 'flag', '--json': 'flag', '--app': 'value' };
 
 /** The words after the verb, checked against the verb's args and options. Throws USAGE errors. */
-export function parseArgv(verb: Verb, tokens: readonly string[]): ParsedArgs {
+export function parseArgv(verb: Verb, tokens: readonly string[], inferApp: () => string | null = () => null): ParsedArgs {
   const all = [...verb.options, ...GLOBAL_OPTIONS];
   const options: Record<string, string | true> = {};
   const words: string[] = [];
@@ -65,6 +65,10 @@ export function parseArgv(verb: Verb, tokens: readonly string[]): ParsedArgs {
   if (typeof options.app === 'string' && !verb.options.some((o) => o.name === 'app')) {
     if (verb.args[0]?.name !== 'app') throw usageError(`${verb.name} takes no app, so not --app`, verb.usage);
     words.unshift(options.app);
+  } else if (verb.args[0]?.name === 'app' && !verb.options.some((o) => o.name === 'app') && words.length < verb.args.filter((a) => !a.optional).length) {
+    // Fewer words than the verb needs: the app is the one left out (Heroku's rule, from the `paas` remote).
+    const app = inferApp();
+    if (app !== null) words.unshift(app);
   }
 
   const positional: Record<string, string> = {};

@@ -39,6 +39,7 @@ function upgrade(api: ApiClient, path: string): Promise<{ socket: Duplex; head: 
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const req = transport.request(url, {
+      ...api.tlsOptions(),
       headers: { authorization: `Bearer ${api.token}`, connection: 'Upgrade', upgrade: 'berth-exec' },
     });
     req.on('upgrade', (_res, socket, head) => resolve({ socket, head }));

@@ -51,13 +51,21 @@ export class Output {
 
   get interactive(): boolean { return Boolean(this.io.stdin.isTTY); }
 
-  /** Asks a question on stderr and reads one line from stdin. */
-  async ask(question: string): Promise<string> {
+  /** Asks a question on stderr and reads one line from stdin; `hidden`: what is typed is not echoed (passwords). */
+  async ask(question: string, o: { hidden?: boolean } = {}): Promise<string> {
     this.progress.done();
-    const rl = createInterface({ input: this.io.stdin, output: this.io.stderr });
+    const rl = createInterface({ input: this.io.stdin, output: this.io.stderr, ...(o.hidden ? { terminal: true } : {}) });
+    if (o.hidden) {
+      // readline echoes through _writeToOutput; after the question is shown, echo nothing.
+      const shown = rl as unknown as { _writeToOutput(s: string): void };
+      const write = shown._writeToOutput.bind(rl);
+      let asked = false;
+      shown._writeToOutput = (s: string) => { if (!asked) { write(s); asked = s.includes(question); } };
+    }
     try {
       return (await rl.question(question)).trim();
     } finally {
+      if (o.hidden) this.io.stderr.write('\n');
       rl.close();
     }
   }

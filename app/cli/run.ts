@@ -1,5 +1,6 @@
 import { ApiClient } from './api-client';
 import { parseArgv } from './argv';
+import { inferApp } from './infer-app';
 import { CliError } from './cli-error';
 import { loadCredentials } from './credentials';
 import { renderOverview, renderVerbHelp } from './help-text';
@@ -35,7 +36,7 @@ export async function runCli(typed: readonly string[], io: CliIo, groups: readon
     const api = () => (client ??= newClient());
     const handled = await globalOrAll({ verb, rest, out, api, rerun: (again) => runCli(again, io, groups) });
     if (handled !== undefined) return handled;
-    const args = parseArgv(verb, rest);
+    const args = parseArgv(verb, rest, () => inferApp(io));
     if (args.help) {
       out.write(renderVerbHelp(verb));
       return 0;

@@ -43,6 +43,14 @@ export interface Config {
   readonly pidsLimit: number;
   /** BERTH_SSH_PORT — port of the SSH transport (git push and commands over ssh); 0 turns it off. Default 2222. */
   readonly sshPort: number;
+  /** BERTH_SSH_HOST — address the SSH transport binds (it checks keys itself, so it may face the network, e.g. 0.0.0.0 for pushes from laptops). Default BERTH_HOST. */
+  readonly sshHost: string;
+  /** BERTH_HOSTNAME — berth's own address, e.g. berth.example.com: the router serves the API, dashboard and git on it over HTTPS (HTTP redirects there) and the web port answers loopback clients only. Empty: none, berth is reached on BERTH_HOST:BERTH_PORT. Default none. */
+  readonly hostname: string | null;
+  /** BERTH_TLS_CERT — PEM certificate chain for BERTH_HOSTNAME, with BERTH_TLS_KEY; empty: one from the ACME server (BERTH_ACME_DIRECTORY). Default none. */
+  readonly tlsCertFile: string | null;
+  /** BERTH_TLS_KEY — PEM private key of BERTH_TLS_CERT. Default none. */
+  readonly tlsKeyFile: string | null;
   /** BERTH_SSH_AUTH_TIMEOUT — seconds an SSH client has to log in before berth closes the connection. Default 30. */
   readonly sshAuthTimeoutSeconds: number;
   /** BERTH_RETIRE_WAIT — at most this many seconds an unrouted container keeps serving its open connections before SIGTERM (apps: `ps:set <app> retire-wait`). Default 60. */
@@ -140,6 +148,22 @@ function registryAddr(raw: string | undefined): string {
   return addr;
 }
 
+function hostname(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  const name = raw.toLowerCase();
+  if (name.length > 253 || !/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(name) || /^[0-9.]+$/.test(name)) {
+    throw new BerthError('INVALID_CONFIG', `BERTH_HOSTNAME=${raw} is not a host name (e.g. berth.example.com).`);
+  }
+  return name;
+}
+
+function tlsFiles(env: NodeJS.ProcessEnv): { tlsCertFile: string | null; tlsKeyFile: string | null } {
+  const cert = env.BERTH_TLS_CERT || null;
+  const key = env.BERTH_TLS_KEY || null;
+  if ((cert === null) !== (key === null)) throw new BerthError('INVALID_CONFIG', 'Set both BERTH_TLS_CERT and BERTH_TLS_KEY, or neither (then the ACME server issues the certificate).');
+  return { tlsCertFile: cert && path.resolve(cert), tlsKeyFile: key && path.resolve(key) };
+}
+
 function cpus(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 1;
   const n = Number(raw);
@@ -175,6 +199,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pidsLimit: int(env, 'BERTH_PIDS_LIMIT', 1024, 0, 4_194_304),
     appSubnets: env.BERTH_APP_SUBNETS ?? '10.240.0.0/16',
     sshPort: int(env, 'BERTH_SSH_PORT', 2222, 0, 65535),
+    sshHost: env.BERTH_SSH_HOST || env.BERTH_HOST || '127.0.0.1',
+    hostname: hostname(env.BERTH_HOSTNAME),
+    ...tlsFiles(env),
     sshAuthTimeoutSeconds: int(env, 'BERTH_SSH_AUTH_TIMEOUT', 30, 1, 600),
     retireWaitSeconds: int(env, 'BERTH_RETIRE_WAIT', 60, 0, 3600),
     stopTimeoutSeconds: int(env, 'BERTH_STOP_TIMEOUT', 30, 0, 3600),

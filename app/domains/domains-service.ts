@@ -21,6 +21,8 @@ export interface DomainsDeps {
   readonly baseDomain: string;
   /** Re-applies the app's route after a change (no-op for apps never deployed). */
   readonly reroute: (app: string) => Promise<void>;
+  /** BERTH_HOSTNAME: berth's own address, which no app may claim (it would take the dashboard's and git's traffic). */
+  readonly ownHostname?: string | null;
 }
 
 /** An app's hostnames: the default vhost, one per global domain, and its custom domains. */
@@ -123,6 +125,8 @@ export class DomainsService {
    * domain served by another app or under its wildcard, or a wildcard over its domains, is taken.
    */
   private assertClaimable(app: string, d: string): void {
+    const own = this.deps.ownHostname;
+    if (own && (d === own || covers(d, own))) throw new BerthError('DOMAIN_RESERVED', `${d} is (or covers) berth's own address ${own}; use a domain of your own.`);
     const owner = this.ownerOf(d);
     if (owner !== null && owner !== app) throw new BerthError('DOMAIN_TAKEN', `${d} is served by app "${owner}"; remove it there first.`);
     const parents = [this.deps.baseDomain, ...this.deps.store.globalDomains.list()];
@@ -141,10 +145,11 @@ export class DomainsService {
     }
   }
 
-  /** The app that already serves `<name>.<BERTH_DOMAIN>` or `<name>.<global>` as a custom domain, if any: an app may not be created or renamed to `name` then. */
-  vhostClash(name: string): { domain: string; owner: string } | null {
+  /** The app that already serves `<name>.<BERTH_DOMAIN>` or `<name>.<global>` as a custom domain (owner null: it is berth's own address), if any: an app may not be created or renamed to `name` then. */
+  vhostClash(name: string): { domain: string; owner: string | null } | null {
     for (const parent of [this.deps.baseDomain, ...this.deps.store.globalDomains.list()]) {
       const domain = `${name}.${parent}`;
+      if (domain === this.deps.ownHostname) return { domain, owner: null };
       for (const other of this.deps.store.apps.list()) {
         if (other.name === name) continue;
         if (this.deps.store.domains.list(other.name).some((o) => o === domain || covers(o, domain))) return { domain, owner: other.name };

@@ -27,6 +27,7 @@ export const CATALOGUE = {
   UNAUTHENTICATED: { kind: 'unauthenticated', hint: 'Send a valid API token: `Authorization: Bearer <token>` (run `berth login`).' },
   FORBIDDEN: { kind: 'forbidden', hint: 'Your token does not allow this.' },
   LOGIN_FAILED: { kind: 'unauthenticated', hint: 'Wrong user name or password; an admin sets the password with `node dist/app/main.js admin:password <password>`.' },
+  LOOPBACK_ONLY: { kind: 'forbidden', hint: 'With an own address (BERTH_HOSTNAME), berth\'s web port answers clients on this host only: use https://<BERTH_HOSTNAME>/.' },
   CSRF_TOKEN_INVALID: { kind: 'forbidden', hint: 'The form was not sent by a berth dashboard page; reload the page and try again.' },
   INVALID_PASSWORD: { kind: 'unprocessable', hint: 'Passwords are 8 to 1024 characters long.' },
   LOGIN_RATE_LIMITED: { kind: 'rate-limited', hint: 'Too many failed logins for this user, or from your address; wait a few minutes and try again.' },

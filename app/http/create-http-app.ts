@@ -36,6 +36,9 @@ export function createHttpApp(berth: Berth, options: { codec: GitHookCodec; log:
   app.set('strict routing', true);
   // Dashboard cookies: Secure and __Host- always when a TLS proxy fronts berth (cookies.ts).
   app.locals.cookieSecure = berth.config.cookieSecure;
+  // With an own address, berth's router is the one proxy in front (on loopback; the port refuses other
+  // clients): its X-Forwarded-Proto makes cookies Secure and its X-Forwarded-For is the client's address.
+  app.set('trust proxy', berth.config.hostname !== null ? 'loopback' : false);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.get('/healthz', (_req, res) => { res.json({ ok: true }); });

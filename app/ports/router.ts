@@ -70,3 +70,17 @@ export interface Router {
   putChallenge(token: string, content: string): Promise<void>;
   removeChallenge(token: string): Promise<void>;
 }
+
+/** berth's own address (BERTH_HOSTNAME): its API, dashboard and git behind the router over HTTPS. */
+export interface OwnRoute {
+  readonly hostname: string;
+  readonly tls: RouteTls;
+  /** berth's web listener, on loopback. */
+  readonly upstream: Upstream;
+}
+
+/** The router side of berth's own address; the nginx router implements it beside Router. */
+export interface OwnAddressRouter {
+  /** Serves `route` (null: no own address), checked with `nginx -t` like an app's config; reloads when it changed. */
+  applyOwn(route: OwnRoute | null): Promise<void>;
+}

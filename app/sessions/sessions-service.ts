@@ -39,21 +39,27 @@ export class SessionsService {
 
   /** Checks the password and opens a session; returns the id for the cookie (never stored). */
   async login(userName: unknown, password: unknown): Promise<{ id: string; session: ActiveSession }> {
+    const user = await this.checkPassword(userName, password);
+    const id = crypto.randomBytes(32).toString('base64url');
+    const csrf = crypto.randomBytes(24).toString('base64url');
+    const now = new Date();
+    this.deps.sessions.prune(now.toISOString());
+    this.deps.sessions.create(hashId(id), {
+      userId: user.id, csrf, createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.deps.ttlHours * 3600_000).toISOString(),
+    });
+    return { id, session: { user, csrf } };
+  }
+
+  /** The user whose password this is; LOGIN_FAILED otherwise (the same time for an unknown name). `berth login` trades it for a token. */
+  async checkPassword(userName: unknown, password: unknown): Promise<UserRecord> {
     const name = typeof userName === 'string' ? userName.slice(0, 200) : '';
     const pass = typeof password === 'string' ? password.slice(0, 1024) : '';
     const creds = name ? this.deps.sessions.credentialsOf(name) : null;
     this.decoy ??= hashPassword(crypto.randomBytes(16).toString('hex'));
     const ok = await verifyPassword(pass, creds?.hash ?? await this.decoy);
     if (!creds?.hash || !ok) throw new BerthError('LOGIN_FAILED', 'Wrong user name or password.');
-    const id = crypto.randomBytes(32).toString('base64url');
-    const csrf = crypto.randomBytes(24).toString('base64url');
-    const now = new Date();
-    this.deps.sessions.prune(now.toISOString());
-    this.deps.sessions.create(hashId(id), {
-      userId: creds.user.id, csrf, createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + this.deps.ttlHours * 3600_000).toISOString(),
-    });
-    return { id, session: { user: creds.user, csrf } };
+    return creds.user;
   }
 
   /** The live session for a cookie value, or null (unknown, expired or revoked). */

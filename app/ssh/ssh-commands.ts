@@ -14,7 +14,7 @@ import { splitCommand } from './split-command';
 const GIT = /^(git-upload-pack|git-receive-pack) '?\/?([^'/\s]*?)(?:\.git)?\/?'?$/;
 
 /** Verbs that read or write files where they run: over SSH that would be berth's own disk. */
-const LOCAL_ONLY = new Set(['login', 'apps:deploy-archive', 'certs:add', 'git:remote']);
+const LOCAL_ONLY = new Set(['login', 'remotes', 'remotes:use', 'apps:deploy-archive', 'certs:add', 'git:remote']);
 
 function verbOf(name: string | undefined): string | undefined {
   for (const g of GROUPS) for (const v of g.verbs) if (v.name === name || v.aliases?.includes(name ?? '')) return v.name;

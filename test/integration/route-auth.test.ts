@@ -13,7 +13,7 @@ import { requireBerthStack } from '../support/requirements';
 
 /** Routes that answer without a login, on purpose. Anything else must refuse. */
 // /favicon.ico only redirects to a static asset under /assets.
-const PUBLIC = new Set(['GET /healthz', 'GET /login', 'POST /login', 'GET /favicon.ico']);
+const PUBLIC = new Set(['GET /healthz', 'GET /login', 'POST /login', 'POST /login/token', 'GET /favicon.ico']);
 
 interface Route { method: string; path: string }
 

@@ -29,6 +29,7 @@ const INDIRECT: Record<string, { programs: string[]; why: string }> = {
   'app/infra/nginx/nginx-cli.ts': { programs: ['nginx'], why: 'BERTH_NGINX_BIN, default nginx' },
   'app/infra/nginx/tls-files.ts': { programs: ['openssl'], why: 'the router\'s opensslBin, default openssl' },
   'test/e2e/support/browser.ts': { programs: ['chromium'], why: 'playwright launches executablePath, default /usr/bin/chromium' },
+  'test/support/laptop-browser.ts': { programs: ['chromium'], why: 'the laptop test passes CHROMIUM (default /usr/bin/chromium) as executablePath' },
 };
 
 /** Programs the project itself puts on the PATH. */

@@ -44,6 +44,14 @@ describe('architecture rules', () => {
     assert.deepEqual(offenders, []);
   });
 
+  it('app/cli imports only app/cli and node: modules (deploy/pack-cli.js packs it alone as berth-cli)', () => {
+    const cliDir = path.join(ROOT, 'app', 'cli');
+    const offenders = appFiles.filter((f) => f.startsWith(cliDir + path.sep)).flatMap((f) => importsOf(f)
+      .filter((i) => (i.startsWith('.') ? !path.resolve(path.dirname(f), i).startsWith(cliDir + path.sep) : !i.startsWith('node:')))
+      .map((i) => `${rel(f)} imports ${i}`));
+    assert.deepEqual(offenders, []);
+  });
+
   it('keeps files small (at most 400 lines)', () => {
     const big = [...appFiles, ...sources(path.join(ROOT, 'test'))]
       .map((f) => ({ f: path.relative(ROOT, f), n: fs.readFileSync(f, 'utf8').split('\n').length }))

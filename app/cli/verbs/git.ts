@@ -38,16 +38,29 @@ async function deployBranch(ctx: VerbContext, app: string): Promise<string> {
   }
 }
 
+/** The app's push URLs on berth's own address; null from a berth without one (or an older berth). */
+async function remoteUrls(ctx: VerbContext, app: string): Promise<{ https: string; ssh: string | null } | null> {
+  try {
+    return (await ctx.api().get<{ remotes: { https: string; ssh: string | null } | null }>(appPath(app, '/git-remotes'))).remotes;
+  } catch (e) {
+    if (e instanceof CliError && ['NOT_FOUND', 'HTTP_404'].includes(e.code)) return null;
+    throw e;
+  }
+}
+
 export const gitVerbs: VerbGroup = {
   name: 'git',
   summary: 'Deploying with git push',
   verbs: [
     {
       name: 'git:remote',
-      usage: 'berth git:remote <app> [--name <remote>]',
-      summary: 'In the current git work tree, point a remote at the app\'s repo on berth and give git your token, so `git push` deploys.',
+      usage: 'berth git:remote <app> [--name <remote>] [--ssh]',
+      summary: 'In the current git work tree, point a remote at the app\'s repo on berth and give git your token, so `git push` deploys; prints the HTTPS and SSH URLs.',
       args: [{ name: 'app', summary: 'The app\'s name.' }],
-      options: [{ name: 'name', value: '<remote>', summary: 'The remote\'s name; default paas.' }],
+      options: [
+        { name: 'name', value: '<remote>', summary: 'The remote\'s name; default paas.' },
+        { name: 'ssh', summary: 'Push over SSH (berth@<host>, your key from `berth ssh-keys:add`) instead of HTTPS.' },
+      ],
       async run(ctx) {
         const app = ctx.arg('app');
         const remote = typeof ctx.args.options.name === 'string' ? ctx.args.options.name : 'paas';
@@ -56,23 +69,31 @@ export const gitVerbs: VerbGroup = {
           throw new CliError('NOT_A_GIT_REPO', `${ctx.io.cwd} is not in a git work tree: run this in the app's checkout (or \`git init\` first)`);
         }
         const branch = await deployBranch(ctx, app);
-        const url = `${api.host}/git/${encodeURIComponent(app)}.git`;
+        const remotes = await remoteUrls(ctx, app);
+        const httpsUrl = remotes?.https ?? `${api.host}/git/${encodeURIComponent(app)}.git`;
+        const sshUrl = remotes?.ssh ?? null;
+        if (ctx.args.options.ssh === true && sshUrl === null) throw new CliError('SSH_UNAVAILABLE', 'this berth has no SSH address for pushes (BERTH_HOSTNAME and BERTH_SSH_PORT); use HTTPS');
+        const url = ctx.args.options.ssh === true ? sshUrl! : httpsUrl;
         const exists = (await git(ctx, ['remote', 'get-url', remote])).code === 0;
         await mustGit(ctx, ['remote', exists ? 'set-url' : 'add', remote, url]);
 
         // git sends the token as the basic-auth password; berth ignores the user name.
-        const origin = new URL(api.host);
+        const origin = new URL(httpsUrl);
         const credentialUrl = origin.origin;
         await mustGit(ctx, ['config', '--local', `credential.${credentialUrl}.username`, 'berth']);
-        const helpers = (await git(ctx, ['config', '--get-urlmatch', 'credential.helper', url])).stdout;
+        // A self-signed or private-CA certificate: git trusts that CA for berth's address only.
+        if (api.caFile && origin.protocol === 'https:') await mustGit(ctx, ['config', '--local', `http.${credentialUrl}/.sslCAInfo`, api.caFile]);
+        const helpers = (await git(ctx, ['config', '--get-urlmatch', 'credential.helper', httpsUrl])).stdout;
         // Without a helper `git credential approve` stores nothing, so fall back to `store`.
         const helper = helpers ? helpers.split('\n').pop()! : 'store';
         if (!helpers) await mustGit(ctx, ['config', '--local', `credential.${credentialUrl}.helper`, 'store']);
         await mustGit(ctx, ['credential', 'approve'],
           `protocol=${origin.protocol.replace(':', '')}\nhost=${origin.host}\nusername=berth\npassword=${api.token}\n\n`);
 
-        if (ctx.json) return ctx.out.json({ remote, url, helper });
+        if (ctx.json) return ctx.out.json({ remote, url, helper, https: httpsUrl, ssh: sshUrl });
         ctx.out.line(`-----> ${exists ? 'Updated' : 'Added'} git remote ${remote} → ${url}`);
+        ctx.out.line(`       HTTPS: ${httpsUrl}`);
+        ctx.out.line(`       SSH:   ${sshUrl ?? '(none: this berth has no SSH address)'}`);
         ctx.out.line(`-----> git will send your berth token as the password for ${credentialUrl}:`);
         ctx.out.line(helpers
           ? `       saved with your credential helper "${helper}"`

@@ -12,6 +12,8 @@ export function appsRoutes(berth: Berth): Router {
     res.status(201).json({ app });
   });
   r.get('/apps/:app', (req, res) => { res.json({ app: berth.apps.info(req.params.app) }); });
+  // `berth git:remote`: the URLs a laptop pushes to, on berth's own address (null without one).
+  r.get('/apps/:app/git-remotes', (req, res) => { res.json({ remotes: berth.ownAddress.remotes(req.params.app) }); });
   r.patch('/apps/:app', async (req, res) => {
     await berth.apps.rename(req.params.app, body(req).name, userName(req));
     res.json({ app: berth.apps.info(String(body(req).name)) });

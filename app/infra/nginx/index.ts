@@ -1,4 +1,4 @@
-import type { Router } from '../../ports/router';
+import type { OwnAddressRouter, Router } from '../../ports/router';
 import { NginxRouter } from './nginx-router';
 import type { NginxRouterOptions } from './options';
 
@@ -8,7 +8,7 @@ export { repoTemplateReader, APP_TEMPLATE_FILE } from './repo-template';
 export { checkAppTemplate } from './template-snippet';
 
 /** The Router port on berth's own nginx master (not the distribution's nginx service). */
-export function createNginxRouter(options: NginxRouterOptions): Router {
+export function createNginxRouter(options: NginxRouterOptions): Router & OwnAddressRouter {
   return new NginxRouter(options);
 }
 export { portInUse } from './port-probe';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../../errors';
-import type { AppRoute, Router } from '../../ports/router';
+import type { AppRoute, OwnAddressRouter, OwnRoute, Router } from '../../ports/router';
 import { readFileOrNull, restoreFile, writeFileAtomic } from './atomic-write';
 import { ConfigLock } from './lock';
 import { signalQuit, signalReload, startMaster, testConfig } from './nginx-cli';
@@ -13,7 +13,7 @@ import { nginxPaths, type NginxPaths } from './paths';
 import { isAlive, runningMaster, workersOf, waitFor } from './processes';
 import { NginxTemplates } from './templates';
 import { ensureDefaultCert } from './tls-files';
-import { validateAppName, validateRoute, type RouteView } from './validate';
+import { validateAppName, validateHostname, validateIPv4, validatePort, validateRoute, validateTls, type RouteView } from './validate';
 
 /** One file of an app's config; `content: null` means the file must not exist. */
 interface ConfFile {
@@ -25,7 +25,7 @@ interface ConfFile {
 const CHALLENGE_TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
 
 /** berth's own nginx master: one server block per app in `dir/apps`, checked before every reload. */
-export class NginxRouter implements Router {
+export class NginxRouter implements Router, OwnAddressRouter {
   private readonly opts: ResolvedOptions;
   private readonly paths: NginxPaths;
   private readonly templates: NginxTemplates;
@@ -77,6 +77,33 @@ export class NginxRouter implements Router {
       await this.writeChecked(files);
       await this.reloadIfRunning();
     });
+  }
+
+  async applyOwn(route: OwnRoute | null): Promise<void> {
+    const files = this.renderOwn(route);
+    this.ensureDirs();
+    await this.lock.run(async () => {
+      if (files.every((f) => readFileOrNull(f.file) === f.content)) return;
+      await this.writeChecked(files);
+      await this.reloadIfRunning();
+    });
+  }
+
+  /** berth's own server blocks and certificate (`tls/_berth.*`: no app name starts with `_`). */
+  private renderOwn(route: OwnRoute | null): ConfFile[] {
+    const rel = { cert: 'tls/_berth.crt', key: 'tls/_berth.key' };
+    const file = (name: string, content: string | null): ConfFile => ({ file: path.join(this.paths.dir, name), content, mode: 0o600 });
+    const conf = path.relative(this.paths.dir, path.join(this.paths.ownDir, 'berth.conf'));
+    if (route === null) return [file(conf, null), file(rel.cert, null), file(rel.key, null)];
+    const tls = validateTls(route.tls)!;
+    const upstream = `${validateIPv4(route.upstream.host)}:${validatePort(route.upstream.port)}`;
+    const text = this.templates.ownConf({
+      hostname: validateHostname(route.hostname),
+      listen: httpListen(this.opts), httpsListen: httpsListen(this.opts),
+      redirectSuffix: this.opts.httpsPort === 443 ? '' : `:${this.opts.httpsPort}`,
+      cert: rel.cert, key: rel.key, upstream,
+    });
+    return [file(conf, text), file(rel.cert, tls.cert), file(rel.key, tls.key)];
   }
 
   /** The app's config file and its certificate files, as apply() would write them. */
@@ -150,7 +177,7 @@ export class NginxRouter implements Router {
 
   private ensureDirs(): void {
     const p = this.paths;
-    for (const d of [p.dir, p.appsDir, p.pagesDir, p.logsDir, p.tmpDir, ...p.tempDirs, p.challengeDir]) {
+    for (const d of [p.dir, p.appsDir, p.ownDir, p.pagesDir, p.logsDir, p.tmpDir, ...p.tempDirs, p.challengeDir]) {
       fs.mkdirSync(d, { recursive: true });
     }
     fs.mkdirSync(p.tlsDir, { recursive: true, mode: 0o700 });
@@ -163,7 +190,7 @@ export class NginxRouter implements Router {
     fs.chmodSync(p.dir, 0o711);
     fs.chmodSync(p.tmpDir, 0o711);
     fs.chmodSync(p.pagesDir, 0o755);
-    for (const d of [p.appsDir, p.logsDir]) fs.chmodSync(d, 0o700);
+    for (const d of [p.appsDir, p.ownDir, p.logsDir]) fs.chmodSync(d, 0o700);
   }
 
   private master(): number | null {

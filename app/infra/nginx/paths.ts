@@ -8,6 +8,8 @@ export interface NginxPaths {
   readonly dir: string;
   readonly conf: string;
   readonly appsDir: string;
+  /** berth's own address (`own/berth.conf`), included before the apps. */
+  readonly ownDir: string;
   readonly pagesDir: string;
   readonly logsDir: string;
   readonly tmpDir: string;
@@ -34,6 +36,7 @@ export function nginxPaths(dir: string): NginxPaths {
     dir: root,
     conf: path.join(root, 'nginx.conf'),
     appsDir,
+    ownDir: path.join(root, 'own'),
     pagesDir: path.join(root, 'pages'),
     logsDir: path.join(root, 'logs'),
     tmpDir,

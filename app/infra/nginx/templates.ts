@@ -22,6 +22,18 @@ export interface MainConfView {
   readonly httpsListen: string;
 }
 
+/** berth's own address (own.conf.njk): every value validated before it gets here. */
+export interface OwnConfView {
+  readonly hostname: string;
+  readonly listen: string;
+  readonly httpsListen: string;
+  readonly redirectSuffix: string;
+  readonly cert: string;
+  readonly key: string;
+  /** `127.0.0.1:<BERTH_PORT>`. */
+  readonly upstream: string;
+}
+
 /** Renders berth's nginx templates. Autoescape is off: values are validated before they get here. */
 export class NginxTemplates {
   private readonly env: nunjucks.Environment;
@@ -37,6 +49,10 @@ export class NginxTemplates {
 
   mainConf(view: MainConfView): string {
     return this.env.render('nginx.conf.njk', view);
+  }
+
+  ownConf(view: OwnConfView): string {
+    return this.env.render('own.conf.njk', view);
   }
 
   appConf(view: AppConfView): string {

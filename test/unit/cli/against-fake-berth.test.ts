@@ -118,7 +118,7 @@ describe('cli against a fake berth API', function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-cli-'));
     try {
       const none = await run(['apps:list'], { XDG_CONFIG_HOME: dir });
-      assert.equal(none.stderr, '!     not logged in: run `berth login --host http://127.0.0.1:8380 --token <token>`\n');
+      assert.equal(none.stderr, '!     not logged in: run `berth login https://<berth\'s address>` (or `berth login --token <token>` on the server)\n');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -139,7 +139,7 @@ describe('cli against a fake berth API', function () {
       assert.equal(fs.existsSync(file), false);
       const good = await run(['login', '--host', `${url}/`], { XDG_CONFIG_HOME: dir }, { stdin: `${TOKEN}\n` });
       assert.equal(good.code, 0, good.stderr);
-      assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), { host: url, token: TOKEN });
+      assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), { current: 'default', remotes: { default: { host: url, token: TOKEN } } });
       assert.equal(fs.statSync(file).mode & 0o777, 0o600);
       assert.equal((await run(['apps:list', '--json'], { XDG_CONFIG_HOME: dir })).code, 0);
     } finally {

@@ -39,7 +39,8 @@ export function authRoutes(berth: Berth, views: nunjucks.Environment): Router {
       loginPage(req, res, 'Your login form expired; please try again.', 403);
       return;
     }
-    const address = req.socket.remoteAddress ?? '';
+    // req.ip: the client's own address behind berth's router (trust proxy, loopback hop only).
+    const address = req.ip ?? '';
     try {
       // Counted before the password check, so parallel guesses cannot all slip under the limit.
       await berth.loginLimiter.attempt(address, field(req, 'username'));
@@ -60,6 +61,18 @@ export function authRoutes(berth: Berth, views: nunjucks.Environment): Router {
       // attempt() counted it; it stays counted as a failure.
       loginPage(req, res, err.message, 401);
     }
+  });
+  // `berth login <url>` on a laptop: a user name and password traded for a named API token. JSON only,
+  // so a cross-site form cannot send it (and could not read the answer); limited like the form above.
+  r.post('/login/token', express.json({ limit: '16kb' }), async (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const username = typeof b.username === 'string' ? b.username : '';
+    const address = req.ip ?? '';
+    await berth.loginLimiter.attempt(address, username);
+    const user = await berth.sessions.checkPassword(username, b.password);
+    await berth.loginLimiter.succeeded(address, username);
+    const token = berth.access.createToken(user, { name: b.name, expiresInDays: b.expiresInDays ?? null });
+    res.status(201).json({ user: user.name, name: b.name, token });
   });
   return r;
 }

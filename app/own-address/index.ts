@@ -1,0 +1,1 @@
+export { OwnAddress, type OwnAddressDeps, type RemoteUrls } from './own-address-service';
