@@ -197,9 +197,17 @@ describe('runtimes via git push', function () {
     });
   }
 
+  /** A Go fixture with a file of its own, so its build step runs (and prints the Go release) instead of being a cached layer. */
+  const freshGoTree = (fixture: string, app: string): WorkTree => {
+    const wt = tree(fixture);
+    wt.write('push.txt', `${app}\n`);
+    wt.commitAll('a source of its own');
+    return wt;
+  };
+
   it('deploys a classic GOPATH app (.godir, no go.mod) whose Procfile runs the binary by name', async () => {
     const app = uniqueName('godir');
-    const pushed = tree('go-godir-app').push(berth.url, berth.token, app);
+    const pushed = freshGoTree('go-godir-app', app).push(berth.url, berth.token, app);
     assert.equal(pushed.code, 0, pushed.output);
     assert.match(pushed.output, /-----> Go 1\.19 \(GOPATH app \(\.godir\): no go\.mod; berth's default\)/);
     assert.match(pushed.output, /-----> berth: go install \.\/\.\.\. \(GOPATH, [^)]+\) with go1\.19\.\d+/);
@@ -208,7 +216,7 @@ describe('runtimes via git push', function () {
 
   it("builds a go.mod app on the Go line go.mod asks for (1.22, from bookworm-backports) with its vendor/ offline", async () => {
     const app = uniqueName('go122');
-    const pushed = tree('go-vendor-app').push(berth.url, berth.token, app);
+    const pushed = freshGoTree('go-vendor-app', app).push(berth.url, berth.token, app);
     assert.equal(pushed.code, 0, pushed.output);
     assert.match(pushed.output, /-----> Go 1\.22 \(go\.mod says go 1\.22\)/);
     assert.match(pushed.output, /berth\/go:1\.22: (cached|installed from Debian bookworm-backports \(golang-1\.22-go\))/);
