@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { LEADING_FLAGS } from './argv';
 import { CliError } from './cli-error';
 import type { ApiClient } from './api-client';
@@ -89,18 +90,42 @@ export async function globalOrAll(call: GlobalOrAllCall): Promise<number | undef
     }
     return call.rerun([target, ...without('--global')]);
   }
+  const parallelAt = flags.findIndex((f) => f === '--parallel' || f.startsWith('--parallel='));
+  if (parallelAt >= 0 && !flags.includes('--all')) throw new CliError('USAGE', '--parallel goes with --all', { hint: `e.g. berth ${verb.name} --all --parallel 4` });
   if (flags.includes('--all') && !declares('all')) {
     if (!ALL_VERBS.has(verb.name)) throw new CliError('USAGE', `${verb.name} takes no --all`, { hint: `--all works with ${[...ALL_VERBS].join(', ')}.` });
+    let words = without('--all');
+    let parallel = 1;
+    if (parallelAt >= 0) {
+      const flag = flags[parallelAt];
+      const value = flag.includes('=') ? flag.slice(flag.indexOf('=') + 1) : flags[parallelAt + 1];
+      parallel = parseParallel(value);
+      const drop = flag.includes('=') ? 1 : 2;
+      const at = words.indexOf(flag);
+      words = [...words.slice(0, at), ...words.slice(at + drop)];
+    }
     const { apps } = await call.api().get<{ apps: { name: string }[] }>('/api/v1/apps');
     let code = 0;
-    for (const app of apps) {
-      if (!flags.includes('--json') && !flags.includes('--quiet')) call.out.line(`=====> ${verb.name} ${app.name}`);
-      const c = await call.rerun([verb.name, app.name, ...without('--all')]);
+    const one = async (app: string) => {
+      if (!flags.includes('--json') && !flags.includes('--quiet')) call.out.line(`=====> ${verb.name} ${app}`);
+      const c = await call.rerun([verb.name, app, ...words]);
       if (c !== 0) code = c;
-    }
+    };
+    // dokku's --parallel N: N apps at a time (their lines interleave, as in dokku).
+    const queue = apps.map((a) => a.name);
+    await Promise.all(Array.from({ length: Math.min(parallel, queue.length) }, async () => {
+      for (let app = queue.shift(); app !== undefined; app = queue.shift()) await one(app);
+    }));
     return code;
   }
   return undefined;
+}
+
+/** dokku's `--parallel N`; -1 and 0 mean one per CPU, as in dokku. */
+function parseParallel(value: string | undefined): number {
+  if (value === '-1' || value === '0') return Math.max(1, os.cpus().length);
+  if (value === undefined || !/^[1-9]\d{0,2}$/.test(value)) throw new CliError('USAGE', `--parallel takes a number of apps at a time (1–999, or -1 for one per CPU), not ${JSON.stringify(value ?? '')}`);
+  return Number(value);
 }
 
 /** dokku's `*:report <app> --<property>`: prints just that value. */

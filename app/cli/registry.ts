@@ -28,6 +28,7 @@ import { tokensVerbs } from './verbs/tokens';
 import { dokkuVerbs } from './verbs/dokku-verbs';
 import { dokkuReports } from './verbs/dokku-reports';
 import { importDokkuVerbs } from './verbs/import-dokku';
+import { dokkuGitNetworkVerbs } from './verbs/dokku-git-network';
 import { withReportProperties } from './report-properties';
 
 /** Every verb, by group, in the order `berth help` and docs/cli.md show them. */
@@ -39,5 +40,5 @@ export const GROUPS: readonly VerbGroup[] = withReportProperties([
   servicesVerbs, pluginsVerbs,
   schedulersVerbs,
   usersVerbs, tokensVerbs,
-  dokkuVerbs, dokkuReports, importDokkuVerbs,
+  dokkuVerbs, dokkuReports, dokkuGitNetworkVerbs, importDokkuVerbs,
 ]);

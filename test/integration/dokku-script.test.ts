@@ -245,6 +245,71 @@ describe('a dokku script through berth unchanged', function () {
     assert.equal(bad.stderr, `!     App "../${app}" does not exist; \`berth apps:list\` shows your apps.\n`);
   });
 
+  it('dokku docker-options:add APP build \'--build-arg …\'; docker-options:report APP --docker-options-build; docker-options:remove', () => {
+    ok(`dokku docker-options:add APP build '--build-arg BUILD_NOTE=$GREETING'`);
+    assert.equal(ok('dokku docker-options:report APP --docker-options-build'), '--build-arg BUILD_NOTE=$GREETING\n');
+    ok(`dokku docker-options:remove APP build '--build-arg BUILD_NOTE=$GREETING'`);
+    assert.equal(ok('dokku docker-options:report APP --docker-options-build'), '\n');
+  });
+
+  it('dokku builder:set APP selected dockerfile; buildpacks:set APP <heroku URL> / clear; builder:report --builder-selected', () => {
+    ok('dokku builder:set APP selected dockerfile');
+    assert.equal(ok('dokku builder:report APP --builder-selected'), 'dockerfile\n');
+    ok('dokku buildpacks:set APP https://github.com/heroku/heroku-buildpack-nodejs.git');
+    assert.equal(ok('dokku buildpacks:report APP --buildpacks-list'), 'node\n');
+    ok('dokku buildpacks:clear APP');
+    assert.equal(ok('dokku buildpacks:report APP --buildpacks-list'), '\n');
+    ok('dokku builder:set APP selected');
+    assert.equal(ok('dokku builder:report APP --builder-selected'), '\n');
+  });
+
+  it('dokku git:sync --build APP <repo> main deploys the repo\'s commit; --build-if-changes with the same commit builds nothing', async () => {
+    const synced = WorkTree.fromFixture('dokku-script-app');
+    try {
+      synced.write('www/index.html', 'synced by git:sync\n');
+      synced.commitAll('for git:sync');
+      ok(`dokku git:sync --build APP ${synced.dir} main`);
+      assert.equal((await berth.viaRouter(`${app}.localhost`)).text, 'synced by git:sync\n');
+      const builds = (await berth.api('GET', `/api/v1/apps/${app}/builds`)).json.builds.length as number;
+      assert.equal(ok(`dokku git:sync --build-if-changes APP ${synced.dir} main`), `-----> ${app} already runs ${synced.git(['rev-parse', '--short=7', 'HEAD']).output.trim()}; nothing to build\n`);
+      assert.equal((await berth.api('GET', `/api/v1/apps/${app}/builds`)).json.builds.length, builds);
+    } finally {
+      synced.remove();
+    }
+  });
+
+  it('dokku apps:clone APP APP-copy: the copy has APP\'s config, nginx settings, scale and its own empty volume, and serves APP\'s code; domains stay', async () => {
+    ok('dokku apps:clone APP APP-copy');
+    const copy = `${app}-copy`;
+    try {
+      assert.equal((await berth.viaRouter(`${copy}.localhost`)).text, 'synced by git:sync\n');
+      assert.deepEqual((await berth.api('GET', `/api/v1/apps/${copy}/config`)).json.config, await config());
+      assert.equal(ok('dokku nginx:report APP-copy --nginx-client-max-body-size'), ok('dokku nginx:report APP --nginx-client-max-body-size'));
+      assert.deepEqual((await berth.api('GET', `/api/v1/apps/${copy}/ps/scale`)).json.scale, { web: 2 });
+      const [own] = (await berth.api('GET', `/api/v1/apps/${copy}/storage`)).json.mounts as { source: string; target: string }[];
+      const [theirs] = (await berth.api('GET', `/api/v1/apps/${app}/storage`)).json.mounts as { source: string; target: string }[];
+      assert.deepEqual([own.target, own.source === theirs.source], ['/storage', false]);
+      assert.deepEqual((await berth.api('GET', `/api/v1/apps/${copy}/domains`)).json.domains.customDomains, []);
+    } finally {
+      ok('dokku apps:destroy APP-copy --force');
+    }
+  });
+
+  it('misuse: a developer cannot clone an app they do not collaborate on (nothing is read or created), nor sync into it', async () => {
+    const name = uniqueName('dev');
+    const dev = await berth.api('POST', '/api/v1/users', { name, role: 'developer' });
+    assert.equal(dev.status, 201, dev.text);
+    const as = (args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'dist/app/cli/main.js'), ...args],
+      { encoding: 'utf8', env: { ...process.env, BERTH_URL: berth.url, BERTH_TOKEN: dev.json.token, NO_COLOR: '1' } });
+    const clone = as(['apps:clone', app, `${app}-stolen`]);
+    assert.deepEqual([clone.status, clone.stdout], [1, '']);
+    assert.equal(clone.stderr.split('\n')[0], `!     User "${name}" (developer) may not read app "${app}": ask an admin to run \`berth apps:collaborators:add ${app} ${name}\`.`);
+    assert.equal((await berth.api('GET', `/api/v1/apps/${app}-stolen`)).status, 404);
+    const sync = as(['git:sync', '--build', app, path.join(ROOT, 'test/fixtures/apps/dokku-script-app')]);
+    assert.equal(sync.status, 1);
+    assert.match(sync.stderr, new RegExp(`^!     User "${name}" \\(developer\\) may not read app "${app}"`));
+  });
+
   it('dokku postgres:create DB; postgres:link DB APP sets DATABASE_URL to postgres:info DB --dsn; --status', async () => {
     ok('dokku postgres:create DB');
     ok('dokku postgres:link DB APP');

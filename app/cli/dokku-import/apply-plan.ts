@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import { spawn } from 'node:child_process';
 import { appPath, type ApiClient } from '../api-client';
 import type { QueuedBuild } from '../api-types';
 import { upload } from '../verbs/service-streams';
+import { appGitUrl, gitWithToken } from '../git-transfer';
 import type { DokkuApp, DokkuHost, DokkuService } from './read-host';
 
 /** What the import did not carry over: `skipped` is known to have no place in berth, `failed` is what berth refused. */
@@ -119,29 +119,9 @@ async function applySettings(app: DokkuApp, d: ImportDeps, step: Step, report: I
   for (const n of app.notes) skip(n);
 }
 
-/** `git push` of the dokku repo's branch to berth's repo of the app; the token goes in an env header, never in argv. */
+/** `git push` of the dokku repo's branch to berth's repo of the app. */
 function pushRepo(d: ImportDeps, app: DokkuApp, target: string): Promise<number> {
-  const url = `${d.api.host}/git/${encodeURIComponent(app.name)}.git`;
-  const auth = Buffer.from(`berth:${d.api.token}`).toString('base64');
-  const args = ['-c', `safe.directory=${app.repo}`, '--git-dir', app.repo!, 'push', url, `refs/heads/${app.deployBranch}:refs/heads/${target}`];
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, {
-      env: { ...d.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${auth}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const relay = (stream: NodeJS.ReadableStream) => {
-      let pending = '';
-      stream.on('data', (c: Buffer) => {
-        pending += c.toString();
-        const parts = pending.split(/\r?\n|\r/);
-        pending = parts.pop() ?? '';
-        for (const l of parts) if (l.trim()) d.line(l);
-      });
-      stream.on('end', () => { if (pending.trim()) d.line(pending); });
-    };
-    relay(child.stdout);
-    relay(child.stderr);
-    child.on('error', reject);
-    child.on('close', (code) => resolve(code ?? 1));
-  });
+  const refspec = `refs/heads/${app.deployBranch}:refs/heads/${target}`;
+  // A copy made as root belongs to another user: git refuses such a repo unless told it is safe.
+  return gitWithToken({ api: d.api, env: d.env, onLine: d.line, args: ['-c', `safe.directory=${app.repo}`, '--git-dir', app.repo!, 'push', appGitUrl(d.api, app.name), refspec] });
 }

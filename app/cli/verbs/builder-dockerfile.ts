@@ -70,10 +70,14 @@ export const builderDockerfileVerbs: VerbGroup = {
     },
     {
       name: 'docker-options:report',
-      usage: 'berth docker-options:report <app>',
-      summary: 'List the app\'s build options.',
+      usage: 'berth docker-options:report <app> [--<property>]',
+      summary: 'List the app\'s build options (dokku\'s --docker-options-build; deploy and run are always empty in berth).',
       args: [APP],
       options: [],
+      async properties(ctx) {
+        const res = await ctx.api().get<{ build: string[] }>(appPath(ctx.arg('app'), '/docker-options'));
+        return { 'docker-options-build': res.build.join(' '), 'docker-options-deploy': '', 'docker-options-run': '' };
+      },
       async run(ctx) { await showOptions(ctx, await ctx.api().get(appPath(ctx.arg('app'), '/docker-options'))); },
     },
   ],

@@ -1,9 +1,15 @@
 import { CliError } from '../cli-error';
 import { appPath } from '../api-client';
 import type { AppSummary } from '../api-types';
-import type { ArgSpec, VerbGroup } from '../types';
+import { berthBuilder, berthBuildpack } from '../buildpack-urls';
+import type { ArgSpec, OptionSpec, VerbGroup } from '../types';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
+const INDEX: OptionSpec = { name: 'index', value: 'N', summary: 'dokku\'s position in the buildpack list; berth runs one buildpack, so only 1.' };
+
+function oneBuildpack(index: string | true | undefined): void {
+  if (index !== undefined && index !== '1') throw new CliError('USAGE', `berth runs one buildpack per app, so --index ${index === true ? '' : index} is not there; use --index 1 or leave it out.`);
+}
 
 export const builderVerbs: VerbGroup = {
   name: 'builder',
@@ -12,9 +18,9 @@ export const builderVerbs: VerbGroup = {
     {
       name: 'builder:set',
       usage: 'berth builder:set <app> <builder> [value]',
-      summary: 'Force the Dockerfile or the buildpacks, or go back to detection (auto); `builder:set <app> build-dir <path>` (dokku\'s form) sets the monorepo build folder.',
-      args: [APP, { name: 'builder', summary: 'dockerfile, buildpack or auto; or the key build-dir.' },
-        { name: 'value', optional: true, summary: 'With build-dir: the repo folder to build (none: the whole repo).' }],
+      summary: 'Force the Dockerfile or the buildpacks, or go back to detection (auto); dokku\'s forms: `builder:set <app> selected <builder>` (herokuish and pack mean buildpack; no builder: auto) and `builder:set <app> build-dir <path>` (the monorepo build folder).',
+      args: [APP, { name: 'builder', summary: 'dockerfile, buildpack or auto; or the key selected or build-dir.' },
+        { name: 'value', optional: true, summary: 'With selected: the builder; with build-dir: the repo folder to build (none: the whole repo).' }],
       options: [],
       async run(ctx) {
         if (ctx.arg('builder') === 'build-dir') {
@@ -22,20 +28,55 @@ export const builderVerbs: VerbGroup = {
           if (ctx.json) return ctx.out.json(r);
           return ctx.out.line(`-----> ${ctx.arg('app')} builds ${r['build-dir'] ? `from ${r['build-dir']}/` : 'the whole repo'}`);
         }
-        if (ctx.args.positional.value !== undefined) throw new CliError('USAGE', `builder:set <app> ${ctx.arg('builder')} takes no value; only build-dir does.`);
-        const res = await ctx.api().json<{ app: AppSummary }>('PATCH', appPath(ctx.arg('app'), '/builder'), { builder: ctx.arg('builder') });
+        const selected = ctx.arg('builder') === 'selected';
+        if (!selected && ctx.args.positional.value !== undefined) throw new CliError('USAGE', `builder:set <app> ${ctx.arg('builder')} takes no value; only selected and build-dir do.`);
+        const builder = selected ? berthBuilder(ctx.args.positional.value) : ctx.arg('builder');
+        const res = await ctx.api().json<{ app: AppSummary }>('PATCH', appPath(ctx.arg('app'), '/builder'), { builder });
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> ${res.app.name} builds with: ${res.app.builder ?? 'auto-detection'}`);
       },
     },
     {
       name: 'buildpacks:set',
-      usage: 'berth buildpacks:set <app> <buildpack>',
-      summary: 'Use this buildpack (node, python, go, static, procfile) instead of detection.',
-      args: [APP, { name: 'buildpack', summary: 'A buildpack name, or auto.' }],
+      usage: 'berth buildpacks:set <app> <buildpack> [--index 1]',
+      summary: 'Use this buildpack (node, python, go, static, procfile) instead of detection; dokku\'s buildpack URLs and ids (https://github.com/heroku/heroku-buildpack-nodejs.git, heroku/python) name the berth buildpack that does the same.',
+      args: [APP, { name: 'buildpack', summary: 'A buildpack name, URL or id, or auto.' }],
+      options: [INDEX],
+      async run(ctx) {
+        oneBuildpack(ctx.args.options.index);
+        const res = await ctx.api().json<{ app: AppSummary }>('PATCH', appPath(ctx.arg('app'), '/builder'), { buildpack: berthBuildpack(ctx.arg('buildpack')) });
+        if (ctx.json) return ctx.out.json(res);
+        ctx.out.line(`-----> ${res.app.name} buildpack: ${res.app.buildpack ?? 'detected'}`);
+      },
+    },
+    {
+      name: 'buildpacks:add',
+      usage: 'berth buildpacks:add <app> <buildpack> [--index 1]',
+      summary: 'dokku\'s buildpacks:add: berth builds with one buildpack, so this sets it when the app has none (or the same); a second one is refused.',
+      args: [APP, { name: 'buildpack', summary: 'A buildpack name, URL or id.' }],
+      options: [INDEX],
+      async run(ctx) {
+        oneBuildpack(ctx.args.options.index);
+        const wanted = berthBuildpack(ctx.arg('buildpack'));
+        const { app } = await ctx.api().get<{ app: AppSummary }>(appPath(ctx.arg('app')));
+        if (app.buildpack && app.buildpack !== wanted) {
+          throw new CliError('NO_BUILDER', `${app.name} builds with the ${app.buildpack} buildpack; berth runs one buildpack per app, so ${wanted} cannot be added.`, {
+            hint: `Replace it: berth buildpacks:set ${app.name} ${wanted}`,
+          });
+        }
+        const res = await ctx.api().json<{ app: AppSummary }>('PATCH', appPath(app.name, '/builder'), { buildpack: wanted });
+        if (ctx.json) return ctx.out.json(res);
+        ctx.out.line(`-----> ${res.app.name} buildpack: ${res.app.buildpack ?? 'detected'}`);
+      },
+    },
+    {
+      name: 'buildpacks:clear',
+      usage: 'berth buildpacks:clear <app>',
+      summary: 'Forget the app\'s buildpack: detected again at each build (dokku\'s buildpacks:clear).',
+      args: [APP],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json<{ app: AppSummary }>('PATCH', appPath(ctx.arg('app'), '/builder'), { buildpack: ctx.arg('buildpack') });
+        const res = await ctx.api().json<{ app: AppSummary }>('PATCH', appPath(ctx.arg('app'), '/builder'), { buildpack: 'auto' });
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> ${res.app.name} buildpack: ${res.app.buildpack ?? 'detected'}`);
       },

@@ -1,3 +1,4 @@
+import { CliError } from '../cli-error';
 import { appPath } from '../api-client';
 import type { QueuedBuild } from '../api-types';
 import { followQueued } from '../follow-build';
@@ -32,13 +33,17 @@ export const schedulersVerbs: VerbGroup = {
   verbs: [
     {
       name: 'scheduler:set',
-      usage: 'berth scheduler:set <app> <scheduler>',
-      summary: 'Run the app on docker-local or swarm (default: BERTH_SCHEDULER); a deployed app is re-released onto it, keeping domains, config and services.',
-      args: [APP, { name: 'scheduler', summary: 'docker-local, swarm, or default.' }],
+      usage: 'berth scheduler:set <app> <scheduler> [value]',
+      summary: 'Run the app on docker-local or swarm (default: BERTH_SCHEDULER); a deployed app is re-released onto it, keeping domains, config and services. dokku\'s form `scheduler:set <app> selected <scheduler>` works too (no scheduler: the default).',
+      args: [APP, { name: 'scheduler', summary: 'docker-local, swarm, or default; or the key selected.' },
+        { name: 'value', optional: true, summary: 'With selected: the scheduler.' }],
       options: [],
       async run(ctx) {
         const app = ctx.arg('app');
-        const res = await ctx.api().json<Partial<QueuedBuild> & { scheduler: string }>('PATCH', appPath(app, '/scheduler'), { scheduler: ctx.arg('scheduler') });
+        const selected = ctx.arg('scheduler') === 'selected';
+        if (!selected && ctx.args.positional.value !== undefined) throw new CliError('USAGE', `scheduler:set <app> ${ctx.arg('scheduler')} takes no value; dokku's scheduler properties other than selected are not berth's.`);
+        const scheduler = selected ? ctx.args.positional.value || 'default' : ctx.arg('scheduler');
+        const res = await ctx.api().json<Partial<QueuedBuild> & { scheduler: string }>('PATCH', appPath(app, '/scheduler'), { scheduler });
         await followIfQueued(ctx, app, res, `-----> ${app} runs on ${res.scheduler}`);
       },
     },
