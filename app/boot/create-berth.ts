@@ -59,7 +59,8 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   // The hook calls back into this web process; the secret proves the call came from our git.
   const hook = { url: `http://127.0.0.1:${config.port}/internal/git-hook`, secret: crypto.randomBytes(24).toString('hex') };
   const repos = createGitRepos({ reposDir: paths.repos, snapshotsDir: paths.snapshots, hook });
-  const swarm = createSwarmEngine({ socketPath: config.dockerSocket, limits: containerLimits(config) });
+  // Swarm services pull release images from berth's registry with its login (created below).
+  const swarm = createSwarmEngine({ socketPath: config.dockerSocket, limits: containerLimits(config), authFor: (image) => imageRegistry.authFor(image) });
   const logs = new LogsService({
     engine, scope: config.network, swarm, archive: new LogArchive({ dir: paths.appLogs, maxBytes: config.appLogMb * 1024 * 1024 }),
   });

@@ -115,4 +115,8 @@ export interface ImageRegistry {
    */
   prune(repo: string, keep: readonly string[]): Promise<string[]>;
   stop(): Promise<void>;
+  /** The login a swarm service needs to pull `image` from this registry (sent with the service, like --with-registry-auth); null for other images. */
+  authFor(image: string): RegistryAuth | null;
 }
+
+export interface RegistryAuth { readonly serveraddress: string; readonly username: string; readonly password: string }

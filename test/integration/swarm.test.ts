@@ -10,6 +10,8 @@ import { normalizeTime } from '../../app/logs';
 import { steadyLoad } from '../support/load';
 import { requireBerthStack } from '../support/requirements';
 import { skipBecause } from '../support/skip';
+import { berthRegistry } from '../support/berth-registry';
+import { registryRefusesStrangers } from '../security/registry-attacks';
 import { startSingleNodeSwarm, withoutSwarm, type SwarmCluster, type WithoutSwarm } from '../support/swarm-cluster';
 
 const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8' });
@@ -21,8 +23,6 @@ const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf
 const SWARM_ADDR = process.env.BERTH_TEST_SWARM_ADDR || '127.0.0.1';
 const REGISTRY_ADDR = process.env.BERTH_REGISTRY_ADDR || '127.0.0.1';
 const esc = (s: string) => s.replace(/\./g, '\\.');
-
-
 
 /** A busybox web server answering `text` on port 8000; `crash` makes one that exits at once. */
 function buildImage(tag: string, o: { text?: string; crash?: boolean }): void {
@@ -52,10 +52,10 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
   let wt: WorkTree | undefined;
   const followers: Follower[] = [];
   const services2 = () => docker('service', 'ls', '--filter', `label=berth.app=${app2}`, '--format', '{{.Name}}').stdout.split('\n').filter(Boolean).sort();
-  const registry = () => `http://${REGISTRY_ADDR}:${registryPort}`;
+  const registry = () => berthRegistry(berth.home, REGISTRY_ADDR, registryPort);
   const tagsOf = async (repoApp: string): Promise<string[]> => {
-    const res = await fetch(`${registry()}/v2/berth/${repoApp}/tags/list`);
-    return res.status === 404 ? [] : ((await res.json()) as { tags: string[] | null }).tags ?? [];
+    const res = await registry().request(`/v2/berth/${repoApp}/tags/list`);
+    return res.status === 404 ? [] : (JSON.parse(res.body) as { tags: string[] | null }).tags ?? [];
   };
 
   async function deploy(ref: string): Promise<string> {
@@ -100,7 +100,7 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
     assert.ok(out.includes(`-----> berth's registry: ${REGISTRY_ADDR}:${registryPort}\n`), out);
     assert.ok(out.includes(`\n         docker swarm join --token ${token} ${SWARM_ADDR}:2377\n`), out);
     assert.equal(/other nodes cannot reach/.test(out), REGISTRY_ADDR.startsWith('127.'), 'the loopback-registry note');
-    assert.equal((await fetch(`${registry()}/v2/`)).status, 200, 'the registry runs before any deploy');
+    assert.equal((await registry().request('/v2/')).status, 200, 'the registry runs before any deploy');
 
     const again = berth.cli(['swarm:init']);
     assert.equal(again.code, 0, again.stderr);
@@ -132,9 +132,10 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
     assert.equal(spec.UpdateConfig.Order, 'start-first');
     assert.equal(spec.UpdateConfig.FailureAction, 'rollback');
     assert.equal(spec.EndpointSpec.Ports[0].PublishMode, 'host');
-    const tags = await (await fetch(`http://${REGISTRY_ADDR}:${registryPort}/v2/berth/${app}/tags/list`)).json() as { tags: string[] };
-    assert.deepEqual(tags.tags, ['v1']);
+    assert.deepEqual(await tagsOf(app), ['v1']);
   });
+
+  it('berth\'s registry serves only berth\'s login over TLS from berth\'s CA: anonymous reads, pulls and pushes are refused', () => registryRefusesStrangers({ home: berth.home, addr: REGISTRY_ADDR, port: registryPort, app }));
 
   it('scales to 3 replicas, each on its own host port, all routed', async () => {
     const scaled = await berth.api('POST', `/api/v1/apps/${app}/ps/scale`, { scale: { web: 3 } });
@@ -349,9 +350,9 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
   });
 
   it('prunes berth\'s registry with the release images: only kept releases stay, deleted ones\' blobs go; rollback to a kept one works', async () => {
-    const manifest = async (tag: string) => (await (await fetch(`${registry()}/v2/berth/${app}/manifests/${tag}`, {
+    const manifest = async (tag: string) => JSON.parse((await registry().request(`/v2/berth/${app}/manifests/${tag}`, {
       headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' },
-    })).json()) as { config: { digest: string }; layers: { digest: string }[] };
+    })).body) as { config: { digest: string }; layers: { digest: string }[] };
     const blobFile = (digest: string) => path.join(berth.home, 'registry', 'data', 'docker', 'registry', 'v2', 'blobs', 'sha256', digest.slice(7, 9), digest.slice(7), 'data');
     const pushedBlobs: { version: number; blobs: string[] }[] = [];
     for (const n of [1, 2, 3, 4]) {
@@ -370,7 +371,7 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
     // garbage-collect runs after the last tag's delete: the tag list can be final a moment before it.
     await waitFor(`blobs of pruned v${pushedBlobs[0].version} collected`, () => pushedBlobs[0].blobs.every((b) => !fs.existsSync(blobFile(b))), 60_000);
     for (const b of pushedBlobs[3].blobs) assert.equal(fs.existsSync(blobFile(b)), true, `blob ${b} of kept v${pushedBlobs[3].version} stays`);
-    const gone = await fetch(`${registry()}/v2/berth/${app}/blobs/${pushedBlobs[0].blobs[1]}`, { method: 'HEAD' });
+    const gone = await registry().request(`/v2/berth/${app}/blobs/${pushedBlobs[0].blobs[1]}`, { method: 'HEAD' });
     assert.equal(gone.status, 404);
 
     // The oldest kept release rolls back on swarm; its tag shares a manifest with the new one, so it stays.

@@ -184,6 +184,8 @@ async function tearDown(parts: Parts): Promise<void> {
   // only): by id would also remove the images they were pushed from, shared ones (berth/busybox,
   // berth/service-redis) among them.
   const registry = `${parts.registryAddr}:${parts.registryPort}/`;
+  // The CA berth gave this host's engine for its registry (registry-secrets.ts).
+  fs.rmSync(`/etc/docker/certs.d/${parts.registryAddr}:${parts.registryPort}`, { recursive: true, force: true });
   const copies = docker('images', '--digests', '--format', '{{.Repository}}|{{.Tag}}|{{.Digest}}').stdout.split('\n')
     .filter((r) => r.startsWith(registry))
     .map((r) => { const [repo, tag, digest] = r.split('|'); return tag !== '<none>' ? `${repo}:${tag}` : `${repo}@${digest}`; });

@@ -4,7 +4,7 @@ import { toBerthError } from './docker-errors';
 import type { ContainerLimits } from './hardening';
 import { streamServiceLogs } from './swarm-logs';
 import { initSwarm, labelNode, listNodes, swarmJoinInfo, swarmStatus } from './swarm-nodes';
-import { listServices, removeService, restartService, scaleService, serviceLogs, serviceTasks, upsertService } from './swarm-services';
+import { listServices, removeService, restartService, scaleService, serviceLogs, serviceTasks, upsertService, type AuthFor } from './swarm-services';
 
 function guarded<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   return async (...args: A) => {
@@ -17,15 +17,15 @@ function guarded<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...ar
 }
 
 /** The SwarmEngine port over dockerode: the same Engine API, its services/tasks/nodes endpoints. */
-export function createSwarmEngine(options: { socketPath: string; limits?: ContainerLimits }): SwarmEngine {
+export function createSwarmEngine(options: { socketPath: string; limits?: ContainerLimits; authFor?: AuthFor }): SwarmEngine {
   const docker = new Docker({ socketPath: options.socketPath });
   return {
     status: guarded(() => swarmStatus(docker)),
     init: guarded((o: { advertiseAddr?: string }) => initSwarm(docker, o.advertiseAddr)),
     joinInfo: guarded(() => swarmJoinInfo(docker)),
-    upsertService: guarded((s) => upsertService(docker, s, options.limits)),
-    scaleService: guarded((name: string, replicas: number) => scaleService(docker, name, replicas)),
-    restartService: guarded((name: string) => restartService(docker, name)),
+    upsertService: guarded((s) => upsertService(docker, s, options.limits, options.authFor)),
+    scaleService: guarded((name: string, replicas: number) => scaleService(docker, name, replicas, options.authFor)),
+    restartService: guarded((name: string) => restartService(docker, name, options.authFor)),
     listServices: guarded((labels) => listServices(docker, labels)),
     removeService: guarded((name: string) => removeService(docker, name)),
     tasks: guarded((service: string) => serviceTasks(docker, service)),

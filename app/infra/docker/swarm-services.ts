@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { SwarmServiceInfo, SwarmServiceSpec, SwarmTask } from '../../ports/swarm';
+import type { RegistryAuth, SwarmServiceInfo, SwarmServiceSpec, SwarmTask } from '../../ports/swarm';
 import { toCmd } from './container-spec';
 import { assertNoDockerSocket, KEPT_CAPABILITIES, withDefaultLimits, type ContainerLimits } from './hardening';
 import { dockerStatus } from './docker-errors';
@@ -88,33 +88,46 @@ export async function findService(docker: Docker, name: string): Promise<RawServ
   }
 }
 
-export async function upsertService(docker: Docker, s: SwarmServiceSpec, limits?: ContainerLimits): Promise<SwarmServiceInfo> {
+/** The login for an image on berth's registry, sent with each create and update (X-Registry-Auth, as `--with-registry-auth`). */
+export type AuthFor = (image: string) => RegistryAuth | null;
+
+/** Service.update with the image's login when it has one (dockerode: auth first). */
+async function update(docker: Docker, id: string, spec: Record<string, unknown>, image: string, authFor?: AuthFor): Promise<void> {
+  const auth = authFor?.(image);
+  const service = docker.getService(id);
+  if (auth) await service.update(auth as never, spec as never);
+  else await service.update(spec as never);
+}
+
+export async function upsertService(docker: Docker, s: SwarmServiceSpec, limits?: ContainerLimits, authFor?: AuthFor): Promise<SwarmServiceInfo> {
   const spec = serviceSpec(s, limits);
   const existing = await findService(docker, s.name);
   if (!existing) {
-    await docker.createService(spec as unknown as Docker.CreateServiceOptions);
+    const auth = authFor?.(s.image);
+    if (auth) await docker.createService(auth as never, spec as unknown as Docker.CreateServiceOptions);
+    else await docker.createService(spec as unknown as Docker.CreateServiceOptions);
   } else {
     // ForceUpdate carries over (an unchanged spec makes no new tasks); one more forces new ones.
     const force = forceUpdateOf(existing) + (s.forceNewTasks ? 1 : 0);
     const template = { ...(spec.TaskTemplate as Record<string, unknown>), ForceUpdate: force };
-    await docker.getService(existing.ID).update({ ...spec, TaskTemplate: template, version: existing.Version.Index } as never);
+    await update(docker, existing.ID, { ...spec, TaskTemplate: template, version: existing.Version.Index }, s.image, authFor);
   }
   return toInfo((await findService(docker, s.name))!);
 }
 
-export async function scaleService(docker: Docker, name: string, replicas: number): Promise<void> {
+export async function scaleService(docker: Docker, name: string, replicas: number, authFor?: AuthFor): Promise<void> {
   const existing = await findService(docker, name);
   if (!existing) return;
   const spec = existing.Spec as unknown as Record<string, unknown>;
-  await docker.getService(existing.ID).update({ ...spec, Mode: { Replicated: { Replicas: replicas } }, version: existing.Version.Index } as never);
+  await update(docker, existing.ID, { ...spec, Mode: { Replicated: { Replicas: replicas } }, version: existing.Version.Index }, existing.Spec.TaskTemplate.ContainerSpec.Image, authFor);
 }
 
 /** `docker service update --force`: bumping ForceUpdate makes swarm replace every task. */
-export async function restartService(docker: Docker, name: string): Promise<void> {
+export async function restartService(docker: Docker, name: string, authFor?: AuthFor): Promise<void> {
   const existing = await findService(docker, name);
   if (!existing) return;
   const spec = existing.Spec as unknown as { TaskTemplate: Record<string, unknown> } & Record<string, unknown>;
-  await docker.getService(existing.ID).update({ ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: forceUpdateOf(existing) + 1 }, version: existing.Version.Index } as never);
+  await update(docker, existing.ID, { ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: forceUpdateOf(existing) + 1 }, version: existing.Version.Index }, existing.Spec.TaskTemplate.ContainerSpec.Image, authFor);
 }
 
 function forceUpdateOf(s: RawService): number {

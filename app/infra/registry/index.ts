@@ -1,14 +1,14 @@
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { BerthError } from '../../errors';
 import type { LockService } from '../../ports/lock';
 import type { ImageRegistry } from '../../ports/swarm';
 import { toBerthError } from '../docker/docker-errors';
-import { RegistryApi } from './registry-api';
+import { call, RegistryApi, type RegistryAccess } from './registry-api';
 import { registryConfig } from './registry-config';
+import { ensureRegistrySecrets, untrust, type RegistrySecrets } from './registry-secrets';
 
 export interface RegistryOptions {
   /** `$BERTH_HOME/registry`: config.yml, registry.pid, registry.log and data/. */
@@ -21,6 +21,8 @@ export interface RegistryOptions {
   readonly bin?: string;
   /** Shared by every berth process: pushes and garbage collection take turns under it. */
   readonly lock: LockService;
+  /** Where this host's engine looks for registry CAs; default /etc/docker/certs.d (null: none written). */
+  readonly trustDir?: string | null;
 }
 
 /** The lock pushes and garbage collection share (see `collectGarbage`). */
@@ -28,12 +30,20 @@ const LOCK = 'registry';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function answers(addr: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.get({ host: addr, port, path: '/v2/', timeout: 2000 }, (res) => { res.resume(); resolve(res.statusCode === 200); });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-  });
+/** The registry answers berth's login over TLS checked against berth's CA. */
+function answers(a: RegistryAccess): Promise<boolean> {
+  return call(a, { method: 'GET', path: '/v2/', timeoutMs: 2000 }).then((r) => r.status === 200, () => false);
+}
+
+/** A registry berth started earlier (registry.pid) that is still running: a docker-registry process. */
+function recordedPid(dir: string): number | null {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dir, 'registry.pid'), 'utf8').trim());
+    if (!Number.isInteger(pid) || pid <= 0) return null;
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('registry') ? pid : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -46,12 +56,25 @@ export function createImageRegistry(o: RegistryOptions): ImageRegistry {
   const host = `${o.addr}:${o.port}`;
   let starting: Promise<string> | null = null;
   const configFile = path.join(o.dir, 'config.yml');
-  const api = new RegistryApi(o.addr, o.port);
+  const trustDir = o.trustDir === undefined ? '/etc/docker/certs.d' : o.trustDir;
+  let secrets: RegistrySecrets | null = null;
+  const access = (): RegistryAccess => {
+    secrets ??= ensureRegistrySecrets({ dir: o.dir, addr: o.addr, port: o.port, trustDir });
+    return { addr: o.addr, port: o.port, ca: secrets.ca, username: secrets.username, password: secrets.password };
+  };
+  const api = new RegistryApi(access);
 
   async function start(): Promise<string> {
-    if (await answers(o.addr, o.port)) return host;
+    if (await answers(access())) return host;
     fs.mkdirSync(path.join(o.dir, 'data'), { recursive: true });
-    fs.writeFileSync(configFile, registryConfig({ addr: o.addr, port: o.port, storageDir: path.join(o.dir, 'data') }));
+    // One started by an older berth, without TLS and login, holds the port: it goes first.
+    const old = recordedPid(o.dir);
+    if (old !== null) {
+      try { process.kill(old, 'SIGTERM'); } catch { /* gone meanwhile */ }
+      for (let i = 0; i < 50 && fs.existsSync(`/proc/${old}`); i++) await sleep(100);
+    }
+    const s = secrets!;
+    fs.writeFileSync(configFile, registryConfig({ addr: o.addr, port: o.port, storageDir: path.join(o.dir, 'data'), htpasswdFile: s.htpasswdFile, certFile: s.certFile, keyFile: s.keyFile }));
     const logFd = fs.openSync(path.join(o.dir, 'registry.log'), 'a');
     const child = spawn(o.bin ?? 'docker-registry', ['serve', configFile], { detached: true, stdio: ['ignore', logFd, logFd] });
     fs.closeSync(logFd);
@@ -60,7 +83,7 @@ export function createImageRegistry(o: RegistryOptions): ImageRegistry {
     child.unref();
     if (child.pid) fs.writeFileSync(path.join(o.dir, 'registry.pid'), String(child.pid));
     for (let i = 0; i < 100 && !failed && child.exitCode === null; i++) {
-      if (await answers(o.addr, o.port)) return host;
+      if (await answers(access())) return host;
       await sleep(100);
     }
     const tail = fs.existsSync(path.join(o.dir, 'registry.log')) ? fs.readFileSync(path.join(o.dir, 'registry.log'), 'utf8').slice(-500) : '';
@@ -103,7 +126,8 @@ export function createImageRegistry(o: RegistryOptions): ImageRegistry {
       try {
         await docker.getImage(image).tag({ repo, tag });
         log(`-----> Pushing ${repo}:${tag} to berth's registry`);
-        const stream = (await docker.getImage(`${repo}:${tag}`).push({ authconfig: { serveraddress: at } } as never)) as unknown as NodeJS.ReadableStream;
+        const a = access();
+        const stream = (await docker.getImage(`${repo}:${tag}`).push({ authconfig: { serveraddress: at, username: a.username, password: a.password } } as never)) as unknown as NodeJS.ReadableStream;
         await new Promise<void>((resolve, reject) => {
           docker.modem.followProgress(stream, (err: Error | null, events: { error?: string }[]) => {
             const bad = events?.find((e) => e.error);
@@ -120,7 +144,7 @@ export function createImageRegistry(o: RegistryOptions): ImageRegistry {
     },
 
     async prune(repo, keep) {
-      if (!(await answers(o.addr, o.port)) || !fs.existsSync(configFile)) return [];
+      if (!fs.existsSync(configFile) || !(await answers(access()))) return [];
       const tags = await api.tags(repo);
       const doomed = tags.filter((t) => !keep.includes(t));
       if (doomed.length === 0) return [];
@@ -144,6 +168,13 @@ export function createImageRegistry(o: RegistryOptions): ImageRegistry {
       const pid = Number(fs.readFileSync(pidFile, 'utf8'));
       try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
       fs.rmSync(pidFile, { force: true });
+      untrust(trustDir, host);
+    },
+
+    authFor(image) {
+      if (!image.startsWith(`${host}/`) || !fs.existsSync(configFile)) return null;
+      const a = access();
+      return { serveraddress: host, username: a.username, password: a.password };
     },
   };
 }

@@ -1,4 +1,5 @@
-import http from 'node:http';
+import type http from 'node:http';
+import https from 'node:https';
 import { BerthError } from '../../errors';
 
 const MANIFEST_V2 = 'application/vnd.docker.distribution.manifest.v2+json';
@@ -10,9 +11,16 @@ const unexpected = (what: string, cause?: unknown): BerthError => new BerthError
 
 interface Answer { status: number; headers: http.IncomingHttpHeaders; body: string }
 
-function call(o: { addr: string; port: number; method: string; path: string; headers?: Record<string, string> }): Promise<Answer> {
+/** How berth reaches its registry: HTTPS checked against berth's CA, as the user `berth`. */
+export interface RegistryAccess { readonly addr: string; readonly port: number; readonly ca: string; readonly username: string; readonly password: string }
+
+export function call(a: RegistryAccess, o: { method: string; path: string; headers?: Record<string, string>; timeoutMs?: number }): Promise<Answer> {
+  const authorization = `Basic ${Buffer.from(`${a.username}:${a.password}`).toString('base64')}`;
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: o.addr, port: o.port, method: o.method, path: o.path, headers: o.headers, timeout: 10_000 }, (res) => {
+    const req = https.request({
+      host: a.addr, port: a.port, method: o.method, path: o.path, headers: { ...o.headers, authorization }, timeout: o.timeoutMs ?? 10_000,
+      ca: a.ca,
+    }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
@@ -25,10 +33,10 @@ function call(o: { addr: string; port: number; method: string; path: string; hea
 
 /** The distribution HTTP API (v2) of berth's registry: tags, manifest digests, manifest deletes. */
 export class RegistryApi {
-  constructor(private readonly addr: string, private readonly port: number) {}
+  constructor(private readonly access: () => RegistryAccess) {}
 
   async tags(repo: string): Promise<string[]> {
-    const res = await call({ addr: this.addr, port: this.port, method: 'GET', path: `/v2/${repo}/tags/list` });
+    const res = await call(this.access(), { method: 'GET', path: `/v2/${repo}/tags/list` });
     if (res.status === 404) return [];
     if (res.status !== 200) throw unexpected(`GET /v2/${repo}/tags/list answered ${res.status}`);
     return (JSON.parse(res.body) as { tags?: string[] | null }).tags ?? [];
@@ -36,7 +44,7 @@ export class RegistryApi {
 
   /** The manifest digest a tag points at (Docker-Content-Digest); null when the tag is gone. */
   async digestOf(repo: string, tag: string): Promise<string | null> {
-    const res = await call({ addr: this.addr, port: this.port, method: 'HEAD', path: `/v2/${repo}/manifests/${encodeURIComponent(tag)}`, headers: { Accept: ACCEPT } });
+    const res = await call(this.access(), { method: 'HEAD', path: `/v2/${repo}/manifests/${encodeURIComponent(tag)}`, headers: { Accept: ACCEPT } });
     if (res.status === 404) return null;
     const digest = res.headers['docker-content-digest'];
     if (res.status !== 200 || typeof digest !== 'string') throw unexpected(`HEAD /v2/${repo}/manifests/${tag} answered ${res.status}`);
@@ -45,7 +53,7 @@ export class RegistryApi {
 
   /** Deletes a manifest and every tag pointing at it; false when it was already gone. */
   async deleteManifest(repo: string, digest: string): Promise<boolean> {
-    const res = await call({ addr: this.addr, port: this.port, method: 'DELETE', path: `/v2/${repo}/manifests/${digest}` });
+    const res = await call(this.access(), { method: 'DELETE', path: `/v2/${repo}/manifests/${digest}` });
     if (res.status === 404) return false;
     if (res.status !== 202) throw unexpected(`DELETE /v2/${repo}/manifests/${digest} answered ${res.status}: ${res.body.slice(0, 200)}`);
     return true;
