@@ -10,6 +10,7 @@ import type { ResolvedBuildSettings } from './build-settings';
 import { parseAppJson, type AppManifest } from '../manifest';
 import { detectBuilder } from './detect-builder';
 import { buildContext, readSourceView } from './source-archive';
+import { composeFileOf, composeManifest, composeProcesses } from './compose-build';
 
 export interface BuiltSource {
   readonly image: string;
@@ -42,6 +43,8 @@ export class ImageBuilder {
     config?: Readonly<Record<string, string>>;
     /** builder-dockerfile settings (Dockerfile path, build dir, BuildKit); default: ./Dockerfile, BuildKit. */
     settings?: Pick<ResolvedBuildSettings, 'dockerfilePath' | 'buildDir' | 'buildkit'>;
+    /** The build of a compose file's `build:` (compose-build.ts): the file is not looked for again. */
+    composeInner?: boolean;
   }): Promise<BuiltSource> {
     const settings = options.settings ?? { dockerfilePath: 'Dockerfile', buildDir: null, buildkit: true };
     const root = settings.buildDir;
@@ -52,6 +55,8 @@ export class ImageBuilder {
     // A Dockerfile at another path (dockerfile-path) counts as "the repo has a Dockerfile".
     const customPath = settings.dockerfilePath !== 'Dockerfile' && view.has(settings.dockerfilePath);
     const source = customPath ? { ...view, has: (p: string) => p === 'Dockerfile' || view.has(p) } : view;
+    const composeFile = options.composeInner ? null : composeFileOf(app, source);
+    if (composeFile) return this.buildCompose(app, composeFile, source, options, settings);
     const procfileText = source.read('Procfile');
     const processes = procfileText ? parseProcfile(procfileText) : {};
     // Checked before the build, so a typo in app.json fails in seconds, not after docker build.
@@ -106,7 +111,7 @@ export class ImageBuilder {
       onLog: (l) => options.log(`       ${l}`),
       signal: options.signal,
     });
-    if (!processes.web && !(await this.hasCommand(options.tag)) && Object.keys(processes).length === 0) {
+    if (!options.composeInner && !processes.web && !(await this.hasCommand(options.tag)) && Object.keys(processes).length === 0) {
       throw new BerthError('BUILD_FAILED', 'The image has no CMD and the repo has no Procfile: add a `web:` line to a Procfile or a CMD to the Dockerfile.');
     }
     return {
@@ -127,6 +132,30 @@ export class ImageBuilder {
       appExists: this.deps.appExists ?? (() => false),
       checkRegistry: registry?.checkServer ? (ref) => registry.checkServer!(ref) : undefined,
     });
+  }
+
+  /**
+   * A compose file: its services become the release's process types (docs/compose.md). The one
+   * `build:` goes through this same builder (Dockerfile or buildpacks) in its context folder.
+   */
+  private async buildCompose(app: AppRecord, file: string, source: SourceView, options: Parameters<ImageBuilder['build']>[1],
+    settings: Pick<ResolvedBuildSettings, 'dockerfilePath' | 'buildDir' | 'buildkit'>): Promise<BuiltSource> {
+    const appJson = source.read('app.json');
+    const { plan, manifest } = composeManifest(file, source, parseAppJson(appJson), options.log);
+    // parseCompose refuses a file in which no service builds.
+    const { context, dockerfile, args } = plan.build!;
+    if (context && !source.files().some((f) => f.startsWith(`${context}/`))) {
+      throw new BerthError('INVALID_COMPOSE', `${file}: build context "${context}" has no files at this commit.`);
+    }
+    const buildDir = [settings.buildDir, context].filter(Boolean).join('/') || null;
+    const built = await this.build(app, {
+      ...options, composeInner: true, buildArgs: { ...options.buildArgs, ...args },
+      settings: { dockerfilePath: dockerfile, buildDir, buildkit: settings.buildkit },
+    });
+    const image = built.image;
+    const web = plan.services.web;
+    const exposedPort = web?.image ? (await this.deps.engine.inspectImage(web.image))?.exposedPort ?? null : built.exposedPort;
+    return { image, exposedPort: plan.webPort ?? exposedPort, processes: composeProcesses(plan), appJson, manifest, detectedPorts: null };
   }
 
   /**

@@ -1,5 +1,6 @@
 import { BerthError } from '../errors';
-import type { ContainerEngine } from '../ports/container-engine';
+import type { ContainerEngine, ImageInfo } from '../ports/container-engine';
+import { composeImages } from '../compose';
 import type { BuildRecord, ReleaseRecord, Store } from '../ports/store';
 import { imageRepo } from '../deploys';
 import type { BuiltSource } from './image-builder';
@@ -18,7 +19,11 @@ export class ReleaseMaker {
     pull?: (ref: string, log: (l: string) => void) => Promise<void>;
   }) {}
 
-  async fromBuild(build: BuildRecord, built: BuiltSource): Promise<ReleaseRecord> {
+  async fromBuild(build: BuildRecord, built: BuiltSource, log: (l: string) => void = () => undefined): Promise<ReleaseRecord> {
+    // A compose file's `image:` services run local images only, never another app's (as apps:deploy-image).
+    for (const { service, image } of built.manifest.compose ? composeImages(built.manifest.compose) : []) {
+      await this.usableImage(build.app, image, log, `service ${service}'s image`);
+    }
     return this.create(build, {
       sourceImage: built.image,
       gitSha: build.kind === 'push' || build.kind === 'rebuild' ? build.source : null,
@@ -32,19 +37,8 @@ export class ReleaseMaker {
   }
 
   async fromImage(build: BuildRecord, log: (l: string) => void): Promise<ReleaseRecord> {
-    let info = await this.deps.engine.inspectImage(build.source);
-    if (!info && this.deps.pull) {
-      await this.deps.pull(build.source, log);
-      info = await this.deps.engine.inspectImage(build.source);
-    }
-    if (!info) {
-      throw new BerthError('INVALID_IMAGE', `Image "${build.source}" is not on this host: build it or \`docker load\` it first (no registry is reachable).`);
-    }
+    const info = await this.usableImage(build.app, build.source, log, 'Image');
     if (!info.hasCommand) throw new BerthError('INVALID_IMAGE', `Image "${build.source}" has no CMD or ENTRYPOINT to run.`);
-    // Another app's image (by any of its names or its id) would hand this app's users that app's
-    // code and whatever its build baked in: docs/security.md.
-    const owner = otherAppOwning([...(info.tags ?? []), ...(info.repoDigests ?? [])], build.app, (a) => !!this.deps.store.apps.get(a));
-    if (owner) throw new BerthError('INVALID_IMAGE', `Image "${build.source}" is app ${owner}'s; an app deploys its own builds or images from outside berth.`);
     log(`-----> Deploying image ${build.source}`);
     return this.create(build, {
       sourceImage: build.source, gitSha: null, processes: { web: '' },
@@ -67,6 +61,23 @@ export class ReleaseMaker {
       throw new BerthError('RELEASE_NOT_FOUND', `The image of v${version} was pruned (BERTH_KEEP_IMAGES); roll back to a newer release.`);
     }
     return this.create(build, { ...target, sourceImage: target.image, description: `rollback to v${version}` }, target.config);
+  }
+
+  /** An image on this host (pulled with a registry:login when one applies) that is not another app's. */
+  private async usableImage(app: string, ref: string, log: (l: string) => void, what: string): Promise<ImageInfo> {
+    let info = await this.deps.engine.inspectImage(ref);
+    if (!info && this.deps.pull) {
+      await this.deps.pull(ref, log);
+      info = await this.deps.engine.inspectImage(ref);
+    }
+    if (!info) {
+      throw new BerthError('INVALID_IMAGE', `${what} "${ref}" is not on this host: build it or \`docker load\` it first (no registry is reachable).`);
+    }
+    // Another app's image (by any of its names or its id) would hand this app's users that app's
+    // code and whatever its build baked in: docs/security.md.
+    const owner = otherAppOwning([ref, ...(info.tags ?? []), ...(info.repoDigests ?? [])], app, (a) => !!this.deps.store.apps.get(a));
+    if (owner) throw new BerthError('INVALID_IMAGE', `${what} "${ref}" is app ${owner}'s; an app deploys its own builds or images from outside berth.`);
+    return info;
   }
 
   /** The undo of a release that never went live: its record and its `vN` tag go (the image too when no other tag holds it). */

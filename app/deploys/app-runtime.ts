@@ -32,6 +32,9 @@ export class AppRuntime implements AppResources {
   }
 
   async destroyed(app: string, o: { keepData?: boolean } = {}): Promise<void> {
+    // Marked stopped first: the reconciler would otherwise start the missing containers again while
+    // the slower ones stop (seen: a compose service restarted on its volume, which then stayed in use).
+    this.deps.store.processState.setStopped(app, true);
     await this.deps.processes.stopAll(app);
     // A network left behind is named by the dead app's id: no other app can ever join it.
     await this.deps.processes.removeNetwork(app).catch((e: Error) => console.error(`berth: removing ${app}'s network: ${e.message}`));

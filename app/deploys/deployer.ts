@@ -8,6 +8,7 @@ import { gatingChecks } from '../manifest';
 import { describeCheck, waitPassing, type CheckTarget } from './health-check';
 import { Drainer } from './drainer';
 import type { Log } from './pipeline';
+import { composeContainer } from '../compose';
 
 export interface DeployerDeps {
   readonly store: Store;
@@ -136,6 +137,24 @@ export class Deployer {
   }
 
   /**
+   * Stops (keeps) the running containers of one type before its new ones start: compose services
+   * with named volumes (two servers on one data folder would corrupt it). Undo: restartAll.
+   */
+  async stopFirst(old: readonly ContainerInfo[], type: string, log: Log): Promise<ContainerInfo[]> {
+    const running = old.filter((c) => c.labels[LABEL.process] === type && c.state === 'running');
+    if (running.length === 0) return [];
+    log(`-----> Stopping the old ${type} container${running.length === 1 ? '' : 's'} first: ${type} holds named volumes`);
+    const { stopTimeoutSeconds } = this.drainSettingsOf(running[0].labels[LABEL.app] ?? '');
+    await Promise.all(running.map((c) => this.deps.engine.stopContainer(c.id, stopTimeoutSeconds)));
+    return running;
+  }
+
+  /** Starts containers stopFirst stopped again (the deploy failed). */
+  async restartAll(containers: readonly ContainerInfo[]): Promise<void> {
+    for (const c of containers) await this.deps.engine.restartContainer(c.id, 10).catch(() => undefined);
+  }
+
+  /**
    * Points the router at the given web containers, or else at the current release's running web
    * containers (reconcile, domain changes); none when the app is stopped.
    */
@@ -186,7 +205,7 @@ export class Deployer {
     app: ReturnType<Store['apps']['get']>; mounts: { source: string; target: string }[]; network: string;
   }): Promise<ContainerInfo> {
     const { release, type, deployId, app } = o;
-    return this.deps.engine.runContainer({
+    return this.deps.engine.runContainer(composeContainer(release, type, app?.id, {
       name: containerName(release.app, type, o.index, deployId),
       image: release.image,
       command: release.processes[type] || undefined,
@@ -200,7 +219,7 @@ export class Deployer {
       memoryMb: app?.memoryMb ?? undefined,
       cpus: app?.cpus ?? undefined,
       mounts: o.mounts.length > 0 ? o.mounts : undefined,
-    });
+    }));
   }
 
   /**

@@ -21,6 +21,8 @@ export const CATALOGUE = {
   IMAGE_PULL_FAILED: { kind: 'unprocessable', hint: 'Check the image name and, for a private registry, `berth registry:login <server> <user>` (admin).' },
   INVALID_IMAGE: { kind: 'unprocessable', hint: 'Image names look like name[:tag], lowercase, as docker accepts them.' },
   INVALID_PROCFILE: { kind: 'unprocessable', hint: 'Each Procfile line is `<type>: <command>`, types are lowercase letters, digits, dashes.' },
+  INVALID_COMPOSE: { kind: 'unprocessable', hint: 'Fix the compose file (compose.yaml / docker-compose.yml) as the message says, commit and push again (docs/compose.md).' },
+  COMPOSE_UNSUPPORTED: { kind: 'unprocessable', hint: 'Remove or change each listed compose key; docs/compose.md says what berth honours and what to use instead.' },
   INVALID_APP_JSON: { kind: 'unprocessable', hint: 'Fix app.json (healthchecks, formation, scripts.dokku, cron) as the message says, commit and push again.' },
   INVALID_SCALE: { kind: 'unprocessable', hint: 'Scale as type=count, count 0–50, for process types in the Procfile.' },
   CONFIRMATION_REQUIRED: { kind: 'unprocessable', hint: 'Repeat the app name as confirmation to destroy it.' },

@@ -1,3 +1,5 @@
+import type { ComposePlan } from '../compose/compose-plan';
+
 /**
  * What berth takes from an app's app.json (dokku's format), parsed once when the release is
  * built and stored with it (releases.manifest), so a rollback keeps its checks, scripts, cron and
@@ -52,6 +54,11 @@ export interface AppManifest {
   readonly cron: readonly CronEntry[];
   /** Initial process counts (`formation`): used for types the app has no count for yet. */
   readonly formation: Readonly<Record<string, number>>;
+  /**
+   * A compose app's services (app/compose; docs/compose.md): stored here so a rollback starts
+   * the same services. Absent for every other app.
+   */
+  readonly compose?: ComposePlan | null;
 }
 
 export const EMPTY_MANIFEST: AppManifest = Object.freeze({ healthchecks: {}, predeploy: null, postdeploy: null, cron: [], formation: {} });

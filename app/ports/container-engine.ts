@@ -59,6 +59,12 @@ export interface RunContainerOptions {
   /** e.g. `unless-stopped`, `on-failure:5`, `no`. */
   readonly restartPolicy?: string;
   readonly mounts?: readonly MountSpec[];
+  /** Names the container also answers to on its network (compose service names). */
+  readonly aliases?: readonly string[];
+  /** Replaces the image's ENTRYPOINT (compose `entrypoint`). */
+  readonly entrypoint?: readonly string[];
+  readonly workingDir?: string;
+  readonly user?: string;
 }
 
 export type ContainerState = 'created' | 'running' | 'restarting' | 'exited' | 'paused' | 'dead' | 'removing';

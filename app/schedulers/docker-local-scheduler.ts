@@ -4,6 +4,7 @@ import { LABEL, slotOf, type Deployer, type Log } from '../deploys';
 import type { DeployOptions, Scheduler, SchedulerName, SchedulerStatus, StartedRelease, StepContext } from '../deploys/scheduler';
 import type { OneOffRun } from '../one-off';
 import { converge } from '../processes';
+import { startOrderOf, stopFirstTypes } from '../compose';
 
 /** What `start` made on this host: the new containers, and what ran before them (to retire). */
 interface LocalStarted extends StartedRelease {
@@ -11,6 +12,10 @@ interface LocalStarted extends StartedRelease {
   readonly web: readonly ContainerInfo[];
   readonly old: readonly ContainerInfo[];
   readonly scale: Readonly<Record<string, number>>;
+  /** Old containers stopped before their type's new ones started (compose services with named volumes). */
+  readonly stopped: readonly ContainerInfo[];
+  /** A compose release's types were checked as they started (depends_on order): the health step has nothing left. */
+  readonly checkedAtStart: boolean;
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -37,17 +42,27 @@ export class DockerLocalScheduler implements Scheduler<LocalStarted> {
     const scale = deployer.scaleOf(release.app, release);
     const deployId = deployer.newDeployId();
     const containers: ContainerInfo[] = [];
+    const stopped: ContainerInfo[] = [];
+    // A compose file's services start in depends_on order, each type's checks passing before the
+    // next type starts (condition: service_healthy); other releases start web first, then check all.
+    const compose = release.manifest.compose != null;
+    const stopFirst = stopFirstTypes(release);
     const handle = (): LocalStarted => ({
-      release, old, scale, containers, web: containers.filter((c) => c.labels[LABEL.process] === 'web'), made: plural(containers.length, 'container'),
+      release, old, scale, containers, stopped, checkedAtStart: compose,
+      web: containers.filter((c) => c.labels[LABEL.process] === 'web'), made: plural(containers.length, 'container'),
     });
     try {
-      for (const type of ['web', ...Object.keys(scale).filter((t) => t !== 'web')]) {
+      for (const type of startOrderOf(release, Object.keys(scale))) {
         if (scale[type] === undefined) continue;
-        containers.push(...await deployer.startContainers(release, type, { indices: range(scale[type]), deployId }, ctx.log));
+        if (stopFirst.has(type)) stopped.push(...await deployer.stopFirst(old, type, ctx.log));
+        const fresh = await deployer.startContainers(release, type, { indices: range(scale[type]), deployId }, ctx.log);
+        containers.push(...fresh);
+        if (compose) await deployer.checkHealth(release, type, fresh, ctx.log, ctx.signal);
       }
     } catch (e) {
       // Its own partial work: the pipeline only undoes steps that finished.
       await deployer.removeAll(containers);
+      await deployer.restartAll(stopped);
       throw e;
     }
     return handle();
@@ -55,10 +70,12 @@ export class DockerLocalScheduler implements Scheduler<LocalStarted> {
 
   async unstart(started: LocalStarted): Promise<string> {
     await this.deps.deployer.removeAll(started.containers);
-    return `removed ${plural(started.containers.length, 'container')}`;
+    await this.deps.deployer.restartAll(started.stopped);
+    return `removed ${plural(started.containers.length, 'container')}${started.stopped.length ? `, restarted ${plural(started.stopped.length, 'old container')}` : ''}`;
   }
 
   async checkHealth(started: LocalStarted, ctx: StepContext): Promise<void> {
+    if (started.checkedAtStart) return;
     // Every type's startup/readiness checks pass before anything is switched: a failing worker
     // check leaves the previous release running, as a failing web check does.
     const types = [...new Set(started.containers.map((c) => c.labels[LABEL.process] ?? ''))];

@@ -68,6 +68,8 @@ export class SwarmScheduler implements Scheduler<SwarmStarted> {
   private get scope(): string { return `${this.deps.network}-swarm`; }
 
   async start(release: ReleaseRecord, ctx: StepContext): Promise<SwarmStarted> {
+    // A compose app's services differ in image, argv and volumes: only the docker-local scheduler starts them.
+    if (release.manifest.compose) throw new BerthError('COMPOSE_UNSUPPORTED', `${release.app} deploys a compose file, which berth runs on the docker-local scheduler only: \`berth scheduler:set ${release.app} docker-local\`.`);
     await this.requireSwarm();
     const app = release.app;
     const image = await this.deps.registry.push(release.image, ctx.log);

@@ -6,6 +6,7 @@ import type { Store } from '../ports/store';
 import type { EventsService } from '../events';
 import type { AppRecord } from '../ports/store';
 import { hostRoot, legacyVolumeName, parseMountSpec } from './mount-spec';
+import { appVolumeName } from '../apps/resource-names';
 
 export interface MountView extends MountRecord {
   readonly kind: 'volume' | 'host';
@@ -118,7 +119,12 @@ export class StorageService {
   async removeData(app: string, o: { keep: boolean }): Promise<string[]> {
     const record = this.requireApp(app);
     const root = hostRoot(this.deps.storageDir, record.id);
-    const volumes = this.deps.store.mounts.list(app).filter((m) => !m.source.startsWith('/')).map((m) => m.source);
+    const volumes = [...new Set([
+      ...this.deps.store.mounts.list(app).filter((m) => !m.source.startsWith('/')).map((m) => m.source),
+      // A compose file's named volumes (app/compose), of every release the app kept.
+      ...this.deps.store.releases.list(app).flatMap((r) => Object.values(r.manifest.compose?.services ?? {})
+        .flatMap((s) => s.volumes.map((v) => appVolumeName(record.id, v.volume)))),
+    ])];
     const kept = [...volumes, ...(fs.existsSync(root) ? [root] : [])];
     if (o.keep) return kept;
     const left: string[] = [];

@@ -64,6 +64,9 @@ export function createOptionsFor(o: RunContainerOptions, extras: SpecExtras = {}
     name: o.name,
     Image: o.image,
     Cmd: toCmd(o.command),
+    ...(o.entrypoint ? { Entrypoint: [...o.entrypoint] } : {}),
+    ...(o.workingDir ? { WorkingDir: o.workingDir } : {}),
+    ...(o.user ? { User: o.user } : {}),
     Env: Object.entries(o.env).map(([k, v]) => `${k}=${v}`),
     Labels: labels,
     Tty: false,
@@ -73,6 +76,6 @@ export function createOptionsFor(o: RunContainerOptions, extras: SpecExtras = {}
     OpenStdin: stdin,
     StdinOnce: stdin,
     HostConfig: hostConfig,
-    NetworkingConfig: { EndpointsConfig: { [o.network]: {} } },
+    NetworkingConfig: { EndpointsConfig: { [o.network]: o.aliases?.length ? { Aliases: [...o.aliases] } : {} } },
   };
 }

@@ -1,0 +1,48 @@
+import { appVolumeName } from '../apps/resource-names';
+import type { RunContainerOptions } from '../ports/container-engine';
+import type { ReleaseRecord } from '../ports/store';
+import type { ComposePlan } from './compose-plan';
+
+const planOf = (release: ReleaseRecord): ComposePlan | null => release.manifest.compose ?? null;
+
+/**
+ * A compose service's container: berth's options for the process type (name, labels, network,
+ * limits, the app's storage, berth's env) with the service's image, argv, environment (berth's
+ * config wins), named volumes and its compose name as network alias. Other releases: unchanged.
+ */
+export function composeContainer(release: ReleaseRecord, type: string, appId: string | undefined, base: RunContainerOptions): RunContainerOptions {
+  const s = planOf(release)?.services[type];
+  if (!s || appId === undefined) return base;
+  return {
+    ...base,
+    image: s.image ?? base.image,
+    command: s.command ?? undefined,
+    entrypoint: s.entrypoint ?? undefined,
+    workingDir: s.workingDir ?? undefined,
+    user: s.user ?? undefined,
+    env: { ...s.environment, ...base.env },
+    aliases: [s.name],
+    mounts: [...(base.mounts ?? []), ...s.volumes.map((v) => ({ source: appVolumeName(appId, v.volume), target: v.target }))],
+  };
+}
+
+/**
+ * The order a deploy starts process types in: a compose release's start order (each service after
+ * the ones it depends on, whose checks pass before the next starts); else web first, then the rest.
+ */
+export function startOrderOf(release: ReleaseRecord, types: readonly string[]): string[] {
+  const plan = planOf(release);
+  if (plan) return [...plan.order.filter((t) => types.includes(t)), ...types.filter((t) => !plan.order.includes(t))];
+  return [...types.filter((t) => t === 'web'), ...types.filter((t) => t !== 'web')];
+}
+
+/** The local images a compose release runs (services with `image:`), for the checks before release. */
+export function composeImages(plan: ComposePlan): { service: string; image: string }[] {
+  return plan.order.flatMap((t) => (plan.services[t].image ? [{ service: plan.services[t].name, image: plan.services[t].image! }] : []));
+}
+
+/** Process types whose old containers stop before new ones start: compose services with named volumes. */
+export function stopFirstTypes(release: ReleaseRecord): Set<string> {
+  const plan = planOf(release);
+  return new Set(plan ? plan.order.filter((t) => plan.services[t].volumes.length > 0) : []);
+}

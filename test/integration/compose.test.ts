@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { WorkTree } from '../support/git-client';
+import { describeLoad, steadyLoad } from '../support/load';
+import { waitFor } from '../support/poll';
+import { requireBerthStack } from '../support/requirements';
+
+const docker = (args: string[]): string => spawnSync('docker', args, { encoding: 'utf8' }).stdout.trim();
+
+/** One compose app (test/fixtures/apps/compose-app: web + worker + redis) shared by every test here. */
+describe('compose apps: a compose file deploys as one app whose services are process types', function () {
+  this.timeout(600_000);
+  let berth: BerthProcess;
+  let wt: WorkTree;
+  let firstPush = '';
+  const app = uniqueName('compose');
+  const host = `${app}.localhost`;
+  const serving = async (path = '/') => (await berth.viaRouter(host, path)).text.trim();
+  const containers = (process: string) => docker(['ps', '-q', '--filter', `label=berth.app=${app}`, '--filter', `label=berth.process=${process}`,
+    '--filter', `label=berth.scope=${berth.env.BERTH_NETWORK}`]).split(/\s+/).filter(Boolean);
+  /** Queues a job through the web service and waits for the worker's answer, read back through the web service. */
+  const roundTrip = async (job: string) => {
+    assert.equal(await serving(`/cgi-bin/enqueue?${job}`), `queued ${job}`);
+    return waitFor(`the worker to process ${job}`, async () => (await serving(`/cgi-bin/result?${job}`)) === 'processed-by-worker', 30_000);
+  };
+
+  before(async () => {
+    requireBerthStack();
+    berth = await startBerth();
+    wt = WorkTree.fromFixture('compose-app');
+    const pushed = wt.push(berth.url, berth.token, app);
+    assert.equal(pushed.code, 0, pushed.output);
+    firstPush = pushed.output;
+  });
+  after(async () => {
+    wt?.remove();
+    await berth?.destroy();
+  });
+
+  it('deploys web + worker + redis by git push: web answers on the app domain, the worker takes jobs from redis', async () => {
+    assert.match(firstPush, /Deploying compose\.yaml: redis, web, worker/);
+    assert.equal(await serving(), 'compose web v1');
+    assert.ok(await roundTrip('job-1'));
+    assert.deepEqual(['web', 'worker', 'redis'].map((p) => containers(p).length), [1, 1, 1]);
+    // Each service answers to its compose name on the app's own network.
+    const [redis] = containers('redis');
+    const aliases = docker(['inspect', '--format', '{{range .NetworkSettings.Networks}}{{json .Aliases}}{{end}}', redis]);
+    assert.match(aliases, /"redis"/);
+  });
+
+  it('depends_on condition: service_healthy holds web until redis passed its healthcheck', async () => {
+    // redis's healthcheck sets a mark in redis when it passes; web.sh read the mark as it started.
+    assert.equal(await serving('/order.txt'), 'redis healthy before web: yes');
+    const passed = firstPush.search(/redis\.1 startup "compose-healthcheck" \(.*\): passed/);
+    const webStart = firstPush.indexOf('Starting 1 web container');
+    assert.ok(passed > 0 && webStart > passed, `redis passed its check before web started:\n${firstPush}`);
+    const startedAt = (c: string) => Date.parse(docker(['inspect', '--format', '{{.State.StartedAt}}', c]));
+    assert.ok(startedAt(containers('redis')[0]) < startedAt(containers('web')[0]), 'the redis container started before the web container');
+  });
+
+  it('redeploys web with no failed request; redis keeps its named volume (stopped first), the worker still answers', async () => {
+    const load = await steadyLoad({ port: berth.routerPort, host, rps: 20, maxSeconds: 300 });
+    wt.write('www/index.html', 'compose web v2\n');
+    wt.commitAll('v2');
+    const pushed = wt.push(berth.url, berth.token, app);
+    assert.equal(pushed.code, 0, pushed.output);
+    const result = await load.stop();
+    process.stdout.write(`      load: ${describeLoad(result)}\n`);
+    assert.equal(result.failed, 0, describeLoad(result));
+    assert.ok(result.ok >= 20, `enough requests were made (${result.ok})`);
+    assert.equal(await serving(), 'compose web v2');
+    assert.match(pushed.output, /Stopping the old redis container first: redis holds named volumes/);
+    // job-1's result was written before the redeploy: it is still in redis's volume.
+    assert.equal(await serving('/cgi-bin/result?job-1'), 'processed-by-worker');
+    assert.ok(await roundTrip('job-2'));
+  });
+
+  it('refuses privileged, host paths, the docker socket and another network, listing each, and keeps serving', async () => {
+    const victimNet = `${berth.env.BERTH_NETWORK}-someotherappid`;
+    wt.write('compose.yaml', [
+      'services:',
+      '  web:',
+      '    build: .',
+      '    expose: ["5000"]',
+      '    privileged: true',
+      '    volumes: ["/etc:/host-etc", "/var/run/docker.sock:/var/run/docker.sock"]',
+      `    network_mode: "container:berth.victim.web.1"`,
+      'networks:',
+      `  default: { name: ${victimNet}, external: true }`,
+      '',
+    ].join('\n'));
+    wt.commitAll('asks for the host');
+    const pushed = wt.push(berth.url, berth.token, app);
+    assert.notEqual(pushed.code, 0);
+    assert.match(pushed.output, /compose\.yaml asks for what berth does not honour/);
+    assert.match(pushed.output, /- networks: each berth app has its own network/);
+    assert.match(pushed.output, /- services\.web\.privileged: privileged mode would hand the service the host/);
+    assert.match(pushed.output, /- services\.web\.network_mode: each berth app has its own network/);
+    assert.match(pushed.output, /- services\.web\.volumes "\/etc:\/host-etc": host path "\/etc" is outside the app's storage/);
+    assert.match(pushed.output, /- services\.web\.volumes "\/var\/run\/docker\.sock:\/var\/run\/docker\.sock": host path "\/var\/run\/docker\.sock" is outside the app's storage/);
+    assert.doesNotMatch(pushed.output, /Building with the Dockerfile/, 'refused before any build');
+    assert.equal(await serving(), 'compose web v2');
+  });
+
+  it('refuses a service image that is another app\'s', async () => {
+    const victim = uniqueName('victim');
+    assert.equal((await berth.api('POST', '/api/v1/apps', { name: victim })).status, 201);
+    spawnSync('docker', ['tag', 'berth/busybox:latest', `berth/${victim}:v1`]);
+    try {
+      wt.git(['checkout', '-q', 'HEAD~1', '--', 'compose.yaml']);
+      wt.write('compose.yaml', wt.read('compose.yaml').replace('\nvolumes:', `\n  spy:\n    image: berth/${victim}:v1\n    command: ["sleep", "3600"]\nvolumes:`));
+      wt.commitAll('runs the victim image');
+      const pushed = wt.push(berth.url, berth.token, app);
+      assert.notEqual(pushed.code, 0);
+      assert.match(pushed.output, new RegExp(`service spy's image "berth/${victim}:v1" is app ${victim}'s`));
+      assert.equal(await serving(), 'compose web v2');
+    } finally {
+      spawnSync('docker', ['rmi', `berth/${victim}:v1`]);
+    }
+  });
+
+  it('apps:destroy removes the compose file\'s named volume', async () => {
+    const id = (await berth.api('GET', `/api/v1/apps/${app}`)).json.app?.id as string;
+    assert.ok(id, 'the app has an id');
+    assert.equal(docker(['volume', 'ls', '-q', '--filter', `name=berth-app-${id}-data`]), `berth-app-${id}-data`);
+    const destroyed = berth.cli(['apps:destroy', app, '--confirm', app]);
+    assert.equal(destroyed.code, 0, destroyed.stderr);
+    assert.equal(docker(['volume', 'ls', '-q', '--filter', `name=berth-app-${id}-data`]), '', `${destroyed.stdout}${destroyed.stderr}${berth.output.slice(-3000)}`);
+  });
+});

@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { parseCompose, startOrderOf, composeContainer, findComposeFile } from '../../../app/compose';
+import { parseDuration, shellWords } from '../../../app/compose/compose-fields';
+import { BerthError } from '../../../app/errors';
+import { EMPTY_MANIFEST } from '../../../app/manifest';
+import type { ReleaseRecord } from '../../../app/ports/store';
+
+const parse = (text: string, files: Record<string, string> = {}) => parseCompose(text, 'compose.yaml', (p) => files[p] ?? null);
+const refused = (text: string, ...patterns: RegExp[]) => assert.throws(() => parse(text), (e: unknown) => {
+  assert.ok(e instanceof BerthError);
+  assert.equal(e.code, 'COMPOSE_UNSUPPORTED', e.message);
+  for (const p of patterns) assert.match(e.message, p);
+  return true;
+});
+const invalid = (text: string, pattern: RegExp) => assert.throws(() => parse(text), (e: unknown) => {
+  assert.ok(e instanceof BerthError);
+  assert.equal(e.code, 'INVALID_COMPOSE', e.message);
+  assert.match(e.message, pattern);
+  return true;
+});
+
+const APP = `
+services:
+  app:
+    build: .
+    command: node server.js --name "my app"
+    ports: ["8080:5000"]
+    env_file: .env.compose
+    environment: { MODE: web, ESCAPED: "a$$b" }
+    depends_on:
+      redis: { condition: service_healthy }
+  worker:
+    build: { context: ".", dockerfile: Dockerfile }
+    command: ["node", "worker.js"]
+    depends_on: [redis]
+    deploy: { replicas: 2 }
+  redis:
+    image: berth/service-redis:7-bookworm
+    volumes: ["data:/data"]
+    healthcheck: { test: ["CMD-SHELL", "redis-cli ping"], interval: 2s, timeout: 1s, retries: 4, start_period: 10s }
+volumes:
+  data:
+`;
+
+describe('compose files', () => {
+  it('finds compose.yaml before docker-compose.yml', () => {
+    assert.equal(findComposeFile((p) => p === 'docker-compose.yml' || p === 'compose.yaml'), 'compose.yaml');
+    assert.equal(findComposeFile((p) => p === 'docker-compose.yml'), 'docker-compose.yml');
+    assert.equal(findComposeFile(() => false), null);
+  });
+
+  it('maps services to process types: the service with ports is web, the rest keep their names, started after their dependencies', () => {
+    const { plan, healthchecks, formation, notes } = parse(APP, { '.env.compose': '# c\nFROM_FILE=1\nexport MODE="file"\n' });
+    assert.deepEqual(plan.order, ['redis', 'web', 'worker']);
+    assert.equal(plan.services.web.name, 'app');
+    assert.deepEqual(plan.services.web.command, ['node', 'server.js', '--name', 'my app']);
+    assert.deepEqual(plan.services.web.environment, { FROM_FILE: '1', MODE: 'web', ESCAPED: 'a$b' });
+    assert.equal(plan.webPort, 5000);
+    assert.deepEqual(plan.build, { context: '', dockerfile: 'Dockerfile', args: {} });
+    assert.equal(plan.services.redis.image, 'berth/service-redis:7-bookworm');
+    assert.deepEqual(plan.services.redis.volumes, [{ volume: 'data', target: '/data' }]);
+    assert.deepEqual(formation, { web: 1, worker: 2, redis: 1 });
+    assert.deepEqual(Object.keys(healthchecks), ['redis']);
+    assert.deepEqual(healthchecks.redis[0].command, ['/bin/sh', '-c', 'redis-cli ping']);
+    // retries 4 + 10 s start period at 2 s intervals.
+    assert.deepEqual([healthchecks.redis[0].attempts, healthchecks.redis[0].wait, healthchecks.redis[0].timeout], [9, 2, 1]);
+    assert.match(notes.join('\n'), /"8080:5000": container port 5000 is routed by berth's router/);
+  });
+
+  it('picks the service labelled berth.web over the first with a port', () => {
+    const { plan } = parse('services:\n  api:\n    build: .\n    expose: ["3000"]\n  front:\n    image: b\n    expose: ["8080"]\n    labels: { berth.web: "true" }\n');
+    assert.equal(plan.services.web.name, 'front');
+    assert.equal(plan.webPort, 8080);
+    assert.equal(plan.services.api.type, 'api');
+  });
+
+  it('refuses what would reach the host, listing every offending key with its reason', () => {
+    refused(`
+services:
+  web:
+    image: berth/busybox:latest
+    privileged: true
+    network_mode: host
+    pid: host
+    ipc: host
+    cap_add: [SYS_ADMIN]
+    devices: ["/dev/sda:/dev/sda"]
+    volumes: ["/var/run/docker.sock:/var/run/docker.sock", "./src:/src", { type: bind, source: /etc, target: /etc2 }]
+    labels: { berth.app: victim }
+  db:
+    image: berth/busybox:latest
+    ports: ["5432:5432"]
+    networks: [other]
+networks: { other: { external: true } }
+`,
+    /- networks: each berth app has its own network/,
+    /- services\.web\.privileged: privileged mode would hand the service the host/,
+    /- services\.web\.network_mode: /,
+    /- services\.web\.pid: sharing a PID namespace/,
+    /- services\.web\.ipc: sharing an IPC namespace/,
+    /- services\.web\.cap_add: /,
+    /- services\.web\.devices: host devices/,
+    /- services\.web\.volumes "\/var\/run\/docker\.sock:\/var\/run\/docker\.sock": host path "\/var\/run\/docker\.sock" is outside the app's storage/,
+    /- services\.web\.volumes "\.\/src:\/src": host path "\.\/src"/,
+    /- services\.web\.volumes \{"type":"bind","source":"\/etc","target":"\/etc2"\}: host path "\/etc"/,
+    /- services\.web\.labels\.berth\.app: berth's containers carry berth's labels only/,
+    /- services\.db\.ports "5432:5432": only the web service is reachable from outside/,
+    /- services\.db\.networks: /);
+  });
+
+  it('refuses unknown keys, interpolation, external volumes, two different builds and no build at all instead of dropping them', () => {
+    refused('services:\n  web:\n    image: berth/service-redis:7-bookworm\n', /services: none builds from the repo; add `build: \.`/);
+    refused('services:\n  web:\n    image: a\n    frobnicate: 1\n', /services\.web\.frobnicate: not supported by berth's compose builder/);
+    refused('services:\n  web:\n    image: a\n    environment: { DB: "${DATABASE_URL}" }\n', /services\.web\.environment\.DB: .* interpolation/);
+    refused('services:\n  web:\n    image: a\n    volumes: ["d:/d"]\nvolumes:\n  d: { external: true }\n', /volumes\.d\.external: /);
+    refused('services:\n  web:\n    build: ./a\n  worker:\n    build: ./b\n', /berth builds one image per release/);
+    refused('services:\n  web:\n    build: ../outside\n', /build\.context: "\.\.\/outside" is outside the repo/);
+    refused('services:\n  web:\n    image: a\n    restart: "no"\n', /services\.web\.restart: "no"/);
+    refused('services:\n  web:\n    image: a\n  job:\n    image: a\n    depends_on: { web: { condition: service_completed_successfully } }\n', /condition: "service_completed_successfully"/);
+  });
+
+  it('fails malformed files with INVALID_COMPOSE saying where', () => {
+    invalid('services: [a]\n', /`services:` must be a map/);
+    invalid('services:\n  web: { build: ., depends_on: [db] }\n', /depends_on names "db", which is not a service/);
+    invalid('services:\n  a: { build: ., depends_on: [b] }\n  b: { image: x, depends_on: [a] }\n', /depends_on forms a cycle among a, b/);
+    invalid('services:\n  web: { build: ., depends_on: { db: { condition: service_healthy } } }\n  db: { image: b }\n', /"db" has no healthcheck/);
+    invalid('services:\n  My_Svc: { image: a }\n', /service name "My_Svc" must be lowercase/);
+    invalid('services:\n  web: { image: a, volumes: ["undeclared:/x"] }\n', /volume "undeclared" is not declared/);
+    invalid('services:\n  web: {}\n', /needs an `image:` or a `build:`/);
+    invalid('a: &a [*a, *a]\nb: [', /not valid YAML/);
+    invalid(`x: &x [1,1,1,1,1,1,1,1,1,1]\n${Array.from({ length: 200 }, (_, i) => `y${i}: *x`).join('\n')}\nservices: {}\n`, /not valid YAML/);
+  });
+
+  it('splits command strings as a shell would and reads compose durations', () => {
+    assert.deepEqual(shellWords(`sh -c 'echo "a b"' x\\ y "q\\"z"`), ['sh', '-c', 'echo "a b"', 'x y', 'q"z']);
+    assert.equal(shellWords('unclosed "quote'), null);
+    assert.equal(parseDuration('1m30s'), 90);
+    assert.equal(parseDuration('500ms'), 0.5);
+    assert.equal(parseDuration('soon'), null);
+  });
+});
+
+describe('compose releases at deploy time', () => {
+  const release = (compose: ReturnType<typeof parse>['plan'] | null): ReleaseRecord => ({
+    app: 'shop', version: 3, image: 'berth/shop:v3', gitSha: null, config: {}, processes: {}, port: 5000, appJson: null,
+    manifest: { ...EMPTY_MANIFEST, compose }, detectedPorts: null, description: '', user: null, createdAt: '',
+  } as ReleaseRecord);
+  const base = { name: 'berth.shop.redis.1.x', image: 'berth/shop:v3', env: { PORT: '5000', DB: 'from-config' }, labels: {}, network: 'berth-abc', mounts: [{ source: '/srv', target: '/srv' }] };
+
+  it('starts other apps web first, compose apps in depends_on order', () => {
+    assert.deepEqual(startOrderOf(release(null), ['worker', 'web', 'clock']), ['web', 'worker', 'clock']);
+    assert.deepEqual(startOrderOf(release(parse(APP, { '.env.compose': '' }).plan), ['worker', 'web', 'redis']), ['redis', 'web', 'worker']);
+  });
+
+  it('gives each service its image, argv, env under berth\'s config, volumes and its compose name as alias', () => {
+    const plan = parse('services:\n  web:\n    build: .\n  redis:\n    image: r:7\n    command: redis-server --save 60\n    environment: { DB: file, X: "1" }\n    volumes: ["data:/data"]\nvolumes: { data: }\n').plan;
+    const spec = composeContainer(release(plan), 'redis', 'abc123', base);
+    assert.equal(spec.image, 'r:7');
+    assert.deepEqual(spec.command, ['redis-server', '--save', '60']);
+    assert.deepEqual(spec.env, { DB: 'from-config', X: '1', PORT: '5000' });
+    assert.deepEqual(spec.aliases, ['redis']);
+    assert.deepEqual(spec.mounts, [{ source: '/srv', target: '/srv' }, { source: 'berth-app-abc123-data', target: '/data' }]);
+    assert.equal(composeContainer(release(null), 'redis', 'abc123', base), base);
+  });
+});
