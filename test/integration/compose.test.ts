@@ -106,7 +106,9 @@ describe('compose apps: a compose file deploys as one app whose services are pro
   it('refuses a service image that is another app\'s', async () => {
     const victim = uniqueName('victim');
     assert.equal((await berth.api('POST', '/api/v1/apps', { name: victim })).status, 201);
-    spawnSync('docker', ['tag', 'berth/busybox:latest', `berth/${victim}:v1`]);
+    // The victim's own image (a new id: a tag on a shared image would make that image the victim's).
+    const built = spawnSync('docker', ['build', '-q', '-t', `berth/${victim}:v1`, '-'], { input: `FROM berth/busybox:latest\nLABEL victim=${victim}\n`, encoding: 'utf8' });
+    assert.equal(built.status, 0, built.stderr);
     try {
       wt.git(['checkout', '-q', 'HEAD~1', '--', 'compose.yaml']);
       wt.write('compose.yaml', wt.read('compose.yaml').replace('\nvolumes:', `\n  spy:\n    image: berth/${victim}:v1\n    command: ["sleep", "3600"]\nvolumes:`));
