@@ -10,6 +10,7 @@ import { strangerAttacks } from './stranger-attacks';
 import { imageAttacks } from './image-attacks';
 import { buildMountAttacks } from './build-mount-attacks';
 import { limitsAttacks } from './limits-attacks';
+import { undoAttacks } from './undo-attacks';
 
 /**
  * The tenant-attack suite (docs/security.md): as a developer of app A and as a viewer, every
@@ -33,4 +34,5 @@ describe('tenant attacks: a developer or viewer of app A against app B, the host
   imageAttacks(t);
   buildMountAttacks(t);
   limitsAttacks(t);
+  undoAttacks(t);
 });
