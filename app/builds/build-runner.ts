@@ -60,8 +60,9 @@ export class BuildRunner {
       }
       const release = await this.deps.pipeline.run({
         build, job, log: log.line, signal,
-        goLive: (live) => store.transaction(() => {
+        goLive: (live, alsoRecord) => store.transaction(() => {
           store.releases.setCurrent(live.app, live.version);
+          alsoRecord();
           adoptFormation(store.formation, live);
           store.builds.finish(build.id, { status: 'succeeded', releaseVersion: live.version });
           this.deps.events.record({ app: build.app, kind: 'deploy.succeeded', message: `deployed v${live.version} (${live.description})`, user: build.user });

@@ -31,8 +31,11 @@ export interface ReleaseRun<B extends BuiltImage = BuiltImage> {
   readonly job: BuildJob;
   readonly log: Log;
   readonly signal?: AbortSignal;
-  /** Makes the release current (one transaction: current release, formation, the build's row, the event). */
-  readonly goLive: (release: ReleaseRecord) => void;
+  /**
+   * Makes the release current in one transaction (current release, formation, the build's row,
+   * the event) and runs `alsoRecord` inside it (the scheduler the release runs on).
+   */
+  readonly goLive: (release: ReleaseRecord, alsoRecord: () => void) => void;
   built?: B;
   release?: ReleaseRecord;
   scheduler?: Scheduler;
@@ -110,8 +113,8 @@ export class ReleasePipeline<B extends BuiltImage = BuiltImage> {
   /** The release becomes current, and the scheduler it runs on is recorded; what ran before is the retire step's. */
   private goLive(r: ReleaseRun<B>): void {
     const rel = need(r.release, 'the release');
-    r.goLive(rel);
-    this.deps.schedulers.markRunningOn(rel.app, need(r.scheduler, 'the scheduler').name);
+    const scheduler = need(r.scheduler, 'the scheduler').name;
+    r.goLive(rel, () => this.deps.schedulers.markRunningOn(rel.app, scheduler));
   }
 
   /** What still runs the app elsewhere after a switch of scheduler: the one it ran on before. */

@@ -117,10 +117,11 @@ describe('the release pipeline: a failure at each step leaves exactly the previo
     scheduler.failAt = failAt;
     const run: ReleaseRun = {
       build, job: { buildId: build.id, app: 'shop', kind: 'archive' }, log: (l) => log.push(l),
-      goLive: (r) => {
-        if (failAt === 'go-live') throw new Injected('go-live');
+      goLive: (r, alsoRecord) => store.transaction(() => {
         store.releases.setCurrent(r.app, r.version);
-      },
+        alsoRecord();
+        if (failAt === 'go-live') throw new Injected('go-live');
+      }),
     };
     try {
       await pipeline.run(run as never);
@@ -134,11 +135,12 @@ describe('the release pipeline: a failure at each step leaves exactly the previo
   const state = () => ({
     releases: store.releases.list('shop').map((r) => r.version),
     current: store.releases.current('shop')?.version ?? null,
+    runningOn: store.schedulers.get('shop').runningOn,
     containers: [...scheduler.containers.values()],
     route: scheduler.routes.get('shop') ?? null,
     images: [...engine.images].sort(),
   });
-  const V1 = { releases: [1], current: 1, containers: [1, 1], route: 1, images: ['berth/shop:v1'] };
+  const V1 = { releases: [1], current: 1, runningOn: 'docker-local', containers: [1, 1], route: 1, images: ['berth/shop:v1'] };
 
   beforeEach(async () => {
     const first = await deploy();
@@ -152,7 +154,7 @@ describe('the release pipeline: a failure at each step leaves exactly the previo
     assert.equal(error, null);
     assert.deepEqual(ran, ['build:before', 'build:after', 'deploy:before', 'predeploy v2', 'deploy:after']);
     assert.deepEqual(log, ['-----> Building shop (archive)', '-----> Releasing v2', '-----> Starting 2 web containers of v2']);
-    assert.deepEqual(state(), { releases: [2, 1], current: 2, containers: [2, 2], route: 2, images: ['berth/shop:v1', 'berth/shop:v2'] });
+    assert.deepEqual(state(), { releases: [2, 1], current: 2, runningOn: 'docker-local', containers: [2, 2], route: 2, images: ['berth/shop:v1', 'berth/shop:v2'] });
   });
 
   const cases: { at: FailAt; undo: string[] }[] = [
@@ -199,6 +201,6 @@ describe('the release pipeline: a failure at each step leaves exactly the previo
     const { log, error } = await deploy();
     assert.equal(error, null);
     assert.equal(log.at(-1), '!     hook deploy:after failed after the new release went live (nothing is undone): injected failure at hook deploy:after');
-    assert.deepEqual(state(), { releases: [2, 1], current: 2, containers: [2, 2], route: 2, images: ['berth/shop:v1', 'berth/shop:v2'] });
+    assert.deepEqual(state(), { releases: [2, 1], current: 2, runningOn: 'docker-local', containers: [2, 2], route: 2, images: ['berth/shop:v1', 'berth/shop:v2'] });
   });
 });
