@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { Laptop, makeTestCa } from '../support/laptop-netns';
+import { waitFor } from '../support/poll';
 import { requireBerthStack } from '../support/requirements';
 import { CHROMIUM, requireChromium } from '../e2e/support/browser';
 
@@ -71,7 +72,7 @@ describe('berth from a laptop: HTTPS address, packed CLI, push over HTTPS and SS
     assert.equal(login.stdout, `-----> Logged in to ${base}; credentials saved in ${path.join(laptop.home, '.config/berth/config.json')}\n`);
   });
 
-  it('pushes over HTTPS to its own app, and reads its logs with the app taken from the paas remote', async () => {
+  it('pushes over HTTPS to its own app, and tails its logs (berth logs -t) with the app taken from the paas remote', async () => {
     fs.cpSync(path.join(ROOT, 'test/fixtures/apps/dockerfile-app'), checkout(), { recursive: true });
     // A line in the app's output for `berth logs` to show.
     fs.writeFileSync(path.join(checkout(), 'start.sh'), 'echo "laptop app up on $PORT"\nexec httpd -f -p "${PORT:-5000}" -h /www\n');
@@ -83,9 +84,18 @@ describe('berth from a laptop: HTTPS address, packed CLI, push over HTTPS and SS
     assert.equal(push.code, 0, push.stderr);
     const served = await berth.viaRouter(`${mine}.localhost`);
     assert.equal(served.text, fs.readFileSync(path.join(ROOT, 'test/fixtures/apps/dockerfile-app/www/index.html'), 'utf8'));
-    const logs = await berthCli(['logs', '-n', '20']);
-    assert.equal(logs.code, 0, logs.stderr);
-    assert.match(logs.stdout, /^web\.1 \| laptop app up on 5000$/m);
+    // `logs -t` through the router: the past line, then a line written after it started (a restart's).
+    const tail = laptop.spawn('berth', ['logs', '-t', '-n', '20'], { cwd: checkout() });
+    let seen = '';
+    tail.stdout.on('data', (b: Buffer) => { seen += b.toString(); });
+    try {
+      await waitFor('the app\'s line in berth logs -t', () => /^web\.1 \| laptop app up on 5000$/m.test(seen));
+      const before = seen.split('laptop app up').length;
+      assert.equal(berth.cli(['ps:restart', mine]).code, 0);
+      await waitFor('the restarted container\'s line in berth logs -t', () => seen.split('laptop app up').length > before, 120_000);
+    } finally {
+      tail.kill();
+    }
   });
 
   it('pushes over SSH as berth@berth.test with the key it added over HTTPS', async () => {
@@ -117,12 +127,13 @@ describe('berth from a laptop: HTTPS address, packed CLI, push over HTTPS and SS
   it('opens the dashboard over HTTPS in chromium and gets a Secure __Host- session cookie', async () => {
     const spki = crypto.createHash('sha256').update(new crypto.X509Certificate(fs.readFileSync(tls.cert)).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
     const script = path.join(ROOT, 'dist/test/support/laptop-browser.js');
-    const r = await laptop.run(process.execPath, [script, JSON.stringify({ url: base, user: dev, password: PASSWORD, spki, chromium: CHROMIUM })], { cwd: ROOT });
+    const r = await laptop.run(process.execPath, [script, JSON.stringify({ url: base, user: dev, password: PASSWORD, spki, chromium: CHROMIUM, app: mine })], { cwd: ROOT });
     assert.equal(r.code, 0, r.stderr);
-    const seen = JSON.parse(r.stdout) as { loginUrl: string; afterUrl: string; text: string; cookies: { name: string; secure: boolean }[] };
+    const seen = JSON.parse(r.stdout) as { loginUrl: string; afterUrl: string; text: string; cookies: { name: string; secure: boolean }[]; gitRemote: string };
     assert.equal(seen.loginUrl, `${base}/login`);
     assert.equal(seen.afterUrl, `${base}/`);
     assert.ok(seen.text.includes(mine), seen.text);
     assert.deepEqual(seen.cookies.filter((c) => c.name.includes('berth_session')), [{ name: '__Host-berth_session', secure: true }]);
+    assert.equal(seen.gitRemote, `git remote add paas ${base}/git/${mine}.git`);
   });
 });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 async function main(): Promise<void> {
-  const o = JSON.parse(process.argv[2]) as { url: string; user: string; password: string; spki: string; chromium: string };
+  const o = JSON.parse(process.argv[2]) as { url: string; user: string; password: string; spki: string; chromium: string; app: string };
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-laptop-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: o.chromium, headless: true,
@@ -25,7 +25,11 @@ async function main(): Promise<void> {
     await page.fill('#password', o.password);
     await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
     const cookies = (await context.cookies()).map((c) => ({ name: c.name, secure: c.secure }));
-    process.stdout.write(`${JSON.stringify({ loginUrl, afterUrl: page.url(), text: await page.textContent('body'), cookies })}\n`);
+    const afterUrl = page.url();
+    const text = await page.textContent('body');
+    await page.goto(`${o.url}/apps/${o.app}`);
+    const gitRemote = await page.inputValue('#git-remote');
+    process.stdout.write(`${JSON.stringify({ loginUrl, afterUrl, text, cookies, gitRemote })}\n`);
   } finally {
     await context.close();
     fs.rmSync(profile, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -62,11 +62,16 @@ export class Laptop {
     };
   }
 
+  /** Starts a program inside the laptop; `ip netns exec` and `env` exec it, so the child's pid is the program's. */
+  spawn(cmd: string, args: readonly string[], o: { cwd?: string; env?: Record<string, string> } = {}): ChildProcessWithoutNullStreams {
+    const env = this.env(o.env);
+    return spawn('ip', ['netns', 'exec', this.netns, 'env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), cmd, ...args],
+      { cwd: o.cwd ?? this.home, stdio: ['pipe', 'pipe', 'pipe'] });
+  }
+
   /** Runs a program inside the laptop (async, so a berth in this process keeps serving meanwhile). */
   run(cmd: string, args: readonly string[], o: { cwd?: string; input?: string; env?: Record<string, string> } = {}): Promise<LaptopResult> {
-    const env = this.env(o.env);
-    const child = spawn('ip', ['netns', 'exec', this.netns, 'env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), cmd, ...args],
-      { cwd: o.cwd ?? this.home, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = this.spawn(cmd, args, o);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });

@@ -39,7 +39,8 @@ export async function appPage(berth: Berth, req: Request, name: string) {
     watchLog: watch ? berth.builds.storedLog(watch) : [],
     config,
     events: berth.events.list({ app: name, limit: 15 }),
-    gitRemote: `git remote add paas ${req.protocol}://${host}/git/${name}.git`,
+    // berth's own address when it has one (BERTH_HOSTNAME), else the address this page was asked on.
+    gitRemote: `git remote add paas ${berth.ownAddress.remotes(name)?.https ?? `${req.protocol}://${host}/git/${name}.git`}`,
     domains: await extra.domains(name),
     services: await extra.services(name),
     runtimeLogs: extra.hasRuntimeLogs,
