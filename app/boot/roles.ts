@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { BerthError } from '../errors';
+import { BerthError, isBerthError } from '../errors';
 import type { Berth } from './create-berth';
 import { createHttpApp } from '../http/create-http-app';
 import { execUpgradeHandler } from '../http/routes/run-routes';
@@ -76,7 +76,11 @@ export async function startWorker(berth: Berth, log: Log): Promise<void> {
   berth.storage.adoptLegacyFolders(log);
   await berth.router.start();
   // berth's own address (BERTH_HOSTNAME) on the router, with its certificate (renewed with the apps' below).
-  await berth.ownAddress.apply(log);
+  // An ACME server that does not answer must not keep berth down: the renewal check tries again.
+  await berth.ownAddress.apply(log).catch((e: unknown) => {
+    if (!isBerthError(e) || e.code !== 'ACME_FAILED') throw e;
+    log(`berth's own address: ${e.message}; plain HTTP answers ACME challenges only until a later check gets a certificate`);
+  });
   // ACME renewals: a check at start and every BERTH_ACME_CHECK_INTERVAL (daily), renewing < BERTH_ACME_RENEW_DAYS before expiry.
   berth.letsencrypt.schedule(berth.config.acmeCheckIntervalSeconds * 1000, log);
   setInterval(() => { void berth.ownAddress.renewDue(log).catch((e: Error) => log(`own address: renewal failed: ${e.message}`)); },

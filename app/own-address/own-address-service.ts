@@ -84,6 +84,8 @@ export class OwnAddress {
     const stored = this.deps.files.read(OWN);
     if (stored && !this.due(stored) && certCovers(parseCertPair(stored.cert, stored.key).info.domains, hostname!)) return stored;
     log(`berth's own address: asking the ACME server for a certificate for ${hostname}`);
+    // The HTTP-01 challenge comes to the hostname: until there is a certificate, its HTTP server answers challenges only.
+    await this.deps.router.applyOwn({ hostname: hostname!, tls: null, upstream: { host: '127.0.0.1', port: this.deps.webPort } });
     let issued;
     try {
       issued = await this.deps.issuer.issue({

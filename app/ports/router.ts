@@ -74,7 +74,8 @@ export interface Router {
 /** berth's own address (BERTH_HOSTNAME): its API, dashboard and git behind the router over HTTPS. */
 export interface OwnRoute {
   readonly hostname: string;
-  readonly tls: RouteTls;
+  /** null while the ACME certificate is being issued: plain HTTP then serves challenges only (503 otherwise). */
+  readonly tls: RouteTls | null;
   /** berth's web listener, on loopback. */
   readonly upstream: Upstream;
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -49,6 +50,7 @@ describe('router: ACME (letsencrypt:*) against a local pebble', function () {
   const procs: ChildProcess[] = [];
   let output = '';
   const app = uniqueName('rt-acme');
+  const OWN = 'own.example.test';
 
   before(async function () {
     requireBerthStack();
@@ -61,16 +63,14 @@ describe('router: ACME (letsencrypt:*) against a local pebble', function () {
     openssl(['x509', '-req', '-in', f('pebble.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('pebble.crt'), '-days', '2', '-extfile', f('ext.cnf')]);
 
     const [acmePort, mgmtPort, dnsPort, chalMgmt] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    berth = await startBerth({
-      BERTH_DOMAIN: 'berth.example.test',
-      BERTH_ACME_DIRECTORY: `https://127.0.0.1:${acmePort}/dir`,
-      NODE_EXTRA_CA_CERTS: f('ca.pem'),
-    });
+    // The router's ports are chosen first: pebble (started before berth, which asks it for its own
+    // address's certificate as it starts) validates HTTP-01 there.
+    const [routerPort, routerHttpsPort] = [await freePort(), await freePort()];
     fs.writeFileSync(f('pebble.json'), JSON.stringify({
       pebble: {
         listenAddress: `127.0.0.1:${acmePort}`, managementListenAddress: `127.0.0.1:${mgmtPort}`,
         certificate: f('pebble.crt'), privateKey: f('pebble.key'),
-        httpPort: berth.routerPort, tlsPort: await freePort(), ocspResponderURL: '', externalAccountBindingRequired: false,
+        httpPort: routerPort, tlsPort: await freePort(), ocspResponderURL: '', externalAccountBindingRequired: false,
       },
     }));
     const keep = (b: Buffer) => { output += b.toString(); };
@@ -87,6 +87,14 @@ describe('router: ACME (letsencrypt:*) against a local pebble', function () {
     pebble.stdout!.on('data', keep); pebble.stderr!.on('data', keep);
     procs.push(pebble);
     await waitForPort(acmePort, 'pebble', pebble, () => output);
+    berth = await startBerth({
+      BERTH_DOMAIN: 'berth.example.test',
+      BERTH_ACME_DIRECTORY: `https://127.0.0.1:${acmePort}/dir`,
+      NODE_EXTRA_CA_CERTS: f('ca.pem'),
+      BERTH_ROUTER_PORT: String(routerPort), BERTH_ROUTER_HTTPS_PORT: String(routerHttpsPort),
+      // berth's own address, its certificate from pebble as berth starts (issue 20).
+      BERTH_HOSTNAME: OWN,
+    });
 
     wt = WorkTree.fromFixture('dockerfile-app');
     wt.write('www/index.html', 'acme app\n');
@@ -100,6 +108,18 @@ describe('router: ACME (letsencrypt:*) against a local pebble', function () {
     berth?.cli(['apps:destroy', app, '--confirm', app]);
     await berth?.destroy();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("berth's own address (BERTH_HOSTNAME) gets its certificate from the ACME server as berth starts, and serves berth over HTTPS with it", async () => {
+    const httpsPort = Number(berth.env.BERTH_ROUTER_HTTPS_PORT);
+    const peer = await peerCertificate(httpsPort, OWN);
+    assert.match(String(peer.issuer.CN), /Pebble/i);
+    assert.equal(peer.subjectaltname, `DNS:${OWN}`);
+    const stored = new crypto.X509Certificate(fs.readFileSync(path.join(berth.home, 'certs', '_berth', 'cert.pem')));
+    assert.equal(stored.fingerprint256, peer.fingerprint256);
+    assert.equal(fs.statSync(path.join(berth.home, 'certs', '_berth', 'key.pem')).mode & 0o777, 0o600);
+    const health = await request({ port: httpsPort, host: OWN, tls: true, path: '/healthz' });
+    assert.equal(health.text, '{"ok":true}');
   });
 
   it('letsencrypt:enable obtains a certificate over HTTP-01 and the app answers on HTTPS with it', async () => {

@@ -95,15 +95,15 @@ export class NginxRouter implements Router, OwnAddressRouter {
     const file = (name: string, content: string | null): ConfFile => ({ file: path.join(this.paths.dir, name), content, mode: 0o600 });
     const conf = path.relative(this.paths.dir, path.join(this.paths.ownDir, 'berth.conf'));
     if (route === null) return [file(conf, null), file(rel.cert, null), file(rel.key, null)];
-    const tls = validateTls(route.tls)!;
+    const tls = validateTls(route.tls);
     const upstream = `${validateIPv4(route.upstream.host)}:${validatePort(route.upstream.port)}`;
     const text = this.templates.ownConf({
       hostname: validateHostname(route.hostname),
       listen: httpListen(this.opts), httpsListen: httpsListen(this.opts),
       redirectSuffix: this.opts.httpsPort === 443 ? '' : `:${this.opts.httpsPort}`,
-      cert: rel.cert, key: rel.key, upstream,
+      tls: tls === null ? null : rel, upstream,
     });
-    return [file(conf, text), file(rel.cert, tls.cert), file(rel.key, tls.key)];
+    return [file(conf, text), file(rel.cert, tls?.cert ?? null), file(rel.key, tls?.key ?? null)];
   }
 
   /** The app's config file and its certificate files, as apply() would write them. */

@@ -28,8 +28,8 @@ export interface OwnConfView {
   readonly listen: string;
   readonly httpsListen: string;
   readonly redirectSuffix: string;
-  readonly cert: string;
-  readonly key: string;
+  /** Paths of the certificate and key; null while ACME issues one (HTTP then answers challenges only). */
+  readonly tls: { readonly cert: string; readonly key: string } | null;
   /** `127.0.0.1:<BERTH_PORT>`. */
   readonly upstream: string;
 }
