@@ -11,8 +11,8 @@ export function requirementLines(text: string | null): string[] {
   return (text ?? '').split(/\r?\n/).map((l) => l.replace(/(^|\s)#.*$/, '').trim()).filter(Boolean);
 }
 
-/** Lines that name other files (-r, -c, -e, local paths) need the whole source to install. */
-const NEEDS_SOURCE = /^(-r|-c|-e|--requirement|--constraint|--editable|\.|\/|file:)/;
+/** Lines that name other files (-r, -c, -e, local paths, a --find-links folder) need the whole source to install. */
+const NEEDS_SOURCE = /^(-r|-c|-e|--requirement|--constraint|--editable|\.|\/|file:|(-f|--find-links)(\s+|=)(?!https?:))/;
 
 /** Whether a config var switches a Heroku feature off ("1", "true", anything but "0"/"false"/empty). */
 const isSet = (v: string | undefined): boolean => v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
@@ -55,6 +55,8 @@ export const pythonBuildpack: Buildpack = {
       ...dependencyPlan(source),
       collectstatic,
       cmd: execForm(shellCmd(web)),
+      // pip's cache (wheels it built, HTTP answers; installs run as root) kept between this app's builds.
+      pipCache: ctx.cacheMounts ? '--mount=type=cache,target=/root/.cache/pip ' : '',
     });
   },
 };

@@ -133,6 +133,38 @@ describe('runtimes via git push', function () {
     assert.equal((await berth.viaRouter(`${off}.localhost`)).text, `python-django-app collectstatic skipped python ${python}\n`);
   });
 
+  it("keeps pip's cache between an app's builds (the wheel it built from a vendored sdist), and no other app sees it", async () => {
+    // The sdist is packed here: pip builds a wheel from it (an in-tree, stdlib-only build backend, as
+    // no index is reachable) and keeps that wheel in its cache; the install runs on every push (it
+    // reads ./vendor), so the second build either takes the wheel from the cache or builds it again.
+    const BUILT = /Building wheel for greet \(pyproject\.toml\)/;
+    const CACHED = /Using cached greet-1\.0\.0-py3-none-any\.whl/;
+    const a = uniqueName('pipcache');
+    const wt = tree('python-sdist-app');
+    wt.write('vendor/.keep', '');
+    const packed = spawnSync('tar', ['-czf', 'vendor/greet-1.0.0.tar.gz', '-C', 'sdist', 'greet-1.0.0'], { cwd: wt.dir });
+    assert.equal(packed.status, 0, String(packed.stderr));
+    wt.commitAll('the vendored sdist');
+    const first = wt.push(berth.url, berth.token, a);
+    assert.equal(first.code, 0, first.output);
+    assert.match(first.output, BUILT);
+    assert.doesNotMatch(first.output, CACHED);
+    assert.equal((await berth.viaRouter(`${a}.localhost`)).text, 'python-sdist-app v1 greet 1.0.0\n');
+
+    wt.write('app.py', wt.read('app.py').replace('VERSION = "v1"', 'VERSION = "v2"'));
+    wt.commitAll('v2');
+    const second = wt.push(berth.url, berth.token, a);
+    assert.equal(second.code, 0, second.output);
+    assert.match(second.output, CACHED);
+    assert.doesNotMatch(second.output, BUILT);
+    assert.equal((await berth.viaRouter(`${a}.localhost`)).text, 'python-sdist-app v2 greet 1.0.0\n');
+
+    const other = wt.push(berth.url, berth.token, uniqueName('pipcache'));
+    assert.equal(other.code, 0, other.output);
+    assert.match(other.output, BUILT);
+    assert.doesNotMatch(other.output, CACHED);
+  });
+
   it('builds a TypeScript app to dist/ and runs it without its devDependencies', async () => {
     const app = uniqueName('nodets');
     const pushed = tree('node-ts-app').push(berth.url, berth.token, app);

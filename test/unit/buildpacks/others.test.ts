@@ -31,6 +31,32 @@ describe('buildpacks: python', () => {
     assert.ok(nested.indexOf('COPY --chown=app:app . ./') < nested.indexOf('pip install -r requirements.txt'));
   });
 
+  it('installs after the source when requirements.txt finds links in a local folder', async () => {
+    for (const line of ['--find-links ./vendor', '-f vendor', '--find-links=wheels/']) {
+      const df = await render(pythonBuildpack, memorySource({ 'requirements.txt': `${line}\ngreet==1.0.0\n`, Procfile: 'web: x' }));
+      assert.ok(df.indexOf('COPY --chown=app:app . ./') < df.indexOf('pip install -r requirements.txt'), line);
+      assert.doesNotMatch(df, /^COPY requirements\.txt/m, line);
+    }
+    const remote = await render(pythonBuildpack, memorySource({ 'requirements.txt': '--find-links https://example.test/wheels\ngreet==1.0.0\n', Procfile: 'web: x' }));
+    assert.match(remote, /^COPY requirements\.txt \.\/$/m, 'a remote --find-links needs no source');
+  });
+
+  it("mounts pip's cache on every pip install, only when berth builds with cache mounts", async () => {
+    const mounts = { ...fakeContext(), cacheMounts: true };
+    const cases: Record<string, string>[] = [{ 'requirements.txt': 'flask\n' }, { 'requirements.txt': '-r base.txt\n' }, { Pipfile: '', 'Pipfile.lock': '{}' }, { 'pyproject.toml': '' }];
+    for (const files of cases) {
+      const source = memorySource({ ...files, Procfile: 'web: x' });
+      const df = await render(pythonBuildpack, source, mounts);
+      const pips = df.split('\n').filter((l) => l.startsWith('RUN ') && /installing (dependencies|the project)/.test(l));
+      assert.equal(pips.length, 1, df);
+      assert.ok(pips[0].startsWith('RUN --mount=type=cache,target=/root/.cache/pip echo'), pips[0]);
+      assert.doesNotMatch(df, /PIP_NO_CACHE_DIR/);
+      const plain = await render(pythonBuildpack, source);
+      assert.doesNotMatch(plain, /--mount/);
+      assert.match(plain, /PIP_NO_CACHE_DIR=1/, 'without a mount the cache would only bloat the layer');
+    }
+  });
+
   it('installs a pyproject.toml-only app as a package', async () => {
     assert.match(await render(pythonBuildpack, memorySource({ 'pyproject.toml': '', Procfile: 'web: x' })), /pip install \.$/m);
   });
