@@ -76,6 +76,20 @@ describe('compose apps: a compose file deploys as one app whose services are pro
     assert.ok(await roundTrip('job-2'));
   });
 
+  it('scales a service and rolls back like any app: the worker runs twice, v1 serves again on the kept volume', async () => {
+    const scaled = berth.cli(['ps:scale', app, 'worker=2']);
+    assert.equal(scaled.code, 0, scaled.stderr);
+    await waitFor('two worker containers', () => containers('worker').length === 2, 30_000);
+    assert.ok(await roundTrip('job-3'));
+    const rolled = berth.cli(['releases:rollback', app, 'v1']);
+    assert.equal(rolled.code, 0, `${rolled.stdout}${rolled.stderr}`);
+    assert.equal(await serving(), 'compose web v1');
+    // The old web and worker containers retire in the background; the counts settle to the formation.
+    await waitFor('1 web, 2 workers, 1 redis', () => ['web', 'worker', 'redis'].map((p) => containers(p).length).join() === '1,2,1', 30_000);
+    assert.equal(await serving('/cgi-bin/result?job-3'), 'processed-by-worker');
+    assert.ok(await roundTrip('job-4'));
+  });
+
   it('refuses privileged, host paths, the docker socket and another network, listing each, and keeps serving', async () => {
     const victimNet = `${berth.env.BERTH_NETWORK}-someotherappid`;
     wt.write('compose.yaml', [
@@ -100,7 +114,7 @@ describe('compose apps: a compose file deploys as one app whose services are pro
     assert.match(pushed.output, /- services\.web\.volumes "\/etc:\/host-etc": host path "\/etc" is outside the app's storage/);
     assert.match(pushed.output, /- services\.web\.volumes "\/var\/run\/docker\.sock:\/var\/run\/docker\.sock": host path "\/var\/run\/docker\.sock" is outside the app's storage/);
     assert.doesNotMatch(pushed.output, /Building with the Dockerfile/, 'refused before any build');
-    assert.equal(await serving(), 'compose web v2');
+    assert.equal(await serving(), 'compose web v1');
   });
 
   it('refuses a service image that is another app\'s', async () => {
@@ -116,7 +130,7 @@ describe('compose apps: a compose file deploys as one app whose services are pro
       const pushed = wt.push(berth.url, berth.token, app);
       assert.notEqual(pushed.code, 0);
       assert.match(pushed.output, new RegExp(`service spy's image "berth/${victim}:v1" is app ${victim}'s`));
-      assert.equal(await serving(), 'compose web v2');
+      assert.equal(await serving(), 'compose web v1');
     } finally {
       spawnSync('docker', ['rmi', `berth/${victim}:v1`]);
     }
