@@ -35,6 +35,8 @@ export function imageAttacks(t: () => Tenant): void {
       const { berth, appA, appB, dev, tree } = t();
       const current = (await berth.api('GET', `/api/v1/apps/${appA}`)).json.app.currentRelease;
       const original = fs.readFileSync(path.join(ROOT, 'test/fixtures/apps/dockerfile-app/Dockerfile'), 'utf8');
+      // Earlier attacks leave a refused nginx.conf.njk in the shared work tree: these pushes must fail on their own check.
+      fs.rmSync(path.join(tree.dir, 'nginx.conf.njk'), { force: true });
       // B's release image, with a file only B's developers may read.
       const secret = `secret-of-${appB}`;
       const ctx = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-b-image-'));
