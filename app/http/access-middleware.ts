@@ -3,6 +3,7 @@ import type { Berth } from '../boot/create-berth';
 import type { Action } from '../users';
 import type { EventSource } from '../events';
 import { tokenOf } from './auth-middleware';
+import { recordDecision } from './route-guard';
 
 /** Paths (below /api/v1 or the dashboard) any signed-in user may use for their own account. */
 const SELF = /^\/(tokens|ssh-keys|whoami|logout)(\/|$)/;
@@ -41,9 +42,12 @@ export function targetOf(req: Pick<Request, 'method' | 'path' | 'query'>): Targe
 
 /** After authentication: refuses what the user's role does not allow (403), via berth.access. */
 export function authorizeRequest(berth: Pick<Berth, 'access'>): RequestHandler {
-  return (req, _res, next) => {
-    const { action, app, service } = targetOf(req);
+  return (req, res, next) => {
+    const target = targetOf(req);
+    const { action, app, service } = target;
     const user = req.user!;
+    // The matched route checks it was this (route-guard.ts).
+    recordDecision(res, target);
     if (service) { berth.access.authorizeService(user, { ...service, action }); next(); return; }
     // The whole audit trail names every app: a developer reads only their apps' (`?app=`).
     const wholeTrail = app === null && /^\/events\/?$/.test(req.path) && user.role === 'developer';

@@ -15,14 +15,14 @@ import { requireBerthStack } from '../support/requirements';
 // /favicon.ico only redirects to a static asset under /assets.
 const PUBLIC = new Set(['GET /healthz', 'GET /login', 'POST /login', 'POST /login/token', 'GET /favicon.ico']);
 
-interface Route { method: string; path: string }
+interface Route { method: string; path: string; guard: string }
 
 /** Every route in an express 5 router stack, with its mount prefix. */
 function walk(stack: any[], prefix: string, out: Route[]): Route[] {
   for (const layer of stack) {
     if (layer.route) {
       for (const method of Object.keys(layer.route.methods)) {
-        if (method !== '_all') out.push({ method: method.toUpperCase(), path: prefix + layer.route.path });
+        if (method !== '_all') out.push({ method: method.toUpperCase(), path: prefix + layer.route.path, guard: layer.route.stack[0]?.handle?.name ?? '' });
       }
     } else if (layer.handle?.stack) {
       walk(layer.handle.stack, prefix + mountOf(layer), out);
@@ -43,9 +43,10 @@ function mountOf(layer: any): string {
 
 const concrete = (p: string): string => p.replace(/:[a-zA-Z]+/g, 'probe-x').replace(/\*\w*/g, 'probe');
 
-function request(port: number, method: string, urlPath: string): Promise<{ status: number; location?: string }> {
+function request(port: number, method: string, urlPath: string, token?: string): Promise<{ status: number; location?: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers: { 'content-type': 'application/json' } }, (res) => {
+    const headers = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers }, (res) => {
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location }));
     });
@@ -120,6 +121,38 @@ describe('route authentication', function () {
       if (t.app !== 'probe-x') wrong.push(`${r.method} ${r.path} → ${JSON.stringify(t)}`);
     }
     assert.deepEqual(wrong, [], 'routes whose app the authorization layer does not see');
+  });
+
+  it('every route starts with the route guard, which checks the authorization decision against the route that matched', () => {
+    assert.deepEqual(routes.filter((r) => r.guard !== 'berthRouteGuard').map((r) => `${r.method} ${r.path}`), ['GET /healthz']);
+  });
+
+  it('no spelling of a route a viewer is refused (case, doubled slashes, encoded characters, a trailing dot or slash) reaches its handler', async () => {
+    const { token } = await berth.access.addUser({ name: 'route-viewer', role: 'viewer', by: null });
+    const spellings = (p: string): string[] => {
+      const [, prefix, first, rest] = /^(\/api\/v1)?\/([^/]+)(.*)$/.exec(p)!;
+      const pre = prefix ?? '';
+      return [
+        `${pre}/${first[0].toUpperCase()}${first.slice(1)}${rest}`, `${pre.toUpperCase()}/${first}${rest}`, `${pre}//${first}${rest}`,
+        `${pre}/${first}/${rest.replace(/^\//, '/')}`.replace(`/${first}/`, `/${first}//`), `${pre}/%${first.charCodeAt(0).toString(16)}${first.slice(1)}${rest}`,
+        `${p}.`, `${p}/`, `${pre}/${first}${rest.replace(/\/([a-z])/, (_m, c: string) => `/%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`,
+      ].filter((x) => x !== p);
+    };
+    let tried = 0;
+    const through: string[] = [];
+    for (const r of routes.filter((x) => x.path.startsWith('/api/v1/'))) {
+      const p = concrete(r.path);
+      if ((await request(port, r.method, p, token)).status !== 403) continue;
+      for (const spelled of spellings(p)) {
+        tried++;
+        const res = await request(port, r.method, spelled, token);
+        // Refused, not routed, or (outside /api/v1) the dashboard's redirect to its login page.
+        const refused = res.status === 403 || res.status === 404 || (res.status === 302 && /^\/login/.test(res.location ?? ''));
+        if (!refused) through.push(`${r.method} ${spelled} → ${res.status} ${res.location ?? ''}`);
+      }
+    }
+    assert.ok(tried > 300, `only ${tried} spellings tried`);
+    assert.deepEqual(through, [], 'spellings that reached a handler the canonical path is refused');
   });
 
   it('git smart HTTP refuses without a token', async () => {

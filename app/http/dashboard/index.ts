@@ -28,7 +28,8 @@ function dashboardErrors(views: nunjucks.Environment, log: (line: string) => voi
  */
 export function dashboardRoutes(berth: Berth, options: { log: (line: string) => void }): Router {
   const views = createViews();
-  const r = strictRouter();
+  // Its own routes (the favicon) are served before login; every page is in a router behind the layer.
+  const r = strictRouter({ outsideAuthorization: 'public assets and the favicon redirect' });
   r.use('/assets', express.static(PUBLIC_DIR, { index: false, maxAge: '1h', fallthrough: false }));
   r.get('/favicon.ico', (_req, res) => { res.redirect(301, '/assets/favicon.svg'); });
   r.use(securityHeaders);

@@ -16,7 +16,7 @@ export interface GitHookCodec {
  * password, and the internal endpoint the pre-receive hook calls.
  */
 export function gitRoutes(berth: Berth, codec: GitHookCodec): Router {
-  const r = strictRouter();
+  const r = strictRouter({ outsideAuthorization: 'git authorizes each push and fetch itself (push gate); the hook endpoint checks its secret' });
 
   r.use('/git', async (req, res) => {
     let user;

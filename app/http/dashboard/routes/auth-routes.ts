@@ -18,7 +18,7 @@ export function safeNext(raw: unknown): string {
  * random cookie that the form must repeat (a cross-site page can read neither).
  */
 export function authRoutes(berth: Berth, views: nunjucks.Environment): Router {
-  const r = strictRouter();
+  const r = strictRouter({ outsideAuthorization: 'the login page: nobody is signed in yet' });
   const loginPage = (req: Request, res: express.Response, error: string | null, status = 200) => {
     // Reuse the cookie's token: a second login page (another tab, a favicon redirect) must not void the first form.
     const existing = readCookie(req, LOGIN_CSRF_COOKIE);
