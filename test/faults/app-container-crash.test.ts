@@ -71,9 +71,12 @@ describe('fault: an app container SIGKILLed, and one crash-looping: berth restar
     assert.ok(json.report.crashing.length >= 1);
     await waitFor('a ps.crashed event', async () => (await crashEvents(berth, app)).length > 0, 120);
 
-    // Watch it loop for a while: docker's back-off doubles the delay, the reconciler does not
-    // add replacements of its own, and events stay rate-limited.
-    await new Promise((r) => setTimeout(r, 40_000));
+    // Watch it loop: docker restarts the one container in place (three times, waited for by its
+    // restart count, not by a sleep), the reconciler adds no replacements, events stay rate-limited.
+    await waitFor('docker to restart the web container three times', () => {
+      const cs = webContainers(berth, app);
+      return cs.length === 1 && Number(docker(['inspect', '-f', '{{.RestartCount}}', cs[0].id])) >= 3;
+    }, 300);
     const containers = webContainers(berth, app);
     assert.equal(containers.length, 1, `one web container, restarted in place, not a pile of replacements: ${JSON.stringify(containers)}`);
     const restarts = Number(docker(['inspect', '-f', '{{.RestartCount}}', containers[0].id]));

@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
-import { steadyLoad, type RunningLoad } from '../support/load';
+import { describeLoad, SLOW_REQUESTS, steadyLoad, type RunningLoad } from '../support/load';
 import { requireBerthStack } from '../support/requirements';
-import { latestBuild } from './fault-support';
+import { latestBuild, waitFor } from './fault-support';
 
 const run = (cmd: string, args: string[]): void => {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
@@ -34,7 +34,7 @@ describe('fault: $BERTH_HOME on a full disk (a 64 MB loop-mounted ext4): a push 
     // startBerth makes its home under os.tmpdir(), which follows TMPDIR: the home lands on the small disk.
     const saved = process.env.TMPDIR;
     process.env.TMPDIR = mount;
-    try { berth = await startBerth(); } finally { if (saved === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = saved; }
+    try { berth = await startBerth({ BERTH_RETIRE_WAIT: '10' }); } finally { if (saved === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = saved; }
     assert.ok(berth.home.startsWith(mount));
   });
   after(async () => {
@@ -54,7 +54,9 @@ describe('fault: $BERTH_HOME on a full disk (a 64 MB loop-mounted ext4): a push 
     trees.push(wt);
     assert.equal(wt.push(berth!.url, berth!.token, app).code, 0);
     assert.equal((await berth!.viaRouter(`${app}.localhost`)).text.trim(), 'slow-build-app v1');
-    load = await steadyLoad({ port: berth!.routerPort, host: `${app}.localhost`, rps: 20 });
+    // Slow requests (1–3 s) in flight throughout: while the disk is full, and when v2 replaces v1.
+    load = await steadyLoad({ port: berth!.routerPort, host: `${app}.localhost`, rps: 20, slow: SLOW_REQUESTS });
+    await waitFor('slow requests being answered', async () => load!.progress().slowOk >= 1, 60);
 
     // Fill the disk: one big file, then small ones until nothing more fits.
     const filler = path.join(mount, 'filler');
@@ -87,7 +89,8 @@ describe('fault: $BERTH_HOME on a full disk (a 64 MB loop-mounted ext4): a push 
 
     const result = await load.stop();
     load = undefined;
-    assert.ok(result.ok > 0);
-    assert.equal(result.failed, 0, `the deployed app failed requests while the disk was full:\n${result.samples.join('\n')}`);
+    assert.ok(result.slowSent >= 5, `slow requests were mixed in: ${describeLoad(result)}`);
+    assert.equal(result.failed, 0, `the deployed app failed requests while the disk was full or v2 replaced v1:\n${describeLoad(result)}`);
+    assert.equal(result.slowOk, result.slowSent, describeLoad(result));
   });
 });

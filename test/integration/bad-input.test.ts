@@ -246,7 +246,7 @@ describe('bad input: every API endpoint refuses malformed JSON, wrong types, mis
     for (const token of [null, 'wrong', 'x'.repeat(5000)]) {
       const r = await berth.api('POST', '/api/v1/apps', { name: uniqueName('noauth') }, token);
       assert.equal(r.status, 401, r.text);
-      assert.equal(typeof r.json?.error?.code, 'string');
+      assert.equal(r.json?.error?.code, 'UNAUTHENTICATED', r.text);
     }
     assert.equal((await berth.api('GET', '/api/v1/apps')).json.apps.length, 1);
   });

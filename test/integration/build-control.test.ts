@@ -61,7 +61,7 @@ describe('build control: cancel, timeout, crash recovery', function () {
     assert.equal(cancel.status, 202, cancel.text);
     const pushed = await pushing;
     assert.notEqual(pushed.code, 0);
-    assert.match(pushed.output, /cancelled/i);
+    assert.match(pushed.output, /^remote: !     Build cancelled\.\s*$/m, pushed.output);
     assert.equal((await waitForStatus(berth, app, 'cancelled')).status, 'cancelled');
     const again = await berth.api('POST', `/api/v1/apps/${app}/builds/cancel`);
     assert.equal(again.json.error.code, 'NO_BUILD_RUNNING');

@@ -235,10 +235,17 @@ describe('redis infra (real Redis)', () => {
       assert.equal(await other.locks.tryAcquire(name), null);
       assert.equal(await infra.locks.tryAcquire(name), null);
       await assert.rejects(other.locks.acquire(name, { waitMs: 150 }));
+      // The waiter must have found the lock held (at least one refused try) before it is released,
+      // so it is the wait that hands it over: its tries are counted, not given time by a sleep.
+      let tries = 0;
+      const tryAcquire = other.locks.tryAcquire.bind(other.locks);
+      other.locks.tryAcquire = async (n: string) => { const r = await tryAcquire(n); tries++; return r; };
       const waiting = other.locks.acquire(name, { waitMs: 5000 });
-      await sleep(100);
+      await waitFor('the waiter to find the lock held', () => tries >= 1, 5000);
       await release();
       const release2 = await waiting;
+      assert.ok(tries >= 2, 'the waiter took the lock on a later try, after the release');
+      delete (other.locks as { tryAcquire?: unknown }).tryAcquire;
       assert.equal(await infra.locks.tryAcquire(name), null);
       await release2();
       const release3 = await infra.locks.tryAcquire(name);

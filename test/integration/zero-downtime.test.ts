@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
-import { describeLoad, steadyLoad } from '../support/load';
+import { describeLoad, SLOW_REQUESTS, steadyLoad } from '../support/load';
+import { waitFor } from '../support/poll';
 import { requireBerthStack } from '../support/requirements';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -46,8 +47,8 @@ describe('zero downtime: redeploys, scaling and config changes under load; a kil
   it('fails no request, slow ones (1–3 s) included, while the app is pushed three times, scaled 1→3→1, restarted and its config is set', async () => {
     // The load runs in its own process: the pushes and CLI calls below block this one. Every fifth
     // request takes 1–3 s, so requests are in flight whenever containers are replaced.
-    const load = await steadyLoad({ port: berth.routerPort, host, rps: 20, maxSeconds: 600, slow: { every: 5, minMs: 1000, maxMs: 3000, path: '/cgi-bin/slow?{ms}' } });
-    await sleep(1000);
+    const load = await steadyLoad({ port: berth.routerPort, host, rps: 20, maxSeconds: 600, slow: SLOW_REQUESTS });
+    await waitFor('slow requests being answered', () => load.progress().slowOk >= 1);
     for (let i = 2; i <= 4; i++) {
       wt.write('www/index.html', `multi-process-app v${i}\n`);
       wt.commitAll(`v${i}`);

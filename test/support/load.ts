@@ -29,6 +29,13 @@ export interface LoadOptions {
   readonly slow?: { readonly every: number; readonly minMs: number; readonly maxMs: number; readonly path: string };
 }
 
+/**
+ * The slow requests load and fault tests mix in: every fifth takes 1–3 s, so requests are in flight
+ * whenever a redeploy, scale-down or restart replaces a container (the fixtures multi-process-app
+ * and slow-build-app answer /cgi-bin/slow?<ms>). Their berths set a retire-wait above 3 s.
+ */
+export const SLOW_REQUESTS = { every: 5, minMs: 1000, maxMs: 3000, path: '/cgi-bin/slow?{ms}' } as const;
+
 export interface LoadResult {
   readonly sent: number;
   /** Answered 2xx. */
@@ -63,24 +70,34 @@ export interface LoadResult {
 export interface RunningLoad {
   /** Stops sending, waits for answers in flight, and returns the counts. */
   stop(): Promise<LoadResult>;
+  /**
+   * Answers so far (2xx, and of them slow ones), as the load process last reported them: a test
+   * waits (test/support/poll.ts) until slow requests are being answered before it redeploys, so
+   * some are in flight when containers are replaced, instead of sleeping "long enough".
+   */
+  progress(): { readonly ok: number; readonly slowOk: number };
 }
 
 export function steadyLoad(options: LoadOptions): Promise<RunningLoad> {
   const child: ChildProcess = fork(__filename, [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const result = new Promise<LoadResult>((resolve, reject) => {
-    child.on('message', (m) => { if (!(m as { ready?: boolean }).ready) resolve(m as LoadResult); });
+    child.on('message', (m) => { if (!(m as { ready?: boolean }).ready && !(m as { progress?: unknown }).progress) resolve(m as LoadResult); });
     child.once('exit', (code) => reject(new Error(`the load process exited (${code}) before it reported`)));
   });
   result.catch(() => undefined);
+  let progress = { ok: 0, slowOk: 0 };
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.on('message', (m) => {
+      const p = (m as { progress?: { ok: number; slowOk: number } }).progress;
+      if (p) { progress = p; return; }
       if (!(m as { ready?: boolean }).ready) return;
       resolve({
         stop: async () => {
           if (child.connected) child.send('stop');
           return result;
         },
+        progress: () => progress,
       });
     });
   });
@@ -134,7 +151,11 @@ async function runLoad(o: LoadOptions): Promise<LoadResult> {
         if (settled) return;
         settled = true;
         const status = res.statusCode ?? 0;
-        if (status >= 200 && status < 300) { counts.ok++; if (slow) counts.slowOk++; }
+        if (status >= 200 && status < 300) {
+          counts.ok++;
+          if (slow) counts.slowOk++;
+          process.send?.({ progress: { ok: counts.ok, slowOk: counts.slowOk } });
+        }
         else { counts.non2xx++; note(`${path}: ${status} ${body.replace(/\s+/g, ' ').slice(0, 120)}`); }
         resolve();
       });

@@ -31,6 +31,7 @@
 
   // Runtime logs: live lines with a process filter and a pause button.
   function followRuntime(pre) {
+    function text(line) { return line.text !== undefined ? line.process + ': ' + line.text : line; }
     var controls = document.querySelector('[data-log-controls]');
     var filter = document.querySelector('[data-log-filter]');
     var pause = document.querySelector('[data-log-pause]');
@@ -47,7 +48,11 @@
       source.addEventListener('line', function (e) {
         if (fresh) { pre.textContent = ''; fresh = false; }
         var line = JSON.parse(e.data);
-        if (paused) held.push(line); else append(pre, line.text !== undefined ? line.process + ': ' + line.text : line);
+        if (!paused) { append(pre, text(line)); return; }
+        // Held lines are counted on the button and kept in its data-held attribute (what the e2e test reads).
+        held.push(line);
+        pause.textContent = 'Resume (' + held.length + ' new)';
+        pause.setAttribute('data-held', held.map(text).join('\n'));
       });
     }
     if (filter) filter.addEventListener('change', open);
@@ -55,7 +60,7 @@
       paused = !paused;
       pause.setAttribute('aria-pressed', String(paused));
       pause.textContent = paused ? 'Resume' : 'Pause';
-      if (!paused) { held.forEach(function (l) { append(pre, l.text !== undefined ? l.process + ': ' + l.text : l); }); held = []; }
+      if (!paused) { held.forEach(function (l) { append(pre, text(l)); }); held = []; pause.removeAttribute('data-held'); }
     });
     open();
   }
