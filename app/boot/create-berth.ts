@@ -30,7 +30,7 @@ import { DomainsService, RAW_TEMPLATE_KEY, RoutedRouter, RoutingService, storedR
 import { CertFiles, CertsService, LetsencryptService } from '../certs';
 import { OwnAddress } from '../own-address';
 import { hookedResources } from '../plugins';
-import { DockerLocalScheduler, SchedulersService, SwarmScheduler, SwarmSetup, schedulerOperations } from '../schedulers';
+import { DockerLocalScheduler, SchedulersService, SwarmScheduler, SwarmSetup } from '../schedulers';
 import { createSwarmEngine } from '../infra/docker/swarm-engine';
 import { createImageRegistry } from '../infra/registry';
 import { createPluginsAndServices } from './services-boot';
@@ -225,9 +225,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     }),
   });
   const runner = new BuildRunner({
-    operations: schedulerOperations(new ProcessOperations({ store, deployer, events }), {
-      schedulers: scheduling, swarm: swarmScheduler, store, events, scaleOf: (app, release) => deployer.scaleOf(app, release),
-    }),
+    operations: new ProcessOperations({ store, events, schedulerOf: (app) => scheduling.for(app), scaleOf: (app, release) => deployer.scaleOf(app, release) }),
     store, repos, logs: redis.logs, events, releases: releaseMaker, pipeline, urlOf,
     buildLogsDir: paths.buildLogs, timeoutSeconds: config.buildTimeoutSeconds,
     afterDeploy: (release, log) => deployScripts.afterDeploy(release, log),

@@ -60,8 +60,10 @@ export interface Scheduler<S extends StartedRelease = StartedRelease> {
   switchTo(started: S, ctx: StepContext): Promise<void>;
   /** Retires this scheduler's processes of the app that are not the started ones (after the switch). */
   retireOld(started: S, ctx: StepContext): Promise<void>;
-  /** Brings the current release's processes to the app's formation (ps:scale, ps:start). */
-  scale(release: ReleaseRecord, log: Log, options?: DeployOptions): Promise<void>;
+  /** Brings the current release's processes to the app's formation (ps:scale, ps:start); answers how many it started. */
+  scale(release: ReleaseRecord, log: Log, options?: DeployOptions): Promise<number>;
+  /** ps:restart: new processes of these types (every type when empty), healthy before the old ones go; answers how many. */
+  restart(release: ReleaseRecord, types: readonly string[], log: Log, options?: DeployOptions): Promise<number>;
   /** ps:stop: unroutes, then stops every process of the app. */
   stop(app: string, log: Log): Promise<void>;
   /** Points the router at the current release's running web processes (none when stopped). */

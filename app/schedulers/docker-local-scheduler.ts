@@ -105,8 +105,12 @@ export class DockerLocalScheduler implements Scheduler<LocalStarted> {
     this.deps.setStopped(started.release.app, false);
   }
 
-  scale(release: ReleaseRecord, log: Log, options: DeployOptions = {}): Promise<void> {
-    return converge(this.deps.deployer, release, { log, signal: options.signal }).then(() => undefined);
+  async scale(release: ReleaseRecord, log: Log, options: DeployOptions = {}): Promise<number> {
+    return (await converge(this.deps.deployer, release, { log, signal: options.signal })).started;
+  }
+
+  async restart(release: ReleaseRecord, types: readonly string[], log: Log, options: DeployOptions = {}): Promise<number> {
+    return (await converge(this.deps.deployer, release, { log, signal: options.signal, replaceTypes: types })).started;
   }
 
   async stop(app: string, log: Log): Promise<void> {

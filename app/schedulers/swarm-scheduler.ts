@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { BerthError } from '../errors';
-import { LABEL, imageRepo, waitPassing, type Log } from '../deploys';
+import { LABEL, imageRepo, processSteps, runPipeline, waitPassing, type Log } from '../deploys';
 import { gatingChecks } from '../manifest';
 import type { Router } from '../ports/router';
 import type { ReleaseRecord, Store } from '../ports/store';
@@ -48,6 +48,7 @@ interface SwarmStarted extends StartedRelease {
   upstreams: { host: string; port: number }[];
 }
 
+const total = (scale: Readonly<Record<string, number>>): number => Object.values(scale).reduce((a, b) => a + b, 0);
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Pulling the image on a node comes before the app's own start-up time. */
@@ -131,27 +132,27 @@ export class SwarmScheduler implements Scheduler<SwarmStarted> {
     return this.deps.runReleaseCommand(release, log);
   }
 
-  /** start, checks, switch and retire in one go (a scale with no services of the release yet). */
-  private async replaceAll(release: ReleaseRecord, ctx: StepContext): Promise<void> {
-    const started = await this.start(release, ctx);
-    try {
-      await this.checkHealth(started, ctx);
-      await this.switchTo(started, ctx);
-    } catch (e) {
-      await this.unstart(started);
-      throw e;
-    }
-    await this.retireOld(started, ctx);
+  /**
+   * The release pipeline's start → health → route → retire for a release that is already current
+   * (a restart, a scale with no services of it yet): a failing step undoes the start, in the log.
+   */
+  private async replaceAll(release: ReleaseRecord, ctx: StepContext): Promise<number> {
+    const steps = processSteps<{ log: Log; signal?: AbortSignal; scheduler: SwarmScheduler }>({
+      release: () => release, goLive: () => undefined, routeBack: async () => 'nothing to route back',
+    });
+    await runPipeline(steps, { ...ctx, scheduler: this }, ctx.log);
+    return total(this.deps.scaleOf(release.app, release));
   }
 
-  async scale(release: ReleaseRecord, log: Log, options: DeployOptions = {}): Promise<void> {
+  async scale(release: ReleaseRecord, log: Log, options: DeployOptions = {}): Promise<number> {
     await this.requireSwarm();
     const app = release.app;
     const current = (await this.servicesOf(app)).filter((s) => s.labels[LABEL.release] === String(release.version));
     if (current.length === 0) return this.replaceAll(release, { log, signal: options.signal });
     const deployId = current[0].labels[LABEL.deploy];
     const image = current[0].image;
-    for (const [type, replicas] of Object.entries(this.deps.scaleOf(app, release))) {
+    const scale = this.deps.scaleOf(app, release);
+    for (const [type, replicas] of Object.entries(scale)) {
       const name = serviceName(app, type, deployId);
       const existing = current.find((s) => s.name === name);
       log(`-----> Scaling swarm service ${name} to ${replicas}`);
@@ -160,6 +161,14 @@ export class SwarmScheduler implements Scheduler<SwarmStarted> {
       if (type === 'web' && replicas > 0) await this.checkWeb(release, { service: name, replicas, log, options });
     }
     await this.route(app);
+    return total(scale);
+  }
+
+  /** A swarm service runs every type's tasks: a restart is a blue/green deploy of all of them (new services, then the old ones go). */
+  async restart(release: ReleaseRecord, _types: readonly string[], log: Log, options: DeployOptions = {}): Promise<number> {
+    await this.requireSwarm();
+    log('-----> On swarm: new services for every process type, then the old ones go');
+    return this.replaceAll(release, { log, signal: options.signal });
   }
 
   async stop(app: string, log: Log): Promise<void> {
