@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import semver from 'semver';
 import { NpmVersions } from '../../app/infra/npm';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
 import { requireBerthStack } from '../support/requirements';
 
@@ -256,6 +257,50 @@ describe('runtimes via git push', function () {
     const used = /-----> berth: go build \. with (go1\.22\.\d+)/.exec(pushed.output)?.[1];
     assert.ok(used, pushed.output);
     assert.equal((await berth.viaRouter(`${app}.localhost`)).text, `go-vendor-app ${used} greet v1.0.0 from vendor/\n`);
+  });
+
+  it("keeps Go's module cache between an app's builds, and no other app sees it", async () => {
+    // The test's own module proxy (test/fixtures/goproxy, in GOPROXY's file layout) served by busybox
+    // httpd in a container on docker's bridge, given to the builds as the GOPROXY build arg. The
+    // app's second build has GOPROXY=off: it downloads and builds from its module cache alone.
+    const proxy = uniqueName('goproxy');
+    const ran = spawnSync('docker', ['run', '-d', '--name', proxy, '--label', 'berth.test=goproxy', '-v', `${path.join(ROOT, 'test/fixtures/goproxy')}:/srv:ro`,
+      'berth/buildpack-static:bookworm', 'busybox', 'httpd', '-f', '-p', '8080', '-h', '/srv'], { encoding: 'utf8' });
+    assert.equal(ran.status, 0, ran.stderr);
+    try {
+      const ip = spawnSync('docker', ['inspect', '-f', '{{.NetworkSettings.IPAddress}}', proxy], { encoding: 'utf8' }).stdout.trim();
+      assert.match(ip, /^\d+\.\d+\.\d+\.\d+$/);
+      const withProxy = async (app: string, value: string) => {
+        assert.equal((await berth.api('POST', '/api/v1/apps', { name: app })).status, 201);
+        const set = berth.cli(['docker-options:add', app, 'build', `--build-arg GOPROXY=${value}`]);
+        assert.equal(set.code, 0, set.stderr);
+      };
+      const a = uniqueName('gomod');
+      await withProxy(a, `http://${ip}:8080`);
+      const wt = freshGoTree('go-modules-app', a);
+      const first = wt.push(berth.url, berth.token, a);
+      assert.equal(first.code, 0, first.output);
+      assert.equal((await berth.viaRouter(`${a}.localhost`)).text, 'go-modules-app greet v1.0.0 from the module proxy\n');
+
+      assert.equal(berth.cli(['docker-options:remove', a, 'build', `--build-arg GOPROXY=http://${ip}:8080`]).code, 0);
+      assert.equal(berth.cli(['docker-options:add', a, 'build', '--build-arg GOPROXY=off']).code, 0);
+      wt.write('push.txt', 'offline\n');
+      wt.commitAll('offline');
+      const second = wt.push(berth.url, berth.token, a);
+      assert.equal(second.code, 0, second.output);
+      assert.match(second.output, /berth: downloading modules \(go mod download\)/, 'the download step ran again (GOPROXY changed)');
+      assert.equal((await berth.viaRouter(`${a}.localhost`)).text, 'go-modules-app greet v1.0.0 from the module proxy\n');
+
+      const b = uniqueName('gomod');
+      await withProxy(b, 'off');
+      const other = wt.push(berth.url, berth.token, b);
+      assert.notEqual(other.code, 0);
+      assert.match(other.output, /example\.com\/greet@v1\.0\.0: module lookup disabled by GOPROXY=off/);
+      const builds = await berth.api('GET', `/api/v1/apps/${b}/builds`);
+      assert.match(builds.json.builds[0].error, /^BUILD_FAILED: /);
+    } finally {
+      spawnSync('docker', ['rm', '-f', proxy]);
+    }
   });
 
   it('refuses a .godir that climbs out of GOPATH', async () => {

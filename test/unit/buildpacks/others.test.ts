@@ -210,6 +210,8 @@ describe('buildpacks: go versions and GOPATH apps', () => {
     assert.match(modules, /^COPY go\.mod go\.sum \.\/$/m);
     assert.ok(modules.indexOf('go mod download') < modules.indexOf('COPY . .'));
     assert.doesNotMatch(modules, /--mount/, 'no cache mounts unless berth builds with them');
+    assert.ok(modules.indexOf('ARG GOPROXY\nARG GONOSUMDB\n') < modules.indexOf('go mod download'), 'a module proxy of the app\'s own, as a build arg');
+    assert.doesNotMatch(vendored, /ARG GOPROXY/);
     const mounted = await render(goBuildpack, memorySource({ 'go.mod': 'module x', 'go.sum': '', 'main.go': 'package main' }), { ...fakeContext(), cacheMounts: true });
     assert.match(mounted, /^RUN --mount=type=cache,target=\/go\/pkg\/mod echo '-----> berth: downloading modules/m);
     assert.match(mounted, /^RUN --mount=type=cache,target=\/go\/pkg\/mod echo "-----> berth: go build/m, 'the build reads the modules from the same cache');
