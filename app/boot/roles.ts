@@ -83,8 +83,9 @@ export async function startWorker(berth: Berth, log: Log): Promise<void> {
   });
   // ACME renewals: a check at start and every BERTH_ACME_CHECK_INTERVAL (daily), renewing < BERTH_ACME_RENEW_DAYS before expiry.
   berth.letsencrypt.schedule(berth.config.acmeCheckIntervalSeconds * 1000, log);
+  // Checked at most every 5 minutes (reading one file): a certificate the ACME server refused at start is asked for again soon.
   setInterval(() => { void berth.ownAddress.renewDue(log).catch((e: Error) => log(`own address: renewal failed: ${e.message}`)); },
-    berth.config.acmeCheckIntervalSeconds * 1000).unref();
+    Math.min(berth.config.acmeCheckIntervalSeconds, 300) * 1000).unref();
   await berth.redis.queue.startWorker(berth.runner.handle, berth.config.buildConcurrency);
   log(`worker processing builds (concurrency ${berth.config.buildConcurrency})`);
   await berth.cron.startWorker(berth.config.buildConcurrency);

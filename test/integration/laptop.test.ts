@@ -67,6 +67,12 @@ describe('berth from a laptop: HTTPS address, packed CLI, push over HTTPS and SS
     fs.mkdirSync(checkout());
     const untrusted = await berthCli(['login', base, '--user', dev], PASSWORD);
     assert.equal(untrusted.stderr, `!     berth's certificate at ${base} is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE): give its CA with --ca-file <pem> or BERTH_CA_FILE\n`);
+    // A wrong password counts against the laptop's own address (trust proxy: the router's X-Forwarded-For), not the router's.
+    const wrong = await berthCli(['login', base, '--user', dev, '--ca-file', tls.ca], 'not the password');
+    assert.equal(wrong.stderr, '!     Wrong user name or password.\n');
+    const counter = (address: string) => spawnSync('redis-cli', ['-u', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'GET',
+      `${berth.env.BERTH_REDIS_PREFIX}:counter:login-address:${encodeURIComponent(address)}`], { encoding: 'utf8' }).stdout.trim();
+    assert.deepEqual([counter(laptop.addr), counter('127.0.0.1')], ['1', '']);
     const login = await berthCli(['login', base, '--user', dev, '--ca-file', tls.ca], PASSWORD);
     assert.equal(login.code, 0, login.stderr);
     assert.equal(login.stdout, `-----> Logged in to ${base}; credentials saved in ${path.join(laptop.home, '.config/berth/config.json')}\n`);

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import crypto from 'node:crypto';
 import { ApiClient } from '../api-client';
 import { CliError } from '../cli-error';
@@ -39,7 +40,9 @@ export const authVerbs: VerbGroup = {
         const o = ctx.args.options;
         const host = normalizeHost(ctx.args.positional.url ?? str(o.host) ?? DEFAULT_HOST);
         const remote = checkRemoteName(str(o.remote) ?? DEFAULT_REMOTE);
-        const caFile = str(o['ca-file']) ?? ctx.io.env.BERTH_CA_FILE;
+        const given = str(o['ca-file']) ?? ctx.io.env.BERTH_CA_FILE;
+        // Stored with the remote and given to git: it must name the same file from any directory.
+        const caFile = given === undefined || given === '' ? undefined : path.resolve(ctx.io.cwd, given);
         const user = str(o.user);
         let token = str(o.token);
         if (user !== undefined && token !== undefined) throw new CliError('USAGE', 'give --user or --token, not both');

@@ -72,6 +72,14 @@ describe('cli: login by password, named remotes, app from the paas remote', func
     }
   });
 
+  it('--ca-file is stored as an absolute path, so it names the same file from any directory', async () => {
+    tokenFor('tok-ca')('GET /api/v1/apps');
+    fs.writeFileSync(path.join(dir, 'ca.pem'), 'not read over http\n');
+    assert.equal((await run(['login', url, '--token', 'tok-ca', '--ca-file', 'ca.pem'], env, { cwd: dir })).code, 0);
+    const stored = JSON.parse(fs.readFileSync(path.join(dir, 'berth', 'config.json'), 'utf8'));
+    assert.deepEqual(stored.remotes.default, { host: url, token: 'tok-ca', caFile: path.join(dir, 'ca.pem') });
+  });
+
   it('an app verb without its app takes it from the repo\'s paas remote; -a overrides; a named app stays', async () => {
     const repo = path.join(dir, 'app');
     fs.mkdirSync(repo);

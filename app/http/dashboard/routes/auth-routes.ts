@@ -3,7 +3,7 @@ import express, { type Router, type Request } from 'express';
 import { strictRouter } from '../../strict-router';
 import type nunjucks from 'nunjucks';
 import type { Berth } from '../../../boot/create-berth';
-import { asBerthError } from '../../../errors';
+import { STATUS_FOR_KIND, asBerthError } from '../../../errors';
 import { LOGIN_CSRF_COOKIE, SESSION_COOKIE, clearCookie, readCookie, setCookie } from '../cookies';
 import { field } from '../form';
 import { render } from '../views';
@@ -68,11 +68,18 @@ export function authRoutes(berth: Berth, views: nunjucks.Environment): Router {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const username = typeof b.username === 'string' ? b.username : '';
     const address = req.ip ?? '';
-    await berth.loginLimiter.attempt(address, username);
-    const user = await berth.sessions.checkPassword(username, b.password);
-    await berth.loginLimiter.succeeded(address, username);
-    const token = berth.access.createToken(user, { name: b.name, expiresInDays: b.expiresInDays ?? null });
-    res.status(201).json({ user: user.name, name: b.name, token });
+    try {
+      await berth.loginLimiter.attempt(address, username);
+      const user = await berth.sessions.checkPassword(username, b.password);
+      await berth.loginLimiter.succeeded(address, username);
+      const token = berth.access.createToken(user, { name: b.name, expiresInDays: b.expiresInDays ?? null });
+      res.status(201).json({ user: user.name, name: b.name, token });
+    } catch (e) {
+      // The API's error shape, for the CLI (the dashboard's own handler would answer with a page).
+      const err = asBerthError(e);
+      if (err.kind === 'internal') throw e;
+      res.status(STATUS_FOR_KIND[err.kind]).json({ error: { code: err.code, message: err.message } });
+    }
   });
   return r;
 }
