@@ -13,7 +13,7 @@ import { AppSettings, AppsService } from '../apps';
 import { ConfigVarsService } from '../config-vars';
 import { EventsService } from '../events';
 import { AccessService, LoginLimiter, UsersService } from '../users';
-import { AppRuntime, Deployer, ReleasePipeline, SchedulerRegistry } from '../deploys';
+import { AppRuntime, ChecksSettings, Deployer, ReleasePipeline, SchedulerRegistry } from '../deploys';
 import { RegistryLogins } from '../registry-auth';
 import { BuildRunner, BuildSettings, BuildsService, ImageBuilder, PushGate, PushReceiver, ReleaseMaker, ReleaseProducer, RuntimeImageCache } from '../builds';
 import { NpmVersions } from '../infra/npm';
@@ -201,6 +201,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   });
   const liveness = new LivenessMonitor({ store, engine, deployer, events, runsLocally: (app) => scheduling.nameFor(app) === 'docker-local' });
   const buildSettings = new BuildSettings({ store, events });
+  const checks = new ChecksSettings({ store, events });
   const deployScripts = new DeployScripts({ runner: oneOffs, onLive: (r) => cron.activate(r) });
   const builder = new ImageBuilder({
     engine, buildpacks, memoryMb: config.buildMemoryMb, registry: registryLogins, appExists: (name) => store.apps.get(name) !== null, admitPorts: (app, m) => routing.admitDetected(app, m),
@@ -246,7 +247,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   return {
     config, paths, store, engine, router, redis, repos, hook,
     events, users, access, loginLimiter, sessions, configVars, apps, appSettings, deployer, scheduling, builds, releases, runner, pushGate, urlOf,
-    processes, storage, reconciler, liveness, buildSettings, registryLogins, schedulers, swarmSetup, imageRegistry,
+    processes, storage, reconciler, liveness, buildSettings, checks, registryLogins, schedulers, swarmSetup, imageRegistry,
     logs, oneOff, cron,
     domains, routing, certs, letsencrypt, ownAddress,
     services, statsSampler,

@@ -29,12 +29,13 @@ import { dokkuVerbs } from './verbs/dokku-verbs';
 import { dokkuReports } from './verbs/dokku-reports';
 import { importDokkuVerbs } from './verbs/import-dokku';
 import { dokkuGitNetworkVerbs } from './verbs/dokku-git-network';
+import { checksVerbs } from './verbs/checks';
 import { withReportProperties } from './report-properties';
 
 /** Every verb, by group, in the order `berth help` and docs/cli.md show them. */
 export const GROUPS: readonly VerbGroup[] = withReportProperties([
   appsVerbs, configVerbs, gitVerbs, builderVerbs, builderDockerfileVerbs, registryVerbs, buildsVerbs, releasesVerbs, eventsVerbs, authVerbs, helpVerbs,
-  psVerbs, resourceVerbs, storageVerbs,
+  psVerbs, checksVerbs, resourceVerbs, storageVerbs,
   logsVerbs, runVerbs,
   domainsVerbs, portsVerbs, nginxVerbs, certsVerbs, letsencryptVerbs,
   servicesVerbs, pluginsVerbs,

@@ -5,6 +5,7 @@ import type { ReleaseRecord, Store } from '../ports/store';
 import { appNetworkName } from '../apps';
 import { LABEL, containerName, newDeployId } from './container-labels';
 import { gatingChecks } from '../manifest';
+import { checksOff } from './checks-settings';
 import { describeCheck, waitPassing, type CheckTarget } from './health-check';
 import { Drainer } from './drainer';
 import type { Log } from './pipeline';
@@ -230,6 +231,8 @@ export class Deployer {
   async checkHealth(release: ReleaseRecord, type: string, containers: ContainerInfo[], log: Log, signal?: AbortSignal): Promise<void> {
     const checks = gatingChecks(release.manifest, type);
     if (containers.length === 0 || checks.length === 0) return;
+    const off = checksOff(this.deps.store.deploySettings.get(release.app), type);
+    if (off) { log(`-----> ${type} checks ${off} (checks:${off === 'disabled' ? 'disable' : 'skip'}); \`berth checks:enable ${release.app}\` turns them back on`); return; }
     log(`-----> Waiting for ${containers.length} ${type} container${containers.length === 1 ? '' : 's'} to pass ${checks.length} check${checks.length === 1 ? '' : 's'}`);
     const failures = await Promise.all(containers.map(async (c) => {
       const target = this.checkTarget(c, release.port);

@@ -9,3 +9,4 @@ export {
 } from './scheduler';
 export { SchedulerRegistry } from './scheduler-registry';
 export { ReleasePipeline, processSteps, type ReleaseProducer, type ReleaseRun, type BuiltImage } from './release-pipeline';
+export { ChecksSettings, checksOff, type ChecksReport } from './checks-settings';

@@ -161,6 +161,8 @@ export interface Store {
   readonly routerSettings: import('./routing-store').RouterSettingsStore;
   /** builder-dockerfile settings and build docker-options per app (same key/value shape). */
   readonly buildSettings: import('./routing-store').RouterSettingsStore;
+  /** Per-app deploy settings (`checks:disable/skip`: app/deploys/checks-settings.ts). */
+  readonly deploySettings: import('./routing-store').RouterSettingsStore;
   readonly registryLogins: RegistryLoginsStore;
   readonly certs: import('./routing-store').CertsStore;
   readonly schedulers: import('./scheduler-state').SchedulerStateStore;

@@ -104,7 +104,6 @@ describe('berth import:dokku <copy of a dokku host>', function () {
       '=====> Not carried over:',
       `       app ${app}: storage /var/lib/dokku/data/storage/${app}:/app/storage is now the volume ${app}; its files were not copied (copy them in with berth run)`,
       `       app ${app}: docker option --link legacy:legacy (berth sets containers up itself: resource:limit, ps:set, storage:mount)`,
-      `       app ${app}: checks skipped for _all_: berth checks every deploy (\`berth checks:skip ${app}\` to skip them)`,
       `       postgres ${db}: dokku ran the image postgres:15.8; berth runs its own postgres image (\`berth postgres:upgrade ${db} -i <image>\` to choose)`,
       `       app ${bare}: no master branch in its repo, so nothing was deployed`,
       '',
@@ -118,12 +117,13 @@ describe('berth import:dokku <copy of a dokku host>', function () {
     assert.deepEqual([rows.status, JSON.parse(rows.text)], [200, ['restored from dokku']]);
   });
 
-  it('the settings came over: scale, restart policy, nginx, storage, deploy branch; DOKKU_* stayed behind; the other app has its config', async () => {
+  it('the settings came over: scale, restart policy, nginx, checks, storage, deploy branch; DOKKU_* stayed behind; the other app has its config', async () => {
     await waitFor('2 web containers', () => run('docker', ['ps', '-q', '--filter', `label=berth.app=${app}`, '--filter', 'label=berth.process=web',
       '--filter', `label=berth.scope=${berth.env.BERTH_NETWORK}`]).split('\n').filter(Boolean).length === 2);
     const info = (await berth.api('GET', `/api/v1/apps/${app}`)).json.app;
     assert.deepEqual([info.deployBranch, info.restartPolicy], ['master', 'on-failure:5']);
     assert.equal(berth.cli(['nginx:report', app, '--nginx-client-max-body-size']).stdout, '20m\n');
+    assert.equal(berth.cli(['checks:report', app, '--checks-skipped-list']).stdout, '_all_\n');
     const mounts = (await berth.api('GET', `/api/v1/apps/${app}/storage`)).json.mounts as { target: string }[];
     assert.deepEqual(mounts.map((m) => m.target), ['/app/storage']);
     const config = (await berth.api('GET', `/api/v1/apps/${app}/config`)).json.config;

@@ -150,6 +150,18 @@ describe('a dokku script through berth unchanged', function () {
     assert.equal(ok('dokku ps:report APP --ps-restart-policy'), 'on-failure:10\n');
   });
 
+  it('dokku checks:disable APP web; checks:report APP --checks-disabled-list; a deploy leaves web\'s checks out; checks:skip / checks:enable', () => {
+    ok('dokku checks:disable APP web');
+    assert.equal(ok('dokku checks:report APP --checks-disabled-list'), 'web\n');
+    const rebuilt = ok('dokku ps:rebuild APP');
+    assert.match(rebuilt, new RegExp(`^-----> web checks disabled \\(checks:disable\\); \`berth checks:enable ${app}\` turns them back on$`, 'm'));
+    assert.doesNotMatch(rebuilt, /to pass \d+ check/);
+    ok('dokku checks:skip APP worker');
+    assert.deepEqual([ok('dokku checks:report APP --checks-disabled-list'), ok('dokku checks:report APP --checks-skipped-list')], ['web\n', 'worker\n']);
+    ok('dokku checks:enable APP');
+    assert.deepEqual([ok('dokku checks:report APP --checks-disabled-list'), ok('dokku checks:report APP --checks-skipped-list')], ['none\n', 'none\n']);
+  });
+
   it('dokku ps:stop APP stops it; ps:start APP starts it again', async () => {
     ok('dokku ps:stop APP');
     await waitFor('no web container', () => webContainers().length === 0);
@@ -295,7 +307,7 @@ describe('a dokku script through berth unchanged', function () {
     }
   });
 
-  it('misuse: a developer cannot clone an app they do not collaborate on (nothing is read or created), nor sync into it', async () => {
+  it('misuse: a developer cannot clone an app they do not collaborate on (nothing is read or created), nor sync into it, nor turn its checks off', async () => {
     const name = uniqueName('dev');
     const dev = await berth.api('POST', '/api/v1/users', { name, role: 'developer' });
     assert.equal(dev.status, 201, dev.text);
@@ -308,6 +320,9 @@ describe('a dokku script through berth unchanged', function () {
     const sync = as(['git:sync', '--build', app, path.join(ROOT, 'test/fixtures/apps/dokku-script-app')]);
     assert.equal(sync.status, 1);
     assert.match(sync.stderr, new RegExp(`^!     User "${name}" \\(developer\\) may not read app "${app}"`));
+    const checks = as(['checks:disable', app]);
+    assert.deepEqual([checks.status, checks.stderr.split('\n')[0]], [1, `!     User "${name}" (developer) may not change app "${app}": ask an admin to run \`berth apps:collaborators:add ${app} ${name}\`.`]);
+    assert.equal(ok('dokku checks:report APP --checks-disabled-list'), 'none\n');
   });
 
   it('dokku postgres:create DB; postgres:link DB APP sets DATABASE_URL to postgres:info DB --dsn; --status', async () => {
@@ -336,8 +351,8 @@ describe('a dokku script through berth unchanged', function () {
   });
 
   it('a dokku verb berth lacks answers "not a berth verb", not a service plugin error', () => {
-    const r = dokku('dokku checks:disable APP web');
+    const r = dokku('dokku run:detached APP ls');
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^!     `checks:disable` is not a berth verb\./);
+    assert.match(r.stderr, /^!     `run:detached` is not a berth verb\./);
   });
 });

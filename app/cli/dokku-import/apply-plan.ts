@@ -114,8 +114,8 @@ async function applySettings(app: DokkuApp, d: ImportDeps, step: Step, report: I
     await step('TLS certificate', () => d.api.json('POST', appPath(app.name, '/certs'), { cert, key }));
   }
   if (app.letsencrypt) skip(`letsencrypt: run \`berth letsencrypt:enable ${app.name}\` once its domains point at berth (certificates are issued anew)`);
-  if (app.checksDisabled.length) skip(`checks disabled for ${app.checksDisabled.join(',')}: berth checks every deploy (\`berth checks:disable ${app.name}\` to turn them off)`);
-  if (app.checksSkipped.length) skip(`checks skipped for ${app.checksSkipped.join(',')}: berth checks every deploy (\`berth checks:skip ${app.name}\` to skip them)`);
+  if (app.checksDisabled.length) await step(`checks disabled for ${app.checksDisabled.join(',')}`, patch('/checks', { action: 'disable', types: app.checksDisabled }));
+  if (app.checksSkipped.length) await step(`checks skipped for ${app.checksSkipped.join(',')}`, patch('/checks', { action: 'skip', types: app.checksSkipped }));
   for (const n of app.notes) skip(n);
 }
 

@@ -9,7 +9,7 @@ const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
  * dokku's `<area>:report <app>` for areas berth keeps in the app's own settings: the
  * `=====> <app> <area> information` block, and `--<property>` for one value.
  */
-function report(area: string, summary: string, read: (ctx: VerbContext) => Promise<Record<string, string>>): Verb {
+export function dokkuReport(area: string, summary: string, read: (ctx: VerbContext) => Promise<Record<string, string>>): Verb {
   return {
     name: `${area}:report`,
     usage: `berth ${area}:report <app> [--<property>]`,
@@ -34,13 +34,13 @@ export const dokkuReports: VerbGroup = {
   name: 'reports',
   summary: 'dokku\'s reports of an app\'s builder, git, cron and buildpack settings',
   verbs: [
-    report('builder', 'Show which builder the app uses (dockerfile, buildpack, …; empty: detected at each build).', async (ctx) => {
+    dokkuReport('builder', 'Show which builder the app uses (dockerfile, buildpack, …; empty: detected at each build).', async (ctx) => {
       const a = await appDetail(ctx);
       return { 'builder-selected': a.builder ?? '', 'builder-computed-selected': a.builder ?? 'detected at build' };
     }),
-    report('buildpacks', 'Show the app\'s buildpack (empty: detected at each build).', async (ctx) => ({ 'buildpacks-list': (await appDetail(ctx)).buildpack ?? '' })),
-    report('git', 'Show the app\'s deploy branch.', async (ctx) => ({ 'git-deploy-branch': (await appDetail(ctx)).deployBranch })),
-    report('cron', 'Show how many cron entries the live release has.', async (ctx) => {
+    dokkuReport('buildpacks', 'Show the app\'s buildpack (empty: detected at each build).', async (ctx) => ({ 'buildpacks-list': (await appDetail(ctx)).buildpack ?? '' })),
+    dokkuReport('git', 'Show the app\'s deploy branch.', async (ctx) => ({ 'git-deploy-branch': (await appDetail(ctx)).deployBranch })),
+    dokkuReport('cron', 'Show how many cron entries the live release has.', async (ctx) => {
       const res = await ctx.api().get<{ cron: unknown[] }>(appPath(ctx.arg('app'), '/cron'));
       return { 'cron-task-count': String(res.cron.length) };
     }),

@@ -14,7 +14,7 @@ export const importDokkuVerbs: VerbGroup = {
     {
       name: 'import:dokku',
       usage: 'berth import:dokku <path> [--no-deploy]',
-      summary: 'Create in berth the apps (config, domains, ports, nginx settings, restart policy, storage, TLS certificate, scale, git repo) and postgres/redis/mariadb services (data from their dumps, links) of a copy of a dokku host\'s files, deploy each app, and report what could not be carried over. See docs/migrating-from-dokku.md for how to make the copy.',
+      summary: 'Create in berth the apps (config, domains, ports, nginx settings, restart policy, checks settings, storage, TLS certificate, scale, git repo) and postgres/redis/mariadb services (data from their dumps, links) of a copy of a dokku host\'s files, deploy each app, and report what could not be carried over. See docs/migrating-from-dokku.md for how to make the copy.',
       args: [{ name: 'path', summary: 'A folder holding home/dokku and var/lib/dokku copied from the dokku host.' }],
       options: [{ name: 'no-deploy', summary: 'Push each app\'s repo to the branch dokku-import/<branch> instead of deploying it.' }],
       async run(ctx) {

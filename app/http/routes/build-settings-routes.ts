@@ -5,7 +5,7 @@ import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
 
-/** `builder-dockerfile:*` and `docker-options:* build` (the build phase is the only one berth takes options for). */
+/** `builder-dockerfile:*`, `docker-options:* build` (the build phase is the only one berth takes options for) and `checks:*`. */
 export function buildSettingsRoutes(berth: Berth): Router {
   const r = strictRouter();
   r.get('/apps/:app/builder-dockerfile', (req, res) => { res.json(berth.buildSettings.report(req.params.app)); });
@@ -24,6 +24,12 @@ export function buildSettingsRoutes(berth: Berth): Router {
       return v as unknown[] | undefined;
     };
     res.json({ build: berth.buildSettings.changeOptions(req.params.app, { add: list(b.add, 'add'), remove: list(b.remove, 'remove'), clear: b.clear === true }, userName(req)) });
+  });
+  r.get('/apps/:app/checks', (req, res) => { res.json({ checks: berth.checks.report(req.params.app) }); });
+  /** `{ action: "disable" | "skip" | "enable", types?: [...] }` (no types: every process type). */
+  r.patch('/apps/:app/checks', (req, res) => {
+    const b = body(req);
+    res.json({ checks: berth.checks.change(req.params.app, b.action, b.types, userName(req)) });
   });
   return r;
 }

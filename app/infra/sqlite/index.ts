@@ -47,6 +47,7 @@ export function openSqliteStore(file: string, options: { keyFile?: string } = {}
     ports: sqlitePortsStore(db),
     routerSettings: sqliteRouterSettingsStore(db),
     buildSettings: sqliteRouterSettingsStore(db, 'build_settings'),
+    deploySettings: sqliteRouterSettingsStore(db, 'deploy_settings'),
     registryLogins: sqliteRegistryLoginsStore(db, box),
     certs: sqliteCertsStore(db),
     processState: sqliteProcessStateStore(db),

@@ -301,6 +301,16 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'the scheduler each app\'s live release runs on, so a deploy on another one retires it without asking every scheduler',
     sql: `ALTER TABLE app_scheduler ADD COLUMN running_on TEXT;`,
   },
+  {
+    version: 19,
+    name: 'per-app deploy settings (checks:disable/skip: the process types whose checks a deploy leaves out)',
+    sql: `CREATE TABLE deploy_settings (
+     app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     key TEXT NOT NULL,
+     value TEXT NOT NULL,
+     PRIMARY KEY (app, key)
+   );`,
+  },
 ];
 
 /**
