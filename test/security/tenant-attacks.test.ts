@@ -11,6 +11,7 @@ import { imageAttacks } from './image-attacks';
 import { buildMountAttacks } from './build-mount-attacks';
 import { limitsAttacks } from './limits-attacks';
 import { undoAttacks } from './undo-attacks';
+import { composeAttacks } from './compose-attacks';
 
 /**
  * The tenant-attack suite (docs/security.md): as a developer of app A and as a viewer, every
@@ -35,4 +36,5 @@ describe('tenant attacks: a developer or viewer of app A against app B, the host
   buildMountAttacks(t);
   limitsAttacks(t);
   undoAttacks(t);
+  composeAttacks(t);
 });
