@@ -94,7 +94,8 @@ export class ReleasePipeline<B extends BuiltImage = BuiltImage> {
         // The router goes back to what served before: the previous release, on the scheduler it ran on.
         routeBack: async (r) => {
           const app = r.build.app;
-          await (deps.schedulers.runningOn(app) ? deps.schedulers.get(deps.schedulers.runningOn(app)!) : need(r.scheduler, 'the scheduler')).route(app);
+          const before = deps.schedulers.runningOn(app);
+          await (before ? deps.schedulers.get(before) : need(r.scheduler, 'the scheduler')).route(app);
           return r.previous ? `the router points at v${r.previous.version} again` : 'the app is unrouted again (no earlier release)';
         },
       }),
