@@ -24,7 +24,7 @@ export const CATALOGUE = {
   INVALID_COMPOSE: { kind: 'unprocessable', hint: 'Fix the compose file (compose.yaml / docker-compose.yml) as the message says, commit and push again (docs/compose.md).' },
   COMPOSE_UNSUPPORTED: { kind: 'unprocessable', hint: 'Remove or change each listed compose key; docs/compose.md says what berth honours and what to use instead.' },
   INVALID_APP_JSON: { kind: 'unprocessable', hint: 'Fix app.json (healthchecks, formation, scripts.dokku, cron) as the message says, commit and push again.' },
-  INVALID_SCALE: { kind: 'unprocessable', hint: 'Scale as type=count, count 0–50, for process types in the Procfile.' },
+  INVALID_SCALE: { kind: 'unprocessable', hint: 'Scale as type=count, count 0–50, for process types in the Procfile; at most 100 containers per app in all.' },
   CONFIRMATION_REQUIRED: { kind: 'unprocessable', hint: 'Repeat the app name as confirmation to destroy it.' },
   UNAUTHENTICATED: { kind: 'unauthenticated', hint: 'Send a valid API token: `Authorization: Bearer <token>` (run `berth login`).' },
   FORBIDDEN: { kind: 'forbidden', hint: 'Your token does not allow this.' },

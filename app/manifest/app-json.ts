@@ -8,6 +8,11 @@ const CRON_NAME = /^[a-z0-9][a-z0-9-]{0,29}$/;
 const PROCESS_TYPE = /^[a-z][a-z0-9-]{0,29}$/;
 /** Same ceiling as ps:scale (processes MAX_SCALE); kept here so the manifest needs no other module. */
 const MAX_COUNT = 50;
+/**
+ * At most this many containers of one app across its process types (`ps:scale` and app.json's
+ * formation): 50 per type alone let a Procfile of many types start thousands (docs/security.md).
+ */
+export const MAX_APP_CONTAINERS = 100;
 
 function parseScripts(scripts: unknown): { predeploy: string | null; postdeploy: string | null } {
   if (scripts === undefined || scripts === null) return { predeploy: null, postdeploy: null };
@@ -65,6 +70,8 @@ function parseFormation(formation: unknown): Record<string, number> {
     }
     out[type] = n;
   }
+  const total = Object.values(out).reduce((a, b) => a + b, 0);
+  if (total > MAX_APP_CONTAINERS) throw invalid(`formation asks for ${total} containers in all; berth runs at most ${MAX_APP_CONTAINERS} per app`);
   return out;
 }
 

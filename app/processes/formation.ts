@@ -1,5 +1,6 @@
 import { BerthError } from '../errors';
 import type { ReleaseRecord } from '../ports/store';
+import { MAX_APP_CONTAINERS } from '../manifest';
 
 export const MAX_SCALE = 50;
 
@@ -20,7 +21,7 @@ export function parseScaleWords(words: readonly string[]): Record<string, number
 }
 
 /** Checks a requested scale against the current release: known types, whole counts 0–50. */
-export function validateScale(release: ReleaseRecord, requested: Readonly<Record<string, unknown>>): Record<string, number> {
+export function validateScale(release: ReleaseRecord, requested: Readonly<Record<string, unknown>>, current: Readonly<Record<string, number>> = {}): Record<string, number> {
   const types = processTypes(release);
   const entries = Object.entries(requested);
   if (entries.length === 0) throw new BerthError('INVALID_SCALE', 'Say what to scale, e.g. web=2 worker=1.');
@@ -33,6 +34,11 @@ export function validateScale(release: ReleaseRecord, requested: Readonly<Record
       throw new BerthError('INVALID_SCALE', `The count for ${type} must be a whole number from 0 to ${MAX_SCALE}; got ${JSON.stringify(count)}.`);
     }
     scale[type] = count;
+  }
+  // The scale in force for the types not named stays: the app's total is what runs.
+  const total = types.reduce((sum, t) => sum + (scale[t] ?? current[t] ?? 0), 0);
+  if (total > MAX_APP_CONTAINERS) {
+    throw new BerthError('INVALID_SCALE', `That makes ${total} containers of ${release.app} in all; berth runs at most ${MAX_APP_CONTAINERS} per app: scale other process types down first.`);
   }
   return scale;
 }

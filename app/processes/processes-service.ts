@@ -49,7 +49,7 @@ export class ProcessesService {
   }
 
   async scale(app: string, requested: Readonly<Record<string, unknown>>, user: string | null) {
-    const scale = validateScale(this.requireRelease(app), requested);
+    const scale = validateScale(this.requireRelease(app), requested, this.formation(app));
     return this.deps.builds.enqueue({ app, kind: 'scale', source: JSON.stringify(scale), user });
   }
 

@@ -84,6 +84,7 @@ describe('app.json', () => {
     invalid('{"healthchecks":{"web":[{"pth":"/a"}]}}', /unknown key pth/);
     invalid('{"healthchecks":{"Web!":[]}}', /not a process type name/);
     invalid('{"formation":{"web":{"quantity":51}}}', /formation\.web\.quantity must be a whole number from 0 to 50/);
+    invalid('{"formation":{"web":50,"a":50,"b":1}}', /formation asks for 101 containers in all; berth runs at most 100 per app/);
     invalid('{"formation":{"web":-1}}', /formation\.web\.quantity/);
     invalid('{"scripts":{"dokku":{"predeploy":3}}}', /scripts\.dokku\.predeploy must be a string/);
     invalid('{"cron":{"command":"x"}}', /cron must be a list/);

@@ -22,6 +22,14 @@ describe('process formation', () => {
     }
   });
 
+  it('caps the app\'s containers in all at 100, counting the scale in force for types not named (a Procfile of many types x 50 each)', () => {
+    const many = { app: 'shop', version: 4, processes: { web: 'a', a: 'b', b: 'c', c: 'd' } } as unknown as ReleaseRecord;
+    assert.deepEqual(validateScale(many, { a: 50, b: 50 }, { web: 0, a: 0, b: 0, c: 0 }), { a: 50, b: 50 });
+    assert.throws(() => validateScale(many, { a: 50, b: 50 }, { web: 1, a: 0, b: 0, c: 0 }), (e: Error & { code?: string }) => e.code === 'INVALID_SCALE'
+      && e.message === 'That makes 101 containers of shop in all; berth runs at most 100 per app: scale other process types down first.');
+    assert.throws(() => validateScale(many, { c: 1 }, { web: 50, a: 50, b: 0, c: 0 }), /That makes 101 containers of shop in all/);
+  });
+
   it('parses CLI words type=count', () => {
     assert.deepEqual(parseScaleWords(['web=3', 'worker=1']), { web: 3, worker: 1 });
     for (const bad of ['web', 'web=', 'Web=1', 'web=x', '=1']) assert.equal(code(() => parseScaleWords([bad])), 'INVALID_SCALE', bad);
