@@ -6,6 +6,7 @@ import { createHttpApp } from '../http/create-http-app';
 import { execUpgradeHandler } from '../http/routes/run-routes';
 import { HOOK_SECRET_HEADER, hookResponseWriter, readHookRequest } from '../infra/git';
 import { startSshOrWarn } from './ssh-boot';
+import { httpServicesOf } from './http-services';
 
 export type Log = (line: string) => void;
 
@@ -21,8 +22,9 @@ export async function startWeb(berth: Berth, log: Log): Promise<http.Server> {
     writer: hookResponseWriter,
     secretHeader: HOOK_SECRET_HEADER,
   };
-  const app = createHttpApp(berth, { codec, log });
-  const upgrade = execUpgradeHandler(berth, log);
+  const services = httpServicesOf(berth);
+  const app = createHttpApp(services, { codec, log });
+  const upgrade = execUpgradeHandler(services, log);
   // With an own address (BERTH_HOSTNAME) the router is the way in: this port answers loopback only,
   // so nobody reaches it around TLS or around the one trusted proxy hop.
   const loopbackOnly = berth.config.hostname !== null;

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import type { Berth } from '../boot/create-berth';
+import type { HttpServices } from './http-services';
 import type { Action } from '../users';
 import type { EventSource } from '../events';
 import { tokenOf } from './auth-middleware';
@@ -41,7 +41,7 @@ export function targetOf(req: Pick<Request, 'method' | 'path' | 'query'>): Targe
 }
 
 /** After authentication: refuses what the user's role does not allow (403), via berth.access. */
-export function authorizeRequest(berth: Pick<Berth, 'access'>): RequestHandler {
+export function authorizeRequest(berth: Pick<HttpServices, 'access'>): RequestHandler {
   return (req, res, next) => {
     const target = targetOf(req);
     const { action, app, service } = target;
@@ -61,7 +61,7 @@ export function authorizeRequest(berth: Pick<Berth, 'access'>): RequestHandler {
  * only for the token of a running SSH command (anyone can send the header); `cli` is the
  * client's own word — the audited user is what authentication proved (docs/security.md).
  */
-export function auditSource(berth: Pick<Berth, 'events' | 'access'>, fallback: EventSource): RequestHandler {
+export function auditSource(berth: Pick<HttpServices, 'events' | 'access'>, fallback: EventSource): RequestHandler {
   return (req, _res, next) => {
     const client = req.get('x-berth-client');
     const claimed = client === 'ssh' ? (berth.access.isSshSessionToken(tokenOf(req)) ? 'ssh' : 'api') : client === 'cli' ? 'cli' : null;

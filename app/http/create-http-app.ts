@@ -1,5 +1,5 @@
 import express from 'express';
-import type { Berth } from '../boot/create-berth';
+import type { HttpServices } from './http-services';
 import { requireUser } from './auth-middleware';
 import { errorMiddleware, notFound } from './error-middleware';
 import { appsRoutes } from './routes/apps-routes';
@@ -29,16 +29,16 @@ import { auditSource, authorizeRequest } from './access-middleware';
 import { strictRouter } from './strict-router';
 
 /** The web process's express app: health, git transport, then the authenticated API. */
-export function createHttpApp(berth: Berth, options: { codec: GitHookCodec; log: (line: string) => void }): express.Express {
+export function createHttpApp(berth: HttpServices, options: { codec: GitHookCodec; log: (line: string) => void }): express.Express {
   const app = express();
   // Paths match exactly as the authorization layer reads them (strict-router.ts).
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
   // Dashboard cookies: Secure and __Host- always when a TLS proxy fronts berth (cookies.ts).
-  app.locals.cookieSecure = berth.config.cookieSecure;
+  app.locals.cookieSecure = berth.web.cookieSecure;
   // With an own address, berth's router is the one proxy in front (on loopback; the port refuses other
   // clients): its X-Forwarded-Proto makes cookies Secure and its X-Forwarded-For is the client's address.
-  app.set('trust proxy', berth.config.hostname !== null ? 'loopback' : false);
+  app.set('trust proxy', berth.web.behindOwnRouter ? 'loopback' : false);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.get('/healthz', (_req, res) => { res.json({ ok: true }); });

@@ -1,4 +1,4 @@
-import type { Berth } from '../boot/create-berth';
+import type { HttpServices } from './http-services';
 import type { UserRecord } from '../ports/store';
 import type { ServiceInfo } from '../services-kit';
 
@@ -10,7 +10,7 @@ export const HIDDEN = '[hidden]';
  * and release config snapshots only for admins and the app's developers; service credentials
  * never for viewers; developers list only the services linked to their apps.
  */
-export function configFor(berth: Pick<Berth, 'access'>, user: UserRecord, app: string, config: Readonly<Record<string, string>>): Record<string, string> {
+export function configFor(berth: Pick<HttpServices, 'access'>, user: UserRecord, app: string, config: Readonly<Record<string, string>>): Record<string, string> {
   if (berth.access.canSeeSecrets(user, app)) return { ...config };
   return Object.fromEntries(Object.keys(config).map((k) => [k, HIDDEN]));
 }
@@ -26,6 +26,6 @@ export function serviceFor(user: UserRecord, info: ServiceInfo): ServiceInfo {
   return { ...info, url: withoutPassword(info.url)!, exposedUrl: withoutPassword(info.exposedUrl) };
 }
 
-export function visibleServices(berth: Pick<Berth, 'access'>, user: UserRecord, infos: readonly ServiceInfo[]): ServiceInfo[] {
+export function visibleServices(berth: Pick<HttpServices, 'access'>, user: UserRecord, infos: readonly ServiceInfo[]): ServiceInfo[] {
   return infos.filter((s) => user.role !== 'developer' || berth.access.canUseService(user, s.plugin, s.name)).map((s) => serviceFor(user, s));
 }

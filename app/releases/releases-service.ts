@@ -19,6 +19,11 @@ export class ReleasesService {
     return { changed, build };
   }
 
+  /** The release serving now, or null before the first deploy. */
+  current(app: string): ReleaseRecord | null {
+    return this.deps.store.releases.current(app);
+  }
+
   list(app: string): Array<ReleaseRecord & { current: boolean }> {
     const current = this.deps.store.releases.current(app)?.version;
     return this.deps.store.releases.list(app).map((r) => ({ ...r, current: r.version === current }));

@@ -55,6 +55,11 @@ export class ServiceLinks {
     return { link, build };
   }
 
+  /** The app's links (plugin, service, alias). */
+  ofApp(app: string): ServiceLinkRecord[] {
+    return this.deps.store.services.linksOfApp(app);
+  }
+
   /** Env vars for the app's containers: alias → URL of each linked service. Synchronous (called at container start). */
   envFor(app: string): Record<string, string> {
     const env: Record<string, string> = {};

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type express from 'express';
 import { createHttpApp } from '../../app/http/create-http-app';
-import type { Berth } from '../../app/boot/create-berth';
+import type { HttpServices } from '../../app/http/http-services';
 import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { requireBerthStack } from '../support/requirements';
 import { ensureServiceImage } from './services-support';
@@ -11,7 +11,7 @@ interface Endpoint { method: string; path: string }
 
 /**
  * Every route of the real express app, read from its router stack, so an endpoint added later is
- * covered without touching this test. The routes are only listed, never run: the Berth they
+ * covered without touching this test. The routes are only listed, never run: the services they
  * close over is a stand-in that answers any property or call with another stand-in.
  */
 function listEndpoints(): Endpoint[] {
@@ -20,7 +20,7 @@ function listEndpoints(): Endpoint[] {
     apply: () => stub(),
   };
   function stub(): any { return new Proxy(() => undefined, handler); }
-  const app = createHttpApp(stub() as Berth, { codec: stub(), log: () => undefined }) as express.Express & { router: { stack: any[] } };
+  const app = createHttpApp(stub() as HttpServices, { codec: stub(), log: () => undefined }) as express.Express & { router: { stack: any[] } };
   const out: Endpoint[] = [];
   const walk = (stack: any[], prefix: string): void => {
     for (const layer of stack) {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { loadConfig, pathsFor } from '../../app/config';
 import { createBerth, type Berth } from '../../app/boot/create-berth';
 import { createHttpApp } from '../../app/http/create-http-app';
+import { httpServicesOf } from '../../app/boot/http-services';
 import { HOOK_SECRET_HEADER, hookResponseWriter, readHookRequest } from '../../app/infra/git';
 import { targetOf } from '../../app/http/access-middleware';
 import { requireBerthStack } from '../support/requirements';
@@ -69,7 +70,7 @@ describe('route authentication', function () {
     const config = loadConfig({ BERTH_HOME: home, BERTH_PORT: '1', BERTH_REDIS_PREFIX: `berth-test-${id}`, BERTH_NETWORK: `berth-test-${id}` });
     berth = createBerth({ config, paths: pathsFor(config), buildpacks: [] });
     const codec = { read: (b: unknown) => readHookRequest(b, { snapshotsDir: berth.paths.snapshots }), writer: hookResponseWriter, secretHeader: HOOK_SECRET_HEADER };
-    const app = createHttpApp(berth, { codec, log: () => undefined });
+    const app = createHttpApp(httpServicesOf(berth), { codec, log: () => undefined });
     routes = walk((app as any).router.stack, '', []);
     server = http.createServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

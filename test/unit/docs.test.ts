@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { renderErrorsDoc } from '../../app/errors';
 import { renderConfigDoc, documentedSettings } from '../../app/config/config-doc';
+import { layerOf, moduleGraph, renderModuleGraph, withModuleGraph } from '../support/module-graph';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -17,5 +18,16 @@ describe('generated docs', () => {
     const documented = new Set(documentedSettings(source).map((s) => s.name));
     for (const name of read) assert.ok(documented.has(name), `${name} is read but not documented`);
     assert.equal(fs.readFileSync(path.join(ROOT, 'docs/configuration.md'), 'utf8'), renderConfigDoc(path.join(ROOT, 'app/config/index.ts')));
+  });
+
+  it('docs/architecture.md carries the module graph of app/ as the imports make it, with no arrow from domain up to an edge', async function () {
+    this.timeout(120_000);
+    const graph = await moduleGraph(ROOT);
+    const upward = [...graph.folders].flatMap(([from, tos]) => [...tos]
+      .filter((to) => ['domain', 'vocabulary', 'ports', 'infra'].includes(layerOf(from)) && ['edge', 'boot'].includes(layerOf(to)))
+      .map((to) => `${from} → ${to}`));
+    assert.deepEqual(upward, []);
+    const doc = fs.readFileSync(path.join(ROOT, 'docs/architecture.md'), 'utf8');
+    assert.equal(doc, withModuleGraph(doc, renderModuleGraph(graph)), 'regenerate: npm run build && node deploy/gen-docs.js');
   });
 });

@@ -37,7 +37,7 @@ describe('architecture rules', () => {
         const target = path.relative(path.join(ROOT, 'app'), path.resolve(path.dirname(f), i)).split(path.sep)[0];
         const isDomain = !outer.includes(top) && top !== 'main.ts' && top !== 'ports';
         if (isDomain && outer.includes(target)) offenders.push(`${rel(f)} → ${i}`);
-        if (edges.includes(top) && (target === 'infra' || (target === 'boot' && top !== 'http'))) offenders.push(`${rel(f)} → ${i}`);
+        if (edges.includes(top) && ['infra', 'boot'].includes(target)) offenders.push(`${rel(f)} → ${i}`);
         if (top === 'cli' && ['http', 'ssh'].includes(target)) offenders.push(`${rel(f)} → ${i}`);
       }
     }

@@ -1,17 +1,17 @@
 import type { Request } from 'express';
 import { configFor } from '../secret-views';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { summarize } from './app-summaries';
 import { integrations } from './integrations';
 import { positiveInt } from '../request-body';
 import { appResources } from './app-resources';
 
 /** Everything the app page shows, gathered through the domain services. */
-export async function appPage(berth: Berth, req: Request, name: string) {
+export async function appPage(berth: HttpServices, req: Request, name: string) {
   const info = berth.apps.info(name);
-  const containers = await berth.deployer.containersOf(name);
+  const containers = await berth.containers.of(name);
   const summary = summarize(berth, info, containers);
-  const current = berth.store.releases.current(name);
+  const current = berth.releases.current(name);
   const report = await berth.processes.report(name);
   const processes = report.processes.map((p) => ({
     type: p.type,
@@ -26,7 +26,7 @@ export async function appPage(berth: Berth, req: Request, name: string) {
   const wanted = positiveInt(req.query.build, 'build');
   const watch = wanted !== undefined ? berth.builds.get(name, wanted) : live;
   const config = Object.entries(configFor(berth, req.user!, name, berth.configVars.get(name))).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => ({ key, value }));
-  const host = req.get('host') ?? `127.0.0.1:${berth.config.port}`;
+  const host = req.get('host') ?? `127.0.0.1:${berth.web.port}`;
   const extra = integrations(berth);
   return {
     app: info,

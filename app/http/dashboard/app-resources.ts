@@ -1,4 +1,4 @@
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import type { ContainerInfo, ContainerStats } from '../../ports/container-engine';
 import { LABEL } from '../../deploys/container-labels';
 import { sparkline } from './sparkline';
@@ -17,13 +17,13 @@ function within<T>(p: Promise<T>, ms: number): Promise<T | null> {
 }
 
 /** Per running container: CPU and memory now (docker stats) and the last hour's sampler history as SVG points. */
-export async function appResources(berth: Pick<Berth, 'engine' | 'statsSampler'>, containers: readonly ContainerInfo[]) {
+export async function appResources(berth: Pick<HttpServices, 'containers' | 'statsSampler'>, containers: readonly ContainerInfo[]) {
   const running = containers.filter((c) => c.state === 'running').slice(0, MAX_LIVE);
   // docker stats takes a second or two per call: a container the sampler has seen shows its latest
   // sample; only new ones are asked live, so the page stays fast.
   const now: Array<ContainerStats | null> = await Promise.all(running.map((c) => {
     const latest = berth.statsSampler.samplesOf(c.id).at(-1);
-    return latest ? Promise.resolve(latest) : within(berth.engine.stats(c.id).catch(() => null), LIVE_WAIT_MS);
+    return latest ? Promise.resolve(latest) : within(berth.containers.stats(c.id).catch(() => null), LIVE_WAIT_MS);
   }));
   return running.map((c, i) => {
     const history = berth.statsSampler.samplesOf(c.id);

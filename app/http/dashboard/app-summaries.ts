@@ -1,4 +1,4 @@
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { LABEL } from '../../deploys';
 import type { ContainerInfo } from '../../ports/container-engine';
 import type { AppRecord, BuildRecord, UserRecord } from '../../ports/store';
@@ -42,8 +42,8 @@ export function countByProcess(containers: readonly ContainerInfo[], release: nu
 }
 
 /** Every berth container of this installation, grouped by app: one engine call for the whole page. */
-export async function containersByApp(berth: Berth): Promise<Map<string, ContainerInfo[]>> {
-  const all = await berth.engine.listContainers({ labels: { [LABEL.scope]: berth.config.network } });
+export async function containersByApp(berth: HttpServices): Promise<Map<string, ContainerInfo[]>> {
+  const all = await berth.containers.all();
   const byApp = new Map<string, ContainerInfo[]>();
   for (const c of all) {
     const app = c.labels[LABEL.app];
@@ -53,8 +53,8 @@ export async function containersByApp(berth: Berth): Promise<Map<string, Contain
   return byApp;
 }
 
-export function summarize(berth: Berth, app: AppRecord, containers: readonly ContainerInfo[]): AppSummary {
-  const current = berth.store.releases.current(app.name);
+export function summarize(berth: HttpServices, app: AppRecord, containers: readonly ContainerInfo[]): AppSummary {
+  const current = berth.releases.current(app.name);
   const lastBuild = berth.builds.list(app.name, 1)[0] ?? null;
   const processes = countByProcess(containers, current?.version ?? null);
   const running = Object.values(processes).reduce((a, b) => a + b, 0);
@@ -71,7 +71,7 @@ export function summarize(berth: Berth, app: AppRecord, containers: readonly Con
 
 /** The overview's rows, filtered by a substring of the name. */
 /** `user`: a developer sees only the apps they collaborate on. */
-export async function appSummaries(berth: Berth, filter: string, user?: UserRecord): Promise<AppSummary[]> {
+export async function appSummaries(berth: HttpServices, filter: string, user?: UserRecord): Promise<AppSummary[]> {
   const needle = filter.trim().toLowerCase();
   const all = user ? berth.access.visibleApps(user, berth.apps.list()) : berth.apps.list();
   const apps = all.filter((a) => !needle || a.name.includes(needle));

@@ -1,7 +1,7 @@
 import express, { type Router, type ErrorRequestHandler } from 'express';
 import { strictRouter } from '../strict-router';
 import type nunjucks from 'nunjucks';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { BerthError, STATUS_FOR_KIND } from '../../errors';
 import { requestError } from '../error-middleware';
 import { requireCsrf, requireSession, securityHeaders } from './session-middleware';
@@ -26,7 +26,7 @@ function dashboardErrors(views: nunjucks.Environment, log: (line: string) => voi
  * The web dashboard at `/`: server-rendered pages, forms that work without JavaScript, live
  * logs over SSE. Everything but /login and /assets needs a session; every POST a CSRF token.
  */
-export function dashboardRoutes(berth: Berth, options: { log: (line: string) => void }): Router {
+export function dashboardRoutes(berth: HttpServices, options: { log: (line: string) => void }): Router {
   const views = createViews();
   // Its own routes (the favicon) are served before login; every page is in a router behind the layer.
   const r = strictRouter({ outsideAuthorization: 'public assets and the favicon redirect' });

@@ -1,10 +1,10 @@
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 
 export interface DomainRow { readonly name: string; readonly isDefault: boolean; readonly tls: string | null }
 export interface ServiceRow { readonly plugin: string; readonly name: string; readonly alias: string }
 
 /** The app page's parts from the router, certificates and service kit, read through their services. */
-export function integrations(berth: Berth) {
+export function integrations(berth: HttpServices) {
   return {
     hasRuntimeLogs: true,
     hasDomainControl: true,
@@ -18,7 +18,7 @@ export function integrations(berth: Berth) {
       return report.all.map((name) => ({ name, isDefault: name === report.defaultDomain, tls: tlsFor(name) }));
     },
     async services(app: string): Promise<{ linked: ServiceRow[]; plugins: string[] }> {
-      const linked = berth.store.services.linksOfApp(app).map((l) => ({ plugin: l.plugin, name: l.service, alias: l.alias }));
+      const linked = berth.services.links.ofApp(app).map((l) => ({ plugin: l.plugin, name: l.service, alias: l.alias }));
       return { linked, plugins: berth.services.plugins.catalog.list().map((p) => p.id) };
     },
     /** The last lines of the app's output, as the page shows them before the live stream takes over. */

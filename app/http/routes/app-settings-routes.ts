@@ -1,10 +1,10 @@
 import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
 
-export function appSettingsRoutes(berth: Berth): Router {
+export function appSettingsRoutes(berth: HttpServices): Router {
   const r = strictRouter();
   /** `{ builder?: dockerfile|buildpack|auto, buildpack?: <name>|null }` */
   r.patch('/apps/:app/builder', (req, res) => {

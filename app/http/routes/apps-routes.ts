@@ -1,10 +1,10 @@
 import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
 
-export function appsRoutes(berth: Berth): Router {
+export function appsRoutes(berth: HttpServices): Router {
   const r = strictRouter();
   r.get('/apps', (req, res) => { res.json({ apps: berth.access.visibleApps(req.user!, berth.apps.list()) }); });
   r.post('/apps', async (req, res) => {

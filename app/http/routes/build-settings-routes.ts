@@ -1,12 +1,12 @@
 import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
 
 /** `builder-dockerfile:*`, `docker-options:* build` (the build phase is the only one berth takes options for) and `checks:*`. */
-export function buildSettingsRoutes(berth: Berth): Router {
+export function buildSettingsRoutes(berth: HttpServices): Router {
   const r = strictRouter();
   r.get('/apps/:app/builder-dockerfile', (req, res) => { res.json(berth.buildSettings.report(req.params.app)); });
   /** `{ key: "dockerfile-path" | "build-dir" | "buildkit", value: "…" | null }` (null unsets). */

@@ -1,12 +1,12 @@
 import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { describeBuild, saveArchive } from '../../builds';
 import { userName } from '../auth-middleware';
 import { body, positiveInt } from '../request-body';
 
-export function buildsRoutes(berth: Berth): Router {
+export function buildsRoutes(berth: HttpServices): Router {
   const r = strictRouter();
   r.get('/apps/:app/builds', (req, res) => {
     berth.apps.require(req.params.app);
@@ -55,7 +55,7 @@ export function buildsRoutes(berth: Berth): Router {
     const app = req.params.app;
     berth.apps.require(app);
     const gzip = /gzip/.test(req.headers['content-type'] ?? '');
-    const snapshotPath = await saveArchive(req, { gzip, snapshotsDir: berth.paths.snapshots });
+    const snapshotPath = await saveArchive(req, { gzip, snapshotsDir: berth.web.snapshotsDir });
     const { build, ahead } = await berth.builds.enqueue({ app, kind: 'archive', source: 'archive upload', snapshotPath, user: userName(req) });
     res.status(202).json({ build, ahead });
   });

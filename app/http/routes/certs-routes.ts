@@ -1,12 +1,12 @@
 import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
 
 /** Certificates (`certs:*`) and Let's Encrypt (`letsencrypt:*`). */
-export function certsRoutes(berth: Berth): Router {
+export function certsRoutes(berth: HttpServices): Router {
   const r = strictRouter();
   r.get('/apps/:app/certs', (req, res) => { res.json({ cert: berth.certs.report(req.params.app) }); });
   /** `{ cert: "<PEM chain>", key: "<PEM key>" }`. */

@@ -1,11 +1,11 @@
 import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
 import { configFor } from '../secret-views';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { userName } from '../auth-middleware';
 import { body, stringList, stringMap } from '../request-body';
 
-export function configRoutes(berth: Berth): Router {
+export function configRoutes(berth: HttpServices): Router {
   const r = strictRouter();
   r.get('/apps/:app/config', (req, res) => { res.json({ config: configFor(berth, req.user!, req.params.app, berth.configVars.get(req.params.app)) }); });
   /** `{ set: {K: V}, unset: [K], restart: true }` — a change re-releases the app unless restart is false. */

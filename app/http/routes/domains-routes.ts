@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
@@ -12,7 +12,7 @@ function list(value: unknown, field: string): unknown[] | undefined {
   return value;
 }
 
-export function domainsRoutes(berth: Berth): Router {
+export function domainsRoutes(berth: HttpServices): Router {
   const r = strictRouter();
   r.get('/apps/:app/domains', (req, res) => { res.json({ domains: berth.domains.report(req.params.app) }); });
   /** `{ add: [..] }`, `{ remove: [..] }`, `{ set: [..] }` (replaces custom domains) or `{ clear: true }`. */

@@ -1,9 +1,9 @@
 import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { positiveInt } from '../request-body';
 
-export function eventsRoutes(berth: Berth): Router {
+export function eventsRoutes(berth: HttpServices): Router {
   const r = strictRouter();
   r.get('/events', (req, res) => {
     const app = typeof req.query.app === 'string' ? req.query.app : undefined;

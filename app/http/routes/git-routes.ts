@@ -1,6 +1,6 @@
 import express, { type Router, type Request } from 'express';
 import { strictRouter } from '../strict-router';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { BerthError, STATUS_FOR_KIND, asBerthError } from '../../errors';
 import { tokenOf } from '../auth-middleware';
 import { gitRefusal } from '../../builds';
@@ -15,7 +15,7 @@ export interface GitHookCodec {
  * git's smart HTTP under /git/<app>.git, authenticated by an API token as the basic-auth
  * password, and the internal endpoint the pre-receive hook calls.
  */
-export function gitRoutes(berth: Berth, codec: GitHookCodec): Router {
+export function gitRoutes(berth: HttpServices, codec: GitHookCodec): Router {
   const r = strictRouter({ outsideAuthorization: 'git authorizes each push and fetch itself (push gate); the hook endpoint checks its secret' });
 
   r.use('/git', async (req, res) => {

@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { formatEntry } from '../../logs';
 import { positiveInt } from '../request-body';
@@ -8,7 +8,7 @@ import { positiveInt } from '../request-body';
 const PROCESS = /^[a-z0-9][a-z0-9.-]{0,63}$/;
 
 /** `GET /apps/:app/logs?tail=N&process=web&release=N&follow=1` as text, one `web.1 | …` line each. */
-export function logsRoutes(berth: Berth): Router {
+export function logsRoutes(berth: HttpServices): Router {
   const r = strictRouter();
   r.get('/apps/:app/logs', async (req, res) => {
     const app = req.params.app;

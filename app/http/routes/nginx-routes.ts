@@ -1,10 +1,10 @@
 import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { body, stringList, stringMap } from '../request-body';
 import { BerthError } from '../../errors';
 
-export function nginxRoutes(berth: Berth): Router {
+export function nginxRoutes(berth: HttpServices): Router {
   const r = strictRouter();
   r.get('/apps/:app/nginx', (req, res) => { res.json({ nginx: berth.routing.nginxReport(req.params.app) }); });
   /** `{ set: {key: value}, unset: [key] }` — keys as `nginx:report` lists them. */

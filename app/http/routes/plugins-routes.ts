@@ -1,11 +1,11 @@
 import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { body } from '../request-body';
 
 /** `plugins:list|install|enable|disable`, and the routes plugins add under `/plugins/<id>/api/…`. */
-export function pluginsRoutes(berth: Berth): Router {
+export function pluginsRoutes(berth: HttpServices): Router {
   const host = berth.services.plugins;
   const r = strictRouter();
   r.get('/plugins', (_req, res) => { res.json({ plugins: host.list() }); });

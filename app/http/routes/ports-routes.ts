@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
@@ -11,7 +11,7 @@ function list(value: unknown, field: string): unknown[] | undefined {
   return value;
 }
 
-export function portsRoutes(berth: Berth): Router {
+export function portsRoutes(berth: HttpServices): Router {
   const r = strictRouter();
   /** `ports`: the app's own mappings; `inUse` and `source`: what the router uses and why (own, EXPOSE, default). */
   r.get('/apps/:app/ports', (req, res) => { res.json(berth.routing.portsReport(req.params.app)); });

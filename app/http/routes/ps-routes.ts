@@ -1,6 +1,6 @@
 import { type Router, type Request } from 'express';
 import { strictRouter } from '../strict-router';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
@@ -12,7 +12,7 @@ function optionalString(value: unknown, field: string): string | undefined {
 }
 
 /** ps:* and resource:* — reads answer at once; changes to containers are queued in the app's turn (202). */
-export function psRoutes(berth: Berth): Router {
+export function psRoutes(berth: HttpServices): Router {
   const r = strictRouter();
   const queued = (res: import('express').Response, q: { build: unknown; ahead: number }) => { res.status(202).json(q); };
   const user = (req: Request) => userName(req);

@@ -1,11 +1,11 @@
 import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
 
 /** `registry:login|logout|report`: berth-wide credentials; changes need an admin (access middleware). */
-export function registryRoutes(berth: Berth): Router {
+export function registryRoutes(berth: HttpServices): Router {
   const r = strictRouter();
   r.get('/registry/logins', (_req, res) => { res.json({ logins: berth.registryLogins.list() }); });
   /** `{ server, username, password }`. */

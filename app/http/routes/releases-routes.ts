@@ -1,11 +1,11 @@
 import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
 import { configFor } from '../secret-views';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { userName } from '../auth-middleware';
 import { body, positiveInt } from '../request-body';
 
-export function releasesRoutes(berth: Berth): Router {
+export function releasesRoutes(berth: HttpServices): Router {
   const r = strictRouter();
   r.get('/apps/:app/releases', (req, res) => {
     berth.apps.require(req.params.app);

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type Router, type Request } from 'express';
 import { strictRouter } from '../strict-router';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { BerthError, STATUS_FOR_KIND, asBerthError } from '../../errors';
 import { EXEC_UPGRADE, FRAME, errorFrame, exitFrame, frame } from '../../one-off';
 import { tokenOf } from '../auth-middleware';
@@ -30,7 +30,7 @@ function size(url: URL): { cols: number; rows: number } | undefined {
 }
 
 /** Checks everything that can be checked before the upgrade, so such errors are plain HTTP ones. */
-function sessionFor(berth: Berth, req: IncomingMessage, url: URL, m: RegExpExecArray): Session {
+function sessionFor(berth: HttpServices, req: IncomingMessage, url: URL, m: RegExpExecArray): Session {
   const user = berth.users.authenticate(tokenOf(req as Request));
   const app = decodeURIComponent(m[1]);
   berth.access.authorize(user, 'write', app);
@@ -41,12 +41,12 @@ function sessionFor(berth: Berth, req: IncomingMessage, url: URL, m: RegExpExecA
     return async (io) => {
       const job = (await berth.cron.list(app)).find((j) => j.name === cron);
       if (!job) throw new BerthError('CRON_ENTRY_NOT_FOUND', `${app} has no cron entry "${cron.slice(0, 100)}"; \`berth cron:list ${app}\` shows them.`);
-      return berth.scheduling.for(app).run({ app, command: job.command, kind: 'cron', tag: `cron.${job.name}`, stdin: io.stdin, onOutput: io.onOutput, signal: io.signal });
+      return berth.oneOffs.run({ app, command: job.command, kind: 'cron', tag: `cron.${job.name}`, stdin: io.stdin, onOutput: io.onOutput, signal: io.signal });
     };
   }
   if (m[2] === 'run') {
     const command = commandOf(url.searchParams.get('command'));
-    return (io) => berth.scheduling.for(app).run({ app, command, kind: 'run', stdin: io.stdin, onOutput: io.onOutput, signal: io.signal });
+    return (io) => berth.oneOffs.run({ app, command, kind: 'run', stdin: io.stdin, onOutput: io.onOutput, signal: io.signal });
   }
   const process = url.searchParams.get('process') || 'web';
   if (!PROCESS.test(process)) throw new BerthError('INVALID_INPUT', `"${process}" is not a process type.`);
@@ -69,7 +69,7 @@ function reject(socket: Duplex, e: BerthError): void {
  * socket carries stdin in and framed output plus the exit code out (app/one-off/frames.ts).
  * The token is checked as the API checks it. Other upgrade requests are left alone.
  */
-export function execUpgradeHandler(berth: Berth, log: (line: string) => void) {
+export function execUpgradeHandler(berth: HttpServices, log: (line: string) => void) {
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(req.url ?? '/', 'http://berth.invalid');
     const m = PATH.exec(url.pathname);
@@ -103,7 +103,7 @@ export function execUpgradeHandler(berth: Berth, log: (line: string) => void) {
 }
 
 /** `GET /apps/:app/cron`: the app's scheduled commands (the live release's app.json cron). */
-export function cronRoutes(berth: Berth): Router {
+export function cronRoutes(berth: HttpServices): Router {
   const r = strictRouter();
   r.get('/apps/:app/cron', async (req, res) => {
     berth.apps.require(req.params.app);

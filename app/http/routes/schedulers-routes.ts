@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
@@ -12,7 +12,7 @@ function words(value: unknown, field: string): string[] {
 }
 
 /** scheduler:set, ps:set placement, nodes, nodes:label. A switch re-releases the app (202 with the queued build). */
-export function schedulersRoutes(berth: Berth): Router {
+export function schedulersRoutes(berth: HttpServices): Router {
   const r = strictRouter();
   r.get('/apps/:app/scheduler', async (req, res) => { res.json({ scheduler: await berth.schedulers.report(req.params.app) }); });
   /** `{ scheduler: "swarm" | "docker-local" | "default" }` */

@@ -1,7 +1,7 @@
 import { type Router, type Request } from 'express';
 import { strictRouter } from '../strict-router';
 import { serviceFor, visibleServices } from '../secret-views';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { parsePlacement, SCHEDULER_NAMES, type SchedulerName } from '../../schedulers';
 import { userName } from '../auth-middleware';
@@ -33,7 +33,7 @@ function placementOf(v: unknown): string[] | undefined {
 const p = (req: Request) => ({ plugin: String(req.params.plugin), name: String(req.params.name) });
 
 /** The generic service API every service plugin gets: `/services/<plugin>/<name>/…`. */
-export function servicesRoutes(berth: Berth): Router {
+export function servicesRoutes(berth: HttpServices): Router {
   const { kit, links, backup } = berth.services;
   const r = strictRouter();
   r.get('/services', (_req, res) => {

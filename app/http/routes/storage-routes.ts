@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
@@ -10,7 +10,7 @@ function mountField(value: unknown): string {
   return value;
 }
 
-export function storageRoutes(berth: Berth): Router {
+export function storageRoutes(berth: HttpServices): Router {
   const r = strictRouter();
   r.get('/apps/:app/storage', (req, res) => { res.json({ mounts: berth.storage.list(req.params.app, { hostPaths: req.user?.role === 'admin' }) }); });
   /** `{ mount: "data:/data" }` */

@@ -1,6 +1,6 @@
 import { type Router, type Request } from 'express';
 import { strictRouter } from '../strict-router';
-import type { Berth } from '../../boot/create-berth';
+import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import type { UserRecord } from '../../ports/store';
 import { body } from '../request-body';
@@ -9,7 +9,7 @@ import { body } from '../request-body';
  * Users and collaborators (admins; the access middleware checks), and every user's own tokens
  * and SSH keys. An admin may name another user with `?user=` / `"user"` for keys.
  */
-export function usersRoutes(berth: Berth): Router {
+export function usersRoutes(berth: HttpServices): Router {
   const r = strictRouter();
   const me = (req: Request): UserRecord => req.user!;
   /** The user a key request is about: yourself, or anyone when you are an admin. */

@@ -1,6 +1,6 @@
 import { type Router, type Request } from 'express';
 import { strictRouter } from '../../strict-router';
-import type { Berth } from '../../../boot/create-berth';
+import type { HttpServices } from '../../http-services';
 import { userName } from '../../auth-middleware';
 import { positiveInt } from '../../request-body';
 import { field, formAction } from '../form';
@@ -11,7 +11,7 @@ const appUrl = (req: Request) => `/apps/${encodeURIComponent(String(req.params.a
 const withBuild = (req: Request, build: { id: number } | null) => (build ? `${appUrl(req)}?build=${build.id}#live` : appUrl(req));
 
 /** The app page's forms; each is one call into the same domain services the API uses. */
-export function actionRoutes(berth: Berth): Router {
+export function actionRoutes(berth: HttpServices): Router {
   const r = strictRouter();
 
   r.post('/apps/:app/config', formAction(appUrl, async (req) => {

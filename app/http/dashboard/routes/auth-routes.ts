@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import express, { type Router, type Request } from 'express';
 import { strictRouter } from '../../strict-router';
 import type nunjucks from 'nunjucks';
-import type { Berth } from '../../../boot/create-berth';
+import type { HttpServices } from '../../http-services';
 import { STATUS_FOR_KIND, asBerthError } from '../../../errors';
 import { LOGIN_CSRF_COOKIE, SESSION_COOKIE, clearCookie, readCookie, setCookie } from '../cookies';
 import { field } from '../form';
@@ -17,7 +17,7 @@ export function safeNext(raw: unknown): string {
  * The login page has no session yet, so its form is protected by a double-submit token: a
  * random cookie that the form must repeat (a cross-site page can read neither).
  */
-export function authRoutes(berth: Berth, views: nunjucks.Environment): Router {
+export function authRoutes(berth: HttpServices, views: nunjucks.Environment): Router {
   const r = strictRouter({ outsideAuthorization: 'the login page: nobody is signed in yet' });
   const loginPage = (req: Request, res: express.Response, error: string | null, status = 200) => {
     // Reuse the cookie's token: a second login page (another tab, a favicon redirect) must not void the first form.
@@ -53,7 +53,7 @@ export function authRoutes(berth: Berth, views: nunjucks.Environment): Router {
       const { id } = await berth.sessions.login(field(req, 'username'), ((req.body ?? {}) as Record<string, unknown>).password);
       await berth.loginLimiter.succeeded(address, field(req, 'username'));
       clearCookie(req, res, LOGIN_CSRF_COOKIE);
-      setCookie(req, res, SESSION_COOKIE, id, berth.config.sessionHours * 3600);
+      setCookie(req, res, SESSION_COOKIE, id, berth.web.sessionHours * 3600);
       res.redirect(303, safeNext(field(req, 'next')));
     } catch (e) {
       const err = asBerthError(e);
@@ -85,7 +85,7 @@ export function authRoutes(berth: Berth, views: nunjucks.Environment): Router {
 }
 
 /** Logout sits behind the session and CSRF checks like every other form. */
-export function logoutRoute(berth: Berth): Router {
+export function logoutRoute(berth: HttpServices): Router {
   const r = strictRouter();
   r.post('/logout', (req, res) => {
     berth.sessions.logout(req.sessionId);

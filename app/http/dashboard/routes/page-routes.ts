@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { strictRouter } from '../../strict-router';
 import type nunjucks from 'nunjucks';
-import type { Berth } from '../../../boot/create-berth';
+import type { HttpServices } from '../../http-services';
 import { positiveInt } from '../../request-body';
 import { appSummaries } from '../app-summaries';
 import { appPage } from '../app-page';
@@ -10,7 +10,7 @@ import { render } from '../views';
 import { userName } from '../../auth-middleware';
 
 /** Reading pages: overview (and create app), app page, a build's log, the events feed. */
-export function pageRoutes(berth: Berth, views: nunjucks.Environment): Router {
+export function pageRoutes(berth: HttpServices, views: nunjucks.Environment): Router {
   const r = strictRouter();
   r.get('/', async (req, res) => {
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 64) : '';

@@ -2,7 +2,7 @@ import { type Router, type Request } from 'express';
 import { strictRouter } from '../../strict-router';
 import { visibleServices } from '../../secret-views';
 import type nunjucks from 'nunjucks';
-import type { Berth } from '../../../boot/create-berth';
+import type { HttpServices } from '../../http-services';
 import { userName } from '../../auth-middleware';
 import { field, formAction } from '../form';
 import { render } from '../views';
@@ -15,7 +15,7 @@ const isAdmin = (req: Request) => req.user?.role === 'admin';
  * plugins page (loaded plugins, refused ones with their error). The same service-kit calls as the
  * API; berth-wide POSTs are admin-only by authorizeRequest, and the page hides those forms from others.
  */
-export function serviceRoutes(berth: Berth, views: nunjucks.Environment): Router {
+export function serviceRoutes(berth: HttpServices, views: nunjucks.Environment): Router {
   const { kit, links, backup, plugins } = berth.services;
   const r = strictRouter();
 

@@ -1,11 +1,11 @@
 import type { Router } from 'express';
 import { strictRouter } from '../../strict-router';
-import type { Berth } from '../../../boot/create-berth';
+import type { HttpServices } from '../../http-services';
 import { positiveInt } from '../../request-body';
 import { openSse } from '../sse';
 
 /** Live parts of the app page over SSE; the page works without them (it shows the stored log). */
-export function streamRoutes(berth: Berth): Router {
+export function streamRoutes(berth: HttpServices): Router {
   const r = strictRouter();
   /** A build's log from its first line (`line` events), then `end` with the build's final status. */
   r.get('/apps/:app/builds/:id/stream', async (req, res) => {

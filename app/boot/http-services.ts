@@ -1,0 +1,27 @@
+import { LABEL } from '../deploys';
+import type { HttpServices } from '../http/http-services';
+import type { Berth } from './create-berth';
+
+/** Fills app/http's declared services from the composition root: domain services and narrow views, nothing below them. */
+export function httpServicesOf(berth: Berth): HttpServices {
+  const { config, engine, deployer, scheduling } = berth;
+  return {
+    users: berth.users, access: berth.access, loginLimiter: berth.loginLimiter, sessions: berth.sessions, events: berth.events,
+    apps: berth.apps, appSettings: berth.appSettings, configVars: berth.configVars,
+    builds: berth.builds, buildSettings: berth.buildSettings, checks: berth.checks, releases: berth.releases, processes: berth.processes,
+    storage: berth.storage, logs: berth.logs, oneOff: berth.oneOff, cron: berth.cron,
+    oneOffs: { run: (o) => scheduling.for(o.app).run(o) },
+    domains: berth.domains, routing: berth.routing, certs: berth.certs, letsencrypt: berth.letsencrypt,
+    services: berth.services, schedulers: berth.schedulers, swarmSetup: berth.swarmSetup, registryLogins: berth.registryLogins,
+    statsSampler: berth.statsSampler,
+    containers: {
+      of: (app) => deployer.containersOf(app),
+      all: () => engine.listContainers({ labels: { [LABEL.scope]: config.network } }),
+      stats: (id) => engine.stats(id),
+    },
+    pushGate: berth.pushGate,
+    urlOf: (app) => berth.urlOf(app),
+    ownAddress: berth.ownAddress,
+    web: { cookieSecure: config.cookieSecure, behindOwnRouter: config.hostname !== null, sessionHours: config.sessionHours, port: config.port, snapshotsDir: berth.paths.snapshots },
+  };
+}

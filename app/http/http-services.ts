@@ -1,0 +1,91 @@
+import type { AppSettings, AppsService } from '../apps';
+import type { BuildSettings, BuildsService, PushGate } from '../builds';
+import type { CertsService, LetsencryptService } from '../certs';
+import type { ConfigVarsService } from '../config-vars';
+import type { CronService } from '../cron';
+import type { ChecksSettings } from '../deploys';
+import type { DomainsService, RoutingService } from '../domains';
+import type { EventsService } from '../events';
+import type { LogsService } from '../logs';
+import type { OneOffRun, OneOffRunner } from '../one-off';
+import type { OwnAddress } from '../own-address';
+import type { PluginHost } from '../plugins';
+import type { ContainerInfo, ContainerStats } from '../ports/container-engine';
+import type { ProcessesService } from '../processes';
+import type { StatsSampler } from '../processes/stats-sampler';
+import type { RegistryLogins } from '../registry-auth';
+import type { ReleasesService } from '../releases';
+import type { SchedulersService, SwarmSetup } from '../schedulers';
+import type { ServiceBackup, ServiceKit, ServiceLinks } from '../services-kit';
+import type { SessionsService } from '../sessions';
+import type { StorageService } from '../storage';
+import type { AccessService, LoginLimiter, UsersService } from '../users';
+
+/** Read-only views of app containers for the dashboard (the engine itself stays in app/boot). */
+export interface ContainerView {
+  /** The app's containers, as its scheduler sees them. */
+  of(app: string): Promise<ContainerInfo[]>;
+  /** Every app container of this installation, for the overview: one engine call for the whole page. */
+  all(): Promise<ContainerInfo[]>;
+  /** CPU and memory now (docker stats: a second or two); null when it is gone. */
+  stats(id: string): Promise<ContainerStats | null>;
+}
+
+/** The web process's own settings the edge needs (config is read once, in app/config). */
+export interface WebSettings {
+  /** BERTH_COOKIE_SECURE: Secure and __Host- cookies always (a TLS proxy fronts berth). */
+  readonly cookieSecure: boolean;
+  /** BERTH_HOSTNAME is set: berth's own router (on loopback) is the one proxy in front of this port. */
+  readonly behindOwnRouter: boolean;
+  readonly sessionHours: number;
+  /** BERTH_PORT, for the git remote the app page shows when the request has no Host. */
+  readonly port: number;
+  /** Where uploaded source archives wait for their build. */
+  readonly snapshotsDir: string;
+}
+
+/**
+ * Everything app/http may use, declared here and filled by app/boot (http-services.ts), as a
+ * Backstage plugin lists the core services it needs. Domain services only: no store, engine,
+ * repos or Redis, so a route cannot step around a service's checks, and a test can hand the
+ * routes fakes.
+ */
+export interface HttpServices {
+  readonly users: UsersService;
+  readonly access: AccessService;
+  readonly loginLimiter: LoginLimiter;
+  readonly sessions: SessionsService;
+  readonly events: EventsService;
+  readonly apps: AppsService;
+  readonly appSettings: AppSettings;
+  readonly configVars: ConfigVarsService;
+  readonly builds: BuildsService;
+  readonly buildSettings: BuildSettings;
+  /** checks:disable/skip/enable per process type. */
+  readonly checks: ChecksSettings;
+  readonly releases: ReleasesService;
+  readonly processes: ProcessesService;
+  readonly storage: StorageService;
+  readonly logs: LogsService;
+  readonly oneOff: Pick<OneOffRunner, 'enter' | 'currentRelease'>;
+  /** A one-off (`berth run`, `cron:run`) through the app's scheduler. */
+  readonly oneOffs: { run(o: OneOffRun): Promise<number> };
+  readonly cron: CronService;
+  readonly domains: DomainsService;
+  readonly routing: RoutingService;
+  readonly certs: CertsService;
+  readonly letsencrypt: LetsencryptService;
+  readonly services: { readonly plugins: PluginHost; readonly kit: ServiceKit; readonly links: ServiceLinks; readonly backup: ServiceBackup };
+  readonly schedulers: SchedulersService;
+  readonly swarmSetup: SwarmSetup;
+  readonly registryLogins: RegistryLogins;
+  readonly statsSampler: Pick<StatsSampler, 'samplesOf'>;
+  readonly containers: ContainerView;
+  /** git over HTTP and the pre-receive hook's endpoint (app/builds/push-gate.ts). */
+  readonly pushGate: PushGate;
+  /** berth's own HTTPS address (BERTH_HOSTNAME) and the git remotes on it. */
+  readonly ownAddress: Pick<OwnAddress, 'remotes'>;
+  /** An app's default URL (`http://<app>.<BERTH_DOMAIN>`). */
+  urlOf(app: string): string;
+  readonly web: WebSettings;
+}
