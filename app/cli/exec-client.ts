@@ -13,6 +13,17 @@ import { CliError } from './cli-error';
 const OUTPUT = 1;
 const EXIT = 2;
 const ERROR = 3;
+const INPUT = 4;
+const EOF = 5;
+/** Asks the server to take stdin as INPUT frames and one EOF frame instead of raw bytes and a half-close, which a proxy (berth's router) turns into a closed connection. */
+const FRAMED_STDIN = 'x-berth-stdin';
+
+function inputFrame(type: number, payload: Buffer): Buffer {
+  const header = Buffer.alloc(5);
+  header[0] = type;
+  header.writeUInt32BE(payload.length, 1);
+  return Buffer.concat([header, payload]);
+}
 
 export interface ExecStreams {
   readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
@@ -34,15 +45,16 @@ function decode(onFrame: (type: number, payload: Buffer) => void): (chunk: Buffe
   };
 }
 
-function upgrade(api: ApiClient, path: string): Promise<{ socket: Duplex; head: Buffer }> {
+function upgrade(api: ApiClient, path: string): Promise<{ socket: Duplex; head: Buffer; framed: boolean }> {
   const url = new URL(api.host + path);
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const req = transport.request(url, {
       ...api.tlsOptions(),
-      headers: { authorization: `Bearer ${api.token}`, connection: 'Upgrade', upgrade: 'berth-exec' },
+      headers: { authorization: `Bearer ${api.token}`, connection: 'Upgrade', upgrade: 'berth-exec', [FRAMED_STDIN]: 'framed' },
     });
-    req.on('upgrade', (_res, socket, head) => resolve({ socket, head }));
+    // An older berth does not repeat the header: it reads raw stdin.
+    req.on('upgrade', (res, socket, head) => resolve({ socket, head, framed: res.headers[FRAMED_STDIN] === 'framed' }));
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -56,10 +68,13 @@ function upgrade(api: ApiClient, path: string): Promise<{ socket: Duplex; head: 
 
 /** Runs one exec session; resolves with the remote command's exit code. */
 export async function execSession(api: ApiClient, path: string, io: ExecStreams): Promise<number> {
-  const { socket, head } = await upgrade(api, path);
+  const { socket, head, framed } = await upgrade(api, path);
   const rawMode = io.raw && io.stdin.isTTY === true && typeof io.stdin.setRawMode === 'function';
-  const onData = (chunk: Buffer): void => { socket.write(chunk); };
-  const onEnd = (): void => { socket.end(); };
+  const onData = (chunk: Buffer | string): void => {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    socket.write(framed ? inputFrame(INPUT, bytes) : bytes);
+  };
+  const onEnd = (): void => { if (framed) socket.write(inputFrame(EOF, Buffer.alloc(0))); else socket.end(); };
   try {
     return await new Promise<number>((resolve, reject) => {
       let exit: number | null = null;

@@ -1,10 +1,15 @@
 /**
- * The exec wire protocol (berth run / berth enter over an HTTP Upgrade): the client sends its
- * stdin as raw bytes and half-closes for EOF; the server sends frames of
- * `[type u8][length u32 BE][payload]`. The CLI has its own copy of the decoder
- * (app/cli/exec-client.ts) because it does not import domain code; keep them in step.
+ * The exec wire protocol (berth run / berth enter over an HTTP Upgrade): the server sends frames of
+ * `[type u8][length u32 BE][payload]`. The client sends its stdin as raw bytes and half-closes for
+ * EOF, or, when it asks with `x-berth-stdin: framed` (and the 101 answer repeats it), as input
+ * frames and one eof frame: a proxy in between (berth's own router, nginx) ends the whole
+ * connection at a half-close. The CLI has its own copy of the codec (app/cli/exec-client.ts)
+ * because it does not import domain code; keep them in step.
  */
-export const FRAME = { output: 1, exit: 2, error: 3 } as const;
+export const FRAME = { output: 1, exit: 2, error: 3, input: 4, eof: 5 } as const;
+
+/** The request (and 101 answer) header that switches the client's stdin to frames. */
+export const FRAMED_STDIN_HEADER = 'x-berth-stdin';
 
 export const EXEC_UPGRADE = 'berth-exec';
 

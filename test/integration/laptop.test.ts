@@ -119,6 +119,13 @@ describe('berth from a laptop: HTTPS address, packed CLI, push over HTTPS and SS
     assert.equal((await berth.viaRouter(`${mine}.localhost`, '/ssh.txt')).text, 'over ssh\n');
   });
 
+  it('runs a one-off command (berth run, an HTTP upgrade) through berth\'s router', async () => {
+    // stdin reaches the command and its end too (a half-close would end the proxied connection: frames instead).
+    const run = await berthCli(['run', '-a', mine, 'sh', '-c', 'cat; echo "stdin ended"'], 'typed on the laptop\n');
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, 'typed on the laptop\nstdin ended\n');
+  });
+
   it('a developer pushes to nobody else\'s app, over HTTPS or SSH', async () => {
     const refusal = `User "${dev}" (developer) may not change app "${theirs}"`;
     const https = await git(['push', `${base}/git/${theirs}.git`, 'main']);

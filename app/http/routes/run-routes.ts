@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
+import { PassThrough, type Duplex } from 'node:stream';
 import { type Router, type Request } from 'express';
 import { strictRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { BerthError, STATUS_FOR_KIND, asBerthError } from '../../errors';
-import { EXEC_UPGRADE, FRAME, errorFrame, exitFrame, frame } from '../../one-off';
+import { EXEC_UPGRADE, FRAME, FRAMED_STDIN_HEADER, FrameDecoder, errorFrame, exitFrame, frame } from '../../one-off';
 import { tokenOf } from '../auth-middleware';
 
 const PATH = /^\/api\/v1\/apps\/([^/]+)\/(run|enter)$/;
@@ -64,6 +64,18 @@ function reject(socket: Duplex, e: BerthError): void {
   socket.end(`HTTP/1.1 ${status} ${e.code}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`, () => socket.destroy());
 }
 
+/** The client's stdin from its input frames; its eof frame (or a half-close) ends it. */
+function framedStdin(socket: Duplex): PassThrough {
+  const stdin = new PassThrough();
+  const decoder = new FrameDecoder((type, payload) => {
+    if (type === FRAME.input) stdin.write(payload);
+    else if (type === FRAME.eof) stdin.end();
+  });
+  socket.on('data', (chunk: Buffer) => decoder.push(chunk));
+  socket.on('end', () => stdin.end());
+  return stdin;
+}
+
 /**
  * `berth run` and `berth enter` over an HTTP Upgrade (`Upgrade: berth-exec`): a raw two-way
  * socket carries stdin in and framed output plus the exit code out (app/one-off/frames.ts).
@@ -87,12 +99,13 @@ export function execUpgradeHandler(berth: HttpServices, log: (line: string) => v
       reject(socket, asBerthError(e));
       return;
     }
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nupgrade: ${EXEC_UPGRADE}\r\nconnection: Upgrade\r\n\r\n`);
+    const framed = req.headers[FRAMED_STDIN_HEADER] === 'framed';
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nupgrade: ${EXEC_UPGRADE}\r\nconnection: Upgrade\r\n${framed ? `${FRAMED_STDIN_HEADER}: framed\r\n` : ''}\r\n`);
     if (head.length) socket.unshift(head);
     const stop = new AbortController();
     socket.on('close', () => stop.abort());
     socket.on('error', () => stop.abort());
-    session({ stdin: socket, onOutput: (chunk) => { if (!socket.destroyed) socket.write(frame(FRAME.output, chunk)); }, signal: stop.signal })
+    session({ stdin: framed ? framedStdin(socket) : socket, onOutput: (chunk) => { if (!socket.destroyed) socket.write(frame(FRAME.output, chunk)); }, signal: stop.signal })
       .then((code) => { if (!socket.destroyed) socket.end(exitFrame(code)); })
       .catch((e: unknown) => {
         const err = asBerthError(e);
