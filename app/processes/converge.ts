@@ -1,6 +1,7 @@
 import type { ContainerInfo } from '../ports/container-engine';
 import type { ReleaseRecord } from '../ports/store';
 import { LABEL, slotOf, type Deployer, type Log } from '../deploys';
+import { stopFirstTypes } from '../compose';
 
 export interface ConvergeOptions {
   readonly log: Log;
@@ -67,14 +68,18 @@ export async function converge(deployer: Deployer, release: ReleaseRecord, o: Co
     // Unrouted now; they drain in the background (the job, like a push, reports the switch).
     await deployer.retire(web.stop, o.log);
   }
+  const stopFirst = stopFirstTypes(release);
   for (const [type, p] of plan) {
     if (type === 'web') continue;
+    // A compose service holding named volumes never runs twice on them (restart, replacement): the old stops first.
+    const stopped = stopFirst.has(type) && p.start.length > 0 ? await deployer.stopFirst(p.stop, type, o.log) : [];
     const fresh = await deployer.startContainers(release, type, { indices: p.start }, o.log);
     started += fresh.length;
     try {
       await deployer.checkHealth(release, type, fresh, o.log, o.signal);
     } catch (e) {
       await deployer.removeAll(fresh);
+      await deployer.restartAll(stopped);
       throw e;
     }
     await deployer.retire(p.stop, o.log);

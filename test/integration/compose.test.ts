@@ -76,7 +76,7 @@ describe('compose apps: a compose file deploys as one app whose services are pro
     assert.ok(await roundTrip('job-2'));
   });
 
-  it('scales a service and rolls back like any app: the worker runs twice, v1 serves again on the kept volume', async () => {
+  it('scales a service, rolls back and restarts like any app: the worker runs twice, v1 serves again, redis keeps its volume', async () => {
     const scaled = berth.cli(['ps:scale', app, 'worker=2']);
     assert.equal(scaled.code, 0, scaled.stderr);
     await waitFor('two worker containers', () => containers('worker').length === 2, 30_000);
@@ -88,6 +88,11 @@ describe('compose apps: a compose file deploys as one app whose services are pro
     await waitFor('1 web, 2 workers, 1 redis', () => ['web', 'worker', 'redis'].map((p) => containers(p).length).join() === '1,2,1', 30_000);
     assert.equal(await serving('/cgi-bin/result?job-3'), 'processed-by-worker');
     assert.ok(await roundTrip('job-4'));
+    // ps:restart replaces every container; redis (named volume) stops before its new one starts.
+    const restarted = berth.cli(['ps:restart', app]);
+    assert.equal(restarted.code, 0, `${restarted.stdout}${restarted.stderr}`);
+    assert.match(restarted.stdout + restarted.stderr, /Stopping the old redis container first: redis holds named volumes[\s\S]*Starting 1 redis container/);
+    assert.equal(await serving('/cgi-bin/result?job-4'), 'processed-by-worker');
   });
 
   it('refuses privileged, host paths, the docker socket and another network, listing each, and keeps serving', async () => {
