@@ -3,7 +3,8 @@ import type { RunContainerOptions } from '../ports/container-engine';
 import type { ReleaseRecord } from '../ports/store';
 import type { ComposePlan } from './compose-plan';
 
-const planOf = (release: ReleaseRecord): ComposePlan | null => release.manifest.compose ?? null;
+// `?.`: callers (and test fakes) may hand a release without a manifest; it then has no compose plan.
+const planOf = (release: ReleaseRecord): ComposePlan | null => release.manifest?.compose ?? null;
 
 /**
  * A compose service's container: berth's options for the process type (name, labels, network,

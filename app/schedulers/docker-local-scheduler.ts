@@ -45,7 +45,7 @@ export class DockerLocalScheduler implements Scheduler<LocalStarted> {
     const stopped: ContainerInfo[] = [];
     // A compose file's services start in depends_on order, each type's checks passing before the
     // next type starts (condition: service_healthy); other releases start web first, then check all.
-    const compose = release.manifest.compose != null;
+    const compose = release.manifest?.compose != null;
     const stopFirst = stopFirstTypes(release);
     const handle = (): LocalStarted => ({
       release, old, scale, containers, stopped, checkedAtStart: compose,
