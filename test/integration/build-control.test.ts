@@ -29,8 +29,10 @@ async function waitForStatus(berth: BerthProcess, app: string, status: string, t
   throw new Error(`no ${status} build of ${app} within ${timeoutMs} ms`);
 }
 
-const slowDockerfile = (seconds: number) =>
-  `FROM berth/busybox:latest\nRUN echo "slow step starts" && sleep ${seconds}\nCOPY www /www\nCOPY start.sh /start.sh\nCMD ["/bin/sh", "/start.sh"]\n`;
+// The app's name in the step keeps BuildKit's cache (shared by every berth on this engine) from
+// answering it: a `sleep 127` another run finished was CACHED, and the timeout test never saw it run.
+const slowDockerfile = (seconds: number, app: string) =>
+  `FROM berth/busybox:latest\nRUN echo "slow step starts for ${app}" && sleep ${seconds}\nCOPY www /www\nCOPY start.sh /start.sh\nCMD ["/bin/sh", "/start.sh"]\n`;
 
 describe('build control: cancel, timeout, crash recovery', function () {
   this.timeout(300_000);
@@ -50,7 +52,7 @@ describe('build control: cancel, timeout, crash recovery', function () {
   it('builds:cancel stops a running build; the push fails saying so', async () => {
     const app = uniqueName('cancel');
     const wt = tree();
-    wt.write('Dockerfile', slowDockerfile(60));
+    wt.write('Dockerfile', slowDockerfile(60, app));
     wt.commitAll('slow');
     const pushing = pushAsync(wt, berth, app);
     const running = await waitForStatus(berth, app, 'running');
@@ -70,7 +72,7 @@ describe('build control: cancel, timeout, crash recovery', function () {
   it('stops a build that runs past BERTH_BUILD_TIMEOUT', async () => {
     const app = uniqueName('timeout');
     const wt = tree();
-    wt.write('Dockerfile', slowDockerfile(127));
+    wt.write('Dockerfile', slowDockerfile(127, app));
     wt.commitAll('too slow');
     // The slow step's own process, seen in the host's process table: BuildKit runs a step without a
     // docker container (the legacy builder's would show in docker ps), either way its `sleep 127` is here.
@@ -92,7 +94,7 @@ describe('build control: cancel, timeout, crash recovery', function () {
   it('after a crash mid-build, the build is marked failed and the next push deploys', async () => {
     const app = uniqueName('crash');
     const wt = tree();
-    wt.write('Dockerfile', slowDockerfile(15));
+    wt.write('Dockerfile', slowDockerfile(15, app));
     wt.commitAll('slow');
     const pushing = pushAsync(wt, berth, app);
     await waitForStatus(berth, app, 'running');
@@ -104,7 +106,7 @@ describe('build control: cancel, timeout, crash recovery', function () {
     assert.equal(failed.status, 'failed');
     assert.match(failed.error, /berth stopped during this build/);
 
-    wt.write('Dockerfile', slowDockerfile(0));
+    wt.write('Dockerfile', slowDockerfile(0, app));
     wt.commitAll('fast');
     const pushed = await pushAsync(wt, berth, app);
     assert.equal(pushed.code, 0, pushed.output);
