@@ -10,15 +10,10 @@ import { imagesNamedIn } from './dockerfile-images';
 const APP_TAG = /^(?:v\d+|build-\d+)$/;
 
 /** The app a name `[registry/]berth/<app>[:tag|@digest]` belongs to, if it is another app's. */
-function otherAppOfName(name: string, app: string, appExists: (name: string) => boolean): string | null {
-  const lower = name.toLowerCase();
-  const parts = lower.split('/');
-  const first = parts[0];
-  const path = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost') ? parts.slice(1) : parts;
-  if (path.length !== 2 || path[0] !== 'berth') return null;
-  const m = /^([a-z0-9-]+)(?::([\w.-]+))?(?:@(\S+))?$/.exec(path[1]);
-  if (!m || m[1] === app) return null;
-  const [, owner, tag, digest] = m;
+export function otherAppOfName(name: string, app: string, appExists: (name: string) => boolean): string | null {
+  const parsed = berthName(name);
+  if (!parsed || parsed.owner === app) return null;
+  const { owner, tag, digest } = parsed;
   if (tag !== undefined && APP_TAG.test(tag)) return owner;
   // berth's own images share the namespace (berth/base:bookworm, berth/node:22.11.0): a tag that is
   // no app's is not an app's image; untagged (latest) or by digest, it is when the app exists.
@@ -26,13 +21,35 @@ function otherAppOfName(name: string, app: string, appExists: (name: string) => 
   return appExists(owner) ? owner : null;
 }
 
-/** Another app whose image this is, by any of its names (tags or repo digests), or null. */
+/**
+ * Another app whose image this is, by any of its names (tags or repo digests), or null. An image
+ * that also carries this app's own release or build name is this app's: identical builds of two
+ * apps are one image with both names (reading it shows nothing the app does not have), and berth
+ * gives an image an app's name only after this check passed for it.
+ */
 export function otherAppOwning(names: readonly string[], app: string, appExists: (name: string) => boolean): string | null {
+  if (names.some((n) => isOwnName(n, app))) return null;
   for (const n of names) {
     const owner = otherAppOfName(n, app, appExists);
     if (owner) return owner;
   }
   return null;
+}
+
+/** `[registry/]berth/<name>[:tag][@digest]`, read as docker reads a reference; null for other names. */
+function berthName(name: string): { owner: string; tag?: string; digest?: string } | null {
+  const parts = name.toLowerCase().split('/');
+  const first = parts[0];
+  const path = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost') ? parts.slice(1) : parts;
+  if (path.length !== 2 || path[0] !== 'berth') return null;
+  const m = /^([a-z0-9-]+)(?::([\w.-]+))?(?:@(\S+))?$/.exec(path[1]);
+  return m ? { owner: m[1], tag: m[2], digest: m[3] } : null;
+}
+
+/** A release or build name berth gives this app (under any registry). */
+function isOwnName(name: string, app: string): boolean {
+  const n = berthName(name);
+  return !!n && n.owner === app && n.tag !== undefined && APP_TAG.test(n.tag) && n.digest === undefined;
 }
 
 export interface ImageGuardDeps {

@@ -4,7 +4,7 @@ import { composeImages } from '../compose';
 import type { BuildRecord, ReleaseRecord, Store } from '../ports/store';
 import { imageRepo } from '../deploys';
 import type { BuiltSource } from './image-builder';
-import { otherAppOwning } from './image-guard';
+import { otherAppOfName, otherAppOwning } from './image-guard';
 import { EMPTY_MANIFEST, type AppManifest } from '../manifest';
 
 const DEFAULT_PORT = 5000;
@@ -75,7 +75,9 @@ export class ReleaseMaker {
     }
     // Another app's image (by any of its names or its id) would hand this app's users that app's
     // code and whatever its build baked in: docs/security.md.
-    const owner = otherAppOwning([ref, ...(info.tags ?? []), ...(info.repoDigests ?? [])], app, (a) => !!this.deps.store.apps.get(a));
+    // The name asked for first: another app's name is refused whatever else the image is called.
+    const exists = (a: string) => !!this.deps.store.apps.get(a);
+    const owner = otherAppOfName(ref, app, exists) ?? otherAppOwning([...(info.tags ?? []), ...(info.repoDigests ?? [])], app, exists);
     if (owner) throw new BerthError('INVALID_IMAGE', `${what} "${ref}" is app ${owner}'s; an app deploys its own builds or images from outside berth.`);
     return info;
   }

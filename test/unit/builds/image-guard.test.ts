@@ -13,6 +13,8 @@ const IMAGES = [
   image('sha256:dddd', ['berth/node:22.11.0']),
   image('sha256:cccc', ['mybase:1'], { onBuild: ['COPY --from=${FROM_B:-berth/b:v1} / /stolen'] }),
   image('sha256:bbbb', [], {}),
+  // Identical builds of a and b: one image with both names.
+  image('sha256:aaaa', ['berth/a:v2', 'berth/b:v7']),
 ];
 const asked: string[] = [];
 const deps: ImageGuardDeps = {
@@ -82,6 +84,8 @@ describe('image guard: a Dockerfile reads no other app\'s image', () => {
     // berth/node:22.11.0 is a runtime image even with an app called node: only v<N>/build-<N> tags are apps'.
     await passes('FROM berth/node:22.11.0\nRUN --mount=type=cache,target=/c true\n');
     await passes('FROM debian:bookworm\nRUN echo FROM berth/b:v1\n');
+    // An image that is also the app's own build (identical sources) is the app's, though it bears b's name too.
+    await passes('FROM berth/a:v2\n');
     await refused('FROM localhost:5000/x:1\n', 'own address');
   });
 
@@ -91,5 +95,7 @@ describe('image guard: a Dockerfile reads no other app\'s image', () => {
     assert.equal(otherAppOwning(['10.0.0.2:5000/berth/b@sha256:aa'], 'a', exists), 'b');
     assert.equal(otherAppOwning(['berth/gone:v3'], 'a', exists), 'gone');
     assert.equal(otherAppOwning(['berth/a:v1', 'berth/node:22.11.0', 'berth/zz:latest', 'berth/x/y:v1'], 'a', exists), null);
+    assert.equal(otherAppOwning(['berth/b:v1', '127.0.0.1:5000/berth/a:v4'], 'a', exists), null, 'also the app\'s own: identical builds');
+    assert.equal(otherAppOwning(['berth/b:v1', 'berth/a:latest', 'x/berth/a:v1'], 'a', exists), 'b', 'not names berth gives the app');
   });
 });
