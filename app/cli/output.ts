@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
 import { CliError } from './cli-error';
 import { Progress } from './progress';
 import type { CliIo } from './types';
@@ -54,18 +55,17 @@ export class Output {
   /** Asks a question on stderr and reads one line from stdin; `hidden`: what is typed is not echoed (passwords). */
   async ask(question: string, o: { hidden?: boolean } = {}): Promise<string> {
     this.progress.done();
-    const rl = createInterface({ input: this.io.stdin, output: this.io.stderr, ...(o.hidden ? { terminal: true } : {}) });
-    if (o.hidden) {
-      // readline echoes through _writeToOutput; after the question is shown, echo nothing.
-      const shown = rl as unknown as { _writeToOutput(s: string): void };
-      const write = shown._writeToOutput.bind(rl);
-      let asked = false;
-      shown._writeToOutput = (s: string) => { if (!asked) { write(s); asked = s.includes(question); } };
-    }
+    // Hidden: readline echoes through its output; after the question, that output swallows everything.
+    let muted = false;
+    const stderr = this.io.stderr;
+    const output = o.hidden ? new Writable({ write(chunk, _enc, done) { if (!muted) stderr.write(chunk); done(); } }) : stderr;
+    const rl = createInterface({ input: this.io.stdin, output, ...(o.hidden ? { terminal: true } : {}) });
     try {
-      return (await rl.question(question)).trim();
+      const answer = rl.question(question);
+      muted = o.hidden === true;
+      return (await answer).trim();
     } finally {
-      if (o.hidden) this.io.stderr.write('\n');
+      if (o.hidden) stderr.write('\n');
       rl.close();
     }
   }

@@ -104,3 +104,19 @@ describe('cli: login by password, named remotes, app from the paas remote', func
     assert.equal(appOfRemoteUrl('https://berth.example.com/git/Bad_Name.git'), null);
   });
 });
+
+describe('cli: a password typed on a terminal', () => {
+  it('is read without being echoed; the question is shown', async () => {
+    const { Output } = await import('../../../app/cli/output');
+    const { Capture } = await import('./cli-harness');
+    const { PassThrough } = await import('node:stream');
+    const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin });
+    const stderr = Object.assign(new Capture(), { isTTY: true });
+    const out = new Output({ stdout: new Capture(), stderr, stdin, env: {}, cwd: process.cwd() });
+    const answer = out.ask('Password for ann: ', { hidden: true });
+    stdin.write('s3cret words\r');
+    assert.equal(await answer, 's3cret words');
+    assert.ok(stderr.text.includes('Password for ann: '), stderr.text);
+    assert.equal(stderr.text.includes('s3cret'), false, stderr.text);
+  });
+});
