@@ -67,7 +67,7 @@ export interface HttpServices {
   readonly processes: ProcessesService;
   readonly storage: StorageService;
   readonly logs: LogsService;
-  readonly oneOff: Pick<OneOffRunner, 'enter' | 'currentRelease'>;
+  readonly oneOff: Pick<OneOffRunner, 'enter' | 'currentRelease' | 'runDetached'>;
   /** A one-off (`berth run`, `cron:run`) through the app's scheduler. */
   readonly oneOffs: { run(o: OneOffRun): Promise<number> };
   readonly cron: CronService;

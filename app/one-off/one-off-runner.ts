@@ -1,8 +1,12 @@
+import { Readable } from 'node:stream';
 import { BerthError } from '../errors';
 import type { ContainerEngine, ContainerInfo } from '../ports/container-engine';
 import type { ReleaseRecord, Store } from '../ports/store';
 import { LABEL, containerName, newDeployId } from '../deploys/container-labels';
 import type { LogsService } from '../logs';
+
+/** Detached one-offs (`run:detached`) one app may have running at once. */
+export const MAX_DETACHED = 10;
 
 export interface OneOffRunnerDeps {
   readonly store: Store;
@@ -86,6 +90,22 @@ export class OneOffRunner {
       o.signal?.removeEventListener('abort', stop);
       writer.flush();
     }
+  }
+
+  /**
+   * dokku's `run:detached`: starts the one-off and answers at once with its log tag; the command runs
+   * with no input, its output goes to the app's log only. At most MAX_DETACHED run at once per app, so a
+   * developer cannot fill the host with background containers.
+   */
+  async runDetached(o: { app: string; command: string | readonly string[] }): Promise<string> {
+    this.currentRelease(o.app);
+    const running = await this.deps.engine.listContainers({ labels: { [LABEL.app]: o.app, [LABEL.scope]: `${this.deps.network}-oneoff`, [LABEL.process]: 'run' } });
+    if (running.filter((c) => c.state === 'running' || c.state === 'created').length >= MAX_DETACHED) {
+      throw new BerthError('ONE_OFF_LIMIT', `${o.app} has ${MAX_DETACHED} one-off containers running already; wait for one to end.`);
+    }
+    const tag = `run.${newDeployId()}`;
+    void this.run({ app: o.app, command: o.command, kind: 'run', tag, stdin: Readable.from([]) }).catch(() => undefined);
+    return tag;
   }
 
   /** The first running container of a process type (lowest slot), or the one of `type.N`, for `berth enter`. */

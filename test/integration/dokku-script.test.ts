@@ -180,6 +180,21 @@ describe('a dokku script through berth unchanged', function () {
     assert.equal(ok(`dokku run APP sh -c 'echo "[$EXTRA]"'`), '[]\n');
   });
 
+  it('dokku run:detached APP <cmd> returns at once with the run\'s tag; its output is in logs -p run', async () => {
+    const tag = ok(`dokku run:detached APP sh -c 'echo "detached for $GREETING"'`).trim();
+    assert.match(tag, /^run\.[0-9a-f]{6,}$/);
+    await waitFor('the detached run\'s line in the log', () => ok('dokku logs APP -p run').includes(`${tag} | detached for hello world\n`));
+  });
+
+  it('misuse: run:detached is capped at 10 running per app (ONE_OFF_LIMIT), so a developer cannot fill the host', async () => {
+    const oneOffs = () => docker(['ps', '-q', '--filter', `label=berth.app=${app}`, '--filter', 'label=berth.process=run', '--filter', `label=berth.scope=${berth.env.BERTH_NETWORK}-oneoff`]).split('\n').filter(Boolean);
+    for (let i = 0; i < 10; i++) ok('dokku run:detached APP sleep 30');
+    await waitFor('10 detached one-offs running', () => oneOffs().length === 10);
+    const over = dokku('dokku run:detached APP sleep 30');
+    assert.deepEqual([over.code, over.stderr], [1, `!     ${app} has 10 one-off containers running already; wait for one to end.\n`]);
+    for (const id of oneOffs()) docker(['rm', '-f', id]);
+  });
+
   it('dokku git:report APP --git-deploy-branch; cron:report APP --cron-task-count; builder:report APP', () => {
     assert.equal(ok('dokku git:report APP --git-deploy-branch'), 'main\n');
     assert.equal(ok('dokku cron:report APP --cron-task-count'), '1\n');
@@ -351,8 +366,8 @@ describe('a dokku script through berth unchanged', function () {
   });
 
   it('a dokku verb berth lacks answers "not a berth verb", not a service plugin error', () => {
-    const r = dokku('dokku run:detached APP ls');
+    const r = dokku('dokku storage:ensure-directory APP');
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^!     `run:detached` is not a berth verb\./);
+    assert.match(r.stderr, /^!     `storage:ensure-directory` is not a berth verb\./);
   });
 });

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { appPath } from '../api-client';
 import { execSession } from '../exec-client';
 import { parseAssignment, repeated } from '../argv';
@@ -26,6 +27,22 @@ export const runVerbs: VerbGroup = {
         const command = JSON.stringify(env.length ? ['env', ...env, ...ctx.args.rest] : ctx.args.rest);
         const path = `${appPath(ctx.arg('app'), '/run')}?command=${encodeURIComponent(command)}`;
         return execSession(ctx.api(), path, { stdin: ctx.io.stdin, stdout: ctx.io.stdout, raw: false });
+      },
+    },
+    {
+      name: 'run:detached',
+      usage: 'berth run:detached <app> [-e KEY=VALUE]... [--no-tty] <command>...',
+      summary: 'Start a command in a new container of the current release and return at once, printing its log tag (run.<id>); its output is in `berth logs <app> -p run`. At most 10 per app at once.',
+      args: [APP, { name: 'command', variadic: true, raw: true, summary: 'The command and its arguments (its options are its own).' }],
+      options: [
+        { name: 'env', short: 'e', value: 'KEY=VALUE', repeatable: true, summary: 'An extra variable for this run only (repeat for more).' },
+        { name: 'no-tty', summary: 'Accepted as dokku has it.' },
+      ],
+      async run(ctx) {
+        const env = repeated(ctx.args.options.env).map((w) => { const { key, value } = parseAssignment(w); return `${key}=${value}`; });
+        const command = JSON.stringify(env.length ? ['env', ...env, ...ctx.args.rest] : ctx.args.rest);
+        const path = `${appPath(ctx.arg('app'), '/run')}?detach=1&command=${encodeURIComponent(command)}`;
+        return execSession(ctx.api(), path, { stdin: Readable.from([]), stdout: ctx.io.stdout, raw: false });
       },
     },
     {

@@ -44,6 +44,14 @@ function sessionFor(berth: HttpServices, req: IncomingMessage, url: URL, m: RegE
       return berth.oneOffs.run({ app, command: job.command, kind: 'cron', tag: `cron.${job.name}`, stdin: io.stdin, onOutput: io.onOutput, signal: io.signal });
     };
   }
+  if (m[2] === 'run' && url.searchParams.get('detach') === '1') {
+    // dokku's run:detached: started, its log tag answered, the session ends; the output is in `berth logs`.
+    const command = commandOf(url.searchParams.get('command'));
+    return async (io) => {
+      io.onOutput(Buffer.from(`${await berth.oneOff.runDetached({ app, command })}\n`));
+      return 0;
+    };
+  }
   if (m[2] === 'run') {
     const command = commandOf(url.searchParams.get('command'));
     return (io) => berth.oneOffs.run({ app, command, kind: 'run', stdin: io.stdin, onOutput: io.onOutput, signal: io.signal });
