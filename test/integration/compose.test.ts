@@ -47,6 +47,12 @@ describe('compose apps: a compose file deploys as one app whose services are pro
     const [redis] = containers('redis');
     const aliases = docker(['inspect', '--format', '{{range .NetworkSettings.Networks}}{{json .Aliases}}{{end}}', redis]);
     assert.match(aliases, /"redis"/);
+    // Logs, merged and per service, as for any app's process types.
+    const logs = berth.cli(['logs', app, '-p', 'worker', '-n', '50']);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.match(logs.stdout, /worker\.1 \| worker processed job-1/);
+    assert.doesNotMatch(logs.stdout, /web starting/);
+    assert.match(berth.cli(['logs', app, '-n', '200']).stdout, /web\.1 \| web starting on port 5000 \(redis mark: yes\)/);
   });
 
   it('depends_on condition: service_healthy holds web until redis passed its healthcheck', async () => {
