@@ -4,6 +4,7 @@ import type { ReleaseRecord, Store } from '../ports/store';
 import type { SwarmEngine, SwarmNode } from '../ports/swarm';
 import { parseNodeLabels, parsePlacement } from './placement';
 import { SCHEDULER_NAMES, type SchedulerName, type SchedulerStatus } from '../deploys/scheduler';
+import { requireSwarm } from './require-swarm';
 
 export interface SchedulerReport {
   readonly app: string;
@@ -78,9 +79,8 @@ export class SchedulersService {
     return this.deps.swarm.labelNode(node, labels);
   }
 
-  private async requireSwarm(): Promise<void> {
-    const s = await this.deps.swarm.status();
-    if (!s.active || !s.manager) throw new BerthError('SWARM_NOT_ACTIVE', 'This Docker engine is not a manager of an active swarm; run `berth swarm:init --advertise-addr <this host\'s private address>` first (docs/swarm.md).');
+  private requireSwarm(): Promise<void> {
+    return requireSwarm(this.deps.swarm);
   }
 
   private requireApp(app: string): void {

@@ -9,6 +9,7 @@ import type { OneOffRun } from '../one-off';
 import type { DeployOptions, Scheduler, SchedulerName, SchedulerStatus, StartedRelease, StepContext } from '../deploys/scheduler';
 import { addressOf, addressesOf, isServing, waitRunning } from './swarm-tasks';
 import { drainSwarmTasks } from './swarm-drain';
+import { requireSwarm } from './require-swarm';
 
 export interface SwarmSchedulerDeps {
   readonly store: Store;
@@ -308,9 +309,8 @@ export class SwarmScheduler implements Scheduler<SwarmStarted> {
     return this.deps.swarm.listServices({ [LABEL.app]: app, [LABEL.scope]: this.scope });
   }
 
-  private async requireSwarm(): Promise<void> {
-    const s = await this.deps.swarm.status();
-    if (!s.active || !s.manager) throw new BerthError('SWARM_NOT_ACTIVE', 'This Docker engine is not a manager of an active swarm; run `berth swarm:init --advertise-addr <this host\'s private address>` first (docs/swarm.md).');
+  private requireSwarm(): Promise<void> {
+    return requireSwarm(this.deps.swarm);
   }
 
   /**

@@ -2,13 +2,20 @@ import { CliError } from '../cli-error';
 import { appPath } from '../api-client';
 import type { AppSummary } from '../api-types';
 import { berthBuilder, berthBuildpack } from '../buildpack-urls';
-import type { ArgSpec, OptionSpec, VerbGroup } from '../types';
+import type { ArgSpec, OptionSpec, VerbContext, VerbGroup } from '../types';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 const INDEX: OptionSpec = { name: 'index', value: 'N', summary: 'dokku\'s position in the buildpack list; berth runs one buildpack, so only 1.' };
 
 function oneBuildpack(index: string | true | undefined): void {
   if (index !== undefined && index !== '1') throw new CliError('USAGE', `berth runs one buildpack per app, so --index ${index === true ? '' : index} is not there; use --index 1 or leave it out.`);
+}
+
+/** buildpacks:set/add/clear: the one PATCH, and the line it prints. */
+async function setBuildpack(ctx: VerbContext, app: string, buildpack: string): Promise<void> {
+  const res = await ctx.api().json<{ app: AppSummary }>('PATCH', appPath(app, '/builder'), { buildpack });
+  if (ctx.json) return ctx.out.json(res);
+  ctx.out.line(`-----> ${res.app.name} buildpack: ${res.app.buildpack ?? 'detected'}`);
 }
 
 export const builderVerbs: VerbGroup = {
@@ -44,9 +51,7 @@ export const builderVerbs: VerbGroup = {
       options: [INDEX],
       async run(ctx) {
         oneBuildpack(ctx.args.options.index);
-        const res = await ctx.api().json<{ app: AppSummary }>('PATCH', appPath(ctx.arg('app'), '/builder'), { buildpack: berthBuildpack(ctx.arg('buildpack')) });
-        if (ctx.json) return ctx.out.json(res);
-        ctx.out.line(`-----> ${res.app.name} buildpack: ${res.app.buildpack ?? 'detected'}`);
+        await setBuildpack(ctx, ctx.arg('app'), berthBuildpack(ctx.arg('buildpack')));
       },
     },
     {
@@ -64,9 +69,7 @@ export const builderVerbs: VerbGroup = {
             hint: `Replace it: berth buildpacks:set ${app.name} ${wanted}`,
           });
         }
-        const res = await ctx.api().json<{ app: AppSummary }>('PATCH', appPath(app.name, '/builder'), { buildpack: wanted });
-        if (ctx.json) return ctx.out.json(res);
-        ctx.out.line(`-----> ${res.app.name} buildpack: ${res.app.buildpack ?? 'detected'}`);
+        await setBuildpack(ctx, app.name, wanted);
       },
     },
     {
@@ -76,9 +79,7 @@ export const builderVerbs: VerbGroup = {
       args: [APP],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json<{ app: AppSummary }>('PATCH', appPath(ctx.arg('app'), '/builder'), { buildpack: 'auto' });
-        if (ctx.json) return ctx.out.json(res);
-        ctx.out.line(`-----> ${res.app.name} buildpack: ${res.app.buildpack ?? 'detected'}`);
+        await setBuildpack(ctx, ctx.arg('app'), 'auto');
       },
     },
     {

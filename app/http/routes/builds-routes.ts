@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
+import { textAnswer } from '../text-answer';
 import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { describeBuild, saveArchive } from '../../builds';
@@ -22,17 +23,11 @@ export function buildsRoutes(berth: HttpServices): Router {
   r.get('/apps/:app/builds/:id/log', async (req, res) => {
     const id = req.params.id === 'latest' ? undefined : positiveInt(req.params.id, 'id');
     const build = berth.builds.get(req.params.app, id);
-    res.setHeader('content-type', 'text/plain; charset=utf-8');
-    if (req.query.follow !== '1') {
-      res.end(berth.builds.storedLog(build).map((l) => `${l}\n`).join(''));
-      return;
-    }
-    res.setHeader('x-accel-buffering', 'no');
-    res.flushHeaders();
-    const stop = new AbortController();
-    res.on('close', () => stop.abort());
-    const ended = await berth.builds.follow(build, (l) => res.write(`${l}\n`), stop.signal);
-    res.end(`@@berth-status ${ended.status}\n`);
+    await textAnswer(res, {
+      follow: req.query.follow === '1',
+      whole: () => berth.builds.storedLog(build),
+      stream: async (write, signal) => `@@berth-status ${(await berth.builds.follow(build, write, signal)).status}`,
+    });
   });
   r.post('/apps/:app/builds/cancel', async (req, res) => {
     const build = await berth.builds.cancel(req.params.app);

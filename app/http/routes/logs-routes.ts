@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { strictRouter } from '../strict-router';
+import { textAnswer } from '../text-answer';
 import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { formatEntry } from '../../logs';
@@ -19,17 +20,11 @@ export function logsRoutes(berth: HttpServices): Router {
     }
     const release = positiveInt(typeof req.query.release === 'string' ? req.query.release.replace(/^v/, '') : undefined, 'release');
     const options = { tail: Math.min(positiveInt(req.query.tail, 'tail') ?? 100, 10_000), process, release };
-    res.setHeader('content-type', 'text/plain; charset=utf-8');
-    if (req.query.follow !== '1') {
-      res.end((await berth.logs.recent(app, options)).map((e) => `${formatEntry(e)}\n`).join(''));
-      return;
-    }
-    res.setHeader('x-accel-buffering', 'no');
-    res.flushHeaders();
-    const stop = new AbortController();
-    res.on('close', () => stop.abort());
-    await berth.logs.follow(app, { ...options, signal: stop.signal }, (e) => { res.write(`${formatEntry(e)}\n`); });
-    res.end();
+    await textAnswer(res, {
+      follow: req.query.follow === '1',
+      whole: async () => (await berth.logs.recent(app, options)).map(formatEntry),
+      stream: (write, signal) => berth.logs.follow(app, { ...options, signal }, (e) => write(formatEntry(e))),
+    });
   });
   return r;
 }

@@ -68,3 +68,24 @@ export function requireRef(ref: string, what: string): string {
   if (typeof ref !== 'string' || ref.trim() === '') throw new BerthError('INVALID_INPUT', `${what} is empty.`);
   return ref;
 }
+
+/** Wraps a call so that whatever docker throws leaves as a BerthError. */
+export function guarded<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    try {
+      return await fn(...args);
+    } catch (e) {
+      throw toBerthError(e);
+    }
+  };
+}
+
+/** Resolves when a docker stream ends, closes or fails: whichever comes first. */
+export function streamEnded(stream: NodeJS.ReadableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => resolve();
+    stream.once('end', done);
+    stream.once('close', done);
+    stream.once('error', done);
+  });
+}

@@ -1,18 +1,9 @@
 import { Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { ExecOptions } from '../../ports/container-engine';
-import { requireRef } from './docker-errors';
+import { requireRef, streamEnded } from './docker-errors';
 
 type Duplexish = NodeJS.ReadWriteStream & { destroy?: () => void };
-
-function ended(stream: NodeJS.ReadableStream): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => resolve();
-    stream.once('end', done);
-    stream.once('close', done);
-    stream.once('error', done);
-  });
-}
 
 /** docker reports the exit code a moment after the stream ends; ask a few times. */
 async function exitCodeOf(exec: Docker.Exec): Promise<number> {
@@ -39,7 +30,7 @@ export async function execIn(docker: Docker, o: ExecOptions): Promise<number> {
     Env: o.env ? Object.entries(o.env).map(([k, v]) => `${k}=${v}`) : undefined,
   });
   const stream = (await exec.start({ hijack: true, stdin: o.stdin !== undefined, Tty: o.tty })) as unknown as Duplexish;
-  const done = ended(stream);
+  const done = streamEnded(stream);
   if (o.tty) {
     stream.on('data', (chunk: Buffer) => o.onOutput(chunk));
     if (o.size) await exec.resize({ h: o.size.rows, w: o.size.cols }).catch(() => undefined);

@@ -5,7 +5,7 @@ import { buildImage } from './build-image';
 import {
   containerLogs, inspectContainer, listContainers, removeContainer, restartContainer, runContainer, stopContainer,
 } from './containers';
-import { ignoreStatus, requireRef, toBerthError } from './docker-errors';
+import { guarded, ignoreStatus, requireRef } from './docker-errors';
 import { inspectImage, removeImage, tagImage } from './images';
 import type { SubnetPool } from './subnet-pool';
 import { networkEnsurer, removeNetwork, syncNetworkMembers } from './networks';
@@ -26,17 +26,6 @@ export interface DockerEngineOptions {
   readonly limits?: ContainerLimits;
   /** Where the apps' own networks take their subnets; null or absent: docker's default pools. */
   readonly appSubnets?: SubnetPool | null;
-}
-
-/** Wraps a call so that whatever docker throws leaves as a BerthError. */
-function guarded<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
-  return async (...args: A) => {
-    try {
-      return await fn(...args);
-    } catch (e) {
-      throw toBerthError(e);
-    }
-  };
 }
 
 /** The ContainerEngine port, implemented with dockerode against one local engine. */

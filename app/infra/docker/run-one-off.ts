@@ -3,21 +3,12 @@ import type Docker from 'dockerode';
 import type { OneOffOptions } from '../../ports/container-engine';
 import { createOptionsFor } from './container-spec';
 import type { ContainerLimits } from './hardening';
-import { ignoreStatus, toBerthError } from './docker-errors';
+import { ignoreStatus, streamEnded, toBerthError } from './docker-errors';
 
 /** After the container exits, how long to wait for the last output still in flight. */
 const DRAIN_MS = 2000;
 
 type Duplexish = NodeJS.ReadWriteStream & { destroy?: () => void };
-
-function finished(stream: NodeJS.ReadableStream): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => resolve();
-    stream.once('end', done);
-    stream.once('close', done);
-    stream.once('error', done);
-  });
-}
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
@@ -56,7 +47,7 @@ export async function runOneOff(docker: Docker, o: OneOffOptions, limits?: Conta
       },
     });
     docker.modem.demuxStream(attached, sink, sink);
-    const drained = finished(attached);
+    const drained = streamEnded(attached);
 
     try {
       await container.start();

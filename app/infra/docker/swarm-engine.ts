@@ -1,20 +1,10 @@
 import Docker from 'dockerode';
 import type { SwarmEngine } from '../../ports/swarm';
-import { toBerthError } from './docker-errors';
+import { guarded } from './docker-errors';
 import type { ContainerLimits } from './hardening';
 import { streamServiceLogs } from './swarm-logs';
 import { initSwarm, labelNode, listNodes, swarmJoinInfo, swarmStatus } from './swarm-nodes';
 import { listServices, removeService, restartService, scaleService, serviceLogs, serviceTasks, upsertService, type AuthFor } from './swarm-services';
-
-function guarded<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
-  return async (...args: A) => {
-    try {
-      return await fn(...args);
-    } catch (e) {
-      throw toBerthError(e);
-    }
-  };
-}
 
 /** The SwarmEngine port over dockerode: the same Engine API, its services/tasks/nodes endpoints. */
 export function createSwarmEngine(options: { socketPath: string; limits?: ContainerLimits; authFor?: AuthFor }): SwarmEngine {
