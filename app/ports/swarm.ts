@@ -115,6 +115,8 @@ export interface ImageRegistry {
    */
   prune(repo: string, keep: readonly string[]): Promise<string[]>;
   stop(): Promise<void>;
+  /** The CA certificate file nodes trust for this registry (on berth's host). */
+  readonly caFile?: string;
   /** The login a swarm service needs to pull `image` from this registry (sent with the service, like --with-registry-auth); null for other images. */
   authFor(image: string): RegistryAuth | null;
 }

@@ -13,6 +13,8 @@ export interface SwarmInitResult {
   readonly registry: string;
   /** False when the registry listens on loopback only: other nodes cannot pull from it. */
   readonly registryReachable: boolean;
+  /** The CA file (on this host) each node trusts for the registry, at /etc/docker/certs.d/<registry>/ca.crt. */
+  readonly registryCa: string | null;
 }
 
 /** Addresses or interface names docker accepts for --advertise-addr (no spaces, no shell, bounded). */
@@ -42,7 +44,7 @@ export class SwarmSetup {
     const registry = await this.deps.registry.ensureRunning();
     const { workerToken, managerAddr } = await this.deps.swarm.joinInfo();
     return {
-      created, managerAddr, registry,
+      created, managerAddr, registry, registryCa: this.deps.registry.caFile ?? null,
       joinCommand: `docker swarm join --token ${workerToken} ${managerAddr}`,
       registryReachable: !/^(127\.|localhost$|::1$)/.test(this.deps.registryAddr),
     };

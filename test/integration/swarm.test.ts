@@ -97,7 +97,7 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
     const token = docker('swarm', 'join-token', '-q', 'worker').stdout.trim();
     assert.match(token, /^SWMTKN-1-/);
     assert.ok(out.includes(`-----> Swarm initialised: this engine is its manager (${SWARM_ADDR}:2377)\n`), out);
-    assert.ok(out.includes(`-----> berth's registry: ${REGISTRY_ADDR}:${registryPort}\n`), out);
+    assert.ok(out.includes(`-----> berth's registry: ${REGISTRY_ADDR}:${registryPort}\n`) && out.includes(`copy berth's ${path.join(berth.home, 'registry', 'auth', 'ca.crt')} (on this host)\n       to its /etc/docker/certs.d/${REGISTRY_ADDR}:${registryPort}/ca.crt, then run:\n`), out);
     assert.ok(out.includes(`\n         docker swarm join --token ${token} ${SWARM_ADDR}:2377\n`), out);
     assert.equal(/other nodes cannot reach/.test(out), REGISTRY_ADDR.startsWith('127.'), 'the loopback-registry note');
     assert.equal((await registry().request('/v2/')).status, 200, 'the registry runs before any deploy');

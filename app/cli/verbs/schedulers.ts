@@ -13,7 +13,7 @@ interface Report {
   status: { processes: { type: string; desired: number; running: number; instances: { name: string; node: string | null; state: string; address: string | null }[] }[] };
 }
 
-interface SwarmInit { created: boolean; managerAddr: string; joinCommand: string; registry: string; registryReachable: boolean }
+interface SwarmInit { created: boolean; managerAddr: string; joinCommand: string; registry: string; registryReachable: boolean; registryCa?: string | null }
 
 const labelsText = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') || '-';
 
@@ -77,8 +77,9 @@ export const schedulersVerbs: VerbGroup = {
         ctx.out.line(s.created ? `-----> Swarm initialised: this engine is its manager (${s.managerAddr})` : `-----> This engine already manages a swarm (${s.managerAddr})`);
         ctx.out.line(`-----> berth's registry: ${s.registry}`);
         ctx.out.line('       Apps run on it with: berth scheduler:set <app> swarm');
-        ctx.out.line('       To add a node: install docker.io there, trust the registry in its /etc/docker/daemon.json');
-        ctx.out.line(`       ({ "insecure-registries": ["${s.registry}"] }), restart dockerd, then run:`);
+        // The registry speaks TLS from berth's own CA (docs/swarm.md): each node trusts that CA for it.
+        ctx.out.line(`       To add a node: install docker.io there, copy berth's ${s.registryCa ?? 'registry CA'} (on this host)`);
+        ctx.out.line(`       to its /etc/docker/certs.d/${s.registry}/ca.crt, then run:`);
         ctx.out.line(`         ${s.joinCommand}`);
         if (!s.registryReachable) {
           ctx.out.line(`       Note: the registry listens on ${s.registry} (loopback), which other nodes cannot reach: set`);

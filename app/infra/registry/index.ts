@@ -171,6 +171,8 @@ export function createImageRegistry(o: RegistryOptions): ImageRegistry {
       untrust(trustDir, host);
     },
 
+    caFile: path.join(o.dir, 'auth', 'ca.crt'),
+
     authFor(image) {
       if (!image.startsWith(`${host}/`) || !fs.existsSync(configFile)) return null;
       const a = access();
