@@ -12,7 +12,7 @@ function fakes(state: { active: boolean; manager: boolean }) {
     async init(o: { advertiseAddr?: string }) { calls.push(`init ${o.advertiseAddr ?? '-'}`); state.active = true; state.manager = true; },
     async joinInfo() { return { workerToken: 'SWMTKN-1-abc', managerAddr: '10.0.0.5:2377' }; },
   } as unknown as SwarmEngine;
-  const registry = { async ensureRunning() { calls.push('registry'); return '10.0.0.5:5100'; } } as unknown as ImageRegistry;
+  const registry = { caFile: '/var/lib/berth/registry/auth/ca.crt', async ensureRunning() { calls.push('registry'); return '10.0.0.5:5100'; } } as unknown as ImageRegistry;
   const events = { record(e: { kind: string }) { calls.push(`event ${e.kind}`); } } as unknown as EventsService;
   return { calls, setup: (registryAddr = '10.0.0.5') => new SwarmSetup({ swarm, registry, registryAddr, events }) };
 }
@@ -25,7 +25,7 @@ describe('SwarmSetup (berth swarm:init)', () => {
     const r = await f.setup().init('10.0.0.5', 'admin');
     assert.deepEqual(f.calls, ['init 10.0.0.5', 'event swarm.changed', 'registry']);
     assert.deepEqual(r, {
-      created: true, managerAddr: '10.0.0.5:2377', registry: '10.0.0.5:5100', registryReachable: true,
+      created: true, managerAddr: '10.0.0.5:2377', registry: '10.0.0.5:5100', registryReachable: true, registryCa: '/var/lib/berth/registry/auth/ca.crt',
       joinCommand: 'docker swarm join --token SWMTKN-1-abc 10.0.0.5:2377',
     });
   });
