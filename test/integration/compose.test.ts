@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
 import { describeLoad, steadyLoad } from '../support/load';
@@ -144,6 +147,23 @@ describe('compose apps: a compose file deploys as one app whose services are pro
       assert.equal(await serving(), 'compose web v1');
     } finally {
       spawnSync('docker', ['rmi', `berth/${victim}:v1`]);
+    }
+  });
+
+  it('deploys the compose file from an uploaded archive (apps:deploy-archive) as from a push', async () => {
+    wt.git(['checkout', '-q', 'HEAD~2', '--', 'compose.yaml']);
+    wt.write('www/index.html', 'compose web from an archive\n');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-compose-archive-'));
+    try {
+      const file = path.join(dir, 'app.tar.gz');
+      assert.equal(spawnSync('tar', ['-czf', file, '--exclude=.git', '-C', wt.dir, '.']).status, 0);
+      const r = berth.cli(['apps:deploy-archive', app, file]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /Deploying compose\.yaml: redis, web, worker/);
+      assert.equal(await serving(), 'compose web from an archive');
+      assert.ok(await roundTrip('job-5'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
