@@ -39,6 +39,10 @@ describe('.dockerignore', () => {
     assert.ok(!ignored('docs/sub/a.md'));
     assert.ok(!ignored('src/app.js'));
   });
+  it('reads [a-z] as a class of characters, as docker does (it was matched as the literal text "[a-c]")', () => {
+    const ignored = dockerignoreMatcher('[a-c].txt\nsrc/[0-9]*.tmp');
+    assert.deepEqual(['b.txt', 'd.txt', '[a-c].txt', 'src/1x.tmp', 'src/ax.tmp'].map(ignored), [true, false, false, true, false]);
+  });
 });
 
 describe('builder detection', () => {
