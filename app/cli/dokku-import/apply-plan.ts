@@ -17,8 +17,6 @@ export interface ImportDeps {
   readonly line: (text: string) => void;
   /** Follows a queued build's log; throws when it fails. */
   readonly follow: (app: string, queued: QueuedBuild) => Promise<void>;
-  /** Deploy (push) each app's repo; without it the repo is pushed to a branch berth does not deploy. */
-  readonly deploy: boolean;
   /** The environment git runs with (the CLI's). */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -72,11 +70,10 @@ export async function applyPlan(host: DokkuHost, d: ImportDeps): Promise<ImportR
   }
   for (const app of host.apps.filter((a) => created.has(a.name))) {
     if (!app.repo) { report.skipped.push(`app ${app.name}: no ${app.deployBranch} branch in its repo, so nothing was deployed`); continue; }
-    d.line(`=====> ${d.deploy ? 'deploying' : 'pushing the repo of'} ${app.name} (${app.deployBranch})`);
-    const target = d.deploy ? app.deployBranch : `dokku-import/${app.deployBranch}`;
-    const pushed = await pushRepo(d, app, target);
-    if (pushed !== 0) { report.failed.push(`app ${app.name}: git push exited with ${pushed}; its previous state (none) stays`); continue; }
-    if (!d.deploy) { d.line(`       pushed to branch ${target}: deploy with \`berth git:set ${app.name} deploy-branch ${target}\` and \`berth ps:rebuild ${app.name}\``); continue; }
+    // berth keeps only the deploy branch, and a push to it deploys: the repo comes over by deploying it.
+    d.line(`=====> deploying ${app.name} (${app.deployBranch})`);
+    const pushed = await pushRepo(d, app);
+    if (pushed !== 0) { report.failed.push(`app ${app.name}: git push exited with ${pushed}; nothing of it is deployed`); continue; }
     const scale = Object.entries(app.scale).filter(([type, n]) => !(type === 'web' && n === 1));
     if (scale.length) {
       await stepFor(`app ${app.name}`)(`scaled ${scale.map(([t, n]) => `${t}=${n}`).join(' ')}`, async () => {
@@ -120,8 +117,8 @@ async function applySettings(app: DokkuApp, d: ImportDeps, step: Step, report: I
 }
 
 /** `git push` of the dokku repo's branch to berth's repo of the app. */
-function pushRepo(d: ImportDeps, app: DokkuApp, target: string): Promise<number> {
-  const refspec = `refs/heads/${app.deployBranch}:refs/heads/${target}`;
+function pushRepo(d: ImportDeps, app: DokkuApp): Promise<number> {
+  const refspec = `refs/heads/${app.deployBranch}:refs/heads/${app.deployBranch}`;
   // A copy made as root belongs to another user: git refuses such a repo unless told it is safe.
   return gitWithToken({ api: d.api, env: d.env, onLine: d.line, args: ['-c', `safe.directory=${app.repo}`, '--git-dir', app.repo!, 'push', appGitUrl(d.api, app.name), refspec] });
 }

@@ -67,18 +67,16 @@ async function gitSync(ctx: VerbContext): Promise<void> {
   if (repository.startsWith('-') || ref.startsWith('-')) throw new CliError('USAGE', 'the repository and git ref cannot start with "-"');
   const build = ctx.args.options.build === true;
   const ifChanged = ctx.args.options['build-if-changes'] === true;
+  if (!build && !ifChanged) {
+    // dokku keeps a synced commit in the repo unbuilt; berth keeps only the deploy branch, and a push to it deploys.
+    throw new CliError('USAGE', `berth keeps no code it does not deploy, so git:sync needs --build or --build-if-changes`, { hint: `berth git:sync --build ${app} ${repository}${ref === 'HEAD' ? '' : ` ${ref}`}` });
+  }
   const { app: detail } = await ctx.api().get<{ app: AppDetail }>(appPath(app));
   await withScratchRepo(async (repo) => {
     await mustGit(ctx, ctx.api(), ['init', '-q', '--bare', repo], 'git init');
     await mustGit(ctx, ctx.api(), ['--git-dir', repo, 'fetch', '-q', '--no-tags', '--', repository, `${ref}`], `fetching ${ref} of ${repository}`);
     const commit = await revParse(ctx, repo, 'FETCH_HEAD');
     const current = await remoteHead(ctx, app, detail.deployBranch);
-    if (!build && !ifChanged) {
-      // berth deploys whatever reaches the deploy branch, so without --build the code waits on its own branch.
-      await pushCommit(ctx, { repo, app, commit, branch: 'git-sync', force: true });
-      ctx.out.line(`-----> ${commit.slice(0, 7)} is on ${app}'s branch git-sync (berth deploys what reaches ${detail.deployBranch}: \`git:sync --build\` deploys it)`);
-      return;
-    }
     if (current === commit) {
       if (ifChanged) { ctx.out.line(`-----> ${app} already runs ${commit.slice(0, 7)}; nothing to build`); return; }
       const res = await ctx.api().json<QueuedBuild>('POST', appPath(app, '/ps/rebuild'), {});
@@ -168,7 +166,7 @@ export const dokkuGitNetworkVerbs: VerbGroup = {
     {
       name: 'git:sync',
       usage: 'berth git:sync [--build | --build-if-changes] <app> <repository> [git-ref]',
-      summary: 'Fetch a repository (where this CLI runs) and deploy its ref (default HEAD) with --build; --build-if-changes deploys only a new commit; without either the commit goes to the app\'s branch git-sync, not deployed.',
+      summary: 'Fetch a repository (where this CLI runs) and deploy its ref (default HEAD) with --build; --build-if-changes deploys only a new commit. One of the two is needed: berth keeps no code it does not deploy.',
       args: [APP, { name: 'repository', summary: 'A git URL or path git can fetch from here.' }, { name: 'git-ref', optional: true, summary: 'A branch, tag or commit; default HEAD.' }],
       options: [
         { name: 'build', summary: 'Deploy the ref (a rebuild when the app runs that commit already).' },

@@ -13,10 +13,10 @@ export const importDokkuVerbs: VerbGroup = {
   verbs: [
     {
       name: 'import:dokku',
-      usage: 'berth import:dokku <path> [--no-deploy]',
+      usage: 'berth import:dokku <path>',
       summary: 'Create in berth the apps (config, domains, ports, nginx settings, restart policy, checks settings, storage, TLS certificate, scale, git repo) and postgres/redis/mariadb services (data from their dumps, links) of a copy of a dokku host\'s files, deploy each app, and report what could not be carried over. See docs/migrating-from-dokku.md for how to make the copy.',
       args: [{ name: 'path', summary: 'A folder holding home/dokku and var/lib/dokku copied from the dokku host.' }],
-      options: [{ name: 'no-deploy', summary: 'Push each app\'s repo to the branch dokku-import/<branch> instead of deploying it.' }],
+      options: [],
       async run(ctx) {
         const source = ctx.arg('path');
         assertLocalFiles(ctx.io, source);
@@ -35,7 +35,6 @@ export const importDokkuVerbs: VerbGroup = {
           api: ctx.api(),
           line: (t) => ctx.out.line(t),
           follow: (app, queued) => followQueued({ ...ctx, json: false }, app, queued),
-          deploy: ctx.args.options['no-deploy'] !== true,
           env: ctx.io.env,
         });
         if (ctx.json) ctx.out.json(report);

@@ -87,6 +87,12 @@ describe('cli: more of dokku\'s verbs and arguments', function () {
     assert.deepEqual(asked(), ['GET /api/v1/apps/web/ps null']);
   });
 
+  it('git:sync without --build or --build-if-changes is a usage error (berth keeps no code it does not deploy), before asking berth anything', async () => {
+    const r = await run(['git:sync', 'web', 'https://example.test/repo.git', 'main'], env);
+    assert.deepEqual([r.code, r.stderr.split('\n')[0]], [1, '!     berth keeps no code it does not deploy, so git:sync needs --build or --build-if-changes']);
+    assert.deepEqual(fake.seen, []);
+  });
+
   it('misuse: git:sync over SSH fetches nothing on berth\'s host (its network and disk), before asking berth anything', async () => {
     const stdout = new Capture();
     const stderr = new Capture();
