@@ -93,6 +93,15 @@ describe('cli: more of dokku\'s verbs and arguments', function () {
     assert.deepEqual(fake.seen, []);
   });
 
+  it('misuse: import:dokku over SSH reads nothing on berth\'s disk (LOCAL_FILE_OVER_SSH), before asking berth anything', async () => {
+    const stdout = new Capture();
+    const stderr = new Capture();
+    const code = await runCli(['import:dokku', '/'], { stdout, stderr, stdin: Readable.from([]), env, cwd: process.cwd(), localFiles: false });
+    assert.equal(code, 1);
+    assert.match(stderr.text, /^!     Over SSH berth reads no file you name \(it would be berth's own disk\)/);
+    assert.deepEqual(fake.seen, []);
+  });
+
   it('misuse: git:sync over SSH fetches nothing on berth\'s host (its network and disk), before asking berth anything', async () => {
     const stdout = new Capture();
     const stderr = new Capture();
