@@ -164,6 +164,22 @@ describe('build runner (real SQLite store, stand-in pipeline)', () => {
     assert.equal(piped, 1);
   });
 
+  it('a build handed out again after it ended, or one that does not exist, is left alone', async () => {
+    let piped = 0;
+    const r = runner(async (run) => { piped++; const rel = release(piped); run.goLive(rel, record); return rel; });
+    const b = queued('archive', 'archive upload');
+    await r.handle({ buildId: b.id, app: 'shop', kind: 'archive' }, ctx());
+    const first = store.builds.getById(b.id)!;
+    for (const status of ['succeeded', 'failed', 'cancelled'] as const) {
+      store.builds.finish(b.id, { status });
+      await r.handle({ buildId: b.id, app: 'shop', kind: 'archive' }, ctx());
+    }
+    await r.handle({ buildId: 9999, app: 'shop', kind: 'archive' }, ctx());
+    assert.equal(piped, 1, 'the pipeline ran once');
+    assert.deepEqual(lines.get(b.id), ['postdeploy ran', '=====> Deployed http://shop.test (v1)'], 'nothing more was logged');
+    assert.equal(first.status, 'succeeded');
+  });
+
   it('removes the build\'s source snapshot when it ends, whatever the outcome', async () => {
     const snap = path.join(dir, 'snap.tar');
     fs.writeFileSync(snap, 'tar');
