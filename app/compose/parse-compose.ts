@@ -85,6 +85,9 @@ export function parseCompose(text: string, file: string, readRepoFile: (path: st
     if (check) healthchecks[type] = [check];
     formation[type] = replicasOf(raw.deploy, where, ctx);
     restartOf(raw.restart, where, ctx);
+    const volumes = volumesOf(raw.volumes, where, ctx);
+    // berth's named volumes are one docker volume per app: replicas would share one data folder.
+    if (formation[type] > 1 && volumes.length > 0) refused.push(`${where}.deploy.replicas: ${formation[type]} containers would share one data volume; a service with named volumes runs at most 1`);
     services.push({
       name, type, image,
       command: argv(raw.command, `${where}.command`, file),
@@ -92,7 +95,7 @@ export function parseCompose(text: string, file: string, readRepoFile: (path: st
       environment: environmentOf(raw, where, ctx),
       workingDir: optionalString(raw.working_dir, `${where}.working_dir`, file),
       user: optionalString(raw.user === undefined ? undefined : String(raw.user), `${where}.user`, file),
-      volumes: volumesOf(raw.volumes, where, ctx),
+      volumes,
       dependsOn: dependsOf(raw.depends_on, where, ctx),
     });
     labelsOf(raw.labels, where, ctx);

@@ -1,6 +1,7 @@
 import { BerthError } from '../errors';
 import type { ReleaseRecord } from '../ports/store';
 import { MAX_APP_CONTAINERS } from '../manifest';
+import { stopFirstTypes } from '../compose';
 
 export const MAX_SCALE = 50;
 
@@ -32,6 +33,11 @@ export function validateScale(release: ReleaseRecord, requested: Readonly<Record
     }
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_SCALE) {
       throw new BerthError('INVALID_SCALE', `The count for ${type} must be a whole number from 0 to ${MAX_SCALE}; got ${JSON.stringify(count)}.`);
+    }
+    // A compose service's named volumes are one docker volume per app: a second container would
+    // open the same data folder as the first (two database servers on one folder corrupt it).
+    if (count > 1 && stopFirstTypes(release).has(type)) {
+      throw new BerthError('INVALID_SCALE', `${type} of ${release.app} holds named compose volumes: ${count} containers would share one data volume. Keep it at 1 (or 0).`);
     }
     scale[type] = count;
   }

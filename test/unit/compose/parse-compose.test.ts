@@ -114,6 +114,7 @@ networks: { other: { external: true } }
     refused('services:\n  web:\n    image: a\n    environment: { DB: "${DATABASE_URL}" }\n', /services\.web\.environment\.DB: .* interpolation/);
     refused('services:\n  web:\n    image: a\n    volumes: ["d:/d"]\nvolumes:\n  d: { external: true }\n', /volumes\.d\.external: /);
     refused('services:\n  web:\n    build: ./a\n  worker:\n    build: ./b\n', /berth builds one image per release/);
+    refused('services:\n  web:\n    build: .\n  db:\n    image: a\n    deploy: { replicas: 2 }\n    volumes: ["d:/d"]\nvolumes: { d: }\n', /services\.db\.deploy\.replicas: 2 containers would share one data volume/);
     refused('services:\n  web:\n    build: ../outside\n', /build\.context: "\.\.\/outside" is outside the repo/);
     refused('services:\n  web:\n    image: a\n    restart: "no"\n', /services\.web\.restart: "no"/);
     refused('services:\n  web:\n    image: a\n  job:\n    image: a\n    depends_on: { web: { condition: service_completed_successfully } }\n', /condition: "service_completed_successfully"/);

@@ -30,6 +30,16 @@ describe('process formation', () => {
     assert.throws(() => validateScale(many, { c: 1 }, { web: 50, a: 50, b: 0, c: 0 }), /That makes 101 containers of shop in all/);
   });
 
+  it('refuses more than 1 container of a compose service that holds named volumes (they would share one data volume); other types scale', () => {
+    const compose = { file: 'compose.yaml', order: ['web', 'db'], webPort: 80, build: null, services: {
+      web: { name: 'web', type: 'web', volumes: [] }, db: { name: 'db', type: 'db', volumes: [{ volume: 'data', target: '/data' }] } } };
+    const rel = { app: 'shop', version: 5, processes: { web: 'a', db: 'b' }, manifest: { compose } } as unknown as ReleaseRecord;
+    assert.deepEqual(validateScale(rel, { web: 3, db: 1 }), { web: 3, db: 1 });
+    assert.deepEqual(validateScale(rel, { db: 0 }), { db: 0 });
+    assert.throws(() => validateScale(rel, { db: 2 }), (e: Error & { code?: string }) => e.code === 'INVALID_SCALE'
+      && e.message === 'db of shop holds named compose volumes: 2 containers would share one data volume. Keep it at 1 (or 0).');
+  });
+
   it('parses CLI words type=count', () => {
     assert.deepEqual(parseScaleWords(['web=3', 'worker=1']), { web: 3, worker: 1 });
     for (const bad of ['web', 'web=', 'Web=1', 'web=x', '=1']) assert.equal(code(() => parseScaleWords([bad])), 'INVALID_SCALE', bad);
