@@ -91,6 +91,8 @@ export class DomainsService {
     const wanted = normalizeHostnames(domains);
     if (wanted.some((d) => d.startsWith('*.'))) throw new BerthError('INVALID_DOMAIN', 'A global domain cannot be a wildcard: apps get <app>.<global>.');
     const { store } = this.deps;
+    const have = new Set(store.globalDomains.list());
+    for (const g of wanted) if (!have.has(g)) this.assertGlobalClaimable(g);
     store.transaction(() => wanted.forEach((d) => store.globalDomains.add(d)));
     return this.globalsChanged(`added global domains ${wanted.join(' ')}`, user);
   }
@@ -142,6 +144,34 @@ export class DomainsService {
       if (other.name === app) continue;
       const hit = this.deps.store.domains.list(other.name).find((o) => covers(o, d) || covers(d, o));
       if (hit) throw new BerthError('DOMAIN_TAKEN', `${d} overlaps ${hit}, served by app "${other.name}"; remove it there first.`);
+    }
+  }
+
+  /**
+   * Refuses a new global domain `g` under which a custom domain would become an app's address:
+   * `<name>.<g>` served by another app would then be app `<name>`'s too (two apps on one name, or a
+   * future app's name taken), a wildcard over `g` would cover every app's `<app>.<g>`, and berth's own
+   * hostname must not become `<name>.<g>`. The same rules assertClaimable applies to custom domains.
+   */
+  private assertGlobalClaimable(g: string): void {
+    const own = this.deps.ownHostname;
+    const label = (host: string): string | null => {
+      if (!host.endsWith(`.${g}`)) return null;
+      const name = host.slice(0, -g.length - 1);
+      return name.includes('.') ? null : name;
+    };
+    const ownName = own ? label(own) : null;
+    if (ownName !== null) throw new BerthError('DOMAIN_RESERVED', `${g} would make berth's own address ${own} the address of an app named "${ownName}"; choose another global domain.`);
+    for (const other of this.deps.store.apps.list()) {
+      for (const o of this.deps.store.domains.list(other.name)) {
+        if (o.startsWith('*.')) {
+          const suffix = o.slice(2);
+          if (g === suffix || g.endsWith(`.${suffix}`)) throw new BerthError('DOMAIN_TAKEN', `${g} lies under ${o}, served by app "${other.name}", which would then cover every app's address <app>.${g}; remove it there first.`);
+          continue;
+        }
+        const name = label(o);
+        if (name !== null && name !== other.name) throw new BerthError('DOMAIN_TAKEN', `${g} would make ${o}, served by app "${other.name}", the address of the app named "${name}" (present or future); remove it there first.`);
+      }
     }
   }
 
