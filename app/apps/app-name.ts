@@ -1,11 +1,2 @@
-import { BerthError } from '../errors';
-
-const APP_NAME = /^[a-z][a-z0-9-]{0,62}$/;
-
-/** Throws INVALID_APP_NAME unless the name is safe for docker, nginx, git and DNS alike. */
-export function assertAppName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || !APP_NAME.test(name) || name.endsWith('-')) {
-    throw new BerthError('INVALID_APP_NAME',
-      `"${String(name).slice(0, 80)}" is not a valid app name: use lowercase letters, digits and dashes, start with a letter, 1–63 characters (e.g. my-app).`);
-  }
-}
+// The rule lives in app/naming (shared vocabulary: infra checks names with it too).
+export { assertAppName, isAppName } from '../naming';

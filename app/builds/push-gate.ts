@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { assertAppName } from '../apps/app-name';
+import { assertAppName } from '../naming';
 import { BerthError, asBerthError } from '../errors';
 import type { GitHttpRequest, GitHttpResponse, GitStreamRequest, PushedRef } from '../ports/git-repos';
 import type { AppRecord, UserRecord } from '../ports/store';

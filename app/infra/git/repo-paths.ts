@@ -1,11 +1,8 @@
 import path from 'node:path';
 import { BerthError } from '../../errors';
+import { isAppName } from '../../naming';
 
-const APP_NAME = /^[a-z][a-z0-9-]{0,62}$/;
-
-export function isAppName(name: string): boolean {
-  return APP_NAME.test(name);
-}
+export { isAppName };
 
 /** `<reposDir>/<app>.git`, after checking the name (it becomes a path and a git argument). */
 export function repoPath(reposDir: string, app: string): string {

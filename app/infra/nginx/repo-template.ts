@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isAppName } from '../../naming';
 
 /** The file an app ships to replace berth's server blocks (as dokku's nginx.conf.sigil). */
 export const APP_TEMPLATE_FILE = 'nginx.conf.njk';
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
-const APP = /^[a-z][a-z0-9-]{0,62}$/;
 
 /**
  * Reads `nginx.conf.njk` at a commit from the app's bare repo (`<reposDir>/<app>.git`); null when
@@ -14,7 +14,7 @@ const APP = /^[a-z][a-z0-9-]{0,62}$/;
  */
 export function repoTemplateReader(reposDir: string): (app: string, sha: string) => Promise<string | null> {
   return (app, sha) => new Promise((resolve) => {
-    if (!APP.test(app) || !SHA.test(sha)) { resolve(null); return; }
+    if (!isAppName(app) || !SHA.test(sha)) { resolve(null); return; }
     const repo = path.join(reposDir, `${app}.git`);
     execFile('git', ['--git-dir', repo, 'show', `${sha}:${APP_TEMPLATE_FILE}`], {
       timeout: 15_000, maxBuffer: 1024 * 1024,

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { BerthError } from '../../errors';
 import type { AppRoute, PortMapping, RouteSettings, RouteTls } from '../../ports/router';
+import { isAppName } from '../../naming';
 
 /*
  * Templates render with autoescape off (nginx config is not HTML), so every value is checked
@@ -8,7 +9,6 @@ import type { AppRoute, PortMapping, RouteSettings, RouteTls } from '../../ports
  * newlines — the characters that would let a value escape its nginx directive.
  */
 
-const APP_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const BODY_SIZE = /^(0|[1-9][0-9]{0,5}[kmg]?)$/;
 const DURATION = /^[1-9][0-9]{0,5}(ms|s|m|h)?$/;
@@ -40,7 +40,7 @@ function invalid(message: string): never {
 }
 
 export function validateAppName(app: unknown): string {
-  if (typeof app !== 'string' || !APP_NAME.test(app)) {
+  if (!isAppName(app)) {
     invalid(`Invalid app name ${JSON.stringify(app)}: lowercase letters, digits and dashes, starting with a letter.`);
   }
   return app;

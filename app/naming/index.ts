@@ -1,0 +1,1 @@
+export { assertAppName, isAppName } from './app-name';
