@@ -38,6 +38,11 @@ export interface ServiceDescriptor {
   connectionUrl?(o: { host: string; port: number; credentials: Credentials }): string;
   /** Command that exits 0 once the service accepts work (run inside the container), after its port opens. */
   readyCommand?(credentials: Credentials): string[];
+  /**
+   * The interactive client `berth <plugin>:connect` runs in the service container (psql, redis-cli, …),
+   * with the user's stdin as its input. Absent: connect is not supported.
+   */
+  connectCommand?(credentials: Credentials): string[];
   /** Writes a backup of the service's data to `out`. Absent: export is not supported. */
   export?(service: ServiceHandle, out: NodeJS.WritableStream): Promise<void>;
   /** Restores a backup made by `export` from `input`. Absent: import is not supported. */

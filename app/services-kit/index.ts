@@ -4,6 +4,7 @@ export type { ServiceCatalog, ServicePlugin } from './catalog';
 export { ServiceKit, type ServiceInfo, type ServiceKitDeps } from './service-kit';
 export { ServiceLinks, type LinkResult, type Redeploy } from './service-links';
 export { ServiceBackup, requireSuccess } from './service-backup';
+export { prepareConnect } from './service-connect';
 export { SwarmRuntime, type SwarmRuntimeDeps } from './swarm-runtime';
 export { SWARM_SERVICE_PORTS } from './swarm-placement';
 export { checkServiceName, containerNameOf, volumeNameOf, SERVICE_LABEL } from './names';
@@ -11,6 +12,6 @@ export { checkServiceName, containerNameOf, volumeNameOf, SERVICE_LABEL } from '
 /** Every action a service plugin gets for free, as `<plugin>:<action>` verbs and API routes. */
 export const SERVICE_ACTIONS = [
   'create', 'info', 'list', 'link', 'unlink', 'logs', 'stop', 'start', 'restart',
-  'expose', 'unexpose', 'export', 'import', 'destroy', 'upgrade',
+  'expose', 'unexpose', 'export', 'import', 'connect', 'destroy', 'upgrade',
 ] as const;
 export type ServiceAction = typeof SERVICE_ACTIONS[number];

@@ -11,6 +11,8 @@ export default definePlugin({
       dataDir: '/var/lib/berth/data',
       containerEnv: (c) => ({ MARIADB_USER: c.user, MARIADB_PASSWORD: c.password, MARIADB_DATABASE: c.database }),
       readyCommand: () => ['mariadb-admin', '--socket=/run/mysqld/mysqld.sock', 'ping'],
+      // As root over the local socket, as import does: the server trusts it, no password to pass.
+      connectCommand: (c) => ['mariadb', '--socket=/run/mysqld/mysqld.sock', c.database],
       async export(service, out) {
         const r = await service.exec(['mariadb-dump', '--socket=/run/mysqld/mysqld.sock', '--single-transaction', '--routines', service.credentials.database], { stdout: out });
         requireSuccess('mariadb-dump', r);

@@ -16,6 +16,8 @@ export default definePlugin({
       containerEnv: (c) => ({ POSTGRES_USER: c.user, POSTGRES_PASSWORD: c.password, POSTGRES_DB: c.database }),
       // The port opens before recovery ends; pg_isready waits for "accepting connections".
       readyCommand: (c) => ['pg_isready', '-q', '-h', '127.0.0.1', '-U', c.user, '-d', c.database],
+      // Over the container's local socket, which trusts local users: no password on a command line.
+      connectCommand: (c) => ['psql', '-U', c.user, '-d', c.database],
       async export(service, out) {
         const r = await service.exec(['pg_dump', '--no-owner', '--no-privileges', '--clean', '--if-exists', '-U', service.credentials.user, service.credentials.database], { stdout: out });
         requireSuccess('pg_dump', r);

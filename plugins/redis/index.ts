@@ -13,6 +13,8 @@ export default definePlugin({
       // Redis has one password and numbered databases: redis://:password@host:6379/0
       connectionUrl: ({ host, port, credentials }) => `redis://:${encodeURIComponent(credentials.password)}@${host}:${port}/0`,
       readyCommand: () => ['sh', '-c', 'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli ping | grep -q PONG'],
+      // The password from the container's env, not on a command line (redis-cli warns about -a).
+      connectCommand: () => ['sh', '-c', 'REDISCLI_AUTH="$REDIS_PASSWORD" exec redis-cli'],
       async export(service, out) {
         // redis-cli --rdb takes a consistent snapshot from the live server.
         const r = await service.exec(['sh', '-c', 'f=$(mktemp) && REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli --rdb "$f" >/dev/null && cat "$f" && rm -f "$f"'], { stdout: out });

@@ -3,6 +3,7 @@ import { followBuildLog } from '../follow-build';
 import { keyValues } from '../output';
 import type { ArgSpec, OptionSpec, Verb, VerbContext, VerbGroup } from '../types';
 import { download, upload } from './service-streams';
+import { execSession } from '../exec-client';
 
 /**
  * Generic service verbs: `<service>:<action>` runs for every service plugin the berth has
@@ -170,6 +171,12 @@ export const servicesVerbs: VerbGroup = {
         const res = await upload<{ service: ServiceInfo }>(ctx.api(), one(ctx, '/import'), ctx.io.stdin);
         await showService(ctx, res, `Imported into ${res.service.plugin} service ${res.service.name}`);
       },
+    }),
+    verb('connect', {
+      usage: 'berth <service>:connect <name>',
+      summary: 'Open the service\'s own client (psql, redis-cli, mariadb) in its container, as dokku\'s connect; piped stdin runs as a script (no terminal: no prompt). For admins and developers of an app the service is linked to. Exits with the client\'s exit code.',
+      args: [NAME], options: [],
+      run: (ctx) => execSession(ctx.api(), one(ctx, '/connect'), { stdin: ctx.io.stdin, stdout: ctx.io.stdout, raw: false }),
     }),
     verb('destroy', {
       usage: 'berth <service>:destroy <name> [--confirm <name>] [--delete-data] [-f|--force]',

@@ -6,8 +6,11 @@ import type { HttpServices } from '../http-services';
 import { BerthError, STATUS_FOR_KIND, asBerthError } from '../../errors';
 import { EXEC_UPGRADE, FRAME, FRAMED_STDIN_HEADER, FrameDecoder, errorFrame, exitFrame, frame } from '../../one-off';
 import { tokenOf } from '../auth-middleware';
+import { prepareConnect } from '../../services-kit';
 
 const PATH = /^\/api\/v1\/apps\/([^/]+)\/(run|enter)$/;
+/** `berth <plugin>:connect <name>`: the plugin's client in the service container. */
+const CONNECT_PATH = /^\/api\/v1\/services\/([^/]+)\/([^/]+)\/connect$/;
 /** A process type (`web`: its first running container) or one container of it (`web.2`, as dokku names them). */
 const PROCESS = /^[a-z][a-z0-9-]{0,29}(\.[1-9]\d{0,2})?$/;
 
@@ -27,6 +30,21 @@ function size(url: URL): { cols: number; rows: number } | undefined {
   const cols = Number(url.searchParams.get('cols'));
   const rows = Number(url.searchParams.get('rows'));
   return cols > 0 && rows > 0 && cols < 10_000 && rows < 10_000 ? { cols, rows } : undefined;
+}
+
+const decoded = (s: string): string => { try { return decodeURIComponent(s); } catch { return s; } };
+
+/**
+ * A service's client: who may read its data (admins; developers of an app it is linked to, the rule of
+ * its export and logs; never viewers) may connect. The client can change the data too: so can import.
+ */
+async function connectSessionFor(berth: HttpServices, req: IncomingMessage, m: RegExpExecArray): Promise<Session> {
+  const user = berth.users.authenticate(tokenOf(req as Request));
+  const plugin = decoded(m[1]);
+  const name = decoded(m[2]);
+  berth.access.authorizeService(user, { plugin, name, action: 'read', rest: '/connect' });
+  const run = await prepareConnect(berth.services.kit, plugin, name);
+  return (io) => run(io);
 }
 
 /** Checks everything that can be checked before the upgrade, so such errors are plain HTTP ones. */
@@ -93,33 +111,35 @@ export function execUpgradeHandler(berth: HttpServices, log: (line: string) => v
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(req.url ?? '/', 'http://berth.invalid');
     const m = PATH.exec(url.pathname);
+    const c = m ? null : CONNECT_PATH.exec(url.pathname);
     // Every Upgrade request gets an answer and its socket closed: node hands all of them here,
     // and one left unanswered (any path, any Upgrade value, no login) held a socket forever.
-    if (!m) {
+    if (!m && !c) {
       reject(socket, new BerthError('NOT_FOUND', `No upgrade endpoint at ${url.pathname.slice(0, 200)}.`));
       return;
     }
-    let session: Session;
-    try {
+    const prepared = (async (): Promise<Session> => {
       if (req.headers.upgrade !== EXEC_UPGRADE) throw new BerthError('INVALID_INPUT', `Send "Upgrade: ${EXEC_UPGRADE}" to this endpoint.`);
-      session = sessionFor(berth, req, url, m);
-    } catch (e) {
-      reject(socket, asBerthError(e));
-      return;
+      return m ? sessionFor(berth, req, url, m) : connectSessionFor(berth, req, c!);
+    })();
+    // While the checks run (connect asks the engine) nothing reads the socket: its bytes stay buffered.
+    prepared.then(start, (e: unknown) => reject(socket, asBerthError(e)));
+
+    function start(session: Session): void {
+      const framed = req.headers[FRAMED_STDIN_HEADER] === 'framed';
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nupgrade: ${EXEC_UPGRADE}\r\nconnection: Upgrade\r\n${framed ? `${FRAMED_STDIN_HEADER}: framed\r\n` : ''}\r\n`);
+      if (head.length) socket.unshift(head);
+      const stop = new AbortController();
+      socket.on('close', () => stop.abort());
+      socket.on('error', () => stop.abort());
+      session({ stdin: framed ? framedStdin(socket) : socket, onOutput: (chunk) => { if (!socket.destroyed) socket.write(frame(FRAME.output, chunk)); }, signal: stop.signal })
+        .then((code) => { if (!socket.destroyed) socket.end(exitFrame(code)); })
+        .catch((e: unknown) => {
+          const err = asBerthError(e);
+          if (err.kind === 'internal') log(`exec session failed: ${(e as Error)?.stack ?? String(e)}`);
+          if (!socket.destroyed) socket.end(errorFrame(err.code, err.message));
+        });
     }
-    const framed = req.headers[FRAMED_STDIN_HEADER] === 'framed';
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nupgrade: ${EXEC_UPGRADE}\r\nconnection: Upgrade\r\n${framed ? `${FRAMED_STDIN_HEADER}: framed\r\n` : ''}\r\n`);
-    if (head.length) socket.unshift(head);
-    const stop = new AbortController();
-    socket.on('close', () => stop.abort());
-    socket.on('error', () => stop.abort());
-    session({ stdin: framed ? framedStdin(socket) : socket, onOutput: (chunk) => { if (!socket.destroyed) socket.write(frame(FRAME.output, chunk)); }, signal: stop.signal })
-      .then((code) => { if (!socket.destroyed) socket.end(exitFrame(code)); })
-      .catch((e: unknown) => {
-        const err = asBerthError(e);
-        if (err.kind === 'internal') log(`exec session failed: ${(e as Error)?.stack ?? String(e)}`);
-        if (!socket.destroyed) socket.end(errorFrame(err.code, err.message));
-      });
   };
 }
 

@@ -1,0 +1,24 @@
+import { Writable } from 'node:stream';
+import { BerthError } from '../errors';
+import type { ServiceKit } from './service-kit';
+
+/**
+ * `berth <plugin>:connect <name>` (dokku's): the plugin's own client (psql, redis-cli, mariadb) runs in
+ * the service container with the caller's stdin. Checks first (so the exec upgrade can still answer an
+ * HTTP error), then returns the function that runs the session and resolves with the client's exit code.
+ */
+export async function prepareConnect(kit: ServiceKit, plugin: string, name: string): Promise<
+  (io: { stdin: NodeJS.ReadableStream; onOutput: (chunk: Buffer) => void }) => Promise<number>
+> {
+  const s = kit.find(plugin, name);
+  const command = kit.plugin(plugin).descriptor.connectCommand?.(s.credentials);
+  if (!command) throw new BerthError('SERVICE_UNSUPPORTED', `The ${plugin} plugin names no client to connect with.`);
+  await kit.requireExec(s);
+  return async (io) => {
+    const stdout = new Writable({ write(chunk: Buffer, _enc, done) { io.onOutput(chunk); done(); } });
+    const r = await kit.handle(s).exec(command, { stdin: io.stdin, stdout });
+    // The engine keeps stderr apart: the client's error messages (a failed query) go to the user too.
+    if (r.stderr) io.onOutput(Buffer.from(r.stderr));
+    return r.exitCode;
+  };
+}

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { ROOT, startBerth, uniqueName, type BerthProcess, type CliResult } from '../support/berth-process';
+import { requireBerthStack } from '../support/requirements';
+import { ensureServiceImage, removeServiceLeftovers } from './services-support';
+
+/** `berth redis:connect` (dokku's <service>:connect): the plugin's client in the service container, and who may. */
+describe('<service>:connect', function () {
+  this.timeout(300_000);
+  let berth: BerthProcess;
+  const svc = uniqueName('rc');
+  const mine = uniqueName('conn-mine');
+  const theirs = uniqueName('conn-theirs');
+  let devToken = '';
+  const EVAL = 'EVAL "return 41+1" 0\n';
+
+  /** The CLI as a given user (the harness's cli() is the admin). */
+  const cliAs = (token: string, args: string[], input: string): CliResult => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/app/cli/main.js'), ...args], {
+      input, encoding: 'utf8', timeout: 120_000,
+      env: { ...process.env, ...berth.env, BERTH_URL: berth.url, BERTH_TOKEN: token, NO_COLOR: '1' },
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  before(async () => {
+    requireBerthStack();
+    ensureServiceImage(path.join(ROOT, 'plugins', 'redis'));
+    berth = await startBerth();
+    for (const app of [mine, theirs]) assert.equal((await berth.api('POST', '/api/v1/apps', { name: app })).status, 201);
+    const dev = await berth.api('POST', '/api/v1/users', { name: uniqueName('dev'), role: 'developer' });
+    assert.equal(dev.status, 201, dev.text);
+    devToken = dev.json.token as string;
+    const collab = berth.cli(['apps:collaborators:add', mine, dev.json.user.name as string]);
+    assert.equal(collab.code, 0, collab.stderr);
+    const created = berth.cli(['redis:create', svc]);
+    assert.equal(created.code, 0, created.stderr);
+    const linked = berth.cli(['redis:link', svc, theirs]);
+    assert.equal(linked.code, 0, linked.stderr);
+  });
+  after(async () => {
+    if (berth) removeServiceLeftovers(berth);
+    await berth?.destroy();
+  });
+
+  it('piped commands run in redis-cli inside the service: EVAL "return 41+1" prints 42', () => {
+    const r = berth.cli(['redis:connect', svc], { input: EVAL });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '42\n');
+  });
+
+  it('a developer of another app may not connect to a service linked to theirs only (FORBIDDEN); linked to their app, they may', async () => {
+    const refused = cliAs(devToken, ['redis:connect', svc, '--json'], EVAL);
+    assert.equal(refused.code, 1, refused.stdout);
+    assert.equal(refused.stdout, '');
+    assert.equal(JSON.parse(refused.stderr).error.code, 'FORBIDDEN', refused.stderr);
+    const linked = berth.cli(['redis:link', svc, mine]);
+    assert.equal(linked.code, 0, linked.stderr);
+    const allowed = cliAs(devToken, ['redis:connect', svc], EVAL);
+    assert.equal(allowed.code, 0, allowed.stderr);
+    assert.equal(allowed.stdout, '42\n');
+  });
+});
