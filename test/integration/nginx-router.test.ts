@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { isBerthError } from '../../app/errors';
@@ -180,6 +180,29 @@ describe('nginx router (real nginx)', function () {
     }
     assert.equal((await get(port, 'one.localhost')).body, 'one');
     assert.equal((await get(port, 'one-b.localhost')).status, 404);
+  });
+
+  it('leaves out a mapped host port another process took, so every other change still applies', async () => {
+    // Port checks passed when it was mapped; then something else bound it before nginx listened on it.
+    const taken = port + 2;
+    const holder = net.createServer();
+    await new Promise<void>((r) => holder.listen({ port: taken, host: '127.0.0.1', exclusive: true }, r));
+    const three = { app: 'three', domains: ['three.localhost'], upstreams: [{ host: '127.0.0.1', port: one.port }],
+      ports: [{ scheme: 'http' as const, hostPort: 80, containerPort: one.port }, { scheme: 'http' as const, hostPort: taken, containerPort: one.port }] };
+    try {
+      await router.apply(three);
+      assert.equal((await get(port, 'three.localhost')).body, 'one');
+      assert.match(String(await router.configOf('three')), new RegExp(`# berth: host port ${taken} is NOT listened on: another process on this host holds it`));
+      await router.apply({ app: 'two', domains: ['two.localhost', 'two-b.localhost'], upstreams: [{ host: '127.0.0.1', port: two.port }] });
+      assert.equal((await get(port, 'two-b.localhost')).body, 'two');
+    } finally {
+      await new Promise((r) => holder.close(r));
+    }
+    // Once the port is free, applying the route again listens on it.
+    await router.apply(three);
+    assert.equal((await get(taken, 'three.localhost')).body, 'one');
+    assert.doesNotMatch(String(await router.configOf('three')), /NOT listened on/);
+    await router.remove('three');
   });
 
   it('stops routing an app once removed', async () => {

@@ -28,6 +28,8 @@ export interface AppConfView {
   readonly tls: { readonly cert: string; readonly key: string } | null;
   /** The app's checked nginx.conf.njk snippet (template-snippet.ts), placed in each proxying server block. */
   readonly snippet?: string | null;
+  /** Host ports the app maps that another process holds: left out, so nginx's reload still binds everything else. */
+  readonly unbound: readonly number[];
 }
 
 /** Port mappings to serve: the app's own, or `http:80:<port>` (+ `https:443:<port>` with TLS). */
@@ -40,12 +42,12 @@ export function effectivePorts(view: RouteView): PortMapping[] {
 }
 
 /** Turns a validated route into server blocks: one per listened port, each to its container port. */
-export function buildAppView(view: RouteView, opts: ResolvedOptions, certPaths: { cert: string; key: string }): AppConfView {
+export function buildAppView(view: RouteView, opts: ResolvedOptions, certPaths: { cert: string; key: string }, unbound: readonly number[] = []): AppConfView {
   const custom = view.ports.length > 0;
   const hosts = [...new Set(view.upstreams.map((u) => u.host))];
   const groupName = (port: number) => (custom ? `berth_${view.app}_${port}` : `berth_${view.app}`);
   const groups = new Map<string, UpstreamGroup>();
-  const ports = effectivePorts(view);
+  const ports = effectivePorts(view).filter((p) => !unbound.includes(p.hostPort));
   for (const p of ports) {
     const name = groupName(p.containerPort);
     const servers = custom ? hosts.map((h) => `${h}:${p.containerPort}`) : view.upstreams.map((u) => `${u.host}:${u.port}`);
@@ -70,5 +72,6 @@ export function buildAppView(view: RouteView, opts: ResolvedOptions, certPaths: 
     servers,
     settings: view.settings,
     tls: view.tls ? certPaths : null,
+    unbound,
   };
 }

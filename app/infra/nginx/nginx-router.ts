@@ -10,6 +10,7 @@ import { renderCustomTemplate, templateVars } from './custom-template';
 import { checkSnippet } from './template-snippet';
 import { httpListen, httpsListen, resolveOptions, type NginxRouterOptions, type ResolvedOptions } from './options';
 import { nginxPaths, type NginxPaths } from './paths';
+import { portInUse } from './port-probe';
 import { isAlive, runningMaster, workersOf, waitFor } from './processes';
 import { NginxTemplates } from './templates';
 import { ensureDefaultCert } from './tls-files';
@@ -70,9 +71,10 @@ export class NginxRouter implements Router, OwnAddressRouter {
 
   async apply(route: AppRoute): Promise<void> {
     // Validate and render before taking the lock: invalid input never touches the disk.
-    const files = this.render(route);
+    this.render(route);
     this.ensureDirs();
     await this.lock.run(async () => {
+      const files = this.render(route, await this.unbindable(route));
       if (files.every((f) => readFileOrNull(f.file) === f.content)) return; // already live; spare the reload
       await this.writeChecked(files);
       await this.reloadIfRunning();
@@ -106,11 +108,38 @@ export class NginxRouter implements Router, OwnAddressRouter {
     return [file(conf, text), file(rel.cert, tls?.cert ?? null), file(rel.key, tls?.key ?? null)];
   }
 
+  /**
+   * The app's own host ports (not the router's) that nginx does not listen on yet and another
+   * process holds now (taken after ports:add checked them): with them in the config nginx's reload
+   * would fail to bind, and every app's route changes with it. They are left out (and named in the
+   * config, `nginx:show-config`) until the port is free and the route is applied again.
+   */
+  private async unbindable(route: AppRoute): Promise<number[]> {
+    const o = this.opts;
+    const view = validateRoute(route, o.domain, { clientMaxBodySize: o.clientMaxBodySize });
+    const own = [...new Set(view.ports.map((p) => p.hostPort))].filter((p) => p !== 80 && p !== 443 && p !== o.httpPort && p !== o.httpsPort);
+    if (own.length === 0) return [];
+    const held = this.listenedPorts();
+    const out: number[] = [];
+    for (const p of own) if (!held.has(p) && (await portInUse(p, o.listenAddress))) out.push(p);
+    return out;
+  }
+
+  /** Ports the apps' configs on disk listen on: nginx holds them itself, so a probe finds them busy. */
+  private listenedPorts(): Set<number> {
+    const ports = new Set<number>();
+    for (const app of fs.readdirSync(this.paths.appsDir).filter((n) => n.endsWith('.conf'))) {
+      const text = readFileOrNull(path.join(this.paths.appsDir, app)) ?? '';
+      for (const m of text.matchAll(/^\s*listen\s+(?:[0-9.]+:)?(\d+)/gm)) ports.add(Number(m[1]));
+    }
+    return ports;
+  }
+
   /** The app's config file and its certificate files, as apply() would write them. */
-  private render(route: AppRoute): ConfFile[] {
+  private render(route: AppRoute, unbound: readonly number[] = []): ConfFile[] {
     const view = validateRoute(route, this.opts.domain, { clientMaxBodySize: this.opts.clientMaxBodySize });
     const rel = this.paths.appCert(view.app);
-    const appView = buildAppView(view, this.opts, rel);
+    const appView = buildAppView(view, this.opts, rel, unbound);
     const conf = view.template === null ? this.templates.appConf(appView) : this.appTemplateConf(appView, view);
     return [
       { file: this.paths.appConf(view.app), content: conf, mode: 0o600 },

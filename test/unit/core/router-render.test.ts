@@ -39,7 +39,7 @@ describe('router rendering: the app view', () => {
       app: 'shop', serverNames: 'shop.test www.shop.test',
       groups: [{ name: 'berth_shop', servers: ['10.0.0.2:5000', '10.0.0.3:5000'] }],
       servers: [{ listen: '8080', ssl: false, redirect: false, redirectSuffix: ':8443', upstream: 'berth_shop' }],
-      settings: route({}).settings, tls: null,
+      settings: route({}).settings, tls: null, unbound: [],
     });
   });
   it('no containers: no groups, servers with no upstream (the 502 page)', () => {
