@@ -5,11 +5,12 @@ import { ROOT, startBerth, uniqueName, type BerthProcess, type CliResult } from 
 import { requireBerthStack } from '../support/requirements';
 import { ensureServiceImage, removeServiceLeftovers } from './services-support';
 
-/** `berth redis:connect` (dokku's <service>:connect): the plugin's client in the service container, and who may. */
+/** `berth redis:connect`/`postgres:connect` (dokku's <service>:connect): the plugin's client in the service container, and who may. */
 describe('<service>:connect', function () {
   this.timeout(300_000);
   let berth: BerthProcess;
   const svc = uniqueName('rc');
+  const pg = uniqueName('pc');
   const mine = uniqueName('conn-mine');
   const theirs = uniqueName('conn-theirs');
   let devToken = '';
@@ -26,7 +27,7 @@ describe('<service>:connect', function () {
 
   before(async () => {
     requireBerthStack();
-    ensureServiceImage(path.join(ROOT, 'plugins', 'redis'));
+    for (const p of ['redis', 'postgres']) ensureServiceImage(path.join(ROOT, 'plugins', p));
     berth = await startBerth();
     for (const app of [mine, theirs]) assert.equal((await berth.api('POST', '/api/v1/apps', { name: app })).status, 201);
     const dev = await berth.api('POST', '/api/v1/users', { name: uniqueName('dev'), role: 'developer' });
@@ -36,6 +37,8 @@ describe('<service>:connect', function () {
     assert.equal(collab.code, 0, collab.stderr);
     const created = berth.cli(['redis:create', svc]);
     assert.equal(created.code, 0, created.stderr);
+    const pgCreated = berth.cli(['postgres:create', pg]);
+    assert.equal(pgCreated.code, 0, pgCreated.stderr);
     const linked = berth.cli(['redis:link', svc, theirs]);
     assert.equal(linked.code, 0, linked.stderr);
   });
@@ -48,6 +51,22 @@ describe('<service>:connect', function () {
     const r = berth.cli(['redis:connect', svc], { input: EVAL });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, '42\n');
+  });
+
+  it('piped SQL runs in psql as the service\'s user on its database: SELECT 41+1 prints 42', () => {
+    const r = berth.cli(['postgres:connect', pg], { input: 'SELECT 41+1 AS answer, current_user, current_database();\n' });
+    assert.equal(r.code, 0, r.stderr);
+    const db = pg.replace(/-/g, '_');
+    assert.equal(r.stdout, ` answer | current_user | current_database \n--------+--------------+------------------\n     42 | berth        | ${db}\n(1 row)\n\n`);
+  });
+
+  it('a viewer may not connect (FORBIDDEN)', async () => {
+    const viewer = await berth.api('POST', '/api/v1/users', { name: uniqueName('view'), role: 'viewer' });
+    assert.equal(viewer.status, 201, viewer.text);
+    const refused = cliAs(viewer.json.token as string, ['redis:connect', svc, '--json'], EVAL);
+    assert.equal(refused.code, 1, refused.stdout);
+    assert.equal(refused.stdout, '');
+    assert.equal(JSON.parse(refused.stderr).error.code, 'FORBIDDEN', refused.stderr);
   });
 
   it('a developer of another app may not connect to a service linked to theirs only (FORBIDDEN); linked to their app, they may', async () => {
