@@ -97,6 +97,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     stopTimeoutSeconds: config.stopTimeoutSeconds, maxRetiring: config.maxRetiring, events,
     domainsOf: (app) => apps.domainsOf(app),
     mountsOf: (app) => storage.mountsForStart(app),
+    composeDirOf: (app, dir) => storage.composeDirForStart(app, dir),
     beforeRemove: (c) => logs.archiveContainer(c),
     extraEnv: (app) => services.envFor(app),
     services: services.linkedContainers,
@@ -204,7 +205,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const checks = new ChecksSettings({ store, events });
   const deployScripts = new DeployScripts({ runner: oneOffs, onLive: (r) => cron.activate(r) });
   const builder = new ImageBuilder({
-    engine, buildpacks, memoryMb: config.buildMemoryMb, registry: registryLogins, appExists: (name) => store.apps.get(name) !== null, admitPorts: (app, m) => routing.admitDetected(app, m),
+    engine, buildpacks, memoryMb: config.buildMemoryMb, registry: registryLogins, appExists: (name) => store.apps.get(name) !== null, storageRootOf: (app) => storage.rootOf(app), admitPorts: (app, m) => routing.admitDetected(app, m),
     runtimes: new RuntimeImageCache({ engine, versions: new NpmVersions({ cacheDir: path.join(config.home, 'cache', 'npm') }), memoryMb: config.buildMemoryMb }),
     // Plugins' `build:detect`: a builder from a plugin, unless the app or its repo pins one.
     extraBuilder: async (app, source) => {

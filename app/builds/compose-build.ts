@@ -13,8 +13,8 @@ export function composeFileOf(app: AppRecord, source: SourceView): string | null
  * Reads the compose file into a plan and the release's manifest: the services' healthchecks and
  * counts (deploy.replicas), under app.json's own (app.json wins for a type it names).
  */
-export function composeManifest(file: string, source: SourceView, appJson: AppManifest, log: (l: string) => void): { plan: ComposePlan; manifest: AppManifest } {
-  const parsed = parseCompose(source.read(file) ?? '', file, (p) => source.read(p));
+export function composeManifest(file: string, source: SourceView, appJson: AppManifest, log: (l: string) => void, storageRoot: string | null = null): { plan: ComposePlan; manifest: AppManifest } {
+  const parsed = parseCompose(source.read(file) ?? '', file, (p) => source.read(p), storageRoot);
   const { plan } = parsed;
   log(`-----> Deploying ${file}: ${plan.order.map((t) => plan.services[t].name === t ? t : `${plan.services[t].name} (as ${t})`).join(', ')}`);
   for (const note of parsed.notes) log(`       ${note}`);

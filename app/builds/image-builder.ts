@@ -31,6 +31,8 @@ export class ImageBuilder {
     registry?: { hasLoginFor(ref: string): boolean; pull(ref: string, log: (l: string) => void): Promise<void>; checkServer?(ref: string): Promise<void> };
     /** Whether an app of that name exists: a Dockerfile naming another app's image is refused (image-guard.ts). */
     appExists?: (name: string) => boolean;
+    /** The app's storage folder: a compose file's absolute bind sources must name a folder in it. */
+    storageRootOf?: (app: string) => string;
     /** Which EXPOSE mappings the app may take (the ports:add checks); none: all. */
     admitPorts?: (app: string, mappings: readonly string[]) => Promise<{ kept: string[]; refused: { mapping: string; why: string }[] }>;
     /** A builder contributed from outside the core (plugins' `build:detect`); none: the core's only. */
@@ -141,7 +143,7 @@ export class ImageBuilder {
   private async buildCompose(app: AppRecord, file: string, source: SourceView, options: Parameters<ImageBuilder['build']>[1],
     settings: Pick<ResolvedBuildSettings, 'dockerfilePath' | 'buildDir' | 'buildkit'>): Promise<BuiltSource> {
     const appJson = source.read('app.json');
-    const { plan, manifest } = composeManifest(file, source, parseAppJson(appJson), options.log);
+    const { plan, manifest } = composeManifest(file, source, parseAppJson(appJson), options.log, this.deps.storageRootOf?.(app.name) ?? null);
     // parseCompose refuses a file in which no service builds.
     const { context, dockerfile, args } = plan.build!;
     if (context && !source.files().some((f) => f.startsWith(`${context}/`))) {

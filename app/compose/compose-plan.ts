@@ -12,6 +12,11 @@ export interface ComposeVolume {
   readonly target: string;
 }
 
+export interface ComposeDir {
+  readonly dir: string;
+  readonly target: string;
+}
+
 export interface ComposeService {
   /** The service's name in the file: its network alias on the app's network. */
   readonly name: string;
@@ -27,6 +32,12 @@ export interface ComposeService {
   readonly workingDir: string | null;
   readonly user: string | null;
   readonly volumes: readonly ComposeVolume[];
+  /**
+   * Bind mounts inside the app's storage: each a folder directly below `$BERTH_HOME/storage/<app id>`
+   * (`dir` is its name there), as `storage:mount` makes, created and re-checked at every start.
+   * Absent in plans stored before berth took them.
+   */
+  readonly dirs?: readonly ComposeDir[];
   readonly dependsOn: readonly { readonly service: string; readonly condition: DependsCondition }[];
 }
 

@@ -1,4 +1,5 @@
 import { appVolumeName } from '../apps/resource-names';
+import { BerthError } from '../errors';
 import type { RunContainerOptions } from '../ports/container-engine';
 import type { ReleaseRecord } from '../ports/store';
 import type { ComposePlan } from './compose-plan';
@@ -11,7 +12,9 @@ const planOf = (release: ReleaseRecord): ComposePlan | null => release.manifest?
  * limits, the app's storage, berth's env) with the service's image, argv, environment (berth's
  * config wins), named volumes and its compose name as network alias. Other releases: unchanged.
  */
-export function composeContainer(release: ReleaseRecord, type: string, appId: string | undefined, base: RunContainerOptions): RunContainerOptions {
+export function composeContainer(release: ReleaseRecord, type: string, appId: string | undefined, base: RunContainerOptions,
+  /** The real, re-checked host folder of the app's storage named `dir` (StorageService.composeDirForStart). */
+  storageDir?: (dir: string) => string): RunContainerOptions {
   const s = planOf(release)?.services[type];
   if (!s || appId === undefined) return base;
   return {
@@ -23,7 +26,14 @@ export function composeContainer(release: ReleaseRecord, type: string, appId: st
     user: s.user ?? undefined,
     env: { ...s.environment, ...base.env },
     aliases: [s.name],
-    mounts: [...(base.mounts ?? []), ...s.volumes.map((v) => ({ source: appVolumeName(appId, v.volume), target: v.target }))],
+    mounts: [
+      ...(base.mounts ?? []),
+      ...s.volumes.map((v) => ({ source: appVolumeName(appId, v.volume), target: v.target })),
+      ...(s.dirs ?? []).map((d) => {
+        if (!storageDir) throw new BerthError('INVALID_STORAGE_MOUNT', `${s.name} mounts a folder of the app's storage, which this scheduler cannot give it.`);
+        return { source: storageDir(d.dir), target: d.target };
+      }),
+    ],
   };
 }
 
@@ -42,8 +52,8 @@ export function composeImages(plan: ComposePlan): { service: string; image: stri
   return plan.order.flatMap((t) => (plan.services[t].image ? [{ service: plan.services[t].name, image: plan.services[t].image! }] : []));
 }
 
-/** Process types whose old containers stop before new ones start: compose services with named volumes. */
+/** Process types whose old containers stop before new ones start: compose services with named volumes or storage folders. */
 export function stopFirstTypes(release: ReleaseRecord): Set<string> {
   const plan = planOf(release);
-  return new Set(plan ? plan.order.filter((t) => plan.services[t].volumes.length > 0) : []);
+  return new Set(plan ? plan.order.filter((t) => plan.services[t].volumes.length + (plan.services[t].dirs?.length ?? 0) > 0) : []);
 }

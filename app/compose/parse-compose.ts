@@ -1,7 +1,8 @@
+import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { BerthError } from '../errors';
 import type { HealthCheck } from '../manifest';
-import type { ComposePlan, ComposeService, ComposeVolume, DependsCondition } from './compose-plan';
+import type { ComposeDir, ComposePlan, ComposeService, ComposeVolume, DependsCondition } from './compose-plan';
 import { NOT_SUPPORTED, REFUSED_SERVICE_KEYS, REFUSED_TOP_KEYS } from './compose-refusals';
 import { containerPort, invalidCompose, isObject, mapOrList, parseDuration, parseEnvFile, repoPath, shellWords, type Obj } from './compose-fields';
 import { composeHealthCheck } from './compose-healthcheck';
@@ -39,7 +40,11 @@ export function findComposeFile(has: (path: string) => boolean): string | null {
  * problem; keys berth does not honour are all collected and refused at once (COMPOSE_UNSUPPORTED),
  * each with its reason, so one push shows everything to change.
  */
-export function parseCompose(text: string, file: string, readRepoFile: (path: string) => string | null): ParsedCompose {
+/**
+ * `storageRoot`: the app's storage folder (`$BERTH_HOME/storage/<app id>`), for absolute bind
+ * sources inside it; without it only relative ones (read as relative to that folder) can pass.
+ */
+export function parseCompose(text: string, file: string, readRepoFile: (path: string) => string | null, storageRoot: string | null = null): ParsedCompose {
   if (Buffer.byteLength(text) > MAX_BYTES) throw invalidCompose(file, `is larger than ${MAX_BYTES / 1024} KiB`);
   let doc: unknown;
   try {
@@ -57,7 +62,7 @@ export function parseCompose(text: string, file: string, readRepoFile: (path: st
   }
   const volumes = topVolumes(doc.volumes, file, refused);
   if (!isObject(doc.services) || Object.keys(doc.services).length === 0) throw invalidCompose(file, '`services:` must be a map of at least one service');
-  const ctx: Ctx = { file, refused, volumes, readRepoFile, notes: [] };
+  const ctx: Ctx = { file, refused, volumes, readRepoFile, notes: [], storageRoot };
   const entries = Object.entries(doc.services);
   const web = pickWeb(entries, ctx);
   const services: ComposeService[] = [];
@@ -85,9 +90,9 @@ export function parseCompose(text: string, file: string, readRepoFile: (path: st
     if (check) healthchecks[type] = [check];
     formation[type] = replicasOf(raw.deploy, where, ctx);
     restartOf(raw.restart, where, ctx);
-    const volumes = volumesOf(raw.volumes, where, ctx);
+    const { volumes, dirs } = volumesOf(raw.volumes, where, ctx);
     // berth's named volumes are one docker volume per app: replicas would share one data folder.
-    if (formation[type] > 1 && volumes.length > 0) refused.push(`${where}.deploy.replicas: ${formation[type]} containers would share one data volume; a service with named volumes runs at most 1`);
+    if (formation[type] > 1 && volumes.length + dirs.length > 0) refused.push(`${where}.deploy.replicas: ${formation[type]} containers would share one data volume; a service with named volumes runs at most 1`);
     services.push({
       name, type, image,
       command: argv(raw.command, `${where}.command`, file),
@@ -96,6 +101,7 @@ export function parseCompose(text: string, file: string, readRepoFile: (path: st
       workingDir: optionalString(raw.working_dir, `${where}.working_dir`, file),
       user: optionalString(raw.user === undefined ? undefined : String(raw.user), `${where}.user`, file),
       volumes,
+      dirs,
       dependsOn: dependsOf(raw.depends_on, where, ctx),
     });
     labelsOf(raw.labels, where, ctx);
@@ -132,6 +138,7 @@ export interface Ctx {
   readonly notes: string[];
   readonly volumes: ReadonlySet<string>;
   readonly readRepoFile: (path: string) => string | null;
+  readonly storageRoot: string | null;
 }
 
 function topVolumes(v: unknown, file: string, refused: string[]): Set<string> {
@@ -267,11 +274,12 @@ function environmentOf(raw: Obj, where: string, ctx: Ctx): Record<string, string
   return env;
 }
 
-/** Named volumes only: a host path (bind mount) is refused, whatever it is. */
-function volumesOf(v: unknown, where: string, ctx: Ctx): ComposeVolume[] {
-  if (v === undefined || v === null) return [];
+/** Named volumes, and bind mounts of folders in the app's storage (storageDirOf); any other host path is refused. */
+function volumesOf(v: unknown, where: string, ctx: Ctx): { volumes: ComposeVolume[]; dirs: ComposeDir[] } {
+  if (v === undefined || v === null) return { volumes: [], dirs: [] };
   if (!Array.isArray(v)) throw invalidCompose(ctx.file, `${where}.volumes must be a list`);
   const out: ComposeVolume[] = [];
+  const dirs: ComposeDir[] = [];
   for (const entry of v) {
     let source: string | null; let target: string; let extra: string | null = null; let type = 'volume';
     if (typeof entry === 'string') {
@@ -288,15 +296,39 @@ function volumesOf(v: unknown, where: string, ctx: Ctx): ComposeVolume[] {
       throw invalidCompose(ctx.file, `${where}.volumes entry ${JSON.stringify(entry)} is not a volume`);
     }
     const shown = JSON.stringify(entry);
-    if (type === 'bind') { ctx.refused.push(`${where}.volumes ${shown}: host path "${source}" is outside the app's storage; use a named volume (it becomes the app's volume) or ask an admin for \`berth storage:mount\``); continue; }
-    if (type !== 'volume') { ctx.refused.push(`${where}.volumes ${shown}: ${type} mounts are ${NOT_SUPPORTED}`); continue; }
+    const dir = type === 'bind' && source !== null ? storageDirOf(source, ctx.storageRoot) : null;
+    if (type === 'bind' && dir === null) { ctx.refused.push(`${where}.volumes ${shown}: host path "${source}" is outside the app's storage; use a named volume (it becomes the app's volume), a folder of the app's storage (\`./<name>\`: $BERTH_HOME/storage/<app id>/<name>) or ask an admin for \`berth storage:mount\``); continue; }
+    if (type !== 'volume' && type !== 'bind') { ctx.refused.push(`${where}.volumes ${shown}: ${type} mounts are ${NOT_SUPPORTED}`); continue; }
     if (!target.startsWith('/')) throw invalidCompose(ctx.file, `${where}.volumes ${shown}: the target must be an absolute path in the container`);
     if (extra !== null && extra !== 'rw') { ctx.refused.push(`${where}.volumes ${shown}: options "${extra}" are ${NOT_SUPPORTED}`); continue; }
+    if (dir !== null) { dirs.push({ dir, target }); continue; }
     if (source === null) { ctx.refused.push(`${where}.volumes ${shown}: an anonymous volume is lost at every deploy; name it under top-level \`volumes:\``); continue; }
     if (!ctx.volumes.has(source)) throw invalidCompose(ctx.file, `${where}.volumes ${shown}: volume "${source}" is not declared under top-level \`volumes:\``);
     out.push({ volume: source, target });
   }
-  return out;
+  return { volumes: out, dirs };
+}
+
+const DIR_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+
+/**
+ * The name of the folder of the app's storage a bind source means, or null: outside it. Relative
+ * sources are read from the storage root (`./uploads`: `<root>/uploads`); an absolute one must name
+ * a folder in it. Only a folder directly below the root passes, as for `storage:mount` (mount-spec.ts):
+ * no mounted folder holds another's path, so no container can swap one for a symlink. Resolved as
+ * text (`..` cannot climb out); the start re-checks the real folder is no symlink.
+ */
+function storageDirOf(source: string, storageRoot: string | null): string | null {
+  let rel: string;
+  if (source.startsWith('/')) {
+    if (storageRoot === null) return null;
+    rel = path.posix.relative(path.posix.resolve(storageRoot), path.posix.resolve(source));
+  } else if (source === '.' || source.startsWith('./') || source.startsWith('../')) {
+    rel = path.posix.relative('/root', path.posix.resolve('/root', source));
+  } else {
+    return null; // ~, $VAR: the host's, not the app's
+  }
+  return DIR_NAME.test(rel) && !rel.includes('/') ? rel : null;
 }
 
 function dependsOf(v: unknown, where: string, ctx: Ctx): ComposeService['dependsOn'] {

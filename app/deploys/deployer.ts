@@ -29,6 +29,8 @@ export interface DeployerDeps {
   readonly events?: { record(e: { app: string; kind: 'ps.retired'; message: string; user: null }): unknown };
   /** The app's storage mounts, re-verified for this start (app/storage mountsForStart; throws INVALID_STORAGE_MOUNT). */
   readonly mountsOf: (app: string) => { source: string; target: string }[];
+  /** A compose bind mount's folder of the app's storage, made and re-verified for this start (StorageService.composeDirForStart). */
+  readonly composeDirOf?: (app: string, dir: string) => string;
   /** Hostnames for an app (default vhost + custom domains). */
   readonly domainsOf: (app: string) => string[];
   /** Extra env for an app's containers (service URLs). */
@@ -220,7 +222,7 @@ export class Deployer {
       memoryMb: app?.memoryMb ?? undefined,
       cpus: app?.cpus ?? undefined,
       mounts: o.mounts.length > 0 ? o.mounts : undefined,
-    }));
+    }, this.deps.composeDirOf ? (dir) => this.deps.composeDirOf!(release.app, dir) : undefined));
   }
 
   /**

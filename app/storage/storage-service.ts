@@ -104,11 +104,26 @@ export class StorageService {
   }
 
   /** Creates the folder (directly below the app's root, see parseMountSpec) and checks it is one. */
-  private ensureHostDir(app: string, dir: string): void {
+  private ensureHostDir(app: string, dir: string): string {
     const root = hostRoot(this.deps.storageDir, this.requireApp(app).id);
     fs.mkdirSync(root, { recursive: true, mode: 0o755 });
     try { fs.mkdirSync(dir, { mode: 0o755 }); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; }
-    this.verifiedHostDir(app, dir);
+    return this.verifiedHostDir(app, dir);
+  }
+
+  /** The app's storage folder (directly below its root) a compose bind mount names, made if missing and checked for this start. */
+  composeDirForStart(app: string, name: string): string {
+    const root = hostRoot(this.deps.storageDir, this.requireApp(app).id);
+    const dir = path.join(root, name);
+    if (path.dirname(dir) !== root || name.startsWith('.')) {
+      throw new BerthError('INVALID_STORAGE_MOUNT', `"${name}" is not a folder directly below ${app}'s storage; nothing was started.`);
+    }
+    return this.ensureHostDir(app, dir);
+  }
+
+  /** The app's storage folder, for a compose file's absolute bind sources (parseCompose). */
+  rootOf(app: string): string {
+    return hostRoot(this.deps.storageDir, this.requireApp(app).id);
   }
 
   /**

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { DashboardSession } from '../support/dashboard-session';
 import { WorkTree } from '../support/git-client';
 import { describeLoad, steadyLoad } from '../support/load';
 import { waitFor } from '../support/poll';
@@ -30,7 +31,7 @@ describe('compose apps: a compose file deploys as one app whose services are pro
 
   before(async () => {
     requireBerthStack();
-    berth = await startBerth();
+    berth = await startBerth({ BERTH_ADMIN_PASSWORD: 'compose dashboard pw' });
     wt = WorkTree.fromFixture('compose-app');
     const pushed = wt.push(berth.url, berth.token, app);
     assert.equal(pushed.code, 0, pushed.output);
@@ -56,6 +57,13 @@ describe('compose apps: a compose file deploys as one app whose services are pro
     assert.match(logs.stdout, /worker\.1 \| worker processed job-1/);
     assert.doesNotMatch(logs.stdout, /web starting/);
     assert.match(berth.cli(['logs', app, '-n', '200']).stdout, /web\.1 \| web starting on port 5000 \(redis mark: yes\)/);
+    // The dashboard's app page lists each service as a process type with its running count.
+    const dash = new DashboardSession(berth.url);
+    await dash.login('compose dashboard pw');
+    const page = await dash.get(`/apps/${app}`);
+    assert.equal(page.status, 200);
+    assert.deepEqual([...page.text.matchAll(/<tr data-process="([a-z-]+)">[\s\S]*?<td data-running>(\d+)<\/td>/g)].map((m) => `${m[1]}=${m[2]}`).sort(),
+      ['redis=1', 'web=1', 'worker=1']);
   });
 
   it('depends_on condition: service_healthy holds web until redis passed its healthcheck', async () => {
@@ -86,6 +94,10 @@ describe('compose apps: a compose file deploys as one app whose services are pro
   });
 
   it('scales a service, rolls back and restarts like any app: the worker runs twice, v1 serves again, redis keeps its volume', async () => {
+    // redis holds a named volume: a second redis would open the same data folder.
+    const twoRedis = berth.cli(['ps:scale', app, 'redis=2']);
+    assert.notEqual(twoRedis.code, 0);
+    assert.match(twoRedis.stderr, /redis of .* holds named compose volumes: 2 containers would share one data volume/);
     const scaled = berth.cli(['ps:scale', app, 'worker=2']);
     assert.equal(scaled.code, 0, scaled.stderr);
     await waitFor('two worker containers', () => containers('worker').length === 2, 30_000);
@@ -152,6 +164,8 @@ describe('compose apps: a compose file deploys as one app whose services are pro
 
   it('deploys the compose file from an uploaded archive (apps:deploy-archive) as from a push', async () => {
     wt.git(['checkout', '-q', 'HEAD~2', '--', 'compose.yaml']);
+    // A bind mount of a folder in the app's own storage is taken (anything outside is refused above).
+    wt.write('compose.yaml', wt.read('compose.yaml').replace('    depends_on: [redis]\n', '    depends_on: [redis]\n    volumes: ["./files:/files"]\n'));
     wt.write('www/index.html', 'compose web from an archive\n');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-compose-archive-'));
     try {
@@ -162,6 +176,10 @@ describe('compose apps: a compose file deploys as one app whose services are pro
       assert.match(r.stdout, /Deploying compose\.yaml: redis, web, worker/);
       assert.equal(await serving(), 'compose web from an archive');
       assert.ok(await roundTrip('job-5'));
+      const id = (await berth.api('GET', `/api/v1/apps/${app}`)).json.app?.id as string;
+      const folder = path.join(berth.home, 'storage', id, 'files');
+      fs.writeFileSync(path.join(folder, 'hello.txt'), 'from the host\n');
+      assert.equal(docker(['exec', containers('worker')[0], 'cat', '/files/hello.txt']), 'from the host');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

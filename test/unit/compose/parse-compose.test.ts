@@ -85,7 +85,7 @@ services:
     ipc: host
     cap_add: [SYS_ADMIN]
     devices: ["/dev/sda:/dev/sda"]
-    volumes: ["/var/run/docker.sock:/var/run/docker.sock", "./src:/src", { type: bind, source: /etc, target: /etc2 }]
+    volumes: ["/var/run/docker.sock:/var/run/docker.sock", "../src:/src", { type: bind, source: /etc, target: /etc2 }]
     labels: { berth.app: victim }
   db:
     image: berth/busybox:latest
@@ -101,11 +101,31 @@ networks: { other: { external: true } }
     /- services\.web\.cap_add: /,
     /- services\.web\.devices: host devices/,
     /- services\.web\.volumes "\/var\/run\/docker\.sock:\/var\/run\/docker\.sock": host path "\/var\/run\/docker\.sock" is outside the app's storage/,
-    /- services\.web\.volumes "\.\/src:\/src": host path "\.\/src"/,
+    /- services\.web\.volumes "\.\.\/src:\/src": host path "\.\.\/src" is outside the app's storage/,
     /- services\.web\.volumes \{"type":"bind","source":"\/etc","target":"\/etc2"\}: host path "\/etc"/,
     /- services\.web\.labels\.berth\.app: berth's containers carry berth's labels only/,
     /- services\.db\.ports "5432:5432": only the web service is reachable from outside/,
     /- services\.db\.networks: /);
+  });
+
+  it('takes bind mounts of a folder directly below the app\'s storage; refuses ../, nested folders, ~, the host and another app\'s storage', () => {
+    const root = '/var/lib/berth/storage/aaaaaaaaaaaa';
+    const svc = (volumes: string) => `services:\n  web:\n    build: .\n    volumes: ${volumes}\n`;
+    const dirsOf = (volumes: string) => parseCompose(svc(volumes), 'compose.yaml', () => null, root).plan.services.web.dirs;
+    assert.deepEqual(dirsOf('["./uploads:/app/uploads", "./a/../cache/:/cache"]'), [{ dir: 'uploads', target: '/app/uploads' }, { dir: 'cache', target: '/cache' }]);
+    assert.deepEqual(dirsOf(`["${root}/uploads:/u", { type: bind, source: ./logs, target: /logs }]`), [{ dir: 'uploads', target: '/u' }, { dir: 'logs', target: '/logs' }]);
+    assert.deepEqual(parse(svc('["./uploads:/u"]')).plan.services.web.dirs, [{ dir: 'uploads', target: '/u' }]);
+    const outside = (source: string, storageRoot: string | null = root) => assert.throws(
+      () => parseCompose(svc(`["${source}:/x"]`), 'compose.yaml', () => null, storageRoot), (e: unknown) => {
+        assert.ok(e instanceof BerthError);
+        assert.equal(e.code, 'COMPOSE_UNSUPPORTED', `${source}: ${e.message}`);
+        assert.match(e.message, /is outside the app's storage/);
+        return true;
+      });
+    for (const s of ['../x', './a/../../x', './../aaaaaaaaaaaa/x', './a/b', '.', './.git', '~/x', '$HOME/x', '/etc', '/var/run/docker.sock', root,
+      `${root}/a/b`, `${root}/../bbbbbbbbbbbb/x`, '/var/lib/berth/storage/bbbbbbbbbbbb/x']) outside(s);
+    outside(`${root}/uploads`, null);
+    refused(svc('["./uploads:/u:ro"]'), /options "ro"/);
   });
 
   it('refuses unknown keys, interpolation, external volumes, two different builds and no build at all instead of dropping them', () => {
@@ -162,5 +182,12 @@ describe('compose releases at deploy time', () => {
     assert.deepEqual(spec.aliases, ['redis']);
     assert.deepEqual(spec.mounts, [{ source: '/srv', target: '/srv' }, { source: 'berth-app-abc123-data', target: '/data' }]);
     assert.equal(composeContainer(release(null), 'redis', 'abc123', base), base);
+  });
+
+  it('mounts a storage folder as the start re-checked it, and starts nothing where no check is wired', () => {
+    const plan = parse('services:\n  web:\n    build: .\n    volumes: ["./uploads:/u"]\n').plan;
+    const spec = composeContainer(release(plan), 'web', 'abc123', base, (d) => `/real/storage/abc123/${d}`);
+    assert.deepEqual(spec.mounts, [{ source: '/srv', target: '/srv' }, { source: '/real/storage/abc123/uploads', target: '/u' }]);
+    assert.throws(() => composeContainer(release(plan), 'web', 'abc123', base), (e: unknown) => e instanceof BerthError && e.code === 'INVALID_STORAGE_MOUNT');
   });
 });
