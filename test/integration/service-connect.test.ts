@@ -11,6 +11,7 @@ describe('<service>:connect', function () {
   let berth: BerthProcess;
   const svc = uniqueName('rc');
   const pg = uniqueName('pc');
+  const my = uniqueName('mc');
   const mine = uniqueName('conn-mine');
   const theirs = uniqueName('conn-theirs');
   let devToken = '';
@@ -27,7 +28,7 @@ describe('<service>:connect', function () {
 
   before(async () => {
     requireBerthStack();
-    for (const p of ['redis', 'postgres']) ensureServiceImage(path.join(ROOT, 'plugins', p));
+    for (const p of ['redis', 'postgres', 'mariadb']) ensureServiceImage(path.join(ROOT, 'plugins', p));
     berth = await startBerth();
     for (const app of [mine, theirs]) assert.equal((await berth.api('POST', '/api/v1/apps', { name: app })).status, 201);
     const dev = await berth.api('POST', '/api/v1/users', { name: uniqueName('dev'), role: 'developer' });
@@ -37,8 +38,10 @@ describe('<service>:connect', function () {
     assert.equal(collab.code, 0, collab.stderr);
     const created = berth.cli(['redis:create', svc]);
     assert.equal(created.code, 0, created.stderr);
-    const pgCreated = berth.cli(['postgres:create', pg]);
-    assert.equal(pgCreated.code, 0, pgCreated.stderr);
+    for (const [plugin, name] of [['postgres', pg], ['mariadb', my]]) {
+      const made = berth.cli([`${plugin}:create`, name]);
+      assert.equal(made.code, 0, made.stderr);
+    }
     const linked = berth.cli(['redis:link', svc, theirs]);
     assert.equal(linked.code, 0, linked.stderr);
   });
@@ -58,6 +61,12 @@ describe('<service>:connect', function () {
     assert.equal(r.code, 0, r.stderr);
     const db = pg.replace(/-/g, '_');
     assert.equal(r.stdout, ` answer | current_user | current_database \n--------+--------------+------------------\n     42 | berth        | ${db}\n(1 row)\n\n`);
+  });
+
+  it('piped SQL runs in the mariadb client on the service\'s database: SELECT 41+1 prints 42', () => {
+    const r = berth.cli(['mariadb:connect', my], { input: 'SELECT 41+1 AS answer, DATABASE();\n' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `answer\tDATABASE()\n42\t${my.replace(/-/g, '_')}\n`);
   });
 
   it('a viewer may not connect (FORBIDDEN)', async () => {
