@@ -23,6 +23,8 @@ export interface ExecOptions {
   readonly stdin?: NodeJS.ReadableStream;
   /** Receives the command's stdout; collected and returned when absent. */
   readonly stdout?: NodeJS.WritableStream;
+  /** Also receives the command's stderr as it comes (an interactive client's errors); its tail is returned either way. */
+  readonly stderr?: NodeJS.WritableStream;
   readonly user?: string;
 }
 

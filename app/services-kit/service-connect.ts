@@ -15,10 +15,9 @@ export async function prepareConnect(kit: ServiceKit, plugin: string, name: stri
   if (!command) throw new BerthError('SERVICE_UNSUPPORTED', `The ${plugin} plugin names no client to connect with.`);
   await kit.requireExec(s);
   return async (io) => {
-    const stdout = new Writable({ write(chunk: Buffer, _enc, done) { io.onOutput(chunk); done(); } });
-    const r = await kit.handle(s).exec(command, { stdin: io.stdin, stdout });
-    // The engine keeps stderr apart: the client's error messages (a failed query) go to the user too.
-    if (r.stderr) io.onOutput(Buffer.from(r.stderr));
+    // stdout and stderr both to the user as they come: a typed query's error shows before the next prompt.
+    const out = (): Writable => new Writable({ write(chunk: Buffer, _enc, done) { io.onOutput(chunk); done(); } });
+    const r = await kit.handle(s).exec(command, { stdin: io.stdin, stdout: out(), stderr: out() });
     return r.exitCode;
   };
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { waitFor } from '../support/poll';
 import { ROOT, startBerth, uniqueName, type BerthProcess, type CliResult } from '../support/berth-process';
 import { requireBerthStack } from '../support/requirements';
 import { ensureServiceImage, removeServiceLeftovers } from './services-support';
@@ -61,6 +62,24 @@ describe('<service>:connect', function () {
     assert.equal(r.code, 0, r.stderr);
     const db = pg.replace(/-/g, '_');
     assert.equal(r.stdout, ` answer | current_user | current_database \n--------+--------------+------------------\n     42 | berth        | ${db}\n(1 row)\n\n`);
+  });
+
+  it('a query\'s error reaches the user while the client still runs (psql\'s stderr is not held back until the end)', async () => {
+    const cli = spawn(process.execPath, [path.join(ROOT, 'dist/app/cli/main.js'), 'postgres:connect', pg], {
+      env: { ...process.env, ...berth.env, BERTH_URL: berth.url, BERTH_TOKEN: berth.token, NO_COLOR: '1' },
+    });
+    let out = '';
+    cli.stdout.on('data', (c: Buffer) => { out += c.toString('utf8'); });
+    cli.stderr.on('data', (c: Buffer) => { out += c.toString('utf8'); });
+    const exited = new Promise<number | null>((resolve) => cli.on('close', resolve));
+    try {
+      cli.stdin.write('SELEC 1;\n');
+      await waitFor('the syntax error while stdin is still open', () => out.includes('ERROR:  syntax error at or near "SELEC"'), 30_000);
+      cli.stdin.end();
+      assert.equal(await exited, 0, out);
+    } finally {
+      cli.kill();
+    }
   });
 
   it('piped SQL runs in the mariadb client on the service\'s database: SELECT 41+1 prints 42', () => {

@@ -49,7 +49,7 @@ async function exec(docker: Docker, o: ExecOptions): Promise<ExecResult> {
   const collected: Buffer[] = [];
   let stderr = '';
   out.on('data', (c: Buffer) => { if (o.stdout) o.stdout.write(c); else collected.push(c); });
-  err.on('data', (c: Buffer) => { stderr = (stderr + c.toString('utf8')).slice(-STDERR_KEEP); });
+  err.on('data', (c: Buffer) => { o.stderr?.write(c); stderr = (stderr + c.toString('utf8')).slice(-STDERR_KEEP); });
   docker.modem.demuxStream(stream, out, err);
   const done = new Promise<void>((resolve, reject) => {
     stream.on('end', resolve);
