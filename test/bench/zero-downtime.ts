@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { startBerth, uniqueName } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
 import { describeLoad, steadyLoad } from '../support/load';
+import { waitFor } from '../support/poll';
 import { requireBerthStack } from '../support/requirements';
 import { median, type BenchResult } from './bench-types';
 
@@ -29,8 +30,8 @@ export async function run(): Promise<BenchResult> {
       port: berth.routerPort, host: `${app}.localhost`, rps, maxSeconds: 3600,
       slow: { every: slowEvery, minMs: 1000, maxMs: 20_000, path: '/cgi-bin/slow?{ms}' },
     });
-    // Slow requests in flight before the first redeploy.
-    await new Promise((r) => setTimeout(r, 5000));
+    // Slow requests in flight before the first redeploy: polled, not slept (the load sends them all along).
+    await waitFor('slow requests being answered', () => load.progress().slowOk >= 1, 120_000);
     const seconds: number[] = [];
     for (let i = 2; i <= redeploys + 1; i++) {
       wt.write('www/index.html', `v${i}\n`);
@@ -39,8 +40,10 @@ export async function run(): Promise<BenchResult> {
       const pushed = wt.push(berth.url, berth.token, app);
       seconds.push((Date.now() - t0) / 1000);
       if (pushed.code !== 0) throw new Error(`push ${i} failed:\n${pushed.output}`);
-      // Let new slow requests reach the new container before the next redeploy replaces it.
-      await new Promise((r) => setTimeout(r, 3000));
+      // New slow requests reach the new container before the next redeploy replaces it: wait until
+      // two more are sent after the push returned (the router already points at the new release).
+      const slowBefore = load.progress().slowSent;
+      await waitFor(`slow requests sent to v${i}`, () => load.progress().slowSent >= slowBefore + 2, 120_000);
     }
     // stop() waits for every request in flight, the 20 s ones too.
     const r = await load.stop();

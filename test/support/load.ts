@@ -71,11 +71,12 @@ export interface RunningLoad {
   /** Stops sending, waits for answers in flight, and returns the counts. */
   stop(): Promise<LoadResult>;
   /**
-   * Answers so far (2xx, and of them slow ones), as the load process last reported them: a test
-   * waits (test/support/poll.ts) until slow requests are being answered before it redeploys, so
-   * some are in flight when containers are replaced, instead of sleeping "long enough".
+   * Answers so far (2xx, and of them slow ones) and slow requests sent, as the load process last
+   * reported them (at its latest 2xx answer): a test waits (test/support/poll.ts) until slow
+   * requests are being answered before it redeploys, so some are in flight when containers are
+   * replaced, instead of sleeping "long enough".
    */
-  progress(): { readonly ok: number; readonly slowOk: number };
+  progress(): { readonly ok: number; readonly slowOk: number; readonly slowSent: number };
 }
 
 export function steadyLoad(options: LoadOptions): Promise<RunningLoad> {
@@ -85,11 +86,11 @@ export function steadyLoad(options: LoadOptions): Promise<RunningLoad> {
     child.once('exit', (code) => reject(new Error(`the load process exited (${code}) before it reported`)));
   });
   result.catch(() => undefined);
-  let progress = { ok: 0, slowOk: 0 };
+  let progress = { ok: 0, slowOk: 0, slowSent: 0 };
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.on('message', (m) => {
-      const p = (m as { progress?: { ok: number; slowOk: number } }).progress;
+      const p = (m as { progress?: { ok: number; slowOk: number; slowSent: number } }).progress;
       if (p) { progress = p; return; }
       if (!(m as { ready?: boolean }).ready) return;
       resolve({
@@ -154,7 +155,7 @@ async function runLoad(o: LoadOptions): Promise<LoadResult> {
         if (status >= 200 && status < 300) {
           counts.ok++;
           if (slow) counts.slowOk++;
-          process.send?.({ progress: { ok: counts.ok, slowOk: counts.slowOk } });
+          process.send?.({ progress: { ok: counts.ok, slowOk: counts.slowOk, slowSent: counts.slowSent } });
         }
         else { counts.non2xx++; note(`${path}: ${status} ${body.replace(/\s+/g, ' ').slice(0, 120)}`); }
         resolve();
