@@ -3,30 +3,34 @@ import { startBerth, uniqueName, type BerthProcess } from '../support/berth-proc
 import { WorkTree } from '../support/git-client';
 import { requireBerthStack } from '../support/requirements';
 import { latestBuild, pushInBackground, waitFor } from './fault-support';
-import { ensureServices, stopRedis } from './services-restart-support';
+import { OwnRedis } from './own-redis';
 
-describe('fault: Redis stopped and started again while a build runs and another is queued: both end (done or failed with a message), nothing hangs, berth reconnects by itself', function () {
+describe('fault: Redis stopped and started again while a build runs and another is queued: both succeed, the push returns, berth reconnects by itself', function () {
   this.timeout(600_000);
   let berth: BerthProcess;
+  let redis: OwnRedis;
   const trees: WorkTree[] = [];
 
   before(async () => {
     requireBerthStack();
-    berth = await startBerth();
+    // Its own Redis: stopping it stops only this test's berth, never the Redis other tests share.
+    redis = await OwnRedis.start();
+    berth = await startBerth({ REDIS_URL: redis.url });
   });
   after(async () => {
-    ensureServices(); // never leave the machine without Redis, whatever failed
     trees.forEach((t) => t.remove());
     await berth?.destroy();
+    await redis?.destroy();
   });
 
-  it('the running and the queued build both end with a clear status, the push returns, and the next push deploys', async () => {
+  it('the running and the queued build both succeed, the push returns, and the next push deploys', async () => {
     const app = uniqueName('redis');
     const wt = WorkTree.fromFixture('slow-build-app');
     trees.push(wt);
     assert.equal(wt.push(berth.url, berth.token, app).code, 0);
 
     wt.write('SLOW', '15');
+    wt.write('NONCE', app); // BuildKit's cache from an earlier run would skip the slow step
     wt.write('www/index.html', 'slow-build-app v2\n');
     wt.commitAll('slow v2');
     const push = pushInBackground(wt, berth, app);
@@ -38,20 +42,25 @@ describe('fault: Redis stopped and started again while a build runs and another 
     const queued = await berth.api('PATCH', `/api/v1/apps/${app}/config`, { set: { AFTER_REDIS: '1' } });
     assert.equal(queued.json.build.status, 'queued', queued.text);
 
-    stopRedis();
-    await new Promise((r) => setTimeout(r, 3000));
-    ensureServices();
+    await redis.stop(); // returns once redis-server has exited and its port refuses
+    await redis.up();
+    const during = (await berth.api('GET', `/api/v1/apps/${app}/builds/${running!.id}`)).json.build;
+    assert.equal(during.status, 'running', 'Redis was back before the slow build ended');
 
     const pushed = await push.done; // returns: it does not hang on a lost log stream
     const ended = (b: { status: string } | undefined) => !!b && ['succeeded', 'failed', 'cancelled'].includes(b.status);
     const status = async (id: number) => (await berth.api('GET', `/api/v1/apps/${app}/builds/${id}`)).json?.build;
     const first = await waitFor('the running build to end', async () => { const b = await status(running!.id); return ended(b) ? b : undefined; }, 240);
     const second = await waitFor('the queued build to end', async () => { const b = await status(queued.json.build.id); return ended(b) ? b : undefined; }, 240);
-    for (const b of [first, second]) {
-      if (b.status !== 'succeeded') assert.ok(b.error && b.error.length > 10, `build ${b.id} ${b.status} without a message`);
-    }
-    if (first.status === 'succeeded') assert.equal(pushed.code, 0, pushed.output);
-    else assert.notEqual(pushed.code, 0, 'a failed build must fail the push');
+    // Redis was down only between two steps of the slow build: neither build notices (the queue's
+    // connection comes back before the next job is taken), both succeed in order, the push ends as usual.
+    assert.deepEqual([first, second].map((b) => [b.id, b.status, b.error, b.releaseVersion]),
+      [[running!.id, 'succeeded', null, 2], [queued.json.build.id, 'succeeded', null, 3]]);
+    assert.equal(pushed.code, 0, pushed.output);
+    assert.match(pushed.output, new RegExp(`=====> Deployed http://${app}\\.localhost:\\d+ \\(v2\\)`));
+    const cfg = await berth.api('GET', `/api/v1/apps/${app}/config`);
+    assert.equal(cfg.json.config.AFTER_REDIS, '1', cfg.text);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'slow-build-app v2');
 
     // Berth reconnected on its own: the API answers from Redis-backed parts and a new push deploys.
     assert.equal((await berth.api('GET', '/healthz')).status, 200);
