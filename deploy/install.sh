@@ -314,9 +314,17 @@ if [ -n "${BERTH_HOSTNAME:-}" ]; then
   https_port=${BERTH_ROUTER_HTTPS_PORT:-443}
   address="https://$BERTH_HOSTNAME$([ "$https_port" = 443 ] || echo ":$https_port")"
   cli_tgz=$(node "$CHECKOUT/deploy/pack-cli.js" "$BERTH_HOME" 2>>"$LOG" | tail -n 1) || cli_tgz="(packing failed; see $LOG)"
+  # The SSH remote as OwnAddress.remotes() spells it (app/own-address): port 22 in scp form, none with SSH off.
+  ssh_port=${BERTH_SSH_PORT:-2222}
+  case "$ssh_port" in
+    0) ssh_remote="(SSH off: BERTH_SSH_PORT=0)" ;;
+    22) ssh_remote="berth@$BERTH_HOSTNAME:<app>" ;;
+    *) ssh_remote="ssh://berth@$BERTH_HOSTNAME:$ssh_port/<app>" ;;
+  esac
   info "berth's address: $address/ (plain HTTP redirects there; the web port answers this host only)"
+  info "users:           berth users:add <name> --role developer --password   # here; then apps:collaborators:add <app> <name>"
   info "from a laptop:   npm install -g ./${cli_tgz##*/}   (copy $cli_tgz there)"
   info "                 berth login $address --user <name>"
   info "                 berth git:remote <app>   # in the app's checkout; then git push paas main"
-  info "git remotes:     $address/git/<app>.git   ssh://berth@$BERTH_HOSTNAME:${BERTH_SSH_PORT:-2222}/<app>"
+  info "git remotes:     $address/git/<app>.git   $ssh_remote"
 fi
