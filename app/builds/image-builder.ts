@@ -2,12 +2,11 @@ import { BerthError } from '../errors';
 import type { Buildpack, RuntimeImages, SourceView } from '../ports/buildpack';
 import type { ContainerEngine } from '../ports/container-engine';
 import type { AppRecord } from '../ports/store';
-import { parseProcfile } from '../releases/procfile';
 import { detectPortMappings } from '../domains/port-mapping';
 import { prepareDockerfile } from './dockerfile-prep';
 import { checkDockerfileImages } from './image-guard';
 import type { ResolvedBuildSettings } from './build-settings';
-import { parseAppJson, type AppManifest } from '../manifest';
+import { EMPTY_SOURCE_MANIFEST, parseAppJson, readSourceManifest, type AppManifest } from '../manifest';
 import { detectBuilder } from './detect-builder';
 import { buildContext, readSourceView } from './source-archive';
 import { composeFileOf, composeManifest, composeProcesses } from './compose-build';
@@ -15,7 +14,7 @@ import { composeFileOf, composeManifest, composeProcesses } from './compose-buil
 export interface BuiltSource {
   readonly image: string;
   readonly exposedPort: number | null;
-  readonly processes: Record<string, string>;
+  readonly processes: Readonly<Record<string, string>>;
   readonly appJson: string | null;
   /** app.json parsed: the one place it is parsed (stored with the release). */
   readonly manifest: AppManifest;
@@ -59,11 +58,9 @@ export class ImageBuilder {
     const source = customPath ? { ...view, has: (p: string) => p === 'Dockerfile' || view.has(p) } : view;
     const composeFile = options.composeInner ? null : composeFileOf(app, source);
     if (composeFile) return this.buildCompose(app, composeFile, source, options, settings);
-    const procfileText = source.read('Procfile');
-    const processes = procfileText ? parseProcfile(procfileText) : {};
-    // Checked before the build, so a typo in app.json fails in seconds, not after docker build.
-    const appJson = source.read('app.json');
-    const manifest = parseAppJson(appJson);
+    // Read once, before the build, so a typo in app.json or the Procfile fails in seconds, not after
+    // docker build. A compose file's inner build reads neither: the compose build read the app's own.
+    const { processes, appJson, manifest } = options.composeInner ? EMPTY_SOURCE_MANIFEST : readSourceManifest((p) => source.read(p));
     // A Dockerfile in the repo, or a builder the app is set to, wins over builders from plugins.
     const pinned = app.builder === 'dockerfile' || app.buildpack !== null || (app.builder !== 'buildpack' && source.has('Dockerfile'));
     const custom = pinned ? null : await this.deps.extraBuilder?.(app.name, source) ?? null;

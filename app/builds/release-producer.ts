@@ -2,7 +2,7 @@ import { BerthError } from '../errors';
 import type { BuildJob } from '../ports/build-queue';
 import type { ContainerEngine } from '../ports/container-engine';
 import type { GitRepos } from '../ports/git-repos';
-import type { BuildRecord, ReleaseRecord, Store } from '../ports/store';
+import type { AppRecord, BuildRecord, ReleaseRecord, Store } from '../ports/store';
 import { imageRepo, type ReleaseProducer as ProducerContract, type ReleaseRun } from '../deploys';
 import type { BuildSettings } from './build-settings';
 import type { BuiltSource, ImageBuilder } from './image-builder';
@@ -26,7 +26,7 @@ export class ReleaseProducer implements ProducerContract<BuiltSource> {
 
   async build(run: ReleaseRun<BuiltSource>): Promise<BuiltSource> {
     const { build, job, log, signal } = run;
-    const app = this.appOf(build);
+    const app = run.app ?? this.appOf(build);
     if (job.kind === 'push' && job.ref) await this.assertNotSuperseded(job);
     if (!build.snapshotPath) throw new BerthError('BUILD_FAILED', 'The build has no source snapshot.');
     const short = job.kind === 'push' || job.kind === 'rebuild' ? build.source.slice(0, 7) : 'archive';
@@ -49,7 +49,7 @@ export class ReleaseProducer implements ProducerContract<BuiltSource> {
 
   async release(run: ReleaseRun<BuiltSource>): Promise<ReleaseRecord> {
     const { build, job, log } = run;
-    this.appOf(build);
+    if (!run.app) this.appOf(build);
     if (run.built) return this.deps.releases.fromBuild(build, run.built, log);
     if (job.kind === 'config' || job.kind === 'rollback') return this.deps.releases.fromExisting(build, job.kind);
     if (job.kind === 'image') return this.deps.releases.fromImage(build, log);
@@ -60,7 +60,7 @@ export class ReleaseProducer implements ProducerContract<BuiltSource> {
     return this.deps.releases.discard(release);
   }
 
-  private appOf(build: BuildRecord) {
+  appOf(build: BuildRecord): AppRecord {
     const app = this.deps.store.apps.get(build.app);
     if (!app) throw new BerthError('APP_NOT_FOUND', `App "${build.app}" was destroyed.`);
     return app;

@@ -1,7 +1,7 @@
 import { BerthError } from '../errors';
 import type { ContainerEngine, ContainerInfo } from '../ports/container-engine';
 import type { Router } from '../ports/router';
-import type { ReleaseRecord, Store } from '../ports/store';
+import type { AppRecord, ReleaseRecord, Store } from '../ports/store';
 import { appNetworkName } from '../apps';
 import { LABEL, containerName, newDeployId } from './container-labels';
 import { gatingChecks } from '../manifest';
@@ -103,8 +103,8 @@ export class Deployer {
    * The app's own network, made if missing, holding exactly the services linked to it: an app's
    * containers reach its services and nothing of other apps (docker isolates bridge networks).
    */
-  async prepareNetwork(app: string): Promise<string> {
-    const record = this.deps.store.apps.get(app);
+  async prepareNetwork(app: string, known?: AppRecord): Promise<string> {
+    const record = known ?? this.deps.store.apps.get(app);
     if (!record) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
     const network = appNetworkName(this.deps.network, record.id);
     await this.deps.engine.ensureNetwork(network, { forApp: true });
@@ -185,15 +185,16 @@ export class Deployer {
    * Starts containers of one process type (slots `indices`, for their names). The app's restart
    * policy, limits and storage mounts apply. A failure removes the ones this call started.
    */
-  async startContainers(release: ReleaseRecord, type: string, o: { indices: readonly number[]; deployId?: string }, log: Log): Promise<ContainerInfo[]> {
-    const app = this.deps.store.apps.get(release.app);
+  async startContainers(release: ReleaseRecord, type: string, o: { indices: readonly number[]; deployId?: string; app?: AppRecord }, log: Log): Promise<ContainerInfo[]> {
+    // The record the pipeline read for this run; a scale or restart reads it here.
+    const app = o.app ?? this.deps.store.apps.get(release.app);
     const deployId = o.deployId ?? newDeployId();
     const mounts = this.deps.mountsOf(release.app);
     const out: ContainerInfo[] = [];
     const count = o.indices.length;
     if (count === 0) return out;
     log(`-----> Starting ${count} ${type} container${count === 1 ? '' : 's'} of v${release.version}`);
-    const network = await this.prepareNetwork(release.app);
+    const network = await this.prepareNetwork(release.app, app ?? undefined);
     try {
       for (const i of o.indices) out.push(await this.runOne({ release, type, index: i, deployId, app, mounts, network }));
     } catch (e) {

@@ -1,6 +1,6 @@
 import { BerthError } from '../errors';
 import type { BuildJob } from '../ports/build-queue';
-import type { BuildRecord, ReleaseRecord } from '../ports/store';
+import type { AppRecord, BuildRecord, ReleaseRecord } from '../ports/store';
 import { hookStep, runPipeline, step, type HookRunner, type Log, type Step } from './pipeline';
 import type { Scheduler, StartedRelease } from './scheduler';
 import type { SchedulerRegistry } from './scheduler-registry';
@@ -15,6 +15,8 @@ export interface BuiltImage {
  * build one, and the release record (tagged `vN`) for all. Each answers how to take it back.
  */
 export interface ReleaseProducer<B extends BuiltImage = BuiltImage> {
+  /** The job's app, read once per run (the steps get it from the run); throws APP_NOT_FOUND when it is gone. */
+  appOf(build: BuildRecord): AppRecord;
   /** The tag the job's build will have; null: the job builds nothing (config, rollback, image). */
   buildTag(build: BuildRecord, job: BuildJob): string | null;
   build(run: ReleaseRun<B>): Promise<B>;
@@ -31,6 +33,8 @@ export interface ReleaseRun<B extends BuiltImage = BuiltImage> {
   readonly job: BuildJob;
   readonly log: Log;
   readonly signal?: AbortSignal;
+  /** The app's record, read once when the run starts and handed to every step (none re-reads it). */
+  app?: AppRecord;
   /**
    * Makes the release current in one transaction (current release, formation, the build's row,
    * the event) and runs `alsoRecord` inside it (the scheduler the release runs on).
@@ -105,6 +109,7 @@ export class ReleasePipeline<B extends BuiltImage = BuiltImage> {
 
   /** Runs every step for the job; resolves with the release, live. */
   async run(r: ReleaseRun<B>): Promise<ReleaseRecord> {
+    r.app = this.deps.producer.appOf(r.build);
     r.previous = this.deps.currentRelease(r.build.app);
     r.scheduler = this.deps.schedulers.for(r.build.app);
     await runPipeline(this.steps, r, r.log);

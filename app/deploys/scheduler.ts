@@ -1,5 +1,5 @@
 import type { Log } from './pipeline';
-import type { ReleaseRecord } from '../ports/store';
+import type { AppRecord, ReleaseRecord } from '../ports/store';
 import type { OneOffRun } from '../one-off';
 
 export const SCHEDULER_NAMES = ['docker-local', 'swarm'] as const;
@@ -13,6 +13,8 @@ export interface DeployOptions {
 export interface StepContext {
   readonly log: Log;
   readonly signal?: AbortSignal;
+  /** The app's record as the pipeline read it once for this run; absent: the scheduler reads it. */
+  readonly app?: AppRecord;
 }
 
 export interface ProcessStatus {

@@ -1,2 +1,2 @@
 export { ReleasesService } from './releases-service';
-export { parseProcfile } from './procfile';
+export { parseProcfile } from '../manifest';

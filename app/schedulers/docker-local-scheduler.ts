@@ -55,7 +55,7 @@ export class DockerLocalScheduler implements Scheduler<LocalStarted> {
       for (const type of startOrderOf(release, Object.keys(scale))) {
         if (scale[type] === undefined) continue;
         if (stopFirst.has(type)) stopped.push(...await deployer.stopFirst(old, type, ctx.log));
-        const fresh = await deployer.startContainers(release, type, { indices: range(scale[type]), deployId }, ctx.log);
+        const fresh = await deployer.startContainers(release, type, { indices: range(scale[type]), deployId, app: ctx.app }, ctx.log);
         containers.push(...fresh);
         if (compose) await deployer.checkHealth(release, type, fresh, ctx.log, ctx.signal);
       }

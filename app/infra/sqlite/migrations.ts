@@ -1,9 +1,12 @@
 import type Database from 'better-sqlite3';
+import { EMPTY_MANIFEST, parseAppJson, type AppManifest } from '../../manifest';
 
 export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /** Data to carry over after `sql`, in the same transaction (rows the new shape reads differently). */
+  readonly run?: (db: Database.Database) => void;
 }
 
 /**
@@ -311,7 +314,31 @@ export const MIGRATIONS: readonly Migration[] = [
      PRIMARY KEY (app, key)
    );`,
   },
+  {
+    version: 20,
+    name: 'releases made before the manifest column get theirs, parsed once here from their app.json text, so no read parses it again',
+    sql: '',
+    run: manifestsForOldReleases,
+  },
 ];
+
+/**
+ * Migration 20: each release row without a manifest gets its app.json parsed into one (an app.json
+ * that no longer passes today's checks counts as none, as it did when it was parsed at each read).
+ */
+function manifestsForOldReleases(db: Database.Database): void {
+  const rows = db.prepare<[], { app: string; version: number; app_json: string | null }>('SELECT app, version, app_json FROM releases WHERE manifest IS NULL').all();
+  const set = db.prepare<[string, string, number]>('UPDATE releases SET manifest = ? WHERE app = ? AND version = ?');
+  for (const r of rows) {
+    let manifest: AppManifest;
+    try {
+      manifest = parseAppJson(r.app_json);
+    } catch {
+      manifest = EMPTY_MANIFEST;
+    }
+    set.run(JSON.stringify(manifest), r.app, r.version);
+  }
+}
 
 /**
  * Applies every migration not yet recorded in schema_migrations, in version order, each in its
@@ -329,7 +356,8 @@ export function migrate(db: Database.Database): number {
     if (applied.has(m.version)) continue;
     try {
       db.transaction(() => {
-        db.exec(m.sql);
+        if (m.sql) db.exec(m.sql);
+        m.run?.(db);
         record.run(m.version, m.name, new Date().toISOString());
       })();
     } catch (e) {

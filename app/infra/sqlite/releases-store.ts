@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ReleaseRecord, ReleasesStore } from '../../ports/store';
-import { EMPTY_MANIFEST, parseAppJson, type AppManifest } from '../../manifest';
+import { EMPTY_MANIFEST, type AppManifest } from '../../manifest';
 import { now } from './clock';
 import type { SecretBox } from './secret-box';
 
@@ -9,17 +9,9 @@ interface Row {
   port: number; description: string; user: string | null; created_at: string; app_json: string | null; manifest: string | null; detected_ports: string | null;
 }
 
-/**
- * Releases made before the manifest column have only the app.json text: parsed here, once per
- * read, so the domain always gets a manifest (an app.json that is no longer valid counts as none).
- */
+/** Every row has its manifest (parsed once when the release was built; migration 20 for older rows): read, never parsed. */
 function manifestOf(r: Row): AppManifest {
-  if (r.manifest) return JSON.parse(r.manifest) as AppManifest;
-  try {
-    return parseAppJson(r.app_json);
-  } catch {
-    return EMPTY_MANIFEST;
-  }
+  return r.manifest ? JSON.parse(r.manifest) as AppManifest : EMPTY_MANIFEST;
 }
 
 /** The release's config snapshot is sealed as one JSON string (see secret-box.ts). */
