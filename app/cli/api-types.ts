@@ -9,6 +9,8 @@ export interface AppSummary {
   restartPolicy: string;
   memoryMb: number | null;
   cpus: number | null;
+  /** running, degraded, crashing, deploying, failed (last deploy), stopped or not deployed (older servers leave it out). */
+  status?: string;
 }
 
 export interface AppDetail extends AppSummary {

@@ -166,6 +166,12 @@ export interface ContainerEngine {
   streamLogs(id: string, options: ContainerLogOptions): Promise<void>;
   /** CPU and memory use now (one sample); null when the container is gone or not running. */
   stats(id: string): Promise<ContainerStats | null>;
+  /**
+   * The exit code of the container's (id or name) last exit within the last `withinSeconds` (docker's `die`
+   * events), null when it did not exit then. Inspect cannot say: docker resets it on each restart.
+   * Optional: an engine without it reports crashes without their code.
+   */
+  lastExitCode?(id: string, withinSeconds: number): Promise<number | null>;
 }
 
 /** One resource sample of a running container. */

@@ -2,6 +2,7 @@ import type { ContainerEngine, ContainerInfo } from '../ports/container-engine';
 import type { ReleaseRecord, Store } from '../ports/store';
 import { LABEL, slotOf, type Deployer } from '../deploys';
 import { processTypes } from './formation';
+import { failedDeployView, statusWord, type AppStatusWord, type CrashReport, type FailedDeploy } from './app-status';
 
 export interface ContainerReport {
   readonly name: string;
@@ -12,6 +13,8 @@ export interface ContainerReport {
   readonly ip: string | null;
   /** Restarts by docker's restart policy since the container was created. */
   readonly restarts: number;
+  /** The exit code of its last run (null: not known, e.g. a swarm task). */
+  readonly exitCode: number | null;
   /** Swarm tasks: the node it runs on (`ip` is then the `<node address>:<port>` the router uses). */
   readonly node?: string | null;
 }
@@ -27,8 +30,8 @@ export interface AppProcessReport {
   readonly app: string;
   /** Where the processes run: containers on this host, or tasks of swarm services. */
   readonly scheduler: 'docker-local' | 'swarm';
-  /** `running`, `stopped` (ps:stop), `degraded` (fewer running than desired) or `not deployed`. */
-  readonly status: 'running' | 'stopped' | 'degraded' | 'not deployed';
+  /** The one status word (app-status.ts): running, degraded, crashing, deploying, failed, stopped, not deployed. */
+  readonly status: AppStatusWord;
   readonly release: number | null;
   readonly restartPolicy: string;
   readonly memoryMb: number | null;
@@ -36,6 +39,10 @@ export interface AppProcessReport {
   readonly processes: ProcessReport[];
   /** Containers of the live release that are crashing: down, being restarted, or restarted within the last minute. */
   readonly crashing: string[];
+  /** The crashing containers with the exit code of their last run and their last lines. */
+  readonly crashes: CrashReport[];
+  /** The last deploy, when it failed (its build id leads to its log). */
+  readonly failedDeploy: FailedDeploy | null;
   /** `ps:set` retire-wait and stop-timeout in force, in seconds. */
   readonly retireWait: number;
   readonly stopTimeout: number;
@@ -61,6 +68,10 @@ export interface ProcessReportDeps {
   readonly swarmStatusOf?: SwarmStatusOf;
 }
 
+/** Lines of output a crash report carries, and how far back a crash's exit code is looked for. */
+const CRASH_LINES = 10;
+const EXIT_WITHIN_SECONDS = 600;
+
 /** What `ps:report` shows: per process type, desired vs running containers (or swarm tasks). */
 export async function processReport(deps: ProcessReportDeps, app: string): Promise<AppProcessReport> {
   const record = deps.store.apps.get(app)!;
@@ -71,17 +82,36 @@ export async function processReport(deps: ProcessReportDeps, app: string): Promi
   const degraded = processes.some((p) => p.running < p.desired);
   const drain = deps.deployer.drainSettingsOf(app);
   const draining = (await deps.deployer.draining(app)).map((d) => ({ name: d.name, phase: d.phase, since: d.since, connections: d.connections }));
+  const builds = deps.store.builds.list(app, 20);
+  const down = stopped ? [] : crashing;
   return {
     app, scheduler: swarm ? 'swarm' : 'docker-local',
-    status: !release ? 'not deployed' : stopped ? 'stopped' : degraded ? 'degraded' : 'running',
+    status: statusWord({ release: release?.version ?? null, stopped, builds, crashing: down.length, degraded }),
     release: release?.version ?? null, restartPolicy: record.restartPolicy, memoryMb: record.memoryMb, cpus: record.cpus,
     processes,
-    crashing: stopped ? [] : crashing,
+    crashing: down,
+    crashes: await crashReports(deps, processes, down),
+    failedDeploy: failedDeployView(builds),
     retireWait: drain.retireWaitSeconds, stopTimeout: drain.stopTimeoutSeconds, draining,
   };
 }
 
 type Processes = { processes: ProcessReport[]; crashing: string[] };
+
+/** Per crashing container: its last exit code (docker's events when inspect no longer has it) and last lines. */
+async function crashReports(deps: ProcessReportDeps, processes: readonly ProcessReport[], names: readonly string[]): Promise<CrashReport[]> {
+  const all = processes.flatMap((p) => p.containers.map((c) => ({ ...c, process: p.type })));
+  return Promise.all(names.map(async (name) => {
+    const c = all.find((x) => x.name === name)!;
+    // A running (restarted) container's inspect says 0; an exited or restarting one still holds its code.
+    const exitCode = c.state === 'running' || c.exitCode === null
+      ? await deps.engine.lastExitCode?.(c.name, EXIT_WITHIN_SECONDS).catch(() => null) ?? (c.state === 'running' ? null : c.exitCode)
+      : c.exitCode;
+    // Its own docker log spans its runs, so the lines before the last exit are there.
+    const lastLines = (await deps.engine.containerLogs(name, CRASH_LINES).catch(() => '')).split('\n').map((l) => l.trimEnd()).filter(Boolean).slice(-CRASH_LINES);
+    return { container: name, process: c.process, state: c.state, exitCode, restarts: c.restarts, lastLines };
+  }));
+}
 
 /** The swarm scheduler's tasks as containers; failed or rejected tasks of the live release are crashing. */
 function swarmProcesses(swarm: NonNullable<Awaited<ReturnType<SwarmStatusOf>>>, live: number | undefined): Processes {
@@ -91,7 +121,7 @@ function swarmProcesses(swarm: NonNullable<Awaited<ReturnType<SwarmStatusOf>>>, 
     // As for containers: only the live release's running tasks count (a retiring service's do not).
     running: p.instances.filter((i) => i.state === 'running' && i.release === live).length,
     containers: p.instances.map((i): ContainerReport => ({
-      name: i.name, id: (i.id ?? '').slice(0, 12), state: i.state, release: i.release ?? null, startedAt: null, ip: i.address, restarts: 0, node: i.node,
+      name: i.name, id: (i.id ?? '').slice(0, 12), state: i.state, release: i.release ?? null, startedAt: null, ip: i.address, restarts: 0, exitCode: null, node: i.node,
     })),
   }));
   const crashing = processes.flatMap((p) => p.containers).filter((c) => c.release === live && ['failed', 'rejected'].includes(c.state)).map((c) => c.name);
@@ -126,5 +156,22 @@ export function isCrashing(c: ContainerInfo, now: number): boolean {
 
 function toReport(c: ContainerInfo): ContainerReport {
   const release = Number(c.labels[LABEL.release]);
-  return { name: c.name, id: c.id.slice(0, 12), state: c.state, release: Number.isInteger(release) ? release : null, startedAt: c.startedAt ?? null, ip: c.ip, restarts: c.restartCount ?? 0 };
+  return { name: c.name, id: c.id.slice(0, 12), state: c.state, release: Number.isInteger(release) ? release : null, startedAt: c.startedAt ?? null, ip: c.ip, restarts: c.restartCount ?? 0, exitCode: c.exitCode ?? null };
+}
+
+/**
+ * The status word alone, from containers the caller listed already (the overview lists every app's
+ * at once): only the live release's are inspected (restart counts), no logs are read.
+ */
+export async function statusFromListed(deps: ProcessReportDeps, app: string, listed: readonly ContainerInfo[]): Promise<AppStatusWord> {
+  const release = deps.store.releases.current(app);
+  if (release && deps.swarmStatusOf && (await deps.swarmStatusOf(app)) !== null) return (await processReport(deps, app)).status;
+  const stopped = deps.store.processState.isStopped(app);
+  const builds = deps.store.builds.list(app, 20);
+  const live = release ? listed.filter((c) => c.labels[LABEL.release] === String(release.version)) : [];
+  const inspected = await Promise.all(live.map((c) => deps.engine.inspectContainer(c.id).then((i) => i ?? c, () => c)));
+  const desired = release ? deps.deployer.scaleOf(app, release) : {};
+  const degraded = Object.entries(desired).some(([type, n]) => inspected.filter((c) => c.state === 'running' && c.labels[LABEL.process] === type).length < n);
+  const crashing = stopped ? 0 : inspected.filter((c) => isCrashing(c, Date.now())).length;
+  return statusWord({ release: release?.version ?? null, stopped, builds, crashing, degraded });
 }

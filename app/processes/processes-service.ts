@@ -10,7 +10,9 @@ import type { BuildsService } from '../builds/builds-service';
 import type { EventsService } from '../events';
 import type { Deployer } from '../deploys';
 import { parseCpus, parseMemory, processTypes, validateRestartPolicy, validateScale } from './formation';
-import { processReport, type AppProcessReport, type SwarmStatusOf } from './process-report';
+import { processReport, statusFromListed, type AppProcessReport, type SwarmStatusOf } from './process-report';
+import type { AppStatusWord } from './app-status';
+import type { ContainerInfo } from '../ports/container-engine';
 
 export interface ProcessesServiceDeps {
   readonly store: Store;
@@ -39,6 +41,12 @@ export class ProcessesService {
   report(app: string): Promise<AppProcessReport> {
     this.requireApp(app);
     return processReport(this.deps, app);
+  }
+
+  /** The status word from the app's containers listed by the caller (the overview: one list for every app). */
+  statusFromListed(app: string, listed: readonly ContainerInfo[]): Promise<AppStatusWord> {
+    this.requireApp(app);
+    return statusFromListed(this.deps, app, listed);
   }
 
   /** The scale in force: every process type of the current release with its count. */

@@ -33,14 +33,14 @@ export const appsVerbs: VerbGroup = {
       name: 'apps:list',
       aliases: ['apps'],
       usage: 'berth apps:list',
-      summary: 'List apps with their deploy branch and builder.',
+      summary: 'List apps with their status (running, degraded, crashing, deploying, failed, stopped, not deployed), deploy branch and builder.',
       args: [],
       options: [],
       async run(ctx) {
         const res = await ctx.api().get<{ apps: AppSummary[] }>('/api/v1/apps');
         if (ctx.json) return ctx.out.json(res);
         if (!res.apps.length) return ctx.out.note('No apps yet: berth apps:create <app>');
-        ctx.out.write(table(['NAME', 'BRANCH', 'BUILDER', 'CREATED'], res.apps.map((a) => [a.name, a.deployBranch, a.builder ?? 'auto', a.createdAt])));
+        ctx.out.write(table(['NAME', 'STATUS', 'BRANCH', 'BUILDER', 'CREATED'], res.apps.map((a) => [a.name, a.status ?? '-', a.deployBranch, a.builder ?? 'auto', a.createdAt])));
       },
     },
     {

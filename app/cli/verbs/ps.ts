@@ -14,6 +14,8 @@ interface ProcessReport {
   containers: { name: string; id: string; state: string; release: number | null; startedAt: string | null; ip?: string | null; node?: string | null }[];
 }
 
+interface CrashReport { container: string; process: string; state: string; exitCode: number | null; restarts: number; lastLines: string[] }
+
 interface AppProcessReport {
   app: string;
   /** `swarm`: the containers are swarm tasks with a node and address (older servers leave it out). */
@@ -26,6 +28,10 @@ interface AppProcessReport {
   processes: ProcessReport[];
   /** Containers of the live release that are crashing (older servers leave it out). */
   crashing?: string[];
+  /** Each crashing container's last exit code and lines (older servers leave it out). */
+  crashes?: CrashReport[];
+  /** The last deploy when it failed (older servers leave it out). */
+  failedDeploy?: { build: number; kind: string; error: string | null; at: string } | null;
   retireWait?: number;
   stopTimeout?: number;
   /** Old containers being retired, with their open connections (older servers leave it out). */
@@ -87,6 +93,14 @@ export const psVerbs: VerbGroup = {
           ['Limits', `memory ${r.memoryMb ? `${r.memoryMb} MB` : 'unlimited'}, cpus ${r.cpus ?? 'unlimited'}`],
           ...(r.retireWait !== undefined ? [['Retiring', `drain up to ${r.retireWait} s, then SIGTERM, SIGKILL after ${r.stopTimeout} s`] as [string, string]] : []),
         ]));
+        if (r.failedDeploy) {
+          ctx.out.line(`Last deploy failed: build ${r.failedDeploy.build} (${r.failedDeploy.kind}) ${r.failedDeploy.at}: ${r.failedDeploy.error ?? 'no reason recorded'}`);
+          ctx.out.line(`  its log: berth builds:log ${r.app} ${r.failedDeploy.build}`);
+        }
+        for (const c of r.crashes ?? []) {
+          ctx.out.line(`Crashing: ${c.container} (${c.process}, ${c.state}, last exit code ${c.exitCode ?? 'unknown'}, ${c.restarts} restart${c.restarts === 1 ? '' : 's'}); its last lines:`);
+          for (const l of c.lastLines) ctx.out.line(`  ${l}`);
+        }
         if (r.draining?.length) {
           ctx.out.write(table(['RETIRING', 'PHASE', 'OPEN CONNECTIONS', 'SINCE'], r.draining.map((d) => [d.name, d.phase, d.connections === null ? '-' : String(d.connections), d.since])));
         }

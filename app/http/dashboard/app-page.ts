@@ -10,9 +10,10 @@ import { appResources } from './app-resources';
 export async function appPage(berth: HttpServices, req: Request, name: string) {
   const info = berth.apps.info(name);
   const containers = await berth.containers.of(name);
-  const summary = summarize(berth, info, containers);
   const current = berth.releases.current(name);
-  const report = await berth.processes.report(name);
+  // The page's status is the full report's (restart counts, crash lines); the overview's is the same word.
+  const [report, listed] = await Promise.all([berth.processes.report(name), summarize(berth, info, containers)]);
+  const summary = { ...listed, status: report.status };
   const processes = report.processes.map((p) => ({
     type: p.type,
     command: current?.processes[p.type] ?? '',
@@ -46,6 +47,8 @@ export async function appPage(berth: HttpServices, req: Request, name: string) {
     runtimeLogs: extra.hasRuntimeLogs,
     processStatus: report.status,
     crashing: report.crashing,
+    crashes: report.crashes,
+    failedDeploy: report.failedDeploy,
     domainControl: extra.hasDomainControl,
     recentLogs: await extra.recentLogs(name),
     resources: await appResources(berth, containers),

@@ -2,31 +2,19 @@ import type { HttpServices } from '../http-services';
 import { LABEL } from '../../deploys';
 import type { ContainerInfo } from '../../ports/container-engine';
 import type { AppRecord, BuildRecord, UserRecord } from '../../ports/store';
-
-export type AppStatus = 'running' | 'deploying' | 'failed' | 'stopped';
+import type { AppStatusWord } from '../../processes';
+import { containersByApp } from '../app-statuses';
 
 export interface AppSummary {
   readonly name: string;
-  readonly status: AppStatus;
+  /** The one status word (app/processes/app-status.ts), as `ps:report` and the API say it. */
+  readonly status: AppStatusWord;
   /** Running containers per process type, e.g. `{ web: 2, worker: 1 }`. */
   readonly processes: Readonly<Record<string, number>>;
   readonly release: number | null;
   readonly deployedAt: string | null;
   readonly url: string;
   readonly lastBuild: BuildRecord | null;
-}
-
-const LIVE_BUILD = new Set(['queued', 'running']);
-
-/**
- * One status word for an app: a queued or running build wins (deploying); then running
- * containers (running); then a last build that failed (failed); else stopped.
- */
-export function statusOf(lastBuild: BuildRecord | null, running: number): AppStatus {
-  if (lastBuild && LIVE_BUILD.has(lastBuild.status)) return 'deploying';
-  if (running > 0) return 'running';
-  if (lastBuild?.status === 'failed') return 'failed';
-  return 'stopped';
 }
 
 /** Running containers per process type; with a release, only its own (old ones still draining are not counted). */
@@ -41,26 +29,13 @@ export function countByProcess(containers: readonly ContainerInfo[], release: nu
   return out;
 }
 
-/** Every berth container of this installation, grouped by app: one engine call for the whole page. */
-export async function containersByApp(berth: HttpServices): Promise<Map<string, ContainerInfo[]>> {
-  const all = await berth.containers.all();
-  const byApp = new Map<string, ContainerInfo[]>();
-  for (const c of all) {
-    const app = c.labels[LABEL.app];
-    if (!app) continue;
-    byApp.set(app, [...(byApp.get(app) ?? []), c]);
-  }
-  return byApp;
-}
-
-export function summarize(berth: HttpServices, app: AppRecord, containers: readonly ContainerInfo[]): AppSummary {
+export async function summarize(berth: HttpServices, app: AppRecord, containers: readonly ContainerInfo[]): Promise<AppSummary> {
   const current = berth.releases.current(app.name);
   const lastBuild = berth.builds.list(app.name, 1)[0] ?? null;
   const processes = countByProcess(containers, current?.version ?? null);
-  const running = Object.values(processes).reduce((a, b) => a + b, 0);
   return {
     name: app.name,
-    status: statusOf(lastBuild, running),
+    status: await berth.processes.statusFromListed(app.name, containers),
     processes,
     release: current?.version ?? null,
     deployedAt: current?.createdAt ?? null,
@@ -76,5 +51,5 @@ export async function appSummaries(berth: HttpServices, filter: string, user?: U
   const all = user ? berth.access.visibleApps(user, berth.apps.list()) : berth.apps.list();
   const apps = all.filter((a) => !needle || a.name.includes(needle));
   const byApp = apps.length ? await containersByApp(berth) : new Map<string, ContainerInfo[]>();
-  return apps.map((a) => summarize(berth, a, byApp.get(a.name) ?? []));
+  return Promise.all(apps.map((a) => summarize(berth, a, byApp.get(a.name) ?? [])));
 }

@@ -3,10 +3,16 @@ import { strictRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
+import { statusesOf } from '../app-statuses';
 
 export function appsRoutes(berth: HttpServices): Router {
   const r = strictRouter();
-  r.get('/apps', (req, res) => { res.json({ apps: berth.access.visibleApps(req.user!, berth.apps.list()) }); });
+  /** Each app with its status word (running, degraded, crashing, deploying, failed, stopped, not deployed). */
+  r.get('/apps', async (req, res) => {
+    const apps = berth.access.visibleApps(req.user!, berth.apps.list());
+    const status = await statusesOf(berth, apps);
+    res.json({ apps: apps.map((a) => ({ ...a, status: status.get(a.name) })) });
+  });
   r.post('/apps', async (req, res) => {
     const app = await berth.apps.create(body(req).name, userName(req));
     res.status(201).json({ app });

@@ -16,6 +16,7 @@ import { pullImage } from './pull-image';
 import { streamLogs } from './log-stream';
 import { containerStats } from './container-stats';
 import { connectionsTo } from './connections';
+import { lastExitCode } from './last-exit';
 
 export interface DockerEngineOptions {
   /** The engine's unix socket, e.g. `/var/run/docker.sock`. */
@@ -65,5 +66,6 @@ export function createDockerEngine(options: DockerEngineOptions): ContainerEngin
     exec: guarded((o) => execIn(docker, o)),
     streamLogs: guarded((id: string, o) => streamLogs(docker, id, o)),
     stats: guarded((id: string) => containerStats(docker, id)),
+    lastExitCode: guarded((id: string, withinSeconds: number) => lastExitCode(docker, id, withinSeconds)),
   };
 }

@@ -31,16 +31,16 @@ describe('cli against a fake berth API', function () {
 
   it('apps:list prints a table, and the raw JSON with --json', async () => {
     const apps = [
-      { name: 'web', createdAt: '2025-01-01T00:00:00Z', deployBranch: 'main', builder: 'dockerfile', buildpack: null, restartPolicy: 'unless-stopped', memoryMb: null, cpus: null },
-      { name: 'worker-long-name', createdAt: '2025-01-02T00:00:00Z', deployBranch: 'trunk', builder: null, buildpack: null, restartPolicy: 'no', memoryMb: 256, cpus: 1 },
+      { name: 'web', createdAt: '2025-01-01T00:00:00Z', deployBranch: 'main', builder: 'dockerfile', buildpack: null, restartPolicy: 'unless-stopped', memoryMb: null, cpus: null, status: 'crashing' },
+      { name: 'worker-long-name', createdAt: '2025-01-02T00:00:00Z', deployBranch: 'trunk', builder: null, buildpack: null, restartPolicy: 'no', memoryMb: 256, cpus: 1, status: 'not deployed' },
     ];
     fake.json('GET /api/v1/apps', 200, { apps });
     const r = await run(['apps:list'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, [
-      'NAME              BRANCH  BUILDER     CREATED',
-      'web               main    dockerfile  2025-01-01T00:00:00Z',
-      'worker-long-name  trunk   auto        2025-01-02T00:00:00Z',
+      'NAME              STATUS        BRANCH  BUILDER     CREATED',
+      'web               crashing      main    dockerfile  2025-01-01T00:00:00Z',
+      'worker-long-name  not deployed  trunk   auto        2025-01-02T00:00:00Z',
       '',
     ].join('\n'));
     assert.equal(fake.seen[0].auth, `Bearer ${TOKEN}`);

@@ -1,25 +1,14 @@
 import assert from 'node:assert/strict';
-import { statusOf, countByProcess } from '../../../app/http/dashboard/app-summaries';
+import { countByProcess } from '../../../app/http/dashboard/app-summaries';
 import { safeNext } from '../../../app/http/dashboard/routes/auth-routes';
 import { ago } from '../../../app/http/dashboard/views';
 import { hashPassword, verifyPassword } from '../../../app/sessions';
-import type { BuildRecord } from '../../../app/ports/store';
 import type { ContainerInfo } from '../../../app/ports/container-engine';
 
-const build = (status: BuildRecord['status']) => ({ status } as BuildRecord);
 const container = (process: string, release: string, state: ContainerInfo['state'] = 'running') =>
   ({ state, labels: { 'berth.process': process, 'berth.release': release } } as unknown as ContainerInfo);
 
 describe('dashboard logic', () => {
-  it('gives an app one status word', () => {
-    assert.equal(statusOf(build('running'), 2), 'deploying');
-    assert.equal(statusOf(build('queued'), 0), 'deploying');
-    assert.equal(statusOf(build('failed'), 1), 'running', 'a failed deploy leaves the old release serving');
-    assert.equal(statusOf(build('failed'), 0), 'failed');
-    assert.equal(statusOf(build('succeeded'), 0), 'stopped');
-    assert.equal(statusOf(null, 0), 'stopped');
-  });
-
   it('counts only the current release\'s running containers', () => {
     const cs = [container('web', '3'), container('web', '3'), container('web', '2'), container('worker', '3'), container('web', '3', 'exited')];
     assert.deepEqual(countByProcess(cs, 3), { web: 2, worker: 1 });

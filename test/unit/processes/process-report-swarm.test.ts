@@ -8,6 +8,7 @@ function fakeStore(o: { stopped: boolean; version: number }): Store {
     apps: { get: () => ({ name: 'app', restartPolicy: 'unless-stopped', memoryMb: null, cpus: null }) },
     releases: { current: () => ({ app: 'app', version: o.version, processes: { web: '', worker: 'w' } }) },
     processState: { isStopped: () => o.stopped },
+    builds: { list: () => [] },
   } as unknown as Store;
 }
 
@@ -28,7 +29,7 @@ describe('ps:report of a swarm app', () => {
     assert.equal(r.scheduler, 'swarm');
     assert.equal(r.status, 'running');
     assert.deepEqual(r.processes[0].containers[1], {
-      name: 'web.2', id: 'task1abcdefg', state: 'running', release: 3, startedAt: null, ip: '10.0.0.1:3001', restarts: 0, node: 'n1',
+      name: 'web.2', id: 'task1abcdefg', state: 'running', release: 3, startedAt: null, ip: '10.0.0.1:3001', restarts: 0, exitCode: null, node: 'n1',
     });
   });
 
