@@ -106,7 +106,7 @@ describe('dashboard over HTTP: sessions, CSRF, forms', function () {
     assert.match(page.text, new RegExp(`git remote add paas http://127\\.0\\.0\\.1:${berth.port}/git/${app}\\.git`));
     const listed = await b.request('GET', `/?q=${app.slice(0, 8)}`);
     assert.match(listed.text, new RegExp(`data-app="${app}"`));
-    assert.match(listed.text, /status-stopped/);
+    assert.match(listed.text, new RegExp(`<tr data-app="${app}">[\\s\\S]*?<span class="status status-not-deployed" data-status="not deployed">not deployed</span>`));
     const filtered = await b.request('GET', '/?q=zzz-no-match');
     assert.doesNotMatch(filtered.text, new RegExp(`data-app="${app}"`));
 
