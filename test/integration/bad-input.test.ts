@@ -1,39 +1,13 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import type express from 'express';
-import { createHttpApp } from '../../app/http/create-http-app';
-import type { HttpServices } from '../../app/http/http-services';
+import { spawnSync } from 'node:child_process';
 import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { requireBerthStack } from '../support/requirements';
+import { listEndpoints, keyOf, paramsOf, resourceOf } from '../support/api-routes';
 import { ensureServiceImage } from './services-support';
-
-interface Endpoint { method: string; path: string }
-
-/**
- * Every route of the real express app, read from its router stack, so an endpoint added later is
- * covered without touching this test. The routes are only listed, never run: the services they
- * close over is a stand-in that answers any property or call with another stand-in.
- */
-function listEndpoints(): Endpoint[] {
-  const handler: ProxyHandler<() => void> = {
-    get: (_t, p) => (p === 'then' ? undefined : p === Symbol.toPrimitive ? () => 'stub' : stub()),
-    apply: () => stub(),
-  };
-  function stub(): any { return new Proxy(() => undefined, handler); }
-  const app = createHttpApp(stub() as HttpServices, { codec: stub(), log: () => undefined }) as express.Express & { router: { stack: any[] } };
-  const out: Endpoint[] = [];
-  const walk = (stack: any[], prefix: string): void => {
-    for (const layer of stack) {
-      if (layer.route) {
-        for (const m of Object.keys(layer.route.methods)) out.push({ method: m === '_all' ? 'POST' : m.toUpperCase(), path: prefix + String(layer.route.path) });
-      } else if (layer.handle?.stack) {
-        walk(layer.handle.stack, prefix + (typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : ''));
-      }
-    }
-  };
-  walk(app.router.stack, '');
-  return out;
-}
+import {
+  BAD_ENCODING, BAD_PARAM, BAD_PARAM_EXCEPTIONS, BAD_QUERY, EMPTY_BODY, QUERY_ANSWERS, WEIRD_VALUES, type Answer,
+} from './bad-input-answers';
 
 /** Bodies no endpoint may accept. Wrong types: every field some route reads, with a type none of them takes. */
 const BAD_BODIES: { readonly name: string; readonly raw: string; readonly expect: readonly [string, number] }[] = [
@@ -59,7 +33,7 @@ const BAD_BODIES: { readonly name: string; readonly raw: string; readonly expect
 const ACT_ON_PATH = new Set([
   'DELETE /api/v1/users/:name', 'DELETE /api/v1/tokens/:name', 'DELETE /api/v1/ssh-keys/:name',
   'DELETE /api/v1/services/:plugin/:name/links/:app', 'POST /api/v1/services/:plugin/:name/:action',
-  'DELETE /api/v1/services/:plugin/:name/expose', 'POST /api/v1/services/:plugin/:name/import',
+  'DELETE /api/v1/services/:plugin/:name/expose',
   'DELETE /api/v1/registry/logins/:server',
 ]);
 
@@ -109,7 +83,6 @@ const WRONG_TYPES: Readonly<Record<string, readonly [string, number]>> = {
   'DELETE /api/v1/services/:plugin/:name/links/:app': ['SERVICE_NOT_FOUND', 404],
   'POST /api/v1/services/:plugin/:name/:action': ['NOT_FOUND', 404],
   'DELETE /api/v1/services/:plugin/:name/expose': ['SERVICE_NOT_FOUND', 404],
-  'POST /api/v1/services/:plugin/:name/import': ['SERVICE_NOT_FOUND', 404],
   'DELETE /api/v1/registry/logins/:server': ['INVALID_REGISTRY_LOGIN', 422],
   'POST /api/v1/plugins/:id/:action': ['NOT_FOUND', 404],
   'POST /api/v1/plugins/:id/api/*rest': ['NOT_FOUND', 404],
@@ -124,11 +97,11 @@ const BODYLESS = new Set([
   'POST /api/v1/apps/:app/lock', 'DELETE /api/v1/apps/:app/lock',
 ]);
 
-/** A 503 with its own code (e.g. SWARM_NOT_ACTIVE) says a service is missing, not that the input broke berth. */
-const unavailable = (r: { status: number; json: any }): boolean =>
-  r.status === 503 && typeof r.json?.error?.code === 'string' && r.json.error.code !== 'INTERNAL';
+/** `[code, status]` of an answer (code null when the answer is no error). */
+const answerOf = (r: { status: number; json: any }): Answer => [typeof r.json?.error?.code === 'string' ? r.json.error.code : null, r.status];
+const same = (a: Answer, b: Answer): boolean => a[0] === b[0] && a[1] === b[1];
 
-describe('bad input: every API endpoint refuses malformed JSON, wrong types, missing fields and huge bodies with a 4xx code, never a 500, and changes nothing', function () {
+describe('bad input: every API endpoint answers malformed JSON, wrong types, missing fields, huge bodies, bad path parameters and bad query strings with its one code and status, and changes nothing', function () {
   this.timeout(300_000);
   let berth: BerthProcess;
   const app = uniqueName('badin');
@@ -160,6 +133,23 @@ describe('bad input: every API endpoint refuses malformed JSON, wrong types, mis
     const onPath = ACT_ON_PATH.has(`DELETE ${p}`) || ACT_ON_PATH.has(`POST ${p}`);
     return p.replace(':app', app).replace(':plugin', 'redis').replace(':name', p.startsWith('/api/v1/services/') && !onPath ? svc : 'nosuch-name')
       .replace(':user', 'nosuch-user').replace(':action', 'nosuch-action').replace(':id', 'redis').replace('*rest', 'x');
+  };
+
+  /**
+   * The path with every parameter naming something that exists (the app, its redis service, the
+   * admin, plugin redis), except `weird`, which gets `value` as it is (already percent-encoded).
+   */
+  const real = (template: string, weird?: string, value?: string): string => {
+    const existing = (param: string): string => {
+      const at = resourceOf(template, param);
+      if (at === '/api/v1/services/:plugin/:name') return svc;
+      if (at === '/api/v1/services/:plugin' || at === '/api/v1/plugins/:id') return 'redis';
+      if (at.endsWith('/collaborators/:user')) return 'admin';
+      if (at.endsWith('/builds/:id')) return '1';
+      if (at.endsWith('/:action')) return 'restart';
+      return param === 'app' ? app : 'x';
+    };
+    return template.replace(/[:*]([a-z]+)/gi, (_all, param: string) => (param === weird ? value! : existing(param)));
   };
 
   /** What an operator could see change: apps, their settings, builds, releases, services, plugins. */
@@ -208,36 +198,46 @@ describe('bad input: every API endpoint refuses malformed JSON, wrong types, mis
     assert.equal(await snapshot(), before, 'bad input changed state');
   });
 
-  it('missing fields: an empty object to endpoints that need fields is refused with a code, never a 500', async () => {
-    const endpoints = listEndpoints().filter((e) => e.path.startsWith('/api/v1/') && e.method !== 'GET');
+  it('missing fields: {} to every changing API route, with ids that exist, gets that route\'s one answer (bad-input-answers.ts)', async () => {
     const problems: string[] = [];
-    for (const e of endpoints) {
-      if (HOST_ACTIONS.has(`${e.method} ${e.path}`)) continue;
-      const t0 = Date.now();
-      // The real service is left out here: {} is a valid upgrade, which would recreate it.
-      const r = await berth.api(e.method, fill(e.path).replace(svc, 'nosuch-name'), '{}');
-      if (process.env.BERTH_TEST_VERBOSE) console.log(`${e.method} ${e.path} {} -> ${r.status} in ${Date.now() - t0} ms`);
-      if (r.status >= 500 && !unavailable(r)) problems.push(`${e.method} ${e.path}: ${r.status} ${r.text.slice(0, 160)}`);
-      else if (r.status >= 400 && typeof r.json?.error?.code !== 'string') problems.push(`${e.method} ${e.path}: ${r.status} without an error code`);
+    for (const e of listEndpoints().filter((x) => x.path.startsWith('/api/v1/') && x.method !== 'GET')) {
+      const want = EMPTY_BODY[keyOf(e)];
+      if (want === undefined) { problems.push(`${keyOf(e)}: no entry in EMPTY_BODY`); continue; }
+      if ('notSent' in want) continue;
+      const r = await berth.api(e.method, real(e.path), '{}');
+      if (!same(answerOf(r), want)) problems.push(`${keyOf(e)} {}: ${r.status} ${answerOf(r)[0]} (expected ${want[1]} ${want[0]}): ${r.text.slice(0, 160)}`);
     }
     assert.deepEqual(problems, []);
     // The app and its config survive whatever the empty bodies were allowed to do.
     const config = await berth.api('GET', `/api/v1/apps/${app}/config`);
     assert.equal(config.status, 200);
-    assert.match(config.text, /KEEP/);
+    assert.deepEqual(config.json.config, { KEEP: 'me' });
   });
 
-  it('bad path parameters and query strings on every route (GET included) never give a 500', async () => {
+  it('bad path parameters: each parameter of every API route, one at a time, gets the one answer for what it names', async () => {
     const problems: string[] = [];
-    const weird = ['..%2F..%2Fetc', '%00', 'A'.repeat(300), '%E0%A4%A', 'x;rm -rf'];
-    for (const e of listEndpoints()) {
-      if (e.path.endsWith('/log') || e.path.endsWith('/stream') || e.path.endsWith('/logs')) continue; // followers stay open
-      if (HOST_ACTIONS.has(`${e.method} ${e.path}`)) continue;
-      for (const w of weird) {
-        const url = e.path.replace(/:[a-z]+|\*rest/g, w) + '?follow=%&tail=-5&limit=abc';
-        const r = await berth.api(e.method, url, e.method === 'GET' ? undefined : '{}');
-        if (r.status >= 500 && !unavailable(r)) problems.push(`${e.method} ${url.slice(0, 80)}: ${r.status} ${r.text.slice(0, 160)}`);
+    for (const e of listEndpoints().filter((x) => x.path.startsWith('/api/v1/') && !HOST_ACTIONS.has(keyOf(x)))) {
+      for (const param of paramsOf(e.path)) {
+        const values: [string, string][] = [...Object.entries(WEIRD_VALUES), ['badEncoding', BAD_ENCODING.value]];
+        for (const [name, value] of values) {
+          const want = name === 'badEncoding' ? BAD_ENCODING.answer
+            : BAD_PARAM_EXCEPTIONS[`${keyOf(e)} :${param}=${name}`] ?? BAD_PARAM_EXCEPTIONS[`${keyOf(e)} :${param}`] ?? BAD_PARAM[resourceOf(e.path, param)];
+          if (want === undefined) { problems.push(`${keyOf(e)} :${param}: no entry in BAD_PARAM for ${resourceOf(e.path, param)}`); continue; }
+          const r = await berth.api(e.method, real(e.path, param, value), e.method === 'GET' ? undefined : '{}');
+          if (!same(answerOf(r), want)) problems.push(`${keyOf(e)} :${param}=${name}: ${r.status} ${answerOf(r)[0]} (expected ${want[1]} ${want[0]}): ${r.text.slice(0, 160)}`);
+        }
       }
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  it('bad query strings: every GET route of the API, with ids that exist, gets its one answer', async () => {
+    const swarm = spawnSync('docker', ['info', '--format', '{{.Swarm.LocalNodeState}}'], { encoding: 'utf8' }).stdout.trim();
+    const problems: string[] = [];
+    for (const e of listEndpoints().filter((x) => x.path.startsWith('/api/v1/') && x.method === 'GET')) {
+      const want: Answer = keyOf(e) === 'GET /api/v1/nodes' && swarm === 'active' ? [null, 200] : QUERY_ANSWERS[keyOf(e)] ?? [null, 200];
+      const r = await berth.api('GET', real(e.path) + BAD_QUERY);
+      if (!same(answerOf(r), want)) problems.push(`${keyOf(e)}${BAD_QUERY}: ${r.status} ${answerOf(r)[0]} (expected ${want[1]} ${want[0]}): ${r.text.slice(0, 160)}`);
     }
     assert.deepEqual(problems, []);
   });

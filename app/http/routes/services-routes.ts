@@ -108,6 +108,11 @@ export function servicesRoutes(berth: HttpServices): Router {
   });
   /** Raw body (application/octet-stream): the dump `export` made. */
   r.post('/services/:plugin/:name/import', async (req, res) => {
+    // A JSON body was already read by the API's JSON parser: the stream would never end again, and
+    // the restore would wait for it until the client gave up. (After the lookup, so a bad or unknown
+    // name answers as on every other service route.)
+    kit.find(p(req).plugin, p(req).name);
+    if (req.body !== undefined) throw new BerthError('INVALID_INPUT', `Send the dump as application/octet-stream: \`berth ${p(req).plugin}:import ${p(req).name} < dump-file\`.`);
     await backup.import({ ...p(req), input: req, user: userName(req) });
     res.json({ service: await kit.info(p(req).plugin, p(req).name) });
   });

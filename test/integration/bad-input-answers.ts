@@ -1,0 +1,170 @@
+/**
+ * The one answer each API route gives each kind of bad input (test/integration/bad-input.test.ts).
+ * test/unit/http/bad-input-answers.test.ts keeps these tables complete against the routes the
+ * express app registers: a new route without its entry, or an entry for a route that is gone,
+ * fails it. An answer is [error code, status]; a null code is a success (no error body).
+ */
+export type Answer = readonly [code: string | null, status: number];
+
+/** Not sent, and why (the route reads no body, or `{}` is complete input that would act). */
+export interface NotSent { readonly notSent: string }
+
+const READS_NO_BODY = 'reads no body: {} lacks nothing, and with an id that exists it would act on it';
+
+/**
+ * `{}` sent with ids that exist (the test's app, its redis service, plugin redis), so the route's
+ * own check of its fields answers, not a 404. Every changing API route has an entry.
+ */
+export const EMPTY_BODY: Readonly<Record<string, Answer | NotSent>> = {
+  'POST /api/v1/users': ['INVALID_USER_NAME', 422],
+  'DELETE /api/v1/users/:name': { notSent: READS_NO_BODY },
+  'POST /api/v1/apps/:app/collaborators': ['INVALID_USER_NAME', 422],
+  'DELETE /api/v1/apps/:app/collaborators/:user': { notSent: READS_NO_BODY },
+  'POST /api/v1/tokens': ['INVALID_TOKEN_NAME', 422],
+  'DELETE /api/v1/tokens/:name': { notSent: READS_NO_BODY },
+  'POST /api/v1/ssh-keys': ['INVALID_INPUT', 400],
+  'DELETE /api/v1/ssh-keys/:name': { notSent: READS_NO_BODY },
+  'POST /api/v1/apps': ['INVALID_APP_NAME', 422],
+  'PATCH /api/v1/apps/:app': ['INVALID_APP_NAME', 422],
+  'POST /api/v1/apps/:app/lock': { notSent: `${READS_NO_BODY} (a locked app would answer APP_LOCKED to the routes after it)` },
+  'DELETE /api/v1/apps/:app/lock': { notSent: READS_NO_BODY },
+  'DELETE /api/v1/apps/:app': ['CONFIRMATION_REQUIRED', 422],
+  // No builder named: back to detection, which the app already uses.
+  'PATCH /api/v1/apps/:app/builder': [null, 200],
+  'PATCH /api/v1/apps/:app/git': ['INVALID_BRANCH', 422],
+  // Nothing to set or unset: the config is unchanged (the test checks KEEP survives).
+  'PATCH /api/v1/apps/:app/config': [null, 200],
+  // Bodyless routes that answer from the app's state (nothing running, nothing deployed, no certificate).
+  'POST /api/v1/apps/:app/builds/cancel': ['NO_BUILD_RUNNING', 422],
+  'POST /api/v1/apps/:app/deploys': ['INVALID_IMAGE', 422],
+  'POST /api/v1/apps/:app/deploys/archive': ['INVALID_INPUT', 400],
+  'POST /api/v1/apps/:app/releases/rollback': ['NO_RELEASE', 422],
+  'POST /api/v1/apps/:app/ps/scale': ['INVALID_SCALE', 422],
+  'POST /api/v1/apps/:app/ps/restart': ['NO_RELEASE', 422],
+  'POST /api/v1/apps/:app/ps/stop': { notSent: `${READS_NO_BODY} (it queues a stop build)` },
+  'POST /api/v1/apps/:app/ps/start': ['NO_RELEASE', 422],
+  'POST /api/v1/apps/:app/ps/rebuild': ['NO_RELEASE', 422],
+  'PATCH /api/v1/apps/:app/ps': ['INVALID_PS_SETTING', 422],
+  'PATCH /api/v1/apps/:app/resources': ['INVALID_RESOURCE_LIMIT', 422],
+  'POST /api/v1/apps/:app/storage': ['INVALID_STORAGE_MOUNT', 422],
+  'POST /api/v1/apps/:app/storage/unmount': ['INVALID_STORAGE_MOUNT', 422],
+  'PATCH /api/v1/apps/:app/domains': ['INVALID_INPUT', 400],
+  'PATCH /api/v1/domains': ['INVALID_INPUT', 400],
+  'PATCH /api/v1/apps/:app/ports': ['INVALID_INPUT', 400],
+  // No setting named: the app's nginx settings are listed, unchanged.
+  'PATCH /api/v1/apps/:app/nginx': [null, 200],
+  'POST /api/v1/apps/:app/certs': ['INVALID_CERTIFICATE', 422],
+  'DELETE /api/v1/apps/:app/certs': ['CERT_NOT_FOUND', 404],
+  // {} is a valid letsencrypt:enable; the test's ACME directory (port 9) refuses at once.
+  'POST /api/v1/apps/:app/letsencrypt': ['ACME_FAILED', 422],
+  // Reads no body; the app has Let's Encrypt off, so disabling it changes nothing.
+  'DELETE /api/v1/apps/:app/letsencrypt': [null, 200],
+  'POST /api/v1/apps/:app/letsencrypt/renew': ['ACME_NOT_ENABLED', 422],
+  'PATCH /api/v1/apps/:app/builder-dockerfile': ['INVALID_BUILD_SETTING', 422],
+  'PATCH /api/v1/apps/:app/docker-options': ['INVALID_BUILD_SETTING', 422],
+  'PATCH /api/v1/apps/:app/checks': ['INVALID_INPUT', 400],
+  'POST /api/v1/registry/logins': ['INVALID_REGISTRY_LOGIN', 422],
+  'DELETE /api/v1/registry/logins/:server': { notSent: READS_NO_BODY },
+  'POST /api/v1/services/:plugin': ['INVALID_INPUT', 400],
+  'DELETE /api/v1/services/:plugin/:name': ['CONFIRMATION_REQUIRED', 422],
+  'POST /api/v1/services/:plugin/:name/links': ['INVALID_INPUT', 400],
+  // Reads no body; the service is linked to no app.
+  'DELETE /api/v1/services/:plugin/:name/links/:app': ['SERVICE_NOT_LINKED', 422],
+  'POST /api/v1/services/:plugin/:name/:action': { notSent: `${READS_NO_BODY} (the action, stop/start/restart, is the path)` },
+  'POST /api/v1/services/:plugin/:name/expose': ['SERVICE_PORT_INVALID', 422],
+  // Reads no body; the service is not exposed, so there is nothing to undo.
+  'DELETE /api/v1/services/:plugin/:name/expose': [null, 200],
+  'POST /api/v1/services/:plugin/:name/upgrade': { notSent: '{} is a valid upgrade: it would recreate the service' },
+  // The dump is the raw body (octet-stream); a JSON body is refused before anything is read.
+  'POST /api/v1/services/:plugin/:name/import': ['INVALID_INPUT', 400],
+  'POST /api/v1/plugins': ['INVALID_INPUT', 400],
+  'POST /api/v1/plugins/:id/:action': { notSent: `${READS_NO_BODY} (the action is the path)` },
+  // redis declares no API routes of its own.
+  'POST /api/v1/plugins/:id/api/*rest': ['NOT_FOUND', 404],
+  'PATCH /api/v1/apps/:app/scheduler': ['INVALID_SCHEDULER', 422],
+  'PATCH /api/v1/apps/:app/placement': ['INVALID_INPUT', 400],
+  'POST /api/v1/swarm/init': { notSent: '{} is complete input: it would make this Docker Engine a swarm manager' },
+  // No node exists without a swarm; the labels are checked first.
+  'POST /api/v1/nodes/:node/labels': ['INVALID_INPUT', 400],
+};
+
+/** Bad values for one path parameter at a time (the other parameters name things that exist). */
+export const WEIRD_VALUES: Readonly<Record<string, string>> = {
+  dotdot: '..%2F..%2Fetc', nul: '%00', long: 'A'.repeat(300), shell: 'x;rm -rf',
+};
+
+/** A parameter that is no valid percent-encoding: express refuses to decode it, on every route. */
+export const BAD_ENCODING = { value: '%E0%A4%A', answer: ['INVALID_INPUT', 400] as Answer };
+
+/**
+ * What a WEIRD_VALUES value in a parameter answers, by what the parameter names: the route
+ * template up to it (`/api/v1/apps/:app` for every route under an app).
+ */
+export const BAD_PARAM: Readonly<Record<string, Answer>> = {
+  '/api/v1/apps/:app': ['APP_NOT_FOUND', 404],
+  '/api/v1/apps/:app/collaborators/:user': ['INVALID_USER_NAME', 422],
+  '/api/v1/apps/:app/builds/:id': ['INVALID_INPUT', 400],
+  '/api/v1/users/:name': ['INVALID_USER_NAME', 422],
+  '/api/v1/tokens/:name': ['TOKEN_NOT_FOUND', 404],
+  '/api/v1/ssh-keys/:name': ['SSH_KEY_NOT_FOUND', 404],
+  '/api/v1/registry/logins/:server': ['INVALID_REGISTRY_LOGIN', 422],
+  '/api/v1/services/:plugin': ['SERVICE_PLUGIN_NOT_FOUND', 404],
+  '/api/v1/services/:plugin/:name': ['INVALID_SERVICE_NAME', 422],
+  '/api/v1/services/:plugin/:name/:action': ['NOT_FOUND', 404],
+  '/api/v1/services/:plugin/:name/links/:app': ['SERVICE_NOT_LINKED', 422],
+  '/api/v1/plugins/:id': ['NOT_FOUND', 404],
+  '/api/v1/plugins/:id/:action': ['NOT_FOUND', 404],
+  '/api/v1/plugins/:id/api/*rest': ['NOT_FOUND', 404],
+  // The only route under a node checks its labels first, and no node exists without a swarm.
+  '/api/v1/nodes/:node': ['INVALID_INPUT', 400],
+};
+
+/**
+ * Routes whose answer to a bad parameter is not BAD_PARAM's, keyed `METHOD /path :param` (or
+ * `… :param=<WEIRD_VALUES name>` for one value), each with the reason.
+ */
+export const BAD_PARAM_EXCEPTIONS: Readonly<Record<string, Answer>> = {
+  // The app's name is checked as a name before it is looked up.
+  'GET /api/v1/apps/:app/git-remotes :app': ['INVALID_APP_NAME', 422],
+  // Builds are looked up by app and number together.
+  'GET /api/v1/apps/:app/builds/:id :app': ['BUILD_NOT_FOUND', 404],
+  'GET /api/v1/apps/:app/builds/:id/log :app': ['BUILD_NOT_FOUND', 404],
+  'POST /api/v1/apps/:app/builds/cancel :app': ['NO_BUILD_RUNNING', 422],
+  // The body `{}` is checked before the app is looked up.
+  'PATCH /api/v1/apps/:app :app': ['INVALID_APP_NAME', 422],
+  'PATCH /api/v1/apps/:app/git :app': ['INVALID_BRANCH', 422],
+  'POST /api/v1/apps/:app/ps/scale :app': ['INVALID_SCALE', 422],
+  'POST /api/v1/apps/:app/storage :app': ['INVALID_STORAGE_MOUNT', 422],
+  'POST /api/v1/apps/:app/storage/unmount :app': ['INVALID_STORAGE_MOUNT', 422],
+  'PATCH /api/v1/apps/:app/domains :app': ['INVALID_INPUT', 400],
+  'PATCH /api/v1/apps/:app/ports :app': ['INVALID_INPUT', 400],
+  'PATCH /api/v1/apps/:app/docker-options :app': ['INVALID_BUILD_SETTING', 422],
+  'PATCH /api/v1/apps/:app/placement :app': ['INVALID_INPUT', 400],
+  'POST /api/v1/services/:plugin :plugin': ['INVALID_INPUT', 400],
+  'POST /api/v1/services/:plugin/:name/links :plugin': ['INVALID_INPUT', 400],
+  'POST /api/v1/services/:plugin/:name/links :name': ['INVALID_INPUT', 400],
+  'POST /api/v1/services/:plugin/:name/expose :plugin': ['SERVICE_PORT_INVALID', 422],
+  'POST /api/v1/services/:plugin/:name/expose :name': ['SERVICE_PORT_INVALID', 422],
+  // The authorization layer reads `;` where the router took it as part of the segment: the
+  // route guard refuses a path not spelled as the route (app/http/route-guard.ts).
+  'DELETE /api/v1/services/:plugin/:name/links/:app :app=shell': ['FORBIDDEN', 403],
+  'POST /api/v1/services/:plugin/:name/:action :action=shell': ['FORBIDDEN', 403],
+};
+
+/** The query string every GET route is sent (with ids that exist). */
+export const BAD_QUERY = '?follow=%&tail=-5&limit=abc';
+
+/** GET routes that read `tail` or `limit` (or a build that does not exist); every other GET route answers 200. */
+export const QUERY_ANSWERS: Readonly<Record<string, Answer>> = {
+  'GET /api/v1/events': ['INVALID_INPUT', 400],
+  'GET /api/v1/apps/:app/builds': ['INVALID_INPUT', 400],
+  'GET /api/v1/apps/:app/nginx/access-logs': ['INVALID_INPUT', 400],
+  'GET /api/v1/apps/:app/nginx/error-logs': ['INVALID_INPUT', 400],
+  'GET /api/v1/apps/:app/logs': ['INVALID_INPUT', 400],
+  'GET /api/v1/services/:plugin/:name/logs': ['INVALID_INPUT', 400],
+  // The app has no build 1.
+  'GET /api/v1/apps/:app/builds/:id': ['BUILD_NOT_FOUND', 404],
+  'GET /api/v1/apps/:app/builds/:id/log': ['BUILD_NOT_FOUND', 404],
+  // Decided by this Docker Engine: the test reads `docker info` and expects 200 in an active swarm.
+  'GET /api/v1/nodes': ['SWARM_NOT_ACTIVE', 503],
+};
