@@ -4,6 +4,7 @@ import { containerLimits, type Config, type Paths } from '../config';
 import type { Buildpack } from '../ports/buildpack';
 import { openSqliteStore } from '../infra/sqlite';
 import { createDockerEngine } from '../infra/docker';
+import { createDockerClient } from '../infra/docker/docker-client';
 import { parseSubnetPool } from '../infra/docker/subnet-pool';
 import { checkAppTemplate, createNginxRouter, nginxAppLogReader, portInUse, repoTemplateReader } from '../infra/nginx';
 import { createAcmeIssuer } from '../infra/acme';
@@ -25,7 +26,6 @@ import { StorageService } from '../storage';
 import { LogArchive, LogsService } from '../logs';
 import { DeployScripts, OneOffRunner, type OneOffRun } from '../one-off';
 import { CronService } from '../cron';
-import { createBullCronScheduler } from '../infra/redis';
 import { DomainsService, RAW_TEMPLATE_KEY, RoutedRouter, RoutingService, storedRouteExtras } from '../domains';
 import { CertFiles, CertsService, LetsencryptService } from '../certs';
 import { OwnAddress } from '../own-address';
@@ -46,8 +46,10 @@ export interface BerthDeps {
 export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   secureHome(config.home);
   const store = openSqliteStore(paths.db, { keyFile: `${config.home}/secret.key` });
+  // One dockerode client and one Redis connection set for the process, handed to every adapter.
+  const docker = createDockerClient(config.dockerSocket);
   const engine = createDockerEngine({
-    socketPath: config.dockerSocket, limits: containerLimits(config),
+    docker, limits: containerLimits(config),
     appSubnets: config.appSubnets ? parseSubnetPool(config.appSubnets, 24) : null,
   });
   // Everyone routes through RoutedRouter: it adds the app's ports, nginx settings, certificate and template.
@@ -60,7 +62,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const hook = { url: `http://127.0.0.1:${config.port}/internal/git-hook`, secret: crypto.randomBytes(24).toString('hex') };
   const repos = createGitRepos({ reposDir: paths.repos, snapshotsDir: paths.snapshots, hook });
   // Swarm services pull release images from berth's registry with its login (created below).
-  const swarm = createSwarmEngine({ socketPath: config.dockerSocket, limits: containerLimits(config), authFor: (image) => imageRegistry.authFor(image) });
+  const swarm = createSwarmEngine({ docker, limits: containerLimits(config), authFor: (image) => imageRegistry.authFor(image) });
   const logs = new LogsService({
     engine, scope: config.network, swarm, archive: new LogArchive({ dir: paths.appLogs, maxBytes: config.appLogMb * 1024 * 1024 }),
   });
@@ -68,7 +70,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const events = new EventsService(store.events);
   // Plugins (plugins/*, $BERTH_HOME/plugins, BERTH_PLUGINS_PATH) and the service kit; links re-release through the build queue.
   const services = createPluginsAndServices({
-    config, store, events, log: (l) => console.log(`berth: ${l}`),
+    config, store, events, docker, log: (l) => console.log(`berth: ${l}`),
     redeploy: async (app, reason, user) => (store.releases.current(app) ? (await releases.redeploy(app, reason, user)).build : null),
     swarm: () => ({ engine: swarm, registry: imageRegistry }),
   });
@@ -88,7 +90,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   let apps!: AppsService;
   // Schedulers (docs/swarm.md): swarm apps run as swarm services whose images berth's own registry serves.
   const imageRegistry = createImageRegistry({
-    dir: path.join(config.home, 'registry'), addr: config.registryAddr, port: config.registryPort, socketPath: config.dockerSocket,
+    dir: path.join(config.home, 'registry'), addr: config.registryAddr, port: config.registryPort, docker,
     lock: redis.locks,
   });
   // docker-local's container mechanics; the schedulers below are peers, chosen per app by the registry.
@@ -130,10 +132,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   });
   // Every one-off (run, cron, deploy scripts) goes through the app's scheduler, which hands it to `oneOff`.
   const oneOffs = { run: (o: OneOffRun) => scheduling.for(o.app).run(o) };
-  const cronScheduler = createBullCronScheduler({
-    url: config.redisUrl, prefix: config.redisPrefix, onError: (e) => console.error(`berth: cron: ${e.message}`),
-  });
-  const cron = new CronService({ store, scheduler: cronScheduler, runner: oneOffs, log: (l) => console.log(`berth: ${l}`) });
+  const cron = new CronService({ store, scheduler: redis.cron, runner: oneOffs, log: (l) => console.log(`berth: ${l}`) });
   const builds = new BuildsService({ store, queue: redis.queue, logs: redis.logs, events, buildLogsDir: paths.buildLogs });
   const registryLogins = new RegistryLogins({ store, engine, events });
   const releaseMaker = new ReleaseMaker({
@@ -255,7 +254,6 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     async close(): Promise<void> {
       await reconciler.stop();
       liveness.stop();
-      await cronScheduler.close();
       await redis.close();
       store.close();
     },

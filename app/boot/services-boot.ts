@@ -3,6 +3,7 @@ import path from 'node:path';
 import { containerLimits, type Config } from '../config';
 import type { EventsService } from '../events';
 import { createServiceEngine } from '../infra/docker/service-engine';
+import type { DockerClient } from '../infra/docker/docker-client';
 import { PluginHost } from '../plugins';
 import type { Store } from '../ports/store';
 import type { ImageRegistry, SwarmEngine } from '../ports/swarm';
@@ -23,10 +24,12 @@ function berthVersion(): string {
  */
 export function createPluginsAndServices(o: {
   config: Config; store: Store; events: EventsService; redeploy: Redeploy; log: (line: string) => void;
+  /** The process's one dockerode client (createBerth). */
+  docker: DockerClient;
   /** The swarm engine and berth's registry, for services on swarm; read at first use (they are made after this). */
   swarm: () => { engine: SwarmEngine; registry: ImageRegistry };
 }) {
-  const docker = createServiceEngine({ socketPath: o.config.dockerSocket, limits: containerLimits(o.config) });
+  const docker = createServiceEngine({ docker: o.docker, limits: containerLimits(o.config) });
   const plugins = new PluginHost({
     state: o.store.plugins,
     docker,

@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import { dockerOf, type DockerAccess } from './docker-client';
 import { BerthError } from '../../errors';
 import type { ContainerEngine } from '../../ports/container-engine';
 import { buildImage } from './build-image';
@@ -18,9 +18,7 @@ import { containerStats } from './container-stats';
 import { connectionsTo } from './connections';
 import { lastExitCode } from './last-exit';
 
-export interface DockerEngineOptions {
-  /** The engine's unix socket, e.g. `/var/run/docker.sock`. */
-  readonly socketPath: string;
+interface EngineSettings {
   /** How long ping waits before calling the engine unavailable. Default 3000 ms. */
   readonly pingTimeoutMs?: number;
   /** Default memory/CPU limits and the pids limit of app and one-off containers. Default none. */
@@ -29,18 +27,22 @@ export interface DockerEngineOptions {
   readonly appSubnets?: SubnetPool | null;
 }
 
+/** The process's one dockerode client (`docker`), or the engine's unix socket (`socketPath`, e.g. `/var/run/docker.sock`). */
+export type DockerEngineOptions = EngineSettings & DockerAccess;
+
 /** The ContainerEngine port, implemented with dockerode against one local engine. */
 export function createDockerEngine(options: DockerEngineOptions): ContainerEngine {
-  const docker = new Docker({ socketPath: options.socketPath });
-  // A second client with a request timeout, for ping only: builds and waits may take hours.
-  const pinger = new Docker({ socketPath: options.socketPath, timeout: options.pingTimeoutMs ?? 3000 });
+  const docker = dockerOf(options);
 
   const ensureNetwork = networkEnsurer(docker, options.appSubnets ?? null);
 
   return {
     ping: async () => {
       try {
-        await pinger.ping();
+        // A timeout for ping only (builds and waits may take hours): an engine that does not answer is down.
+        // (dockerode 4 takes `{ abortSignal }` here; its published types lack the options argument.)
+        const ping = docker.ping as unknown as (o: { abortSignal: AbortSignal }) => Promise<unknown>;
+        await ping.call(docker, { abortSignal: AbortSignal.timeout(options.pingTimeoutMs ?? 3000) });
       } catch (e) {
         throw new BerthError('DOCKER_UNAVAILABLE', undefined, { cause: e });
       }

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import DockerClient from 'dockerode';
+import { dockerOf, type DockerAccess } from './docker-client';
 import type { ExecOptions, ExecResult, ServiceContainerSpec, ServiceEngine } from '../../ports/service-engine';
 import { fromInspect, NETWORK_LABEL } from './container-info';
 import { ignoreStatus, nullOn404, requireRef, toBerthError } from './docker-errors';
@@ -72,8 +72,8 @@ async function exec(docker: Docker, o: ExecOptions): Promise<ExecResult> {
 }
 
 /** The ServiceEngine port with dockerode: service containers, their volumes, exec with streams. */
-export function createServiceEngine(options: { socketPath: string; limits?: ContainerLimits }): ServiceEngine {
-  const docker = new DockerClient({ socketPath: options.socketPath });
+export function createServiceEngine(options: { limits?: ContainerLimits } & DockerAccess): ServiceEngine {
+  const docker = dockerOf(options);
   const c = (name: string) => docker.getContainer(requireRef(name, 'container name'));
   const guard = async <T>(p: Promise<T>, context?: string): Promise<T> => {
     try { return await p; } catch (e) { throw toBerthError(e, 'INTERNAL', context); }

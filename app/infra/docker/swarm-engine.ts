@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import { dockerOf, type DockerAccess } from './docker-client';
 import type { SwarmEngine } from '../../ports/swarm';
 import { guarded } from './docker-errors';
 import type { ContainerLimits } from './hardening';
@@ -7,8 +7,8 @@ import { initSwarm, labelNode, listNodes, swarmJoinInfo, swarmStatus } from './s
 import { listServices, removeService, restartService, scaleService, serviceLogs, serviceTasks, upsertService, type AuthFor } from './swarm-services';
 
 /** The SwarmEngine port over dockerode: the same Engine API, its services/tasks/nodes endpoints. */
-export function createSwarmEngine(options: { socketPath: string; limits?: ContainerLimits; authFor?: AuthFor }): SwarmEngine {
-  const docker = new Docker({ socketPath: options.socketPath });
+export function createSwarmEngine(options: { limits?: ContainerLimits; authFor?: AuthFor } & DockerAccess): SwarmEngine {
+  const docker = dockerOf(options);
   return {
     status: guarded(() => swarmStatus(docker)),
     init: guarded((o: { advertiseAddr?: string }) => initSwarm(docker, o.advertiseAddr)),

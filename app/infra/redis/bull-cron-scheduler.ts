@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import type { CronHandler, CronJob, CronScheduler } from '../../ports/cron-scheduler';
+import type { Redis } from 'ioredis';
 import { closeConnection, openConnection } from './connections';
 
 const QUEUE_NAME = 'cron';
@@ -12,6 +13,8 @@ export interface BullCronSchedulerOptions {
   /** BullMQ key prefix (the berth's Redis prefix). */
   readonly prefix: string;
   readonly onError: (err: Error) => void;
+  /** BullMQ's connection of the berth's one connection set (createRedisInfra); absent: its own, closed with it. */
+  readonly connection?: Redis;
 }
 
 /** `<app>|<name>`: app names have no `|`, so one app's schedulers are found by prefix. */
@@ -22,12 +25,14 @@ const schedulerId = (job: Pick<CronJob, 'app' | 'name'>): string => `${job.app}|
  * exactly one worker (of any number of processes) runs each due job.
  */
 export class BullCronScheduler implements CronScheduler {
-  private readonly connection;
+  private readonly connection: Redis;
+  private readonly ownsConnection: boolean;
   private readonly queue: Queue<CronJob>;
   private worker: Worker<CronJob> | undefined;
 
   constructor(private readonly options: BullCronSchedulerOptions) {
-    this.connection = openConnection({ url: options.url, onError: options.onError, maxRetriesPerRequest: null });
+    this.ownsConnection = !options.connection;
+    this.connection = options.connection ?? openConnection({ url: options.url, onError: options.onError, maxRetriesPerRequest: null });
     this.queue = new Queue<CronJob>(QUEUE_NAME, { connection: this.connection, prefix: options.prefix });
     this.queue.on('error', options.onError);
   }
@@ -65,7 +70,7 @@ export class BullCronScheduler implements CronScheduler {
   async close(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();
-    await closeConnection(this.connection);
+    if (this.ownsConnection) await closeConnection(this.connection);
   }
 }
 

@@ -4,7 +4,9 @@ import type { LogBus } from '../../ports/log-bus';
 import type { WindowCounters } from '../../ports/window-counters';
 import { AppFifo } from './app-fifo';
 import { BuildCancellations } from './build-cancellations';
+import type { CronScheduler } from '../../ports/cron-scheduler';
 import { BullBuildQueue } from './bull-build-queue';
+import { BullCronScheduler } from './bull-cron-scheduler';
 import { closeConnection, openConnection, pingConnection } from './connections';
 import { RedisKeys } from './keys';
 import { RedisLockService } from './redis-lock-service';
@@ -26,12 +28,18 @@ export interface RedisInfra {
   readonly locks: LockService;
   /** Fixed-window counters (failed dashboard logins). */
   readonly counters: WindowCounters;
+  /** app.json cron on BullMQ job schedulers, over the same BullMQ connection as the build queue. */
+  readonly cron: CronScheduler;
   /** Throws BerthError REDIS_UNAVAILABLE when Redis does not answer within 2 s. */
   ping(): Promise<void>;
   /** Waits for running builds, then closes every connection. */
   close(): Promise<void>;
 }
 
+/**
+ * berth's one Redis connection set: one connection for commands (locks, log streams, counters,
+ * queue order) and one for BullMQ (build queue and cron; BullMQ duplicates it for its workers' blocking reads).
+ */
 export function createRedisInfra(options: RedisInfraOptions): RedisInfra {
   const onError = options.onError ?? ((err: Error) => console.error(`berth: redis: ${err.message}`));
   const keys = new RedisKeys(options.prefix);
@@ -49,15 +57,19 @@ export function createRedisInfra(options: RedisInfraOptions): RedisInfra {
     onError,
   });
 
+  const cron = new BullCronScheduler({ url: options.url, prefix: options.prefix, onError, connection: bullConnection });
+
   let closing: Promise<void> | undefined;
   return {
     queue,
     logs,
     locks,
+    cron,
     counters: new RedisWindowCounters(redis, keys),
     ping: () => pingConnection(redis, options.url),
     close: () =>
       (closing ??= (async () => {
+        await cron.close();
         await queue.close();
         await logs.close();
         locks.close();

@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import Docker from 'dockerode';
+import { dockerOf, type DockerAccess } from '../docker/docker-client';
 import { BerthError } from '../../errors';
 import type { LockService } from '../../ports/lock';
 import type { ImageRegistry } from '../../ports/swarm';
@@ -10,13 +10,12 @@ import { call, RegistryApi, type RegistryAccess } from './registry-api';
 import { registryConfig } from './registry-config';
 import { ensureRegistrySecrets, untrust, type RegistrySecrets } from './registry-secrets';
 
-export interface RegistryOptions {
+interface RegistrySettings {
   /** `$BERTH_HOME/registry`: config.yml, registry.pid, registry.log and data/. */
   readonly dir: string;
   /** Address it listens on and nodes pull from (BERTH_REGISTRY_ADDR). */
   readonly addr: string;
   readonly port: number;
-  readonly socketPath: string;
   /** Default `docker-registry` (Debian's package). */
   readonly bin?: string;
   /** Shared by every berth process: pushes and garbage collection take turns under it. */
@@ -24,6 +23,9 @@ export interface RegistryOptions {
   /** Where this host's engine looks for registry CAs; default /etc/docker/certs.d (null: none written). */
   readonly trustDir?: string | null;
 }
+
+/** The process's one dockerode client (`docker`) or the engine's socket (`socketPath`). */
+export type RegistryOptions = RegistrySettings & DockerAccess;
 
 /** The lock pushes and garbage collection share (see `collectGarbage`). */
 const LOCK = 'registry';
@@ -52,7 +54,7 @@ function recordedPid(dir: string): number | null {
  * Images are tagged `<addr>:<port>/berth/<app>:vN` and pushed with the engine's API.
  */
 export function createImageRegistry(o: RegistryOptions): ImageRegistry {
-  const docker = new Docker({ socketPath: o.socketPath });
+  const docker = dockerOf(o);
   const host = `${o.addr}:${o.port}`;
   let starting: Promise<string> | null = null;
   const configFile = path.join(o.dir, 'config.yml');
