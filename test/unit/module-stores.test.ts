@@ -38,7 +38,7 @@ const NOT_YET_THROUGH_THE_OWNER = [
   'one-off/one-off-runner.ts: apps (apps), releases (releases)',
   'processes/liveness-monitor.ts: apps (apps), releases (releases)',
   'processes/process-operations.ts: releases (releases)',
-  'processes/process-report.ts: apps (apps), releases (releases)',
+  'processes/process-report.ts: apps (apps), builds (builds), releases (releases)',
   'processes/processes-service.ts: apps (apps), drainSettings (deploys), releases (releases)',
   'processes/reconciler.ts: apps (apps), releases (releases)',
   'schedulers/schedulers-service.ts: apps (apps), releases (releases)',
