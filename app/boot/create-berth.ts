@@ -188,7 +188,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const ownAddress = new OwnAddress({
     hostname: config.hostname, webPort: config.port, certFile: config.tlsCertFile, keyFile: config.tlsKeyFile,
     sshPort: config.sshPort, httpsPort: config.routerHttpsPort, router: nginx, issuer, files: new CertFiles(paths.certs),
-    acmeEmail: config.acmeEmail, renewDays: config.acmeRenewDays,
+    acmeEmail: config.acmeEmail, renewDays: config.acmeRenewDays, hopSecretFile: `${config.home}/router-hop.secret`,
   });
   const processes = new ProcessesService({
     store, engine, deployer, builds, events, repos, snapshotsDir: paths.snapshots,

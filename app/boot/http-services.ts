@@ -22,6 +22,9 @@ export function httpServicesOf(berth: Berth): HttpServices {
     pushGate: berth.pushGate,
     urlOf: (app) => berth.urlOf(app),
     ownAddress: berth.ownAddress,
-    web: { cookieSecure: config.cookieSecure, behindOwnRouter: config.hostname !== null, sessionHours: config.sessionHours, port: config.port, snapshotsDir: berth.paths.snapshots },
+    web: {
+      cookieSecure: config.cookieSecure, behindOwnRouter: config.hostname !== null, routerHopSecret: berth.ownAddress.hopSecret(),
+      sessionHours: config.sessionHours, port: config.port, snapshotsDir: berth.paths.snapshots,
+    },
   };
 }

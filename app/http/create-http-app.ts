@@ -27,6 +27,7 @@ import { schedulersRoutes } from './routes/schedulers-routes';
 import { usersRoutes } from './routes/users-routes';
 import { auditSource, authorizeRequest } from './access-middleware';
 import { strictRouter } from './strict-router';
+import { routerHop } from './router-hop';
 
 /** The web process's express app: health, git transport, then the authenticated API. */
 export function createHttpApp(berth: HttpServices, options: { codec: GitHookCodec; log: (line: string) => void }): express.Express {
@@ -39,6 +40,8 @@ export function createHttpApp(berth: HttpServices, options: { codec: GitHookCode
   // With an own address, berth's router is the one proxy in front (on loopback; the port refuses other
   // clients): its X-Forwarded-Proto makes cookies Secure and its X-Forwarded-For is the client's address.
   app.set('trust proxy', berth.web.behindOwnRouter ? 'loopback' : false);
+  // ...but only the router's requests carry its secret: any other loopback client's X-Forwarded-* go.
+  app.use(routerHop(berth.web.routerHopSecret));
   app.disable('x-powered-by');
   app.set('etag', false);
   app.get('/healthz', (_req, res) => { res.json({ ok: true }); });

@@ -37,6 +37,8 @@ export interface WebSettings {
   readonly cookieSecure: boolean;
   /** BERTH_HOSTNAME is set: berth's own router (on loopback) is the one proxy in front of this port. */
   readonly behindOwnRouter: boolean;
+  /** With an own address, the secret berth's router sends (router-hop.ts); null without one. */
+  readonly routerHopSecret: string | null;
   readonly sessionHours: number;
   /** BERTH_PORT, for the git remote the app page shows when the request has no Host. */
   readonly port: number;

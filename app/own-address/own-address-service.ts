@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { BerthError, isBerthError } from '../errors';
 import { assertAppName } from '../apps/app-name';
 import { CertFiles, certCovers, parseCertPair } from '../certs';
+import { readOrMakeHopSecret } from './hop-secret';
 import type { CertificateIssuer } from '../ports/certificate-issuer';
 import type { OwnAddressRouter, Router } from '../ports/router';
 
@@ -26,6 +27,8 @@ export interface OwnAddressDeps {
   readonly files: CertFiles;
   readonly acmeEmail: string;
   readonly renewDays: number;
+  /** The router-hop secret's file (BERTH_HOME/router-hop.secret), made on first use. */
+  readonly hopSecretFile: string;
   readonly now?: () => number;
 }
 
@@ -41,9 +44,21 @@ export interface RemoteUrls {
  * HTTPS with the admin's certificate or one from the ACME server, and plain HTTP redirects there.
  */
 export class OwnAddress {
+  private secret: string | null = null;
+
   constructor(private readonly deps: OwnAddressDeps) {}
 
   get hostname(): string | null { return this.deps.hostname; }
+
+  /**
+   * What berth's router adds to each request it proxies, proving the hop (OwnRoute.hopSecret);
+   * null without an own address (then nothing proxies berth and no X-Forwarded-* is believed).
+   */
+  hopSecret(): string | null {
+    if (this.deps.hostname === null) return null;
+    this.secret ??= readOrMakeHopSecret(this.deps.hopSecretFile);
+    return this.secret;
+  }
 
   /** The base URL users reach berth at, or null without an own address. */
   baseUrl(): string | null {
@@ -65,7 +80,7 @@ export class OwnAddress {
     const { hostname, router, webPort } = this.deps;
     if (hostname === null) { await router.applyOwn(null); return; }
     const tls = await this.certificate(log);
-    await router.applyOwn({ hostname, tls, upstream: { host: '127.0.0.1', port: webPort } });
+    await router.applyOwn({ hostname, tls, upstream: { host: '127.0.0.1', port: webPort }, hopSecret: this.hopSecret()! });
     log(`berth's own address: ${this.baseUrl()}/ (HTTP redirects to it)`);
   }
 
@@ -85,7 +100,7 @@ export class OwnAddress {
     if (stored && !this.due(stored) && certCovers(parseCertPair(stored.cert, stored.key).info.domains, hostname!)) return stored;
     log(`berth's own address: asking the ACME server for a certificate for ${hostname}`);
     // The HTTP-01 challenge comes to the hostname: until there is a certificate, its HTTP server answers challenges only.
-    await this.deps.router.applyOwn({ hostname: hostname!, tls: null, upstream: { host: '127.0.0.1', port: this.deps.webPort } });
+    await this.deps.router.applyOwn({ hostname: hostname!, tls: null, upstream: { host: '127.0.0.1', port: this.deps.webPort }, hopSecret: this.hopSecret()! });
     let issued;
     try {
       issued = await this.deps.issuer.issue({

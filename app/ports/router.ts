@@ -78,6 +78,11 @@ export interface OwnRoute {
   readonly tls: RouteTls | null;
   /** berth's web listener, on loopback. */
   readonly upstream: Upstream;
+  /**
+   * Sent with every proxied request (header X-Berth-Router): the web port believes a request's
+   * X-Forwarded-* only with it, so a process on this host cannot claim another client address.
+   */
+  readonly hopSecret: string;
 }
 
 /** The router side of berth's own address; the nginx router implements it beside Router. */

@@ -30,6 +30,9 @@ describe('berth from a laptop: HTTPS address, packed CLI, push over HTTPS and SS
   const checkout = () => path.join(laptop.home, 'app');
   const berthCli = (args: string[], input?: string) => laptop.run('berth', args, { cwd: checkout(), input });
   const git = (args: string[], env: Record<string, string> = {}) => laptop.run('git', args, { cwd: checkout(), env });
+  /** The login limiter's count of failed logins from `address` (Redis), '' when none. */
+  const counter = (address: string) => spawnSync('redis-cli', ['-u', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'GET',
+    `${berth.env.BERTH_REDIS_PREFIX}:counter:login-address:${encodeURIComponent(address)}`], { encoding: 'utf8' }).stdout.trim();
   const sshCommand = () => `ssh -i ${path.join(laptop.home, 'id_ed25519')} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o BatchMode=yes -o LogLevel=ERROR -F /dev/null`;
 
   before(async () => {
@@ -70,12 +73,25 @@ describe('berth from a laptop: HTTPS address, packed CLI, push over HTTPS and SS
     // A wrong password counts against the laptop's own address (trust proxy: the router's X-Forwarded-For), not the router's.
     const wrong = await berthCli(['login', base, '--user', dev, '--ca-file', tls.ca], 'not the password');
     assert.equal(wrong.stderr, '!     Wrong user name or password.\n');
-    const counter = (address: string) => spawnSync('redis-cli', ['-u', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'GET',
-      `${berth.env.BERTH_REDIS_PREFIX}:counter:login-address:${encodeURIComponent(address)}`], { encoding: 'utf8' }).stdout.trim();
     assert.deepEqual([counter(laptop.addr), counter('127.0.0.1')], ['1', '']);
     const login = await berthCli(['login', base, '--user', dev, '--ca-file', tls.ca], PASSWORD);
     assert.equal(login.code, 0, login.stderr);
     assert.equal(login.stdout, `-----> Logged in to ${base}; credentials saved in ${path.join(laptop.home, '.config/berth/config.json')}\n`);
+  });
+
+  it('a process on berth\'s host sending X-Forwarded-* to the loopback port is counted at its own address, over plain HTTP', async () => {
+    const forged = '203.0.113.77';
+    // A made-up router secret too: only the router's own (in its 0600 config) counts.
+    const headers = { 'x-forwarded-for': forged, 'x-real-ip': forged, 'x-forwarded-proto': 'https', 'x-berth-router': 'ab'.repeat(32) };
+    const guess = await fetch(`http://127.0.0.1:${berth.port}/login/token`, {
+      method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ username: dev, password: 'a local guess' }),
+    });
+    assert.deepEqual([guess.status, await guess.json()], [401, { error: { code: 'LOGIN_FAILED', message: 'Wrong user name or password.' } }]);
+    assert.deepEqual([counter(forged), counter('127.0.0.1'), counter(laptop.addr)], ['', '1', '1']);
+    // Nor does it get the HTTPS treatment: the login form's cookie is neither Secure nor __Host-.
+    const form = await fetch(`http://127.0.0.1:${berth.port}/login`, { headers });
+    assert.equal(form.status, 200);
+    assert.match(form.headers.get('set-cookie') ?? '', /^berth_login_csrf=[^;]+; Max-Age=3600; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
   });
 
   it('pushes over HTTPS to its own app, and tails its logs (berth logs -t) with the app taken from the paas remote', async () => {

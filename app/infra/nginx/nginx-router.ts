@@ -14,7 +14,7 @@ import { portInUse } from './port-probe';
 import { isAlive, runningMaster, workersOf, waitFor } from './processes';
 import { NginxTemplates } from './templates';
 import { ensureDefaultCert } from './tls-files';
-import { validateAppName, validateHostname, validateIPv4, validatePort, validateRoute, validateTls, type RouteView } from './validate';
+import { validateAppName, validateHopSecret, validateHostname, validateIPv4, validatePort, validateRoute, validateTls, type RouteView } from './validate';
 
 /** One file of an app's config; `content: null` means the file must not exist. */
 interface ConfFile {
@@ -103,7 +103,7 @@ export class NginxRouter implements Router, OwnAddressRouter {
       hostname: validateHostname(route.hostname),
       listen: httpListen(this.opts), httpsListen: httpsListen(this.opts),
       redirectSuffix: this.opts.httpsPort === 443 ? '' : `:${this.opts.httpsPort}`,
-      tls: tls === null ? null : rel, upstream,
+      tls: tls === null ? null : rel, upstream, hopSecret: validateHopSecret(route.hopSecret),
     });
     return [file(conf, text), file(rel.cert, tls?.cert ?? null), file(rel.key, tls?.key ?? null)];
   }

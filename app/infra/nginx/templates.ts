@@ -32,6 +32,8 @@ export interface OwnConfView {
   readonly tls: { readonly cert: string; readonly key: string } | null;
   /** `127.0.0.1:<BERTH_PORT>`. */
   readonly upstream: string;
+  /** The X-Berth-Router header's value (OwnRoute.hopSecret). */
+  readonly hopSecret: string;
 }
 
 /** Renders berth's nginx templates. Autoescape is off: values are validated before they get here. */

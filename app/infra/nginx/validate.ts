@@ -74,6 +74,12 @@ export function validateIPv4(host: unknown, what = 'upstream host'): string {
   return host;
 }
 
+/** berth's router-hop secret: hex only, so it is one nginx word. */
+export function validateHopSecret(secret: unknown): string {
+  if (typeof secret !== 'string' || !/^[0-9a-f]{32,128}$/.test(secret)) invalid('Invalid router hop secret: 32 to 128 hex digits.');
+  return secret;
+}
+
 export function validateBodySize(size: unknown): string {
   if (typeof size !== 'string' || !BODY_SIZE.test(size)) {
     invalid(`Invalid client_max_body_size ${JSON.stringify(size)}: a number with an optional k, m or g suffix.`);

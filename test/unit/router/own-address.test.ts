@@ -10,6 +10,7 @@ import { EventsService } from '../../../app/events';
 import { openSqliteStore } from '../../../app/infra/sqlite';
 import { OwnAddress } from '../../../app/own-address';
 import type { OwnRoute } from '../../../app/ports/router';
+import { routerHop } from '../../../app/http/router-hop';
 
 const rejected = async (p: Promise<unknown>): Promise<{ code: string; message: string }> => {
   try { await p; } catch (e) { return { code: (e as { code: string }).code, message: (e as Error).message }; }
@@ -58,6 +59,7 @@ describe("berth's own address (BERTH_HOSTNAME)", () => {
     const own = new OwnAddress({
       hostname: o.hostname ?? 'berth.example.test', webPort: 8380, certFile: o.cert?.cert ?? null, keyFile: o.cert?.key ?? null,
       sshPort: o.sshPort ?? 2222, httpsPort: 443, acmeEmail: '', renewDays: 30, files: new CertFiles(path.join(dir, 'certs')),
+      hopSecretFile: path.join(dir, 'router-hop.secret'),
       router: { applyOwn: async (r) => { applied.push(r); }, putChallenge: async () => undefined, removeChallenge: async () => undefined },
       issuer: { issue: async (req) => { issued.push([...req.domains]); const p = o.issued!; return { cert: fs.readFileSync(p.cert, 'utf8'), key: fs.readFileSync(p.key, 'utf8') }; } },
     });
@@ -94,5 +96,35 @@ describe("berth's own address (BERTH_HOSTNAME)", () => {
     assert.deepEqual(service({}).own.remotes('shop'), { https: 'https://berth.example.test/git/shop.git', ssh: 'ssh://berth@berth.example.test:2222/shop' });
     assert.deepEqual(service({ sshPort: 0 }).own.remotes('shop'), { https: 'https://berth.example.test/git/shop.git', ssh: null });
     assert.throws(() => service({}).own.remotes('../x'), { code: 'INVALID_APP_NAME' } as never);
+  });
+
+  it('the router proves its hop with a secret of 0600 that every berth process on the home shares', async () => {
+    const a = service({ cert: selfSigned(dir, 'berth.example.test', 30) });
+    await a.own.apply(() => undefined);
+    const secret = a.applied[0]!.hopSecret;
+    assert.match(secret, /^[0-9a-f]{64}$/);
+    assert.equal(fs.statSync(path.join(dir, 'router-hop.secret')).mode & 0o777, 0o600);
+    // Another process on the same BERTH_HOME (the web one beside the worker) reads the same secret; no temporary file stays.
+    assert.equal(service({}).own.hopSecret(), secret);
+    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('router-hop')), ['router-hop.secret']);
+  });
+
+  it('X-Forwarded-* count only on requests carrying the router hop secret, which no route sees', () => {
+    const secret = 'ab'.repeat(32);
+    const pass = (headers: Record<string, string>, s: string | null = secret) => {
+      const req = { headers: { ...headers } };
+      let nextCalled = false;
+      routerHop(s)(req as never, {} as never, () => { nextCalled = true; });
+      assert.equal(nextCalled, true);
+      return req.headers;
+    };
+    const forwarded = { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'berth.example.test', 'x-real-ip': '203.0.113.7', host: 'x' };
+    assert.deepEqual(pass({ ...forwarded, 'x-berth-router': secret }), forwarded);
+    assert.deepEqual(pass({ ...forwarded, 'x-berth-router': 'cd'.repeat(32) }), { host: 'x' });
+    assert.deepEqual(pass({ ...forwarded, 'x-berth-router': secret.slice(1) }), { host: 'x' });
+    assert.deepEqual(pass({ ...forwarded, 'x-berth-router': `\u00e9${secret.slice(1)}` }), { host: 'x' }); // as long in characters, not in bytes
+    assert.deepEqual(pass(forwarded), { host: 'x' });
+    // No own address: trust proxy is off and the headers are left as they came.
+    assert.deepEqual(pass(forwarded, null), forwarded);
   });
 });
