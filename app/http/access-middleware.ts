@@ -1,27 +1,23 @@
 import type { Request, RequestHandler } from 'express';
 import type { HttpServices } from './http-services';
-import type { Action } from '../users';
 import type { EventSource } from '../events';
 import { tokenOf } from './auth-middleware';
 import { recordDecision } from './route-guard';
+import type { Target } from './route-access';
 
 /** Paths (below /api/v1 or the dashboard) any signed-in user may use for their own account. */
 const SELF = /^\/(tokens|ssh-keys|whoami|logout)(\/|$)/;
 
-/**
- * What a request asks to do, from its method and path: `/apps/<app>/…` reads or writes that app
- * (collaborator and service-link changes are admin-only), `/events?app=` reads that app, `/users` is admin-only,
- * other berth-wide paths read with GET and need an admin otherwise.
- */
-export interface Target {
-  readonly action: Action;
-  readonly app: string | null;
-  /** `/services/<plugin>/<name>…`: the service, and what follows its name (`''`, `/export`, `/logs`, …). */
-  readonly service?: { readonly plugin: string; readonly name: string; readonly rest: string };
-}
+export type { Target } from './route-access';
 
 const decoded = (s: string): string => { try { return decodeURIComponent(s); } catch { return s; } };
 
+/**
+ * What a request asks to do, from its method and path: `/apps/<app>/…` reads or writes that app
+ * (collaborator and service-link changes are admin-only), `/events?app=` reads that app, `/users` is admin-only,
+ * other berth-wide paths read with GET and need an admin otherwise. Each route declares the same
+ * (route-access.ts); the route guard refuses a request whose route declares anything else.
+ */
 export function targetOf(req: Pick<Request, 'method' | 'path' | 'query'>): Target {
   const reading = req.method === 'GET' || req.method === 'HEAD';
   if (SELF.test(req.path)) return { action: 'self', app: null };

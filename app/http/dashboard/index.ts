@@ -1,5 +1,5 @@
-import express, { type Router, type ErrorRequestHandler } from 'express';
-import { strictRouter } from '../strict-router';
+import express, { type ErrorRequestHandler } from 'express';
+import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type nunjucks from 'nunjucks';
 import type { HttpServices } from '../http-services';
 import { BerthError, STATUS_FOR_KIND } from '../../errors';
@@ -26,12 +26,13 @@ function dashboardErrors(views: nunjucks.Environment, log: (line: string) => voi
  * The web dashboard at `/`: server-rendered pages, forms that work without JavaScript, live
  * logs over SSE. Everything but /login and /assets needs a session; every POST a CSRF token.
  */
-export function dashboardRoutes(berth: HttpServices, options: { log: (line: string) => void }): Router {
+export function dashboardRoutes(berth: HttpServices, options: { log: (line: string) => void }): GuardedRouter {
   const views = createViews();
   // Its own routes (the favicon) are served before login; every page is in a router behind the layer.
-  const r = strictRouter({ outsideAuthorization: 'public assets and the favicon redirect' });
+  const r = strictRouter();
+  const OUTSIDE = need.outside('the favicon redirect, to a public asset');
   r.use('/assets', express.static(PUBLIC_DIR, { index: false, maxAge: '1h', fallthrough: false }));
-  r.get('/favicon.ico', (_req, res) => { res.redirect(301, '/assets/favicon.svg'); });
+  r.get('/favicon.ico', OUTSIDE, (_req, res) => { res.redirect(301, '/assets/favicon.svg'); });
   r.use(securityHeaders);
   r.use(authRoutes(berth, views));
   r.use(requireSession(berth.sessions));

@@ -1,13 +1,12 @@
-import type { Router } from 'express';
-import { strictRouter } from '../strict-router';
+import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
 
-export function appSettingsRoutes(berth: HttpServices): Router {
+export function appSettingsRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
   /** `{ builder?: dockerfile|buildpack|auto, buildpack?: <name>|null }` */
-  r.patch('/apps/:app/builder', (req, res) => {
+  r.patch('/apps/:app/builder', need.appWrite, (req, res) => {
     const b = body(req);
     let app = berth.apps.require(req.params.app);
     if (b.builder !== undefined) app = berth.appSettings.setBuilder(req.params.app, b.builder, userName(req));
@@ -15,7 +14,7 @@ export function appSettingsRoutes(berth: HttpServices): Router {
     res.json({ app });
   });
   /** `{ deployBranch: <branch> }` */
-  r.patch('/apps/:app/git', (req, res) => {
+  r.patch('/apps/:app/git', need.appWrite, (req, res) => {
     res.json({ app: berth.appSettings.setDeployBranch(req.params.app, body(req).deployBranch, userName(req)) });
   });
   return r;

@@ -1,33 +1,32 @@
-import type { Router } from 'express';
-import { strictRouter } from '../strict-router';
+import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
 import { statusesOf } from '../app-statuses';
 
-export function appsRoutes(berth: HttpServices): Router {
+export function appsRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
   /** Each app with its status word (running, degraded, crashing, deploying, failed, stopped, not deployed). */
-  r.get('/apps', async (req, res) => {
+  r.get('/apps', need.read, async (req, res) => {
     const apps = berth.access.visibleApps(req.user!, berth.apps.list());
     const status = await statusesOf(berth, apps);
     res.json({ apps: apps.map((a) => ({ ...a, status: status.get(a.name) })) });
   });
-  r.post('/apps', async (req, res) => {
+  r.post('/apps', need.admin, async (req, res) => {
     const app = await berth.apps.create(body(req).name, userName(req));
     res.status(201).json({ app });
   });
-  r.get('/apps/:app', (req, res) => { res.json({ app: berth.apps.info(req.params.app) }); });
+  r.get('/apps/:app', need.appRead, (req, res) => { res.json({ app: berth.apps.info(req.params.app) }); });
   // `berth git:remote`: the URLs a laptop pushes to, on berth's own address (null without one).
-  r.get('/apps/:app/git-remotes', (req, res) => { res.json({ remotes: berth.ownAddress.remotes(req.params.app) }); });
-  r.patch('/apps/:app', async (req, res) => {
+  r.get('/apps/:app/git-remotes', need.appRead, (req, res) => { res.json({ remotes: berth.ownAddress.remotes(req.params.app) }); });
+  r.patch('/apps/:app', need.appWrite, async (req, res) => {
     await berth.apps.rename(req.params.app, body(req).name, userName(req));
     res.json({ app: berth.apps.info(String(body(req).name)) });
   });
   /** `apps:lock` / `apps:unlock`: a locked app queues no builds. */
-  r.post('/apps/:app/lock', (req, res) => { res.json({ locked: berth.apps.setLocked(req.params.app, true, userName(req)).locked === true }); });
-  r.delete('/apps/:app/lock', (req, res) => { res.json({ locked: berth.apps.setLocked(req.params.app, false, userName(req)).locked === true }); });
-  r.delete('/apps/:app', async (req, res) => {
+  r.post('/apps/:app/lock', need.appWrite, (req, res) => { res.json({ locked: berth.apps.setLocked(req.params.app, true, userName(req)).locked === true }); });
+  r.delete('/apps/:app/lock', need.appWrite, (req, res) => { res.json({ locked: berth.apps.setLocked(req.params.app, false, userName(req)).locked === true }); });
+  r.delete('/apps/:app', need.appWrite, async (req, res) => {
     const keep = req.query['keep-data'] ?? body(req).keepData;
     await berth.apps.destroy(req.params.app, req.query.confirm ?? body(req).confirm, userName(req), { keepData: keep === true || keep === 'true' });
     res.status(204).end();

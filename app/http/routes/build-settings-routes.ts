@@ -1,22 +1,21 @@
-import type { Router } from 'express';
-import { strictRouter } from '../strict-router';
+import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
 
 /** `builder-dockerfile:*`, `docker-options:* build` (the build phase is the only one berth takes options for) and `checks:*`. */
-export function buildSettingsRoutes(berth: HttpServices): Router {
+export function buildSettingsRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
-  r.get('/apps/:app/builder-dockerfile', (req, res) => { res.json(berth.buildSettings.report(req.params.app)); });
+  r.get('/apps/:app/builder-dockerfile', need.appRead, (req, res) => { res.json(berth.buildSettings.report(req.params.app)); });
   /** `{ key: "dockerfile-path" | "build-dir" | "buildkit", value: "…" | null }` (null unsets). */
-  r.patch('/apps/:app/builder-dockerfile', (req, res) => {
+  r.patch('/apps/:app/builder-dockerfile', need.appWrite, (req, res) => {
     const b = body(req);
     res.json(berth.buildSettings.set(req.params.app, b.key, b.value ?? null, userName(req)));
   });
-  r.get('/apps/:app/docker-options', (req, res) => { res.json({ build: berth.buildSettings.report(req.params.app)['docker-options-build'] }); });
+  r.get('/apps/:app/docker-options', need.appRead, (req, res) => { res.json({ build: berth.buildSettings.report(req.params.app)['docker-options-build'] }); });
   /** `{ phase: "build", add?: [...], remove?: [...], clear?: true }`. */
-  r.patch('/apps/:app/docker-options', (req, res) => {
+  r.patch('/apps/:app/docker-options', need.appWrite, (req, res) => {
     const b = body(req);
     if (b.phase !== 'build') throw new BerthError('INVALID_BUILD_SETTING', `docker-options phase ${JSON.stringify(b.phase)} is not supported: berth takes build options (--build-arg) only.`);
     const list = (v: unknown, f: string) => {
@@ -25,9 +24,9 @@ export function buildSettingsRoutes(berth: HttpServices): Router {
     };
     res.json({ build: berth.buildSettings.changeOptions(req.params.app, { add: list(b.add, 'add'), remove: list(b.remove, 'remove'), clear: b.clear === true }, userName(req)) });
   });
-  r.get('/apps/:app/checks', (req, res) => { res.json({ checks: berth.checks.report(req.params.app) }); });
+  r.get('/apps/:app/checks', need.appRead, (req, res) => { res.json({ checks: berth.checks.report(req.params.app) }); });
   /** `{ action: "disable" | "skip" | "enable", types?: [...] }` (no types: every process type). */
-  r.patch('/apps/:app/checks', (req, res) => {
+  r.patch('/apps/:app/checks', need.appWrite, (req, res) => {
     const b = body(req);
     res.json({ checks: berth.checks.change(req.params.app, b.action, b.types, userName(req)) });
   });

@@ -1,5 +1,4 @@
-import type { Router } from 'express';
-import { strictRouter } from '../strict-router';
+import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import { textAnswer } from '../text-answer';
 import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
@@ -7,20 +6,20 @@ import { describeBuild, saveArchive } from '../../builds';
 import { userName } from '../auth-middleware';
 import { body, positiveInt } from '../request-body';
 
-export function buildsRoutes(berth: HttpServices): Router {
+export function buildsRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
-  r.get('/apps/:app/builds', (req, res) => {
+  r.get('/apps/:app/builds', need.appRead, (req, res) => {
     berth.apps.require(req.params.app);
     const builds = berth.builds.list(req.params.app, positiveInt(req.query.limit, 'limit') ?? 20);
     res.json({ builds: builds.map((b) => ({ ...b, description: describeBuild(b) })) });
   });
-  r.get('/apps/:app/builds/:id', (req, res) => {
+  r.get('/apps/:app/builds/:id', need.appRead, (req, res) => {
     const id = req.params.id === 'latest' ? undefined : positiveInt(req.params.id, 'id');
     const build = berth.builds.get(req.params.app, id);
     res.json({ build: { ...build, description: describeBuild(build) } });
   });
   /** The build's log as text; `?follow=1` streams it until the build ends (last line: `@@berth-status <status>`). */
-  r.get('/apps/:app/builds/:id/log', async (req, res) => {
+  r.get('/apps/:app/builds/:id/log', need.appRead, async (req, res) => {
     const id = req.params.id === 'latest' ? undefined : positiveInt(req.params.id, 'id');
     const build = berth.builds.get(req.params.app, id);
     await textAnswer(res, {
@@ -29,12 +28,12 @@ export function buildsRoutes(berth: HttpServices): Router {
       stream: async (write, signal) => `@@berth-status ${(await berth.builds.follow(build, write, signal)).status}`,
     });
   });
-  r.post('/apps/:app/builds/cancel', async (req, res) => {
+  r.post('/apps/:app/builds/cancel', need.appWrite, async (req, res) => {
     const build = await berth.builds.cancel(req.params.app);
     res.status(202).json({ build });
   });
   /** Rebuilds the current release's commit from the app's repo. */
-  r.post('/apps/:app/deploys', async (req, res) => {
+  r.post('/apps/:app/deploys', need.appWrite, async (req, res) => {
     const app = req.params.app;
     berth.apps.require(app);
     const image = body(req).image;
@@ -46,7 +45,7 @@ export function buildsRoutes(berth: HttpServices): Router {
     res.status(202).json({ build, ahead });
   });
   /** The raw body is a tar or tar.gz of the source (content-type application/gzip for gzip). */
-  r.post('/apps/:app/deploys/archive', async (req, res) => {
+  r.post('/apps/:app/deploys/archive', need.appWrite, async (req, res) => {
     const app = req.params.app;
     berth.apps.require(app);
     const gzip = /gzip/.test(req.headers['content-type'] ?? '');

@@ -1,15 +1,14 @@
-import type { Router } from 'express';
-import { strictRouter } from '../strict-router';
+import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import { configFor } from '../secret-views';
 import type { HttpServices } from '../http-services';
 import { userName } from '../auth-middleware';
 import { body, stringList, stringMap } from '../request-body';
 
-export function configRoutes(berth: HttpServices): Router {
+export function configRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
-  r.get('/apps/:app/config', (req, res) => { res.json({ config: configFor(berth, req.user!, req.params.app, berth.configVars.get(req.params.app)) }); });
+  r.get('/apps/:app/config', need.appRead, (req, res) => { res.json({ config: configFor(berth, req.user!, req.params.app, berth.configVars.get(req.params.app)) }); });
   /** `{ set: {K: V}, unset: [K], restart: true }` — a change re-releases the app unless restart is false. */
-  r.patch('/apps/:app/config', async (req, res) => {
+  r.patch('/apps/:app/config', need.appWrite, async (req, res) => {
     const b = body(req);
     const app = req.params.app;
     const change = { set: stringMap(b.set, 'set'), unset: stringList(b.unset, 'unset') };

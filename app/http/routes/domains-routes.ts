@@ -1,5 +1,4 @@
-import type { Router } from 'express';
-import { strictRouter } from '../strict-router';
+import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
@@ -12,11 +11,11 @@ function list(value: unknown, field: string): unknown[] | undefined {
   return value;
 }
 
-export function domainsRoutes(berth: HttpServices): Router {
+export function domainsRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
-  r.get('/apps/:app/domains', (req, res) => { res.json({ domains: berth.domains.report(req.params.app) }); });
+  r.get('/apps/:app/domains', need.appRead, (req, res) => { res.json({ domains: berth.domains.report(req.params.app) }); });
   /** `{ add: [..] }`, `{ remove: [..] }`, `{ set: [..] }` (replaces custom domains) or `{ clear: true }`. */
-  r.patch('/apps/:app/domains', async (req, res) => {
+  r.patch('/apps/:app/domains', need.appWrite, async (req, res) => {
     const b = body(req);
     const app = req.params.app;
     const user = userName(req);
@@ -31,9 +30,9 @@ export function domainsRoutes(berth: HttpServices): Router {
     else throw new BerthError('INVALID_INPUT', 'Send one of "add", "remove", "set" (lists of domains) or "clear": true.');
     res.json({ domains: report });
   });
-  r.get('/domains', (_req, res) => { res.json({ globalDomains: berth.domains.globals() }); });
+  r.get('/domains', need.read, (_req, res) => { res.json({ globalDomains: berth.domains.globals() }); });
   /** `{ add: [..] }` or `{ remove: [..] }`: every app gets `<app>.<global>`. */
-  r.patch('/domains', async (req, res) => {
+  r.patch('/domains', need.admin, async (req, res) => {
     const b = body(req);
     const add = list(b.add, 'add');
     const remove = list(b.remove, 'remove');

@@ -1,11 +1,10 @@
-import type { Router } from 'express';
-import { strictRouter } from '../strict-router';
+import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { positiveInt } from '../request-body';
 
-export function eventsRoutes(berth: HttpServices): Router {
+export function eventsRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
-  r.get('/events', (req, res) => {
+  r.get('/events', need.events, (req, res) => {
     const app = typeof req.query.app === 'string' ? req.query.app : undefined;
     if (app) berth.apps.require(app);
     res.json({ events: berth.events.list({ app, limit: positiveInt(req.query.limit, 'limit') }) });

@@ -1,5 +1,5 @@
-import express, { type Router, type Request } from 'express';
-import { strictRouter } from '../strict-router';
+import express, { type Request } from 'express';
+import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { BerthError, STATUS_FOR_KIND, asBerthError } from '../../errors';
 import { tokenOf } from '../auth-middleware';
@@ -15,8 +15,9 @@ export interface GitHookCodec {
  * git's smart HTTP under /git/<app>.git, authenticated by an API token as the basic-auth
  * password, and the internal endpoint the pre-receive hook calls.
  */
-export function gitRoutes(berth: HttpServices, codec: GitHookCodec): Router {
-  const r = strictRouter({ outsideAuthorization: 'git authorizes each push and fetch itself (push gate); the hook endpoint checks its secret' });
+export function gitRoutes(berth: HttpServices, codec: GitHookCodec): GuardedRouter {
+  const r = strictRouter();
+  const OUTSIDE = need.outside('the hook endpoint checks its secret (git itself, under /git, authorizes each push and fetch in the push gate)');
 
   r.use('/git', async (req, res) => {
     let user;
@@ -52,7 +53,7 @@ export function gitRoutes(berth: HttpServices, codec: GitHookCodec): Router {
     }
   });
 
-  r.post('/internal/git-hook', express.json({ limit: '64kb' }), async (req: Request, res) => {
+  r.post('/internal/git-hook', OUTSIDE, express.json({ limit: '64kb' }), async (req: Request, res) => {
     if (!berth.pushGate.isHookSecret(req.headers[codec.secretHeader])) throw new BerthError('FORBIDDEN', 'Bad hook secret.');
     const push = codec.read(req.body);
     res.setHeader('content-type', 'text/plain; charset=utf-8');

@@ -1,5 +1,4 @@
-import type { Router } from 'express';
-import { strictRouter } from '../strict-router';
+import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import { textAnswer } from '../text-answer';
 import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
@@ -9,9 +8,9 @@ import { positiveInt } from '../request-body';
 const PROCESS = /^[a-z0-9][a-z0-9.-]{0,63}$/;
 
 /** `GET /apps/:app/logs?tail=N&process=web&release=N&follow=1` as text, one `web.1 | …` line each. */
-export function logsRoutes(berth: HttpServices): Router {
+export function logsRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
-  r.get('/apps/:app/logs', async (req, res) => {
+  r.get('/apps/:app/logs', need.appRead, async (req, res) => {
     const app = req.params.app;
     berth.apps.require(app);
     const process = typeof req.query.process === 'string' && req.query.process !== '' ? req.query.process : undefined;

@@ -1,24 +1,23 @@
-import type { Router } from 'express';
-import { strictRouter } from '../strict-router';
+import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { body, stringList, stringMap } from '../request-body';
 import { BerthError } from '../../errors';
 
-export function nginxRoutes(berth: HttpServices): Router {
+export function nginxRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
-  r.get('/apps/:app/nginx', (req, res) => { res.json({ nginx: berth.routing.nginxReport(req.params.app) }); });
+  r.get('/apps/:app/nginx', need.appRead, (req, res) => { res.json({ nginx: berth.routing.nginxReport(req.params.app) }); });
   /** `{ set: {key: value}, unset: [key] }` — keys as `nginx:report` lists them. */
-  r.patch('/apps/:app/nginx', async (req, res) => {
+  r.patch('/apps/:app/nginx', need.appWrite, async (req, res) => {
     const b = body(req);
     const nginx = await berth.routing.nginxChange(req.params.app, { set: stringMap(b.set, 'set'), unset: stringList(b.unset, 'unset') }, req.user ?? null);
     res.json({ nginx });
   });
-  r.get('/apps/:app/nginx/config', async (req, res) => {
+  r.get('/apps/:app/nginx/config', need.appRead, async (req, res) => {
     res.json({ config: await berth.routing.nginxConfig(req.params.app) });
   });
   /** `?tail=N` (default 100, at most 10000): the last lines of the app's nginx access or error log, as text. */
   for (const kind of ['access', 'error'] as const) {
-    r.get(`/apps/:app/nginx/${kind}-logs`, async (req, res) => {
+    r.get(`/apps/:app/nginx/${kind}-logs`, need.appRead, async (req, res) => {
       const raw = req.query.tail;
       const tail = raw === undefined ? 100 : Number(raw);
       if (!Number.isInteger(tail) || tail < 1) throw new BerthError('INVALID_INPUT', '"tail" must be a positive whole number.');

@@ -1,29 +1,28 @@
-import type { Router } from 'express';
-import { strictRouter } from '../strict-router';
+import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { body } from '../request-body';
 
 /** `plugins:list|install|enable|disable`, and the routes plugins add under `/plugins/<id>/api/…`. */
-export function pluginsRoutes(berth: HttpServices): Router {
+export function pluginsRoutes(berth: HttpServices): GuardedRouter {
   const host = berth.services.plugins;
   const r = strictRouter();
-  r.get('/plugins', (_req, res) => { res.json({ plugins: host.list() }); });
+  r.get('/plugins', need.read, (_req, res) => { res.json({ plugins: host.list() }); });
   // The CLI falls back to this list for an unknown `<id>:<verb>`.
-  r.get('/plugins/verbs', (_req, res) => { res.json({ verbs: host.verbs() }); });
-  r.post('/plugins', (req, res) => {
+  r.get('/plugins/verbs', need.read, (_req, res) => { res.json({ verbs: host.verbs() }); });
+  r.post('/plugins', need.admin, (req, res) => {
     // Installing runs a package's code inside berth: admins only.
     if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins install plugins.');
     const source = body(req).source;
     if (typeof source !== 'string' || source === '') throw new BerthError('INVALID_INPUT', '"source" (a folder, a .tgz or an npm package) is required.');
     res.status(201).json({ plugin: host.install(source) });
   });
-  r.post('/plugins/:id/:action', (req, res, next) => {
+  r.post('/plugins/:id/:action', need.admin, (req, res, next) => {
     if (req.params.action !== 'enable' && req.params.action !== 'disable') return next();
     if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins enable or disable plugins.');
     res.json({ plugin: host.setEnabled(String(req.params.id), req.params.action === 'enable') });
   });
-  r.all('/plugins/:id/api/*rest', async (req, res) => {
+  r.all('/plugins/:id/api/*rest', need.readElseAdmin, async (req, res) => {
     const rest = req.params.rest as unknown as string[];
     const route = host.route(String(req.params.id), req.method, `/${rest.join('/')}`);
     if (!route) throw new BerthError('NOT_FOUND', `plugin ${req.params.id} has no ${req.method} /${rest.join('/')}`);

@@ -1,5 +1,4 @@
-import type { Router } from 'express';
-import { strictRouter } from '../strict-router';
+import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
@@ -11,12 +10,12 @@ function list(value: unknown, field: string): unknown[] | undefined {
   return value;
 }
 
-export function portsRoutes(berth: HttpServices): Router {
+export function portsRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
   /** `ports`: the app's own mappings; `inUse` and `source`: what the router uses and why (own, EXPOSE, default). */
-  r.get('/apps/:app/ports', (req, res) => { res.json(berth.routing.portsReport(req.params.app)); });
+  r.get('/apps/:app/ports', need.appRead, (req, res) => { res.json(berth.routing.portsReport(req.params.app)); });
   /** `{ add, remove, set: ["http:80:5000"], clear: true }`. */
-  r.patch('/apps/:app/ports', async (req, res) => {
+  r.patch('/apps/:app/ports', need.appWrite, async (req, res) => {
     const b = body(req);
     const change = { add: list(b.add, 'add'), remove: list(b.remove, 'remove'), set: list(b.set, 'set'), clear: b.clear === true };
     if (!change.add && !change.remove && !change.set && !change.clear) throw new BerthError('INVALID_INPUT', 'Send "add", "remove", "set" or "clear".');

@@ -1,19 +1,18 @@
-import type { Router } from 'express';
-import { strictRouter } from '../strict-router';
+import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
 
 /** `registry:login|logout|report`: berth-wide credentials; changes need an admin (access middleware). */
-export function registryRoutes(berth: HttpServices): Router {
+export function registryRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
-  r.get('/registry/logins', (_req, res) => { res.json({ logins: berth.registryLogins.list() }); });
+  r.get('/registry/logins', need.read, (_req, res) => { res.json({ logins: berth.registryLogins.list() }); });
   /** `{ server, username, password }`. */
-  r.post('/registry/logins', (req, res) => {
+  r.post('/registry/logins', need.admin, (req, res) => {
     const b = body(req);
     res.status(201).json({ login: berth.registryLogins.login({ server: b.server, username: b.username, password: b.password }, userName(req)) });
   });
-  r.delete('/registry/logins/:server', (req, res) => {
+  r.delete('/registry/logins/:server', need.admin, (req, res) => {
     berth.registryLogins.logout(req.params.server, userName(req));
     res.json({ logins: berth.registryLogins.list() });
   });

@@ -1,17 +1,16 @@
-import type { Router } from 'express';
-import { strictRouter } from '../strict-router';
+import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import { configFor } from '../secret-views';
 import type { HttpServices } from '../http-services';
 import { userName } from '../auth-middleware';
 import { body, positiveInt } from '../request-body';
 
-export function releasesRoutes(berth: HttpServices): Router {
+export function releasesRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
-  r.get('/apps/:app/releases', (req, res) => {
+  r.get('/apps/:app/releases', need.appRead, (req, res) => {
     berth.apps.require(req.params.app);
     res.json({ releases: berth.releases.list(req.params.app).map((r) => ({ ...r, config: configFor(berth, req.user!, r.app, r.config) })) });
   });
-  r.post('/apps/:app/releases/rollback', async (req, res) => {
+  r.post('/apps/:app/releases/rollback', need.appWrite, async (req, res) => {
     const raw = body(req).version;
     const version = positiveInt(typeof raw === 'string' ? raw.replace(/^v/, '') : raw, 'version');
     berth.apps.require(req.params.app);

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, type Duplex } from 'node:stream';
-import { type Router, type Request } from 'express';
-import { strictRouter } from '../strict-router';
+import { type Request } from 'express';
+import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { BerthError, STATUS_FOR_KIND, asBerthError } from '../../errors';
 import { EXEC_UPGRADE, FRAME, FRAMED_STDIN_HEADER, FrameDecoder, errorFrame, exitFrame, frame } from '../../one-off';
@@ -144,9 +144,9 @@ export function execUpgradeHandler(berth: HttpServices, log: (line: string) => v
 }
 
 /** `GET /apps/:app/cron`: the app's scheduled commands (the live release's app.json cron). */
-export function cronRoutes(berth: HttpServices): Router {
+export function cronRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
-  r.get('/apps/:app/cron', async (req, res) => {
+  r.get('/apps/:app/cron', need.appRead, async (req, res) => {
     berth.apps.require(req.params.app);
     const jobs = await berth.cron.list(req.params.app);
     res.json({ cron: jobs.map((j) => ({ name: j.name, schedule: j.schedule, command: j.command })) });

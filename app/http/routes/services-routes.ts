@@ -1,5 +1,5 @@
-import { type Router, type Request } from 'express';
-import { strictRouter } from '../strict-router';
+import { type Request } from 'express';
+import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import { serviceFor, visibleServices } from '../secret-views';
 import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
@@ -33,10 +33,10 @@ function placementOf(v: unknown): string[] | undefined {
 const p = (req: Request) => ({ plugin: String(req.params.plugin), name: String(req.params.name) });
 
 /** The generic service API every service plugin gets: `/services/<plugin>/<name>/…`. */
-export function servicesRoutes(berth: HttpServices): Router {
+export function servicesRoutes(berth: HttpServices): GuardedRouter {
   const { kit, links, backup } = berth.services;
   const r = strictRouter();
-  r.get('/services', (_req, res) => {
+  r.get('/services', need.read, (_req, res) => {
     res.json({
       plugins: berth.services.plugins.catalog.list().map((s) => ({
         id: s.id, version: s.version, image: s.image, port: s.descriptor.port, envAlias: s.descriptor.envAlias, scheme: s.descriptor.scheme,
@@ -44,11 +44,11 @@ export function servicesRoutes(berth: HttpServices): Router {
       })),
     });
   });
-  r.get('/services/:plugin', async (req, res) => {
+  r.get('/services/:plugin', need.read, async (req, res) => {
     const list = kit.list(req.params.plugin);
     res.json({ services: visibleServices(berth, req.user!, await Promise.all(list.map((s) => kit.info(s.plugin, s.name)))) });
   });
-  r.post('/services/:plugin', async (req, res) => {
+  r.post('/services/:plugin', need.admin, async (req, res) => {
     const b = body(req);
     const service = await kit.create({
       plugin: req.params.plugin, name: requiredString(b.name, 'name'), image: optionalString(b.image, 'image'), user: userName(req),
@@ -56,25 +56,25 @@ export function servicesRoutes(berth: HttpServices): Router {
     });
     res.status(201).json({ service });
   });
-  r.get('/services/:plugin/:name', async (req, res) => { res.json({ service: serviceFor(req.user!, await kit.info(p(req).plugin, p(req).name)) }); });
-  r.delete('/services/:plugin/:name', async (req, res) => {
+  r.get('/services/:plugin/:name', need.serviceRead, async (req, res) => { res.json({ service: serviceFor(req.user!, await kit.info(p(req).plugin, p(req).name)) }); });
+  r.delete('/services/:plugin/:name', need.serviceAdmin, async (req, res) => {
     const b = body(req);
     const out = await kit.destroy({ ...p(req), confirm: b.confirm, force: b.force === true, user: userName(req) });
     res.json(out);
   });
-  r.post('/services/:plugin/:name/links', async (req, res) => {
+  r.post('/services/:plugin/:name/links', need.serviceAdmin, async (req, res) => {
     const b = body(req);
     const out = await links.link({ ...p(req), app: requiredString(b.app, 'app'), alias: optionalString(b.alias, 'alias'), user: userName(req) });
     res.status(201).json(out);
   });
-  r.delete('/services/:plugin/:name/links/:app', async (req, res) => {
+  r.delete('/services/:plugin/:name/links/:app', need.serviceAdmin, async (req, res) => {
     res.json(await links.unlink({ ...p(req), app: String(req.params.app), user: userName(req) }));
   });
-  r.get('/services/:plugin/:name/logs', async (req, res) => {
+  r.get('/services/:plugin/:name/logs', need.serviceRead, async (req, res) => {
     const tail = positiveInt(req.query.tail, 'tail') ?? 100;
     res.type('text/plain').send(await kit.logs(p(req).plugin, p(req).name, Math.min(tail, 10_000)));
   });
-  r.post('/services/:plugin/:name/:action', async (req, res, next) => {
+  r.post('/services/:plugin/:name/:action', need.serviceAdmin, async (req, res, next) => {
     const { plugin, name } = p(req);
     const action = String(req.params.action);
     if (!['stop', 'start', 'restart'].includes(action)) return next();
@@ -83,19 +83,19 @@ export function servicesRoutes(berth: HttpServices): Router {
     else await kit.restart(plugin, name);
     res.json({ service: await kit.info(plugin, name) });
   });
-  r.post('/services/:plugin/:name/expose', async (req, res) => {
+  r.post('/services/:plugin/:name/expose', need.serviceAdmin, async (req, res) => {
     const b = body(req);
     res.json({ service: await kit.expose({ ...p(req), port: b.port as number, user: userName(req) }) });
   });
-  r.delete('/services/:plugin/:name/expose', async (req, res) => {
+  r.delete('/services/:plugin/:name/expose', need.serviceAdmin, async (req, res) => {
     res.json({ service: await kit.unexpose({ ...p(req), user: userName(req) }) });
   });
-  r.post('/services/:plugin/:name/upgrade', async (req, res) => {
+  r.post('/services/:plugin/:name/upgrade', need.serviceAdmin, async (req, res) => {
     const b = body(req);
     res.json({ service: await kit.upgrade({ ...p(req), image: optionalString(b.image, 'image'), user: userName(req) }) });
   });
   /** The backup as a stream. An error after the first byte cuts the connection, so a client never takes half a dump for a whole one. */
-  r.get('/services/:plugin/:name/export', async (req, res) => {
+  r.get('/services/:plugin/:name/export', need.serviceRead, async (req, res) => {
     const run = await backup.prepareExport(p(req).plugin, p(req).name);
     res.status(200).type('application/octet-stream');
     res.setHeader('content-disposition', `attachment; filename="${p(req).plugin}-${p(req).name}.dump"`);
@@ -107,7 +107,7 @@ export function servicesRoutes(berth: HttpServices): Router {
     }
   });
   /** Raw body (application/octet-stream): the dump `export` made. */
-  r.post('/services/:plugin/:name/import', async (req, res) => {
+  r.post('/services/:plugin/:name/import', need.serviceAdmin, async (req, res) => {
     // A JSON body was already read by the API's JSON parser: the stream would never end again, and
     // the restore would wait for it until the client gave up. (After the lookup, so a bad or unknown
     // name answers as on every other service route.)

@@ -1,5 +1,4 @@
-import type { Router } from 'express';
-import { strictRouter } from '../strict-router';
+import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
@@ -10,15 +9,15 @@ function mountField(value: unknown): string {
   return value;
 }
 
-export function storageRoutes(berth: HttpServices): Router {
+export function storageRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
-  r.get('/apps/:app/storage', (req, res) => { res.json({ mounts: berth.storage.list(req.params.app, { hostPaths: req.user?.role === 'admin' }) }); });
+  r.get('/apps/:app/storage', need.appRead, (req, res) => { res.json({ mounts: berth.storage.list(req.params.app, { hostPaths: req.user?.role === 'admin' }) }); });
   /** `{ mount: "data:/data" }` */
-  r.post('/apps/:app/storage', (req, res) => {
+  r.post('/apps/:app/storage', need.appWrite, (req, res) => {
     res.status(201).json({ mount: berth.storage.mount(req.params.app, mountField(body(req).mount), req.user ?? null) });
   });
   /** `{ mount: "data:/data" }` or `{ mount: "/data" }` */
-  r.post('/apps/:app/storage/unmount', (req, res) => {
+  r.post('/apps/:app/storage/unmount', need.appWrite, (req, res) => {
     res.json({ mount: berth.storage.unmount(req.params.app, mountField(body(req).mount), userName(req)) });
   });
   return r;

@@ -1,5 +1,5 @@
-import { type Router, type Request } from 'express';
-import { strictRouter } from '../strict-router';
+import { type Request } from 'express';
+import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import type { UserRecord } from '../../ports/store';
@@ -9,7 +9,7 @@ import { body } from '../request-body';
  * Users and collaborators (admins; the access middleware checks), and every user's own tokens
  * and SSH keys. An admin may name another user with `?user=` / `"user"` for keys.
  */
-export function usersRoutes(berth: HttpServices): Router {
+export function usersRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
   const me = (req: Request): UserRecord => req.user!;
   /** The user a key request is about: yourself, or anyone when you are an admin. */
@@ -19,10 +19,10 @@ export function usersRoutes(berth: HttpServices): Router {
     return berth.access.requireUser(named);
   };
 
-  r.get('/whoami', (req, res) => { res.json({ user: { name: me(req).name, role: me(req).role } }); });
+  r.get('/whoami', need.self, (req, res) => { res.json({ user: { name: me(req).name, role: me(req).role } }); });
 
-  r.get('/users', (_req, res) => { res.json({ users: berth.access.listUsers() }); });
-  r.post('/users', async (req, res) => {
+  r.get('/users', need.admin, (_req, res) => { res.json({ users: berth.access.listUsers() }); });
+  r.post('/users', need.admin, async (req, res) => {
     const b = body(req);
     const password = b.password;
     const result = await berth.access.addUser({
@@ -31,41 +31,41 @@ export function usersRoutes(berth: HttpServices): Router {
     });
     res.status(201).json({ user: result.user, token: result.token });
   });
-  r.delete('/users/:name', (req, res) => {
+  r.delete('/users/:name', need.admin, (req, res) => {
     berth.access.removeUser(req.params.name, me(req));
     res.json({ removed: req.params.name });
   });
 
-  r.get('/apps/:app/collaborators', (req, res) => { res.json({ collaborators: berth.access.collaborators(req.params.app) }); });
-  r.post('/apps/:app/collaborators', (req, res) => {
+  r.get('/apps/:app/collaborators', need.appRead, (req, res) => { res.json({ collaborators: berth.access.collaborators(req.params.app) }); });
+  r.post('/apps/:app/collaborators', need.appAdmin, (req, res) => {
     berth.access.addCollaborator(req.params.app, body(req).user, me(req).name);
     res.status(201).json({ collaborators: berth.access.collaborators(req.params.app) });
   });
-  r.delete('/apps/:app/collaborators/:user', (req, res) => {
+  r.delete('/apps/:app/collaborators/:user', need.appAdmin, (req, res) => {
     berth.access.removeCollaborator(req.params.app, req.params.user, me(req).name);
     res.json({ collaborators: berth.access.collaborators(req.params.app) });
   });
 
-  r.get('/tokens', (req, res) => { res.json({ tokens: berth.access.tokens(me(req)) }); });
-  r.post('/tokens', (req, res) => {
+  r.get('/tokens', need.self, (req, res) => { res.json({ tokens: berth.access.tokens(me(req)) }); });
+  r.post('/tokens', need.self, (req, res) => {
     const b = body(req);
     const token = berth.access.createToken(me(req), { name: b.name, expiresInDays: b.expiresInDays ?? null });
     res.status(201).json({ name: b.name, token });
   });
-  r.delete('/tokens/:name', (req, res) => {
+  r.delete('/tokens/:name', need.self, (req, res) => {
     berth.access.revokeToken(me(req), req.params.name);
     res.json({ revoked: req.params.name });
   });
 
-  r.get('/ssh-keys', (req, res) => {
+  r.get('/ssh-keys', need.self, (req, res) => {
     const all = req.query.all === '1' && me(req).role === 'admin';
     res.json({ keys: berth.access.sshKeys(all ? null : subject(req, req.query.user)) });
   });
-  r.post('/ssh-keys', (req, res) => {
+  r.post('/ssh-keys', need.self, (req, res) => {
     const b = body(req);
     res.status(201).json({ key: berth.access.addSshKey(subject(req, b.user), { name: b.name, publicKey: b.key }) });
   });
-  r.delete('/ssh-keys/:name', (req, res) => {
+  r.delete('/ssh-keys/:name', need.self, (req, res) => {
     berth.access.removeSshKey(subject(req, req.query.user), req.params.name);
     res.json({ removed: req.params.name });
   });

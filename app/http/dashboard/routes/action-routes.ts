@@ -1,5 +1,5 @@
-import { type Router, type Request } from 'express';
-import { strictRouter } from '../../strict-router';
+import { type Request } from 'express';
+import { need, strictRouter, type GuardedRouter } from '../../strict-router';
 import type { HttpServices } from '../../http-services';
 import { userName } from '../../auth-middleware';
 import { positiveInt } from '../../request-body';
@@ -11,10 +11,10 @@ const appUrl = (req: Request) => `/apps/${encodeURIComponent(String(req.params.a
 const withBuild = (req: Request, build: { id: number } | null) => (build ? `${appUrl(req)}?build=${build.id}#live` : appUrl(req));
 
 /** The app page's forms; each is one call into the same domain services the API uses. */
-export function actionRoutes(berth: HttpServices): Router {
+export function actionRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
 
-  r.post('/apps/:app/config', formAction(appUrl, async (req) => {
+  r.post('/apps/:app/config', need.appWrite, formAction(appUrl, async (req) => {
     const app = req.params.app as string;
     const key = field(req, 'key');
     const value = ((req.body ?? {}) as Record<string, unknown>).value;
@@ -23,14 +23,14 @@ export function actionRoutes(berth: HttpServices): Router {
     return { to: withBuild(req, build), ok: changed ? `Set ${key}${build ? '; a new release is deploying.' : '.'}` : `${key} is unchanged.` };
   }));
 
-  r.post('/apps/:app/config/unset', formAction(appUrl, async (req) => {
+  r.post('/apps/:app/config/unset', need.appWrite, formAction(appUrl, async (req) => {
     const app = req.params.app as string;
     const key = field(req, 'key');
     const { changed, build } = await berth.releases.changeConfig(app, { set: {}, unset: [key] }, { restart: true, user: userName(req) });
     return { to: withBuild(req, build), ok: changed ? `Removed ${key}.` : `${key} was not set.` };
   }));
 
-  r.post('/apps/:app/rollback', formAction(appUrl, async (req) => {
+  r.post('/apps/:app/rollback', need.appWrite, formAction(appUrl, async (req) => {
     const app = req.params.app as string;
     berth.apps.require(app);
     const version = positiveInt(field(req, 'version').replace(/^v/, ''), 'version');
@@ -39,7 +39,7 @@ export function actionRoutes(berth: HttpServices): Router {
   }));
 
   /** The form sends `scale_<type>` per process type. */
-  r.post('/apps/:app/scale', formAction(appUrl, async (req) => {
+  r.post('/apps/:app/scale', need.appWrite, formAction(appUrl, async (req) => {
     const requested: Record<string, unknown> = {};
     for (const [k, v] of Object.entries((req.body ?? {}) as Record<string, unknown>)) {
       if (k.startsWith('scale_') && typeof v === 'string') requested[k.slice(6)] = v.trim() === '' ? v : Number(v);
@@ -50,7 +50,7 @@ export function actionRoutes(berth: HttpServices): Router {
   }));
 
   for (const verb of ['restart', 'stop', 'start'] as const) {
-    r.post(`/apps/:app/${verb}`, formAction(appUrl, async (req) => {
+    r.post(`/apps/:app/${verb}`, need.appWrite, formAction(appUrl, async (req) => {
       const app = req.params.app as string;
       const { build } = verb === 'restart' ? await berth.processes.restart(app, undefined, userName(req))
         : verb === 'stop' ? await berth.processes.stop(app, userName(req)) : await berth.processes.start(app, userName(req));
@@ -58,29 +58,29 @@ export function actionRoutes(berth: HttpServices): Router {
     }));
   }
 
-  r.post('/apps/:app/domains', formAction(appUrl, async (req) => {
+  r.post('/apps/:app/domains', need.appWrite, formAction(appUrl, async (req) => {
     await berth.domains.add(req.params.app as string, [field(req, 'domain')], userName(req));
     return { to: `${appUrl(req)}#h-domains`, ok: `Added ${field(req, 'domain')}.` };
   }));
 
-  r.post('/apps/:app/domains/remove', formAction(appUrl, async (req) => {
+  r.post('/apps/:app/domains/remove', need.appWrite, formAction(appUrl, async (req) => {
     await berth.domains.remove(req.params.app as string, [field(req, 'domain')], userName(req));
     return { to: `${appUrl(req)}#h-domains`, ok: `Removed ${field(req, 'domain')}.` };
   }));
 
-  r.post('/apps/:app/services/link', formAction(appUrl, async (req) => {
+  r.post('/apps/:app/services/link', need.appAdmin, formAction(appUrl, async (req) => {
     const { build } = await berth.services.links.link({
       plugin: field(req, 'plugin'), name: field(req, 'service'), app: req.params.app as string, alias: field(req, 'alias') || undefined, user: userName(req),
     });
     return { to: withBuild(req, build), ok: `Linked ${field(req, 'plugin')} service ${field(req, 'service')}.` };
   }));
 
-  r.post('/apps/:app/services/unlink', formAction(appUrl, async (req) => {
+  r.post('/apps/:app/services/unlink', need.appAdmin, formAction(appUrl, async (req) => {
     const { build } = await berth.services.links.unlink({ plugin: field(req, 'plugin'), name: field(req, 'service'), app: req.params.app as string, user: userName(req) });
     return { to: withBuild(req, build), ok: `Unlinked ${field(req, 'plugin')} service ${field(req, 'service')}.` };
   }));
 
-  r.post('/apps/:app/destroy', formAction(appUrl, async (req) => {
+  r.post('/apps/:app/destroy', need.appWrite, formAction(appUrl, async (req) => {
     const app = req.params.app as string;
     await berth.apps.destroy(app, field(req, 'confirm'), userName(req));
     return { to: '/', ok: `Destroyed ${app}.` };

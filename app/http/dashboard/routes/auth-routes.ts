@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
-import express, { type Router, type Request } from 'express';
-import { strictRouter } from '../../strict-router';
+import express, { type Request } from 'express';
+import { need, strictRouter, type GuardedRouter } from '../../strict-router';
 import type nunjucks from 'nunjucks';
 import type { HttpServices } from '../../http-services';
 import { STATUS_FOR_KIND, asBerthError } from '../../../errors';
@@ -17,8 +17,9 @@ export function safeNext(raw: unknown): string {
  * The login page has no session yet, so its form is protected by a double-submit token: a
  * random cookie that the form must repeat (a cross-site page can read neither).
  */
-export function authRoutes(berth: HttpServices, views: nunjucks.Environment): Router {
-  const r = strictRouter({ outsideAuthorization: 'the login page: nobody is signed in yet' });
+export function authRoutes(berth: HttpServices, views: nunjucks.Environment): GuardedRouter {
+  const r = strictRouter();
+  const OUTSIDE = need.outside('the login page: nobody is signed in yet');
   const loginPage = (req: Request, res: express.Response, error: string | null, status = 200) => {
     // Reuse the cookie's token: a second login page (another tab, a favicon redirect) must not void the first form.
     const existing = readCookie(req, LOGIN_CSRF_COOKIE);
@@ -27,12 +28,12 @@ export function authRoutes(berth: HttpServices, views: nunjucks.Environment): Ro
     render(views, req, res, 'login.njk', { loginCsrf: token, next: safeNext(req.query.next ?? field(req, 'next')), error, name: field(req, 'username') }, status);
   };
 
-  r.get('/login', (req, res) => {
+  r.get('/login', OUTSIDE, (req, res) => {
     if (berth.sessions.lookup(readCookie(req, SESSION_COOKIE))) { res.redirect(302, safeNext(req.query.next)); return; }
     loginPage(req, res, null);
   });
 
-  r.post('/login', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
+  r.post('/login', OUTSIDE, express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const expected = readCookie(req, LOGIN_CSRF_COOKIE);
     const sent = field(req, '_csrf');
     if (!expected || sent.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected))) {
@@ -64,7 +65,7 @@ export function authRoutes(berth: HttpServices, views: nunjucks.Environment): Ro
   });
   // `berth login <url>` on a laptop: a user name and password traded for a named API token. JSON only,
   // so a cross-site form cannot send it (and could not read the answer); limited like the form above.
-  r.post('/login/token', express.json({ limit: '16kb' }), async (req, res) => {
+  r.post('/login/token', OUTSIDE, express.json({ limit: '16kb' }), async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const username = typeof b.username === 'string' ? b.username : '';
     const address = req.ip ?? '';
@@ -85,9 +86,9 @@ export function authRoutes(berth: HttpServices, views: nunjucks.Environment): Ro
 }
 
 /** Logout sits behind the session and CSRF checks like every other form. */
-export function logoutRoute(berth: HttpServices): Router {
+export function logoutRoute(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
-  r.post('/logout', (req, res) => {
+  r.post('/logout', need.self, (req, res) => {
     berth.sessions.logout(req.sessionId);
     clearCookie(req, res, SESSION_COOKIE);
     res.redirect(303, '/login');

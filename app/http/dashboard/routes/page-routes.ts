@@ -1,5 +1,4 @@
-import type { Router } from 'express';
-import { strictRouter } from '../../strict-router';
+import { need, strictRouter, type GuardedRouter } from '../../strict-router';
 import type nunjucks from 'nunjucks';
 import type { HttpServices } from '../../http-services';
 import { positiveInt } from '../../request-body';
@@ -10,24 +9,24 @@ import { render } from '../views';
 import { userName } from '../../auth-middleware';
 
 /** Reading pages: overview (and create app), app page, a build's log, the events feed. */
-export function pageRoutes(berth: HttpServices, views: nunjucks.Environment): Router {
+export function pageRoutes(berth: HttpServices, views: nunjucks.Environment): GuardedRouter {
   const r = strictRouter();
-  r.get('/', async (req, res) => {
+  r.get('/', need.read, async (req, res) => {
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 64) : '';
     const visible = berth.access.visibleApps(req.user!, berth.apps.list()).length;
     render(views, req, res, 'overview.njk', { apps: await appSummaries(berth, q, req.user), q, total: visible });
   });
 
-  r.post('/apps', formAction(() => '/', async (req) => {
+  r.post('/apps', need.admin, formAction(() => '/', async (req) => {
     const app = await berth.apps.create(field(req, 'name'), userName(req));
     return { to: `/apps/${app.name}`, ok: `Created ${app.name}. Push to it with the git remote below.` };
   }));
 
-  r.get('/apps/:app', async (req, res) => {
+  r.get('/apps/:app', need.appRead, async (req, res) => {
     render(views, req, res, 'app.njk', await appPage(berth, req, req.params.app));
   });
 
-  r.get('/apps/:app/builds/:id', (req, res) => {
+  r.get('/apps/:app/builds/:id', need.appRead, (req, res) => {
     berth.apps.require(req.params.app);
     const build = berth.builds.get(req.params.app, positiveInt(req.params.id, 'id'));
     const done = berth.builds.isDone(build);
@@ -35,19 +34,19 @@ export function pageRoutes(berth: HttpServices, views: nunjucks.Environment): Ro
   });
 
   /** The plain-text log, for copying or curl with a session. */
-  r.get('/apps/:app/builds/:id/log.txt', (req, res) => {
+  r.get('/apps/:app/builds/:id/log.txt', need.appRead, (req, res) => {
     const build = berth.builds.get(req.params.app, positiveInt(req.params.id, 'id'));
     res.type('text/plain').send(berth.builds.storedLog(build).map((l) => `${l}\n`).join(''));
   });
 
-  r.get('/events', (req, res) => {
+  r.get('/events', need.events, (req, res) => {
     const app = typeof req.query.app === 'string' && req.query.app ? req.query.app : undefined;
     if (app) berth.apps.require(app);
     render(views, req, res, 'events.njk', { events: berth.events.list({ app, limit: 200 }), filterApp: app ?? '' });
   });
 
   /** The swarm's nodes (docs/swarm.md); a note instead when this engine runs no swarm. */
-  r.get('/nodes', async (req, res) => {
+  r.get('/nodes', need.read, async (req, res) => {
     const nodes = await berth.schedulers.nodes().catch((e: { code?: string }) => { if (e.code === 'SWARM_NOT_ACTIVE') return null; throw e; });
     render(views, req, res, 'nodes.njk', { nodes: nodes ?? [], swarm: nodes !== null });
   });

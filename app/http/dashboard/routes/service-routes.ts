@@ -1,5 +1,5 @@
-import { type Router, type Request } from 'express';
-import { strictRouter } from '../../strict-router';
+import { type Request } from 'express';
+import { need, strictRouter, type GuardedRouter } from '../../strict-router';
 import { visibleServices } from '../../secret-views';
 import type nunjucks from 'nunjucks';
 import type { HttpServices } from '../../http-services';
@@ -15,11 +15,11 @@ const isAdmin = (req: Request) => req.user?.role === 'admin';
  * plugins page (loaded plugins, refused ones with their error). The same service-kit calls as the
  * API; berth-wide POSTs are admin-only by authorizeRequest, and the page hides those forms from others.
  */
-export function serviceRoutes(berth: HttpServices, views: nunjucks.Environment): Router {
+export function serviceRoutes(berth: HttpServices, views: nunjucks.Environment): GuardedRouter {
   const { kit, links, backup, plugins } = berth.services;
   const r = strictRouter();
 
-  r.get('/services', async (req, res) => {
+  r.get('/services', need.read, async (req, res) => {
     const groups = await Promise.all(plugins.catalog.list().map(async (p) => ({
       id: p.id, version: p.version, image: p.image,
       services: visibleServices(berth, req.user!, await Promise.all(kit.list(p.id).map((s) => kit.info(s.plugin, s.name)))),
@@ -28,31 +28,31 @@ export function serviceRoutes(berth: HttpServices, views: nunjucks.Environment):
     render(views, req, res, 'services.njk', { groups, apps, isAdmin: isAdmin(req) });
   });
 
-  r.post('/services/:plugin', formAction(() => '/services', async (req) => {
+  r.post('/services/:plugin', need.admin, formAction(() => '/services', async (req) => {
     const s = await kit.create({ plugin: String(req.params.plugin), name: field(req, 'name'), image: field(req, 'image') || undefined, user: userName(req) });
     return { to: '/services', ok: `Created ${s.plugin} service ${s.name}.` };
   }));
 
-  r.post('/services/:plugin/:name/link', formAction(() => '/services', async (req) => {
+  r.post('/services/:plugin/:name/link', need.serviceAdmin, formAction(() => '/services', async (req) => {
     const { plugin, name } = sp(req);
     await links.link({ plugin, name, app: field(req, 'app'), alias: field(req, 'alias') || undefined, user: userName(req) });
     return { to: '/services', ok: `Linked ${plugin} service ${name} to ${field(req, 'app')}; the app re-releases with its URL.` };
   }));
 
-  r.post('/services/:plugin/:name/unlink', formAction(() => '/services', async (req) => {
+  r.post('/services/:plugin/:name/unlink', need.serviceAdmin, formAction(() => '/services', async (req) => {
     const { plugin, name } = sp(req);
     await links.unlink({ plugin, name, app: field(req, 'app'), user: userName(req) });
     return { to: '/services', ok: `Unlinked ${plugin} service ${name} from ${field(req, 'app')}.` };
   }));
 
-  r.post('/services/:plugin/:name/destroy', formAction(() => '/services', async (req) => {
+  r.post('/services/:plugin/:name/destroy', need.serviceAdmin, formAction(() => '/services', async (req) => {
     const { plugin, name } = sp(req);
     const out = await kit.destroy({ plugin, name, confirm: field(req, 'confirm'), force: field(req, 'force') === 'on', user: userName(req) });
     return { to: '/services', ok: `Destroyed ${plugin} service ${name}${out.dataKept ? ' (data kept)' : ' and its data'}.` };
   }));
 
   /** The backup as a download; an error after the first byte cuts the connection (never half a dump). */
-  r.get('/services/:plugin/:name/export', async (req, res) => {
+  r.get('/services/:plugin/:name/export', need.serviceRead, async (req, res) => {
     const { plugin, name } = sp(req);
     const run = await backup.prepareExport(plugin, name);
     res.status(200).type('application/octet-stream');
@@ -65,7 +65,7 @@ export function serviceRoutes(berth: HttpServices, views: nunjucks.Environment):
     }
   });
 
-  r.get('/plugins', (req, res) => {
+  r.get('/plugins', need.read, (req, res) => {
     const all = plugins.list();
     render(views, req, res, 'plugins.njk', { loaded: all.filter((p) => p.status !== 'refused'), refused: all.filter((p) => p.status === 'refused') });
   });

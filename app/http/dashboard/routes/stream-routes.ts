@@ -1,14 +1,13 @@
-import type { Router } from 'express';
-import { strictRouter } from '../../strict-router';
+import { need, strictRouter, type GuardedRouter } from '../../strict-router';
 import type { HttpServices } from '../../http-services';
 import { positiveInt } from '../../request-body';
 import { openSse } from '../sse';
 
 /** Live parts of the app page over SSE; the page works without them (it shows the stored log). */
-export function streamRoutes(berth: HttpServices): Router {
+export function streamRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
   /** A build's log from its first line (`line` events), then `end` with the build's final status. */
-  r.get('/apps/:app/builds/:id/stream', async (req, res) => {
+  r.get('/apps/:app/builds/:id/stream', need.appRead, async (req, res) => {
     const build = berth.builds.get(req.params.app, positiveInt(req.params.id, 'id'));
     const sse = openSse(req, res);
     const ended = await berth.builds.follow(build, (line) => sse.send('line', line), sse.signal);
@@ -16,7 +15,7 @@ export function streamRoutes(berth: HttpServices): Router {
     sse.end();
   });
   /** The app's output: the last 50 lines, then live ones (`line` events: `{ process, text }`); `?process=web` filters. */
-  r.get('/apps/:app/logs/stream', async (req, res) => {
+  r.get('/apps/:app/logs/stream', need.appRead, async (req, res) => {
     const app = berth.apps.require(req.params.app).name;
     const process = typeof req.query.process === 'string' && /^[a-z0-9][a-z0-9.-]{0,40}$/.test(req.query.process) ? req.query.process : undefined;
     const sse = openSse(req, res);
