@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName, type BerthProcess } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 import { waitFor } from './fault-support';
 
 const docker = (args: string[]): string => spawnSync('docker', args, { encoding: 'utf8' }).stdout.trim();
@@ -20,17 +20,12 @@ async function crashEvents(berth: BerthProcess, app: string): Promise<{ kind: st
 
 describe('fault: an app container SIGKILLed, and one crash-looping: berth restarts it, reports it as crashing in ps:report and events, and does not flood the host', function () {
   this.timeout(600_000);
-  let berth: BerthProcess;
   const trees: WorkTree[] = [];
 
-  before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
-  });
   after(async () => {
     trees.forEach((t) => t.remove());
-    await berth?.destroy();
   });
+  const berth = useBerth();
 
   it('a web container killed with `docker kill` is replaced by the reconciler, the app answers again, and a ps.crashed event says so', async () => {
     const app = uniqueName('ckill');

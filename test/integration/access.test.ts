@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
 import { CookieClient } from '../support/dashboard-session';
-import { requireBerthStack } from '../support/requirements';
 
 /** The dashboard as a browser sees it; `login` returns the answer, whatever it is. */
 class Browser extends CookieClient {
@@ -16,7 +16,6 @@ class Browser extends CookieClient {
 
 describe('users, roles, collaborators and tokens', function () {
   this.timeout(180_000);
-  let berth: BerthProcess;
   const mine = uniqueName('acc-mine');
   const theirs = uniqueName('acc-theirs');
   const dev = uniqueName('dev');
@@ -26,9 +25,9 @@ describe('users, roles, collaborators and tokens', function () {
   let viewerToken = '';
   let wt: WorkTree | null = null;
 
+  after(() => { wt?.remove(); });
+  const berth = useBerth();
   before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
     for (const app of [mine, theirs]) assert.equal((await berth.api('POST', '/api/v1/apps', { name: app })).status, 201);
     const add = berth.cli(['users:add', dev, '--role', 'developer', '--password'], { input: `${PASSWORD}\n` });
     assert.equal(add.code, 0, add.stderr);
@@ -40,7 +39,6 @@ describe('users, roles, collaborators and tokens', function () {
     const collab = berth.cli(['apps:collaborators:add', mine, dev]);
     assert.equal(collab.code, 0, collab.stderr);
   });
-  after(async () => { wt?.remove(); await berth?.destroy(); });
 
   it('lists users with roles and collaborations', () => {
     const list = berth.cli(['users:list', '--json']);

@@ -1,21 +1,18 @@
 import assert from 'node:assert/strict';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
-import { requireBerthStack } from '../support/requirements';
+import { uniqueName } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 
 /** letsencrypt:enable when the ACME directory cannot be reached: a clear ACME_FAILED, and soon. */
 describe('router: ACME server unreachable', function () {
   this.timeout(120_000);
-  let berth: BerthProcess;
   const app = uniqueName('acme-down');
   // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
   const DIRECTORY = 'http://127.0.0.1:9/directory';
 
+  const berth = useBerth({ BERTH_ACME_DIRECTORY: DIRECTORY });
   before(async () => {
-    requireBerthStack();
-    berth = await startBerth({ BERTH_ACME_DIRECTORY: DIRECTORY });
     assert.equal((await berth.api('POST', '/api/v1/apps', { name: app })).status, 201);
   });
-  after(async () => { await berth?.destroy(); });
 
   it('letsencrypt:enable answers 422 ACME_FAILED naming the server it could not reach', async function () {
     // Not a speed test: a generous bound that acme-client's default retries (5, waiting 5…25 s: 75 s) exceed.

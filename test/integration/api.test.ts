@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
-import { requireBerthStack } from '../support/requirements';
+import { uniqueName } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 
 describe('REST API (real berth process)', function () {
   this.timeout(120_000);
-  let berth: BerthProcess;
-
-  before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
-  });
-  after(async () => { await berth?.destroy(); });
+  const berth = useBerth();
 
   it('answers /healthz without a token', async () => {
     const r = await berth.api('GET', '/healthz', undefined, null);

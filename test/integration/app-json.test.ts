@@ -1,30 +1,29 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 
 const appJson = (doc: unknown) => `${JSON.stringify(doc, null, 2)}\n`;
 const CHECK = { type: 'startup', path: '/health.txt', content: 'ok', timeout: 1, attempts: 2, wait: 1 };
 
 describe('app.json: health checks and deploy scripts', function () {
   this.timeout(300_000);
-  let berth: BerthProcess;
   let wt: WorkTree;
   const app = uniqueName('appjson');
   const serving = async () => (await berth.viaRouter(`${app}.localhost`)).text.trim();
 
+  after(async () => {
+    wt?.remove();
+  });
+  const berth = useBerth();
   before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
     wt = WorkTree.fromFixture('oneoff-app');
     const pushed = wt.push(berth.url, berth.token, app);
     assert.equal(pushed.code, 0, pushed.output);
     assert.equal(await serving(), 'oneoff-app v1');
   });
   after(async () => {
-    wt?.remove();
-    await berth?.destroy();
     // The release images this file built (berth/<app>:vN).
     const images = spawnSync('docker', ['images', '-q', `berth/${app}`], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean);
     if (images.length) spawnSync('docker', ['rmi', '-f', ...images]);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName, type BerthProcess } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
 import { waitFor } from '../support/poll';
-import { requireBerthStack } from '../support/requirements';
 
 /** Starts `git push` in the background; resolves with its exit code and output. */
 function pushAsync(wt: WorkTree, berth: BerthProcess, app: string): Promise<{ code: number; output: string }> {
@@ -36,18 +36,13 @@ const slowDockerfile = (seconds: number, app: string) =>
 
 describe('build control: cancel, timeout, crash recovery', function () {
   this.timeout(300_000);
-  let berth: BerthProcess;
   const trees: WorkTree[] = [];
   const tree = () => { const t = WorkTree.fromFixture('dockerfile-app'); trees.push(t); return t; };
 
-  before(async () => {
-    requireBerthStack();
-    berth = await startBerth({ BERTH_BUILD_TIMEOUT: '20' });
-  });
   after(async () => {
     trees.forEach((t) => t.remove());
-    await berth?.destroy();
   });
+  const berth = useBerth({ BERTH_BUILD_TIMEOUT: '20' });
 
   it('builds:cancel stops a running build; the push fails saying so', async () => {
     const app = uniqueName('cancel');

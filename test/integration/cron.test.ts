@@ -1,27 +1,26 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
 import { waitFor } from '../support/poll';
-import { requireBerthStack } from '../support/requirements';
 
 /** An hour of the day that is far from now, so an entry scheduled for it is not due during the test. */
 const farHour = (new Date().getUTCHours() + 12) % 24;
 
 describe('cron: app.json entries run as one-off containers', function () {
   this.timeout(300_000);
-  let berth: BerthProcess;
   let wt: WorkTree;
   const app = uniqueName('cron');
 
+  after(async () => {
+    wt?.remove();
+  });
+  const berth = useBerth();
   before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
     wt = WorkTree.fromFixture('oneoff-app');
   });
   after(async () => {
-    wt?.remove();
-    await berth?.destroy();
     // The release images this file built (berth/<app>:vN).
     const images = spawnSync('docker', ['images', '-q', `berth/${app}`], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean);
     if (images.length) spawnSync('docker', ['rmi', '-f', ...images]);

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import { httpGet, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { httpGet, uniqueName, type BerthProcess } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
 import { get, waitFor } from '../support/poll';
-import { requireBerthStack } from '../support/requirements';
 
 function docker(args: string[]): string {
   const r = spawnSync('docker', args, { encoding: 'utf8' });
@@ -39,23 +39,20 @@ const jsonc = (doc: unknown, comment: string) => `// ${comment}\n${JSON.stringif
  */
 describe('dokku apps: app.json with comments, formation, health checks', function () {
   this.timeout(600_000);
-  let berth: BerthProcess;
   let wt: WorkTree;
   let first = '';
   const app = uniqueName('dokku');
   const current = async () => (await berth.api('GET', `/api/v1/apps/${app}/releases`)).json.releases.find((r: { current: boolean }) => r.current)?.version;
 
+  after(async () => {
+    wt?.remove();
+  });
+  const berth = useBerth();
   before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
     wt = WorkTree.fromFixture('dokku-python');
     const pushed = wt.push(berth.url, berth.token, app);
     assert.equal(pushed.code, 0, pushed.output);
     first = pushed.output;
-  });
-  after(async () => {
-    wt?.remove();
-    await berth?.destroy();
   });
 
   it('deploys an app.json with // comments and trailing commas; predeploy and postdeploy ran, in that order', async () => {

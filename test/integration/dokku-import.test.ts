@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, startBerth, uniqueName, type BerthProcess, type CliResult } from '../support/berth-process';
+import { ROOT, uniqueName, type CliResult } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { waitFor } from '../support/poll';
-import { requireBerthStack } from '../support/requirements';
 
 function run(cmd: string, args: string[], o: { cwd?: string } = {}): string {
   const r = spawnSync(cmd, args, {
@@ -27,7 +27,6 @@ const write = (file: string, text: string | Buffer) => { fs.mkdirSync(path.dirna
  */
 describe('berth import:dokku <copy of a dokku host>', function () {
   this.timeout(600_000);
-  let berth: BerthProcess;
   let copy: string;
   const app = uniqueName('dokimp');
   const bare = uniqueName('dokbare');
@@ -82,14 +81,14 @@ describe('berth import:dokku <copy of a dokku host>', function () {
     return dump.stdout;
   }
 
+  after(async () => {
+    if (copy) fs.rmSync(copy, { recursive: true, force: true });
+  });
+  const berth = useBerth();
   before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
     copy = await makeCopy();
   });
   after(async () => {
-    if (copy) fs.rmSync(copy, { recursive: true, force: true });
-    await berth?.destroy();
     // eslint-disable-next-line no-console
     if (process.env.BERTH_TEST_VERBOSE) console.log(`dokku import: ${Math.round((Date.now() - started) / 1000)} s`);
   });

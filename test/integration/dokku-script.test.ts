@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
-import { ROOT, startBerth, uniqueName, type BerthProcess, type CliResult } from '../support/berth-process';
+import { ROOT, uniqueName, type CliResult } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
 import { waitFor } from '../support/poll';
-import { requireBerthStack } from '../support/requirements';
 
 /** A command line as a shell splits it: words, with '…' and "…" quoting anywhere in a word (KEY="a b"). */
 function words(line: string): string[] {
@@ -38,7 +38,6 @@ function docker(args: string[]): string {
  */
 describe('a dokku script through berth unchanged', function () {
   this.timeout(600_000);
-  let berth: BerthProcess;
   let wt: WorkTree;
   const app = uniqueName('dokscript');
   const db = uniqueName('dokdb');
@@ -59,14 +58,14 @@ describe('a dokku script through berth unchanged', function () {
   const webContainers = () => docker(['ps', '--format', '{{.ID}} {{.Names}}', '--filter', `label=berth.app=${app}`, '--filter', 'label=berth.process=web',
     '--filter', `label=berth.scope=${berth.env.BERTH_NETWORK}`]).split('\n').filter(Boolean).map((l) => l.split(' '));
 
+  after(async () => {
+    wt?.remove();
+  });
+  const berth = useBerth();
   before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
     wt = WorkTree.fromFixture('dokku-script-app');
   });
   after(async () => {
-    wt?.remove();
-    await berth?.destroy();
     // eslint-disable-next-line no-console
     if (process.env.BERTH_TEST_VERBOSE) console.log(`dokku script: ${Math.round((Date.now() - started) / 1000)} s`);
   });

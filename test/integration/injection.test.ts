@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CATALOGUE, STATUS_FOR_KIND } from '../../app/errors';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName, type BerthProcess } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 
 /** Hostile strings: shell, newlines, traversal, nginx directives, overlong, unicode, control bytes. */
 const CORPUS = [
@@ -90,18 +90,16 @@ function nginxFiles(berth: BerthProcess): Record<string, string> {
 
 describe('injection corpus against every input field', function () {
   this.timeout(300_000);
-  let berth: BerthProcess;
   let wt: WorkTree | null = null;
   const app = uniqueName('inj');
 
+  after(() => { wt?.remove(); });
+  const berth = useBerth();
   before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
     wt = WorkTree.fromFixture('dockerfile-app');
     const push = wt.push(berth.url, berth.token, app);
     assert.equal(push.code, 0, push.output);
   });
-  after(async () => { wt?.remove(); await berth?.destroy(); });
 
   it('answers each with its one error code (and that code\'s 4xx status), never a 500, and changes no state or nginx file', async () => {
     const state = stateOf(berth);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { Follower } from '../support/log-follower';
 import { waitFor } from '../support/poll';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 
 
 
@@ -12,14 +12,16 @@ const lines = (text: string) => text.split('\n').filter(Boolean);
 
 describe('logs: merged, filtered, followed, kept after containers go', function () {
   this.timeout(300_000);
-  let berth: BerthProcess;
   let wt: WorkTree;
   const app = uniqueName('logs');
   const followers: Follower[] = [];
 
+  after(async () => {
+    followers.forEach((f) => f.stop());
+    wt?.remove();
+  });
+  const berth = useBerth();
   before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
     wt = WorkTree.fromFixture('oneoff-app');
     const pushed = wt.push(berth.url, berth.token, app);
     assert.equal(pushed.code, 0, pushed.output);
@@ -27,9 +29,6 @@ describe('logs: merged, filtered, followed, kept after containers go', function 
     assert.equal(scaled.code, 0, scaled.stderr + scaled.stdout);
   });
   after(async () => {
-    followers.forEach((f) => f.stop());
-    wt?.remove();
-    await berth?.destroy();
     // The release images this file built (berth/<app>:vN).
     const images = spawnSync('docker', ['images', '-q', `berth/${app}`], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean);
     if (images.length) spawnSync('docker', ['rmi', '-f', ...images]);

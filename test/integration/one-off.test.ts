@@ -1,18 +1,19 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { ROOT, uniqueName } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 
 describe('one-off commands: berth run and berth enter', function () {
   this.timeout(300_000);
-  let berth: BerthProcess;
   let wt: WorkTree;
   const app = uniqueName('oneoff');
 
+  after(async () => {
+    wt?.remove();
+  });
+  const berth = useBerth();
   before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
     wt = WorkTree.fromFixture('oneoff-app');
     const pushed = wt.push(berth.url, berth.token, app);
     assert.equal(pushed.code, 0, pushed.output);
@@ -20,8 +21,6 @@ describe('one-off commands: berth run and berth enter', function () {
     assert.equal(set.code, 0, set.stderr);
   });
   after(async () => {
-    wt?.remove();
-    await berth?.destroy();
     // The release images this file built (berth/<app>:vN).
     const images = spawnSync('docker', ['images', '-q', `berth/${app}`], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean);
     if (images.length) spawnSync('docker', ['rmi', '-f', ...images]);

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName, type BerthProcess } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -39,25 +39,22 @@ async function eventually<T>(check: () => Promise<T> | T, seconds = 60): Promise
 
 describe('processes: ps:scale, ps:report, restart, stop/start, rebuild, settings, reconciler', function () {
   this.timeout(600_000);
-  let berth: BerthProcess;
   let wt: WorkTree;
   const app = uniqueName('ps');
   const host = `${app}.localhost`;
   const orphans: string[] = [];
 
+  after(async () => {
+    wt?.remove();
+    if (orphans.length) spawnSync('docker', ['rm', '-f', ...orphans]);
+  });
+  const berth = useBerth();
   before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
     // nginx's workers (nobody) must reach pages/ to serve the "app down" page; mkdtemp made it 0700.
     fs.chmodSync(berth.home, 0o755);
     wt = WorkTree.fromFixture('multi-process-app');
     const pushed = wt.push(berth.url, berth.token, app);
     assert.equal(pushed.code, 0, pushed.output);
-  });
-  after(async () => {
-    wt?.remove();
-    if (orphans.length) spawnSync('docker', ['rm', '-f', ...orphans]);
-    await berth?.destroy();
   });
 
   it('reports desired and running containers per process type, as text and JSON', () => {

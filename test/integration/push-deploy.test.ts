@@ -1,22 +1,17 @@
 import assert from 'node:assert/strict';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 
 describe('push to deploy (real git, docker, redis, nginx)', function () {
   this.timeout(300_000);
-  let berth: BerthProcess;
   const trees: WorkTree[] = [];
   const tree = (fixture: string) => { const t = WorkTree.fromFixture(fixture); trees.push(t); return t; };
 
-  before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
-  });
   after(async () => {
     trees.forEach((t) => t.remove());
-    await berth?.destroy();
   });
+  const berth = useBerth();
 
   it('builds a Dockerfile app from a push, streams the build, and routes its domain', async () => {
     const app = uniqueName('push');

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createRedisInfra, type RedisInfra } from '../../app/infra/redis';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
 import { waitFor } from '../support/poll';
-import { requireBerthStack } from '../support/requirements';
 
 const ROUNDS = 20;
 
@@ -19,7 +19,6 @@ interface Release { version: number; gitSha: string | null; current: boolean }
  */
 describe('two pushes racing to one app (real git, BullMQ, docker, nginx)', function () {
   this.timeout(900_000);
-  let berth: BerthProcess;
   let redis: RedisInfra;
   const app = uniqueName('race');
   const trees: WorkTree[] = [];
@@ -37,19 +36,17 @@ describe('two pushes racing to one app (real git, BullMQ, docker, nginx)', funct
   const branchHead = (t: WorkTree) => t.git(['ls-remote', remote(), 'refs/heads/main']).output.split(/\s/)[0];
   const imageExists = (ref: string) => spawnSync('docker', ['image', 'inspect', ref]).status === 0;
 
+  after(async () => {
+    trees.forEach((t) => t.remove());
+    await redis?.close();
+  });
+  const berth = useBerth();
   before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
     redis = createRedisInfra({ url: berth.env.REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: berth.env.BERTH_REDIS_PREFIX });
     const a = WorkTree.fromFixture('dockerfile-app');
     trees.push(a, WorkTree.fromFixture('dockerfile-app'));
     const first = a.push(berth.url, berth.token, app);
     assert.equal(first.code, 0, first.output);
-  });
-  after(async () => {
-    trees.forEach((t) => t.remove());
-    await redis?.close();
-    await berth?.destroy();
   });
 
   it(`${ROUNDS} rounds: the release's commit is always the branch head, the loser is superseded and never built`, async () => {

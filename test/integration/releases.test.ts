@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName, type BerthProcess } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { DashboardSession } from '../support/dashboard-session';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 
 /** Waits for a queued build (config change, rollback, image deploy) by following its log. */
 async function followBuild(berth: BerthProcess, app: string, id: number): Promise<string> {
@@ -13,20 +13,15 @@ async function followBuild(berth: BerthProcess, app: string, id: number): Promis
 
 describe('releases: config changes, rollback, image deploys, failed deploys', function () {
   this.timeout(300_000);
-  let berth: BerthProcess;
   const trees: WorkTree[] = [];
   const tree = () => { const t = WorkTree.fromFixture('dockerfile-app'); trees.push(t); return t; };
   const PASSWORD = 'releases test password';
 
-  before(async () => {
-    requireBerthStack();
-    berth = await startBerth({ BERTH_ADMIN_PASSWORD: PASSWORD });
-  });
   after(async () => {
     trees.forEach((t) => t.remove());
     spawnSync('docker', ['rmi', '-f', 'berth-test/ready-image:1']);
-    await berth?.destroy();
   });
+  const berth = useBerth({ BERTH_ADMIN_PASSWORD: PASSWORD });
 
   it('a config change makes a new release the app sees; rollback re-releases an old image and config', async () => {
     const app = uniqueName('rel');

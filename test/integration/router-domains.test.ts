@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName } from '../support/berth-process';
+import { isStarted, useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 import { request } from './router-support';
 
 async function freePort(): Promise<number> {
@@ -17,7 +17,6 @@ async function freePort(): Promise<number> {
 
 describe('router: domains, ports, nginx settings, app templates', function () {
   this.timeout(300_000);
-  let berth: BerthProcess;
   const trees: WorkTree[] = [];
   const one = uniqueName('rd-one');
   const two = uniqueName('rd-two');
@@ -34,16 +33,14 @@ describe('router: domains, ports, nginx settings, app templates', function () {
     return wt;
   };
 
-  before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
-    deploy(one, 'app one');
-    deploy(two, 'app two');
-  });
   after(async () => {
     trees.forEach((t) => t.remove());
-    for (const a of [one, two]) berth?.cli(['apps:destroy', a, '--confirm', a]);
-    await berth?.destroy();
+    if (isStarted(berth)) for (const a of [one, two]) berth.cli(['apps:destroy', a, '--confirm', a]);
+  });
+  const berth = useBerth();
+  before(async () => {
+    deploy(one, 'app one');
+    deploy(two, 'app two');
   });
 
   it('routes a custom domain (and a wildcard) to its app; two apps never see each other\'s traffic', async () => {
