@@ -90,7 +90,7 @@ describe('app.json', () => {
     invalid('{"cron":{"command":"x"}}', /cron must be a list/);
     invalid('{"cron":[{"schedule":"* * * * *"}]}', /cron\[0\]\.command is missing/);
     invalid('{"cron":[{"command":"x","schedule":"* * * *"}]}', /cron\[0\]\.schedule .* has 4 fields/);
-    invalid('{"cron":[{"command":"x","schedule":"61 * * * *"}]}', /"61" is not a minute/);
+    invalid('{"cron":[{"command":"x","schedule":"61 * * * *"}]}', /"61 \* \* \* \*" is not a valid schedule \(minute hour day-of-month month day-of-week\): Constraint error, got value 61 expected range 0-59/);
     invalid('{"cron":[{"command":"x","schedule":"* * * * *","name":"a"},{"command":"y","schedule":"* * * * *","name":"a"}]}', /used twice/);
   });
 
@@ -103,5 +103,17 @@ describe('app.json', () => {
     for (const bad of ['', '* * * * * *', '*/0 * * * *', '5-2 * * * *', '* 24 * * *', '* * 0 * *', '* * * 13 *', 'a b c d e']) {
       assert.throws(() => normalizeSchedule(bad), Error, bad);
     }
+    assert.equal(normalizeSchedule(' @Daily '), '0 0 * * *');
+    assert.equal(normalizeSchedule('5  4 * *   7'), '5 4 * * 7');
+  });
+
+  it('refuses a schedule BullMQ\'s parser (cron-parser) cannot run, such as 31 February, before the release', () => {
+    // A hand-written check took it, and BullMQ's job scheduler then failed when the release went live.
+    assert.throws(() => normalizeSchedule('0 0 31 2 *'), {
+      message: '"0 0 31 2 *" is not a valid schedule (minute hour day-of-month month day-of-week): Invalid explicit day of month definition',
+    });
+    assert.throws(() => normalizeSchedule('0 0 * * * *'), {
+      message: '"0 0 * * * *" has 6 fields; a schedule has 5: minute hour day-of-month month day-of-week',
+    });
   });
 });
