@@ -7,6 +7,7 @@ import { BerthError } from '../../../app/errors';
 import { EventsService } from '../../../app/events';
 import { openSqliteStore } from '../../../app/infra/sqlite';
 import { EMPTY_MANIFEST } from '../../../app/manifest/manifest';
+import { InMemoryLogBus } from '../../support/fakes/log-bus';
 import type { ReleaseRun } from '../../../app/deploys';
 import type { BuildRecord, ReleaseRecord, Store } from '../../../app/ports/store';
 import { waitFor } from '../../support/poll';
@@ -22,8 +23,7 @@ describe('build runner (real SQLite store, stand-in pipeline)', () => {
   let dir: string;
   let store: Store;
   let events: EventsService;
-  let lines: Map<number, string[]>;
-  let ends: Map<number, string>;
+  let logs: InMemoryLogBus;
   let after: string[];
   let prunes: string[];
   let resolves: number;
@@ -31,11 +31,6 @@ describe('build runner (real SQLite store, stand-in pipeline)', () => {
   /** What the pipeline records with the go-live (the scheduler the app now runs on), in the same transaction. */
   const record = () => { recorded++; };
 
-  const logs = {
-    append: async (id: number, line: string) => { lines.set(id, [...(lines.get(id) ?? []), line]); },
-    end: async (id: number, outcome: string) => { ends.set(id, outcome); },
-    follow: async () => 'succeeded', close: async () => undefined,
-  };
   const release = (version: number, manifest = EMPTY_MANIFEST): ReleaseRecord => store.releases.create({
     app: 'shop', image: `berth/shop:v${version}`, gitSha: null, config: {}, processes: { web: 'a', worker: 'b', release: 'c' }, port: 5000,
     appJson: null, manifest, detectedPorts: null, description: `push ${version}`, user: 'dana',
@@ -59,8 +54,7 @@ describe('build runner (real SQLite store, stand-in pipeline)', () => {
     store = openSqliteStore(path.join(dir, 'berth.db'));
     store.apps.insert('shop');
     events = new EventsService(store.events);
-    lines = new Map();
-    ends = new Map();
+    logs = new InMemoryLogBus();
     after = [];
     prunes = [];
     resolves = 0;
@@ -91,8 +85,8 @@ describe('build runner (real SQLite store, stand-in pipeline)', () => {
     assert.deepEqual([done.status, done.releaseVersion, done.error], ['succeeded', 1, null]);
     assert.deepEqual(eventsOf(), [['deploy.succeeded', 'deployed v1 (push 1)', 'dana']]);
     assert.deepEqual(after, ['v1']);
-    assert.deepEqual(lines.get(b.id), ['pipeline ran', 'postdeploy ran', '=====> Deployed http://shop.test (v1)']);
-    assert.equal(ends.get(b.id), 'succeeded');
+    assert.deepEqual(logs.lines.get(b.id), ['pipeline ran', 'postdeploy ran', '=====> Deployed http://shop.test (v1)']);
+    assert.equal(logs.ends.get(b.id), 'succeeded');
     assert.deepEqual(prunes, ['shop']);
     assert.equal(resolves, 0, 'no ref to wait for: not a push');
   });
@@ -115,8 +109,8 @@ describe('build runner (real SQLite store, stand-in pipeline)', () => {
       .handle({ buildId: b.id, app: 'shop', kind: 'push' }, ctx());
     const failed = store.builds.getById(b.id)!;
     assert.deepEqual([failed.status, failed.error, failed.releaseVersion], ['failed', 'HEALTHCHECK_FAILED: web.1 never answered on port 5000.', null]);
-    assert.deepEqual(lines.get(b.id), ['!     web.1 never answered on port 5000.']);
-    assert.equal(ends.get(b.id), 'failed');
+    assert.deepEqual(logs.lines.get(b.id), ['!     web.1 never answered on port 5000.']);
+    assert.equal(logs.ends.get(b.id), 'failed');
     assert.deepEqual(eventsOf(), [['build.failed', `build ${b.id} failed: web.1 never answered on port 5000.`, 'dana']]);
     assert.deepEqual([after, prunes, store.releases.current('shop')], [[], [], null]);
     const plain = queued();
@@ -130,8 +124,8 @@ describe('build runner (real SQLite store, stand-in pipeline)', () => {
     await runner(async (r) => { ac.abort(); r.signal!.throwIfAborted(); throw new Error('unreachable'); }).handle({ buildId: b.id, app: 'shop', kind: 'push' }, ctx(ac.signal));
     const c = store.builds.getById(b.id)!;
     assert.deepEqual([c.status, c.error], ['cancelled', 'Build cancelled.']);
-    assert.deepEqual(lines.get(b.id), ['!     Build cancelled.']);
-    assert.equal(ends.get(b.id), 'cancelled');
+    assert.deepEqual(logs.lines.get(b.id), ['!     Build cancelled.']);
+    assert.equal(logs.ends.get(b.id), 'cancelled');
     assert.deepEqual(eventsOf(), [['build.cancelled', `build ${b.id} cancelled`, 'dana']]);
 
     const early = queued();
@@ -156,8 +150,8 @@ describe('build runner (real SQLite store, stand-in pipeline)', () => {
     await r.handle({ buildId: b.id, app: 'shop', kind: 'scale' }, ctx());
     const s = store.builds.getById(b.id)!;
     assert.deepEqual([s.status, s.releaseVersion, piped], ['succeeded', null, 0]);
-    assert.deepEqual(lines.get(b.id), ['scaled web=2', '=====> Done']);
-    assert.equal(ends.get(b.id), 'succeeded');
+    assert.deepEqual(logs.lines.get(b.id), ['scaled web=2', '=====> Done']);
+    assert.equal(logs.ends.get(b.id), 'succeeded');
     assert.deepEqual([after, prunes, eventsOf()], [[], [], []]);
     const p = queued('push');
     await r.handle({ buildId: p.id, app: 'shop', kind: 'push' }, ctx());
@@ -176,7 +170,7 @@ describe('build runner (real SQLite store, stand-in pipeline)', () => {
     }
     await r.handle({ buildId: 9999, app: 'shop', kind: 'archive' }, ctx());
     assert.equal(piped, 1, 'the pipeline ran once');
-    assert.deepEqual(lines.get(b.id), ['postdeploy ran', '=====> Deployed http://shop.test (v1)'], 'nothing more was logged');
+    assert.deepEqual(logs.lines.get(b.id), ['postdeploy ran', '=====> Deployed http://shop.test (v1)'], 'nothing more was logged');
     assert.equal(first.status, 'succeeded');
   });
 

@@ -12,6 +12,8 @@ import { EventsService } from '../../../app/events';
 import { openSqliteStore } from '../../../app/infra/sqlite';
 import { EMPTY_MANIFEST } from '../../../app/manifest/manifest';
 import { ReleasesService } from '../../../app/releases/releases-service';
+import { InMemoryBuildQueue } from '../../support/fakes/build-queue';
+import { InMemoryLogBus } from '../../support/fakes/log-bus';
 import { waitFor } from '../../support/poll';
 import type { BuildJob } from '../../../app/ports/build-queue';
 import type { BuildRecord, ReleaseRecord, Store } from '../../../app/ports/store';
@@ -30,34 +32,12 @@ class FakeEngine {
   async removeImage(ref: string) { this.calls.push(`rm ${ref}`); this.images.delete(ref); }
 }
 
-class FakeQueue {
-  readonly jobs: BuildJob[] = [];
-  readonly cancelled: number[] = [];
-  readonly released: string[] = [];
-  pruned: number[] = [];
-  ahead = 0;
-  async enqueue(job: BuildJob) { this.jobs.push(job); }
-  async positionOf() { return this.ahead; }
-  async cancel(id: number) { this.cancelled.push(id); }
-  async releaseApp(app: string) { this.released.push(app); }
-  async prune(isLive: (id: number) => boolean | Promise<boolean>) { for (const j of this.jobs) if (!(await isLive(j.buildId))) this.pruned.push(j.buildId); }
-}
-
-class FakeLogs {
-  readonly lines = new Map<number, string[]>();
-  readonly ends = new Map<number, string>();
-  async append(id: number, line: string) { this.lines.set(id, [...(this.lines.get(id) ?? []), line]); }
-  async end(id: number, outcome: string) { this.ends.set(id, outcome); }
-  async follow(id: number, onLine: (l: string) => void) { for (const l of this.lines.get(id) ?? []) onLine(l); return this.ends.get(id) ?? 'succeeded'; }
-  async close() { /* nothing */ }
-}
-
 describe('builds and releases (real SQLite store, fake engine, queue and deployer)', () => {
   let dir: string;
   let store: Store;
   let engine: FakeEngine;
-  let queue: FakeQueue;
-  let logs: FakeLogs;
+  let queue: InMemoryBuildQueue;
+  let logs: InMemoryLogBus;
   let events: EventsService;
   let builds: BuildsService;
   let maker: ReleaseMaker;
@@ -121,10 +101,10 @@ describe('builds and releases (real SQLite store, fake engine, queue and deploye
     store = openSqliteStore(path.join(dir, 'berth.db'));
     store.apps.insert('shop');
     engine = new FakeEngine();
-    queue = new FakeQueue();
-    logs = new FakeLogs();
+    queue = new InMemoryBuildQueue();
+    logs = new InMemoryLogBus();
     events = new EventsService(store.events);
-    builds = new BuildsService({ store, queue: queue as never, logs, events, buildLogsDir: path.join(dir, 'logs') });
+    builds = new BuildsService({ store, queue, logs, events, buildLogsDir: path.join(dir, 'logs') });
     pruned = [];
     maker = new ReleaseMaker({ store, engine: engine as never, keepImages: 2, pruneRegistry: async (app, keep) => { pruned.push([app, keep]); } });
     releases = new ReleasesService({ store, builds, events, configVars: new ConfigVarsService({ store, events }) });
@@ -150,11 +130,12 @@ describe('builds and releases (real SQLite store, fake engine, queue and deploye
   }
 
   it('enqueue: the build row, the event, the job with every field, and the position', async () => {
-    queue.ahead = 2;
+    // Two builds of shop already queued (the fake's worker is not started: they wait).
+    for (const buildId of [9001, 9002]) await queue.enqueue({ buildId, app: 'shop', kind: 'config' });
     const r = await builds.enqueue({ app: 'shop', kind: 'push', source: 'abc1234', user: 'dana', ref: 'refs/heads/main', expectedOldSha: 'f'.repeat(40) });
     assert.equal(r.ahead, 2);
     assert.equal(r.build.status, 'queued');
-    assert.deepEqual(queue.jobs, [{ buildId: r.build.id, app: 'shop', kind: 'push', ref: 'refs/heads/main', expectedOldSha: 'f'.repeat(40) }]);
+    assert.deepEqual(queue.jobs.slice(2), [{ buildId: r.build.id, app: 'shop', kind: 'push', ref: 'refs/heads/main', expectedOldSha: 'f'.repeat(40) }]);
     assert.deepEqual(events.list({ app: 'shop', limit: 5 }).map((e) => [e.kind, e.message, e.user]), [['build.queued', `build ${r.build.id} queued (push abc1234)`, 'dana']]);
     assert.deepEqual(await rejected(builds.enqueue({ app: 'nope', kind: 'push', source: 'x', user: null })),
       { code: 'APP_NOT_FOUND', message: 'App "nope" does not exist; `berth apps:list` shows your apps.' });
