@@ -13,6 +13,7 @@ import { openSqliteStore } from '../../../app/infra/sqlite';
 import { EMPTY_MANIFEST } from '../../../app/manifest/manifest';
 import { ReleasesService } from '../../../app/releases/releases-service';
 import { InMemoryBuildQueue } from '../../support/fakes/build-queue';
+import { InMemoryImages } from '../../support/fakes/images';
 import { InMemoryLogBus } from '../../support/fakes/log-bus';
 import { waitFor } from '../../support/poll';
 import type { BuildJob } from '../../../app/ports/build-queue';
@@ -23,19 +24,10 @@ const rejected = async (p: Promise<unknown>): Promise<{ code: string; message: s
   return { code: 'none', message: '' };
 };
 
-/** The engine's image calls, recorded; `images` is what inspectImage finds. */
-class FakeEngine {
-  readonly calls: string[] = [];
-  readonly images = new Map<string, { id: string; exposedPort: number | null; hasCommand: boolean }>();
-  async inspectImage(ref: string) { return this.images.get(ref) ?? null; }
-  async tagImage(source: string, repo: string, tag: string) { this.calls.push(`tag ${source} ${repo}:${tag}`); this.images.set(`${repo}:${tag}`, { id: source, exposedPort: null, hasCommand: true }); }
-  async removeImage(ref: string) { this.calls.push(`rm ${ref}`); this.images.delete(ref); }
-}
-
 describe('builds and releases (real SQLite store, fake engine, queue and deployer)', () => {
   let dir: string;
   let store: Store;
-  let engine: FakeEngine;
+  let engine: InMemoryImages;
   let queue: InMemoryBuildQueue;
   let logs: InMemoryLogBus;
   let events: EventsService;
@@ -100,7 +92,7 @@ describe('builds and releases (real SQLite store, fake engine, queue and deploye
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-builds-'));
     store = openSqliteStore(path.join(dir, 'berth.db'));
     store.apps.insert('shop');
-    engine = new FakeEngine();
+    engine = new InMemoryImages();
     queue = new InMemoryBuildQueue();
     logs = new InMemoryLogBus();
     events = new EventsService(store.events);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ReleaseMaker } from '../../../app/builds/release-maker';
 import { openSqliteStore } from '../../../app/infra/sqlite';
 import { EMPTY_MANIFEST } from '../../../app/manifest/manifest';
+import { InMemoryImages } from '../../support/fakes/images';
 import type { ImageInfo } from '../../../app/ports/container-engine';
 import type { BuildRecord, Store } from '../../../app/ports/store';
 
@@ -12,23 +13,6 @@ const rejected = async (p: Promise<unknown>): Promise<{ code: string; message: s
   try { await p; } catch (e) { return { code: (e as { code: string }).code, message: (e as Error).message }; }
   return { code: 'none', message: '' };
 };
-
-/** inspectImage answers from `images`; tag and remove are recorded (and change `images`, as Docker would). */
-class FakeEngine {
-  readonly calls: string[] = [];
-  readonly images = new Map<string, ImageInfo>();
-  removeFails = false;
-  async inspectImage(ref: string) { this.calls.push(`inspect ${ref}`); return this.images.get(ref) ?? null; }
-  async tagImage(source: string, repo: string, tag: string) {
-    this.calls.push(`tag ${source} ${repo}:${tag}`);
-    this.images.set(`${repo}:${tag}`, { id: this.images.get(source)?.id ?? source, exposedPort: null, hasCommand: true });
-  }
-  async removeImage(ref: string) {
-    this.calls.push(`rm ${ref}`);
-    if (this.removeFails) throw new Error(`conflict: ${ref} is in use`);
-    this.images.delete(ref);
-  }
-}
 
 /**
  * ReleaseMaker against a real SQLite store and a fake engine: deploying an image (pulled when
@@ -38,7 +22,7 @@ class FakeEngine {
 describe('release maker (real SQLite store, fake engine)', () => {
   let dir: string;
   let store: Store;
-  let engine: FakeEngine;
+  let engine: InMemoryImages;
   let pulls: string[];
   let pruned: Array<[string, readonly string[]]>;
   let lines: string[];
@@ -65,7 +49,7 @@ describe('release maker (real SQLite store, fake engine)', () => {
     store = openSqliteStore(path.join(dir, 'berth.db'));
     store.apps.insert('shop');
     store.apps.insert('other');
-    engine = new FakeEngine();
+    engine = new InMemoryImages({ recordInspects: true });
     pulls = [];
     pruned = [];
     lines = [];
@@ -142,7 +126,11 @@ describe('release maker (real SQLite store, fake engine)', () => {
   });
 
   describe('fromBuild', () => {
-    const built = (port: number | null) => ({ image: 'berth/shop:build-7', exposedPort: port, processes: { web: 'npm start', worker: 'node w.js' }, appJson: '{"a":1}', manifest: EMPTY_MANIFEST, detectedPorts: ['http:3000:3000'] });
+    /** What the builder answers, and the build image it left on the host. */
+    const built = (port: number | null) => {
+      engine.images.set('berth/shop:build-7', { id: 'sha256:b', exposedPort: port, hasCommand: true });
+      return { image: 'berth/shop:build-7', exposedPort: port, processes: { web: 'npm start', worker: 'node w.js' }, appJson: '{"a":1}', manifest: EMPTY_MANIFEST, detectedPorts: ['http:3000:3000'] };
+    };
 
     it('a push: the commit, "push <short sha>", the built processes and port; the build tag is removed', async () => {
       engine.images.set('berth/shop:build-7', { id: 'sha256:b', exposedPort: 3000, hasCommand: true });

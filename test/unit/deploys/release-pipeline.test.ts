@@ -7,6 +7,7 @@ import { ReleaseProducer } from '../../../app/builds/release-producer';
 import { ReleasePipeline, SchedulerRegistry, type ReleaseRun, type StartedRelease, type StepContext } from '../../../app/deploys';
 import { openSqliteStore } from '../../../app/infra/sqlite';
 import { EMPTY_MANIFEST } from '../../../app/manifest/manifest';
+import { InMemoryImages } from '../../support/fakes/images';
 import type { BuildRecord, ReleaseRecord, Store } from '../../../app/ports/store';
 
 /** Where a failure is injected: a step of the pipeline, or going live inside `route`. */
@@ -14,14 +15,6 @@ type FailAt = 'hook build:before' | 'build' | 'hook build:after' | 'release' | '
 
 class Injected extends Error {
   constructor(at: string) { super(`injected failure at ${at}`); }
-}
-
-/** Images on the fake host: tags only. */
-class FakeEngine {
-  readonly images = new Set<string>();
-  async inspectImage(ref: string) { return this.images.has(ref) ? { id: ref, exposedPort: 5000, hasCommand: true } : null; }
-  async tagImage(source: string, repo: string, tag: string) { if (!this.images.has(source)) throw new Error(`no image ${source}`); this.images.add(`${repo}:${tag}`); }
-  async removeImage(ref: string) { this.images.delete(ref); }
 }
 
 interface FakeStarted extends StartedRelease { readonly ids: string[] }
@@ -63,7 +56,7 @@ class FakeScheduler {
 describe('the release pipeline: a failure at each step leaves exactly the previous release serving', () => {
   let dir: string;
   let store: Store;
-  let engine: FakeEngine;
+  let engine: InMemoryImages;
   let scheduler: FakeScheduler;
   let pipeline: ReleasePipeline;
   let failAt: FailAt | null;
@@ -73,14 +66,14 @@ describe('the release pipeline: a failure at each step leaves exactly the previo
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-pipeline-'));
     store = openSqliteStore(path.join(dir, 'berth.db'));
     store.apps.insert('shop');
-    engine = new FakeEngine();
+    engine = new InMemoryImages();
     scheduler = new FakeScheduler(store);
     failAt = null;
     ran = [];
     const builder = {
       build: async (_app: unknown, b: { tag: string }) => {
         if (failAt === 'build') throw new Injected('build');
-        engine.images.add(b.tag);
+        engine.images.set(b.tag, { id: `sha256:${b.tag}`, exposedPort: 5000, hasCommand: true });
         return { image: b.tag, exposedPort: 5000, processes: { web: 'serve', release: 'migrate' }, appJson: null, manifest: EMPTY_MANIFEST, detectedPorts: null };
       },
     };
@@ -138,7 +131,7 @@ describe('the release pipeline: a failure at each step leaves exactly the previo
     runningOn: store.schedulers.get('shop').runningOn,
     containers: [...scheduler.containers.values()],
     route: scheduler.routes.get('shop') ?? null,
-    images: [...engine.images].sort(),
+    images: [...engine.images.keys()].sort(),
   });
   const V1 = { releases: [1], current: 1, runningOn: 'docker-local', containers: [1, 1], route: 1, images: ['berth/shop:v1'] };
 
