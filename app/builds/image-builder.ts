@@ -8,8 +8,9 @@ import { checkDockerfileImages } from './image-guard';
 import type { ResolvedBuildSettings } from './build-settings';
 import { EMPTY_SOURCE_MANIFEST, parseAppJson, readSourceManifest, type AppManifest } from '../manifest';
 import { detectBuilder } from './detect-builder';
-import { buildContext, readSourceView } from './source-archive';
-import { composeFileOf, composeManifest, composeProcesses } from './compose-build';
+import { buildContext, dockerfileContext, readSourceView } from './source-archive';
+import { checkComposeContext, composeFileOf, composeManifest, composeProcesses } from './compose-build';
+import { composeImageOf, type ComposePlan } from '../compose';
 
 export interface BuiltSource {
   readonly image: string;
@@ -134,27 +135,70 @@ export class ImageBuilder {
   }
 
   /**
-   * A compose file: its services become the release's process types (docs/compose.md). The one
-   * `build:` goes through this same builder (Dockerfile or buildpacks) in its context folder.
+   * A compose file: its services become the release's process types (docs/compose.md). Each
+   * distinct `build:` goes through this same builder (Dockerfile or buildpacks) in its context
+   * folder, in this one build job: the release's build (the web service's, else the first) gets the
+   * build's tag, the others `<tag>-<type>` (composeImageOf). A file where no service builds gets an
+   * image of its own (composeMarker). A failure removes the images this build made.
    */
   private async buildCompose(app: AppRecord, file: string, source: SourceView, options: Parameters<ImageBuilder['build']>[1],
     settings: Pick<ResolvedBuildSettings, 'dockerfilePath' | 'buildDir' | 'buildkit'>): Promise<BuiltSource> {
     const appJson = source.read('app.json');
-    const { plan, manifest } = composeManifest(file, source, parseAppJson(appJson), options.log, this.deps.storageRootOf?.(app.name) ?? null);
-    // parseCompose refuses a file in which no service builds.
-    const { context, dockerfile, args } = plan.build!;
-    if (context && !source.files().some((f) => f.startsWith(`${context}/`))) {
-      throw new BerthError('INVALID_COMPOSE', `${file}: build context "${context}" has no files at this commit.`);
+    const { plan, manifest } = composeManifest(file, source, parseAppJson(appJson), options.log, this.deps.storageRootOf?.(app.name) ?? null, options.config ?? {});
+    const builds = plan.builds ?? (plan.build ? [{ build: plan.build, types: plan.order.filter((t) => !plan.services[t].image) }] : []);
+    // Every context is checked before anything is built.
+    for (const { build } of builds) checkComposeContext(file, build, source);
+    const { engine } = this.deps;
+    const made: string[] = [];
+    try {
+      if (builds.length === 0) {
+        await this.composeMarker(app, plan, options);
+        made.push(options.tag);
+      }
+      for (const [i, { build, types }] of builds.entries()) {
+        const tag = i === 0 ? options.tag : composeImageOf(options.tag, types[0]);
+        if (builds.length > 1) options.log(`-----> Building ${types.join(', ')} from ${build.context || '.'}/${build.dockerfile}${i === 0 ? ' (the release\'s image)' : ''}`);
+        await this.build(app, {
+          ...options, tag, composeInner: true, buildArgs: { ...options.buildArgs, ...build.args },
+          settings: { dockerfilePath: build.dockerfile, buildDir: [settings.buildDir, build.context].filter(Boolean).join('/') || null, buildkit: settings.buildkit },
+        });
+        made.push(tag);
+        if (i === 0) continue;
+        const colon = options.tag.lastIndexOf(':');
+        for (const t of types.slice(1)) {
+          await engine.tagImage(tag, options.tag.slice(0, colon), `${options.tag.slice(colon + 1)}-${t}`);
+          made.push(composeImageOf(options.tag, t));
+        }
+      }
+    } catch (e) {
+      for (const image of made) await engine.removeImage(image).catch(() => undefined);
+      throw e;
     }
-    const buildDir = [settings.buildDir, context].filter(Boolean).join('/') || null;
-    const built = await this.build(app, {
-      ...options, composeInner: true, buildArgs: { ...options.buildArgs, ...args },
-      settings: { dockerfilePath: dockerfile, buildDir, buildkit: settings.buildkit },
-    });
-    const image = built.image;
     const web = plan.services.web;
-    const exposedPort = web?.image ? (await this.deps.engine.inspectImage(web.image))?.exposedPort ?? null : built.exposedPort;
-    return { image, exposedPort: plan.webPort ?? exposedPort, processes: composeProcesses(plan), appJson, manifest, detectedPorts: null };
+    const webImage = web?.image ?? (web?.ownImage ? composeImageOf(options.tag, 'web') : options.tag);
+    const exposedPort = plan.webPort ?? (await engine.inspectImage(webImage))?.exposedPort ?? null;
+    return { image: options.tag, exposedPort, processes: composeProcesses(plan), appJson, manifest, detectedPorts: null };
+  }
+
+  /**
+   * No service builds: the release's image is the web service's (else the first service's) image
+   * with a label naming this app, a new image id, so the shared local image (berth/service-redis…)
+   * never becomes this app's by a tag (image-guard's owner check would then refuse it to others).
+   */
+  private async composeMarker(app: AppRecord, plan: ComposePlan, options: Parameters<ImageBuilder['build']>[1]): Promise<void> {
+    const first = plan.services.web ?? plan.services[plan.order.find((t) => !plan.services[t].oneShot) ?? plan.order[0]];
+    const base = first.image!;
+    if (!(await this.deps.engine.inspectImage(base))) {
+      if (this.deps.registry?.hasLoginFor(base)) await this.deps.registry.pull(base, options.log);
+      else throw new BerthError('INVALID_IMAGE', `service ${first.name}'s image "${base}" is not on this host: build it or \`docker load\` it first (no registry is reachable).`);
+    }
+    const text = `FROM ${base}\nLABEL berth.compose-app="${app.id}"\n`;
+    await this.guardImages(text, app, {});
+    options.log(`-----> No service builds: the release's image is ${base}, labelled as ${app.name}'s`);
+    await this.deps.engine.buildImage({
+      tag: options.tag, context: dockerfileContext(text), dockerfile: 'Dockerfile', buildArgs: {}, buildkit: true,
+      memoryMb: this.deps.memoryMb, onLog: (l) => options.log(`       ${l}`), signal: options.signal,
+    });
   }
 
   /**

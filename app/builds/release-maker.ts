@@ -1,6 +1,6 @@
 import { BerthError } from '../errors';
 import type { ContainerEngine, ImageInfo } from '../ports/container-engine';
-import { composeImages } from '../compose';
+import { composeImageOf, composeImages, ownImageTypes } from '../compose';
 import type { BuildRecord, ReleaseRecord, Store } from '../ports/store';
 import { imageRepo } from '../deploys';
 import type { BuiltSource } from './image-builder';
@@ -57,7 +57,8 @@ export class ReleaseMaker {
     const version = Number(build.source.replace(/^v/, ''));
     const target = store.releases.get(build.app, version);
     if (!target) throw new BerthError('RELEASE_NOT_FOUND', `${build.app} has no release v${version}; \`berth releases ${build.app}\` lists them.`);
-    if (!(await this.deps.engine.inspectImage(target.image))) {
+    const images = [target.image, ...ownImageTypes(target.manifest?.compose).map((t) => composeImageOf(target.image, t))];
+    if ((await Promise.all(images.map((i) => this.deps.engine.inspectImage(i)))).some((i) => !i)) {
       throw new BerthError('RELEASE_NOT_FOUND', `The image of v${version} was pruned (BERTH_KEEP_IMAGES); roll back to a newer release.`);
     }
     return this.create(build, { ...target, sourceImage: target.image, description: `rollback to v${version}` }, target.config);
@@ -87,6 +88,7 @@ export class ReleaseMaker {
     this.deps.store.releases.remove(release.app, release.version);
     if (!release.image.startsWith(`${imageRepo(release.app)}:`)) return `deleted release v${release.version}`;
     await this.deps.engine.removeImage(release.image);
+    for (const t of ownImageTypes(release.manifest?.compose)) await this.deps.engine.removeImage(composeImageOf(release.image, t)).catch(() => undefined);
     return `deleted release v${release.version} and its image tag ${release.image}`;
   }
 
@@ -104,7 +106,11 @@ export class ReleaseMaker {
     const keep = new Set(releases.slice(0, keepImages).map((r) => r.image));
     try {
       for (const r of releases.slice(keepImages)) {
-        if (r.version !== current && !keep.has(r.image) && r.image.startsWith(`${imageRepo(app)}:`)) await engine.removeImage(r.image);
+        if (r.version !== current && !keep.has(r.image) && r.image.startsWith(`${imageRepo(app)}:`)) {
+          await engine.removeImage(r.image);
+          // A compose release's services built from their own `build:` (compose-runtime composeImageOf).
+          for (const t of ownImageTypes(r.manifest?.compose)) await engine.removeImage(composeImageOf(r.image, t)).catch(() => undefined);
+        }
       }
     } finally {
       const kept = releases.filter((r, i) => i < keepImages || r.version === current).map((r) => `v${r.version}`);
@@ -119,7 +125,13 @@ export class ReleaseMaker {
     // The app's turn in the queue is ours, so nobody else can take this version number meanwhile.
     const next = (store.releases.list(build.app)[0]?.version ?? 0) + 1;
     await engine.tagImage(r.sourceImage, imageRepo(build.app), `v${next}`);
-    if (r.sourceImage.startsWith(`${imageRepo(build.app)}:build-`)) await engine.removeImage(r.sourceImage).catch(() => undefined);
+    const fromBuild = r.sourceImage.startsWith(`${imageRepo(build.app)}:build-`);
+    // A compose file's services with their own build: each gets `v<N>-<type>` beside the release's tag.
+    for (const t of ownImageTypes(r.manifest.compose)) {
+      await engine.tagImage(composeImageOf(r.sourceImage, t), imageRepo(build.app), `v${next}-${t}`);
+      if (fromBuild) await engine.removeImage(composeImageOf(r.sourceImage, t)).catch(() => undefined);
+    }
+    if (fromBuild) await engine.removeImage(r.sourceImage).catch(() => undefined);
     return store.releases.create({
       app: build.app, image: `${imageRepo(build.app)}:v${next}`, gitSha: r.gitSha,
       config: config ?? store.config.get(build.app), processes: r.processes, port: r.port, appJson: r.appJson ?? null, manifest: r.manifest, detectedPorts: r.detectedPorts ?? null,

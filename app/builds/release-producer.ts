@@ -1,4 +1,5 @@
 import { BerthError } from '../errors';
+import { composeImageOf, ownImageTypes } from '../compose';
 import type { BuildJob } from '../ports/build-queue';
 import type { ContainerEngine } from '../ports/container-engine';
 import type { GitRepos } from '../ports/git-repos';
@@ -42,6 +43,7 @@ export class ReleaseProducer implements ProducerContract<BuiltSource> {
   }
 
   async dropBuild(built: BuiltSource): Promise<string> {
+    for (const t of ownImageTypes(built.manifest.compose)) await this.deps.engine.removeImage(composeImageOf(built.image, t)).catch(() => undefined);
     if (!(await this.deps.engine.inspectImage(built.image))) return `image ${built.image} is gone already`;
     await this.deps.engine.removeImage(built.image);
     return `removed image ${built.image}`;

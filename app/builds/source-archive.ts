@@ -17,11 +17,13 @@ function within(name: string, root: string | null | undefined): string | null {
 /** Reads a source tar once: its file list and the small text files detection needs. */
 export async function readSourceView(tarPath: string, root?: string | null): Promise<SourceView> {
   const files: string[] = [];
+  const links = new Set<string>();
   const contents = new Map<string, string>();
   const extract = tar.extract();
   await new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
       const name = within(clean(header.name), root);
+      if ((header.type === 'symlink' || header.type === 'link') && name) links.add(name.replace(/\/+$/, ''));
       if (header.type === 'file' && name) {
         files.push(name);
         if ((header.size ?? 0) <= MAX_READ) {
@@ -43,6 +45,7 @@ export async function readSourceView(tarPath: string, root?: string | null): Pro
     files: () => files,
     has: (p) => set.has(clean(p)),
     read: (p) => contents.get(clean(p)) ?? null,
+    isLink: (p) => links.has(clean(p).replace(/\/+$/, '')),
   };
 }
 
@@ -72,4 +75,12 @@ export function buildContext(tarPath: string, options: { dockerignore: string | 
   fs.createReadStream(tarPath).on('error', (e) => out.destroy(e)).pipe(extract);
   pack.pipe(out);
   return out;
+}
+
+/** A build context holding only a Dockerfile (a compose app's release image when no service builds). */
+export function dockerfileContext(text: string): NodeJS.ReadableStream {
+  const pack = tar.pack();
+  pack.entry({ name: 'Dockerfile', mode: 0o644 }, text);
+  pack.finalize();
+  return pack.pipe(new PassThrough());
 }

@@ -19,7 +19,7 @@ export function composeContainer(release: ReleaseRecord, type: string, appId: st
   if (!s || appId === undefined) return base;
   return {
     ...base,
-    image: s.image ?? base.image,
+    image: s.image ?? (s.ownImage ? composeImageOf(base.image, type) : base.image),
     command: s.command ?? undefined,
     entrypoint: s.entrypoint ?? undefined,
     workingDir: s.workingDir ?? undefined,
@@ -28,10 +28,10 @@ export function composeContainer(release: ReleaseRecord, type: string, appId: st
     aliases: [s.name],
     mounts: [
       ...(base.mounts ?? []),
-      ...s.volumes.map((v) => ({ source: appVolumeName(appId, v.volume), target: v.target })),
+      ...s.volumes.map((v) => ({ source: appVolumeName(appId, v.volume), target: v.target, ...(v.readOnly ? { readOnly: true } : {}) })),
       ...(s.dirs ?? []).map((d) => {
         if (!storageDir) throw new BerthError('INVALID_STORAGE_MOUNT', `${s.name} mounts a folder of the app's storage, which this scheduler cannot give it.`);
-        return { source: storageDir(d.dir), target: d.target };
+        return { source: storageDir(d.dir), target: d.target, ...(d.readOnly ? { readOnly: true } : {}) };
       }),
     ],
   };
@@ -52,8 +52,30 @@ export function composeImages(plan: ComposePlan): { service: string; image: stri
   return plan.order.flatMap((t) => (plan.services[t].image ? [{ service: plan.services[t].name, image: plan.services[t].image! }] : []));
 }
 
-/** Process types whose old containers stop before new ones start: compose services with named volumes or storage folders. */
+/** Process types whose old containers stop before new ones start: compose services writing to named volumes or storage folders. */
 export function stopFirstTypes(release: ReleaseRecord): Set<string> {
   const plan = planOf(release);
-  return new Set(plan ? plan.order.filter((t) => plan.services[t].volumes.length + (plan.services[t].dirs?.length ?? 0) > 0) : []);
+  // Read-only mounts only (`:ro`): old and new containers may read at once, so zero downtime holds.
+  return new Set(plan ? plan.order.filter((t) => !plan.services[t].oneShot && [...plan.services[t].volumes, ...(plan.services[t].dirs ?? [])].some((m) => !m.readOnly)) : []);
+}
+
+/**
+ * The image of a service built from its own `build:`: the release's image name with `-<type>` added
+ * to its tag (`berth/shop:v4` → `berth/shop:v4-worker`; the build's `…:build-12-worker`). A release
+ * made from another (config change, rollback) tags these again beside its own, so each release
+ * holds its services' images as it holds its own.
+ */
+export function composeImageOf(releaseImage: string, type: string): string {
+  return `${releaseImage}-${type}`;
+}
+
+/** The process types of a compose plan that run their own image (ownImage); none for other releases. */
+export function ownImageTypes(plan: ComposePlan | null | undefined): string[] {
+  return plan ? plan.order.filter((t) => plan.services[t].ownImage) : [];
+}
+
+/** The services a deploy runs once, to completion, at their place in the start order. */
+export function oneShotTypes(release: ReleaseRecord): Set<string> {
+  const plan = planOf(release);
+  return new Set(plan ? plan.order.filter((t) => plan.services[t].oneShot) : []);
 }

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { BerthError } from '../errors';
 import type { HealthCheck } from '../manifest';
-import type { ComposeDir, ComposePlan, ComposeService, ComposeVolume, DependsCondition } from './compose-plan';
+import type { ComposeBuild, ComposeDir, ComposePlan, ComposeService, ComposeVolume, DependsCondition } from './compose-plan';
+import { interpolateCompose } from './interpolate';
 import { NOT_SUPPORTED, REFUSED_SERVICE_KEYS, REFUSED_TOP_KEYS } from './compose-refusals';
 import { containerPort, invalidCompose, isObject, mapOrList, parseDuration, parseEnvFile, repoPath, shellWords, type Obj } from './compose-fields';
 import { composeHealthCheck } from './compose-healthcheck';
@@ -43,8 +44,10 @@ export function findComposeFile(has: (path: string) => boolean): string | null {
 /**
  * `storageRoot`: the app's storage folder (`$BERTH_HOME/storage/<app id>`), for absolute bind
  * sources inside it; without it only relative ones (read as relative to that folder) can pass.
+ * `vars`: the app's config vars, the one source of `${VAR}` interpolation (interpolate.ts).
  */
-export function parseCompose(text: string, file: string, readRepoFile: (path: string) => string | null, storageRoot: string | null = null): ParsedCompose {
+export function parseCompose(text: string, file: string, readRepoFile: (path: string) => string | null, storageRoot: string | null = null,
+  vars: Readonly<Record<string, string>> = {}): ParsedCompose {
   if (Buffer.byteLength(text) > MAX_BYTES) throw invalidCompose(file, `is larger than ${MAX_BYTES / 1024} KiB`);
   let doc: unknown;
   try {
@@ -54,6 +57,8 @@ export function parseCompose(text: string, file: string, readRepoFile: (path: st
     if (e instanceof RangeError) throw invalidCompose(file, 'nested too deeply to read');
     throw invalidCompose(file, `not valid YAML (${(e as Error).message.split('\n')[0]})`);
   }
+  if (!isObject(doc)) throw invalidCompose(file, 'the top level must be a map with `services:`');
+  doc = interpolateCompose(doc, vars, file) as Obj;
   if (!isObject(doc)) throw invalidCompose(file, 'the top level must be a map with `services:`');
   const refused: string[] = [];
   for (const key of Object.keys(doc)) {
@@ -69,7 +74,7 @@ export function parseCompose(text: string, file: string, readRepoFile: (path: st
   const healthchecks: Record<string, HealthCheck[]> = {};
   const formation: Record<string, number> = {};
   let webPort: number | null = null;
-  const builds: { service: string; key: string; build: NonNullable<ComposePlan['build']> }[] = [];
+  const builds: { type: string; key: string; build: ComposeBuild }[] = [];
   for (const [name, raw] of entries) {
     if (!isObject(raw)) throw invalidCompose(file, `services.${name} must be a map`);
     const where = `services.${name}`;
@@ -81,7 +86,7 @@ export function parseCompose(text: string, file: string, readRepoFile: (path: st
       if (!HONOURED.has(key) && !key.startsWith('x-')) refused.push(`${where}.${key}: ${REFUSED_SERVICE_KEYS[key] ?? NOT_SUPPORTED}`);
     }
     const build = buildOf(raw.build, where, ctx);
-    if (build) builds.push({ service: name, key: JSON.stringify(build), build });
+    if (build) builds.push({ type, key: JSON.stringify(build), build });
     const image = build ? null : imageOf(raw.image, where, ctx);
     if (!build && image === null && (raw.build === undefined || raw.build === null)) throw invalidCompose(file, `${where} needs an \`image:\` or a \`build:\``);
     const port = portOf(raw, where, name === web, ctx);
@@ -92,7 +97,8 @@ export function parseCompose(text: string, file: string, readRepoFile: (path: st
     restartOf(raw.restart, where, ctx);
     const { volumes, dirs } = volumesOf(raw.volumes, where, ctx);
     // berth's named volumes are one docker volume per app: replicas would share one data folder.
-    if (formation[type] > 1 && volumes.length + dirs.length > 0) refused.push(`${where}.deploy.replicas: ${formation[type]} containers would share one data volume; a service with named volumes runs at most 1`);
+    // Read-only mounts (`:ro`) can be shared: only a writer would corrupt the data of another.
+    if (formation[type] > 1 && [...volumes, ...dirs].some((m) => !m.readOnly)) refused.push(`${where}.deploy.replicas: ${formation[type]} containers would share one data volume; a service with named volumes runs at most 1 (unless every one is mounted :ro)`);
     services.push({
       name, type, image,
       command: argv(raw.command, `${where}.command`, file),
@@ -106,12 +112,7 @@ export function parseCompose(text: string, file: string, readRepoFile: (path: st
     });
     labelsOf(raw.labels, where, ctx);
   }
-  if (new Set(builds.map((b) => b.key)).size > 1) {
-    refused.push(`${builds.map((b) => `services.${b.service}.build`).join(', ')}: berth builds one image per release; services that build must share one build (the same context, dockerfile and args)`);
-  }
-  // The release's image is the one build: a file of only image: services would make a shared local
-  // image (berth/service-redis…) this app's by tagging it, and every other app's use of it would be refused.
-  if (builds.length === 0) refused.push('services: none builds from the repo; add `build: .` (with a Dockerfile) to one service: berth builds the release\'s image from the pushed repo');
+  const oneShots = oneShotsOf(services, ctx);
   if (refused.length) {
     throw new BerthError('COMPOSE_UNSUPPORTED', `${file} asks for what berth does not honour:\n${refused.map((r) => `  - ${r}`).join('\n')}`);
   }
@@ -121,15 +122,47 @@ export function parseCompose(text: string, file: string, readRepoFile: (path: st
       const dep = byName.get(d.service);
       if (!dep) throw invalidCompose(file, `services.${s.name}.depends_on names "${d.service}", which is not a service of the file`);
       if (d.condition === 'service_healthy' && !healthchecks[dep.type]) throw invalidCompose(file, `services.${s.name}.depends_on.${d.service} waits for service_healthy, but "${d.service}" has no healthcheck`);
+      if (d.condition === 'service_healthy' && oneShots.has(d.service)) throw invalidCompose(file, `services.${s.name}.depends_on.${d.service} waits for service_healthy, but "${d.service}" runs once (another service waits for it with service_completed_successfully)`);
     }
   }
   const order = startOrder(services.map((s) => ({ name: s.name, after: s.dependsOn.map((d) => d.service) })), file).map((n) => byName.get(n)!.type);
+  // One image per distinct build: the release's is the web service's build, else the file's first.
+  const groups = new Map<string, { build: ComposeBuild; types: string[] }>();
+  const primary = builds.find((b) => b.type === 'web') ?? builds[0];
+  for (const b of primary ? [primary, ...builds] : []) {
+    const g = groups.get(b.key) ?? { build: b.build, types: [] };
+    if (!g.types.includes(b.type)) g.types.push(b.type);
+    groups.set(b.key, g);
+  }
+  const own = new Set(builds.filter((b) => b.key !== primary?.key).map((b) => b.type));
+  for (const name of oneShots) {
+    const type = byName.get(name)!.type;
+    delete formation[type];
+    delete healthchecks[type];
+  }
   const plan: ComposePlan = {
     file, order, webPort,
-    services: Object.fromEntries(order.map((t) => [t, services.find((s) => s.type === t)!])),
-    build: builds[0]?.build ?? null,
+    services: Object.fromEntries(order.map((t) => {
+      const s = services.find((x) => x.type === t)!;
+      return [t, { ...s, ...(own.has(t) ? { ownImage: true } : {}), ...(oneShots.has(s.name) ? { oneShot: true } : {}) }];
+    })),
+    build: primary?.build ?? null,
+    builds: [...groups.values()],
   };
   return { plan, healthchecks, formation, notes: ctx.notes };
+}
+
+/**
+ * Services another waits for with `condition: service_completed_successfully`: they run once per
+ * deploy (migrations, seeds), so they cannot be the web service nor hold a replica count or checks.
+ */
+function oneShotsOf(services: readonly ComposeService[], ctx: Ctx): Set<string> {
+  const names = new Set(services.flatMap((s) => s.dependsOn.filter((d) => d.condition === 'service_completed_successfully').map((d) => d.service)));
+  for (const s of services) {
+    if (!names.has(s.name)) continue;
+    if (s.type === 'web') ctx.refused.push(`services.${s.name}: the web service runs until stopped; it cannot be waited for with service_completed_successfully`);
+  }
+  return names;
 }
 
 export interface Ctx {
@@ -245,7 +278,7 @@ function optionalString(v: unknown, where: string, file: string): string | null 
   return v;
 }
 
-/** env_file lines, then environment; `${VAR}` is not interpolated (berth config vars are the way to vary values). */
+/** env_file lines, then environment (its values already interpolated from the app's config vars: interpolate.ts). */
 function environmentOf(raw: Obj, where: string, ctx: Ctx): Record<string, string> {
   const env: Record<string, string> = {};
   const files = raw.env_file === undefined || raw.env_file === null ? [] : Array.isArray(raw.env_file) ? raw.env_file : [raw.env_file];
@@ -265,11 +298,7 @@ function environmentOf(raw: Obj, where: string, ctx: Ctx): Record<string, string
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw invalidCompose(ctx.file, `${where}.environment: "${k}" is not a variable name`);
     // A bare name takes the value from where compose runs; here that is berth's config, which every service gets.
     if (v === null) { ctx.notes.push(`${where}.environment ${k}: taken from the app's config vars (\`berth config:set\`)`); continue; }
-    if (/\$\{|\$[A-Za-z_]/.test(v.replace(/\$\$/g, ''))) {
-      ctx.refused.push(`${where}.environment.${k}: "${v}" uses \${…} interpolation, which berth does not do; set the variable with \`berth config:set\` (config vars reach every service) and drop it here`);
-      continue;
-    }
-    env[k] = v.replace(/\$\$/g, '$');
+    env[k] = v;
   }
   return env;
 }
@@ -281,7 +310,7 @@ function volumesOf(v: unknown, where: string, ctx: Ctx): { volumes: ComposeVolum
   const out: ComposeVolume[] = [];
   const dirs: ComposeDir[] = [];
   for (const entry of v) {
-    let source: string | null; let target: string; let extra: string | null = null; let type = 'volume';
+    let source: string | null; let target: string; let extra: string | null = null; let type = 'volume'; let readOnly = false;
     if (typeof entry === 'string') {
       const parts = entry.split(':');
       if (parts.length === 1) { source = null; target = parts[0]; } else { [source, target] = parts; extra = parts.slice(2).join(':') || null; }
@@ -290,7 +319,9 @@ function volumesOf(v: unknown, where: string, ctx: Ctx): { volumes: ComposeVolum
       type = String(entry.type ?? 'volume');
       source = entry.source === undefined ? null : String(entry.source);
       target = String(entry.target ?? '');
-      const others = Object.keys(entry).filter((k) => !['type', 'source', 'target'].includes(k));
+      if (entry.read_only !== undefined && typeof entry.read_only !== 'boolean') throw invalidCompose(ctx.file, `${where}.volumes ${JSON.stringify(entry)}: read_only must be true or false`);
+      readOnly = entry.read_only === true;
+      const others = Object.keys(entry).filter((k) => !['type', 'source', 'target', 'read_only'].includes(k));
       extra = others.length ? others.join(', ') : null;
     } else {
       throw invalidCompose(ctx.file, `${where}.volumes entry ${JSON.stringify(entry)} is not a volume`);
@@ -300,11 +331,12 @@ function volumesOf(v: unknown, where: string, ctx: Ctx): { volumes: ComposeVolum
     if (type === 'bind' && dir === null) { ctx.refused.push(`${where}.volumes ${shown}: host path "${source}" is outside the app's storage; use a named volume (it becomes the app's volume), a folder of the app's storage (\`./<name>\`: $BERTH_HOME/storage/<app id>/<name>) or ask an admin for \`berth storage:mount\``); continue; }
     if (type !== 'volume' && type !== 'bind') { ctx.refused.push(`${where}.volumes ${shown}: ${type} mounts are ${NOT_SUPPORTED}`); continue; }
     if (!target.startsWith('/')) throw invalidCompose(ctx.file, `${where}.volumes ${shown}: the target must be an absolute path in the container`);
-    if (extra !== null && extra !== 'rw') { ctx.refused.push(`${where}.volumes ${shown}: options "${extra}" are ${NOT_SUPPORTED}`); continue; }
-    if (dir !== null) { dirs.push({ dir, target }); continue; }
+    if (extra !== null && extra !== 'rw' && extra !== 'ro') { ctx.refused.push(`${where}.volumes ${shown}: options "${extra}" are ${NOT_SUPPORTED} (only ro and rw are)`); continue; }
+    const ro = readOnly || extra === 'ro' ? { readOnly: true } : {};
+    if (dir !== null) { dirs.push({ dir, target, ...ro }); continue; }
     if (source === null) { ctx.refused.push(`${where}.volumes ${shown}: an anonymous volume is lost at every deploy; name it under top-level \`volumes:\``); continue; }
     if (!ctx.volumes.has(source)) throw invalidCompose(ctx.file, `${where}.volumes ${shown}: volume "${source}" is not declared under top-level \`volumes:\``);
-    out.push({ volume: source, target });
+    out.push({ volume: source, target, ...ro });
   }
   return { volumes: out, dirs };
 }
@@ -341,8 +373,8 @@ function dependsOf(v: unknown, where: string, ctx: Ctx): ComposeService['depends
       for (const key of Object.keys(spec)) if (!['condition', 'required', 'restart'].includes(key)) ctx.refused.push(`${where}.depends_on.${service}.${key}: ${NOT_SUPPORTED}`);
       if (spec.required === false) ctx.refused.push(`${where}.depends_on.${service}.required: false: every service of the file runs; remove the dependency`);
     }
-    if (condition !== 'service_started' && condition !== 'service_healthy') {
-      ctx.refused.push(`${where}.depends_on.${service}.condition: "${String(condition)}": berth's process types run until stopped; use the release command or app.json's predeploy for one-time steps`);
+    if (condition !== 'service_started' && condition !== 'service_healthy' && condition !== 'service_completed_successfully') {
+      ctx.refused.push(`${where}.depends_on.${service}.condition: "${String(condition)}": ${NOT_SUPPORTED}`);
       return [];
     }
     return [{ service, condition: condition as DependsCondition }];

@@ -4,6 +4,7 @@ import type { Router } from '../ports/router';
 import type { ContainerEngine } from '../ports/container-engine';
 import type { Store } from '../ports/store';
 import { imageRepo } from './container-labels';
+import { composeImageOf, ownImageTypes } from '../compose';
 
 /** Everything outside SQLite that belongs to an app: its repo, containers, route and images. */
 export class AppRuntime implements AppResources {
@@ -43,7 +44,9 @@ export class AppRuntime implements AppResources {
     await this.deps.repos.removeRepo(app);
     await this.deps.forget?.(app);
     for (const r of this.deps.store.releases.list(app)) {
-      if (r.image.startsWith(`${imageRepo(app)}:`)) await this.deps.engine.removeImage(r.image).catch(() => undefined);
+      if (!r.image.startsWith(`${imageRepo(app)}:`)) continue;
+      await this.deps.engine.removeImage(r.image).catch(() => undefined);
+      for (const t of ownImageTypes(r.manifest?.compose)) await this.deps.engine.removeImage(composeImageOf(r.image, t)).catch(() => undefined);
     }
   }
 }

@@ -300,6 +300,42 @@ export class Deployer {
   }
 
   /**
+   * A compose service another waits for with `condition: service_completed_successfully`: run once
+   * to completion (its image, argv, env and volumes, on the app's network under its compose name)
+   * before the services after it start. A non-zero exit fails the deploy; the previous release serves.
+   */
+  async runComposeOneShot(release: ReleaseRecord, type: string, log: Log): Promise<void> {
+    const app = this.deps.store.apps.get(release.app);
+    log(`-----> Running ${type} of v${release.version} to completion (service_completed_successfully)`);
+    let partial = '';
+    const mounts = this.deps.mountsOf(release.app);
+    const spec = composeContainer(release, type, app?.id, {
+      name: containerName(release.app, type, 1, newDeployId()),
+      image: release.image,
+      env: this.envFor(release),
+      labels: { [LABEL.app]: release.app, [LABEL.process]: type, [LABEL.release]: String(release.version), [LABEL.scope]: `${this.deps.network}-oneoff` },
+      network: await this.prepareNetwork(release.app),
+      restartPolicy: 'no',
+      memoryMb: app?.memoryMb ?? undefined,
+      cpus: app?.cpus ?? undefined,
+      mounts: mounts.length > 0 ? mounts : undefined,
+    }, this.deps.composeDirOf ? (dir) => this.deps.composeDirOf!(release.app, dir) : undefined);
+    const code = await this.deps.engine.runOneOff({
+      ...spec,
+      onOutput: (chunk) => {
+        const lines = (partial + chunk.toString('utf8')).split('\n');
+        partial = lines.pop() ?? '';
+        for (const l of lines) log(`       ${type} | ${l}`);
+      },
+    });
+    if (partial) log(`       ${type} | ${partial}`);
+    if (code !== 0) {
+      throw new BerthError('DEPLOY_FAILED', `Compose service ${type} exited with code ${code}; the services waiting for it did not start and the previous release keeps serving.`);
+    }
+    log(`       ${type} completed (exit 0)`);
+  }
+
+  /**
    * Old containers drain in the background (the Drainer): the new release is already live, so
    * the push need not wait for long requests or slow SIGTERM handlers. Web containers drain their
    * open connections first; the others get SIGTERM at once. A berth restart resumes them.

@@ -5,6 +5,8 @@ export interface SourceView {
   has(path: string): boolean;
   /** Text of a file (up to 1 MiB), or null when missing. */
   read(path: string): string | null;
+  /** Whether the path is a symlink (or hard link) in the source; absent: none known. */
+  isLink?(path: string): boolean;
 }
 
 /**

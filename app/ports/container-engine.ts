@@ -44,6 +44,8 @@ export interface MountSpec {
   /** A volume name or an absolute host path. */
   readonly source: string;
   readonly target: string;
+  /** Mounted read-only (compose `:ro`). */
+  readonly readOnly?: boolean;
 }
 
 export interface RunContainerOptions {

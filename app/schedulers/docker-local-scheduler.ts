@@ -4,7 +4,7 @@ import { LABEL, slotOf, type Deployer, type Log } from '../deploys';
 import type { DeployOptions, Scheduler, SchedulerName, SchedulerStatus, StartedRelease, StepContext } from '../deploys/scheduler';
 import type { OneOffRun } from '../one-off';
 import { converge } from '../processes';
-import { startOrderOf, stopFirstTypes } from '../compose';
+import { oneShotTypes, startOrderOf, stopFirstTypes } from '../compose';
 
 /** What `start` made on this host: the new containers, and what ran before them (to retire). */
 interface LocalStarted extends StartedRelease {
@@ -52,7 +52,10 @@ export class DockerLocalScheduler implements Scheduler<LocalStarted> {
       web: containers.filter((c) => c.labels[LABEL.process] === 'web'), made: plural(containers.length, 'container'),
     });
     try {
-      for (const type of startOrderOf(release, Object.keys(scale))) {
+      // One-shots (service_completed_successfully) run to completion at their place in the order.
+      const oneShots = oneShotTypes(release);
+      for (const type of startOrderOf(release, [...Object.keys(scale), ...oneShots])) {
+        if (oneShots.has(type)) { await deployer.runComposeOneShot(release, type, ctx.log); continue; }
         if (scale[type] === undefined) continue;
         if (stopFirst.has(type)) stopped.push(...await deployer.stopFirst(old, type, ctx.log));
         const fresh = await deployer.startContainers(release, type, { indices: range(scale[type]), deployId, app: ctx.app }, ctx.log);

@@ -17,9 +17,10 @@ export function toCmd(command: RunContainerOptions['command']): string[] | undef
 }
 
 function toMount(m: MountSpec): Docker.MountSettings {
+  const ro = m.readOnly ? { ReadOnly: true } : {};
   return isAbsolute(m.source)
-    ? { Type: 'bind', Source: m.source, Target: m.target }
-    : { Type: 'volume', Source: m.source, Target: m.target };
+    ? { Type: 'bind', Source: m.source, Target: m.target, ...ro }
+    : { Type: 'volume', Source: m.source, Target: m.target, ...ro };
 }
 
 export interface SpecExtras {

@@ -122,22 +122,82 @@ networks: { other: { external: true } }
         assert.match(e.message, /is outside the app's storage/);
         return true;
       });
-    for (const s of ['../x', './a/../../x', './../aaaaaaaaaaaa/x', './a/b', '.', './.git', '~/x', '$HOME/x', '/etc', '/var/run/docker.sock', root,
+    for (const s of ['../x', './a/../../x', './../aaaaaaaaaaaa/x', './a/b', '.', './.git', '~/x', '$$HOME/x', '/etc', '/var/run/docker.sock', root,
       `${root}/a/b`, `${root}/../bbbbbbbbbbbb/x`, '/var/lib/berth/storage/bbbbbbbbbbbb/x']) outside(s);
     outside(`${root}/uploads`, null);
-    refused(svc('["./uploads:/u:ro"]'), /options "ro"/);
+    refused(svc('["./uploads:/u:z"]'), /options "z" are not supported by berth's compose builder \(only ro and rw are\)/);
   });
 
-  it('refuses unknown keys, interpolation, external volumes, two different builds and no build at all instead of dropping them', () => {
-    refused('services:\n  web:\n    image: berth/service-redis:7-bookworm\n', /services: none builds from the repo; add `build: \.`/);
+  it('mounts :ro and read_only: true volumes and storage folders read-only; refuses anonymous volumes with the reason', () => {
+    const { plan } = parse('services:\n  web:\n    build: .\n    volumes: ["data:/d:ro", "./up:/u:ro", { type: volume, source: data, target: /e, read_only: true }, "data:/f:rw"]\nvolumes: { data: }\n');
+    assert.deepEqual(plan.services.web.volumes, [{ volume: 'data', target: '/d', readOnly: true }, { volume: 'data', target: '/e', readOnly: true }, { volume: 'data', target: '/f' }]);
+    assert.deepEqual(plan.services.web.dirs, [{ dir: 'up', target: '/u', readOnly: true }]);
+    refused('services:\n  web:\n    build: .\n    volumes: ["/cache", { type: volume, target: /tmpdata }]\n',
+      /- services\.web\.volumes "\/cache": an anonymous volume is lost at every deploy; name it under top-level `volumes:`/,
+      /- services\.web\.volumes \{"type":"volume","target":"\/tmpdata"\}: an anonymous volume is lost at every deploy/);
+  });
+
+  it('interpolates ${VAR}, ${VAR:-default}, ${VAR:?msg} and $VAR from the given config vars only; $$ is a literal $', () => {
+    const text = 'services:\n  web:\n    build: { context: "${CTX:-.}" }\n    command: ["echo", "$GREETING", "${WHO-world}", "$${NOT_ME}", "${EMPTY:-was empty}", "${EMPTY-kept empty}", "${GREETING:+set}"]\n' +
+      '    environment: { A: "${GREETING}!", PRICE: "$$5" }\n';
+    const { plan } = parseCompose(text, 'compose.yaml', () => null, null, { GREETING: 'hi', EMPTY: '' });
+    assert.deepEqual(plan.services.web.command, ['echo', 'hi', 'world', '${NOT_ME}', 'was empty', '', 'set']);
+    assert.deepEqual(plan.services.web.environment, { A: 'hi!', PRICE: '$5' });
+    assert.deepEqual(plan.build, { context: '', dockerfile: 'Dockerfile', args: {} });
+    const missing = (t: string, vars: Record<string, string>, pattern: RegExp) => assert.throws(() => parseCompose(t, 'compose.yaml', () => null, null, vars), (e: unknown) => {
+      assert.ok(e instanceof BerthError);
+      assert.equal(e.code, 'INVALID_COMPOSE', e.message);
+      assert.match(e.message, pattern);
+      return true;
+    });
+    missing('services:\n  web:\n    build: .\n    environment: { DB: "${DATABASE_URL}" }\n', {},
+      /^compose\.yaml: services\.web\.environment\.DB uses \$\{DATABASE_URL\}, which is not set: set it with `berth config:set <app> DATABASE_URL=…` or give a default \(\$\{DATABASE_URL:-value\}\)$/);
+    missing('services:\n  web:\n    build: .\n    command: ["${TOKEN:?the API token}"]\n', { TOKEN: '' }, /services\.web\.command\[0\] needs config var TOKEN: the API token \(\$\{TOKEN\} is empty/);
+    missing('services:\n  web:\n    build: .\n    command: ["a$"]\n', {}, /has a \$ that starts no variable; write \$\$ for a literal \$/);
+    // berth's own environment is never a source: HOME and PATH are set in berth's process, not in the app's config.
+    assert.ok(process.env.HOME && process.env.PATH);
+    missing('services:\n  web:\n    build: .\n    command: ["${HOME}"]\n', { OTHER: 'x' }, /uses \$\{HOME\}, which is not set/);
+    missing('services:\n  web:\n    build: .\n    command: ["$PATH"]\n', {}, /uses \$\{PATH\}, which is not set/);
+    missing('services:\n  web:\n    build: .\n    command: ["${constructor}"]\n', {}, /uses \$\{constructor\}, which is not set/);
+  });
+
+  it('builds each distinct build: the web service\'s is the release\'s, others run their own image; a file with no build has none', () => {
+    const { plan } = parse('services:\n  worker:\n    build: ./worker\n  web:\n    build: { context: ., dockerfile: web.Dockerfile }\n  clock:\n    build: ./worker\n  api:\n    build: { context: ., dockerfile: web.Dockerfile }\n  db:\n    image: r\n');
+    assert.deepEqual(plan.build, { context: '', dockerfile: 'web.Dockerfile', args: {} });
+    assert.deepEqual(plan.builds, [
+      { build: { context: '', dockerfile: 'web.Dockerfile', args: {} }, types: ['web', 'api'] },
+      { build: { context: 'worker', dockerfile: 'Dockerfile', args: {} }, types: ['worker', 'clock'] },
+    ]);
+    assert.deepEqual(plan.order.filter((t) => plan.services[t].ownImage), ['worker', 'clock']);
+    const none = parse('services:\n  web:\n    image: berth/busybox:latest\n    expose: ["80"]\n  cache:\n    image: berth/service-redis:7-bookworm\n').plan;
+    assert.equal(none.build, null);
+    assert.deepEqual(none.builds, []);
+  });
+
+  it('runs a service waited for with service_completed_successfully once: no process type, count or check', () => {
+    const { plan, formation, healthchecks } = parse('services:\n  web:\n    build: .\n    depends_on: { migrate: { condition: service_completed_successfully } }\n' +
+      '  migrate:\n    build: .\n    command: ["sh", "migrate.sh"]\n    depends_on: { db: { condition: service_healthy } }\n    healthcheck: { test: "true" }\n' +
+      '  db:\n    image: r\n    healthcheck: { test: "true" }\n');
+    assert.deepEqual(plan.order, ['db', 'migrate', 'web']);
+    assert.equal(plan.services.migrate.oneShot, true);
+    assert.equal(plan.services.web.oneShot, undefined);
+    assert.deepEqual(formation, { web: 1, db: 1 });
+    assert.deepEqual(Object.keys(healthchecks), ['db']);
+    refused('services:\n  web:\n    build: .\n  job:\n    image: a\n    depends_on: { web: { condition: service_completed_successfully } }\n',
+      /- services\.web: the web service runs until stopped; it cannot be waited for with service_completed_successfully/);
+    invalid('services:\n  web:\n    build: .\n    depends_on: { m: { condition: service_completed_successfully } }\n  w:\n    image: a\n    depends_on: { m: { condition: service_healthy } }\n  m:\n    image: a\n    healthcheck: { test: "true" }\n',
+      /services\.w\.depends_on\.m waits for service_healthy, but "m" runs once/);
+  });
+
+  it('refuses unknown keys, external volumes and builds outside the repo instead of dropping them', () => {
     refused('services:\n  web:\n    image: a\n    frobnicate: 1\n', /services\.web\.frobnicate: not supported by berth's compose builder/);
-    refused('services:\n  web:\n    image: a\n    environment: { DB: "${DATABASE_URL}" }\n', /services\.web\.environment\.DB: .* interpolation/);
     refused('services:\n  web:\n    image: a\n    volumes: ["d:/d"]\nvolumes:\n  d: { external: true }\n', /volumes\.d\.external: /);
-    refused('services:\n  web:\n    build: ./a\n  worker:\n    build: ./b\n', /berth builds one image per release/);
+    refused('services:\n  web:\n    build: .\n  w:\n    build: { context: ., dockerfile: ../Dockerfile }\n', /- services\.w\.build\.dockerfile: "\.\.\/Dockerfile" is outside the build context/);
+    refused('services:\n  web:\n    build: /srv/app\n', /- services\.web\.build\.context: "\/srv\/app" is outside the repo; berth builds from the pushed repo only/);
     refused('services:\n  web:\n    build: .\n  db:\n    image: a\n    deploy: { replicas: 2 }\n    volumes: ["d:/d"]\nvolumes: { d: }\n', /services\.db\.deploy\.replicas: 2 containers would share one data volume/);
     refused('services:\n  web:\n    build: ../outside\n', /build\.context: "\.\.\/outside" is outside the repo/);
     refused('services:\n  web:\n    image: a\n    restart: "no"\n', /services\.web\.restart: "no"/);
-    refused('services:\n  web:\n    image: a\n  job:\n    image: a\n    depends_on: { web: { condition: service_completed_successfully } }\n', /condition: "service_completed_successfully"/);
+    refused('services:\n  web:\n    image: a\n  job:\n    image: a\n    depends_on: { web: { condition: service_done } }\n', /services\.job\.depends_on\.web\.condition: "service_done": not supported/);
   });
 
   it('fails malformed files with INVALID_COMPOSE saying where', () => {
@@ -182,6 +242,14 @@ describe('compose releases at deploy time', () => {
     assert.deepEqual(spec.aliases, ['redis']);
     assert.deepEqual(spec.mounts, [{ source: '/srv', target: '/srv' }, { source: 'berth-app-abc123-data', target: '/data' }]);
     assert.equal(composeContainer(release(null), 'redis', 'abc123', base), base);
+  });
+
+  it('runs a service with its own build on <release image>-<type>, and :ro volumes read-only', () => {
+    const plan = parse('services:\n  web:\n    build: .\n  worker:\n    build: ./w\n    volumes: ["data:/data:ro"]\nvolumes: { data: }\n').plan;
+    const spec = composeContainer(release(plan), 'worker', 'abc123', base);
+    assert.equal(spec.image, 'berth/shop:v3-worker');
+    assert.deepEqual(spec.mounts, [{ source: '/srv', target: '/srv' }, { source: 'berth-app-abc123-data', target: '/data', readOnly: true }]);
+    assert.equal(composeContainer(release(plan), 'web', 'abc123', base).image, 'berth/shop:v3');
   });
 
   it('mounts a storage folder as the start re-checked it, and starts nothing where no check is wired', () => {
