@@ -45,6 +45,9 @@ describe('compose apps: several builds, none, one-shots, interpolation and read-
     wt.write('compose.yaml', wt.read('compose.yaml').replace('      WHO: "${WHO}"\n', '      WHO: "${WHO}"\n      LEAK: "${BERTH_NETWORK}"\n      OTHER: "${OTHER_APP_SECRET}"\n'));
     wt.commitAll('reads berth\'s env and another app\'s config');
     const pushed = wt.push(berth.url, berth.token, app);
+    // The next tests push the fixture's own file, whatever this one found.
+    wt.git(['checkout', '-q', 'HEAD~1', '--', 'compose.yaml']);
+    wt.commitAll('back to the fixture');
     assert.notEqual(pushed.code, 0);
     assert.match(pushed.output, /compose\.yaml: config vars are not set \(set each with `berth config:set <app> NAME=…` or give a default, \$\{NAME:-value\}\):/);
     const listed = [...pushed.output.matchAll(/- (services\.\S+ uses \$\{\w+\}, which is not set)/g)].map((m) => m[1]);
@@ -55,8 +58,6 @@ describe('compose apps: several builds, none, one-shots, interpolation and read-
     ], pushed.output);
     assert.doesNotMatch(pushed.output, /s3cret/);
     assert.doesNotMatch(pushed.output, /Building with|Building web from/, 'refused before any build');
-    wt.git(['checkout', '-q', 'HEAD~1', '--', 'compose.yaml']);
-    wt.commitAll('back to the fixture');
   });
 
   it('builds web and worker from their own Dockerfiles in one push; migrate runs once, to completion, before web starts', async () => {
