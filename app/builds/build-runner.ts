@@ -5,6 +5,7 @@ import type { LogBus } from '../ports/log-bus';
 import type { BuildRecord, ReleaseRecord, Store } from '../ports/store';
 import type { EventsService } from '../events';
 import { adoptFormation, type ReleasePipeline } from '../deploys';
+import { configDiff, describeDiff } from '../config-vars';
 import { BuildLog } from './build-log';
 import type { BuiltSource } from './image-builder';
 import type { ReleaseMaker } from './release-maker';
@@ -58,16 +59,19 @@ export class BuildRunner {
         await log.end('succeeded');
         return;
       }
+      let restored: string | null = null;
       const release = await this.deps.pipeline.run({
         build, job, log: log.line, signal,
         goLive: (live, alsoRecord) => store.transaction(() => {
           store.releases.setCurrent(live.app, live.version);
+          if (job.kind === 'rollback') restored = this.restoreConfig(live, build);
           alsoRecord();
           adoptFormation(store.formation, live);
           store.builds.finish(build.id, { status: 'succeeded', releaseVersion: live.version });
           this.deps.events.record({ app: build.app, kind: 'deploy.succeeded', message: `deployed v${live.version} (${live.description})`, user: build.user });
         }),
       });
+      if (restored) log.line(`-----> Config vars are ${build.source}'s again: ${restored}`);
       await this.deps.afterDeploy?.(release, log.line);
       log.line(`=====> Deployed ${this.deps.urlOf(build.app)} (v${release.version})`);
       await log.end('succeeded');
@@ -82,6 +86,22 @@ export class BuildRunner {
       if (build.snapshotPath) fs.rm(build.snapshotPath, { force: true }, () => undefined);
     }
   };
+
+  /**
+   * Heroku's rule: a rollback releases the target's code *and* config, so the app's config vars
+   * become the release's (inside the go-live transaction: a failed rollback changes nothing, and the
+   * next config change starts from what runs). Answers what changed, or null when nothing did.
+   */
+  private restoreConfig(live: ReleaseRecord, build: BuildRecord): string | null {
+    const { store } = this.deps;
+    const diff = configDiff(store.config.get(live.app), live.config);
+    if (diff.added.length + diff.changed.length + diff.removed.length === 0) return null;
+    const set = Object.fromEntries([...diff.added, ...diff.changed].map((k) => [k, live.config[k]]));
+    store.config.apply(live.app, set, diff.removed);
+    const what = describeDiff(diff);
+    this.deps.events.record({ app: live.app, kind: 'config.changed', message: `rollback to ${build.source}: ${what}`, user: build.user });
+    return what;
+  }
 
   /** Keep the app's turn until git has moved the branch, so the next push sees the new state. */
   private async waitForRefUpdate(job: BuildJob): Promise<void> {

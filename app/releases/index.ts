@@ -1,2 +1,2 @@
-export { ReleasesService } from './releases-service';
+export { ReleasesService, type RollbackPlan } from './releases-service';
 export { parseProcfile } from '../manifest';

@@ -2,7 +2,15 @@ import type { Store, ReleaseRecord } from '../ports/store';
 import type { EventsService } from '../events';
 import type { BuildsService } from '../builds/builds-service';
 import { BerthError } from '../errors';
-import type { ConfigChange, ConfigVarsService } from '../config-vars';
+import { configDiff, type ConfigChange, type ConfigDiff, type ConfigVarsService } from '../config-vars';
+
+/** What a rollback would do: the release it goes back to and which config vars change (names only). */
+export interface RollbackPlan {
+  readonly from: number;
+  readonly to: number;
+  readonly description: string;
+  readonly config: ConfigDiff;
+}
 
 /** Releases: list them, roll back, and redeploy the current one (config change, restart). */
 export class ReleasesService {
@@ -35,15 +43,26 @@ export class ReleasesService {
     return this.deps.builds.enqueue({ app, kind: 'config', source: reason, user });
   }
 
-  async rollback(app: string, version: number | undefined, user: string | null) {
+  /**
+   * What rolling back to `version` (default: the release before the current one) would do: a new
+   * release with that release's code and config; the config diff is against the app's config now.
+   */
+  rollbackPlan(app: string, version: number | undefined): RollbackPlan {
     const list = this.deps.store.releases.list(app);
     const current = this.deps.store.releases.current(app);
     if (!current) throw new BerthError('NO_RELEASE', `${app} has not been deployed yet; push it first.`);
     const target = version ?? list.find((r) => r.version < current.version)?.version;
     if (!target) throw new BerthError('RELEASE_NOT_FOUND', `${app} has no release before v${current.version} to roll back to.`);
-    if (!this.deps.store.releases.get(app, target)) {
+    const release = this.deps.store.releases.get(app, target);
+    if (!release) {
       throw new BerthError('RELEASE_NOT_FOUND', `${app} has no release v${target}; \`berth releases ${app}\` lists them.`);
     }
-    return this.deps.builds.enqueue({ app, kind: 'rollback', source: `v${target}`, user });
+    return { from: current.version, to: target, description: release.description, config: configDiff(this.deps.store.config.get(app), release.config) };
+  }
+
+  /** Queues a new release with the target's code and config (the app's config vars become its own when it goes live). */
+  async rollback(app: string, version: number | undefined, user: string | null) {
+    const plan = this.rollbackPlan(app, version);
+    return this.deps.builds.enqueue({ app, kind: 'rollback', source: `v${plan.to}`, user });
   }
 }

@@ -45,13 +45,29 @@ describe('releases: config changes, rollback, image deploys, failed deploys', fu
     assert.equal(wt.push(berth.url, berth.token, app).code, 0);
     assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'dockerfile-app v3');
 
-    const rb = await berth.api('POST', `/api/v1/apps/${app}/releases/rollback`, { version: 'v1' });
-    assert.equal(rb.status, 202, rb.text);
-    const rbLog = await followBuild(berth, app, rb.json.build.id);
-    assert.match(rbLog, /@@berth-status succeeded/);
+    // Before it acts, a rollback says which config vars change (names only): v1 had no GREETING.
+    const plan = await berth.api('GET', `/api/v1/apps/${app}/releases/rollback?version=v1`);
+    assert.equal(plan.status, 200, plan.text);
+    assert.deepEqual(plan.json.plan, { from: 3, to: 1, description: plan.json.plan.description, config: { added: [], removed: ['GREETING'], changed: [] } });
+    const session = new DashboardSession(berth.url);
+    await session.login(PASSWORD);
+    const confirm = await session.get(`/apps/${app}/rollback?version=1`);
+    assert.equal(confirm.status, 200);
+    assert.match(confirm.text, /<li data-config-change="removed"><code>GREETING<\/code> is removed \(v1 did not have it\)<\/li>/);
+    assert.match(confirm.text, /<button type="submit" class="danger">Roll back to v1<\/button>/);
+
+    // Heroku's rule: the rollback releases v1's code *and* config; the app's config vars become v1's.
+    const rb = berth.cli(['releases:rollback', app, 'v1']);
+    assert.equal(rb.code, 0, rb.stdout + rb.stderr);
+    const rbLog = rb.stdout;
+    assert.match(rbLog, new RegExp(`^-----> Rolling ${app} back from v3 to v1 \\(push [0-9a-f]{7}\\): its code and its config vars$`, 'm'));
+    assert.match(rbLog, /^ {7}Config vars removed \(v1 had none\): GREETING$/m);
+    assert.match(rbLog, /^-----> Config vars are v1's again: unset GREETING$/m);
     assert.doesNotMatch(rbLog, /-----> Building/, 'rollback needs no rebuild');
     assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'dockerfile-app v1');
     assert.equal((await berth.viaRouter(`${app}.localhost`, '/greeting.txt')).status, 404, 'v1 had no GREETING');
+    assert.deepEqual((await berth.api('GET', `/api/v1/apps/${app}/config`)).json.config, {}, 'the config API shows v1\'s config');
+    assert.doesNotMatch((await session.get(`/apps/${app}`)).text, /data-key="GREETING"/, 'the config panel shows v1\'s config');
 
     const releases = (await berth.api('GET', `/api/v1/apps/${app}/releases`)).json.releases;
     assert.deepEqual(releases.map((r: { version: number; current: boolean }) => [r.version, r.current]),
@@ -66,8 +82,11 @@ describe('releases: config changes, rollback, image deploys, failed deploys', fu
     assert.match(list.stdout, /\bconfig change\b/);
     assert.match(list.stdout, /\brollback v1\b/);
     assert.doesNotMatch(list.stdout, /config\s+config change/);
-    const session = new DashboardSession(berth.url);
-    await session.login(PASSWORD);
+    // The next config change starts from v1's config: GREETING does not come back.
+    const next = await berth.api('PATCH', `/api/v1/apps/${app}/config`, { set: { OTHER: 'x' } });
+    assert.match(await followBuild(berth, app, next.json.build.id), /@@berth-status succeeded/);
+    assert.deepEqual(next.json.config, { OTHER: 'x' });
+    assert.equal((await berth.viaRouter(`${app}.localhost`, '/greeting.txt')).status, 404, 'GREETING stays gone');
     const page = await session.get(`/apps/${app}`);
     assert.equal(page.status, 200);
     assert.match(page.text, />\s*config change ·/);

@@ -10,6 +10,13 @@ export function releasesRoutes(berth: HttpServices): GuardedRouter {
     berth.apps.require(req.params.app);
     res.json({ releases: berth.releases.list(req.params.app).map((r) => ({ ...r, config: configFor(berth, req.user!, r.app, r.config) })) });
   });
+  /** What a rollback would do (`?version=3`, default the previous release): `{ plan: { from, to, description, config: { added, removed, changed } } }`. */
+  r.get('/apps/:app/releases/rollback', need.appRead, (req, res) => {
+    const raw = req.query.version;
+    const version = positiveInt(typeof raw === 'string' && raw !== '' ? raw.replace(/^v/, '') : undefined, 'version');
+    berth.apps.require(req.params.app);
+    res.json({ plan: berth.releases.rollbackPlan(req.params.app, version) });
+  });
   r.post('/apps/:app/releases/rollback', need.appWrite, async (req, res) => {
     const raw = body(req).version;
     const version = positiveInt(typeof raw === 'string' ? raw.replace(/^v/, '') : raw, 'version');

@@ -26,6 +26,13 @@ export function pageRoutes(berth: HttpServices, views: nunjucks.Environment): Gu
     render(views, req, res, 'app.njk', await appPage(berth, req, req.params.app));
   });
 
+  /** The rollback's confirmation: which release comes back and which config vars change, then one POST. */
+  r.get('/apps/:app/rollback', need.appRead, (req, res) => {
+    const app = berth.apps.require(req.params.app).name;
+    const plan = berth.releases.rollbackPlan(app, positiveInt(req.query.version, 'version'));
+    render(views, req, res, 'rollback.njk', { app: { name: app }, plan });
+  });
+
   r.get('/apps/:app/builds/:id', need.appRead, (req, res) => {
     berth.apps.require(req.params.app);
     const build = berth.builds.get(req.params.app, positiveInt(req.params.id, 'id'));
