@@ -57,7 +57,7 @@ export class ReleasesService {
     if (!release) {
       throw new BerthError('RELEASE_NOT_FOUND', `${app} has no release v${target}; \`berth releases ${app}\` lists them.`);
     }
-    return { from: current.version, to: target, description: release.description, config: configDiff(this.deps.store.config.get(app), release.config) };
+    return { from: current.version, to: target, description: release.description, config: configDiff(this.deps.configVars.get(app), release.config) };
   }
 
   /** Queues a new release with the target's code and config (the app's config vars become its own when it goes live). */
