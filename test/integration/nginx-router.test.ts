@@ -205,6 +205,30 @@ describe('nginx router (real nginx)', function () {
     await router.remove('three');
   });
 
+  it('an app\'s raw server block listens only on the router\'s ports and the app\'s own (INVALID_NGINX_TEMPLATE otherwise; nothing written)', async () => {
+    const own = port + 3;
+    const other = port + 4;
+    const raw = (listen: string) => ({
+      app: 'raw', domains: ['raw.localhost'], upstreams: [{ host: '127.0.0.1', port: one.port }],
+      ports: [{ scheme: 'http' as const, hostPort: 80, containerPort: one.port }, { scheme: 'http' as const, hostPort: own, containerPort: one.port }],
+      settings: { rawTemplate: true },
+      template: `server {\n  listen {{ HTTP_LISTEN }};\n  listen ${listen};\n  server_name raw.localhost;\n  location / { proxy_pass http://{{ UPSTREAM }}; }\n}\n`,
+    });
+    await router.apply(raw(`127.0.0.1:${own}`));
+    assert.equal((await get(own, 'raw.localhost')).body, 'one');
+    const before = await router.configOf('raw');
+    for (const listen of [`127.0.0.1:${other}`, `${other}`, 'unix:/tmp/berth-raw.sock', `127.0.0.1:${port} default_server`]) {
+      const err = await rejectsWith(router.apply(raw(listen)), 'INVALID_NGINX_TEMPLATE');
+      const why = listen.endsWith('default_server') ? "the router's HTTP port is shared by every app; listen on it without parameters."
+        : `not an address berth gives raw. A raw server block listens on {{ HTTP_LISTEN }} (127.0.0.1:${port}), {{ HTTPS_LISTEN }} ssl (127.0.0.1:${port + 1} ssl) or raw's own host ports (127.0.0.1:${own}).`;
+      assert.equal(err.message, `nginx.conf.njk line 3: listen ${listen}: ${why}`);
+      assert.equal(await router.configOf('raw'), before);
+    }
+    assert.equal(fs.existsSync('/tmp/berth-raw.sock'), false);
+    await assert.rejects(get(other, 'raw.localhost'), /ECONNREFUSED/);
+    await router.remove('raw');
+  });
+
   it('stops routing an app once removed', async () => {
     await router.remove('two');
     assert.equal((await get(port, 'two.localhost')).status, 404);

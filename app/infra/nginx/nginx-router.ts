@@ -8,6 +8,7 @@ import { signalQuit, signalReload, startMaster, testConfig } from './nginx-cli';
 import { buildAppView, type AppConfView } from './app-view';
 import { renderCustomTemplate, templateVars } from './custom-template';
 import { checkSnippet } from './template-snippet';
+import { checkRawListens } from './raw-listen';
 import { httpListen, httpsListen, resolveOptions, type NginxRouterOptions, type ResolvedOptions } from './options';
 import { nginxPaths, type NginxPaths } from './paths';
 import { portInUse } from './port-probe';
@@ -149,12 +150,19 @@ export class NginxRouter implements Router, OwnAddressRouter {
   }
 
   /**
-   * The app's own nginx.conf.njk: a raw server block only when an admin set `raw-template`;
-   * otherwise a snippet of allowed directives, checked before `nginx -t` reads it.
+   * The app's own nginx.conf.njk: a raw server block only when an admin set `raw-template` (its
+   * listen lines only where berth would put this app: raw-listen.ts); otherwise a snippet of
+   * allowed directives, checked before `nginx -t` reads it.
    */
   private appTemplateConf(appView: AppConfView, view: RouteView): string {
     const rendered = renderCustomTemplate(view.template!, templateVars(appView, this.opts));
-    if (view.settings.rawTemplate) return this.templates.customAppConf(appView, rendered);
+    if (view.settings.rawTemplate) {
+      const http = httpListen(this.opts);
+      const https = httpsListen(this.opts);
+      const own = [...new Set(appView.servers.map((s) => s.listen))].filter((l) => l !== http && l !== https);
+      checkRawListens(rendered, { app: view.app, http, https, own });
+      return this.templates.customAppConf(appView, rendered);
+    }
     checkSnippet(rendered, { app: view.app });
     const snippet = rendered.split('\n').map((l) => (l.trim() ? `  ${l}` : '')).join('\n').replace(/\s+$/, '');
     // proxy_pass http://berth_<app> must resolve even while no container runs.
