@@ -3,11 +3,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { uniqueName, type BerthProcess } from '../support/berth-process';
+import { buildImage } from './swarm-images';
 import { Follower } from '../support/log-follower';
 import { waitFor } from '../support/poll';
 import { WorkTree } from '../support/git-client';
 import { normalizeTime } from '../../app/logs';
-import { steadyLoad } from '../support/load';
+import { describeLoad, SLOW_REQUESTS, steadyLoad } from '../support/load';
 import { requireBerthStack } from '../support/requirements';
 import { skipBecause } from '../support/skip';
 import { berthRegistry } from '../support/berth-registry';
@@ -23,15 +24,6 @@ const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf
 const SWARM_ADDR = process.env.BERTH_TEST_SWARM_ADDR || '127.0.0.1';
 const REGISTRY_ADDR = process.env.BERTH_REGISTRY_ADDR || '127.0.0.1';
 const esc = (s: string) => s.replace(/\./g, '\\.');
-
-/** A busybox web server answering `text` on port 8000; `crash` makes one that exits at once. */
-function buildImage(tag: string, o: { text?: string; crash?: boolean }): void {
-  const dockerfile = o.crash
-    ? 'FROM berth/busybox:latest\nEXPOSE 8000\nCMD ["sh", "-c", "echo this release is broken >&2; exit 1"]\n'
-    : `FROM berth/busybox:latest\nRUN mkdir -p /www && echo ${o.text} > /www/index.html\nEXPOSE 8000\nCMD ["httpd", "-f", "-p", "8000", "-h", "/www"]\n`;
-  const built = spawnSync('docker', ['build', '-q', '-t', tag, '-'], { input: dockerfile, encoding: 'utf8' });
-  assert.equal(built.status, 0, built.stderr);
-}
 
 describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, rollback, placement, switching', function () {
   this.timeout(600_000);
@@ -70,7 +62,8 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
   before(async function () {
     requireBerthStack();
     cluster = await startSingleNodeSwarm(this, {
-      advertiseAddr: SWARM_ADDR, registryAddr: REGISTRY_ADDR, env: { BERTH_KEEP_IMAGES: '3' }, before: withoutSwarm,
+      advertiseAddr: SWARM_ADDR, registryAddr: REGISTRY_ADDR, // A retire-wait longer than the slow requests (test berths default to 1 s): they drain, counted.
+      env: { BERTH_KEEP_IMAGES: '3', BERTH_RETIRE_WAIT: '30' }, before: withoutSwarm,
       ownImages: [`berth-test/${id}:`, `berth/${app}:`, `berth/${app2}:`],
     });
     ({ berth, registryPort } = cluster);
@@ -152,15 +145,19 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
     for (let i = 0; i < 6; i++) assert.equal((await berth.viaRouter(host)).text.trim(), 'swarm-v1');
   });
 
-  it('redeploys with zero failed requests under a steady load', async () => {
-    const load = await steadyLoad({ port: berth.routerPort, host, rps: 25 });
+  it('redeploys with zero failed requests, slow ones (1–3 s) in flight included, under a steady load', async () => {
+    const load = await steadyLoad({ port: berth.routerPort, host, rps: 25, maxSeconds: 600, slow: SLOW_REQUESTS });
+    // Slow requests are being answered before the redeploy, so some are in flight when the old tasks retire.
+    await waitFor('slow requests being answered', () => load.progress().slowOk >= 1);
     const log = await deploy(image('2'));
     assert.match(log, /@@berth-status succeeded/);
     for (let i = 0; i < 10; i++) await berth.viaRouter(host);
     const result = await load.stop();
-    console.log(`      load during the swarm redeploy: ${JSON.stringify({ ...result, samples: result.samples.slice(0, 3) })}`);
+    process.stdout.write(`      load during the swarm redeploy: ${describeLoad(result)}\n`);
     assert.ok(result.ok > 20, 'the load ran');
-    assert.equal(result.failed, 0, result.samples.join('\n'));
+    assert.equal(result.failed, 0, describeLoad(result));
+    assert.ok(result.slowSent >= 5, `slow requests were mixed in (${result.slowSent})`);
+    assert.equal(result.slowOk, result.slowSent, describeLoad(result));
     assert.equal((await berth.viaRouter(host)).text.trim(), 'swarm-v2');
     assert.equal(services().length, 1, 'the old service was retired');
     assert.equal(inspect(services()[0]).Spec.Mode.Replicated.Replicas, 3, 'the scale carried over');
