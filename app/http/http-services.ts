@@ -86,7 +86,7 @@ export interface HttpServices {
   /** git over HTTP and the pre-receive hook's endpoint (app/builds/push-gate.ts). */
   readonly pushGate: PushGate;
   /** berth's own HTTPS address (BERTH_HOSTNAME) and the git remotes on it. */
-  readonly ownAddress: Pick<OwnAddress, 'remotes'>;
+  readonly ownAddress: Pick<OwnAddress, 'remotes' | 'baseUrl'>;
   /** An app's default URL (`http://<app>.<BERTH_DOMAIN>`). */
   urlOf(app: string): string;
   readonly web: WebSettings;

@@ -62,6 +62,12 @@ describe('berth from a laptop: HTTPS address, packed CLI, push over HTTPS and SS
     assert.equal(internal.stdout, `{"error":{"code":"LOOPBACK_ONLY","message":"berth's web port answers this host only; use ${base}/ instead."}}\n403`);
   });
 
+  it("domains:report-global shows berth's own address and that the install sets it (global domains name apps)", () => {
+    const r = berth.cli(['domains:report-global']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `=====> Global domains\n-\nberth's own address: ${base}/ (set on the server by deploy/install.sh --hostname, not by global domains)\n`);
+  });
+
   it('installs the packed CLI from its tarball and logs in over HTTPS with a user name and password (the test CA given)', async () => {
     const pack = execFileSync(process.execPath, [path.join(ROOT, 'deploy/pack-cli.js'), laptop.home], { encoding: 'utf8' }).trim();
     const install = await laptop.run('npm', ['install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', path.join(laptop.home, 'prefix'), pack]);

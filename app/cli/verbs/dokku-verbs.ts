@@ -4,6 +4,7 @@ import { CliError } from '../cli-error';
 import { execSession } from '../exec-client';
 import { positiveIntOption } from '../argv';
 import type { ArgSpec, Verb, VerbGroup } from '../types';
+import { printGlobal, type GlobalDomains } from './domains';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 
@@ -48,21 +49,19 @@ export const dokkuVerbs: VerbGroup = {
     {
       name: 'domains:set-global',
       usage: 'berth domains:set-global <domain>...',
-      summary: 'Replace the global domains (every app answers on <app>.<global>) and re-route every app.',
+      summary: 'Replace the global domains (every app answers on <app>.<global>) and re-route every app. berth\'s own address (HTTPS for the API, dashboard and git) is not one: deploy/install.sh --hostname sets it, and the answer shows it.',
       args: [{ name: 'domain', variadic: true, summary: 'Hostnames, e.g. example.com.' }],
       options: [],
       async run(ctx) {
         const wanted = [...new Set(ctx.args.rest)];
-        const { globalDomains } = await ctx.api().get<{ globalDomains: string[] }>('/api/v1/domains');
-        const remove = globalDomains.filter((d) => !wanted.includes(d));
-        const add = wanted.filter((d) => !globalDomains.includes(d));
-        let now = globalDomains;
+        let now = await ctx.api().get<GlobalDomains>('/api/v1/domains');
+        const remove = now.globalDomains.filter((d) => !wanted.includes(d));
+        const add = wanted.filter((d) => !now.globalDomains.includes(d));
         // Removed first, so a name moving between global and custom never holds both at once.
-        if (remove.length) now = (await ctx.api().json<{ globalDomains: string[] }>('PATCH', '/api/v1/domains', { remove })).globalDomains;
-        if (add.length) now = (await ctx.api().json<{ globalDomains: string[] }>('PATCH', '/api/v1/domains', { add })).globalDomains;
-        if (ctx.json) return ctx.out.json({ globalDomains: now });
-        ctx.out.heading('Global domains');
-        ctx.out.write(now.map((d) => `${d}\n`).join('') || '-\n');
+        if (remove.length) now = await ctx.api().json<GlobalDomains>('PATCH', '/api/v1/domains', { remove });
+        if (add.length) now = await ctx.api().json<GlobalDomains>('PATCH', '/api/v1/domains', { add });
+        // It names apps, not berth: the answer says where berth's own address is set (printGlobal).
+        printGlobal(ctx, now);
       },
     },
     {

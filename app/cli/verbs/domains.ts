@@ -21,11 +21,27 @@ function print(ctx: VerbContext, res: { domains: DomainsReport }): void {
 const change = async (ctx: VerbContext, body: Record<string, unknown>) =>
   print(ctx, await ctx.api().json<{ domains: DomainsReport }>('PATCH', appPath(ctx.arg('app'), '/domains'), body));
 
-async function changeGlobal(ctx: VerbContext, body: Record<string, unknown>): Promise<void> {
-  const res = await ctx.api().json<{ globalDomains: string[] }>('PATCH', '/api/v1/domains', body);
+/** GET/PATCH /api/v1/domains: the global domains, and berth's own address (null: none). */
+export interface GlobalDomains { globalDomains: string[]; ownAddress?: string | null }
+
+/**
+ * The global domains, then berth's own address: dokku users reach for domains:set-global to name
+ * the server, but global domains only name apps (`<app>.<global>`); berth's own address (HTTPS for
+ * the API, dashboard and git) is set by the install, so the answer says so, with the command.
+ */
+export function printGlobal(ctx: VerbContext, res: GlobalDomains): void {
   if (ctx.json) return ctx.out.json(res);
   ctx.out.heading('Global domains');
   ctx.out.write(res.globalDomains.map((d) => `${d}\n`).join('') || '-\n');
+  if (res.ownAddress === undefined) return; // an older berth
+  const example = `berth.${res.globalDomains[0] ?? '<domain>'}`;
+  ctx.out.line(res.ownAddress
+    ? `berth's own address: ${res.ownAddress}/ (set on the server by deploy/install.sh --hostname, not by global domains)`
+    : `berth's own address: none (global domains name apps only); give berth one on the server: sudo bash deploy/install.sh --hostname ${example}`);
+}
+
+async function changeGlobal(ctx: VerbContext, body: Record<string, unknown>): Promise<void> {
+  printGlobal(ctx, await ctx.api().json<GlobalDomains>('PATCH', '/api/v1/domains', body));
 }
 
 export const domainsVerbs: VerbGroup = {
@@ -60,12 +76,7 @@ export const domainsVerbs: VerbGroup = {
     {
       name: 'domains:report-global', usage: 'berth domains:report-global',
       summary: 'List global domains (every app answers on <app>.<global>).', args: [], options: [],
-      async run(ctx) {
-        const res = await ctx.api().get<{ globalDomains: string[] }>('/api/v1/domains');
-        if (ctx.json) return ctx.out.json(res);
-        ctx.out.heading('Global domains');
-        ctx.out.write(res.globalDomains.map((d) => `${d}\n`).join('') || '-\n');
-      },
+      async run(ctx) { printGlobal(ctx, await ctx.api().get<GlobalDomains>('/api/v1/domains')); },
     },
     {
       name: 'domains:add-global', usage: 'berth domains:add-global <domain>...',

@@ -30,7 +30,9 @@ export function domainsRoutes(berth: HttpServices): GuardedRouter {
     else throw new BerthError('INVALID_INPUT', 'Send one of "add", "remove", "set" (lists of domains) or "clear": true.');
     res.json({ domains: report });
   });
-  r.get('/domains', need.read, (_req, res) => { res.json({ globalDomains: berth.domains.globals() }); });
+  // berth's own address beside the global domains: `domains:*-global` name apps only, and the CLI says where berth's own is set.
+  const globalAnswer = (globalDomains: readonly string[]) => ({ globalDomains, ownAddress: berth.ownAddress.baseUrl() });
+  r.get('/domains', need.read, (_req, res) => { res.json(globalAnswer(berth.domains.globals())); });
   /** `{ add: [..] }` or `{ remove: [..] }`: every app gets `<app>.<global>`. */
   r.patch('/domains', need.admin, async (req, res) => {
     const b = body(req);
@@ -40,7 +42,7 @@ export function domainsRoutes(berth: HttpServices): GuardedRouter {
     if (add !== undefined) globals = await berth.domains.addGlobal(add, userName(req));
     else if (remove !== undefined) globals = await berth.domains.removeGlobal(remove, userName(req));
     else throw new BerthError('INVALID_INPUT', 'Send "add" or "remove" with a list of domains.');
-    res.json({ globalDomains: globals });
+    res.json(globalAnswer(globals));
   });
   return r;
 }
