@@ -154,7 +154,7 @@ export const BAD_PARAM_EXCEPTIONS: Readonly<Record<string, Answer>> = {
 /** The query string every GET route is sent (with ids that exist). */
 export const BAD_QUERY = '?follow=%&tail=-5&limit=abc';
 
-/** GET routes that read `tail` or `limit` (or a build that does not exist); every other GET route answers 200. */
+/** GET routes that read `tail` or `limit`, or answer from the app's state (no build 1, no release); every other GET route answers 200. */
 export const QUERY_ANSWERS: Readonly<Record<string, Answer>> = {
   'GET /api/v1/events': ['INVALID_INPUT', 400],
   'GET /api/v1/apps/:app/builds': ['INVALID_INPUT', 400],
@@ -165,6 +165,8 @@ export const QUERY_ANSWERS: Readonly<Record<string, Answer>> = {
   // The app has no build 1.
   'GET /api/v1/apps/:app/builds/:id': ['BUILD_NOT_FOUND', 404],
   'GET /api/v1/apps/:app/builds/:id/log': ['BUILD_NOT_FOUND', 404],
+  // The rollback preview: the app has no release to roll back from.
+  'GET /api/v1/apps/:app/releases/rollback': ['NO_RELEASE', 422],
   // Decided by this Docker Engine: the test reads `docker info` and expects 200 in an active swarm.
   'GET /api/v1/nodes': ['SWARM_NOT_ACTIVE', 503],
 };
