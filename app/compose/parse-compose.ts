@@ -112,7 +112,7 @@ export function parseCompose(text: string, file: string, readRepoFile: (path: st
     });
     labelsOf(raw.labels, where, ctx);
   }
-  const oneShots = oneShotsOf(services, ctx);
+  const oneShots = oneShotsOf(services, entries, ctx);
   if (refused.length) {
     throw new BerthError('COMPOSE_UNSUPPORTED', `${file} asks for what berth does not honour:\n${refused.map((r) => `  - ${r}`).join('\n')}`);
   }
@@ -122,7 +122,6 @@ export function parseCompose(text: string, file: string, readRepoFile: (path: st
       const dep = byName.get(d.service);
       if (!dep) throw invalidCompose(file, `services.${s.name}.depends_on names "${d.service}", which is not a service of the file`);
       if (d.condition === 'service_healthy' && !healthchecks[dep.type]) throw invalidCompose(file, `services.${s.name}.depends_on.${d.service} waits for service_healthy, but "${d.service}" has no healthcheck`);
-      if (d.condition === 'service_healthy' && oneShots.has(d.service)) throw invalidCompose(file, `services.${s.name}.depends_on.${d.service} waits for service_healthy, but "${d.service}" runs once (another service waits for it with service_completed_successfully)`);
     }
   }
   const order = startOrder(services.map((s) => ({ name: s.name, after: s.dependsOn.map((d) => d.service) })), file).map((n) => byName.get(n)!.type);
@@ -135,11 +134,8 @@ export function parseCompose(text: string, file: string, readRepoFile: (path: st
     groups.set(b.key, g);
   }
   const own = new Set(builds.filter((b) => b.key !== primary?.key).map((b) => b.type));
-  for (const name of oneShots) {
-    const type = byName.get(name)!.type;
-    delete formation[type];
-    delete healthchecks[type];
-  }
+  // A one-shot (no healthcheck or deploy: refused above) is no process type: no count.
+  for (const name of oneShots) delete formation[byName.get(name)!.type];
   const plan: ComposePlan = {
     file, order, webPort,
     services: Object.fromEntries(order.map((t) => {
@@ -156,11 +152,16 @@ export function parseCompose(text: string, file: string, readRepoFile: (path: st
  * Services another waits for with `condition: service_completed_successfully`: they run once per
  * deploy (migrations, seeds), so they cannot be the web service nor hold a replica count or checks.
  */
-function oneShotsOf(services: readonly ComposeService[], ctx: Ctx): Set<string> {
+function oneShotsOf(services: readonly ComposeService[], entries: readonly [string, unknown][], ctx: Ctx): Set<string> {
   const names = new Set(services.flatMap((s) => s.dependsOn.filter((d) => d.condition === 'service_completed_successfully').map((d) => d.service)));
   for (const s of services) {
     if (!names.has(s.name)) continue;
     if (s.type === 'web') ctx.refused.push(`services.${s.name}: the web service runs until stopped; it cannot be waited for with service_completed_successfully`);
+    // Never dropped silently: a one-shot runs once per deploy, unchecked and uncounted.
+    const raw = entries.find(([n]) => n === s.name)?.[1];
+    for (const key of ['healthcheck', 'deploy'] as const) {
+      if (isObject(raw) && raw[key] !== undefined) ctx.refused.push(`services.${s.name}.${key}: ${s.name} runs once per deploy (another service waits for it with service_completed_successfully), so it has no ${key === 'healthcheck' ? 'health check' : 'replica count'}; remove it`);
+    }
   }
   return names;
 }

@@ -120,13 +120,14 @@ describe('compose apps: several builds, none, one-shots, interpolation and read-
     assert.equal(docker(['image', 'inspect', '--format', '{{.Id}}', `berth/${app}:v${v2 + 1}-worker`]), docker(['image', 'inspect', '--format', '{{.Id}}', `berth/${app}:v1-worker`]));
   });
 
-  it('refuses a build context outside the repo: ../ and a symlink, each with its reason, and keeps serving', async () => {
+  it('refuses a build context outside the repo (../, a symlink) and an anonymous volume, each with its reason, and keeps serving', async () => {
     const fixture = wt.read('compose.yaml');
-    wt.write('compose.yaml', fixture.replace('    build: ./worker\n    environment:', '    build: ../\n    environment:'));
-    wt.commitAll('worker built from the parent folder');
+    wt.write('compose.yaml', fixture.replace('    build: ./worker\n    environment:', '    build: ../\n    environment:').replace('    volumes: ["shared:/shared"]\n', '    volumes: ["shared:/shared", "/cache"]\n'));
+    wt.commitAll('worker built from the parent folder, with an anonymous volume');
     const up = wt.push(berth.url, berth.token, app);
     assert.notEqual(up.code, 0);
     assert.match(up.output, /- services\.worker\.build\.context: "\.\.\/" is outside the repo; berth builds from the pushed repo only/);
+    assert.match(up.output, /- services\.worker\.volumes "\/cache": an anonymous volume is lost at every deploy; name it under top-level `volumes:`/);
     fs.symlinkSync('..', path.join(wt.dir, 'escape'));
     wt.write('compose.yaml', fixture.replace('    build: ./worker\n    environment:', '    build: ./escape\n    environment:'));
     wt.commitAll('worker built from a symlink to the parent folder');

@@ -159,6 +159,15 @@ networks: { other: { external: true } }
     missing('services:\n  web:\n    build: .\n    command: ["${HOME}"]\n', { OTHER: 'x' }, /uses \$\{HOME\}, which is not set/);
     missing('services:\n  web:\n    build: .\n    command: ["$PATH"]\n', {}, /uses \$\{PATH\}, which is not set/);
     missing('services:\n  web:\n    build: .\n    command: ["${constructor}"]\n', {}, /uses \$\{constructor\}, which is not set/);
+    // Interpolated before any check: a config var cannot smuggle in what the file could not say.
+    assert.throws(() => parseCompose('services:\n  web:\n    build: "${CTX}"\n    volumes: ["${SRC}:/x"]\n', 'compose.yaml', () => null, null,
+      { CTX: '../..', SRC: '/etc' }), (e: unknown) => {
+      assert.ok(e instanceof BerthError);
+      assert.equal(e.code, 'COMPOSE_UNSUPPORTED', e.message);
+      assert.match(e.message, /- services\.web\.build\.context: "\.\.\/\.\." is outside the repo/);
+      assert.match(e.message, /- services\.web\.volumes "\/etc:\/x": host path "\/etc" is outside the app's storage/);
+      return true;
+    });
   });
 
   it('builds each distinct build: the web service\'s is the release\'s, others run their own image; a file with no build has none', () => {
@@ -176,7 +185,7 @@ networks: { other: { external: true } }
 
   it('runs a service waited for with service_completed_successfully once: no process type, count or check', () => {
     const { plan, formation, healthchecks } = parse('services:\n  web:\n    build: .\n    depends_on: { migrate: { condition: service_completed_successfully } }\n' +
-      '  migrate:\n    build: .\n    command: ["sh", "migrate.sh"]\n    depends_on: { db: { condition: service_healthy } }\n    healthcheck: { test: "true" }\n' +
+      '  migrate:\n    build: .\n    command: ["sh", "migrate.sh"]\n    depends_on: { db: { condition: service_healthy } }\n' +
       '  db:\n    image: r\n    healthcheck: { test: "true" }\n');
     assert.deepEqual(plan.order, ['db', 'migrate', 'web']);
     assert.equal(plan.services.migrate.oneShot, true);
@@ -185,8 +194,11 @@ networks: { other: { external: true } }
     assert.deepEqual(Object.keys(healthchecks), ['db']);
     refused('services:\n  web:\n    build: .\n  job:\n    image: a\n    depends_on: { web: { condition: service_completed_successfully } }\n',
       /- services\.web: the web service runs until stopped; it cannot be waited for with service_completed_successfully/);
-    invalid('services:\n  web:\n    build: .\n    depends_on: { m: { condition: service_completed_successfully } }\n  w:\n    image: a\n    depends_on: { m: { condition: service_healthy } }\n  m:\n    image: a\n    healthcheck: { test: "true" }\n',
-      /services\.w\.depends_on\.m waits for service_healthy, but "m" runs once/);
+    refused('services:\n  web:\n    build: .\n    depends_on: { m: { condition: service_completed_successfully } }\n  m:\n    image: a\n    healthcheck: { test: "true" }\n    deploy: { replicas: 2 }\n',
+      /- services\.m\.healthcheck: m runs once per deploy .* so it has no health check; remove it/,
+      /- services\.m\.deploy: m runs once per deploy .* so it has no replica count; remove it/);
+    invalid('services:\n  web:\n    build: .\n    depends_on: { m: { condition: service_completed_successfully } }\n  w:\n    image: a\n    depends_on: { m: { condition: service_healthy } }\n  m:\n    image: a\n',
+      /services\.w\.depends_on\.m waits for service_healthy, but "m" has no healthcheck/);
   });
 
   it('refuses unknown keys, external volumes and builds outside the repo instead of dropping them', () => {
