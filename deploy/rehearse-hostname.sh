@@ -9,7 +9,8 @@
 #     from a berth.env written before the install (install.sh keeps an existing berth.env);
 #   - a private mount namespace (unshare) in which /usr/local/bin and /var/log/berth are copies, so
 #     the install's `berth` symlink and its logs stay there; its own HOME, so root's CLI login stays;
-#   - dockerd, Redis and the images are only checked (they run); npm ci is skipped when the lock matches.
+#   - dockerd, Redis and the images are only checked (they run); it refuses to start unless node_modules
+#     matches package-lock.json, so install.sh never runs npm ci (through a worktree's symlink it would empty the shared tree);
 # The certificate comes from a test CA made here (openssl), so no ACME server is needed.
 # Checks: install.sh exits 0 and prints berth's address and both git remote URLs; HTTPS serves the API
 # with that certificate; plain HTTP redirects to HTTPS; the CLI packed by the install, installed with
@@ -35,6 +36,14 @@ fail() { echo " !     $*" >&2; exit 1; }
 # install.sh stops a Debian nginx named by /run/nginx.pid unless it serves $BERTH_HOME: here that
 # could be the running berth's, so the rehearsal does not start then.
 [ ! -e /run/nginx.pid ] || fail "/run/nginx.pid exists: deploy/install.sh would stop that nginx; not rehearsing here"
+
+# install.sh runs `npm ci` when node_modules does not match package-lock.json; through a node_modules
+# that is a symlink to a shared tree (a git worktree's) npm ci empties that tree for everyone using it.
+# The rehearsal is about --hostname, not npm: it runs only where install.sh would leave node_modules alone.
+lock_hash=$( { cat "$CHECKOUT/package-lock.json"; node -v; } | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$CHECKOUT/node_modules/.berth-lock-hash" 2>/dev/null || true)" != "$lock_hash" ]; then
+  fail "$CHECKOUT/node_modules does not match package-lock.json (install.sh would run npm ci there$([ -L "$CHECKOUT/node_modules" ] && echo ", emptying the shared $(readlink -f "$CHECKOUT/node_modules")")): run bash deploy/install.sh in the checkout that owns node_modules first"
+fi
 
 HOSTNAME_=berth-rehearsal.test
 ID=$(node -p "require('node:crypto').randomBytes(3).toString('hex')")
