@@ -8,7 +8,7 @@ const BRANCH = /^(?![-/.])(?!.*\.\.)(?!.*\/\/)(?!.*\/\.)[A-Za-z0-9._\/-]{1,100}$
 
 /** Per-app build settings: builder, forced buildpack, deploy branch. */
 export class AppSettings {
-  constructor(private readonly deps: { store: Store; events: EventsService; buildpackNames: () => string[] }) {}
+  constructor(private readonly deps: { store: Pick<Store, 'apps' | 'transaction'>; events: EventsService; buildpackNames: () => string[] }) {}
 
   setBuilder(app: string, builder: unknown, user: string | null): AppRecord {
     if (typeof builder !== 'string' || !(BUILDERS as readonly string[]).includes(builder)) {

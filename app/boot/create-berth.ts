@@ -35,6 +35,9 @@ import { createSwarmEngine } from '../infra/docker/swarm-engine';
 import { createImageRegistry } from '../infra/registry';
 import { createPluginsAndServices } from './services-boot';
 import { secureHome } from './home-modes';
+import { tablesOf } from './store-tables';
+import type { AppsReader } from '../apps';
+import type { ReleasesReader } from '../releases';
 
 export interface BerthDeps {
   readonly config: Config;
@@ -68,9 +71,12 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   });
 
   const events = new EventsService(store.events);
+  // Reads across modules go through the owning module's service (made below; read at first use).
+  const appsReader: AppsReader = { find: (name) => apps.find(name), list: () => apps.list() };
+  const releasesReader: ReleasesReader = { current: (app) => releases.current(app), list: (app) => releases.list(app) };
   // Plugins (plugins/*, $BERTH_HOME/plugins, BERTH_PLUGINS_PATH) and the service kit; links re-release through the build queue.
   const services = createPluginsAndServices({
-    config, store, events, docker, log: (l) => console.log(`berth: ${l}`),
+    config, store, events, docker, apps: appsReader, log: (l) => console.log(`berth: ${l}`),
     redeploy: async (app, reason, user) => (store.releases.current(app) ? (await releases.redeploy(app, reason, user)).build : null),
     swarm: () => ({ engine: swarm, registry: imageRegistry }),
   });
@@ -85,7 +91,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   // Dashboard logins, counted in Redis: at most 10 failures per user name and 30 per address in 15 minutes.
   const loginLimiter = new LoginLimiter({ counters: redis.counters, maxPerUser: 10, maxPerAddress: 30, windowSeconds: 15 * 60 });
   const sessions = new SessionsService({ sessions: store.sessions, users: store.users, ttlHours: config.sessionHours });
-  const configVars = new ConfigVarsService({ store, events });
+  const configVars = new ConfigVarsService({ store: tablesOf(store, 'config'), apps: appsReader, events });
   const urlOf = (app: string) => `http://${app}.${config.domain}${config.routerPort === 80 ? '' : `:${config.routerPort}`}`;
   let apps!: AppsService;
   // Schedulers (docs/swarm.md): swarm apps run as swarm services whose images berth's own registry serves.
@@ -132,14 +138,14 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   });
   // Every one-off (run, cron, deploy scripts) goes through the app's scheduler, which hands it to `oneOff`.
   const oneOffs = { run: (o: OneOffRun) => scheduling.for(o.app).run(o) };
-  const cron = new CronService({ store, scheduler: redis.cron, runner: oneOffs, log: (l) => console.log(`berth: ${l}`) });
+  const cron = new CronService({ apps: appsReader, releases: releasesReader, scheduler: redis.cron, runner: oneOffs, log: (l) => console.log(`berth: ${l}`) });
   const builds = new BuildsService({ store, queue: redis.queue, logs: redis.logs, events, buildLogsDir: paths.buildLogs });
-  const registryLogins = new RegistryLogins({ store, engine, events });
+  const registryLogins = new RegistryLogins({ store: tablesOf(store, 'registryLogins'), engine, events });
   const releaseMaker = new ReleaseMaker({
     store, engine, keepImages: config.keepImages, pruneRegistry: (app, keep) => swarmScheduler.pruneRegistry(app, keep),
     pull: (ref, log) => registryLogins.pull(ref, log),
   });
-  const releases = new ReleasesService({ store, builds, events, configVars });
+  const releases = new ReleasesService({ store: tablesOf(store, 'releases'), builds, events, configVars });
   const runtime = new AppRuntime({
     store, repos, router, engine,
     processes: { stopAll: (app) => scheduling.retireEverywhere(app, () => undefined), removeNetwork: (app) => deployer.removeNetwork(app) },
@@ -161,7 +167,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   // Router (domains, ports, nginx settings, certificates, ACME): a change re-applies the app's route.
   const reroute = async (app: string) => { if (store.releases.current(app)) await scheduling.route(app); };
   const domains = new DomainsService({
-    store, events, baseDomain: config.domain, ownHostname: config.hostname,
+    store: tablesOf(store, 'domains', 'globalDomains'), apps: appsReader, events, baseDomain: config.domain, ownHostname: config.hostname,
     reroute: async (app) => { await reroute(app); await hooks.run('domains:change', { app, domains: domains.domainsOf(app) }); },
   });
   const routing = new RoutingService({
@@ -172,7 +178,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
       [config.routerHttpsPort, 'router HTTPS port (BERTH_ROUTER_HTTPS_PORT; map 443)'],
     ].filter(([p]) => p !== 0) as [number, string][]),
   });
-  const certs = new CertsService({ store, events, files: new CertFiles(paths.certs), reroute });
+  const certs = new CertsService({ store: tablesOf(store, 'certs'), apps: appsReader, events, files: new CertFiles(paths.certs), reroute });
   const readTemplate = repoTemplateReader(paths.repos);
   const routeExtras = storedRouteExtras({
     store, tlsOf: (app) => certs.tlsOf(app),
@@ -195,13 +201,13 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     maxDrainSeconds: { retireWait: config.maxRetireWaitSeconds, stopTimeout: config.maxStopTimeoutSeconds },
     swarmStatusOf: async (app) => (scheduling.isSwarm(app) ? swarmScheduler.status(app, store.releases.current(app)) : null),
   });
-  const storage = new StorageService({ store, events, storageDir: paths.storage, removeVolume: (v) => engine.removeVolume(v) });
+  const storage = new StorageService({ store: tablesOf(store, 'mounts'), apps: appsReader, releases: releasesReader, events, storageDir: paths.storage, removeVolume: (v) => engine.removeVolume(v) });
   const reconciler = new Reconciler({
     store, engine, router, locks: redis.locks, deployer, schedulerOf: (app) => scheduling.for(app), events, intervalSeconds: config.reconcileIntervalSeconds,
   });
   const liveness = new LivenessMonitor({ store, engine, deployer, events, runsLocally: (app) => scheduling.nameFor(app) === 'docker-local' });
-  const buildSettings = new BuildSettings({ store, events });
-  const checks = new ChecksSettings({ store, events });
+  const buildSettings = new BuildSettings({ store: tablesOf(store, 'buildSettings'), apps: appsReader, events });
+  const checks = new ChecksSettings({ store: tablesOf(store, 'deploySettings'), apps: appsReader, events });
   const deployScripts = new DeployScripts({ runner: oneOffs, onLive: (r) => cron.activate(r) });
   const builder = new ImageBuilder({
     engine, buildpacks, memoryMb: config.buildMemoryMb, registry: registryLogins, appExists: (name) => store.apps.get(name) !== null, storageRootOf: (app) => storage.rootOf(app), admitPorts: (app, m) => routing.admitDetected(app, m),
@@ -232,17 +238,17 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     afterDeploy: (release, log) => deployScripts.afterDeploy(release, log),
   });
   const schedulers = new SchedulersService({
-    store, events, swarm, nameFor: (app) => scheduling.nameFor(app),
+    store: tablesOf(store, 'schedulers'), apps: appsReader, releases: releasesReader, events, swarm, nameFor: (app) => scheduling.nameFor(app),
     statusOf: (app, release) => scheduling.for(app).status(app, release),
     redeploy: (app, reason, user) => releases.redeploy(app, reason, user),
   });
   const swarmSetup = new SwarmSetup({ swarm, registry: imageRegistry, registryAddr: config.registryAddr, events });
   // The one gate of git over HTTP and SSH (app name, disk room, role, lock), then the hook's receiver (branch).
   const pushGate = new PushGate({
-    repos, apps, access, autoCreateApps: config.autoCreateApps, hookSecret: hook.secret, receiver: new PushReceiver({ store, builds }),
+    repos, apps, access, autoCreateApps: config.autoCreateApps, hookSecret: hook.secret, receiver: new PushReceiver({ apps: appsReader, builds }),
   });
   const statsSampler = new StatsSampler({ engine, scope: config.network, intervalMs: config.statsIntervalSeconds * 1000 });
-  const appSettings = new AppSettings({ store, events, buildpackNames: () => buildpacks.map((b) => b.name) });
+  const appSettings = new AppSettings({ store: tablesOf(store, 'apps'), events, buildpackNames: () => buildpacks.map((b) => b.name) });
 
   return {
     config, paths, store, engine, router, redis, repos, hook,

@@ -4,6 +4,8 @@ import { containerLimits, type Config } from '../config';
 import type { EventsService } from '../events';
 import { createServiceEngine } from '../infra/docker/service-engine';
 import type { DockerClient } from '../infra/docker/docker-client';
+import type { AppsReader } from '../apps';
+import { tablesOf } from './store-tables';
 import { PluginHost } from '../plugins';
 import type { Store } from '../ports/store';
 import type { ImageRegistry, SwarmEngine } from '../ports/swarm';
@@ -24,6 +26,8 @@ function berthVersion(): string {
  */
 export function createPluginsAndServices(o: {
   config: Config; store: Store; events: EventsService; redeploy: Redeploy; log: (line: string) => void;
+  /** The apps module's reads (AppsService): the service kit reads no apps table itself. */
+  apps: AppsReader;
   /** The process's one dockerode client (createBerth). */
   docker: DockerClient;
   /** The swarm engine and berth's registry, for services on swarm; read at first use (they are made after this). */
@@ -48,10 +52,10 @@ export function createPluginsAndServices(o: {
   const appNetworksOf = (plugin: string, name: string): string[] => o.store.services.linksOfService(plugin, name)
     .map((l) => o.store.apps.get(l.app)).filter((a) => a !== null).map((a) => appNetworkName(o.config.network, a.id));
   const kit = new ServiceKit({
-    store: o.store, engine: docker, events: o.events, catalog: plugins.catalog, network: o.config.network,
+    store: tablesOf(o.store, 'services'), engine: docker, events: o.events, catalog: plugins.catalog, network: o.config.network,
     defaultScheduler: o.config.scheduler, swarm, appNetworksOf,
   });
-  const links = new ServiceLinks({ store: o.store, kit, events: o.events, redeploy: o.redeploy });
+  const links = new ServiceLinks({ store: tablesOf(o.store, 'services'), apps: o.apps, kit, events: o.events, redeploy: o.redeploy });
   const backup = new ServiceBackup({ kit, events: o.events });
   return {
     plugins, kit, links, backup,

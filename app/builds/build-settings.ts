@@ -1,6 +1,7 @@
 import { BerthError } from '../errors';
 import type { Store } from '../ports/store';
 import type { EventsService } from '../events';
+import type { AppsReader } from '../apps/apps-reader';
 
 /** Keys of `builder-dockerfile:set` (stored per app in build_settings). */
 export const DOCKERFILE_KEYS = ['dockerfile-path', 'build-dir', 'buildkit'] as const;
@@ -23,7 +24,7 @@ export interface ResolvedBuildSettings {
 
 /** Per-app Dockerfile build settings (`builder-dockerfile:*`) and build-phase docker options (`docker-options:* build`). */
 export class BuildSettings {
-  constructor(private readonly deps: { store: Store; events: EventsService }) {}
+  constructor(private readonly deps: { store: Pick<Store, 'buildSettings'>; apps: AppsReader; events: EventsService }) {}
 
   report(app: string): { 'dockerfile-path': string; 'build-dir': string | null; buildkit: boolean; 'docker-options-build': string[] } {
     this.requireApp(app);
@@ -85,6 +86,6 @@ export class BuildSettings {
   }
 
   private requireApp(app: string): void {
-    if (!this.deps.store.apps.get(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
+    if (!this.deps.apps.find(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
   }
 }

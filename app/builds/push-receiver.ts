@@ -3,6 +3,7 @@ import { BerthError, asBerthError } from '../errors';
 import type { PushedRef } from '../ports/git-repos';
 import type { Store } from '../ports/store';
 import type { BuildsService } from './builds-service';
+import type { AppsReader } from '../apps/apps-reader';
 
 export interface PushOutput {
   line(text: string): void;
@@ -13,11 +14,11 @@ const ZERO = /^0{40}$/;
 
 /** What the pre-receive hook's call turns into: checks, a queued build, and its log streamed back. */
 export class PushReceiver {
-  constructor(private readonly deps: { store: Store; builds: BuildsService }) {}
+  constructor(private readonly deps: { apps: AppsReader; builds: BuildsService }) {}
 
   async receive(push: PushedRef & { user: string }, out: PushOutput, signal?: AbortSignal): Promise<void> {
     try {
-      const app = this.deps.store.apps.get(push.app);
+      const app = this.deps.apps.find(push.app);
       if (!app) throw new BerthError('APP_NOT_FOUND', `App "${push.app}" does not exist.`);
       const branch = push.ref.replace(/^refs\/heads\//, '');
       if (push.ref !== `refs/heads/${app.deployBranch}`) {

@@ -6,6 +6,7 @@ import type { CertRecord } from '../ports/routing-store';
 import type { Store } from '../ports/store';
 import type { CertFiles } from './cert-files';
 import { describe, parseCertPair } from './cert-parse';
+import type { AppsReader } from '../apps/apps-reader';
 
 export interface CertReport extends CertRecord {
   readonly issuer: string;
@@ -17,7 +18,8 @@ const DAY = 86_400_000;
 /** An app's TLS certificate: checked, stored under $BERTH_HOME/certs/<app>/, handed to the router. */
 export class CertsService {
   constructor(private readonly deps: {
-    store: Store;
+    store: Pick<Store, 'certs'>;
+    apps: AppsReader;
     events: EventsService;
     files: CertFiles;
     reroute: (app: string) => Promise<void>;
@@ -69,6 +71,6 @@ export class CertsService {
   }
 
   private requireApp(app: string): void {
-    if (!this.deps.store.apps.get(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
+    if (!this.deps.apps.find(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
   }
 }

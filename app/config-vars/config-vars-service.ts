@@ -2,6 +2,7 @@ import { BerthError } from '../errors';
 import type { Store } from '../ports/store';
 import type { EventsService } from '../events';
 import { assertConfigKey, assertConfigValue } from './config-key';
+import type { AppsReader } from '../apps/apps-reader';
 
 /** Keys berth sets itself for every container; users may not override them. */
 const RESERVED = new Set(['PORT']);
@@ -12,7 +13,7 @@ export interface ConfigChange {
 }
 
 export class ConfigVarsService {
-  constructor(private readonly deps: { store: Store; events: EventsService }) {}
+  constructor(private readonly deps: { store: Pick<Store, 'config' | 'transaction'>; apps: AppsReader; events: EventsService }) {}
 
   get(app: string): Record<string, string> {
     this.requireApp(app);
@@ -40,6 +41,6 @@ export class ConfigVarsService {
   }
 
   private requireApp(app: string): void {
-    if (!this.deps.store.apps.get(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
+    if (!this.deps.apps.find(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
   }
 }

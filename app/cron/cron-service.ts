@@ -1,6 +1,8 @@
 import type { CronJob, CronScheduler } from '../ports/cron-scheduler';
 import type { ReleaseRecord, Store } from '../ports/store';
 import type { OneOffRun } from '../one-off';
+import type { AppsReader } from '../apps/apps-reader';
+import type { ReleasesReader } from '../releases/releases-reader';
 
 /**
  * app.json `cron` entries: registered as the release goes live (replacing the previous
@@ -8,7 +10,7 @@ import type { OneOffRun } from '../one-off';
  * the app's logs as `cron.<name>`. `runner` is the app's scheduler's `run` (Scheduler.run).
  */
 export class CronService {
-  constructor(private readonly deps: { store: Store; scheduler: CronScheduler; runner: { run(o: OneOffRun): Promise<number> }; log?: (line: string) => void }) {}
+  constructor(private readonly deps: { apps: AppsReader; releases: ReleasesReader; scheduler: CronScheduler; runner: { run(o: OneOffRun): Promise<number> }; log?: (line: string) => void }) {}
 
   async activate(release: ReleaseRecord): Promise<void> {
     const entries = release.manifest.cron;
@@ -32,7 +34,7 @@ export class CronService {
   private readonly running = new Set<string>();
 
   readonly handle = async (job: CronJob): Promise<void> => {
-    const release = this.deps.store.apps.get(job.app) ? this.deps.store.releases.current(job.app) : null;
+    const release = this.deps.apps.find(job.app) ? this.deps.releases.current(job.app) : null;
     // The app was destroyed (or never went live again): its schedule goes with it.
     if (!release) return this.forget(job.app);
     // One run per entry at a time, so a slow command cannot pile up a container a minute.

@@ -1,6 +1,7 @@
 import { BerthError } from '../errors';
 import type { EventsService } from '../events';
 import type { Store } from '../ports/store';
+import type { AppsReader } from '../apps/apps-reader';
 
 /** Every process type, as dokku writes it. */
 export const ALL_TYPES = '_all_';
@@ -28,7 +29,7 @@ export function checksOff(settings: Readonly<Record<string, string>>, type: stri
 
 /** dokku's `checks:disable|skip|enable <app> [types]` (table deploy_settings). */
 export class ChecksSettings {
-  constructor(private readonly deps: { store: Store; events: EventsService }) {}
+  constructor(private readonly deps: { store: Pick<Store, 'deploySettings'>; apps: AppsReader; events: EventsService }) {}
 
   report(app: string): ChecksReport {
     this.requireApp(app);
@@ -75,6 +76,6 @@ export class ChecksSettings {
   }
 
   private requireApp(app: string): void {
-    if (!this.deps.store.apps.get(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
+    if (!this.deps.apps.find(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
   }
 }

@@ -5,7 +5,7 @@ import type { Store } from '../ports/store';
 export type Log = (line: string) => void;
 
 export interface DrainerDeps {
-  readonly store: Store;
+  readonly store: Pick<Store, 'drains' | 'drainSettings'>;
   readonly engine: ContainerEngine;
   /** BERTH_RETIRE_WAIT and BERTH_STOP_TIMEOUT: for apps without their own (`ps:set`). */
   readonly defaults: { readonly retireWaitSeconds: number; readonly stopTimeoutSeconds: number };

@@ -2,6 +2,7 @@ import { BerthError } from '../errors';
 import type { EventsService } from '../events';
 import type { Store } from '../ports/store';
 import { normalizeHostname, normalizeHostnames } from './hostname';
+import type { AppsReader } from '../apps/apps-reader';
 
 export interface DomainsReport {
   readonly app: string;
@@ -15,7 +16,8 @@ export interface DomainsReport {
 }
 
 export interface DomainsDeps {
-  readonly store: Store;
+  readonly store: Pick<Store, 'domains' | 'globalDomains' | 'transaction'>;
+  readonly apps: AppsReader;
   readonly events: EventsService;
   /** BERTH_DOMAIN. */
   readonly baseDomain: string;
@@ -116,7 +118,7 @@ export class DomainsService {
     for (const parent of [baseDomain, ...store.globalDomains.list()]) {
       if (!d.endsWith(`.${parent}`)) continue;
       const name = d.slice(0, -parent.length - 1);
-      if (store.apps.get(name)) return name;
+      if (this.deps.apps.find(name)) return name;
     }
     return null;
   }
@@ -140,7 +142,7 @@ export class DomainsService {
       const parent = parents.find((p) => d.endsWith(`.${p}`) && !d.slice(0, -p.length - 1).includes('.'));
       if (parent) throw new BerthError('DOMAIN_RESERVED', `${d} is the address of the app named "${d.slice(0, -parent.length - 1)}" (present or future); use a domain of your own.`);
     }
-    for (const other of this.deps.store.apps.list()) {
+    for (const other of this.deps.apps.list()) {
       if (other.name === app) continue;
       const hit = this.deps.store.domains.list(other.name).find((o) => covers(o, d) || covers(d, o));
       if (hit) throw new BerthError('DOMAIN_TAKEN', `${d} overlaps ${hit}, served by app "${other.name}"; remove it there first.`);
@@ -162,7 +164,7 @@ export class DomainsService {
     };
     const ownName = own ? label(own) : null;
     if (ownName !== null) throw new BerthError('DOMAIN_RESERVED', `${g} would make berth's own address ${own} the address of an app named "${ownName}"; choose another global domain.`);
-    for (const other of this.deps.store.apps.list()) {
+    for (const other of this.deps.apps.list()) {
       for (const o of this.deps.store.domains.list(other.name)) {
         if (o.startsWith('*.')) {
           const suffix = o.slice(2);
@@ -180,7 +182,7 @@ export class DomainsService {
     for (const parent of [this.deps.baseDomain, ...this.deps.store.globalDomains.list()]) {
       const domain = `${name}.${parent}`;
       if (domain === this.deps.ownHostname) return { domain, owner: null };
-      for (const other of this.deps.store.apps.list()) {
+      for (const other of this.deps.apps.list()) {
         if (other.name === name) continue;
         if (this.deps.store.domains.list(other.name).some((o) => o === domain || covers(o, domain))) return { domain, owner: other.name };
       }
@@ -189,7 +191,7 @@ export class DomainsService {
   }
 
   private requireApp(app: string): void {
-    if (!this.deps.store.apps.get(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
+    if (!this.deps.apps.find(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
   }
 
   private async changed(app: string, message: string | null, user: string | null): Promise<DomainsReport> {
@@ -202,7 +204,7 @@ export class DomainsService {
 
   private async globalsChanged(message: string, user: string | null): Promise<string[]> {
     this.deps.events.record({ app: null, kind: 'domains.changed', message, user });
-    for (const a of this.deps.store.apps.list()) await this.deps.reroute(a.name);
+    for (const a of this.deps.apps.list()) await this.deps.reroute(a.name);
     return this.globals();
   }
 }

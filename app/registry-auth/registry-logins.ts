@@ -18,7 +18,7 @@ export function registryOf(ref: string): string {
 
 /** `registry:login` credentials (berth-wide, admin only) and pulls that use them. */
 export class RegistryLogins {
-  constructor(private readonly deps: { store: Store; engine: ContainerEngine; events: EventsService }) {}
+  constructor(private readonly deps: { store: Pick<Store, 'registryLogins'>; engine: ContainerEngine; events: EventsService }) {}
 
   list(): Array<Omit<RegistryLogin, 'password'>> {
     return this.deps.store.registryLogins.list();

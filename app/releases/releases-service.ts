@@ -14,7 +14,7 @@ export interface RollbackPlan {
 
 /** Releases: list them, roll back, and redeploy the current one (config change, restart). */
 export class ReleasesService {
-  constructor(private readonly deps: { store: Store; builds: BuildsService; events: EventsService; configVars: ConfigVarsService }) {}
+  constructor(private readonly deps: { store: Pick<Store, 'releases'>; builds: BuildsService; events: EventsService; configVars: ConfigVarsService }) {}
 
   /**
    * Stores a config change and, unless told not to, re-releases a deployed app so its containers

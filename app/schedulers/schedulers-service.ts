@@ -5,6 +5,8 @@ import type { SwarmEngine, SwarmNode } from '../ports/swarm';
 import { parseNodeLabels, parsePlacement } from './placement';
 import { SCHEDULER_NAMES, type SchedulerName, type SchedulerStatus } from '../deploys/scheduler';
 import { requireSwarm } from './require-swarm';
+import type { AppsReader } from '../apps/apps-reader';
+import type { ReleasesReader } from '../releases/releases-reader';
 
 export interface SchedulerReport {
   readonly app: string;
@@ -17,7 +19,9 @@ export interface SchedulerReport {
 }
 
 export interface SchedulersServiceDeps {
-  readonly store: Store;
+  readonly store: Pick<Store, 'schedulers'>;
+  readonly apps: AppsReader;
+  readonly releases: ReleasesReader;
   readonly events: EventsService;
   readonly swarm: SwarmEngine;
   readonly nameFor: (app: string) => SchedulerName;
@@ -38,7 +42,7 @@ export class SchedulersService {
       setting: (own.scheduler as SchedulerName | null) ?? null,
       scheduler: this.deps.nameFor(app),
       placement: own.placement,
-      status: await this.deps.statusOf(app, this.deps.store.releases.current(app)),
+      status: await this.deps.statusOf(app, this.deps.releases.current(app)),
     };
   }
 
@@ -54,7 +58,7 @@ export class SchedulersService {
     this.deps.store.schedulers.setScheduler(app, name === 'default' ? null : name);
     const after = this.deps.nameFor(app);
     this.deps.events.record({ app, kind: 'ps.settings', message: `scheduler set to ${name}${name === 'default' ? ` (${after})` : ''}`, user });
-    const queued = before !== after && this.deps.store.releases.current(app) ? await this.deps.redeploy(app, `scheduler ${after}`, user) : null;
+    const queued = before !== after && this.deps.releases.current(app) ? await this.deps.redeploy(app, `scheduler ${after}`, user) : null;
     return { scheduler: after, queued };
   }
 
@@ -64,7 +68,7 @@ export class SchedulersService {
     const placement = parsePlacement(words);
     this.deps.store.schedulers.setPlacement(app, placement);
     this.deps.events.record({ app, kind: 'ps.settings', message: `placement: ${placement.join(', ') || 'any node'}`, user });
-    const redeploy = this.deps.nameFor(app) === 'swarm' && this.deps.store.releases.current(app);
+    const redeploy = this.deps.nameFor(app) === 'swarm' && this.deps.releases.current(app);
     return { placement, queued: redeploy ? await this.deps.redeploy(app, 'placement change', user) : null };
   }
 
@@ -84,6 +88,6 @@ export class SchedulersService {
   }
 
   private requireApp(app: string): void {
-    if (!this.deps.store.apps.get(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
+    if (!this.deps.apps.find(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
   }
 }

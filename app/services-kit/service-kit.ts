@@ -10,7 +10,7 @@ import { runServiceContainer, waitReady, type ContainerDeps } from './service-co
 import type { SwarmRuntime } from './swarm-runtime';
 
 export interface ServiceKitDeps {
-  readonly store: Store;
+  readonly store: Pick<Store, 'services' | 'transaction'>;
   readonly engine: ServiceEngine;
   readonly events: EventsService;
   readonly catalog: ServiceCatalog;

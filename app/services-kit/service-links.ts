@@ -4,6 +4,7 @@ import type { ServiceLinkRecord } from '../ports/services';
 import type { Store } from '../ports/store';
 import { checkAlias } from './names';
 import type { ServiceKit } from './service-kit';
+import type { AppsReader } from '../apps/apps-reader';
 
 /** A queued re-release (the build the CLI follows), or null when the app has no release yet. */
 export type Redeploy = (app: string, reason: string, user: string | null) => Promise<{ id: number } | null>;
@@ -19,12 +20,12 @@ export interface LinkResult {
  * in the app's config: it is computed at each container start, so it follows the service.
  */
 export class ServiceLinks {
-  constructor(private readonly deps: { store: Store; kit: ServiceKit; events: EventsService; redeploy: Redeploy }) {}
+  constructor(private readonly deps: { store: Pick<Store, 'services' | 'transaction'>; apps: AppsReader; kit: ServiceKit; events: EventsService; redeploy: Redeploy }) {}
 
   async link(o: { plugin: string; name: string; app: string; alias?: string; user: string | null }): Promise<LinkResult> {
     const s = this.deps.kit.find(o.plugin, o.name);
     const plugin = this.deps.kit.plugin(o.plugin);
-    if (!this.deps.store.apps.get(o.app)) throw new BerthError('APP_NOT_FOUND', `There is no app ${o.app}; \`berth apps:list\` shows them.`);
+    if (!this.deps.apps.find(o.app)) throw new BerthError('APP_NOT_FOUND', `There is no app ${o.app}; \`berth apps:list\` shows them.`);
     const alias = checkAlias(o.alias ?? plugin.descriptor.envAlias);
     const links = this.deps.store.services.linksOfApp(o.app);
     if (links.some((l) => l.plugin === s.plugin && l.service === s.name)) {

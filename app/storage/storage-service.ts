@@ -7,6 +7,8 @@ import type { EventsService } from '../events';
 import type { AppRecord } from '../ports/store';
 import { hostRoot, legacyVolumeName, parseMountSpec } from './mount-spec';
 import { appVolumeName } from '../apps/resource-names';
+import type { AppsReader } from '../apps/apps-reader';
+import type { ReleasesReader } from '../releases/releases-reader';
 
 export interface MountView extends MountRecord {
   readonly kind: 'volume' | 'host';
@@ -19,7 +21,7 @@ export interface MountView extends MountRecord {
  */
 export class StorageService {
   constructor(private readonly deps: {
-    store: Store; events: EventsService; storageDir: string;
+    store: Pick<Store, 'mounts' | 'transaction'>; apps: AppsReader; releases: ReleasesReader; events: EventsService; storageDir: string;
     /** Removes a docker volume (destroy); one still in use fails. */
     removeVolume?: (name: string) => Promise<void>;
   }) {}
@@ -137,7 +139,7 @@ export class StorageService {
     const volumes = [...new Set([
       ...this.deps.store.mounts.list(app).filter((m) => !m.source.startsWith('/')).map((m) => m.source),
       // A compose file's named volumes (app/compose), of every release the app kept.
-      ...this.deps.store.releases.list(app).flatMap((r) => Object.values(r.manifest.compose?.services ?? {})
+      ...this.deps.releases.list(app).flatMap((r) => Object.values(r.manifest.compose?.services ?? {})
         .flatMap((s) => s.volumes.map((v) => appVolumeName(record.id, v.volume)))),
     ])];
     const kept = [...volumes, ...(fs.existsSync(root) ? [root] : [])];
@@ -158,7 +160,7 @@ export class StorageService {
    * start; idempotent, and safe when web and worker both run it.
    */
   adoptLegacyFolders(log: (line: string) => void): void {
-    for (const app of this.deps.store.apps.list()) {
+    for (const app of this.deps.apps.list()) {
       const legacy = path.join(path.resolve(this.deps.storageDir), app.name);
       const root = hostRoot(this.deps.storageDir, app.id);
       const records = this.deps.store.mounts.list(app.name).filter((m) => m.source.startsWith(`${legacy}${path.sep}`));
@@ -183,7 +185,7 @@ export class StorageService {
   }
 
   private requireApp(app: string): AppRecord {
-    const record = this.deps.store.apps.get(app);
+    const record = this.deps.apps.find(app);
     if (!record) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
     return record;
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { CronService } from '../../app/cron';
 import { MAX_CRON_ENTRIES, parseAppJson } from '../../app/manifest/app-json';
+import { readersOf } from '../support/store-readers';
 
 describe('cron cannot be used to flood the host', () => {
   it(`app.json may list at most ${MAX_CRON_ENTRIES} cron entries (INVALID_APP_JSON)`, () => {
@@ -15,7 +16,7 @@ describe('cron cannot be used to flood the host', () => {
     const started: string[] = [];
     const runner = { run: (o: { tag: string }) => { started.push(o.tag); return new Promise<number>((r) => { finish = () => r(0); }); } };
     const store = { apps: { get: () => ({ name: 'a' }) }, releases: { current: () => ({ version: 1 }) } };
-    const cron = new CronService({ store: store as never, scheduler: {} as never, runner: runner as never });
+    const cron = new CronService({ ...readersOf(store as never), scheduler: {} as never, runner: runner as never });
     const job = { app: 'a', name: 'slow', command: 'sleep 600', schedule: '* * * * *' };
     const first = cron.handle(job);
     await cron.handle(job);

@@ -61,7 +61,7 @@ describe('builder-dockerfile settings and build docker-options', () => {
       },
     },
   } as unknown as Store;
-  const settings = new BuildSettings({ store, events: { record: () => undefined } as never });
+  const settings = new BuildSettings({ store, apps: { find: (n: string) => store.apps.get(n), list: () => [] } as never, events: { record: () => undefined } as never });
   const refused = (fn: () => unknown, pattern: RegExp) => assert.throws(fn, (e: unknown) => e instanceof BerthError && e.code === 'INVALID_BUILD_SETTING' && pattern.test(e.message));
 
   it('keeps paths inside the repo and buildkit to true/false', () => {

@@ -18,6 +18,7 @@ import { InMemoryLogBus } from '../../support/fakes/log-bus';
 import { waitFor } from '../../support/poll';
 import type { BuildJob } from '../../../app/ports/build-queue';
 import type { BuildRecord, ReleaseRecord, Store } from '../../../app/ports/store';
+import { readersOf } from '../../support/store-readers';
 
 const rejected = async (p: Promise<unknown>): Promise<{ code: string; message: string }> => {
   try { await p; } catch (e) { return { code: (e as { code: string }).code, message: (e as Error).message }; }
@@ -99,7 +100,7 @@ describe('builds and releases (real SQLite store, fake engine, queue and deploye
     builds = new BuildsService({ store, queue, logs, events, buildLogsDir: path.join(dir, 'logs') });
     pruned = [];
     maker = new ReleaseMaker({ store, engine: engine as never, keepImages: 2, pruneRegistry: async (app, keep) => { pruned.push([app, keep]); } });
-    releases = new ReleasesService({ store, builds, events, configVars: new ConfigVarsService({ store, events }) });
+    releases = new ReleasesService({ store, builds, events, configVars: new ConfigVarsService({ store, apps: readersOf(store).apps, events }) });
     deployed = [];
     deployError = null;
     refs = new Map();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ChecksSettings, checksOff } from '../../../app/deploys/checks-settings';
 import type { Store } from '../../../app/ports/store';
+import { readersOf } from '../../support/store-readers';
 
 /** A store with one app and the deploy_settings key/value table in memory. */
 function fakeStore(): Store {
@@ -19,7 +20,7 @@ describe('checks:disable/skip/enable settings', () => {
   const events = { record: () => undefined } as never;
 
   it('disable and skip take types (or every type) onto their list and off the other; enable takes them off both', () => {
-    const s = new ChecksSettings({ store: fakeStore(), events });
+    const s = new ChecksSettings({ store: fakeStore(), apps: readersOf(fakeStore()).apps, events });
     assert.deepEqual(s.change('web', 'disable', ['web', 'worker'], null), { disabled: ['web', 'worker'], skipped: [] });
     assert.deepEqual(s.change('web', 'skip', ['worker'], null), { disabled: ['web'], skipped: ['worker'] });
     assert.deepEqual(s.change('web', 'enable', ['web'], null), { disabled: [], skipped: ['worker'] });
@@ -35,7 +36,7 @@ describe('checks:disable/skip/enable settings', () => {
   });
 
   it('refuses an unknown action, a type that is not a process type name, and an app that does not exist', () => {
-    const s = new ChecksSettings({ store: fakeStore(), events });
+    const s = new ChecksSettings({ store: fakeStore(), apps: readersOf(fakeStore()).apps, events });
     assert.throws(() => s.change('web', 'drop', [], null), /"action" is disable, skip or enable/);
     assert.throws(() => s.change('web', 'disable', ['web;rm'], null), /"types" must be a list of process types/);
     assert.throws(() => s.change('other', 'disable', [], null), /App "other" does not exist/);

@@ -12,6 +12,7 @@ import { gatingChecks } from '../../../app/manifest';
 import { DeployScripts } from '../../../app/one-off';
 import type { AppRecord, BuildRecord, ReleaseRecord, Store } from '../../../app/ports/store';
 import type { BuildJob } from '../../../app/ports/build-queue';
+import { readersOf } from '../../support/store-readers';
 
 // The parsers, counted where they are defined: every caller, through any import path, goes through
 // these module properties (CommonJS reads them at each call).
@@ -81,7 +82,7 @@ describe('the manifest is parsed once per release; the app record read once per 
       switchTo: async () => undefined, retireOld: async () => undefined, route: async () => undefined, runReleaseCommand: async () => undefined,
     };
     const cron = new CronService({
-      store, runner: { run: async () => 0 },
+      ...readersOf(store), runner: { run: async () => 0 },
       scheduler: { replace: async (_app: string, entries: { name: string; schedule: string }[]) => { seen.cron = entries.map((e) => `${e.name} ${e.schedule}`); } } as never,
     });
     const scripts = new DeployScripts({ runner: { run: async (o) => { seen.scripts.push(`${o.kind}: ${String(o.command)}`); return 0; } }, onLive: (r) => cron.activate(r) });

@@ -6,6 +6,7 @@ import { AppsService } from '../../../app/apps';
 import { DomainsService } from '../../../app/domains';
 import { EventsService } from '../../../app/events';
 import { openSqliteStore } from '../../../app/infra/sqlite';
+import { readersOf } from '../../support/store-readers';
 
 const rejected = async (p: Promise<unknown>): Promise<{ code: string; message: string }> => {
   try { await p; } catch (e) { return { code: (e as { code: string }).code, message: (e as Error).message }; }
@@ -21,7 +22,7 @@ describe('domains:add-global', () => {
     const store = openSqliteStore(path.join(dir, 'berth.db'));
     try {
       const events = new EventsService(store.events);
-      const domains = new DomainsService({ store, events, baseDomain: 'example.test', ownHostname: 'paas.corp.test', reroute: async () => undefined });
+      const domains = new DomainsService({ store, apps: readersOf(store).apps, events, baseDomain: 'example.test', ownHostname: 'paas.corp.test', reroute: async () => undefined });
       const apps = new AppsService({ store, events, domain: 'example.test', domainsOf: (a) => domains.domainsOf(a), vhostClash: (n) => domains.vhostClash(n),
         resources: { created: async () => undefined, destroyed: async () => undefined } as never });
       await apps.create('shop', null);

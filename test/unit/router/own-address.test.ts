@@ -11,6 +11,7 @@ import { openSqliteStore } from '../../../app/infra/sqlite';
 import { OwnAddress } from '../../../app/own-address';
 import type { OwnRoute } from '../../../app/ports/router';
 import { routerHop } from '../../../app/http/router-hop';
+import { readersOf } from '../../support/store-readers';
 
 const rejected = async (p: Promise<unknown>): Promise<{ code: string; message: string }> => {
   try { await p; } catch (e) { return { code: (e as { code: string }).code, message: (e as Error).message }; }
@@ -35,14 +36,14 @@ describe("berth's own address (BERTH_HOSTNAME)", () => {
     const store = openSqliteStore(path.join(dir, 'berth.db'));
     try {
       const events = new EventsService(store.events);
-      const domains = new DomainsService({ store, events, baseDomain: 'example.test', ownHostname: 'berth.example.test', reroute: async () => undefined });
+      const domains = new DomainsService({ store, apps: readersOf(store).apps, events, baseDomain: 'example.test', ownHostname: 'berth.example.test', reroute: async () => undefined });
       const apps = new AppsService({ store, events, domain: 'example.test', domainsOf: (a) => domains.domainsOf(a), vhostClash: (n) => domains.vhostClash(n),
         resources: { created: async () => undefined, destroyed: async () => undefined } as never });
       await apps.create('shop', null);
       assert.deepEqual(await rejected(domains.add('shop', ['Berth.Example.Test'], null)),
         { code: 'DOMAIN_RESERVED', message: "berth.example.test is (or covers) berth's own address berth.example.test; use a domain of your own." });
       // A wildcard over it, where it lies outside BERTH_DOMAIN (a wildcard over BERTH_DOMAIN is refused anyway).
-      const corp = new DomainsService({ store, events, baseDomain: 'example.test', ownHostname: 'paas.corp.test', reroute: async () => undefined });
+      const corp = new DomainsService({ store, apps: readersOf(store).apps, events, baseDomain: 'example.test', ownHostname: 'paas.corp.test', reroute: async () => undefined });
       assert.deepEqual(await rejected(corp.add('shop', ['*.corp.test'], null)),
         { code: 'DOMAIN_RESERVED', message: "*.corp.test is (or covers) berth's own address paas.corp.test; use a domain of your own." });
       assert.deepEqual(await rejected(apps.create('berth', null)),

@@ -5,6 +5,7 @@ import { CronService } from '../../../app/cron';
 import { DeployScripts, type OneOffRun } from '../../../app/one-off';
 import type { ReleaseRecord } from '../../../app/ports/store';
 import { EMPTY_MANIFEST } from '../../../app/manifest';
+import { readersOf } from '../../support/store-readers';
 
 /** The scheduler registry over fakes: which scheduler each app has, and what reaches the runner. */
 function setup() {
@@ -62,7 +63,7 @@ describe('Scheduler.run (one-off commands)', () => {
     let swarmCalls = 0;
     const original = deployer.swarm.run.bind(deployer.swarm);
     deployer.swarm.run = (o) => { swarmCalls += 1; return original(o); };
-    const cron = new CronService({ store: store as never, scheduler: {} as never, runner: oneOffs });
+    const cron = new CronService({ ...readersOf(store as never), scheduler: {} as never, runner: oneOffs });
     await cron.handle({ app: 'sw', name: 'tick', schedule: '* * * * *', command: 'tick' } as never);
     const scripts = new DeployScripts({ runner: oneOffs });
     // The runner's fake exit code 7 fails the predeploy: proof its code came back through the scheduler.

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { openSqliteStore } from '../../../app/infra/sqlite';
 import { EventsService } from '../../../app/events';
 import { StorageService } from '../../../app/storage';
+import { readersOf } from '../../support/store-readers';
 
 describe('existing installs: apps without ids and storage folders by name', () => {
   it('migration 11 gives every app a distinct 12-hex id; the storage folder moves to storage/<id> and its mount records follow', () => {
@@ -30,7 +31,7 @@ describe('existing installs: apps without ids and storage folders by name', () =
       assert.notEqual(shop!.id, blog!.id);
       again.mounts.add({ app: 'shop', source: path.join(storageDir, 'shop', 'files'), target: '/files' });
       again.mounts.add({ app: 'shop', source: 'berth-shop-data', target: '/data' });
-      const storage = new StorageService({ store: again, events: new EventsService(again.events), storageDir });
+      const storage = new StorageService({ store: again, ...readersOf(again), events: new EventsService(again.events), storageDir });
       const lines: string[] = [];
       storage.adoptLegacyFolders((l) => lines.push(l));
       const root = path.join(storageDir, shop!.id);

@@ -6,6 +6,7 @@ import { openSqliteStore } from '../../../app/infra/sqlite';
 import { EventsService } from '../../../app/events';
 import { StorageService } from '../../../app/storage';
 import { BerthError } from '../../../app/errors';
+import { readersOf } from '../../support/store-readers';
 
 /** A compose bind mount inside the app's storage (docs/compose.md): made and re-checked at every start. */
 describe('compose bind mounts in the app\'s storage at container start', () => {
@@ -19,7 +20,7 @@ describe('compose bind mounts in the app\'s storage at container start', () => {
     const store = openSqliteStore(path.join(dir, 'berth.db'));
     store.apps.insert('shop');
     store.apps.insert('victim');
-    storage = new StorageService({ store, events: new EventsService(store.events), storageDir });
+    storage = new StorageService({ store, ...readersOf(store), events: new EventsService(store.events), storageDir });
     root = storage.rootOf('shop');
     otherRoot = storage.rootOf('victim');
     assert.equal(path.dirname(root), path.resolve(storageDir));
