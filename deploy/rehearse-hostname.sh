@@ -8,7 +8,8 @@
 #   - its own BERTH_HOME, ports (web, router HTTP/HTTPS, SSH), Redis key prefix and docker network,
 #     from a berth.env written before the install (install.sh keeps an existing berth.env);
 #   - a private mount namespace (unshare) in which /usr/local/bin and /var/log/berth are copies, so
-#     the install's `berth` symlink and its logs stay there; its own HOME, so root's CLI login stays;
+#     the install's `berth` symlink and its logs stay there, and /run/systemd is empty, so a host's
+#     berth.service is never rewritten (the berthd.sh path runs); its own HOME, so root's CLI login stays;
 #   - dockerd, Redis and the images are only checked (they run); it refuses to start unless node_modules
 #     matches package-lock.json, so install.sh never runs npm ci (through a worktree's symlink it would empty the shared tree);
 # The certificate comes from a test CA made here (openssl), so no ACME server is needed.
@@ -53,7 +54,7 @@ ROOT_HOME=$DIR/root        # HOME of the installing root (its CLI login)
 LAPTOP=$DIR/laptop         # HOME and npm prefix of the CLI user
 NET=berth-rehearsal-$ID
 PREFIX=berth-rehearsal-$ID
-mkdir -p "$HOME_" "$ROOT_HOME" "$LAPTOP/prefix" "$DIR/bin" "$DIR/log" "$DIR/ca"
+mkdir -p "$HOME_" "$ROOT_HOME" "$LAPTOP/prefix" "$DIR/bin" "$DIR/log" "$DIR/ca" "$DIR/no-systemd"
 chmod 755 "$DIR"
 
 # Four free TCP ports in a row (web, router HTTP, router HTTPS, SSH).
@@ -102,7 +103,10 @@ set +e
 env -i PATH="$PATH" HOME="$ROOT_HOME" BERTH_HOME="$HOME_" LANG=C.UTF-8 \
   unshare --mount bash -c '
     mount --bind "$1" /usr/local/bin && mount --bind "$2" /var/log/berth || exit 97
-    shift 2; exec bash "$@"' rehearse "$DIR/bin" "$DIR/log" \
+    # Where systemd runs, install.sh would rewrite and restart the host'"'"'s berth.service (this berth'"'"'s):
+    # without /run/systemd/system it takes the deploy/berthd.sh path, which keeps to its BERTH_HOME.
+    if [ -d /run/systemd ]; then mount --bind "$3" /run/systemd || exit 97; fi
+    shift 3; exec bash "$@"' rehearse "$DIR/bin" "$DIR/log" "$DIR/no-systemd" \
   "$CHECKOUT/deploy/install.sh" --hostname "$HOSTNAME_" --tls-cert "$DIR/ca/server.pem" --tls-key "$DIR/ca/server.key" \
   >"$DIR/install.out" 2>&1
 rc=$?
