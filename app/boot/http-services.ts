@@ -1,4 +1,5 @@
-import { LABEL } from '../deploys';
+import { appNetworkName } from '../apps';
+import { LABEL, runChecksNow } from '../deploys';
 import type { HttpServices } from '../http/http-services';
 import type { Berth } from './create-berth';
 
@@ -11,6 +12,8 @@ export function httpServicesOf(berth: Berth): HttpServices {
     builds: berth.builds, buildSettings: berth.buildSettings, checks: berth.checks, releases: berth.releases, processes: berth.processes,
     storage: berth.storage, logs: berth.logs, oneOff: berth.oneOff, cron: berth.cron,
     oneOffs: { run: (o) => scheduling.for(o.app).run(o) },
+    checksRun: (app, types) => runChecksNow({ deployer, release: berth.oneOff.currentRelease(app), types, swarm: scheduling.isSwarm(app) }),
+    networkOf: (app) => appNetworkName(config.network, app.id),
     domains: berth.domains, routing: berth.routing, certs: berth.certs, letsencrypt: berth.letsencrypt,
     services: berth.services, schedulers: berth.schedulers, swarmSetup: berth.swarmSetup, registryLogins: berth.registryLogins,
     statsSampler: berth.statsSampler,

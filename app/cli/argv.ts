@@ -10,7 +10,7 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { name: 'app', short: 'a', value: '<app>', summary: 'The app, instead of naming it as the first argument (dokku\'s --app, Heroku\'s -a). Without either, an app verb missing its app takes it from the current repo\'s `paas` remote.' },
   { name: 'force', summary: 'Do not ask for confirmation (dokku\'s meaning; verbs that ask take it).' },
   { name: 'global', summary: 'For every app where dokku has a global setting: domains:* (the -global verbs).' },
-  { name: 'all', summary: 'Every app, one after the other: ps:restart, ps:stop, ps:start, ps:rebuild.' },
+  { name: 'all', summary: 'Every app, one after the other: ps:restart, ps:stop, ps:start, ps:rebuild, proxy:enable, proxy:disable.' },
   { name: 'trace', summary: 'Accepted for dokku\'s scripts; berth prints no shell trace.' },
 ];
 

@@ -20,6 +20,8 @@ export const DOKKU_ALIASES: Readonly<Record<string, string>> = {
   'plugin:enable': 'plugins:enable',
   'plugin:disable': 'plugins:disable',
   'builds:output': 'builds:log',
+  'certs:update': 'certs:add',
+  'git:from-image': 'apps:deploy-image',
 };
 
 /**
@@ -57,7 +59,7 @@ const GLOBAL_VERBS: Readonly<Record<string, string>> = {
 };
 
 /** Verbs that take `--all`: run once per app, in the order apps:list gives. */
-const ALL_VERBS = new Set(['ps:restart', 'ps:stop', 'ps:start', 'ps:rebuild']);
+const ALL_VERBS = new Set(['ps:restart', 'ps:stop', 'ps:start', 'ps:rebuild', 'proxy:enable', 'proxy:disable']);
 
 export type Rerun = (argv: readonly string[]) => Promise<number>;
 

@@ -30,6 +30,7 @@ import { dokkuReports } from './verbs/dokku-reports';
 import { importDokkuVerbs } from './verbs/import-dokku';
 import { dokkuGitNetworkVerbs } from './verbs/dokku-git-network';
 import { checksVerbs } from './verbs/checks';
+import { dokkuMoreVerbs } from './verbs/dokku-more';
 import { withReportProperties } from './report-properties';
 
 /** Every verb, by group, in the order `berth help` and docs/cli.md show them. */
@@ -41,5 +42,5 @@ export const GROUPS: readonly VerbGroup[] = withReportProperties([
   servicesVerbs, pluginsVerbs,
   schedulersVerbs,
   usersVerbs, tokensVerbs,
-  dokkuVerbs, dokkuReports, dokkuGitNetworkVerbs, importDokkuVerbs,
+  dokkuVerbs, dokkuReports, dokkuGitNetworkVerbs, dokkuMoreVerbs, importDokkuVerbs,
 ]);

@@ -10,3 +10,4 @@ export {
 export { SchedulerRegistry } from './scheduler-registry';
 export { ReleasePipeline, processSteps, type ReleaseProducer, type ReleaseRun, type BuiltImage } from './release-pipeline';
 export { ChecksSettings, checksOff, type ChecksReport } from './checks-settings';
+export { runChecksNow, type ChecksRun } from './checks-run';

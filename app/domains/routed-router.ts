@@ -1,9 +1,12 @@
 import type { AppRoute, Router } from '../ports/router';
 import type { Store } from '../ports/store';
-import { toRouteSettings } from './router-settings';
+import { PROXY_DISABLED_KEY, toRouteSettings } from './router-settings';
 import { effectivePorts } from './port-mapping';
 
-export type RouteExtras = Pick<AppRoute, 'ports' | 'settings' | 'tls' | 'template'>;
+export type RouteExtras = Pick<AppRoute, 'ports' | 'settings' | 'tls' | 'template'> & {
+  /** dokku's `proxy:disable`: the app keeps running, the router holds no route to it. */
+  readonly proxyDisabled?: boolean;
+};
 
 /**
  * The Router every caller (the Deployer included) uses: it adds the app's ports, proxy settings,
@@ -16,7 +19,10 @@ export class RoutedRouter implements Router {
   start(): Promise<void> { return this.inner.start(); }
   stop(): Promise<void> { return this.inner.stop(); }
   async apply(route: AppRoute): Promise<void> {
-    await this.inner.apply({ ...route, ...(await this.extras(route.app)) });
+    const { proxyDisabled, ...extras } = await this.extras(route.app);
+    // Every caller (deploy, domains, ports, nginx:set) goes through here, so none routes a disabled app again.
+    if (proxyDisabled) return this.inner.remove(route.app);
+    await this.inner.apply({ ...route, ...extras });
   }
   remove(app: string): Promise<void> { return this.inner.remove(app); }
   listApps(): Promise<string[]> { return this.inner.listApps(); }
@@ -37,5 +43,6 @@ export function storedRouteExtras(deps: {
     settings: toRouteSettings(deps.store.routerSettings.get(app)),
     tls: deps.tlsOf(app),
     template: await deps.templateOf(app),
+    proxyDisabled: deps.store.routerSettings.get(app)[PROXY_DISABLED_KEY] === 'true',
   });
 }

@@ -28,6 +28,9 @@ export const NGINX_SETTINGS: Readonly<Record<string, SettingSpec>> = {
 
 export const RAW_TEMPLATE_KEY = 'raw-template';
 
+/** dokku's `proxy:disable` (stored as "true"; absent when the proxy is enabled). */
+export const PROXY_DISABLED_KEY = 'proxy-disabled';
+
 /** Letsencrypt state lives with the other per-app router settings. */
 export const LETSENCRYPT_KEY = 'letsencrypt';
 export const LETSENCRYPT_EMAIL_KEY = 'letsencrypt-email';

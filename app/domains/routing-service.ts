@@ -2,7 +2,13 @@ import { BerthError } from '../errors';
 import type { EventsService } from '../events';
 import type { Store } from '../ports/store';
 import { checkPortSet, effectivePorts, formatPortMapping, parsePortMapping } from './port-mapping';
-import { LETSENCRYPT_EMAIL_KEY, LETSENCRYPT_KEY, NGINX_SETTINGS, RAW_TEMPLATE_KEY, checkSetting } from './router-settings';
+import { LETSENCRYPT_EMAIL_KEY, LETSENCRYPT_KEY, NGINX_SETTINGS, PROXY_DISABLED_KEY, RAW_TEMPLATE_KEY, checkSetting } from './router-settings';
+
+/** dokku's proxy:report: berth's one proxy is nginx. */
+export interface ProxyReport {
+  readonly enabled: boolean;
+  readonly type: 'nginx';
+}
 
 export interface NginxReport {
   readonly app: string;
@@ -144,6 +150,31 @@ export class RoutingService {
   async nginxLog(app: string, kind: 'access' | 'error', lines: number): Promise<string> {
     this.requireApp(app);
     return this.deps.logOf ? this.deps.logOf(app, kind, lines) : '';
+  }
+
+  proxyReport(app: string): ProxyReport {
+    this.requireApp(app);
+    return { enabled: this.deps.store.routerSettings.get(app)[PROXY_DISABLED_KEY] !== 'true', type: 'nginx' };
+  }
+
+  /**
+   * dokku's proxy:enable/disable: a disabled app keeps its containers, and the router drops its
+   * route (its domains answer as unknown hosts) until it is enabled; RoutedRouter holds to it on
+   * every later deploy and route change. `type` takes nginx only: berth has no other proxy.
+   */
+  async proxyChange(app: string, change: { enabled?: unknown; type?: unknown }, user: string | null): Promise<ProxyReport> {
+    this.requireApp(app);
+    if (change.type !== undefined && change.type !== 'nginx') {
+      throw new BerthError('INVALID_INPUT', `berth's proxy is nginx; ${JSON.stringify(change.type)} is not one berth runs.`);
+    }
+    if (change.enabled !== undefined && typeof change.enabled !== 'boolean') throw new BerthError('INVALID_INPUT', '"enabled" must be true or false.');
+    if (typeof change.enabled === 'boolean' && change.enabled !== this.proxyReport(app).enabled) {
+      if (change.enabled) this.deps.store.routerSettings.apply(app, {}, [PROXY_DISABLED_KEY]);
+      else this.deps.store.routerSettings.apply(app, { [PROXY_DISABLED_KEY]: 'true' }, []);
+      this.deps.events.record({ app, kind: 'router.changed', message: `proxy ${change.enabled ? 'enabled' : 'disabled'}`, user });
+      await this.deps.reroute(app);
+    }
+    return this.proxyReport(app);
   }
 
   letsencryptEnabled(app: string): boolean {

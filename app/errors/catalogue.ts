@@ -41,6 +41,7 @@ export const CATALOGUE = {
   TOKEN_NOT_FOUND: { kind: 'not-found', hint: 'You have no token with that name; `berth tokens:list` shows them.' },
   INVALID_SSH_KEY: { kind: 'unprocessable', hint: 'Give one OpenSSH public key line, e.g. the contents of ~/.ssh/id_ed25519.pub.' },
   SSH_KEY_EXISTS: { kind: 'conflict', hint: 'That key, or a key with that name, is registered already; `berth ssh-keys:list` shows them.' },
+  NETWORK_NOT_FOUND: { kind: 'not-found', hint: 'berth makes one network per app; `berth network:list` shows those of the apps you may see.' },
   SSH_KEY_NOT_FOUND: { kind: 'not-found', hint: 'No SSH key with that name; `berth ssh-keys:list` shows them.' },
   APP_NOT_FOUND: { kind: 'not-found', hint: 'No app has that name; `berth apps:list` shows them.' },
   APP_LOCKED: { kind: 'conflict', hint: 'The app is locked for deploys (`berth apps:lock`); `berth apps:unlock <app>` lets builds run again.' },

@@ -3,7 +3,8 @@ import type { BuildSettings, BuildsService, PushGate } from '../builds';
 import type { CertsService, LetsencryptService } from '../certs';
 import type { ConfigVarsService } from '../config-vars';
 import type { CronService } from '../cron';
-import type { ChecksSettings } from '../deploys';
+import type { ChecksRun, ChecksSettings } from '../deploys';
+import type { AppRecord } from '../ports/store';
 import type { DomainsService, RoutingService } from '../domains';
 import type { EventsService } from '../events';
 import type { LogsService } from '../logs';
@@ -65,6 +66,10 @@ export interface HttpServices {
   readonly buildSettings: BuildSettings;
   /** checks:disable/skip/enable per process type. */
   readonly checks: ChecksSettings;
+  /** checks:run: the current release's checks against its running containers, now. */
+  checksRun(app: string, types: readonly string[] | undefined): Promise<ChecksRun>;
+  /** The docker network an app's containers and linked services share (network:list/info). */
+  networkOf(app: AppRecord): string;
   readonly releases: ReleasesService;
   readonly processes: ProcessesService;
   readonly storage: StorageService;

@@ -9,7 +9,7 @@ export interface ParsedMount {
   readonly target: string;
 }
 
-const VOLUME_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+export const VOLUME_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 const TARGET = /^(\/[A-Za-z0-9._@+-]+)+$/;
 
 /** The volume name berth gave mounts before apps had ids (kept for their records: they are the app's data). */

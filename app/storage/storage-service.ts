@@ -5,7 +5,10 @@ import type { MountRecord } from '../ports/process-state';
 import type { Store } from '../ports/store';
 import type { EventsService } from '../events';
 import type { AppRecord } from '../ports/store';
-import { hostRoot, legacyVolumeName, parseMountSpec } from './mount-spec';
+import { VOLUME_NAME, hostRoot, legacyVolumeName, parseMountSpec } from './mount-spec';
+
+/** dokku's `storage:ensure-directory --chown` presets (uid = gid). */
+const CHOWN_PRESETS: Readonly<Record<string, number>> = { herokuish: 32767, heroku: 1000, paketo: 2000, root: 0 };
 import { appVolumeName } from '../apps/resource-names';
 import type { AppsReader } from '../apps/apps-reader';
 import type { ReleasesReader } from '../releases/releases-reader';
@@ -56,6 +59,29 @@ export class StorageService {
     const record = this.deps.store.mounts.add({ app, source: parsed.source, target: parsed.target });
     this.deps.events.record({ app, kind: 'storage.changed', message: `mounted ${this.shown(parsed.source)} at ${parsed.target}`, user });
     return { ...record, kind: parsed.kind };
+  }
+
+  /**
+   * dokku's `storage:ensure-directory`: makes the folder `<name>` directly below the app's storage
+   * root (where host mounts must be) and sets its owner: a preset (herokuish, the default, heroku,
+   * paketo, root), a numeric uid, or `false` for none. Admins only, as host mounts are.
+   */
+  ensureDirectory(app: string, name: unknown, chown: unknown, by: { name: string; role: string } | null): { path: string; owner: number | null } {
+    this.requireApp(app);
+    if (by !== null && by.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins make host folders (they are for host mounts, which only admins make); mount a named volume instead, e.g. data:/data.');
+    if (typeof name !== 'string' || !VOLUME_NAME.test(name)) {
+      throw new BerthError('INVALID_STORAGE_MOUNT', `The folder name ${JSON.stringify(name)} must be lowercase letters, digits and ._- (it goes directly below ${app}'s storage folder).`);
+    }
+    const given = chown === undefined ? 'herokuish' : chown;
+    let owner: number | null;
+    if (given === 'false') owner = null;
+    else if (typeof given === 'string' && given in CHOWN_PRESETS) owner = CHOWN_PRESETS[given];
+    else if (typeof given === 'string' && /^[0-9]{1,9}$/.test(given)) owner = Number(given);
+    else throw new BerthError('INVALID_INPUT', `--chown is herokuish, heroku, paketo, root, false or a numeric uid, not ${JSON.stringify(given)}.`);
+    const dir = this.ensureHostDir(app, path.join(hostRoot(this.deps.storageDir, this.requireApp(app).id), name));
+    if (owner !== null) fs.lchownSync(dir, owner, owner);
+    this.deps.events.record({ app, kind: 'storage.changed', message: `ensured ${this.shown(dir)}${owner === null ? '' : ` owned by ${owner}:${owner}`}`, user: by?.name ?? null });
+    return { path: dir, owner };
   }
 
   /** `spec` is the mount as given to mount, or just its container path. */

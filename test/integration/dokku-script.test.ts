@@ -6,27 +6,7 @@ import { ROOT, uniqueName, type CliResult } from '../support/berth-process';
 import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
 import { waitFor } from '../support/poll';
-
-/** A command line as a shell splits it: words, with '…' and "…" quoting anywhere in a word (KEY="a b"). */
-function words(line: string): string[] {
-  const out: string[] = [];
-  let word: string | null = null;
-  let quote: string | null = null;
-  for (const ch of line) {
-    if (quote) { if (ch === quote) quote = null; else word += ch; continue; }
-    if (ch === '"' || ch === "'") { quote = ch; word ??= ''; continue; }
-    if (/\s/.test(ch)) { if (word !== null) out.push(word); word = null; continue; }
-    word = (word ?? '') + ch;
-  }
-  if (word !== null) out.push(word);
-  return out;
-}
-
-function docker(args: string[]): string {
-  const r = spawnSync('docker', args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`docker ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.trim();
-}
+import { docker, words } from './dokku-script-support';
 
 /**
  * dokku command lines, in the shape dokku's docs write them (deployment/application-management,
@@ -365,8 +345,8 @@ describe('a dokku script through berth unchanged', function () {
   });
 
   it('a dokku verb berth lacks answers "not a berth verb", not a service plugin error', () => {
-    const r = dokku('dokku storage:ensure-directory APP');
+    const r = dokku('dokku repo:gc APP');
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^!     `storage:ensure-directory` is not a berth verb\./);
+    assert.match(r.stderr, /^!     `repo:gc` is not a berth verb\./);
   });
 });

@@ -92,6 +92,33 @@ export const configVerbs: VerbGroup = {
       },
     },
     {
+      name: 'config:keys',
+      usage: 'berth config:keys <app>',
+      summary: 'Print the names of the app\'s variables, one a line (dokku\'s config:keys).',
+      args: [APP],
+      options: [],
+      async run(ctx) {
+        const keys = Object.keys((await getConfig(ctx)).config).sort();
+        if (ctx.json) return ctx.out.json({ keys });
+        ctx.out.write(keys.map((k) => `${k}\n`).join(''));
+      },
+    },
+    {
+      name: 'config:clear',
+      usage: 'berth config:clear <app> [--no-restart]',
+      summary: 'Remove every variable of the app and re-release it (dokku\'s config:clear).',
+      args: [APP],
+      options: [NO_RESTART],
+      async run(ctx) {
+        const keys = Object.keys((await getConfig(ctx)).config);
+        if (!keys.length) {
+          if (ctx.json) return ctx.out.json({ config: {}, changed: false, build: null });
+          return ctx.out.line('-----> No change');
+        }
+        await change(ctx, { unset: keys });
+      },
+    },
+    {
       name: 'config:export',
       usage: 'berth config:export <app>',
       summary: 'Print the variables as shell `export K=\'v\'` lines, for `eval "$(berth config:export app)"`.',

@@ -1,3 +1,5 @@
+import type { Request } from 'express';
+import { BerthError } from '../../errors';
 import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { userName } from '../auth-middleware';
@@ -15,6 +17,15 @@ export function appsRoutes(berth: HttpServices): GuardedRouter {
   r.post('/apps', need.admin, async (req, res) => {
     const app = await berth.apps.create(body(req).name, userName(req));
     res.status(201).json({ app });
+  });
+  // dokku's network:list/info: each app's own network, for the apps the user may see.
+  const networks = (req: Request) => berth.access.visibleApps(req.user!, berth.apps.list()).map((a) => ({ name: berth.networkOf(a), app: a.name }));
+  r.get('/networks', need.read, (req, res) => { res.json({ networks: networks(req) }); });
+  r.get('/networks/:name', need.read, async (req, res) => {
+    const found = networks(req).find((n) => n.name === req.params.name);
+    if (!found) throw new BerthError('NETWORK_NOT_FOUND', `Network "${req.params.name}" does not exist; \`berth network:list\` shows the apps' networks.`);
+    const containers = (await berth.containers.of(found.app)).filter((c) => c.state === 'running').map((c) => c.name);
+    res.json({ network: { ...found, driver: 'bridge', containers } });
   });
   r.get('/apps/:app', need.appRead, (req, res) => { res.json({ app: berth.apps.info(req.params.app) }); });
   // `berth git:remote`: the URLs a laptop pushes to, on berth's own address (null without one).

@@ -12,6 +12,12 @@ export function nginxRoutes(berth: HttpServices): GuardedRouter {
     const nginx = await berth.routing.nginxChange(req.params.app, { set: stringMap(b.set, 'set'), unset: stringList(b.unset, 'unset') }, req.user ?? null);
     res.json({ nginx });
   });
+  r.get('/apps/:app/proxy', need.appRead, (req, res) => { res.json({ proxy: berth.routing.proxyReport(req.params.app) }); });
+  /** `{ enabled?: boolean, type?: "nginx" }`: dokku's proxy:enable/disable/set. */
+  r.patch('/apps/:app/proxy', need.appWrite, async (req, res) => {
+    const b = body(req);
+    res.json({ proxy: await berth.routing.proxyChange(req.params.app, { enabled: b.enabled, type: b.type }, req.user?.name ?? null) });
+  });
   r.get('/apps/:app/nginx/config', need.appRead, async (req, res) => {
     res.json({ config: await berth.routing.nginxConfig(req.params.app) });
   });

@@ -16,6 +16,11 @@ export function storageRoutes(berth: HttpServices): GuardedRouter {
   r.post('/apps/:app/storage', need.appWrite, (req, res) => {
     res.status(201).json({ mount: berth.storage.mount(req.params.app, mountField(body(req).mount), req.user ?? null) });
   });
+  /** `{ name: "uploads", chown?: "herokuish" | "heroku" | "paketo" | "root" | "false" | "<uid>" }`: dokku's storage:ensure-directory. */
+  r.post('/apps/:app/storage/directories', (req, res) => {
+    const b = body(req);
+    res.status(201).json({ directory: berth.storage.ensureDirectory(req.params.app, b.name, b.chown, req.user ?? null) });
+  });
   /** `{ mount: "data:/data" }` or `{ mount: "/data" }` */
   r.post('/apps/:app/storage/unmount', need.appWrite, (req, res) => {
     res.json({ mount: berth.storage.unmount(req.params.app, mountField(body(req).mount), userName(req)) });

@@ -92,12 +92,12 @@ describe('cli: dokku\'s arguments and flags', function () {
     assert.equal(ports.stdout, '=====> web ports\nhttp:80:5000\n');
     assert.equal((await run(['plugin:list'], env)).code, 0);
     for (const [dokku, berth] of Object.entries(DOKKU_ALIASES)) assert.equal(findVerb(GROUPS, dokku)?.name, berth, dokku);
-    // storage:ensure-directory is dokku's, not a service plugin called "storage".
-    const missing = await run(['storage:ensure-directory', 'web'], env);
+    // storage:list-entries is dokku's, not a service plugin called "storage".
+    const missing = await run(['storage:list-entries', 'web'], env);
     assert.equal(missing.code, 1);
     assert.doesNotMatch(missing.stderr, /service plugin/);
-    assert.match(missing.stderr, /^!     `storage:ensure-directory` is not a berth verb\./);
-    assert.equal(findVerb(GROUPS, 'proxy:report'), undefined);
+    assert.match(missing.stderr, /^!     `storage:list-entries` is not a berth verb\./);
+    assert.equal(findVerb(GROUPS, 'repo:gc'), undefined);
     assert.equal(findVerb(GROUPS, 'postgres:list')?.name, '<service>:list');
   });
 
