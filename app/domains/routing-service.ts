@@ -164,6 +164,7 @@ export class RoutingService {
    */
   async proxyChange(app: string, change: { enabled?: unknown; type?: unknown }, user: string | null): Promise<ProxyReport> {
     this.requireApp(app);
+    if (change.enabled === undefined && change.type === undefined) throw new BerthError('INVALID_INPUT', 'Give "enabled" (true or false) and/or "type" ("nginx").');
     if (change.type !== undefined && change.type !== 'nginx') {
       throw new BerthError('INVALID_INPUT', `berth's proxy is nginx; ${JSON.stringify(change.type)} is not one berth runs.`);
     }

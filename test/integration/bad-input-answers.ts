@@ -48,6 +48,11 @@ export const EMPTY_BODY: Readonly<Record<string, Answer | NotSent>> = {
   'PATCH /api/v1/apps/:app/resources': ['INVALID_RESOURCE_LIMIT', 422],
   'POST /api/v1/apps/:app/storage': ['INVALID_STORAGE_MOUNT', 422],
   'POST /api/v1/apps/:app/storage/unmount': ['INVALID_STORAGE_MOUNT', 422],
+  // No folder name (the caller is an admin).
+  'POST /api/v1/apps/:app/storage/directories': ['INVALID_STORAGE_MOUNT', 422],
+  'PATCH /api/v1/apps/:app/proxy': ['INVALID_INPUT', 400],
+  // No types: every type's checks, of a release the app does not have yet.
+  'POST /api/v1/apps/:app/checks/run': ['NO_RELEASE', 422],
   'PATCH /api/v1/apps/:app/domains': ['INVALID_INPUT', 400],
   'PATCH /api/v1/domains': ['INVALID_INPUT', 400],
   'PATCH /api/v1/apps/:app/ports': ['INVALID_INPUT', 400],
@@ -107,6 +112,7 @@ export const BAD_PARAM: Readonly<Record<string, Answer>> = {
   '/api/v1/users/:name': ['INVALID_USER_NAME', 422],
   '/api/v1/tokens/:name': ['TOKEN_NOT_FOUND', 404],
   '/api/v1/ssh-keys/:name': ['SSH_KEY_NOT_FOUND', 404],
+  '/api/v1/networks/:name': ['NETWORK_NOT_FOUND', 404],
   '/api/v1/registry/logins/:server': ['INVALID_REGISTRY_LOGIN', 422],
   '/api/v1/services/:plugin': ['SERVICE_PLUGIN_NOT_FOUND', 404],
   '/api/v1/services/:plugin/:name': ['INVALID_SERVICE_NAME', 422],
@@ -167,6 +173,8 @@ export const QUERY_ANSWERS: Readonly<Record<string, Answer>> = {
   'GET /api/v1/apps/:app/builds/:id/log': ['BUILD_NOT_FOUND', 404],
   // The rollback preview: the app has no release to roll back from.
   'GET /api/v1/apps/:app/releases/rollback': ['NO_RELEASE', 422],
+  // A network is named by its app's id, which the table cannot know: x names none.
+  'GET /api/v1/networks/:name': ['NETWORK_NOT_FOUND', 404],
   // Decided by this Docker Engine: the test reads `docker info` and expects 200 in an active swarm.
   'GET /api/v1/nodes': ['SWARM_NOT_ACTIVE', 503],
 };

@@ -59,6 +59,7 @@ const WRONG_TYPES: Readonly<Record<string, readonly [string, number]>> = {
   'PATCH /api/v1/apps/:app/ps': ['INVALID_RESTART_POLICY', 422],
   'POST /api/v1/apps/:app/storage': ['INVALID_STORAGE_MOUNT', 422],
   'POST /api/v1/apps/:app/storage/unmount': ['INVALID_STORAGE_MOUNT', 422],
+  'POST /api/v1/apps/:app/storage/directories': ['INVALID_STORAGE_MOUNT', 422],
   'PATCH /api/v1/apps/:app/domains': ['INVALID_DOMAIN', 422],
   'PATCH /api/v1/domains': ['INVALID_DOMAIN', 422],
   'PATCH /api/v1/apps/:app/ports': ['INVALID_PORT_MAPPING', 422],
@@ -73,6 +74,8 @@ const WRONG_TYPES: Readonly<Record<string, readonly [string, number]>> = {
   'POST /api/v1/apps/:app/builds/cancel': ['NO_BUILD_RUNNING', 422],
   'POST /api/v1/apps/:app/ps/start': ['NO_RELEASE', 422],
   'POST /api/v1/apps/:app/ps/rebuild': ['NO_RELEASE', 422],
+  // Reads only `types` (not among the wrong-typed fields): every type's checks, of a release the app does not have.
+  'POST /api/v1/apps/:app/checks/run': ['NO_RELEASE', 422],
   'DELETE /api/v1/apps/:app/certs': ['CERT_NOT_FOUND', 404],
   'POST /api/v1/apps/:app/letsencrypt/renew': ['ACME_NOT_ENABLED', 422],
   // ACT_ON_PATH routes (ids that do not exist) and unknown actions or plugin routes.

@@ -19,6 +19,7 @@ export function storageRoutes(berth: HttpServices): GuardedRouter {
   /** `{ name: "uploads", chown?: "herokuish" | "heroku" | "paketo" | "root" | "false" | "<uid>" }`: dokku's storage:ensure-directory. */
   r.post('/apps/:app/storage/directories', (req, res) => {
     const b = body(req);
+    if (b.chown !== undefined && typeof b.chown !== 'string') throw new BerthError('INVALID_INPUT', '"chown" must be a string: herokuish, heroku, paketo, root, false or a uid.');
     res.status(201).json({ directory: berth.storage.ensureDirectory(req.params.app, b.name, b.chown, req.user ?? null) });
   });
   /** `{ mount: "data:/data" }` or `{ mount: "/data" }` */
