@@ -31,7 +31,7 @@ export function buildSettingsRoutes(berth: HttpServices): GuardedRouter {
     res.json({ checks: berth.checks.change(req.params.app, b.action, b.types, userName(req)) });
   });
   /** `{ types?: [...] }`: dokku's checks:run, on the running containers of the current release. */
-  r.post('/apps/:app/checks/run', async (req, res) => {
+  r.post('/apps/:app/checks/run', need.appWrite, async (req, res) => {
     const types = body(req).types;
     if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== 'string'))) throw new BerthError('INVALID_INPUT', '"types" must be a list of process types.');
     res.json(await berth.checksRun(req.params.app, types as string[] | undefined));

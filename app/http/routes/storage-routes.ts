@@ -17,7 +17,7 @@ export function storageRoutes(berth: HttpServices): GuardedRouter {
     res.status(201).json({ mount: berth.storage.mount(req.params.app, mountField(body(req).mount), req.user ?? null) });
   });
   /** `{ name: "uploads", chown?: "herokuish" | "heroku" | "paketo" | "root" | "false" | "<uid>" }`: dokku's storage:ensure-directory. */
-  r.post('/apps/:app/storage/directories', (req, res) => {
+  r.post('/apps/:app/storage/directories', need.appWrite, (req, res) => {
     const b = body(req);
     if (b.chown !== undefined && typeof b.chown !== 'string') throw new BerthError('INVALID_INPUT', '"chown" must be a string: herokuish, heroku, paketo, root, false or a uid.');
     res.status(201).json({ directory: berth.storage.ensureDirectory(req.params.app, b.name, b.chown, req.user ?? null) });
