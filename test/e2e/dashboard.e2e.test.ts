@@ -130,11 +130,16 @@ describe('dashboard in a real browser (chromium)', function () {
     await page.locator('#runtime-log', { hasText: `said: ${held}` }).waitFor({ timeout: 60_000 });
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-app.png'), fullPage: true });
 
-    // Roll back to v1 with one click: v1 had no GREETING.
-    await submit(page, 'button[aria-label="Roll back to v1"]');
+    // Roll back to v1 (v1 had no GREETING): a confirmation page says what goes, then the config
+    // panel shows v1's config (Heroku's rule: the rollback releases v1's code and config).
+    await submit(page, 'a[aria-label="Roll back to v1"]');
+    assert.match((await page.textContent('[data-rollback-plan="1"]'))!, /GREETING\s+is removed \(v1 did not have it\)/);
+    await submit(page, '[data-rollback-plan="1"] button[type=submit]');
     assert.equal((await waitBuildEnd(page)).status, 'succeeded');
     await page.goto(`${berth.url}/apps/${app}`);
     assert.match((await page.textContent('h2#h-releases + .table-wrap tbody tr:first-child'))!, /^\s*v\d+ current\s+rollback to v1 /);
+    assert.equal(await page.locator('tr[data-key="GREETING"]').count(), 0, 'the config panel shows v1\'s config');
+    assert.deepEqual((await berth.api('GET', `/api/v1/apps/${app}/config`)).json.config, {});
 
     // The overview, with a second app for company, for the README.
     await page.goto(`${berth.url}/`);
@@ -143,6 +148,45 @@ describe('dashboard in a real browser (chromium)', function () {
     await page.goto(`${berth.url}/`);
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-overview.png'), fullPage: true });
 
+  });
+
+  it('pages follow a push from the CLI and a crash loop live, without a reload', async () => {
+    // The app page: a push started elsewhere shows in the builds list, the header and the releases.
+    await page.goto(`${berth.url}/apps/${app}`);
+    await page.waitForSelector('body[data-live-seen]');
+    await page.evaluate(() => { (globalThis as unknown as { berthNoReload: boolean }).berthNoReload = true; });
+    const before = (await berth.api('GET', `/api/v1/apps/${app}/releases`)).json.releases[0].version as number;
+    const wt = trees[0];
+    wt.write('www/index.html', 'dashboard-app live\n');
+    wt.commitAll('live push');
+    const pushing = pushAsync(wt, berth.url, berth.token, app);
+    const build = await eventually(async () => {
+      const b = (await berth.api('GET', `/api/v1/apps/${app}/builds`)).json?.builds?.[0];
+      return b && b.kind === 'push' && b.source === wt.git(['rev-parse', 'HEAD']).output.trim() ? b : null;
+    });
+    await page.locator(`[data-live="builds"] a[href="/apps/${app}/builds/${build.id}"]`).waitFor({ timeout: 120_000 });
+    const pushed = await pushing;
+    assert.equal(pushed.code, 0, pushed.output);
+    await page.locator(`[data-live="releases"] tbody tr:first-child`, { hasText: `v${before + 1} current` }).waitFor({ timeout: 60_000 });
+    await page.locator('[data-live="head"] h1 [data-status="running"]').waitFor({ timeout: 60_000 });
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { berthNoReload?: boolean }).berthNoReload), true, 'the page was not reloaded');
+
+    // The overview: an app that starts crash-looping turns red in its row.
+    const crashing = uniqueName('crash');
+    apps.push(crashing);
+    await page.goto(`${berth.url}/`);
+    await page.waitForSelector('body[data-live-seen]');
+    await page.evaluate(() => { (globalThis as unknown as { berthNoReload: boolean }).berthNoReload = true; });
+    const crashTree = WorkTree.fromFixture('dockerfile-app');
+    trees.push(crashTree);
+    crashTree.write('start.sh', '#!/bin/sh\nhttpd -p "${PORT:-5000}" -h /www\nsleep 4\necho "boom" >&2\nexit 3\n');
+    crashTree.commitAll('crash loop');
+    const crashPush = await pushAsync(crashTree, berth.url, berth.token, crashing);
+    assert.equal(crashPush.code, 0, crashPush.output);
+    // New rows come live too: the crash app was created by this push after the page loaded.
+    await page.locator(`tr[data-app="${crashing}"] .status-crashing[data-status="crashing"]`).waitFor({ timeout: 90_000 });
+    assert.equal((await berth.api('GET', `/api/v1/apps/${crashing}/ps`)).json.report.status, 'crashing');
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { berthNoReload?: boolean }).berthNoReload), true, 'the page was not reloaded');
   });
 
   it('links a postgres service to the app from its page, then unlinks it', async function () {

@@ -15,6 +15,23 @@ const CRASHING_START = [
   '',
 ].join('\n');
 
+/** The first event of a dashboard SSE stream, as its text (then the stream is closed). */
+async function firstLiveEvent(session: DashboardSession, urlPath: string): Promise<string> {
+  const stop = new AbortController();
+  const res = await fetch(`${session.base}${urlPath}`, { headers: { cookie: [...session.cookies].map(([k, v]) => `${k}=${v}`).join('; ') }, signal: stop.signal });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
+  const reader = res.body!.getReader();
+  let text = '';
+  while (!text.includes('\n\n')) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += Buffer.from(value).toString('utf8');
+  }
+  stop.abort();
+  return text.split('\n\n')[0];
+}
+
 /**
  * One status model (app/processes/app-status.ts) through API, CLI and dashboard, with a real
  * crash-looping app and a real failed deploy of a running app.
@@ -107,6 +124,27 @@ describe('app status: crashing and failed last deploy, the same word everywhere'
     assert.match(page, /v1 keeps serving/);
     const overview = (await session.get('/')).text;
     assert.match(overview, new RegExp(`<tr data-app="${failing}">[\\s\\S]*?data-status="failed"`));
+  });
+
+  it('the live stream sends a page\'s state key: the overview\'s names each visible app with its word', async () => {
+    await waitFor('the crash loop', async () => (await berth.api('GET', `/api/v1/apps/${crashing}/ps`)).json.report.status === 'crashing', 60_000);
+    const first = await firstLiveEvent(session, `/live?q=${crashing}`);
+    assert.match(first, new RegExp(`^event: state\ndata: \\{"key":"${crashing}:crashing:1:\\d+\\.succeeded"\\}$`));
+    const own = await firstLiveEvent(session, `/apps/${failing}/live`);
+    assert.equal(own, `event: state\ndata: {"key":"${failing}:failed:1:${failedBuild}.failed"}`);
+  });
+
+  it('a developer who is not a collaborator sees neither app in the live stream and may not follow their pages', async () => {
+    const name = uniqueName('livedev');
+    const password = 'live developer password';
+    const add = berth.cli(['users:add', name, '--role', 'developer', '--password'], { input: `${password}\n` });
+    assert.equal(add.code, 0, add.stderr);
+    const dev = new DashboardSession(berth.url);
+    await dev.login(password, name);
+    assert.equal(await firstLiveEvent(dev, '/live'), 'event: state\ndata: {"key":""}');
+    const refused = await dev.request('GET', `/apps/${crashing}/live`);
+    assert.equal(refused.status, 403);
+    assert.doesNotMatch(refused.text, /crashing:/);
   });
 
   it('a developer who is not a collaborator sees neither app\'s status nor its crash lines', async () => {

@@ -5,6 +5,7 @@ import { summarize } from './app-summaries';
 import { integrations } from './integrations';
 import { positiveInt } from '../request-body';
 import { appResources } from './app-resources';
+import { liveKey } from './live-key';
 
 /** Everything the app page shows, gathered through the domain services. */
 export async function appPage(berth: HttpServices, req: Request, name: string) {
@@ -32,6 +33,7 @@ export async function appPage(berth: HttpServices, req: Request, name: string) {
   return {
     app: info,
     summary,
+    liveKey: liveKey([summary]),
     processes,
     releases: berth.releases.list(name).slice(0, 15).map((r) => ({ ...r, config: configFor(berth, req.user!, name, r.config) })),
     builds,

@@ -1,4 +1,4 @@
-// berth dashboard enhancements: live logs over SSE and copy buttons. Everything works without it.
+// berth dashboard enhancements: live logs and live page state over SSE, copy buttons. Everything works without it.
 (function () {
   'use strict';
 
@@ -65,6 +65,43 @@
     open();
   }
 
+  // Live page state: the server sends a key of what the page shows (status, release, newest job per
+  // app); when it differs from the one the page was rendered with, the page fetches itself and swaps
+  // its [data-live] regions (status, banner, crash card, releases, builds, the overview's table), so
+  // a push started elsewhere or a crash loop shows without a reload. Forms elsewhere are untouched.
+  function followState(el) {
+    if (!window.EventSource || !window.fetch || !window.DOMParser) return;
+    var key = el.getAttribute('data-live-key');
+    var busy = false;
+    var again = false;
+    function refresh() {
+      if (busy) { again = true; return; }
+      busy = true;
+      fetch(location.href, { credentials: 'same-origin' }).then(function (res) {
+        if (!res.ok) throw new Error('status ' + res.status);
+        return res.text();
+      }).then(function (html) {
+        var doc = new DOMParser().parseFromString(html, 'text/html');
+        document.querySelectorAll('[data-live]').forEach(function (region) {
+          var fresh = doc.querySelector('[data-live="' + region.getAttribute('data-live') + '"]');
+          if (fresh) region.replaceWith(document.importNode(fresh, true));
+        });
+      }).catch(function () { /* the next change tries again */ }).then(function () {
+        busy = false;
+        if (again) { again = false; refresh(); }
+      });
+    }
+    var source = new EventSource(el.getAttribute('data-live-stream'));
+    source.addEventListener('state', function (e) {
+      var next = JSON.parse(e.data).key;
+      // Tests (and curious users) can see that the page is following: the body carries the last key seen.
+      document.body.setAttribute('data-live-seen', next);
+      if (next === key) return;
+      key = next;
+      refresh();
+    });
+  }
+
   function copyButtons() {
     document.querySelectorAll('[data-copy]').forEach(function (button) {
       button.addEventListener('click', function () {
@@ -80,6 +117,8 @@
   document.addEventListener('DOMContentLoaded', function () {
     document.querySelectorAll('pre[data-stream]').forEach(followBuild);
     document.querySelectorAll('pre[data-stream-runtime]').forEach(followRuntime);
+    var live = document.querySelector('[data-live-stream]');
+    if (live) followState(live);
     copyButtons();
   });
 })();

@@ -3,6 +3,7 @@ import type nunjucks from 'nunjucks';
 import type { HttpServices } from '../../http-services';
 import { positiveInt } from '../../request-body';
 import { appSummaries } from '../app-summaries';
+import { liveKey } from '../live-key';
 import { appPage } from '../app-page';
 import { field, formAction } from '../form';
 import { render } from '../views';
@@ -14,7 +15,8 @@ export function pageRoutes(berth: HttpServices, views: nunjucks.Environment): Gu
   r.get('/', need.read, async (req, res) => {
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 64) : '';
     const visible = berth.access.visibleApps(req.user!, berth.apps.list()).length;
-    render(views, req, res, 'overview.njk', { apps: await appSummaries(berth, q, req.user), q, total: visible });
+    const apps = await appSummaries(berth, q, req.user);
+    render(views, req, res, 'overview.njk', { apps, q, total: visible, liveKey: liveKey(apps) });
   });
 
   r.post('/apps', need.admin, formAction(() => '/', async (req) => {

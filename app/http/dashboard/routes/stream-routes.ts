@@ -2,10 +2,29 @@ import { need, strictRouter, type GuardedRouter } from '../../strict-router';
 import type { HttpServices } from '../../http-services';
 import { positiveInt } from '../../request-body';
 import { openSse } from '../sse';
+import { appSummaries, summarize } from '../app-summaries';
+import { followKey, liveKey } from '../live-key';
 
 /** Live parts of the app page over SSE; the page works without them (it shows the stored log). */
 export function streamRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
+  /**
+   * The overview's live state (`state` events `{ key }`, live-key.ts) over the apps the user may see,
+   * filtered as the page is (`?q=`); the page fetches its live regions again when the key changes.
+   */
+  r.get('/live', need.read, async (req, res) => {
+    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 64) : '';
+    const sse = openSse(req, res);
+    await followKey(async () => liveKey(await appSummaries(berth, q, req.user)), (key) => sse.send('state', { key }), sse.signal);
+    sse.end();
+  });
+  /** One app's live state, for its page (header, banner, crash card, releases, builds). */
+  r.get('/apps/:app/live', need.appRead, async (req, res) => {
+    const app = berth.apps.require(req.params.app);
+    const sse = openSse(req, res);
+    await followKey(async () => liveKey([await summarize(berth, app, await berth.containers.of(app.name))]), (key) => sse.send('state', { key }), sse.signal);
+    sse.end();
+  });
   /** A build's log from its first line (`line` events), then `end` with the build's final status. */
   r.get('/apps/:app/builds/:id/stream', need.appRead, async (req, res) => {
     const build = berth.builds.get(req.params.app, positiveInt(req.params.id, 'id'));
