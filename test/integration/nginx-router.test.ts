@@ -229,6 +229,39 @@ describe('nginx router (real nginx)', function () {
     await router.remove('raw');
   });
 
+  it('a mapped host port taken while nginx is stopped is left out by apply and by start; every app is served', async () => {
+    const [taken, also] = [port + 5, port + 6];
+    const note = (p: number) => new RegExp(`# berth: host port ${p} is NOT listened on: another process on this host holds it`);
+    const mapped = (app: string, hostPort: number) => ({ app, domains: [`${app}.localhost`], upstreams: [{ host: '127.0.0.1', port: one.port }],
+      ports: [{ scheme: 'http' as const, hostPort: 80, containerPort: one.port }, { scheme: 'http' as const, hostPort, containerPort: one.port }] });
+    await router.apply(mapped('four', taken));
+    await router.apply(mapped('five', also));
+    assert.equal((await get(also, 'five.localhost')).body, 'one');
+    await router.stop();
+    const holders = [net.createServer(), net.createServer()];
+    await Promise.all([taken, also].map((p, i) => new Promise<void>((r) => holders[i].listen({ port: p, host: '127.0.0.1', exclusive: true }, r))));
+    try {
+      // The reconciler applies a route while nginx is stopped: the port is probed, not taken as nginx's.
+      await router.apply(mapped('four', taken));
+      assert.match(String(await router.configOf('four')), note(taken));
+      // five's config on disk still listens on `also`: start() leaves it out instead of failing to bind.
+      await router.start();
+      assert.match(String(await router.configOf('five')), note(also));
+      assert.doesNotMatch(String(await router.configOf('five')), new RegExp(`listen 127.0.0.1:${also}`));
+      assert.equal((await get(port, 'four.localhost')).body, 'one');
+      assert.equal((await get(port, 'five.localhost')).body, 'one');
+    } finally {
+      await Promise.all(holders.map((h) => new Promise((r) => h.close(r))));
+    }
+    // Once the ports are free, applying the routes again listens on them.
+    await router.apply(mapped('four', taken));
+    await router.apply(mapped('five', also));
+    assert.equal((await get(taken, 'four.localhost')).body, 'one');
+    assert.equal((await get(also, 'five.localhost')).body, 'one');
+    await router.remove('four');
+    await router.remove('five');
+  });
+
   it('stops routing an app once removed', async () => {
     await router.remove('two');
     assert.equal((await get(port, 'two.localhost')).status, 404);

@@ -9,6 +9,7 @@ import { buildAppView, type AppConfView } from './app-view';
 import { renderCustomTemplate, templateVars } from './custom-template';
 import { checkSnippet } from './template-snippet';
 import { checkRawListens } from './raw-listen';
+import { leaveOut, listenPorts } from './left-out';
 import { httpListen, httpsListen, resolveOptions, type NginxRouterOptions, type ResolvedOptions } from './options';
 import { nginxPaths, type NginxPaths } from './paths';
 import { portInUse } from './port-probe';
@@ -47,7 +48,10 @@ export class NginxRouter implements Router, OwnAddressRouter {
         writeFileAtomic(path.join(this.paths.pagesDir, name), html);
       }
       const master = this.master();
-      if (master === null) fs.rmSync(this.paths.pidFile, { force: true }); // stale or absent
+      if (master === null) {
+        fs.rmSync(this.paths.pidFile, { force: true }); // stale or absent
+        await this.leaveOutTakenPorts();
+      }
       await ensureDefaultCert({ tlsDir: this.paths.tlsDir, opensslBin: this.opts.opensslBin, timeoutMs: this.opts.timeoutMs });
       const main = this.templates.mainConf({ listen: httpListen(this.opts), httpsListen: httpsListen(this.opts) });
       await this.writeChecked([{ file: this.paths.conf, content: main, mode: 0o600 }]);
@@ -120,7 +124,8 @@ export class NginxRouter implements Router, OwnAddressRouter {
     const view = validateRoute(route, o.domain, { clientMaxBodySize: o.clientMaxBodySize });
     const own = [...new Set(view.ports.map((p) => p.hostPort))].filter((p) => p !== 80 && p !== 443 && p !== o.httpPort && p !== o.httpsPort);
     if (own.length === 0) return [];
-    const held = this.listenedPorts();
+    // A running master holds the ports the configs listen on; a stopped one holds none.
+    const held = this.master() === null ? new Set<number>() : this.listenedPorts();
     const out: number[] = [];
     for (const p of own) if (!held.has(p) && (await portInUse(p, o.listenAddress))) out.push(p);
     return out;
@@ -128,12 +133,30 @@ export class NginxRouter implements Router, OwnAddressRouter {
 
   /** Ports the apps' configs on disk listen on: nginx holds them itself, so a probe finds them busy. */
   private listenedPorts(): Set<number> {
-    const ports = new Set<number>();
-    for (const app of fs.readdirSync(this.paths.appsDir).filter((n) => n.endsWith('.conf'))) {
-      const text = readFileOrNull(path.join(this.paths.appsDir, app)) ?? '';
-      for (const m of text.matchAll(/^\s*listen\s+(?:[0-9.]+:)?(\d+)/gm)) ports.add(Number(m[1]));
+    return new Set(this.appConfs().flatMap((c) => listenPorts(c.text)));
+  }
+
+  private appConfs(): Array<{ file: string; text: string }> {
+    return fs.readdirSync(this.paths.appsDir).filter((n) => n.endsWith('.conf'))
+      .map((n) => ({ file: path.join(this.paths.appsDir, n), text: readFileOrNull(path.join(this.paths.appsDir, n)) ?? '' }));
+  }
+
+  /**
+   * Before a master starts: an app's own host port that another process took while nginx was
+   * stopped would make the start fail for every app (and berth's start with it). Each such port is
+   * taken out of the configs on disk and named there (left-out.ts), as apply() does while nginx runs.
+   */
+  private async leaveOutTakenPorts(): Promise<void> {
+    const o = this.opts;
+    const confs = this.appConfs();
+    const own = [...new Set(confs.flatMap((c) => listenPorts(c.text)))].filter((p) => p !== o.httpPort && p !== o.httpsPort);
+    const taken = new Set<number>();
+    for (const p of own) if (await portInUse(p, o.listenAddress)) taken.add(p);
+    if (taken.size === 0) return;
+    for (const c of confs) {
+      const text = leaveOut(c.text, taken);
+      if (text !== c.text) writeFileAtomic(c.file, text, 0o600);
     }
-    return ports;
   }
 
   /** The app's config file and its certificate files, as apply() would write them. */

@@ -31,7 +31,8 @@ const SERVER_LEVEL_BY_SETTING: Readonly<Record<string, string>> = {
   proxy_send_timeout: 'proxy-send-timeout', proxy_connect_timeout: 'proxy-connect-timeout',
 };
 
-interface Token { readonly text: string; readonly line: number; readonly quoted: boolean }
+/** `at`/`end`: where the token starts and ends in the text (end exclusive). */
+export interface Token { readonly text: string; readonly line: number; readonly quoted: boolean; readonly at: number; readonly end: number }
 
 function bad(line: number, message: string): never {
   throw new BerthError('INVALID_NGINX_TEMPLATE', `nginx.conf.njk line ${line}: ${message}`);
@@ -47,9 +48,10 @@ export function tokenize(text: string): Token[] {
     if (c === '\n') { line++; i++; continue; }
     if (/\s/.test(c)) { i++; continue; }
     if (c === '#') { while (i < text.length && text[i] !== '\n') i++; continue; }
-    if (c === ';' || c === '{' || c === '}') { out.push({ text: c, line, quoted: false }); i++; continue; }
+    if (c === ';' || c === '{' || c === '}') { out.push({ text: c, line, quoted: false, at: i, end: i + 1 }); i++; continue; }
     if (c === '"' || c === "'") {
       const start = line;
+      const at = i;
       let word = '';
       i++;
       while (i < text.length && text[i] !== c) {
@@ -59,10 +61,11 @@ export function tokenize(text: string): Token[] {
       }
       if (i >= text.length) bad(start, 'a quoted string is not closed.');
       i++;
-      out.push({ text: word, line: start, quoted: true });
+      out.push({ text: word, line: start, quoted: true, at, end: i });
       continue;
     }
     let word = '';
+    const at = i;
     while (i < text.length && !/[\s;{}]/.test(text[i])) {
       // `${name}` is a variable inside a word, not a block.
       if (text[i] === '$' && text[i + 1] === '{') {
@@ -74,7 +77,7 @@ export function tokenize(text: string): Token[] {
       }
       word += text[i++];
     }
-    out.push({ text: word, line, quoted: false });
+    out.push({ text: word, line, quoted: false, at, end: i });
   }
   return out;
 }
