@@ -15,6 +15,29 @@ export function configFor(berth: Pick<HttpServices, 'access'>, user: UserRecord,
   return Object.fromEntries(Object.keys(config).map((k) => [k, HIDDEN]));
 }
 
+/**
+ * A release as the user may see it: its config snapshot (configFor), and for those who may not see
+ * secrets every config value also cut out of its process commands and manifest, where a compose
+ * file's `${VAR}`s put them (app/compose/interpolate.ts): what the build log does with `*****`.
+ */
+export function releaseFor<R extends { app: string; config: Readonly<Record<string, string>>; processes: Readonly<Record<string, string>>; manifest?: unknown }>(
+  berth: Pick<HttpServices, 'access'>, user: UserRecord, r: R): R {
+  if (berth.access.canSeeSecrets(user, r.app)) return { ...r, config: { ...r.config } };
+  const secrets = [...new Set(Object.values(r.config).filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length);
+  return { ...r, config: configFor(berth, user, r.app, r.config), processes: withoutValues(r.processes, secrets), manifest: withoutValues(r.manifest, secrets) };
+}
+
+function withoutValues<T>(value: T, secrets: readonly string[]): T {
+  if (secrets.length === 0) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return secrets.reduce((text, s) => (text.includes(s) ? text.split(s).join(HIDDEN) : text), v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
 /** `scheme://user:password@host` → `scheme://user:[hidden]@host`, for viewers. */
 function withoutPassword(url: string | null): string | null {
   if (url === null) return null;

@@ -83,6 +83,14 @@ describe('compose apps: several builds, none, one-shots, interpolation and read-
     assert.equal(docker(['images', '-q', '--filter', `reference=berth/${app}:build-*`]), '', 'no build tags are left');
   });
 
+  it('shows a viewer the release with interpolated config values cut out, as its config', async () => {
+    const viewer = await berth.api('POST', '/api/v1/users', { name: uniqueName('cview'), role: 'viewer' });
+    assert.equal(viewer.status, 201, viewer.text);
+    const workerEnv = async (token: string) => (await berth.api('GET', `/api/v1/apps/${app}/releases`, undefined, token)).json.releases[0].manifest.compose.services.worker.environment;
+    assert.deepEqual(await workerEnv(berth.token), { WHO: 'tester' });
+    assert.deepEqual(await workerEnv(viewer.json.token as string), { WHO: '[hidden]' });
+  });
+
   it('mounts :ro read-only: web reads the shared volume and cannot write it; the worker can', async () => {
     const [web] = containers('web');
     const write = spawnSync('docker', ['exec', web, 'sh', '-c', 'echo x >/shared/from-web'], { encoding: 'utf8' });

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { configFor } from '../secret-views';
+import { configFor, releaseFor } from '../secret-views';
 import type { HttpServices } from '../http-services';
 import { summarize } from './app-summaries';
 import { integrations } from './integrations';
@@ -11,7 +11,9 @@ import { liveKey } from './live-key';
 export async function appPage(berth: HttpServices, req: Request, name: string) {
   const info = berth.apps.info(name);
   const containers = await berth.containers.of(name);
-  const current = berth.releases.current(name);
+  // Commands as the user may see them: a compose file's ${VAR}s put config values in them.
+  const stored = berth.releases.current(name);
+  const current = stored ? releaseFor(berth, req.user!, stored) : null;
   // The page's status is the full report's (restart counts, crash lines); the overview's is the same word.
   const [report, listed] = await Promise.all([berth.processes.report(name), summarize(berth, info, containers)]);
   const summary = { ...listed, status: report.status };
@@ -35,7 +37,7 @@ export async function appPage(berth: HttpServices, req: Request, name: string) {
     summary,
     liveKey: liveKey([summary]),
     processes,
-    releases: berth.releases.list(name).slice(0, 15).map((r) => ({ ...r, config: configFor(berth, req.user!, name, r.config) })),
+    releases: berth.releases.list(name).slice(0, 15).map((r) => releaseFor(berth, req.user!, r)),
     builds,
     watch,
     watchDone: watch ? berth.builds.isDone(watch) : true,

@@ -1,5 +1,5 @@
 import { need, strictRouter, type GuardedRouter } from '../strict-router';
-import { configFor } from '../secret-views';
+import { releaseFor } from '../secret-views';
 import type { HttpServices } from '../http-services';
 import { userName } from '../auth-middleware';
 import { body, positiveInt } from '../request-body';
@@ -8,7 +8,7 @@ export function releasesRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
   r.get('/apps/:app/releases', need.appRead, (req, res) => {
     berth.apps.require(req.params.app);
-    res.json({ releases: berth.releases.list(req.params.app).map((r) => ({ ...r, config: configFor(berth, req.user!, r.app, r.config) })) });
+    res.json({ releases: berth.releases.list(req.params.app).map((r) => releaseFor(berth, req.user!, r)) });
   });
   /** What a rollback would do (`?version=3`, default the previous release): `{ plan: { from, to, description, config: { added, removed, changed } } }`. */
   r.get('/apps/:app/releases/rollback', need.appRead, (req, res) => {
