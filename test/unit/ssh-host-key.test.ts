@@ -3,6 +3,7 @@ import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { utils } from 'ssh2';
 import { loadOrCreateHostKey } from '../../app/infra/ssh/host-key';
 
 /** berth's web and worker may start at the same moment on one BERTH_HOME: both must get the one whole key. */
@@ -36,5 +37,34 @@ describe('SSH host key: made once, whole, shared by processes starting together'
     const key = loadOrCreateHostKey(file);
     assert.match(key, /-----END OPENSSH PRIVATE KEY-----/);
     assert.equal(loadOrCreateHostKey(file), key, 'kept once made');
+  });
+
+  /** One of the ~1 in 256 keys ssh2 1.17.0 makes and then cannot parse (its generator strips the public key's leading zeros). */
+  const unparseableKey = (): string => {
+    for (;;) {
+      const pem = utils.generateKeyPairSync('ed25519').private;
+      if (utils.parseKey(pem) instanceof Error) return pem;
+    }
+  };
+
+  it('a made key ssh2 cannot parse is never kept: another is made', () => {
+    const file = path.join(dir, 'ssh_host_ed25519_key');
+    const bad = unparseableKey();
+    let calls = 0;
+    const key = loadOrCreateHostKey(file, () => (++calls === 1 ? bad : utils.generateKeyPairSync('ed25519').private));
+    assert.equal(calls, 2);
+    assert.notEqual(key, bad);
+    assert.equal(utils.parseKey(key) instanceof Error, false);
+    assert.equal(fs.readFileSync(file, 'utf8'), key);
+  });
+
+  it('an unparseable key an older berth kept is made again (the SSH server never started with it)', () => {
+    const file = path.join(dir, 'ssh_host_ed25519_key');
+    const bad = unparseableKey();
+    fs.writeFileSync(file, bad, { mode: 0o600 });
+    const key = loadOrCreateHostKey(file);
+    assert.notEqual(key, bad);
+    assert.equal(utils.parseKey(key) instanceof Error, false);
+    assert.deepEqual(fs.readdirSync(dir), ['ssh_host_ed25519_key']);
   });
 });
