@@ -197,13 +197,18 @@ describe('dashboard in a real browser (chromium)', function () {
     const created = berth.cli(['postgres:create', db]);
     assert.equal(created.code, 0, created.stderr);
     await page.goto(`${berth.url}/apps/${app}`);
-    await page.selectOption('#link-plugin', 'postgres');
-    await page.fill('#link-service', db);
+    // The service is picked from the existing ones, each with the env var it brings.
+    assert.equal((await page.textContent(`#link-service option[value="postgres/${db}"]`))!.trim(), `postgres ${db} → DATABASE_URL`);
+    await page.selectOption('#link-service', `postgres/${db}`);
     await submit(page, 'form[action$="/services/link"] button[type=submit]');
     assert.equal((await waitBuildEnd(page)).status, 'succeeded');
     await page.goto(`${berth.url}/apps/${app}`);
     assert.match((await page.textContent('#h-services + ul'))!, new RegExp(`postgres\\s+${db}\\s+as\\s+DATABASE_URL`));
-    await submit(page, `button[aria-label="Unlink postgres ${db}"]`);
+    // Unlinking asks first and says what it does.
+    await submit(page, `a[aria-label="Unlink postgres ${db}"]`);
+    assert.deepEqual(await page.locator('[data-confirm] [data-effect]').allTextContents(),
+      [`${app} re-releases without DATABASE_URL.`, `The postgres service ${db} and its data stay.`]);
+    await submit(page, '[data-confirm] button[type=submit]');
     assert.equal((await waitBuildEnd(page)).status, 'succeeded');
     await page.goto(`${berth.url}/apps/${app}`);
     assert.match((await page.textContent('#h-services + ul'))!, /No linked services/);

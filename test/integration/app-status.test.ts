@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
-import { DashboardSession } from '../support/dashboard-session';
+import { DashboardSession, csrfIn } from '../support/dashboard-session';
 import { WorkTree } from '../support/git-client';
 import { waitFor } from '../support/poll';
 import { requireBerthStack } from '../support/requirements';
@@ -145,6 +145,29 @@ describe('app status: crashing and failed last deploy, the same word everywhere'
     const refused = await dev.request('GET', `/apps/${crashing}/live`);
     assert.equal(refused.status, 403);
     assert.doesNotMatch(refused.text, /crashing:/);
+  });
+
+  it('Stop asks first and says what it will do; nothing stops until the form is posted', async () => {
+    const page = await session.get(`/apps/${failing}/confirm/stop`);
+    assert.equal(page.status, 200);
+    assert.deepEqual([...page.text.matchAll(/<li data-effect>([^<]*)<\/li>/g)].map((m) => m[1]),
+      [`Every container of ${failing} stops (web ×1).`, 'Its domains answer 502 until you start it again; the release and config stay.']);
+    assert.match(page.text, new RegExp(`<form method="post" action="/apps/${failing}/stop"`));
+    assert.equal((await berth.api('GET', `/api/v1/apps/${failing}/ps`)).json.report.status, 'failed');
+    assert.equal((await berth.viaRouter(`${failing}.localhost`)).text.trim(), 'dockerfile-app v1');
+  });
+
+  it('Redeploy from the dashboard rebuilds the deploy branch\'s commit; the failed-deploy banner goes', async () => {
+    const page = await session.get(`/apps/${failing}`);
+    const posted = await session.request('POST', `/apps/${failing}/rebuild`, { _csrf: csrfIn(page.text) });
+    assert.equal(posted.status, 303);
+    const build = Number(/[?&]build=(\d+)/.exec(posted.location ?? '')?.[1]);
+    assert.ok(build > failedBuild, posted.location ?? '');
+    const log = await berth.api('GET', `/api/v1/apps/${failing}/builds/${build}/log?follow=1`);
+    assert.match(log.text, /@@berth-status succeeded/);
+    const report = (await berth.api('GET', `/api/v1/apps/${failing}/ps`)).json.report;
+    assert.deepEqual([report.status, report.release, report.failedDeploy], ['running', 2, null]);
+    assert.doesNotMatch((await session.get(`/apps/${failing}`)).text, /data-failed-deploy/);
   });
 
   it('a developer who is not a collaborator sees neither app\'s status nor its crash lines', async () => {

@@ -2,6 +2,8 @@ import type { HttpServices } from '../http-services';
 
 export interface DomainRow { readonly name: string; readonly isDefault: boolean; readonly tls: string | null }
 export interface ServiceRow { readonly plugin: string; readonly name: string; readonly alias: string }
+/** A service the app could link: `alias` is the env var it would get by default (the plugin's). */
+export interface LinkableService { readonly plugin: string; readonly name: string; readonly alias: string }
 
 /** The app page's parts from the router, certificates and service kit, read through their services. */
 export function integrations(berth: HttpServices) {
@@ -17,9 +19,14 @@ export function integrations(berth: HttpServices) {
       };
       return report.all.map((name) => ({ name, isDefault: name === report.defaultDomain, tls: tlsFor(name) }));
     },
-    async services(app: string): Promise<{ linked: ServiceRow[]; plugins: string[] }> {
+    /** Linked services, and the existing ones not linked yet (the link form's picker; linking is an admin's). */
+    async services(app: string): Promise<{ linked: ServiceRow[]; plugins: string[]; linkable: LinkableService[] }> {
       const linked = berth.services.links.ofApp(app).map((l) => ({ plugin: l.plugin, name: l.service, alias: l.alias }));
-      return { linked, plugins: berth.services.plugins.catalog.list().map((p) => p.id) };
+      const plugins = berth.services.plugins.catalog.list();
+      const linkable = plugins.flatMap((p) => berth.services.kit.list(p.id)
+        .filter((s) => !linked.some((l) => l.plugin === p.id && l.name === s.name))
+        .map((s) => ({ plugin: p.id, name: s.name, alias: p.descriptor.envAlias })));
+      return { linked, plugins: plugins.map((p) => p.id), linkable };
     },
     /** The last lines of the app's output, as the page shows them before the live stream takes over. */
     async recentLogs(app: string): Promise<string[]> {

@@ -68,11 +68,20 @@ export function actionRoutes(berth: HttpServices): GuardedRouter {
     return { to: `${appUrl(req)}#h-domains`, ok: `Removed ${field(req, 'domain')}.` };
   }));
 
+  /** The picker sends `target=<plugin>/<name>`; `plugin` and `service` fields are still read. */
   r.post('/apps/:app/services/link', need.appAdmin, formAction(appUrl, async (req) => {
-    const { build } = await berth.services.links.link({
-      plugin: field(req, 'plugin'), name: field(req, 'service'), app: req.params.app as string, alias: field(req, 'alias') || undefined, user: userName(req),
-    });
-    return { to: withBuild(req, build), ok: `Linked ${field(req, 'plugin')} service ${field(req, 'service')}.` };
+    const target = field(req, 'target');
+    const slash = target.indexOf('/');
+    const plugin = slash > 0 ? target.slice(0, slash) : field(req, 'plugin');
+    const name = slash > 0 ? target.slice(slash + 1) : field(req, 'service');
+    const { link, build } = await berth.services.links.link({ plugin, name, app: req.params.app as string, alias: field(req, 'alias') || undefined, user: userName(req) });
+    return { to: withBuild(req, build), ok: `Linked ${plugin} service ${name}: the app gets ${link.alias}${build ? ' with the new release' : ''}.` };
+  }));
+
+  /** Redeploy: builds the deploy branch's commit again (ps:rebuild) into a new release. */
+  r.post('/apps/:app/rebuild', need.appWrite, formAction(appUrl, async (req) => {
+    const { build } = await berth.processes.rebuild(req.params.app as string, userName(req));
+    return { to: withBuild(req, build), ok: 'Rebuilding the deploy branch\'s commit.' };
   }));
 
   r.post('/apps/:app/services/unlink', need.appAdmin, formAction(appUrl, async (req) => {

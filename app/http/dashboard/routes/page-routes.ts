@@ -4,6 +4,7 @@ import type { HttpServices } from '../../http-services';
 import { positiveInt } from '../../request-body';
 import { appSummaries } from '../app-summaries';
 import { liveKey } from '../live-key';
+import { confirmationFor } from '../confirmations';
 import { appPage } from '../app-page';
 import { field, formAction } from '../form';
 import { render } from '../views';
@@ -33,6 +34,12 @@ export function pageRoutes(berth: HttpServices, views: nunjucks.Environment): Gu
     const app = berth.apps.require(req.params.app).name;
     const plan = berth.releases.rollbackPlan(app, positiveInt(req.query.version, 'version'));
     render(views, req, res, 'rollback.njk', { app: { name: app }, plan });
+  });
+
+  /** Stop, removing a config var or a domain, unlinking: a page that says what it will do, then the POST. */
+  r.get('/apps/:app/confirm/:what', need.appRead, async (req, res) => {
+    const app = berth.apps.require(req.params.app).name;
+    render(views, req, res, 'confirm.njk', { app: { name: app }, confirm: await confirmationFor(berth, req, app, req.params.what) });
   });
 
   r.get('/apps/:app/builds/:id', need.appRead, (req, res) => {
