@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseCompose, startOrderOf, composeContainer, findComposeFile } from '../../../app/compose';
+import { parseCompose, startOrderOf, composeContainer, findComposeFile, stopFirstTypes } from '../../../app/compose';
 import { parseDuration, shellWords } from '../../../app/compose/compose-fields';
 import { BerthError } from '../../../app/errors';
 import { EMPTY_MANIFEST } from '../../../app/manifest';
@@ -254,6 +254,14 @@ describe('compose releases at deploy time', () => {
     assert.deepEqual(spec.aliases, ['redis']);
     assert.deepEqual(spec.mounts, [{ source: '/srv', target: '/srv' }, { source: 'berth-app-abc123-data', target: '/data' }]);
     assert.equal(composeContainer(release(null), 'redis', 'abc123', base), base);
+  });
+
+  it('replaces stop-first and keeps at one container only the services that write to a volume; read-only ones may scale', () => {
+    const text = 'services:\n  web:\n    build: .\n    volumes: ["data:/data:ro"]\n    deploy: { replicas: 3 }\n  db:\n    image: r\n    volumes: ["data:/data", "./up:/up:ro"]\nvolumes: { data: }\n';
+    const { plan, formation } = parse(text);
+    assert.deepEqual([...stopFirstTypes(release(plan))], ['db']);
+    assert.equal(formation.web, 3);
+    refused(text.replace('image: r\n', 'image: r\n    deploy: { replicas: 2 }\n'), /services\.db\.deploy\.replicas: 2 containers would share one data volume; a service with named volumes runs at most 1 \(unless every one is mounted :ro\)/);
   });
 
   it('runs a service with its own build on <release image>-<type>, and :ro volumes read-only', () => {
