@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Reconciler, type ReconcilerDeps } from '../../../app/processes/reconciler';
 import { LABEL } from '../../../app/deploys';
 import type { ContainerInfo } from '../../../app/ports/container-engine';
+import { InMemoryRouter } from '../../support/fakes/router';
 
 const NET = 'berth-unit';
 const release = { app: 'shop', version: 3, port: 5000, processes: { worker: 'run' } };
@@ -26,6 +27,9 @@ function fixture() {
     retireAndWait: async () => undefined,
     route: async () => undefined,
   };
+  // The router has shop's route, as after its deploy.
+  const router = new InMemoryRouter();
+  router.routes.set('shop', { app: 'shop', domains: [], upstreams: [] });
   const deps = {
     store: {
       apps: { list: () => [{ name: 'shop' }], get: () => ({ name: 'shop', restartPolicy: 'no' }) },
@@ -36,7 +40,7 @@ function fixture() {
       listContainers: async () => containers,
       inspectContainer: async (id: string) => containers.find((c) => c.id === id) ?? null,
     },
-    router: { listApps: async () => ['shop'], remove: async () => undefined },
+    router,
     locks: { tryAcquire: async () => async () => undefined },
     deployer,
     intervalSeconds: 60,
