@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { CliError, usageError } from './cli-error';
 import type { OptionSpec, ParsedArgs, Verb } from './types';
 
@@ -17,43 +18,61 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
 /** Words that stand before the verb in dokku (`dokku --app web config:show`) and may in berth too. */
 export const LEADING_FLAGS: Readonly<Record<string, 'flag' | 'value'>> = { '--quiet': 'flag', '--trace': 'flag', '--force': 'flag', '--json': 'flag', '--app': 'value' };
 
-/** The words after the verb, checked against the verb's args and options. Throws USAGE errors. */
+type ParseArgsOptions = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+
+/** node:util's parseArgs configuration for the verb's options and the global ones (the verb's own win a clash). */
+function parseArgsConfig(all: readonly OptionSpec[]): ParseArgsOptions {
+  const config: NonNullable<ParseArgsOptions> = {};
+  for (const o of all) config[o.name] ??= { type: o.value ? 'string' : 'boolean' };
+  // A letter stands for the first option that has it (events' own --app still answers to -a).
+  const lettered = new Set<string>();
+  for (const o of all) {
+    if (!o.short || lettered.has(o.short)) continue;
+    lettered.add(o.short);
+    config[o.name] = { ...config[o.name]!, short: o.short };
+  }
+  return config;
+}
+
+/**
+ * The words after the verb, checked against the verb's args and options. Throws USAGE errors.
+ * node:util's parseArgs reads the options (`--x v`, `--x=v`, `-n v`, `-nV`, `--`); berth's rules sit on
+ * its tokens: a raw or literal variadic argument takes the words from its place on as they are, a
+ * report verb's undeclared `--<property>` names a value, and the errors name the verb's usage.
+ */
 export function parseArgv(verb: Verb, tokens: readonly string[], inferApp: () => string | null = () => null): ParsedArgs {
   const all = [...verb.options, ...GLOBAL_OPTIONS];
   const options: Record<string, string | true> = {};
   const words: string[] = [];
   let property: string | undefined;
-  let onlyWords = false;
   // The index of a raw variadic argument: from its first word on, nothing is an option.
   const rawAt = verb.args.findIndex((a) => a.raw);
   // A `literal` variadic argument takes every word from its position on as is, even its first
   // (docker options start with --).
   const literalAt = verb.args.findIndex((a) => a.literal);
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    const shift = typeof options.app === 'string' && verb.args[0]?.name === 'app' && !verb.options.some((o) => o.name === 'app') ? 1 : 0;
-    if (literalAt >= 0 && words.length + shift >= literalAt) onlyWords = true;
-    if (onlyWords || t === '-' || !t.startsWith('-')) {
-      words.push(t);
-      if (rawAt >= 0 && words.length + shift > rawAt) onlyWords = true;
+  const read = parseArgs({ args: [...tokens], options: parseArgsConfig(all), strict: false, allowPositionals: true, tokens: true }).tokens;
+  // --app given in place of an app verb's first argument counts as that argument.
+  const shift = () => (typeof options.app === 'string' && verb.args[0]?.name === 'app' && !verb.options.some((o) => o.name === 'app') ? 1 : 0);
+  for (const t of read) {
+    if (literalAt >= 0 && words.length + shift() >= literalAt) { words.push(...tokens.slice(t.index)); break; }
+    if (t.kind === 'option-terminator') continue;
+    if (t.kind === 'positional') {
+      words.push(t.value);
+      if (rawAt >= 0 && words.length + shift() > rawAt) { words.push(...tokens.slice(t.index + 1)); break; }
       continue;
     }
-    if (t === '--') { onlyWords = true; continue; }
-    const long = /^--([^=]+)(?:=(.*))?$/s.exec(t);
-    const short = long ? null : /^-([A-Za-z])(.*)$/s.exec(t);
-    const spec = long ? all.find((o) => o.name === long[1]) : all.find((o) => o.short === short?.[1]);
-    if (!spec && long && long[2] === undefined && verb.properties && property === undefined) { property = long[1]; continue; }
-    if (!spec) throw usageError(`unknown option ${long ? `--${long[1]}` : t} for ${verb.name}`, verb.usage);
-    const inline = long ? long[2] : short?.[2] || undefined;
+    const spec = all.find((o) => o.name === t.name);
+    const long = t.rawName.startsWith('--');
+    if (!spec && long && !t.inlineValue && verb.properties && property === undefined) { property = t.name; continue; }
+    if (!spec) throw usageError(`unknown option ${long ? `--${t.name}` : t.rawName} for ${verb.name}`, verb.usage);
     if (!spec.value) {
-      if (inline !== undefined) throw usageError(`--${spec.name} takes no value`, verb.usage);
+      if (t.inlineValue) throw usageError(`--${spec.name} takes no value`, verb.usage);
       options[spec.name] = true;
       continue;
     }
-    const value = inline ?? tokens[++i];
-    if (value === undefined) throw usageError(`--${spec.name} needs a value (${spec.value})`, verb.usage);
+    if (t.value === undefined) throw usageError(`--${spec.name} needs a value (${spec.value})`, verb.usage);
     const before = options[spec.name];
-    options[spec.name] = spec.repeatable && typeof before === 'string' ? `${before}\0${value}` : value;
+    options[spec.name] = spec.repeatable && typeof before === 'string' ? `${before}\0${t.value}` : t.value;
   }
   const help = options.help === true;
   if (options.format !== undefined && options.format !== 'json' && options.format !== 'stdout') {

@@ -43,6 +43,13 @@ describe('cli argument parsing', () => {
       assert.equal(parseArgv(verb('events'), ['-n5']).options.limit, '5');
     });
 
+    it('reads grouped short options as getopt does: -tn 5 is -t -n 5 (node:util parseArgs)', () => {
+      // The hand-written reader took `n` as -t's value and refused: "--tail takes no value".
+      assert.deepEqual(parseArgv(verb('logs'), ['web', '-tn', '5']).options, { tail: true, num: '5' });
+      assert.deepEqual(parseArgv(verb('logs'), ['web', '-tn5']).options, { tail: true, num: '5' });
+      assert.throws(() => parseArgv(verb('logs'), ['web', '-tx']), /unknown option -x for logs/);
+    });
+
     it('takes words after -- literally', () => {
       assert.deepEqual(parseArgv(verb('config:set'), ['web', '--', '--odd=1']).rest, ['--odd=1']);
     });
