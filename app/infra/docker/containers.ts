@@ -60,5 +60,5 @@ export async function containerLogs(docker: Docker, id: string, tail: number): P
   const raw: unknown = await docker.getContainer(requireRef(id, 'container id')).logs({ stdout: true, stderr: true, follow: false, tail });
   // docker-modem JSON-parses bodies; only a TTY container's log could look like JSON.
   const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(typeof raw === 'string' ? raw : JSON.stringify(raw ?? ''));
-  return demuxFrames(buf).toString('utf8');
+  return (await demuxFrames(docker, buf)).toString('utf8');
 }

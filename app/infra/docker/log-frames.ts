@@ -1,21 +1,32 @@
+import { Readable, Writable } from 'node:stream';
+import type Docker from 'dockerode';
+
 /**
- * Splits docker's multiplexed log format (8-byte header: stream type, 3 zero bytes, uint32 BE
- * length) into the payloads, in order. A buffer that does not start with a valid header came
- * from a TTY container and is returned as it is.
+ * docker's multiplexed output (stdout/stderr frames behind 8-byte headers) split by dockerode's
+ * `modem.demuxStream`: `onPayload` gets each frame's payload in order (stdout and stderr alike).
+ * Output without frame headers (a TTY container's) passes through as it comes. Resolves when the
+ * source ends, closes or fails (a follower that stops destroys it).
  */
-export function demuxFrames(buf: Buffer): Buffer {
+export function readFrames(docker: Docker, source: NodeJS.ReadableStream, onPayload: (payload: Buffer) => void): Promise<void> {
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) { onPayload(chunk); done(); },
+  });
+  const ended = new Promise<void>((resolve) => {
+    source.once('end', () => resolve());
+    source.once('close', () => resolve());
+    source.once('error', () => resolve());
+  });
+  docker.modem.demuxStream(source, sink, sink);
+  return ended;
+}
+
+/**
+ * A multiplexed log read whole (no follow) → its payloads joined. Under 8 bytes it cannot hold a
+ * frame header: a TTY container's short output, returned as it is.
+ */
+export async function demuxFrames(docker: Docker, buf: Buffer): Promise<Buffer> {
+  if (buf.length < 8) return buf;
   const parts: Buffer[] = [];
-  let offset = 0;
-  while (offset + 8 <= buf.length) {
-    const type = buf[offset];
-    const validHeader = (type === 0 || type === 1 || type === 2) && buf[offset + 1] === 0 && buf[offset + 2] === 0 && buf[offset + 3] === 0;
-    if (!validHeader) break;
-    const length = buf.readUInt32BE(offset + 4);
-    const start = offset + 8;
-    parts.push(buf.subarray(start, Math.min(start + length, buf.length)));
-    offset = start + length;
-  }
-  if (offset === 0) return buf;
-  if (offset < buf.length) parts.push(buf.subarray(offset));
+  await readFrames(docker, Readable.from([buf]), (p) => parts.push(p));
   return Buffer.concat(parts);
 }

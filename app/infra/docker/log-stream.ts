@@ -1,6 +1,8 @@
+import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { ContainerLogOptions } from '../../ports/container-engine';
 import { requireRef } from './docker-errors';
+import { readFrames } from './log-frames';
 
 /** `2024-05-01T10:00:00.123456789Z text` → its two parts (docker's `timestamps` format). */
 function parseEntry(payload: string): { at: string; text: string } | null {
@@ -8,37 +10,6 @@ function parseEntry(payload: string): { at: string; text: string } | null {
   const space = line.indexOf(' ');
   if (space < 0) return /^\d{4}-\d\d-\d\dT/.test(line) ? { at: line, text: '' } : null;
   return { at: line.slice(0, space), text: line.slice(space + 1).replace(/\r$/, '') };
-}
-
-/**
- * Splits docker's multiplexed stream (8-byte headers) incrementally. With timestamps on, each
- * frame is one log entry, so frames are the unit here, not newlines.
- */
-class FrameSplitter {
-  private pending: Buffer = Buffer.alloc(0);
-
-  constructor(private readonly onFrame: (payload: Buffer) => void) {}
-
-  push(chunk: Buffer): void {
-    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
-    while (this.pending.length >= 8) {
-      const type = this.pending[0];
-      if (type > 2 || this.pending[1] !== 0 || this.pending[2] !== 0 || this.pending[3] !== 0) {
-        // A TTY container: no frames, plain text lines.
-        this.plain(this.pending);
-        this.pending = Buffer.alloc(0);
-        return;
-      }
-      const length = this.pending.readUInt32BE(4);
-      if (this.pending.length < 8 + length) return;
-      this.onFrame(this.pending.subarray(8, 8 + length));
-      this.pending = this.pending.subarray(8 + length);
-    }
-  }
-
-  private plain(buf: Buffer): void {
-    for (const line of buf.toString('utf8').split('\n')) if (line) this.onFrame(Buffer.from(line));
-  }
 }
 
 function toUnixSince(since: string): string | undefined {
@@ -53,7 +24,7 @@ function toUnixSince(since: string): string | undefined {
 export async function streamLogs(docker: Docker, id: string, o: ContainerLogOptions): Promise<void> {
   const container = docker.getContainer(requireRef(id, 'container id'));
   // dockerode's types pick the callback overload for an untyped options object; without a callback it returns a promise.
-  await readDockerLog((options) => container.logs(options as never) as unknown as Promise<unknown>, o, (payload) => {
+  await readDockerLog(docker, (options) => container.logs(options as never) as unknown as Promise<unknown>, o, (payload) => {
     for (const part of payload.toString('utf8').split(/\n(?=\d{4}-\d\d-\d\dT)/)) {
       const entry = parseEntry(part);
       if (entry) o.onLine(entry);
@@ -63,29 +34,30 @@ export async function streamLogs(docker: Docker, id: string, o: ContainerLogOpti
 
 /**
  * Reads a docker log — a container's or a swarm service's, the same multiplexed stream — with
- * timestamps on, one frame at a time; follows until the stream ends or the signal aborts.
+ * timestamps on, one frame at a time (each frame is one log entry; dockerode's demuxStream splits
+ * them: readFrames); follows until the stream ends or the signal aborts.
  */
 export async function readDockerLog(
+  docker: Docker,
   logs: (options: Record<string, unknown>) => Promise<unknown>,
   o: { readonly follow: boolean; readonly tail?: number; readonly since?: string; readonly signal?: AbortSignal },
   onFrame: (payload: Buffer) => void,
 ): Promise<void> {
-  const splitter = new FrameSplitter(onFrame);
   const since = o.since ? toUnixSince(o.since) : undefined;
   const base = { stdout: true, stderr: true, timestamps: true, tail: o.tail ?? 'all', ...(since ? { since } : {}) };
   if (!o.follow) {
     const raw = await logs({ ...base, follow: false });
-    splitter.push(Buffer.isBuffer(raw) ? raw : Buffer.from(typeof raw === 'string' ? raw : ''));
+    const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(typeof raw === 'string' ? raw : '');
+    await readFrames(docker, Readable.from([buf]), onFrame);
     return;
   }
   const stream = (await logs({ ...base, follow: true })) as NodeJS.ReadableStream & { destroy?: () => void };
-  await new Promise<void>((resolve) => {
-    const stop = (): void => { stream.destroy?.(); resolve(); };
-    if (o.signal?.aborted) return stop();
-    o.signal?.addEventListener('abort', stop, { once: true });
-    stream.on('data', (chunk: Buffer) => splitter.push(chunk));
-    stream.once('end', () => resolve());
-    stream.once('close', () => resolve());
-    stream.once('error', () => resolve());
-  });
+  const stop = (): void => { stream.destroy?.(); };
+  if (o.signal?.aborted) return stop();
+  o.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    await readFrames(docker, stream, onFrame);
+  } finally {
+    o.signal?.removeEventListener('abort', stop);
+  }
 }

@@ -113,7 +113,7 @@ export function createServiceEngine(options: { limits?: ContainerLimits } & Dock
     async logs(name, tail) {
       const raw: unknown = await guard(c(name).logs({ stdout: true, stderr: true, follow: false, tail }));
       const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(typeof raw === 'string' ? raw : JSON.stringify(raw ?? ''));
-      return demuxFrames(buf).toString('utf8');
+      return (await demuxFrames(docker, buf)).toString('utf8');
     },
     exec: (o) => guard(exec(docker, o), `cannot run ${o.command[0]} in ${o.container}`),
     imageExists: async (ref) => (await guard(nullOn404(docker.getImage(ref).inspect()))) !== null,

@@ -29,7 +29,7 @@ function parseServiceLine(line: string): { at: string; taskId: string | null; te
  */
 export async function streamServiceLogs(docker: Docker, service: string, o: ServiceLogOptions): Promise<void> {
   const svc = docker.getService(service);
-  await readDockerLog((options) => svc.logs({ ...options, details: true } as never) as unknown as Promise<unknown>, o, (payload) => {
+  await readDockerLog(docker, (options) => svc.logs({ ...options, details: true } as never) as unknown as Promise<unknown>, o, (payload) => {
     const text = payload.toString('utf8');
     for (const part of (text.endsWith('\n') ? text.slice(0, -1) : text).split(/\n(?=\d{4}-\d\d-\d\dT)/)) {
       const entry = parseServiceLine(part);

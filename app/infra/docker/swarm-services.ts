@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { demuxFrames } from './log-frames';
 import type { RegistryAuth, SwarmServiceInfo, SwarmServiceSpec, SwarmTask } from '../../ports/swarm';
 import { toCmd } from './container-spec';
 import { assertNoDockerSocket, KEPT_CAPABILITIES, withDefaultLimits, type ContainerLimits } from './hardening';
@@ -166,12 +167,5 @@ export async function serviceTasks(docker: Docker, service: string): Promise<Swa
 /** The last lines of every task's output (docker multiplexes them; the frames are stripped). */
 export async function serviceLogs(docker: Docker, service: string, tail: number): Promise<string> {
   const buf = (await docker.getService(service).logs({ stdout: true, stderr: true, tail, timestamps: false, follow: false } as never)) as unknown as Buffer;
-  const out: string[] = [];
-  let i = 0;
-  while (i + 8 <= buf.length) {
-    const size = buf.readUInt32BE(i + 4);
-    out.push(buf.subarray(i + 8, i + 8 + size).toString('utf8'));
-    i += 8 + size;
-  }
-  return i === 0 && buf.length > 0 ? buf.toString('utf8') : out.join('');
+  return (await demuxFrames(docker, buf)).toString('utf8');
 }
