@@ -3,19 +3,18 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { DashboardSession } from '../support/dashboard-session';
 import { WorkTree } from '../support/git-client';
 import { describeLoad, steadyLoad } from '../support/load';
 import { waitFor } from '../support/poll';
-import { requireBerthStack } from '../support/requirements';
 
 const docker = (args: string[]): string => spawnSync('docker', args, { encoding: 'utf8' }).stdout.trim();
 
 /** One compose app (test/fixtures/apps/compose-app: web + worker + redis) shared by every test here. */
 describe('compose apps: a compose file deploys as one app whose services are process types', function () {
   this.timeout(600_000);
-  let berth: BerthProcess;
   let wt: WorkTree;
   let firstPush = '';
   const app = uniqueName('compose');
@@ -29,17 +28,15 @@ describe('compose apps: a compose file deploys as one app whose services are pro
     return waitFor(`the worker to process ${job}`, async () => (await serving(`/cgi-bin/result?${job}`)) === 'processed-by-worker', 30_000);
   };
 
+  after(async () => {
+    wt?.remove();
+  });
+  const berth = useBerth({ BERTH_ADMIN_PASSWORD: 'compose dashboard pw' });
   before(async () => {
-    requireBerthStack();
-    berth = await startBerth({ BERTH_ADMIN_PASSWORD: 'compose dashboard pw' });
     wt = WorkTree.fromFixture('compose-app');
     const pushed = wt.push(berth.url, berth.token, app);
     assert.equal(pushed.code, 0, pushed.output);
     firstPush = pushed.output;
-  });
-  after(async () => {
-    wt?.remove();
-    await berth?.destroy();
   });
 
   it('deploys web + worker + redis by git push: web answers on the app domain, the worker takes jobs from redis', async () => {

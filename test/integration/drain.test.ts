@@ -4,10 +4,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { countOpen } from '../../app/infra/docker/connections';
-import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { ROOT, uniqueName, type BerthProcess } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
 import { waitFor } from '../support/poll';
-import { requireBerthStack } from '../support/requirements';
 import { pushInBackground } from '../faults/fault-support';
 
 /*
@@ -108,15 +108,16 @@ async function lastEventId(berth: BerthProcess): Promise<number> {
 
 describe('drain: old containers finish what they serve before they stop (issue 27)', function () {
   this.timeout(900_000);
-  let berth: BerthProcess;
   const trees: WorkTree[] = [];
   const apps = { redeploy: uniqueName('dr-redeploy'), scale: uniqueName('dr-scale'), restart: uniqueName('dr-restart'), rollback: uniqueName('dr-rollback') };
   const hostOf = (app: string) => `${app}.localhost`;
   const ok = async (p: Promise<{ code: number; out: string }>) => { const r = await p; assert.equal(r.code, 0, r.out); return r.out; };
 
+  after(async () => {
+    trees.forEach((t) => t.remove());
+  });
+  const berth = useBerth();
   before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
     fs.chmodSync(berth.home, 0o755);
     for (const app of Object.values(apps)) await ok(cli(berth, ['apps:create', app]));
     // The scale app ignores SIGTERM (killed at its 2 s stop-timeout); the others exit on it.
@@ -136,10 +137,6 @@ describe('drain: old containers finish what they serve before they stop (issue 2
     await ok(cli(berth, ['ps:scale', apps.scale, 'web=3']));
     await ok(cli(berth, ['config:set', apps.rollback, 'NOTE=two']));
     await waitFor('the set-up\'s old containers to be gone', () => webContainers(berth, apps.scale).length === 3 && webContainers(berth, apps.rollback).length === 1);
-  });
-  after(async () => {
-    trees.forEach((t) => t.remove());
-    await berth?.destroy();
   });
 
   it('requests of 0.1–25 s answer 200 with the old body across a redeploy, a scale 3→1, a restart and a rollback; SSE runs until the retire-wait; drains survive a berth restart', async () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
 import { describeLoad, SLOW_REQUESTS, steadyLoad, type RunningLoad } from '../support/load';
-import { requireBerthStack } from '../support/requirements';
 import { pushInBackground } from '../faults/fault-support';
 import { waitFor } from '../support/poll';
 
@@ -11,21 +11,16 @@ const PUSHES_PER_APP = 2;
 
 describe('load: 20 pushes across 10 apps at once all deploy while the router serves steady traffic to every app with zero failed requests', function () {
   this.timeout(900_000);
-  let berth: BerthProcess;
   const trees: WorkTree[] = [];
   const loads: RunningLoad[] = [];
 
-  before(async () => {
-    requireBerthStack();
-    // A retire-wait longer than the slow requests (test berths default to 1 s): a replaced container
-    // drains what it holds before it is stopped, and a request it cut would be counted.
-    berth = await startBerth({ BERTH_BUILD_CONCURRENCY: '4', BERTH_RETIRE_WAIT: '10' });
-  });
+  // A retire-wait longer than the slow requests (test berths default to 1 s): a replaced container
+  // drains what it holds before it is stopped, and a request it cut would be counted.
   after(async () => {
     await Promise.all(loads.map((l) => l.stop().catch(() => undefined)));
     trees.forEach((t) => t.remove());
-    await berth?.destroy();
   });
+  const berth = useBerth({ BERTH_BUILD_CONCURRENCY: '4', BERTH_RETIRE_WAIT: '10' });
 
   it('every push deploys, each app ends on its last push, and no request fails', async () => {
     const apps = Array.from({ length: APPS }, () => uniqueName('load'));

@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName } from '../support/berth-process';
+import { isStarted, useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 import { peerCertificate, request } from './router-support';
 
 /** A self-signed certificate for `names` (first is the CN), written to `dir`. */
@@ -22,7 +22,6 @@ function selfSigned(dir: string, label: string, names: string[]): { cert: string
 
 describe('router: TLS certificates, SNI, catch-all server, redirect, HSTS', function () {
   this.timeout(300_000);
-  let berth: BerthProcess;
   let dir: string;
   let wt: WorkTree;
   const app = uniqueName('rt-tls');
@@ -30,9 +29,13 @@ describe('router: TLS certificates, SNI, catch-all server, redirect, HSTS', func
   const host = 'secure.example.test';
   let httpsPort: number;
 
+  after(async () => {
+    wt?.remove();
+    fs.rmSync(dir, { recursive: true, force: true });
+    if (isStarted(berth)) for (const a of [app, other]) berth.cli(['apps:destroy', a, '--confirm', a]);
+  });
+  const berth = useBerth();
   before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
     httpsPort = Number(berth.env.BERTH_ROUTER_HTTPS_PORT);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-tls-'));
     wt = WorkTree.fromFixture('dockerfile-app');
@@ -44,12 +47,6 @@ describe('router: TLS certificates, SNI, catch-all server, redirect, HSTS', func
     wt.commitAll('plain app');
     assert.equal(wt.push(berth.url, berth.token, other).code, 0);
     assert.equal(berth.cli(['domains:add', app, host]).code, 0);
-  });
-  after(async () => {
-    wt?.remove();
-    fs.rmSync(dir, { recursive: true, force: true });
-    for (const a of [app, other]) berth?.cli(['apps:destroy', a, '--confirm', a]);
-    await berth?.destroy();
   });
 
   it('refuses a key that does not match the certificate, and non-PEM input', async () => {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -16,16 +16,12 @@ function filesUnder(dir: string): string[] {
 
 describe('secrets: config vars encrypted at rest, masked in logs and output', function () {
   this.timeout(300_000);
-  let berth: BerthProcess;
   let wt: WorkTree | null = null;
   const app = uniqueName('sec');
   const secret = `s3cr3t-${crypto.randomBytes(8).toString('hex')}`;
 
-  before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
-  });
-  after(async () => { wt?.remove(); await berth?.destroy(); });
+  after(() => { wt?.remove(); });
+  const berth = useBerth();
 
   it('deploys with a secret used at build and run time, and no log file holds it', async () => {
     assert.equal((await berth.api('POST', '/api/v1/apps', { name: app })).status, 201);

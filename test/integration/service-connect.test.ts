@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { waitFor } from '../support/poll';
-import { ROOT, startBerth, uniqueName, type BerthProcess, type CliResult } from '../support/berth-process';
-import { requireBerthStack } from '../support/requirements';
+import { ROOT, uniqueName, type CliResult } from '../support/berth-process';
+import { isStarted, useBerth } from '../support/use-berth';
 import { ensureServiceImage, removeServiceLeftovers } from './services-support';
 
 /** `berth redis:connect`/`postgres:connect` (dokku's <service>:connect): the plugin's client in the service container, and who may. */
 describe('<service>:connect', function () {
   this.timeout(300_000);
-  let berth: BerthProcess;
   const svc = uniqueName('rc');
   const pg = uniqueName('pc');
   const my = uniqueName('mc');
@@ -27,10 +26,15 @@ describe('<service>:connect', function () {
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   };
 
+  after(async () => {
+    if (isStarted(berth)) removeServiceLeftovers(berth);
+  });
+  const berth = useBerth({}, {
+    setUp: () => {
+      for (const p of ['redis', 'postgres', 'mariadb']) ensureServiceImage(path.join(ROOT, 'plugins', p));
+    },
+  });
   before(async () => {
-    requireBerthStack();
-    for (const p of ['redis', 'postgres', 'mariadb']) ensureServiceImage(path.join(ROOT, 'plugins', p));
-    berth = await startBerth();
     for (const app of [mine, theirs]) assert.equal((await berth.api('POST', '/api/v1/apps', { name: app })).status, 201);
     const dev = await berth.api('POST', '/api/v1/users', { name: uniqueName('dev'), role: 'developer' });
     assert.equal(dev.status, 201, dev.text);
@@ -45,10 +49,6 @@ describe('<service>:connect', function () {
     }
     const linked = berth.cli(['redis:link', svc, theirs]);
     assert.equal(linked.code, 0, linked.stderr);
-  });
-  after(async () => {
-    if (berth) removeServiceLeftovers(berth);
-    await berth?.destroy();
   });
 
   it('piped commands run in redis-cli inside the service: EVAL "return 41+1" prints 42', () => {

@@ -2,34 +2,36 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { ROOT, uniqueName } from '../support/berth-process';
+import { isStarted, useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 import { ensureServiceImage, exportToFile, importFromFile, removeAppImages, removeServiceLeftovers, rows, write } from './services-support';
 
 /** postgres, redis and mariadb through one fixture app (built once): link, rows over HTTP, restarts, backups. */
 describe('services: postgres, redis and mariadb linked to an app', function () {
   this.timeout(600_000);
-  let berth: BerthProcess;
   let wt: WorkTree;
   const app = uniqueName('svc');
   const names = { postgres: uniqueName('pg'), redis: uniqueName('rd'), mariadb: uniqueName('my') };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-svc-'));
   const ok = (r: { code: number; stdout: string; stderr: string }) => assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
 
+  after(async () => {
+    wt?.remove();
+    fs.rmSync(tmp, { recursive: true, force: true });
+    if (isStarted(berth)) removeServiceLeftovers(berth);
+  });
+  const berth = useBerth({}, {
+    setUp: () => {
+      for (const p of ['postgres', 'redis', 'mariadb']) ensureServiceImage(path.join(ROOT, 'plugins', p));
+    },
+  });
   before(async () => {
-    requireBerthStack();
-    for (const p of ['postgres', 'redis', 'mariadb']) ensureServiceImage(path.join(ROOT, 'plugins', p));
-    berth = await startBerth();
     wt = WorkTree.fromFixture('service-client');
     const push = wt.push(berth.url, berth.token, app);
     assert.equal(push.code, 0, push.output);
   });
   after(async () => {
-    wt?.remove();
-    fs.rmSync(tmp, { recursive: true, force: true });
-    if (berth) removeServiceLeftovers(berth);
-    await berth?.destroy();
     removeAppImages([app]);
   });
 

@@ -3,13 +3,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 
 describe('SSH transport: keys, git push and commands', function () {
   this.timeout(300_000);
-  let berth: BerthProcess;
   let dir = '';
   let port = 0;
   const trees: WorkTree[] = [];
@@ -37,17 +36,20 @@ describe('SSH transport: keys, git push and commands', function () {
     }
   };
 
+  after(async () => {
+    trees.forEach((t) => t.remove());
+  });
+  const berth = useBerth({}, {
+    setUp: () => {
+      if (spawnSync('ssh', ['-V']).status !== 0) throw new Error('the ssh client is missing: apt-get install openssh-client');
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-ssh-test-'));
+    },
+  });
   before(async () => {
-    requireBerthStack();
-    if (spawnSync('ssh', ['-V']).status !== 0) throw new Error('the ssh client is missing: apt-get install openssh-client');
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-ssh-test-'));
-    berth = await startBerth();
     port = Number(berth.env.BERTH_SSH_PORT);
     assert.match(berth.output, /ssh listening/);
   });
   after(async () => {
-    trees.forEach((t) => t.remove());
-    await berth?.destroy();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -2,15 +2,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
 import { waitFor } from '../support/poll';
-import { requireBerthStack } from '../support/requirements';
 
 
 describe('storage: named volumes and host folders survive redeploys, rollbacks and restarts', function () {
   this.timeout(600_000);
-  let berth: BerthProcess;
   let wt: WorkTree;
   const app = uniqueName('store');
   const host = `${app}.localhost`;
@@ -19,14 +18,14 @@ describe('storage: named volumes and host folders survive redeploys, rollbacks a
   let root = '';
   const text = async (p: string) => (await berth.viaRouter(host, p)).text.trim();
 
+  after(async () => {
+    wt?.remove();
+  });
+  const berth = useBerth();
   before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
     wt = WorkTree.fromFixture('storage-app');
   });
   after(async () => {
-    wt?.remove();
-    await berth?.destroy();
     if (volume) spawnSync('docker', ['volume', 'rm', '-f', volume]);
   });
 

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startBerth, uniqueName, untagAppImages, type BerthProcess } from '../support/berth-process';
+import { uniqueName, untagAppImages } from '../support/berth-process';
+import { isStarted, useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
 import { waitFor } from '../support/poll';
-import { requireBerthStack } from '../support/requirements';
 import { removeServiceLeftovers } from '../integration/services-support';
 
 /**
@@ -16,7 +16,6 @@ import { removeServiceLeftovers } from '../integration/services-support';
  */
 describe('security: resources named by ids', function () {
   this.timeout(300_000);
-  let berth: BerthProcess;
   let wt: WorkTree;
   const service = uniqueName('secvol');
   const first = uniqueName('sec-old');
@@ -28,16 +27,16 @@ describe('security: resources named by ids', function () {
     .map((m) => [m.source, m.target]);
   const volumes: string[] = [];
 
+  after(async () => {
+    wt?.remove();
+    if (isStarted(berth)) removeServiceLeftovers(berth);
+    for (const v of volumes) docker(['volume', 'rm', '-f', v]);
+  });
+  const berth = useBerth();
   before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
     wt = WorkTree.fromFixture('oneoff-app');
   });
   after(async () => {
-    wt?.remove();
-    if (berth) removeServiceLeftovers(berth);
-    for (const v of volumes) docker(['volume', 'rm', '-f', v]);
-    await berth?.destroy();
     untagAppImages([first, renamed, 'svc']);
   });
 
