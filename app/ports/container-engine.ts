@@ -85,6 +85,11 @@ export interface ContainerInfo {
   readonly restartCount?: number;
   /** The exit code of its last run (137: killed by SIGKILL); only inspectContainer reports it. */
   readonly exitCode?: number;
+  /**
+   * How long it has been up, at least, in seconds (a running container in a list: docker's
+   * "Up 3 minutes"), so a caller can skip inspecting containers that have run for a while.
+   */
+  readonly upForSeconds?: number;
 }
 
 export interface OneOffOptions extends RunContainerOptions {

@@ -169,7 +169,10 @@ export async function statusFromListed(deps: ProcessReportDeps, app: string, lis
   const stopped = deps.store.processState.isStopped(app);
   const builds = deps.store.builds.list(app, 20);
   const live = release ? listed.filter((c) => c.labels[LABEL.release] === String(release.version)) : [];
-  const inspected = await Promise.all(live.map((c) => deps.engine.inspectContainer(c.id).then((i) => i ?? c, () => c)));
+  // Only a container up for under a minute can have been restarted within the last minute (isCrashing):
+  // the others need no inspect, so the overview stays one list call in the steady state.
+  const recent = (c: ContainerInfo) => c.state === 'running' && (c.upForSeconds === undefined || c.upForSeconds < 60);
+  const inspected = await Promise.all(live.map((c) => (recent(c) ? deps.engine.inspectContainer(c.id).then((i) => i ?? c, () => c) : Promise.resolve(c))));
   const desired = release ? deps.deployer.scaleOf(app, release) : {};
   const degraded = Object.entries(desired).some(([type, n]) => inspected.filter((c) => c.state === 'running' && c.labels[LABEL.process] === type).length < n);
   const crashing = stopped ? 0 : inspected.filter((c) => isCrashing(c, Date.now())).length;

@@ -38,9 +38,26 @@ export function fromInspect(info: Docker.ContainerInspectInfo, network?: string)
   };
 }
 
+const UNIT_SECONDS: Readonly<Record<string, number>> = { second: 1, minute: 60, hour: 3600, day: 86400, week: 604800, month: 2592000, year: 31536000 };
+
+/**
+ * The lower bound of a list entry's uptime from its Status ("Up 5 seconds", "Up About a minute",
+ * "Up 3 hours (healthy)": docker's human durations); undefined when it is not up or unreadable.
+ */
+export function upForSeconds(status: string | undefined): number | undefined {
+  const m = /^Up (Less than a second|About an? (\w+)|(\d+) (\w+?)s?)\b/.exec(status ?? '');
+  if (!m) return undefined;
+  if (m[1] === 'Less than a second') return 0;
+  const unit = UNIT_SECONDS[m[2] ?? m[4]];
+  if (unit === undefined) return undefined;
+  return m[2] ? unit : Number(m[3]) * unit;
+}
+
 export function fromListEntry(entry: Docker.ContainerInfo): ContainerInfo {
   const labels = entry.Labels ?? {};
+  const up = entry.State === 'running' ? upForSeconds(entry.Status) : undefined;
   return {
+    ...(up === undefined ? {} : { upForSeconds: up }),
     id: entry.Id,
     name: (entry.Names[0] ?? entry.Id).replace(/^\//, ''),
     image: entry.Image,
