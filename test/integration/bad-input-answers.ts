@@ -178,3 +178,34 @@ export const QUERY_ANSWERS: Readonly<Record<string, Answer>> = {
   // Decided by this Docker Engine: the test reads `docker info` and expects 200 in an active swarm.
   'GET /api/v1/nodes': ['SWARM_NOT_ACTIVE', 503],
 };
+
+/**
+ * The dashboard, signed in as the admin: what a page (GET) answers to a WEIRD_VALUES value in a
+ * parameter, by what the parameter names — the status and the error code its page names (`<title>`).
+ */
+export const DASHBOARD_PAGE_BAD_PARAM: Readonly<Record<string, Answer>> = {
+  '/apps/:app': ['APP_NOT_FOUND', 404],
+  '/apps/:app/builds/:id': ['INVALID_INPUT', 400],
+  // The confirmation pages know their actions by name (e.g. rollback): any other is no page.
+  '/apps/:app/confirm/:what': ['NOT_FOUND', 404],
+  '/services/:plugin': ['SERVICE_PLUGIN_NOT_FOUND', 404],
+  '/services/:plugin/:name': ['INVALID_SERVICE_NAME', 422],
+};
+
+/** Pages whose answer is not DASHBOARD_PAGE_BAD_PARAM's, keyed as BAD_PARAM_EXCEPTIONS. */
+export const DASHBOARD_PAGE_EXCEPTIONS: Readonly<Record<string, Answer>> = {
+  // A build's log is looked up by app and number together.
+  'GET /apps/:app/builds/:id/log.txt :app': ['BUILD_NOT_FOUND', 404],
+  'GET /apps/:app/builds/:id/stream :app': ['BUILD_NOT_FOUND', 404],
+};
+
+/**
+ * Where a dashboard form (POST, with the session's CSRF token) sends the browser back (303) after
+ * refusing a WEIRD_VALUES value in a parameter, by what the parameter names; `{value}` is the
+ * parameter as the app decoded it, encoded again. The page there shows the refusal (flash-error).
+ */
+export const DASHBOARD_FORM_BAD_PARAM: Readonly<Record<string, string>> = {
+  '/apps/:app': '/apps/{value}',
+  '/services/:plugin': '/services',
+  '/services/:plugin/:name': '/services',
+};

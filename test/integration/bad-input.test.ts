@@ -5,8 +5,10 @@ import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/bert
 import { requireBerthStack } from '../support/requirements';
 import { listEndpoints, keyOf, paramsOf, resourceOf } from '../support/api-routes';
 import { ensureServiceImage } from './services-support';
+import { DashboardSession, csrfIn } from '../support/dashboard-session';
 import {
-  BAD_ENCODING, BAD_PARAM, BAD_PARAM_EXCEPTIONS, BAD_QUERY, EMPTY_BODY, QUERY_ANSWERS, WEIRD_VALUES, type Answer,
+  BAD_ENCODING, BAD_PARAM, BAD_PARAM_EXCEPTIONS, BAD_QUERY, DASHBOARD_FORM_BAD_PARAM, DASHBOARD_PAGE_BAD_PARAM,
+  DASHBOARD_PAGE_EXCEPTIONS, EMPTY_BODY, QUERY_ANSWERS, WEIRD_VALUES, type Answer,
 } from './bad-input-answers';
 
 /** Bodies no endpoint may accept. Wrong types: every field some route reads, with a type none of them takes. */
@@ -104,6 +106,8 @@ const BODYLESS = new Set([
 const answerOf = (r: { status: number; json: any }): Answer => [typeof r.json?.error?.code === 'string' ? r.json.error.code : null, r.status];
 const same = (a: Answer, b: Answer): boolean => a[0] === b[0] && a[1] === b[1];
 
+const ADMIN_PASSWORD = 'correct horse battery';
+
 describe('bad input: every API endpoint answers malformed JSON, wrong types, missing fields, huge bodies, bad path parameters and bad query strings with its one code and status, and changes nothing', function () {
   this.timeout(300_000);
   let berth: BerthProcess;
@@ -114,7 +118,7 @@ describe('bad input: every API endpoint answers malformed JSON, wrong types, mis
     requireBerthStack();
     ensureServiceImage(path.join(ROOT, 'plugins', 'redis'));
     // An empty body is a valid letsencrypt:enable: it must reach no real ACME server (port 9 refuses at once).
-    berth = await startBerth({ BERTH_ACME_DIRECTORY: 'http://127.0.0.1:9/directory' });
+    berth = await startBerth({ BERTH_ACME_DIRECTORY: 'http://127.0.0.1:9/directory', BERTH_ADMIN_PASSWORD: ADMIN_PASSWORD });
     assert.equal((await berth.api('POST', '/api/v1/apps', { name: app })).status, 201);
     assert.equal((await berth.api('PATCH', `/api/v1/apps/${app}/config`, { set: { KEEP: 'me' } })).status, 200);
     // A real service, so routes that read a body about it reach their input checks instead of
@@ -243,6 +247,38 @@ describe('bad input: every API endpoint answers malformed JSON, wrong types, mis
       if (!same(answerOf(r), want)) problems.push(`${keyOf(e)}${BAD_QUERY}: ${r.status} ${answerOf(r)[0]} (expected ${want[1]} ${want[0]}): ${r.text.slice(0, 160)}`);
     }
     assert.deepEqual(problems, []);
+  });
+
+  it('the dashboard, signed in: each parameter of every page and form, one at a time, gets the one answer for what it names', async () => {
+    const browser = new DashboardSession(berth.url);
+    await browser.login(ADMIN_PASSWORD);
+    const csrf = csrfIn((await browser.get('/')).text);
+    const codeOf = (html: string): string | null => /<title>([A-Z_]+) · berth<\/title>/.exec(html)?.[1] ?? null;
+    const problems: string[] = [];
+    for (const e of listEndpoints().filter((x) => !x.path.startsWith('/api/') && paramsOf(x.path).length > 0)) {
+      for (const param of paramsOf(e.path)) {
+        const path = (value: string) => e.path.replace(/[:*]([a-z]+)/gi, (_all, p: string) => (p === param ? value : p === 'app' ? app : p === 'plugin' ? 'redis' : p === 'name' ? svc : '1'));
+        const form = e.method === 'GET' ? undefined : { _csrf: csrf };
+        for (const [name, value] of [...Object.entries(WEIRD_VALUES), ['badEncoding', BAD_ENCODING.value] as const]) {
+          const r = await browser.request(e.method, path(value), form);
+          const got = `${r.status} ${r.status === 303 ? r.location : codeOf(r.text)}`;
+          let want: string;
+          if (name === 'badEncoding') want = `${BAD_ENCODING.answer[1]} ${BAD_ENCODING.answer[0]}`;
+          else if (e.method === 'GET') {
+            const a = DASHBOARD_PAGE_EXCEPTIONS[`${keyOf(e)} :${param}`] ?? DASHBOARD_PAGE_BAD_PARAM[resourceOf(e.path, param)];
+            want = a ? `${a[1]} ${a[0]}` : `no entry for ${resourceOf(e.path, param)}`;
+          } else {
+            const back = DASHBOARD_FORM_BAD_PARAM[resourceOf(e.path, param)];
+            want = back ? `303 ${back.replace('{value}', encodeURIComponent(decodeURIComponent(new URL(`http://x/${value}`).pathname.slice(1))))}` : `no entry for ${resourceOf(e.path, param)}`;
+          }
+          if (got !== want) { problems.push(`${keyOf(e)} :${param}=${name}: ${got} (expected ${want})`); continue; }
+          // The page a refused form sends the browser back to says so.
+          if (r.status === 303 && !/class="flash flash-error"/.test((await browser.get(r.location!)).text)) problems.push(`${keyOf(e)} :${param}=${name}: ${r.location} shows no error`);
+        }
+      }
+    }
+    assert.deepEqual(problems, []);
+    assert.deepEqual((await berth.api('GET', `/api/v1/apps/${app}/config`)).json.config, { KEEP: 'me' });
   });
 
   it('no token, a wrong token and a garbage Authorization header get 401 with a code', async () => {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { CATALOGUE, STATUS_FOR_KIND, type CatalogueEntry } from '../../../app/errors';
-import { apiEndpoints, keyOf, paramsOf, resourceOf } from '../../support/api-routes';
+import { apiEndpoints, keyOf, listEndpoints, paramsOf, resourceOf } from '../../support/api-routes';
 import {
-  BAD_PARAM, BAD_PARAM_EXCEPTIONS, EMPTY_BODY, QUERY_ANSWERS, WEIRD_VALUES, type Answer, type NotSent,
+  BAD_PARAM, BAD_PARAM_EXCEPTIONS, DASHBOARD_FORM_BAD_PARAM, DASHBOARD_PAGE_BAD_PARAM, DASHBOARD_PAGE_EXCEPTIONS, EMPTY_BODY,
+  QUERY_ANSWERS, WEIRD_VALUES, type Answer, type NotSent,
 } from '../../integration/bad-input-answers';
 
 /**
@@ -36,6 +37,17 @@ describe('bad-input answer tables cover exactly the registered API routes', () =
     }
   });
 
+  it('the dashboard tables name what every parameter of its pages and forms names, and nothing else', () => {
+    const dash = listEndpoints().filter((e) => !e.path.startsWith('/api/') && paramsOf(e.path).length > 0);
+    const of = (method: string) => new Set(dash.filter((e) => (method === 'GET') === (e.method === 'GET')).flatMap((e) => paramsOf(e.path).map((p) => resourceOf(e.path, p))));
+    assert.deepEqual([...of('GET')].filter((r) => !(r in DASHBOARD_PAGE_BAD_PARAM)), [], 'page parameters without their answer (DASHBOARD_PAGE_BAD_PARAM)');
+    assert.deepEqual(Object.keys(DASHBOARD_PAGE_BAD_PARAM).filter((r) => !of('GET').has(r)), [], 'DASHBOARD_PAGE_BAD_PARAM entries no page uses');
+    assert.deepEqual([...of('POST')].filter((r) => !(r in DASHBOARD_FORM_BAD_PARAM)), [], 'form parameters without their answer (DASHBOARD_FORM_BAD_PARAM)');
+    assert.deepEqual(Object.keys(DASHBOARD_FORM_BAD_PARAM).filter((r) => !of('POST').has(r)), [], 'DASHBOARD_FORM_BAD_PARAM entries no form uses');
+    const keys = new Set(dash.map(keyOf));
+    for (const k of Object.keys(DASHBOARD_PAGE_EXCEPTIONS)) assert.ok(keys.has(k.split(' :')[0]), `${k}: no such page`);
+  });
+
   it('QUERY_ANSWERS names GET routes only', () => {
     assert.deepEqual(Object.keys(QUERY_ANSWERS).filter((k) => !k.startsWith('GET ') || !keys.has(k)), []);
   });
@@ -44,6 +56,7 @@ describe('bad-input answer tables cover exactly the registered API routes', () =
     const answers: Answer[] = [
       ...Object.values(EMPTY_BODY).filter((a): a is Answer => !('notSent' in a)),
       ...Object.values(BAD_PARAM), ...Object.values(BAD_PARAM_EXCEPTIONS), ...Object.values(QUERY_ANSWERS),
+      ...Object.values(DASHBOARD_PAGE_BAD_PARAM), ...Object.values(DASHBOARD_PAGE_EXCEPTIONS),
     ];
     for (const [code, status] of answers) {
       if (code === null) { assert.ok(status >= 200 && status < 300, `a success answer with status ${status}`); continue; }
