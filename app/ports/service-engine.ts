@@ -26,6 +26,10 @@ export interface ExecOptions {
   /** Also receives the command's stderr as it comes (an interactive client's errors); its tail is returned either way. */
   readonly stderr?: NodeJS.WritableStream;
   readonly user?: string;
+  /** A terminal for the command (`<service>:connect` from a terminal): output is one stream, sent to stdout. */
+  readonly tty?: boolean;
+  /** The terminal's size, with tty. */
+  readonly size?: { readonly cols: number; readonly rows: number };
 }
 
 export interface ExecResult {

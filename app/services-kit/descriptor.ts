@@ -14,7 +14,7 @@ export interface ServiceHandle {
    * Runs a command in the service container (argument array, no shell unless you ask for one). On
    * swarm, in the task's container when it runs on berth's engine; SERVICE_ON_REMOTE_NODE otherwise.
    */
-  exec(command: readonly string[], options?: { stdin?: NodeJS.ReadableStream; stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream; env?: Record<string, string> }): Promise<ExecResult>;
+  exec(command: readonly string[], options?: { stdin?: NodeJS.ReadableStream; stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream; env?: Record<string, string>; tty?: boolean; size?: { cols: number; rows: number } }): Promise<ExecResult>;
   /** Restarts the container and waits until it is ready again. */
   restart(): Promise<void>;
 }

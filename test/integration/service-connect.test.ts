@@ -108,4 +108,28 @@ describe('<service>:connect', function () {
     assert.equal(allowed.code, 0, allowed.stderr);
     assert.equal(allowed.stdout, '42\n');
   });
+
+  it('from a terminal (script gives the CLI a pty) redis-cli gets one: it prompts, answers a typed command as a terminal shows it, and quits', async () => {
+    const cli = `${process.execPath} ${path.join(ROOT, 'dist/app/cli/main.js')} redis:connect ${svc}`;
+    const child = spawn('script', ['-qfec', cli, '/dev/null'], {
+      env: { ...process.env, ...berth.env, BERTH_URL: berth.url, BERTH_TOKEN: berth.token, NO_COLOR: '1', TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+      // redis-cli's line editor asks a terminal where its cursor is (ESC[6n) before it prompts; answer as one would.
+      if (c.includes('\x1b[6n')) child.stdin.write('\x1b[1;1R');
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      // Piped (no terminal) redis-cli neither prompts nor types its answers: "42", not "(integer) 42".
+      await waitFor('redis-cli\'s prompt', () => out.includes('> ')).catch((e: Error) => { throw new Error(`${e.message}; the terminal showed: ${JSON.stringify(out)}`); });
+      child.stdin.write('EVAL "return 41+1" 0\r');
+      await waitFor('the answer, as a terminal shows it', () => out.includes('(integer) 42'));
+      child.stdin.write('quit\r');
+      assert.equal(await exited, 0, out);
+    } finally {
+      child.kill();
+    }
+  });
 });

@@ -38,12 +38,13 @@ const decoded = (s: string): string => { try { return decodeURIComponent(s); } c
  * A service's client: who may read its data (admins; developers of an app it is linked to, the rule of
  * its export and logs; never viewers) may connect. The client can change the data too: so can import.
  */
-async function connectSessionFor(berth: HttpServices, req: IncomingMessage, m: RegExpExecArray): Promise<Session> {
+async function connectSessionFor(berth: HttpServices, req: IncomingMessage, url: URL, m: RegExpExecArray): Promise<Session> {
   const user = berth.users.authenticate(tokenOf(req as Request));
   const plugin = decoded(m[1]);
   const name = decoded(m[2]);
   berth.access.authorizeService(user, { plugin, name, action: 'read', rest: '/connect' });
-  const run = await prepareConnect(berth.services.kit, plugin, name);
+  const terminal = url.searchParams.get('tty') === '1' ? { size: size(url), term: url.searchParams.get('term') ?? undefined } : undefined;
+  const run = await prepareConnect(berth.services.kit, plugin, name, terminal);
   return (io) => run(io);
 }
 
@@ -120,7 +121,7 @@ export function execUpgradeHandler(berth: HttpServices, log: (line: string) => v
     }
     const prepared = (async (): Promise<Session> => {
       if (req.headers.upgrade !== EXEC_UPGRADE) throw new BerthError('INVALID_INPUT', `Send "Upgrade: ${EXEC_UPGRADE}" to this endpoint.`);
-      return m ? sessionFor(berth, req, url, m) : connectSessionFor(berth, req, c!);
+      return m ? sessionFor(berth, req, url, m) : connectSessionFor(berth, req, url, c!);
     })();
     // While the checks run (connect asks the engine) nothing reads the socket: its bytes stay buffered.
     prepared.then(start, (e: unknown) => reject(socket, asBerthError(e)));

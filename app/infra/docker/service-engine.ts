@@ -41,16 +41,20 @@ async function exec(docker: Docker, o: ExecOptions): Promise<ExecResult> {
   const container = docker.getContainer(requireRef(o.container, 'container name'));
   const ex = await container.exec({
     Cmd: [...o.command], AttachStdin: o.stdin !== undefined, AttachStdout: true, AttachStderr: true,
-    Env: Object.entries(o.env ?? {}).map(([k, v]) => `${k}=${v}`), User: o.user,
+    Env: Object.entries(o.env ?? {}).map(([k, v]) => `${k}=${v}`), User: o.user, Tty: o.tty === true,
   });
-  const stream = await ex.start({ hijack: true, stdin: o.stdin !== undefined });
+  const stream = await ex.start({ hijack: true, stdin: o.stdin !== undefined, Tty: o.tty === true });
   const out = new PassThrough();
   const err = new PassThrough();
   const collected: Buffer[] = [];
   let stderr = '';
   out.on('data', (c: Buffer) => { if (o.stdout) o.stdout.write(c); else collected.push(c); });
   err.on('data', (c: Buffer) => { o.stderr?.write(c); stderr = (stderr + c.toString('utf8')).slice(-STDERR_KEEP); });
-  docker.modem.demuxStream(stream, out, err);
+  // A terminal's output is one raw stream (no stdout/stderr frames to split).
+  if (o.tty) {
+    stream.pipe(out);
+    if (o.size) await ex.resize({ h: o.size.rows, w: o.size.cols }).catch(() => undefined);
+  } else docker.modem.demuxStream(stream, out, err);
   const done = new Promise<void>((resolve, reject) => {
     stream.on('end', resolve);
     stream.on('close', resolve);
