@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { containerLimits, type Config } from '../config';
 import type { EventsService } from '../events';
@@ -11,14 +10,11 @@ import type { Store } from '../ports/store';
 import type { ImageRegistry, SwarmEngine } from '../ports/swarm';
 import { containerNameOf, SERVICE_LABEL, ServiceBackup, ServiceKit, ServiceLinks, SwarmRuntime, type Redeploy } from '../services-kit';
 import { appNetworkName } from '../apps';
+import { berthVersion } from '../version';
 
 /** The project's root (dist/app/boot → ../../..): built-in plugins and package.json live there. */
 const PROJECT_ROOT = path.resolve(__dirname, '../../..');
 const DIST_ROOT = path.resolve(__dirname, '../..');
-
-function berthVersion(): string {
-  return (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-}
 
 /**
  * Plugins and the service kit, wired once: called by createBerth. Plugins load here,

@@ -12,6 +12,7 @@ export interface CatalogueEntry {
  */
 export const CATALOGUE = {
   INVALID_CONFIG: { kind: 'input', hint: 'An environment setting is invalid; see docs/configuration.md.' },
+  DATABASE_TOO_NEW: { kind: 'internal', hint: 'The database was written by a newer berth: install that berth again, or restore the backup deploy/install.sh made before the upgrade (docs/upgrading.md).' },
   INVALID_JSON: { kind: 'input', hint: 'The request body is not valid JSON.' },
   INVALID_INPUT: { kind: 'input', hint: 'A field of the request is missing or has the wrong type.' },
   INVALID_APP_NAME: { kind: 'unprocessable', hint: 'App names are lowercase letters, digits and dashes, start with a letter, 1–63 characters.' },

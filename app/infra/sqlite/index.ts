@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store } from '../../ports/store';
-import { migrate } from './migrations';
+import { migrate, refuseNewerSchema } from './migrate';
 import { createSecretBox, loadOrCreateKey } from './secret-box';
 import { sqliteRegistryLoginsStore } from './registry-logins-store';
 import { sqliteAppsStore } from './apps-store';
@@ -28,6 +28,13 @@ export function openSqliteStore(file: string, options: { keyFile?: string } = {}
   const box = createSecretBox(loadOrCreateKey(options.keyFile ?? path.join(path.dirname(file), 'secret.key')));
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
+  // Before any pragma that writes (journal_mode rewrites the header): a newer database stays as it is.
+  try {
+    refuseNewerSchema(db);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');

@@ -339,31 +339,3 @@ function manifestsForOldReleases(db: Database.Database): void {
     set.run(JSON.stringify(manifest), r.app, r.version);
   }
 }
-
-/**
- * Applies every migration not yet recorded in schema_migrations, in version order, each in its
- * own transaction. Tracking by version (not a single counter) keeps a database consistent even
- * when migrations were added in a different order while being developed.
- */
-export function migrate(db: Database.Database): number {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const applied = new Set(db.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all().map((r) => r.version));
-  // Databases made before schema_migrations existed counted applied migrations in user_version;
-  // their migrations ran whole, in transactions, so one that fails as "already exists" is done.
-  const legacy = applied.size === 0 && (db.pragma('user_version', { simple: true }) as number) > 0;
-  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-  for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
-    if (applied.has(m.version)) continue;
-    try {
-      db.transaction(() => {
-        if (m.sql) db.exec(m.sql);
-        m.run?.(db);
-        record.run(m.version, m.name, new Date().toISOString());
-      })();
-    } catch (e) {
-      if (!legacy || !/already exists|duplicate column name/i.test((e as Error).message)) throw e;
-      record.run(m.version, m.name, new Date().toISOString());
-    }
-  }
-  return MIGRATIONS.length;
-}
