@@ -51,6 +51,7 @@ export const CATALOGUE = {
   RELEASE_NOT_FOUND: { kind: 'not-found', hint: 'No such release; `berth releases <app>` lists them.' },
   NOT_FOUND: { kind: 'not-found', hint: 'No such route; see `berth help`.' },
   NO_RELEASE: { kind: 'unprocessable', hint: 'The app has not been deployed yet; push it first.' },
+  STREAM_LIMIT: { kind: 'rate-limited', hint: 'You hold as many live streams (dashboard pages, `logs -t`, followed build logs) as berth allows one user; close some and try again.' },
   ONE_OFF_LIMIT: { kind: 'rate-limited', hint: 'The app has as many detached one-off containers running as berth allows; wait for one to end (`berth ps:inspect` / `berth logs <app> -p run`).' },
   NO_RUNNING_CONTAINER: { kind: 'unprocessable', hint: 'No container of that process type is running; `berth ps <app>` shows them, `berth ps:scale` starts some.' },
   WRONG_BRANCH: { kind: 'unprocessable', hint: 'Only the deploy branch deploys; push to it or change it with `berth git:set <app> deploy-branch <name>`.' },

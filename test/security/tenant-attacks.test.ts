@@ -12,6 +12,7 @@ import { buildMountAttacks } from './build-mount-attacks';
 import { limitsAttacks } from './limits-attacks';
 import { undoAttacks } from './undo-attacks';
 import { composeAttacks } from './compose-attacks';
+import { streamAttacks } from './stream-attacks';
 
 /**
  * The tenant-attack suite (docs/security.md): as a developer of app A and as a viewer, every
@@ -37,4 +38,5 @@ describe('tenant attacks: a developer or viewer of app A against app B, the host
   limitsAttacks(t);
   undoAttacks(t);
   composeAttacks(t);
+  streamAttacks(t);
 });

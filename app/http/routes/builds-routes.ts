@@ -1,5 +1,6 @@
 import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import { textAnswer } from '../text-answer';
+import { takeStreamSlot } from '../stream-slots';
 import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { describeBuild, saveArchive } from '../../builds';
@@ -22,6 +23,7 @@ export function buildsRoutes(berth: HttpServices): GuardedRouter {
   r.get('/apps/:app/builds/:id/log', need.appRead, async (req, res) => {
     const id = req.params.id === 'latest' ? undefined : positiveInt(req.params.id, 'id');
     const build = berth.builds.get(req.params.app, id);
+    if (req.query.follow === '1') takeStreamSlot(berth, req, res);
     await textAnswer(res, {
       follow: req.query.follow === '1',
       whole: () => berth.builds.storedLog(build),

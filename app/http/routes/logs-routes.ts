@@ -1,5 +1,6 @@
 import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import { textAnswer } from '../text-answer';
+import { takeStreamSlot } from '../stream-slots';
 import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { formatEntry } from '../../logs';
@@ -19,6 +20,7 @@ export function logsRoutes(berth: HttpServices): GuardedRouter {
     }
     const release = positiveInt(typeof req.query.release === 'string' ? req.query.release.replace(/^v/, '') : undefined, 'release');
     const options = { tail: Math.min(positiveInt(req.query.tail, 'tail') ?? 100, 10_000), process, release };
+    if (req.query.follow === '1') takeStreamSlot(berth, req, res);
     await textAnswer(res, {
       follow: req.query.follow === '1',
       whole: async () => (await berth.logs.recent(app, options)).map(formatEntry),
