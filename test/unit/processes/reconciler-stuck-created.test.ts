@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Reconciler, type ReconcilerDeps } from '../../../app/processes/reconciler';
 import { LABEL } from '../../../app/deploys';
 import type { ContainerInfo } from '../../../app/ports/container-engine';
+import { InMemoryLocks } from '../../support/fakes/locks';
 import { InMemoryRouter } from '../../support/fakes/router';
 
 const NET = 'berth-unit';
@@ -40,7 +41,7 @@ function fixture(policy: string) {
     },
     engine: { listContainers: async () => containers, inspectContainer: async () => null },
     router,
-    locks: { tryAcquire: async () => async () => undefined },
+    locks: new InMemoryLocks(),
     deployer,
     intervalSeconds: 60,
     now: () => clock,
