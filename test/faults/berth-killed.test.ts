@@ -1,29 +1,24 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
 import { describeLoad, SLOW_REQUESTS, steadyLoad, type RunningLoad } from '../support/load';
-import { requireBerthStack } from '../support/requirements';
 import { latestBuild, pushInBackground, releaseState, waitFor } from './fault-support';
 
 const redisGet = (key: string): string => spawnSync('redis-cli', ['--raw', 'GET', key], { encoding: 'utf8' }).stdout.trim();
 
 describe('fault: berth (web + worker) SIGKILLed during a build and during a config change', function () {
   this.timeout(600_000);
-  let berth: BerthProcess;
   const trees: WorkTree[] = [];
   const loads: RunningLoad[] = [];
 
-  before(async () => {
-    requireBerthStack();
-    // A retire-wait above the slow requests' 3 s (test berths default to 1 s): a replaced container drains them.
-    berth = await startBerth({ BERTH_RETIRE_WAIT: '10' });
-  });
+  // A retire-wait above the slow requests' 3 s (test berths default to 1 s): a replaced container drains them.
   after(async () => {
     await Promise.all(loads.map((l) => l.stop().catch(() => undefined)));
     trees.forEach((t) => t.remove());
-    await berth?.destroy();
   });
+  const berth = useBerth({ BERTH_RETIRE_WAIT: '10' });
 
   it('killed mid-build: the push fails clearly, the build is marked failed, the app lock is freed at once, the old release serves throughout, the next push deploys', async () => {
     const app = uniqueName('kill');

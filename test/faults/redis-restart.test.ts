@@ -1,25 +1,25 @@
 import assert from 'node:assert/strict';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 import { latestBuild, pushInBackground, waitFor } from './fault-support';
 import { OwnRedis } from './own-redis';
 
 describe('fault: Redis stopped and started again while a build runs and another is queued: both succeed, the push returns, berth reconnects by itself', function () {
   this.timeout(600_000);
-  let berth: BerthProcess;
   let redis: OwnRedis;
   const trees: WorkTree[] = [];
 
-  before(async () => {
-    requireBerthStack();
-    // Its own Redis: stopping it stops only this test's berth, never the Redis other tests share.
-    redis = await OwnRedis.start();
-    berth = await startBerth({ REDIS_URL: redis.url });
-  });
   after(async () => {
     trees.forEach((t) => t.remove());
-    await berth?.destroy();
+  });
+  const berth = useBerth(() => ({ REDIS_URL: redis.url }), {
+    setUp: async () => {
+      // Its own Redis: stopping it stops only this test's berth, never the Redis other tests share.
+      redis = await OwnRedis.start();
+    },
+  });
+  after(async () => {
     await redis?.destroy();
   });
 

@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startBerth, uniqueName, type BerthProcess, ROOT } from '../support/berth-process';
+import { uniqueName, ROOT } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 
 /** The BuildKit lines (`#N …`) of the node buildpack's production install step in a push's output. */
 function depsStep(output: string): string {
@@ -18,20 +18,18 @@ function depsStep(output: string): string {
 /** Apps without a Dockerfile, deployed by real pushes through the buildpacks. */
 describe('buildpacks via git push', function () {
   this.timeout(900_000);
-  let berth: BerthProcess;
   const trees: WorkTree[] = [];
   const tree = (fixture: string) => { const t = WorkTree.fromFixture(fixture); trees.push(t); return t; };
 
-  before(async function () {
-    requireBerthStack();
-    const missing = ['node', 'python', 'go', 'static', 'procfile']
-      .filter((b) => spawnSync('docker', ['image', 'inspect', `berth/buildpack-${b}:bookworm`]).status !== 0);
-    if (missing.length) throw new Error(`buildpack images missing (${missing.join(', ')}): run \`bash deploy/images/bootstrap.sh\`.`);
-    berth = await startBerth();
-  });
   after(async () => {
     trees.forEach((t) => t.remove());
-    await berth?.destroy();
+  });
+  const berth = useBerth({}, {
+    setUp: () => {
+      const missing = ['node', 'python', 'go', 'static', 'procfile']
+        .filter((b) => spawnSync('docker', ['image', 'inspect', `berth/buildpack-${b}:bookworm`]).status !== 0);
+      if (missing.length) throw new Error(`buildpack images missing (${missing.join(', ')}): run \`bash deploy/images/bootstrap.sh\`.`);
+    },
   });
 
   for (const [fixture, pack] of [['python-app', 'python'], ['static-app', 'static'], ['go-app', 'go'], ['procfile-app', 'procfile']]) {

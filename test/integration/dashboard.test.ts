@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { ROOT, uniqueName } from '../support/berth-process';
+import { isStarted, useBerth } from '../support/use-berth';
 import { CookieClient, csrfIn } from '../support/dashboard-session';
-import { requireBerthStack } from '../support/requirements';
 import { WorkTree } from '../support/git-client';
 import { ensureServiceImage, removeAppImages, removeServiceLeftovers } from './services-support';
 
@@ -20,13 +20,7 @@ class Browser extends CookieClient {
 
 describe('dashboard over HTTP: sessions, CSRF, forms', function () {
   this.timeout(120_000);
-  let berth: BerthProcess;
-
-  before(async () => {
-    requireBerthStack();
-    berth = await startBerth({ BERTH_ADMIN_PASSWORD: PASSWORD });
-  });
-  after(async () => { await berth?.destroy(); });
+  const berth = useBerth({ BERTH_ADMIN_PASSWORD: PASSWORD });
 
   it('redirects every page to /login without a session, but leaves the API and health alone', async () => {
     const b = new Browser(berth.url);
@@ -133,22 +127,16 @@ describe('dashboard over HTTP: sessions, CSRF, forms', function () {
 
 describe('dashboard over HTTP: services and plugins pages', function () {
   this.timeout(600_000);
-  let berth: BerthProcess;
   const dev = uniqueName('dev');
   const app = uniqueName('dsvc');
   const svc = uniqueName('drd');
 
+  after(() => { if (isStarted(berth)) removeServiceLeftovers(berth); });
+  const berth = useBerth({ BERTH_ADMIN_PASSWORD: PASSWORD }, { setUp: () => ensureServiceImage(path.join(ROOT, 'plugins', 'redis')) });
   before(async () => {
-    requireBerthStack();
-    ensureServiceImage(path.join(ROOT, 'plugins', 'redis'));
-    berth = await startBerth({ BERTH_ADMIN_PASSWORD: PASSWORD });
     assert.equal((await berth.api('POST', '/api/v1/apps', { name: app })).status, 201);
     const add = berth.cli(['users:add', dev, '--role', 'developer', '--password'], { input: `${PASSWORD}\n` });
     assert.equal(add.code, 0, add.stderr);
-  });
-  after(async () => {
-    if (berth) removeServiceLeftovers(berth);
-    await berth?.destroy();
   });
 
   it('/plugins lists the bundled plugins with versions and a load-errors section', async () => {
@@ -222,19 +210,12 @@ describe('dashboard over HTTP: services and plugins pages', function () {
 
 describe('dashboard over HTTP: CPU and memory on the app page', function () {
   this.timeout(600_000);
-  let berth: BerthProcess;
   let wt: WorkTree | undefined;
   const app = uniqueName('dres');
 
-  before(async () => {
-    requireBerthStack();
-    berth = await startBerth({ BERTH_ADMIN_PASSWORD: PASSWORD, BERTH_STATS_INTERVAL: '1' });
-  });
-  after(async () => {
-    wt?.remove();
-    await berth?.destroy();
-    removeAppImages([app]);
-  });
+  after(() => { wt?.remove(); });
+  const berth = useBerth({ BERTH_ADMIN_PASSWORD: PASSWORD, BERTH_STATS_INTERVAL: '1' });
+  after(() => { removeAppImages([app]); });
 
   it('shows docker stats now and the sampled history as an SVG polyline', async () => {
     wt = WorkTree.fromFixture('dashboard-app');

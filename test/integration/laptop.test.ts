@@ -3,10 +3,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { ROOT, uniqueName } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { Laptop, makeTestCa } from '../support/laptop-netns';
 import { waitFor } from '../support/poll';
-import { requireBerthStack } from '../support/requirements';
 import { CHROMIUM, requireChromium } from '../e2e/support/browser';
 
 const HOSTNAME = 'berth.test';
@@ -19,7 +19,6 @@ const PASSWORD = 'laptop dev password';
  */
 describe('berth from a laptop: HTTPS address, packed CLI, push over HTTPS and SSH', function () {
   this.timeout(600_000);
-  let berth: BerthProcess;
   let laptop: Laptop;
   let tls: { ca: string; cert: string; key: string };
   let base = '';
@@ -35,14 +34,16 @@ describe('berth from a laptop: HTTPS address, packed CLI, push over HTTPS and SS
     `${berth.env.BERTH_REDIS_PREFIX}:counter:login-address:${encodeURIComponent(address)}`], { encoding: 'utf8' }).stdout.trim();
   const sshCommand = () => `ssh -i ${path.join(laptop.home, 'id_ed25519')} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o BatchMode=yes -o LogLevel=ERROR -F /dev/null`;
 
+  // Web and SSH listen everywhere here, so the laptop reaching the web port proves berth itself refuses it.
+  const berth = useBerth(() => ({ BERTH_HOSTNAME: HOSTNAME, BERTH_TLS_CERT: tls.cert, BERTH_TLS_KEY: tls.key, BERTH_HOST: '0.0.0.0', BERTH_SSH_HOST: '0.0.0.0' }), {
+    setUp: () => {
+      requireChromium();
+      laptop = new Laptop();
+      tls = makeTestCa(fs.mkdtempSync(path.join(laptop.home, 'ca-')), HOSTNAME);
+      laptop.start([HOSTNAME]);
+    },
+  });
   before(async () => {
-    requireBerthStack();
-    requireChromium();
-    laptop = new Laptop();
-    tls = makeTestCa(fs.mkdtempSync(path.join(laptop.home, 'ca-')), HOSTNAME);
-    laptop.start([HOSTNAME]);
-    // Web and SSH listen everywhere here, so the laptop reaching the web port proves berth itself refuses it.
-    berth = await startBerth({ BERTH_HOSTNAME: HOSTNAME, BERTH_TLS_CERT: tls.cert, BERTH_TLS_KEY: tls.key, BERTH_HOST: '0.0.0.0', BERTH_SSH_HOST: '0.0.0.0' });
     base = `https://${HOSTNAME}:${berth.env.BERTH_ROUTER_HTTPS_PORT}`;
     sshPort = Number(berth.env.BERTH_SSH_PORT);
     const add = berth.cli(['users:add', dev, '--role', 'developer', '--password'], { input: PASSWORD });
@@ -51,7 +52,6 @@ describe('berth from a laptop: HTTPS address, packed CLI, push over HTTPS and SS
     assert.equal(berth.cli(['apps:collaborators:add', mine, dev]).code, 0);
   });
   after(async () => {
-    await berth?.destroy();
     laptop?.stop();
   });
 

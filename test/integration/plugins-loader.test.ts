@@ -3,10 +3,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { ROOT, uniqueName } from '../support/berth-process';
+import { isStarted, useBerth } from '../support/use-berth';
 import { DashboardSession } from '../support/dashboard-session';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 import { ensureServiceImage, removeAppImages, removeServiceLeftovers, rows, write } from './services-support';
 
 /** Writes a plugin folder: plugin.json (object or raw text) and an index.js body. */
@@ -18,7 +18,6 @@ function plugin(root: string, dir: string, manifest: object | string, code?: str
 
 describe('plugins: loading, refusals, hooks, routes, install/enable/disable', function () {
   this.timeout(600_000);
-  let berth: BerthProcess;
   let wt: WorkTree;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-plugins-'));
   const extra = path.join(tmp, 'extra');
@@ -31,8 +30,12 @@ describe('plugins: loading, refusals, hooks, routes, install/enable/disable', fu
   const logOrder = (id: string, order?: number) =>
     `module.exports = { register(ctx) { ctx.hooks.on('deploy:after', ({ app }) => { require('fs').appendFileSync(${JSON.stringify(orderLog)}, '${id} ' + app + '\\n'); }${order ? `, { order: ${order} }` : ''}); } };`;
 
-  before(async () => {
-    requireBerthStack();
+  after(() => {
+    wt?.remove();
+    if (isStarted(berth)) removeServiceLeftovers(berth);
+  });
+  // The plugins folder is written before berth starts: it loads plugins once, at start.
+  const berth = useBerth({ BERTH_PLUGINS_PATH: extra, BERTH_ADMIN_PASSWORD: PASSWORD }, { setUp: () => {
     ensureServiceImage(path.join(ROOT, 'examples/plugins/memcached'));
     plugin(extra, 'broken-json', '{ "id": "broken-json", ');
     plugin(extra, 'no-version', v('no-version', { version: undefined }), 'module.exports = { register() {} };');
@@ -63,13 +66,9 @@ describe('plugins: loading, refusals, hooks, routes, install/enable/disable', fu
       ctx.cli.verb({ name: 'extras:count', usage: 'berth extras:count <words>...', summary: 'Counts the words.', method: 'GET', path: '/count' });
       ctx.dashboard.appPanel({ title: 'Extras note', render: ({ app }) => '<b>note for ' + app + '</b>' });
     } };`);
-    berth = await startBerth({ BERTH_PLUGINS_PATH: extra, BERTH_ADMIN_PASSWORD: PASSWORD });
-    wt = WorkTree.fromFixture('service-client');
-  });
-  after(async () => {
-    wt?.remove();
-    if (berth) removeServiceLeftovers(berth);
-    await berth?.destroy();
+  } });
+  before(() => { wt = WorkTree.fromFixture('service-client'); });
+  after(() => {
     removeAppImages([app, blocked, customApp]);
     fs.rmSync(tmp, { recursive: true, force: true });
   });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName, type BerthProcess } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
 import { describeLoad, SLOW_REQUESTS, steadyLoad } from '../support/load';
 import { waitFor } from '../support/poll';
-import { requireBerthStack } from '../support/requirements';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -25,23 +25,20 @@ async function settleTo(berth: BerthProcess, app: string, count: number): Promis
 
 describe('zero downtime: redeploys, scaling and config changes under load; a killed container comes back', function () {
   this.timeout(900_000);
-  let berth: BerthProcess;
   let wt: WorkTree;
   const app = uniqueName('zdt');
   const host = `${app}.localhost`;
 
+  // A retire-wait longer than the slow requests (test berths default to 1 s): they drain, counted.
+  after(async () => {
+    wt?.remove();
+  });
+  const berth = useBerth({ BERTH_RETIRE_WAIT: '30' });
   before(async () => {
-    requireBerthStack();
-    // A retire-wait longer than the slow requests (test berths default to 1 s): they drain, counted.
-    berth = await startBerth({ BERTH_RETIRE_WAIT: '30' });
     fs.chmodSync(berth.home, 0o755); // nginx's workers read pages/ (mkdtemp made the home 0700)
     wt = WorkTree.fromFixture('multi-process-app');
     const pushed = wt.push(berth.url, berth.token, app);
     assert.equal(pushed.code, 0, pushed.output);
-  });
-  after(async () => {
-    wt?.remove();
-    await berth?.destroy();
   });
 
   it('fails no request, slow ones (1–3 s) included, while the app is pushed three times, scaled 1→3→1, restarted and its config is set', async () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startBerth, uniqueName, untagAppImages, type BerthProcess } from '../support/berth-process';
+import { uniqueName, untagAppImages } from '../support/berth-process';
+import { isStarted, useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 import { removeServiceLeftovers } from '../integration/services-support';
 
 /**
@@ -12,7 +12,6 @@ import { removeServiceLeftovers } from '../integration/services-support';
  */
 describe('security: containers and networks', function () {
   this.timeout(300_000);
-  let berth: BerthProcess;
   let wt: WorkTree;
   const a = uniqueName('sec-a');
   const b = uniqueName('sec-b');
@@ -26,9 +25,12 @@ describe('security: containers and networks', function () {
   /** A shell command in a one-off container of the app, its output with stderr merged. */
   const runIn = (app: string, script: string) => berth.cli(['run', app, '--', 'sh', '-c', `exec 2>&1; ${script}`]);
 
+  after(async () => {
+    wt?.remove();
+    if (isStarted(berth)) removeServiceLeftovers(berth);
+  });
+  const berth = useBerth();
   before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
     // Services first and linked before the first push: no redeploy is needed to get the link.
     ok(berth.cli(['redis:create', linked]));
     ok(berth.cli(['redis:create', other]));
@@ -41,9 +43,6 @@ describe('security: containers and networks', function () {
     }
   });
   after(async () => {
-    wt?.remove();
-    if (berth) removeServiceLeftovers(berth);
-    await berth?.destroy();
     untagAppImages([a, b]);
   });
 
