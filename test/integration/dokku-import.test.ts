@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ROOT, uniqueName, type CliResult } from '../support/berth-process';
 import { useBerth } from '../support/use-berth';
 import { waitFor } from '../support/poll';
+import { ensureServiceImage } from './services-support';
 
 function run(cmd: string, args: string[], o: { cwd?: string } = {}): string {
   const r = spawnSync(cmd, args, {
@@ -18,10 +19,32 @@ function run(cmd: string, args: string[], o: { cwd?: string } = {}): string {
 
 const write = (file: string, text: string | Buffer) => { fs.mkdirSync(path.dirname(file), { recursive: true }); fs.writeFileSync(file, text); };
 
+/** `dokku mariadb:export`'s output: mysqldump's SQL, in its shape (header, DROP/CREATE, LOCK, INSERT). */
+const MYSQLDUMP = `-- MariaDB dump 10.19  Distrib 10.11.6-MariaDB, for debian-linux-gnu (x86_64)
+--
+-- Host: localhost    Database: dokku_db
+-- ------------------------------------------------------
+/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;
+/*!40101 SET NAMES utf8mb4 */;
+/*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0 */;
+DROP TABLE IF EXISTS \`rows\`;
+CREATE TABLE \`rows\` (
+  \`id\` int(11) NOT NULL AUTO_INCREMENT,
+  \`v\` text NOT NULL,
+  PRIMARY KEY (\`id\`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+LOCK TABLES \`rows\` WRITE;
+INSERT INTO \`rows\` VALUES (1,'restored from dokku');
+UNLOCK TABLES;
+/*!40014 SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS */;
+-- Dump completed on 2026-12-07 12:00:00
+`;
+
 /**
  * `berth import:dokku <copy>` against a tree laid out as dokku keeps a host: `home/dokku/<app>` (the
  * bare repo with ENV, VHOST, DOCKER_OPTIONS_DEPLOY) and `var/lib/dokku` (`config/<plugin>/<app>/<property>`,
- * `services/postgres/<name>` with LINKS and the `dokku postgres:export` dump, pg_dump's custom format).
+ * `services/postgres/<name>` with LINKS and the `dokku postgres:export` dump, pg_dump's custom format;
+ * `services/redis/<name>` with an RDB snapshot and `services/mariadb/<name>` with mysqldump's SQL, their exports).
  * The imported app is deployed by the import's own push and serves its config and a row read from
  * the restored database.
  */
@@ -31,6 +54,8 @@ describe('berth import:dokku <copy of a dokku host>', function () {
   const app = uniqueName('dokimp');
   const bare = uniqueName('dokbare');
   const db = uniqueName('dokimpdb');
+  const cache = uniqueName('dokimprd');
+  const maria = uniqueName('dokimpmy');
   const started = Date.now();
 
   /** The dokku host's files: two apps (one with a repo), one postgres service with a dump. */
@@ -63,6 +88,11 @@ describe('berth import:dokku <copy of a dokku host>', function () {
     write(path.join(sdir, 'IMAGE_VERSION'), '15.8');
     write(path.join(sdir, 'PASSWORD'), 'dokku-password');
     write(path.join(sdir, `${db}.dump`), await customFormatDump());
+    // `dokku redis:export` prints the RDB snapshot; `dokku mariadb:export` prints mysqldump's SQL.
+    write(path.join(lib, 'services/redis', cache, 'LINKS'), '');
+    write(path.join(lib, 'services/redis', cache, `${cache}.dump`), await redisRdb());
+    write(path.join(lib, 'services/mariadb', maria, 'LINKS'), '');
+    write(path.join(lib, 'services/mariadb', maria, `${maria}.dump`), MYSQLDUMP);
     return dir;
   }
 
@@ -81,11 +111,26 @@ describe('berth import:dokku <copy of a dokku host>', function () {
     return dump.stdout;
   }
 
+  /** An RDB snapshot (what `dokku redis:export` prints) holding the list `rows`, made in a throwaway berth redis. */
+  async function redisRdb(): Promise<Buffer> {
+    const name = uniqueName('dokrdbsrc');
+    const created = await berth.api('POST', '/api/v1/services/redis', { name });
+    assert.equal(created.status, 201, created.text);
+    const container = created.json.service.container as string;
+    const rdb = spawnSync('docker', ['exec', container, 'sh', '-c',
+      'export REDISCLI_AUTH="$REDIS_PASSWORD"; redis-cli RPUSH rows "restored from dokku" >/dev/null && f=$(mktemp) && redis-cli --rdb "$f" >/dev/null && cat "$f"']);
+    assert.equal(rdb.status, 0, String(rdb.stderr));
+    assert.equal(rdb.stdout.subarray(0, 5).toString(), 'REDIS');
+    assert.equal((await berth.api('DELETE', `/api/v1/services/redis/${name}`, { confirm: name, force: true })).status, 200);
+    return rdb.stdout;
+  }
+
   after(async () => {
     if (copy) fs.rmSync(copy, { recursive: true, force: true });
   });
   const berth = useBerth();
   before(async () => {
+    for (const p of ['postgres', 'redis', 'mariadb']) ensureServiceImage(path.join(ROOT, 'plugins', p));
     copy = await makeCopy();
   });
   after(async () => {
@@ -99,7 +144,7 @@ describe('berth import:dokku <copy of a dokku host>', function () {
     assert.equal(imported.code, 0, `${imported.stdout}\n${imported.stderr}`);
     const report = imported.stdout.slice(imported.stdout.indexOf('=====> Imported:'));
     assert.equal(report, [
-      `=====> Imported: ${[app, bare].sort().map((a) => `app ${a}`).join(', ')}, postgres ${db}`,
+      `=====> Imported: ${[app, bare].sort().map((a) => `app ${a}`).join(', ')}, mariadb ${maria}, postgres ${db}, redis ${cache}`,
       '=====> Not carried over:',
       `       app ${app}: storage /var/lib/dokku/data/storage/${app}:/app/storage is now the volume ${app}; its files were not copied (copy them in with berth run)`,
       `       app ${app}: docker option --link legacy:legacy (berth sets containers up itself: resource:limit, ps:set, storage:mount)`,
@@ -128,6 +173,13 @@ describe('berth import:dokku <copy of a dokku host>', function () {
     const config = (await berth.api('GET', `/api/v1/apps/${app}/config`)).json.config;
     assert.deepEqual(config, { GREETING: 'it\'s from dokku', MOTTO: 'two\nlines' });
     assert.deepEqual((await berth.api('GET', `/api/v1/apps/${bare}/config`)).json.config, { ONLY: 'config' });
+  });
+
+  it('the redis and mariadb services hold the data of their dokku exports (read with <service>:connect)', () => {
+    const list = berth.cli(['redis:connect', cache], { input: 'LRANGE rows 0 -1\n' });
+    assert.deepEqual([list.code, list.stdout], [0, 'restored from dokku\n'], list.stderr);
+    const rows = berth.cli(['mariadb:connect', maria], { input: 'SELECT v FROM `rows`;\n' });
+    assert.deepEqual([rows.code, rows.stdout], [0, 'v\nrestored from dokku\n'], rows.stderr);
   });
 
   it('misuse: a developer of one app importing a copy that names another user\'s app changes nothing of it; the import exits 1 listing the refusals', async () => {
