@@ -2,6 +2,7 @@ import { appNetworkName } from '../apps';
 import { LABEL, runChecksNow } from '../deploys';
 import type { HttpServices } from '../http/http-services';
 import type { Berth } from './create-berth';
+import { berthVersion, gitCommit } from '../version';
 
 /** Fills app/http's declared services from the composition root: domain services and narrow views, nothing below them. */
 export function httpServicesOf(berth: Berth): HttpServices {
@@ -24,6 +25,7 @@ export function httpServicesOf(berth: Berth): HttpServices {
     },
     pushGate: berth.pushGate,
     urlOf: (app) => berth.urlOf(app),
+    version: () => ({ version: berthVersion(), commit: gitCommit(), schema: berth.store.schemaVersion() }),
     ownAddress: berth.ownAddress,
     web: {
       cookieSecure: config.cookieSecure, behindOwnRouter: config.hostname !== null, routerHopSecret: berth.ownAddress.hopSecret(),

@@ -31,6 +31,7 @@ import { importDokkuVerbs } from './verbs/import-dokku';
 import { dokkuGitNetworkVerbs } from './verbs/dokku-git-network';
 import { checksVerbs } from './verbs/checks';
 import { dokkuMoreVerbs } from './verbs/dokku-more';
+import { versionVerbs } from './verbs/version';
 import { withReportProperties } from './report-properties';
 
 /** Every verb, by group, in the order `berth help` and docs/cli.md show them. */
@@ -41,6 +42,6 @@ export const GROUPS: readonly VerbGroup[] = withReportProperties([
   domainsVerbs, portsVerbs, nginxVerbs, certsVerbs, letsencryptVerbs,
   servicesVerbs, pluginsVerbs,
   schedulersVerbs,
-  usersVerbs, tokensVerbs,
+  usersVerbs, tokensVerbs, versionVerbs,
   dokkuVerbs, dokkuReports, dokkuGitNetworkVerbs, dokkuMoreVerbs, importDokkuVerbs,
 ]);

@@ -25,6 +25,7 @@ import { pluginsRoutes } from './routes/plugins-routes';
 import { objectBodyOnly } from './request-body';
 import { schedulersRoutes } from './routes/schedulers-routes';
 import { usersRoutes } from './routes/users-routes';
+import { versionRoutes } from './routes/version-routes';
 import { auditSource, authorizeRequest } from './access-middleware';
 import { strictRouter } from './strict-router';
 import { routerHop } from './router-hop';
@@ -55,6 +56,7 @@ export function createHttpApp(berth: HttpServices, options: { codec: GitHookCode
   api.use(express.json({ limit: '1mb' }));
   api.use(objectBodyOnly);
   api.use(usersRoutes(berth));
+  api.use(versionRoutes(berth));
   for (const routes of [appsRoutes, appSettingsRoutes, configRoutes, eventsRoutes, buildsRoutes, releasesRoutes]) api.use(routes(berth));
   for (const routes of [psRoutes, storageRoutes]) api.use(routes(berth));
   for (const routes of [domainsRoutes, portsRoutes, nginxRoutes, certsRoutes, buildSettingsRoutes, registryRoutes]) api.use(routes(berth));

@@ -95,4 +95,13 @@ export interface HttpServices {
   /** An app's default URL (`http://<app>.<BERTH_DOMAIN>`). */
   urlOf(app: string): string;
   readonly web: WebSettings;
+  /** `berth version`: berth's version (package.json), its git commit if known, the database's schema version. */
+  version(): BerthVersion;
+}
+
+export interface BerthVersion {
+  readonly version: string;
+  readonly commit: string | null;
+  /** The database's highest applied migration. */
+  readonly schema: number;
 }

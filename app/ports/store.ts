@@ -169,6 +169,8 @@ export interface Store {
   readonly drains: import('./drains').DrainsStore;
   readonly drainSettings: import('./drains').DrainSettingsStore;
   transaction<T>(fn: () => T): T;
+  /** The database's schema version: its highest applied migration (`berth version`). */
+  schemaVersion(): number;
   close(): void;
 }
 

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { SCHEMA_VERSION } from '../../app/infra/sqlite/migrate';
 import { uniqueName } from '../support/berth-process';
 import { useBerth } from '../support/use-berth';
 
@@ -18,6 +21,19 @@ describe('REST API (real berth process)', function () {
     const bad = await berth.api('GET', '/api/v1/apps', undefined, 'berth_wrong');
     assert.equal(bad.status, 401);
     assert.match(bad.json.error.message, /berth login/);
+  });
+
+  it('berth version and GET /api/v1/version: package.json\'s version, the checkout\'s commit, the database schema; no token, no answer', async () => {
+    const root = path.resolve(__dirname, '../../..');
+    const version = (require(path.join(root, 'package.json')) as { version: string }).version;
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const r = await berth.api('GET', '/api/v1/version');
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json, { version, commit, schema: SCHEMA_VERSION });
+    const cli = berth.cli(['version']);
+    assert.deepEqual([cli.code, cli.stdout, cli.stderr], [0, `berth ${version}\ncommit ${commit}\ndatabase schema ${SCHEMA_VERSION}\n`, '']);
+    const none = await berth.api('GET', '/api/v1/version', undefined, null);
+    assert.deepEqual([none.status, none.json.error.code], [401, 'UNAUTHENTICATED']);
   });
 
   it('creates, lists, refuses bad and duplicate names, renames and destroys apps', async () => {

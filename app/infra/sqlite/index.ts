@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store } from '../../ports/store';
-import { migrate, refuseNewerSchema } from './migrate';
+import { databaseSchemaVersion, migrate, refuseNewerSchema } from './migrate';
 import { createSecretBox, loadOrCreateKey } from './secret-box';
 import { sqliteRegistryLoginsStore } from './registry-logins-store';
 import { sqliteAppsStore } from './apps-store';
@@ -66,6 +66,7 @@ export function openSqliteStore(file: string, options: { keyFile?: string } = {}
     drains: sqliteDrainsStore(db),
     drainSettings: sqliteDrainSettingsStore(db),
     transaction: (fn) => db.transaction(fn)(),
+    schemaVersion: () => databaseSchemaVersion(db),
     close: () => db.close(),
   };
 }
