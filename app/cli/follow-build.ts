@@ -1,5 +1,5 @@
 import { appPath } from './api-client';
-import type { BuildRecord, QueuedBuild } from './api-types';
+import type { BuildRecord, BuildResponse, QueuedBuild } from './api-types';
 import { CliError } from './cli-error';
 import type { VerbContext } from './types';
 
@@ -23,7 +23,7 @@ export async function followBuildLog(ctx: VerbContext, app: string, id: number |
   }
   let reason = '';
   try {
-    const { build } = await api.get<{ build: BuildRecord }>(appPath(app, `/builds/${id}`));
+    const { build } = await api.get<BuildResponse>(appPath(app, `/builds/${id}`));
     if (build.error) reason = `: ${build.error}`;
   } catch { /* the status alone still says what happened */ }
   throw new CliError(ended.status === 'cancelled' ? 'BUILD_CANCELLED' : 'BUILD_FAILED', `build ${id} ${ended.status}${reason}`);

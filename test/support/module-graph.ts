@@ -10,7 +10,7 @@ import path from 'node:path';
 const LAYER_OF: Record<string, string> = {
   http: 'edge', ssh: 'edge', cli: 'edge',
   boot: 'boot', main: 'boot',
-  errors: 'vocabulary', config: 'vocabulary', manifest: 'vocabulary', naming: 'vocabulary',
+  errors: 'vocabulary', config: 'vocabulary', manifest: 'vocabulary', naming: 'vocabulary', 'api-contract': 'vocabulary',
   ports: 'ports',
   infra: 'infra',
 };

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { assertLocalFiles } from '../user-files';
 import { appPath } from '../api-client';
-import type { AppDetail, AppSummary, QueuedBuild } from '../api-types';
+import type { AppDetail, AppResponse, AppsListResponse, AppSummary, QueuedBuild } from '../api-types';
 import { CliError } from '../cli-error';
 import { followQueued } from '../follow-build';
 import { keyValues, table } from '../output';
@@ -37,7 +37,7 @@ export const appsVerbs: VerbGroup = {
       args: [],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ apps: AppSummary[] }>('/api/v1/apps');
+        const res = await ctx.api().get<AppsListResponse>('/api/v1/apps');
         if (ctx.json) return ctx.out.json(res);
         if (!res.apps.length) return ctx.out.note('No apps yet: berth apps:create <app>');
         ctx.out.write(table(['NAME', 'STATUS', 'BRANCH', 'BUILDER', 'CREATED'], res.apps.map((a) => [a.name, a.status ?? '-', a.deployBranch, a.builder ?? 'auto', a.createdAt])));
@@ -50,7 +50,7 @@ export const appsVerbs: VerbGroup = {
       args: [APP],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ app: AppDetail }>(appPath(ctx.arg('app')));
+        const res = await ctx.api().get<AppResponse>(appPath(ctx.arg('app')));
         if (ctx.json) return ctx.out.json(res);
         const a = res.app;
         ctx.out.heading(`${a.name} app information`);

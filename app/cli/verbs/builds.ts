@@ -1,5 +1,5 @@
 import { appPath } from '../api-client';
-import type { BuildRecord } from '../api-types';
+import type { BuildRecord, BuildResponse, BuildsListResponse } from '../api-types';
 import { positiveIntOption } from '../argv';
 import { CliError } from '../cli-error';
 import { followBuildLog } from '../follow-build';
@@ -36,7 +36,7 @@ export const buildsVerbs: VerbGroup = {
       options: [{ name: 'limit', short: 'n', value: 'N', summary: 'How many to show; default 20.' }],
       async run(ctx) {
         const limit = positiveIntOption(ctx.args.options.limit, 'limit', 20);
-        const res = await ctx.api().get<{ builds: BuildRecord[] }>(appPath(ctx.arg('app'), `/builds?limit=${limit}`));
+        const res = await ctx.api().get<BuildsListResponse>(appPath(ctx.arg('app'), `/builds?limit=${limit}`));
         if (ctx.json) return ctx.out.json(res);
         if (!res.builds.length) return ctx.out.note(`No builds yet: push with git, or berth apps:deploy-image ${ctx.arg('app')} <image>`);
         // One WHAT column: a KIND and a SOURCE column said "config" twice for a config change.
@@ -52,7 +52,7 @@ export const buildsVerbs: VerbGroup = {
       args: [APP, ID],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ build: BuildRecord }>(appPath(ctx.arg('app'), `/builds/${buildId(ctx)}`));
+        const res = await ctx.api().get<BuildResponse>(appPath(ctx.arg('app'), `/builds/${buildId(ctx)}`));
         if (ctx.json) return ctx.out.json(res);
         const b = res.build;
         ctx.out.heading(`${ctx.arg('app')} build ${b.id}`);

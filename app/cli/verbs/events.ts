@@ -1,4 +1,4 @@
-import type { EventRecord } from '../api-types';
+import type { EventRecord, EventsListResponse } from '../api-types';
 import { positiveIntOption } from '../argv';
 import { table } from '../output';
 import type { VerbGroup } from '../types';
@@ -20,7 +20,7 @@ export const eventsVerbs: VerbGroup = {
         const query = new URLSearchParams({ limit: String(positiveIntOption(ctx.args.options.limit, 'limit', 50)) });
         const app = ctx.args.options.app;
         if (typeof app === 'string') query.set('app', app);
-        const res = await ctx.api().get<{ events: EventRecord[] }>(`/api/v1/events?${query}`);
+        const res = await ctx.api().get<EventsListResponse>(`/api/v1/events?${query}`);
         if (ctx.json) return ctx.out.json(res);
         if (!res.events.length) return ctx.out.note('No events.');
         ctx.out.write(table(['AT', 'APP', 'KIND', 'USER', 'FROM', 'MESSAGE'], res.events.map((e) => [e.at, e.app, e.kind, e.user, e.source ?? null, e.message])));

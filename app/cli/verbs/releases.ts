@@ -1,5 +1,5 @@
 import { appPath } from '../api-client';
-import type { QueuedBuild, ReleaseRecord } from '../api-types';
+import type { QueuedBuild, ReleaseRecord, ReleasesListResponse } from '../api-types';
 import { CliError } from '../cli-error';
 import { followQueued } from '../follow-build';
 import { table } from '../output';
@@ -32,7 +32,7 @@ export const releasesVerbs: VerbGroup = {
       args: [APP],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ releases: ReleaseRecord[] }>(appPath(ctx.arg('app'), '/releases'));
+        const res = await ctx.api().get<ReleasesListResponse>(appPath(ctx.arg('app'), '/releases'));
         if (ctx.json) return ctx.out.json(res);
         if (!res.releases.length) return ctx.out.note(`${ctx.arg('app')} has no releases yet: push it first`);
         ctx.out.write(table(['', 'VERSION', 'CREATED', 'USER', 'SHA', 'IMAGE', 'DESCRIPTION'], res.releases.map((r) => [

@@ -4,6 +4,7 @@ import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
+import type { QueuedBuild } from '../../api-contract';
 
 function optionalString(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
@@ -14,7 +15,7 @@ function optionalString(value: unknown, field: string): string | undefined {
 /** ps:* and resource:* — reads answer at once; changes to containers are queued in the app's turn (202). */
 export function psRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
-  const queued = (res: import('express').Response, q: { build: unknown; ahead: number }) => { res.status(202).json(q); };
+  const queued = (res: import('express').Response, q: QueuedBuild) => { res.status(202).json(q); };
   const user = (req: Request) => userName(req);
 
   r.get('/apps/:app/ps', need.appRead, async (req, res) => { res.json({ report: await berth.processes.report(req.params.app) }); });

@@ -1,0 +1,11 @@
+/**
+ * The REST API's contract: request and response bodies of the routes the CLI calls, shared by
+ * the server (app/http routes check their answers against it with `satisfies`) and the CLI
+ * (app/cli reads them through these types). A leaf folder: it imports nothing, and the CLI imports
+ * it for types only, so the packed CLI (deploy/pack-cli.js) still needs nothing outside app/cli.
+ * Change a field here and tsc fails on both sides until they agree again.
+ */
+export type { AppSummary, AppDetail, AppsListResponse, AppResponse, CreateAppRequest, RenameAppRequest, LockResponse } from './apps';
+export type { BuildStatus, BuildView, BuildsListResponse, BuildResponse, QueuedBuild } from './builds';
+export type { ReleaseView, ReleasesListResponse } from './releases';
+export type { EventView, EventsListResponse } from './events';
