@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
-import { requireBerthStack } from '../support/requirements';
+import { ROOT, uniqueName } from '../support/berth-process';
+import { isStarted, useBerth } from '../support/use-berth';
 import { listEndpoints, keyOf, paramsOf, resourceOf } from '../support/api-routes';
 import { ensureServiceImage } from './services-support';
 import { DashboardSession, csrfIn } from '../support/dashboard-session';
@@ -110,25 +110,23 @@ const ADMIN_PASSWORD = 'correct horse battery';
 
 describe('bad input: every API endpoint answers malformed JSON, wrong types, missing fields, huge bodies, bad path parameters and bad query strings with its one code and status, and changes nothing', function () {
   this.timeout(300_000);
-  let berth: BerthProcess;
   const app = uniqueName('badin');
   const svc = uniqueName('badin-svc');
 
+  after(async () => {
+    if (isStarted(berth)) await berth.api('DELETE', `/api/v1/services/redis/${svc}`, { confirm: svc, force: true }).catch(() => undefined);
+  });
+  // An empty body is a valid letsencrypt:enable: it must reach no real ACME server (port 9 refuses at once).
+  const berth = useBerth({ BERTH_ACME_DIRECTORY: 'http://127.0.0.1:9/directory', BERTH_ADMIN_PASSWORD: ADMIN_PASSWORD }, {
+    setUp: () => ensureServiceImage(path.join(ROOT, 'plugins', 'redis')),
+  });
   before(async () => {
-    requireBerthStack();
-    ensureServiceImage(path.join(ROOT, 'plugins', 'redis'));
-    // An empty body is a valid letsencrypt:enable: it must reach no real ACME server (port 9 refuses at once).
-    berth = await startBerth({ BERTH_ACME_DIRECTORY: 'http://127.0.0.1:9/directory', BERTH_ADMIN_PASSWORD: ADMIN_PASSWORD });
     assert.equal((await berth.api('POST', '/api/v1/apps', { name: app })).status, 201);
     assert.equal((await berth.api('PATCH', `/api/v1/apps/${app}/config`, { set: { KEEP: 'me' } })).status, 200);
     // A real service, so routes that read a body about it reach their input checks instead of
     // answering SERVICE_NOT_FOUND first.
     const created = await berth.api('POST', '/api/v1/services/redis', { name: svc });
     assert.equal(created.status, 201, created.text);
-  });
-  after(async () => {
-    await berth?.api('DELETE', `/api/v1/services/redis/${svc}`, { confirm: svc, force: true }).catch(() => undefined);
-    await berth?.destroy();
   });
 
   /**
