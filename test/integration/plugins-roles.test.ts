@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BerthProcess, startBerth, uniqueName } from '../support/berth-process';
+import { BerthProcess, uniqueName } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 import { removeAppImages } from './services-support';
 
 /** A plugin folder whose release:env hook gives containers one variable. */
@@ -23,24 +23,26 @@ function envPlugin(root: string, id: string, name: string, value: string): strin
  */
 describe('plugins: web and worker processes share plugin state', function () {
   this.timeout(600_000);
-  let web: BerthProcess;
   let worker: BerthProcess;
   let wt: WorkTree;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-plugins-roles-'));
   const app = uniqueName('plr');
 
+  after(async () => {
+    wt?.remove();
+    await worker?.stop();
+  });
+  // The web role alone; its worker runs on the same home as a second process, as the Procfile splits them.
+  const web = useBerth({ BERTH_PLUGINS_PATH: path.join(tmp, 'extra') }, {
+    role: 'web',
+    setUp: () => envPlugin(path.join(tmp, 'extra'), 'greeter', 'GREETING', 'hello from greeter'),
+  });
   before(async () => {
-    requireBerthStack();
-    envPlugin(path.join(tmp, 'extra'), 'greeter', 'GREETING', 'hello from greeter');
-    web = await startBerth({ BERTH_PLUGINS_PATH: path.join(tmp, 'extra') }, { role: 'web' });
     worker = new BerthProcess(web.home, web.env);
     await worker.start('worker');
     wt = WorkTree.fromFixture('service-client');
   });
-  after(async () => {
-    wt?.remove();
-    await worker?.stop();
-    await web?.destroy();
+  after(() => {
     removeAppImages([app]);
     fs.rmSync(tmp, { recursive: true, force: true });
   });
