@@ -6,10 +6,10 @@ import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { waitFor } from '../support/poll';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 
 function run(cmd: string, args: string[], o: { input?: string; env?: NodeJS.ProcessEnv } = {}): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', input: o.input, env: o.env ?? process.env });
@@ -40,7 +40,6 @@ function bridgeAddress(): string {
  */
 describe('images from registries: registry:login, then apps:deploy-image pulls through the engine', function () {
   this.timeout(300_000);
-  let berth: BerthProcess;
   let registry: ChildProcess | null = null;
   let dir = '';
   let certsDir = '';
@@ -48,8 +47,9 @@ describe('images from registries: registry:login, then apps:deploy-image pulls t
   let image = '';
   const app = uniqueName('pulled');
 
-  before(async () => {
-    requireBerthStack();
+  after(() => { registry?.kill('SIGTERM'); });
+  // A registry on this host's docker0 address, TLS with a CA of the test's own, basic auth; an image pushed to it.
+  const berth = useBerth({}, { setUp: async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-registry-'));
     const host = bridgeAddress();
     server = `${host}:${await freePort()}`;
@@ -77,13 +77,9 @@ describe('images from registries: registry:login, then apps:deploy-image pulls t
     run('docker', ['login', server, '-u', 'tester', '--password-stdin'], { input: 's3cret-pass\n', env });
     run('docker', ['push', image], { env });
     run('docker', ['rmi', image]);
-    berth = await startBerth();
-    assert.equal(berth.cli(['apps:create', app]).code, 0);
-  });
-
-  after(async () => {
-    registry?.kill('SIGTERM');
-    await berth?.destroy();
+  } });
+  before(() => { assert.equal(berth.cli(['apps:create', app]).code, 0); });
+  after(() => {
     spawnSync('docker', ['rmi', image]);
     if (certsDir) fs.rmSync(certsDir, { recursive: true, force: true });
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
