@@ -3,10 +3,10 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { ROOT, uniqueName } from '../support/berth-process';
+import { isStarted, useBerth } from '../support/use-berth';
 import { ensureServiceImage } from '../integration/services-support';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 import { eventually, launchBrowser, pushAsync, removeImages, requireChromium } from './support/browser';
 
 const PASSWORD = 'e2e dashboard password';
@@ -26,7 +26,6 @@ async function waitBuildEnd(page: Page): Promise<{ status: string; log: string }
 
 describe('dashboard in a real browser (chromium)', function () {
   this.timeout(600_000);
-  let berth: BerthProcess;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
   const app = uniqueName('e2e');
@@ -34,18 +33,21 @@ describe('dashboard in a real browser (chromium)', function () {
   const services: string[] = [];
   const trees: WorkTree[] = [];
 
+  after(async () => {
+    await browser?.close();
+    if (isStarted(berth)) for (const db of services) berth.cli(['postgres:destroy', db, '--confirm', db, '--force']);
+    trees.forEach((t) => t.remove());
+  });
+  const berth = useBerth({ BERTH_ADMIN_PASSWORD: PASSWORD }, {
+    setUp: () => {
+      requireChromium();
+    },
+  });
   before(async () => {
-    requireBerthStack();
-    requireChromium();
-    berth = await startBerth({ BERTH_ADMIN_PASSWORD: PASSWORD });
     browser = await launchBrowser();
     page = browser.page;
   });
   after(async () => {
-    await browser?.close();
-    for (const db of services) berth?.cli(['postgres:destroy', db, '--confirm', db, '--force']);
-    trees.forEach((t) => t.remove());
-    await berth?.destroy();
     apps.forEach(removeImages);
   });
 

