@@ -50,5 +50,39 @@ export function streamAttacks(t: () => Tenant): void {
         for (const s of held) s.abort();
       }
     });
+    it('a developer removed from the app loses its open streams (log by token, live page by session) within seconds; reopening is 403 FORBIDDEN', async function () {
+      this.timeout(60_000);
+      const { berth, appA, dev } = t();
+      const session = new DashboardSession(berth.url);
+      await session.login(PASSWORD, dev.name);
+      const cookie = [...session.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      const stop = new AbortController();
+      /** Reads the stream until berth ends it: 'ended', or 'still open' when it is open after 20 s. */
+      const untilEnded = async (urlPath: string, headers: Record<string, string>) => {
+        const res = await fetch(`${berth.url}${urlPath}`, { headers, signal: stop.signal });
+        assert.equal(res.status, 200, urlPath);
+        return { urlPath, ended: (async () => {
+          const reader = res.body!.getReader();
+          const limit = setTimeout(() => reader.cancel().catch(() => undefined), 20_000);
+          let cut = false;
+          try { for (;;) if ((await reader.read()).done) break; } catch { cut = true; } finally { clearTimeout(limit); }
+          return cut ? 'ended' : (stop.signal.aborted ? 'aborted' : 'still open');
+        })() };
+      };
+      try {
+        const streams = [
+          await untilEnded(`/api/v1/apps/${appA}/logs?follow=1&tail=1`, { authorization: `Bearer ${dev.token}` }),
+          await untilEnded(`/apps/${appA}/live`, { cookie }),
+        ];
+        assert.equal((await berth.api('DELETE', `/api/v1/apps/${appA}/collaborators/${dev.name}`)).status, 200);
+        for (const s of streams) assert.equal(await s.ended, 'ended', s.urlPath);
+        const again = await t().api(dev.token, 'GET', `/api/v1/apps/${appA}/logs?follow=1&tail=1`);
+        assert.equal(again.status, 403);
+        assert.equal(again.json.error.code, 'FORBIDDEN');
+      } finally {
+        stop.abort();
+        assert.equal((await berth.api('POST', `/api/v1/apps/${appA}/collaborators`, { user: dev.name })).status, 201);
+      }
+    });
   });
 }
