@@ -6,7 +6,7 @@
 #
 #   1. Debian packages (deploy/executables.txt, group berth: docker.io, docker-registry, redis, nginx, git, …) when missing
 #   2. dockerd and redis (deploy/services.sh ensure)
-#   3. npm ci (when package-lock.json changed) and npm run build
+#   3. npm ci (when package-lock.json changed), a backup of berth.db (deploy/backup-db.js, last 3 kept), npm run build
 #   4. images (deploy/images/bootstrap.sh: built locally, no registry)
 #   5. berth itself (systemd unit, or deploy/berthd.sh without systemd), waits for /healthz
 #   6. the `berth` CLI on the PATH, logged in as admin for root
@@ -206,6 +206,17 @@ if [ ! -d node_modules ] || [ "$(cat node_modules/.berth-lock-hash 2>/dev/null |
 else
   info "npm dependencies: up to date"
 fi
+# ---------------------------------------------------------------- 3b. database backup
+# The build and restart below may migrate berth.db (forward only): keep a copy to go back to
+# (docs/upgrading.md). SQLite's online backup, while the running berth keeps writing; the last 3 kept.
+# The label is the commit that was installed when the database was last written: the one to go back to.
+if [ -f "$BERTH_HOME/berth.db" ]; then
+  step "Backing up the database (before a build that may migrate it)"
+  prev_commit=$(cut -c1-12 "$BERTH_HOME/installed-commit" 2>/dev/null || true)
+  backup=$(node "$CHECKOUT/deploy/backup-db.js" "$BERTH_HOME/berth.db" "$BERTH_HOME/backups/db" 3 "$prev_commit" 2>>"$LOG") \
+    || { trap - ERR; fail "backing up $BERTH_HOME/berth.db failed (see $LOG); nothing was upgraded"; }
+  info "$backup (the newest 3 are kept in $BERTH_HOME/backups/db)"
+fi
 step "Building berth (npm run build)"
 run_logged "npm run build" npm run build
 [ -f "$CHECKOUT/dist/app/main.js" ] || fail "npm run build produced no dist/app/main.js; read $LOG"
@@ -307,6 +318,7 @@ if ! timeout 60 berth apps:list </dev/null; then
   fail "berth apps:list failed after install"
 fi
 
+git -C "$CHECKOUT" rev-parse HEAD >"$BERTH_HOME/installed-commit" 2>/dev/null || rm -f "$BERTH_HOME/installed-commit"
 step "berth is installed"
 info "API and dashboard: http://127.0.0.1:$BERTH_PORT/   (settings: $ENV_FILE)"
 info "apps: http://<app>.${BERTH_DOMAIN:-localhost}:${BERTH_ROUTER_PORT:-80}/"
