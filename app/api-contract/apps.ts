@@ -12,8 +12,18 @@ export interface AppSummary {
   readonly status?: string;
 }
 
+/** The limits an app's containers get: its own (resource:limit), else berth's default, else none (null). */
+export interface AppliedLimits {
+  readonly memoryMb: number | null;
+  readonly cpus: number | null;
+  readonly memoryFrom: 'app' | 'default' | 'none';
+  readonly cpusFrom: 'app' | 'default' | 'none';
+}
+
 /** `GET /api/v1/apps/:app`, and the app a create or rename answers. */
 export interface AppDetail extends AppSummary {
+  /** The limits that apply (GET only; older servers leave it out). */
+  readonly applied?: AppliedLimits;
   /** The live release's version (servers before 0.1 answered `{ version }`); null before the first deploy. */
   readonly currentRelease: number | { readonly version: number } | null;
   /** apps:lock (older servers leave it out). */

@@ -200,6 +200,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     store, engine, deployer, builds, events, repos, snapshotsDir: paths.snapshots,
     maxDrainSeconds: { retireWait: config.maxRetireWaitSeconds, stopTimeout: config.maxStopTimeoutSeconds },
     swarmStatusOf: async (app) => (scheduling.isSwarm(app) ? swarmScheduler.status(app, store.releases.current(app)) : null),
+    defaultLimits: { memoryMb: config.defaultMemoryMb, cpus: config.defaultCpus },
   });
   const storage = new StorageService({ store: tablesOf(store, 'mounts'), apps: appsReader, releases: releasesReader, events, storageDir: paths.storage, removeVolume: (v) => engine.removeVolume(v) });
   const reconciler = new Reconciler({

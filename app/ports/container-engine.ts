@@ -85,6 +85,8 @@ export interface ContainerInfo {
   readonly restartCount?: number;
   /** The exit code of its last run (137: killed by SIGKILL); only inspectContainer reports it. */
   readonly exitCode?: number;
+  /** Its memory limit in bytes (HostConfig.Memory; 0: none); only inspectContainer reports it. */
+  readonly memoryLimitBytes?: number;
   /**
    * How long it has been up, at least, in seconds (a running container in a list: docker's
    * "Up 3 minutes"), so a caller can skip inspecting containers that have run for a while.

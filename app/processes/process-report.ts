@@ -1,4 +1,5 @@
 import type { ContainerEngine, ContainerInfo } from '../ports/container-engine';
+import type { AppliedLimits } from '../api-contract';
 import type { ReleaseRecord, Store } from '../ports/store';
 import { LABEL, slotOf, type Deployer } from '../deploys';
 import { processTypes } from './formation';
@@ -17,6 +18,20 @@ export interface ContainerReport {
   readonly exitCode: number | null;
   /** Swarm tasks: the node it runs on (`ip` is then the `<node address>:<port>` the router uses). */
   readonly node?: string | null;
+  /** Its memory limit as docker holds it (HostConfig.Memory) in MiB; null: none, or not known (swarm). */
+  readonly memoryLimitMb?: number | null;
+}
+
+/** The limits an app's containers get (the API contract's shape): its own, else berth's default, else none (null). */
+export type { AppliedLimits };
+
+/** What applies to containers started now: the app's setting, else BERTH_DEFAULT_MEMORY/CPUS (0 = none), as withDefaultLimits does. */
+export function appliedLimits(record: { memoryMb: number | null; cpus: number | null }, defaults: { memoryMb: number; cpus: number } | undefined): AppliedLimits {
+  const pick = (own: number | null, dflt: number | undefined) =>
+    own !== null ? { v: own, from: 'app' as const } : dflt ? { v: dflt, from: 'default' as const } : { v: null, from: 'none' as const };
+  const m = pick(record.memoryMb, defaults?.memoryMb);
+  const c = pick(record.cpus, defaults?.cpus);
+  return { memoryMb: m.v, cpus: c.v, memoryFrom: m.from, cpusFrom: c.from };
 }
 
 export interface ProcessReport {
@@ -34,8 +49,11 @@ export interface AppProcessReport {
   readonly status: AppStatusWord;
   readonly release: number | null;
   readonly restartPolicy: string;
+  /** The app's own resource:limit settings (null: not set). */
   readonly memoryMb: number | null;
   readonly cpus: number | null;
+  /** The limits that apply (the app's own, else berth's default); the CLI and dashboard show these. */
+  readonly applied: AppliedLimits;
   readonly processes: ProcessReport[];
   /** Containers of the live release that are crashing: down, being restarted, or restarted within the last minute. */
   readonly crashing: string[];
@@ -66,6 +84,7 @@ export interface ProcessReportDeps {
   readonly engine: ContainerEngine;
   readonly deployer: Deployer;
   readonly swarmStatusOf?: SwarmStatusOf;
+  readonly defaultLimits?: { readonly memoryMb: number; readonly cpus: number };
 }
 
 /** Lines of output a crash report carries, and how far back a crash's exit code is looked for. */
@@ -88,6 +107,7 @@ export async function processReport(deps: ProcessReportDeps, app: string): Promi
     app, scheduler: swarm ? 'swarm' : 'docker-local',
     status: statusWord({ release: release?.version ?? null, stopped, builds, crashing: down.length, degraded }),
     release: release?.version ?? null, restartPolicy: record.restartPolicy, memoryMb: record.memoryMb, cpus: record.cpus,
+    applied: appliedLimits(record, deps.defaultLimits),
     processes,
     crashing: down,
     crashes: await crashReports(deps, processes, down),
@@ -156,7 +176,8 @@ export function isCrashing(c: ContainerInfo, now: number): boolean {
 
 function toReport(c: ContainerInfo): ContainerReport {
   const release = Number(c.labels[LABEL.release]);
-  return { name: c.name, id: c.id.slice(0, 12), state: c.state, release: Number.isInteger(release) ? release : null, startedAt: c.startedAt ?? null, ip: c.ip, restarts: c.restartCount ?? 0, exitCode: c.exitCode ?? null };
+  return { name: c.name, id: c.id.slice(0, 12), state: c.state, release: Number.isInteger(release) ? release : null, startedAt: c.startedAt ?? null, ip: c.ip, restarts: c.restartCount ?? 0, exitCode: c.exitCode ?? null,
+    memoryLimitMb: c.memoryLimitBytes ? c.memoryLimitBytes / 1024 / 1024 : null };
 }
 
 /**

@@ -10,7 +10,7 @@ import type { BuildsService } from '../builds/builds-service';
 import type { EventsService } from '../events';
 import type { Deployer } from '../deploys';
 import { parseCpus, parseMemory, processTypes, validateRestartPolicy, validateScale } from './formation';
-import { processReport, statusFromListed, type AppProcessReport, type SwarmStatusOf } from './process-report';
+import { appliedLimits, processReport, statusFromListed, type AppliedLimits, type AppProcessReport, type SwarmStatusOf } from './process-report';
 import type { AppStatusWord } from './app-status';
 import type { ContainerInfo } from '../ports/container-engine';
 
@@ -29,6 +29,8 @@ export interface ProcessesServiceDeps {
   readonly maxDrainSeconds?: { readonly retireWait: number; readonly stopTimeout: number };
   /** A swarm app's tasks for ps:report (null for a docker-local app). */
   readonly swarmStatusOf?: SwarmStatusOf;
+  /** BERTH_DEFAULT_MEMORY / BERTH_DEFAULT_CPUS: what an app without its own limit gets (0: none). */
+  readonly defaultLimits?: { readonly memoryMb: number; readonly cpus: number };
 }
 
 /**
@@ -44,6 +46,11 @@ export class ProcessesService {
   }
 
   /** The status word from the app's containers listed by the caller (the overview: one list for every app). */
+  /** The limits the app's containers get: its own, else berth's default (what ps:report and resource:report show). */
+  appliedLimits(app: Pick<AppRecord, 'memoryMb' | 'cpus'>): AppliedLimits {
+    return appliedLimits(app, this.deps.defaultLimits);
+  }
+
   statusFromListed(app: string, listed: readonly ContainerInfo[]): Promise<AppStatusWord> {
     this.requireApp(app);
     return statusFromListed(this.deps, app, listed);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { uniqueName, type BerthProcess } from '../support/berth-process';
 import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
+import { DashboardSession } from '../support/dashboard-session';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -158,6 +159,26 @@ describe('processes: ps:scale, ps:report, restart, stop/start, rebuild, settings
     assert.equal((await berth.viaRouter(host)).status, 200);
     assert.equal(containers(berth, app, 'web').length, 2, 'the formation was kept');
     assert.equal(containers(berth, app, 'worker').length, 1);
+  });
+
+  it('the memory limit shown is the one docker holds: berth\'s default (512 MiB) until resource:limit, in the CLI, the API and the dashboard', async () => {
+    const MiB = 1024 * 1024;
+    const ids = [...containers(berth, app, 'web'), ...containers(berth, app, 'worker')];
+    assert.equal(ids.length, 3);
+    for (const id of ids) assert.equal(JSON.parse(docker(['inspect', '-f', '{{json .HostConfig}}', id])).Memory, 512 * MiB);
+    assert.match(berth.cli(['resource:report', app]).stdout, /Memory:\s+512 MB \(berth's default\)\n[\s\S]*CPUs:\s+1 \(berth's default\)/);
+    assert.match(berth.cli(['apps:info', app]).stdout, /Memory:\s+512 MB \(berth's default\)\n/);
+    assert.match(berth.cli(['ps:report', app]).stdout, /Limits:\s+memory 512 MB \(berth's default\), cpus 1 \(berth's default\)\n/);
+    const report = JSON.parse(berth.cli(['ps:report', app, '--json']).stdout).report;
+    assert.deepEqual([report.memoryMb, report.applied], [null, { memoryMb: 512, cpus: 1, memoryFrom: 'default', cpusFrom: 'default' }]);
+    assert.deepEqual(report.processes.flatMap((p: { containers: { memoryLimitMb: number }[] }) => p.containers.map((c) => c.memoryLimitMb)), [512, 512, 512]);
+    const session = new DashboardSession(berth.url);
+    const name = uniqueName('admin');
+    assert.equal(berth.cli(['users:add', name, '--role', 'admin', '--password'], { input: 'a long enough password\n' }).code, 0);
+    await session.login('a long enough password', name);
+    const page = await session.get(`/apps/${app}`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /memory <strong data-memory-limit>512 MiB<\/strong> \(berth's default\), CPUs <strong data-cpu-limit>1<\/strong> \(berth's default\)/);
   });
 
   it('ps:set restart-policy and resource:limit are validated and apply to restarted containers', async () => {

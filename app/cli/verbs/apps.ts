@@ -1,3 +1,4 @@
+import { appliedCpus, appliedMemory } from '../applied-limits';
 import fs from 'node:fs';
 import { assertLocalFiles } from '../user-files';
 import { appPath } from '../api-client';
@@ -62,8 +63,8 @@ export const appsVerbs: VerbGroup = {
           ['Builder', a.builder ?? 'auto'],
           ['Buildpack', a.buildpack ?? 'auto'],
           ['Restart policy', a.restartPolicy],
-          ['Memory', a.memoryMb ? `${a.memoryMb} MB` : 'unlimited'],
-          ['CPUs', a.cpus ?? 'unlimited'],
+          ['Memory', appliedMemory(a)],
+          ['CPUs', appliedCpus(a)],
           ['Created', a.createdAt],
         ]));
       },

@@ -1,4 +1,5 @@
 import { appPath } from '../api-client';
+import { appliedCpus, appliedMemory, type AppliedLimits } from '../applied-limits';
 import type { QueuedBuild } from '../api-types';
 import { CliError } from '../cli-error';
 import { followQueued } from '../follow-build';
@@ -25,6 +26,8 @@ interface AppProcessReport {
   restartPolicy: string;
   memoryMb: number | null;
   cpus: number | null;
+  /** The limits that apply (the app's own, else berth's default; older servers leave it out). */
+  applied?: AppliedLimits;
   processes: ProcessReport[];
   /** Containers of the live release that are crashing (older servers leave it out). */
   crashing?: string[];
@@ -90,7 +93,7 @@ export const psVerbs: VerbGroup = {
           ['Release', r.release === null ? '-' : `v${r.release}`],
           ...(r.scheduler === 'swarm' ? [['Scheduler', 'swarm (tasks of swarm services)'] as [string, string]] : []),
           ['Restart policy', r.restartPolicy],
-          ['Limits', `memory ${r.memoryMb ? `${r.memoryMb} MB` : 'unlimited'}, cpus ${r.cpus ?? 'unlimited'}`],
+          ['Limits', `memory ${appliedMemory(r)}, cpus ${appliedCpus(r)}`],
           ...(r.retireWait !== undefined ? [['Retiring', `drain up to ${r.retireWait} s, then SIGTERM, SIGKILL after ${r.stopTimeout} s`] as [string, string]] : []),
         ]));
         if (r.failedDeploy) {

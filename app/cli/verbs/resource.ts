@@ -1,15 +1,16 @@
 import { appPath } from '../api-client';
+import { appliedCpus, appliedMemory, type AppliedLimits } from '../applied-limits';
 import { CliError } from '../cli-error';
 import { keyValues } from '../output';
 import type { ArgSpec, VerbGroup } from '../types';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 
-interface Resources { memoryMb: number | null; cpus: number | null }
+interface Resources { memoryMb: number | null; cpus: number | null; applied?: AppliedLimits }
 
 const show = (r: Resources): string => keyValues([
-  ['Memory', r.memoryMb === null ? 'unlimited' : `${r.memoryMb} MB`],
-  ['CPUs', r.cpus === null ? 'unlimited' : r.cpus],
+  ['Memory', appliedMemory(r)],
+  ['CPUs', appliedCpus(r)],
 ]);
 
 export const resourceVerbs: VerbGroup = {

@@ -50,12 +50,14 @@ export async function appPage(berth: HttpServices, req: Request, name: string) {
     services: await extra.services(name),
     runtimeLogs: extra.hasRuntimeLogs,
     processStatus: report.status,
+    // What applies to the app's containers (its own limit, else berth's default), not only what it set.
+    limits: { memory: report.applied.memoryMb === null ? 'no limit' : `${report.applied.memoryMb} MiB`, cpus: report.applied.cpus === null ? 'no limit' : String(report.applied.cpus), memoryFrom: report.applied.memoryFrom, cpusFrom: report.applied.cpusFrom },
     crashing: report.crashing,
     crashes: report.crashes,
     failedDeploy: report.failedDeploy,
     domainControl: extra.hasDomainControl,
     recentLogs: await extra.recentLogs(name),
-    resources: await appResources(berth, containers),
+    resources: await appResources(berth, containers, new Map(report.processes.flatMap((p) => p.containers.map((c) => [c.id, c.memoryLimitMb ?? null] as const)))),
     // Panels plugins add: plain text, escaped by the view.
     pluginPanels: berth.services.plugins.appPanels(name),
   };

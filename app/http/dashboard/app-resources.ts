@@ -16,8 +16,20 @@ function within<T>(p: Promise<T>, ms: number): Promise<T | null> {
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
-/** Per running container: CPU and memory now (docker stats) and the last hour's sampler history as SVG points. */
-export async function appResources(berth: Pick<HttpServices, 'containers' | 'statsSampler'>, containers: readonly ContainerInfo[]) {
+/**
+ * "of 512.0 MiB": the limit docker holds for the container (HostConfig.Memory, from ps:report's
+ * inspect), not the sample's — a container without a limit samples the host's whole memory.
+ */
+function memoryText(used: number, limitMb: number | null | undefined): string {
+  if (limitMb === undefined) return mib(used);
+  return `${mib(used)} of ${limitMb === null ? 'no limit' : mib(limitMb * 1024 * 1024)}`;
+}
+
+/**
+ * Per running container: CPU and memory now (docker stats) against its limit (`limitsMb` by short
+ * id; null: none) and the last hour's sampler history as SVG points.
+ */
+export async function appResources(berth: Pick<HttpServices, 'containers' | 'statsSampler'>, containers: readonly ContainerInfo[], limitsMb: ReadonlyMap<string, number | null>) {
   const running = containers.filter((c) => c.state === 'running').slice(0, MAX_LIVE);
   // docker stats takes a second or two per call: a container the sampler has seen shows its latest
   // sample; only new ones are asked live, so the page stays fast.
@@ -33,7 +45,7 @@ export async function appResources(berth: Pick<HttpServices, 'containers' | 'sta
       name: c.name,
       process: c.labels[LABEL.process] ?? '',
       cpu: s ? `${s.cpuPercent.toFixed(1)}%` : null,
-      memory: s ? `${mib(s.memoryBytes)}${s.memoryLimitBytes ? ` of ${mib(s.memoryLimitBytes)}` : ''}` : null,
+      memory: s ? memoryText(s.memoryBytes, limitsMb.get(c.id.slice(0, 12))) : null,
       samples: history.length,
       cpuPoints: sparkline(history.map((h) => h.cpuPercent), { ...SPARK, max: 100 }),
       memoryPoints: sparkline(history.map((h) => h.memoryBytes), SPARK),

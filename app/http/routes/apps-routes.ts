@@ -28,7 +28,10 @@ export function appsRoutes(berth: HttpServices): GuardedRouter {
     const containers = (await berth.containers.of(found.app)).filter((c) => c.state === 'running').map((c) => c.name);
     res.json({ network: { ...found, driver: 'bridge', containers } });
   });
-  r.get('/apps/:app', need.appRead, (req, res) => { res.json({ app: berth.apps.info(req.params.app) } satisfies AppResponse); });
+  r.get('/apps/:app', need.appRead, (req, res) => {
+    const app = berth.apps.info(req.params.app);
+    res.json({ app: { ...app, applied: berth.processes.appliedLimits(app) } } satisfies AppResponse);
+  });
   // `berth git:remote`: the URLs a laptop pushes to, on berth's own address (null without one).
   r.get('/apps/:app/git-remotes', need.appRead, (req, res) => { res.json({ remotes: berth.ownAddress.remotes(req.params.app) }); });
   r.patch('/apps/:app', need.appWrite, async (req, res) => {

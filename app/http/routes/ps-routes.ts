@@ -42,11 +42,11 @@ export function psRoutes(berth: HttpServices): GuardedRouter {
   r.patch('/apps/:app/resources', need.appWrite, (req, res) => {
     const b = body(req);
     const app = berth.processes.setLimits(req.params.app, { memory: optionalString(b.memory, 'memory'), cpus: optionalString(b.cpus, 'cpus') }, user(req));
-    res.json({ resources: { memoryMb: app.memoryMb, cpus: app.cpus } });
+    res.json({ resources: { memoryMb: app.memoryMb, cpus: app.cpus, applied: berth.processes.appliedLimits(app) } });
   });
   r.get('/apps/:app/resources', need.appRead, (req, res) => {
     const report = berth.apps.info(req.params.app);
-    res.json({ resources: { memoryMb: report.memoryMb, cpus: report.cpus } });
+    res.json({ resources: { memoryMb: report.memoryMb, cpus: report.cpus, applied: berth.processes.appliedLimits(report) } });
   });
   return r;
 }

@@ -35,6 +35,7 @@ export function fromInspect(info: Docker.ContainerInspectInfo, network?: string)
     startedAt: info.State?.StartedAt && !info.State.StartedAt.startsWith('0001-') ? info.State.StartedAt : null,
     restartCount: info.RestartCount ?? 0,
     exitCode: info.State?.ExitCode ?? 0,
+    memoryLimitBytes: info.HostConfig?.Memory ?? 0,
   };
 }
 
