@@ -5,9 +5,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName } from '../support/berth-process';
+import { isStarted, useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
-import { requireBerthStack } from '../support/requirements';
 import { peerCertificate, request } from './router-support';
 
 async function freePort(): Promise<number> {
@@ -44,7 +44,8 @@ async function waitForPort(port: number, what: string, proc: ChildProcess, log: 
  */
 describe('router: ACME (letsencrypt:*) against a local pebble', function () {
   this.timeout(300_000);
-  let berth: BerthProcess;
+  /** berth's settings: pebble's and the router's ports are known only once set-up has chosen them. */
+  let env: Record<string, string> = {};
   let dir: string;
   let wt: WorkTree | undefined;
   const procs: ChildProcess[] = [];
@@ -52,8 +53,12 @@ describe('router: ACME (letsencrypt:*) against a local pebble', function () {
   const app = uniqueName('rt-acme');
   const OWN = 'own.example.test';
 
-  before(async function () {
-    requireBerthStack();
+  after(() => {
+    for (const p of procs) p.kill('SIGTERM');
+    wt?.remove();
+    if (isStarted(berth)) berth.cli(['apps:destroy', app, '--confirm', app]);
+  });
+  const berth = useBerth(() => env, { setUp: async () => {
     if (spawnSync('pebble', ['-h']).error) throw new Error('pebble is not installed: apt-get install pebble');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-pebble-'));
     const f = (n: string) => path.join(dir, n);
@@ -87,26 +92,23 @@ describe('router: ACME (letsencrypt:*) against a local pebble', function () {
     pebble.stdout!.on('data', keep); pebble.stderr!.on('data', keep);
     procs.push(pebble);
     await waitForPort(acmePort, 'pebble', pebble, () => output);
-    berth = await startBerth({
+    env = {
       BERTH_DOMAIN: 'berth.example.test',
       BERTH_ACME_DIRECTORY: `https://127.0.0.1:${acmePort}/dir`,
       NODE_EXTRA_CA_CERTS: f('ca.pem'),
       BERTH_ROUTER_PORT: String(routerPort), BERTH_ROUTER_HTTPS_PORT: String(routerHttpsPort),
       // berth's own address, its certificate from pebble as berth starts (issue 20).
       BERTH_HOSTNAME: OWN,
-    });
-
+    };
+  } });
+  before(() => {
     wt = WorkTree.fromFixture('dockerfile-app');
     wt.write('www/index.html', 'acme app\n');
     wt.commitAll('acme app');
     assert.equal(wt.push(berth.url, berth.token, app).code, 0);
     assert.equal(berth.cli(['domains:add', app, 'acme.example.test']).code, 0);
   });
-  after(async () => {
-    for (const p of procs) p.kill('SIGTERM');
-    wt?.remove();
-    berth?.cli(['apps:destroy', app, '--confirm', app]);
-    await berth?.destroy();
+  after(() => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
