@@ -133,7 +133,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   });
   const scheduling = new SchedulerRegistry({ schedulers: [localScheduler, swarmScheduler], settings: store.schedulers, defaultScheduler: config.scheduler });
   const oneOff = new OneOffRunner({
-    store, engine, logs, envFor: (r) => deployer.envFor(r), network: config.network, appNetwork: (app) => deployer.prepareNetwork(app),
+    apps: appsReader, releases: releasesReader, engine, logs, envFor: (r) => deployer.envFor(r), network: config.network, appNetwork: (app) => deployer.prepareNetwork(app),
     mountsOf: (app) => storage.mountsForStart(app),
   });
   // Every one-off (run, cron, deploy scripts) goes through the app's scheduler, which hands it to `oneOff`.
@@ -206,7 +206,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const reconciler = new Reconciler({
     store, engine, router, locks: redis.locks, deployer, schedulerOf: (app) => scheduling.for(app), events, intervalSeconds: config.reconcileIntervalSeconds,
   });
-  const liveness = new LivenessMonitor({ store, engine, deployer, events, runsLocally: (app) => scheduling.nameFor(app) === 'docker-local' });
+  const liveness = new LivenessMonitor({ store: tablesOf(store, 'processState'), apps: appsReader, releases: releasesReader, engine, deployer, events, runsLocally: (app) => scheduling.nameFor(app) === 'docker-local' });
   const buildSettings = new BuildSettings({ store: tablesOf(store, 'buildSettings'), apps: appsReader, events });
   const checks = new ChecksSettings({ store: tablesOf(store, 'deploySettings'), apps: appsReader, events });
   const deployScripts = new DeployScripts({ runner: oneOffs, onLive: (r) => cron.activate(r) });

@@ -1,15 +1,19 @@
 import { Readable } from 'node:stream';
 import { BerthError } from '../errors';
 import type { ContainerEngine, ContainerInfo } from '../ports/container-engine';
-import type { ReleaseRecord, Store } from '../ports/store';
+import type { ReleaseRecord } from '../ports/store';
 import { LABEL, containerName, newDeployId } from '../deploys/container-labels';
 import type { LogsService } from '../logs';
+import type { AppsReader } from '../apps/apps-reader';
+import type { ReleasesReader } from '../releases/releases-reader';
 
 /** Detached one-offs (`run:detached`) one app may have running at once. */
 export const MAX_DETACHED = 10;
 
 export interface OneOffRunnerDeps {
-  readonly store: Store;
+  /** The apps and releases modules' reads (their services): a one-off reads no table itself. */
+  readonly apps: AppsReader;
+  readonly releases: ReleasesReader;
   readonly engine: ContainerEngine;
   readonly logs: LogsService;
   /** The app's environment for a release (config, service URLs, PORT): the Deployer's. */
@@ -46,8 +50,8 @@ export class OneOffRunner {
   constructor(private readonly deps: OneOffRunnerDeps) {}
 
   currentRelease(app: string): ReleaseRecord {
-    if (!this.deps.store.apps.get(app)) throw new BerthError('APP_NOT_FOUND', `No app named "${app}"; \`berth apps:list\` shows them.`);
-    const release = this.deps.store.releases.current(app);
+    if (!this.deps.apps.find(app)) throw new BerthError('APP_NOT_FOUND', `No app named "${app}"; \`berth apps:list\` shows them.`);
+    const release = this.deps.releases.current(app);
     if (!release) throw new BerthError('NO_RELEASE', `${app} has not been deployed yet; push it first.`);
     return release;
   }
@@ -55,10 +59,10 @@ export class OneOffRunner {
   /** Resolves with the command's exit code; the container is removed afterwards. */
   async run(o: OneOffRun): Promise<number> {
     const release = o.release ?? this.currentRelease(o.app);
-    const { store, engine } = this.deps;
+    const { engine } = this.deps;
     const id = newDeployId();
     const name = containerName(o.app, o.kind, 1, id);
-    const record = store.apps.get(o.app);
+    const record = this.deps.apps.find(o.app);
     const writer = this.deps.logs.oneOffWriter(o.app, o.tag ?? `${o.kind}.${id}`, release.version);
     const stop = (): void => {
       void engine.stopContainer(name, 2).catch(() => undefined).then(() => engine.removeContainer(name)).catch(() => undefined);

@@ -2,9 +2,13 @@ import type { ContainerEngine, ContainerInfo } from '../ports/container-engine';
 import type { Store } from '../ports/store';
 import { LABEL, tryCheck, type Deployer } from '../deploys';
 import { livenessChecks, type HealthCheck } from '../manifest';
+import type { AppsReader } from '../apps/apps-reader';
+import type { ReleasesReader } from '../releases/releases-reader';
 
 export interface LivenessMonitorDeps {
-  readonly store: Store;
+  readonly store: Pick<Store, 'processState'>;
+  readonly apps: AppsReader;
+  readonly releases: ReleasesReader;
   readonly engine: ContainerEngine;
   /** Lists the app's containers and reaches them (checkTarget); swarm apps are left to swarm. */
   readonly deployer: Deployer;
@@ -53,8 +57,8 @@ export class LivenessMonitor {
   /** One look at every app: starts the checks that are due (without waiting for them). */
   async pass(): Promise<void> {
     const seen = new Set<string>();
-    for (const app of this.deps.store.apps.list()) {
-      const release = this.deps.store.releases.current(app.name);
+    for (const app of this.deps.apps.list()) {
+      const release = this.deps.releases.current(app.name);
       if (!release || this.deps.store.processState.isStopped(app.name) || this.deps.runsLocally?.(app.name) === false) continue;
       const types = Object.keys(release.manifest.healthchecks).filter((t) => livenessChecks(release.manifest, t).length > 0);
       if (types.length === 0) continue;

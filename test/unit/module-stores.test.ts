@@ -29,8 +29,6 @@ const NOT_YET_THROUGH_THE_OWNER = [
   'deploys/deployer.ts: apps (apps), formation (processes), processState (processes), releases (releases)',
   'domains/port-mapping.ts: releases (releases)',
   'domains/routing-service.ts: apps (apps), releases (releases), services (services-kit)',
-  'one-off/one-off-runner.ts: apps (apps), releases (releases)',
-  'processes/liveness-monitor.ts: apps (apps), releases (releases)',
   'processes/process-operations.ts: releases (releases)',
   'processes/process-report.ts: apps (apps), builds (builds), releases (releases)',
   'processes/processes-service.ts: apps (apps), drainSettings (deploys), releases (releases)',
@@ -46,7 +44,7 @@ const NOT_YET_THROUGH_THE_OWNER = [
 const STILL_GIVEN_THE_WHOLE_STORE = [
   'apps/apps-service.ts', 'builds/build-runner.ts', 'builds/builds-service.ts', 'builds/release-maker.ts', 'builds/release-producer.ts',
   'certs/letsencrypt-service.ts', 'deploys/app-runtime.ts', 'deploys/deployer.ts', 'domains/port-mapping.ts', 'domains/routed-router.ts',
-  'domains/routing-service.ts', 'one-off/one-off-runner.ts', 'processes/liveness-monitor.ts', 'processes/process-operations.ts',
+  'domains/routing-service.ts', 'processes/process-operations.ts',
   'processes/process-report.ts', 'processes/processes-service.ts', 'processes/reconciler.ts', 'schedulers/swarm-scheduler.ts',
 ];
 
