@@ -2,7 +2,8 @@
 # Installs what berth's tests and benchmarks need beyond berth itself (test/run.sh calls it as
 # root): deploy/executables.txt, group test — chromium for the dashboard's browser tests, pebble
 # for ACME tests against a local CA, wrk for the router bench, iproute2 for the swarm tests' second
-# node, openssh-client for the SSH tests. Idempotent; quiet when all present.
+# node, openssh-client for the SSH tests, openssh-server for import:dokku over ssh (a loopback sshd
+# the test starts itself). Idempotent; quiet when all present.
 set -euo pipefail
 mapfile -t PACKAGES < <(bash "$(dirname "${BASH_SOURCE[0]}")/packages-for.sh" test)
 missing=()
@@ -17,4 +18,10 @@ fi
 echo "-----> Installing test dependencies: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null
+# Packages with a service (openssh-server) must not start it here: the tests start their own, on loopback.
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && own_policy=1; fi
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+[ "$own_policy" = 1 ] && rm -f "$policy"
+true

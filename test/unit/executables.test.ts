@@ -26,6 +26,7 @@ export function parseManifest(text: string): Row[] {
  */
 const INDIRECT: Record<string, { programs: string[]; why: string }> = {
   'app/infra/git/stream-service.ts': { programs: ['git-upload-pack', 'git-receive-pack'], why: 'the SSH transport runs request.service, one of the two' },
+  'app/cli/dokku-import/ssh-copy.ts': { programs: ['ssh'], why: 'import:dokku over ssh runs BERTH_SSH_COMMAND, default ssh' },
   'app/infra/nginx/nginx-cli.ts': { programs: ['nginx'], why: 'BERTH_NGINX_BIN, default nginx' },
   'app/infra/nginx/tls-files.ts': { programs: ['openssl'], why: 'the router\'s opensslBin, default openssl' },
   'test/e2e/support/browser.ts': { programs: ['chromium'], why: 'playwright launches executablePath, default /usr/bin/chromium' },
