@@ -70,7 +70,9 @@ export class BuildSettings {
       if (!options.includes(o.trim())) options.push(o.trim());
     }
     this.deps.store.buildSettings.apply(app, options.length ? { [OPTIONS_KEY]: JSON.stringify(options) } : {}, options.length ? [] : [OPTIONS_KEY]);
-    this.deps.events.record({ app, kind: 'config.changed', message: `docker-options build: ${options.join(' ') || 'none'}`, user });
+    // Names only: a literal value is often a token, and every role that sees the app reads its events.
+    const names = options.map((o) => BUILD_ARG.exec(o)?.[1]).filter(Boolean).map((n) => `--build-arg ${n}`);
+    this.deps.events.record({ app, kind: 'config.changed', message: `docker-options build: ${names.join(' ') || 'none'}`, user });
     return options;
   }
 

@@ -38,6 +38,16 @@ function withoutValues<T>(value: T, secrets: readonly string[]): T {
   return walk(value) as T;
 }
 
+/**
+ * Build-phase docker options (`--build-arg NAME=VALUE`) as the user may see them: a literal value is
+ * often a token (dokku's way to hand one to `docker build`), so those who may not see the app's
+ * secrets get `--build-arg NAME=[hidden]`.
+ */
+export function buildOptionsFor(berth: Pick<HttpServices, 'access'>, user: UserRecord, app: string, options: readonly string[]): string[] {
+  if (berth.access.canSeeSecrets(user, app)) return [...options];
+  return options.map((o) => o.replace(/^(--build-arg[= ][A-Za-z_][A-Za-z0-9_]*=).+$/s, `$1${HIDDEN}`));
+}
+
 /** `scheme://user:password@host` → `scheme://user:[hidden]@host`, for viewers. */
 function withoutPassword(url: string | null): string | null {
   if (url === null) return null;

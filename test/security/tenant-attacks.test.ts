@@ -13,6 +13,7 @@ import { limitsAttacks } from './limits-attacks';
 import { undoAttacks } from './undo-attacks';
 import { composeAttacks } from './compose-attacks';
 import { streamAttacks } from './stream-attacks';
+import { buildOptionAttacks } from './build-option-attacks';
 
 /**
  * The tenant-attack suite (docs/security.md): as a developer of app A and as a viewer, every
@@ -39,4 +40,5 @@ describe('tenant attacks: a developer or viewer of app A against app B, the host
   undoAttacks(t);
   composeAttacks(t);
   streamAttacks(t);
+  buildOptionAttacks(t);
 });

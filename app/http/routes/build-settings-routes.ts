@@ -3,17 +3,23 @@ import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
+import { buildOptionsFor } from '../secret-views';
 
 /** `builder-dockerfile:*`, `docker-options:* build` (the build phase is the only one berth takes options for) and `checks:*`. */
 export function buildSettingsRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
-  r.get('/apps/:app/builder-dockerfile', need.appRead, (req, res) => { res.json(berth.buildSettings.report(req.params.app)); });
+  r.get('/apps/:app/builder-dockerfile', need.appRead, (req, res) => {
+    const report = berth.buildSettings.report(req.params.app);
+    res.json({ ...report, 'docker-options-build': buildOptionsFor(berth, req.user!, req.params.app, report['docker-options-build']) });
+  });
   /** `{ key: "dockerfile-path" | "build-dir" | "buildkit", value: "…" | null }` (null unsets). */
   r.patch('/apps/:app/builder-dockerfile', need.appWrite, (req, res) => {
     const b = body(req);
     res.json(berth.buildSettings.set(req.params.app, b.key, b.value ?? null, userName(req)));
   });
-  r.get('/apps/:app/docker-options', need.appRead, (req, res) => { res.json({ build: berth.buildSettings.report(req.params.app)['docker-options-build'] }); });
+  r.get('/apps/:app/docker-options', need.appRead, (req, res) => {
+    res.json({ build: buildOptionsFor(berth, req.user!, req.params.app, berth.buildSettings.report(req.params.app)['docker-options-build']) });
+  });
   /** `{ phase: "build", add?: [...], remove?: [...], clear?: true }`. */
   r.patch('/apps/:app/docker-options', need.appWrite, (req, res) => {
     const b = body(req);
