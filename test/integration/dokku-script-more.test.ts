@@ -127,7 +127,8 @@ describe('more dokku command lines through berth unchanged', function () {
   it('dokku resource:limit-clear APP; docker-options:clear APP; domains:clear-global; certs:update and git:from-image are berth verbs', async () => {
     ok('dokku resource:limit APP --memory 256m --cpu 0.5');
     ok('dokku resource:limit-clear APP');
-    assert.deepEqual((await berth.api('GET', `/api/v1/apps/${app}/resources`)).json.resources, { memoryMb: null, cpus: null });
+    const { resources } = (await berth.api('GET', `/api/v1/apps/${app}/resources`)).json;
+    assert.deepEqual([resources.memoryMb, resources.cpus], [null, null]);
     ok(`dokku docker-options:add APP build '--build-arg A=1'`);
     ok('dokku docker-options:clear APP');
     assert.equal(ok('dokku docker-options:report APP --docker-options-build'), '\n');
