@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { appPath } from '../api-client';
 import { execSession } from '../exec-client';
+import { terminalRequest } from '../terminal-request';
 import { parseAssignment, repeated } from '../argv';
 import { table } from '../output';
 import type { ArgSpec, VerbGroup } from '../types';
@@ -56,15 +57,9 @@ export const runVerbs: VerbGroup = {
       ],
       options: [],
       async run(ctx) {
-        const stdout = ctx.io.stdout as NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
-        const tty = ctx.io.stdin.isTTY === true && stdout.isTTY === true;
         const q = new URLSearchParams({ process: ctx.args.positional.process ?? 'web' });
         if (ctx.args.rest.length) q.set('command', JSON.stringify(ctx.args.rest));
-        if (tty) {
-          q.set('tty', '1');
-          if (stdout.columns && stdout.rows) { q.set('cols', String(stdout.columns)); q.set('rows', String(stdout.rows)); }
-          if (ctx.io.env.TERM) q.set('term', ctx.io.env.TERM);
-        }
+        const { tty, stdout } = terminalRequest(ctx.io, q);
         return execSession(ctx.api(), `${appPath(ctx.arg('app'), '/enter')}?${q}`, { stdin: ctx.io.stdin, stdout, raw: tty });
       },
     },

@@ -4,6 +4,7 @@ import { keyValues } from '../output';
 import type { ArgSpec, OptionSpec, Verb, VerbContext, VerbGroup } from '../types';
 import { download, upload } from './service-streams';
 import { execSession } from '../exec-client';
+import { terminalRequest } from '../terminal-request';
 
 /**
  * Generic service verbs: `<service>:<action>` runs for every service plugin the berth has
@@ -177,15 +178,9 @@ export const servicesVerbs: VerbGroup = {
       summary: 'Open the service\'s own client (psql, redis-cli, mariadb) in its container, as dokku\'s connect: from a terminal with a terminal (prompt, line editing), piped stdin as a script (no prompt). For admins and developers of an app the service is linked to. Exits with the client\'s exit code.',
       args: [NAME], options: [],
       run: (ctx) => {
-        const stdout = ctx.io.stdout as NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
         // As `berth enter`: a terminal on both ends asks the server for one, and stdin goes raw.
-        const tty = ctx.io.stdin.isTTY === true && stdout.isTTY === true;
         const q = new URLSearchParams();
-        if (tty) {
-          q.set('tty', '1');
-          if (stdout.columns && stdout.rows) { q.set('cols', String(stdout.columns)); q.set('rows', String(stdout.rows)); }
-          if (ctx.io.env.TERM) q.set('term', ctx.io.env.TERM);
-        }
+        const { tty, stdout } = terminalRequest(ctx.io, q);
         return execSession(ctx.api(), `${one(ctx, '/connect')}${tty ? `?${q}` : ''}`, { stdin: ctx.io.stdin, stdout, raw: tty });
       },
     }),
