@@ -54,13 +54,32 @@ export interface DokkuHost {
 export const SERVICE_PLUGINS = ['postgres', 'redis', 'mariadb'] as const;
 const NAME = /^[a-z][a-z0-9-]{0,62}$/;
 
+/**
+ * The copy's real path while readDokkuHost runs, and the symlinks out of it met on the way. A copy
+ * comes from another host (over ssh, or a tarball): a symlink in it (`ENV -> /root/.ssh/id_rsa`,
+ * `tls/server.key -> /etc/…`) must never make a file of this machine an app's config, certificate
+ * or data, so every read resolves the path and refuses what lands outside the copy.
+ */
+let confinedTo: string | null = null;
+let escapes: string[] = [];
+const inside = (p: string): boolean => {
+  let real: string;
+  try { real = fs.realpathSync(p); } catch { return false; }
+  if (confinedTo && (real === confinedTo || real.startsWith(confinedTo + path.sep))) return true;
+  if (confinedTo && !escapes.includes(p)) escapes.push(p);
+  return false;
+};
 const readText = (file: string): string | undefined => {
+  if (!inside(file)) return undefined;
   try { return fs.readFileSync(file, 'utf8'); } catch { return undefined; }
 };
 const lines = (text: string | undefined): string[] => (text ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
-const isDir = (p: string): boolean => { try { return fs.statSync(p).isDirectory(); } catch { return false; } };
-const isFile = (p: string): boolean => { try { return fs.statSync(p).isFile(); } catch { return false; } };
-const listDir = (p: string): string[] => { try { return fs.readdirSync(p).sort(); } catch { return []; } };
+const isDir = (p: string): boolean => { try { return inside(p) && fs.statSync(p).isDirectory(); } catch { return false; } };
+const isFile = (p: string): boolean => { try { return inside(p) && fs.statSync(p).isFile(); } catch { return false; } };
+const listDir = (p: string): string[] => { try { return inside(p) ? fs.readdirSync(p).sort() : []; } catch { return []; } };
+/** Whether a folder (an app's bare repo, which git reads whole) holds a symlink anywhere below it. */
+const holdsSymlink = (dir: string): boolean => fs.readdirSync(dir, { withFileTypes: true })
+  .some((e) => e.isSymbolicLink() || (e.isDirectory() && holdsSymlink(path.join(dir, e.name))));
 
 /** `<copy>/home/dokku` and `<copy>/var/lib/dokku`; either may be missing (then nothing of it is read). */
 export function dokkuRoots(copy: string): { home: string; lib: string } {
@@ -68,6 +87,19 @@ export function dokkuRoots(copy: string): { home: string; lib: string } {
 }
 
 export function readDokkuHost(copy: string): DokkuHost {
+  try { confinedTo = fs.realpathSync(copy); } catch { confinedTo = path.resolve(copy); }
+  escapes = [];
+  try {
+    const host = readConfined(copy);
+    const outside = escapes.map((p) => `${path.relative(copy, p)}: a symlink out of the copy; not read`);
+    return { ...host, notes: [...host.notes, ...outside] };
+  } finally {
+    confinedTo = null;
+    escapes = [];
+  }
+}
+
+function readConfined(copy: string): DokkuHost {
   const { home, lib } = dokkuRoots(copy);
   const notes: string[] = [];
   if (!isDir(home) && !isDir(lib)) {
@@ -127,6 +159,8 @@ function readApp(s: AppSource): DokkuApp {
   const { mounts, other } = readDockerOptions(dir, list('docker-options', '_default_.deploy'));
   const deployBranch = prop('git', name, 'deploy-branch') || s.globalBranch || 'master';
   const hasBranch = isFile(path.join(dir, 'refs', 'heads', deployBranch)) || (readText(path.join(dir, 'packed-refs')) ?? '').split('\n').some((l) => l.endsWith(` refs/heads/${deployBranch}`));
+  const repoWithSymlink = hasBranch && holdsSymlink(dir);
+  if (repoWithSymlink) notes.push('git repo: holds a symlink, which git would follow out of the copy; not pushed');
   const tlsCert = path.join(dir, 'tls', 'server.crt');
   const tlsKey = path.join(dir, 'tls', 'server.key');
   return {
@@ -142,7 +176,7 @@ function readApp(s: AppSource): DokkuApp {
     mounts,
     dockerOptions: other,
     deployBranch,
-    repo: isFile(path.join(dir, 'HEAD')) && isDir(path.join(dir, 'objects')) && hasBranch ? dir : undefined,
+    repo: isFile(path.join(dir, 'HEAD')) && isDir(path.join(dir, 'objects')) && hasBranch && !repoWithSymlink ? dir : undefined,
     tls: isFile(tlsCert) && isFile(tlsKey) ? { certFile: tlsCert, keyFile: tlsKey } : undefined,
     letsencrypt: isDir(path.join(dir, 'letsencrypt')) || Boolean(env.vars.DOKKU_LETSENCRYPT_EMAIL) || Boolean(prop('letsencrypt', name, 'email')),
     notes,

@@ -75,6 +75,44 @@ describe('import:dokku: reading a dokku host\'s files', () => {
     }
   });
 
+  it('a hostile copy: symlinks out of it (ENV, tls, a service dump, an app folder, inside the repo) are never read, and named', () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'dokku-read-'));
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'dokku-outside-'));
+    try {
+      const home = path.join(copy, 'home/dokku');
+      const lib = path.join(copy, 'var/lib/dokku');
+      write(path.join(outside, 'secret'), 'STOLEN=host-secret\n');
+      write(path.join(outside, 'app/ENV'), 'STOLEN=from-a-linked-app\n');
+      write(path.join(home, 'web/VHOST'), 'web.example.com\n');
+      fs.symlinkSync(path.join(outside, 'secret'), path.join(home, 'web/ENV'));
+      fs.mkdirSync(path.join(home, 'web/tls'));
+      fs.symlinkSync(path.join(outside, 'secret'), path.join(home, 'web/tls/server.crt'));
+      fs.symlinkSync(path.join(outside, 'secret'), path.join(home, 'web/tls/server.key'));
+      write(path.join(home, 'web/HEAD'), 'ref: refs/heads/master\n');
+      write(path.join(home, 'web/refs/heads/master'), '0'.repeat(40));
+      fs.mkdirSync(path.join(home, 'web/objects/ab'), { recursive: true });
+      fs.symlinkSync(path.join(outside, 'secret'), path.join(home, 'web/objects/ab/cdef'));
+      fs.symlinkSync(path.join(outside, 'app'), path.join(home, 'linked'));
+      write(path.join(lib, 'services/postgres/db/LINKS'), 'web\n');
+      fs.symlinkSync(path.join(outside, 'secret'), path.join(lib, 'services/postgres/db/db.dump'));
+      const host = readDokkuHost(copy);
+      assert.deepEqual(host.apps.map((a) => ({ name: a.name, env: a.env, vhosts: a.vhosts, tls: a.tls, repo: a.repo, notes: a.notes })), [
+        { name: 'web', env: {}, vhosts: ['web.example.com'], tls: undefined, repo: undefined,
+          notes: ['git repo: holds a symlink, which git would follow out of the copy; not pushed'] },
+      ]);
+      assert.deepEqual(host.services, [{ plugin: 'postgres', name: 'db', links: ['web'], dump: undefined, image: undefined }]);
+      assert.deepEqual(host.notes, [
+        'home/dokku/linked: a symlink out of the copy; not read',
+        'home/dokku/web/ENV: a symlink out of the copy; not read',
+        'home/dokku/web/tls/server.crt: a symlink out of the copy; not read',
+        'var/lib/dokku/services/postgres/db/db.dump: a symlink out of the copy; not read',
+      ]);
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('postgres import tells pg_dump\'s custom format (dokku\'s export) from SQL and keeps every byte', async () => {
     const read = async (s: NodeJS.ReadableStream) => { const parts: Buffer[] = []; for await (const c of s) parts.push(Buffer.from(c as Buffer)); return Buffer.concat(parts).toString(); };
     const custom = await sniffDumpFormat(Readable.from([Buffer.from('PG'), Buffer.from('DMP'), Buffer.from('\x01rest')]));
