@@ -232,7 +232,7 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
     assert.equal(services().length, 1);
   });
 
-  it('runs the release command on swarm before the services start; a failing one fails the push and the old release keeps serving', async () => {
+  it('runs the release command on swarm before the services start, with the app\'s env', async () => {
     wt = WorkTree.fromFixture('oneoff-app');
     wt.write('Procfile', 'web: /bin/sh /app/web.sh\nworker: /bin/sh /app/worker.sh\nrelease: echo "release phase with $RELEASE_MARK on $PORT" | tr a-z A-Z\n');
     wt.write('www/index.html', 'swlog v1\n');
@@ -248,23 +248,8 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
     // log masks config values as they are).
     assert.match(pushed.output, new RegExp(`Running release command[\\s\\S]*RELEASE PHASE WITH MARK-${id.toUpperCase()} ON 5000[\\s\\S]*Pushing [\\s\\S]*Creating swarm service`));
     assert.equal((await berth.viaRouter(host2)).text.trim(), 'swlog v1');
-    const before = services2();
-    assert.equal(before.length, 2, 'a web and a worker service (scaled to 0)');
-
-    wt.write('Procfile', 'web: /bin/sh /app/web.sh\nworker: /bin/sh /app/worker.sh\nrelease: echo "migration failed" >&2; exit 3\n');
-    wt.write('www/index.html', 'swlog v2\n');
-    wt.commitAll('v2 with a failing release command');
-    const failed = wt.push(berth.url, berth.token, app2);
-    assert.notEqual(failed.code, 0, 'the push is rejected');
-    assert.match(failed.output, /migration failed[\s\S]*release command exited with code 3/);
-    assert.doesNotMatch(failed.output, /Creating swarm service/);
-    assert.deepEqual(services2(), before, 'no new service was created');
-    assert.equal((await berth.viaRouter(host2)).text.trim(), 'swlog v1', 'the previous release keeps serving');
-    const releases = (await berth.api('GET', `/api/v1/apps/${app2}/releases`)).json.releases;
-    assert.deepEqual(releases.map((r: { version: number }) => r.version), [1]);
-
+    assert.equal(services2().length, 2, 'a web and a worker service (scaled to 0)');
     wt.write('Procfile', 'web: /bin/sh /app/web.sh\nworker: /bin/sh /app/worker.sh\n');
-    wt.write('www/index.html', 'swlog v1\n');
     wt.commitAll('no release command');
   });
 
@@ -345,6 +330,23 @@ describe('swarm scheduler: registry, router, scale, zero-downtime redeploy, roll
     const v1 = berth.cli(['logs', app2, '--release', 'v1', '-n', '1000']);
     assert.match(v1.stdout, /^web\.1 \| web starting v1 on port 5000$/m);
     assert.doesNotMatch(v1.stdout, /v3/);
+  });
+
+  it('a failing release command on swarm fails the push: no new service, the old release keeps serving, the app reads failed', async () => {
+    const before = services2();
+    const versions = async () => (await berth.api('GET', `/api/v1/apps/${app2}/releases`)).json.releases.map((r: { version: number }) => r.version);
+    assert.deepEqual(await versions(), [2, 1]);
+    wt!.write('Procfile', 'web: /bin/sh /app/web.sh\nworker: /bin/sh /app/worker.sh\nrelease: echo "migration failed" >&2; exit 3\n');
+    wt!.write('www/index.html', 'swlog v2\n');
+    wt!.commitAll('a failing release command');
+    const failed = wt!.push(berth.url, berth.token, app2);
+    assert.notEqual(failed.code, 0, 'the push is rejected');
+    assert.match(failed.output, /migration failed[\s\S]*release command exited with code 3/);
+    assert.doesNotMatch(failed.output, /Creating swarm service/);
+    assert.deepEqual(services2(), before, 'no new service was created');
+    assert.deepEqual([(await berth.viaRouter(host2)).text.trim(), await versions()], ['swlog v1', [2, 1]], 'release 2 keeps serving; no release made');
+    const { status, failedDeploy } = (await berth.api('GET', `/api/v1/apps/${app2}/ps`)).json.report;
+    assert.deepEqual([status, failedDeploy.kind], ['failed', 'push']);
   });
 
   it('prunes berth\'s registry with the release images: only kept releases stay, deleted ones\' blobs go; rollback to a kept one works', async () => {
