@@ -83,7 +83,8 @@ export class BuildRunner {
       else await this.fail(build, log, asBerthError(e));
     } finally {
       clearTimeout(timer);
-      if (build.snapshotPath) fs.rm(build.snapshotPath, { force: true }, () => undefined);
+      // Awaited: the job ends with its snapshot gone (whoever cleans up after it never races the removal).
+      if (build.snapshotPath) await fs.promises.rm(build.snapshotPath, { force: true }).catch(() => undefined);
     }
   };
 
