@@ -71,6 +71,7 @@ export class BuildsService {
 
   /** Cancels the app's running build, or else its oldest queued one. */
   async cancel(app: string): Promise<BuildRecord> {
+    if (!this.deps.store.apps.get(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
     const live = this.deps.store.builds.list(app, 50).filter((b) => !this.isDone(b));
     const target = live.find((b) => b.status === 'running') ?? live[live.length - 1];
     if (!target) throw new BerthError('NO_BUILD_RUNNING', `${app} has no running or queued build.`);

@@ -135,7 +135,6 @@ export const BAD_PARAM_EXCEPTIONS: Readonly<Record<string, Answer>> = {
   // Builds are looked up by app and number together.
   'GET /api/v1/apps/:app/builds/:id :app': ['BUILD_NOT_FOUND', 404],
   'GET /api/v1/apps/:app/builds/:id/log :app': ['BUILD_NOT_FOUND', 404],
-  'POST /api/v1/apps/:app/builds/cancel :app': ['NO_BUILD_RUNNING', 422],
   // The body `{}` is checked before the app is looked up.
   'PATCH /api/v1/apps/:app :app': ['INVALID_APP_NAME', 422],
   'PATCH /api/v1/apps/:app/git :app': ['INVALID_BRANCH', 422],

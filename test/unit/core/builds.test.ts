@@ -330,6 +330,7 @@ describe('builds and releases (real SQLite store, fake engine, queue and deploye
   it('builds service: get, list, cancel, follow, and recovery after a crash', async () => {
     assert.deepEqual(await rejected(Promise.resolve().then(() => builds.get('shop'))), { code: 'BUILD_NOT_FOUND', message: 'shop has no builds yet; `berth builds:list shop` shows them.' });
     assert.deepEqual(await rejected(builds.cancel('shop')), { code: 'NO_BUILD_RUNNING', message: 'shop has no running or queued build.' });
+    assert.deepEqual(await rejected(builds.cancel('nope')), { code: 'APP_NOT_FOUND', message: 'App "nope" does not exist; `berth apps:list` shows your apps.' });
     const done = await push();
     assert.equal(builds.get('shop').id, done.id);
     assert.equal(builds.get('shop', done.id).id, done.id);
