@@ -64,3 +64,16 @@ export class FakeBerth {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
+
+/**
+ * A fresh FakeBerth for each test of the calling `describe`, and the CLI's env that points at it
+ * (BERTH_URL, a token, PATH), handed to `use` before each test; stopped after each.
+ */
+export function useFakeBerth(use: (fake: FakeBerth, env: Record<string, string>) => void): void {
+  let fake: FakeBerth;
+  beforeEach(async () => {
+    fake = new FakeBerth();
+    use(fake, { BERTH_URL: await fake.start(), BERTH_TOKEN: 't', PATH: process.env.PATH ?? '' });
+  });
+  afterEach(() => fake.stop());
+}

@@ -2,18 +2,14 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { runCli } from '../../../app/cli';
 import { berthBuildpack } from '../../../app/cli/buildpack-urls';
-import { Capture, FakeBerth, run } from './cli-harness';
+import { Capture, FakeBerth, run, useFakeBerth } from './cli-harness';
 
 /** dokku's arguments for builder/buildpacks/scheduler, --parallel, network and git:sync, against a fake berth. */
 describe('cli: more of dokku\'s verbs and arguments', function () {
   this.timeout(10_000);
   let fake: FakeBerth;
   let env: Record<string, string>;
-  beforeEach(async () => {
-    fake = new FakeBerth();
-    env = { BERTH_URL: await fake.start(), BERTH_TOKEN: 't', PATH: process.env.PATH ?? '' };
-  });
-  afterEach(() => fake.stop());
+  useFakeBerth((f, e) => { fake = f; env = e; });
   const asked = () => fake.seen.map((s) => `${s.method} ${s.url} ${JSON.stringify(s.body ?? null)}`);
   const APP = { name: 'web', deployBranch: 'main', builder: null, buildpack: null };
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { findVerb, GROUPS, parseArgv } from '../../../app/cli';
 import { DOKKU_ALIASES } from '../../../app/cli/dokku-compat';
-import { FakeBerth, run } from './cli-harness';
+import { FakeBerth, run, useFakeBerth } from './cli-harness';
 
 const verb = (name: string) => findVerb(GROUPS, name)!;
 const SERVICE = { plugin: 'postgres', name: 'db', image: 'postgres:16', status: 'running', container: 'c1', volume: 'v', scheduler: 'docker-local', placement: [], node: null, nodeId: null, address: '10.0.0.5', url: 'postgres://u:p@db:5432/db', exposedUrl: null, exposedPort: null, links: [{ app: 'web', alias: 'DATABASE_URL' }], createdAt: 'now' };
@@ -12,11 +12,7 @@ describe('cli: dokku\'s arguments and flags', function () {
   this.timeout(10_000);
   let fake: FakeBerth;
   let env: Record<string, string>;
-  beforeEach(async () => {
-    fake = new FakeBerth();
-    env = { BERTH_URL: await fake.start(), BERTH_TOKEN: 't', PATH: process.env.PATH ?? '' };
-  });
-  afterEach(() => fake.stop());
+  useFakeBerth((f, e) => { fake = f; env = e; });
   const asked = () => fake.seen.map((s) => `${s.method} ${s.url}`);
 
   it('run: everything after the app and the command\'s first word is the command\'s, options too; -e adds variables through env', () => {

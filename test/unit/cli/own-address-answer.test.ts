@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { FakeBerth, run } from './cli-harness';
+import { FakeBerth, run, useFakeBerth } from './cli-harness';
 
 /**
  * Issue 20: "domains:set-global (or the install) gives berth a hostname". Global domains name apps
@@ -10,11 +10,7 @@ describe("cli: the global-domain verbs say where berth's own address is set", fu
   this.timeout(10_000);
   let fake: FakeBerth;
   let env: Record<string, string>;
-  beforeEach(async () => {
-    fake = new FakeBerth();
-    env = { BERTH_URL: await fake.start(), BERTH_TOKEN: 't', PATH: process.env.PATH ?? '' };
-  });
-  afterEach(() => fake.stop());
+  useFakeBerth((f, e) => { fake = f; env = e; });
 
   it('domains:set-global without an own address names the install command, with berth.<the global domain>', async () => {
     fake.json('GET /api/v1/domains', 200, { globalDomains: [], ownAddress: null });
