@@ -1,3 +1,4 @@
+import type { BuildStatus } from '../api-contract/builds';
 import type { AppManifest } from '../manifest';
 /** Durable state. infra/sqlite implements it; every method is synchronous and atomic. */
 
@@ -67,7 +68,8 @@ export interface UsersStore {
   findByTokenHash(tokenHash: string): UserRecord | null;
 }
 
-export type BuildStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+// One list of build states: the API's (app/api-contract, a leaf) is the one stored.
+export type { BuildStatus };
 
 export interface BuildRecord {
   readonly id: number;
