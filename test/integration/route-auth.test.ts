@@ -11,6 +11,7 @@ import { httpServicesOf } from '../../app/boot/http-services';
 import { HOOK_SECRET_HEADER, hookResponseWriter, readHookRequest } from '../../app/infra/git';
 import { targetOf } from '../../app/http/access-middleware';
 import { requireBerthStack } from '../support/requirements';
+import { routeLayers } from '../support/api-routes';
 
 /** Routes that answer without a login, on purpose. Anything else must refuse. */
 // /favicon.ico only redirects to a static asset under /assets.
@@ -18,29 +19,9 @@ const PUBLIC = new Set(['GET /healthz', 'GET /login', 'POST /login', 'POST /logi
 
 interface Route { method: string; path: string; guard: string }
 
-/** Every route in an express 5 router stack, with its mount prefix. */
-function walk(stack: any[], prefix: string, out: Route[]): Route[] {
-  for (const layer of stack) {
-    if (layer.route) {
-      for (const method of Object.keys(layer.route.methods)) {
-        if (method !== '_all') out.push({ method: method.toUpperCase(), path: prefix + layer.route.path, guard: layer.route.stack[0]?.handle?.name ?? '' });
-      }
-    } else if (layer.handle?.stack) {
-      walk(layer.handle.stack, prefix + mountOf(layer), out);
-    } else if (layer.name === 'serveStatic' || layer.handle?.name === 'serveStatic') {
-      // Static assets (CSS, JS, icons) are public by design.
-    }
-  }
-  return out;
-}
-
-/** express 5 keeps a `use('/x')` prefix only as a matcher; the tests mount at known prefixes. */
-function mountOf(layer: any): string {
-  const m = layer.matchers?.[0];
-  if (!m) return '';
-  for (const candidate of ['/api/v1', '/git']) if (m(candidate + '/probe') && !m('/probe')) return candidate;
-  return '';
-}
+/** Every route with each of its methods but express's `_all`, and the name of its first handler (the guard). */
+const routesOf = (stack: any[]): Route[] => routeLayers(stack)
+  .flatMap((r) => r.methods.filter((m) => m !== '_all').map((m) => ({ method: m.toUpperCase(), path: r.path, guard: r.first?.name ?? '' })));
 
 const concrete = (p: string): string => p.replace(/:[a-zA-Z]+/g, 'probe-x').replace(/\*\w*/g, 'probe');
 
@@ -71,7 +52,7 @@ describe('route authentication', function () {
     berth = createBerth({ config, paths: pathsFor(config), buildpacks: [] });
     const codec = { read: (b: unknown) => readHookRequest(b, { snapshotsDir: berth.paths.snapshots }), writer: hookResponseWriter, secretHeader: HOOK_SECRET_HEADER };
     const app = createHttpApp(httpServicesOf(berth), { codec, log: () => undefined });
-    routes = walk((app as any).router.stack, '', []);
+    routes = routesOf((app as any).router.stack);
     server = http.createServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     port = (server.address() as { port: number }).port;

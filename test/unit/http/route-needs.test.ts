@@ -9,36 +9,13 @@ import { isRouteNeed, targetOfNeed, type RouteNeed } from '../../../app/http/rou
 import { pathOf, recordDecision } from '../../../app/http/route-guard';
 import { need, strictRouter } from '../../../app/http/strict-router';
 import { errorMiddleware } from '../../../app/http/error-middleware';
-
-/** Stands in for every service: route factories only keep references; nothing here is called. */
-const standIn = (): any => new Proxy(function standInService() { /* never run */ }, {
-  get: (_t, k) => (k === 'then' ? undefined : standIn()),
-  apply: () => standIn(),
-});
+import { routeLayers, standIn } from '../../support/api-routes';
 
 interface Route { method: string; path: string; local: string; template: string; first: any }
 
-/** Every route in an express 5 router stack, with its mount prefix (`/api/v1`, `/git` or none). */
-function walk(stack: any[], prefix: string, out: Route[]): Route[] {
-  for (const layer of stack) {
-    if (layer.route) {
-      const methods = Object.keys(layer.route.methods).map((m) => (m === '_all' ? 'ALL' : m.toUpperCase()));
-      for (const method of methods) {
-        out.push({ method, path: prefix + layer.route.path, local: layer.route.path, template: layer.route.path, first: layer.route.stack[0]?.handle });
-      }
-    } else if (layer.handle?.stack) {
-      walk(layer.handle.stack, prefix + mountOf(layer), out);
-    }
-  }
-  return out;
-}
-
-function mountOf(layer: any): string {
-  const m = layer.matchers?.[0];
-  if (!m) return '';
-  for (const candidate of ['/api/v1', '/git']) if (m(candidate + '/probe') && !m('/probe')) return candidate;
-  return '';
-}
+/** Every route with each of its methods (express's `_all` as ALL). */
+const routesOf = (stack: any[]): Route[] => routeLayers(stack)
+  .flatMap((r) => r.methods.map((m) => ({ method: m === '_all' ? 'ALL' : m.toUpperCase(), path: r.path, local: r.local, template: r.local, first: r.first })));
 
 /** Parameters for a template: every `:name` is `probe-x`, every `*name` one segment `probe`. */
 function paramsOf(template: string): Record<string, string | string[]> {
@@ -55,7 +32,7 @@ describe('every route declares what it needs (route-access.ts)', () => {
   before(() => {
     // Throws if a route was registered without a declaration (strictRouter refuses it).
     const app = createHttpApp(standIn() as HttpServices, { codec: standIn(), log: () => undefined });
-    routes = walk((app as any).router.stack, '', []);
+    routes = routesOf((app as any).router.stack);
   });
 
   it('finds the API and dashboard routes', () => {
