@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { ownImageLabel } from '../support/app-images';
 import { uniqueName, type BerthProcess } from '../support/berth-process';
 import { useBerth } from '../support/use-berth';
 import { DashboardSession } from '../support/dashboard-session';
@@ -101,12 +102,12 @@ describe('releases: config changes, rollback, image deploys, failed deploys', fu
   });
 
   it('deploys a ready image through the same queue', async () => {
+    const app = uniqueName('img');
     const built = spawnSync('docker', ['build', '-q', '-t', 'berth-test/ready-image:1', '-'], {
-      input: 'FROM berth/busybox:latest\nRUN mkdir -p /www && echo ready-image > /www/index.html\nEXPOSE 8000\nCMD ["httpd", "-f", "-p", "8000", "-h", "/www"]\n',
+      input: `FROM berth/busybox:latest\n${ownImageLabel(app)}RUN mkdir -p /www && echo ready-image > /www/index.html\nEXPOSE 8000\nCMD ["httpd", "-f", "-p", "8000", "-h", "/www"]\n`,
       encoding: 'utf8',
     });
     assert.equal(built.status, 0, built.stderr);
-    const app = uniqueName('img');
     await berth.api('POST', '/api/v1/apps', { name: app });
     const dep = await berth.api('POST', `/api/v1/apps/${app}/deploys`, { image: 'berth-test/ready-image:1' });
     assert.equal(dep.status, 202, dep.text);

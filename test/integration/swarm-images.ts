@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ownImageLabel } from '../support/app-images';
 import { ROOT } from '../support/berth-process';
 
 /**
@@ -12,7 +13,7 @@ import { ROOT } from '../support/berth-process';
  */
 export function buildImage(tag: string, o: { text?: string; crash?: boolean }): void {
   if (o.crash) {
-    const built = spawnSync('docker', ['build', '-q', '-t', tag, '-'], { input: 'FROM berth/busybox:latest\nEXPOSE 8000\nCMD ["sh", "-c", "echo this release is broken >&2; exit 1"]\n', encoding: 'utf8' });
+    const built = spawnSync('docker', ['build', '-q', '-t', tag, '-'], { input: `FROM berth/busybox:latest\n${ownImageLabel(tag)}EXPOSE 8000\nCMD ["sh", "-c", "echo this release is broken >&2; exit 1"]\n`, encoding: 'utf8' });
     assert.equal(built.status, 0, built.stderr);
     return;
   }
@@ -22,7 +23,7 @@ export function buildImage(tag: string, o: { text?: string; crash?: boolean }): 
     fs.writeFileSync(path.join(dir, 'www', 'index.html'), `${o.text}\n`);
     fs.copyFileSync(path.join(ROOT, 'test/fixtures/apps/multi-process-app/www/cgi-bin/slow'), path.join(dir, 'www', 'cgi-bin', 'slow'));
     fs.chmodSync(path.join(dir, 'www', 'cgi-bin', 'slow'), 0o755);
-    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM berth/busybox:latest\nCOPY www /www\nEXPOSE 8000\n'
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), `FROM berth/busybox:latest\n${ownImageLabel(tag)}COPY www /www\nEXPOSE 8000\n`
       + 'CMD ["sh", "-c", "httpd -f -p 8000 -h /www & pid=$!; trap \'kill $pid; exit 0\' TERM INT; wait $pid"]\n');
     const built = spawnSync('docker', ['build', '-q', '-t', tag, dir], { encoding: 'utf8' });
     assert.equal(built.status, 0, built.stderr);

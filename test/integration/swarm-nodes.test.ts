@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { ownImageLabel } from '../support/app-images';
 import { uniqueName, type BerthProcess } from '../support/berth-process';
 import type { NetnsDocker } from '../support/netns-docker';
 import { requireBerthStack } from '../support/requirements';
@@ -29,7 +30,7 @@ describe('swarm scheduler on two nodes (a second dockerd in a network namespace)
     node2 = cluster.node2!;
     // Each task says at start which container it is (its hostname), so a log line names its task.
     const built = spawnSync('docker', ['build', '-q', '-t', tag, '-'], {
-      input: 'FROM berth/busybox:latest\nRUN mkdir -p /www && echo two-nodes > /www/index.html\nEXPOSE 8000\n'
+      input: `FROM berth/busybox:latest\n${ownImageLabel(tag)}RUN mkdir -p /www && echo two-nodes > /www/index.html\nEXPOSE 8000\n`
         + 'CMD ["sh", "-c", "echo started in $(hostname); exec httpd -f -p 8000 -h /www"]\n',
       encoding: 'utf8',
     });

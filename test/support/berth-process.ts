@@ -5,8 +5,10 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { untagImagesOfApps } from './app-images';
 import { recordPid, sweepLeftovers } from './leftovers';
+
+export { untagAppImages } from './app-images';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 const MAIN = path.join(ROOT, 'dist/app/main.js');
@@ -150,31 +152,6 @@ export class BerthProcess {
     const pidFile = path.join(this.home, 'nginx', 'nginx.pid');
     if (fs.existsSync(pidFile)) spawnSync('nginx', ['-p', path.join(this.home, 'nginx'), '-c', path.join(this.home, 'nginx', 'nginx.conf'), '-s', 'quit']);
     fs.rmSync(this.home, { recursive: true, force: true });
-  }
-}
-
-/**
- * The images of the apps this berth still had (`berth/<app>:*`): berth removes an app's images when
- * the app is destroyed, but a test berth is usually thrown away with its apps, and their tags would
- * pile up run after run.
- */
-function untagImagesOfApps(home: string): void {
-  const file = path.join(home, 'berth.db');
-  if (!fs.existsSync(file)) return;
-  let apps: string[] = [];
-  try {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    try { apps = (db.prepare('SELECT name FROM apps').all() as { name: string }[]).map((r) => r.name); } finally { db.close(); }
-  } catch { return; } // a database from a berth that never finished starting
-  untagAppImages(apps);
-}
-
-/** Untags `berth/<app>:*` for each app, by reference: apps built from one fixture share an image id. */
-export function untagAppImages(apps: readonly string[]): void {
-  for (const app of apps) {
-    const refs = spawnSync('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=berth/${app}`], { encoding: 'utf8' })
-      .stdout.split(/\s+/).filter((r) => r && !r.endsWith(':<none>'));
-    if (refs.length) spawnSync('docker', ['rmi', '-f', ...new Set(refs)]);
   }
 }
 

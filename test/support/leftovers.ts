@@ -2,10 +2,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { untagImagesOfApps } from './app-images';
 
 /**
  * What a test berth leaves behind when its test process is killed mid-test (destroy() never runs):
- * its home `/tmp/berth-test-<6 hex>-<mkdtemp suffix>` and its Docker network `berth-test-<6 hex>`.
+ * its home `/tmp/berth-test-<6 hex>-<mkdtemp suffix>`, its Docker network `berth-test-<6 hex>` and
+ * its apps' image tags (app-images.ts).
  * startBerth() sweeps them, touching only what is provably dead, since other test files run
  * berths in parallel on this machine.
  */
@@ -61,6 +63,7 @@ export function sweepLeftovers(o: { tmpDir?: string; now?: number } = {}): { hom
     const { state, changedAt } = stateOf(home);
     if (state === 'dead' && now - changedAt > STALE_AFTER_MS) {
       stopNginx(home);
+      untagImagesOfApps(home);
       fs.rmSync(home, { recursive: true, force: true });
       homes.push(home);
       continue;
