@@ -3,6 +3,7 @@ import { LABEL, runChecksNow } from '../deploys';
 import type { HttpServices } from '../http/http-services';
 import type { Berth } from './create-berth';
 import { berthVersion, gitCommit } from '../version';
+import { collectMetrics } from '../metrics';
 
 /** Fills app/http's declared services from the composition root: domain services and narrow views, nothing below them. */
 export function httpServicesOf(berth: Berth): HttpServices {
@@ -23,6 +24,13 @@ export function httpServicesOf(berth: Berth): HttpServices {
       all: () => engine.listContainers({ labels: { [LABEL.scope]: config.network } }),
       stats: (id) => engine.stats(id),
     },
+    metrics: () => collectMetrics({
+      appNames: () => berth.apps.list().map((a) => a.name),
+      report: (app) => berth.processes.report(app),
+      containers: () => engine.listContainers({ labels: { [LABEL.scope]: config.network } }),
+      samplesOf: (id) => berth.statsSampler.samplesOf(id),
+      builds: () => berth.builds.metricsFacts(),
+    }),
     pushGate: berth.pushGate,
     urlOf: (app) => berth.urlOf(app),
     version: () => ({ version: berthVersion(), commit: gitCommit(), schema: berth.store.schemaVersion() }),

@@ -51,6 +51,19 @@ export class BuildsService {
     return this.deps.store.builds.getById(build.id)!;
   }
 
+  /**
+   * For /metrics: each finished job's app, kind, outcome and seconds from start to end, and how many
+   * wait or run now (the builds table, so it is right whichever process runs the worker).
+   */
+  metricsFacts(): { finished: Array<{ app: string; kind: string; status: string; seconds: number }>; queued: number; running: number } {
+    const { builds } = this.deps.store;
+    const finished = builds.listByStatus(['succeeded', 'failed', 'cancelled']).flatMap((b) => {
+      const seconds = (Date.parse(b.finishedAt ?? '') - Date.parse(b.startedAt ?? '')) / 1000;
+      return Number.isFinite(seconds) && seconds >= 0 ? [{ app: b.app, kind: b.kind, status: b.status, seconds }] : [];
+    });
+    return { finished, queued: builds.listByStatus(['queued']).length, running: builds.listByStatus(['running']).length };
+  }
+
   list(app: string, limit = 20): BuildRecord[] {
     return this.deps.store.builds.list(app, limit);
   }

@@ -26,6 +26,7 @@ import { objectBodyOnly } from './request-body';
 import { schedulersRoutes } from './routes/schedulers-routes';
 import { usersRoutes } from './routes/users-routes';
 import { versionRoutes } from './routes/version-routes';
+import { metricsRoutes } from './routes/metrics-routes';
 import { auditSource, authorizeRequest } from './access-middleware';
 import { strictRouter } from './strict-router';
 import { routerHop } from './router-hop';
@@ -66,6 +67,7 @@ export function createHttpApp(berth: HttpServices, options: { codec: GitHookCode
   api.use(schedulersRoutes(berth));
   api.use(notFound);
   app.use('/api/v1', api);
+  app.use(metricsRoutes(berth));
   // The dashboard owns every other path: without a session it redirects to /login.
   app.use(dashboardRoutes(berth, { log: options.log }));
   app.use(notFound);

@@ -8,6 +8,7 @@ import type { AppRecord } from '../ports/store';
 import type { DomainsService, RoutingService } from '../domains';
 import type { EventsService } from '../events';
 import type { LogsService } from '../logs';
+import type { MetricsFacts } from '../metrics';
 import type { OneOffRun, OneOffRunner } from '../one-off';
 import type { OwnAddress } from '../own-address';
 import type { PluginHost } from '../plugins';
@@ -88,6 +89,8 @@ export interface HttpServices {
   readonly registryLogins: RegistryLogins;
   readonly statsSampler: Pick<StatsSampler, 'samplesOf'>;
   readonly containers: ContainerView;
+  /** GET /metrics: every app's processes, containers and deploy jobs, read now. */
+  metrics(): Promise<MetricsFacts>;
   /** git over HTTP and the pre-receive hook's endpoint (app/builds/push-gate.ts). */
   readonly pushGate: PushGate;
   /** berth's own HTTPS address (BERTH_HOSTNAME) and the git remotes on it. */

@@ -5,7 +5,12 @@ export interface TokenInfo {
   readonly name: string;
   readonly createdAt: string;
   readonly expiresAt: string | null;
+  /** null: a full API token; `metrics`: opens GET /metrics only. */
+  readonly scope: TokenScope | null;
 }
+
+/** What a scoped token opens instead of the API: `metrics`, Prometheus' scrape of /metrics. */
+export type TokenScope = 'metrics';
 
 export interface SshKeyRecord {
   readonly fingerprint: string;
@@ -23,9 +28,11 @@ export interface AccessStore {
   user(name: string): UserRecord | null;
   listUsers(): UserRecord[];
   /** Stores the SHA-256 of the token, never the token. */
-  addToken(userId: number, token: { hash: string; name: string; expiresAt: string | null }): void;
-  /** The user of a token that has not expired (`nowIso`), or null. */
+  addToken(userId: number, token: { hash: string; name: string; expiresAt: string | null; scope?: TokenScope | null }): void;
+  /** The user of an API token (no scope) that has not expired (`nowIso`), or null. */
   userOfToken(hash: string, nowIso: string): UserRecord | null;
+  /** The user of a scoped token with this scope that has not expired, or null (API tokens too). */
+  userOfScopedToken(hash: string, scope: TokenScope, nowIso: string): UserRecord | null;
   tokens(userId: number): TokenInfo[];
   /** Revokes every token of the user with that name; returns how many. */
   revokeToken(userId: number, name: string): number;

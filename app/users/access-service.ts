@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { BerthError } from '../errors';
-import type { AccessStore, SshKeyRecord, TokenInfo } from '../ports/access';
+import type { AccessStore, SshKeyRecord, TokenInfo, TokenScope } from '../ports/access';
 import type { UserRecord } from '../ports/store';
 import { ROLES, can, forbidden, type Action, type Role } from './authorize';
 import { hashToken } from './users-service';
@@ -13,6 +13,17 @@ export function assertUserName(name: unknown): asserts name is string {
   if (typeof name !== 'string' || !USER_NAME.test(name)) {
     throw new BerthError('INVALID_USER_NAME', `"${String(name).slice(0, 60)}" is not a valid user name: lowercase letters, digits, . _ -, starting with a letter.`);
   }
+}
+
+/**
+ * A token's scope: none (an API token), or `metrics` — what Prometheus is given, opening /metrics and
+ * nothing else. /metrics shows every app, so only admins make one (and it stops working if they stop being one).
+ */
+function tokenScope(user: UserRecord, scope: unknown): TokenScope | null {
+  if (scope === undefined || scope === null) return null;
+  if (scope !== 'metrics') throw new BerthError('INVALID_INPUT', `"scope" must be metrics (or left out for an API token), not "${String(scope).slice(0, 40)}".`);
+  if (user.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins make metrics tokens: /metrics shows every app.');
+  return scope;
 }
 
 /** Users, roles, collaborators, named tokens and SSH keys, and the one place access is decided. */
@@ -144,10 +155,11 @@ export class AccessService {
   }
 
   /** A new token, returned once; only its SHA-256 is kept. */
-  createToken(user: UserRecord, o: { name: unknown; expiresInDays: unknown }): string {
+  createToken(user: UserRecord, o: { name: unknown; expiresInDays: unknown; scope?: unknown }): string {
     if (typeof o.name !== 'string' || !TOKEN_NAME.test(o.name)) {
       throw new BerthError('INVALID_TOKEN_NAME', `"${String(o.name).slice(0, 60)}" is not a valid token name.`);
     }
+    const scope = tokenScope(user, o.scope);
     let expiresAt: string | null = null;
     if (o.expiresInDays !== null && o.expiresInDays !== undefined) {
       const days = Number(o.expiresInDays);
@@ -155,7 +167,7 @@ export class AccessService {
       expiresAt = new Date(Date.now() + days * 86_400_000).toISOString();
     }
     const token = `berth_${crypto.randomBytes(24).toString('base64url')}`;
-    this.deps.store.addToken(user.id, { hash: hashToken(token), name: o.name, expiresAt });
+    this.deps.store.addToken(user.id, { hash: hashToken(token), name: o.name, expiresAt, scope });
     return token;
   }
 

@@ -27,4 +27,14 @@ export class UsersService {
     if (!user) throw new BerthError('UNAUTHENTICATED', 'The API token is not valid, has expired or was revoked: log in again with `berth login --token <token>`.');
     return user;
   }
+
+  /** GET /metrics: an admin's API token, or a metrics token of a user who is still an admin. */
+  authorizeMetrics(token: string | undefined | null): void {
+    if (!token) throw new BerthError('UNAUTHENTICATED', 'No token was sent: scrape with `Authorization: Bearer <token>` (`berth tokens:create prometheus --scope metrics`).');
+    const hash = hashToken(token);
+    const nowIso = new Date().toISOString();
+    const user = token.length > 200 ? null : this.access.userOfScopedToken(hash, 'metrics', nowIso) ?? this.access.userOfToken(hash, nowIso);
+    if (!user) throw new BerthError('UNAUTHENTICATED', 'The token is not valid, has expired or was revoked.');
+    if (user.role !== 'admin') throw new BerthError('FORBIDDEN', `/metrics shows every app: ${user.name} is not an admin; use an admin's token or a metrics token.`);
+  }
 }

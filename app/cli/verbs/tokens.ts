@@ -4,7 +4,7 @@ import { positiveIntOption } from '../argv';
 import { table } from '../output';
 import type { VerbGroup } from '../types';
 
-interface TokenRow { name: string; createdAt: string; expiresAt: string | null }
+interface TokenRow { name: string; createdAt: string; expiresAt: string | null; scope?: string | null }
 interface KeyRow { name: string; user: string; fingerprint: string; createdAt: string }
 
 /** Your own API tokens and SSH keys (admins may name another user's keys with --user). */
@@ -14,14 +14,18 @@ export const tokensVerbs: VerbGroup = {
   verbs: [
     {
       name: 'tokens:create',
-      usage: 'berth tokens:create <name> [--expires-in-days N]',
+      usage: 'berth tokens:create <name> [--expires-in-days N] [--scope metrics]',
       summary: 'Create an API token for yourself and print it (shown once; berth keeps only its hash).',
       args: [{ name: 'name', summary: 'A name to revoke it by, e.g. ci.' }],
-      options: [{ name: 'expires-in-days', value: 'N', summary: 'Stop working after N days; default never.' }],
+      options: [
+        { name: 'expires-in-days', value: 'N', summary: 'Stop working after N days; default never.' },
+        { name: 'scope', value: 'metrics', summary: 'A token that opens only GET /metrics (for Prometheus; admins only), not the API.' },
+      ],
       async run(ctx) {
         const raw = ctx.args.options['expires-in-days'];
         const expiresInDays = raw === undefined ? null : positiveIntOption(raw, 'expires-in-days', 1);
-        const res = await ctx.api().json<{ name: string; token: string }>('POST', '/api/v1/tokens', { name: ctx.arg('name'), expiresInDays });
+        const scope = typeof ctx.args.options.scope === 'string' ? ctx.args.options.scope : undefined;
+        const res = await ctx.api().json<{ name: string; token: string }>('POST', '/api/v1/tokens', { name: ctx.arg('name'), expiresInDays, scope });
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Token ${res.name} (shown once):`);
         ctx.out.line(res.token);
@@ -36,7 +40,7 @@ export const tokensVerbs: VerbGroup = {
       async run(ctx) {
         const res = await ctx.api().get<{ tokens: TokenRow[] }>('/api/v1/tokens');
         if (ctx.json) return ctx.out.json(res);
-        ctx.out.write(table(['NAME', 'CREATED', 'EXPIRES'], res.tokens.map((t) => [t.name, t.createdAt, t.expiresAt ?? 'never'])));
+        ctx.out.write(table(['NAME', 'CREATED', 'EXPIRES', 'SCOPE'], res.tokens.map((t) => [t.name, t.createdAt, t.expiresAt ?? 'never', t.scope ?? 'api'])));
       },
     },
     {

@@ -49,8 +49,8 @@ export function usersRoutes(berth: HttpServices): GuardedRouter {
   r.get('/tokens', need.self, (req, res) => { res.json({ tokens: berth.access.tokens(me(req)) }); });
   r.post('/tokens', need.self, (req, res) => {
     const b = body(req);
-    const token = berth.access.createToken(me(req), { name: b.name, expiresInDays: b.expiresInDays ?? null });
-    res.status(201).json({ name: b.name, token });
+    const token = berth.access.createToken(me(req), { name: b.name, expiresInDays: b.expiresInDays ?? null, scope: b.scope ?? null });
+    res.status(201).json({ name: b.name, token, scope: b.scope ?? null });
   });
   r.delete('/tokens/:name', need.self, (req, res) => {
     berth.access.revokeToken(me(req), req.params.name);

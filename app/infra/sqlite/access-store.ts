@@ -16,17 +16,23 @@ export function sqliteAccessStore(db: Database.Database): AccessStore {
     user: (name) => byName.get(name) ?? null,
     listUsers: () => db.prepare<[], UserRecord>('SELECT id, name, role FROM users ORDER BY name').all(),
     addToken(userId, t) {
-      db.prepare('INSERT INTO tokens (hash, user_id, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
-        .run(t.hash, userId, t.name, now(), t.expiresAt);
+      db.prepare('INSERT INTO tokens (hash, user_id, label, created_at, expires_at, scope) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(t.hash, userId, t.name, now(), t.expiresAt, t.scope ?? null);
     },
+    // A scoped token is never an API token: it finds nobody here.
     userOfToken(hash, nowIso) {
       return db.prepare<[string, string], UserRecord>(
         `SELECT u.id, u.name, u.role FROM tokens t JOIN users u ON u.id = t.user_id
-         WHERE t.hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?)`).get(hash, nowIso) ?? null;
+         WHERE t.hash = ? AND t.scope IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)`).get(hash, nowIso) ?? null;
+    },
+    userOfScopedToken(hash, scope, nowIso) {
+      return db.prepare<[string, string, string], UserRecord>(
+        `SELECT u.id, u.name, u.role FROM tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.hash = ? AND t.scope = ? AND (t.expires_at IS NULL OR t.expires_at > ?)`).get(hash, scope, nowIso) ?? null;
     },
     tokens(userId) {
       return db.prepare<[number], TokenInfo>(
-        'SELECT label AS name, created_at AS createdAt, expires_at AS expiresAt FROM tokens WHERE user_id = ? ORDER BY created_at, label').all(userId);
+        'SELECT label AS name, created_at AS createdAt, expires_at AS expiresAt, scope FROM tokens WHERE user_id = ? ORDER BY created_at, label').all(userId);
     },
     revokeToken(userId, name) {
       return db.prepare('DELETE FROM tokens WHERE user_id = ? AND label = ?').run(userId, name).changes;

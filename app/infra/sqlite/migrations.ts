@@ -320,6 +320,11 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: '',
     run: manifestsForOldReleases,
   },
+  {
+    version: 21,
+    name: 'scoped tokens: a token with a scope (metrics) opens only that, never the API',
+    sql: `ALTER TABLE tokens ADD COLUMN scope TEXT;`,
+  },
 ];
 
 /**

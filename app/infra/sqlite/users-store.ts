@@ -16,7 +16,7 @@ export function sqliteUsersStore(db: Database.Database): UsersStore {
     findByTokenHash(tokenHash) {
       return db.prepare<[string, string], UserRecord>(
         `SELECT u.id, u.name, u.role FROM tokens t JOIN users u ON u.id = t.user_id
-         WHERE t.hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?)`).get(tokenHash, now()) ?? null;
+         WHERE t.hash = ? AND t.scope IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)`).get(tokenHash, now()) ?? null;
     },
   };
 }

@@ -25,7 +25,7 @@ function paramsOf(template: string): Record<string, string | string[]> {
 }
 
 /** Routes served without the authorization layer, on purpose (each declares why). */
-const OUTSIDE = ['GET /favicon.ico', 'GET /login', 'POST /internal/git-hook', 'POST /login', 'POST /login/token'];
+const OUTSIDE = ['GET /favicon.ico', 'GET /login', 'GET /metrics', 'POST /internal/git-hook', 'POST /login', 'POST /login/token'];
 
 describe('every route declares what it needs (route-access.ts)', () => {
   let routes: Route[] = [];
@@ -48,7 +48,7 @@ describe('every route declares what it needs (route-access.ts)', () => {
     assert.deepEqual(missing, [], 'routes without a declared need');
   });
 
-  it('only the login page, the favicon and the git hook are declared outside the authorization layer', () => {
+  it('only the login page, the favicon, /metrics and the git hook are declared outside the authorization layer', () => {
     const outside = routes.filter((r) => (r.first?.need as RouteNeed | undefined)?.on === 'outside').map((r) => `${r.method} ${r.path}`).sort();
     assert.deepEqual(outside, OUTSIDE);
   });
