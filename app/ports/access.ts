@@ -25,6 +25,8 @@ export interface AccessStore {
   addUser(name: string, role: UserRecord['role']): UserRecord | null;
   /** Removes the user with their tokens, sessions, collaborations and keys; false when missing. */
   removeUser(name: string): boolean;
+  /** Gives the user another role; false when missing. */
+  setRole(name: string, role: UserRecord['role']): boolean;
   user(name: string): UserRecord | null;
   listUsers(): UserRecord[];
   /** Stores the SHA-256 of the token, never the token. */

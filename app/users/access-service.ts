@@ -83,13 +83,24 @@ export class AccessService {
     return apps.filter((a) => mine.has(a.name));
   }
 
+  /**
+   * Another role for a user, from their next request on (sessions and tokens read the role each
+   * time). An admin cannot change their own role: berth always keeps the admin who acts.
+   */
+  setRole(name: unknown, role: unknown, by: UserRecord): UserRecord {
+    assertUserName(name);
+    const wanted = this.requireRole(role);
+    const user = this.requireUser(name);
+    if (user.id === by.id) throw new BerthError('INVALID_INPUT', 'You cannot change your own role; ask another admin.');
+    this.deps.store.setRole(user.name, wanted);
+    if (user.role !== wanted) this.deps.record({ app: null, message: `user ${user.name} is now ${wanted} (was ${user.role})`, user: by.name });
+    return { ...user, role: wanted };
+  }
+
   async addUser(o: { name: unknown; role: unknown; by: string | null; setPassword?: (name: string) => Promise<void> }): Promise<{ user: UserRecord; token: string }> {
     assertUserName(o.name);
-    const role = o.role ?? 'developer';
-    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
-      throw new BerthError('INVALID_ROLE', `"${String(role).slice(0, 40)}" is not a role: use admin, developer or viewer.`);
-    }
-    const user = this.deps.store.addUser(o.name, role as Role);
+    const role = this.requireRole(o.role ?? 'developer');
+    const user = this.deps.store.addUser(o.name, role);
     if (!user) throw new BerthError('USER_EXISTS', `A user named "${o.name}" exists already.`);
     if (o.setPassword) await o.setPassword(user.name);
     const token = this.createToken(user, { name: 'default', expiresInDays: null });
@@ -154,6 +165,16 @@ export class AccessService {
     return token !== null && this.sshSessionTokens.has(hashToken(token));
   }
 
+  /**
+   * Whose SSH keys a request manages: the actor's own (no name, or their own name), anyone's for an
+   * admin; a developer or viewer naming another user is refused (API and dashboard alike).
+   */
+  keysSubject(actor: UserRecord, named: unknown): UserRecord {
+    if (named === undefined || named === null || named === '' || named === actor.name) return actor;
+    if (actor.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins manage other users\' keys.');
+    return this.requireUser(named);
+  }
+
   /** A new token, returned once; only its SHA-256 is kept. */
   createToken(user: UserRecord, o: { name: unknown; expiresInDays: unknown; scope?: unknown }): string {
     if (typeof o.name !== 'string' || !TOKEN_NAME.test(o.name)) {
@@ -206,6 +227,13 @@ export class AccessService {
 
   userOfSshKey(fingerprint: string): UserRecord | null {
     return this.deps.store.userOfSshKey(fingerprint);
+  }
+
+  private requireRole(role: unknown): Role {
+    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
+      throw new BerthError('INVALID_ROLE', `"${String(role).slice(0, 40)}" is not a role: use admin, developer or viewer.`);
+    }
+    return role as Role;
   }
 
   private requireApp(app: string): void {

@@ -18,6 +18,7 @@ const READS_NO_BODY = 'reads no body: {} lacks nothing, and with an id that exis
 export const EMPTY_BODY: Readonly<Record<string, Answer | NotSent>> = {
   'POST /api/v1/users': ['INVALID_USER_NAME', 422],
   'DELETE /api/v1/users/:name': { notSent: READS_NO_BODY },
+  'PATCH /api/v1/users/:name': ['INVALID_ROLE', 422],
   'POST /api/v1/apps/:app/collaborators': ['INVALID_USER_NAME', 422],
   'DELETE /api/v1/apps/:app/collaborators/:user': { notSent: READS_NO_BODY },
   'POST /api/v1/tokens': ['INVALID_TOKEN_NAME', 422],

@@ -49,6 +49,7 @@ const HOST_ACTIONS = new Set(['POST /api/v1/swarm/init']);
 const WRONG_TYPES: Readonly<Record<string, readonly [string, number]>> = {
   // The route's own input check (the field it reads has the wrong type).
   'POST /api/v1/users': ['INVALID_USER_NAME', 422],
+  'PATCH /api/v1/users/:name': ['INVALID_ROLE', 422],
   'POST /api/v1/apps/:app/collaborators': ['INVALID_USER_NAME', 422],
   'POST /api/v1/tokens': ['INVALID_TOKEN_NAME', 422],
   'POST /api/v1/apps': ['INVALID_APP_NAME', 422],

@@ -45,6 +45,18 @@ export const usersVerbs: VerbGroup = {
       },
     },
     {
+      name: 'users:role',
+      usage: 'berth users:role <name> <role>',
+      summary: 'Give a user another role (admin, developer or viewer), from their next request on; not your own.',
+      args: [{ name: 'name', summary: 'The user.' }, { name: 'role', summary: 'admin, developer or viewer.' }],
+      options: [],
+      async run(ctx) {
+        const res = await ctx.api().json<{ user: UserRow }>('PATCH', `/api/v1/users/${encodeURIComponent(ctx.arg('name'))}`, { role: ctx.arg('role') });
+        if (ctx.json) return ctx.out.json(res);
+        ctx.out.line(`-----> ${res.user.name} is now ${res.user.role}`);
+      },
+    },
+    {
       name: 'users:list',
       usage: 'berth users:list',
       summary: 'List users, their roles and the apps they collaborate on.',

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { BerthError } from '../../errors';
 import type { HttpServices } from '../http-services';
+import { queryText as text } from './form';
 
 /** A destructive action's confirmation page: what it will do, then one POST with the same fields. */
 export interface Confirmation {
@@ -9,9 +10,10 @@ export interface Confirmation {
   readonly action: string;
   readonly fields: Readonly<Record<string, string>>;
   readonly button: string;
+  /** Where Cancel (and the back link) go: the app's page unless said. */
+  readonly back?: { readonly href: string; readonly label: string };
 }
 
-const text = (req: Request, name: string): string => (typeof req.query[name] === 'string' ? (req.query[name] as string).trim() : '');
 
 /**
  * What stop, removing a config var or a domain, and unlinking a service will do to this app, in

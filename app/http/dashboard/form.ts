@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { asBerthError } from '../../errors';
 import { setFlash } from './cookies';
 
@@ -8,14 +8,27 @@ export function field(req: Request, name: string): string {
   return typeof v === 'string' ? v.trim() : '';
 }
 
+/** A query parameter as a trimmed string ('' when missing or repeated). */
+export function queryText(req: Request, name: string): string {
+  return typeof req.query[name] === 'string' ? (req.query[name] as string).trim() : '';
+}
+
 /** Where a form's action leads: the page to show next and a message for it. */
 export interface Outcome { readonly to: string; readonly ok?: string }
 
 /**
- * A form post: on success redirect (303) with a message; a user error (bad name, missing
- * confirmation…) goes back to `back` with the error's message; CSRF and internal errors are
- * left to the error handler.
+ * A user error (bad name, missing confirmation…) goes back to `back` with the error's message;
+ * CSRF, refusals (403: the page says exactly what was refused, with its status) and internal errors
+ * are left to the error handler.
  */
+function backWithError(req: Request, res: Response, e: unknown, back: string): void {
+  const err = asBerthError(e);
+  if (err.kind === 'internal' || err.kind === 'forbidden' || err.code === 'CSRF_TOKEN_INVALID') throw e;
+  setFlash(req, res, { kind: 'error', text: err.message });
+  res.redirect(303, back);
+}
+
+/** A form post: on success redirect (303) with a message; errors as backWithError. */
 export function formAction(back: (req: Request) => string, run: (req: Request) => Promise<Outcome> | Outcome): RequestHandler {
   return async (req, res) => {
     try {
@@ -23,10 +36,21 @@ export function formAction(back: (req: Request) => string, run: (req: Request) =
       if (outcome.ok) setFlash(req, res, { kind: 'ok', text: outcome.ok });
       res.redirect(303, outcome.to);
     } catch (e) {
-      const err = asBerthError(e);
-      if (err.kind === 'internal' || err.code === 'CSRF_TOKEN_INVALID') throw e;
-      setFlash(req, res, { kind: 'error', text: err.message });
-      res.redirect(303, back(req));
+      backWithError(req, res, e, back(req));
+    }
+  };
+}
+
+/**
+ * A form post answered with a page, not a redirect: what it shows exists in this one answer only
+ * (a new token's secret). Errors as backWithError.
+ */
+export function formPage(back: string, run: (req: Request, res: Response) => Promise<void> | void): RequestHandler {
+  return async (req, res) => {
+    try {
+      await run(req, res);
+    } catch (e) {
+      backWithError(req, res, e, back);
     }
   };
 }

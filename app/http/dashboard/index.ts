@@ -11,6 +11,8 @@ import { pageRoutes } from './routes/page-routes';
 import { actionRoutes } from './routes/action-routes';
 import { streamRoutes } from './routes/stream-routes';
 import { serviceRoutes } from './routes/service-routes';
+import { accountRoutes } from './routes/account-routes';
+import { peopleRoutes } from './routes/people-routes';
 import { auditSource, authorizeRequest } from '../access-middleware';
 
 function dashboardErrors(views: nunjucks.Environment, log: (line: string) => void): ErrorRequestHandler {
@@ -44,6 +46,8 @@ export function dashboardRoutes(berth: HttpServices, options: { log: (line: stri
   r.use(actionRoutes(berth));
   r.use(streamRoutes(berth));
   r.use(serviceRoutes(berth, views));
+  r.use(accountRoutes(berth, views));
+  r.use(peopleRoutes(berth, views));
   r.use((req, _res, next) => next(new BerthError('NOT_FOUND', `There is no page at ${req.path}.`)));
   r.use(dashboardErrors(views, options.log));
   return r;

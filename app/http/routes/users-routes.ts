@@ -1,7 +1,6 @@
 import { type Request } from 'express';
 import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
-import { BerthError } from '../../errors';
 import type { UserRecord } from '../../ports/store';
 import { body } from '../request-body';
 
@@ -13,11 +12,7 @@ export function usersRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
   const me = (req: Request): UserRecord => req.user!;
   /** The user a key request is about: yourself, or anyone when you are an admin. */
-  const subject = (req: Request, named: unknown): UserRecord => {
-    if (named === undefined || named === '' || named === me(req).name) return me(req);
-    if (me(req).role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins manage other users\' keys.');
-    return berth.access.requireUser(named);
-  };
+  const subject = (req: Request, named: unknown): UserRecord => berth.access.keysSubject(me(req), named);
 
   r.get('/whoami', need.self, (req, res) => { res.json({ user: { name: me(req).name, role: me(req).role } }); });
 
@@ -30,6 +25,10 @@ export function usersRoutes(berth: HttpServices): GuardedRouter {
       setPassword: password === undefined || password === null || password === '' ? undefined : (name) => berth.sessions.setPassword(name, password),
     });
     res.status(201).json({ user: result.user, token: result.token });
+  });
+  /** `{ "role": "admin" | "developer" | "viewer" }`: another role from the user's next request on. */
+  r.patch('/users/:name', need.admin, (req, res) => {
+    res.json({ user: berth.access.setRole(req.params.name, body(req).role, me(req)) });
   });
   r.delete('/users/:name', need.admin, (req, res) => {
     berth.access.removeUser(req.params.name, me(req));

@@ -13,6 +13,9 @@ export function sqliteAccessStore(db: Database.Database): AccessStore {
     removeUser(name) {
       return db.prepare('DELETE FROM users WHERE name = ?').run(name).changes > 0;
     },
+    setRole(name, role) {
+      return db.prepare('UPDATE users SET role = ? WHERE name = ?').run(role, name).changes > 0;
+    },
     user: (name) => byName.get(name) ?? null,
     listUsers: () => db.prepare<[], UserRecord>('SELECT id, name, role FROM users ORDER BY name').all(),
     addToken(userId, t) {

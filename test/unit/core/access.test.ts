@@ -171,6 +171,31 @@ describe('AccessService (real SQLite store)', () => {
     assert.deepEqual(events.at(-1), { app: null, message: 'user dana removed', user: 'root' });
   });
 
+  it('setRole: checks the name, the role, then that the user exists; not your own; the token reads the new role; recorded once', async () => {
+    const r = await access.addUser({ name: 'dana', role: 'viewer', by: null });
+    const before = events.length;
+    assert.deepEqual(thrown(() => access.setRole('ghost', 'boss', admin)), { code: 'INVALID_ROLE', message: '"boss" is not a role: use admin, developer or viewer.' });
+    assert.equal(thrown(() => access.setRole('Bad Name', 'boss', admin)).code, 'INVALID_USER_NAME');
+    assert.equal(thrown(() => access.setRole('ghost', 'viewer', admin)).code, 'USER_NOT_FOUND');
+    assert.deepEqual(thrown(() => access.setRole('root', 'viewer', admin)), { code: 'INVALID_INPUT', message: 'You cannot change your own role; ask another admin.' });
+    assert.equal(store.access.user('root')!.role, 'admin');
+    assert.equal(events.length, before);
+    assert.deepEqual(access.setRole('dana', 'developer', admin), { ...r.user, role: 'developer' });
+    assert.equal(store.access.userOfToken(hashToken(r.token), new Date().toISOString())!.role, 'developer');
+    assert.deepEqual(events.at(-1), { app: null, message: 'user dana is now developer (was viewer)', user: 'root' });
+    access.setRole('dana', 'developer', admin);
+    assert.equal(events.length, before + 1, 'no change, no event');
+  });
+
+  it('keysSubject: yourself by default or by name; another user only for an admin', async () => {
+    const dana = (await access.addUser({ name: 'dana', role: 'developer', by: null })).user;
+    assert.deepEqual(access.keysSubject(dana, undefined), dana);
+    assert.deepEqual(access.keysSubject(dana, 'dana'), dana);
+    assert.deepEqual(thrown(() => access.keysSubject(dana, 'root')), { code: 'FORBIDDEN', message: 'Only admins manage other users\' keys.' });
+    assert.deepEqual(access.keysSubject(admin, 'dana'), dana);
+    assert.equal(thrown(() => access.keysSubject(admin, 'ghost')).code, 'USER_NOT_FOUND');
+  });
+
   it('tokens: named, 1–3650 days, listed without values, revoked by name', () => {
     const t = access.createToken(admin, { name: 'ci.deploy-1', expiresInDays: 30 });
     const info = access.tokens(admin).find((x) => x.name === 'ci.deploy-1')!;
