@@ -4,7 +4,7 @@ import { uniqueName } from '../support/berth-process';
 import { useBerth } from '../support/use-berth';
 import { waitFor } from '../support/poll';
 import { WorkTree } from '../support/git-client';
-import { parsePrometheusText, sampleValue } from '../support/prom-text';
+import { parsePrometheusText, sampleValue, type PromFamily } from '../support/prom-text';
 
 describe('GET /metrics: Prometheus, behind an admin\'s or a metrics token', function () {
   this.timeout(300_000);
@@ -35,7 +35,7 @@ describe('GET /metrics: Prometheus, behind an admin\'s or a metrics token', func
 
   it('shows the app\'s containers, restarts and its build, in the strict text format', async () => {
     const web = { app, process: 'web', container: '' };
-    const families = await waitFor('a memory sample of the app\'s web container', async () => {
+    const scraped = await waitFor('a memory sample of the app\'s web container', async (): Promise<Map<string, PromFamily> | null> => {
       const res = await scrape(metricsToken);
       assert.equal(res.status, 200, res.text);
       const f = parsePrometheusText(res.text);
@@ -44,6 +44,7 @@ describe('GET /metrics: Prometheus, behind an admin\'s or a metrics token', func
       web.container = memory.labels.container;
       return memory.value > 0 ? f : null;
     }, 60_000);
+    const families = scraped!;
     assert.match(web.container, new RegExp(`^berth\\.${app}\\.web\\.1\\.`));
     assert.equal(sampleValue(families, 'berth_container_restarts_total', web), 0);
     assert.equal(sampleValue(families, 'berth_process_running', { app, process: 'web' }), 1);
