@@ -9,13 +9,14 @@ import { parseSubnetPool } from '../infra/docker/subnet-pool';
 import { checkAppTemplate, createNginxRouter, nginxAppLogReader, portInUse, repoTemplateReader } from '../infra/nginx';
 import { createAcmeIssuer } from '../infra/acme';
 import { createRedisInfra } from '../infra/redis';
-import { createGitRepos } from '../infra/git';
+import { createGitRepos, createRemoteGit } from '../infra/git';
+import { GitSync, Webhooks } from '../forge';
 import { AppSettings, AppsService } from '../apps';
 import { ConfigVarsService } from '../config-vars';
 import { EventsService } from '../events';
 import { AccessService, LoginLimiter, UsersService } from '../users';
 import { AppRuntime, ChecksSettings, Deployer, ReleasePipeline, SchedulerRegistry } from '../deploys';
-import { RegistryLogins } from '../registry-auth';
+import { RegistryLogins, isOwnAddress } from '../registry-auth';
 import { BuildRunner, BuildSettings, BuildsService, ImageBuilder, PushGate, PushReceiver, ReleaseMaker, ReleaseProducer, RuntimeImageCache } from '../builds';
 import { NpmVersions } from '../infra/npm';
 import { ReleasesService } from '../releases';
@@ -64,6 +65,8 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   // The hook calls back into this web process; the secret proves the call came from our git.
   const hook = { url: `http://127.0.0.1:${config.port}/internal/git-hook`, secret: crypto.randomBytes(24).toString('hex') };
   const repos = createGitRepos({ reposDir: paths.repos, snapshotsDir: paths.snapshots, hook });
+  // git:sync and forge webhooks fetch with simple-git; the forges' SSH host keys are kept beside the repos.
+  const remoteGit = createRemoteGit({ reposDir: paths.repos, stateDir: path.join(config.home, 'forge') });
   // Swarm services pull release images from berth's registry with its login (created below).
   const swarm = createSwarmEngine({ docker, limits: containerLimits(config), authFor: (image) => imageRegistry.authFor(image) });
   const logs = new LogsService({
@@ -237,7 +240,14 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     store, repos, logs: redis.logs, events, releases: releaseMaker, pipeline, urlOf,
     buildLogsDir: paths.buildLogs, timeoutSeconds: config.buildTimeoutSeconds,
     afterDeploy: (release, log) => deployScripts.afterDeploy(release, log),
+    synced: async (app, sha) => { const record = appsReader.find(app); if (record) await remoteGit.moveBranch(app, record.deployBranch, sha); },
   });
+  const gitSync = new GitSync({
+    store: tablesOf(store, 'forge'), apps: appsReader, repos, remote: remoteGit, builds, events, snapshotsDir: paths.snapshots,
+    // Never berth's own git endpoints: another app's repo through berth's transport (docs/security.md).
+    own: { ports: [config.port, config.sshPort, config.routerPort, config.routerHttpsPort].filter((p) => p > 0), hostnames: config.hostname ? [config.hostname] : [], isOwnAddress },
+  });
+  const webhooks = new Webhooks({ store: tablesOf(store, 'forge'), apps: appsReader, sync: gitSync, events });
   const schedulers = new SchedulersService({
     store: tablesOf(store, 'schedulers'), apps: appsReader, releases: releasesReader, events, swarm, nameFor: (app) => scheduling.nameFor(app),
     statusOf: (app, release) => scheduling.for(app).status(app, release),
@@ -254,7 +264,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   return {
     config, paths, store, engine, router, redis, repos, hook,
     events, users, access, loginLimiter, sessions, configVars, apps, appSettings, deployer, scheduling, builds, releases, runner, pushGate, urlOf,
-    processes, storage, reconciler, liveness, buildSettings, checks, registryLogins, schedulers, swarmSetup, imageRegistry,
+    processes, storage, reconciler, liveness, buildSettings, checks, registryLogins, schedulers, swarmSetup, imageRegistry, gitSync, webhooks,
     logs, oneOff, cron,
     domains, routing, certs, letsencrypt, ownAddress,
     services, statsSampler,

@@ -6,6 +6,7 @@
 export function describeBuild(b: { readonly kind: string; readonly source: string | null }): string {
   const source = (b.source ?? '').trim();
   if (source === '') return b.kind;
+  if (b.kind === 'sync') return `sync ${source.slice(0, 7)} from ${source.split(' ')[1] ?? ''}`.trim();
   if (b.kind === 'push' || b.kind === 'rebuild') return `${b.kind} ${/^[0-9a-f]{40}$/.test(source) ? source.slice(0, 7) : source}`;
   if (b.kind === 'scale') return `scale ${scaleWords(source)}`;
   if (source.toLowerCase() === b.kind.toLowerCase() || source.toLowerCase().startsWith(`${b.kind.toLowerCase()} `)) return source;

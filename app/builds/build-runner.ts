@@ -24,6 +24,8 @@ export interface BuildRunnerDeps {
   readonly urlOf: (app: string) => string;
   /** app.json's postdeploy script and cron, once the release is live. */
   readonly afterDeploy?: (release: ReleaseRecord, log: (line: string) => void) => Promise<void>;
+  /** A synced commit went live: the app's deploy branch moves to it (as a push's branch does). */
+  readonly synced?: (app: string, sha: string) => Promise<void>;
   /** Jobs that make no release (ps:scale, ps:restart, …): run in the app's turn, logged like builds. */
   readonly operations?: {
     handles(kind: string): boolean;
@@ -72,6 +74,7 @@ export class BuildRunner {
         }),
       });
       if (restored) log.line(`-----> Config vars are ${build.source}'s again: ${restored}`);
+      if (job.kind === 'sync') await this.deps.synced?.(build.app, build.source.split(' ')[0]).catch((e: Error) => log.line(`!     the deploy branch was not moved: ${e.message}`));
       await this.deps.afterDeploy?.(release, log.line);
       log.line(`=====> Deployed ${this.deps.urlOf(build.app)} (v${release.version})`);
       await log.end('succeeded');

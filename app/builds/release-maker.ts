@@ -26,13 +26,13 @@ export class ReleaseMaker {
     }
     return this.create(build, {
       sourceImage: built.image,
-      gitSha: build.kind === 'push' || build.kind === 'rebuild' ? build.source : null,
+      gitSha: build.kind === 'push' || build.kind === 'rebuild' || build.kind === 'sync' ? build.source.split(' ')[0] : null,
       processes: built.processes,
       port: built.exposedPort ?? DEFAULT_PORT,
       appJson: built.appJson,
       manifest: built.manifest,
       detectedPorts: built.detectedPorts,
-      description: build.kind === 'push' || build.kind === 'rebuild' ? `${build.kind} ${build.source.slice(0, 7)}` : 'archive deploy',
+      description: build.kind === 'push' || build.kind === 'rebuild' ? `${build.kind} ${build.source.slice(0, 7)}` : build.kind === 'sync' ? syncDescription(build.source) : 'archive deploy',
     });
   }
 
@@ -138,4 +138,10 @@ export class ReleaseMaker {
       description: r.description, user: build.user,
     });
   }
+}
+
+/** `sync <sha7> from <repository>`: a synced release says where its code came from. */
+function syncDescription(source: string): string {
+  const [sha, repository = ''] = source.split(' ');
+  return `sync ${sha.slice(0, 7)} from ${repository}`.trim();
 }

@@ -9,7 +9,9 @@ import type { BuildSettings } from './build-settings';
 import type { BuiltSource, ImageBuilder } from './image-builder';
 import type { ReleaseMaker } from './release-maker';
 
-const BUILDS = new Set(['push', 'rebuild', 'archive']);
+const BUILDS = new Set(['push', 'rebuild', 'archive', 'sync']);
+/** Builds of a commit of the app's repo: its sha leads the build's source. */
+const FROM_REPO = new Set(['push', 'rebuild', 'sync']);
 
 /** The release pipeline's `build` and `release` steps: an image from the job's source, then release vN. */
 export class ReleaseProducer implements ProducerContract<BuiltSource> {
@@ -30,9 +32,9 @@ export class ReleaseProducer implements ProducerContract<BuiltSource> {
     const app = run.app ?? this.appOf(build);
     if (job.kind === 'push' && job.ref) await this.assertNotSuperseded(job);
     if (!build.snapshotPath) throw new BerthError('BUILD_FAILED', 'The build has no source snapshot.');
-    const short = job.kind === 'push' || job.kind === 'rebuild' ? build.source.slice(0, 7) : 'archive';
+    const short = FROM_REPO.has(job.kind) ? build.source.slice(0, 7) : 'archive';
     // A refused nginx.conf.njk fails the push now, not after a build and a health check.
-    if ((job.kind === 'push' || job.kind === 'rebuild') && this.deps.checkProxyTemplate) await this.deps.checkProxyTemplate(build.app, build.source);
+    if (FROM_REPO.has(job.kind) && this.deps.checkProxyTemplate) await this.deps.checkProxyTemplate(build.app, build.source.split(' ')[0]);
     log(`-----> Building ${build.app} (${short})`);
     const config = this.deps.store.config.get(build.app);
     const settings = this.deps.buildSettings?.resolve(build.app, config);

@@ -8,6 +8,7 @@ import { registryVerbs } from './verbs/registry';
 import { configVerbs } from './verbs/config';
 import { eventsVerbs } from './verbs/events';
 import { gitVerbs } from './verbs/git';
+import { forgeVerbs } from './verbs/forge';
 import { helpVerbs } from './verbs/help';
 import { releasesVerbs } from './verbs/releases';
 import { psVerbs } from './verbs/ps';
@@ -36,7 +37,7 @@ import { withReportProperties } from './report-properties';
 
 /** Every verb, by group, in the order `berth help` and docs/cli.md show them. */
 export const GROUPS: readonly VerbGroup[] = withReportProperties([
-  appsVerbs, configVerbs, gitVerbs, builderVerbs, builderDockerfileVerbs, registryVerbs, buildsVerbs, releasesVerbs, eventsVerbs, authVerbs, helpVerbs,
+  appsVerbs, configVerbs, gitVerbs, forgeVerbs, builderVerbs, builderDockerfileVerbs, registryVerbs, buildsVerbs, releasesVerbs, eventsVerbs, authVerbs, helpVerbs,
   psVerbs, checksVerbs, resourceVerbs, storageVerbs,
   logsVerbs, runVerbs,
   domainsVerbs, portsVerbs, nginxVerbs, certsVerbs, letsencryptVerbs,

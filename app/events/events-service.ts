@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventRecord, EventsStore } from '../ports/store';
 
 /** Where a change came from, for the audit trail. */
-export type EventSource = 'api' | 'cli' | 'git' | 'dashboard' | 'ssh';
+export type EventSource = 'api' | 'cli' | 'git' | 'dashboard' | 'ssh' | 'webhook';
 
 export type EventKind =
   | 'app.created' | 'app.renamed' | 'app.destroyed' | 'app.locked' | 'app.unlocked' | 'config.changed'
@@ -11,7 +11,8 @@ export type EventKind =
   | 'router.changed' | 'certs.changed'
   | 'ps.restarted' | 'ps.stopped' | 'ps.started' | 'ps.settings' | 'ps.reconciled' | 'ps.crashed' | 'ps.unhealthy' | 'ps.retired' | 'storage.changed'
   | 'service.created' | 'service.destroyed' | 'service.changed' | 'service.linked' | 'service.unlinked' | 'plugin.changed'
-  | 'access.changed' | 'swarm.changed';
+  | 'access.changed' | 'swarm.changed'
+  | 'git.synced' | 'webhook.changed' | 'webhook.received' | 'webhook.refused';
 
 /** The audit trail: what happened to which app, by whom. */
 export class EventsService {

@@ -8,6 +8,7 @@ import { buildsRoutes } from './routes/builds-routes';
 import { configRoutes } from './routes/config-routes';
 import { eventsRoutes } from './routes/events-routes';
 import { gitRoutes, type GitHookCodec } from './routes/git-routes';
+import { forgeHookRoutes, forgeRoutes } from './routes/forge-routes';
 import { releasesRoutes } from './routes/releases-routes';
 import { logsRoutes } from './routes/logs-routes';
 import { cronRoutes } from './routes/run-routes';
@@ -48,6 +49,7 @@ export function createHttpApp(berth: HttpServices, options: { codec: GitHookCode
   app.set('etag', false);
   app.get('/healthz', (_req, res) => { res.json({ ok: true }); });
   app.use(gitRoutes(berth, options.codec));
+  app.use(forgeHookRoutes(berth));
 
   const api = strictRouter();
   // Who, and may they (roles and collaborators, app/users/authorize.ts), before any body is read:
@@ -58,7 +60,7 @@ export function createHttpApp(berth: HttpServices, options: { codec: GitHookCode
   api.use(objectBodyOnly);
   api.use(usersRoutes(berth));
   api.use(versionRoutes(berth));
-  for (const routes of [appsRoutes, appSettingsRoutes, configRoutes, eventsRoutes, buildsRoutes, releasesRoutes]) api.use(routes(berth));
+  for (const routes of [appsRoutes, appSettingsRoutes, configRoutes, eventsRoutes, buildsRoutes, releasesRoutes, forgeRoutes]) api.use(routes(berth));
   for (const routes of [psRoutes, storageRoutes]) api.use(routes(berth));
   for (const routes of [domainsRoutes, portsRoutes, nginxRoutes, certsRoutes, buildSettingsRoutes, registryRoutes]) api.use(routes(berth));
   api.use(logsRoutes(berth));

@@ -7,6 +7,7 @@ import type { ChecksRun, ChecksSettings } from '../deploys';
 import type { AppRecord } from '../ports/store';
 import type { DomainsService, RoutingService } from '../domains';
 import type { EventsService } from '../events';
+import type { GitSync, Webhooks } from '../forge';
 import type { LogsService } from '../logs';
 import type { MetricsFacts } from '../metrics';
 import type { OneOffRun, OneOffRunner } from '../one-off';
@@ -64,6 +65,10 @@ export interface HttpServices {
   readonly appSettings: AppSettings;
   readonly configVars: ConfigVarsService;
   readonly builds: BuildsService;
+  /** git:sync and git:auth: deploy a commit fetched from a remote repository. */
+  readonly gitSync: GitSync;
+  /** Forge webhooks (`POST /hooks/<provider>/<app>`) and their secrets. */
+  readonly webhooks: Webhooks;
   readonly buildSettings: BuildSettings;
   /** checks:disable/skip/enable per process type. */
   readonly checks: ChecksSettings;

@@ -3,6 +3,8 @@
 export type BuildSourceKind = 'push' | 'image' | 'archive' | 'rollback' | 'config'
   /** Rebuild of the deploy branch's commit (a snapshot from the repo, no ref checks). */
   | 'rebuild'
+  /** git:sync and forge webhooks: a commit fetched from a remote repository (source `<sha> <repository>`). */
+  | 'sync'
   /** Process operations: no new release; they take the app's turn so they never overlap a deploy. */
   | 'scale' | 'restart' | 'stop' | 'start';
 

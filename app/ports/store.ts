@@ -166,6 +166,8 @@ export interface Store {
   /** Per-app deploy settings (`checks:disable/skip`: app/deploys/checks-settings.ts). */
   readonly deploySettings: import('./routing-store').RouterSettingsStore;
   readonly registryLogins: RegistryLoginsStore;
+  /** git:sync credentials, forge webhooks and their deliveries (app/forge). */
+  readonly forge: import('./forge').ForgeStore;
   readonly certs: import('./routing-store').CertsStore;
   readonly schedulers: import('./scheduler-state').SchedulerStateStore;
   readonly drains: import('./drains').DrainsStore;

@@ -10,7 +10,7 @@ export type AppStatusWord = 'running' | 'degraded' | 'crashing' | 'deploying' | 
 export const APP_STATUS_WORDS: readonly AppStatusWord[] = ['running', 'degraded', 'crashing', 'deploying', 'failed', 'stopped', 'not deployed'];
 
 /** Jobs that make a release: their last one failing is a failed deploy (scale, restart, … are not). */
-const DEPLOY_KINDS: ReadonlySet<string> = new Set(['push', 'image', 'archive', 'rollback', 'config', 'rebuild']);
+const DEPLOY_KINDS: ReadonlySet<string> = new Set(['push', 'image', 'archive', 'rollback', 'config', 'rebuild', 'sync']);
 const LIVE: ReadonlySet<string> = new Set(['queued', 'running']);
 
 export interface StatusFacts {

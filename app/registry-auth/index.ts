@@ -1,1 +1,2 @@
 export { RegistryLogins, registryOf } from './registry-logins';
+export { isOwnAddress } from './own-address';

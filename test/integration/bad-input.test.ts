@@ -73,6 +73,8 @@ const WRONG_TYPES: Readonly<Record<string, readonly [string, number]>> = {
   'PATCH /api/v1/apps/:app/builder-dockerfile': ['INVALID_BUILD_SETTING', 422],
   'PATCH /api/v1/apps/:app/docker-options': ['INVALID_BUILD_SETTING', 422],
   'POST /api/v1/registry/logins': ['INVALID_REGISTRY_LOGIN', 422],
+  'POST /api/v1/apps/:app/git-sync': ['INVALID_REPO_URL', 422],
+  'POST /api/v1/apps/:app/webhooks': ['INVALID_WEBHOOK_PROVIDER', 422],
   // Bodyless routes that answer from the app's state (nothing running, nothing deployed, no certificate).
   'POST /api/v1/apps/:app/builds/cancel': ['NO_BUILD_RUNNING', 422],
   'POST /api/v1/apps/:app/ps/start': ['NO_RELEASE', 422],
@@ -100,7 +102,7 @@ const WRONG_TYPES: Readonly<Record<string, readonly [string, number]>> = {
  */
 const BODYLESS = new Set([
   'POST /api/v1/apps/:app/ps/stop', 'DELETE /api/v1/apps/:app/letsencrypt',
-  'POST /api/v1/apps/:app/lock', 'DELETE /api/v1/apps/:app/lock',
+  'POST /api/v1/apps/:app/lock', 'DELETE /api/v1/apps/:app/lock', 'DELETE /api/v1/apps/:app/webhooks/:provider',
 ]);
 
 /** `[code, status]` of an answer (code null when the answer is no error). */
@@ -254,7 +256,8 @@ describe('bad input: every API endpoint answers malformed JSON, wrong types, mis
     const csrf = csrfIn((await browser.get('/')).text);
     const codeOf = (html: string): string | null => /<title>([A-Z_]+) · berth<\/title>/.exec(html)?.[1] ?? null;
     const problems: string[] = [];
-    for (const e of listEndpoints().filter((x) => !x.path.startsWith('/api/') && paramsOf(x.path).length > 0)) {
+    // /hooks/<provider>/<app> is the forges' endpoint, not a form: bad parameters there are unverified deliveries (test/unit/forge).
+    for (const e of listEndpoints().filter((x) => !x.path.startsWith('/api/') && !x.path.startsWith('/hooks/') && paramsOf(x.path).length > 0)) {
       for (const param of paramsOf(e.path)) {
         const path = (value: string) => e.path.replace(/[:*]([a-z]+)/gi, (_all, p: string) => (p === param ? value : p === 'app' ? app : p === 'plugin' ? 'redis' : p === 'name' ? svc : '1'));
         const form = e.method === 'GET' ? undefined : { _csrf: csrf };

@@ -76,8 +76,8 @@ describe('route authentication', function () {
       const key = `${r.method} ${r.path}`;
       if (PUBLIC.has(key)) continue;
       const res = await request(port, r.method, concrete(r.path));
-      // /metrics: Prometheus' scrape, a token or 401 like the API.
-      const ok = r.path.startsWith('/api/') || r.path.startsWith('/git') || r.path === '/metrics' ? res.status === 401
+      // /metrics: Prometheus' scrape, a token or 401 like the API. /hooks/…: a delivery without its forge's signature is WEBHOOK_UNVERIFIED (401).
+      const ok = r.path.startsWith('/api/') || r.path.startsWith('/git') || r.path === '/metrics' || r.path.startsWith('/hooks/') ? res.status === 401
         : r.path.startsWith('/internal/') ? res.status === 403
           : (res.status === 302 && /^\/login/.test(res.location ?? '')) || res.status === 403;
       if (!ok) open.push(`${key} → ${res.status} ${res.location ?? ''}`);

@@ -52,15 +52,17 @@ async function revParse(ctx: VerbContext, repo: string, ref: string): Promise<st
   return out[0].trim();
 }
 
+/** A network repository (https://, http://, ssh://, git://, user@host:path): berth fetches it itself. */
+export const isNetworkRepository = (repository: string): boolean =>
+  (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(repository) && !/^file:/i.test(repository)) || /^([A-Za-z0-9._-]+@)?[A-Za-z0-9.-]{2,}:(?!\/\/)/.test(repository);
+
 /**
- * dokku's `git:sync`. berth fetches nothing itself: the CLI fetches the repository where it runs
- * and pushes to berth as `git push` does. Over SSH the CLI runs inside berth, where a fetch would
- * reach berth's own network and disk, so it is refused there.
+ * dokku's `git:sync`. A network repository is fetched by berth (POST /apps/<app>/git-sync, with the
+ * app's `git:auth` credentials) and its commit deployed through the build queue. A path (or
+ * file://) is the caller's own: the CLI fetches it where it runs and pushes to berth as `git push`
+ * does. Over SSH the CLI runs inside berth, where a path would be berth's own disk, so that is refused.
  */
 async function gitSync(ctx: VerbContext): Promise<void> {
-  if (ctx.io.localFiles === false) {
-    throw new CliError('GIT_SYNC_OVER_SSH', 'Over SSH, git:sync would fetch the repository from berth\'s own host: run it with the berth CLI on your machine.');
-  }
   const app = ctx.arg('app');
   const repository = ctx.arg('repository');
   const ref = ctx.args.positional['git-ref'] ?? 'HEAD';
@@ -70,6 +72,21 @@ async function gitSync(ctx: VerbContext): Promise<void> {
   if (!build && !ifChanged) {
     // dokku keeps a synced commit in the repo unbuilt; berth keeps only the deploy branch, and a push to it deploys.
     throw new CliError('USAGE', `berth keeps no code it does not deploy, so git:sync needs --build or --build-if-changes`, { hint: `berth git:sync --build ${app} ${repository}${ref === 'HEAD' ? '' : ` ${ref}`}` });
+  }
+  if (isNetworkRepository(repository)) {
+    const res = await ctx.api().json<{ commit: string; repository: string; build: QueuedBuild['build'] | null; ahead: number }>('POST', appPath(app, '/git-sync'),
+      { url: repository, ref: ref === 'HEAD' ? undefined : ref, ifChanged: ifChanged && !build });
+    if (!res.build) {
+      if (ctx.json) return ctx.out.json(res);
+      ctx.out.line(`-----> ${app} already runs ${res.commit.slice(0, 7)}; nothing to build`);
+      return;
+    }
+    if (!ctx.json) ctx.out.line(`-----> Fetched ${res.commit.slice(0, 7)} from ${res.repository}`);
+    await followQueued(ctx, app, { build: res.build, ahead: res.ahead }, res);
+    return;
+  }
+  if (ctx.io.localFiles === false) {
+    throw new CliError('GIT_SYNC_OVER_SSH', 'Over SSH, git:sync would fetch a path on berth\'s own host: give a network URL (https://, ssh://, git://), or run it with the berth CLI on your machine.');
   }
   const { app: detail } = await ctx.api().get<{ app: AppDetail }>(appPath(app));
   await withScratchRepo(async (repo) => {
@@ -166,8 +183,8 @@ export const dokkuGitNetworkVerbs: VerbGroup = {
     {
       name: 'git:sync',
       usage: 'berth git:sync [--build | --build-if-changes] <app> <repository> [git-ref]',
-      summary: 'Fetch a repository (where this CLI runs) and deploy its ref (default HEAD) with --build; --build-if-changes deploys only a new commit. One of the two is needed: berth keeps no code it does not deploy.',
-      args: [APP, { name: 'repository', summary: 'A git URL or path git can fetch from here.' }, { name: 'git-ref', optional: true, summary: 'A branch, tag or commit; default HEAD.' }],
+      summary: 'Fetch a repository and deploy its ref (default HEAD) with --build; --build-if-changes deploys only a new commit. One of the two is needed: berth keeps no code it does not deploy. berth fetches a network URL itself (credentials: git:auth); a path is fetched where this CLI runs and pushed.',
+      args: [APP, { name: 'repository', summary: 'A network URL (https://, ssh://, git://, git@host:path) berth fetches, or a path on this machine.' }, { name: 'git-ref', optional: true, summary: 'A branch, tag or commit; default HEAD.' }],
       options: [
         { name: 'build', summary: 'Deploy the ref (a rebuild when the app runs that commit already).' },
         { name: 'build-if-changes', summary: 'Deploy the ref only when the app does not run it yet.' },

@@ -5,6 +5,7 @@ import type { Store } from '../../ports/store';
 import { databaseSchemaVersion, migrate, refuseNewerSchema } from './migrate';
 import { createSecretBox, loadOrCreateKey } from './secret-box';
 import { sqliteRegistryLoginsStore } from './registry-logins-store';
+import { sqliteForgeStore } from './forge-store';
 import { sqliteAppsStore } from './apps-store';
 import { sqliteConfigStore } from './config-store';
 import { sqliteEventsStore } from './events-store';
@@ -56,6 +57,7 @@ export function openSqliteStore(file: string, options: { keyFile?: string } = {}
     buildSettings: sqliteRouterSettingsStore(db, 'build_settings'),
     deploySettings: sqliteRouterSettingsStore(db, 'deploy_settings'),
     registryLogins: sqliteRegistryLoginsStore(db, box),
+    forge: sqliteForgeStore(db, box),
     certs: sqliteCertsStore(db),
     processState: sqliteProcessStateStore(db),
     mounts: sqliteMountsStore(db),

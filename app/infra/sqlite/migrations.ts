@@ -325,6 +325,33 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'scoped tokens: a token with a scope (metrics) opens only that, never the API',
     sql: `ALTER TABLE tokens ADD COLUMN scope TEXT;`,
   },
+  {
+    version: 22,
+    name: 'git:sync credentials, forge webhooks (secrets sealed) and the deliveries seen, so a replay deploys nothing',
+    sql: `CREATE TABLE git_credentials (
+     app TEXT PRIMARY KEY REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     kind TEXT NOT NULL,
+     username TEXT,
+     secret TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE TABLE webhooks (
+     app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     provider TEXT NOT NULL,
+     secret TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (app, provider)
+   );
+   CREATE TABLE webhook_deliveries (
+     app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     provider TEXT NOT NULL,
+     delivery TEXT NOT NULL,
+     seen_at TEXT NOT NULL,
+     PRIMARY KEY (app, provider, delivery)
+   );
+   ALTER TABLE tokens ADD COLUMN scope_app TEXT;
+   ALTER TABLE tokens ADD COLUMN scope_action TEXT;`,
+  },
 ];
 
 /**

@@ -102,7 +102,7 @@ describe('cli: more of dokku\'s verbs and arguments', function () {
     const stdout = new Capture();
     const stderr = new Capture();
     const code = await runCli(['git:sync', '--build', 'web', 'file:///etc'], { stdout, stderr, stdin: Readable.from([]), env, cwd: process.cwd(), localFiles: false });
-    assert.deepEqual([code, stderr.text], [1, '!     Over SSH, git:sync would fetch the repository from berth\'s own host: run it with the berth CLI on your machine.\n']);
+    assert.deepEqual([code, stderr.text], [1, '!     Over SSH, git:sync would fetch a path on berth\'s own host: give a network URL (https://, ssh://, git://), or run it with the berth CLI on your machine.\n']);
     assert.deepEqual(fake.seen, []);
   });
 });

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { uniqueName } from '../support/berth-process';
+import { WorkTree } from '../support/git-client';
+import { waitFor } from '../support/poll';
+import { useBerth } from '../support/use-berth';
+
+const freePort = (): Promise<number> => new Promise((resolve, reject) => {
+  const s = net.createServer();
+  s.once('error', reject);
+  s.listen(0, '127.0.0.1', () => { const { port } = s.address() as net.AddressInfo; s.close(() => resolve(port)); });
+});
+
+/**
+ * Deploying from a forge against a local one: a bare repo served by `git daemon` on loopback
+ * (part of git, which install.sh installs), GitHub-style push deliveries signed (or not) by the
+ * test, and git:sync's refusals of what is not a network repository.
+ */
+describe('forge: webhooks and git:sync deploy a remote repository\'s commit', function () {
+  this.timeout(300_000);
+  const berth = useBerth();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-forge-'));
+  const app = uniqueName('forge');
+  let tree: WorkTree;
+  let daemon: ChildProcess | null = null;
+  let repoUrl = '';
+
+  before(async () => {
+    const port = await freePort();
+    tree = WorkTree.fromFixture('dockerfile-app');
+    assert.equal(spawnSync('git', ['init', '-q', '--bare', path.join(dir, `${app}.git`)]).status, 0);
+    daemon = spawn('git', ['daemon', '--reuseaddr', '--export-all', `--base-path=${dir}`, '--listen=127.0.0.1', `--port=${port}`, dir], { stdio: 'ignore' });
+    repoUrl = `git://127.0.0.1:${port}/${app}.git`;
+    await waitFor('git daemon', () => spawnSync('git', ['ls-remote', repoUrl]).status === 0, 20_000);
+    assert.equal((await berth.api('POST', '/api/v1/apps', { name: app })).status, 201);
+  });
+  after(() => {
+    daemon?.kill();
+    tree?.remove();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const commit = (text: string): string => {
+    tree.write('www/index.html', text);
+    tree.commitAll(text);
+    assert.equal(tree.git(['push', '-q', path.join(dir, `${app}.git`), 'main']).code, 0);
+    return tree.git(['rev-parse', 'HEAD']).output.trim();
+  };
+  const deliver = (o: { body: string; secret: string | null; event?: string; delivery?: string }) => fetch(`${berth.url}/hooks/github/${app}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json', 'x-github-event': o.event ?? 'push', 'x-github-delivery': o.delivery ?? crypto.randomUUID(),
+      ...(o.secret === null ? {} : { 'x-hub-signature-256': `sha256=${crypto.createHmac('sha256', o.secret).update(o.body).digest('hex')}` }),
+    },
+    body: o.body,
+  }).then(async (r) => ({ status: r.status, json: await r.json() as any }));
+  const pushEvent = (after: string, ref = 'refs/heads/main') => JSON.stringify({ ref, after, repository: { clone_url: repoUrl } });
+  const builds = async () => (await berth.api('GET', `/api/v1/apps/${app}/builds`)).json.builds as Array<{ id: number }>;
+
+  it('a forged delivery is refused (401, logged, nothing built); a signed push deploys exactly its commit, once', async () => {
+    const made = berth.cli(['webhooks:create', app, 'github']);
+    assert.equal(made.code, 0, made.stderr);
+    const secret = /^Secret: +([0-9a-f]{48})$/m.exec(made.stdout)?.[1];
+    assert.ok(secret, made.stdout);
+    assert.match(made.stdout, new RegExp(`^URL: +${berth.url}/hooks/github/${app}$`, 'm'));
+
+    const v1 = commit('forge v1\n');
+    const v2 = commit('forge v2\n');
+    // Signed with another secret, and not signed at all: the same refusal, and nothing queued.
+    for (const forged of [await deliver({ body: pushEvent(v1), secret: 'not the secret' }), await deliver({ body: pushEvent(v1), secret: null })]) {
+      assert.deepEqual([forged.status, forged.json?.error?.code], [401, 'WEBHOOK_UNVERIFIED']);
+    }
+    assert.deepEqual(await builds(), []);
+    const events = (await berth.api('GET', `/api/v1/events?app=${app}`)).json.events as Array<{ kind: string; message: string }>;
+    assert.equal(events.filter((e) => e.kind === 'webhook.refused').length, 2);
+
+    // Another branch, and a ping: answered, ignored, nothing built.
+    const other = await deliver({ body: pushEvent(v2, 'refs/heads/feature'), secret });
+    assert.deepEqual([other.status, other.json], [202, { status: 'ignored', reason: 'refs/heads/feature is not the deploy branch refs/heads/main' }]);
+    const ping = await deliver({ body: '{"zen":"hi"}', secret, event: 'ping' });
+    assert.deepEqual([ping.status, ping.json], [202, { status: 'ignored', reason: 'ping event is not a push' }]);
+    assert.deepEqual(await builds(), []);
+
+    // The delivery names v1 while the branch is at v2 already: v1 is what deploys.
+    const delivery = crypto.randomUUID();
+    const signed = await deliver({ body: pushEvent(v1), secret, delivery });
+    assert.equal(signed.status, 202, JSON.stringify(signed.json));
+    assert.deepEqual({ ...signed.json, build: typeof signed.json.build }, { status: 'deploying', build: 'number', commit: v1 });
+    const log = (await berth.api('GET', `/api/v1/apps/${app}/builds/${signed.json.build}/log?follow=1`)).text;
+    assert.match(log, /@@berth-status succeeded/, log);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text, 'forge v1\n');
+    const [release] = (await berth.api('GET', `/api/v1/apps/${app}/releases`)).json.releases;
+    assert.deepEqual([release.version, release.gitSha, release.description], [1, v1, `sync ${v1.slice(0, 7)} from ${repoUrl}`]);
+    // berth's deploy branch holds what runs, as after a push.
+    const remote = `${berth.url.replace('http://', `http://berth:${berth.token}@`)}/git/${app}.git`;
+    assert.equal(spawnSync('git', ['ls-remote', remote, 'refs/heads/main'], { encoding: 'utf8' }).stdout.split(/\s/)[0], v1);
+
+    // The same delivery again (a replay, or the forge's redelivery): nothing new is built.
+    const replay = await deliver({ body: pushEvent(v1), secret, delivery });
+    assert.deepEqual([replay.status, replay.json], [202, { status: 'ignored', reason: `delivery ${delivery} was handled already` }]);
+    assert.equal((await builds()).length, 1);
+  });
+
+  it('git:sync --build deploys a branch of a network repository; paths, file:// and berth\'s own endpoints are refused', async () => {
+    const v3 = commit('forge v3\n');
+    const synced = berth.cli(['git:sync', '--build', app, repoUrl, 'main']);
+    assert.equal(synced.code, 0, synced.stdout + synced.stderr);
+    assert.match(synced.stdout, new RegExp(`^-----> Fetched ${v3.slice(0, 7)} from ${repoUrl}$`, 'm'));
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text, 'forge v3\n');
+    assert.equal((await berth.api('GET', `/api/v1/apps/${app}/releases`)).json.releases[0].description, `sync ${v3.slice(0, 7)} from ${repoUrl}`);
+
+    const before = (await builds()).length;
+    const own = new URL(berth.url);
+    for (const [url, code, status] of [
+      ['file:///etc', 'REPO_URL_REFUSED', 403],
+      [dir, 'REPO_URL_REFUSED', 403],
+      ['ext::sh', 'REPO_URL_REFUSED', 403],
+      [`http://127.0.0.1:${own.port}/git/${app}.git`, 'REPO_URL_REFUSED', 403],
+      [`http://localhost:${own.port}/git/${app}.git`, 'REPO_URL_REFUSED', 403],
+      ['https://user:secret@example.com/x.git', 'INVALID_REPO_URL', 422],
+    ] as const) {
+      const r = await berth.api('POST', `/api/v1/apps/${app}/git-sync`, { url });
+      assert.deepEqual([r.status, r.json?.error?.code], [status, code], `${url}: ${r.text}`);
+    }
+    assert.equal((await builds()).length, before, 'nothing was queued');
+  });
+});
