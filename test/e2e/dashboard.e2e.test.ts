@@ -8,6 +8,7 @@ import { isStarted, useBerth } from '../support/use-berth';
 import { ensureServiceImage } from '../integration/services-support';
 import { WorkTree } from '../support/git-client';
 import { eventually, launchBrowser, pushAsync, removeImages, requireChromium } from './support/browser';
+import { APP_TABS } from '../../app/http/dashboard/app-tabs';
 
 const PASSWORD = 'e2e dashboard password';
 const SHOTS = path.join(ROOT, 'docs/screenshots');
@@ -94,13 +95,14 @@ describe('dashboard in a real browser (chromium)', function () {
     assert.equal((await page.textContent(`tr[data-app="${app}"] .status`))!.trim(), 'running');
     assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'dashboard-app v1');
 
-    // Set a config var; its value stays masked until revealed.
-    await page.goto(`${berth.url}/apps/${app}`);
+    // Set a config var on the Config tab; its value stays masked until revealed.
+    await page.goto(`${berth.url}/apps/${app}/config`);
     await page.fill('#cv-key', 'GREETING');
     await page.fill('#cv-value', 'hello from the dashboard');
     await submit(page, 'form:has(#cv-key) button[type=submit]');
+    assert.equal(new URL(page.url()).pathname, `/apps/${app}/config`, 'the form leads back to its tab');
     assert.equal((await waitBuildEnd(page)).status, 'succeeded');
-    await page.goto(`${berth.url}/apps/${app}`);
+    await page.goto(`${berth.url}/apps/${app}/config`);
     const valueInput = page.locator('tr[data-key="GREETING"] input[name=value]');
     assert.equal(await valueInput.isVisible(), false, 'masked');
     await page.click('tr[data-key="GREETING"] summary');
@@ -108,14 +110,16 @@ describe('dashboard in a real browser (chromium)', function () {
     assert.equal(await valueInput.isVisible(), true, 'revealed');
     assert.equal((await berth.api('GET', `/api/v1/apps/${app}/config`)).json.config.GREETING, 'hello from the dashboard');
 
-    // Scale web to 2.
+    // Scale web to 2 on the Overview tab.
+    await page.goto(`${berth.url}/apps/${app}`);
     await page.fill('#scale-web', '2');
     await submit(page, 'form[action$="/scale"] button[type=submit]');
     assert.equal((await waitBuildEnd(page)).status, 'succeeded');
     await page.goto(`${berth.url}/apps/${app}`);
     assert.equal((await page.textContent('tr[data-process="web"] [data-running]'))!.trim(), '2');
 
-    // Runtime logs stream into the open page: a line the app prints on request shows up live.
+    // Runtime logs (the Logs tab) stream into the open page: a line the app prints on request shows up live.
+    await page.goto(`${berth.url}/apps/${app}/logs`);
     const word = `hello-${crypto.randomBytes(3).toString('hex')}`;
     await page.waitForSelector('[data-log-controls]:not([hidden])');
     await berth.viaRouter(`${app}.localhost`, `/cgi-bin/say?${word}`);
@@ -130,31 +134,31 @@ describe('dashboard in a real browser (chromium)', function () {
     assert.doesNotMatch((await page.textContent('#runtime-log'))!, new RegExp(held), 'paused');
     await page.click('[data-log-pause]');
     await page.locator('#runtime-log', { hasText: `said: ${held}` }).waitFor({ timeout: 60_000 });
-    await page.screenshot({ path: path.join(SHOTS, 'dashboard-app.png'), fullPage: true });
 
-    // Roll back to v1 (v1 had no GREETING): a confirmation page says what goes, then the config
-    // panel shows v1's config (Heroku's rule: the rollback releases v1's code and config).
+    // Roll back to v1 (v1 had no GREETING) from the Deploys tab: a confirmation page says what goes, then the
+    // config panel shows v1's config (Heroku's rule: the rollback releases v1's code and config).
+    await page.goto(`${berth.url}/apps/${app}/deploys`);
     await submit(page, 'a[aria-label="Roll back to v1"]');
     assert.match((await page.textContent('[data-rollback-plan="1"]'))!, /GREETING\s+is removed \(v1 did not have it\)/);
     await submit(page, '[data-rollback-plan="1"] button[type=submit]');
     assert.equal((await waitBuildEnd(page)).status, 'succeeded');
-    await page.goto(`${berth.url}/apps/${app}`);
+    await page.goto(`${berth.url}/apps/${app}/deploys`);
     assert.match((await page.textContent('h2#h-releases + .table-wrap tbody tr:first-child'))!, /^\s*v\d+ current\s+rollback to v1 /);
+    await page.goto(`${berth.url}/apps/${app}/config`);
+    await page.locator('#h-config').waitFor();
     assert.equal(await page.locator('tr[data-key="GREETING"]').count(), 0, 'the config panel shows v1\'s config');
     assert.deepEqual((await berth.api('GET', `/api/v1/apps/${app}/config`)).json.config, {});
 
-    // The overview, with a second app for company, for the README.
+    // A second app for company on the overview (the README's screenshots).
     await page.goto(`${berth.url}/`);
     await page.fill('#new-app-name', uniqueName('api'));
     await submit(page, 'text=Create app');
-    await page.goto(`${berth.url}/`);
-    await page.screenshot({ path: path.join(SHOTS, 'dashboard-overview.png'), fullPage: true });
 
   });
 
   it('pages follow a push from the CLI and a crash loop live, without a reload', async () => {
-    // The app page: a push started elsewhere shows in the builds list, the header and the releases.
-    await page.goto(`${berth.url}/apps/${app}`);
+    // The app page's Deploys tab: a push started elsewhere shows in the builds list, the header and the releases.
+    await page.goto(`${berth.url}/apps/${app}/deploys`);
     await page.waitForSelector('body[data-live-seen]');
     await page.evaluate(() => { (globalThis as unknown as { berthNoReload: boolean }).berthNoReload = true; });
     const before = (await berth.api('GET', `/api/v1/apps/${app}/releases`)).json.releases[0].version as number;
@@ -198,13 +202,13 @@ describe('dashboard in a real browser (chromium)', function () {
     services.push(db);
     const created = berth.cli(['postgres:create', db]);
     assert.equal(created.code, 0, created.stderr);
-    await page.goto(`${berth.url}/apps/${app}`);
+    await page.goto(`${berth.url}/apps/${app}/services`);
     // The service is picked from the existing ones, each with the env var it brings.
     assert.equal((await page.textContent(`#link-service option[value="postgres/${db}"]`))!.trim(), `postgres ${db} → DATABASE_URL`);
     await page.selectOption('#link-service', `postgres/${db}`);
     await submit(page, 'form[action$="/services/link"] button[type=submit]');
     assert.equal((await waitBuildEnd(page)).status, 'succeeded');
-    await page.goto(`${berth.url}/apps/${app}`);
+    await page.goto(`${berth.url}/apps/${app}/services`);
     assert.match((await page.textContent('#h-services + ul'))!, new RegExp(`postgres\\s+${db}\\s+as\\s+DATABASE_URL`));
     // Unlinking asks first and says what it does.
     await submit(page, `a[aria-label="Unlink postgres ${db}"]`);
@@ -212,12 +216,32 @@ describe('dashboard in a real browser (chromium)', function () {
       [`${app} re-releases without DATABASE_URL.`, `The postgres service ${db} and its data stay.`]);
     await submit(page, '[data-confirm] button[type=submit]');
     assert.equal((await waitBuildEnd(page)).status, 'succeeded');
-    await page.goto(`${berth.url}/apps/${app}`);
+    await page.goto(`${berth.url}/apps/${app}/services`);
     assert.match((await page.textContent('#h-services + ul'))!, /No linked services/);
   });
 
-  it('destroys the app after the name is repeated', async () => {
-    await page.goto(`${berth.url}/apps/${app}`);
+  it('fits a phone-sized screen without sideways scrolling: overview, every tab of the app page, Services', async () => {
+    const phone = await browser.context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    const widths: Record<string, number> = {};
+    for (const p of ['/', ...APP_TABS.map((t) => `/apps/${app}${t.path}`), '/services']) {
+      await phone.goto(`${berth.url}${p}`);
+      widths[p] = await phone.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+    }
+    assert.deepEqual(Object.entries(widths).filter(([, w]) => w > 390), [], 'pages wider than the phone');
+    // The README's screenshots: the overview and app page tabs on a laptop, the app page on a phone.
+    await phone.goto(`${berth.url}/apps/${app}`);
+    await phone.screenshot({ path: path.join(SHOTS, 'dashboard-phone.png'), fullPage: false });
+    await phone.close();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    for (const [p, file] of [['/', 'dashboard-overview'], [`/apps/${app}`, 'dashboard-app'], [`/apps/${app}/deploys`, 'dashboard-deploys'], [`/apps/${app}/config`, 'dashboard-config'], ['/services', 'dashboard-services']]) {
+      await page.goto(`${berth.url}${p}`);
+      await page.screenshot({ path: path.join(SHOTS, `${file}.png`), fullPage: true });
+    }
+  });
+
+  it('destroys the app on its Settings tab after the name is repeated', async () => {
+    await page.goto(`${berth.url}/apps/${app}/settings`);
     await page.fill('#confirm', 'not-the-name');
     await submit(page, 'text=Destroy app');
     assert.match((await page.textContent('.flash-error'))!, /repeat the app name/);
@@ -226,14 +250,5 @@ describe('dashboard in a real browser (chromium)', function () {
     assert.equal(new URL(page.url()).pathname, '/');
     assert.match((await page.textContent('.flash-ok'))!, new RegExp(`Destroyed ${app}`));
     assert.equal((await berth.api('GET', `/api/v1/apps/${app}`)).status, 404);
-  });
-
-  it('fits a phone-sized screen without sideways scrolling', async () => {
-    const p = await browser.context.newPage();
-    await p.setViewportSize({ width: 390, height: 844 });
-    await p.goto(`${berth.url}/`);
-    const width = await p.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
-    assert.ok(width <= 390, `the page is ${width}px wide`);
-    await p.close();
   });
 });

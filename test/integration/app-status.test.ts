@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
-import { DashboardSession, csrfIn } from '../support/dashboard-session';
+import { DashboardSession, csrfIn, firstLiveEvent } from '../support/dashboard-session';
 import { WorkTree } from '../support/git-client';
 import { waitFor } from '../support/poll';
 import { requireBerthStack } from '../support/requirements';
@@ -14,23 +14,6 @@ const CRASHING_START = [
   'exit 3',
   '',
 ].join('\n');
-
-/** The first event of a dashboard SSE stream, as its text (then the stream is closed). */
-async function firstLiveEvent(session: DashboardSession, urlPath: string): Promise<string> {
-  const stop = new AbortController();
-  const res = await fetch(`${session.base}${urlPath}`, { headers: { cookie: [...session.cookies].map(([k, v]) => `${k}=${v}`).join('; ') }, signal: stop.signal });
-  assert.equal(res.status, 200);
-  assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
-  const reader = res.body!.getReader();
-  let text = '';
-  while (!text.includes('\n\n')) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += Buffer.from(value).toString('utf8');
-  }
-  stop.abort();
-  return text.split('\n\n')[0];
-}
 
 /**
  * One status model (app/processes/app-status.ts) through API, CLI and dashboard, with a real

@@ -224,10 +224,10 @@ describe('dashboard over HTTP: CPU and memory on the app page', function () {
     const b = new Browser(berth.url);
     await b.login(PASSWORD);
     // The sampler runs every second here; wait (without a time bound) until it has two samples.
-    let page = await b.request('GET', `/apps/${app}`);
+    let page = await b.request('GET', `/apps/${app}/metrics`);
     while (!/<polyline points="[^"]+ [^"]+"/.test(page.text)) {
       await new Promise((r) => setTimeout(r, 500));
-      page = await b.request('GET', `/apps/${app}`);
+      page = await b.request('GET', `/apps/${app}/metrics`);
     }
     assert.equal(page.status, 200);
     assert.match(page.text, /data-resources="[0-9a-f]{12}"/);

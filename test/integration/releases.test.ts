@@ -68,7 +68,7 @@ describe('releases: config changes, rollback, image deploys, failed deploys', fu
     assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'dockerfile-app v1');
     assert.equal((await berth.viaRouter(`${app}.localhost`, '/greeting.txt')).status, 404, 'v1 had no GREETING');
     assert.deepEqual((await berth.api('GET', `/api/v1/apps/${app}/config`)).json.config, {}, 'the config API shows v1\'s config');
-    assert.doesNotMatch((await session.get(`/apps/${app}`)).text, /data-key="GREETING"/, 'the config panel shows v1\'s config');
+    assert.doesNotMatch((await session.get(`/apps/${app}/config`)).text, /data-key="GREETING"/, 'the config panel shows v1\'s config');
 
     const releases = (await berth.api('GET', `/api/v1/apps/${app}/releases`)).json.releases;
     assert.deepEqual(releases.map((r: { version: number; current: boolean }) => [r.version, r.current]),
@@ -88,7 +88,7 @@ describe('releases: config changes, rollback, image deploys, failed deploys', fu
     assert.match(await followBuild(berth, app, next.json.build.id), /@@berth-status succeeded/);
     assert.deepEqual(next.json.config, { OTHER: 'x' });
     assert.equal((await berth.viaRouter(`${app}.localhost`, '/greeting.txt')).status, 404, 'GREETING stays gone');
-    const page = await session.get(`/apps/${app}`);
+    const page = await session.get(`/apps/${app}/deploys`);
     assert.equal(page.status, 200);
     assert.match(page.text, />\s*config change ·/);
     assert.doesNotMatch(page.text, /config\s+config change/);

@@ -41,7 +41,7 @@ export function roleAttacks(t: () => Tenant): void {
       const browser = new CookieClient(t().berth.url);
       const login = await browser.request('GET', '/login');
       await browser.request('POST', '/login', { _csrf: csrfIn(login.text), username: viewer.name, password: PASSWORD, next: '/' });
-      const page = await browser.request('GET', `/apps/${appA}`);
+      const page = await browser.request('GET', `/apps/${appA}/config`);
       assert.equal(page.status, 200);
       assert.match(page.text, /TENANT_SECRET/);
       assert.equal(page.text.includes(SECRET), false);

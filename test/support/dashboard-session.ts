@@ -47,3 +47,19 @@ export class DashboardSession extends CookieClient {
     if (!this.cookies.has('berth_session')) throw new Error(`login failed (${res.status})`);
   }
 }
+
+/** The first server-sent event of a live stream the session opens (then it closes it). */
+export async function firstLiveEvent(session: DashboardSession, urlPath: string): Promise<string> {
+  const stop = new AbortController();
+  const res = await fetch(`${session.base}${urlPath}`, { headers: { cookie: [...session.cookies].map(([k, v]) => `${k}=${v}`).join('; ') }, signal: stop.signal });
+  if (res.status !== 200 || !/^text\/event-stream/.test(res.headers.get('content-type') ?? '')) throw new Error(`${urlPath}: ${res.status} ${res.headers.get('content-type')}`);
+  const reader = res.body!.getReader();
+  let text = '';
+  while (!text.includes('\n\n')) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += Buffer.from(value).toString('utf8');
+  }
+  stop.abort();
+  return text.split('\n\n')[0];
+}

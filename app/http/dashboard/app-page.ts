@@ -6,10 +6,16 @@ import { integrations } from './integrations';
 import { positiveInt } from '../request-body';
 import { appResources } from './app-resources';
 import { liveKey } from './live-key';
+import { tabLinks, tabUrl, type AppTab } from './app-tabs';
 
-/** Everything the app page shows, gathered through the domain services. */
-export async function appPage(berth: HttpServices, req: Request, name: string) {
+/**
+ * What one tab of the app page shows, gathered through the domain services: the header's parts
+ * (status, banner, crash card, the build a form queued) on every tab, the slower reads (container
+ * stats, recent log lines, domains, services) only on the tab that shows them.
+ */
+export async function appPage(berth: HttpServices, req: Request, name: string, tab: AppTab = 'overview') {
   const info = berth.apps.info(name);
+  const on = (...tabs: AppTab[]) => tabs.includes(tab);
   const containers = await berth.containers.of(name);
   // Commands as the user may see them: a compose file's ${VAR}s put config values in them.
   const stored = berth.releases.current(name);
@@ -32,8 +38,15 @@ export async function appPage(berth: HttpServices, req: Request, name: string) {
   const config = Object.entries(configFor(berth, req.user!, name, berth.configVars.get(name))).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => ({ key, value }));
   const host = req.get('host') ?? `127.0.0.1:${berth.web.port}`;
   const extra = integrations(berth);
+  const user = req.user!;
   return {
     app: info,
+    tab,
+    tabs: tabLinks(name, tab),
+    here: tabUrl(name, tab),
+    // Role-aware actions: a viewer (or a developer of other apps) is shown no form it may not post.
+    canWrite: berth.access.can(user, 'write', name),
+    canAdmin: berth.access.can(user, 'admin', name),
     summary,
     liveKey: liveKey([summary]),
     processes,
@@ -46,8 +59,8 @@ export async function appPage(berth: HttpServices, req: Request, name: string) {
     events: berth.events.list({ app: name, limit: 15 }),
     // berth's own address when it has one (BERTH_HOSTNAME), else the address this page was asked on.
     gitRemote: `git remote add paas ${berth.ownAddress.remotes(name)?.https ?? `${req.protocol}://${host}/git/${name}.git`}`,
-    domains: await extra.domains(name),
-    services: await extra.services(name),
+    domains: on('domains') ? await extra.domains(name) : [],
+    services: on('services') ? await extra.services(name) : { linked: [], plugins: [], linkable: [] },
     runtimeLogs: extra.hasRuntimeLogs,
     processStatus: report.status,
     // What applies to the app's containers (its own limit, else berth's default), not only what it set.
@@ -56,8 +69,8 @@ export async function appPage(berth: HttpServices, req: Request, name: string) {
     crashes: report.crashes,
     failedDeploy: report.failedDeploy,
     domainControl: extra.hasDomainControl,
-    recentLogs: await extra.recentLogs(name),
-    resources: await appResources(berth, containers, new Map(report.processes.flatMap((p) => p.containers.map((c) => [c.id, c.memoryLimitMb ?? null] as const)))),
+    recentLogs: on('logs') ? await extra.recentLogs(name) : [],
+    resources: !on('metrics') ? [] : await appResources(berth, containers, new Map(report.processes.flatMap((p) => p.containers.map((c) => [c.id, c.memoryLimitMb ?? null] as const)))),
     // Panels plugins add: plain text, escaped by the view.
     pluginPanels: berth.services.plugins.appPanels(name),
   };

@@ -10,10 +10,9 @@ export interface Confirmation {
   readonly action: string;
   readonly fields: Readonly<Record<string, string>>;
   readonly button: string;
-  /** Where Cancel (and the back link) go: the app's page unless said. */
+  /** Where Cancel (and the back link) go: the app's page unless said (the tab the action belongs to). */
   readonly back?: { readonly href: string; readonly label: string };
 }
-
 
 /**
  * What stop, removing a config var or a domain, and unlinking a service will do to this app, in
@@ -34,7 +33,7 @@ export async function confirmationFor(berth: HttpServices, req: Request, app: st
     if (!(key in berth.configVars.get(app))) throw new BerthError('NOT_FOUND', `${app} has no config var ${key || '(none given)'}.`);
     const deployed = berth.releases.current(app) !== null;
     return {
-      title: `Remove ${key}?`, action: `${base}/config/unset`, fields: { key }, button: `Remove ${key}`,
+      title: `Remove ${key}?`, back: { href: `${base}/config`, label: app }, action: `${base}/config/unset`, fields: { key }, button: `Remove ${key}`,
       effects: [`${key} is removed from ${app}'s config vars.`, deployed ? `A new release restarts ${app} without it.` : `${app} is not deployed yet: its first release will not have it.`],
     };
   }
@@ -42,7 +41,7 @@ export async function confirmationFor(berth: HttpServices, req: Request, app: st
     const domain = text(req, 'domain');
     if (!berth.domains.report(app).all.includes(domain)) throw new BerthError('NOT_FOUND', `${domain || '(no domain given)'} is not a domain of ${app}.`);
     return {
-      title: `Remove ${domain}?`, action: `${base}/domains/remove`, fields: { domain }, button: `Remove ${domain}`,
+      title: `Remove ${domain}?`, back: { href: `${base}/domains`, label: app }, action: `${base}/domains/remove`, fields: { domain }, button: `Remove ${domain}`,
       effects: [`${domain} stops routing to ${app}: requests for it get berth's 404 page.`],
     };
   }
@@ -52,7 +51,7 @@ export async function confirmationFor(berth: HttpServices, req: Request, app: st
     const link = berth.services.links.ofApp(app).find((l) => l.plugin === plugin && l.service === service);
     if (!link) throw new BerthError('NOT_FOUND', `${plugin} service ${service} is not linked to ${app}.`);
     return {
-      title: `Unlink ${plugin} ${service}?`, action: `${base}/services/unlink`, fields: { plugin, service }, button: `Unlink ${service}`,
+      title: `Unlink ${plugin} ${service}?`, back: { href: `${base}/services`, label: app }, action: `${base}/services/unlink`, fields: { plugin, service }, button: `Unlink ${service}`,
       effects: [`${app} re-releases without ${link.alias}.`, `The ${plugin} service ${service} and its data stay.`],
     };
   }

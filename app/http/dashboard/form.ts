@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { asBerthError } from '../../errors';
 import { setFlash } from './cookies';
+import { withoutCliHints } from './browser-errors';
 
 /** A form field as a trimmed string ('' when missing). */
 export function field(req: Request, name: string): string {
@@ -24,7 +25,8 @@ export interface Outcome { readonly to: string; readonly ok?: string }
 function backWithError(req: Request, res: Response, e: unknown, back: string): void {
   const err = asBerthError(e);
   if (err.kind === 'internal' || err.kind === 'forbidden' || err.code === 'CSRF_TOKEN_INVALID') throw e;
-  setFlash(req, res, { kind: 'error', text: err.message });
+  // In the browser: the message without the CLI commands the API's answer suggests.
+  setFlash(req, res, { kind: 'error', text: withoutCliHints(err.message) || err.message });
   res.redirect(303, back);
 }
 

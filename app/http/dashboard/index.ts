@@ -4,6 +4,7 @@ import type nunjucks from 'nunjucks';
 import type { HttpServices } from '../http-services';
 import { BerthError, STATUS_FOR_KIND } from '../../errors';
 import { requestError } from '../error-middleware';
+import { browserError } from './browser-errors';
 import { requireCsrf, requireSession, securityHeaders } from './session-middleware';
 import { PUBLIC_DIR, createViews, render } from './views';
 import { authRoutes, logoutRoute } from './routes/auth-routes';
@@ -20,7 +21,8 @@ function dashboardErrors(views: nunjucks.Environment, log: (line: string) => voi
     const err = requestError(e);
     if (err.kind === 'internal') log(`dashboard error: ${(e as Error)?.stack ?? String(e)}`);
     if (res.headersSent) { res.end(); return; }
-    render(views, req, res, 'error.njk', { code: err.code, message: err.message }, STATUS_FOR_KIND[err.kind]);
+    // Browsers get what to do in the browser (browser-errors.ts); the API's JSON keeps its CLI hints.
+    render(views, req, res, 'error.njk', { error: browserError(err, req) }, STATUS_FOR_KIND[err.kind]);
   };
 }
 

@@ -3,9 +3,11 @@ import type nunjucks from 'nunjucks';
 import type { HttpServices } from '../../http-services';
 import { positiveInt } from '../../request-body';
 import { appSummaries } from '../app-summaries';
+import { SORTS, overviewHref, overviewPage, overviewQuery, sortHref } from '../overview-list';
 import { liveKey } from '../live-key';
 import { confirmationFor } from '../confirmations';
 import { appPage } from '../app-page';
+import { APP_TABS } from '../app-tabs';
 import { field, formAction } from '../form';
 import { render } from '../views';
 import { userName } from '../../auth-middleware';
@@ -13,11 +15,20 @@ import { userName } from '../../auth-middleware';
 /** Reading pages: overview (and create app), app page, a build's log, the events feed. */
 export function pageRoutes(berth: HttpServices, views: nunjucks.Environment): GuardedRouter {
   const r = strictRouter();
+  /** The overview: search, sort and pages by query parameters (overview-list.ts); create an app at the top, for those who may. */
   r.get('/', need.read, async (req, res) => {
-    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 64) : '';
+    const query = overviewQuery(req.query);
     const visible = berth.access.visibleApps(req.user!, berth.apps.list()).length;
-    const apps = await appSummaries(berth, q, req.user);
-    render(views, req, res, 'overview.njk', { apps, q, total: visible, liveKey: liveKey(apps) });
+    const list = overviewPage(await appSummaries(berth, query.q, req.user), query);
+    const pages = { prev: list.page > 1 ? overviewHref(query, { page: list.page - 1 }) : null, next: list.page < list.pages ? overviewHref(query, { page: list.page + 1 }) : null };
+    const sorts = Object.fromEntries(SORTS.map((s) => [s, { href: sortHref(query, s), current: query.sort === s ? query.dir : null }]));
+    render(views, req, res, 'overview.njk', {
+      apps: list.rows, list, query, total: visible, pages, sorts,
+      // The live stream follows exactly this page's rows (same query).
+      liveStream: `/live${overviewHref(query, {}).slice(1)}`,
+      liveKey: liveKey(list.rows),
+      canCreate: berth.access.can(req.user!, 'admin', null),
+    });
   });
 
   r.post('/apps', need.admin, formAction(() => '/', async (req) => {
@@ -25,9 +36,12 @@ export function pageRoutes(berth: HttpServices, views: nunjucks.Environment): Gu
     return { to: `/apps/${app.name}`, ok: `Created ${app.name}. Push to it with the git remote below.` };
   }));
 
-  r.get('/apps/:app', need.appRead, async (req, res) => {
-    render(views, req, res, 'app.njk', await appPage(berth, req, req.params.app));
-  });
+  // The app page's tabs (app-tabs.ts), one page each: `/apps/<app>`, `/apps/<app>/config`, …
+  for (const t of APP_TABS) {
+    r.get(`/apps/:app${t.path}`, need.appRead, async (req, res) => {
+      render(views, req, res, `app-${t.id}.njk`, await appPage(berth, req, req.params.app, t.id));
+    });
+  }
 
   /** The rollback's confirmation: which release comes back and which config vars change, then one POST. */
   r.get('/apps/:app/rollback', need.appRead, (req, res) => {

@@ -4,6 +4,7 @@ import { positiveInt } from '../../request-body';
 import { openSse } from '../sse';
 import { appSummaries, summarize } from '../app-summaries';
 import { followKey, liveKey } from '../live-key';
+import { overviewPage, overviewQuery } from '../overview-list';
 import { takeStreamSlot } from '../../stream-slots';
 
 /** Live parts of the app page over SSE; the page works without them (it shows the stored log). */
@@ -11,13 +12,13 @@ export function streamRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
   /**
    * The overview's live state (`state` events `{ key }`, live-key.ts) over the apps the user may see,
-   * filtered as the page is (`?q=`); the page fetches its live regions again when the key changes.
+   * on the page the overview shows (`?q=`, `?sort=`, `?dir=`, `?page=`, overview-list.ts); the page fetches its live regions again when the key changes.
    */
   r.get('/live', need.read, async (req, res) => {
-    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 64) : '';
+    const query = overviewQuery(req.query);
     takeStreamSlot(berth, req, res);
     const sse = openSse(req, res);
-    await followKey(async () => liveKey(await appSummaries(berth, q, req.user)), (key) => sse.send('state', { key }), sse.signal);
+    await followKey(async () => liveKey(overviewPage(await appSummaries(berth, query.q, req.user), query).rows), (key) => sse.send('state', { key }), sse.signal);
     sse.end();
   });
   /** One app's live state, for its page (header, banner, crash card, releases, builds). */
