@@ -1,5 +1,5 @@
 import { BerthError } from '../errors';
-import type { AppRecord, Store } from '../ports/store';
+import type { AppPatch, AppRecord, Store } from '../ports/store';
 import type { EventsService } from '../events';
 
 const BUILDERS = ['dockerfile', 'buildpack', 'auto'] as const;
@@ -31,6 +31,14 @@ export class AppSettings {
       throw new BerthError('INVALID_BRANCH', `"${String(branch).slice(0, 60)}" is not a branch name berth accepts (letters, digits, . _ / -).`);
     }
     return this.update(app, { deployBranch: branch }, `deploy branch set to ${branch}`, user);
+  }
+
+  /**
+   * The processes module's settings kept on the app's record (ps:set restart-policy, resource:limit):
+   * checked and recorded as events by ProcessesService, stored here by the table's owner.
+   */
+  setProcessSettings(app: string, patch: Pick<AppPatch, 'restartPolicy' | 'memoryMb' | 'cpus'>): AppRecord {
+    return this.deps.store.apps.update(app, patch);
   }
 
   private update(app: string, patch: Parameters<Store['apps']['update']>[1], message: string, user: string | null): AppRecord {

@@ -1,6 +1,7 @@
 import { BerthError } from '../errors';
 import type { AppRecord, Store } from '../ports/store';
 import type { EventsService } from '../events';
+import type { ReleasesReader } from '../releases/releases-reader';
 import { assertAppName } from './app-name';
 
 /** What else holds per-app state (repo, containers, routes); called on rename and destroy. */
@@ -20,9 +21,11 @@ export interface AppInfo extends AppRecord {
 
 export class AppsService {
   constructor(private readonly deps: {
-    store: Store; events: EventsService; resources: AppResources; domain: string;
+    /** The apps module's own table; the live release and the hostnames come from their owners. */
+    store: Pick<Store, 'apps' | 'transaction'>; events: EventsService; resources: AppResources; domain: string;
+    releases: Pick<ReleasesReader, 'current'>;
     /** The app's hostnames (app/domains: default vhost, global and custom domains). */
-    domainsOf?: (app: string) => string[];
+    domainsOf: (app: string) => string[];
     /** Another app's custom domain that `<name>.<domain>` would collide with (app/domains vhostClash). */
     vhostClash?: (name: string) => { domain: string; owner: string | null } | null;
   }) {}
@@ -58,7 +61,7 @@ export class AppsService {
 
   info(name: string): AppInfo {
     const app = this.require(name);
-    const current = this.deps.store.releases.current(name);
+    const current = this.deps.releases.current(name);
     return {
       ...app,
       currentRelease: current?.version ?? null,
@@ -75,10 +78,9 @@ export class AppsService {
     return app;
   }
 
-  /** The default vhost first, then custom domains. */
+  /** The default vhost first, then global and custom domains (app/domains). */
   domainsOf(name: string): string[] {
-    if (this.deps.domainsOf) return this.deps.domainsOf(name);
-    return [`${name}.${this.deps.domain}`, ...this.deps.store.domains.list(name)];
+    return this.deps.domainsOf(name);
   }
 
   async rename(from: string, to: unknown, user: string | null): Promise<void> {

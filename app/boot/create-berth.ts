@@ -21,7 +21,7 @@ import { BuildRunner, BuildSettings, BuildsService, ImageBuilder, PushGate, Push
 import { NpmVersions } from '../infra/npm';
 import { ReleasesService } from '../releases';
 import { SessionsService } from '../sessions';
-import { LivenessMonitor, ProcessOperations, ProcessesService, Reconciler } from '../processes';
+import { LivenessMonitor, ProcessOperations, ProcessStates, ProcessesService, Reconciler } from '../processes';
 import { StatsSampler } from '../processes/stats-sampler';
 import { StorageService } from '../storage';
 import { LogArchive, LogsService } from '../logs';
@@ -38,7 +38,7 @@ import { createPluginsAndServices } from './services-boot';
 import { secureHome } from './home-modes';
 import { tablesOf } from './store-tables';
 import type { AppsReader } from '../apps';
-import type { ReleasesReader } from '../releases';
+import type { ReleasesReader, ReleasesWriter } from '../releases';
 
 export interface BerthDeps {
   readonly config: Config;
@@ -76,7 +76,13 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const events = new EventsService(store.events);
   // Reads across modules go through the owning module's service (made below; read at first use).
   const appsReader: AppsReader = { find: (name) => apps.find(name), list: () => apps.list() };
-  const releasesReader: ReleasesReader = { current: (app) => releases.current(app), list: (app) => releases.list(app) };
+  const releasesReader: ReleasesReader = { current: (app) => releases.current(app), list: (app) => releases.list(app), get: (app, v) => releases.get(app, v) };
+  // The build pipeline writes release rows through the releases module's service.
+  const releaseRecords: ReleasesWriter = {
+    ...releasesReader, create: (r) => releases.create(r), remove: (app, v) => releases.remove(app, v), setCurrent: (app, v) => releases.setCurrent(app, v),
+  };
+  // The processes module's formation and stopped marks, for the deployer, schedulers, runtime and build runner.
+  const processStates = new ProcessStates(tablesOf(store, 'formation', 'processState'));
   // Plugins (plugins/*, $BERTH_HOME/plugins, BERTH_PLUGINS_PATH) and the service kit; links re-release through the build queue.
   const services = createPluginsAndServices({
     config, store, events, docker, apps: appsReader, log: (l) => console.log(`berth: ${l}`),
@@ -104,7 +110,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   });
   // docker-local's container mechanics; the schedulers below are peers, chosen per app by the registry.
   const deployer = new Deployer({
-    store, engine, router, network: config.network, retireWaitSeconds: config.retireWaitSeconds,
+    store: tablesOf(store, 'drains', 'drainSettings', 'deploySettings'), apps: appsReader, releases: releasesReader, processes: processStates, engine, router, network: config.network, retireWaitSeconds: config.retireWaitSeconds,
     stopTimeoutSeconds: config.stopTimeoutSeconds, maxRetiring: config.maxRetiring, events,
     domainsOf: (app) => apps.domainsOf(app),
     mountsOf: (app) => storage.mountsForStart(app),
@@ -115,11 +121,12 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   });
   const localScheduler = new DockerLocalScheduler({
     deployer, runOneOff: (o) => oneOff.run(o),
-    isStopped: (app) => store.processState.isStopped(app), setStopped: (app, stopped) => store.processState.setStopped(app, stopped),
+    isStopped: (app) => processStates.isStopped(app), setStopped: (app, stopped) => processStates.setStopped(app, stopped),
   });
   const swarmScheduler = new SwarmScheduler({
     swarm, registry: imageRegistry, router, network: config.network, beforeRemoveService: (s) => logs.archiveService(s),
-    store, domainsOf: (app) => apps.domainsOf(app), mountsOf: (app) => storage.mountsForStart(app), retireWaitSeconds: config.retireWaitSeconds,
+    store: tablesOf(store, 'schedulers'), apps: appsReader, releases: releasesReader, processes: processStates,
+    domainsOf: (app) => apps.domainsOf(app), mountsOf: (app) => storage.mountsForStart(app), retireWaitSeconds: config.retireWaitSeconds,
     drainSettingsOf: (app) => deployer.drainSettingsOf(app),
     connectionsTo: (id, port) => engine.connectionsTo(id, port),
     envFor: (release) => deployer.envFor(release), scaleOf: (app, release) => deployer.scaleOf(app, release),
@@ -142,15 +149,15 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   // Every one-off (run, cron, deploy scripts) goes through the app's scheduler, which hands it to `oneOff`.
   const oneOffs = { run: (o: OneOffRun) => scheduling.for(o.app).run(o) };
   const cron = new CronService({ apps: appsReader, releases: releasesReader, scheduler: redis.cron, runner: oneOffs, log: (l) => console.log(`berth: ${l}`) });
-  const builds = new BuildsService({ store, queue: redis.queue, logs: redis.logs, events, buildLogsDir: paths.buildLogs });
+  const builds = new BuildsService({ store: tablesOf(store, 'builds'), apps: appsReader, releases: releaseRecords, queue: redis.queue, logs: redis.logs, events, buildLogsDir: paths.buildLogs });
   const registryLogins = new RegistryLogins({ store: tablesOf(store, 'registryLogins'), engine, events });
   const releaseMaker = new ReleaseMaker({
-    store, engine, keepImages: config.keepImages, pruneRegistry: (app, keep) => swarmScheduler.pruneRegistry(app, keep),
+    releases: releaseRecords, apps: appsReader, config: configVars, engine, keepImages: config.keepImages, pruneRegistry: (app, keep) => swarmScheduler.pruneRegistry(app, keep),
     pull: (ref, log) => registryLogins.pull(ref, log),
   });
   const releases = new ReleasesService({ store: tablesOf(store, 'releases'), builds, events, configVars });
   const runtime = new AppRuntime({
-    store, repos, router, engine,
+    releases: releasesReader, states: processStates, repos, router, engine,
     processes: { stopAll: (app) => scheduling.retireEverywhere(app, () => undefined), removeNetwork: (app) => deployer.removeNetwork(app) },
     removeData: async (app, keep) => {
       const left = await storage.removeData(app, { keep });
@@ -164,17 +171,17 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
       await swarmScheduler.pruneRegistry(app, []).catch((e: Error) => console.error(`berth: pruning ${app}'s registry images: ${e.message}`));
     },
   });
-  apps = new AppsService({ store, events, resources: hookedResources(runtime, hooks), domain: config.domain, domainsOf: (app) => domains.domainsOf(app),
+  apps = new AppsService({ store: tablesOf(store, 'apps'), releases: releasesReader, events, resources: hookedResources(runtime, hooks), domain: config.domain, domainsOf: (app) => domains.domainsOf(app),
     vhostClash: (name) => domains.vhostClash(name),
   });
   // Router (domains, ports, nginx settings, certificates, ACME): a change re-applies the app's route.
-  const reroute = async (app: string) => { if (store.releases.current(app)) await scheduling.route(app); };
+  const reroute = async (app: string) => { if (releases.current(app)) await scheduling.route(app); };
   const domains = new DomainsService({
     store: tablesOf(store, 'domains', 'globalDomains'), apps: appsReader, events, baseDomain: config.domain, ownHostname: config.hostname,
     reroute: async (app) => { await reroute(app); await hooks.run('domains:change', { app, domains: domains.domainsOf(app) }); },
   });
   const routing = new RoutingService({
-    store, events, reroute, configOf: (app) => router.configOf(app), portInUse: (port) => portInUse(port), logOf: nginxAppLogReader(paths.nginx),
+    store: tablesOf(store, 'ports', 'routerSettings'), apps: appsReader, releases: releasesReader, serviceHostPorts: () => services.kit.hostPorts(), events, reroute, configOf: (app) => router.configOf(app), portInUse: (port) => portInUse(port), logOf: nginxAppLogReader(paths.nginx),
     reservedPorts: new Map<number, string>([
       [22, 'SSH port'], [config.port, 'API and dashboard port (BERTH_PORT)'], [config.sshPort, 'SSH port (BERTH_SSH_PORT)'],
       [config.registryPort, 'image registry port (BERTH_REGISTRY_PORT)'], [config.routerPort, 'router HTTP port (BERTH_ROUTER_PORT; map 80)'],
@@ -184,13 +191,13 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const certs = new CertsService({ store: tablesOf(store, 'certs'), apps: appsReader, events, files: new CertFiles(paths.certs), reroute });
   const readTemplate = repoTemplateReader(paths.repos);
   const routeExtras = storedRouteExtras({
-    store, tlsOf: (app) => certs.tlsOf(app),
+    store: tablesOf(store, 'ports', 'routerSettings'), releases: releasesReader, tlsOf: (app) => certs.tlsOf(app),
     // The newest release is the one being deployed (its row exists before the deploy).
-    templateOf: async (app) => { const sha = store.releases.list(app)[0]?.gitSha; return sha ? readTemplate(app, sha) : null; },
+    templateOf: async (app) => { const sha = releases.list(app)[0]?.gitSha; return sha ? readTemplate(app, sha) : null; },
   });
   const issuer = createAcmeIssuer({ directoryUrl: config.acmeDirectory, dir: paths.acme });
   const letsencrypt = new LetsencryptService({
-    store, certs, router, domainsOf: (app) => domains.domainsOf(app), issuer,
+    store: tablesOf(store, 'certs'), settings: routing, certs, router, domainsOf: (app) => domains.domainsOf(app), issuer,
     defaultEmail: config.acmeEmail, renewDays: config.acmeRenewDays,
   });
   // berth's own address (BERTH_HOSTNAME): API, dashboard and git over HTTPS through the router.
@@ -200,14 +207,14 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     acmeEmail: config.acmeEmail, renewDays: config.acmeRenewDays, hopSecretFile: `${config.home}/router-hop.secret`,
   });
   const processes = new ProcessesService({
-    store, engine, deployer, builds, events, repos, snapshotsDir: paths.snapshots,
+    store: tablesOf(store, 'formation', 'processState'), apps: appsReader, releases: releasesReader, appSettings: { setProcessSettings: (app, patch) => appSettings.setProcessSettings(app, patch) }, engine, deployer, builds, events, repos, snapshotsDir: paths.snapshots,
     maxDrainSeconds: { retireWait: config.maxRetireWaitSeconds, stopTimeout: config.maxStopTimeoutSeconds },
-    swarmStatusOf: async (app) => (scheduling.isSwarm(app) ? swarmScheduler.status(app, store.releases.current(app)) : null),
+    swarmStatusOf: async (app) => (scheduling.isSwarm(app) ? swarmScheduler.status(app, releases.current(app)) : null),
     defaultLimits: { memoryMb: config.defaultMemoryMb, cpus: config.defaultCpus },
   });
   const storage = new StorageService({ store: tablesOf(store, 'mounts'), apps: appsReader, releases: releasesReader, events, storageDir: paths.storage, removeVolume: (v) => engine.removeVolume(v) });
   const reconciler = new Reconciler({
-    store, engine, router, locks: redis.locks, deployer, schedulerOf: (app) => scheduling.for(app), events, intervalSeconds: config.reconcileIntervalSeconds,
+    store: tablesOf(store, 'processState'), apps: appsReader, releases: releasesReader, engine, router, locks: redis.locks, deployer, schedulerOf: (app) => scheduling.for(app), events, intervalSeconds: config.reconcileIntervalSeconds,
   });
   const liveness = new LivenessMonitor({ store: tablesOf(store, 'processState'), apps: appsReader, releases: releasesReader, engine, deployer, events, runsLocally: (app) => scheduling.nameFor(app) === 'docker-local' });
   const buildSettings = new BuildSettings({ store: tablesOf(store, 'buildSettings'), apps: appsReader, events });
@@ -228,7 +235,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     hooks: { run: (hook, payload) => hooks.run(hook as never, payload as never) },
     predeploy: (release, log) => deployScripts.beforeDeploy(release, log),
     producer: new ReleaseProducer({
-      store, engine, repos, builder, releases: releaseMaker, buildSettings,
+      apps: appsReader, config: configVars, engine, repos, builder, releases: releaseMaker, buildSettings,
       checkProxyTemplate: async (app, sha) => {
         const template = await readTemplate(app, sha);
         if (template !== null) checkAppTemplate(template, { app, raw: store.routerSettings.get(app)[RAW_TEMPLATE_KEY] === 'true' });
@@ -236,8 +243,8 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     }),
   });
   const runner = new BuildRunner({
-    operations: new ProcessOperations({ store, events, schedulerOf: (app) => scheduling.for(app), scaleOf: (app, release) => deployer.scaleOf(app, release) }),
-    store, repos, logs: redis.logs, events, releases: releaseMaker, pipeline, urlOf,
+    operations: new ProcessOperations({ store: tablesOf(store, 'formation', 'processState'), releases: releasesReader, events, schedulerOf: (app) => scheduling.for(app), scaleOf: (app, release) => deployer.scaleOf(app, release) }),
+    store: tablesOf(store, 'builds'), config: configVars, releaseRecords, processes: processStates, repos, logs: redis.logs, events, releases: releaseMaker, pipeline, urlOf,
     buildLogsDir: paths.buildLogs, timeoutSeconds: config.buildTimeoutSeconds,
     afterDeploy: (release, log) => deployScripts.afterDeploy(release, log),
     synced: async (app, sha) => { const record = appsReader.find(app); if (record) await remoteGit.moveBranch(app, record.deployBranch, sha); },

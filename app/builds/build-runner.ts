@@ -4,14 +4,21 @@ import type { BuildJob, BuildJobContext } from '../ports/build-queue';
 import type { LogBus } from '../ports/log-bus';
 import type { BuildRecord, ReleaseRecord, Store } from '../ports/store';
 import type { EventsService } from '../events';
-import { adoptFormation, type ReleasePipeline } from '../deploys';
-import { configDiff, describeDiff } from '../config-vars';
+import type { ReleasePipeline } from '../deploys';
+import { configDiff, describeDiff, type ConfigRestorer } from '../config-vars';
+import type { ReleasesWriter } from '../releases/releases-reader';
+import type { ProcessesWriter } from '../processes/processes-reader';
 import { BuildLog } from './build-log';
 import type { BuiltSource } from './image-builder';
 import type { ReleaseMaker } from './release-maker';
 
 export interface BuildRunnerDeps {
-  readonly store: Store;
+  /** The builds module's own table and the store's transaction (go-live writes several modules' rows at once). */
+  readonly store: Pick<Store, 'builds' | 'transaction'>;
+  /** Other modules' data, through their owners: config vars (hidden in the log, a rollback's restore), the live mark, the adopted formation. */
+  readonly config: ConfigRestorer;
+  readonly releaseRecords: Pick<ReleasesWriter, 'setCurrent'>;
+  readonly processes: Pick<ProcessesWriter, 'adoptFormation'>;
   readonly repos: { resolveRef(app: string, ref: string): Promise<string | null> };
   readonly logs: LogBus;
   readonly events: EventsService;
@@ -42,7 +49,7 @@ export class BuildRunner {
     const build = store.builds.getById(job.buildId);
     if (!build || (build.status !== 'queued' && build.status !== 'running')) return;
     const log = new BuildLog(this.deps.logs, this.deps.buildLogsDir, build.id);
-    log.hide(Object.values(store.config.get(build.app)));
+    log.hide(Object.values(this.deps.config.values(build.app)));
     if (build.status === 'running') {
       // A worker died during this build and BullMQ handed it out again: its half-done work is gone.
       return this.fail(build, log, new BerthError('BUILD_FAILED', 'berth stopped during this build; push again.'));
@@ -65,10 +72,10 @@ export class BuildRunner {
       const release = await this.deps.pipeline.run({
         build, job, log: log.line, signal,
         goLive: (live, alsoRecord) => store.transaction(() => {
-          store.releases.setCurrent(live.app, live.version);
+          this.deps.releaseRecords.setCurrent(live.app, live.version);
           if (job.kind === 'rollback') restored = this.restoreConfig(live, build);
           alsoRecord();
-          adoptFormation(store.formation, live);
+          this.deps.processes.adoptFormation(live);
           store.builds.finish(build.id, { status: 'succeeded', releaseVersion: live.version });
           this.deps.events.record({ app: build.app, kind: 'deploy.succeeded', message: `deployed v${live.version} (${live.description})`, user: build.user });
         }),
@@ -97,11 +104,11 @@ export class BuildRunner {
    * next config change starts from what runs). Answers what changed, or null when nothing did.
    */
   private restoreConfig(live: ReleaseRecord, build: BuildRecord): string | null {
-    const { store } = this.deps;
-    const diff = configDiff(store.config.get(live.app), live.config);
+    const { config } = this.deps;
+    const diff = configDiff(config.values(live.app), live.config);
     if (diff.added.length + diff.changed.length + diff.removed.length === 0) return null;
     const set = Object.fromEntries([...diff.added, ...diff.changed].map((k) => [k, live.config[k]]));
-    store.config.apply(live.app, set, diff.removed);
+    config.restore(live.app, set, diff.removed);
     const what = describeDiff(diff);
     this.deps.events.record({ app: live.app, kind: 'config.changed', message: `rollback to ${build.source}: ${what}`, user: build.user });
     return what;

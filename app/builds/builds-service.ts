@@ -4,6 +4,8 @@ import type { BuildJob, BuildQueue, BuildSourceKind } from '../ports/build-queue
 import type { LogBus } from '../ports/log-bus';
 import type { BuildRecord, Store } from '../ports/store';
 import type { EventsService } from '../events';
+import type { AppsReader } from '../apps/apps-reader';
+import type { ReleasesWriter } from '../releases/releases-reader';
 import { BuildLog } from './build-log';
 import { describeBuild } from './build-description';
 
@@ -23,11 +25,15 @@ export const lockedError = (app: string): BerthError =>
 
 /** The web side of builds: queue them, follow their logs, list, cancel, recover after a crash. */
 export class BuildsService {
-  constructor(private readonly deps: { store: Store; queue: BuildQueue; logs: LogBus; events: EventsService; buildLogsDir: string }) {}
+  constructor(private readonly deps: {
+    /** The builds module's own table; the app's record and the releases a dead build left through their owners. */
+    store: Pick<Store, 'builds' | 'transaction'>; apps: AppsReader; releases: Pick<ReleasesWriter, 'current' | 'list' | 'remove'>;
+    queue: BuildQueue; logs: LogBus; events: EventsService; buildLogsDir: string;
+  }) {}
 
   async enqueue(req: EnqueueRequest): Promise<{ build: BuildRecord; ahead: number }> {
     const { store } = this.deps;
-    const app = store.apps.get(req.app);
+    const app = this.deps.apps.find(req.app);
     if (!app) throw new BerthError('APP_NOT_FOUND', `App "${req.app}" does not exist; \`berth apps:list\` shows your apps.`);
     if (app.locked) throw lockedError(req.app);
     const build = store.transaction(() => {
@@ -84,7 +90,7 @@ export class BuildsService {
 
   /** Cancels the app's running build, or else its oldest queued one. */
   async cancel(app: string): Promise<BuildRecord> {
-    if (!this.deps.store.apps.get(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
+    if (!this.deps.apps.find(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
     const live = this.deps.store.builds.list(app, 50).filter((b) => !this.isDone(b));
     const target = live.find((b) => b.status === 'running') ?? live[live.length - 1];
     if (!target) throw new BerthError('NO_BUILD_RUNNING', `${app} has no running or queued build.`);
@@ -106,8 +112,9 @@ export class BuildsService {
     }
     for (const app of new Set(stale.map((b) => b.app))) {
       // A release newer than the live one was being made or deployed by the dead build: it never went live.
-      const live = store.releases.current(app)?.version ?? 0;
-      for (const r of store.releases.list(app)) if (r.version > live) store.releases.remove(app, r.version);
+      const { releases } = this.deps;
+      const live = releases.current(app)?.version ?? 0;
+      for (const r of releases.list(app)) if (r.version > live) releases.remove(app, r.version);
       // The dead worker's app lock would block the app's next build until its lease ran out.
       await this.deps.queue.releaseApp(app);
     }

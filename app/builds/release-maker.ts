@@ -1,7 +1,10 @@
 import { BerthError } from '../errors';
 import type { ContainerEngine, ImageInfo } from '../ports/container-engine';
 import { composeImageOf, composeImages, ownImageTypes } from '../compose';
-import type { BuildRecord, ReleaseRecord, Store } from '../ports/store';
+import type { BuildRecord, ReleaseRecord } from '../ports/store';
+import type { AppsReader } from '../apps/apps-reader';
+import type { ReleasesWriter } from '../releases/releases-reader';
+import type { ConfigReader } from '../config-vars/config-reader';
 import { imageRepo } from '../deploys';
 import type { BuiltSource } from './image-builder';
 import { otherAppOfName, otherAppOwning } from './image-guard';
@@ -12,7 +15,9 @@ const DEFAULT_PORT = 5000;
 /** Makes release vN from a build, an image, or an earlier release; prunes old release images. */
 export class ReleaseMaker {
   constructor(private readonly deps: {
-    store: Store; engine: ContainerEngine; keepImages: number;
+    /** Releases are the releases module's rows, written through it; apps (image owners) and config vars through theirs. */
+    releases: ReleasesWriter; apps: AppsReader; config: ConfigReader;
+    engine: ContainerEngine; keepImages: number;
     /** Prunes the app's images elsewhere too (berth's registry): every tag but the kept ones (`vN`) goes. */
     pruneRegistry?: (app: string, keepTags: readonly string[]) => Promise<unknown>;
     /** Pulls an image that is not on this host (registry:login credentials); none: no pulls. */
@@ -48,14 +53,14 @@ export class ReleaseMaker {
 
   /** A config change re-releases the current image; a rollback re-releases an old one with its config. */
   async fromExisting(build: BuildRecord, kind: 'config' | 'rollback'): Promise<ReleaseRecord> {
-    const { store } = this.deps;
+    const { releases } = this.deps;
     if (kind === 'config') {
-      const current = store.releases.current(build.app);
+      const current = releases.current(build.app);
       if (!current) throw new BerthError('NO_RELEASE');
       return this.create(build, { ...current, sourceImage: current.image, description: build.source || 'config change' });
     }
     const version = Number(build.source.replace(/^v/, ''));
-    const target = store.releases.get(build.app, version);
+    const target = releases.get(build.app, version);
     if (!target) throw new BerthError('RELEASE_NOT_FOUND', `${build.app} has no release v${version}; \`berth releases ${build.app}\` lists them.`);
     const images = [target.image, ...ownImageTypes(target.manifest?.compose).map((t) => composeImageOf(target.image, t))];
     if ((await Promise.all(images.map((i) => this.deps.engine.inspectImage(i)))).some((i) => !i)) {
@@ -77,7 +82,7 @@ export class ReleaseMaker {
     // Another app's image (by any of its names or its id) would hand this app's users that app's
     // code and whatever its build baked in: docs/security.md.
     // The name asked for first: another app's name is refused whatever else the image is called.
-    const exists = (a: string) => !!this.deps.store.apps.get(a);
+    const exists = (a: string) => !!this.deps.apps.find(a);
     const owner = otherAppOfName(ref, app, exists) ?? otherAppOwning([...(info.tags ?? []), ...(info.repoDigests ?? [])], app, exists);
     if (owner) throw new BerthError('INVALID_IMAGE', `${what} "${ref}" is app ${owner}'s; an app deploys its own builds or images from outside berth.`);
     return info;
@@ -85,7 +90,7 @@ export class ReleaseMaker {
 
   /** The undo of a release that never went live: its record and its `vN` tag go (the image too when no other tag holds it). */
   async discard(release: ReleaseRecord): Promise<string> {
-    this.deps.store.releases.remove(release.app, release.version);
+    this.deps.releases.remove(release.app, release.version);
     if (!release.image.startsWith(`${imageRepo(release.app)}:`)) return `deleted release v${release.version}`;
     await this.deps.engine.removeImage(release.image);
     for (const t of ownImageTypes(release.manifest?.compose)) await this.deps.engine.removeImage(composeImageOf(release.image, t)).catch(() => undefined);
@@ -94,15 +99,15 @@ export class ReleaseMaker {
 
   /** Config vars named in BERTH_BUILD_ARGS (comma-separated) are passed to docker build. */
   buildArgsOf(app: string): Record<string, string> {
-    const config = this.deps.store.config.get(app);
+    const config = this.deps.config.values(app);
     const names = (config.BERTH_BUILD_ARGS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     return Object.fromEntries(names.filter((n) => n in config).map((n) => [n, config[n]]));
   }
 
   async pruneImages(app: string): Promise<void> {
-    const { store, engine, keepImages } = this.deps;
-    const current = store.releases.current(app)?.version;
-    const releases = store.releases.list(app);
+    const { engine, keepImages } = this.deps;
+    const current = this.deps.releases.current(app)?.version;
+    const releases = this.deps.releases.list(app);
     const keep = new Set(releases.slice(0, keepImages).map((r) => r.image));
     try {
       for (const r of releases.slice(keepImages)) {
@@ -121,9 +126,9 @@ export class ReleaseMaker {
   private async create(build: BuildRecord,
     r: { sourceImage: string; gitSha: string | null; processes: Readonly<Record<string, string>>; port: number; appJson?: string | null; manifest: AppManifest; detectedPorts?: readonly string[] | null; description: string },
     config?: Readonly<Record<string, string>>): Promise<ReleaseRecord> {
-    const { store, engine } = this.deps;
+    const { releases, engine } = this.deps;
     // The app's turn in the queue is ours, so nobody else can take this version number meanwhile.
-    const next = (store.releases.list(build.app)[0]?.version ?? 0) + 1;
+    const next = (releases.list(build.app)[0]?.version ?? 0) + 1;
     await engine.tagImage(r.sourceImage, imageRepo(build.app), `v${next}`);
     const fromBuild = r.sourceImage.startsWith(`${imageRepo(build.app)}:build-`);
     // A compose file's services with their own build: each gets `v<N>-<type>` beside the release's tag.
@@ -132,9 +137,9 @@ export class ReleaseMaker {
       if (fromBuild) await engine.removeImage(composeImageOf(r.sourceImage, t)).catch(() => undefined);
     }
     if (fromBuild) await engine.removeImage(r.sourceImage).catch(() => undefined);
-    return store.releases.create({
+    return releases.create({
       app: build.app, image: `${imageRepo(build.app)}:v${next}`, gitSha: r.gitSha,
-      config: config ?? store.config.get(build.app), processes: r.processes, port: r.port, appJson: r.appJson ?? null, manifest: r.manifest, detectedPorts: r.detectedPorts ?? null,
+      config: config ?? this.deps.config.values(build.app), processes: r.processes, port: r.port, appJson: r.appJson ?? null, manifest: r.manifest, detectedPorts: r.detectedPorts ?? null,
       description: r.description, user: build.user,
     });
   }

@@ -3,7 +3,9 @@ import { composeImageOf, ownImageTypes } from '../compose';
 import type { BuildJob } from '../ports/build-queue';
 import type { ContainerEngine } from '../ports/container-engine';
 import type { GitRepos } from '../ports/git-repos';
-import type { AppRecord, BuildRecord, ReleaseRecord, Store } from '../ports/store';
+import type { AppRecord, BuildRecord, ReleaseRecord } from '../ports/store';
+import type { AppsReader } from '../apps/apps-reader';
+import type { ConfigReader } from '../config-vars/config-reader';
 import { imageRepo, type ReleaseProducer as ProducerContract, type ReleaseRun } from '../deploys';
 import type { BuildSettings } from './build-settings';
 import type { BuiltSource, ImageBuilder } from './image-builder';
@@ -16,7 +18,9 @@ const FROM_REPO = new Set(['push', 'rebuild', 'sync']);
 /** The release pipeline's `build` and `release` steps: an image from the job's source, then release vN. */
 export class ReleaseProducer implements ProducerContract<BuiltSource> {
   constructor(private readonly deps: {
-    store: Store; engine: ContainerEngine; repos: GitRepos; builder: ImageBuilder; releases: ReleaseMaker;
+    /** The app's record and config vars, through the apps and config-vars modules. */
+    apps: AppsReader; config: ConfigReader;
+    engine: ContainerEngine; repos: GitRepos; builder: ImageBuilder; releases: ReleaseMaker;
     /** Per-app Dockerfile settings and build docker-options; none: defaults. */
     buildSettings?: BuildSettings;
     /** Checks the app's own proxy template at this commit (infra/nginx checkAppTemplate); throws INVALID_NGINX_TEMPLATE. */
@@ -36,7 +40,7 @@ export class ReleaseProducer implements ProducerContract<BuiltSource> {
     // A refused nginx.conf.njk fails the push now, not after a build and a health check.
     if (FROM_REPO.has(job.kind) && this.deps.checkProxyTemplate) await this.deps.checkProxyTemplate(build.app, build.source.split(' ')[0]);
     log(`-----> Building ${build.app} (${short})`);
-    const config = this.deps.store.config.get(build.app);
+    const config = this.deps.config.values(build.app);
     const settings = this.deps.buildSettings?.resolve(build.app, config);
     // BERTH_BUILD_ARGS (older) and docker-options build `--build-arg` (values from config).
     const buildArgs = { ...this.deps.releases.buildArgsOf(build.app), ...settings?.buildArgs };
@@ -65,7 +69,7 @@ export class ReleaseProducer implements ProducerContract<BuiltSource> {
   }
 
   appOf(build: BuildRecord): AppRecord {
-    const app = this.deps.store.apps.get(build.app);
+    const app = this.deps.apps.find(build.app);
     if (!app) throw new BerthError('APP_NOT_FOUND', `App "${build.app}" was destroyed.`);
     return app;
   }

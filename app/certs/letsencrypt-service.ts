@@ -4,8 +4,6 @@ import type { Router } from '../ports/router';
 import type { Store } from '../ports/store';
 import type { CertReport, CertsService } from './certs-service';
 
-const LE_KEY = 'letsencrypt';
-const LE_EMAIL = 'letsencrypt-email';
 const EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}$/;
 const DAY = 86_400_000;
 
@@ -15,8 +13,17 @@ export interface LetsencryptStatus {
   readonly cert: CertReport | null;
 }
 
+/** Let's Encrypt's per-app state, kept by the domains module with the router settings (RoutingService). */
+export interface LetsencryptSettings {
+  letsencryptOf(app: string): { enabled: boolean; email: string | null };
+  appsWithLetsencrypt(): string[];
+  setLetsencrypt(app: string, enabled: boolean, email?: string): void;
+}
+
 export interface LetsencryptDeps {
-  readonly store: Store;
+  /** The certs module's own table (which certificate came from ACME); the on/off mark and e-mail through the domains module. */
+  readonly store: Pick<Store, 'certs'>;
+  readonly settings: LetsencryptSettings;
   readonly certs: CertsService;
   readonly issuer: CertificateIssuer;
   /** Serves HTTP-01 challenges on every app server. */
@@ -36,12 +43,12 @@ export class LetsencryptService {
   constructor(private readonly deps: LetsencryptDeps) {}
 
   status(app: string): LetsencryptStatus {
-    const enabled = this.deps.store.routerSettings.get(app)[LE_KEY] === 'true';
+    const { enabled } = this.deps.settings.letsencryptOf(app);
     return { app, enabled, cert: this.deps.certs.report(app) };
   }
 
   list(): LetsencryptStatus[] {
-    return this.deps.store.routerSettings.appsWith(LE_KEY, 'true').map((a) => this.status(a));
+    return this.deps.settings.appsWithLetsencrypt().map((a) => this.status(a));
   }
 
   /** Obtains a certificate now; only a success enables the app's renewals. */
@@ -49,13 +56,13 @@ export class LetsencryptService {
     const mail = email === undefined || email === null || email === '' ? this.storedEmail(app) : email;
     if (mail !== '' && (typeof mail !== 'string' || !EMAIL.test(mail))) throw new BerthError('INVALID_INPUT', `Invalid e-mail ${JSON.stringify(mail)}.`);
     await this.obtain(app, mail as string, user);
-    this.deps.store.routerSettings.apply(app, { [LE_KEY]: 'true', ...(mail ? { [LE_EMAIL]: mail as string } : {}) }, []);
+    this.deps.settings.setLetsencrypt(app, true, (mail as string) || undefined);
     return this.status(app);
   }
 
   async disable(app: string, user: string | null): Promise<LetsencryptStatus> {
     this.deps.certs.report(app); // APP_NOT_FOUND for a missing app
-    this.deps.store.routerSettings.apply(app, {}, [LE_KEY]);
+    this.deps.settings.setLetsencrypt(app, false);
     if (this.deps.store.certs.get(app)?.source === 'acme') await this.deps.certs.remove(app, user);
     return this.status(app);
   }
@@ -102,7 +109,7 @@ export class LetsencryptService {
   }
 
   private storedEmail(app: string): string {
-    return this.deps.store.routerSettings.get(app)[LE_EMAIL] ?? this.deps.defaultEmail;
+    return this.deps.settings.letsencryptOf(app).email ?? this.deps.defaultEmail;
   }
 
   /** One issuance per app at a time; a second caller waits for the first's result. */

@@ -3,6 +3,7 @@ import type { Store } from '../ports/store';
 import type { EventsService } from '../events';
 import { assertConfigKey, assertConfigValue } from './config-key';
 import type { AppsReader } from '../apps/apps-reader';
+import type { ConfigRestorer } from './config-reader';
 
 /** Keys berth sets itself for every container; users may not override them. */
 const RESERVED = new Set(['PORT']);
@@ -12,7 +13,7 @@ export interface ConfigChange {
   readonly unset: readonly string[];
 }
 
-export class ConfigVarsService {
+export class ConfigVarsService implements ConfigRestorer {
   constructor(private readonly deps: { store: Pick<Store, 'config' | 'transaction'>; apps: AppsReader; events: EventsService }) {}
 
   get(app: string): Record<string, string> {
@@ -38,6 +39,19 @@ export class ConfigVarsService {
       this.deps.events.record({ app, kind: 'config.changed', message: parts.join(', '), user });
     });
     return true;
+  }
+
+  /** The stored values, unchecked: for the build pipeline, which holds the app's build (and {} once the app is gone). */
+  values(app: string): Record<string, string> {
+    return this.deps.store.config.get(app);
+  }
+
+  /**
+   * A rollback makes a release's config the app's again (the build runner, inside its go-live
+   * transaction): the values were checked when first set, and the caller records the event.
+   */
+  restore(app: string, set: Readonly<Record<string, string>>, unset: readonly string[]): void {
+    this.deps.store.config.apply(app, set, unset);
   }
 
   private requireApp(app: string): void {

@@ -2,7 +2,9 @@ import { BerthError } from '../errors';
 import type { ContainerEngine, ContainerInfo } from '../ports/container-engine';
 import type { Router } from '../ports/router';
 import type { AppRecord, ReleaseRecord, Store } from '../ports/store';
-import { appNetworkName } from '../apps';
+import type { ReleasesReader } from '../releases/releases-reader';
+import type { ProcessesReader } from '../processes/processes-reader';
+import { appNetworkName, type AppsReader } from '../apps';
 import { LABEL, containerName, newDeployId } from './container-labels';
 import { gatingChecks } from '../manifest';
 import { checksOff } from './checks-settings';
@@ -12,7 +14,12 @@ import type { Log } from './pipeline';
 import { composeContainer } from '../compose';
 
 export interface DeployerDeps {
-  readonly store: Store;
+  /** The deploys module's own tables: retirements in progress, drain and checks settings. */
+  readonly store: Pick<Store, 'drains' | 'drainSettings' | 'deploySettings'>;
+  /** Other modules' data, through their owners: the app's record, its releases, its scale and stopped mark. */
+  readonly apps: AppsReader;
+  readonly releases: Pick<ReleasesReader, 'current' | 'get'>;
+  readonly processes: ProcessesReader;
   readonly engine: ContainerEngine;
   readonly router: Router;
   /** berth's scope: the label that keeps test berths apart, and the prefix of each app's own network. */
@@ -44,15 +51,6 @@ export type { Log };
 /** Process types that run as long-lived containers (the release command runs once instead). */
 export function runningTypes(release: ReleaseRecord): string[] {
   return Object.keys(release.processes).filter((t) => t !== 'release');
-}
-
-/** Called when a release went live: once app.json's formation has been applied, its counts are the app's own: later app.json changes do not rescale. */
-export function adoptFormation(formation: Store['formation'], release: ReleaseRecord): void {
-  const own = formation.get(release.app);
-  const adopted = Object.fromEntries(runningTypes(release)
-    .filter((t) => own[t] === undefined && release.manifest.formation[t] !== undefined)
-    .map((t) => [t, release.manifest.formation[t]]));
-  if (Object.keys(adopted).length > 0) formation.set(release.app, adopted);
 }
 
 /**
@@ -89,7 +87,7 @@ export class Deployer {
    * deploy, or a type that has no count yet), else 1 web and 0 of the others.
    */
   scaleOf(app: string, release: ReleaseRecord): Record<string, number> {
-    const formation = this.deps.store.formation.get(app);
+    const formation = this.deps.processes.formationOf(app);
     const scale: Record<string, number> = {};
     for (const type of runningTypes(release)) scale[type] = formation[type] ?? release.manifest.formation[type] ?? (type === 'web' ? 1 : 0);
     return scale;
@@ -104,7 +102,7 @@ export class Deployer {
    * containers reach its services and nothing of other apps (docker isolates bridge networks).
    */
   async prepareNetwork(app: string, known?: AppRecord): Promise<string> {
-    const record = known ?? this.deps.store.apps.get(app);
+    const record = known ?? this.deps.apps.find(app);
     if (!record) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
     const network = appNetworkName(this.deps.network, record.id);
     await this.deps.engine.ensureNetwork(network, { forApp: true });
@@ -115,7 +113,7 @@ export class Deployer {
 
   /** Removes the app's network once its containers are gone (destroy); linked services are detached from it. */
   async removeNetwork(app: string): Promise<void> {
-    const record = this.deps.store.apps.get(app);
+    const record = this.deps.apps.find(app);
     if (record) await this.deps.engine.removeNetwork(appNetworkName(this.deps.network, record.id));
   }
 
@@ -162,8 +160,8 @@ export class Deployer {
    * containers (reconcile, domain changes); none when the app is stopped.
    */
   async route(app: string, web?: { containers: ContainerInfo[]; port: number }): Promise<void> {
-    const current = this.deps.store.releases.current(app);
-    const stopped = this.deps.store.processState.isStopped(app);
+    const current = this.deps.releases.current(app);
+    const stopped = this.deps.processes.isStopped(app);
     const containers = web?.containers ?? (stopped ? [] : (await this.containersOf(app)).filter((c) =>
       c.labels[LABEL.process] === 'web' && c.state === 'running' && c.labels[LABEL.release] === String(current?.version)));
     const port = web?.port ?? current?.port ?? 5000;
@@ -187,7 +185,7 @@ export class Deployer {
    */
   async startContainers(release: ReleaseRecord, type: string, o: { indices: readonly number[]; deployId?: string; app?: AppRecord }, log: Log): Promise<ContainerInfo[]> {
     // The record the pipeline read for this run; a scale or restart reads it here.
-    const app = o.app ?? this.deps.store.apps.get(release.app);
+    const app = o.app ?? this.deps.apps.find(release.app);
     const deployId = o.deployId ?? newDeployId();
     const mounts = this.deps.mountsOf(release.app);
     const out: ContainerInfo[] = [];
@@ -206,7 +204,7 @@ export class Deployer {
 
   private async runOne(o: {
     release: ReleaseRecord; type: string; index: number; deployId: string;
-    app: ReturnType<Store['apps']['get']>; mounts: { source: string; target: string }[]; network: string;
+    app: AppRecord | null; mounts: { source: string; target: string }[]; network: string;
   }): Promise<ContainerInfo> {
     const { release, type, deployId, app } = o;
     return this.deps.engine.runContainer(composeContainer(release, type, app?.id, {
@@ -305,7 +303,7 @@ export class Deployer {
    * before the services after it start. A non-zero exit fails the deploy; the previous release serves.
    */
   async runComposeOneShot(release: ReleaseRecord, type: string, log: Log): Promise<void> {
-    const app = this.deps.store.apps.get(release.app);
+    const app = this.deps.apps.find(release.app);
     log(`-----> Running ${type} of v${release.version} to completion (service_completed_successfully)`);
     let partial = '';
     const mounts = this.deps.mountsOf(release.app);
@@ -359,14 +357,17 @@ export class Deployer {
     if (c.labels[LABEL.process] !== 'web') return null;
     const app = c.labels[LABEL.app] ?? '';
     const version = Number(c.labels[LABEL.release]);
-    const release = Number.isInteger(version) ? this.deps.store.releases.get(app, version) : null;
-    return (release ?? this.deps.store.releases.current(app))?.port ?? 5000;
+    const release = Number.isInteger(version) ? this.deps.releases.get(app, version) : null;
+    return (release ?? this.deps.releases.current(app))?.port ?? 5000;
   }
 
   /** The app's retire-wait and stop-timeout (its own, else berth's defaults). */
   drainSettingsOf(app: string): { retireWaitSeconds: number; stopTimeoutSeconds: number } {
     return this.drainer.settingsOf(app);
   }
+
+  /** `ps:set retire-wait|stop-timeout` (checked by the processes module; null restores berth's default). */
+  setDrainSettings(app: string, patch: { retireWaitSeconds?: number | null; stopTimeoutSeconds?: number | null }): void { this.deps.store.drainSettings.set(app, patch); }
 
   /** Starts the recorded retirements a restart of berth interrupted (the reconciler calls it every pass). */
   resumeRetirements(): number {

@@ -1,6 +1,7 @@
 import { BerthError } from '../errors';
 import type { PortMappingRecord } from '../ports/routing-store';
 import type { Store } from '../ports/store';
+import type { ReleasesReader } from '../releases/releases-reader';
 
 const MAPPING = /^(http|https):([0-9]{1,5}):([0-9]{1,5})$/;
 
@@ -65,10 +66,10 @@ export interface EffectivePorts {
  * (the newest release is the one being deployed, as for the app's nginx template), else none
  * (the router's default, http:80:<release port>).
  */
-export function effectivePorts(store: Store, app: string): EffectivePorts {
+export function effectivePorts(store: Pick<Store, 'ports'>, releases: Pick<ReleasesReader, 'list'>, app: string): EffectivePorts {
   const own = store.ports.list(app);
   if (own.length > 0) return { mappings: own, source: 'ports:set' };
-  const newest = store.releases.list(app)[0];
+  const newest = releases.list(app)[0];
   const detected = newest?.detectedPorts ?? [];
   if (detected.length > 0) return { mappings: detected.map(parsePortMapping), source: `EXPOSE in v${newest!.version}'s Dockerfile` };
   return { mappings: [], source: 'default' };

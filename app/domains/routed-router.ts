@@ -1,5 +1,6 @@
 import type { AppRoute, Router } from '../ports/router';
 import type { Store } from '../ports/store';
+import type { ReleasesReader } from '../releases/releases-reader';
 import { PROXY_DISABLED_KEY, toRouteSettings } from './router-settings';
 import { effectivePorts } from './port-mapping';
 
@@ -33,13 +34,15 @@ export class RoutedRouter implements Router {
 
 /** Reads an app's extras from the store; the certificate and template come from their owners. */
 export function storedRouteExtras(deps: {
-  store: Store;
+  /** The domains module's own tables; the newest release's EXPOSEd ports come through the releases module. */
+  store: Pick<Store, 'ports' | 'routerSettings'>;
+  releases: Pick<ReleasesReader, 'list'>;
   tlsOf: (app: string) => RouteExtras['tls'];
   /** The app's own nginx.conf.njk at the release being deployed, or null. */
   templateOf: (app: string) => Promise<string | null>;
 }): (app: string) => Promise<RouteExtras> {
   return async (app) => ({
-    ports: effectivePorts(deps.store, app).mappings,
+    ports: effectivePorts(deps.store, deps.releases, app).mappings,
     settings: toRouteSettings(deps.store.routerSettings.get(app)),
     tls: deps.tlsOf(app),
     template: await deps.templateOf(app),

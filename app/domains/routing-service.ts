@@ -1,6 +1,8 @@
 import { BerthError } from '../errors';
 import type { EventsService } from '../events';
 import type { Store } from '../ports/store';
+import type { AppsReader } from '../apps/apps-reader';
+import type { ReleasesReader } from '../releases/releases-reader';
 import { checkPortSet, effectivePorts, formatPortMapping, parsePortMapping } from './port-mapping';
 import { LETSENCRYPT_EMAIL_KEY, LETSENCRYPT_KEY, NGINX_SETTINGS, PROXY_DISABLED_KEY, RAW_TEMPLATE_KEY, checkSetting } from './router-settings';
 
@@ -21,7 +23,12 @@ export interface NginxReport {
 /** Port mappings (`ports:*`) and proxy settings (`nginx:*`) of an app. */
 export class RoutingService {
   constructor(private readonly deps: {
-    store: Store;
+    /** The domains module's own tables (port mappings, nginx settings); apps and releases through their owners. */
+    store: Pick<Store, 'ports' | 'routerSettings'>;
+    apps: AppsReader;
+    releases: Pick<ReleasesReader, 'current' | 'list'>;
+    /** Host ports services are exposed or published on (app/services-kit ServiceKit.hostPorts). */
+    serviceHostPorts: () => readonly number[];
     events: EventsService;
     reroute: (app: string) => Promise<void>;
     /** The app's live proxy config text. */
@@ -42,7 +49,7 @@ export class RoutingService {
   /** ports:report: the mappings in use and where they come from (the app's own, EXPOSE, default). */
   portsReport(app: string): { ports: string[]; inUse: string[]; source: string } {
     this.requireApp(app);
-    const effective = effectivePorts(this.deps.store, app);
+    const effective = effectivePorts(this.deps.store, this.deps.releases, app);
     return { ports: this.ports(app), inUse: effective.mappings.map(formatPortMapping), source: effective.source };
   }
 
@@ -53,8 +60,8 @@ export class RoutingService {
     let next = store.ports.list(app);
     // The first ports:add keeps what was in use (EXPOSE's mappings, else http:80:<release port>) beside the new one.
     if (next.length === 0 && change.add && !change.set && !change.clear) {
-      const detected = effectivePorts(store, app).mappings;
-      next = detected.length ? [...detected] : [{ scheme: 'http', hostPort: 80, containerPort: store.releases.current(app)?.port ?? 5000 }];
+      const detected = effectivePorts(store, this.deps.releases, app).mappings;
+      next = detected.length ? [...detected] : [{ scheme: 'http', hostPort: 80, containerPort: this.deps.releases.current(app)?.port ?? 5000 }];
     }
     if (change.clear) next = [];
     if (change.set) next = change.set.map(parsePortMapping);
@@ -81,7 +88,7 @@ export class RoutingService {
    * (a hostile EXPOSE of berth's API port must not break nginx for every app).
    */
   async admitDetected(app: string, mappings: readonly string[]): Promise<{ kept: string[]; refused: { mapping: string; why: string }[] }> {
-    const held = new Set(effectivePorts(this.deps.store, app).mappings.map((m) => m.hostPort));
+    const held = new Set(effectivePorts(this.deps.store, this.deps.releases, app).mappings.map((m) => m.hostPort));
     const kept: string[] = [];
     const refused: { mapping: string; why: string }[] = [];
     for (const mapping of mappings) {
@@ -109,10 +116,10 @@ export class RoutingService {
     if (port < 1024) refuse('ports below 1024 other than 80 and 443 belong to the host\'s system services');
     const own = this.deps.reservedPorts?.get(port);
     if (own) refuse(`it is berth's ${own}`);
-    for (const other of this.deps.store.apps.list()) {
+    for (const other of this.deps.apps.list()) {
       if (other.name !== app && this.deps.store.ports.list(other.name).some((m) => m.hostPort === port)) refuse('another app listens on it');
     }
-    if (this.deps.store.services.list().some((s) => s.exposedPort === port || s.publishedPort === port)) refuse('a service is exposed on it');
+    if (this.deps.serviceHostPorts().includes(port)) refuse('a service is exposed on it');
     if (await this.deps.portInUse?.(port)) refuse('something on this host listens on it already');
   }
 
@@ -178,17 +185,24 @@ export class RoutingService {
     return this.proxyReport(app);
   }
 
-  letsencryptEnabled(app: string): boolean {
-    return this.deps.store.routerSettings.get(app)[LETSENCRYPT_KEY] === 'true';
+  /** Let's Encrypt's per-app state is kept with the router settings: on or off, and the e-mail last used (app/certs LetsencryptService). */
+  letsencryptOf(app: string): { enabled: boolean; email: string | null } {
+    const stored = this.deps.store.routerSettings.get(app);
+    return { enabled: stored[LETSENCRYPT_KEY] === 'true', email: stored[LETSENCRYPT_EMAIL_KEY] ?? null };
   }
 
+  /** Apps with Let's Encrypt on (the renewal pass). */
+  appsWithLetsencrypt(): string[] {
+    return this.deps.store.routerSettings.appsWith(LETSENCRYPT_KEY, 'true');
+  }
+
+  /** On: stores the mark (and the e-mail, when given); off: removes the mark, keeping the e-mail. */
   setLetsencrypt(app: string, enabled: boolean, email?: string): void {
-    const set: Record<string, string> = { [LETSENCRYPT_KEY]: String(enabled) };
-    if (email) set[LETSENCRYPT_EMAIL_KEY] = email;
-    this.deps.store.routerSettings.apply(app, set, []);
+    if (!enabled) return this.deps.store.routerSettings.apply(app, {}, [LETSENCRYPT_KEY]);
+    this.deps.store.routerSettings.apply(app, { [LETSENCRYPT_KEY]: 'true', ...(email ? { [LETSENCRYPT_EMAIL_KEY]: email } : {}) }, []);
   }
 
   private requireApp(app: string): void {
-    if (!this.deps.store.apps.get(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
+    if (!this.deps.apps.find(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
   }
 }

@@ -7,3 +7,5 @@ export { parseScaleWords, validateScale, validateRestartPolicy, parseMemory, par
 export type { AppProcessReport, ProcessReport, ContainerReport, AppliedLimits } from './process-report';
 export { appliedLimits } from './process-report';
 export { statusWord, failedDeployOf, APP_STATUS_WORDS, type AppStatusWord, type CrashReport, type FailedDeploy } from './app-status';
+export { ProcessStates } from './process-states';
+export type { ProcessesReader, ProcessesWriter } from './processes-reader';

@@ -1,6 +1,7 @@
 import { BerthError } from '../errors';
 import type { BuildRecord, ReleaseRecord, Store } from '../ports/store';
 import type { EventsService } from '../events';
+import type { ReleasesReader } from '../releases/releases-reader';
 import type { Log, Scheduler } from '../deploys';
 import { processTypes } from './formation';
 
@@ -16,7 +17,8 @@ export type ProcessJobKind = (typeof PROCESS_JOB_KINDS)[number];
  */
 export class ProcessOperations {
   constructor(private readonly deps: {
-    store: Store; events: EventsService;
+    /** The processes module's own tables; the live release through the releases module. */
+    store: Pick<Store, 'formation' | 'processState'>; releases: Pick<ReleasesReader, 'current'>; events: EventsService;
     /** The app's scheduler (SchedulerRegistry.for). */
     schedulerOf: (app: string) => Scheduler;
     /** Counts per process type (Deployer.scaleOf): the app's own, else app.json's formation, else 1 web. */
@@ -30,7 +32,7 @@ export class ProcessOperations {
   async run(build: BuildRecord, ctx: { log: Log; signal?: AbortSignal }): Promise<void> {
     const { store } = this.deps;
     const scheduler = this.deps.schedulerOf(build.app);
-    const release = store.releases.current(build.app);
+    const release = this.deps.releases.current(build.app);
     if (build.kind === 'stop') return this.stop(build, scheduler, ctx.log);
     if (!release) throw new BerthError('NO_RELEASE', `${build.app} has not been deployed yet; push it first.`);
     if (build.kind === 'scale') {

@@ -1,6 +1,8 @@
 import type { ContainerEngine, ContainerInfo } from '../ports/container-engine';
 import type { AppliedLimits } from '../api-contract';
-import type { ReleaseRecord, Store } from '../ports/store';
+import type { BuildRecord, ReleaseRecord, Store } from '../ports/store';
+import type { AppsReader } from '../apps/apps-reader';
+import type { ReleasesReader } from '../releases/releases-reader';
 import { LABEL, slotOf, type Deployer } from '../deploys';
 import { processTypes } from './formation';
 import { failedDeployView, statusWord, type AppStatusWord, type CrashReport, type FailedDeploy } from './app-status';
@@ -80,7 +82,11 @@ export type SwarmStatusOf = (app: string) => Promise<{
 } | null>;
 
 export interface ProcessReportDeps {
-  readonly store: Store;
+  /** The processes module's own stopped marks; the app, its live release and its builds through their owners. */
+  readonly store: Pick<Store, 'processState'>;
+  readonly apps: AppsReader;
+  readonly releases: Pick<ReleasesReader, 'current'>;
+  readonly builds: { list(app: string, limit: number): BuildRecord[] };
   readonly engine: ContainerEngine;
   readonly deployer: Deployer;
   readonly swarmStatusOf?: SwarmStatusOf;
@@ -93,15 +99,15 @@ const EXIT_WITHIN_SECONDS = 600;
 
 /** What `ps:report` shows: per process type, desired vs running containers (or swarm tasks). */
 export async function processReport(deps: ProcessReportDeps, app: string): Promise<AppProcessReport> {
-  const record = deps.store.apps.get(app)!;
-  const release = deps.store.releases.current(app);
+  const record = deps.apps.find(app)!;
+  const release = deps.releases.current(app);
   const stopped = deps.store.processState.isStopped(app);
   const swarm = await deps.swarmStatusOf?.(app);
   const { processes, crashing } = swarm ? swarmProcesses(swarm, release?.version) : await localProcesses(deps, app, release, stopped);
   const degraded = processes.some((p) => p.running < p.desired);
   const drain = deps.deployer.drainSettingsOf(app);
   const draining = (await deps.deployer.draining(app)).map((d) => ({ name: d.name, phase: d.phase, since: d.since, connections: d.connections }));
-  const builds = deps.store.builds.list(app, 20);
+  const builds = deps.builds.list(app, 20);
   const down = stopped ? [] : crashing;
   return {
     app, scheduler: swarm ? 'swarm' : 'docker-local',
@@ -185,10 +191,10 @@ function toReport(c: ContainerInfo): ContainerReport {
  * at once): only the live release's are inspected (restart counts), no logs are read.
  */
 export async function statusFromListed(deps: ProcessReportDeps, app: string, listed: readonly ContainerInfo[]): Promise<AppStatusWord> {
-  const release = deps.store.releases.current(app);
+  const release = deps.releases.current(app);
   if (release && deps.swarmStatusOf && (await deps.swarmStatusOf(app)) !== null) return (await processReport(deps, app)).status;
   const stopped = deps.store.processState.isStopped(app);
-  const builds = deps.store.builds.list(app, 20);
+  const builds = deps.builds.list(app, 20);
   const live = release ? listed.filter((c) => c.labels[LABEL.release] === String(release.version)) : [];
   // Only a container up for under a minute can have been restarted within the last minute (isCrashing):
   // the others need no inspect, so the overview stays one list call in the steady state.

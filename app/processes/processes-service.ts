@@ -5,8 +5,10 @@ import path from 'node:path';
 import { BerthError } from '../errors';
 import type { ContainerEngine } from '../ports/container-engine';
 import type { GitRepos } from '../ports/git-repos';
-import type { AppRecord, ReleaseRecord, Store } from '../ports/store';
+import type { AppPatch, AppRecord, ReleaseRecord, Store } from '../ports/store';
 import type { BuildsService } from '../builds/builds-service';
+import type { AppsReader } from '../apps/apps-reader';
+import type { ReleasesReader } from '../releases/releases-reader';
 import type { EventsService } from '../events';
 import type { Deployer } from '../deploys';
 import { parseCpus, parseMemory, processTypes, validateRestartPolicy, validateScale } from './formation';
@@ -15,7 +17,12 @@ import type { AppStatusWord } from './app-status';
 import type { ContainerInfo } from '../ports/container-engine';
 
 export interface ProcessesServiceDeps {
-  readonly store: Store;
+  /** The processes module's own tables; the app's record, its releases and its drain settings through their owners. */
+  readonly store: Pick<Store, 'formation' | 'processState'>;
+  readonly apps: AppsReader;
+  readonly releases: Pick<ReleasesReader, 'current'>;
+  /** The process settings kept on the app's record (restart policy, limits): the apps module's AppSettings writes them. */
+  readonly appSettings: { setProcessSettings(app: string, patch: Pick<AppPatch, 'restartPolicy' | 'memoryMb' | 'cpus'>): AppRecord };
   readonly engine: ContainerEngine;
   readonly deployer: Deployer;
   readonly builds: BuildsService;
@@ -59,7 +66,7 @@ export class ProcessesService {
   /** The scale in force: every process type of the current release with its count. */
   formation(app: string): Record<string, number> {
     this.requireApp(app);
-    const release = this.deps.store.releases.current(app);
+    const release = this.deps.releases.current(app);
     return release ? this.deps.deployer.scaleOf(app, release) : this.deps.store.formation.get(app);
   }
 
@@ -106,7 +113,7 @@ export class ProcessesService {
   setRestartPolicy(app: string, policy: unknown, user: string | null): AppRecord {
     this.requireApp(app);
     const valid = validateRestartPolicy(policy);
-    const updated = this.deps.store.apps.update(app, { restartPolicy: valid });
+    const updated = this.deps.appSettings.setProcessSettings(app, { restartPolicy: valid });
     this.deps.events.record({ app, kind: 'ps.settings', message: `restart policy set to ${valid}`, user });
     return updated;
   }
@@ -130,7 +137,7 @@ export class ProcessesService {
     }
     if (policy !== undefined) this.setRestartPolicy(app, policy, user);
     if (Object.keys(drain).length > 0) {
-      this.deps.store.drainSettings.set(app, drain);
+      this.deps.deployer.setDrainSettings(app, drain);
       const now = this.deps.deployer.drainSettingsOf(app);
       this.deps.events.record({ app, kind: 'ps.settings', message: `retire-wait ${now.retireWaitSeconds} s, stop-timeout ${now.stopTimeoutSeconds} s`, user });
     }
@@ -144,7 +151,7 @@ export class ProcessesService {
     if (limits.memory !== undefined) patch.memoryMb = parseMemory(limits.memory);
     if (limits.cpus !== undefined) patch.cpus = parseCpus(limits.cpus, this.deps.hostCpus ?? os.cpus().length);
     if (Object.keys(patch).length === 0) throw new BerthError('INVALID_RESOURCE_LIMIT', 'Give --memory and/or --cpu.');
-    const updated = this.deps.store.apps.update(app, patch);
+    const updated = this.deps.appSettings.setProcessSettings(app, patch);
     const words = [`memory ${updated.memoryMb === null ? 'unlimited' : `${updated.memoryMb} MiB`}`, `cpus ${updated.cpus ?? 'unlimited'}`];
     this.deps.events.record({ app, kind: 'ps.settings', message: `resource limits: ${words.join(', ')}`, user });
     return updated;
@@ -157,14 +164,14 @@ export class ProcessesService {
   }
 
   private requireApp(app: string): AppRecord {
-    const record = this.deps.store.apps.get(app);
+    const record = this.deps.apps.find(app);
     if (!record) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
     return record;
   }
 
   private requireRelease(app: string): ReleaseRecord {
     this.requireApp(app);
-    const release = this.deps.store.releases.current(app);
+    const release = this.deps.releases.current(app);
     if (!release) throw new BerthError('NO_RELEASE', `${app} has not been deployed yet; push it first.`);
     return release;
   }

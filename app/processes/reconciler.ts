@@ -4,9 +4,14 @@ import type { Router } from '../ports/router';
 import type { Store } from '../ports/store';
 import { LABEL, type Deployer } from '../deploys';
 import { converge } from './converge';
+import type { AppsReader } from '../apps/apps-reader';
+import type { ReleasesReader } from '../releases/releases-reader';
 
 export interface ReconcilerDeps {
-  readonly store: Store;
+  /** The processes module's own stopped marks; apps and live releases through their owners. */
+  readonly store: Pick<Store, 'processState'>;
+  readonly apps: AppsReader;
+  readonly releases: Pick<ReleasesReader, 'current'>;
   readonly engine: ContainerEngine;
   readonly router: Router;
   readonly locks: LockService;
@@ -96,7 +101,7 @@ export class Reconciler {
     const listed = await engine.listContainers({ labels: { [LABEL.scope]: deployer.network } });
     this.forgetGone(listed);
     const all = listed.filter((c) => !deployer.isRetiring(c.id));
-    const known = new Set(store.apps.list().map((a) => a.name));
+    const known = new Set(this.deps.apps.list().map((a) => a.name));
     const names = new Set([...known, ...all.map((c) => c.labels[LABEL.app]).filter((a): a is string => !!a)]);
     const summary = { apps: 0, skipped: [] as string[], started: 0, removed: 0 };
     for (const app of names) {
@@ -122,7 +127,7 @@ export class Reconciler {
   private async reconcileApp(app: string, exists: boolean): Promise<{ started: number; removed: number }> {
     const { store, deployer } = this.deps;
     const containers = await deployer.containersOf(app);
-    const release = exists ? store.releases.current(app) : null;
+    const release = exists ? this.deps.releases.current(app) : null;
     const scheduler = exists ? this.deps.schedulerOf?.(app) : undefined;
     if (!release || store.processState.isStopped(app)) {
       // Gone, never deployed, or stopped: nothing of it should run.
@@ -137,7 +142,7 @@ export class Reconciler {
       return { started: 0, removed: containers.length };
     }
     await this.noteCrashes(app, containers.filter((c) => c.labels[LABEL.release] === String(release.version)));
-    const policy = store.apps.get(app)?.restartPolicy ?? 'unless-stopped';
+    const policy = this.deps.apps.find(app)?.restartPolicy ?? 'unless-stopped';
     const done = await converge(deployer, release, {
       log: (line) => this.log(`reconcile ${app}: ${line.replace(/^-----> /, '')}`),
       // With `no` or `on-failure` docker's policy has the last word on a container that exited;

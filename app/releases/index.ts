@@ -1,3 +1,3 @@
 export { ReleasesService, type RollbackPlan } from './releases-service';
-export type { ReleasesReader } from './releases-reader';
+export type { ReleasesReader, ReleasesWriter } from './releases-reader';
 export { parseProcfile } from '../manifest';

@@ -32,6 +32,26 @@ export class ReleasesService {
     return this.deps.store.releases.current(app);
   }
 
+  /** One release by version, or null. */
+  get(app: string, version: number): ReleaseRecord | null {
+    return this.deps.store.releases.get(app, version);
+  }
+
+  /** Release vN (the next version) of a build: the build pipeline's ReleaseMaker makes it, in the app's turn. */
+  create(release: Omit<ReleaseRecord, 'version' | 'createdAt'>): ReleaseRecord {
+    return this.deps.store.releases.create(release);
+  }
+
+  /** Drops a release that never went live (its deploy failed, or its build died). */
+  remove(app: string, version: number): void {
+    this.deps.store.releases.remove(app, version);
+  }
+
+  /** Marks the release live (the build runner's go-live transaction). */
+  setCurrent(app: string, version: number): void {
+    this.deps.store.releases.setCurrent(app, version);
+  }
+
   list(app: string): Array<ReleaseRecord & { current: boolean }> {
     const current = this.deps.store.releases.current(app)?.version;
     return this.deps.store.releases.list(app).map((r) => ({ ...r, current: r.version === current }));

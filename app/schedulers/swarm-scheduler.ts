@@ -4,6 +4,9 @@ import { LABEL, imageRepo, processSteps, runPipeline, waitPassing, type Log } fr
 import { gatingChecks } from '../manifest';
 import type { Router } from '../ports/router';
 import type { ReleaseRecord, Store } from '../ports/store';
+import type { AppsReader } from '../apps/apps-reader';
+import type { ReleasesReader } from '../releases/releases-reader';
+import type { ProcessesWriter } from '../processes/processes-reader';
 import type { ImageRegistry, SwarmEngine, SwarmServiceInfo } from '../ports/swarm';
 import type { OneOffRun } from '../one-off';
 import type { DeployOptions, Scheduler, SchedulerName, SchedulerStatus, StartedRelease, StepContext } from '../deploys/scheduler';
@@ -12,7 +15,11 @@ import { drainSwarmTasks } from './swarm-drain';
 import { requireSwarm } from './require-swarm';
 
 export interface SwarmSchedulerDeps {
-  readonly store: Store;
+  /** The schedulers module's own table (placement); the app, its releases and its stopped mark through their owners. */
+  readonly store: Pick<Store, 'schedulers'>;
+  readonly apps: AppsReader;
+  readonly releases: Pick<ReleasesReader, 'current' | 'get'>;
+  readonly processes: Pick<ProcessesWriter, 'isStopped' | 'setStopped'>;
   readonly swarm: SwarmEngine;
   readonly registry: ImageRegistry;
   readonly router: Router;
@@ -125,7 +132,7 @@ export class SwarmScheduler implements Scheduler<SwarmStarted> {
       ctx.log(`-----> Removing the old services: ${how}`);
       for (const s of old) await this.removeService(s);
     }
-    this.deps.store.processState.setStopped(app, false);
+    this.deps.processes.setStopped(app, false);
   }
 
   /** The Procfile's release command: a one-off container of the image on the manager, where it was built (no pull). */
@@ -180,8 +187,8 @@ export class SwarmScheduler implements Scheduler<SwarmStarted> {
   }
 
   async route(app: string): Promise<void> {
-    const stopped = this.deps.store.processState.isStopped(app);
-    const release = this.deps.store.releases.current(app);
+    const stopped = this.deps.processes.isStopped(app);
+    const release = this.deps.releases.current(app);
     const upstreams = stopped || !release ? [] : await this.upstreamsOf(app, String(release.version));
     await this.deps.router.apply({ app, domains: this.deps.domainsOf(app), upstreams });
   }
@@ -206,7 +213,7 @@ export class SwarmScheduler implements Scheduler<SwarmStarted> {
   async status(app: string, release: ReleaseRecord | null): Promise<SchedulerStatus> {
     const active = (await this.deps.swarm.status().catch(() => null))?.active === true;
     const desired = release ? this.deps.scaleOf(app, release) : {};
-    const stopped = this.deps.store.processState.isStopped(app);
+    const stopped = this.deps.processes.isStopped(app);
     // No swarm (left, or never joined): nothing runs, which a report must show as such.
     if (!active) {
       return { scheduler: 'swarm', processes: Object.entries(desired).map(([type, n]) => ({ type, desired: stopped ? 0 : n, running: 0, instances: [] })) };
@@ -323,7 +330,7 @@ export class SwarmScheduler implements Scheduler<SwarmStarted> {
     if (web.length === 0 || retireWaitSeconds === 0) return 'no web task to drain';
     const version = Number(web[0].labels[LABEL.release]);
     const app = web[0].labels[LABEL.app] ?? '';
-    const port = this.deps.store.releases.get(app, version)?.port ?? this.deps.store.releases.current(app)?.port ?? 5000;
+    const port = this.deps.releases.get(app, version)?.port ?? this.deps.releases.current(app)?.port ?? 5000;
     const count = this.deps.connectionsTo;
     return drainSwarmTasks({
       containers: async () => (await Promise.all(web.map((s) => this.deps.swarm.tasks(s.name)))).flat()
@@ -340,7 +347,7 @@ export class SwarmScheduler implements Scheduler<SwarmStarted> {
 
   private spec(release: ReleaseRecord, o: { type: string; replicas: number; image: string; name: string; deployId: string }) {
     const { store } = this.deps;
-    const record = store.apps.get(release.app);
+    const record = this.deps.apps.find(release.app);
     return {
       name: o.name,
       image: o.image,

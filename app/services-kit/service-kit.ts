@@ -82,6 +82,11 @@ export class ServiceKit {
     return this.deps.store.services.list(plugin);
   }
 
+  /** The host ports every service is exposed (docker-local) or published (swarm) on: no app may listen there. */
+  hostPorts(): number[] {
+    return this.deps.store.services.list().flatMap((s) => [s.exposedPort, s.publishedPort]).filter((p): p is number => p !== null);
+  }
+
   async create(o: {
     plugin: string; name: string; image?: string; user: string | null;
     /** Default the kit's defaultScheduler. */

@@ -15,38 +15,15 @@ const OWNER: Readonly<Record<string, string>> = {
 };
 
 /**
- * Reads of another module's tables that are still made directly (issue 18 is not finished): each
- * should go through the owning module's service. This list may only shrink: a new entry fails the
- * test, and so does an entry that is gone (take it off).
+ * Reads of another module's tables made directly (`store.<table>`, `Store['<table>']`): none is
+ * left; each goes through the owning module's service or the port it declares (AppsReader,
+ * ReleasesReader/Writer, ProcessesReader/Writer, ConfigReader/Restorer, …). A new entry fails the
+ * test: route it through the owner instead.
  */
-const NOT_YET_THROUGH_THE_OWNER = [
-  'builds/build-runner.ts: config (config-vars), formation (processes), releases (releases)',
-  'builds/builds-service.ts: apps (apps), releases (releases)',
-  'builds/release-maker.ts: apps (apps), config (config-vars), releases (releases)',
-  'builds/release-producer.ts: apps (apps), config (config-vars)',
-  'certs/letsencrypt-service.ts: routerSettings (domains)',
-  'deploys/app-runtime.ts: processState (processes), releases (releases)',
-  'deploys/deployer.ts: apps (apps), formation (processes), processState (processes), releases (releases)',
-  'domains/port-mapping.ts: releases (releases)',
-  'domains/routing-service.ts: apps (apps), releases (releases), services (services-kit)',
-  'processes/process-operations.ts: releases (releases)',
-  'processes/process-report.ts: apps (apps), builds (builds), releases (releases)',
-  'processes/processes-service.ts: apps (apps), drainSettings (deploys), releases (releases)',
-  'processes/reconciler.ts: apps (apps), releases (releases)',
-  'schedulers/swarm-scheduler.ts: apps (apps), processState (processes), releases (releases)',
-  'apps/apps-service.ts: domains (domains), releases (releases)',
-];
+const NOT_YET_THROUGH_THE_OWNER: string[] = [];
 
-/**
- * Domain files that still receive the whole Store (typed `Store`) rather than their module's own
- * tables (`Pick<Store, …>`, cut by app/boot/store-tables.ts). May only shrink, as above.
- */
-const STILL_GIVEN_THE_WHOLE_STORE = [
-  'apps/apps-service.ts', 'builds/build-runner.ts', 'builds/builds-service.ts', 'builds/release-maker.ts', 'builds/release-producer.ts',
-  'certs/letsencrypt-service.ts', 'deploys/app-runtime.ts', 'deploys/deployer.ts', 'domains/port-mapping.ts', 'domains/routed-router.ts',
-  'domains/routing-service.ts', 'processes/process-operations.ts',
-  'processes/process-report.ts', 'processes/processes-service.ts', 'processes/reconciler.ts', 'schedulers/swarm-scheduler.ts',
-];
+/** Domain files handed the whole Store (typed `Store`) rather than their module's own tables: none is left. */
+const STILL_GIVEN_THE_WHOLE_STORE: string[] = [];
 
 function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -101,7 +78,7 @@ describe('modules own their tables (issue 18)', () => {
     assert.deepEqual(storeTables.filter((t) => OWNER[t] === undefined), []);
   });
 
-  it('a domain service is handed its own module\'s tables only (Pick<Store, …>); the whole Store only where listed as not yet done', () => {
+  it('a domain service is handed its own module\'s tables only (Pick<Store, …>), never the whole Store', () => {
     const { whole, foreignPicks } = handed();
     assert.deepEqual(foreignPicks, []);
     assert.deepEqual(whole, [...STILL_GIVEN_THE_WHOLE_STORE].sort());
@@ -117,7 +94,7 @@ describe('modules own their tables (issue 18)', () => {
     assert.deepEqual(calls, ['tx']);
   });
 
-  it('a domain file reads another module\'s tables only where listed as not yet done; the list only shrinks', () => {
+  it('a domain file never reads another module\'s tables itself', () => {
     assert.deepEqual(foreignUses(), [...NOT_YET_THROUGH_THE_OWNER].sort());
   });
 });

@@ -11,6 +11,7 @@ import { InMemoryLogBus } from '../../support/fakes/log-bus';
 import type { ReleaseRun } from '../../../app/deploys';
 import type { BuildRecord, ReleaseRecord, Store } from '../../../app/ports/store';
 import { waitFor } from '../../support/poll';
+import { ownersOf } from '../../support/store-readers';
 
 /**
  * BuildRunner's own part, around a stand-in release pipeline: what it records when the pipeline
@@ -37,7 +38,7 @@ describe('build runner (real SQLite store, stand-in pipeline)', () => {
   });
   type Pipeline = (r: ReleaseRun) => Promise<ReleaseRecord>;
   const runner = (pipeline: Pipeline, o: { timeoutSeconds?: number; branch?: (n: number) => string | null; operations?: boolean; pruneFails?: boolean } = {}) => new BuildRunner({
-    store, logs, events, buildLogsDir: path.join(dir, 'logs'), timeoutSeconds: o.timeoutSeconds ?? 60,
+    ...ownersOf(store), store, logs, events, buildLogsDir: path.join(dir, 'logs'), timeoutSeconds: o.timeoutSeconds ?? 60,
     urlOf: (app) => `http://${app}.test`,
     repos: { resolveRef: async () => { resolves++; return o.branch ? o.branch(resolves) : null; } },
     pipeline: { run: pipeline } as never,

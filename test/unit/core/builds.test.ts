@@ -18,7 +18,7 @@ import { InMemoryLogBus } from '../../support/fakes/log-bus';
 import { waitFor } from '../../support/poll';
 import type { BuildJob } from '../../../app/ports/build-queue';
 import type { BuildRecord, ReleaseRecord, Store } from '../../../app/ports/store';
-import { readersOf } from '../../support/store-readers';
+import { readersOf, ownersOf } from '../../support/store-readers';
 
 const rejected = async (p: Promise<unknown>): Promise<{ code: string; message: string }> => {
   try { await p; } catch (e) { return { code: (e as { code: string }).code, message: (e as Error).message }; }
@@ -74,14 +74,14 @@ describe('builds and releases (real SQLite store, fake engine, queue and deploye
     } };
     const scheduler = fakeScheduler(o);
     const pipeline = new ReleasePipeline({
-      producer: new ReleaseProducer({ store, engine: engine as never, repos: repos as never, builder: builder as never, releases: maker }),
+      producer: new ReleaseProducer({ ...ownersOf(store), engine: engine as never, repos: repos as never, builder: builder as never, releases: maker }),
       schedulers: new SchedulerRegistry({ schedulers: [scheduler as never], settings: store.schedulers, defaultScheduler: 'docker-local' }),
       hooks: { run: async () => undefined },
       currentRelease: (app) => store.releases.current(app),
       ...(o.hooks === false ? {} : { predeploy: async (r: ReleaseRecord) => { hooks.push(`before v${r.version}`); } }),
     });
     return new BuildRunner({
-      store, repos, logs, events, releases: maker, buildLogsDir: path.join(dir, 'logs'), timeoutSeconds: o.timeoutSeconds ?? 60,
+      ...ownersOf(store), store, repos, logs, events, releases: maker, buildLogsDir: path.join(dir, 'logs'), timeoutSeconds: o.timeoutSeconds ?? 60,
       urlOf: (app) => `http://${app}.test`, pipeline,
       ...(o.hooks === false ? {} : { afterDeploy: async (r: ReleaseRecord) => { hooks.push(`after v${r.version}`); } }),
       ...(o.operations ? { operations: { handles: (k: string) => k === 'scale', run: async (_b: BuildRecord, c: { log: (l: string) => void }) => { c.log('scaled'); } } } : {}),
@@ -97,9 +97,9 @@ describe('builds and releases (real SQLite store, fake engine, queue and deploye
     queue = new InMemoryBuildQueue();
     logs = new InMemoryLogBus();
     events = new EventsService(store.events);
-    builds = new BuildsService({ store, queue, logs, events, buildLogsDir: path.join(dir, 'logs') });
+    builds = new BuildsService({ ...ownersOf(store), store, queue, logs, events, buildLogsDir: path.join(dir, 'logs') });
     pruned = [];
-    maker = new ReleaseMaker({ store, engine: engine as never, keepImages: 2, pruneRegistry: async (app, keep) => { pruned.push([app, keep]); } });
+    maker = new ReleaseMaker({ ...ownersOf(store), engine: engine as never, keepImages: 2, pruneRegistry: async (app, keep) => { pruned.push([app, keep]); } });
     releases = new ReleasesService({ store, builds, events, configVars: new ConfigVarsService({ store, apps: readersOf(store).apps, events }) });
     deployed = [];
     deployError = null;

@@ -8,6 +8,7 @@ import { EMPTY_MANIFEST } from '../../../app/manifest/manifest';
 import { InMemoryImages } from '../../support/fakes/images';
 import type { ImageInfo } from '../../../app/ports/container-engine';
 import type { BuildRecord, Store } from '../../../app/ports/store';
+import { ownersOf } from '../../support/store-readers';
 
 const rejected = async (p: Promise<unknown>): Promise<{ code: string; message: string }> => {
   try { await p; } catch (e) { return { code: (e as { code: string }).code, message: (e as Error).message }; }
@@ -28,7 +29,7 @@ describe('release maker (real SQLite store, fake engine)', () => {
   let lines: string[];
   const log = (l: string) => { lines.push(l); };
   const maker = (o: { pull?: boolean; keepImages?: number; registry?: boolean } = {}) => new ReleaseMaker({
-    store, engine: engine as never, keepImages: o.keepImages ?? 2,
+    ...ownersOf(store), engine: engine as never, keepImages: o.keepImages ?? 2,
     ...(o.registry === false ? {} : { pruneRegistry: async (app: string, keep: readonly string[]) => { pruned.push([app, keep]); } }),
     ...(o.pull ? {
       pull: async (ref: string, l: (line: string) => void) => {

@@ -9,6 +9,7 @@ import { openSqliteStore } from '../../../app/infra/sqlite';
 import { EMPTY_MANIFEST } from '../../../app/manifest/manifest';
 import { InMemoryImages } from '../../support/fakes/images';
 import type { BuildRecord, ReleaseRecord, Store } from '../../../app/ports/store';
+import { ownersOf } from '../../support/store-readers';
 
 /** Where a failure is injected: a step of the pipeline, or going live inside `route`. */
 type FailAt = 'hook build:before' | 'build' | 'hook build:after' | 'release' | 'hook deploy:before' | 'predeploy' | 'start' | 'health' | 'route' | 'go-live';
@@ -77,7 +78,7 @@ describe('the release pipeline: a failure at each step leaves exactly the previo
         return { image: b.tag, exposedPort: 5000, processes: { web: 'serve', release: 'migrate' }, appJson: null, manifest: EMPTY_MANIFEST, detectedPorts: null };
       },
     };
-    const releases = new ReleaseMaker({ store, engine: engine as never, keepImages: 5 });
+    const releases = new ReleaseMaker({ ...ownersOf(store), engine: engine as never, keepImages: 5 });
     // The real ReleaseMaker, but its fromBuild can fail on demand.
     const maker = Object.assign(Object.create(releases) as ReleaseMaker, {
       fromBuild: async (...args: Parameters<ReleaseMaker['fromBuild']>) => {
@@ -86,7 +87,7 @@ describe('the release pipeline: a failure at each step leaves exactly the previo
       },
     });
     pipeline = new ReleasePipeline({
-      producer: new ReleaseProducer({ store, engine: engine as never, repos: {} as never, builder: builder as never, releases: maker }),
+      producer: new ReleaseProducer({ ...ownersOf(store), engine: engine as never, repos: {} as never, builder: builder as never, releases: maker }),
       schedulers: new SchedulerRegistry({ schedulers: [scheduler as never], settings: store.schedulers, defaultScheduler: 'docker-local' }),
       hooks: {
         run: async (hook) => {

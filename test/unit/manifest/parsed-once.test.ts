@@ -12,7 +12,7 @@ import { gatingChecks } from '../../../app/manifest';
 import { DeployScripts } from '../../../app/one-off';
 import type { AppRecord, BuildRecord, ReleaseRecord, Store } from '../../../app/ports/store';
 import type { BuildJob } from '../../../app/ports/build-queue';
-import { readersOf } from '../../support/store-readers';
+import { readersOf, ownersOf } from '../../support/store-readers';
 
 // The parsers, counted where they are defined: every caller, through any import path, goes through
 // these module properties (CommonJS reads them at each call).
@@ -86,17 +86,17 @@ describe('the manifest is parsed once per release; the app record read once per 
       scheduler: { replace: async (_app: string, entries: { name: string; schedule: string }[]) => { seen.cron = entries.map((e) => `${e.name} ${e.schedule}`); } } as never,
     });
     const scripts = new DeployScripts({ runner: { run: async (o) => { seen.scripts.push(`${o.kind}: ${String(o.command)}`); return 0; } }, onLive: (r) => cron.activate(r) });
-    const maker = new ReleaseMaker({ store, engine: engine as never, keepImages: 5 });
+    const maker = new ReleaseMaker({ ...ownersOf(store), engine: engine as never, keepImages: 5 });
     const builder = new ImageBuilder({ engine: engine as never, buildpacks: [], memoryMb: 512, runtimes: {} as never, appExists: (n) => n === 'shop' });
     const repos = { resolveRef: async () => null };
     const pipeline = new ReleasePipeline({
-      producer: new ReleaseProducer({ store, engine: engine as never, repos: repos as never, builder, releases: maker }),
+      producer: new ReleaseProducer({ ...ownersOf(store), engine: engine as never, repos: repos as never, builder, releases: maker }),
       schedulers: new SchedulerRegistry({ schedulers: [scheduler as never], settings: store.schedulers, defaultScheduler: 'docker-local' }),
       hooks: { run: async () => undefined }, currentRelease: (app) => store.releases.current(app),
       predeploy: (r, log) => scripts.beforeDeploy(r, log),
     });
     runner = new BuildRunner({
-      store, repos, events: new EventsService(store.events), releases: maker, pipeline, buildLogsDir: path.join(dir, 'logs'), timeoutSeconds: 60,
+      ...ownersOf(store), store, repos, events: new EventsService(store.events), releases: maker, pipeline, buildLogsDir: path.join(dir, 'logs'), timeoutSeconds: 60,
       urlOf: (app) => `http://${app}.test`, afterDeploy: (r, log) => scripts.afterDeploy(r, log),
       logs: { append: async () => undefined, end: async () => undefined, follow: async () => 'succeeded', close: async () => undefined },
     });

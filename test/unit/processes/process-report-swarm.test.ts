@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { processReport, type SwarmStatusOf } from '../../../app/processes/process-report';
-import type { Store } from '../../../app/ports/store';
 
-/** Just what processReport reads of the store for a swarm app. */
-function fakeStore(o: { stopped: boolean; version: number }): Store {
+/** Just what processReport reads for a swarm app: its record, live release, stopped mark and builds. */
+function fakeOwners(o: { stopped: boolean; version: number }) {
   return {
-    apps: { get: () => ({ name: 'app', restartPolicy: 'unless-stopped', memoryMb: null, cpus: null }) },
-    releases: { current: () => ({ app: 'app', version: o.version, processes: { web: '', worker: 'w' } }) },
-    processState: { isStopped: () => o.stopped },
+    apps: { find: () => ({ name: 'app', restartPolicy: 'unless-stopped', memoryMb: null, cpus: null }) } as never,
+    releases: { current: () => ({ app: 'app', version: o.version, processes: { web: '', worker: 'w' } }) } as never,
+    store: { processState: { isStopped: () => o.stopped } } as never,
     builds: { list: () => [] },
-  } as unknown as Store;
+  };
 }
 
 const status = (web: { state: string; release: number }[]): SwarmStatusOf => async () => ({
@@ -22,7 +21,7 @@ const status = (web: { state: string; release: number }[]): SwarmStatusOf => asy
 });
 
 describe('ps:report of a swarm app', () => {
-  const deps = (s: SwarmStatusOf, stopped = false) => ({ store: fakeStore({ stopped, version: 3 }), engine: {} as never, deployer: { drainSettingsOf: () => ({ retireWaitSeconds: 60, stopTimeoutSeconds: 30 }), draining: async () => [] } as never, swarmStatusOf: s });
+  const deps = (s: SwarmStatusOf, stopped = false) => ({ ...fakeOwners({ stopped, version: 3 }), engine: {} as never, deployer: { drainSettingsOf: () => ({ retireWaitSeconds: 60, stopTimeoutSeconds: 30 }), draining: async () => [] } as never, swarmStatusOf: s });
 
   it('counts running tasks of the live release; each task with node and address', async () => {
     const r = await processReport(deps(status([{ state: 'running', release: 3 }, { state: 'running', release: 3 }])), 'app');

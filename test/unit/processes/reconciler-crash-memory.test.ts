@@ -32,11 +32,9 @@ function fixture() {
   const router = new InMemoryRouter();
   router.routes.set('shop', { app: 'shop', domains: [], upstreams: [] });
   const deps = {
-    store: {
-      apps: { list: () => [{ name: 'shop' }], get: () => ({ name: 'shop', restartPolicy: 'no' }) },
-      releases: { current: () => release },
-      processState: { isStopped: () => false },
-    },
+    store: { processState: { isStopped: () => false } },
+    apps: { list: () => [{ name: 'shop' }], find: () => ({ name: 'shop', restartPolicy: 'no' }) },
+    releases: { current: () => release },
     engine: {
       listContainers: async () => containers,
       inspectContainer: async (id: string) => containers.find((c) => c.id === id) ?? null,

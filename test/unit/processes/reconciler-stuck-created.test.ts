@@ -34,11 +34,9 @@ function fixture(policy: string) {
   const router = new InMemoryRouter();
   router.routes.set('shop', { app: 'shop', domains: [], upstreams: [] });
   const deps = {
-    store: {
-      apps: { list: () => [{ name: 'shop' }], get: () => ({ name: 'shop', restartPolicy: policy }) },
-      releases: { current: () => release },
-      processState: { isStopped: () => false },
-    },
+    store: { processState: { isStopped: () => false } },
+    apps: { list: () => [{ name: 'shop' }], find: () => ({ name: 'shop', restartPolicy: policy }) },
+    releases: { current: () => release },
     engine: { listContainers: async () => containers, inspectContainer: async () => null },
     router,
     locks: new InMemoryLocks(),

@@ -23,7 +23,7 @@ describe('domains:add-global', () => {
     try {
       const events = new EventsService(store.events);
       const domains = new DomainsService({ store, apps: readersOf(store).apps, events, baseDomain: 'example.test', ownHostname: 'paas.corp.test', reroute: async () => undefined });
-      const apps = new AppsService({ store, events, domain: 'example.test', domainsOf: (a) => domains.domainsOf(a), vhostClash: (n) => domains.vhostClash(n),
+      const apps = new AppsService({ store, releases: readersOf(store).releases, events, domain: 'example.test', domainsOf: (a) => domains.domainsOf(a), vhostClash: (n) => domains.vhostClash(n),
         resources: { created: async () => undefined, destroyed: async () => undefined } as never });
       await apps.create('shop', null);
       await apps.create('blog', null);

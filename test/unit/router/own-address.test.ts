@@ -37,7 +37,7 @@ describe("berth's own address (BERTH_HOSTNAME)", () => {
     try {
       const events = new EventsService(store.events);
       const domains = new DomainsService({ store, apps: readersOf(store).apps, events, baseDomain: 'example.test', ownHostname: 'berth.example.test', reroute: async () => undefined });
-      const apps = new AppsService({ store, events, domain: 'example.test', domainsOf: (a) => domains.domainsOf(a), vhostClash: (n) => domains.vhostClash(n),
+      const apps = new AppsService({ store, releases: readersOf(store).releases, events, domain: 'example.test', domainsOf: (a) => domains.domainsOf(a), vhostClash: (n) => domains.vhostClash(n),
         resources: { created: async () => undefined, destroyed: async () => undefined } as never });
       await apps.create('shop', null);
       assert.deepEqual(await rejected(domains.add('shop', ['Berth.Example.Test'], null)),
