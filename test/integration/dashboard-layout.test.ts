@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { uniqueName } from '../support/berth-process';
+import { ownImageLabel } from '../support/app-images';
 import { useBerth } from '../support/use-berth';
 import { DashboardSession, csrfIn, firstLiveEvent } from '../support/dashboard-session';
 
@@ -64,6 +66,35 @@ describe('dashboard layout over HTTP: overview pages, app tabs, roles, error pag
     const bad = await admin.get('/?sort=size');
     assert.equal(bad.status, 400);
     assert.equal(between(bad.text, 'data-error-message'), 'Sort by name, status or deployed, not &quot;size&quot;.');
+  });
+
+  it('sorts by status (trouble first) and by last deploy (newest first, or oldest with dir=asc) with real deploys', async () => {
+    // Two apps run a ready image each (deployed one after the other), the second is then stopped; the rest never deployed.
+    const images = [apps[2], apps[3]].map((app) => `berth-test/layout-ready:${app}`);
+    try {
+      for (const [i, app] of [apps[2], apps[3]].entries()) {
+        const built = spawnSync('docker', ['build', '-q', '-t', images[i], '-'], {
+          input: `FROM berth/busybox:latest\n${ownImageLabel(app)}RUN mkdir -p /www && echo ready > /www/index.html\nEXPOSE 8000\nCMD ["httpd", "-f", "-p", "8000", "-h", "/www"]\n`,
+          encoding: 'utf8',
+        });
+        assert.equal(built.status, 0, built.stderr);
+        const dep = await berth.api('POST', `/api/v1/apps/${app}/deploys`, { image: images[i] });
+        assert.equal(dep.status, 202, dep.text);
+        assert.match((await berth.api('GET', `/api/v1/apps/${app}/builds/${dep.json.build.id}/log?follow=1`)).text, /@@berth-status succeeded/);
+      }
+      const stop = await berth.api('POST', `/api/v1/apps/${apps[3]}/ps/stop`);
+      assert.match((await berth.api('GET', `/api/v1/apps/${apps[3]}/builds/${stop.json.build.id}/log?follow=1`)).text, /@@berth-status succeeded/);
+    } finally {
+      spawnSync('docker', ['rmi', ...images]);
+    }
+    const never = [apps[0], apps[1], ...apps.slice(4, 9)];
+    const q = `q=${prefix}-0`;
+    const byStatus = (await admin.get(`/?${q}&sort=status`)).text;
+    assert.deepEqual([...byStatus.matchAll(/<tr data-app="([^"]+)">[\s\S]*?data-status="([^"]+)"/g)].map((m) => `${m[1]} ${m[2]}`),
+      [`${apps[2]} running`, `${apps[3]} stopped`, ...never.map((a) => `${a} not deployed`)]);
+    assert.deepEqual(rows((await admin.get(`/?${q}&sort=status&dir=desc`)).text), [...never, apps[3], apps[2]]);
+    assert.deepEqual(rows((await admin.get(`/?${q}&sort=deployed`)).text), [apps[3], apps[2], ...never]);
+    assert.deepEqual(rows((await admin.get(`/?${q}&sort=deployed&dir=asc`)).text), [...never, apps[2], apps[3]]);
   });
 
   it('the live stream follows exactly the rows of the page the overview shows', async () => {
