@@ -128,6 +128,7 @@ describe('dashboard over HTTP: sessions, CSRF, forms', function () {
 describe('dashboard over HTTP: services and plugins pages', function () {
   this.timeout(600_000);
   const dev = uniqueName('dev');
+  const viewer = uniqueName('vw');
   const app = uniqueName('dsvc');
   const svc = uniqueName('drd');
 
@@ -137,6 +138,7 @@ describe('dashboard over HTTP: services and plugins pages', function () {
     assert.equal((await berth.api('POST', '/api/v1/apps', { name: app })).status, 201);
     const add = berth.cli(['users:add', dev, '--role', 'developer', '--password'], { input: `${PASSWORD}\n` });
     assert.equal(add.code, 0, add.stderr);
+    assert.equal(berth.cli(['users:add', viewer, '--role', 'viewer', '--password'], { input: `${PASSWORD}\n` }).code, 0);
   });
 
   it('/plugins lists the bundled plugins with versions and a load-errors section', async () => {
@@ -170,7 +172,18 @@ describe('dashboard over HTTP: services and plugins pages', function () {
     const linked = await b.request('GET', '/services');
     assert.match(linked.text, new RegExp(`Linked redis service ${svc} to ${app}`));
     assert.match(linked.text, new RegExp(`href="/apps/${app}">${app}</a>`));
-    assert.equal((await berth.api('GET', `/api/v1/services/redis/${svc}`)).json.service.links[0].app, app, 'the API sees the link');
+    const info = (await berth.api('GET', `/api/v1/services/redis/${svc}`)).json.service;
+    assert.equal(info.links[0].app, app, 'the API sees the link');
+    // The app page names the env var and its value, the URL the app's containers get.
+    const appPage = await b.request('GET', `/apps/${app}/services`);
+    assert.match(appPage.text, new RegExp(`<li data-linked="redis/${svc}">redis <strong>${svc}</strong> gives the app <code data-env="REDIS_URL">REDIS_URL</code>[\\s\\S]*?<code class="mono" data-env-value>${info.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}</code>`));
+    assert.match(info.url, /^redis:\/\/:[^@]{16,}@/, 'a URL with its password');
+    const viewing = new Browser(berth.url);
+    assert.equal((await viewing.login(PASSWORD, viewer)).status, 303);
+    const viewed = await viewing.request('GET', `/apps/${app}/services`);
+    assert.match(viewed.text, /<code data-env="REDIS_URL">REDIS_URL<\/code>\s*<span class="muted">\(its value is hidden from viewers\)<\/span>/);
+    assert.ok(!viewed.text.includes(info.url.split('@')[0]), 'no password for a viewer');
+    assert.doesNotMatch(viewed.text, /Unlink…/);
 
     const linkedDestroy = await b.request('POST', `/services/redis/${svc}/destroy`, { confirm: svc, _csrf: csrf });
     assert.equal(linkedDestroy.status, 303);

@@ -9,6 +9,9 @@ import { uniqueName } from '../support/berth-process';
 import { isStarted, useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
 import { peerCertificate, request } from './router-support';
+import { DashboardSession, csrfIn } from '../support/dashboard-session';
+
+const PASSWORD = 'correct horse battery';
 
 async function freePort(): Promise<number> {
   const srv = net.createServer();
@@ -99,6 +102,7 @@ describe('router: ACME (letsencrypt:*) against a local pebble', function () {
       BERTH_ROUTER_PORT: String(routerPort), BERTH_ROUTER_HTTPS_PORT: String(routerHttpsPort),
       // berth's own address, its certificate from pebble as berth starts (issue 20).
       BERTH_HOSTNAME: OWN,
+      BERTH_ADMIN_PASSWORD: PASSWORD,
     };
   } });
   before(() => {
@@ -148,6 +152,47 @@ describe('router: ACME (letsencrypt:*) against a local pebble', function () {
 
     assert.equal(berth.cli(['letsencrypt:disable', app]).code, 0);
     assert.equal((await peerCertificate(httpsPort, 'acme.example.test')).subject.CN, 'berth-default');
+  });
+
+  it('the dashboard: "Enable HTTPS…" on a domain confirms which domains, gets the certificate and shows its expiry; a viewer or a stranger developer gets 403', async () => {
+    assert.equal(berth.cli(['letsencrypt:disable', app]).code, 0);
+    const certOf = async () => (await berth.api('GET', `/api/v1/apps/${app}/certs`)).json.cert;
+    assert.equal(await certOf(), null);
+    for (const [name, role] of [[uniqueName('v'), 'viewer'], [uniqueName('d'), 'developer']]) {
+      assert.equal(berth.cli(['users:add', name, '--role', role, '--password'], { input: `${PASSWORD}\n` }).code, 0);
+      const s = new DashboardSession(berth.url);
+      await s.login(PASSWORD, name);
+      const page = await s.get(`/apps/${app}/domains`);
+      assert.equal(page.status, role === 'viewer' ? 200 : 403);
+      assert.doesNotMatch(page.text, /Enable HTTPS/, `no button for a ${role}`);
+      assert.equal((await s.get(`/apps/${app}/https`)).status, 403);
+      const post = await s.request('POST', `/apps/${app}/https`, { _csrf: csrfIn((await s.get('/')).text) });
+      assert.equal(post.status, 403);
+      assert.match(post.text, /FORBIDDEN/);
+    }
+    assert.equal(await certOf(), null, 'nothing was issued for them');
+
+    const admin = new DashboardSession(berth.url);
+    await admin.login(PASSWORD);
+    const before = await admin.get(`/apps/${app}/domains`);
+    assert.match(before.text, /TLS: none<\/span>\s*<a class="button" href="\/apps\/[^/]+\/https" aria-label="Enable HTTPS for acme\.example\.test">/);
+    const confirm = await admin.get(`/apps/${app}/https`);
+    assert.match(confirm.text, new RegExp(`berth asks the ACME server for one certificate covering ${app}\\.berth\\.example\\.test, acme\\.example\\.test, proving each over HTTP-01 on port 80\\.`));
+    assert.equal(await certOf(), null, 'the confirmation page changes nothing');
+    const done = await admin.request('POST', `/apps/${app}/https`, { _csrf: csrfIn(confirm.text) });
+    assert.equal(done.status, 303, `${done.text}\n${output.slice(-2000)}`);
+    assert.equal(done.location, `/apps/${app}/domains`);
+    const cert = await certOf();
+    assert.equal(cert.source, 'acme');
+    assert.match(cert.issuer, /Pebble/i);
+    assert.equal((await peerCertificate(Number(berth.env.BERTH_ROUTER_HTTPS_PORT), 'acme.example.test')).fingerprint256, cert.fingerprint);
+    assert.equal((await berth.api('GET', `/api/v1/apps/${app}/letsencrypt`)).json.letsencrypt.enabled, true, 'renewals are on');
+    const after = await admin.get(done.location!);
+    const until = cert.notAfter.slice(0, 10);
+    assert.match(after.text, new RegExp(`HTTPS is on for [^<]*acme\\.example\\.test[^<]*: a Let&#39;s Encrypt certificate until ${until}, renewed by berth\\.`));
+    assert.match(after.text, new RegExp(`acme\\.example\\.test</a>\\s*<span class="muted" data-tls>TLS: Let&#39;s Encrypt, expires ${until} \\(in ${cert.expiresInDays} d\\)</span>`));
+    assert.doesNotMatch(after.text, /Enable HTTPS/, 'every domain has it now');
+    assert.equal(berth.cli(['letsencrypt:disable', app]).code, 0);
   });
 
   it('renew needs letsencrypt enabled; a missing app is 404', async () => {

@@ -60,7 +60,7 @@ export async function appPage(berth: HttpServices, req: Request, name: string, t
     // berth's own address when it has one (BERTH_HOSTNAME), else the address this page was asked on.
     gitRemote: `git remote add paas ${berth.ownAddress.remotes(name)?.https ?? `${req.protocol}://${host}/git/${name}.git`}`,
     domains: on('domains') ? await extra.domains(name) : [],
-    services: on('services') ? await extra.services(name) : { linked: [], plugins: [], linkable: [] },
+    services: on('services') ? await extra.services(name, user) : { linked: [], plugins: [], linkable: [] },
     runtimeLogs: extra.hasRuntimeLogs,
     processStatus: report.status,
     // What applies to the app's containers (its own limit, else berth's default), not only what it set.

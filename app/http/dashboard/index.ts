@@ -14,6 +14,7 @@ import { streamRoutes } from './routes/stream-routes';
 import { serviceRoutes } from './routes/service-routes';
 import { accountRoutes } from './routes/account-routes';
 import { peopleRoutes } from './routes/people-routes';
+import { tlsRoutes } from './routes/tls-routes';
 import { auditSource, authorizeRequest } from '../access-middleware';
 
 function dashboardErrors(views: nunjucks.Environment, log: (line: string) => void): ErrorRequestHandler {
@@ -50,6 +51,7 @@ export function dashboardRoutes(berth: HttpServices, options: { log: (line: stri
   r.use(serviceRoutes(berth, views));
   r.use(accountRoutes(berth, views));
   r.use(peopleRoutes(berth, views));
+  r.use(tlsRoutes(berth, views));
   r.use((req, _res, next) => next(new BerthError('NOT_FOUND', `There is no page at ${req.path}.`)));
   r.use(dashboardErrors(views, options.log));
   return r;

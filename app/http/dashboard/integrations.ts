@@ -1,7 +1,11 @@
 import type { HttpServices } from '../http-services';
+import type { UserRecord } from '../../ports/store';
+import { configFor } from '../secret-views';
 
-export interface DomainRow { readonly name: string; readonly isDefault: boolean; readonly tls: string | null }
-export interface ServiceRow { readonly plugin: string; readonly name: string; readonly alias: string }
+/** `tls`: what serves it (issuer kind and expiry) or null; `https`: it could get a certificate from the ACME server (no wildcard). */
+export interface DomainRow { readonly name: string; readonly isDefault: boolean; readonly tls: string | null; readonly https: boolean }
+/** A linked service: `value` is the env var's value the app's containers get now (`[hidden]` for those who may not see secrets; null: none, e.g. plugin gone). */
+export interface ServiceRow { readonly plugin: string; readonly name: string; readonly alias: string; readonly value: string | null }
 /** A service the app could link: `alias` is the env var it would get by default (the plugin's). */
 export interface LinkableService { readonly plugin: string; readonly name: string; readonly alias: string }
 
@@ -15,13 +19,16 @@ export function integrations(berth: HttpServices) {
       const cert = berth.certs.report(app);
       const tlsFor = (d: string): string | null => {
         if (!cert || !cert.domains.some((c) => c === d || (c.startsWith('*.') && d.endsWith(c.slice(1))))) return null;
-        return `${cert.source === 'acme' ? "Let's Encrypt" : 'certificate'}, ${cert.expiresInDays < 0 ? 'expired' : `expires in ${cert.expiresInDays} d`}`;
+        const until = cert.notAfter.slice(0, 10);
+        return `${cert.source === 'acme' ? "Let's Encrypt" : 'certificate'}, ${cert.expiresInDays < 0 ? `expired ${until}` : `expires ${until} (in ${cert.expiresInDays} d)`}`;
       };
-      return report.all.map((name) => ({ name, isDefault: name === report.defaultDomain, tls: tlsFor(name) }));
+      return report.all.map((name) => ({ name, isDefault: name === report.defaultDomain, tls: tlsFor(name), https: !name.startsWith('*.') }));
     },
     /** Linked services, and the existing ones not linked yet (the link form's picker; linking is an admin's). */
-    async services(app: string): Promise<{ linked: ServiceRow[]; plugins: string[]; linkable: LinkableService[] }> {
-      const linked = berth.services.links.ofApp(app).map((l) => ({ plugin: l.plugin, name: l.service, alias: l.alias }));
+    async services(app: string, user: UserRecord): Promise<{ linked: ServiceRow[]; plugins: string[]; linkable: LinkableService[] }> {
+      // The URLs are computed as a container start computes them (they follow the service), then cut for viewers.
+      const env = configFor(berth, user, app, berth.services.links.envFor(app));
+      const linked = berth.services.links.ofApp(app).map((l) => ({ plugin: l.plugin, name: l.service, alias: l.alias, value: env[l.alias] ?? null }));
       const plugins = berth.services.plugins.catalog.list();
       const linkable = plugins.flatMap((p) => berth.services.kit.list(p.id)
         .filter((s) => !linked.some((l) => l.plugin === p.id && l.name === s.name))
