@@ -129,4 +129,51 @@ describe('forge: webhooks and git:sync deploy a remote repository\'s commit', fu
     }
     assert.equal((await builds()).length, before, 'nothing was queued');
   });
+
+  it('deploy tokens: push:<app> pushes to that app only, deploy:<app> deploys it only; each refused elsewhere with FORBIDDEN', async () => {
+    const other = uniqueName('forgeb');
+    assert.equal((await berth.api('POST', '/api/v1/apps', { name: other })).status, 201);
+    const make = (name: string, scope: string): string => {
+      const r = berth.cli(['tokens:create', name, '--scope', scope]);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout.trim().split('\n').pop()!;
+    };
+    const push = make(`push-${app}`, `push:${app}`);
+    const deploy = make(`deploy-${app}`, `deploy:${app}`);
+    const listed = (await berth.api('GET', '/api/v1/tokens')).json.tokens as Array<{ name: string; scope: string; expiresAt: string | null }>;
+    const mine = listed.find((t) => t.name === `push-${app}`)!;
+    assert.equal(mine.scope, `push:${app}`);
+    assert.ok(mine.expiresAt && Date.parse(mine.expiresAt) > Date.now() + 89 * 86_400_000, 'deploy tokens expire (90 days by default)');
+
+    // push:<app>: a git push to the app deploys; to another app, a fetch, or the API: 403.
+    const v4 = commit('forge v4\n');
+    const pushed = tree.push(berth.url, push, app);
+    assert.equal(pushed.code, 0, pushed.output);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text, 'forge v4\n');
+    const elsewhere = tree.push(berth.url, push, other);
+    assert.notEqual(elsewhere.code, 0);
+    assert.match(elsewhere.output, /403/);
+    const fetchUrl = `${berth.url.replace('http://', `http://berth:${push}@`)}/git/${app}.git`;
+    assert.match(spawnSync('git', ['ls-remote', fetchUrl], { encoding: 'utf8' }).stderr, /403/);
+    for (const [method, p] of [['GET', '/api/v1/apps'], ['GET', `/api/v1/apps/${app}/config`], ['POST', `/api/v1/apps/${app}/ps/rebuild`]] as const) {
+      const r = await berth.api(method, p, method === 'POST' ? {} : undefined, push);
+      assert.deepEqual([r.status, r.json?.error?.code], [403, 'FORBIDDEN'], `${method} ${p}: ${r.text}`);
+    }
+
+    // deploy:<app>: git:sync of the app answers (the commit runs already: nothing to build); its builds read; anything else 403.
+    const same = await berth.api('POST', `/api/v1/apps/${app}/git-sync`, { url: repoUrl, ref: 'main', ifChanged: true }, deploy);
+    assert.deepEqual([same.status, same.json.commit, same.json.build], [200, v4, null], same.text);
+    assert.equal((await berth.api('GET', `/api/v1/apps/${app}/builds`, undefined, deploy)).status, 200);
+    for (const [method, p] of [['POST', `/api/v1/apps/${other}/git-sync`], ['GET', `/api/v1/apps/${app}/config`], ['POST', '/api/v1/apps'], ['POST', `/api/v1/apps/${app}/webhooks`]] as const) {
+      const r = await berth.api(method, p, method === 'POST' ? { url: repoUrl, name: 'x', provider: 'gitlab' } : undefined, deploy);
+      assert.deepEqual([r.status, r.json?.error?.code], [403, 'FORBIDDEN'], `${method} ${p}: ${r.text}`);
+    }
+    const pushWithDeploy = tree.push(berth.url, deploy, app);
+    assert.notEqual(pushWithDeploy.code, 0);
+    assert.match(pushWithDeploy.output, /403/);
+    // Revoked like any token.
+    assert.equal(berth.cli(['tokens:revoke', `deploy-${app}`]).code, 0);
+    const revoked = await berth.api('GET', `/api/v1/apps/${app}/builds`, undefined, deploy);
+    assert.deepEqual([revoked.status, revoked.json?.error?.code], [401, 'UNAUTHENTICATED']);
+  });
 });
