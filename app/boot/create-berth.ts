@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { containerLimits, type Config, type Paths } from '../config';
 import type { Buildpack } from '../ports/buildpack';
@@ -11,6 +12,9 @@ import { createAcmeIssuer } from '../infra/acme';
 import { createRedisInfra } from '../infra/redis';
 import { createGitRepos, createRemoteGit } from '../infra/git';
 import { GitSync, Webhooks } from '../forge';
+import { createNotificationSenders } from '../infra/notify';
+import { NotificationsService, refusedAddress, type NotificationEvent } from '../notifications';
+import { notificationRules, resolveHost } from './notification-rules';
 import { AppSettings, AppsService } from '../apps';
 import { ConfigVarsService } from '../config-vars';
 import { EventsService } from '../events';
@@ -61,7 +65,9 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     dir: paths.nginx, nginxBin: config.nginxBin, httpPort: config.routerPort, httpsPort: config.routerHttpsPort, domain: config.domain,
   });
   const router = new RoutedRouter(nginx, (app) => routeExtras(app));
-  const redis = createRedisInfra({ url: config.redisUrl, prefix: config.redisPrefix });
+  const redis = createRedisInfra({
+    url: config.redisUrl, prefix: config.redisPrefix, notifications: { attempts: config.notifyAttempts, backoffMs: config.notifyBackoffMs },
+  });
   // The hook calls back into this web process; the secret proves the call came from our git.
   const hook = { url: `http://127.0.0.1:${config.port}/internal/git-hook`, secret: crypto.randomBytes(24).toString('hex') };
   const repos = createGitRepos({ reposDir: paths.repos, snapshotsDir: paths.snapshots, hook });
@@ -215,6 +221,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const storage = new StorageService({ store: tablesOf(store, 'mounts'), apps: appsReader, releases: releasesReader, events, storageDir: paths.storage, removeVolume: (v) => engine.removeVolume(v) });
   const reconciler = new Reconciler({
     store: tablesOf(store, 'processState'), apps: appsReader, releases: releasesReader, engine, router, locks: redis.locks, deployer, schedulerOf: (app) => scheduling.for(app), events, intervalSeconds: config.reconcileIntervalSeconds,
+    onCrash: (app, container, detail) => notifications.notify({ kind: 'app.crashing', app, container, detail, link: `${dashboardUrl()}/apps/${app}` }),
   });
   const liveness = new LivenessMonitor({ store: tablesOf(store, 'processState'), apps: appsReader, releases: releasesReader, engine, deployer, events, runsLocally: (app) => scheduling.nameFor(app) === 'docker-local' });
   const buildSettings = new BuildSettings({ store: tablesOf(store, 'buildSettings'), apps: appsReader, events });
@@ -242,12 +249,22 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
       },
     }),
   });
+  // The one way berth alerts people (docs/notifications.md): typed events in, deliveries through the queue.
+  const rules = notificationRules(config, redis.port);
+  const notifications = new NotificationsService({
+    store: tablesOf(store, 'notifications'), apps: appsReader, events, queue: redis.notificationQueue<NotificationEvent>(),
+    senders: createNotificationSenders({ refused: (address, port) => refusedAddress(address, port, rules) }),
+    rules, resolve: resolveHost, log: (l) => console.error(`berth: ${l}`),
+  });
+  // Links in notifications point at the dashboard: berth's own address, else its web port.
+  const dashboardUrl = () => ownAddress.baseUrl() ?? `http://${config.host === '0.0.0.0' ? os.hostname() : config.host}:${config.port}`;
   const runner = new BuildRunner({
     operations: new ProcessOperations({ store: tablesOf(store, 'formation', 'processState'), releases: releasesReader, events, schedulerOf: (app) => scheduling.for(app), scaleOf: (app, release) => deployer.scaleOf(app, release) }),
     store: tablesOf(store, 'builds'), config: configVars, releaseRecords, processes: processStates, repos, logs: redis.logs, events, releases: releaseMaker, pipeline, urlOf,
     buildLogsDir: paths.buildLogs, timeoutSeconds: config.buildTimeoutSeconds,
     afterDeploy: (release, log) => deployScripts.afterDeploy(release, log),
     synced: async (app, sha) => { const record = appsReader.find(app); if (record) await remoteGit.moveBranch(app, record.deployBranch, sha); },
+    notify: (e) => notifications.notify(e), buildLink: (app, id) => `${dashboardUrl()}/apps/${app}/builds/${id}`,
   });
   const gitSync = new GitSync({
     store: tablesOf(store, 'forge'), apps: appsReader, repos, remote: remoteGit, builds, events, snapshotsDir: paths.snapshots,
@@ -274,7 +291,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     processes, storage, reconciler, liveness, buildSettings, checks, registryLogins, schedulers, swarmSetup, imageRegistry, gitSync, webhooks,
     logs, oneOff, cron,
     domains, routing, certs, letsencrypt, ownAddress,
-    services, statsSampler,
+    services, statsSampler, notifications,
     async close(): Promise<void> {
       await reconciler.stop();
       liveness.stop();

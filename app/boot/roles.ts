@@ -7,6 +7,7 @@ import { execUpgradeHandler } from '../http/routes/run-routes';
 import { HOOK_SECRET_HEADER, hookResponseWriter, readHookRequest } from '../infra/git';
 import { startSshOrWarn } from './ssh-boot';
 import { httpServicesOf } from './http-services';
+import { watchCertificates } from '../notifications';
 
 export type Log = (line: string) => void;
 
@@ -91,6 +92,9 @@ export async function startWorker(berth: Berth, log: Log): Promise<void> {
   await berth.redis.queue.startWorker(berth.runner.handle, berth.config.buildConcurrency);
   log(`worker processing builds (concurrency ${berth.config.buildConcurrency})`);
   await berth.cron.startWorker(berth.config.buildConcurrency);
+  // Notifications: deliveries with retries, and a look at certificates about to expire with the renewal check's rhythm.
+  await berth.notifications.startWorker();
+  watchCertificates({ list: () => berth.certs.list(), notify: (e) => berth.notifications.notify(e), intervalMs: berth.config.acmeCheckIntervalSeconds * 1000 });
   berth.reconciler.start(log);
   berth.liveness.start(log);
   log(`reconciling containers every ${berth.config.reconcileIntervalSeconds} s`);

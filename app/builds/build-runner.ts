@@ -11,6 +11,10 @@ import type { ProcessesWriter } from '../processes/processes-reader';
 import { BuildLog } from './build-log';
 import type { BuiltSource } from './image-builder';
 import type { ReleaseMaker } from './release-maker';
+import type { NotificationEvent } from '../notifications';
+
+/** Jobs that make no release: they are not deploys to tell anyone about. */
+const OPERATIONS = new Set(['scale', 'restart', 'stop', 'start']);
 
 export interface BuildRunnerDeps {
   /** The builds module's own table and the store's transaction (go-live writes several modules' rows at once). */
@@ -38,6 +42,10 @@ export interface BuildRunnerDeps {
     handles(kind: string): boolean;
     run(build: BuildRecord, ctx: { log: (line: string) => void; signal: AbortSignal }): Promise<void>;
   };
+  /** Deploy started/succeeded/failed go here (app/notifications): it only queues, so it never fails or slows the deploy. */
+  readonly notify?: (event: NotificationEvent) => void;
+  /** The dashboard page of a build's log, for the notifications' link. */
+  readonly buildLink?: (app: string, build: number) => string;
 }
 
 /** The worker side of a build job: runs the release pipeline (or a process operation) and records the outcome. */
@@ -56,6 +64,7 @@ export class BuildRunner {
     }
     if (ctx.signal.aborted) return this.finish(build, log, 'cancelled', 'Build cancelled before it started.');
     store.builds.markRunning(build.id);
+    if (!OPERATIONS.has(build.kind)) this.tell({ kind: 'deploy.started', app: build.app, build: build.id, source: `${build.kind} ${build.source}`, user: build.user, link: this.link(build) });
 
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this.deps.timeoutSeconds * 1000);
@@ -85,6 +94,7 @@ export class BuildRunner {
       await this.deps.afterDeploy?.(release, log.line);
       log.line(`=====> Deployed ${this.deps.urlOf(build.app)} (v${release.version})`);
       await log.end('succeeded');
+      this.tell({ kind: 'deploy.succeeded', app: build.app, build: build.id, release: release.version, url: this.deps.urlOf(build.app), link: this.link(build) });
       if (job.kind === 'push' && job.ref) await this.waitForRefUpdate(job);
       await this.deps.releases.pruneImages(build.app).catch(() => undefined);
     } catch (e) {
@@ -129,6 +139,20 @@ export class BuildRunner {
     this.deps.store.builds.finish(build.id, { status: 'failed', error: `${error.code}: ${error.message}` });
     this.deps.events.record({ app: build.app, kind: 'build.failed', message: `build ${build.id} failed: ${error.message}`, user: build.user });
     await log.end('failed');
+    if (!OPERATIONS.has(build.kind)) this.tell({ kind: 'deploy.failed', app: build.app, build: build.id, error: `${error.code}: ${error.message}`, link: this.link(build) });
+  }
+
+  /** Hands an event to the notifications; whatever goes wrong there stays there. */
+  private tell(event: NotificationEvent): void {
+    try {
+      this.deps.notify?.(event);
+    } catch {
+      // notify only queues and catches its own failures; a throw here must still not touch the deploy.
+    }
+  }
+
+  private link(build: BuildRecord): string {
+    return this.deps.buildLink?.(build.app, build.id) ?? `/apps/${build.app}/builds/${build.id}`;
   }
 
   private async finish(build: BuildRecord, log: BuildLog, status: 'cancelled', message: string): Promise<void> {

@@ -56,6 +56,10 @@ const GLOBAL_VERBS: Readonly<Record<string, string>> = {
   'domains:add': 'domains:add-global',
   'domains:remove': 'domains:remove-global',
   'domains:set': 'domains:set-global',
+  'notifications:add': 'notifications:add-global',
+  'notifications:list': 'notifications:list-global',
+  'notifications:remove': 'notifications:remove-global',
+  'notifications:test': 'notifications:test-global',
 };
 
 /** Verbs that take `--all`: run once per app, in the order apps:list gives. */

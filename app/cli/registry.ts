@@ -33,6 +33,7 @@ import { dokkuGitNetworkVerbs } from './verbs/dokku-git-network';
 import { checksVerbs } from './verbs/checks';
 import { dokkuMoreVerbs } from './verbs/dokku-more';
 import { versionVerbs } from './verbs/version';
+import { notificationsVerbs } from './verbs/notifications';
 import { withReportProperties } from './report-properties';
 
 /** Every verb, by group, in the order `berth help` and docs/cli.md show them. */
@@ -42,7 +43,7 @@ export const GROUPS: readonly VerbGroup[] = withReportProperties([
   logsVerbs, runVerbs,
   domainsVerbs, portsVerbs, nginxVerbs, certsVerbs, letsencryptVerbs,
   servicesVerbs, pluginsVerbs,
-  schedulersVerbs,
+  schedulersVerbs, notificationsVerbs,
   usersVerbs, tokensVerbs, versionVerbs,
   dokkuVerbs, dokkuReports, dokkuGitNetworkVerbs, dokkuMoreVerbs, importDokkuVerbs,
 ]);

@@ -91,6 +91,10 @@ export interface Config {
   readonly acmeCheckIntervalSeconds: number;
   /** BERTH_SESSION_HOURS — how long a dashboard login lasts, in hours. Default 168. */
   readonly sessionHours: number;
+  /** BERTH_NOTIFY_ATTEMPTS — tries per notification delivery (webhook, Slack, email), the first included, before its target shows `failed`. Default 6. */
+  readonly notifyAttempts: number;
+  /** BERTH_NOTIFY_BACKOFF_MS — milliseconds before a failed notification is tried again; each next wait is twice as long. Default 5000. */
+  readonly notifyBackoffMs: number;
   /** BERTH_ADMIN_PASSWORD — when set, `admin:bootstrap` also sets the admin's dashboard password. Default unset. */
   readonly adminPassword: string | null;
   /** BERTH_PLUGINS_PATH — colon-separated folders to load plugins from, each a plugin folder or a folder of them (besides plugins/ and $BERTH_HOME/plugins). Default none. */
@@ -222,6 +226,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     acmeRenewDays: int(env, 'BERTH_ACME_RENEW_DAYS', 30, 1, 89),
     acmeCheckIntervalSeconds: int(env, 'BERTH_ACME_CHECK_INTERVAL', 86_400, 10, 7 * 86_400),
     sessionHours: int(env, 'BERTH_SESSION_HOURS', 168, 1, 24 * 365),
+    notifyAttempts: int(env, 'BERTH_NOTIFY_ATTEMPTS', 6, 1, 20),
+    notifyBackoffMs: int(env, 'BERTH_NOTIFY_BACKOFF_MS', 5000, 10, 3_600_000),
     adminPassword: env.BERTH_ADMIN_PASSWORD || null,
     pluginsPath: Object.freeze((env.BERTH_PLUGINS_PATH || '').split(':').filter(Boolean).map((p) => path.resolve(p))),
   });

@@ -130,6 +130,11 @@ export const CATALOGUE = {
   NODE_NOT_FOUND: { kind: 'not-found', hint: 'No swarm node has that id or hostname; `berth nodes` lists them.' },
   INVALID_NODE_LABEL: { kind: 'unprocessable', hint: 'Node labels are key=value (key: letters, digits, dots, dashes, underscores); key= removes one.' },
   REGISTRY_UNAVAILABLE: { kind: 'unavailable', hint: "berth's image registry (Debian's docker-registry) did not start or refused the push; see $BERTH_HOME/registry/registry.log." },
+  INVALID_NOTIFICATION_TARGET: { kind: 'unprocessable', hint: 'A notification target is an http(s):// URL (a webhook, or Slack\'s with --type slack) or mailto:address[,address]; other schemes are refused (docs/notifications.md).' },
+  NOTIFICATION_TARGET_FORBIDDEN: { kind: 'unprocessable', hint: 'Notifications never go to berth\'s own ports on this host, link-local or cloud metadata addresses, or multicast; give the receiver\'s own address (docs/notifications.md).' },
+  NOTIFICATION_NOT_FOUND: { kind: 'not-found', hint: 'No notification target with that id here; `berth notifications:list <app|--global>` shows them.' },
+  INVALID_SMTP_SETTINGS: { kind: 'unprocessable', hint: 'notifications:smtp smtp://[user@]host[:port] (or smtps://) --from <address>, the password on stdin.' },
+  SMTP_NOT_CONFIGURED: { kind: 'unprocessable', hint: 'Email targets need SMTP settings; an admin sets them with `berth notifications:smtp`.' },
   INTERNAL: { kind: 'internal', hint: 'Something went wrong inside berth; see its log.' },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -18,6 +18,7 @@ import { domainsRoutes } from './routes/domains-routes';
 import { portsRoutes } from './routes/ports-routes';
 import { buildSettingsRoutes } from './routes/build-settings-routes';
 import { registryRoutes } from './routes/registry-routes';
+import { notificationsRoutes } from './routes/notifications-routes';
 import { nginxRoutes } from './routes/nginx-routes';
 import { certsRoutes } from './routes/certs-routes';
 import { dashboardRoutes } from './dashboard';
@@ -67,6 +68,7 @@ export function createHttpApp(berth: HttpServices, options: { codec: GitHookCode
   api.use(cronRoutes(berth));
   for (const routes of [servicesRoutes, pluginsRoutes]) api.use(routes(berth));
   api.use(schedulersRoutes(berth));
+  api.use(notificationsRoutes(berth));
   api.use(notFound);
   app.use('/api/v1', api);
   app.use(metricsRoutes(berth));

@@ -17,6 +17,7 @@ import type { ContainerInfo, ContainerStats } from '../ports/container-engine';
 import type { ProcessesService } from '../processes';
 import type { StatsSampler } from '../processes/stats-sampler';
 import type { RegistryLogins } from '../registry-auth';
+import type { NotificationsService } from '../notifications';
 import type { ReleasesService } from '../releases';
 import type { SchedulersService, SwarmSetup } from '../schedulers';
 import type { ServiceBackup, ServiceKit, ServiceLinks } from '../services-kit';
@@ -92,6 +93,7 @@ export interface HttpServices {
   readonly schedulers: SchedulersService;
   readonly swarmSetup: SwarmSetup;
   readonly registryLogins: RegistryLogins;
+  readonly notifications: Pick<NotificationsService, 'add' | 'list' | 'remove' | 'test' | 'smtp' | 'setSmtp'>;
   readonly statsSampler: Pick<StatsSampler, 'samplesOf'>;
   readonly containers: ContainerView;
   /** GET /metrics: every app's processes, containers and deploy jobs, read now. */

@@ -168,6 +168,8 @@ export interface Store {
   readonly registryLogins: RegistryLoginsStore;
   /** git:sync credentials, forge webhooks and their deliveries (app/forge). */
   readonly forge: import('./forge').ForgeStore;
+  /** Notification targets and SMTP settings (app/notifications). */
+  readonly notifications: import('./notifications').NotificationsStore;
   readonly certs: import('./routing-store').CertsStore;
   readonly schedulers: import('./scheduler-state').SchedulerStateStore;
   readonly drains: import('./drains').DrainsStore;

@@ -21,6 +21,8 @@ export interface ReconcilerDeps {
   readonly intervalSeconds: number;
   /** Where crashes are recorded (`ps.crashed` events); none in unit tests. */
   readonly events?: { record(e: { app: string; kind: 'ps.crashed'; message: string; user: null }): unknown };
+  /** Told with each recorded crash (app/notifications' `app.crashing`); must not throw or wait. */
+  readonly onCrash?: (app: string, container: string, detail: string) => void;
   /** The clock; tests pass their own. */
   readonly now?: () => number;
 }
@@ -173,6 +175,7 @@ export class Reconciler {
       const message = `${c.name} ${what} (docker restarted it ${restarts} time${restarts === 1 ? '' : 's'})`;
       this.log(`reconcile ${app}: ${message}`);
       this.deps.events?.record({ app, kind: 'ps.crashed', message, user: null });
+      this.deps.onCrash?.(app, c.name, message.slice(c.name.length + 1));
     }
   }
 

@@ -37,6 +37,8 @@ const ACT_ON_PATH = new Set([
   'DELETE /api/v1/services/:plugin/:name/links/:app', 'POST /api/v1/services/:plugin/:name/:action',
   'DELETE /api/v1/services/:plugin/:name/expose',
   'DELETE /api/v1/registry/logins/:server',
+  'DELETE /api/v1/notifications/:id', 'POST /api/v1/notifications/:id/test',
+  'DELETE /api/v1/apps/:app/notifications/:id', 'POST /api/v1/apps/:app/notifications/:id/test',
 ]);
 
 /**
@@ -75,6 +77,9 @@ const WRONG_TYPES: Readonly<Record<string, readonly [string, number]>> = {
   'POST /api/v1/registry/logins': ['INVALID_REGISTRY_LOGIN', 422],
   'POST /api/v1/apps/:app/git-sync': ['INVALID_REPO_URL', 422],
   'POST /api/v1/apps/:app/webhooks': ['INVALID_WEBHOOK_PROVIDER', 422],
+  'POST /api/v1/notifications': ['INVALID_NOTIFICATION_TARGET', 422],
+  'POST /api/v1/apps/:app/notifications': ['INVALID_NOTIFICATION_TARGET', 422],
+  'POST /api/v1/notifications/smtp': ['INVALID_SMTP_SETTINGS', 422],
   // Bodyless routes that answer from the app's state (nothing running, nothing deployed, no certificate).
   'POST /api/v1/apps/:app/builds/cancel': ['NO_BUILD_RUNNING', 422],
   'POST /api/v1/apps/:app/ps/start': ['NO_RELEASE', 422],
@@ -92,6 +97,10 @@ const WRONG_TYPES: Readonly<Record<string, readonly [string, number]>> = {
   'POST /api/v1/services/:plugin/:name/:action': ['NOT_FOUND', 404],
   'DELETE /api/v1/services/:plugin/:name/expose': ['SERVICE_NOT_FOUND', 404],
   'DELETE /api/v1/registry/logins/:server': ['INVALID_REGISTRY_LOGIN', 422],
+  'DELETE /api/v1/notifications/:id': ['NOTIFICATION_NOT_FOUND', 404],
+  'POST /api/v1/notifications/:id/test': ['NOTIFICATION_NOT_FOUND', 404],
+  'DELETE /api/v1/apps/:app/notifications/:id': ['NOTIFICATION_NOT_FOUND', 404],
+  'POST /api/v1/apps/:app/notifications/:id/test': ['NOTIFICATION_NOT_FOUND', 404],
   'POST /api/v1/plugins/:id/:action': ['NOT_FOUND', 404],
   'POST /api/v1/plugins/:id/api/*rest': ['NOT_FOUND', 404],
 };

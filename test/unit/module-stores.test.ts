@@ -10,7 +10,7 @@ const OWNER: Readonly<Record<string, string>> = {
   apps: 'apps', config: 'config-vars', events: 'events', users: 'users', access: 'users', sessions: 'sessions',
   builds: 'builds', buildSettings: 'builds', releases: 'releases', domains: 'domains', globalDomains: 'domains',
   ports: 'domains', routerSettings: 'domains', certs: 'certs', formation: 'processes', processState: 'processes',
-  mounts: 'storage', services: 'services-kit', plugins: 'plugins', registryLogins: 'registry-auth', forge: 'forge',
+  mounts: 'storage', services: 'services-kit', plugins: 'plugins', registryLogins: 'registry-auth', forge: 'forge', notifications: 'notifications',
   schedulers: 'schedulers', drains: 'deploys', drainSettings: 'deploys', deploySettings: 'deploys',
 };
 

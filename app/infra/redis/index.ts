@@ -7,6 +7,8 @@ import { BuildCancellations } from './build-cancellations';
 import type { CronScheduler } from '../../ports/cron-scheduler';
 import { BullBuildQueue } from './bull-build-queue';
 import { BullCronScheduler } from './bull-cron-scheduler';
+import { BullNotificationQueue } from './bull-notification-queue';
+import type { NotificationQueue } from '../../ports/notifications';
 import { closeConnection, openConnection, pingConnection } from './connections';
 import { RedisKeys } from './keys';
 import { RedisLockService } from './redis-lock-service';
@@ -20,6 +22,8 @@ export interface RedisInfraOptions {
   readonly prefix: string;
   /** Told about background errors (lost connections, worker errors); default: printed to stderr. */
   readonly onError?: (err: Error) => void;
+  /** Notification deliveries: tries per delivery and the first retry's wait (doubling after). Default 6 tries from 5 s. */
+  readonly notifications?: { readonly attempts: number; readonly backoffMs: number };
 }
 
 export interface RedisInfra {
@@ -30,6 +34,10 @@ export interface RedisInfra {
   readonly counters: WindowCounters;
   /** app.json cron on BullMQ job schedulers, over the same BullMQ connection as the build queue. */
   readonly cron: CronScheduler;
+  /** Notification deliveries on their own BullMQ queue, retried with exponential backoff (same BullMQ connection). */
+  notificationQueue<E>(): NotificationQueue<E>;
+  /** The TCP port Redis listens on (no notification target may name it on this host). */
+  readonly port: number;
   /** Throws BerthError REDIS_UNAVAILABLE when Redis does not answer within 2 s. */
   ping(): Promise<void>;
   /** Waits for running builds, then closes every connection. */
@@ -58,6 +66,10 @@ export function createRedisInfra(options: RedisInfraOptions): RedisInfra {
   });
 
   const cron = new BullCronScheduler({ url: options.url, prefix: options.prefix, onError, connection: bullConnection });
+  const notifications = new BullNotificationQueue<unknown>({
+    bullConnection, prefix: options.prefix, attempts: options.notifications?.attempts ?? 6, backoffMs: options.notifications?.backoffMs ?? 5000,
+    concurrency: 4, onError,
+  });
 
   let closing: Promise<void> | undefined;
   return {
@@ -65,11 +77,15 @@ export function createRedisInfra(options: RedisInfraOptions): RedisInfra {
     logs,
     locks,
     cron,
+    // The queue carries whatever the domain hands it (its typed events): one instance, typed by the caller.
+    notificationQueue: <E>() => notifications as unknown as NotificationQueue<E>,
     counters: new RedisWindowCounters(redis, keys),
+    port: Number(new URL(options.url).port || 6379),
     ping: () => pingConnection(redis, options.url),
     close: () =>
       (closing ??= (async () => {
         await cron.close();
+        await notifications.close();
         await queue.close();
         await logs.close();
         locks.close();

@@ -6,6 +6,7 @@ import { databaseSchemaVersion, migrate, refuseNewerSchema } from './migrate';
 import { createSecretBox, loadOrCreateKey } from './secret-box';
 import { sqliteRegistryLoginsStore } from './registry-logins-store';
 import { sqliteForgeStore } from './forge-store';
+import { sqliteNotificationsStore } from './notifications-store';
 import { sqliteAppsStore } from './apps-store';
 import { sqliteConfigStore } from './config-store';
 import { sqliteEventsStore } from './events-store';
@@ -58,6 +59,7 @@ export function openSqliteStore(file: string, options: { keyFile?: string } = {}
     deploySettings: sqliteRouterSettingsStore(db, 'deploy_settings'),
     registryLogins: sqliteRegistryLoginsStore(db, box),
     forge: sqliteForgeStore(db, box),
+    notifications: sqliteNotificationsStore(db, box),
     certs: sqliteCertsStore(db),
     processState: sqliteProcessStateStore(db),
     mounts: sqliteMountsStore(db),

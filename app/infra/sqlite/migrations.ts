@@ -352,6 +352,30 @@ export const MIGRATIONS: readonly Migration[] = [
    ALTER TABLE tokens ADD COLUMN scope_app TEXT;
    ALTER TABLE tokens ADD COLUMN scope_action TEXT;`,
   },
+  {
+    version: 23,
+    name: 'notification targets (per app or global; URL and signing secret sealed) with their last delivery, and SMTP settings',
+    sql: `CREATE TABLE notification_targets (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     app TEXT REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     type TEXT NOT NULL,
+     url TEXT NOT NULL,
+     secret TEXT,
+     created_by TEXT,
+     created_at TEXT NOT NULL,
+     last_status TEXT NOT NULL DEFAULT 'never',
+     last_at TEXT,
+     last_event TEXT,
+     last_error TEXT,
+     delivered INTEGER NOT NULL DEFAULT 0,
+     failed INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX notification_targets_app ON notification_targets(app);
+   CREATE TABLE notification_settings (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   );`,
+  },
 ];
 
 /**

@@ -18,8 +18,11 @@ describe('Upgrades: a database from an older schema', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-upgrade-'));
     const file = path.join(dir, 'berth.db');
     const keyFile = path.join(dir, 'secret.key');
-    const old = SCHEMA_VERSION - 3;
-    // As the berth of three migrations ago left it: its schema, rows written in its shape.
+    // Before migration 20 (manifests parsed from old releases' app.json), which the release check below needs:
+    // a fixed version, not "three ago", which moved past 20 as soon as a 23rd migration came.
+    const old = 19;
+    assert.ok(SCHEMA_VERSION - old >= 3);
+    // As an older berth left it: its schema, rows written in its shape.
     const db = new Database(file);
     migrate(db, { upTo: old });
     assert.equal((db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v, old);
@@ -47,7 +50,7 @@ describe('Upgrades: a database from an older schema', () => {
     const r = store.releases.get('shop', 1)!;
     assert.deepEqual({ image: r.image, gitSha: r.gitSha, config: r.config, processes: r.processes, port: r.port, description: r.description, user: r.user, createdAt: r.createdAt, appJson: r.appJson },
       { image: 'berth/shop:v1', gitSha: 'a1b2c3', config: { MODE: 'live' }, processes: { web: 'node server.js' }, port: 5000, description: 'push a1b2c3', user: 'ada', createdAt: '2026-01-02T03:05:00.000Z', appJson: '{ "formation": { "worker": 2 } }' });
-    // Migration 20 (one of the three) parsed the old release's app.json into its manifest.
+    // Migration 20 (run after these rows were written) parsed the old release's app.json into its manifest.
     assert.deepEqual(r.manifest.formation, { worker: 2 });
     store.close();
     const after = new Database(file);
