@@ -209,7 +209,7 @@ describe('dashboard in a real browser (chromium)', function () {
     await submit(page, 'form[action$="/services/link"] button[type=submit]');
     assert.equal((await waitBuildEnd(page)).status, 'succeeded');
     await page.goto(`${berth.url}/apps/${app}/services`);
-    assert.match((await page.textContent('#h-services + ul'))!, new RegExp(`postgres\\s+${db}\\s+as\\s+DATABASE_URL`));
+    assert.match((await page.textContent('#h-services + ul'))!, new RegExp(`postgres\\s+${db}\\s+gives the app\\s+DATABASE_URL`));
     // Unlinking asks first and says what it does.
     await submit(page, `a[aria-label="Unlink postgres ${db}"]`);
     assert.deepEqual(await page.locator('[data-confirm] [data-effect]').allTextContents(),
@@ -220,11 +220,12 @@ describe('dashboard in a real browser (chromium)', function () {
     assert.match((await page.textContent('#h-services + ul'))!, /No linked services/);
   });
 
-  it('fits a phone-sized screen without sideways scrolling: overview, every tab of the app page, Services', async () => {
+  it('fits a phone-sized screen without sideways scrolling: overview, every tab of the app page, every page of the menu', async () => {
     const phone = await browser.context.newPage();
     await phone.setViewportSize({ width: 390, height: 844 });
     const widths: Record<string, number> = {};
-    for (const p of ['/', ...APP_TABS.map((t) => `/apps/${app}${t.path}`), '/services']) {
+    const menu = ['/events', '/nodes', '/services', '/plugins', '/users', '/tokens', '/ssh-keys'];
+    for (const p of ['/', ...APP_TABS.map((t) => `/apps/${app}${t.path}`), `/apps/${app}/collaborators`, ...menu, '/apps/no-such-app']) {
       await phone.goto(`${berth.url}${p}`);
       widths[p] = await phone.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
     }

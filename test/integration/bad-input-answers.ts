@@ -224,3 +224,20 @@ export const DASHBOARD_FORM_BAD_PARAM: Readonly<Record<string, string>> = {
   '/services/:plugin': '/services',
   '/services/:plugin/:name': '/services',
 };
+
+/**
+ * Forms that lead back to their own tab of the app page (app-tabs.ts) rather than its overview,
+ * keyed as BAD_PARAM_EXCEPTIONS.
+ */
+export const DASHBOARD_FORM_EXCEPTIONS: Readonly<Record<string, string>> = {
+  'POST /apps/:app/config :app': '/apps/{value}/config',
+  'POST /apps/:app/config/unset :app': '/apps/{value}/config',
+  'POST /apps/:app/rollback :app': '/apps/{value}/deploys',
+  'POST /apps/:app/rebuild :app': '/apps/{value}/deploys',
+  'POST /apps/:app/domains :app': '/apps/{value}/domains',
+  'POST /apps/:app/domains/remove :app': '/apps/{value}/domains',
+  'POST /apps/:app/https :app': '/apps/{value}/domains',
+  'POST /apps/:app/services/link :app': '/apps/{value}/services',
+  'POST /apps/:app/services/unlink :app': '/apps/{value}/services',
+  'POST /apps/:app/destroy :app': '/apps/{value}/settings',
+};

@@ -7,7 +7,7 @@ import { listEndpoints, keyOf, paramsOf, resourceOf } from '../support/api-route
 import { ensureServiceImage } from './services-support';
 import { DashboardSession, csrfIn } from '../support/dashboard-session';
 import {
-  BAD_ENCODING, BAD_PARAM, BAD_PARAM_EXCEPTIONS, BAD_QUERY, DASHBOARD_FORM_BAD_PARAM, DASHBOARD_PAGE_BAD_PARAM,
+  BAD_ENCODING, BAD_PARAM, BAD_PARAM_EXCEPTIONS, BAD_QUERY, DASHBOARD_FORM_BAD_PARAM, DASHBOARD_FORM_EXCEPTIONS, DASHBOARD_PAGE_BAD_PARAM,
   DASHBOARD_PAGE_EXCEPTIONS, EMPTY_BODY, QUERY_ANSWERS, WEIRD_VALUES, type Answer,
 } from './bad-input-answers';
 
@@ -263,7 +263,7 @@ describe('bad input: every API endpoint answers malformed JSON, wrong types, mis
     const browser = new DashboardSession(berth.url);
     await browser.login(ADMIN_PASSWORD);
     const csrf = csrfIn((await browser.get('/')).text);
-    const codeOf = (html: string): string | null => /<title>([A-Z_]+) · berth<\/title>/.exec(html)?.[1] ?? null;
+    const codeOf = (html: string): string | null => /<section class="card" data-error="([A-Z_]+)">/.exec(html)?.[1] ?? null;
     const problems: string[] = [];
     // /hooks/<provider>/<app> is the forges' endpoint, not a form: bad parameters there are unverified deliveries (test/unit/forge).
     for (const e of listEndpoints().filter((x) => !x.path.startsWith('/api/') && !x.path.startsWith('/hooks/') && paramsOf(x.path).length > 0)) {
@@ -279,7 +279,7 @@ describe('bad input: every API endpoint answers malformed JSON, wrong types, mis
             const a = DASHBOARD_PAGE_EXCEPTIONS[`${keyOf(e)} :${param}`] ?? DASHBOARD_PAGE_BAD_PARAM[resourceOf(e.path, param)];
             want = a ? `${a[1]} ${a[0]}` : `no entry for ${resourceOf(e.path, param)}`;
           } else {
-            const back = DASHBOARD_FORM_BAD_PARAM[resourceOf(e.path, param)];
+            const back = DASHBOARD_FORM_EXCEPTIONS[`${keyOf(e)} :${param}`] ?? DASHBOARD_FORM_BAD_PARAM[resourceOf(e.path, param)];
             want = back ? `303 ${back.replace('{value}', encodeURIComponent(decodeURIComponent(new URL(`http://x/${value}`).pathname.slice(1))))}` : `no entry for ${resourceOf(e.path, param)}`;
           }
           if (got !== want) { problems.push(`${keyOf(e)} :${param}=${name}: ${got} (expected ${want})`); continue; }
