@@ -50,6 +50,8 @@ export interface PushEvent {
   /** The commit the branch points at after the push; all zeros when it was deleted. */
   readonly after: string | null;
   readonly cloneUrl: string | null;
+  /** The same repository over SSH (for an app that fetches with a deploy key). */
+  readonly sshUrl: string | null;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 && v.length <= 2048 ? v : null);
@@ -64,13 +66,14 @@ export function readPushEvent(provider: ForgeProvider, headers: Headers, payload
       event, isPush: event === 'Push Hook' && payload.object_kind === 'push',
       delivery: header(headers, 'x-gitlab-event-uuid'),
       ref: str(payload.ref), after: str(payload.after), cloneUrl: str(project.git_http_url) ?? str(repository(payload)),
+      sshUrl: str(project.git_ssh_url),
     };
   }
   const event = header(headers, provider === 'github' ? 'x-github-event' : 'x-gitea-event') ?? '';
   return {
     event, isPush: event === 'push',
     delivery: header(headers, provider === 'github' ? 'x-github-delivery' : 'x-gitea-delivery'),
-    ref: str(payload.ref), after: str(payload.after), cloneUrl: str(repo.clone_url),
+    ref: str(payload.ref), after: str(payload.after), cloneUrl: str(repo.clone_url), sshUrl: str(repo.ssh_url),
   };
 }
 

@@ -71,14 +71,16 @@ export class Webhooks {
     if (push.ref !== `refs/heads/${app.deployBranch}`) return this.ignored(app.name, provider, `${push.ref ?? 'the push'} is not the deploy branch refs/heads/${app.deployBranch}`);
     if (!push.after || !/^[0-9a-f]{40}$/.test(push.after)) return this.ignored(app.name, provider, 'the push names no commit');
     if (/^0+$/.test(push.after)) return this.ignored(app.name, provider, 'the branch was deleted');
-    if (!push.cloneUrl) return this.ignored(app.name, provider, 'the push names no repository URL');
+    // An app that fetches with a deploy key fetches over SSH; otherwise over HTTPS (with its token, if any).
+    const url = this.deps.sync.credentialsOf(app.name)?.kind === 'key' ? push.sshUrl : push.cloneUrl;
+    if (!url) return this.ignored(app.name, provider, 'the push names no repository URL');
     const delivery = push.delivery ?? `commit:${push.after}`;
     if (!this.deps.store.forge.markDelivery(app.name, provider, delivery)) return this.ignored(app.name, provider, `delivery ${delivery} was handled already`);
     const user = `${provider} webhook`;
     this.deps.events.record({ app: app.name, kind: 'webhook.received', message: `${provider} push of ${push.after.slice(0, 7)} to ${app.deployBranch} (delivery ${delivery})`, user, source: 'webhook' });
     try {
       const result = await this.deps.events.withSource('webhook', () => this.deps.sync.sync({
-        app: app.name, url: push.cloneUrl, ref: app.deployBranch, commit: push.after!, user,
+        app: app.name, url, ref: app.deployBranch, commit: push.after!, user,
       }));
       return { status: 'deploying', build: result.queued!.build.id, commit: result.commit };
     } catch (e) {

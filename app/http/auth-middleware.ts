@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import type { UsersService } from '../users';
+import { apiUse, type UsersService } from '../users';
 import type { UserRecord } from '../ports/store';
 
 declare module 'express-serve-static-core' {
@@ -22,7 +22,8 @@ export function tokenOf(req: Request): string | null {
 
 export function requireUser(users: UsersService): RequestHandler {
   return (req, _res, next) => {
-    req.user = users.authenticate(tokenOf(req));
+    // A deploy token opens its one app's deploy routes only (app/users/deploy-scope.ts).
+    req.user = users.authenticate(tokenOf(req), apiUse(req.method, req.path));
     next();
   };
 }

@@ -9,8 +9,11 @@ export interface TokenInfo {
   readonly scope: TokenScope | null;
 }
 
-/** What a scoped token opens instead of the API: `metrics`, Prometheus' scrape of /metrics. */
-export type TokenScope = 'metrics';
+/**
+ * What a scoped token opens instead of the API: `metrics`, Prometheus' scrape of /metrics; `push:<app>`
+ * and `deploy:<app>`, deploy tokens for one app and one action (app/users/deploy-scope.ts).
+ */
+export type TokenScope = 'metrics' | `push:${string}` | `deploy:${string}`;
 
 export interface SshKeyRecord {
   readonly fingerprint: string;
@@ -35,6 +38,8 @@ export interface AccessStore {
   userOfToken(hash: string, nowIso: string): UserRecord | null;
   /** The user of a scoped token with this scope that has not expired, or null (API tokens too). */
   userOfScopedToken(hash: string, scope: TokenScope, nowIso: string): UserRecord | null;
+  /** A scoped token that has not expired, with its user and scope, or null (API tokens too). */
+  scopedTokenOf(hash: string, nowIso: string): { user: UserRecord; scope: TokenScope } | null;
   tokens(userId: number): TokenInfo[];
   /** Revokes every token of the user with that name; returns how many. */
   revokeToken(userId: number, name: string): number;

@@ -5,6 +5,7 @@ import type { UserRecord } from '../ports/store';
 import { ROLES, can, forbidden, type Action, type Role } from './authorize';
 import { hashToken } from './users-service';
 import { sshFingerprint } from './ssh-key';
+import { DEPLOY_TOKEN_DAYS, checkDeployScope } from './deploy-scope';
 
 const USER_NAME = /^[a-z](?!.*\.\.)[a-z0-9._-]{0,39}$/;
 const TOKEN_NAME = /^[A-Za-z0-9](?!.*\.\.)[A-Za-z0-9._-]{0,39}$/;
@@ -19,9 +20,10 @@ export function assertUserName(name: unknown): asserts name is string {
  * A token's scope: none (an API token), or `metrics` — what Prometheus is given, opening /metrics and
  * nothing else. /metrics shows every app, so only admins make one (and it stops working if they stop being one).
  */
-function tokenScope(user: UserRecord, scope: unknown): TokenScope | null {
+function tokenScope(user: UserRecord, scope: unknown, deploy: { appExists: (app: string) => boolean; canWrite: (app: string) => boolean }): TokenScope | null {
   if (scope === undefined || scope === null) return null;
-  if (scope !== 'metrics') throw new BerthError('INVALID_INPUT', `"scope" must be metrics (or left out for an API token), not "${String(scope).slice(0, 40)}".`);
+  if (typeof scope === 'string' && checkDeployScope(scope, deploy)) return scope as TokenScope;
+  if (scope !== 'metrics') throw new BerthError('INVALID_INPUT', `"scope" must be metrics, push:<app> or deploy:<app> (or left out for an API token), not "${String(scope).slice(0, 40)}".`);
   if (user.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins make metrics tokens: /metrics shows every app.');
   return scope;
 }
@@ -180,8 +182,9 @@ export class AccessService {
     if (typeof o.name !== 'string' || !TOKEN_NAME.test(o.name)) {
       throw new BerthError('INVALID_TOKEN_NAME', `"${String(o.name).slice(0, 60)}" is not a valid token name.`);
     }
-    const scope = tokenScope(user, o.scope);
-    let expiresAt: string | null = null;
+    const scope = tokenScope(user, o.scope, { appExists: this.deps.appExists, canWrite: (app) => this.can(user, 'write', app) });
+    // Deploy tokens live in CI settings: they expire (90 days unless told otherwise).
+    let expiresAt: string | null = scope && scope !== 'metrics' ? new Date(Date.now() + DEPLOY_TOKEN_DAYS * 86_400_000).toISOString() : null;
     if (o.expiresInDays !== null && o.expiresInDays !== undefined) {
       const days = Number(o.expiresInDays);
       if (!Number.isInteger(days) || days < 1 || days > 3650) throw new BerthError('INVALID_INPUT', '"expiresInDays" must be a whole number of days, 1–3650.');

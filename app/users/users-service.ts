@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { BerthError } from '../errors';
 import type { UserRecord, UsersStore } from '../ports/store';
 import type { AccessStore } from '../ports/access';
+import { NO_DEPLOY_USE, assertDeployUse, parseDeployScope, type TokenUse } from './deploy-scope';
 
 export const hashToken = (token: string): string => crypto.createHash('sha256').update(token).digest('hex');
 
@@ -21,9 +22,23 @@ export class UsersService {
     return token;
   }
 
-  authenticate(token: string | undefined | null): UserRecord {
+  /**
+   * The user of an API token; a deploy token only for the `use` it was made for (its app and action),
+   * else FORBIDDEN. Other scoped tokens (metrics) are no API tokens.
+   */
+  authenticate(token: string | undefined | null, use: TokenUse = NO_DEPLOY_USE): UserRecord {
     if (!token) throw new BerthError('UNAUTHENTICATED', 'No API token was sent: use `Authorization: Bearer <token>` (`berth login` stores one).');
-    const user = token.length > 200 ? null : this.access.userOfToken(hashToken(token), new Date().toISOString());
+    const nowIso = new Date().toISOString();
+    const hash = hashToken(token);
+    let user = token.length > 200 ? null : this.access.userOfToken(hash, nowIso);
+    if (!user && token.length <= 200) {
+      const scoped = this.access.scopedTokenOf(hash, nowIso);
+      const deploy = scoped ? parseDeployScope(scoped.scope) : null;
+      if (scoped && deploy) {
+        assertDeployUse(deploy, use);
+        user = scoped.user;
+      }
+    }
     if (!user) throw new BerthError('UNAUTHENTICATED', 'The API token is not valid, has expired or was revoked: log in again with `berth login --token <token>`.');
     return user;
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -127,6 +128,119 @@ describe('forge: webhooks and git:sync deploy a remote repository\'s commit', fu
       const r = await berth.api('POST', `/api/v1/apps/${app}/git-sync`, { url });
       assert.deepEqual([r.status, r.json?.error?.code], [status, code], `${url}: ${r.text}`);
     }
+    // A developer who does not collaborate on the app: no sync, no webhook, no credentials, not even the list.
+    const dev = await berth.api('POST', '/api/v1/users', { name: uniqueName('dev'), role: 'developer' });
+    assert.equal(dev.status, 201, dev.text);
+    for (const [method, p, body] of [
+      ['POST', `/api/v1/apps/${app}/git-sync`, { url: repoUrl }], ['POST', `/api/v1/apps/${app}/webhooks`, { provider: 'gitea' }],
+      ['POST', `/api/v1/apps/${app}/git-auth`, { kind: 'token', secret: 'x' }], ['GET', `/api/v1/apps/${app}/webhooks`, undefined],
+    ] as const) {
+      const r = await berth.api(method, p, body, dev.json.token);
+      assert.deepEqual([r.status, r.json?.error?.code], [403, 'FORBIDDEN'], `${method} ${p}: ${r.text}`);
+    }
     assert.equal((await builds()).length, before, 'nothing was queued');
+  });
+
+  it('deploy tokens: push:<app> pushes to that app only, deploy:<app> deploys it only; each refused elsewhere with FORBIDDEN', async () => {
+    const other = uniqueName('forgeb');
+    assert.equal((await berth.api('POST', '/api/v1/apps', { name: other })).status, 201);
+    const make = (name: string, scope: string): string => {
+      const r = berth.cli(['tokens:create', name, '--scope', scope]);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout.trim().split('\n').pop()!;
+    };
+    const push = make(`push-${app}`, `push:${app}`);
+    const deploy = make(`deploy-${app}`, `deploy:${app}`);
+    const listed = (await berth.api('GET', '/api/v1/tokens')).json.tokens as Array<{ name: string; scope: string; expiresAt: string | null }>;
+    const mine = listed.find((t) => t.name === `push-${app}`)!;
+    assert.equal(mine.scope, `push:${app}`);
+    assert.ok(mine.expiresAt && Date.parse(mine.expiresAt) > Date.now() + 89 * 86_400_000, 'deploy tokens expire (90 days by default)');
+
+    // push:<app>: a git push to the app deploys; to another app, a fetch, or the API: 403.
+    const v4 = commit('forge v4\n');
+    const pushed = tree.push(berth.url, push, app);
+    assert.equal(pushed.code, 0, pushed.output);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text, 'forge v4\n');
+    const elsewhere = tree.push(berth.url, push, other);
+    assert.notEqual(elsewhere.code, 0);
+    assert.match(elsewhere.output, /403/);
+    const fetchUrl = `${berth.url.replace('http://', `http://berth:${push}@`)}/git/${app}.git`;
+    assert.match(spawnSync('git', ['ls-remote', fetchUrl], { encoding: 'utf8' }).stderr, /403/);
+    for (const [method, p] of [['GET', '/api/v1/apps'], ['GET', `/api/v1/apps/${app}/config`], ['POST', `/api/v1/apps/${app}/ps/rebuild`]] as const) {
+      const r = await berth.api(method, p, method === 'POST' ? {} : undefined, push);
+      assert.deepEqual([r.status, r.json?.error?.code], [403, 'FORBIDDEN'], `${method} ${p}: ${r.text}`);
+    }
+
+    // deploy:<app>: git:sync of the app answers (the commit runs already: nothing to build); its builds read; anything else 403.
+    const same = await berth.api('POST', `/api/v1/apps/${app}/git-sync`, { url: repoUrl, ref: 'main', ifChanged: true }, deploy);
+    assert.deepEqual([same.status, same.json.commit, same.json.build], [200, v4, null], same.text);
+    assert.equal((await berth.api('GET', `/api/v1/apps/${app}/builds`, undefined, deploy)).status, 200);
+    for (const [method, p] of [['POST', `/api/v1/apps/${other}/git-sync`], ['GET', `/api/v1/apps/${app}/config`], ['POST', '/api/v1/apps'], ['POST', `/api/v1/apps/${app}/webhooks`]] as const) {
+      const r = await berth.api(method, p, method === 'POST' ? { url: repoUrl, name: 'x', provider: 'gitlab' } : undefined, deploy);
+      assert.deepEqual([r.status, r.json?.error?.code], [403, 'FORBIDDEN'], `${method} ${p}: ${r.text}`);
+    }
+    const pushWithDeploy = tree.push(berth.url, deploy, app);
+    assert.notEqual(pushWithDeploy.code, 0);
+    assert.match(pushWithDeploy.output, /403/);
+    // Revoked like any token.
+    assert.equal(berth.cli(['tokens:revoke', `deploy-${app}`]).code, 0);
+    const revoked = await berth.api('GET', `/api/v1/apps/${app}/builds`, undefined, deploy);
+    assert.deepEqual([revoked.status, revoked.json?.error?.code], [401, 'UNAUTHENTICATED']);
+  });
+
+  it('git:auth: a private repository over HTTPS is fetched with the app\'s stored token, which never shows in an error', async () => {
+    // A forge that wants basic auth: git's own http-backend (CGI) behind a check of the Authorization header.
+    const TOKEN = `tok-${crypto.randomBytes(8).toString('hex')}`;
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(req.headers.authorization ?? 'none');
+      if (req.headers.authorization !== `Basic ${Buffer.from(`ci:${TOKEN}`).toString('base64')}`) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="forge"' }).end();
+        return;
+      }
+      const url = new URL(req.url ?? '/', 'http://x');
+      const cgi = spawn('git', ['http-backend'], {
+        env: {
+          PATH: process.env.PATH, GIT_PROJECT_ROOT: dir, GIT_HTTP_EXPORT_ALL: '1', PATH_INFO: url.pathname, QUERY_STRING: url.search.slice(1),
+          REQUEST_METHOD: req.method, CONTENT_TYPE: req.headers['content-type'] ?? '', REMOTE_ADDR: '127.0.0.1',
+        },
+      });
+      req.pipe(cgi.stdin);
+      let head = Buffer.alloc(0);
+      let sent = false;
+      cgi.stdout.on('data', (chunk: Buffer) => {
+        if (sent) { res.write(chunk); return; }
+        head = Buffer.concat([head, chunk]);
+        const end = head.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const headers: Record<string, string> = {};
+        for (const line of head.subarray(0, end).toString().split('\r\n')) { const i = line.indexOf(':'); headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim(); }
+        res.writeHead(Number((headers.status ?? '200').split(' ')[0]), headers);
+        res.write(head.subarray(end + 4));
+        sent = true;
+      });
+      cgi.on('close', () => res.end());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/${app}.git`;
+      const v4 = tree.git(['rev-parse', 'HEAD']).output.trim();
+      const without = await berth.api('POST', `/api/v1/apps/${app}/git-sync`, { url, ref: 'main', ifChanged: true });
+      assert.deepEqual([without.status, without.json?.error?.code], [422, 'GIT_FETCH_FAILED'], without.text);
+      const stored = berth.cli(['git:auth', app, 'token', '--username', 'ci'], { input: TOKEN });
+      assert.equal(stored.code, 0, stored.stderr);
+      assert.equal(stored.stdout, `-----> ${app} fetches with a token (user ci)\n`);
+      const withToken = await berth.api('POST', `/api/v1/apps/${app}/git-sync`, { url, ref: 'main', ifChanged: true });
+      assert.deepEqual([withToken.status, withToken.json.commit, withToken.json.build], [200, v4, null], withToken.text);
+      // A ref the forge does not have: git's words come back, the token does not (neither plain nor encoded).
+      const missing = await berth.api('POST', `/api/v1/apps/${app}/git-sync`, { url, ref: 'no-such-branch' });
+      assert.equal(missing.json?.error?.code, 'GIT_FETCH_FAILED', missing.text);
+      assert.doesNotMatch(missing.text, new RegExp(`${TOKEN}|${Buffer.from(`ci:${TOKEN}`).toString('base64')}`));
+      assert.ok(seen.includes(`Basic ${Buffer.from(`ci:${TOKEN}`).toString('base64')}`));
+      const shown = (await berth.api('GET', `/api/v1/apps/${app}/git-auth`)).json;
+      assert.deepEqual(shown, { auth: { kind: 'token', username: 'ci' } }, 'the secret is never shown');
+    } finally {
+      server.close();
+    }
   });
 });

@@ -14,12 +14,12 @@ export const tokensVerbs: VerbGroup = {
   verbs: [
     {
       name: 'tokens:create',
-      usage: 'berth tokens:create <name> [--expires-in-days N] [--scope metrics]',
+      usage: 'berth tokens:create <name> [--expires-in-days N] [--scope metrics|push:<app>|deploy:<app>]',
       summary: 'Create an API token for yourself and print it (shown once; berth keeps only its hash).',
       args: [{ name: 'name', summary: 'A name to revoke it by, e.g. ci.' }],
       options: [
-        { name: 'expires-in-days', value: 'N', summary: 'Stop working after N days; default never.' },
-        { name: 'scope', value: 'metrics', summary: 'A token that opens only GET /metrics (for Prometheus; admins only), not the API.' },
+        { name: 'expires-in-days', value: 'N', summary: 'Stop working after N days; default never (deploy tokens: 90).' },
+        { name: 'scope', value: 'metrics|push:<app>|deploy:<app>', summary: 'Not an API token: metrics opens only GET /metrics (for Prometheus; admins only); push:<app> only git pushes to that app over HTTPS; deploy:<app> only that app\'s deploys through the API (git:sync, ps:rebuild, deploys) and reading its builds. For CI (docs/integrations.md).' },
       ],
       async run(ctx) {
         const raw = ctx.args.options['expires-in-days'];

@@ -20,25 +20,28 @@ export function gitRoutes(berth: HttpServices, codec: GitHookCodec): GuardedRout
   const OUTSIDE = need.outside('the hook endpoint checks its secret (git itself, under /git, authorizes each push and fetch in the push gate)');
 
   r.use('/git', async (req, res) => {
+    // `/<app>.git/…` or `/<app>/…`, as over SSH; the gate applies the one app-name rule to it.
+    const [, segment = '', rest = ''] = /^\/([^/]*)(\/.*)?$/.exec(req.path) ?? [];
+    const app = segment.replace(/\.git$/, '');
+    // Decided on what git http-backend itself will see: one `service=` at most, and anything that
+    // names receive-pack (in the query or the path) is a push. `?service=git-receive-pack&service=
+    // git-upload-pack` used to be read as a read.
+    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
+    const services = new URLSearchParams(query).getAll('service');
+    const pushing = services[0] === 'git-receive-pack' || req.path.includes('receive-pack');
     let user;
     try {
-      user = berth.users.authenticate(tokenOf(req));
-    } catch {
+      // A deploy token made for `push:<app>` pushes to that app only (app/users/deploy-scope.ts).
+      user = berth.users.authenticate(tokenOf(req), { app, action: pushing && services.length <= 1 ? 'push' : null });
+    } catch (e) {
+      const err = asBerthError(e);
+      if (err.code === 'FORBIDDEN') { res.status(403).type('text/plain').end(gitRefusal(err)); return; }
       res.status(401).setHeader('www-authenticate', 'Basic realm="berth"');
       res.end('berth: a valid API token is needed as the password (run `berth git:remote <app>`).\n');
       return;
     }
     try {
-      // `/<app>.git/…` or `/<app>/…`, as over SSH; the gate applies the one app-name rule to it.
-      const [, segment = '', rest = ''] = /^\/([^/]*)(\/.*)?$/.exec(req.path) ?? [];
-      const app = segment.replace(/\.git$/, '');
-      // Decided on what git http-backend itself will see: one `service=` at most, and anything that
-      // names receive-pack (in the query or the path) is a push. `?service=git-receive-pack&service=
-      // git-upload-pack` used to be read as a read.
-      const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
-      const services = new URLSearchParams(query).getAll('service');
       if (services.length > 1) throw new BerthError('INVALID_INPUT', 'Send one service= parameter (git-upload-pack or git-receive-pack).');
-      const pushing = services[0] === 'git-receive-pack' || req.path.includes('receive-pack');
       await berth.events.withSource('git', () => berth.pushGate.serveHttp({ user, app, pushing }, {
         method: req.method, pathInfo: `/${app}.git${rest}`, query, contentType: req.headers['content-type'],
         contentEncoding: req.headers['content-encoding'], body: req, gitProtocol: req.get('git-protocol'),

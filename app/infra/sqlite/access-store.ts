@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AccessStore, SshKeyRecord, TokenInfo } from '../../ports/access';
+import type { AccessStore, SshKeyRecord, TokenInfo, TokenScope } from '../../ports/access';
 import type { UserRecord } from '../../ports/store';
 import { now } from './clock';
 
@@ -32,6 +32,12 @@ export function sqliteAccessStore(db: Database.Database): AccessStore {
       return db.prepare<[string, string, string], UserRecord>(
         `SELECT u.id, u.name, u.role FROM tokens t JOIN users u ON u.id = t.user_id
          WHERE t.hash = ? AND t.scope = ? AND (t.expires_at IS NULL OR t.expires_at > ?)`).get(hash, scope, nowIso) ?? null;
+    },
+    scopedTokenOf(hash, nowIso) {
+      const row = db.prepare<[string, string], UserRecord & { scope: string }>(
+        `SELECT u.id, u.name, u.role, t.scope FROM tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.hash = ? AND t.scope IS NOT NULL AND (t.expires_at IS NULL OR t.expires_at > ?)`).get(hash, nowIso);
+      return row ? { user: { id: row.id, name: row.name, role: row.role }, scope: row.scope as TokenScope } : null;
     },
     tokens(userId) {
       return db.prepare<[number], TokenInfo>(

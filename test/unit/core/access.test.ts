@@ -6,7 +6,8 @@ import path from 'node:path';
 import { openSqliteStore } from '../../../app/infra/sqlite';
 import { AccessService, assertUserName } from '../../../app/users/access-service';
 import { can, forbidden, type Action } from '../../../app/users/authorize';
-import { hashToken } from '../../../app/users/users-service';
+import { UsersService, hashToken } from '../../../app/users/users-service';
+import { NO_DEPLOY_USE, apiUse } from '../../../app/users/deploy-scope';
 import type { Store, UserRecord } from '../../../app/ports/store';
 
 const thrown = (fn: () => unknown): { code: string; message: string } => {
@@ -219,6 +220,34 @@ describe('AccessService (real SQLite store)', () => {
     assert.equal(store.access.userOfToken(hashToken(t), new Date().toISOString()), null);
     assert.deepEqual(thrown(() => access.revokeToken(admin, 'ci.deploy-1')), { code: 'TOKEN_NOT_FOUND', message: 'You have no token named "ci.deploy-1".' });
     assert.equal(thrown(() => access.revokeToken(admin, 5)).code, 'TOKEN_NOT_FOUND');
+  });
+
+  it('deploy tokens: push:<app>/deploy:<app> of an app the maker can deploy; 90 days; only their app and action; expired ones refused', async () => {
+    const dev = (await access.addUser({ name: 'dev', role: 'developer', by: null })).user;
+    access.addCollaborator('shop', 'dev', null);
+    const users = new UsersService(store.users, store.access);
+    const push = access.createToken(dev, { name: 'ci-push', expiresInDays: null, scope: 'push:shop' });
+    const deploy = access.createToken(dev, { name: 'ci-deploy', expiresInDays: 7, scope: 'deploy:shop' });
+    const days = (name: string) => (Date.parse(access.tokens(dev).find((t) => t.name === name)!.expiresAt!) - Date.now()) / 86_400_000;
+    assert.ok(days('ci-push') > 89.99 && days('ci-push') <= 90, 'default 90 days');
+    assert.ok(days('ci-deploy') > 6.99 && days('ci-deploy') <= 7);
+    assert.deepEqual(thrown(() => access.createToken(dev, { name: 'x', expiresInDays: null, scope: 'push:blog' })).code, 'FORBIDDEN', 'not a collaborator of blog');
+    assert.deepEqual(thrown(() => access.createToken(dev, { name: 'x', expiresInDays: null, scope: 'deploy:nosuch' })).code, 'APP_NOT_FOUND');
+    assert.deepEqual(thrown(() => access.createToken(dev, { name: 'x', expiresInDays: null, scope: 'build:shop' })).code, 'INVALID_INPUT');
+    assert.deepEqual(users.authenticate(push, { app: 'shop', action: 'push' }), dev);
+    assert.deepEqual(users.authenticate(deploy, apiUse('POST', '/apps/shop/git-sync')), dev);
+    assert.deepEqual(users.authenticate(deploy, apiUse('GET', '/apps/shop/builds/12/log')), dev);
+    for (const [token, use] of [
+      [push, { app: 'blog', action: 'push' }], [push, { app: 'shop', action: null }], [push, apiUse('POST', '/apps/shop/git-sync')],
+      [deploy, apiUse('POST', '/apps/blog/git-sync')], [deploy, apiUse('GET', '/apps/shop/config')], [deploy, apiUse('DELETE', '/apps/shop')],
+      [deploy, { app: 'shop', action: 'push' }], [deploy, NO_DEPLOY_USE],
+    ] as const) assert.equal(thrown(() => users.authenticate(token, use)).code, 'FORBIDDEN', JSON.stringify(use));
+    // An expired deploy token is no token at all.
+    const old = 'berth_expired-deploy-token';
+    store.access.addToken(dev.id, { hash: hashToken(old), name: 'old', expiresAt: new Date(Date.now() - 1000).toISOString(), scope: 'push:shop' });
+    assert.equal(thrown(() => users.authenticate(old, { app: 'shop', action: 'push' })).code, 'UNAUTHENTICATED');
+    access.revokeToken(dev, 'ci-push');
+    assert.equal(thrown(() => users.authenticate(push, { app: 'shop', action: 'push' })).code, 'UNAUTHENTICATED');
   });
 
   it('ssh keys: OpenSSH public keys only, one name and one key per user, found by fingerprint, removed by name', async () => {

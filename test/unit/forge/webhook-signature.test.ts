@@ -33,11 +33,11 @@ describe('forge: each forge\'s proof that it sent a delivery', () => {
   it('reads each forge\'s push: event, delivery id, branch, commit and clone URL', () => {
     const after = '0123456789abcdef0123456789abcdef01234567';
     assert.deepEqual(readPushEvent('github', { 'x-github-event': 'push', 'x-github-delivery': 'd1' }, { ref: 'refs/heads/main', after, repository: { clone_url: 'https://github.com/a/b.git' } }),
-      { event: 'push', isPush: true, delivery: 'd1', ref: 'refs/heads/main', after, cloneUrl: 'https://github.com/a/b.git' });
-    assert.deepEqual(readPushEvent('gitlab', { 'x-gitlab-event': 'Push Hook', 'x-gitlab-event-uuid': 'u1' }, { object_kind: 'push', ref: 'refs/heads/main', after, project: { git_http_url: 'https://gitlab.com/a/b.git' } }),
-      { event: 'Push Hook', isPush: true, delivery: 'u1', ref: 'refs/heads/main', after, cloneUrl: 'https://gitlab.com/a/b.git' });
+      { event: 'push', isPush: true, delivery: 'd1', ref: 'refs/heads/main', after, cloneUrl: 'https://github.com/a/b.git', sshUrl: null });
+    assert.deepEqual(readPushEvent('gitlab', { 'x-gitlab-event': 'Push Hook', 'x-gitlab-event-uuid': 'u1' }, { object_kind: 'push', ref: 'refs/heads/main', after, project: { git_http_url: 'https://gitlab.com/a/b.git', git_ssh_url: 'git@gitlab.com:a/b.git' } }),
+      { event: 'Push Hook', isPush: true, delivery: 'u1', ref: 'refs/heads/main', after, cloneUrl: 'https://gitlab.com/a/b.git', sshUrl: 'git@gitlab.com:a/b.git' });
     assert.deepEqual(readPushEvent('gitea', { 'x-gitea-event': 'push' }, { ref: 'refs/heads/main', after, repository: { clone_url: 'https://gitea.example.com/a/b.git' } }),
-      { event: 'push', isPush: true, delivery: null, ref: 'refs/heads/main', after, cloneUrl: 'https://gitea.example.com/a/b.git' });
+      { event: 'push', isPush: true, delivery: null, ref: 'refs/heads/main', after, cloneUrl: 'https://gitea.example.com/a/b.git', sshUrl: null });
     assert.equal(readPushEvent('gitlab', { 'x-gitlab-event': 'Tag Push Hook' }, { object_kind: 'tag_push' }).isPush, false);
   });
 });
