@@ -243,4 +243,41 @@ describe('forge: webhooks and git:sync deploy a remote repository\'s commit', fu
       server.close();
     }
   });
+
+  it('git:auth key: a repository over SSH is fetched with the app\'s stored deploy key', async () => {
+    // A forge over SSH: a loopback sshd this test starts (its own host key), taking only a throw-away client key.
+    const keys = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-forge-sshd-'));
+    const keygen = (name: string) => assert.equal(spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(keys, name)]).status, 0);
+    keygen('host_key');
+    keygen('deploy_key');
+    fs.copyFileSync(path.join(keys, 'deploy_key.pub'), path.join(keys, 'authorized_keys'));
+    const port = await freePort();
+    fs.writeFileSync(path.join(keys, 'sshd_config'), [
+      `Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${path.join(keys, 'host_key')}`, `AuthorizedKeysFile ${path.join(keys, 'authorized_keys')}`,
+      `PidFile ${path.join(keys, 'sshd.pid')}`, 'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'UsePAM no', 'StrictModes no', 'PermitRootLogin prohibit-password', '',
+    ].join('\n'));
+    fs.mkdirSync('/run/sshd', { recursive: true });
+    const sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', path.join(keys, 'sshd_config')], { stdio: 'ignore' });
+    try {
+      await waitFor('sshd listening', () => new Promise<boolean>((resolve) => {
+        const c = net.connect(port, '127.0.0.1', () => { c.destroy(); resolve(true); });
+        c.on('error', () => resolve(false));
+      }), 20_000);
+      const url = `ssh://${os.userInfo().username}@127.0.0.1:${port}${path.join(dir, `${app}.git`)}`;
+      const head = tree.git(['rev-parse', 'HEAD']).output.trim();
+      // Whatever an earlier test stored goes: the app fetches without credentials first.
+      await berth.api('DELETE', `/api/v1/apps/${app}/git-auth`);
+      assert.deepEqual((await berth.api('GET', `/api/v1/apps/${app}/git-auth`)).json, { auth: null });
+      const without = await berth.api('POST', `/api/v1/apps/${app}/git-sync`, { url, ref: 'main', ifChanged: true });
+      assert.deepEqual([without.status, without.json?.error?.code], [422, 'GIT_FETCH_FAILED'], without.text);
+      const stored = berth.cli(['git:auth', app, 'key'], { input: fs.readFileSync(path.join(keys, 'deploy_key'), 'utf8') });
+      assert.equal(stored.stdout, `-----> ${app} fetches with an SSH deploy key\n`, stored.stderr);
+      const withKey = await berth.api('POST', `/api/v1/apps/${app}/git-sync`, { url, ref: 'main', ifChanged: true });
+      assert.deepEqual([withKey.status, withKey.json.commit], [200, head], withKey.text);
+      assert.equal(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('berth-key-')).length, 0, 'the key file is gone after the fetch');
+    } finally {
+      sshd.kill();
+      fs.rmSync(keys, { recursive: true, force: true });
+    }
+  });
 });
