@@ -73,12 +73,23 @@ describe('dashboard in a real browser (chromium)', function () {
     const remote = await page.inputValue('#git-remote');
     assert.equal(remote, `git remote add paas ${berth.url}/git/${app}.git`);
 
+    // The git card says to use an API token as the password and links the page that makes one: create
+    // it there (with an expiry), copy it from the one answer that shows it, and push with it.
+    await submit(page, 'a:text("create one on API tokens")');
+    assert.equal(new URL(page.url()).pathname, '/tokens');
+    await page.fill('#token-name', 'e2e-push');
+    await page.fill('#token-days', '7');
+    await submit(page, 'text=Create token');
+    const token = await page.inputValue('#new-token');
+    assert.match(token, /^berth_[A-Za-z0-9_-]{32}$/);
+    assert.match((await page.textContent('tr[data-token-name="e2e-push"]'))!, /^\s*e2e-push\s+\d+s ago\s+\d{4}-\d{2}-\d{2}\s+Revoke…\s*$/);
+
     // Push with git; the page follows the build's log as it is written.
     const wt = WorkTree.fromFixture('dashboard-app');
     trees.push(wt);
     wt.write('www/build-id.txt', `${crypto.randomUUID()}\n`); // a fresh layer, so the slow RUN step really runs
     wt.commitAll('unique build');
-    const pushing = pushAsync(wt, berth.url, berth.token, app);
+    const pushing = pushAsync(wt, berth.url, token, app);
     const build = await eventually(async () => (await berth.api('GET', `/api/v1/apps/${app}/builds`)).json?.builds?.[0]);
     await page.goto(`${berth.url}/apps/${app}?build=${build.id}`);
     const atLoad = (await page.textContent('#live-log')) ?? '';
@@ -210,6 +221,12 @@ describe('dashboard in a real browser (chromium)', function () {
     assert.equal((await waitBuildEnd(page)).status, 'succeeded');
     await page.goto(`${berth.url}/apps/${app}/services`);
     assert.match((await page.textContent('#h-services + ul'))!, new RegExp(`postgres\\s+${db}\\s+gives the app\\s+DATABASE_URL`));
+    // The env var's value, the URL the app's containers get, shows when revealed.
+    const value = page.locator(`li[data-linked="postgres/${db}"] [data-env-value]`);
+    assert.equal(await value.isVisible(), false, 'masked');
+    await page.click(`li[data-linked="postgres/${db}"] summary`);
+    assert.equal(await value.textContent(), (await berth.api('GET', `/api/v1/services/postgres/${db}`)).json.service.url);
+    assert.match((await value.textContent())!, /^postgres:\/\/[^:@]+:[^@]{8,}@/, 'with its password');
     // Unlinking asks first and says what it does.
     await submit(page, `a[aria-label="Unlink postgres ${db}"]`);
     assert.deepEqual(await page.locator('[data-confirm] [data-effect]').allTextContents(),
