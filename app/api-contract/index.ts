@@ -9,3 +9,9 @@ export type { AppSummary, AppDetail, AppliedLimits, AppsListResponse, AppRespons
 export type { BuildStatus, BuildView, BuildsListResponse, BuildResponse, QueuedBuild } from './builds';
 export type { ReleaseView, ReleasesListResponse } from './releases';
 export type { EventView, EventsListResponse } from './events';
+export type { ConfigResponse, ConfigChangeRequest, ConfigChangeResponse } from './config';
+export type {
+  AppStatusWord, ContainerReport, ProcessReport, CrashReport, FailedDeploy, AppProcessReport, ProcessReportResponse,
+  ScaleResponse, ScaleRequest, PsSettingsRequest, PsSettingsResponse, ResourcesView, ResourcesResponse, ResourcesRequest,
+} from './processes';
+export type { DomainsReport, AppDomainsResponse, AppDomainsChange, GlobalDomainsResponse, GlobalDomainsChange } from './domains';

@@ -6,4 +6,8 @@ export type {
   AppSummary, AppDetail, AppsListResponse, AppResponse, QueuedBuild, BuildStatus,
   BuildsListResponse, BuildResponse, ReleasesListResponse, EventsListResponse, LockResponse,
   BuildView as BuildRecord, ReleaseView as ReleaseRecord, EventView as EventRecord,
+  ConfigResponse, ConfigChangeRequest, ConfigChangeResponse,
+  AppStatusWord, AppProcessReport, ProcessReport, ContainerReport, CrashReport, ProcessReportResponse,
+  ScaleResponse, ScaleRequest, PsSettingsRequest, PsSettingsResponse, ResourcesView, ResourcesResponse, ResourcesRequest,
+  DomainsReport, AppDomainsResponse, AppDomainsChange, GlobalDomainsResponse, GlobalDomainsChange,
 } from '../api-contract';

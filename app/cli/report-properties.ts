@@ -1,5 +1,5 @@
 import { appPath } from './api-client';
-import type { AppDetail } from './api-types';
+import type { AppDetail, AppDomainsResponse, ProcessReportResponse } from './api-types';
 import type { Verb, VerbContext, VerbGroup } from './types';
 
 /**
@@ -11,9 +11,6 @@ type Properties = (ctx: VerbContext) => Promise<Record<string, string>>;
 
 const get = <T>(ctx: VerbContext, rest: string) => ctx.api().get<T>(appPath(ctx.arg('app'), rest));
 const words = (list: readonly string[]) => list.join(' ');
-
-interface Container { name: string; state: string }
-interface Process { type: string; running: number; desired: number; containers: Container[] }
 
 const REPORTS: Readonly<Record<string, Properties>> = {
   'apps:info': async (ctx) => {
@@ -29,7 +26,7 @@ const REPORTS: Readonly<Record<string, Properties>> = {
     };
   },
   'domains:report': async (ctx) => {
-    const { domains: d } = await get<{ domains: { defaultDomain: string; globalDomains: string[]; customDomains: string[] } }>(ctx, '/domains');
+    const { domains: d } = await get<AppDomainsResponse>(ctx, '/domains');
     return {
       'domains-app-enabled': 'true',
       'domains-app-vhosts': words([d.defaultDomain, ...d.customDomains].filter(Boolean)),
@@ -43,7 +40,7 @@ const REPORTS: Readonly<Record<string, Properties>> = {
     return { 'ports-map': words(ports), 'ports-map-json': JSON.stringify(json) };
   },
   'ps:report': async (ctx) => {
-    const { report: r } = await get<{ report: { status: string; release: number | null; restartPolicy: string; processes: Process[] } }>(ctx, '/ps');
+    const { report: r } = await get<ProcessReportResponse>(ctx, '/ps');
     const containers = r.processes.flatMap((p) => p.containers.map((c, i) => [`status-${p.type}-${i + 1}`, c.state] as const));
     return {
       deployed: String(r.release !== null),

@@ -4,16 +4,9 @@ import type { Store } from '../ports/store';
 import { normalizeHostname, normalizeHostnames } from './hostname';
 import type { AppsReader } from '../apps/apps-reader';
 
-export interface DomainsReport {
-  readonly app: string;
-  /** `<app>.<BERTH_DOMAIN>`. */
-  readonly defaultDomain: string;
-  /** `<app>.<global>` for each global domain. */
-  readonly globalDomains: readonly string[];
-  readonly customDomains: readonly string[];
-  /** What the router serves, in this order. */
-  readonly all: readonly string[];
-}
+import type { DomainsReport } from '../api-contract';
+
+export type { DomainsReport };
 
 export interface DomainsDeps {
   readonly store: Pick<Store, 'domains' | 'globalDomains' | 'transaction'>;

@@ -1,11 +1,8 @@
 import type { BuildRecord } from '../ports/store';
+import type { AppStatusWord, CrashReport, FailedDeploy } from '../api-contract';
 
-/**
- * The one status word of an app, the same in the CLI (`ps:report`, `apps:list`), the API and the
- * dashboard. `failed` means the last deploy failed (the release before it may still serve);
- * `not deployed` is an app without a release and without a failed deploy.
- */
-export type AppStatusWord = 'running' | 'degraded' | 'crashing' | 'deploying' | 'failed' | 'stopped' | 'not deployed';
+/** The one status word, crash and failed-deploy shapes are the API contract's (app/api-contract/processes.ts). */
+export type { AppStatusWord, CrashReport, FailedDeploy };
 
 export const APP_STATUS_WORDS: readonly AppStatusWord[] = ['running', 'degraded', 'crashing', 'deploying', 'failed', 'stopped', 'not deployed'];
 
@@ -45,24 +42,6 @@ export function statusWord(f: StatusFacts): AppStatusWord {
   if (failed) return 'failed';
   if (f.degraded) return 'degraded';
   return 'running';
-}
-
-/** A crashing container, as the status shows it: the exit code of its last run and its last lines. */
-export interface CrashReport {
-  readonly container: string;
-  readonly process: string;
-  readonly state: string;
-  readonly exitCode: number | null;
-  readonly restarts: number;
-  readonly lastLines: readonly string[];
-}
-
-/** The failed last deploy: its job (the log is `GET /api/v1/apps/<app>/builds/<id>/log`) and why. */
-export interface FailedDeploy {
-  readonly build: number;
-  readonly kind: string;
-  readonly error: string | null;
-  readonly at: string;
 }
 
 export interface AppStatus {

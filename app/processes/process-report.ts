@@ -1,28 +1,13 @@
 import type { ContainerEngine, ContainerInfo } from '../ports/container-engine';
-import type { AppliedLimits } from '../api-contract';
+import type { AppliedLimits, AppProcessReport, ContainerReport, ProcessReport } from '../api-contract';
+
+export type { AppProcessReport, ContainerReport, ProcessReport };
 import type { BuildRecord, ReleaseRecord, Store } from '../ports/store';
 import type { AppsReader } from '../apps/apps-reader';
 import type { ReleasesReader } from '../releases/releases-reader';
 import { LABEL, slotOf, type Deployer } from '../deploys';
 import { processTypes } from './formation';
 import { failedDeployView, statusWord, type AppStatusWord, type CrashReport, type FailedDeploy } from './app-status';
-
-export interface ContainerReport {
-  readonly name: string;
-  readonly id: string;
-  readonly state: string;
-  readonly release: number | null;
-  readonly startedAt: string | null;
-  readonly ip: string | null;
-  /** Restarts by docker's restart policy since the container was created. */
-  readonly restarts: number;
-  /** The exit code of its last run (null: not known, e.g. a swarm task). */
-  readonly exitCode: number | null;
-  /** Swarm tasks: the node it runs on (`ip` is then the `<node address>:<port>` the router uses). */
-  readonly node?: string | null;
-  /** Its memory limit as docker holds it (HostConfig.Memory) in MiB; null: none, or not known (swarm). */
-  readonly memoryLimitMb?: number | null;
-}
 
 /** The limits an app's containers get (the API contract's shape): its own, else berth's default, else none (null). */
 export type { AppliedLimits };
@@ -34,43 +19,6 @@ export function appliedLimits(record: { memoryMb: number | null; cpus: number | 
   const m = pick(record.memoryMb, defaults?.memoryMb);
   const c = pick(record.cpus, defaults?.cpus);
   return { memoryMb: m.v, cpus: c.v, memoryFrom: m.from, cpusFrom: c.from };
-}
-
-export interface ProcessReport {
-  readonly type: string;
-  readonly desired: number;
-  readonly running: number;
-  readonly containers: ContainerReport[];
-}
-
-export interface AppProcessReport {
-  readonly app: string;
-  /** Where the processes run: containers on this host, or tasks of swarm services. */
-  readonly scheduler: 'docker-local' | 'swarm';
-  /** The one status word (app-status.ts): running, degraded, crashing, deploying, failed, stopped, not deployed. */
-  readonly status: AppStatusWord;
-  readonly release: number | null;
-  readonly restartPolicy: string;
-  /** The app's own resource:limit settings (null: not set). */
-  readonly memoryMb: number | null;
-  readonly cpus: number | null;
-  /** The limits that apply (the app's own, else berth's default); the CLI and dashboard show these. */
-  readonly applied: AppliedLimits;
-  readonly processes: ProcessReport[];
-  /** Containers of the live release that are crashing: down, being restarted, or restarted within the last minute. */
-  readonly crashing: string[];
-  /** The crashing containers with the exit code of their last run and their last lines. */
-  readonly crashes: CrashReport[];
-  /** The last deploy, when it failed (its build id leads to its log). */
-  readonly failedDeploy: FailedDeploy | null;
-  /** `ps:set` retire-wait and stop-timeout in force, in seconds. */
-  readonly retireWait: number;
-  readonly stopTimeout: number;
-  /**
-   * Old containers being retired: unrouted and draining their open connections (`connections`,
-   * counted now; null when not counted), or stopping (SIGTERM sent).
-   */
-  readonly draining: { name: string; phase: 'draining' | 'stopping'; since: string; connections: number | null }[];
 }
 
 /** A swarm app's tasks per process type (the swarm scheduler's status); null for a docker-local app. */

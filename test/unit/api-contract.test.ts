@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import type { AppResponse, AppsListResponse, BuildsListResponse } from '../../app/api-contract';
+import type { AppDomainsResponse, AppResponse, AppsListResponse, BuildsListResponse, ConfigChangeResponse, ProcessReportResponse } from '../../app/api-contract';
+import type { AppProcessReport as ServerReport } from '../../app/processes';
+import type { DomainsReport as ServerDomains } from '../../app/domains';
+import type { ProcessReportResponse as CliReportResponse } from '../../app/cli/api-types';
 import type { AppDetail as CliAppDetail } from '../../app/cli/api-types';
 import type { AppInfo } from '../../app/apps';
 import type { BuildRecord } from '../../app/ports/store';
@@ -28,6 +31,14 @@ const readsMissing = (r: AppResponse): string => r.app.branch;
 // Builds answered with their one-line description; a list without it is refused:
 // @ts-expect-error description is part of each listed build
 const noDescription = (b: BuildRecord): BuildsListResponse => ({ builds: [b] });
+// ps:report, domains and config answer the contract's shapes too; the server's types are the contract's:
+const psAnswer = (r: ServerReport): CliReportResponse => ({ report: r });
+// @ts-expect-error the limits that apply are part of the report
+const noApplied = (r: Omit<ServerReport, 'applied'>): ProcessReportResponse => ({ report: r });
+// @ts-expect-error `all` (what the router serves) is part of an app's domains
+const noAll = (d: Omit<ServerDomains, 'all'>): AppDomainsResponse => ({ domains: d });
+// @ts-expect-error a config change says whether anything changed
+const noChanged = (config: Record<string, string>): ConfigChangeResponse => ({ config, build: null });
 
 describe('the API contract shared by server and CLI', () => {
   it('an app as the server answers it reads back as the CLI reads it, field for field', () => {
@@ -42,6 +53,6 @@ describe('the API contract shared by server and CLI', () => {
     const list: AppsListResponse = { apps: [{ ...info, status: 'running' }] };
     assert.equal(list.apps[0].status, 'running');
     // The drifted shapes above exist only for tsc.
-    assert.deepEqual([drifted, wrongType, readsMissing, noDescription].map((f) => typeof f), ['function', 'function', 'function', 'function']);
+    assert.deepEqual([drifted, wrongType, readsMissing, noDescription, psAnswer, noApplied, noAll, noChanged].map((f) => typeof f), Array(8).fill('function'));
   });
 });

@@ -1,5 +1,5 @@
 import { appPath } from '../api-client';
-import type { BuildRecord } from '../api-types';
+import type { ConfigChangeRequest, ConfigChangeResponse, ConfigResponse } from '../api-types';
 import { parseAssignment } from '../argv';
 import { CliError } from '../cli-error';
 import { followQueued } from '../follow-build';
@@ -12,16 +12,14 @@ const MASK = '********';
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 const NO_RESTART: OptionSpec = { name: 'no-restart', summary: 'Store the change without re-releasing; it applies at the next deploy.' };
 
-interface ConfigChange { config: Record<string, string>; changed: boolean; build: BuildRecord | null }
-
-const getConfig = async (ctx: VerbContext): Promise<{ config: Record<string, string> }> =>
-  ctx.api().get(appPath(ctx.arg('app'), '/config'));
+const getConfig = async (ctx: VerbContext): Promise<ConfigResponse> =>
+  ctx.api().get<ConfigResponse>(appPath(ctx.arg('app'), '/config'));
 
 /** PATCHes the config, reports what happened and follows the re-release's build, if any. */
-async function change(ctx: VerbContext, body: { set?: Record<string, string>; unset?: string[] }): Promise<void> {
+async function change(ctx: VerbContext, body: Omit<ConfigChangeRequest, 'restart'>): Promise<void> {
   const app = ctx.arg('app');
   const restart = ctx.args.options['no-restart'] !== true;
-  const res = await ctx.api().json<ConfigChange>('PATCH', appPath(app, '/config'), { ...body, restart });
+  const res = await ctx.api().json<ConfigChangeResponse>('PATCH', appPath(app, '/config'), { ...body, restart } satisfies ConfigChangeRequest);
   if (ctx.json && !res.build) return ctx.out.json(res);
   if (!ctx.json) {
     if (!res.changed) ctx.out.line('-----> No change');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { appPath, type ApiClient } from '../api-client';
-import type { AppDetail, QueuedBuild } from '../api-types';
+import type { AppDetail, ConfigResponse, ProcessReportResponse, QueuedBuild, ScaleResponse } from '../api-types';
 import { CliError } from '../cli-error';
 import { followQueued } from '../follow-build';
 import { appGitUrl, gitWithToken } from '../git-transfer';
@@ -111,11 +111,11 @@ async function appsClone(ctx: VerbContext): Promise<void> {
   const to = ctx.arg('new');
   // Read the source first: what the caller may not read, they cannot clone (and nothing is created).
   const { app: old } = await api.get<{ app: AppDetail }>(appPath(from));
-  const { config } = await api.get<{ config: Record<string, string> }>(appPath(from, '/config'));
+  const { config } = await api.get<ConfigResponse>(appPath(from, '/config'));
   const ports = await api.get<{ ports: string[] }>(appPath(from, '/ports'));
   const nginx = await api.get<{ nginx: { settings: Record<string, string> } }>(appPath(from, '/nginx'));
   const { mounts } = await api.get<{ mounts: { source: string; target: string; name?: string }[] }>(appPath(from, '/storage'));
-  const { scale } = await api.get<{ scale: Record<string, number> }>(appPath(from, '/ps/scale'));
+  const { scale } = await api.get<ScaleResponse>(appPath(from, '/ps/scale'));
   try {
     await api.json('POST', '/api/v1/apps', { name: to });
   } catch (e) {
@@ -154,7 +154,7 @@ async function appsClone(ctx: VerbContext): Promise<void> {
 
 /** dokku's network:report properties, as berth has them: no attach settings, the web containers' addresses. */
 async function networkProperties(ctx: VerbContext): Promise<Record<string, string>> {
-  const { report } = await ctx.api().get<{ report: { processes: { type: string; containers: { ip?: string | null }[] }[] } }>(appPath(ctx.arg('app'), '/ps'));
+  const { report } = await ctx.api().get<ProcessReportResponse>(appPath(ctx.arg('app'), '/ps'));
   const web = report.processes.find((p) => p.type === 'web');
   return {
     'network-attach-post-create': '', 'network-attach-post-deploy': '', 'network-bind-all-interfaces': 'false',

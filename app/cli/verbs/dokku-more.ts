@@ -1,5 +1,5 @@
 import { appPath } from '../api-client';
-import type { AppSummary } from '../api-types';
+import type { AppSummary, GlobalDomainsResponse, PsSettingsResponse, ResourcesResponse } from '../api-types';
 import { berthBuildpack } from '../buildpack-urls';
 import { CliError } from '../cli-error';
 import { keyValues, table } from '../output';
@@ -99,7 +99,7 @@ export const dokkuMoreVerbs: VerbGroup = {
         }
         if (key !== 'wait-to-retire') throw new CliError('USAGE', `checks:set knows one key: wait-to-retire, not ${JSON.stringify(key)}`);
         const value = ctx.args.positional.value;
-        const res = await ctx.api().json<{ retireWait: number; stopTimeout: number }>('PATCH', appPath(ctx.arg('app'), '/ps'), { retireWait: value === undefined ? null : value });
+        const res = await ctx.api().json<PsSettingsResponse>('PATCH', appPath(ctx.arg('app'), '/ps'), { retireWait: value === undefined ? null : value });
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> ${ctx.arg('app')}: old containers drain up to ${res.retireWait} s after a deploy`);
       },
@@ -160,7 +160,7 @@ export const dokkuMoreVerbs: VerbGroup = {
       args: [APP],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json<{ resources: unknown }>('PATCH', appPath(ctx.arg('app'), '/resources'), { memory: '0', cpus: '0' });
+        const res = await ctx.api().json<ResourcesResponse>('PATCH', appPath(ctx.arg('app'), '/resources'), { memory: '0', cpus: '0' });
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> ${ctx.arg('app')}'s resource limits cleared (berth's defaults); they apply to containers started from now on`);
       },
@@ -188,8 +188,8 @@ export const dokkuMoreVerbs: VerbGroup = {
       args: [],
       options: [],
       async run(ctx) {
-        const { globalDomains } = await ctx.api().get<{ globalDomains: string[] }>('/api/v1/domains');
-        const res = globalDomains.length ? await ctx.api().json<{ globalDomains: string[] }>('PATCH', '/api/v1/domains', { remove: globalDomains }) : { globalDomains };
+        const { globalDomains } = await ctx.api().get<GlobalDomainsResponse>('/api/v1/domains');
+        const res = globalDomains.length ? await ctx.api().json<GlobalDomainsResponse>('PATCH', '/api/v1/domains', { remove: globalDomains }) : { globalDomains };
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Global domains cleared${globalDomains.length ? ` (${globalDomains.join(' ')})` : ' (there were none)'}`);
       },

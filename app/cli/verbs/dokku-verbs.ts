@@ -4,6 +4,7 @@ import { CliError } from '../cli-error';
 import { execSession } from '../exec-client';
 import { positiveIntOption } from '../argv';
 import type { ArgSpec, Verb, VerbGroup } from '../types';
+import type { ProcessReportResponse } from '../api-types';
 import { printGlobal, type GlobalDomains } from './domains';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
@@ -85,7 +86,7 @@ export const dokkuVerbs: VerbGroup = {
       args: [APP],
       options: [],
       async run(ctx) {
-        const { report } = await ctx.api().get<{ report: { processes: { type: string; containers: Record<string, unknown>[] }[] } }>(appPath(ctx.arg('app'), '/ps'));
+        const { report } = await ctx.api().get<ProcessReportResponse>(appPath(ctx.arg('app'), '/ps'));
         ctx.out.json(report.processes.flatMap((p) => p.containers.map((c) => ({ process: p.type, ...c }))));
       },
     },

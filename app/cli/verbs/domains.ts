@@ -1,13 +1,12 @@
 import { appPath } from '../api-client';
 import { keyValues } from '../output';
 import type { ArgSpec, VerbContext, VerbGroup } from '../types';
+import type { AppDomainsChange, AppDomainsResponse, GlobalDomainsChange, GlobalDomainsResponse } from '../api-types';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 const DOMAINS: ArgSpec = { name: 'domain', variadic: true, summary: 'Hostnames, e.g. www.example.com or *.example.com.' };
 
-interface DomainsReport { app: string; defaultDomain: string; globalDomains: string[]; customDomains: string[]; all: string[] }
-
-function print(ctx: VerbContext, res: { domains: DomainsReport }): void {
+function print(ctx: VerbContext, res: AppDomainsResponse): void {
   if (ctx.json) return ctx.out.json(res);
   const d = res.domains;
   ctx.out.heading(`${d.app} domains`);
@@ -18,11 +17,11 @@ function print(ctx: VerbContext, res: { domains: DomainsReport }): void {
   ]));
 }
 
-const change = async (ctx: VerbContext, body: Record<string, unknown>) =>
-  print(ctx, await ctx.api().json<{ domains: DomainsReport }>('PATCH', appPath(ctx.arg('app'), '/domains'), body));
+const change = async (ctx: VerbContext, body: AppDomainsChange) =>
+  print(ctx, await ctx.api().json<AppDomainsResponse>('PATCH', appPath(ctx.arg('app'), '/domains'), body));
 
 /** GET/PATCH /api/v1/domains: the global domains, and berth's own address (null: none). */
-export interface GlobalDomains { globalDomains: string[]; ownAddress?: string | null }
+export type GlobalDomains = GlobalDomainsResponse;
 
 /**
  * The global domains, then berth's own address: dokku users reach for domains:set-global to name
@@ -40,7 +39,7 @@ export function printGlobal(ctx: VerbContext, res: GlobalDomains): void {
     : `berth's own address: none (global domains name apps only); give berth one on the server: sudo bash deploy/install.sh --hostname ${example}`);
 }
 
-async function changeGlobal(ctx: VerbContext, body: Record<string, unknown>): Promise<void> {
+async function changeGlobal(ctx: VerbContext, body: GlobalDomainsChange): Promise<void> {
   printGlobal(ctx, await ctx.api().json<GlobalDomains>('PATCH', '/api/v1/domains', body));
 }
 
@@ -51,7 +50,7 @@ export const domainsVerbs: VerbGroup = {
     {
       name: 'domains:report', aliases: ['domains'], usage: 'berth domains:report <app>',
       summary: 'Show the app\'s default vhost, global-domain names and custom domains.', args: [APP], options: [],
-      async run(ctx) { print(ctx, await ctx.api().get(appPath(ctx.arg('app'), '/domains'))); },
+      async run(ctx) { print(ctx, await ctx.api().get<AppDomainsResponse>(appPath(ctx.arg('app'), '/domains'))); },
     },
     {
       name: 'domains:add', usage: 'berth domains:add <app> <domain>...',

@@ -1,6 +1,6 @@
 import { appPath } from '../api-client';
 import { appliedCpus, appliedMemory, type AppliedLimits } from '../applied-limits';
-import type { QueuedBuild } from '../api-types';
+import type { AppProcessReport as Contract, PsSettingsResponse, QueuedBuild, ScaleResponse } from '../api-types';
 import { CliError } from '../cli-error';
 import { followQueued } from '../follow-build';
 import { keyValues, table } from '../output';
@@ -8,38 +8,9 @@ import type { ArgSpec, VerbContext, VerbGroup } from '../types';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 
-interface ProcessReport {
-  type: string;
-  desired: number;
-  running: number;
-  containers: { name: string; id: string; state: string; release: number | null; startedAt: string | null; ip?: string | null; node?: string | null }[];
-}
-
-interface CrashReport { container: string; process: string; state: string; exitCode: number | null; restarts: number; lastLines: string[] }
-
-interface AppProcessReport {
-  app: string;
-  /** `swarm`: the containers are swarm tasks with a node and address (older servers leave it out). */
-  scheduler?: string;
-  status: string;
-  release: number | null;
-  restartPolicy: string;
-  memoryMb: number | null;
-  cpus: number | null;
-  /** The limits that apply (the app's own, else berth's default; older servers leave it out). */
-  applied?: AppliedLimits;
-  processes: ProcessReport[];
-  /** Containers of the live release that are crashing (older servers leave it out). */
-  crashing?: string[];
-  /** Each crashing container's last exit code and lines (older servers leave it out). */
-  crashes?: CrashReport[];
-  /** The last deploy when it failed (older servers leave it out). */
-  failedDeploy?: { build: number; kind: string; error: string | null; at: string } | null;
-  retireWait?: number;
-  stopTimeout?: number;
-  /** Old containers being retired, with their open connections (older servers leave it out). */
-  draining?: { name: string; phase: string; since: string; connections: number | null }[];
-}
+/** `GET /ps`'s report; the fields older servers leave out are optional here. */
+type AppProcessReport = Omit<Contract, 'scheduler' | 'applied' | 'crashing' | 'crashes' | 'failedDeploy' | 'retireWait' | 'stopTimeout' | 'draining'>
+  & Partial<Pick<Contract, 'scheduler' | 'applied' | 'crashing' | 'crashes' | 'failedDeploy' | 'retireWait' | 'stopTimeout' | 'draining'>>;
 
 /** ps:set names, dokku's too, → the API's field. */
 const DRAIN_SETTINGS: Record<string, 'retireWait' | 'stopTimeout'> = {
@@ -131,7 +102,7 @@ export const psVerbs: VerbGroup = {
       options: [],
       async run(ctx) {
         if (!ctx.args.rest.length) {
-          const res = await ctx.api().get<{ scale: Record<string, number> }>(appPath(ctx.arg('app'), '/ps/scale'));
+          const res = await ctx.api().get<ScaleResponse>(appPath(ctx.arg('app'), '/ps/scale'));
           if (ctx.json) return ctx.out.json(res);
           ctx.out.heading(`${ctx.arg('app')} scale`);
           ctx.out.write(table(['PROCESS', 'COUNT'], Object.entries(res.scale)));
@@ -184,13 +155,13 @@ export const psVerbs: VerbGroup = {
         if (ctx.arg('setting') === 'placement') return setPlacement(ctx);
         const drain = DRAIN_SETTINGS[ctx.arg('setting')];
         if (drain) {
-          const res = await ctx.api().json<{ retireWait: number; stopTimeout: number }>('PATCH', appPath(ctx.arg('app'), '/ps'), { [drain]: ctx.arg('value') });
+          const res = await ctx.api().json<PsSettingsResponse>('PATCH', appPath(ctx.arg('app'), '/ps'), { [drain]: ctx.arg('value') });
           if (ctx.json) return ctx.out.json(res);
           ctx.out.line(`-----> ${ctx.arg('app')}: old containers drain up to ${res.retireWait} s, then SIGTERM, SIGKILL after ${res.stopTimeout} s`);
           return;
         }
         if (ctx.arg('setting') !== 'restart-policy') throw new CliError('USAGE', `unknown ps setting "${ctx.arg('setting')}"`, { hint: 'Settings: restart-policy, retire-wait, stop-timeout, placement' });
-        const res = await ctx.api().json<{ restartPolicy: string }>('PATCH', appPath(ctx.arg('app'), '/ps'), { restartPolicy: ctx.arg('value') });
+        const res = await ctx.api().json<PsSettingsResponse>('PATCH', appPath(ctx.arg('app'), '/ps'), { restartPolicy: ctx.arg('value') });
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Restart policy of ${ctx.arg('app')}: ${res.restartPolicy}`);
         ctx.out.note(`       Applies to containers started from now on: berth ps:restart ${ctx.arg('app')}`);

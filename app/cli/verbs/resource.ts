@@ -1,12 +1,14 @@
 import { appPath } from '../api-client';
-import { appliedCpus, appliedMemory, type AppliedLimits } from '../applied-limits';
+import { appliedCpus, appliedMemory } from '../applied-limits';
+import type { ResourcesRequest, ResourcesView } from '../api-types';
 import { CliError } from '../cli-error';
 import { keyValues } from '../output';
 import type { ArgSpec, VerbGroup } from '../types';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 
-interface Resources { memoryMb: number | null; cpus: number | null; applied?: AppliedLimits }
+/** `{ resources }`; older servers leave `applied` out. */
+type Resources = Omit<ResourcesView, 'applied'> & Partial<Pick<ResourcesView, 'applied'>>;
 
 const show = (r: Resources): string => keyValues([
   ['Memory', appliedMemory(r)],

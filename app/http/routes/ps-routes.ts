@@ -4,7 +4,7 @@ import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
-import type { QueuedBuild } from '../../api-contract';
+import type { ProcessReportResponse, PsSettingsResponse, QueuedBuild, ResourcesResponse, ScaleResponse } from '../../api-contract';
 
 function optionalString(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
@@ -18,8 +18,8 @@ export function psRoutes(berth: HttpServices): GuardedRouter {
   const queued = (res: import('express').Response, q: QueuedBuild) => { res.status(202).json(q); };
   const user = (req: Request) => userName(req);
 
-  r.get('/apps/:app/ps', need.appRead, async (req, res) => { res.json({ report: await berth.processes.report(req.params.app) }); });
-  r.get('/apps/:app/ps/scale', need.appRead, (req, res) => { res.json({ scale: berth.processes.formation(req.params.app) }); });
+  r.get('/apps/:app/ps', need.appRead, async (req, res) => { res.json({ report: await berth.processes.report(req.params.app) } satisfies ProcessReportResponse); });
+  r.get('/apps/:app/ps/scale', need.appRead, (req, res) => { res.json({ scale: berth.processes.formation(req.params.app) } satisfies ScaleResponse); });
   /** `{ scale: { web: 3, worker: 1 } }` */
   r.post('/apps/:app/ps/scale', need.appWrite, async (req, res) => {
     const scale = body(req).scale;
@@ -36,17 +36,17 @@ export function psRoutes(berth: HttpServices): GuardedRouter {
   /** `{ restartPolicy?: "on-failure:5", retireWait?: 60, stopTimeout?: 30 }` (seconds; null: berth's default). */
   r.patch('/apps/:app/ps', need.appWrite, (req, res) => {
     const b = body(req);
-    res.json(berth.processes.setPsSettings(req.params.app, { restartPolicy: b.restartPolicy, retireWait: b.retireWait, stopTimeout: b.stopTimeout }, user(req)));
+    res.json(berth.processes.setPsSettings(req.params.app, { restartPolicy: b.restartPolicy, retireWait: b.retireWait, stopTimeout: b.stopTimeout }, user(req)) satisfies PsSettingsResponse);
   });
   /** `{ memory?: "512m", cpus?: "0.5" }`; "0" clears a limit. */
   r.patch('/apps/:app/resources', need.appWrite, (req, res) => {
     const b = body(req);
     const app = berth.processes.setLimits(req.params.app, { memory: optionalString(b.memory, 'memory'), cpus: optionalString(b.cpus, 'cpus') }, user(req));
-    res.json({ resources: { memoryMb: app.memoryMb, cpus: app.cpus, applied: berth.processes.appliedLimits(app) } });
+    res.json({ resources: { memoryMb: app.memoryMb, cpus: app.cpus, applied: berth.processes.appliedLimits(app) } } satisfies ResourcesResponse);
   });
   r.get('/apps/:app/resources', need.appRead, (req, res) => {
     const report = berth.apps.info(req.params.app);
-    res.json({ resources: { memoryMb: report.memoryMb, cpus: report.cpus, applied: berth.processes.appliedLimits(report) } });
+    res.json({ resources: { memoryMb: report.memoryMb, cpus: report.cpus, applied: berth.processes.appliedLimits(report) } } satisfies ResourcesResponse);
   });
   return r;
 }
