@@ -46,17 +46,31 @@ export class Webhooks {
     this.deps.events.record({ app, kind: 'webhook.changed', message: `${p} webhook removed`, user });
   }
 
+  /**
+   * Before the body is read: a delivery for an app without a webhook for that forge is refused at
+   * once (a stranger's body is never read, as on the API).
+   */
+  assertExpected(o: { provider: string; app: string; from: string | null }): void {
+    const app = this.deps.apps.find(o.app);
+    if (app && isProvider(o.provider) && this.deps.store.forge.webhookSecret(app.name, o.provider) !== null) return;
+    this.refuse(app ? app.name : null, o);
+  }
+
+  private refuse(app: string | null, o: { provider: string; app: string; from: string | null }): never {
+    this.deps.events.record({
+      app, kind: 'webhook.refused', user: null, source: 'webhook',
+      message: `unverified ${o.provider.slice(0, 20)} webhook for ${o.app.slice(0, 63)} refused${o.from ? ` (from ${o.from})` : ''}`,
+    });
+    throw unverified(o.provider.slice(0, 20), o.app.slice(0, 63));
+  }
+
   /** One delivery. Throws WEBHOOK_UNVERIFIED (401, logged) unless the forge's signature holds. */
   async receive(o: { provider: string; app: string; headers: Readonly<Record<string, string | string[] | undefined>>; body: Buffer; from: string | null }): Promise<WebhookAnswer> {
     const app = this.deps.apps.find(o.app);
     const secret = app && isProvider(o.provider) ? this.deps.store.forge.webhookSecret(app.name, o.provider) : null;
     // No app, no webhook, a wrong signature: one answer, so a stranger learns nothing about which apps exist.
     if (!app || !isProvider(o.provider) || secret === null || o.body.length > MAX_BODY || !verifyDelivery(o.provider, { secret, headers: o.headers, body: o.body })) {
-      this.deps.events.record({
-        app: app ? app.name : null, kind: 'webhook.refused', user: null, source: 'webhook',
-        message: `unverified ${o.provider.slice(0, 20)} webhook for ${o.app.slice(0, 63)} refused${o.from ? ` (from ${o.from})` : ''}`,
-      });
-      throw unverified(o.provider.slice(0, 20), o.app.slice(0, 63));
+      this.refuse(app ? app.name : null, o);
     }
     const provider = o.provider;
     let payload: Record<string, unknown>;

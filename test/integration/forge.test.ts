@@ -76,9 +76,12 @@ describe('forge: webhooks and git:sync deploy a remote repository\'s commit', fu
     for (const forged of [await deliver({ body: pushEvent(v1), secret: 'not the secret' }), await deliver({ body: pushEvent(v1), secret: null })]) {
       assert.deepEqual([forged.status, forged.json?.error?.code], [401, 'WEBHOOK_UNVERIFIED']);
     }
+    // A forge the app has no webhook for is refused before its body is read: 2 MB is not even too large.
+    const stranger = await fetch(`${berth.url}/hooks/gitea/${app}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(2 * 1024 * 1024) });
+    assert.deepEqual([stranger.status, ((await stranger.json()) as any).error?.code], [401, 'WEBHOOK_UNVERIFIED']);
     assert.deepEqual(await builds(), []);
     const events = (await berth.api('GET', `/api/v1/events?app=${app}`)).json.events as Array<{ kind: string; message: string }>;
-    assert.equal(events.filter((e) => e.kind === 'webhook.refused').length, 2);
+    assert.equal(events.filter((e) => e.kind === 'webhook.refused').length, 3);
 
     // Another branch, and a ping: answered, ignored, nothing built.
     const other = await deliver({ body: pushEvent(v2, 'refs/heads/feature'), secret });

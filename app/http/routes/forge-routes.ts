@@ -1,4 +1,4 @@
-import express, { type Request } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { userName } from '../auth-middleware';
@@ -49,7 +49,12 @@ export function forgeHookRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
   const OUTSIDE = need.outside('a forge signs each delivery with the app\'s webhook secret (GitHub/Gitea HMAC-SHA256, GitLab token); Webhooks.receive checks it before reading the body');
   // The raw bytes: the signature is over them, not over a re-serialised JSON.
-  r.post('/hooks/:provider/:app', OUTSIDE, express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
+  // No webhook for that app and forge: refused before a byte of the body is read.
+  const expected: RequestHandler = (req, _res, next) => {
+    berth.webhooks.assertExpected({ provider: String(req.params.provider), app: String(req.params.app), from: req.ip ?? null });
+    next();
+  };
+  r.post('/hooks/:provider/:app', OUTSIDE, expected, express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
     const answer = await berth.webhooks.receive({
       provider: req.params.provider, app: req.params.app, headers: req.headers,
       body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), from: req.ip ?? null,
