@@ -10,6 +10,7 @@ import { isStarted, useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
 import { peerCertificate, request } from './router-support';
 import { DashboardSession, csrfIn } from '../support/dashboard-session';
+import { launchBrowser, requireChromium } from '../e2e/support/browser';
 
 const PASSWORD = 'correct horse battery';
 
@@ -63,6 +64,7 @@ describe('router: ACME (letsencrypt:*) against a local pebble', function () {
   });
   const berth = useBerth(() => env, { setUp: async () => {
     if (spawnSync('pebble', ['-h']).error) throw new Error('pebble is not installed: apt-get install pebble');
+    requireChromium();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-pebble-'));
     const f = (n: string) => path.join(dir, n);
     openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=berth test pebble CA']);
@@ -154,7 +156,7 @@ describe('router: ACME (letsencrypt:*) against a local pebble', function () {
     assert.equal((await peerCertificate(httpsPort, 'acme.example.test')).subject.CN, 'berth-default');
   });
 
-  it('the dashboard: "Enable HTTPS…" on a domain confirms which domains, gets the certificate and shows its expiry; a viewer or a stranger developer gets 403', async () => {
+  it('the dashboard (chromium): "Enable HTTPS…" on a domain confirms which domains, gets the certificate and shows its expiry; a viewer or a stranger developer gets 403', async () => {
     assert.equal(berth.cli(['letsencrypt:disable', app]).code, 0);
     const certOf = async () => (await berth.api('GET', `/api/v1/apps/${app}/certs`)).json.cert;
     assert.equal(await certOf(), null);
@@ -172,26 +174,36 @@ describe('router: ACME (letsencrypt:*) against a local pebble', function () {
     }
     assert.equal(await certOf(), null, 'nothing was issued for them');
 
-    const admin = new DashboardSession(berth.url);
-    await admin.login(PASSWORD);
-    const before = await admin.get(`/apps/${app}/domains`);
-    assert.match(before.text, /TLS: none<\/span>\s*<a class="button" href="\/apps\/[^/]+\/https" aria-label="Enable HTTPS for acme\.example\.test">/);
-    const confirm = await admin.get(`/apps/${app}/https`);
-    assert.match(confirm.text, new RegExp(`berth asks the ACME server for one certificate covering ${app}\\.berth\\.example\\.test, acme\\.example\\.test, proving each over HTTP-01 on port 80\\.`));
-    assert.equal(await certOf(), null, 'the confirmation page changes nothing');
-    const done = await admin.request('POST', `/apps/${app}/https`, { _csrf: csrfIn(confirm.text) });
-    assert.equal(done.status, 303, `${done.text}\n${output.slice(-2000)}`);
-    assert.equal(done.location, `/apps/${app}/domains`);
-    const cert = await certOf();
-    assert.equal(cert.source, 'acme');
-    assert.match(cert.issuer, /Pebble/i);
-    assert.equal((await peerCertificate(Number(berth.env.BERTH_ROUTER_HTTPS_PORT), 'acme.example.test')).fingerprint256, cert.fingerprint);
-    assert.equal((await berth.api('GET', `/api/v1/apps/${app}/letsencrypt`)).json.letsencrypt.enabled, true, 'renewals are on');
-    const after = await admin.get(done.location!);
-    const until = cert.notAfter.slice(0, 10);
-    assert.match(after.text, new RegExp(`HTTPS is on for [^<]*acme\\.example\\.test[^<]*: a Let&#39;s Encrypt certificate until ${until}, renewed by berth\\.`));
-    assert.match(after.text, new RegExp(`acme\\.example\\.test</a>\\s*<span class="muted" data-tls>TLS: Let&#39;s Encrypt, expires ${until} \\(in ${cert.expiresInDays} d\\)</span>`));
-    assert.doesNotMatch(after.text, /Enable HTTPS/, 'every domain has it now');
+    // The admin, in chromium: the domain's button, the confirmation naming the domains, the certificate and its expiry.
+    const browser = await launchBrowser();
+    try {
+      const page = browser.page;
+      const go = (click: string, timeout = 30_000) => Promise.all([page.waitForNavigation({ timeout }), page.click(click)]);
+      await page.goto(`${berth.url}/apps/${app}/domains`);
+      await page.fill('#password', PASSWORD);
+      await go('form[action="/login"] button[type=submit]');
+      assert.equal(new URL(page.url()).pathname, `/apps/${app}/domains`);
+      assert.equal((await page.textContent('li:has(a[href="http://acme.example.test"]) [data-tls]'))!.trim(), 'TLS: none');
+      await go('a[aria-label="Enable HTTPS for acme.example.test"]');
+      assert.deepEqual(await page.locator('[data-confirm] [data-effect]').allTextContents(), [
+        `berth asks the ACME server for one certificate covering ${app}.berth.example.test, acme.example.test, proving each over HTTP-01 on port 80.`,
+        `Once it is issued ${app} answers HTTPS with it, and berth renews it before it expires. If the ACME server refuses, nothing changes.`,
+      ]);
+      assert.equal(await certOf(), null, 'the confirmation page changes nothing');
+      await go('[data-confirm] button[type=submit]', 120_000);
+      assert.equal(new URL(page.url()).pathname, `/apps/${app}/domains`, output.slice(-2000));
+      const cert = await certOf();
+      assert.equal(cert.source, 'acme');
+      assert.match(cert.issuer, /Pebble/i);
+      assert.equal((await peerCertificate(Number(berth.env.BERTH_ROUTER_HTTPS_PORT), 'acme.example.test')).fingerprint256, cert.fingerprint);
+      assert.equal((await berth.api('GET', `/api/v1/apps/${app}/letsencrypt`)).json.letsencrypt.enabled, true, 'renewals are on');
+      const until = cert.notAfter.slice(0, 10);
+      assert.equal((await page.textContent('.flash-ok'))!.trim(), `HTTPS is on for ${cert.domains.join(', ')}: a Let's Encrypt certificate until ${until}, renewed by berth.`);
+      assert.equal((await page.textContent('li:has(a[href="http://acme.example.test"]) [data-tls]'))!.trim(), `TLS: Let's Encrypt, expires ${until} (in ${cert.expiresInDays} d)`);
+      assert.equal(await page.locator('a:text("Enable HTTPS…")').count(), 0, 'every domain has it now');
+    } finally {
+      await browser.close();
+    }
     assert.equal(berth.cli(['letsencrypt:disable', app]).code, 0);
   });
 
