@@ -17,6 +17,7 @@ const crashed = (id: string): ContainerInfo => ({
 function fixture() {
   let containers: ContainerInfo[] = [];
   const events: string[] = [];
+  const crashes: string[] = [];
   const deployer = {
     network: NET,
     isRetiring: () => false,
@@ -44,8 +45,9 @@ function fixture() {
     deployer,
     intervalSeconds: 60,
     events: { record: (e: { message: string }) => events.push(e.message) },
+    onCrash: (app: string, container: string, detail: string) => crashes.push(`${app} ${container} ${detail}`),
   } as unknown as ReconcilerDeps;
-  return { reconciler: new Reconciler(deps), events, set: (c: ContainerInfo[]) => { containers = c; } };
+  return { reconciler: new Reconciler(deps), events, crashes, set: (c: ContainerInfo[]) => { containers = c; } };
 }
 
 describe('reconciler crash memory', () => {
@@ -64,6 +66,14 @@ describe('reconciler crash memory', () => {
     f.set([]);
     await f.reconciler.pass();
     assert.equal(f.reconciler.crashesTracked, 0);
+  });
+
+  it('tells the notifications of each crash it records (app.crashing), rate-limited alike', async () => {
+    const f = fixture();
+    f.set([crashed('aaa')]);
+    await f.reconciler.pass();
+    await f.reconciler.pass();
+    assert.deepEqual(f.crashes, ['shop berth.shop.worker.1.aaa is exited (docker restarted it 1 time)']);
   });
 
   it('stays bounded over many crash-and-replace cycles', async () => {
