@@ -39,6 +39,8 @@ import { DockerLocalScheduler, SchedulersService, SwarmScheduler, SwarmSetup } f
 import { createSwarmEngine } from '../infra/docker/swarm-engine';
 import { createImageRegistry } from '../infra/registry';
 import { createPluginsAndServices } from './services-boot';
+import { ServiceBackups } from '../backups';
+import { s3Objects } from '../infra/s3';
 import { secureHome } from './home-modes';
 import { tablesOf } from './store-tables';
 import type { AppsReader } from '../apps';
@@ -96,6 +98,12 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     swarm: () => ({ engine: swarm, registry: imageRegistry }),
   });
   const hooks = services.plugins.hooks;
+  // Scheduled service backups to $BERTH_HOME/backups/services or S3; a failed run notifies berth-wide targets.
+  const serviceBackups = new ServiceBackups({
+    store: tablesOf(store, 'serviceBackups'), kit: services.kit, backup: services.backup, events, scheduler: redis.backupCron,
+    s3: s3Objects, root: path.join(config.home, 'backups', 'services'), log: (l) => console.log(`berth: ${l}`),
+    onFailure: (f) => notifications.notify({ kind: 'backup.failed', app: null, service: `${f.plugin} service ${f.service}${f.schedule ? ` (schedule ${f.schedule})` : ''}`, error: f.message }),
+  });
   const users = new UsersService(store.users, store.access);
   const access = new AccessService({
     store: store.access, appExists: (app) => !!store.apps.get(app),
@@ -291,7 +299,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     processes, storage, reconciler, liveness, buildSettings, checks, registryLogins, schedulers, swarmSetup, imageRegistry, gitSync, webhooks,
     logs, oneOff, cron,
     domains, routing, certs, letsencrypt, ownAddress,
-    services, statsSampler, notifications,
+    services, serviceBackups, statsSampler, notifications,
     async close(): Promise<void> {
       await reconciler.stop();
       liveness.stop();

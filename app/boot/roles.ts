@@ -95,6 +95,8 @@ export async function startWorker(berth: Berth, log: Log): Promise<void> {
   // Notifications: deliveries with retries, and a look at certificates about to expire with the renewal check's rhythm.
   await berth.notifications.startWorker();
   watchCertificates({ list: () => berth.certs.list(), notify: (e) => berth.notifications.notify(e), intervalMs: berth.config.acmeCheckIntervalSeconds * 1000 });
+  // One backup at a time: each streams a whole dump through gzip and the disk.
+  await berth.serviceBackups.startWorker(1);
   berth.reconciler.start(log);
   berth.liveness.start(log);
   log(`reconciling containers every ${berth.config.reconcileIntervalSeconds} s`);

@@ -22,6 +22,7 @@ import { nginxVerbs } from './verbs/nginx';
 import { certsVerbs } from './verbs/certs';
 import { letsencryptVerbs } from './verbs/letsencrypt';
 import { servicesVerbs } from './verbs/services';
+import { backupsVerbs } from './verbs/backups';
 import { pluginsVerbs } from './verbs/plugins';
 import { schedulersVerbs } from './verbs/schedulers';
 import { usersVerbs } from './verbs/users';
@@ -42,7 +43,7 @@ export const GROUPS: readonly VerbGroup[] = withReportProperties([
   psVerbs, checksVerbs, resourceVerbs, storageVerbs,
   logsVerbs, runVerbs,
   domainsVerbs, portsVerbs, nginxVerbs, certsVerbs, letsencryptVerbs,
-  servicesVerbs, pluginsVerbs,
+  servicesVerbs, backupsVerbs, pluginsVerbs,
   schedulersVerbs, notificationsVerbs,
   usersVerbs, tokensVerbs, versionVerbs,
   dokkuVerbs, dokkuReports, dokkuGitNetworkVerbs, dokkuMoreVerbs, importDokkuVerbs,

@@ -23,6 +23,7 @@ import { nginxRoutes } from './routes/nginx-routes';
 import { certsRoutes } from './routes/certs-routes';
 import { dashboardRoutes } from './dashboard';
 import { servicesRoutes } from './routes/services-routes';
+import { backupsRoutes } from './routes/backups-routes';
 import { pluginsRoutes } from './routes/plugins-routes';
 import { objectBodyOnly } from './request-body';
 import { schedulersRoutes } from './routes/schedulers-routes';
@@ -66,7 +67,7 @@ export function createHttpApp(berth: HttpServices, options: { codec: GitHookCode
   for (const routes of [domainsRoutes, portsRoutes, nginxRoutes, certsRoutes, buildSettingsRoutes, registryRoutes]) api.use(routes(berth));
   api.use(logsRoutes(berth));
   api.use(cronRoutes(berth));
-  for (const routes of [servicesRoutes, pluginsRoutes]) api.use(routes(berth));
+  for (const routes of [backupsRoutes, servicesRoutes, pluginsRoutes]) api.use(routes(berth));
   api.use(schedulersRoutes(berth));
   api.use(notificationsRoutes(berth));
   api.use(notFound);

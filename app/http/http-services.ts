@@ -21,6 +21,7 @@ import type { NotificationsService } from '../notifications';
 import type { ReleasesService } from '../releases';
 import type { SchedulersService, SwarmSetup } from '../schedulers';
 import type { ServiceBackup, ServiceKit, ServiceLinks } from '../services-kit';
+import type { ServiceBackups } from '../backups';
 import type { SessionsService } from '../sessions';
 import type { StorageService } from '../storage';
 import type { AccessService, LoginLimiter, UsersService } from '../users';
@@ -94,6 +95,8 @@ export interface HttpServices {
   readonly swarmSetup: SwarmSetup;
   readonly registryLogins: RegistryLogins;
   readonly notifications: Pick<NotificationsService, 'add' | 'list' | 'remove' | 'test' | 'smtp' | 'setSmtp'>;
+  /** Scheduled service backups (app/backups). */
+  readonly serviceBackups: ServiceBackups;
   readonly statsSampler: Pick<StatsSampler, 'samplesOf'>;
   readonly containers: ContainerView;
   /** GET /metrics: every app's processes, containers and deploy jobs, read now. */

@@ -174,6 +174,8 @@ export interface Store {
   readonly schedulers: import('./scheduler-state').SchedulerStateStore;
   readonly drains: import('./drains').DrainsStore;
   readonly drainSettings: import('./drains').DrainSettingsStore;
+  /** Service backup schedules, backups made and S3 logins (app/backups). */
+  readonly serviceBackups: import('./service-backups').ServiceBackupsStore;
   transaction<T>(fn: () => T): T;
   /** The database's schema version: its highest applied migration (`berth version`). */
   schemaVersion(): number;

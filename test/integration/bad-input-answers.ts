@@ -95,6 +95,13 @@ export const EMPTY_BODY: Readonly<Record<string, Answer | NotSent>> = {
   'POST /api/v1/services/:plugin/:name/upgrade': { notSent: '{} is a valid upgrade: it would recreate the service' },
   // The dump is the raw body (octet-stream); a JSON body is refused before anything is read.
   'POST /api/v1/services/:plugin/:name/import': ['INVALID_INPUT', 400],
+  'POST /api/v1/services/:plugin/:name/backups': { notSent: '{} is a valid backup: it would back the service up' },
+  // No backup, schedule or login named x exists (and x is too short for a bucket name).
+  'POST /api/v1/services/:plugin/:name/backups/:id/restore': ['BACKUP_NOT_FOUND', 404],
+  'POST /api/v1/services/:plugin/:name/backup-schedules/:schedule': ['BACKUP_SCHEDULE_INVALID', 422],
+  'DELETE /api/v1/services/:plugin/:name/backup-schedules/:schedule': ['BACKUP_SCHEDULE_NOT_FOUND', 404],
+  'POST /api/v1/backups/s3/:bucket': ['BACKUP_TARGET_INVALID', 422],
+  'DELETE /api/v1/backups/s3/:bucket': ['BACKUP_TARGET_INVALID', 422],
   'POST /api/v1/plugins': ['INVALID_INPUT', 400],
   'POST /api/v1/plugins/:id/:action': { notSent: `${READS_NO_BODY} (the action is the path)` },
   // redis declares no API routes of its own.
@@ -134,6 +141,9 @@ export const BAD_PARAM: Readonly<Record<string, Answer>> = {
   '/api/v1/services/:plugin/:name': ['INVALID_SERVICE_NAME', 422],
   '/api/v1/services/:plugin/:name/:action': ['NOT_FOUND', 404],
   '/api/v1/services/:plugin/:name/links/:app': ['SERVICE_NOT_LINKED', 422],
+  '/api/v1/services/:plugin/:name/backups/:id': ['BACKUP_NOT_FOUND', 404],
+  '/api/v1/services/:plugin/:name/backup-schedules/:schedule': ['BACKUP_SCHEDULE_INVALID', 422],
+  '/api/v1/backups/s3/:bucket': ['BACKUP_TARGET_INVALID', 422],
   '/api/v1/plugins/:id': ['NOT_FOUND', 404],
   '/api/v1/plugins/:id/:action': ['NOT_FOUND', 404],
   '/api/v1/plugins/:id/api/*rest': ['NOT_FOUND', 404],
@@ -170,6 +180,9 @@ export const BAD_PARAM_EXCEPTIONS: Readonly<Record<string, Answer>> = {
   // route guard refuses a path not spelled as the route (app/http/route-guard.ts).
   'DELETE /api/v1/services/:plugin/:name/links/:app :app=shell': ['FORBIDDEN', 403],
   'POST /api/v1/services/:plugin/:name/:action :action=shell': ['FORBIDDEN', 403],
+  'POST /api/v1/services/:plugin/:name/backups/:id/restore :id=shell': ['FORBIDDEN', 403],
+  'POST /api/v1/services/:plugin/:name/backup-schedules/:schedule :schedule=shell': ['FORBIDDEN', 403],
+  'DELETE /api/v1/services/:plugin/:name/backup-schedules/:schedule :schedule=shell': ['FORBIDDEN', 403],
 };
 
 /** The query string every GET route is sent (with ids that exist). */

@@ -22,6 +22,7 @@ const BAD_BODIES: { readonly name: string; readonly raw: string; readonly expect
       'name', 'set', 'unset', 'add', 'remove', 'image', 'buildpack', 'builder', 'mount', 'version', 'source', 'scale',
       'restartPolicy', 'process', 'email', 'deployBranch', 'confirm', 'restart', 'port', 'memory', 'cpus', 'key',
       'cert', 'app', 'alias', 'url', 'command', 'value', 'id', 'domains', 'ports', 'advertiseAddr',
+      'to', 'passphrase', 'schedule', 'into', 'keep', 'endpoint', 'region', 'accessKeyId', 'secretAccessKey',
     ].map((k) => [k, [{ nested: [1] }]]))),
     expect: ['per route: WRONG_TYPES', 0],
   },
@@ -80,6 +81,10 @@ const WRONG_TYPES: Readonly<Record<string, readonly [string, number]>> = {
   'POST /api/v1/notifications': ['INVALID_NOTIFICATION_TARGET', 422],
   'POST /api/v1/apps/:app/notifications': ['INVALID_NOTIFICATION_TARGET', 422],
   'POST /api/v1/notifications/smtp': ['INVALID_SMTP_SETTINGS', 422],
+  // `keep` is checked as the schedule's own field; the other two read no body and name nothing that exists.
+  'POST /api/v1/services/:plugin/:name/backup-schedules/:schedule': ['BACKUP_SCHEDULE_INVALID', 422],
+  'DELETE /api/v1/services/:plugin/:name/backup-schedules/:schedule': ['BACKUP_SCHEDULE_NOT_FOUND', 404],
+  'DELETE /api/v1/backups/s3/:bucket': ['BACKUP_S3_NOT_SET', 422],
   // Bodyless routes that answer from the app's state (nothing running, nothing deployed, no certificate).
   'POST /api/v1/apps/:app/builds/cancel': ['NO_BUILD_RUNNING', 422],
   'POST /api/v1/apps/:app/ps/start': ['NO_RELEASE', 422],
@@ -149,7 +154,7 @@ describe('bad input: every API endpoint answers malformed JSON, wrong types, mis
   const fill = (p: string): string => {
     const onPath = ACT_ON_PATH.has(`DELETE ${p}`) || ACT_ON_PATH.has(`POST ${p}`);
     return p.replace(':app', app).replace(':plugin', 'redis').replace(':name', p.startsWith('/api/v1/services/') && !onPath ? svc : 'nosuch-name')
-      .replace(':user', 'nosuch-user').replace(':action', 'nosuch-action').replace(':id', 'redis').replace('*rest', 'x');
+      .replace(':user', 'nosuch-user').replace(':action', 'nosuch-action').replace(':schedule', 'nosuch-schedule').replace(':bucket', 'nosuch-bucket').replace(':id', 'redis').replace('*rest', 'x');
   };
 
   /**

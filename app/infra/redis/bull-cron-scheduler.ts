@@ -15,6 +15,8 @@ export interface BullCronSchedulerOptions {
   readonly onError: (err: Error) => void;
   /** BullMQ's connection of the berth's one connection set (createRedisInfra); absent: its own, closed with it. */
   readonly connection?: Redis;
+  /** BullMQ queue name (default `cron`, app.json cron); scheduled service backups use their own. */
+  readonly queueName?: string;
 }
 
 /** `<app>|<name>`: app names have no `|`, so one app's schedulers are found by prefix. */
@@ -33,7 +35,7 @@ export class BullCronScheduler implements CronScheduler {
   constructor(private readonly options: BullCronSchedulerOptions) {
     this.ownsConnection = !options.connection;
     this.connection = options.connection ?? openConnection({ url: options.url, onError: options.onError, maxRetriesPerRequest: null });
-    this.queue = new Queue<CronJob>(QUEUE_NAME, { connection: this.connection, prefix: options.prefix });
+    this.queue = new Queue<CronJob>(options.queueName ?? QUEUE_NAME, { connection: this.connection, prefix: options.prefix });
     this.queue.on('error', options.onError);
   }
 
@@ -60,7 +62,7 @@ export class BullCronScheduler implements CronScheduler {
 
   async startWorker(handler: CronHandler, concurrency: number): Promise<void> {
     if (this.worker) throw new Error('BullCronScheduler.startWorker called twice');
-    this.worker = new Worker<CronJob>(QUEUE_NAME, (job) => handler(job.data), {
+    this.worker = new Worker<CronJob>(this.options.queueName ?? QUEUE_NAME, (job) => handler(job.data), {
       connection: this.connection, prefix: this.options.prefix, concurrency,
     });
     this.worker.on('error', this.options.onError);

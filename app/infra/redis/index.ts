@@ -38,6 +38,8 @@ export interface RedisInfra {
   notificationQueue<E>(): NotificationQueue<E>;
   /** The TCP port Redis listens on (no notification target may name it on this host). */
   readonly port: number;
+  /** Scheduled service backups (app/backups): the same job schedulers on a queue of their own. */
+  readonly backupCron: CronScheduler;
   /** Throws BerthError REDIS_UNAVAILABLE when Redis does not answer within 2 s. */
   ping(): Promise<void>;
   /** Waits for running builds, then closes every connection. */
@@ -70,6 +72,7 @@ export function createRedisInfra(options: RedisInfraOptions): RedisInfra {
     bullConnection, prefix: options.prefix, attempts: options.notifications?.attempts ?? 6, backoffMs: options.notifications?.backoffMs ?? 5000,
     concurrency: 4, onError,
   });
+  const backupCron = new BullCronScheduler({ url: options.url, prefix: options.prefix, onError, connection: bullConnection, queueName: 'service-backups' });
 
   let closing: Promise<void> | undefined;
   return {
@@ -79,6 +82,7 @@ export function createRedisInfra(options: RedisInfraOptions): RedisInfra {
     cron,
     // The queue carries whatever the domain hands it (its typed events): one instance, typed by the caller.
     notificationQueue: <E>() => notifications as unknown as NotificationQueue<E>,
+    backupCron,
     counters: new RedisWindowCounters(redis, keys),
     port: Number(new URL(options.url).port || 6379),
     ping: () => pingConnection(redis, options.url),
@@ -86,6 +90,7 @@ export function createRedisInfra(options: RedisInfraOptions): RedisInfra {
       (closing ??= (async () => {
         await cron.close();
         await notifications.close();
+        await backupCron.close();
         await queue.close();
         await logs.close();
         locks.close();

@@ -7,6 +7,7 @@ import { createSecretBox, loadOrCreateKey } from './secret-box';
 import { sqliteRegistryLoginsStore } from './registry-logins-store';
 import { sqliteForgeStore } from './forge-store';
 import { sqliteNotificationsStore } from './notifications-store';
+import { sqliteServiceBackupsStore } from './service-backups-store';
 import { sqliteAppsStore } from './apps-store';
 import { sqliteConfigStore } from './config-store';
 import { sqliteEventsStore } from './events-store';
@@ -69,6 +70,7 @@ export function openSqliteStore(file: string, options: { keyFile?: string } = {}
     schedulers: sqliteSchedulerStore(db),
     drains: sqliteDrainsStore(db),
     drainSettings: sqliteDrainSettingsStore(db),
+    serviceBackups: sqliteServiceBackupsStore(db, box),
     transaction: (fn) => db.transaction(fn)(),
     schemaVersion: () => databaseSchemaVersion(db),
     close: () => db.close(),

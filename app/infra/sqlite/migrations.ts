@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { EMPTY_MANIFEST, parseAppJson, type AppManifest } from '../../manifest';
+import { manifestsForOldReleases } from './migration-20-manifests';
+import { MIGRATIONS_SINCE_21 } from './migrations-since-21';
 
 export interface Migration {
   readonly version: number;
@@ -320,78 +321,6 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: '',
     run: manifestsForOldReleases,
   },
-  {
-    version: 21,
-    name: 'scoped tokens: a token with a scope (metrics) opens only that, never the API',
-    sql: `ALTER TABLE tokens ADD COLUMN scope TEXT;`,
-  },
-  {
-    version: 22,
-    name: 'git:sync credentials, forge webhooks (secrets sealed) and the deliveries seen, so a replay deploys nothing',
-    sql: `CREATE TABLE git_credentials (
-     app TEXT PRIMARY KEY REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
-     kind TEXT NOT NULL,
-     username TEXT,
-     secret TEXT NOT NULL,
-     updated_at TEXT NOT NULL
-   );
-   CREATE TABLE webhooks (
-     app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
-     provider TEXT NOT NULL,
-     secret TEXT NOT NULL,
-     created_at TEXT NOT NULL,
-     PRIMARY KEY (app, provider)
-   );
-   CREATE TABLE webhook_deliveries (
-     app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
-     provider TEXT NOT NULL,
-     delivery TEXT NOT NULL,
-     seen_at TEXT NOT NULL,
-     PRIMARY KEY (app, provider, delivery)
-   );
-   ALTER TABLE tokens ADD COLUMN scope_app TEXT;
-   ALTER TABLE tokens ADD COLUMN scope_action TEXT;`,
-  },
-  {
-    version: 23,
-    name: 'notification targets (per app or global; URL and signing secret sealed) with their last delivery, and SMTP settings',
-    sql: `CREATE TABLE notification_targets (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     app TEXT REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
-     type TEXT NOT NULL,
-     url TEXT NOT NULL,
-     secret TEXT,
-     created_by TEXT,
-     created_at TEXT NOT NULL,
-     last_status TEXT NOT NULL DEFAULT 'never',
-     last_at TEXT,
-     last_event TEXT,
-     last_error TEXT,
-     delivered INTEGER NOT NULL DEFAULT 0,
-     failed INTEGER NOT NULL DEFAULT 0
-   );
-   CREATE INDEX notification_targets_app ON notification_targets(app);
-   CREATE TABLE notification_settings (
-     key TEXT PRIMARY KEY,
-     value TEXT NOT NULL
-   );`,
-  },
+  // 21 on: migrations-since-21.ts (this file reached the 400-line limit).
+  ...MIGRATIONS_SINCE_21,
 ];
-
-/**
- * Migration 20: each release row without a manifest gets its app.json parsed into one (an app.json
- * that no longer passes today's checks counts as none, as it did when it was parsed at each read).
- */
-function manifestsForOldReleases(db: Database.Database): void {
-  const rows = db.prepare<[], { app: string; version: number; app_json: string | null }>('SELECT app, version, app_json FROM releases WHERE manifest IS NULL').all();
-  const set = db.prepare<[string, string, number]>('UPDATE releases SET manifest = ? WHERE app = ? AND version = ?');
-  for (const r of rows) {
-    let manifest: AppManifest;
-    try {
-      manifest = parseAppJson(r.app_json);
-    } catch {
-      manifest = EMPTY_MANIFEST;
-    }
-    set.run(JSON.stringify(manifest), r.app, r.version);
-  }
-}

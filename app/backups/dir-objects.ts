@@ -1,0 +1,28 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BackupObjects } from '../ports/backup-objects';
+import { checkInside } from './backup-target';
+
+/** Backups as files below berth's backup directory (keys are absolute paths, checked to stay there). */
+export function dirObjects(root: string): BackupObjects {
+  return {
+    async put(key, file) {
+      fs.mkdirSync(path.dirname(key), { recursive: true, mode: 0o700 });
+      checkInside(path.dirname(key), root);
+      // The staging file is in the same directory tree (same file system): a rename, not a copy.
+      try {
+        fs.renameSync(file, key);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+        fs.copyFileSync(file, key);
+      }
+    },
+    async get(key) {
+      checkInside(path.dirname(key), root);
+      return fs.createReadStream(key);
+    },
+    async remove(key) {
+      fs.rmSync(key, { force: true });
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { s3Objects } from './s3-objects';

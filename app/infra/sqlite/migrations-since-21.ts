@@ -1,0 +1,96 @@
+import type { Migration } from './migrations';
+
+/** Migrations 21 on (migrations.ts holds 1–20 and the type); append new ones here, in version order. */
+export const MIGRATIONS_SINCE_21: readonly Migration[] = [
+  {
+    version: 21,
+    name: 'scoped tokens: a token with a scope (metrics) opens only that, never the API',
+    sql: `ALTER TABLE tokens ADD COLUMN scope TEXT;`,
+  },
+  {
+    version: 22,
+    name: 'git:sync credentials, forge webhooks (secrets sealed) and the deliveries seen, so a replay deploys nothing',
+    sql: `CREATE TABLE git_credentials (
+     app TEXT PRIMARY KEY REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     kind TEXT NOT NULL,
+     username TEXT,
+     secret TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE TABLE webhooks (
+     app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     provider TEXT NOT NULL,
+     secret TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (app, provider)
+   );
+   CREATE TABLE webhook_deliveries (
+     app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     provider TEXT NOT NULL,
+     delivery TEXT NOT NULL,
+     seen_at TEXT NOT NULL,
+     PRIMARY KEY (app, provider, delivery)
+   );
+   ALTER TABLE tokens ADD COLUMN scope_app TEXT;
+   ALTER TABLE tokens ADD COLUMN scope_action TEXT;`,
+  },
+  {
+    version: 23,
+    name: 'notification targets (per app or global; URL and signing secret sealed) with their last delivery, and SMTP settings',
+    sql: `CREATE TABLE notification_targets (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     app TEXT REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     type TEXT NOT NULL,
+     url TEXT NOT NULL,
+     secret TEXT,
+     created_by TEXT,
+     created_at TEXT NOT NULL,
+     last_status TEXT NOT NULL DEFAULT 'never',
+     last_at TEXT,
+     last_event TEXT,
+     last_error TEXT,
+     delivered INTEGER NOT NULL DEFAULT 0,
+     failed INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX notification_targets_app ON notification_targets(app);
+   CREATE TABLE notification_settings (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   );`,
+  },
+  {
+    version: 24,
+    name: 'scheduled service backups: schedules, the backups made, S3 logins (passphrases and keys sealed with the secret box)',
+    sql: `CREATE TABLE service_backup_schedules (
+     plugin TEXT NOT NULL,
+     service TEXT NOT NULL,
+     name TEXT NOT NULL,
+     schedule TEXT NOT NULL,
+     keep INTEGER NOT NULL,
+     target TEXT NOT NULL,
+     passphrase TEXT,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (plugin, service, name)
+   );
+   CREATE TABLE service_backups (
+     id TEXT PRIMARY KEY,
+     plugin TEXT NOT NULL,
+     service TEXT NOT NULL,
+     schedule TEXT,
+     target TEXT NOT NULL,
+     key TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     passphrase TEXT,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX service_backups_by_service ON service_backups (plugin, service, created_at);
+   CREATE TABLE backup_s3_logins (
+     bucket TEXT PRIMARY KEY,
+     endpoint TEXT NOT NULL,
+     region TEXT NOT NULL,
+     access_key_id TEXT NOT NULL,
+     secret_access_key TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );`,
+  },
+];

@@ -1,0 +1,65 @@
+import type Database from 'better-sqlite3';
+import type { BackupRecord, BackupSchedule, S3Login, ServiceBackupsStore } from '../../ports/service-backups';
+import { now } from './clock';
+import type { SecretBox } from './secret-box';
+
+/** Tables of app/backups; passphrases and S3 keys sealed with the secret box like config values. */
+export function sqliteServiceBackupsStore(db: Database.Database, box: SecretBox): ServiceBackupsStore {
+  type ScheduleRow = { plugin: string; service: string; name: string; schedule: string; keep: number; target: string; passphrase: string | null };
+  type BackupRow = { id: string; plugin: string; service: string; schedule: string | null; target: string; key: string; size: number; passphrase: string | null; created_at: string };
+  type S3Row = { bucket: string; endpoint: string; region: string; access_key_id: string; secret_access_key: string };
+  const opened = (s: string | null): string | null => (s === null ? null : box.open(s));
+  const toSchedule = (r: ScheduleRow): BackupSchedule => ({ ...r, passphrase: opened(r.passphrase) });
+  const toBackup = (r: BackupRow): BackupRecord => ({
+    id: r.id, plugin: r.plugin, service: r.service, schedule: r.schedule, target: r.target, key: r.key, size: r.size,
+    passphrase: opened(r.passphrase), createdAt: r.created_at,
+  });
+  return {
+    schedules() {
+      return db.prepare<[], ScheduleRow>('SELECT * FROM service_backup_schedules ORDER BY plugin, service, name').all().map(toSchedule);
+    },
+    schedule(plugin, service, name) {
+      const r = db.prepare<[string, string, string], ScheduleRow>('SELECT * FROM service_backup_schedules WHERE plugin = ? AND service = ? AND name = ?').get(plugin, service, name);
+      return r ? toSchedule(r) : null;
+    },
+    setSchedule(s) {
+      db.prepare(`INSERT INTO service_backup_schedules (plugin, service, name, schedule, keep, target, passphrase, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                  ON CONFLICT(plugin, service, name) DO UPDATE SET schedule = excluded.schedule, keep = excluded.keep, target = excluded.target,
+                  passphrase = excluded.passphrase, updated_at = excluded.updated_at`)
+        .run(s.plugin, s.service, s.name, s.schedule, s.keep, s.target, s.passphrase === null ? null : box.seal(s.passphrase), now());
+    },
+    removeSchedule(plugin, service, name) {
+      return db.prepare('DELETE FROM service_backup_schedules WHERE plugin = ? AND service = ? AND name = ?').run(plugin, service, name).changes > 0;
+    },
+    add(r) {
+      db.prepare('INSERT INTO service_backups (id, plugin, service, schedule, target, key, size, passphrase, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(r.id, r.plugin, r.service, r.schedule, r.target, r.key, r.size, r.passphrase === null ? null : box.seal(r.passphrase), r.createdAt);
+    },
+    get(id) {
+      const r = db.prepare<[string], BackupRow>('SELECT * FROM service_backups WHERE id = ?').get(id);
+      return r ? toBackup(r) : null;
+    },
+    list(plugin, service) {
+      return db.prepare<[string, string], BackupRow>('SELECT * FROM service_backups WHERE plugin = ? AND service = ? ORDER BY created_at DESC, id DESC').all(plugin, service).map(toBackup);
+    },
+    remove(id) {
+      db.prepare('DELETE FROM service_backups WHERE id = ?').run(id);
+    },
+    s3(bucket) {
+      const r = db.prepare<[string], S3Row>('SELECT * FROM backup_s3_logins WHERE bucket = ?').get(bucket);
+      return r ? { bucket: r.bucket, endpoint: r.endpoint, region: r.region, accessKeyId: box.open(r.access_key_id), secretAccessKey: box.open(r.secret_access_key) } : null;
+    },
+    setS3(l: S3Login) {
+      db.prepare(`INSERT INTO backup_s3_logins (bucket, endpoint, region, access_key_id, secret_access_key, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                  ON CONFLICT(bucket) DO UPDATE SET endpoint = excluded.endpoint, region = excluded.region, access_key_id = excluded.access_key_id,
+                  secret_access_key = excluded.secret_access_key, updated_at = excluded.updated_at`)
+        .run(l.bucket, l.endpoint, l.region, box.seal(l.accessKeyId), box.seal(l.secretAccessKey), now());
+    },
+    listS3() {
+      return db.prepare<[], S3Row>('SELECT bucket, endpoint, region FROM backup_s3_logins ORDER BY bucket').all().map((r) => ({ bucket: r.bucket, endpoint: r.endpoint, region: r.region }));
+    },
+    removeS3(bucket) {
+      return db.prepare('DELETE FROM backup_s3_logins WHERE bucket = ?').run(bucket).changes > 0;
+    },
+  };
+}

@@ -1,0 +1,8 @@
+/** Where backup files go: a directory on the host, or a bucket of an S3-compatible store (app/infra/s3). */
+export interface BackupObjects {
+  /** Copies the local file to `key`, streamed. */
+  put(key: string, file: string, size: number): Promise<void>;
+  /** The object's bytes as a stream. */
+  get(key: string): Promise<NodeJS.ReadableStream>;
+  remove(key: string): Promise<void>;
+}
