@@ -134,7 +134,15 @@ describe('dashboard: tokens, SSH keys, users and collaborators', function () {
     const them = new DashboardSession(berth.url);
     await them.login(PASSWORD, name);
 
-    const role = await admin.request('POST', '/users/role', { name, role: 'developer', _csrf: csrfIn(page.text) });
+    const users = await admin.get('/users');
+    assert.match(users.text, new RegExp(`<form method="get" action="/users/role" class="inline">\\s*<input type="hidden" name="name" value="${name}">`));
+    const ask = await admin.get(`/users/role?name=${name}&role=developer`);
+    assert.deepEqual([...decode(ask.text).matchAll(/<li data-effect>([^<]*)<\/li>/g)].map((m) => m[1]), [
+      `${name} is a viewer now. From their next request they may change only the apps they collaborate on (none yet) and read berth-wide lists; other apps disappear from their view.`,
+      'Their tokens, SSH keys and dashboard sessions stay, with the new role.',
+    ]);
+    assert.deepEqual((await whoami(token)).json, { user: { name, role: 'viewer' } }, 'the confirmation changes nothing');
+    const role = await admin.request('POST', '/users/role', { name, role: 'developer', _csrf: csrfIn(ask.text) });
     assert.equal(await flashAfter(admin, role), `${name} is now developer.`);
     assert.deepEqual((await whoami(token)).json, { user: { name, role: 'developer' } });
     const self = await admin.request('POST', '/users/role', { name: 'admin', role: 'viewer', _csrf: csrfIn(page.text) });
@@ -175,6 +183,7 @@ describe('dashboard: tokens, SSH keys, users and collaborators', function () {
       assert.equal(page.status, 403);
       // The browser's error page says it in the words of what was tried (dashboard/browser-errors.ts).
       assert.match(decode(page.text), new RegExp(`You are signed in as ${name} \\(${role}\\) and may not manage users\\.`));
+      assert.equal((await s.get(`/users/role?name=${name}&role=admin`)).status, 403);
       const csrf = csrfIn(home.text);
       const escalate = await s.request('POST', '/users/role', { name, role: 'admin', _csrf: csrf });
       assert.equal(escalate.status, 403);

@@ -33,6 +33,31 @@ export function peopleRoutes(berth: HttpServices, views: nunjucks.Environment): 
     render(views, req, res, 'users.njk', { users: berth.access.listUsers(), created: { ...created, password: password !== '' } }, 201);
   }));
 
+  /** What another role will let the user do, before the POST changes it. */
+  r.get('/users/role', need.admin, (req, res) => {
+    const name = query(req, 'name');
+    const role = query(req, 'role');
+    const user = berth.access.listUsers().find((u) => u.name === name);
+    if (!user) throw new BerthError('USER_NOT_FOUND', `No user named "${name.slice(0, 60)}".`);
+    const what: Record<string, string> = {
+      admin: 'they may do everything: every app, every secret, services, users and berth-wide settings.',
+      developer: `they may change only the apps they collaborate on (${user.apps.join(', ') || 'none yet'}) and read berth-wide lists; other apps disappear from their view.`,
+      viewer: 'they may read every app and change nothing; config values and service passwords are hidden from them.',
+    };
+    if (!what[role]) throw new BerthError('INVALID_ROLE', `"${role.slice(0, 40)}" is not a role: use admin, developer or viewer.`);
+    render(views, req, res, 'confirm.njk', {
+      app: null,
+      confirm: {
+        title: `Make ${name} ${role === 'admin' ? 'an' : 'a'} ${role}?`, action: '/users/role', fields: { name, role }, button: `Make ${name} ${role}`,
+        back: { href: '/users', label: 'Users' },
+        effects: [
+          `${name} is ${user.role === 'admin' ? 'an' : 'a'} ${user.role} now. From their next request ${what[role]}`,
+          'Their tokens, SSH keys and dashboard sessions stay, with the new role.',
+        ],
+      },
+    });
+  });
+
   r.post('/users/role', need.admin, formAction(() => '/users', (req) => {
     const user = berth.access.setRole(field(req, 'name'), field(req, 'role'), req.user!);
     return { to: '/users', ok: `${user.name} is now ${user.role}.` };
