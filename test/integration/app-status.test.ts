@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName } from '../support/berth-process';
 import { DashboardSession, csrfIn, firstLiveEvent } from '../support/dashboard-session';
 import { WorkTree } from '../support/git-client';
 import { waitFor } from '../support/poll';
-import { requireBerthStack } from '../support/requirements';
+import { useBerth } from '../support/use-berth';
 
 /** Serves (so the deploy passes its check), then dies with code 3 a few seconds later, every time docker restarts it. */
 const CRASHING_START = [
@@ -22,7 +22,7 @@ const CRASHING_START = [
 describe('app status: crashing and failed last deploy, the same word everywhere', function () {
   this.timeout(300_000);
   const PASSWORD = 'app status test password';
-  let berth: BerthProcess;
+  const berth = useBerth({ BERTH_ADMIN_PASSWORD: PASSWORD });
   let session: DashboardSession;
   const trees: WorkTree[] = [];
   const crashing = uniqueName('crash');
@@ -30,8 +30,6 @@ describe('app status: crashing and failed last deploy, the same word everywhere'
   let failedBuild = 0;
 
   before(async () => {
-    requireBerthStack();
-    berth = await startBerth({ BERTH_ADMIN_PASSWORD: PASSWORD });
     session = new DashboardSession(berth.url);
     await session.login(PASSWORD);
 
@@ -51,7 +49,7 @@ describe('app status: crashing and failed last deploy, the same word everywhere'
     assert.notEqual(broken.code, 0, broken.output);
     failedBuild = (await berth.api('GET', `/api/v1/apps/${failing}/builds`)).json.builds[0].id;
   });
-  after(async () => { trees.forEach((t) => t.remove()); await berth?.destroy(); });
+  after(() => { trees.forEach((t) => t.remove()); });
 
   it('a crash-looping app is crashing, with its last exit code and last lines, in API, CLI and dashboard', async () => {
     // docker restarts it (unless-stopped) each time it dies: after the first restart it is crashing.

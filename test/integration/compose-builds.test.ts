@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { uniqueName } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
 import { waitFor } from '../support/poll';
-import { requireBerthStack } from '../support/requirements';
+import { useBerth } from '../support/use-berth';
 
 const docker = (args: string[]): string => spawnSync('docker', args, { encoding: 'utf8' }).stdout.trim();
 
@@ -16,7 +16,7 @@ const docker = (args: string[]): string => spawnSync('docker', args, { encoding:
  */
 describe('compose apps: several builds, none, one-shots, interpolation and read-only volumes', function () {
   this.timeout(600_000);
-  let berth: BerthProcess;
+  const berth = useBerth();
   let wt: WorkTree;
   let firstPush = '';
   const app = uniqueName('cbuilds');
@@ -27,15 +27,10 @@ describe('compose apps: several builds, none, one-shots, interpolation and read-
   const imageOf = (container: string) => docker(['inspect', '--format', '{{.Config.Image}}', container]);
 
   before(async () => {
-    requireBerthStack();
-    berth = await startBerth();
     wt = WorkTree.fromFixture('compose-multi-app');
     assert.equal(berth.cli(['apps:create', app]).code, 0);
   });
-  after(async () => {
-    wt?.remove();
-    await berth?.destroy();
-  });
+  after(() => { wt?.remove(); });
 
   it('interpolates only the app\'s own config vars: berth\'s env and another app\'s config are unset names, all listed', async () => {
     const other = uniqueName('cother');
