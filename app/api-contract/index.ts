@@ -15,3 +15,4 @@ export type {
   ScaleResponse, ScaleRequest, PsSettingsRequest, PsSettingsResponse, ResourcesView, ResourcesResponse, ResourcesRequest,
 } from './processes';
 export type { DomainsReport, AppDomainsResponse, AppDomainsChange, GlobalDomainsResponse, GlobalDomainsChange } from './domains';
+export type { AppDiskView, AppDiskResponse, CleanupView, CleanupResponse, DiskStateView, DiskStateResponse, ImageSizeView } from './disk';

@@ -6,6 +6,7 @@ import type { Buildpack } from '../ports/buildpack';
 import { openSqliteStore } from '../infra/sqlite';
 import { createDockerEngine } from '../infra/docker';
 import { createDockerClient } from '../infra/docker/docker-client';
+import { createDiskEngine } from '../infra/docker/disk-engine';
 import { parseSubnetPool } from '../infra/docker/subnet-pool';
 import { checkAppTemplate, createNginxRouter, nginxAppLogReader, portInUse, repoTemplateReader } from '../infra/nginx';
 import { createAcmeIssuer } from '../infra/acme';
@@ -28,6 +29,7 @@ import { SessionsService } from '../sessions';
 import { LivenessMonitor, ProcessOperations, ProcessStates, ProcessesService, Reconciler } from '../processes';
 import { StatsSampler } from '../processes/stats-sampler';
 import { StorageService } from '../storage';
+import { appDiskReport, Housekeeping } from '../disk';
 import { LogArchive, LogsService } from '../logs';
 import { DeployScripts, OneOffRunner, type OneOffRun } from '../one-off';
 import { CronService } from '../cron';
@@ -292,6 +294,22 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   });
   const statsSampler = new StatsSampler({ engine, scope: config.network, intervalMs: config.statsIntervalSeconds * 1000 });
   const appSettings = new AppSettings({ store: tablesOf(store, 'apps'), events, buildpackNames: () => buildpacks.map((b) => b.name) });
+  // Disk hygiene (app/disk): per-app disk figures, retention, router log rotation, dangling images, the disk watch.
+  const diskEngine = createDiskEngine(docker);
+  const routerLogs = { dir: path.join(paths.nginx, 'logs'), rotate: (maxBytes: number) => nginx.rotateLogs(maxBytes) };
+  const disk = {
+    report: (app: string) => appDiskReport({
+      apps: appsReader, engine: diskEngine, dataOf: (a) => storage.dataOf(a), buildIdsOf: (a) => builds.list(a, 1_000_000).map((b) => b.id),
+      buildLogsDir: paths.buildLogs, appLogsDir: paths.appLogs, routerLogs,
+    }, app),
+  };
+  const housekeeping = new Housekeeping({
+    settings: {
+      buildLogDays: config.buildLogDays, eventDays: config.eventDays, routerLogMb: config.routerLogMb,
+      danglingImageHours: config.danglingImageHours, diskWarnPercent: config.diskWarnPercent,
+    },
+    home: config.home, buildLogsDir: paths.buildLogs, pruneEvents: (at, o) => events.pruneBefore(at, o), routerLogs, engine: diskEngine, events,
+  });
 
   return {
     config, paths, store, engine, router, redis, repos, hook,
@@ -299,7 +317,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     processes, storage, reconciler, liveness, buildSettings, checks, registryLogins, schedulers, swarmSetup, imageRegistry, gitSync, webhooks,
     logs, oneOff, cron,
     domains, routing, certs, letsencrypt, ownAddress,
-    services, serviceBackups, statsSampler, notifications,
+    services, serviceBackups, statsSampler, notifications, disk, housekeeping,
     async close(): Promise<void> {
       await reconciler.stop();
       liveness.stop();

@@ -19,6 +19,7 @@ export function httpServicesOf(berth: Berth): HttpServices {
     domains: berth.domains, routing: berth.routing, certs: berth.certs, letsencrypt: berth.letsencrypt,
     services: berth.services, schedulers: berth.schedulers, swarmSetup: berth.swarmSetup, registryLogins: berth.registryLogins, notifications: berth.notifications, serviceBackups: berth.serviceBackups,
     statsSampler: berth.statsSampler,
+    disk: berth.disk, housekeeping: berth.housekeeping,
     containers: {
       of: (app) => deployer.containersOf(app),
       all: () => engine.listContainers({ labels: { [LABEL.scope]: config.network } }),

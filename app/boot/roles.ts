@@ -99,5 +99,7 @@ export async function startWorker(berth: Berth, log: Log): Promise<void> {
   await berth.serviceBackups.startWorker(1);
   berth.reconciler.start(log);
   berth.liveness.start(log);
+  // Disk hygiene: the disk watch every 10 minutes, `berth cleanup` every BERTH_CLEANUP_INTERVAL.
+  berth.housekeeping.schedule({ checkMs: 10 * 60_000, cleanupMs: berth.config.cleanupIntervalSeconds * 1000 }, log);
   log(`reconciling containers every ${berth.config.reconcileIntervalSeconds} s`);
 }

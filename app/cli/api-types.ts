@@ -10,4 +10,5 @@ export type {
   AppStatusWord, AppProcessReport, ProcessReport, ContainerReport, CrashReport, ProcessReportResponse,
   ScaleResponse, ScaleRequest, PsSettingsRequest, PsSettingsResponse, ResourcesView, ResourcesResponse, ResourcesRequest,
   DomainsReport, AppDomainsResponse, AppDomainsChange, GlobalDomainsResponse, GlobalDomainsChange,
+  AppDiskResponse, CleanupResponse, DiskStateResponse,
 } from '../api-contract';

@@ -79,6 +79,18 @@ export interface Config {
   readonly keepImages: number;
   /** BERTH_APP_LOG_MB — output of removed containers, one-offs and cron kept per app under logs/apps, in MiB. Default 5. */
   readonly appLogMb: number;
+  /** BERTH_BUILD_LOG_DAYS — build logs older than this many days are removed by `berth cleanup` (the builds stay listed). Default 30. */
+  readonly buildLogDays: number;
+  /** BERTH_EVENT_DAYS — audit events older than this many days are removed by `berth cleanup`. Default 90. */
+  readonly eventDays: number;
+  /** BERTH_ROUTER_LOG_MB — `berth cleanup` moves a router log past this many MiB to `<file>.1` (replacing the older one). Default 50. */
+  readonly routerLogMb: number;
+  /** BERTH_DANGLING_IMAGE_HOURS — `berth cleanup` removes untagged images older than this many hours. Default 24. */
+  readonly danglingImageHours: number;
+  /** BERTH_DISK_WARN_PERCENT — a `disk.low` event when the disk holding BERTH_HOME is this full (checked every 10 minutes). Default 90. */
+  readonly diskWarnPercent: number;
+  /** BERTH_CLEANUP_INTERVAL — seconds between the worker's `berth cleanup` runs. Default 86400 (daily). */
+  readonly cleanupIntervalSeconds: number;
   /** BERTH_LOG_LEVEL — info or debug. Default info. */
   readonly logLevel: 'info' | 'debug';
   /** BERTH_ACME_DIRECTORY — ACME directory URL for letsencrypt:enable. Default https://acme-v02.api.letsencrypt.org/directory. */
@@ -220,6 +232,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     registryAddr: registryAddr(env.BERTH_REGISTRY_ADDR),
     registryPort: int(env, 'BERTH_REGISTRY_PORT', 5100, 1, 65535),
     appLogMb: int(env, 'BERTH_APP_LOG_MB', 5, 1, 10_000),
+    buildLogDays: int(env, 'BERTH_BUILD_LOG_DAYS', 30, 0, 36_500),
+    eventDays: int(env, 'BERTH_EVENT_DAYS', 90, 0, 36_500),
+    routerLogMb: int(env, 'BERTH_ROUTER_LOG_MB', 50, 0, 100_000),
+    danglingImageHours: int(env, 'BERTH_DANGLING_IMAGE_HOURS', 24, 0, 87_600),
+    diskWarnPercent: int(env, 'BERTH_DISK_WARN_PERCENT', 90, 1, 100),
+    cleanupIntervalSeconds: int(env, 'BERTH_CLEANUP_INTERVAL', 86_400, 60, 30 * 86_400),
     logLevel,
     acmeDirectory: acmeDirectory(env.BERTH_ACME_DIRECTORY),
     acmeEmail: env.BERTH_ACME_EMAIL || '',

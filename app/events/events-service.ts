@@ -12,7 +12,8 @@ export type EventKind =
   | 'ps.restarted' | 'ps.stopped' | 'ps.started' | 'ps.settings' | 'ps.reconciled' | 'ps.crashed' | 'ps.unhealthy' | 'ps.retired' | 'storage.changed'
   | 'service.created' | 'service.destroyed' | 'service.changed' | 'service.linked' | 'service.unlinked' | 'service.backup' | 'service.backup-failed' | 'plugin.changed'
   | 'access.changed' | 'swarm.changed'
-  | 'git.synced' | 'webhook.changed' | 'webhook.received' | 'webhook.refused';
+  | 'git.synced' | 'webhook.changed' | 'webhook.received' | 'webhook.refused'
+  | 'cleanup.ran' | 'disk.low';
 
 /** The audit trail: what happened to which app, by whom. */
 export class EventsService {
@@ -28,6 +29,11 @@ export class EventsService {
 
   record(event: { app: string | null; kind: EventKind; message: string; user: string | null; source?: EventSource }): EventRecord {
     return this.store.add({ ...event, source: event.source ?? this.context.getStore() ?? null });
+  }
+
+  /** Retention (`berth cleanup`): removes, or with `dryRun` counts, the events recorded before `at`. */
+  pruneBefore(at: string, o: { dryRun: boolean }): number {
+    return this.store.pruneBefore(at, o);
   }
 
   list(filter: { app?: string; limit?: number }): EventRecord[] {

@@ -30,6 +30,7 @@ import { schedulersRoutes } from './routes/schedulers-routes';
 import { usersRoutes } from './routes/users-routes';
 import { versionRoutes } from './routes/version-routes';
 import { metricsRoutes } from './routes/metrics-routes';
+import { diskRoutes } from './routes/disk-routes';
 import { auditSource, authorizeRequest } from './access-middleware';
 import { strictRouter } from './strict-router';
 import { routerHop } from './router-hop';
@@ -62,6 +63,7 @@ export function createHttpApp(berth: HttpServices, options: { codec: GitHookCode
   api.use(objectBodyOnly);
   api.use(usersRoutes(berth));
   api.use(versionRoutes(berth));
+  api.use(diskRoutes(berth));
   for (const routes of [appsRoutes, appSettingsRoutes, configRoutes, eventsRoutes, buildsRoutes, releasesRoutes, forgeRoutes]) api.use(routes(berth));
   for (const routes of [psRoutes, storageRoutes]) api.use(routes(berth));
   for (const routes of [domainsRoutes, portsRoutes, nginxRoutes, certsRoutes, buildSettingsRoutes, registryRoutes]) api.use(routes(berth));

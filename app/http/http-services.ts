@@ -24,6 +24,7 @@ import type { ServiceBackup, ServiceKit, ServiceLinks } from '../services-kit';
 import type { ServiceBackups } from '../backups';
 import type { SessionsService } from '../sessions';
 import type { StorageService } from '../storage';
+import type { AppDiskReport, Housekeeping } from '../disk';
 import type { AccessService, LoginLimiter, UsersService } from '../users';
 
 /** Read-only views of app containers for the dashboard (the engine itself stays in app/boot). */
@@ -101,6 +102,10 @@ export interface HttpServices {
   readonly containers: ContainerView;
   /** GET /metrics: every app's processes, containers and deploy jobs, read now. */
   metrics(): Promise<MetricsFacts>;
+  /** `apps:disk`: what an app keeps on this host. */
+  readonly disk: { report(app: string): Promise<AppDiskReport> };
+  /** `berth cleanup` and the disk watch. */
+  readonly housekeeping: Pick<Housekeeping, 'cleanup' | 'checkDisk'>;
   /** git over HTTP and the pre-receive hook's endpoint (app/builds/push-gate.ts). */
   readonly pushGate: PushGate;
   /** berth's own HTTPS address (BERTH_HOSTNAME) and the git remotes on it. */

@@ -52,6 +52,8 @@ export interface EventRecord {
 export interface EventsStore {
   add(event: Omit<EventRecord, 'id' | 'at'>): EventRecord;
   list(filter: { readonly app?: string; readonly limit: number }): EventRecord[];
+  /** Removes the events recorded before `at` (ISO time), or with `dryRun` only counts them; how many. */
+  pruneBefore(at: string, o: { readonly dryRun: boolean }): number;
 }
 
 export interface UserRecord {

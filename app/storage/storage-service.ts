@@ -160,14 +160,7 @@ export class StorageService {
    * Called before the app's rows go (the mounts are read from them). Resolves with what is left.
    */
   async removeData(app: string, o: { keep: boolean }): Promise<string[]> {
-    const record = this.requireApp(app);
-    const root = hostRoot(this.deps.storageDir, record.id);
-    const volumes = [...new Set([
-      ...this.deps.store.mounts.list(app).filter((m) => !m.source.startsWith('/')).map((m) => m.source),
-      // A compose file's named volumes (app/compose), of every release the app kept.
-      ...this.deps.releases.list(app).flatMap((r) => Object.values(r.manifest.compose?.services ?? {})
-        .flatMap((s) => s.volumes.map((v) => appVolumeName(record.id, v.volume)))),
-    ])];
+    const { volumes, root } = this.dataOf(app);
     const kept = [...volumes, ...(fs.existsSync(root) ? [root] : [])];
     if (o.keep) return kept;
     const left: string[] = [];
@@ -178,6 +171,19 @@ export class StorageService {
     // rmSync does not follow symlinks: a link the app's containers made is removed, not its target.
     fs.rmSync(root, { recursive: true, force: true });
     return left;
+  }
+
+  /** The app's data: its named volumes (mounts, and compose volumes of every release kept) and its storage folder. */
+  dataOf(app: string): { volumes: string[]; root: string } {
+    const record = this.requireApp(app);
+    const root = hostRoot(this.deps.storageDir, record.id);
+    const volumes = [...new Set([
+      ...this.deps.store.mounts.list(app).filter((m) => !m.source.startsWith('/')).map((m) => m.source),
+      // A compose file's named volumes (app/compose), of every release the app kept.
+      ...this.deps.releases.list(app).flatMap((r) => Object.values(r.manifest.compose?.services ?? {})
+        .flatMap((s) => s.volumes.map((v) => appVolumeName(record.id, v.volume)))),
+    ])];
+    return { volumes, root };
   }
 
   /**

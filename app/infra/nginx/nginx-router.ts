@@ -5,6 +5,7 @@ import type { AppRoute, OwnAddressRouter, OwnRoute, Router } from '../../ports/r
 import { readFileOrNull, restoreFile, writeFileAtomic } from './atomic-write';
 import { ConfigLock } from './lock';
 import { signalQuit, signalReload, startMaster, testConfig } from './nginx-cli';
+import { rotateLogFiles } from './log-rotation';
 import { buildAppView, type AppConfView } from './app-view';
 import { renderCustomTemplate, templateVars } from './custom-template';
 import { checkSnippet } from './template-snippet';
@@ -220,8 +221,13 @@ export class NginxRouter implements Router, OwnAddressRouter {
       }
       // The app's own logs are named by its name: left behind, the next app of that name (anyone's,
       // after a destroy or a rename) read the old one's requests with nginx:access-logs.
-      for (const kind of ['access', 'error']) fs.rmSync(path.join(this.paths.logsDir, `${name}.${kind}.log`), { force: true });
+      for (const kind of ['access', 'error']) for (const f of [`${name}.${kind}.log`, `${name}.${kind}.log.1`]) fs.rmSync(path.join(this.paths.logsDir, f), { force: true });
     });
+  }
+
+  /** Copies each log past `maxBytes` to `<file>.1` and empties it (log-rotation.ts); the files rotated. */
+  async rotateLogs(maxBytes: number): Promise<string[]> {
+    return this.lock.run(async () => rotateLogFiles(this.paths.logsDir, maxBytes));
   }
 
   async listApps(): Promise<string[]> {

@@ -16,5 +16,9 @@ export function sqliteEventsStore(db: Database.Database): EventsStore {
         : db.prepare<[number], EventRecord>('SELECT * FROM events ORDER BY id DESC LIMIT ?').all(limit);
       return rows.reverse();
     },
+    pruneBefore(at, o) {
+      if (o.dryRun) return (db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM events WHERE at < ?').get(at)?.n ?? 0);
+      return db.prepare('DELETE FROM events WHERE at < ?').run(at).changes;
+    },
   };
 }

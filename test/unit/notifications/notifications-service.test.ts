@@ -47,7 +47,7 @@ function setUp(o: { enqueue?: () => Promise<void> } = {}) {
   const logged: string[] = [];
   const service = new NotificationsService({
     store: { notifications: store }, apps: { find: (n) => (n === 'web' || n === 'api' ? ({ name: n } as never) : null), list: () => [] },
-    events: new EventsService({ add: (e) => ({ ...e, id: 1, createdAt: 'now' }) as never, list: () => [] }),
+    events: new EventsService({ add: (e) => ({ ...e, id: 1, createdAt: 'now' }) as never, list: () => [], pruneBefore: () => 0 }),
     queue, senders, rules: { ownPorts: new Set([8380]), localAddresses: () => [] }, resolve: async () => ['93.184.216.34'],
     log: (l) => logged.push(l),
   });
