@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { decryptStream, encryptStream, parseTarget, targetText } from '../../../app/backups';
+import { decryptStream, encryptStream, parseTarget, ServiceBackups, targetText, type BackupFailure } from '../../../app/backups';
+import type { EventsService } from '../../../app/events';
+import type { ServiceBackupsStore } from '../../../app/ports/service-backups';
 import { BerthError } from '../../../app/errors';
 
 /** Bytes through a chain of transforms, fed in small, uneven chunks (as a network or pipe cuts them). */
@@ -50,6 +52,44 @@ describe('service backups: encryption stream and targets', () => {
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
       fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('service backups: a failed run', () => {
+  it('records service.backup-failed, calls onFailure (notifications) with the error, leaves no staging file; a scheduled run does not throw', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bk-fail-'));
+    try {
+      const schedules = [{ plugin: 'postgres', service: 'db', name: 'nightly', schedule: '0 3 * * *', keep: 2, target: `dir:${root}/postgres/db`, passphrase: null }];
+      const events: Array<{ kind: string; message: string }> = [];
+      const failures: BackupFailure[] = [];
+      const backups = new ServiceBackups({
+        store: { serviceBackups: { schedules: () => schedules, schedule: (_p: string, _s: string, n: string) => schedules.find((s) => s.name === n) ?? null } as unknown as ServiceBackupsStore },
+        kit: { find: () => ({}) } as never,
+        backup: {
+          prepareExport: async () => async (out: NodeJS.WritableStream) => {
+            out.write('half a dump');
+            throw new BerthError('SERVICE_BACKUP_FAILED', 'pg_dump failed (exit 1): connection refused');
+          },
+        } as never,
+        events: { record: (e: { kind: string; message: string }) => { events.push(e); return e; } } as unknown as EventsService,
+        scheduler: { replace: async () => undefined } as never,
+        s3: () => { throw new Error('no S3 here'); },
+        root,
+        onFailure: (f) => { failures.push(f); },
+      });
+      await assert.rejects(backups.run({ plugin: 'postgres', service: 'db', user: 'ada' }), /connection refused/);
+      await backups.handle({ app: 'postgres/db', name: 'nightly', command: '', schedule: '0 3 * * *' });
+      assert.deepEqual(events.map((e) => e.kind), ['service.backup-failed', 'service.backup-failed']);
+      assert.match(events[0].message, /^backup of postgres service db to dir:.+\/postgres\/db failed: pg_dump failed \(exit 1\): connection refused$/);
+      assert.deepEqual(failures, [
+        { plugin: 'postgres', service: 'db', schedule: null, target: `dir:${root}/postgres/db`, message: 'pg_dump failed (exit 1): connection refused' },
+        { plugin: 'postgres', service: 'db', schedule: 'nightly', target: `dir:${root}/postgres/db`, message: 'pg_dump failed (exit 1): connection refused' },
+      ]);
+      assert.deepEqual(fs.readdirSync(path.join(root, '.staging')), []);
+      assert.equal(fs.existsSync(path.join(root, 'postgres', 'db')), false);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
     }
   });
 });
