@@ -183,6 +183,22 @@ describe('notifications: a deploy reaches webhook, Slack and SMTP receivers once
     assert.doesNotMatch(list.stdout, new RegExp(secret));
   });
 
+  it('notifications:test sends a test notification to one target, and only to it', async () => {
+    const global = (await berth.api('GET', '/api/v1/notifications')).json.targets[0];
+    const before = webhook.got.length;
+    const r = berth.cli(['notifications:test', '--global', String(global.id)]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^-----> Test notification queued \(delivery [0-9a-f-]{36}\)$/m);
+    const got = await waitFor('the test notification', () => slack.got.find((g) => g.json.text === 'berth: test notification from admin'), 30_000);
+    assert.equal(got!.json.blocks.length, 1);
+    const after = await waitFor('its delivery recorded', async () => {
+      const t = (await berth.api('GET', '/api/v1/notifications')).json.targets[0];
+      return t.lastEvent === 'notification.test' && t.lastStatus === 'delivered' ? t : null;
+    }, 30_000);
+    assert.equal(after.delivered, global.delivered + 1);
+    assert.equal(webhook.got.length, before);
+  });
+
   it('a receiver that is down gets retried until it answers; the deploy succeeds and serves meanwhile', async () => {
     const down = new Receiver(await closedPort());
     const added = await berth.api('POST', `/api/v1/apps/${later}/notifications`, { url: down.url });
