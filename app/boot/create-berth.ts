@@ -8,7 +8,7 @@ import { createDockerEngine } from '../infra/docker';
 import { createDockerClient } from '../infra/docker/docker-client';
 import { createDiskEngine } from '../infra/docker/disk-engine';
 import { parseSubnetPool } from '../infra/docker/subnet-pool';
-import { checkAppTemplate, createNginxRouter, nginxAppLogReader, portInUse, repoTemplateReader } from '../infra/nginx';
+import { checkAppTemplate, createNginxRouter, nginxAppLogReader, nginxRequestLog, portInUse, repoTemplateReader } from '../infra/nginx';
 import { createAcmeIssuer } from '../infra/acme';
 import { createRedisInfra } from '../infra/redis';
 import { createGitRepos, createRemoteGit } from '../infra/git';
@@ -28,6 +28,7 @@ import { ReleasesService } from '../releases';
 import { SessionsService } from '../sessions';
 import { LivenessMonitor, ProcessOperations, ProcessStates, ProcessesService, Reconciler } from '../processes';
 import { StatsSampler } from '../processes/stats-sampler';
+import { MetricsCollector, MetricsService } from '../metrics';
 import { StorageService } from '../storage';
 import { appDiskReport, Housekeeping } from '../disk';
 import { LogArchive, LogsService } from '../logs';
@@ -292,7 +293,12 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const pushGate = new PushGate({
     repos, apps, access, autoCreateApps: config.autoCreateApps, hookSecret: hook.secret, receiver: new PushReceiver({ apps: appsReader, builds }),
   });
-  const statsSampler = new StatsSampler({ engine, scope: config.network, intervalMs: config.statsIntervalSeconds * 1000 });
+  // The metrics history (app/metrics): each round of the sampler, and the router's request log, into SQLite.
+  const metrics = new MetricsService({ store: tablesOf(store, 'metrics'), requestLog: nginxRequestLog(paths.nginx), intervalSeconds: config.statsIntervalSeconds });
+  const metricsCollector = new MetricsCollector({ metrics, inspect: (id) => engine.inspectContainer(id) });
+  const statsSampler = new StatsSampler({
+    engine, scope: config.network, intervalMs: config.statsIntervalSeconds * 1000, onRound: (at, containers) => metricsCollector.round(at, containers),
+  });
   const appSettings = new AppSettings({ store: tablesOf(store, 'apps'), events, buildpackNames: () => buildpacks.map((b) => b.name) });
   // Disk hygiene (app/disk): per-app disk figures, retention, router log rotation, dangling images, the disk watch.
   const diskEngine = createDiskEngine(docker);
@@ -317,7 +323,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     processes, storage, reconciler, liveness, buildSettings, checks, registryLogins, schedulers, swarmSetup, imageRegistry, gitSync, webhooks,
     logs, oneOff, cron,
     domains, routing, certs, letsencrypt, ownAddress,
-    services, serviceBackups, statsSampler, notifications, disk, housekeeping,
+    services, serviceBackups, statsSampler, notifications, disk, housekeeping, metricsHistory: metrics,
     async close(): Promise<void> {
       await reconciler.stop();
       liveness.stop();

@@ -18,7 +18,7 @@ export function httpServicesOf(berth: Berth): HttpServices {
     networkOf: (app) => appNetworkName(config.network, app.id),
     domains: berth.domains, routing: berth.routing, certs: berth.certs, letsencrypt: berth.letsencrypt,
     services: berth.services, schedulers: berth.schedulers, swarmSetup: berth.swarmSetup, registryLogins: berth.registryLogins, notifications: berth.notifications, serviceBackups: berth.serviceBackups,
-    statsSampler: berth.statsSampler,
+    statsSampler: berth.statsSampler, metricsHistory: berth.metricsHistory,
     disk: berth.disk, housekeeping: berth.housekeeping,
     containers: {
       of: (app) => deployer.containersOf(app),

@@ -65,7 +65,7 @@ export interface Config {
   readonly maxRetiring: number;
   /** BERTH_RECONCILE_INTERVAL — seconds between reconcile passes. Default 10. */
   readonly reconcileIntervalSeconds: number;
-  /** BERTH_STATS_INTERVAL — seconds between the web process's CPU/memory samples of app containers (the app page keeps 120 of them). Default 30. */
+  /** BERTH_STATS_INTERVAL — seconds between the web process's CPU/memory samples of app containers (the resources panel keeps 120 of them; the metrics history keeps them raw for an hour, then in 1- and 10-minute buckets). Default 30. */
   readonly statsIntervalSeconds: number;
   /** BERTH_NGINX_BIN — the nginx binary. Default nginx (from PATH). */
   readonly nginxBin: string;

@@ -20,6 +20,7 @@ export const CATALOGUE = {
   INVALID_BRANCH: { kind: 'unprocessable', hint: 'Branch names are letters, digits, dots, dashes, slashes and underscores.' },
   INVALID_REGISTRY_LOGIN: { kind: 'unprocessable', hint: 'registry:login <server> <user> with the password on stdin; server is host[:port] as image names start with it.' },
   IMAGE_PULL_FAILED: { kind: 'unprocessable', hint: 'Check the image name and, for a private registry, `berth registry:login <server> <user>` (admin).' },
+  INVALID_METRICS_RANGE: { kind: 'input', hint: 'Metrics ranges are 1h, 24h and 7d (`?range=24h`).' },
   INVALID_IMAGE: { kind: 'unprocessable', hint: 'Image names look like name[:tag], lowercase, as docker accepts them.' },
   INVALID_PROCFILE: { kind: 'unprocessable', hint: 'Each Procfile line is `<type>: <command>`, types are lowercase letters, digits, dashes.' },
   INVALID_COMPOSE: { kind: 'unprocessable', hint: 'Fix the compose file (compose.yaml / docker-compose.yml) as the message says, commit and push again (docs/compose.md).' },

@@ -27,6 +27,7 @@ import { backupsRoutes } from './routes/backups-routes';
 import { pluginsRoutes } from './routes/plugins-routes';
 import { objectBodyOnly } from './request-body';
 import { schedulersRoutes } from './routes/schedulers-routes';
+import { metricsHistoryRoutes } from './routes/metrics-history-routes';
 import { usersRoutes } from './routes/users-routes';
 import { versionRoutes } from './routes/version-routes';
 import { metricsRoutes } from './routes/metrics-routes';
@@ -72,6 +73,7 @@ export function createHttpApp(berth: HttpServices, options: { codec: GitHookCode
   for (const routes of [backupsRoutes, servicesRoutes, pluginsRoutes]) api.use(routes(berth));
   api.use(schedulersRoutes(berth));
   api.use(notificationsRoutes(berth));
+  api.use(metricsHistoryRoutes(berth));
   api.use(notFound);
   app.use('/api/v1', api);
   app.use(metricsRoutes(berth));

@@ -16,6 +16,7 @@ import type { PluginHost } from '../plugins';
 import type { ContainerInfo, ContainerStats } from '../ports/container-engine';
 import type { ProcessesService } from '../processes';
 import type { StatsSampler } from '../processes/stats-sampler';
+import type { MetricsService } from '../metrics';
 import type { RegistryLogins } from '../registry-auth';
 import type { NotificationsService } from '../notifications';
 import type { ReleasesService } from '../releases';
@@ -99,6 +100,8 @@ export interface HttpServices {
   /** Scheduled service backups (app/backups). */
   readonly serviceBackups: ServiceBackups;
   readonly statsSampler: Pick<StatsSampler, 'samplesOf'>;
+  /** The metrics history the app page's charts and GET /apps/:app/metrics read. */
+  readonly metricsHistory: Pick<MetricsService, 'history'>;
   readonly containers: ContainerView;
   /** GET /metrics: every app's processes, containers and deploy jobs, read now. */
   metrics(): Promise<MetricsFacts>;

@@ -178,6 +178,8 @@ export interface Store {
   readonly drainSettings: import('./drains').DrainSettingsStore;
   /** Service backup schedules, backups made and S3 logins (app/backups). */
   readonly serviceBackups: import('./service-backups').ServiceBackupsStore;
+  /** The metrics history (app/metrics): CPU, memory, restarts and router requests in tiers. */
+  readonly metrics: import('./metrics-store').MetricsStore;
   transaction<T>(fn: () => T): T;
   /** The database's schema version: its highest applied migration (`berth version`). */
   schemaVersion(): number;

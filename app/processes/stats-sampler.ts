@@ -1,4 +1,4 @@
-import type { ContainerEngine, ContainerStats } from '../ports/container-engine';
+import type { ContainerEngine, ContainerInfo, ContainerStats } from '../ports/container-engine';
 import { LABEL } from '../deploys/container-labels';
 
 /** One point of a container's resource history. */
@@ -21,6 +21,17 @@ export interface StatsSamplerDeps {
   readonly keep?: number;
   /** Containers followed at most. Default 500. */
   readonly maxContainers?: number;
+  /** Hears each round: every app container (running or not) with its sample, when it has one (the metrics history). */
+  readonly onRound?: (atMs: number, containers: readonly RoundContainer[]) => Promise<void>;
+}
+
+/** An app container at one round, and its sample (null: not running or no figures). */
+export interface RoundContainer {
+  readonly id: string;
+  readonly app: string;
+  readonly process: string;
+  readonly state: ContainerInfo['state'];
+  readonly stats: ContainerStats | null;
 }
 
 const PARALLEL = 4;
@@ -60,15 +71,24 @@ export class StatsSampler {
   }
 
   private async round(): Promise<void> {
+    const at = Date.now();
     const all = await this.deps.engine.listContainers({ labels: { [LABEL.scope]: this.deps.scope } });
-    const ids = all.filter((c) => c.state === 'running' && c.labels[LABEL.app]).map((c) => c.id).slice(0, this.deps.maxContainers ?? 500);
+    const apps = all.filter((c) => c.labels[LABEL.app]).slice(0, this.deps.maxContainers ?? 500);
+    const ids = apps.filter((c) => c.state === 'running').map((c) => c.id);
     const live = new Set(ids);
     for (const id of this.history.keys()) if (!live.has(id)) this.history.delete(id);
+    const sampled = new Map<string, ContainerStats>();
     for (let i = 0; i < ids.length; i += PARALLEL) {
       const batch = ids.slice(i, i + PARALLEL);
       const stats = await Promise.all(batch.map((id) => this.deps.engine.stats(id).catch(() => null)));
-      batch.forEach((id, k) => this.add(id, stats[k]));
+      batch.forEach((id, k) => {
+        this.add(id, stats[k]);
+        if (stats[k]) sampled.set(id, stats[k]!);
+      });
     }
+    await this.deps.onRound?.(at, apps.map((c) => ({
+      id: c.id, app: c.labels[LABEL.app], process: c.labels[LABEL.process] ?? '', state: c.state, stats: sampled.get(c.id) ?? null,
+    })));
   }
 
   private add(id: string, s: ContainerStats | null): void {

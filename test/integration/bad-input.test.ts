@@ -268,7 +268,9 @@ describe('bad input: every API endpoint answers malformed JSON, wrong types, mis
     const browser = new DashboardSession(berth.url);
     await browser.login(ADMIN_PASSWORD);
     const csrf = csrfIn((await browser.get('/')).text);
-    const codeOf = (html: string): string | null => /<section class="card" data-error="([A-Z_]+)">/.exec(html)?.[1] ?? null;
+    // Pages answer with an error page; the charts' data (…/metrics.json) with the API's JSON error.
+    const codeOf = (text: string): string | null => (text.startsWith('{') ? (JSON.parse(text) as { error?: { code?: string } }).error?.code ?? null
+      : /<section class="card" data-error="([A-Z_]+)">/.exec(text)?.[1] ?? null);
     const problems: string[] = [];
     // /hooks/<provider>/<app> is the forges' endpoint, not a form: bad parameters there are unverified deliveries (test/unit/forge).
     for (const e of listEndpoints().filter((x) => !x.path.startsWith('/api/') && !x.path.startsWith('/hooks/') && paramsOf(x.path).length > 0)) {

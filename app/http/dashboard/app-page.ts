@@ -7,6 +7,8 @@ import { positiveInt } from '../request-body';
 import { appResources } from './app-resources';
 import { liveKey } from './live-key';
 import { tabLinks, tabUrl, type AppTab } from './app-tabs';
+import { metricsPanel } from './metrics-panel';
+import { parseRange } from '../../metrics';
 
 /**
  * What one tab of the app page shows, gathered through the domain services: the header's parts
@@ -71,6 +73,8 @@ export async function appPage(berth: HttpServices, req: Request, name: string, t
     domainControl: extra.hasDomainControl,
     recentLogs: on('logs') ? await extra.recentLogs(name) : [],
     resources: !on('metrics') ? [] : await appResources(berth, containers, new Map(report.processes.flatMap((p) => p.containers.map((c) => [c.id, c.memoryLimitMb ?? null] as const)))),
+    // The charts' values over the range `?range=` asks for (the charts read the same from metrics.json).
+    metrics: on('metrics') ? metricsPanel(berth.metricsHistory.history(name, parseRange(req.query.range), Date.now())) : null,
     // Panels plugins add: plain text, escaped by the view.
     pluginPanels: berth.services.plugins.appPanels(name),
   };

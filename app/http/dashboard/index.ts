@@ -15,6 +15,7 @@ import { serviceRoutes } from './routes/service-routes';
 import { accountRoutes } from './routes/account-routes';
 import { peopleRoutes } from './routes/people-routes';
 import { tlsRoutes } from './routes/tls-routes';
+import { metricsPageRoutes, vendorAssets } from './routes/metrics-routes';
 import { auditSource, authorizeRequest } from '../access-middleware';
 
 function dashboardErrors(views: nunjucks.Environment, log: (line: string) => void): ErrorRequestHandler {
@@ -22,6 +23,8 @@ function dashboardErrors(views: nunjucks.Environment, log: (line: string) => voi
     const err = requestError(e);
     if (err.kind === 'internal') log(`dashboard error: ${(e as Error)?.stack ?? String(e)}`);
     if (res.headersSent) { res.end(); return; }
+    // The charts' data (…/metrics.json) is read by a script: it gets the API's error shape, not a page.
+    if (req.path.endsWith('.json')) { res.status(STATUS_FOR_KIND[err.kind]).json({ error: { code: err.code, message: err.message } }); return; }
     // Browsers get what to do in the browser (browser-errors.ts); the API's JSON keeps its CLI hints.
     render(views, req, res, 'error.njk', { error: browserError(err, req) }, STATUS_FOR_KIND[err.kind]);
   };
@@ -36,6 +39,7 @@ export function dashboardRoutes(berth: HttpServices, options: { log: (line: stri
   // Its own routes (the favicon) are served before login; every page is in a router behind the layer.
   const r = strictRouter();
   const OUTSIDE = need.outside('the favicon redirect, to a public asset');
+  r.use(vendorAssets());
   r.use('/assets', express.static(PUBLIC_DIR, { index: false, maxAge: '1h', fallthrough: false }));
   r.get('/favicon.ico', OUTSIDE, (_req, res) => { res.redirect(301, '/assets/favicon.svg'); });
   r.use(securityHeaders);
@@ -52,6 +56,7 @@ export function dashboardRoutes(berth: HttpServices, options: { log: (line: stri
   r.use(accountRoutes(berth, views));
   r.use(peopleRoutes(berth, views));
   r.use(tlsRoutes(berth, views));
+  r.use(metricsPageRoutes(berth));
   r.use((req, _res, next) => next(new BerthError('NOT_FOUND', `There is no page at ${req.path}.`)));
   r.use(dashboardErrors(views, options.log));
   return r;

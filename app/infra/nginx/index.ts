@@ -13,3 +13,4 @@ export function createNginxRouter(options: NginxRouterOptions): Router & OwnAddr
 }
 export { portInUse } from './port-probe';
 export { nginxAppLogReader } from './app-logs';
+export { nginxRequestLog, parseRequestLine, REQUEST_LOG_FILE } from './request-log';

@@ -22,6 +22,7 @@ import { sqliteSessionsStore } from './sessions-store';
 import { sqliteServicesStore } from './services-store';
 import { sqlitePluginStateStore } from './plugin-state-store';
 import { sqliteSchedulerStore } from './scheduler-store';
+import { sqliteMetricsStore } from './metrics-store';
 import { sqliteDrainSettingsStore, sqliteDrainsStore } from './drains-store';
 import { sqliteCertsStore, sqliteGlobalDomainsStore, sqlitePortsStore, sqliteRouterSettingsStore } from './routing-stores';
 
@@ -71,6 +72,7 @@ export function openSqliteStore(file: string, options: { keyFile?: string } = {}
     drains: sqliteDrainsStore(db),
     drainSettings: sqliteDrainSettingsStore(db),
     serviceBackups: sqliteServiceBackupsStore(db, box),
+    metrics: sqliteMetricsStore(db),
     transaction: (fn) => db.transaction(fn)(),
     schemaVersion: () => databaseSchemaVersion(db),
     close: () => db.close(),

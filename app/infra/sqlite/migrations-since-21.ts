@@ -1,4 +1,5 @@
 import type { Migration } from './migrations';
+import { METRICS_TABLES } from './metrics-tables';
 
 /** Migrations 21 on (migrations.ts holds 1–20 and the type); append new ones here, in version order. */
 export const MIGRATIONS_SINCE_21: readonly Migration[] = [
@@ -92,5 +93,10 @@ export const MIGRATIONS_SINCE_21: readonly Migration[] = [
      secret_access_key TEXT NOT NULL,
      updated_at TEXT NOT NULL
    );`,
+  },
+  {
+    version: 25,
+    name: 'metrics history (app/metrics): per app and process CPU, memory, restarts, and the router\'s requests, in buckets of three widths',
+    sql: METRICS_TABLES,
   },
 ];

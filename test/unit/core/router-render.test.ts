@@ -95,7 +95,9 @@ describe('router rendering: the templates', () => {
   it('no containers: return 502; access log off when asked', () => {
     const conf = t.appConf(buildAppView(route({ settings: { accessLog: false } }), opts(), CERTS));
     assert.match(conf, /# No running web process\.\n {4}return 502;/);
-    assert.match(conf, /access_log off;/);
+    assert.doesNotMatch(conf, /shop\.access\.log/);
+    // The off switch is the app's own log: berth's request metrics log every request still.
+    assert.match(conf, /access_log logs\/berth\.requests\.log berth_requests buffer=64k flush=1s;/);
     assert.doesNotMatch(conf, /upstream |proxy_pass/);
   });
 
