@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,21 +16,28 @@ import { requireBerthStack } from '../support/requirements';
  */
 describe('test support: a killed test berth\'s apps lose their image tags when its home is swept', function () {
   this.timeout(60_000);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-sweep-'));
+  const homes: string[] = [];
   const deadApp = uniqueName('ghost');
   const liveApp = uniqueName('alive');
   const tagOf = (app: string) => `berth/${app}:v1`;
   const tagged = (app: string) => spawnSync('docker', ['image', 'inspect', tagOf(app)]).status === 0;
 
-  /** A home as startBerth makes it, with a berth.db naming `app` and a pid file naming `pid`. */
-  function home(hex: string, app: string, pid: number): string {
-    const dir = path.join(tmp, `berth-test-${hex}-Ab12Cd`);
-    fs.mkdirSync(dir);
+  /**
+   * A home as startBerth makes it, in the real tmpdir (sweepLeftovers with another tmpDir would take
+   * every live test berth's network for an orphan), with a berth.db naming `app`, a pid file naming
+   * `pid`, last changed past STALE_AFTER_MS.
+   */
+  function home(app: string, pid: number): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `berth-test-${crypto.randomBytes(3).toString('hex')}-`));
+    homes.push(dir);
     const db = new Database(path.join(dir, 'berth.db'));
     db.exec('CREATE TABLE apps (name TEXT PRIMARY KEY)');
     db.prepare('INSERT INTO apps (name) VALUES (?)').run(app);
     db.close();
     fs.writeFileSync(path.join(dir, PIDS_FILE), `${pid}\n`);
+    const old = new Date(Date.now() - STALE_AFTER_MS - 60_000);
+    fs.utimesSync(path.join(dir, PIDS_FILE), old, old);
+    fs.utimesSync(dir, old, old);
     assert.equal(spawnSync('docker', ['tag', 'berth/busybox:latest', tagOf(app)]).status, 0);
     return dir;
   }
@@ -37,18 +45,31 @@ describe('test support: a killed test berth\'s apps lose their image tags when i
   before(() => requireBerthStack());
   after(() => {
     spawnSync('docker', ['rmi', tagOf(deadApp), tagOf(liveApp)]);
-    fs.rmSync(tmp, { recursive: true, force: true });
+    for (const h of homes) fs.rmSync(h, { recursive: true, force: true });
   });
 
   it('untags the dead home\'s apps and removes it; leaves a live home and its tags', () => {
     const gone = spawnSync('true');
-    const dead = home('dead00', deadApp, gone.pid!);
-    const live = home('a11ve0', liveApp, process.pid);
-    const swept = sweepLeftovers({ tmpDir: tmp, now: Date.now() + STALE_AFTER_MS + 60_000 });
-    assert.deepEqual(swept.homes, [dead]);
+    const dead = home(deadApp, gone.pid!);
+    const live = home(liveApp, process.pid);
+    const swept = sweepLeftovers();
+    assert.ok(swept.homes.includes(dead) && !swept.homes.includes(live), swept.homes.join(' '));
     assert.equal(fs.existsSync(dead), false);
     assert.equal(tagged(deadApp), false, 'the dead home\'s app tag is gone');
     assert.equal(fs.existsSync(live), true);
     assert.equal(tagged(liveApp), true, 'a live berth\'s app keeps its tag');
+  });
+
+  it('a sweep of another folder leaves the engine\'s networks alone (it cannot know their homes)', () => {
+    const net = `berth-test-${crypto.randomBytes(3).toString('hex')}`;
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-sweep-elsewhere-'));
+    homes.push(elsewhere);
+    assert.equal(spawnSync('docker', ['network', 'create', net]).status, 0);
+    try {
+      assert.deepEqual(sweepLeftovers({ tmpDir: elsewhere }), { homes: [], networks: [] });
+      assert.equal(spawnSync('docker', ['network', 'inspect', net]).status, 0, 'the network is still there');
+    } finally {
+      spawnSync('docker', ['network', 'rm', net]);
+    }
   });
 });

@@ -72,6 +72,9 @@ export function sweepLeftovers(o: { tmpDir?: string; now?: number } = {}): { hom
   }
 
   const networks: string[] = [];
+  // Networks are the engine's, homes are this tmpdir's: from another folder every live berth's
+  // network would look like an orphan and go the moment it had no container (a service starting).
+  if (tmp !== os.tmpdir()) return { homes, networks };
   const listed = spawnSync('docker', ['network', 'ls', '--filter', 'name=berth-test-', '--format', '{{.Name}}'], { encoding: 'utf8' });
   for (const name of (listed.stdout ?? '').split(/\s+/)) {
     const id = NETWORK_NAME.exec(name)?.[1];
