@@ -14,5 +14,6 @@ export type {
   AppStatusWord, ContainerReport, ProcessReport, CrashReport, FailedDeploy, AppProcessReport, ProcessReportResponse,
   ScaleResponse, ScaleRequest, PsSettingsRequest, PsSettingsResponse, ResourcesView, ResourcesResponse, ResourcesRequest,
 } from './processes';
+export type { PortsReport, PortsChange, CertView, CertResponse, CertAddRequest, LetsencryptStatus, LetsencryptResponse, LetsencryptListResponse } from './routing';
 export type { DomainsReport, AppDomainsResponse, AppDomainsChange, GlobalDomainsResponse, GlobalDomainsChange } from './domains';
 export type { AppDiskView, AppDiskResponse, CleanupView, CleanupResponse, DiskStateView, DiskStateResponse, ImageSizeView } from './disk';

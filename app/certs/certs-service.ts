@@ -3,15 +3,14 @@ import { BerthError } from '../errors';
 import type { EventsService } from '../events';
 import type { RouteTls } from '../ports/router';
 import type { CertRecord } from '../ports/routing-store';
+import type { CertView } from '../api-contract';
 import type { Store } from '../ports/store';
 import type { CertFiles } from './cert-files';
 import { describe, parseCertPair } from './cert-parse';
 import type { AppsReader } from '../apps/apps-reader';
 
-export interface CertReport extends CertRecord {
-  readonly issuer: string;
-  readonly expiresInDays: number;
-}
+/** A certificate as certs:report and letsencrypt show it: the API contract's shape (app/api-contract/routing.ts). */
+export type CertReport = CertView;
 
 const DAY = 86_400_000;
 

@@ -3,15 +3,13 @@ import type { CertificateIssuer } from '../ports/certificate-issuer';
 import type { Router } from '../ports/router';
 import type { Store } from '../ports/store';
 import type { CertReport, CertsService } from './certs-service';
+import type { LetsencryptStatus } from '../api-contract';
 
 const EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}$/;
 const DAY = 86_400_000;
 
-export interface LetsencryptStatus {
-  readonly app: string;
-  readonly enabled: boolean;
-  readonly cert: CertReport | null;
-}
+/** An app's Let's Encrypt state: the API contract's shape (app/api-contract/routing.ts). */
+export type { LetsencryptStatus };
 
 /** Let's Encrypt's per-app state, kept by the domains module with the router settings (RoutingService). */
 export interface LetsencryptSettings {

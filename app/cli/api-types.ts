@@ -9,6 +9,7 @@ export type {
   ConfigResponse, ConfigChangeRequest, ConfigChangeResponse,
   AppStatusWord, AppProcessReport, ProcessReport, ContainerReport, CrashReport, ProcessReportResponse,
   ScaleResponse, ScaleRequest, PsSettingsRequest, PsSettingsResponse, ResourcesView, ResourcesResponse, ResourcesRequest,
+  PortsReport, PortsChange, CertView, CertResponse, CertAddRequest, LetsencryptStatus, LetsencryptResponse, LetsencryptListResponse,
   DomainsReport, AppDomainsResponse, AppDomainsChange, GlobalDomainsResponse, GlobalDomainsChange,
   AppDiskResponse, CleanupResponse, DiskStateResponse,
 } from '../api-contract';

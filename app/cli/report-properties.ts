@@ -1,5 +1,5 @@
 import { appPath } from './api-client';
-import type { AppDetail, AppDomainsResponse, ProcessReportResponse } from './api-types';
+import type { AppDetail, AppDomainsResponse, PortsReport, ProcessReportResponse } from './api-types';
 import type { Verb, VerbContext, VerbGroup } from './types';
 
 /**
@@ -35,7 +35,7 @@ const REPORTS: Readonly<Record<string, Properties>> = {
     };
   },
   'ports:report': async (ctx) => {
-    const { ports } = await get<{ ports: string[] }>(ctx, '/ports');
+    const { ports } = await get<Pick<PortsReport, 'ports'>>(ctx, '/ports');
     const json = ports.map((p) => { const [scheme, host, container] = p.split(':'); return { scheme, host_port: Number(host), container_port: Number(container) }; });
     return { 'ports-map': words(ports), 'ports-map-json': JSON.stringify(json) };
   },

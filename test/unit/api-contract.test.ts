@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import type { AppDomainsResponse, AppResponse, AppsListResponse, BuildsListResponse, ConfigChangeResponse, ProcessReportResponse } from '../../app/api-contract';
+import type { AppDomainsResponse, LetsencryptResponse, PortsReport, AppResponse, AppsListResponse, BuildsListResponse, ConfigChangeResponse, ProcessReportResponse } from '../../app/api-contract';
 import type { AppProcessReport as ServerReport } from '../../app/processes';
 import type { DomainsReport as ServerDomains } from '../../app/domains';
+import type { CertReport as ServerCert } from '../../app/certs/certs-service';
 import type { ProcessReportResponse as CliReportResponse } from '../../app/cli/api-types';
 import type { AppDetail as CliAppDetail } from '../../app/cli/api-types';
 import type { AppInfo } from '../../app/apps';
@@ -39,6 +40,10 @@ const noApplied = (r: Omit<ServerReport, 'applied'>): ProcessReportResponse => (
 const noAll = (d: Omit<ServerDomains, 'all'>): AppDomainsResponse => ({ domains: d });
 // @ts-expect-error a config change says whether anything changed
 const noChanged = (config: Record<string, string>): ConfigChangeResponse => ({ config, build: null });
+// @ts-expect-error ports:report says which mappings the router uses
+const noInUse = (ports: string[]): PortsReport => ({ ports, source: 'ports:set' });
+// @ts-expect-error a certificate shown by letsencrypt says when it expires
+const noExpiry = (app: string, cert: Omit<ServerCert, 'expiresInDays'>): LetsencryptResponse => ({ letsencrypt: { app, enabled: true, cert } });
 
 describe('the API contract shared by server and CLI', () => {
   it('an app as the server answers it reads back as the CLI reads it, field for field', () => {
@@ -53,6 +58,6 @@ describe('the API contract shared by server and CLI', () => {
     const list: AppsListResponse = { apps: [{ ...info, status: 'running' }] };
     assert.equal(list.apps[0].status, 'running');
     // The drifted shapes above exist only for tsc.
-    assert.deepEqual([drifted, wrongType, readsMissing, noDescription, psAnswer, noApplied, noAll, noChanged].map((f) => typeof f), Array(8).fill('function'));
+    assert.deepEqual([drifted, wrongType, readsMissing, noDescription, psAnswer, noApplied, noAll, noChanged, noInUse, noExpiry].map((f) => typeof f), Array(10).fill('function'));
   });
 });

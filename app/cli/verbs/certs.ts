@@ -3,13 +3,12 @@ import { appPath } from '../api-client';
 import { CliError } from '../cli-error';
 import { keyValues } from '../output';
 import type { ArgSpec, VerbContext, VerbGroup } from '../types';
+import type { CertAddRequest, CertResponse, CertView } from '../api-types';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 
-export interface CertReport {
-  app: string; source: string; subject: string; issuer: string; domains: string[];
-  notBefore: string; notAfter: string; fingerprint: string; expiresInDays: number;
-}
+/** A certificate as the API shows it (app/api-contract). */
+export type CertReport = CertView;
 
 export function certLines(c: CertReport): string {
   return keyValues([
@@ -37,7 +36,7 @@ export const certsVerbs: VerbGroup = {
       options: [],
       async run(ctx) {
         const body = { cert: await readPem(ctx, ctx.arg('cert-file'), 'certificate'), key: await readPem(ctx, ctx.arg('key-file'), 'key') };
-        const res = await ctx.api().json<{ cert: CertReport }>('POST', appPath(ctx.arg('app'), '/certs'), body);
+        const res = await ctx.api().json<CertResponse & { cert: CertView }>('POST', appPath(ctx.arg('app'), '/certs'), body satisfies CertAddRequest);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Certificate installed for ${ctx.arg('app')}`);
         ctx.out.write(certLines(res.cert));
@@ -54,7 +53,7 @@ export const certsVerbs: VerbGroup = {
     {
       name: 'certs:report', aliases: ['certs'], usage: 'berth certs:report <app>', summary: 'Show the certificate\'s subject, domains and expiry.', args: [APP], options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ cert: CertReport | null }>(appPath(ctx.arg('app'), '/certs'));
+        const res = await ctx.api().get<CertResponse>(appPath(ctx.arg('app'), '/certs'));
         if (ctx.json) return ctx.out.json(res);
         ctx.out.heading(`${ctx.arg('app')} certificate`);
         if (!res.cert) return ctx.out.line('none (HTTP only): berth certs:add or berth letsencrypt:enable');

@@ -1,5 +1,6 @@
 import { appPath } from '../api-client';
 import type { ArgSpec, VerbContext, VerbGroup } from '../types';
+import type { PortsChange, PortsReport } from '../api-types';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 const MAPPINGS: ArgSpec = {
@@ -7,7 +8,10 @@ const MAPPINGS: ArgSpec = {
   summary: 'scheme:host-port:container-port, e.g. http:80:5000 (80/443 are the router\'s HTTP/HTTPS ports).',
 };
 
-async function show(ctx: VerbContext, res: { ports: string[]; inUse?: string[]; source?: string }): Promise<void> {
+/** Older servers leave `inUse` and `source` out. */
+type Ports = Pick<PortsReport, 'ports'> & Partial<Omit<PortsReport, 'ports'>>;
+
+async function show(ctx: VerbContext, res: Ports): Promise<void> {
   if (ctx.json) return ctx.out.json(res);
   ctx.out.heading(`${ctx.arg('app')} ports`);
   const inUse = res.inUse ?? res.ports;
@@ -16,8 +20,8 @@ async function show(ctx: VerbContext, res: { ports: string[]; inUse?: string[]; 
   if (res.source && res.source !== 'ports:set') ctx.out.write(`(from ${res.source}; ports:set replaces them)\n`);
 }
 
-const change = async (ctx: VerbContext, body: Record<string, unknown>) =>
-  show(ctx, await ctx.api().json('PATCH', appPath(ctx.arg('app'), '/ports'), body));
+const change = async (ctx: VerbContext, body: PortsChange) =>
+  show(ctx, await ctx.api().json<Ports>('PATCH', appPath(ctx.arg('app'), '/ports'), body));
 
 export const portsVerbs: VerbGroup = {
   name: 'ports',
@@ -25,7 +29,7 @@ export const portsVerbs: VerbGroup = {
   verbs: [
     {
       name: 'ports:report', aliases: ['ports'], usage: 'berth ports:report <app>', summary: 'List the app\'s port mappings.', args: [APP], options: [],
-      async run(ctx) { await show(ctx, await ctx.api().get(appPath(ctx.arg('app'), '/ports'))); },
+      async run(ctx) { await show(ctx, await ctx.api().get<Ports>(appPath(ctx.arg('app'), '/ports'))); },
     },
     {
       name: 'ports:add', usage: 'berth ports:add <app> <mapping>...', summary: 'Add port mappings and re-route the app.', args: [APP, MAPPINGS], options: [],
