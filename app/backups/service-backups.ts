@@ -236,9 +236,10 @@ export class ServiceBackups {
     const staging = path.join(this.deps.root, '.staging');
     fs.mkdirSync(staging, { recursive: true, mode: 0o700 });
     const tmp = path.join(staging, `${file}.part`);
+    const out = fs.createWriteStream(tmp, { mode: 0o600 });
     try {
       const dump = new PassThrough();
-      const writing = pipeline([dump, createGzip(), ...(o.passphrase ? [encryptStream(o.passphrase)] : []), fs.createWriteStream(tmp, { mode: 0o600 })]);
+      const writing = pipeline([dump, createGzip(), ...(o.passphrase ? [encryptStream(o.passphrase)] : []), out]);
       try {
         await exportTo(dump);
         dump.end();
@@ -255,6 +256,9 @@ export class ServiceBackups {
       this.store.add(record);
       return record;
     } finally {
+      // A failed run destroys the file stream, which may still be opening the file: wait for its close, or the rm
+      // would run first and the file appear after it.
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       fs.rmSync(tmp, { force: true });
     }
   }
