@@ -32,6 +32,7 @@ import { MetricsCollector, MetricsService } from '../metrics';
 import { StorageService } from '../storage';
 import { appDiskReport, Housekeeping } from '../disk';
 import { LogArchive, LogsService } from '../logs';
+import { logDrainsOf } from './log-drains-boot';
 import { DeployScripts, OneOffRunner, type OneOffRun } from '../one-off';
 import { CronService } from '../cron';
 import { DomainsService, RAW_TEMPLATE_KEY, RoutedRouter, RoutingService, storedRouteExtras } from '../domains';
@@ -299,6 +300,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const statsSampler = new StatsSampler({
     engine, scope: config.network, intervalMs: config.statsIntervalSeconds * 1000, onRound: (at, containers) => metricsCollector.round(at, containers),
   });
+  const { logDrainer, logDrains } = logDrainsOf({ config, redisPort: redis.port, store, logs, events, appNames: () => appsReader.list().map((a) => a.name) });
   const appSettings = new AppSettings({ store: tablesOf(store, 'apps'), events, buildpackNames: () => buildpacks.map((b) => b.name) });
   // Disk hygiene (app/disk): per-app disk figures, retention, router log rotation, dangling images, the disk watch.
   const diskEngine = createDiskEngine(docker);
@@ -323,7 +325,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     processes, storage, reconciler, liveness, buildSettings, checks, registryLogins, schedulers, swarmSetup, imageRegistry, gitSync, webhooks,
     logs, oneOff, cron,
     domains, routing, certs, letsencrypt, ownAddress,
-    services, serviceBackups, statsSampler, notifications, disk, housekeeping, metricsHistory: metrics,
+    services, serviceBackups, statsSampler, notifications, disk, housekeeping, metricsHistory: metrics, logDrainer, logDrains,
     async close(): Promise<void> {
       await reconciler.stop();
       liveness.stop();

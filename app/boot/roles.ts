@@ -55,6 +55,9 @@ export async function startWeb(berth: Berth, log: Log): Promise<http.Server> {
   // CPU and memory of app containers for the dashboard's app page, the last hour in memory.
   berth.statsSampler.start();
   server.once('close', () => berth.statsSampler.stop());
+  // Log drains follow app output here too (the same streams `berth logs -t` reads) and forward it.
+  berth.logDrainer.start();
+  server.once('close', () => berth.logDrainer.stop());
   if (ssh) server.once('close', () => { void ssh.close(); });
   return server;
 }

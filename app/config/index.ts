@@ -67,6 +67,8 @@ export interface Config {
   readonly reconcileIntervalSeconds: number;
   /** BERTH_STATS_INTERVAL — seconds between the web process's CPU/memory samples of app containers (the resources panel keeps 120 of them; the metrics history keeps them raw for an hour, then in 1- and 10-minute buckets). Default 30. */
   readonly statsIntervalSeconds: number;
+  /** BERTH_LOG_DRAIN_BUFFER — lines each log drain holds while its receiver is down; beyond it the oldest are dropped and counted. Default 10000. */
+  readonly logDrainBuffer: number;
   /** BERTH_NGINX_BIN — the nginx binary. Default nginx (from PATH). */
   readonly nginxBin: string;
   /** BERTH_SCHEDULER — where apps run unless `scheduler:set` says otherwise, and new services unless `<service>:create --scheduler` does: docker-local or swarm. Default docker-local. */
@@ -226,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxRetiring: int(env, 'BERTH_MAX_RETIRING', 20, 1, 1000),
     reconcileIntervalSeconds: int(env, 'BERTH_RECONCILE_INTERVAL', 10, 1, 3600),
     statsIntervalSeconds: int(env, 'BERTH_STATS_INTERVAL', 30, 1, 3600),
+    logDrainBuffer: int(env, 'BERTH_LOG_DRAIN_BUFFER', 10_000, 1, 1_000_000),
     nginxBin: env.BERTH_NGINX_BIN || 'nginx',
     keepImages: int(env, 'BERTH_KEEP_IMAGES', 5, 1, 1000),
     scheduler: schedulerName(env.BERTH_SCHEDULER),

@@ -13,7 +13,7 @@ export type EventKind =
   | 'service.created' | 'service.destroyed' | 'service.changed' | 'service.linked' | 'service.unlinked' | 'service.backup' | 'service.backup-failed' | 'plugin.changed'
   | 'access.changed' | 'swarm.changed'
   | 'git.synced' | 'webhook.changed' | 'webhook.received' | 'webhook.refused'
-  | 'cleanup.ran' | 'disk.low';
+  | 'cleanup.ran' | 'disk.low' | 'logs.drains';
 
 /** The audit trail: what happened to which app, by whom. */
 export class EventsService {

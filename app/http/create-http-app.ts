@@ -32,6 +32,7 @@ import { usersRoutes } from './routes/users-routes';
 import { versionRoutes } from './routes/version-routes';
 import { metricsRoutes } from './routes/metrics-routes';
 import { diskRoutes } from './routes/disk-routes';
+import { logDrainsRoutes } from './routes/log-drains-routes';
 import { auditSource, authorizeRequest } from './access-middleware';
 import { strictRouter } from './strict-router';
 import { routerHop } from './router-hop';
@@ -69,6 +70,7 @@ export function createHttpApp(berth: HttpServices, options: { codec: GitHookCode
   for (const routes of [psRoutes, storageRoutes]) api.use(routes(berth));
   for (const routes of [domainsRoutes, portsRoutes, nginxRoutes, certsRoutes, buildSettingsRoutes, registryRoutes]) api.use(routes(berth));
   api.use(logsRoutes(berth));
+  api.use(logDrainsRoutes(berth));
   api.use(cronRoutes(berth));
   for (const routes of [backupsRoutes, servicesRoutes, pluginsRoutes]) api.use(routes(berth));
   api.use(schedulersRoutes(berth));

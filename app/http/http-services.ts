@@ -10,6 +10,7 @@ import type { EventsService } from '../events';
 import type { GitSync, Webhooks } from '../forge';
 import type { LogsService } from '../logs';
 import type { MetricsFacts } from '../metrics';
+import type { LogDrainsService } from '../log-drains';
 import type { OneOffRun, OneOffRunner } from '../one-off';
 import type { OwnAddress } from '../own-address';
 import type { PluginHost } from '../plugins';
@@ -84,6 +85,8 @@ export interface HttpServices {
   readonly processes: ProcessesService;
   readonly storage: StorageService;
   readonly logs: LogsService;
+  /** logs:drain-add/list/remove. */
+  readonly logDrains: LogDrainsService;
   readonly oneOff: Pick<OneOffRunner, 'enter' | 'currentRelease' | 'runDetached'>;
   /** A one-off (`berth run`, `cron:run`) through the app's scheduler. */
   readonly oneOffs: { run(o: OneOffRun): Promise<number> };

@@ -180,6 +180,7 @@ export interface Store {
   readonly serviceBackups: import('./service-backups').ServiceBackupsStore;
   /** The metrics history (app/metrics): CPU, memory, restarts and router requests in tiers. */
   readonly metrics: import('./metrics-store').MetricsStore;
+  readonly logDrains: import('./log-drains').LogDrainsStore;
   transaction<T>(fn: () => T): T;
   /** The database's schema version: its highest applied migration (`berth version`). */
   schemaVersion(): number;

@@ -2,6 +2,7 @@ import { appPath } from '../api-client';
 import { positiveIntOption } from '../argv';
 import { CliError } from '../cli-error';
 import type { VerbGroup } from '../types';
+import { logDrainVerbs } from './log-drains';
 
 export const logsVerbs: VerbGroup = {
   name: 'logs',
@@ -37,5 +38,6 @@ export const logsVerbs: VerbGroup = {
         ctx.out.write(await ctx.api().text(`${path}?${q}`));
       },
     },
+    ...logDrainVerbs,
   ],
 };

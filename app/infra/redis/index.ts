@@ -36,7 +36,7 @@ export interface RedisInfra {
   readonly cron: CronScheduler;
   /** Notification deliveries on their own BullMQ queue, retried with exponential backoff (same BullMQ connection). */
   notificationQueue<E>(): NotificationQueue<E>;
-  /** The TCP port Redis listens on (no notification target may name it on this host). */
+  /** The TCP port Redis listens on (no notification target nor log drain may name it on this host). */
   readonly port: number;
   /** Scheduled service backups (app/backups): the same job schedulers on a queue of their own. */
   readonly backupCron: CronScheduler;

@@ -24,6 +24,7 @@ import { sqlitePluginStateStore } from './plugin-state-store';
 import { sqliteSchedulerStore } from './scheduler-store';
 import { sqliteMetricsStore } from './metrics-store';
 import { sqliteDrainSettingsStore, sqliteDrainsStore } from './drains-store';
+import { sqliteLogDrainsStore } from './log-drains-store';
 import { sqliteCertsStore, sqliteGlobalDomainsStore, sqlitePortsStore, sqliteRouterSettingsStore } from './routing-stores';
 
 /** Opens (and migrates) berth's SQLite database. WAL lets the web and worker processes share it. */
@@ -70,6 +71,7 @@ export function openSqliteStore(file: string, options: { keyFile?: string } = {}
     plugins: sqlitePluginStateStore(db),
     schedulers: sqliteSchedulerStore(db),
     drains: sqliteDrainsStore(db),
+    logDrains: sqliteLogDrainsStore(db),
     drainSettings: sqliteDrainSettingsStore(db),
     serviceBackups: sqliteServiceBackupsStore(db, box),
     metrics: sqliteMetricsStore(db),

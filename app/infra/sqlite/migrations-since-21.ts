@@ -99,4 +99,16 @@ export const MIGRATIONS_SINCE_21: readonly Migration[] = [
     name: 'metrics history (app/metrics): per app and process CPU, memory, restarts, and the router\'s requests, in buckets of three widths',
     sql: METRICS_TABLES,
   },
+  {
+    version: 26,
+    name: 'log drains (logs:drain-add): an app\'s or every app\'s output forwarded to syslog or HTTPS',
+    sql: `CREATE TABLE log_drains (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     app TEXT REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     url TEXT NOT NULL,
+     privileged INTEGER NOT NULL DEFAULT 0,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX log_drains_app ON log_drains(app);`,
+  },
 ];
