@@ -317,6 +317,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
       danglingImageHours: config.danglingImageHours, diskWarnPercent: config.diskWarnPercent,
     },
     home: config.home, buildLogsDir: paths.buildLogs, pruneEvents: (at, o) => events.pruneBefore(at, o), routerLogs, engine: diskEngine, events,
+    onLow: (disk) => notifications.notify({ kind: 'disk.low', app: null, ...disk }),
   });
 
   return {

@@ -27,6 +27,8 @@ export interface HousekeepingDeps {
   readonly engine: DiskEngine;
   readonly events: EventsService;
   readonly now?: () => number;
+  /** Told with the `disk.low` event, once per crossing (app/notifications' `disk.low`); must not throw or wait. */
+  readonly onLow?: (disk: { path: string; freeBytes: number; totalBytes: number }) => void;
 }
 
 const DAY_MS = 86_400_000;
@@ -98,6 +100,7 @@ export class Housekeeping {
         app: null, kind: 'disk.low', user: null,
         message: `the disk holding ${this.deps.home} is ${usedPercent}% full (warning at ${warnPercent}%, BERTH_DISK_WARN_PERCENT); \`berth cleanup\` frees build logs, old events, router logs and dangling images`,
       });
+      this.deps.onLow?.({ path: this.deps.home, freeBytes: st.bavail * st.bsize, totalBytes: (used + st.bavail) * st.bsize });
     }
     this.low = low;
     return { usedPercent, warnPercent, low };

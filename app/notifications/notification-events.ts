@@ -11,9 +11,9 @@ export type NotificationEvent =
   /** A container of the live release is down or restarting (the reconciler's `ps.crashed`). */
   | { readonly kind: 'app.crashing'; readonly app: string; readonly container: string; readonly detail: string; readonly link: string }
   | { readonly kind: 'cert.expiring'; readonly app: string; readonly domains: readonly string[]; readonly notAfter: string; readonly daysLeft: number }
-  /** Issue 23's scheduled backups emit this; nothing does yet. */
+  /** Scheduled service backups (app/services-kit's backup schedule) emit this when a run fails. */
   | { readonly kind: 'backup.failed'; readonly app: string | null; readonly service: string; readonly error: string }
-  /** Issue 28's disk watch emits this (app null: berth-wide); nothing does yet. */
+  /** The disk watch (app/disk's Housekeeping) emits this once per crossing of BERTH_DISK_WARN_PERCENT (berth-wide: global targets). */
   | { readonly kind: 'disk.low'; readonly app: null; readonly path: string; readonly freeBytes: number; readonly totalBytes: number }
   /** `notifications:test`: proves a target works. */
   | { readonly kind: 'notification.test'; readonly app: string | null; readonly user: string | null };
