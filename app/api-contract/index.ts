@@ -15,5 +15,6 @@ export type {
   ScaleResponse, ScaleRequest, PsSettingsRequest, PsSettingsResponse, ResourcesView, ResourcesResponse, ResourcesRequest,
 } from './processes';
 export type { PortsReport, PortsChange, CertView, CertResponse, CertAddRequest, LetsencryptStatus, LetsencryptResponse, LetsencryptListResponse } from './routing';
+export type { MountView, MountsResponse, MountResponse, MountRequest, StorageDirectoryRequest, StorageDirectoryResponse } from './storage';
 export type { DomainsReport, AppDomainsResponse, AppDomainsChange, GlobalDomainsResponse, GlobalDomainsChange } from './domains';
 export type { AppDiskView, AppDiskResponse, CleanupView, CleanupResponse, DiskStateView, DiskStateResponse, ImageSizeView } from './disk';

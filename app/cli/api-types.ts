@@ -10,6 +10,7 @@ export type {
   AppStatusWord, AppProcessReport, ProcessReport, ContainerReport, CrashReport, ProcessReportResponse,
   ScaleResponse, ScaleRequest, PsSettingsRequest, PsSettingsResponse, ResourcesView, ResourcesResponse, ResourcesRequest,
   PortsReport, PortsChange, CertView, CertResponse, CertAddRequest, LetsencryptStatus, LetsencryptResponse, LetsencryptListResponse,
+  MountView, MountsResponse, MountResponse, MountRequest, StorageDirectoryRequest, StorageDirectoryResponse,
   DomainsReport, AppDomainsResponse, AppDomainsChange, GlobalDomainsResponse, GlobalDomainsChange,
   AppDiskResponse, CleanupResponse, DiskStateResponse,
 } from '../api-contract';

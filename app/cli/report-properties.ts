@@ -1,5 +1,5 @@
 import { appPath } from './api-client';
-import type { AppDetail, AppDomainsResponse, PortsReport, ProcessReportResponse } from './api-types';
+import type { AppDetail, AppDomainsResponse, MountsResponse, PortsReport, ProcessReportResponse } from './api-types';
 import type { Verb, VerbContext, VerbGroup } from './types';
 
 /**
@@ -52,7 +52,7 @@ const REPORTS: Readonly<Record<string, Properties>> = {
     };
   },
   'storage:list': async (ctx) => {
-    const { mounts } = await get<{ mounts: { source: string; target: string }[] }>(ctx, '/storage');
+    const { mounts } = await get<MountsResponse>(ctx, '/storage');
     const v = words(mounts.map((m) => `-v ${m.source}:${m.target}`));
     return { 'storage-build-mounts': '', 'storage-deploy-mounts': v, 'storage-run-mounts': v };
   },

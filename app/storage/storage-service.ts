@@ -12,10 +12,10 @@ const CHOWN_PRESETS: Readonly<Record<string, number>> = { herokuish: 32767, hero
 import { appVolumeName } from '../apps/resource-names';
 import type { AppsReader } from '../apps/apps-reader';
 import type { ReleasesReader } from '../releases/releases-reader';
+import type { MountView as ContractMount } from '../api-contract';
 
-export interface MountView extends MountRecord {
-  readonly kind: 'volume' | 'host';
-}
+/** A mount as the API shows it: the contract's shape (app/api-contract/storage.ts). */
+export type MountView = ContractMount;
 
 /**
  * Persistent storage for an app: named docker volumes or folders under `$BERTH_HOME/storage/<app>`,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { AppDomainsResponse, LetsencryptResponse, PortsReport, AppResponse, AppsListResponse, BuildsListResponse, ConfigChangeResponse, ProcessReportResponse } from '../../app/api-contract';
+import type { AppDomainsResponse, LetsencryptResponse, MountsResponse, PortsReport, AppResponse, AppsListResponse, BuildsListResponse, ConfigChangeResponse, ProcessReportResponse } from '../../app/api-contract';
 import type { AppProcessReport as ServerReport } from '../../app/processes';
 import type { DomainsReport as ServerDomains } from '../../app/domains';
 import type { CertReport as ServerCert } from '../../app/certs/certs-service';
@@ -42,6 +42,8 @@ const noAll = (d: Omit<ServerDomains, 'all'>): AppDomainsResponse => ({ domains:
 const noChanged = (config: Record<string, string>): ConfigChangeResponse => ({ config, build: null });
 // @ts-expect-error ports:report says which mappings the router uses
 const noInUse = (ports: string[]): PortsReport => ({ ports, source: 'ports:set' });
+// @ts-expect-error a mount says whether it is a volume or a host folder
+const noKind = (m: { app: string; source: string; target: string; createdAt: string }): MountsResponse => ({ mounts: [m] });
 // @ts-expect-error a certificate shown by letsencrypt says when it expires
 const noExpiry = (app: string, cert: Omit<ServerCert, 'expiresInDays'>): LetsencryptResponse => ({ letsencrypt: { app, enabled: true, cert } });
 
@@ -58,6 +60,6 @@ describe('the API contract shared by server and CLI', () => {
     const list: AppsListResponse = { apps: [{ ...info, status: 'running' }] };
     assert.equal(list.apps[0].status, 'running');
     // The drifted shapes above exist only for tsc.
-    assert.deepEqual([drifted, wrongType, readsMissing, noDescription, psAnswer, noApplied, noAll, noChanged, noInUse, noExpiry].map((f) => typeof f), Array(10).fill('function'));
+    assert.deepEqual([drifted, wrongType, readsMissing, noDescription, psAnswer, noApplied, noAll, noChanged, noInUse, noExpiry, noKind].map((f) => typeof f), Array(11).fill('function'));
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { appPath, type ApiClient } from '../api-client';
-import type { AppDetail, ConfigResponse, PortsReport, ProcessReportResponse, QueuedBuild, ScaleResponse } from '../api-types';
+import type { AppDetail, ConfigResponse, MountsResponse, PortsReport, ProcessReportResponse, QueuedBuild, ScaleResponse } from '../api-types';
 import { CliError } from '../cli-error';
 import { followQueued } from '../follow-build';
 import { appGitUrl, gitWithToken } from '../git-transfer';
@@ -114,7 +114,7 @@ async function appsClone(ctx: VerbContext): Promise<void> {
   const { config } = await api.get<ConfigResponse>(appPath(from, '/config'));
   const ports = await api.get<Pick<PortsReport, 'ports'>>(appPath(from, '/ports'));
   const nginx = await api.get<{ nginx: { settings: Record<string, string> } }>(appPath(from, '/nginx'));
-  const { mounts } = await api.get<{ mounts: { source: string; target: string; name?: string }[] }>(appPath(from, '/storage'));
+  const { mounts } = await api.get<MountsResponse>(appPath(from, '/storage'));
   const { scale } = await api.get<ScaleResponse>(appPath(from, '/ps/scale'));
   try {
     await api.json('POST', '/api/v1/apps', { name: to });

@@ -1,5 +1,5 @@
 import { appPath } from '../api-client';
-import type { AppSummary, GlobalDomainsResponse, PsSettingsResponse, ResourcesResponse } from '../api-types';
+import type { AppSummary, GlobalDomainsResponse, PsSettingsResponse, ResourcesResponse, StorageDirectoryResponse } from '../api-types';
 import { berthBuildpack } from '../buildpack-urls';
 import { CliError } from '../cli-error';
 import { keyValues, table } from '../output';
@@ -113,7 +113,7 @@ export const dokkuMoreVerbs: VerbGroup = {
       async run(ctx) {
         const chown = ctx.args.options.chown;
         if (chown === true) throw new CliError('USAGE', '--chown takes a value: herokuish, heroku, paketo, root, false or a uid');
-        const { directory } = await ctx.api().json<{ directory: { path: string; owner: number | null } }>('POST', appPath(ctx.arg('app'), '/storage/directories'), { name: ctx.arg('directory'), chown });
+        const { directory } = await ctx.api().json<StorageDirectoryResponse>('POST', appPath(ctx.arg('app'), '/storage/directories'), { name: ctx.arg('directory'), chown });
         if (ctx.json) return ctx.out.json({ directory });
         ctx.out.line(`-----> Ensuring ${directory.path} exists`);
         if (directory.owner !== null) ctx.out.line(`       Setting directory ownership to ${directory.owner}:${directory.owner}`);

@@ -1,11 +1,11 @@
 import { appPath } from '../api-client';
 import { table } from '../output';
 import type { ArgSpec, VerbGroup } from '../types';
+import type { MountRequest, MountResponse, MountsResponse } from '../api-types';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 const MOUNT: ArgSpec = { name: 'mount', summary: '<volume-name|/host/path>:/container/path; host folders (admins only) directly below $BERTH_HOME/storage/<app id> (`apps:info` shows the id).' };
 
-interface Mount { source: string; target: string; kind: string; createdAt: string }
 
 export const storageVerbs: VerbGroup = {
   name: 'storage',
@@ -19,7 +19,7 @@ export const storageVerbs: VerbGroup = {
       args: [APP],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ mounts: Mount[] }>(appPath(ctx.arg('app'), '/storage'));
+        const res = await ctx.api().get<MountsResponse>(appPath(ctx.arg('app'), '/storage'));
         if (ctx.json) return ctx.out.json(res);
         if (!res.mounts.length) return ctx.out.note(`${ctx.arg('app')} has no mounts: berth storage:mount ${ctx.arg('app')} data:/data`);
         ctx.out.write(table(['SOURCE', 'CONTAINER PATH', 'KIND'], res.mounts.map((m) => [m.source, m.target, m.kind])));
@@ -32,7 +32,7 @@ export const storageVerbs: VerbGroup = {
       args: [APP, MOUNT],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json<{ mount: Mount }>('POST', appPath(ctx.arg('app'), '/storage'), { mount: ctx.arg('mount') });
+        const res = await ctx.api().json<MountResponse>('POST', appPath(ctx.arg('app'), '/storage'), { mount: ctx.arg('mount') } satisfies MountRequest);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Mounted ${res.mount.source} at ${res.mount.target}`);
         ctx.out.note(`       Applies to containers started from now on: berth ps:restart ${ctx.arg('app')}`);
@@ -45,7 +45,7 @@ export const storageVerbs: VerbGroup = {
       args: [APP, { name: 'mount', summary: 'The mount as given to storage:mount, or just its container path.' }],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json<{ mount: Mount }>('POST', appPath(ctx.arg('app'), '/storage/unmount'), { mount: ctx.arg('mount') });
+        const res = await ctx.api().json<MountResponse>('POST', appPath(ctx.arg('app'), '/storage/unmount'), { mount: ctx.arg('mount') } satisfies MountRequest);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Unmounted ${res.mount.source} from ${res.mount.target}`);
         ctx.out.note(`       Applies to containers started from now on: berth ps:restart ${ctx.arg('app')}`);
