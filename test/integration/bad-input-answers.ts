@@ -30,7 +30,8 @@ export const EMPTY_BODY: Readonly<Record<string, Answer | NotSent>> = {
   'POST /api/v1/ssh-keys': ['INVALID_INPUT', 400],
   'DELETE /api/v1/ssh-keys/:name': { notSent: READS_NO_BODY },
   'POST /api/v1/apps': ['INVALID_APP_NAME', 422],
-  'POST /api/v1/cleanup': { notSent: '{} is complete input: it would run a cleanup, pruning dangling images on the engine other tests share' },
+  // A cleanup runs only when the body says dryRun true or false.
+  'POST /api/v1/cleanup': ['INVALID_INPUT', 400],
   'PATCH /api/v1/apps/:app': ['INVALID_APP_NAME', 422],
   'POST /api/v1/apps/:app/lock': { notSent: `${READS_NO_BODY} (a locked app would answer APP_LOCKED to the routes after it)` },
   'DELETE /api/v1/apps/:app/lock': { notSent: READS_NO_BODY },

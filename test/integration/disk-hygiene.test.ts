@@ -108,7 +108,7 @@ describe('disk hygiene: apps:disk agrees with docker and du; cleanup applies ret
     const otherApp = await berth.api('GET', `/api/v1/apps/${other}/disk`, undefined, dev);
     assert.equal(otherApp.status, 403, otherApp.text);
     assert.equal(otherApp.json.error.code, 'FORBIDDEN');
-    const clean = await berth.api('POST', '/api/v1/cleanup', {}, dev);
+    const clean = await berth.api('POST', '/api/v1/cleanup', { dryRun: false }, dev);
     assert.equal(clean.status, 403, clean.text);
     assert.equal(clean.json.error.code, 'FORBIDDEN');
   });
@@ -150,7 +150,10 @@ describe('disk hygiene: apps:disk agrees with docker and du; cleanup applies ret
     assert.equal(fs.existsSync(old), true, 'a dry run removes nothing');
     assert.equal(fs.existsSync(`${access}.1`), false);
 
-    const run = await berth.api('POST', '/api/v1/cleanup', {});
+    const unsaid = await berth.api('POST', '/api/v1/cleanup', {});
+    assert.deepEqual([unsaid.status, unsaid.json.error.code], [400, 'INVALID_INPUT'], 'a body that does not say dryRun removes nothing');
+    assert.equal(fs.existsSync(old), true);
+    const run = await berth.api('POST', '/api/v1/cleanup', { dryRun: false });
     assert.equal(run.status, 200, run.text);
     assert.equal(run.json.cleanup.buildLogs.removed, 1);
     assert.deepEqual(run.json.cleanup.events, { removed: 1 });

@@ -169,6 +169,20 @@ describe('forge: webhooks and git:sync deploy a remote repository\'s commit', fu
     assert.match(elsewhere.output, /403/);
     const fetchUrl = `${berth.url.replace('http://', `http://berth:${push}@`)}/git/${app}.git`;
     assert.match(spawnSync('git', ['ls-remote', fetchUrl], { encoding: 'utf8' }).stderr, /403/);
+    // ...nor by naming receive-pack in the query of what http-backend serves as a fetch or a file (its
+    // service is the path's): the advertisement of upload-pack, the upload-pack POST, a dumb file.
+    const basic = { authorization: `Basic ${Buffer.from(`berth:${push}`).toString('base64')}` };
+    const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: tree.dir, encoding: 'utf8' }).stdout.trim();
+    const wants = `0032want ${head}\n00000009done\n`;
+    for (const [method, p, body] of [
+      ['POST', 'git-upload-pack?service=git-receive-pack', wants], ['GET', 'HEAD?service=git-receive-pack', undefined],
+      ['GET', 'info/refs?service=git-upload-pack', undefined],
+    ] as const) {
+      const r = await fetch(`${berth.url}/git/${app}.git/${p}`, {
+        method, headers: { ...basic, ...(body ? { 'content-type': 'application/x-git-upload-pack-request' } : {}) }, body,
+      });
+      assert.equal(r.status, 403, `${method} ${p}: ${r.status} ${await r.text()}`);
+    }
     for (const [method, p] of [['GET', '/api/v1/apps'], ['GET', `/api/v1/apps/${app}/config`], ['POST', `/api/v1/apps/${app}/ps/rebuild`]] as const) {
       const r = await berth.api(method, p, method === 'POST' ? {} : undefined, push);
       assert.deepEqual([r.status, r.json?.error?.code], [403, 'FORBIDDEN'], `${method} ${p}: ${r.text}`);

@@ -10,10 +10,10 @@ export function diskRoutes(berth: Pick<HttpServices, 'disk' | 'housekeeping'>): 
   const r = strictRouter();
   r.get('/apps/:app/disk', need.appRead, async (req, res) => { res.json({ disk: await berth.disk.report(req.params.app) } satisfies AppDiskResponse); });
   r.get('/disk', need.read, (_req, res) => { res.json({ disk: berth.housekeeping.checkDisk() } satisfies DiskStateResponse); });
-  /** `{ dryRun?: boolean }` */
+  /** `{ dryRun: boolean }`, said either way: a body that does not say is not taken as "go ahead". */
   r.post('/cleanup', need.admin, async (req, res) => {
-    const dryRun = body(req).dryRun ?? false;
-    if (typeof dryRun !== 'boolean') throw new BerthError('INVALID_INPUT', '"dryRun" must be true or false.');
+    const { dryRun } = body(req);
+    if (typeof dryRun !== 'boolean') throw new BerthError('INVALID_INPUT', '"dryRun" must be true (say what would go) or false (remove it now).');
     res.json({ cleanup: await berth.housekeeping.cleanup({ dryRun, user: userName(req) }) } satisfies CleanupResponse);
   });
   return r;

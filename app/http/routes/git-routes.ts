@@ -31,8 +31,10 @@ export function gitRoutes(berth: HttpServices, codec: GitHookCodec): GuardedRout
     const pushing = services[0] === 'git-receive-pack' || req.path.includes('receive-pack');
     let user;
     try {
-      // A deploy token made for `push:<app>` pushes to that app only (app/users/deploy-scope.ts).
-      user = berth.users.authenticate(tokenOf(req), { app, action: pushing && services.length <= 1 ? 'push' : null });
+      // A deploy token made for `push:<app>` pushes to that app only (app/users/deploy-scope.ts), and
+      // only to what http-backend serves as receive-pack: it picks the service by the path for a POST
+      // (`/git-upload-pack?service=git-receive-pack` is a fetch) and serves other paths as files.
+      user = berth.users.authenticate(tokenOf(req), { app, action: servesReceivePack(rest, services) ? 'push' : null });
     } catch (e) {
       const err = asBerthError(e);
       if (err.code === 'FORBIDDEN') { res.status(403).type('text/plain').end(gitRefusal(err)); return; }
@@ -42,6 +44,10 @@ export function gitRoutes(berth: HttpServices, codec: GitHookCodec): GuardedRout
     }
     try {
       if (services.length > 1) throw new BerthError('INVALID_INPUT', 'Send one service= parameter (git-upload-pack or git-receive-pack).');
+      const named = serviceOfPath(rest);
+      if (named && services.length === 1 && services[0] !== named) {
+        throw new BerthError('INVALID_INPUT', `The path asks for ${named} and the query for ${services[0]}: send one service.`);
+      }
       await berth.events.withSource('git', () => berth.pushGate.serveHttp({ user, app, pushing }, {
         method: req.method, pathInfo: `/${app}.git${rest}`, query, contentType: req.headers['content-type'],
         contentEncoding: req.headers['content-encoding'], body: req, gitProtocol: req.get('git-protocol'),
@@ -68,4 +74,16 @@ export function gitRoutes(berth: HttpServices, codec: GitHookCodec): GuardedRout
     res.end();
   });
   return r;
+}
+
+/** The service a smart-HTTP POST path names (`/git-upload-pack`, `/git-receive-pack`); null for others. */
+function serviceOfPath(rest: string): string | null {
+  return rest === '/git-receive-pack' || rest === '/git-upload-pack' ? rest.slice(1) : null;
+}
+
+/** http-backend will run receive-pack: the advertisement asked for it, or the receive-pack POST (no other service named). */
+function servesReceivePack(rest: string, services: readonly string[]): boolean {
+  if (services.length > 1) return false;
+  if (rest === '/info/refs') return services[0] === 'git-receive-pack';
+  return serviceOfPath(rest) === 'git-receive-pack' && (services.length === 0 || services[0] === 'git-receive-pack');
 }
