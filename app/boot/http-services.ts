@@ -31,6 +31,7 @@ export function httpServicesOf(berth: Berth): HttpServices {
       containers: () => engine.listContainers({ labels: { [LABEL.scope]: config.network } }),
       samplesOf: (id) => berth.statsSampler.samplesOf(id),
       builds: () => berth.builds.metricsFacts(),
+      requests: (app) => berth.metricsHistory.history(app, '1h', Date.now()).requests.total,
     }),
     pushGate: berth.pushGate,
     urlOf: (app) => berth.urlOf(app),

@@ -29,8 +29,19 @@ export interface BuildFacts {
   readonly running: number;
 }
 
+/** The router's requests to an app over the last hour (the metrics history's request buckets). */
+export interface RequestFact {
+  readonly app: string;
+  readonly requests: number;
+  readonly s2xx: number; readonly s3xx: number; readonly s4xx: number; readonly s5xx: number;
+  /** Milliseconds; null: no request. */
+  readonly p50: number | null;
+  readonly p95: number | null;
+}
+
 /** What one scrape shows: plain numbers, read from berth's services at that moment. */
 export interface MetricsFacts {
+  readonly requests?: readonly RequestFact[];
   readonly apps: ReadonlyArray<{ readonly app: string; readonly status: string; readonly release: number | null }>;
   readonly processTypes: readonly ProcessTypeFact[];
   readonly containers: readonly ContainerFact[];
@@ -44,6 +55,8 @@ export interface MetricsSources {
   containers(): Promise<ContainerInfo[]>;
   samplesOf(containerId: string): readonly StatsSample[];
   builds(): BuildFacts;
+  /** The last hour of the router's requests to the app, as the metrics history folded them (null: none kept). */
+  requests?(app: string): Omit<RequestFact, 'app'> | null;
 }
 
 /** Apps reported at once: each report inspects the app's containers. */
@@ -76,6 +89,7 @@ export async function collectMetrics(src: MetricsSources): Promise<MetricsFacts>
     apps: reports.map((r) => ({ app: r.app, status: r.status, release: r.release })),
     processTypes: reports.flatMap((r) => r.processes.map((p) => ({ app: r.app, process: p.type, desired: p.desired, running: p.running }))),
     containers,
+    requests: src.requests ? reports.flatMap((r) => { const t = src.requests!(r.app); return t ? [{ app: r.app, ...t }] : []; }) : [],
     builds: src.builds(),
   };
 }

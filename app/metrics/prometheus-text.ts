@@ -35,6 +35,14 @@ export async function prometheusText(f: MetricsFacts): Promise<{ contentType: st
     if (c.memoryBytes !== null) memory.set(l, c.memoryBytes);
     if (c.memoryLimitBytes !== null) limit.set(l, c.memoryLimitBytes);
   }
+  const requests = new Gauge({ name: 'berth_app_requests_last_hour', help: 'Requests the router passed to the app in the last hour (its access log, folded by the metrics history), by status class; class="all" counts every one.', labelNames: ['app', 'class'], registers });
+  const latency = new Gauge({ name: 'berth_app_request_latency_seconds_last_hour', help: 'The app\'s request latency over the last hour at the router, by quantile (0.5, 0.95).', labelNames: ['app', 'quantile'], registers });
+  for (const r of f.requests ?? []) {
+    requests.set({ app: r.app, class: 'all' }, r.requests);
+    for (const c of ['2xx', '3xx', '4xx', '5xx'] as const) requests.set({ app: r.app, class: c }, r[`s${c}`]);
+    if (r.p50 !== null) latency.set({ app: r.app, quantile: '0.5' }, r.p50 / 1000);
+    if (r.p95 !== null) latency.set({ app: r.app, quantile: '0.95' }, r.p95 / 1000);
+  }
   const builds = new Histogram({ name: 'berth_build_duration_seconds', help: 'Finished deploy jobs (push, image, rollback, config, …) from start to end, by app, kind and outcome.', labelNames: ['app', 'kind', 'status'], buckets: BUILD_BUCKETS, registers });
   for (const b of f.builds.finished) builds.observe({ app: b.app, kind: b.kind, status: b.status }, b.seconds);
   new Gauge({ name: 'berth_build_queue_depth', help: 'Deploy jobs waiting for their turn.', registers }).set(f.builds.queued);

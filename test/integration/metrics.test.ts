@@ -53,6 +53,20 @@ describe('GET /metrics: Prometheus, behind an admin\'s or a metrics token', func
     assert.equal(sampleValue(families, 'berth_build_queue_depth', {}), 0);
   });
 
+  it('shows the app\'s requests through the router after a few real requests', async () => {
+    for (let i = 0; i < 5; i++) assert.equal((await berth.viaRouter(`${app}.localhost`)).status, 200);
+    assert.equal((await berth.viaRouter(`${app}.localhost`, '/no-such-page')).status, 404);
+    const families = (await waitFor('the requests in /metrics', async () => {
+      const f = parsePrometheusText((await scrape(metricsToken)).text);
+      return (sampleValue(f, 'berth_app_requests_last_hour', { app, class: 'all' }) ?? 0) >= 6 ? f : null;
+    }, 60_000))!;
+    assert.equal(sampleValue(families, 'berth_app_requests_last_hour', { app, class: 'all' }), 6);
+    assert.equal(sampleValue(families, 'berth_app_requests_last_hour', { app, class: '2xx' }), 5);
+    assert.equal(sampleValue(families, 'berth_app_requests_last_hour', { app, class: '4xx' }), 1);
+    assert.equal(sampleValue(families, 'berth_app_requests_last_hour', { app, class: '5xx' }), 0);
+    assert.ok((sampleValue(families, 'berth_app_request_latency_seconds_last_hour', { app, quantile: '0.95' }) ?? -1) >= 0);
+  });
+
   it('an admin\'s API token scrapes too', async () => {
     const res = await scrape(berth.token);
     assert.equal(res.status, 200, res.text);

@@ -47,6 +47,13 @@ describe('metrics: the Prometheus exposition', () => {
     assert.equal(f.get('berth_container_restarts_total')?.type, 'counter');
   });
 
+  it('shows the router\'s requests of the last hour by class, and its latency quantiles in seconds', async () => {
+    const f = parsePrometheusText((await prometheusText(await collectMetrics(sources({ requests: (app) => (app === 'shop' ? { requests: 7, s2xx: 5, s3xx: 0, s4xx: 1, s5xx: 1, p50: 12, p95: 250 } : null) })))).body);
+    assert.equal(sampleValue(f, 'berth_app_requests_last_hour', { app: 'shop', class: 'all' }), 7);
+    assert.equal(sampleValue(f, 'berth_app_requests_last_hour', { app: 'shop', class: '5xx' }), 1);
+    assert.equal(sampleValue(f, 'berth_app_request_latency_seconds_last_hour', { app: 'shop', quantile: '0.95' }), 0.25);
+  });
+
   it('label values with quotes, backslashes and newlines are escaped', async () => {
     const body = (await prometheusText({ apps: [], processTypes: [], containers: [], builds: { finished: [{ app: 'a', kind: 'we"ird\\\n', status: 'failed', seconds: 1 }], queued: 0, running: 0 } })).body;
     assert.equal(sampleValue(parsePrometheusText(body), 'berth_build_duration_seconds_count', { app: 'a', kind: 'we"ird\\\n', status: 'failed' }), 1);
