@@ -29,6 +29,20 @@ export function positiveInt(value: unknown, field: string): number | undefined {
   return n;
 }
 
+/** A string field that may be left out (absent, null or ""); any other type is INVALID_INPUT. */
+export function optionalString(v: unknown, field: string): string | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string') throw new BerthError('INVALID_INPUT', `"${field}" must be a string.`);
+  return v;
+}
+
+/** A string field that must be there. */
+export function requiredString(v: unknown, field: string): string {
+  const s = optionalString(v, field);
+  if (s === undefined) throw new BerthError('INVALID_INPUT', `"${field}" is required.`);
+  return s;
+}
+
 /** Every API body is a JSON object: an array or a bare value is refused before any route sees it. */
 export const objectBodyOnly: RequestHandler = (req, _res, next) => {
   const b: unknown = req.body;

@@ -3,19 +3,9 @@ import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
-import { body } from '../request-body';
+import { body, optionalString, requiredString } from '../request-body';
 import { checkBucketName, checkScheduleName } from '../../backups';
 
-const str = (v: unknown, field: string): string | undefined => {
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v !== 'string') throw new BerthError('INVALID_INPUT', `"${field}" must be a string.`);
-  return v;
-};
-const required = (v: unknown, field: string): string => {
-  const s = str(v, field);
-  if (s === undefined) throw new BerthError('INVALID_INPUT', `"${field}" is required.`);
-  return s;
-};
 
 /**
  * Service backups: `/services/<plugin>/<name>/backups…` (listing: the service's readers, i.e. admins
@@ -39,9 +29,9 @@ export function backupsRoutes(berth: HttpServices): GuardedRouter {
   r.post('/services/:plugin/:name/backups', need.serviceAdmin, async (req, res) => {
     const s = service(req);
     const b = body(req);
-    const schedule = str(b.schedule, 'schedule');
-    const to = str(b.to, 'to');
-    const passphrase = str(b.passphrase, 'passphrase');
+    const schedule = optionalString(b.schedule, 'schedule');
+    const to = optionalString(b.to, 'to');
+    const passphrase = optionalString(b.passphrase, 'passphrase');
     if (schedule !== undefined && (to !== undefined || passphrase !== undefined)) throw new BerthError('INVALID_INPUT', 'A run of a schedule uses its target and passphrase: leave out "to" and "passphrase".');
     const backup = schedule !== undefined
       ? await backups.runSchedule({ ...s, name: schedule, user: userName(req) })
@@ -50,7 +40,7 @@ export function backupsRoutes(berth: HttpServices): GuardedRouter {
   });
   r.post('/services/:plugin/:name/backups/:id/restore', need.serviceAdmin, async (req, res) => {
     const s = service(req);
-    const into = str(body(req).into, 'into');
+    const into = optionalString(body(req).into, 'into');
     res.json(await backups.restore({ ...s, id: String(req.params.id), into, user: userName(req) }));
   });
   r.post('/services/:plugin/:name/backup-schedules/:schedule', need.serviceAdmin, async (req, res) => {
@@ -59,7 +49,7 @@ export function backupsRoutes(berth: HttpServices): GuardedRouter {
     const b = body(req);
     if (typeof b.keep !== 'number') throw new BerthError('BACKUP_SCHEDULE_INVALID', '"keep" (how many backups the schedule keeps) must be a number.');
     const schedule = await backups.schedule({
-      ...s, name, schedule: required(b.schedule, 'schedule'), keep: b.keep, to: str(b.to, 'to'), passphrase: str(b.passphrase, 'passphrase'), user: userName(req),
+      ...s, name, schedule: requiredString(b.schedule, 'schedule'), keep: b.keep, to: optionalString(b.to, 'to'), passphrase: optionalString(b.passphrase, 'passphrase'), user: userName(req),
     });
     res.json({ schedule });
   });
@@ -73,8 +63,8 @@ export function backupsRoutes(berth: HttpServices): GuardedRouter {
     const bucket = checkBucketName(String(req.params.bucket));
     const b = body(req);
     res.json({ logins: backups.setS3({
-      bucket, endpoint: required(b.endpoint, 'endpoint'), region: str(b.region, 'region') ?? '',
-      accessKeyId: required(b.accessKeyId, 'accessKeyId'), secretAccessKey: required(b.secretAccessKey, 'secretAccessKey'),
+      bucket, endpoint: requiredString(b.endpoint, 'endpoint'), region: optionalString(b.region, 'region') ?? '',
+      accessKeyId: requiredString(b.accessKeyId, 'accessKeyId'), secretAccessKey: requiredString(b.secretAccessKey, 'secretAccessKey'),
     }, userName(req)) });
   });
   r.delete('/backups/s3/:bucket', need.admin, (req, res) => {

@@ -5,18 +5,8 @@ import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { parsePlacement, SCHEDULER_NAMES, type SchedulerName } from '../../schedulers';
 import { userName } from '../auth-middleware';
-import { body, positiveInt } from '../request-body';
+import { body, optionalString, positiveInt, requiredString } from '../request-body';
 
-const optionalString = (v: unknown, field: string): string | undefined => {
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v !== 'string') throw new BerthError('INVALID_INPUT', `"${field}" must be a string.`);
-  return v;
-};
-const requiredString = (v: unknown, field: string): string => {
-  const s = optionalString(v, field);
-  if (s === undefined) throw new BerthError('INVALID_INPUT', `"${field}" is required.`);
-  return s;
-};
 /** `scheduler`: docker-local, swarm, or absent (BERTH_SCHEDULER). */
 function schedulerOf(v: unknown): SchedulerName | undefined {
   if (v === undefined || v === null || v === '' || v === 'default') return undefined;

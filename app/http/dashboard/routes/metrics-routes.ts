@@ -2,7 +2,7 @@ import express from 'express';
 import path from 'node:path';
 import { need, strictRouter, type GuardedRouter } from '../../strict-router';
 import type { HttpServices } from '../../http-services';
-import { parseRange } from '../../../metrics';
+import { metricsHistoryAnswer } from '../../routes/metrics-history-routes';
 
 /** uPlot, served from node_modules (its version pinned in package.json), never from a CDN. */
 const UPLOT_DIR = path.join(path.dirname(require.resolve('uplot/package.json')), 'dist');
@@ -11,10 +11,7 @@ const VENDOR_FILES = new Map([['/assets/vendor/uplot.js', 'uPlot.iife.min.js'], 
 /** The charts' data for the app page (the same as the API's GET /apps/:app/metrics), with a session. */
 export function metricsPageRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
-  r.get('/apps/:app/metrics.json', need.appRead, (req, res) => {
-    const app = berth.apps.require(req.params.app).name;
-    res.json(berth.metricsHistory.history(app, parseRange(req.query.range), Date.now()));
-  });
+  r.get('/apps/:app/metrics.json', need.appRead, metricsHistoryAnswer(berth));
   return r;
 }
 
