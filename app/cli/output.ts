@@ -78,7 +78,14 @@ export class Output {
   }
 }
 
-const cell = (v: unknown): string => (v === null || v === undefined ? '' : String(v).replace(/\s*\n\s*/g, ' '));
+/**
+ * A value in one line, with terminal control characters shown as `\xNN`: what a table prints may
+ * come from anyone (an event's message names a request's path), and ESC sequences would reach the
+ * terminal of whoever reads it.
+ */
+const cell = (v: unknown): string => (v === null || v === undefined ? '' : String(v).replace(/\s*\n\s*/g, ' ')
+  // eslint-disable-next-line no-control-regex
+  .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 
 /** Aligned columns with a header row; trailing spaces trimmed. */
 export function table(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {

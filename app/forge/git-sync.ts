@@ -22,6 +22,8 @@ export interface SyncRequest {
   readonly ifChanged?: boolean;
   /** Deploy exactly this commit (a webhook's `after`); it must arrive with the fetch of `ref`. */
   readonly commit?: string;
+  /** With `commit`: build only when it is the head the fetch of `ref` found (a webhook's rule); else `head` says what is. */
+  readonly requireHead?: boolean;
   readonly user: string | null;
 }
 
@@ -31,6 +33,8 @@ export interface SyncResult {
   readonly repository: string;
   /** The queued deploy; null when --build-if-changes found the commit deployed already. */
   readonly queued: { build: BuildRecord; ahead: number } | null;
+  /** With `requireHead`: the head the fetch found (nothing was queued when it is not `commit`). */
+  readonly head?: string;
 }
 
 /** A sync build's `source`: the commit, then where it came from (the release's description shows both). */
@@ -63,6 +67,9 @@ export class GitSync {
     const remote = await checkRemoteUrl(req.url, this.deps.own);
     await this.deps.repos.ensureRepo(app.name);
     let commit = await this.deps.remote.fetch({ app: app.name, url: remote.url, ref, credentials: this.deps.store.forge.credentials(app.name) });
+    if (req.requireHead && req.commit !== undefined && req.commit !== commit) {
+      return { commit: req.commit, repository: remote.shown, queued: null, head: commit };
+    }
     if (req.commit !== undefined) {
       if (!SHA.test(req.commit) || !(await this.deps.remote.hasCommit(app.name, req.commit))) {
         throw new BerthError('GIT_FETCH_FAILED', `Commit ${req.commit.slice(0, 40)} is not on ${ref ?? 'HEAD'} of ${remote.shown}.`);

@@ -11,6 +11,8 @@ export type WebhookAnswer =
   | { readonly status: 'ignored'; readonly reason: string };
 
 const MAX_BODY = 1024 * 1024;
+/** Refusals recorded per app and minute: anyone can send them, and the audit trail is not theirs to fill. */
+const REFUSALS_PER_MINUTE = 10;
 
 const unverified = (provider: string, app: string): BerthError =>
   new BerthError('WEBHOOK_UNVERIFIED', `This ${provider} delivery for ${app} is not signed with the app's webhook secret; nothing was deployed.`);
@@ -20,6 +22,8 @@ const unverified = (provider: string, app: string): BerthError =>
  * syncs and deploys the pushed commit (GitSync); anything else is answered and left alone.
  */
 export class Webhooks {
+  private readonly refusals = new Map<string, { minute: number; count: number }>();
+
   constructor(private readonly deps: { store: Pick<{ forge: ForgeStore }, 'forge'>; apps: AppsReader; sync: GitSync; events: EventsService }) {}
 
   /** A new webhook's secret, shown once (stored sealed). */
@@ -56,12 +60,27 @@ export class Webhooks {
     this.refuse(app ? app.name : null, o);
   }
 
+  /**
+   * 401 to the sender. Recorded (webhook.refused) only for an app that exists and a forge berth
+   * knows, named by berth's own spelling (the path's text never reaches the trail), at most
+   * REFUSALS_PER_MINUTE per app: a stranger's deliveries for names that mean nothing leave no trace.
+   */
   private refuse(app: string | null, o: { provider: string; app: string; from: string | null }): never {
-    this.deps.events.record({
-      app, kind: 'webhook.refused', user: null, source: 'webhook',
-      message: `unverified ${o.provider.slice(0, 20)} webhook for ${o.app.slice(0, 63)} refused${o.from ? ` (from ${o.from})` : ''}`,
-    });
+    if (app !== null && isProvider(o.provider) && this.mayRecordRefusal(app)) {
+      this.deps.events.record({
+        app, kind: 'webhook.refused', user: null, source: 'webhook',
+        message: `unverified ${o.provider} webhook for ${app} refused${o.from ? ` (from ${o.from})` : ''}`,
+      });
+    }
     throw unverified(o.provider.slice(0, 20), o.app.slice(0, 63));
+  }
+
+  private mayRecordRefusal(app: string): boolean {
+    const minute = Math.floor(Date.now() / 60_000);
+    const seen = this.refusals.get(app);
+    const count = seen && seen.minute === minute ? seen.count + 1 : 1;
+    this.refusals.set(app, { minute, count });
+    return count <= REFUSALS_PER_MINUTE;
   }
 
   /** One delivery. Throws WEBHOOK_UNVERIFIED (401, logged) unless the forge's signature holds. */
@@ -88,14 +107,22 @@ export class Webhooks {
     // An app that fetches with a deploy key fetches over SSH; otherwise over HTTPS (with its token, if any).
     const url = this.deps.sync.credentialsOf(app.name)?.kind === 'key' ? push.sshUrl : push.cloneUrl;
     if (!url) return this.ignored(app.name, provider, 'the push names no repository URL');
-    const delivery = push.delivery ?? `commit:${push.after}`;
-    if (!this.deps.store.forge.markDelivery(app.name, provider, delivery)) return this.ignored(app.name, provider, `delivery ${delivery} was handled already`);
+    // Deduplicated by what the signature covers, the body: the delivery id header is not signed, so
+    // a replay under a new id is the same delivery.
+    const delivery = `sha256:${crypto.createHash('sha256').update(o.body).digest('hex')}`;
+    if (!this.deps.store.forge.markDelivery(app.name, provider, delivery)) {
+      return this.ignored(app.name, provider, `this delivery (${push.delivery ?? 'no id'}, the same signed body) was handled already`);
+    }
     const user = `${provider} webhook`;
     this.deps.events.record({ app: app.name, kind: 'webhook.received', message: `${provider} push of ${push.after.slice(0, 7)} to ${app.deployBranch} (delivery ${delivery})`, user, source: 'webhook' });
     try {
       const result = await this.deps.events.withSource('webhook', () => this.deps.sync.sync({
-        app: app.name, url, ref: app.deployBranch, commit: push.after!, user,
+        app: app.name, url, ref: app.deployBranch, commit: push.after!, requireHead: true, user,
       }));
+      // A late or replayed delivery of an older push: deploying it would roll the app back.
+      if (result.head !== undefined && result.head !== push.after) {
+        return this.ignored(app.name, provider, `${push.after.slice(0, 7)} is not the head of ${app.deployBranch} (${result.head.slice(0, 7)} is): an older push deploys nothing`);
+      }
       return { status: 'deploying', build: result.queued!.build.id, commit: result.commit };
     } catch (e) {
       // Nothing was queued: the forge's redelivery (or the next push) may try again.

@@ -28,7 +28,7 @@ export function slackRequest(e: NotificationEvent): { body: string; headers: Rec
   const link = linkOf(e);
   const blocks: unknown[] = [{ type: 'section', text: { type: 'mrkdwn', text: slackEscape(detail ? `*${text}*\n${detail}` : `*${text}*`) } }];
   if (link) blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: buttonText(e) }, url: link }] });
-  return { body: JSON.stringify({ text: link ? `${text} ${link}` : text, blocks }), headers: { 'content-type': 'application/json', 'user-agent': 'berth-notifications' } };
+  return { body: JSON.stringify({ text: slackEscape(link ? `${text} ${link}` : text), blocks }), headers: { 'content-type': 'application/json', 'user-agent': 'berth-notifications' } };
 }
 
 /** An email: the headline as subject, the detail and link as text (and the same as simple HTML). */

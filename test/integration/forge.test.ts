@@ -90,23 +90,36 @@ describe('forge: webhooks and git:sync deploy a remote repository\'s commit', fu
     assert.deepEqual([ping.status, ping.json], [202, { status: 'ignored', reason: 'ping event is not a push' }]);
     assert.deepEqual(await builds(), []);
 
-    // The delivery names v1 while the branch is at v2 already: v1 is what deploys.
+    // The delivery names v1 while the branch is at v2 already (a late delivery, or an old one replayed):
+    // deploying it would roll the app back, so nothing is built; v2's delivery deploys v2.
+    const stale = await deliver({ body: pushEvent(v1), secret, delivery: crypto.randomUUID() });
+    assert.deepEqual([stale.status, stale.json], [202, { status: 'ignored', reason: `${v1.slice(0, 7)} is not the head of main (${v2.slice(0, 7)} is): an older push deploys nothing` }]);
+    assert.deepEqual(await builds(), []);
     const delivery = crypto.randomUUID();
-    const signed = await deliver({ body: pushEvent(v1), secret, delivery });
+    const signed = await deliver({ body: pushEvent(v2), secret, delivery });
     assert.equal(signed.status, 202, JSON.stringify(signed.json));
-    assert.deepEqual({ ...signed.json, build: typeof signed.json.build }, { status: 'deploying', build: 'number', commit: v1 });
+    assert.deepEqual({ ...signed.json, build: typeof signed.json.build }, { status: 'deploying', build: 'number', commit: v2 });
     const log = (await berth.api('GET', `/api/v1/apps/${app}/builds/${signed.json.build}/log?follow=1`)).text;
     assert.match(log, /@@berth-status succeeded/, log);
-    assert.equal((await berth.viaRouter(`${app}.localhost`)).text, 'forge v1\n');
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text, 'forge v2\n');
     const [release] = (await berth.api('GET', `/api/v1/apps/${app}/releases`)).json.releases;
-    assert.deepEqual([release.version, release.gitSha, release.description], [1, v1, `sync ${v1.slice(0, 7)} from ${repoUrl}`]);
+    assert.deepEqual([release.version, release.gitSha, release.description], [1, v2, `sync ${v2.slice(0, 7)} from ${repoUrl}`]);
     // berth's deploy branch holds what runs, as after a push.
     const remote = `${berth.url.replace('http://', `http://berth:${berth.token}@`)}/git/${app}.git`;
-    assert.equal(spawnSync('git', ['ls-remote', remote, 'refs/heads/main'], { encoding: 'utf8' }).stdout.split(/\s/)[0], v1);
+    assert.equal(spawnSync('git', ['ls-remote', remote, 'refs/heads/main'], { encoding: 'utf8' }).stdout.split(/\s/)[0], v2);
 
-    // The same delivery again (a replay, or the forge's redelivery): nothing new is built.
-    const replay = await deliver({ body: pushEvent(v1), secret, delivery });
-    assert.deepEqual([replay.status, replay.json], [202, { status: 'ignored', reason: `delivery ${delivery} was handled already` }]);
+    // The same delivery again (the forge's redelivery), and the same signed body under a new delivery id
+    // (the id header is not signed): nothing new is built.
+    const replay = await deliver({ body: pushEvent(v2), secret, delivery });
+    assert.deepEqual([replay.status, replay.json], [202, { status: 'ignored', reason: `this delivery (${delivery}, the same signed body) was handled already` }]);
+    const renamed = crypto.randomUUID();
+    const replayRenamed = await deliver({ body: pushEvent(v2), secret, delivery: renamed });
+    assert.deepEqual([replayRenamed.status, replayRenamed.json], [202, { status: 'ignored', reason: `this delivery (${renamed}, the same signed body) was handled already` }]);
+    // Refusals for names that mean nothing leave no trace in the audit trail (anyone can send them).
+    const junk = await fetch(`${berth.url}/hooks/github/x%0Auser%20admin%20ran%20apps%3Adestroy`, { method: 'POST', body: '{}' });
+    assert.equal(junk.status, 401);
+    const trail = (await berth.api('GET', '/api/v1/events?limit=1000')).json.events as Array<{ message: string }>;
+    assert.equal(trail.some((e) => e.message.includes('ran apps:destroy')), false);
     assert.equal((await builds()).length, 1);
   });
 

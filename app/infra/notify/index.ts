@@ -7,8 +7,6 @@ import type { NotificationSenders } from '../../ports/notifications';
 
 /** A receiver has this long to connect and answer; then the attempt fails and the queue retries later. */
 const TIMEOUT_MS = 10_000;
-/** What of a refusing receiver's answer goes into the target's status. */
-const ERROR_BODY_CHARS = 200;
 
 export interface SendersOptions {
   /** Why berth may not connect to this address and port, or null: checked on every resolved address at connect time. */
@@ -57,13 +55,13 @@ function post(url: string, body: string, headers: Readonly<Record<string, string
       method: 'POST', lookup, timeout: TIMEOUT_MS, agent: false,
       headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
     }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { if (text.length < ERROR_BODY_CHARS) text += chunk; });
+      // The status only: the answer's body would let whoever adds a target read what a service on
+      // an address they may reach (but not see) says (docs/security.md, notifications).
+      res.resume();
       res.on('end', () => {
         const status = res.statusCode ?? 0;
         if (status >= 200 && status < 300) resolve();
-        else reject(new Error(`the receiver answered HTTP ${status}${text.trim() ? `: ${text.trim().slice(0, ERROR_BODY_CHARS)}` : ''}`));
+        else reject(new Error(`the receiver answered HTTP ${status}`));
       });
       res.on('error', reject);
     });
