@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { ownImageLabel } from '../support/app-images';
 import { uniqueName, type BerthProcess } from '../support/berth-process';
 import { useBerth } from '../support/use-berth';
-import { DashboardSession } from '../support/dashboard-session';
+import { csrfIn, DashboardSession } from '../support/dashboard-session';
 import { WorkTree } from '../support/git-client';
 
 /** Waits for a queued build (config change, rollback, image deploy) by following its log. */
@@ -95,6 +95,19 @@ describe('releases: config changes, rollback, image deploys, failed deploys', fu
     const buildPage = await session.get(`/apps/${app}/builds/${set.json.build.id}`);
     assert.match(buildPage.text, /config change · by admin/);
     assert.doesNotMatch(buildPage.text, /config\s+config change/);
+
+    // Redeploy from the browser (the Deploys tab's form): the deploy branch's commit is built again into
+    // a new release, which the page then follows live.
+    const head = wt.git(['rev-parse', 'HEAD']).output.trim();
+    assert.match(page.text, new RegExp(`<form method="post" action="/apps/${app}/rebuild"`));
+    const redeploy = await session.request('POST', `/apps/${app}/rebuild`, { _csrf: csrfIn(page.text) });
+    assert.equal(redeploy.status, 303, redeploy.text);
+    const buildId = Number(/[?&]build=(\d+)#live$/.exec(redeploy.location ?? '')?.[1]);
+    assert.equal(redeploy.location, `/apps/${app}/deploys?build=${buildId}#live`);
+    assert.match(await followBuild(berth, app, buildId), /@@berth-status succeeded/);
+    const [rebuilt] = (await berth.api('GET', `/api/v1/apps/${app}/releases`)).json.releases;
+    assert.deepEqual([rebuilt.version, rebuilt.current, rebuilt.description, rebuilt.gitSha], [6, true, `rebuild ${head.slice(0, 7)}`, head]);
+    assert.equal((await berth.viaRouter(`${app}.localhost`)).text.trim(), 'dockerfile-app v3');
 
     const missing = await berth.api('POST', `/api/v1/apps/${app}/releases/rollback`, { version: 99 });
     assert.equal(missing.status, 404);
