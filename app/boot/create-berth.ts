@@ -22,7 +22,8 @@ import { EventsService } from '../events';
 import { AccessService, LoginLimiter, UsersService } from '../users';
 import { AppRuntime, ChecksSettings, Deployer, ReleasePipeline, SchedulerRegistry } from '../deploys';
 import { RegistryLogins, isOwnAddress } from '../registry-auth';
-import { BuildRunner, BuildSettings, BuildsService, ImageBuilder, PushGate, PushReceiver, ReleaseMaker, ReleaseProducer, RuntimeImageCache } from '../builds';
+import { BuildRunner, BuildSettings, BuildsService, ImageBuilder, PushGate, PushReceiver, ReleaseMaker, ReleaseProducer, RuntimeImageCache, readSourceView } from '../builds';
+import { ReviewApps } from '../review-apps';
 import { NpmVersions } from '../infra/npm';
 import { ReleasesService } from '../releases';
 import { SessionsService } from '../sessions';
@@ -291,8 +292,15 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   });
   const swarmSetup = new SwarmSetup({ swarm, registry: imageRegistry, registryAddr: config.registryAddr, events });
   // The one gate of git over HTTP and SSH (app name, disk room, role, lock), then the hook's receiver (branch).
+  // Review apps (app/review-apps): a push to review/<name> makes and deploys <app>-<name>; deleting the branch destroys it.
+  const reviewApps = new ReviewApps({
+    store: tablesOf(store, 'reviewApps'), apps, config: configVars, access, links: services.links, max: config.reviewAppsMax,
+    setFormation: (app, counts) => store.formation.set(app, counts),
+    readAppJson: async (snapshot) => (await readSourceView(snapshot)).read('app.json'),
+  });
   const pushGate = new PushGate({
-    repos, apps, access, autoCreateApps: config.autoCreateApps, hookSecret: hook.secret, receiver: new PushReceiver({ apps: appsReader, builds }),
+    repos, apps, access, autoCreateApps: config.autoCreateApps, hookSecret: hook.secret,
+    receiver: new PushReceiver({ apps: appsReader, builds, review: reviewApps }),
   });
   // The metrics history (app/metrics): each round of the sampler, and the router's request log, into SQLite.
   const metrics = new MetricsService({ store: tablesOf(store, 'metrics'), requestLog: nginxRequestLog(paths.nginx), intervalSeconds: config.statsIntervalSeconds });
@@ -326,7 +334,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     processes, storage, reconciler, liveness, buildSettings, checks, registryLogins, schedulers, swarmSetup, imageRegistry, gitSync, webhooks,
     logs, oneOff, cron,
     domains, routing, certs, letsencrypt, ownAddress,
-    services, serviceBackups, statsSampler, notifications, disk, housekeeping, metricsHistory: metrics, logDrainer, logDrains,
+    services, serviceBackups, reviewApps, statsSampler, notifications, disk, housekeeping, metricsHistory: metrics, logDrainer, logDrains,
     async close(): Promise<void> {
       await reconciler.stop();
       liveness.stop();

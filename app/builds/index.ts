@@ -10,3 +10,4 @@ export { saveArchive } from './archive-upload';
 export { describeBuild } from './build-description';
 export { RuntimeImageCache, type VersionSource } from './runtime-images';
 export { BuildSettings, DOCKERFILE_KEYS, type ResolvedBuildSettings } from './build-settings';
+export { readSourceView } from './source-archive';

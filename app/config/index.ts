@@ -31,6 +31,8 @@ export interface Config {
   readonly buildMemoryMb: number;
   /** BERTH_AUTO_CREATE — a push to a missing app creates it (as dokku). Default true. */
   readonly autoCreateApps: boolean;
+  /** BERTH_REVIEW_APPS_MAX — review apps (pushes to review/<name>) one app may have at once; 0 turns them off. Default 5. */
+  readonly reviewAppsMax: number;
   /** BERTH_COOKIE_SECURE — true: dashboard cookies are always Secure and `__Host-` prefixed (set it when a TLS proxy fronts berth); false: only for requests that reach berth over HTTPS. Default false. */
   readonly cookieSecure: boolean;
   /** BERTH_DEFAULT_MEMORY — memory limit in MiB of app containers without `resource:limit --memory`; 0 for none. Default 512. */
@@ -211,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     buildTimeoutSeconds: int(env, 'BERTH_BUILD_TIMEOUT', 1800, 5),
     buildMemoryMb: int(env, 'BERTH_BUILD_MEMORY', 2048, 64),
     autoCreateApps: bool(env, 'BERTH_AUTO_CREATE', true),
+    reviewAppsMax: int(env, 'BERTH_REVIEW_APPS_MAX', 5, 0, 100),
     cookieSecure: bool(env, 'BERTH_COOKIE_SECURE', false),
     defaultMemoryMb: int(env, 'BERTH_DEFAULT_MEMORY', 512, 0),
     defaultCpus: cpus(env.BERTH_DEFAULT_CPUS),

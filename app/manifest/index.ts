@@ -5,3 +5,4 @@ export {
   EMPTY_MANIFEST, DEFAULT_WEB_CHECK, gatingChecks, livenessChecks,
   type AppManifest, type HealthCheck, type CheckType, type CronEntry,
 } from './manifest';
+export { parseReviewEnvironment, NO_REVIEW_ENVIRONMENT, type ReviewEnvironment, type ReviewServicesPolicy } from './review-environment';

@@ -167,6 +167,8 @@ export interface Store {
   readonly buildSettings: import('./routing-store').RouterSettingsStore;
   /** Per-app deploy settings (`checks:disable/skip`: app/deploys/checks-settings.ts). */
   readonly deploySettings: import('./routing-store').RouterSettingsStore;
+  /** A review app's parent, branch and the services made for it (app/review-apps; same key/value shape). */
+  readonly reviewApps: import('./routing-store').RouterSettingsStore;
   readonly registryLogins: RegistryLoginsStore;
   /** git:sync credentials, forge webhooks and their deliveries (app/forge). */
   readonly forge: import('./forge').ForgeStore;

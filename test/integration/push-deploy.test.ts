@@ -105,4 +105,39 @@ describe('push to deploy (real git, docker, redis, nginx)', function () {
 
     // Two pushes of one app racing: test/integration/push-race.test.ts.
   });
+
+  it('git push paas review/x makes <app>-x on its own domain with the parent\'s config and app.json\'s overrides; deleting the branch destroys it', async () => {
+    const app = uniqueName('rev');
+    const review = `${app}-x`;
+    await berth.api('POST', '/api/v1/apps', { name: app });
+    await berth.api('PATCH', `/api/v1/apps/${app}/config`, { set: { GREETING: 'parent-greeting', ONLY_PARENT: 'copied' }, restart: false });
+    // Another app that merely has a review app's name: a push to review/y must not take it over.
+    const other = `${app}-y`;
+    await berth.api('POST', '/api/v1/apps', { name: other });
+    await berth.api('PATCH', `/api/v1/apps/${other}/config`, { set: { OTHERS: 'secret' }, restart: false });
+
+    const wt = tree('dockerfile-app');
+    wt.write('start.sh', '#!/bin/sh\necho "$GREETING/$ONLY_PARENT/$OTHERS" > /www/env.txt\nexec httpd -f -p "${PORT:-5000}" -h /www\n');
+    wt.write('app.json', JSON.stringify({ environments: { review: { env: { GREETING: 'review-greeting' } } } }));
+    wt.commitAll('review me');
+    const pushed = wt.push(berth.url, berth.token, app, 'HEAD:refs/heads/review/x');
+    assert.equal(pushed.code, 0, pushed.output);
+    assert.match(pushed.output, new RegExp(`remote: -----> Creating review app ${review} from ${app}`));
+    assert.match(pushed.output, new RegExp(`remote: =====> Deployed http://${review}\\.localhost:${berth.routerPort} \\(v1\\)`));
+    assert.deepEqual(await berth.viaRouter(`${review}.localhost`, '/env.txt'), { status: 200, text: 'review-greeting/copied/\n' });
+    assert.equal((await berth.viaRouter(`${app}.localhost`, '/env.txt')).status, 404, 'the parent deployed nothing');
+    assert.deepEqual((await berth.api('GET', `/api/v1/apps/${app}/config`)).json.config, { GREETING: 'parent-greeting', ONLY_PARENT: 'copied' });
+
+    const taken = wt.push(berth.url, berth.token, app, 'HEAD:refs/heads/review/y');
+    assert.notEqual(taken.code, 0, taken.output);
+    assert.match(taken.output, new RegExp(`remote: !     An app named "${other}" exists and is not a review app of ${app}; push to another review/<name> branch\\. \\(REVIEW_APP_TAKEN\\)`));
+    assert.deepEqual((await berth.api('GET', `/api/v1/apps/${other}/builds`)).json.builds, []);
+    assert.deepEqual((await berth.api('GET', `/api/v1/apps/${other}/config`)).json.config, { OTHERS: 'secret' });
+
+    const deleted = wt.push(berth.url, berth.token, app, ':refs/heads/review/x');
+    assert.equal(deleted.code, 0, deleted.output);
+    assert.match(deleted.output, new RegExp(`remote: =====> Review app ${review} destroyed`));
+    assert.equal((await berth.api('GET', `/api/v1/apps/${review}`)).status, 404);
+    assert.equal((await berth.viaRouter(`${review}.localhost`, '/env.txt')).status, 404);
+  });
 });

@@ -60,6 +60,7 @@ export function openSqliteStore(file: string, options: { keyFile?: string } = {}
     routerSettings: sqliteRouterSettingsStore(db),
     buildSettings: sqliteRouterSettingsStore(db, 'build_settings'),
     deploySettings: sqliteRouterSettingsStore(db, 'deploy_settings'),
+    reviewApps: sqliteRouterSettingsStore(db, 'review_apps'),
     registryLogins: sqliteRegistryLoginsStore(db, box),
     forge: sqliteForgeStore(db, box),
     notifications: sqliteNotificationsStore(db, box),

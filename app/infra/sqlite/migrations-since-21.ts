@@ -111,4 +111,15 @@ export const MIGRATIONS_SINCE_21: readonly Migration[] = [
    );
    CREATE INDEX log_drains_app ON log_drains(app);`,
   },
+  {
+    version: 27,
+    name: 'review apps (app/review-apps): which app a review app was made from, from which branch, and the services made for it',
+    sql: `CREATE TABLE review_apps (
+     app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     key TEXT NOT NULL,
+     value TEXT NOT NULL,
+     PRIMARY KEY (app, key)
+   );
+   CREATE INDEX review_apps_by_value ON review_apps(key, value);`,
+  },
 ];

@@ -29,8 +29,8 @@ export function sqlitePortsStore(db: Database.Database): PortsStore {
   };
 }
 
-/** Key/value settings per app in `table` (router_settings, build_settings, deploy_settings: same shape). */
-export function sqliteRouterSettingsStore(db: Database.Database, table: 'router_settings' | 'build_settings' | 'deploy_settings' = 'router_settings'): RouterSettingsStore {
+/** Key/value settings per app in `table` (router_settings, build_settings, deploy_settings, review_apps: same shape). */
+export function sqliteRouterSettingsStore(db: Database.Database, table: 'router_settings' | 'build_settings' | 'deploy_settings' | 'review_apps' = 'router_settings'): RouterSettingsStore {
   return {
     get(app) {
       const rows = db.prepare<[string], { key: string; value: string }>(`SELECT key, value FROM ${table} WHERE app = ?`).all(app);

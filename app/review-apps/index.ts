@@ -1,0 +1,1 @@
+export { ReviewApps, REVIEW_PREFIX, type ReviewAppsDeps, type ReviewPush } from './review-apps';

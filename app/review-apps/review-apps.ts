@@ -1,0 +1,140 @@
+import { BerthError } from '../errors';
+import { isAppName } from '../naming';
+import { parseReviewEnvironment, type ReviewEnvironment } from '../manifest';
+import type { AppRecord, Store } from '../ports/store';
+import type { ServiceLinkRecord } from '../ports/services';
+
+/** The branch prefix whose pushes make review apps (Heroku's and GitLab's word). */
+export const REVIEW_PREFIX = 'review/';
+/** What follows `review/`: one lowercase path segment, so `<app>-<name>` can be an app name. */
+const REVIEW_NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+/** What the build module hands over for a push to review/<name> of `parent`. */
+export interface ReviewPush {
+  readonly parent: string;
+  readonly branch: string;
+  /** A tar of the pushed tree (the hook's snapshot); the queued build removes it. */
+  readonly snapshotPath: string;
+  readonly user: string;
+}
+
+export interface ReviewAppsDeps {
+  /** The review-apps module's own table: `parent` and `branch` of each review app. */
+  readonly store: Pick<Store, 'reviewApps' | 'transaction'>;
+  readonly apps: {
+    find(name: string): AppRecord | null;
+    create(name: string, user: string | null): Promise<unknown>;
+    destroy(name: string, confirm: unknown, user: string | null): Promise<void>;
+  };
+  readonly config: {
+    values(app: string): Record<string, string>;
+    apply(app: string, change: { set: Readonly<Record<string, string>>; unset: readonly string[] }, user: string | null): boolean;
+  };
+  /** The parent's collaborators become the review app's: who may push to the parent may manage its review apps. */
+  readonly access: { collaborators(app: string): string[]; addCollaborator(app: string, user: string, by: string | null): void };
+  readonly links: {
+    ofApp(app: string): ServiceLinkRecord[];
+    link(o: { plugin: string; name: string; app: string; alias: string; user: string | null }): Promise<unknown>;
+  };
+  /** The review app's starting process counts (the processes module's formation). */
+  readonly setFormation: (app: string, counts: Readonly<Record<string, number>>) => void;
+  /** Reads app.json out of the snapshot (null: none). */
+  readonly readAppJson: (snapshotPath: string) => Promise<string | null>;
+  /** BERTH_REVIEW_APPS_MAX. */
+  readonly max: number;
+}
+
+/**
+ * Review apps: a push to `review/<name>` of an app makes (or updates) the app `<app>-<name>` from
+ * the parent's config, app.json's `environments.review` and its services policy, and deploys the
+ * pushed commit there; deleting the branch destroys it. The gate before this authorized the
+ * pusher to write the parent, and nothing here names another app: the name is `<parent>-<name>`,
+ * an existing app of that name is used only when it is this parent's review app, and the config
+ * copied is the parent's.
+ */
+export class ReviewApps {
+  constructor(private readonly deps: ReviewAppsDeps) {}
+
+  /** True for `refs/heads/review/…`. */
+  static isReviewRef(ref: string): boolean {
+    return ref.startsWith(`refs/heads/${REVIEW_PREFIX}`);
+  }
+
+  /** The app a review branch of `parent` makes, or INVALID_REVIEW_APP saying why there is none. */
+  nameFor(parent: string, branch: string): string {
+    const name = branch.slice(REVIEW_PREFIX.length);
+    const app = `${parent}-${name}`;
+    if (!REVIEW_NAME.test(name) || !isAppName(app)) {
+      throw new BerthError('INVALID_REVIEW_APP', `"${branch.slice(0, 80)}" would make the review app "${app.slice(0, 80)}", which is not a valid app name: after review/ use lowercase letters, digits and dashes, ${Math.max(0, 62 - parent.length)} characters at most for ${parent}.`);
+    }
+    return app;
+  }
+
+  /** The review app's parent, or null when `app` is none. */
+  parentOf(app: string): string | null {
+    return this.deps.store.reviewApps.get(app).parent ?? null;
+  }
+
+  /** The parent's review apps, by name. */
+  of(parent: string): string[] {
+    return this.deps.store.reviewApps.appsWith('parent', parent);
+  }
+
+  /**
+   * A push to review/<name>: makes `<parent>-<name>` (or takes the one made before) and sets it up;
+   * resolves to its name, for the caller to build the pushed snapshot there.
+   */
+  async prepare(push: ReviewPush, line: (text: string) => void): Promise<string> {
+    const { parent, branch } = push;
+    if (this.parentOf(parent) !== null) throw new BerthError('INVALID_REVIEW_APP', `${parent} is a review app itself; push review branches to ${this.parentOf(parent)}.`);
+    const app = this.nameFor(parent, branch);
+    const review = parseReviewEnvironment(await this.deps.readAppJson(push.snapshotPath));
+    const existing = this.deps.apps.find(app);
+    if (existing && this.parentOf(app) !== parent) {
+      throw new BerthError('REVIEW_APP_TAKEN', `An app named "${app}" exists and is not a review app of ${parent}; push to another review/<name> branch.`);
+    }
+    if (!existing) await this.create(parent, app, branch, review, push.user, line);
+    // Each push's app.json may change the overrides; the parent's config was copied once, at creation.
+    if (Object.keys(review.env).length > 0) this.deps.config.apply(app, { set: review.env, unset: [] }, push.user);
+    return app;
+  }
+
+  /** The branch was deleted: destroy its review app (nothing to do when there is none). */
+  async remove(o: { parent: string; branch: string; user: string }, line: (text: string) => void): Promise<void> {
+    const app = this.nameFor(o.parent, o.branch);
+    if (!this.deps.apps.find(app) || this.parentOf(app) !== o.parent) {
+      line(`-----> ${o.branch} had no review app`);
+      return;
+    }
+    line(`-----> Destroying review app ${app}`);
+    await this.deps.apps.destroy(app, app, o.user);
+    line(`=====> Review app ${app} destroyed`);
+  }
+
+  private async create(parent: string, app: string, branch: string, review: ReviewEnvironment, user: string, line: (text: string) => void): Promise<void> {
+    const { deps } = this;
+    const count = this.of(parent).length;
+    if (count >= deps.max) {
+      throw new BerthError('REVIEW_APPS_LIMIT', `${parent} has ${count} review app${count === 1 ? '' : 's'} and BERTH_REVIEW_APPS_MAX allows ${deps.max}; delete one's branch (\`git push paas :review/<name>\`) first.`);
+    }
+    line(`-----> Creating review app ${app} from ${parent}`);
+    await deps.apps.create(app, user);
+    try {
+      deps.store.transaction(() => deps.store.reviewApps.apply(app, { parent, branch }, []));
+      for (const collaborator of deps.access.collaborators(parent)) deps.access.addCollaborator(app, collaborator, user);
+      const copied = deps.config.values(parent);
+      if (Object.keys(copied).length > 0) deps.config.apply(app, { set: copied, unset: [] }, user);
+      if (Object.keys(review.formation).length > 0) deps.setFormation(app, review.formation);
+      if (review.services === 'shared') {
+        for (const l of deps.links.ofApp(parent)) {
+          await deps.links.link({ plugin: l.plugin, name: l.service, app, alias: l.alias, user });
+          line(`       linked ${l.plugin} service ${l.service} as ${l.alias} (shared with ${parent})`);
+        }
+      }
+    } catch (e) {
+      // Half made is worse than not made: the next push starts again from the parent.
+      await deps.apps.destroy(app, app, user).catch(() => undefined);
+      throw e;
+    }
+  }
+}
