@@ -23,7 +23,7 @@ import { AccessService, LoginLimiter, UsersService } from '../users';
 import { AppRuntime, ChecksSettings, Deployer, ReleasePipeline, SchedulerRegistry } from '../deploys';
 import { RegistryLogins, isOwnAddress } from '../registry-auth';
 import { BuildRunner, BuildSettings, BuildsService, ImageBuilder, PushGate, PushReceiver, ReleaseMaker, ReleaseProducer, RuntimeImageCache, readSourceView } from '../builds';
-import { ReviewApps } from '../review-apps';
+import { ReviewApps, withReviewApps } from '../review-apps';
 import { NpmVersions } from '../infra/npm';
 import { ReleasesService } from '../releases';
 import { SessionsService } from '../sessions';
@@ -190,7 +190,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
       await swarmScheduler.pruneRegistry(app, []).catch((e: Error) => console.error(`berth: pruning ${app}'s registry images: ${e.message}`));
     },
   });
-  apps = new AppsService({ store: tablesOf(store, 'apps'), releases: releasesReader, events, resources: hookedResources(runtime, hooks), domain: config.domain, domainsOf: (app) => domains.domainsOf(app),
+  apps = new AppsService({ store: tablesOf(store, 'apps'), releases: releasesReader, events, resources: withReviewApps(hookedResources(runtime, hooks), () => reviewApps), domain: config.domain, domainsOf: (app) => domains.domainsOf(app),
     vhostClash: (name) => domains.vhostClash(name),
   });
   // Router (domains, ports, nginx settings, certificates, ACME): a change re-applies the app's route.

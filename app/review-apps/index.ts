@@ -1,1 +1,1 @@
-export { ReviewApps, REVIEW_PREFIX, type ReviewAppsDeps, type ReviewPush } from './review-apps';
+export { ReviewApps, REVIEW_PREFIX, withReviewApps, type ReviewAppsDeps, type ReviewPush } from './review-apps';

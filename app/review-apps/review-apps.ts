@@ -3,6 +3,7 @@ import { isAppName } from '../naming';
 import { parseReviewEnvironment, type ReviewEnvironment } from '../manifest';
 import type { AppRecord, Store } from '../ports/store';
 import type { ServiceLinkRecord } from '../ports/services';
+import type { AppResources } from '../apps';
 
 /** The branch prefix whose pushes make review apps (Heroku's and GitLab's word). */
 export const REVIEW_PREFIX = 'review/';
@@ -87,13 +88,13 @@ export class ReviewApps {
   async prepare(push: ReviewPush, line: (text: string) => void): Promise<string> {
     const { parent, branch } = push;
     if (this.parentOf(parent) !== null) throw new BerthError('INVALID_REVIEW_APP', `${parent} is a review app itself; push review branches to ${this.parentOf(parent)}.`);
-    const app = this.nameFor(parent, branch);
+    const made = this.madeFor(parent, branch);
+    const app = made ?? this.nameFor(parent, branch);
     const review = parseReviewEnvironment(await this.deps.readAppJson(push.snapshotPath));
-    const existing = this.deps.apps.find(app);
-    if (existing && this.parentOf(app) !== parent) {
+    if (!made && this.deps.apps.find(app)) {
       throw new BerthError('REVIEW_APP_TAKEN', `An app named "${app}" exists and is not a review app of ${parent}; push to another review/<name> branch.`);
     }
-    if (!existing) await this.create(parent, app, branch, review, push.user, line);
+    if (!made) await this.create(parent, app, branch, review, push.user, line);
     // Each push's app.json may change the overrides; the parent's config was copied once, at creation.
     if (Object.keys(review.env).length > 0) this.deps.config.apply(app, { set: review.env, unset: [] }, push.user);
     return app;
@@ -101,14 +102,30 @@ export class ReviewApps {
 
   /** The branch was deleted: destroy its review app (nothing to do when there is none). */
   async remove(o: { parent: string; branch: string; user: string }, line: (text: string) => void): Promise<void> {
-    const app = this.nameFor(o.parent, o.branch);
-    if (!this.deps.apps.find(app) || this.parentOf(app) !== o.parent) {
+    const app = this.madeFor(o.parent, o.branch);
+    if (!app) {
       line(`-----> ${o.branch} had no review app`);
       return;
     }
     line(`-----> Destroying review app ${app}`);
     await this.deps.apps.destroy(app, app, o.user);
     line(`=====> Review app ${app} destroyed`);
+  }
+
+  /** The review app made for this branch of this parent (found by its record, so a rename keeps it), or null. */
+  private madeFor(parent: string, branch: string): string | null {
+    return this.of(parent).find((app) => this.deps.store.reviewApps.get(app).branch === branch) ?? null;
+  }
+
+  /** The parent goes: its review apps go first (left behind, an app made later under its name would inherit them). */
+  async parentDestroyed(parent: string): Promise<void> {
+    for (const app of this.of(parent)) await this.deps.apps.destroy(app, app, null);
+  }
+
+  /** The parent was renamed: its review apps stay its own. */
+  parentRenamed(from: string, to: string): void {
+    const { store } = this.deps;
+    store.transaction(() => { for (const app of this.of(from)) store.reviewApps.apply(app, { parent: to }, []); });
   }
 
   private async create(parent: string, app: string, branch: string, review: ReviewEnvironment, user: string, line: (text: string) => void): Promise<void> {
@@ -137,4 +154,19 @@ export class ReviewApps {
       throw e;
     }
   }
+}
+
+/** The app resources' calls, with a parent's review apps renamed with it and destroyed before it. */
+export function withReviewApps(resources: AppResources, review: () => ReviewApps): AppResources {
+  return {
+    created: (app) => resources.created(app),
+    renamed: async (from, to) => {
+      await resources.renamed(from, to);
+      review().parentRenamed(from, to);
+    },
+    destroyed: async (app, o) => {
+      await review().parentDestroyed(app);
+      await resources.destroyed(app, o);
+    },
+  };
 }

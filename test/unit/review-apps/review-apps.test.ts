@@ -152,6 +152,23 @@ describe('review apps: a push to review/<name> makes <app>-<name>', () => {
     assert.deepEqual(w.lines, ['-----> review/x had no review app']);
   });
 
+  it('the parent\'s destroy takes its review apps (a later app of its name must not inherit them); a rename keeps them its own', async () => {
+    const w = world();
+    w.add('shop');
+    w.add('other');
+    await w.push('shop', 'review/a');
+    await w.push('other', 'review/a');
+    w.apps.set('store', w.apps.get('shop')!);
+    w.apps.delete('shop');
+    w.review.parentRenamed('shop', 'store');
+    assert.deepEqual([w.review.of('shop'), w.review.of('store')], [[], ['shop-a']]);
+    await w.review.remove({ parent: 'store', branch: 'review/a', user: 'dev' }, () => undefined);
+    assert.equal(w.apps.has('shop-a'), false, 'found by its record, not by the parent\'s new name');
+    await w.push('store', 'review/b');
+    await w.review.parentDestroyed('store');
+    assert.deepEqual([w.apps.has('store-b'), w.apps.has('other-a')], [false, true]);
+  });
+
   it('a failed set-up leaves no half-made review app', async () => {
     const w = world({ appJson: JSON.stringify({ environments: { review: { services: 'shared' } } }), failLink: true });
     w.add('shop');
