@@ -295,6 +295,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   // Review apps (app/review-apps): a push to review/<name> makes and deploys <app>-<name>; deleting the branch destroys it.
   const reviewApps = new ReviewApps({
     store: tablesOf(store, 'reviewApps'), apps, config: configVars, access, links: services.links, max: config.reviewAppsMax,
+    services: { exists: (plugin, name) => services.kit.list(plugin).some((x) => x.name === name), create: (o) => services.kit.create(o), destroy: (o) => services.kit.destroy(o) },
     setFormation: (app, counts) => store.formation.set(app, counts),
     readAppJson: async (snapshot) => (await readSourceView(snapshot)).read('app.json'),
   });

@@ -2,8 +2,8 @@ import { parse as parseJsonc } from 'jsonc-parser';
 import { parseAppJson } from './app-json';
 import { invalid, isObject } from './json-fields';
 
-/** How a review app gets services: none, links to the parent's own (`shared`). */
-export type ReviewServicesPolicy = 'none' | 'shared';
+/** How a review app gets services: none, links to the parent's own (`shared`), or new empty ones of the same kinds (`new`). */
+export type ReviewServicesPolicy = 'none' | 'shared' | 'new';
 
 /** app.json `environments.review`: what a review app (a push to review/<name>) differs in from its parent. */
 export interface ReviewEnvironment {
@@ -11,7 +11,7 @@ export interface ReviewEnvironment {
   readonly env: Readonly<Record<string, string>>;
   /** Process counts the review app starts with (`formation`, as the top-level one). */
   readonly formation: Readonly<Record<string, number>>;
-  /** `services`: "none" (the default: a review app never touches the parent's data unasked) or "shared". */
+  /** `services`: "none" (the default: a review app never touches the parent's data unasked), "shared" or "new". */
   readonly services: ReviewServicesPolicy;
 }
 
@@ -47,7 +47,7 @@ export function parseReviewEnvironment(text: string | null | undefined): ReviewE
   if (review === undefined || review === null) return NO_REVIEW_ENVIRONMENT;
   if (!isObject(review)) throw invalid('environments.review must be an object');
   const services = review.services ?? 'none';
-  if (services !== 'none' && services !== 'shared') throw invalid('environments.review.services must be "none" or "shared"');
+  if (services !== 'none' && services !== 'shared' && services !== 'new') throw invalid('environments.review.services must be "none", "shared" or "new"');
   // The top-level formation's rules (names, counts, the per-app ceiling), said about this one.
   let formation: Record<string, number>;
   try {

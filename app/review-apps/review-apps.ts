@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { BerthError } from '../errors';
 import { isAppName } from '../naming';
 import { parseReviewEnvironment, type ReviewEnvironment } from '../manifest';
@@ -9,6 +10,8 @@ import type { AppResources } from '../apps';
 export const REVIEW_PREFIX = 'review/';
 /** What follows `review/`: one lowercase path segment, so `<app>-<name>` can be an app name. */
 const REVIEW_NAME = /^[a-z0-9][a-z0-9-]*$/;
+/** services-kit's rule for service names (checked again there). */
+const SERVICE_NAME = /^[a-z][a-z0-9-]{0,39}$/;
 
 /** What the build module hands over for a push to review/<name> of `parent`. */
 export interface ReviewPush {
@@ -36,6 +39,12 @@ export interface ReviewAppsDeps {
   readonly links: {
     ofApp(app: string): ServiceLinkRecord[];
     link(o: { plugin: string; name: string; app: string; alias: string; user: string | null }): Promise<unknown>;
+  };
+  /** `services: "new"`: an empty service of the parent's linked one's kind, destroyed with the review app (services-kit). */
+  readonly services: {
+    exists(plugin: string, name: string): boolean;
+    create(o: { plugin: string; name: string; user: string | null }): Promise<unknown>;
+    destroy(o: { plugin: string; name: string; confirm: string; force: boolean; user: string | null }): Promise<unknown>;
   };
   /** The review app's starting process counts (the processes module's formation). */
   readonly setFormation: (app: string, counts: Readonly<Record<string, number>>) => void;
@@ -108,8 +117,22 @@ export class ReviewApps {
       return;
     }
     line(`-----> Destroying review app ${app}`);
-    await this.deps.apps.destroy(app, app, o.user);
+    await this.destroy(app, o.user, line);
     line(`=====> Review app ${app} destroyed`);
+  }
+
+  /** The review app, then the services made for it (its links go with it; shared services stay the parent's). */
+  private async destroy(app: string, user: string | null, line: (text: string) => void): Promise<void> {
+    const made = this.madeServices(app);
+    await this.deps.apps.destroy(app, app, user);
+    for (const s of made) {
+      await this.deps.services.destroy({ plugin: s.plugin, name: s.name, confirm: s.name, force: true, user });
+      line(`       destroyed ${s.plugin} service ${s.name} and its data`);
+    }
+  }
+
+  private madeServices(app: string): Array<{ plugin: string; name: string }> {
+    return JSON.parse(this.deps.store.reviewApps.get(app).services ?? '[]') as Array<{ plugin: string; name: string }>;
   }
 
   /** The review app made for this branch of this parent (found by its record, so a rename keeps it), or null. */
@@ -119,7 +142,7 @@ export class ReviewApps {
 
   /** The parent goes: its review apps go first (left behind, an app made later under its name would inherit them). */
   async parentDestroyed(parent: string): Promise<void> {
-    for (const app of this.of(parent)) await this.deps.apps.destroy(app, app, null);
+    for (const app of this.of(parent)) await this.destroy(app, null, () => undefined);
   }
 
   /** The parent was renamed: its review apps stay its own. */
@@ -148,11 +171,36 @@ export class ReviewApps {
           line(`       linked ${l.plugin} service ${l.service} as ${l.alias} (shared with ${parent})`);
         }
       }
+      if (review.services === 'new') await this.newServices(parent, app, user, line);
     } catch (e) {
       // Half made is worse than not made: the next push starts again from the parent.
-      await deps.apps.destroy(app, app, user).catch(() => undefined);
+      await this.destroy(app, user, () => undefined).catch(() => undefined);
       throw e;
     }
+  }
+
+  /**
+   * One new, empty service per service linked to the parent, of the same kind and under the same env
+   * var; each is recorded before it is linked, so a failure part-way destroys what was made.
+   */
+  private async newServices(parent: string, app: string, user: string, line: (text: string) => void): Promise<void> {
+    const { deps } = this;
+    const made: Array<{ plugin: string; name: string }> = [];
+    for (const l of deps.links.ofApp(parent)) {
+      const name = this.serviceName(app, l.plugin, made.length);
+      await deps.services.create({ plugin: l.plugin, name, user });
+      made.push({ plugin: l.plugin, name });
+      deps.store.reviewApps.apply(app, { services: JSON.stringify(made) }, []);
+      await deps.links.link({ plugin: l.plugin, name, app, alias: l.alias, user });
+      line(`       created ${l.plugin} service ${name}, linked as ${l.alias}`);
+    }
+  }
+
+  /** The review app's name when it is a free service name (at most 40 characters), else one made from a hash of it. */
+  private serviceName(app: string, plugin: string, index: number): string {
+    const plain = index === 0 ? app : `${app}-${index + 1}`;
+    if (SERVICE_NAME.test(plain) && !this.deps.services.exists(plugin, plain)) return plain;
+    return `review-${crypto.createHash('sha256').update(`${app}\n${plugin}\n${index}`).digest('hex').slice(0, 12)}`;
   }
 }
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { uniqueName } from '../support/berth-process';
-import { useBerth } from '../support/use-berth';
+import path from 'node:path';
+import { ROOT, uniqueName } from '../support/berth-process';
+import { isStarted, useBerth } from '../support/use-berth';
+import { ensureServiceImage, removeServiceLeftovers } from './services-support';
 import { WorkTree } from '../support/git-client';
 
 describe('push to deploy (real git, docker, redis, nginx)', function () {
@@ -10,8 +12,10 @@ describe('push to deploy (real git, docker, redis, nginx)', function () {
 
   after(async () => {
     trees.forEach((t) => t.remove());
+    if (isStarted(berth)) removeServiceLeftovers(berth);
   });
-  const berth = useBerth();
+  // The review apps test links a redis service.
+  const berth = useBerth({}, { setUp: () => ensureServiceImage(path.join(ROOT, 'plugins', 'redis')) });
 
   it('builds a Dockerfile app from a push, streams the build, and routes its domain', async () => {
     const app = uniqueName('push');
@@ -106,25 +110,28 @@ describe('push to deploy (real git, docker, redis, nginx)', function () {
     // Two pushes of one app racing: test/integration/push-race.test.ts.
   });
 
-  it('git push paas review/x makes <app>-x on its own domain with the parent\'s config and app.json\'s overrides; deleting the branch destroys it', async () => {
+  it('git push paas review/x makes <app>-x on its own domain with the parent\'s config, app.json\'s overrides and a new redis; deleting the branch destroys both', async () => {
     const app = uniqueName('rev');
     const review = `${app}-x`;
     await berth.api('POST', '/api/v1/apps', { name: app });
     await berth.api('PATCH', `/api/v1/apps/${app}/config`, { set: { GREETING: 'parent-greeting', ONLY_PARENT: 'copied' }, restart: false });
+    assert.equal((await berth.api('POST', '/api/v1/services/redis', { name: `${app}-cache` })).status, 201);
+    assert.equal((await berth.api('POST', `/api/v1/services/redis/${app}-cache/links`, { app })).status, 201);
     // Another app that merely has a review app's name: a push to review/y must not take it over.
     const other = `${app}-y`;
     await berth.api('POST', '/api/v1/apps', { name: other });
     await berth.api('PATCH', `/api/v1/apps/${other}/config`, { set: { OTHERS: 'secret' }, restart: false });
 
     const wt = tree('dockerfile-app');
-    wt.write('start.sh', '#!/bin/sh\necho "$GREETING/$ONLY_PARENT/$OTHERS" > /www/env.txt\nexec httpd -f -p "${PORT:-5000}" -h /www\n');
-    wt.write('app.json', JSON.stringify({ environments: { review: { env: { GREETING: 'review-greeting' } } } }));
+    wt.write('start.sh', '#!/bin/sh\necho "$GREETING/$ONLY_PARENT/$OTHERS/${REDIS_URL##*@}" > /www/env.txt\nexec httpd -f -p "${PORT:-5000}" -h /www\n');
+    wt.write('app.json', JSON.stringify({ environments: { review: { env: { GREETING: 'review-greeting' }, services: 'new' } } }));
     wt.commitAll('review me');
     const pushed = wt.push(berth.url, berth.token, app, 'HEAD:refs/heads/review/x');
     assert.equal(pushed.code, 0, pushed.output);
     assert.match(pushed.output, new RegExp(`remote: -----> Creating review app ${review} from ${app}`));
+    assert.match(pushed.output, new RegExp(`remote:        created redis service ${review}, linked as REDIS_URL`));
     assert.match(pushed.output, new RegExp(`remote: =====> Deployed http://${review}\\.localhost:${berth.routerPort} \\(v1\\)`));
-    assert.deepEqual(await berth.viaRouter(`${review}.localhost`, '/env.txt'), { status: 200, text: 'review-greeting/copied/\n' });
+    assert.deepEqual(await berth.viaRouter(`${review}.localhost`, '/env.txt'), { status: 200, text: `review-greeting/copied//berth-svc-redis-${review}:6379/0\n` });
     assert.equal((await berth.viaRouter(`${app}.localhost`, '/env.txt')).status, 404, 'the parent deployed nothing');
     assert.deepEqual((await berth.api('GET', `/api/v1/apps/${app}/config`)).json.config, { GREETING: 'parent-greeting', ONLY_PARENT: 'copied' });
 
@@ -139,5 +146,8 @@ describe('push to deploy (real git, docker, redis, nginx)', function () {
     assert.match(deleted.output, new RegExp(`remote: =====> Review app ${review} destroyed`));
     assert.equal((await berth.api('GET', `/api/v1/apps/${review}`)).status, 404);
     assert.equal((await berth.viaRouter(`${review}.localhost`, '/env.txt')).status, 404);
+    assert.equal((await berth.api('GET', `/api/v1/services/redis/${review}`)).status, 404);
+    assert.match(deleted.output, new RegExp(`remote:        destroyed redis service ${review} and its data`));
+    assert.equal((await berth.api('GET', `/api/v1/services/redis/${app}-cache`)).status, 200, 'the parent\'s service stays');
   });
 });

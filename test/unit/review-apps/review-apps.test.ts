@@ -7,7 +7,8 @@ import type { RouterSettingsStore } from '../../../app/ports/routing-store';
 import type { ServiceLinkRecord } from '../../../app/ports/services';
 
 /** In-memory stand-ins for the modules ReviewApps talks to: just enough state to see what it did. */
-function world(o: { max?: number; appJson?: string | null; failLink?: boolean } = {}) {
+function world(o: { max?: number; appJson?: string | null; failLink?: boolean; failCreate?: string } = {}) {
+  const services = new Set<string>();
   const apps = new Map<string, { config: Record<string, string>; collaborators: string[]; links: ServiceLinkRecord[]; formation: Record<string, number> }>();
   const rows = new Map<string, Record<string, string>>();
   const reviewApps: RouterSettingsStore = {
@@ -42,13 +43,21 @@ function world(o: { max?: number; appJson?: string | null; failLink?: boolean } 
         apps.get(l.app)!.links.push({ plugin: l.plugin, service: l.name, app: l.app, alias: l.alias, createdAt: '' });
       },
     },
+    services: {
+      exists: (plugin, name) => services.has(`${plugin}/${name}`),
+      create: async (s) => {
+        if (s.name === o.failCreate || services.has(`${s.plugin}/${s.name}`)) throw new BerthError('SERVICE_EXISTS', s.name);
+        services.add(`${s.plugin}/${s.name}`);
+      },
+      destroy: async (s) => { assert.equal(s.force, true); services.delete(`${s.plugin}/${s.name}`); },
+    },
     setFormation: (app, counts) => { apps.get(app)!.formation = { ...counts }; },
     readAppJson: async () => o.appJson ?? null,
     max: o.max ?? 5,
   });
   const lines: string[] = [];
   const push = (parent: string, branch: string) => review.prepare({ parent, branch, snapshotPath: '/snap.tar', user: 'dev' }, (l) => lines.push(l));
-  return { apps, add, review, push, lines, rows };
+  return { apps, add, review, push, lines, rows, services };
 }
 
 async function refused(p: Promise<unknown>, code: string, message?: RegExp): Promise<void> {
@@ -169,6 +178,36 @@ describe('review apps: a push to review/<name> makes <app>-<name>', () => {
     assert.deepEqual([w.apps.has('store-b'), w.apps.has('other-a')], [false, true]);
   });
 
+  it('services "new": an empty service per parent link, same kind and env var; destroyed with the review app', async () => {
+    const w = world({ appJson: JSON.stringify({ environments: { review: { services: 'new' } } }) });
+    w.add('shop');
+    w.services.add('redis/shop-a-2'); // taken: the second link (redis) gets a hashed name
+    w.apps.get('shop')!.links.push(
+      { plugin: 'postgres', service: 'shopdb', app: 'shop', alias: 'DATABASE_URL', createdAt: '' },
+      { plugin: 'redis', service: 'cache', app: 'shop', alias: 'REDIS_URL', createdAt: '' },
+    );
+    await w.push('shop', 'review/a');
+    const links = w.apps.get('shop-a')!.links.map((l) => [l.plugin, l.service, l.alias]);
+    assert.equal(links.length, 2);
+    assert.deepEqual(links[0], ['postgres', 'shop-a', 'DATABASE_URL']);
+    assert.match(links[1][1], /^review-[0-9a-f]{12}$/);
+    assert.deepEqual(links[1].filter((_, i) => i !== 1), ['redis', 'REDIS_URL']);
+    assert.deepEqual([...w.services].sort(), ['postgres/shop-a', `redis/${links[1][1]}`, 'redis/shop-a-2']);
+    await w.review.remove({ parent: 'shop', branch: 'review/a', user: 'dev' }, () => undefined);
+    assert.deepEqual([...w.services], ['redis/shop-a-2'], 'only what it made is destroyed');
+  });
+
+  it('services "new": a failure part-way destroys the services made so far', async () => {
+    const w = world({ appJson: JSON.stringify({ environments: { review: { services: 'new' } } }), failCreate: 'shop-a-2' });
+    w.add('shop');
+    w.apps.get('shop')!.links.push(
+      { plugin: 'postgres', service: 'one', app: 'shop', alias: 'DATABASE_URL', createdAt: '' },
+      { plugin: 'postgres', service: 'two', app: 'shop', alias: 'OTHER_URL', createdAt: '' },
+    );
+    await refused(w.push('shop', 'review/a'), 'SERVICE_EXISTS');
+    assert.deepEqual([[...w.services], w.apps.has('shop-a')], [[], false]);
+  });
+
   it('a failed set-up leaves no half-made review app', async () => {
     const w = world({ appJson: JSON.stringify({ environments: { review: { services: 'shared' } } }), failLink: true });
     w.add('shop');
@@ -189,7 +228,7 @@ describe('app.json environments.review', () => {
   it('says what to fix', () => {
     const bad = (review: unknown, message: string) => assert.throws(() => parseReviewEnvironment(JSON.stringify({ environments: { review } })),
       (e: BerthError) => e.code === 'INVALID_APP_JSON' && e.message === message);
-    bad({ services: 'new' }, 'app.json: environments.review.services must be "none" or "shared"');
+    bad({ services: 'copy' }, 'app.json: environments.review.services must be "none", "shared" or "new"');
     bad({ env: { A: 1 } }, 'app.json: environments.review.env.A must be a string (or {"value": "…"})');
     bad({ formation: { web: 500 } }, 'app.json: environments.review.formation.web.quantity must be a whole number from 0 to 50');
     bad('x', 'app.json: environments.review must be an object');
