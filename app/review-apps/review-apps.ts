@@ -105,7 +105,7 @@ export class ReviewApps {
     }
     if (!made) await this.create(parent, app, branch, review, push.user, line);
     // Each push's app.json may change the overrides; the parent's config was copied once, at creation.
-    if (Object.keys(review.env).length > 0) this.deps.config.apply(app, { set: review.env, unset: [] }, push.user);
+    else if (Object.keys(review.env).length > 0) this.deps.config.apply(app, { set: review.env, unset: [] }, push.user);
     return app;
   }
 
@@ -162,8 +162,9 @@ export class ReviewApps {
     try {
       deps.store.transaction(() => deps.store.reviewApps.apply(app, { parent, branch }, []));
       for (const collaborator of deps.access.collaborators(parent)) deps.access.addCollaborator(app, collaborator, user);
-      const copied = deps.config.values(parent);
-      if (Object.keys(copied).length > 0) deps.config.apply(app, { set: copied, unset: [] }, user);
+      // One change, checked before anything else is made: a bad override (PORT, a bad key) leaves no app behind.
+      const config = { ...deps.config.values(parent), ...review.env };
+      if (Object.keys(config).length > 0) deps.config.apply(app, { set: config, unset: [] }, user);
       if (Object.keys(review.formation).length > 0) deps.setFormation(app, review.formation);
       if (review.services === 'shared') {
         for (const l of deps.links.ofApp(parent)) {

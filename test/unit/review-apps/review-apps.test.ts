@@ -30,7 +30,11 @@ function world(o: { max?: number; appJson?: string | null; failLink?: boolean; f
     },
     config: {
       values: (app) => ({ ...apps.get(app)!.config }),
-      apply: (app, change) => { Object.assign(apps.get(app)!.config, change.set); return true; },
+      apply: (app, change) => {
+        if ('PORT' in change.set) throw new BerthError('INVALID_CONFIG_KEY', 'PORT is set by berth and cannot be changed.');
+        Object.assign(apps.get(app)!.config, change.set);
+        return true;
+      },
     },
     access: {
       collaborators: (app) => [...apps.get(app)!.collaborators],
@@ -206,6 +210,13 @@ describe('review apps: a push to review/<name> makes <app>-<name>', () => {
     );
     await refused(w.push('shop', 'review/a'), 'SERVICE_EXISTS');
     assert.deepEqual([[...w.services], w.apps.has('shop-a')], [[], false]);
+  });
+
+  it('an override config refuses (PORT) leaves no review app behind', async () => {
+    const w = world({ appJson: JSON.stringify({ environments: { review: { env: { PORT: '80' } } } }) });
+    w.add('shop');
+    await refused(w.push('shop', 'review/a'), 'INVALID_CONFIG_KEY');
+    assert.deepEqual([w.apps.has('shop-a'), w.review.of('shop')], [false, []]);
   });
 
   it('a failed set-up leaves no half-made review app', async () => {
