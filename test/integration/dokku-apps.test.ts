@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import { httpGet, uniqueName, type BerthProcess } from '../support/berth-process';
+import { freePort, httpGet, uniqueName, type BerthProcess } from '../support/berth-process';
 import { useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
 import { get, waitFor } from '../support/poll';
@@ -20,16 +20,6 @@ function running(berth: BerthProcess, app: string, process: string): string[] {
 }
 
 /** A TCP port nobody listens on, from the OS (the test berth's own block is taken). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '0.0.0.0', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const jsonc = (doc: unknown, comment: string) => `// ${comment}\n${JSON.stringify(doc, null, 2).replace(/\n}$/, ',\n}')}\n`;
 
@@ -131,7 +121,8 @@ describe('dokku apps: app.json with comments, formation, health checks', functio
     try {
       // A hostile EXPOSE of berth's API port must not become a mapping (nginx could not bind it).
       dwt.write('Dockerfile', `FROM berth/busybox:latest\nRUN mkdir -p /www && echo exposed-app > /www/index.html\nEXPOSE ${port} ${berth.port} 5353/udp\n`
-        + `CMD ["sh", "-c", "httpd -p $PORT -h /www; exec httpd -f -p ${port} -h /www"]\n`);
+        // $PORT is the lowest EXPOSEd TCP port, which may be ${port} itself (the ports are random): one httpd then.
+        + `CMD ["sh", "-c", "[ \\"$PORT\\" = ${port} ] || httpd -p $PORT -h /www; exec httpd -f -p ${port} -h /www"]\n`);
       dwt.commitAll('a Dockerfile app exposing one TCP and one UDP port');
       const pushed = dwt.push(berth.url, berth.token, other);
       assert.equal(pushed.code, 0, pushed.output);

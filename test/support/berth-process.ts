@@ -30,8 +30,28 @@ export function httpGet(o: { port: number; host: string; path: string; address?:
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
-let portSeed = 21000 + Math.floor(Math.random() * 20000);
-export const freePortPair = (): [number, number] => { portSeed += 4; return [portSeed, portSeed + 1]; };
+/**
+ * Test ports stay below Linux's ephemeral range (ip_local_port_range, 32768–60999 here): any
+ * outgoing connection (a Redis client's, nginx's to an upstream) may hold a port in it when a test
+ * binds, which failed CI with "Address already in use" on 34774 and 34804. Each process walks its
+ * own window upward from a random start, wrapping below the range.
+ */
+const PORT_FLOOR = 20_000;
+const PORT_CEILING = 32_000;
+let portSeed = PORT_FLOOR + 4 * Math.floor(Math.random() * ((PORT_CEILING - PORT_FLOOR) / 4 - 1));
+export const freePortPair = (): [number, number] => {
+  portSeed = portSeed + 8 > PORT_CEILING ? PORT_FLOOR + (portSeed % 4) : portSeed + 4;
+  return [portSeed, portSeed + 1];
+};
+
+/** One port nobody listens on now, below the ephemeral range (for a server a test has something else start). */
+export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < 50; tries++) {
+    const [port] = freePortPair();
+    if (await portIsFree(port)) return port;
+  }
+  throw new Error('no free port found');
+}
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

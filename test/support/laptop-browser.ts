@@ -27,7 +27,8 @@ async function main(): Promise<void> {
     const cookies = (await context.cookies()).map((c) => ({ name: c.name, secure: c.secure }));
     const afterUrl = page.url();
     const text = await page.textContent('body');
-    await page.goto(`${o.url}/apps/${o.app}`);
+    // The git card is on the app's Deploys tab (on Overview only before the first deploy).
+    await page.goto(`${o.url}/apps/${o.app}/deploys`);
     const gitRemote = await page.inputValue('#git-remote');
     process.stdout.write(`${JSON.stringify({ loginUrl, afterUrl, text, cookies, gitRemote })}\n`);
   } finally {

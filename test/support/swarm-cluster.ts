@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePortPair, startBerth, uniqueName, type BerthProcess, type CliResult } from './berth-process';
+import { freePort, startBerth, uniqueName, type BerthProcess, type CliResult } from './berth-process';
 import { NetnsDocker } from './netns-docker';
 import { waitFor } from './poll';
 import { skipBecause } from './skip';
@@ -88,7 +88,7 @@ function labelSwarm(): void {
  */
 export async function startTwoNodeSwarm(ctx: Mocha.Context, o: SwarmClusterOptions = {}): Promise<SwarmCluster> {
   freeSwarm(ctx, true);
-  const parts: Parts = { berth: null, init: null, node2: null, createdSwarm: false, registryPort: freePortPair()[0], registryAddr: '127.0.0.1', ownImages: o.ownImages ?? [] };
+  const parts: Parts = { berth: null, init: null, node2: null, createdSwarm: false, registryPort: await freePort(), registryAddr: '127.0.0.1', ownImages: o.ownImages ?? [] };
   try {
     const node2 = parts.node2 = new NetnsDocker();
     await node2.start();
@@ -118,7 +118,7 @@ export async function startSingleNodeSwarm(ctx: Mocha.Context, o: SwarmClusterOp
   advertiseAddr?: string; registryAddr?: string; before?: (berth: BerthProcess) => Promise<unknown>;
 } = {}): Promise<SwarmCluster> {
   const state = freeSwarm(ctx, false);
-  const parts: Parts = { berth: null, init: null, node2: null, createdSwarm: false, registryPort: freePortPair()[0], registryAddr: o.registryAddr ?? '127.0.0.1', ownImages: o.ownImages ?? [] };
+  const parts: Parts = { berth: null, init: null, node2: null, createdSwarm: false, registryPort: await freePort(), registryAddr: o.registryAddr ?? '127.0.0.1', ownImages: o.ownImages ?? [] };
   try {
     parts.berth = await startBerth({ ...o.env, BERTH_REGISTRY_PORT: String(parts.registryPort) });
     if (state.startsWith('inactive')) {
