@@ -11,25 +11,12 @@ import { openSqliteStore } from '../../app/infra/sqlite';
 import { addLatency, tiersFor, type LatencyHistogram } from '../../app/metrics';
 import type { ProcessBucket, RequestBucket } from '../../app/ports/metrics-store';
 import { startBerth } from '../support/berth-process';
+import { adminCookie } from '../support/dashboard-session';
 import { median, type BenchResult } from './bench-types';
 
 const PASSWORD = 'bench metrics password';
 const APPS = 100;
 const ROUNDS = 30;
-
-async function login(url: string): Promise<string> {
-  const page = await fetch(`${url}/login`);
-  const loginCookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
-  const res = await fetch(`${url}/login`, {
-    method: 'POST', redirect: 'manual',
-    headers: { cookie: loginCookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: csrf, username: 'admin', password: PASSWORD }).toString(),
-  });
-  const session = res.headers.getSetCookie().find((c) => c.startsWith('berth_session='));
-  if (!session) throw new Error(`login failed: ${res.status}`);
-  return session.split(';')[0];
-}
 
 /** Every bucket 7 days of 30-s samples leave in the tiers, for one app. */
 function historyOf(app: string, now: number): { processes: ProcessBucket[]; requests: RequestBucket[] } {
@@ -75,7 +62,7 @@ export async function run(): Promise<BenchResult> {
     } finally {
       store.close();
     }
-    const cookie = await login(berth.url);
+    const cookie = await adminCookie(berth.url, PASSWORD);
     const app = apps[57];
     const targets = [
       { label: 'Metrics tab (page), 7d', path: `/apps/${app}/metrics?range=7d`, check: 'data-status-split' },

@@ -9,23 +9,10 @@ import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import { startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { WorkTree } from '../support/git-client';
+import { adminCookie } from '../support/dashboard-session';
 import { median, type BenchResult } from './bench-types';
 
 const PASSWORD = 'bench dashboard password';
-
-async function login(berth: BerthProcess): Promise<string> {
-  const page = await fetch(`${berth.url}/login`);
-  const loginCookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
-  const res = await fetch(`${berth.url}/login`, {
-    method: 'POST', redirect: 'manual',
-    headers: { cookie: loginCookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: csrf, username: 'admin', password: PASSWORD }).toString(),
-  });
-  const session = res.headers.getSetCookie().find((c) => c.startsWith('berth_session='));
-  if (!session) throw new Error(`login failed: ${res.status}`);
-  return session.split(';')[0];
-}
 
 /** Opens the page's SSE log stream; `wait(text)` resolves when a line containing text arrives. */
 function openLogStream(berth: BerthProcess, cookie: string, app: string) {
@@ -53,7 +40,7 @@ export async function run(): Promise<BenchResult> {
   const berth = await startBerth({ BERTH_ADMIN_PASSWORD: PASSWORD });
   const wt = WorkTree.fromFixture('dashboard-app');
   try {
-    const cookie = await login(berth);
+    const cookie = await adminCookie(berth.url, PASSWORD);
     for (let i = 0; i < 99; i++) await berth.api('POST', '/api/v1/apps', { name: `bench-${String(i).padStart(3, '0')}` });
     const app = uniqueName('bench-logs');
     const pushed = wt.push(berth.url, berth.token, app);

@@ -6,11 +6,16 @@ export class CookieClient {
   readonly cookies = new Map<string, string>();
   constructor(readonly base: string) {}
 
+  /** The Cookie header a browser would send now. */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
   async request(method: string, urlPath: string, form?: Record<string, string>) {
     const res = await fetch(`${this.base}${urlPath}`, {
       method, redirect: 'manual',
       headers: {
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        cookie: this.cookieHeader(),
         ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },
       body: form ? new URLSearchParams(form).toString() : undefined,
@@ -48,10 +53,17 @@ export class DashboardSession extends CookieClient {
   }
 }
 
+/** A signed-in admin's Cookie header (the benches send it with their own timed requests). */
+export async function adminCookie(base: string, password: string): Promise<string> {
+  const session = new DashboardSession(base);
+  await session.login(password);
+  return session.cookieHeader();
+}
+
 /** The first server-sent event of a live stream the session opens (then it closes it). */
 export async function firstLiveEvent(session: DashboardSession, urlPath: string): Promise<string> {
   const stop = new AbortController();
-  const res = await fetch(`${session.base}${urlPath}`, { headers: { cookie: [...session.cookies].map(([k, v]) => `${k}=${v}`).join('; ') }, signal: stop.signal });
+  const res = await fetch(`${session.base}${urlPath}`, { headers: { cookie: session.cookieHeader() }, signal: stop.signal });
   if (res.status !== 200 || !/^text\/event-stream/.test(res.headers.get('content-type') ?? '')) throw new Error(`${urlPath}: ${res.status} ${res.headers.get('content-type')}`);
   const reader = res.body!.getReader();
   let text = '';
