@@ -313,7 +313,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const appSettings = new AppSettings({ store: tablesOf(store, 'apps'), events, buildpackNames: () => buildpacks.map((b) => b.name) });
   // Disk hygiene (app/disk): per-app disk figures, retention, router log rotation, dangling images, the disk watch.
   const diskEngine = createDiskEngine(docker);
-  const routerLogs = { dir: path.join(paths.nginx, 'logs'), rotate: (maxBytes: number) => nginx.rotateLogs(maxBytes) };
+  const routerLogs = { dir: path.join(paths.nginx, 'logs'), rotate: (maxBytes: number, o: { dryRun: boolean }) => nginx.rotateLogs(maxBytes, o) };
   const disk = {
     report: (app: string) => appDiskReport({
       apps: appsReader, engine: diskEngine, dataOf: (a) => storage.dataOf(a), buildIdsOf: (a) => builds.list(a, 1_000_000).map((b) => b.id),

@@ -50,7 +50,7 @@ export class Housekeeping {
     const buildLogs = this.oldBuildLogs(this.now() - s.buildLogDays * DAY_MS, o.dryRun);
     const events = { removed: this.deps.pruneEvents(new Date(this.now() - s.eventDays * DAY_MS).toISOString(), { dryRun: o.dryRun }) };
     const maxBytes = s.routerLogMb * 1024 * 1024;
-    const routerLogs = (o.dryRun ? this.logsPast(maxBytes) : await this.deps.routerLogs.rotate(maxBytes)).map((f) => path.basename(f));
+    const routerLogs = (await this.deps.routerLogs.rotate(maxBytes, { dryRun: o.dryRun })).map((f) => path.basename(f));
     const images = o.dryRun ? null : await this.deps.engine.pruneDanglingImages(s.danglingImageHours);
     const report: CleanupReport = { dryRun: o.dryRun, buildLogs, events, routerLogs, images };
     if (!o.dryRun) {
@@ -78,14 +78,6 @@ export class Housekeeping {
       bytes += st.blocks * 512;
     }
     return { removed, bytes };
-  }
-
-  private logsPast(maxBytes: number): string[] {
-    const dir = this.deps.routerLogs.dir;
-    let names: string[];
-    try { names = fs.readdirSync(dir); } catch { return []; }
-    return names.filter((n) => n.endsWith('.log')).sort().map((n) => path.join(dir, n))
-      .filter((f) => { try { return fs.statSync(f).size > maxBytes; } catch { return false; } });
   }
 
   /** How full BERTH_HOME's file system is (as df counts: used / (used + available to non-root)). */

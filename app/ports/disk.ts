@@ -17,6 +17,6 @@ export interface EngineImageSize {
 /** The router's log files: `nginx/logs`, one access and one error log per app. */
 export interface RouterLogFiles {
   readonly dir: string;
-  /** Copies each log past `maxBytes` to `<file>.1` (the older `.1` goes) and empties it; the files rotated. */
-  rotate(maxBytes: number): Promise<string[]>;
+  /** Copies each log past `maxBytes` to `<file>.1` (the older `.1` goes) and empties it; the files rotated (`dryRun`: would rotate). */
+  rotate(maxBytes: number, o: { readonly dryRun: boolean }): Promise<string[]>;
 }

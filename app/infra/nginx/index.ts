@@ -8,7 +8,7 @@ export { repoTemplateReader, APP_TEMPLATE_FILE } from './repo-template';
 export { checkAppTemplate } from './template-snippet';
 
 /** The Router port on berth's own nginx master (not the distribution's nginx service). */
-export function createNginxRouter(options: NginxRouterOptions): Router & OwnAddressRouter & { rotateLogs(maxBytes: number): Promise<string[]> } {
+export function createNginxRouter(options: NginxRouterOptions): Router & OwnAddressRouter & { rotateLogs(maxBytes: number, o?: { dryRun?: boolean }): Promise<string[]> } {
   return new NginxRouter(options);
 }
 export { portInUse } from './port-probe';

@@ -7,9 +7,9 @@ import path from 'node:path';
  * reopened: nginx's workers run unprivileged and cannot open files in the root-only logs folder
  * (`nginx -s reopen` leaves them writing into the moved file); they write with O_APPEND, so after
  * the truncation their lines land at the start of the emptied file. A line written between the copy
- * and the truncation is lost.
+ * and the truncation is lost. `dryRun`: only the files it would rotate (`berth cleanup --dry-run`).
  */
-export function rotateLogFiles(dir: string, maxBytes: number): string[] {
+export function rotateLogFiles(dir: string, maxBytes: number, o: { dryRun?: boolean } = {}): string[] {
   let names: string[];
   try { names = fs.readdirSync(dir); } catch { return []; }
   const moved: string[] = [];
@@ -18,9 +18,10 @@ export function rotateLogFiles(dir: string, maxBytes: number): string[] {
     let st: fs.Stats;
     try { st = fs.lstatSync(file); } catch { continue; }
     if (!st.isFile() || st.size <= maxBytes) continue;
+    moved.push(file);
+    if (o.dryRun) continue;
     fs.copyFileSync(file, `${file}.1`);
     fs.truncateSync(file, 0);
-    moved.push(file);
   }
   return moved;
 }

@@ -226,8 +226,8 @@ export class NginxRouter implements Router, OwnAddressRouter {
   }
 
   /** Copies each log past `maxBytes` to `<file>.1` and empties it (log-rotation.ts); the files rotated. */
-  async rotateLogs(maxBytes: number): Promise<string[]> {
-    return this.lock.run(async () => rotateLogFiles(this.paths.logsDir, maxBytes));
+  async rotateLogs(maxBytes: number, o: { dryRun?: boolean } = {}): Promise<string[]> {
+    return this.lock.run(async () => rotateLogFiles(this.paths.logsDir, maxBytes, o));
   }
 
   async listApps(): Promise<string[]> {
