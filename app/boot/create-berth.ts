@@ -44,7 +44,8 @@ import { DockerLocalScheduler, SchedulersService, SwarmScheduler, SwarmSetup } f
 import { createSwarmEngine } from '../infra/docker/swarm-engine';
 import { createImageRegistry } from '../infra/registry';
 import { createPluginsAndServices } from './services-boot';
-import { ServiceBackups } from '../backups';
+import { BerthBackup, ServiceBackups } from '../backups';
+import { berthVersion } from '../version';
 import { s3Objects } from '../infra/s3';
 import { secureHome } from './home-modes';
 import { tablesOf } from './store-tables';
@@ -329,13 +330,25 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     onLow: (disk) => notifications.notify({ kind: 'disk.low', app: null, ...disk }),
   });
 
+  // berth backs itself up (backup:create) and comes back on a fresh home (backup:restore): docs/backups.md.
+  const berthBackup = new BerthBackup({
+    home: config.home, keyFile: `${config.home}/secret.key`, db: store, version: berthVersion(),
+    apps: () => store.apps.list().map((a) => a.name), deployed: (app) => releases.current(app) !== null,
+    services: () => store.services.list(),
+    exportService: (plugin, name) => services.backup.prepareExport(plugin, name),
+    importService: (plugin, name, input) => services.backup.import({ plugin, name, input, user: null }),
+    revive: (s) => services.kit.revive(s),
+    rebuild: async (app) => (await processes.rebuild(app, null)).build.id,
+    record: (message) => events.record({ app: null, kind: 'berth.backup', message, user: null }),
+  });
+
   return {
     config, paths, store, engine, router, redis, repos, hook,
     events, users, access, loginLimiter, sessions, configVars, apps, appSettings, deployer, scheduling, builds, releases, runner, pushGate, urlOf,
     processes, storage, reconciler, liveness, buildSettings, checks, registryLogins, schedulers, swarmSetup, imageRegistry, gitSync, webhooks,
     logs, oneOff, cron,
     domains, routing, certs, letsencrypt, ownAddress,
-    services, serviceBackups, reviewApps, statsSampler, notifications, disk, housekeeping, metricsHistory: metrics, logDrainer, logDrains,
+    services, serviceBackups, berthBackup, reviewApps, statsSampler, notifications, disk, housekeeping, metricsHistory: metrics, logDrainer, logDrains,
     async close(): Promise<void> {
       await reconciler.stop();
       liveness.stop();

@@ -23,6 +23,7 @@ import { certsVerbs } from './verbs/certs';
 import { letsencryptVerbs } from './verbs/letsencrypt';
 import { servicesVerbs } from './verbs/services';
 import { backupsVerbs } from './verbs/backups';
+import { berthBackupVerbs } from './verbs/berth-backup';
 import { pluginsVerbs } from './verbs/plugins';
 import { schedulersVerbs } from './verbs/schedulers';
 import { usersVerbs } from './verbs/users';
@@ -43,7 +44,7 @@ export const GROUPS: readonly VerbGroup[] = withReportProperties([
   psVerbs, checksVerbs, resourceVerbs, storageVerbs,
   logsVerbs, runVerbs,
   domainsVerbs, portsVerbs, nginxVerbs, certsVerbs, letsencryptVerbs,
-  servicesVerbs, backupsVerbs, pluginsVerbs,
+  servicesVerbs, backupsVerbs, berthBackupVerbs, pluginsVerbs,
   schedulersVerbs, notificationsVerbs,
   usersVerbs, tokensVerbs, versionVerbs,
   dokkuVerbs, dokkuReports, dokkuGitNetworkVerbs, dokkuMoreVerbs, importDokkuVerbs,

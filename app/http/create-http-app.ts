@@ -24,6 +24,7 @@ import { certsRoutes } from './routes/certs-routes';
 import { dashboardRoutes } from './dashboard';
 import { servicesRoutes } from './routes/services-routes';
 import { backupsRoutes } from './routes/backups-routes';
+import { berthBackupRoutes } from './routes/berth-backup-routes';
 import { pluginsRoutes } from './routes/plugins-routes';
 import { objectBodyOnly } from './request-body';
 import { schedulersRoutes } from './routes/schedulers-routes';
@@ -72,7 +73,7 @@ export function createHttpApp(berth: HttpServices, options: { codec: GitHookCode
   api.use(logsRoutes(berth));
   api.use(logDrainsRoutes(berth));
   api.use(cronRoutes(berth));
-  for (const routes of [backupsRoutes, servicesRoutes, pluginsRoutes]) api.use(routes(berth));
+  for (const routes of [backupsRoutes, berthBackupRoutes, servicesRoutes, pluginsRoutes]) api.use(routes(berth));
   api.use(schedulersRoutes(berth));
   api.use(notificationsRoutes(berth));
   api.use(metricsHistoryRoutes(berth));

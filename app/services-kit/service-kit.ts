@@ -131,6 +131,22 @@ export class ServiceKit {
   }
 
   /**
+   * Runs the container of a service whose record came back from a backup (`berth backup:restore`):
+   * its volume (labelled with the record's credentials, as create does) and container on this
+   * berth's network. Its data comes next, through the plugin's import. Docker-local only.
+   */
+  async revive(s: ServiceRecord): Promise<void> {
+    if (s.scheduler === 'swarm') throw new BerthError('SERVICE_UNSUPPORTED', `${s.plugin} service ${s.name} ran on swarm: create it again and import its dump.`);
+    const plugin = this.plugin(s.plugin);
+    await this.requireImage(plugin, s.image);
+    await this.deps.engine.ensureVolume(volumeNameOf(plugin.id, s.name), {
+      [SERVICE_LABEL.plugin]: plugin.id, [SERVICE_LABEL.name]: s.name, [SERVICE_LABEL.scope]: this.deps.network,
+      [SERVICE_LABEL.credentials]: Buffer.from(JSON.stringify(s.credentials)).toString('base64'),
+    });
+    await runServiceContainer(this.containerDeps, { service: s, descriptor: plugin.descriptor });
+  }
+
+  /**
    * A swarm service, pinned to one node (docs/swarm.md, "Services on swarm"). Its volume is made
    * where the task runs; on this node berth makes it first, labelled, so a kept volume's credentials
    * are found again as on docker-local. A kept volume on another node cannot be seen from here.

@@ -107,6 +107,9 @@ export const EMPTY_BODY: Readonly<Record<string, Answer | NotSent>> = {
   'POST /api/v1/services/:plugin/:name/backup-schedules/:schedule': ['BACKUP_SCHEDULE_INVALID', 422],
   'DELETE /api/v1/services/:plugin/:name/backup-schedules/:schedule': ['BACKUP_SCHEDULE_NOT_FOUND', 404],
   'POST /api/v1/backups/s3/:bucket': ['BACKUP_TARGET_INVALID', 422],
+  'POST /api/v1/berth/backup': { notSent: READS_NO_BODY },
+  // The archive comes raw (application/octet-stream): a JSON body is refused before anything is read.
+  'POST /api/v1/berth/restore': ['INVALID_INPUT', 400],
   'DELETE /api/v1/backups/s3/:bucket': ['BACKUP_TARGET_INVALID', 422],
   'POST /api/v1/plugins': ['INVALID_INPUT', 400],
   'POST /api/v1/plugins/:id/:action': { notSent: `${READS_NO_BODY} (the action is the path)` },

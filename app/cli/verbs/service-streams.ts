@@ -22,9 +22,9 @@ function readText(res: http.IncomingMessage): Promise<string> {
 }
 
 /** GETs a binary stream into `out`; fails when the server cut it short (a failed dump). */
-export function download(api: ApiClient, path: string, out: NodeJS.WritableStream): Promise<void> {
+export function download(api: ApiClient, path: string, out: NodeJS.WritableStream, method: 'GET' | 'POST' = 'GET'): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = request(api, { method: 'GET', path });
+    const req = request(api, { method, path });
     req.on('error', (e) => reject(new CliError('UNREACHABLE', `request to berth at ${api.host} failed: ${e.message}`)));
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
@@ -49,6 +49,28 @@ export function upload<T>(api: ApiClient, path: string, input: NodeJS.ReadableSt
         if (status < 200 || status >= 300) return reject(apiError(status, res.statusMessage, text));
         try { resolve(JSON.parse(text) as T); } catch { reject(new CliError('BAD_RESPONSE', 'berth answered the import with something that is not JSON')); }
       });
+    });
+    input.pipe(req);
+  });
+}
+
+/** POSTs `input` as a binary body; calls `onLine` for each line of the text answer as it arrives. */
+export function uploadLines(api: ApiClient, path: string, input: NodeJS.ReadableStream, onLine: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(api, { method: 'POST', path, contentType: 'application/octet-stream' });
+    req.on('error', (e) => reject(new CliError('UNREACHABLE', `request to berth at ${api.host} failed: ${e.message}`)));
+    req.on('response', (res) => {
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status >= 300) { void readText(res).then((t) => reject(apiError(status, res.statusMessage, t))); return; }
+      let pending = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        pending += c;
+        let nl: number;
+        while ((nl = pending.indexOf('\n')) >= 0) { onLine(pending.slice(0, nl)); pending = pending.slice(nl + 1); }
+      });
+      res.on('end', () => { if (pending) onLine(pending); resolve(); });
+      res.on('error', (e) => reject(new CliError('UNREACHABLE', `the answer from berth at ${api.host} broke off: ${e.message}`)));
     });
     input.pipe(req);
   });

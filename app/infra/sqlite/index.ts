@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store } from '../../ports/store';
+import type { DatabaseCopies } from '../../ports/database-copies';
+import { replaceRows } from './database-copies';
 import { databaseSchemaVersion, migrate, refuseNewerSchema } from './migrate';
-import { createSecretBox, loadOrCreateKey } from './secret-box';
+import { createSecretBox, loadOrCreateKey, type SecretBox } from './secret-box';
 import { sqliteRegistryLoginsStore } from './registry-logins-store';
 import { sqliteForgeStore } from './forge-store';
 import { sqliteNotificationsStore } from './notifications-store';
@@ -29,8 +31,11 @@ import { sqliteCertsStore, sqliteGlobalDomainsStore, sqlitePortsStore, sqliteRou
 
 /** Opens (and migrates) berth's SQLite database. WAL lets the web and worker processes share it. */
 /** keyFile: the config-encryption key (created once, mode 0600); default secret.key beside the database. */
-export function openSqliteStore(file: string, options: { keyFile?: string } = {}): Store {
-  const box = createSecretBox(loadOrCreateKey(options.keyFile ?? path.join(path.dirname(file), 'secret.key')));
+export function openSqliteStore(file: string, options: { keyFile?: string } = {}): Store & DatabaseCopies {
+  const keyFile = options.keyFile ?? path.join(path.dirname(file), 'secret.key');
+  // Through a holder: a restore (replaceWith) puts the backup's key in keyFile and every store seals with it from then on.
+  let current = createSecretBox(loadOrCreateKey(keyFile));
+  const box: SecretBox = { seal: (plain) => current.seal(plain), open: (stored) => current.open(stored) };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   // Before any pragma that writes (journal_mode rewrites the header): a newer database stays as it is.
@@ -79,5 +84,10 @@ export function openSqliteStore(file: string, options: { keyFile?: string } = {}
     transaction: (fn) => db.transaction(fn)(),
     schemaVersion: () => databaseSchemaVersion(db),
     close: () => db.close(),
+    snapshotTo: async (target) => { await db.backup(target); },
+    replaceWith: (source) => {
+      replaceRows(db, source);
+      current = createSecretBox(loadOrCreateKey(keyFile));
+    },
   };
 }

@@ -1,0 +1,233 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import tar from 'tar-stream';
+import { BerthError } from '../errors';
+import type { DatabaseCopies } from '../ports/database-copies';
+import type { ServiceRecord } from '../ports/services';
+
+/**
+ * berth backs itself up (`berth backup:create`, docs/backups.md): one tar holding a manifest, a
+ * consistent copy of the database (SQLite's online backup), the config-encryption key, settings
+ * and the folders berth keeps state in, and each service's export; `backup:restore` brings it
+ * all back on a fresh BERTH_HOME and rebuilds every deployed app from its repo.
+ */
+export interface BerthBackupDeps {
+  readonly home: string;
+  readonly keyFile: string;
+  readonly db: DatabaseCopies & { schemaVersion(): number };
+  readonly version: string;
+  readonly apps: () => string[];
+  readonly deployed: (app: string) => boolean;
+  readonly services: () => ServiceRecord[];
+  /** The plugin's export, checked first (ServiceBackup.prepareExport). */
+  readonly exportService: (plugin: string, name: string) => Promise<(out: NodeJS.WritableStream) => Promise<void>>;
+  readonly importService: (plugin: string, name: string, input: NodeJS.ReadableStream) => Promise<void>;
+  /** Runs a restored service's container again (ServiceKit.revive). */
+  readonly revive: (s: ServiceRecord) => Promise<void>;
+  /** Rebuilds an app from its repo through the build queue; answers the build's id. */
+  readonly rebuild: (app: string) => Promise<number>;
+  readonly record: (message: string) => void;
+}
+
+export interface BackupManifest {
+  readonly format: 1;
+  readonly berthVersion: string;
+  readonly schema: number;
+  readonly createdAt: string;
+  readonly apps: string[];
+  readonly services: Array<{ plugin: string; name: string }>;
+}
+
+type ServiceExport = { s: ServiceRecord; run: (out: NodeJS.WritableStream) => Promise<void> };
+
+/** Folders below BERTH_HOME that hold state (not caches, logs, images or generated router config). */
+const STATE_DIRS = ['repos', 'certs', 'acme', 'storage', 'plugins', 'forge'];
+/** Single files below BERTH_HOME: settings and secrets besides secret.key. */
+const STATE_FILES = ['berth.env', 'router-hop.secret'];
+
+export class BerthBackup {
+  constructor(private readonly deps: BerthBackupDeps) {}
+
+  private get staging(): string {
+    const dir = path.join(this.deps.home, 'backups', 'berth', '.staging');
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return dir;
+  }
+
+  /** Checks what can fail before an answer starts (services berth cannot export), then returns the function that writes the tar. */
+  async prepare(): Promise<{ name: string; write: (out: NodeJS.WritableStream) => Promise<void> }> {
+    const services = this.deps.services();
+    const exports: ServiceExport[] = [];
+    for (const s of services) exports.push({ s, run: await this.deps.exportService(s.plugin, s.name) });
+    const stamp = new Date().toISOString().replace(/[-:.]/g, '');
+    return { name: `berth-backup-${stamp}.tar`, write: (out) => this.write(out, exports) };
+  }
+
+  private async write(out: NodeJS.WritableStream, exports: ServiceExport[]): Promise<void> {
+    const work = fs.mkdtempSync(path.join(this.staging, 'create-'));
+    const pack = tar.pack();
+    const piped = pipeline(pack, out);
+    try {
+      const db = path.join(work, 'berth.db');
+      await this.deps.db.snapshotTo(db);
+      const manifest: BackupManifest = {
+        format: 1, berthVersion: this.deps.version, schema: this.deps.db.schemaVersion(), createdAt: new Date().toISOString(),
+        apps: this.deps.apps(), services: exports.map(({ s }) => ({ plugin: s.plugin, name: s.name })),
+      };
+      await addBuffer(pack, 'manifest.json', Buffer.from(JSON.stringify(manifest, null, 2) + '\n'));
+      await addFile(pack, 'berth.db', db);
+      await addFile(pack, 'secret.key', this.deps.keyFile);
+      for (const f of STATE_FILES) if (fs.existsSync(path.join(this.deps.home, f))) await addFile(pack, f, path.join(this.deps.home, f));
+      for (const d of STATE_DIRS) await addTree(pack, this.deps.home, d);
+      // Each dump through a staging file: a tar entry says its size before its bytes.
+      for (const { s, run } of exports) {
+        const dump = path.join(work, `${s.plugin}-${s.name}.dump`);
+        const file = fs.createWriteStream(dump, { mode: 0o600 });
+        await run(file);
+        await new Promise<void>((resolve, reject) => { file.end(() => resolve()); file.once('error', reject); });
+        await addFile(pack, `services/${s.plugin}/${s.name}.dump`, dump);
+        fs.rmSync(dump);
+      }
+      pack.finalize();
+      await piped;
+      this.deps.record(`berth backed up (${manifest.apps.length} apps, ${manifest.services.length} services)`);
+    } catch (e) {
+      pack.destroy(e as Error);
+      await piped.catch(() => undefined);
+      throw e;
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Restores a backup read from `input` onto this berth, which must have no apps and no services.
+   * Calls `progress` with a line per step; answers the builds it queued.
+   */
+  async restore(input: NodeJS.ReadableStream, progress: (line: string) => void): Promise<{ apps: string[]; services: string[]; builds: Array<{ app: string; build: number }> }> {
+    this.requireFresh();
+    const work = fs.mkdtempSync(path.join(this.staging, 'restore-'));
+    try {
+      await extractTo(input, work);
+      const manifest = readManifest(work);
+      if (manifest.schema !== this.deps.db.schemaVersion()) {
+        throw new BerthError('BACKUP_SCHEMA_MISMATCH', `The backup was made by berth ${manifest.berthVersion} (schema ${manifest.schema}); this berth's schema is ${this.deps.db.schemaVersion()}: restore it with the berth version that made it, then upgrade.`);
+      }
+      for (const f of ['berth.db', 'secret.key']) {
+        if (!fs.existsSync(path.join(work, f))) throw new BerthError('BACKUP_INVALID', `The archive has no ${f}: it is not a berth backup.`);
+      }
+      this.requireFresh();
+      progress(`backup of berth ${manifest.berthVersion} made ${manifest.createdAt}: ${manifest.apps.length} apps, ${manifest.services.length} services`);
+      for (const name of [...STATE_DIRS, ...STATE_FILES]) {
+        const from = path.join(work, name);
+        if (fs.existsSync(from)) fs.cpSync(from, path.join(this.deps.home, name), { recursive: true, force: true });
+      }
+      fs.copyFileSync(path.join(work, 'secret.key'), this.deps.keyFile);
+      fs.chmodSync(this.deps.keyFile, 0o600);
+      this.deps.db.replaceWith(path.join(work, 'berth.db'));
+      progress('restored the database, keys, settings, repositories and certificates');
+      const services: string[] = [];
+      for (const s of this.deps.services()) {
+        const label = `${s.plugin}:${s.name}`;
+        await this.deps.revive(s);
+        const dump = path.join(work, 'services', s.plugin, `${s.name}.dump`);
+        if (fs.existsSync(dump)) await this.deps.importService(s.plugin, s.name, fs.createReadStream(dump));
+        progress(`restored service ${label}${fs.existsSync(dump) ? ' and its data' : ' (no data in the backup)'}`);
+        services.push(label);
+      }
+      const apps = this.deps.apps();
+      const builds: Array<{ app: string; build: number }> = [];
+      for (const app of apps) {
+        if (!this.deps.deployed(app)) { progress(`app ${app}: restored (never deployed, nothing to build)`); continue; }
+        try {
+          const build = await this.deps.rebuild(app);
+          builds.push({ app, build });
+          progress(`app ${app}: restored; rebuilding its image from its repo (build ${build})`);
+        } catch (e) {
+          // An app deployed from an image (not a push) has nothing in its repo: it is deployed again by hand.
+          progress(`app ${app}: restored, but not rebuilt: ${(e as Error).message}`);
+        }
+      }
+      this.deps.record(`berth restored from a backup of berth ${manifest.berthVersion} (${apps.length} apps, ${services.length} services)`);
+      return { apps, services, builds };
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  }
+
+  private requireFresh(): void {
+    const apps = this.deps.apps().length;
+    const services = this.deps.services().length;
+    if (apps + services > 0) {
+      throw new BerthError('BACKUP_RESTORE_NOT_FRESH', `This berth has ${apps} apps and ${services} services: a backup is restored onto a fresh install only (a new BERTH_HOME).`);
+    }
+  }
+}
+
+function addBuffer(pack: tar.Pack, name: string, data: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => { pack.entry({ name, size: data.length, mode: 0o600 }, data, (e) => (e ? reject(e) : resolve())); });
+}
+
+async function addFile(pack: tar.Pack, name: string, file: string): Promise<void> {
+  const st = fs.statSync(file);
+  const entry = pack.entry({ name, size: st.size, mode: st.mode & 0o777, mtime: st.mtime });
+  await pipeline(fs.createReadStream(file), entry);
+}
+
+/** A folder below home, files and folders only (a symbolic link is not followed: it could point anywhere). */
+async function addTree(pack: tar.Pack, home: string, rel: string): Promise<void> {
+  const abs = path.join(home, rel);
+  const st = fs.lstatSync(abs, { throwIfNoEntry: false });
+  if (!st) return;
+  if (st.isFile()) return addFile(pack, rel, abs);
+  if (!st.isDirectory()) return;
+  await new Promise<void>((resolve, reject) => { pack.entry({ name: `${rel}/`, type: 'directory', mode: st.mode & 0o777 }, (e) => (e ? reject(e) : resolve())); });
+  for (const child of fs.readdirSync(abs).sort()) await addTree(pack, home, `${rel}/${child}`);
+}
+
+const ALLOWED_TOP = new Set(['manifest.json', 'berth.db', 'secret.key', 'services', ...STATE_DIRS, ...STATE_FILES]);
+
+/** Unpacks into `dir`, refusing any entry that is not a plain file or folder below a known top-level name. */
+async function extractTo(input: NodeJS.ReadableStream, dir: string): Promise<void> {
+  const extract = tar.extract();
+  const done = pipeline(input, extract);
+  try {
+    await unpack(extract, dir);
+  } catch (e) {
+    extract.destroy();
+    await done.catch(() => undefined);
+    throw e;
+  }
+  await done;
+}
+
+async function unpack(extract: tar.Extract, dir: string): Promise<void> {
+  for await (const entry of extract) {
+    const name = entry.header.name.replace(/\/+$/, '');
+    const parts = name.split('/');
+    const safe = name !== '' && !path.isAbsolute(name) && parts.every((p) => p !== '' && p !== '.' && p !== '..') && ALLOWED_TOP.has(parts[0]);
+    if (!safe || (entry.header.type !== 'file' && entry.header.type !== 'directory')) {
+      entry.resume();
+      throw new BerthError('BACKUP_INVALID', `The archive holds "${name.slice(0, 200)}" (${entry.header.type}), which no berth backup holds: nothing was restored.`);
+    }
+    const target = path.join(dir, name);
+    if (entry.header.type === 'directory') {
+      fs.mkdirSync(target, { recursive: true, mode: (entry.header.mode ?? 0o700) & 0o777 });
+      entry.resume();
+      continue;
+    }
+    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+    await pipeline(entry, fs.createWriteStream(target, { mode: (entry.header.mode ?? 0o600) & 0o777 }));
+  }
+}
+
+function readManifest(dir: string): BackupManifest {
+  const file = path.join(dir, 'manifest.json');
+  let m: Partial<BackupManifest> | null = null;
+  try { m = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<BackupManifest>; } catch { /* answered below */ }
+  if (!m || m.format !== 1 || typeof m.schema !== 'number' || typeof m.berthVersion !== 'string') {
+    throw new BerthError('BACKUP_INVALID', 'The archive has no readable manifest.json: it is not a berth backup.');
+  }
+  return m as BackupManifest;
+}
