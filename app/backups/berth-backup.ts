@@ -27,6 +27,8 @@ export interface BerthBackupDeps {
   readonly revive: (s: ServiceRecord) => Promise<void>;
   /** Rebuilds an app from its repo through the build queue; answers the build's id. */
   readonly rebuild: (app: string) => Promise<number>;
+  /** A build's status (queued, running, succeeded, failed, cancelled). */
+  readonly buildStatus: (app: string, build: number) => string;
   readonly record: (message: string) => void;
 }
 
@@ -38,6 +40,8 @@ export interface BackupManifest {
   readonly apps: string[];
   readonly services: Array<{ plugin: string; name: string }>;
 }
+
+const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
 type ServiceExport = { s: ServiceRecord; run: (out: NodeJS.WritableStream) => Promise<void> };
 
@@ -105,7 +109,7 @@ export class BerthBackup {
    * Restores a backup read from `input` onto this berth, which must have no apps and no services.
    * Calls `progress` with a line per step; answers the builds it queued.
    */
-  async restore(input: NodeJS.ReadableStream, progress: (line: string) => void): Promise<{ apps: string[]; services: string[]; builds: Array<{ app: string; build: number }> }> {
+  async restore(input: NodeJS.ReadableStream, progress: (line: string) => void): Promise<{ apps: string[]; services: string[]; builds: Array<{ app: string; build: number; status: string }> }> {
     this.requireFresh();
     const work = fs.mkdtempSync(path.join(this.staging, 'restore-'));
     try {
@@ -149,10 +153,28 @@ export class BerthBackup {
           progress(`app ${app}: restored, but not rebuilt: ${(e as Error).message}`);
         }
       }
+      // Followed here, not by the client: the restore replaced the users and tokens it came with.
+      const statuses = await this.follow(builds, progress);
       this.deps.record(`berth restored from a backup of berth ${manifest.berthVersion} (${apps.length} apps, ${services.length} services)`);
-      return { apps, services, builds };
+      return { apps, services, builds: builds.map((b, i) => ({ ...b, status: statuses[i] })) };
     } finally {
       fs.rmSync(work, { recursive: true, force: true });
+    }
+  }
+
+  /** Waits for each build to end (they run in the apps' build queues, in parallel), a line as each does. */
+  private async follow(builds: Array<{ app: string; build: number }>, progress: (line: string) => void): Promise<string[]> {
+    const statuses = builds.map(() => '');
+    for (;;) {
+      builds.forEach(({ app, build }, i) => {
+        if (statuses[i]) return;
+        const status = this.deps.buildStatus(app, build);
+        if (!FINISHED.has(status)) return;
+        statuses[i] = status;
+        progress(`app ${app}: build ${build} ${status}`);
+      });
+      if (statuses.every(Boolean)) return statuses;
+      await new Promise((r) => setTimeout(r, 1000));
     }
   }
 

@@ -339,6 +339,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     importService: (plugin, name, input) => services.backup.import({ plugin, name, input, user: null }),
     revive: (s) => services.kit.revive(s),
     rebuild: async (app) => (await processes.rebuild(app, null)).build.id,
+    buildStatus: (app, build) => builds.get(app, build).status,
     record: (message) => events.record({ app: null, kind: 'berth.backup', message, user: null }),
   });
 

@@ -143,7 +143,8 @@ export class ServiceKit {
       [SERVICE_LABEL.plugin]: plugin.id, [SERVICE_LABEL.name]: s.name, [SERVICE_LABEL.scope]: this.deps.network,
       [SERVICE_LABEL.credentials]: Buffer.from(JSON.stringify(s.credentials)).toString('base64'),
     });
-    await runServiceContainer(this.containerDeps, { service: s, descriptor: plugin.descriptor });
+    // On berth's network only: the apps' own networks come with their deploys, which join their linked services to them.
+    await runServiceContainer({ ...this.containerDeps, appNetworksOf: undefined }, { service: s, descriptor: plugin.descriptor });
   }
 
   /**

@@ -4,8 +4,7 @@ import { CliError } from '../cli-error';
 import type { VerbGroup } from '../types';
 import { download, uploadLines } from './service-streams';
 
-interface Restored { apps: string[]; services: string[]; builds: Array<{ app: string; build: number }> }
-const DONE = new Set(['succeeded', 'failed', 'cancelled']);
+interface Restored { apps: string[]; services: string[]; builds: Array<{ app: string; build: number; status: string }> }
 
 /** berth's own backup: `backup:create` writes the server's archive here; `backup:restore` sends one to a fresh berth. */
 export const berthBackupVerbs: VerbGroup = {
@@ -39,7 +38,7 @@ export const berthBackupVerbs: VerbGroup = {
     {
       name: 'backup:restore',
       usage: 'berth backup:restore <file>',
-      summary: 'Restore a backup made by backup:create onto a fresh berth (no apps, no services): every app, its config, domains, certificates and releases, every service with its data; then rebuild each app\'s image from its repo, printing progress. Admin.',
+      summary: 'Restore a backup made by backup:create onto a fresh berth (no apps, no services): every app, its config, domains, certificates and releases, every service with its data; then rebuild each app\'s image from its repo, printing progress. The users and tokens become the backup\'s. Admin.',
       args: [{ name: 'file', summary: 'The backup (.tar) to restore.' }],
       options: [],
       async run(ctx) {
@@ -56,20 +55,8 @@ export const berthBackupVerbs: VerbGroup = {
         if (failure) throw failure;
         const restored = result as Restored | null;
         if (!restored) throw new CliError('BAD_RESPONSE', 'berth\'s answer ended before the restore finished; see its log');
-        // The rebuilds run in each app's build queue: follow them to the end.
-        let bad = 0;
-        for (const { app, build } of restored.builds) {
-          const path = `/api/v1/apps/${encodeURIComponent(app)}/builds/${build}`;
-          let status = '';
-          for (;;) {
-            status = (await ctx.api().get<{ build: { status: string } }>(path)).build.status;
-            if (DONE.has(status)) break;
-            await new Promise((r) => setTimeout(r, 1000));
-          }
-          if (status !== 'succeeded') bad++;
-          ctx.out.line(`-----> app ${app}: build ${build} ${status}${status === 'succeeded' ? '' : ` (berth builds:log ${app} ${build})`}`);
-        }
-        if (bad > 0) throw new CliError('BUILD_FAILED', `${bad} of ${restored.builds.length} rebuilds failed; the apps' data and settings are restored, push or ps:rebuild them again`);
+        const bad = restored.builds.filter((b) => b.status !== 'succeeded');
+        if (bad.length > 0) throw new CliError('BUILD_FAILED', `rebuilding ${bad.map((b) => `${b.app} (build ${b.build})`).join(', ')} failed; the apps' data and settings are restored: see \`berth builds:log\`, then push or ps:rebuild them`);
         ctx.out.line(`-----> restored ${restored.apps.length} apps and ${restored.services.length} services`);
       },
     },
