@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,10 +8,11 @@ import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/bert
 import { WorkTree } from '../support/git-client';
 import { requireBerthStack } from '../support/requirements';
 import { ensureServiceImage, removeServiceLeftovers, rows, write } from './services-support';
+import { peerCertificate, request, selfSigned } from './router-support';
 
 /**
  * berth backs itself up (issue 23): 3 apps pushed (one linked to postgres, with rows, one with a
- * domain of its own) → backup:create → that berth destroyed (its containers, service, volume and
+ * domain and certificate of its own) → backup:create → that berth destroyed (its containers, service, volume and
  * app images gone) → a second berth on a new BERTH_HOME → backup:restore → all 3 answer on their
  * domains with their config, and the postgres rows are back. Who may not, and archives that are refused.
  */
@@ -49,10 +51,14 @@ describe('berth backup: create, then restore onto a new BERTH_HOME', function ()
       ok(b1.cli(['config:set', app, `GREETING=hello from ${app}`]));
     }
     ok(b1.cli(['domains:add', apps[1], domain]));
+    const pair = selfSigned(tmp, 'www', [domain]);
+    ok(b1.cli(['certs:add', apps[1], pair.cert, pair.key]));
     ok(b1.cli(['postgres:link', pg, apps[0]]));
     for (const app of apps) assert.equal(wt.push(b1.url, b1.token, app).code, 0);
     await write(b1, apps[0], 'pg', 'alpha');
     await write(b1, apps[0], 'pg', 'beta');
+    const certBefore = (await peerCertificate(Number(b1.env.BERTH_ROUTER_HTTPS_PORT), domain)).fingerprint256;
+    assert.equal(certBefore, new crypto.X509Certificate(fs.readFileSync(pair.cert)).fingerprint256);
     const releasesBefore = (await b1.api('GET', `/api/v1/apps/${apps[0]}/releases`)).json.releases.map((r: { version: number }) => r.version);
 
     // Who may not: a backup holds every secret berth has.
@@ -100,9 +106,12 @@ describe('berth backup: create, then restore onto a new BERTH_HOME', function ()
     assert.match(restore.stdout, new RegExp(`-----> restored service postgres:${pg} and its data`));
     // The users and tokens are the backup's now.
     b2.token = oldToken;
-    for (const app of apps) assert.deepEqual(await b2.viaRouter(`${app}.localhost`, '/env/GREETING'), { status: 200, text: `hello from ${app}` });
-    assert.deepEqual(await b2.viaRouter(domain, '/env/GREETING'), { status: 200, text: `hello from ${apps[1]}` });
+    for (const app of [apps[0], apps[2]]) assert.deepEqual(await b2.viaRouter(`${app}.localhost`, '/env/GREETING'), { status: 200, text: `hello from ${app}` });
+    // The app with a certificate redirects HTTP to HTTPS, which answers on its own domain with that certificate.
+    const viaTls = await request({ port: Number(b2.env.BERTH_ROUTER_HTTPS_PORT), host: domain, path: '/env/GREETING', tls: true });
+    assert.deepEqual([viaTls.status, viaTls.text], [200, `hello from ${apps[1]}`]);
     assert.deepEqual(await rows(b2, apps[0], 'pg'), ['alpha', 'beta']);
+    assert.equal((await peerCertificate(Number(b2.env.BERTH_ROUTER_HTTPS_PORT), domain)).fingerprint256, certBefore, 'the certificate and its key came back');
     const releasesAfter = (await b2.api('GET', `/api/v1/apps/${apps[0]}/releases`)).json.releases.map((r: { version: number }) => r.version);
     assert.deepEqual(releasesAfter, [releasesBefore[0] + 1, ...releasesBefore], 'the old releases and the rebuild\'s');
   });

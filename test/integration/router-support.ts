@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
+import path from 'node:path';
 
 /** One GET with a Host header (and SNI for https); headers included, no agent reuse. */
 export function request(o: { port: number; host: string; path?: string; tls?: boolean }): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders; peer?: tls.PeerCertificate }> {
@@ -31,4 +33,16 @@ export function peerCertificate(port: number, servername: string): Promise<tls.P
     });
     socket.on('error', reject);
   });
+}
+
+/** A self-signed certificate for `names` (first is the CN), written to `dir`. */
+export function selfSigned(dir: string, label: string, names: string[]): { cert: string; key: string } {
+  const cert = path.join(dir, `${label}.crt`);
+  const key = path.join(dir, `${label}.key`);
+  const r = spawnSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert,
+    '-days', '30', '-subj', `/CN=${names[0]}`, '-addext', `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`,
+  ], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return { cert, key };
 }

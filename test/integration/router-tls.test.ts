@@ -1,24 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { uniqueName } from '../support/berth-process';
 import { isStarted, useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
-import { peerCertificate, request } from './router-support';
-
-/** A self-signed certificate for `names` (first is the CN), written to `dir`. */
-function selfSigned(dir: string, label: string, names: string[]): { cert: string; key: string } {
-  const cert = path.join(dir, `${label}.crt`);
-  const key = path.join(dir, `${label}.key`);
-  const r = spawnSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert,
-    '-days', '30', '-subj', `/CN=${names[0]}`, '-addext', `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`,
-  ], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return { cert, key };
-}
+import { peerCertificate, request, selfSigned } from './router-support';
 
 describe('router: TLS certificates, SNI, catch-all server, redirect, HSTS', function () {
   this.timeout(300_000);
