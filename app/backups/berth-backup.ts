@@ -127,8 +127,10 @@ export class BerthBackup {
         const from = path.join(work, name);
         if (fs.existsSync(from)) fs.cpSync(from, path.join(this.deps.home, name), { recursive: true, force: true });
       }
-      fs.copyFileSync(path.join(work, 'secret.key'), this.deps.keyFile);
-      fs.chmodSync(this.deps.keyFile, 0o600);
+      // By rename: a process reading the key meanwhile sees the old file or the new one, never half of one.
+      fs.copyFileSync(path.join(work, 'secret.key'), `${this.deps.keyFile}.restore`);
+      fs.chmodSync(`${this.deps.keyFile}.restore`, 0o600);
+      fs.renameSync(`${this.deps.keyFile}.restore`, this.deps.keyFile);
       this.deps.db.replaceWith(path.join(work, 'berth.db'));
       progress('restored the database, keys, settings, repositories and certificates');
       const services: string[] = [];

@@ -4,7 +4,8 @@ export interface DatabaseCopies {
   snapshotTo(file: string): Promise<void>;
   /**
    * Replaces every table's rows with those of the database in `file` (written by the same schema), in
-   * one transaction, then reads the config-encryption key file again (a restore puts the backup's key there).
+   * one transaction, then seals and opens with the config-encryption key file's
+   * key (a restore renames the backup's into place; every store on the file follows a replaced one).
    */
   replaceWith(file: string): void;
 }

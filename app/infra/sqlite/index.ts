@@ -29,13 +29,26 @@ import { sqliteDrainSettingsStore, sqliteDrainsStore } from './drains-store';
 import { sqliteLogDrainsStore } from './log-drains-store';
 import { sqliteCertsStore, sqliteGlobalDomainsStore, sqlitePortsStore, sqliteRouterSettingsStore } from './routing-stores';
 
+/** The key file's identity: a replaced file (a restore renames the backup's into place) has another inode. */
+function keyFileStamp(file: string): string {
+  const st = fs.statSync(file);
+  return `${st.ino}:${st.mtimeMs}:${st.size}`;
+}
+
 /** Opens (and migrates) berth's SQLite database. WAL lets the web and worker processes share it. */
 /** keyFile: the config-encryption key (created once, mode 0600); default secret.key beside the database. */
 export function openSqliteStore(file: string, options: { keyFile?: string } = {}): Store & DatabaseCopies {
   const keyFile = options.keyFile ?? path.join(path.dirname(file), 'secret.key');
-  // Through a holder: a restore (replaceWith) puts the backup's key in keyFile and every store seals with it from then on.
+  // Through a holder that follows the key file: a restore (backup:restore) replaces it (by rename), and the
+  // other process on this home (web or worker) must seal and open with the backup's key from then on too.
   let current = createSecretBox(loadOrCreateKey(keyFile));
-  const box: SecretBox = { seal: (plain) => current.seal(plain), open: (stored) => current.open(stored) };
+  let seen = keyFileStamp(keyFile);
+  const fresh = () => {
+    const now = keyFileStamp(keyFile);
+    if (now !== seen) { current = createSecretBox(loadOrCreateKey(keyFile)); seen = now; }
+    return current;
+  };
+  const box: SecretBox = { seal: (plain) => fresh().seal(plain), open: (stored) => fresh().open(stored) };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   // Before any pragma that writes (journal_mode rewrites the header): a newer database stays as it is.
@@ -87,7 +100,7 @@ export function openSqliteStore(file: string, options: { keyFile?: string } = {}
     snapshotTo: async (target) => { await db.backup(target); },
     replaceWith: (source) => {
       replaceRows(db, source);
-      current = createSecretBox(loadOrCreateKey(keyFile));
+      fresh();
     },
   };
 }

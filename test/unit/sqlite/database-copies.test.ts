@@ -31,6 +31,24 @@ describe('SQLite database copies (berth backup)', () => {
     fresh.close();
   });
 
+  it('another store on the same home (the worker beside the web) seals and opens with the restored key once the key file is replaced', async () => {
+    const old = openSqliteStore(path.join(dir, 'old', 'berth.db'));
+    old.apps.insert('web');
+    old.config.apply('web', { SECRET: 'hunter2' }, []);
+    await old.snapshotTo(path.join(dir, 'snap.db'));
+    old.close();
+    const web = openSqliteStore(path.join(dir, 'new', 'berth.db'));
+    const worker = openSqliteStore(path.join(dir, 'new', 'berth.db'));
+    fs.copyFileSync(path.join(dir, 'old', 'secret.key'), path.join(dir, 'new', 'secret.key.tmp'));
+    fs.renameSync(path.join(dir, 'new', 'secret.key.tmp'), path.join(dir, 'new', 'secret.key'));
+    web.replaceWith(path.join(dir, 'snap.db'));
+    assert.deepEqual(worker.config.get('web'), { SECRET: 'hunter2' });
+    worker.config.apply('web', { FROM_WORKER: 'y' }, []);
+    assert.deepEqual(web.config.get('web'), { SECRET: 'hunter2', FROM_WORKER: 'y' });
+    web.close();
+    worker.close();
+  });
+
   it('refuses a database of another schema version before changing anything', async () => {
     const old = openSqliteStore(path.join(dir, 'old', 'berth.db'));
     old.apps.insert('web');
