@@ -47,8 +47,9 @@ type ServiceExport = { s: ServiceRecord; run: (out: NodeJS.WritableStream) => Pr
 
 /** Folders below BERTH_HOME that hold state (not caches, logs, images or generated router config). */
 const STATE_DIRS = ['repos', 'certs', 'acme', 'storage', 'plugins', 'forge'];
-/** Single files below BERTH_HOME: settings and secrets besides secret.key. */
-const STATE_FILES = ['berth.env', 'router-hop.secret'];
+/** Settings (install.sh writes them). Not router-hop.secret: each install makes its own, and the running one holds it. */
+const SETTINGS = 'berth.env';
+const STATE_FILES = [SETTINGS];
 
 export class BerthBackup {
   constructor(private readonly deps: BerthBackupDeps) {}
@@ -123,10 +124,11 @@ export class BerthBackup {
       }
       this.requireFresh();
       progress(`backup of berth ${manifest.berthVersion} made ${manifest.createdAt}: ${manifest.apps.length} apps, ${manifest.services.length} services`);
-      for (const name of [...STATE_DIRS, ...STATE_FILES]) {
+      for (const name of STATE_DIRS) {
         const from = path.join(work, name);
         if (fs.existsSync(from)) fs.cpSync(from, path.join(this.deps.home, name), { recursive: true, force: true });
       }
+      this.restoreSettings(work, progress);
       // By rename: a process reading the key meanwhile sees the old file or the new one, never half of one.
       fs.copyFileSync(path.join(work, 'secret.key'), `${this.deps.keyFile}.restore`);
       fs.chmodSync(`${this.deps.keyFile}.restore`, 0o600);
@@ -178,6 +180,20 @@ export class BerthBackup {
       if (statuses.every(Boolean)) return statuses;
       await new Promise((r) => setTimeout(r, 1000));
     }
+  }
+
+  /** The backup's berth.env: in place when this install has none; else beside it, for the operator to compare (the running berth read its own). */
+  private restoreSettings(work: string, progress: (line: string) => void): void {
+    const from = path.join(work, SETTINGS);
+    if (!fs.existsSync(from)) return;
+    const target = path.join(this.deps.home, SETTINGS);
+    if (!fs.existsSync(target)) {
+      fs.copyFileSync(from, target);
+      progress(`restored ${SETTINGS}: its settings apply from berth's next start`);
+      return;
+    }
+    fs.copyFileSync(from, `${target}.from-backup`);
+    progress(`this install has its own ${SETTINGS}: the backup's is ${target}.from-backup, to compare`);
   }
 
   private requireFresh(): void {

@@ -70,6 +70,9 @@ describe('berth backup: create, then restore onto a new BERTH_HOME', function ()
       }
     }
 
+    // Settings as install.sh writes them (berthd.sh reads them; this test's berth gets its env directly).
+    const settings = `BERTH_DOMAIN=localhost\nBERTH_ROUTER_PORT=${b1.routerPort}\n`;
+    fs.writeFileSync(path.join(b1.home, 'berth.env'), settings, { mode: 0o600 });
     const made = ok(b1.cli(['backup:create', '--to', tmp])).stdout.trim();
     assert.match(made, new RegExp(`^${tmp}/berth-backup-\\d{8}T\\d{9}Z\\.tar$`));
     // A berth with apps takes no restore.
@@ -104,6 +107,7 @@ describe('berth backup: create, then restore onto a new BERTH_HOME', function ()
     const restore = ok(b2.cli(['backup:restore', made]));
     for (const app of apps) assert.match(restore.stdout, new RegExp(`-----> app ${app}: build \\d+ succeeded`));
     assert.match(restore.stdout, new RegExp(`-----> restored service postgres:${pg} and its data`));
+    assert.equal(fs.readFileSync(path.join(b2.home, 'berth.env'), 'utf8'), settings, 'a new install without settings gets the backup\'s');
     // The users and tokens are the backup's now.
     b2.token = oldToken;
     for (const app of [apps[0], apps[2]]) assert.deepEqual(await b2.viaRouter(`${app}.localhost`, '/env/GREETING'), { status: 200, text: `hello from ${app}` });
