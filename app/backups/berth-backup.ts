@@ -52,6 +52,8 @@ const SETTINGS = 'berth.env';
 const STATE_FILES = [SETTINGS];
 
 export class BerthBackup {
+  private restoring = false;
+
   constructor(private readonly deps: BerthBackupDeps) {}
 
   private get staging(): string {
@@ -112,6 +114,9 @@ export class BerthBackup {
    */
   async restore(input: NodeJS.ReadableStream, progress: (line: string) => void): Promise<{ apps: string[]; services: string[]; builds: Array<{ app: string; build: number; status: string }> }> {
     this.requireFresh();
+    // One at a time: a second restore started meanwhile would pass the check above too.
+    if (this.restoring) throw new BerthError('BACKUP_RESTORE_NOT_FRESH', 'A restore is running on this berth already.');
+    this.restoring = true;
     const work = fs.mkdtempSync(path.join(this.staging, 'restore-'));
     try {
       await extractTo(input, work);
@@ -162,6 +167,7 @@ export class BerthBackup {
       this.deps.record(`berth restored from a backup of berth ${manifest.berthVersion} (${apps.length} apps, ${services.length} services)`);
       return { apps, services, builds: builds.map((b, i) => ({ ...b, status: statuses[i] })) };
     } finally {
+      this.restoring = false;
       fs.rmSync(work, { recursive: true, force: true });
     }
   }

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { BerthBackup, type BerthBackupDeps } from '../../../app/backups';
+
+/** BerthBackup with fake database and services: what goes into the archive, what comes back, and what is refused. */
+describe('berth backup: archive round trip (fakes)', () => {
+  let root: string;
+  beforeEach(() => { root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bb-unit-')); });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const berthAt = (home: string, state: { apps: string[] }, replaced: string[] = []): BerthBackup => {
+    fs.mkdirSync(home, { recursive: true });
+    if (!fs.existsSync(path.join(home, 'secret.key'))) fs.writeFileSync(path.join(home, 'secret.key'), `${path.basename(home)}-key\n`);
+    const deps: BerthBackupDeps = {
+      home, keyFile: path.join(home, 'secret.key'), version: '0.1.0', apps: () => state.apps, deployed: () => true, services: () => [],
+      db: {
+        snapshotTo: async (file) => { fs.writeFileSync(file, 'rows of web'); },
+        replaceWith: (file) => { replaced.push(fs.readFileSync(file, 'utf8')); state.apps = ['web']; },
+        schemaVersion: () => 42,
+      },
+      exportService: async () => { throw new Error('no services'); },
+      importService: async () => undefined,
+      revive: async () => undefined,
+      rebuild: async () => 7,
+      buildStatus: () => 'succeeded',
+      record: () => undefined,
+    };
+    return new BerthBackup(deps);
+  };
+
+  it('holds the state folders and files but no symbolic link; restores them, the key and the rows, and rebuilds', async () => {
+    const a = path.join(root, 'a');
+    fs.mkdirSync(path.join(a, 'repos', 'web.git'), { recursive: true });
+    fs.writeFileSync(path.join(a, 'repos', 'web.git', 'HEAD'), 'ref: refs/heads/main\n');
+    fs.mkdirSync(path.join(a, 'storage', 'abc'), { recursive: true });
+    fs.symlinkSync('/etc/passwd', path.join(a, 'storage', 'abc', 'passwd'));
+    fs.mkdirSync(path.join(a, 'logs', 'builds'), { recursive: true });
+    fs.writeFileSync(path.join(a, 'logs', 'builds', '1.log'), 'not state');
+    const first = berthAt(a, { apps: ['web'] });
+    const { write } = await first.prepare();
+    const archive = path.join(root, 'backup.tar');
+    await write(fs.createWriteStream(archive));
+
+    const b = path.join(root, 'b');
+    const replaced: string[] = [];
+    const lines: string[] = [];
+    const result = await berthAt(b, { apps: [] }, replaced).restore(fs.createReadStream(archive), (l) => lines.push(l));
+    assert.deepEqual(result, { apps: ['web'], services: [], builds: [{ app: 'web', build: 7, status: 'succeeded' }] });
+    assert.deepEqual(replaced, ['rows of web']);
+    assert.equal(fs.readFileSync(path.join(b, 'secret.key'), 'utf8'), 'a-key\n');
+    assert.equal(fs.readFileSync(path.join(b, 'repos', 'web.git', 'HEAD'), 'utf8'), 'ref: refs/heads/main\n');
+    assert.equal(fs.existsSync(path.join(b, 'storage', 'abc')), true);
+    assert.equal(fs.existsSync(path.join(b, 'storage', 'abc', 'passwd')), false, 'a link in an app\'s storage is not followed into the backup');
+    assert.equal(fs.existsSync(path.join(b, 'logs')), false);
+    assert.deepEqual(fs.readdirSync(path.join(b, 'backups', 'berth', '.staging')), [], 'no staging left');
+    assert.equal(lines.at(-1), 'app web: build 7 succeeded');
+  });
+
+  it('one restore at a time; a berth with apps takes none', async () => {
+    const fresh = berthAt(path.join(root, 'c'), { apps: [] });
+    const input = new PassThrough();
+    const running = fresh.restore(input, () => undefined);
+    await assert.rejects(fresh.restore(new PassThrough().end(Buffer.alloc(1024)), () => undefined), (e: Error & { code?: string }) => e.code === 'BACKUP_RESTORE_NOT_FRESH' && /running on this berth already/.test(e.message));
+    input.end(Buffer.alloc(1024));
+    await assert.rejects(running, (e: Error & { code?: string }) => e.code === 'BACKUP_INVALID');
+    const busy = berthAt(path.join(root, 'd'), { apps: ['web'] });
+    await assert.rejects(busy.restore(new PassThrough(), () => undefined), (e: Error & { code?: string }) => e.code === 'BACKUP_RESTORE_NOT_FRESH');
+  });
+});
