@@ -18,3 +18,8 @@ export type { PortsReport, PortsChange, CertView, CertResponse, CertAddRequest, 
 export type { MountView, MountsResponse, MountResponse, MountRequest, StorageDirectoryRequest, StorageDirectoryResponse } from './storage';
 export type { DomainsReport, AppDomainsResponse, AppDomainsChange, GlobalDomainsResponse, GlobalDomainsChange } from './domains';
 export type { AppDiskView, AppDiskResponse, CleanupView, CleanupResponse, DiskStateView, DiskStateResponse, ImageSizeView } from './disk';
+export type {
+  RoleName, UserView, WhoamiResponse, UsersListResponse, UserAddRequest, UserAddResponse, UserRoleResponse, RemovedResponse,
+  CollaboratorsResponse, TokenView, TokensListResponse, TokenCreateRequest, TokenCreateResponse, TokenRevokedResponse,
+  SshKeyView, SshKeysResponse, SshKeyAddRequest, SshKeyResponse,
+} from './people';

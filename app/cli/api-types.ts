@@ -13,4 +13,6 @@ export type {
   MountView, MountsResponse, MountResponse, MountRequest, StorageDirectoryRequest, StorageDirectoryResponse,
   DomainsReport, AppDomainsResponse, AppDomainsChange, GlobalDomainsResponse, GlobalDomainsChange,
   AppDiskResponse, CleanupResponse, DiskStateResponse,
+  WhoamiResponse, UsersListResponse, UserAddRequest, UserAddResponse, UserRoleResponse, RemovedResponse, CollaboratorsResponse,
+  TokensListResponse, TokenCreateRequest, TokenCreateResponse, TokenRevokedResponse, SshKeysResponse, SshKeyAddRequest, SshKeyResponse,
 } from '../api-contract';

@@ -6,7 +6,10 @@ import type { CertReport as ServerCert } from '../../app/certs/certs-service';
 import type { ProcessReportResponse as CliReportResponse } from '../../app/cli/api-types';
 import type { AppDetail as CliAppDetail } from '../../app/cli/api-types';
 import type { AppInfo } from '../../app/apps';
-import type { BuildRecord } from '../../app/ports/store';
+import type { BuildRecord, UserRecord } from '../../app/ports/store';
+import type { TokenInfo, SshKeyRecord } from '../../app/ports/access';
+import type { TokenView, SshKeyView, UserView, UsersListResponse, TokensListResponse } from '../../app/api-contract';
+import type { SshKeysResponse as CliKeys, TokenCreateResponse as CliTokenCreated } from '../../app/cli/api-types';
 
 /*
  * One typed API contract (app/api-contract) shared by the server and the CLI (issue 18). The
@@ -47,6 +50,19 @@ const noKind = (m: { app: string; source: string; target: string; createdAt: str
 // @ts-expect-error a certificate shown by letsencrypt says when it expires
 const noExpiry = (app: string, cert: Omit<ServerCert, 'expiresInDays'>): LetsencryptResponse => ({ letsencrypt: { app, enabled: true, cert } });
 
+// People (users, tokens, SSH keys): the stores' records are what the API answers, field for field.
+const tokenAnswer = (t: TokenInfo): TokenView => t;
+const keyAnswer = (k: SshKeyRecord): SshKeyView => k;
+const userAnswer = (u: UserRecord): UserView => u;
+// @ts-expect-error a token list without when each token expires
+const noExpires = (t: Omit<TokenInfo, 'expiresAt'>): TokensListResponse => ({ tokens: [t] });
+// @ts-expect-error a role is one of three words, not any string
+const anyRole = (u: { name: string; role: string; apps: string[] }): UsersListResponse => ({ users: [u] });
+// @ts-expect-error a key is shown by its fingerprint
+const noFingerprint = (k: Omit<SshKeyRecord, 'fingerprint'>): CliKeys => ({ keys: [k] });
+// @ts-expect-error the CLI cannot read a token's value from a list (the contract never carries it)
+const readsValue = (r: TokensListResponse): string => r.tokens[0].token;
+
 describe('the API contract shared by server and CLI', () => {
   it('an app as the server answers it reads back as the CLI reads it, field for field', () => {
     const info: AppInfo = {
@@ -61,5 +77,17 @@ describe('the API contract shared by server and CLI', () => {
     assert.equal(list.apps[0].status, 'running');
     // The drifted shapes above exist only for tsc.
     assert.deepEqual([drifted, wrongType, readsMissing, noDescription, psAnswer, noApplied, noAll, noChanged, noInUse, noExpiry, noKind].map((f) => typeof f), Array(11).fill('function'));
+  });
+
+  it('users, tokens and SSH keys as the stores hold them read back as the CLI reads them', () => {
+    const token: TokenInfo = { name: 'ci', createdAt: '2026-12-01', expiresAt: null, scope: null };
+    const key: SshKeyRecord = { fingerprint: 'SHA256:abc', user: 'ana', name: 'laptop', publicKey: 'ssh-ed25519 AAAA', createdAt: '2026-12-02' };
+    const wire = JSON.parse(JSON.stringify({ tokens: [tokenAnswer(token)], keys: [keyAnswer(key)], user: userAnswer({ id: 7, name: 'ana', role: 'viewer' }) })) as TokensListResponse & CliKeys & { user: UserView };
+    assert.equal(wire.tokens[0].expiresAt, null);
+    assert.equal(wire.keys[0].fingerprint, 'SHA256:abc');
+    assert.equal(wire.user.role, 'viewer');
+    const created: CliTokenCreated = { name: 'ci', token: 'secret', scope: null };
+    assert.equal(created.scope, null);
+    assert.deepEqual([noExpires, anyRole, noFingerprint, readsValue].map((f) => typeof f), Array(4).fill('function'));
   });
 });

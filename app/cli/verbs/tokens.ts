@@ -3,9 +3,7 @@ import { readUserFile } from '../user-files';
 import { positiveIntOption } from '../argv';
 import { table } from '../output';
 import type { VerbGroup } from '../types';
-
-interface TokenRow { name: string; createdAt: string; expiresAt: string | null; scope?: string | null }
-interface KeyRow { name: string; user: string; fingerprint: string; createdAt: string }
+import type { TokenCreateRequest, TokenCreateResponse, TokensListResponse, TokenRevokedResponse, SshKeyAddRequest, SshKeyResponse, SshKeysResponse, RemovedResponse } from '../api-types';
 
 /** Your own API tokens and SSH keys (admins may name another user's keys with --user). */
 export const tokensVerbs: VerbGroup = {
@@ -25,7 +23,7 @@ export const tokensVerbs: VerbGroup = {
         const raw = ctx.args.options['expires-in-days'];
         const expiresInDays = raw === undefined ? null : positiveIntOption(raw, 'expires-in-days', 1);
         const scope = typeof ctx.args.options.scope === 'string' ? ctx.args.options.scope : undefined;
-        const res = await ctx.api().json<{ name: string; token: string }>('POST', '/api/v1/tokens', { name: ctx.arg('name'), expiresInDays, scope });
+        const res = await ctx.api().json<TokenCreateResponse>('POST', '/api/v1/tokens', { name: ctx.arg('name'), expiresInDays, scope } satisfies TokenCreateRequest);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Token ${res.name} (shown once):`);
         ctx.out.line(res.token);
@@ -38,7 +36,7 @@ export const tokensVerbs: VerbGroup = {
       args: [],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ tokens: TokenRow[] }>('/api/v1/tokens');
+        const res = await ctx.api().get<TokensListResponse>('/api/v1/tokens');
         if (ctx.json) return ctx.out.json(res);
         ctx.out.write(table(['NAME', 'CREATED', 'EXPIRES', 'SCOPE'], res.tokens.map((t) => [t.name, t.createdAt, t.expiresAt ?? 'never', t.scope ?? 'api'])));
       },
@@ -50,7 +48,7 @@ export const tokensVerbs: VerbGroup = {
       args: [{ name: 'name', summary: 'The token\'s name.' }],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json('DELETE', `/api/v1/tokens/${encodeURIComponent(ctx.arg('name'))}`);
+        const res = await ctx.api().json<TokenRevokedResponse>('DELETE', `/api/v1/tokens/${encodeURIComponent(ctx.arg('name'))}`);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Revoked ${ctx.arg('name')}`);
       },
@@ -66,7 +64,7 @@ export const tokensVerbs: VerbGroup = {
         const key = file ? await readUserFile(ctx.io, file, { what: 'public key', maxBytes: 16 * 1024 }) : await ctx.out.readStdin();
         if (!key.trim()) throw new CliError('USAGE', 'no public key given: berth ssh-keys:add <name> ~/.ssh/id_ed25519.pub');
         const user = typeof ctx.args.options.user === 'string' ? ctx.args.options.user : undefined;
-        const res = await ctx.api().json<{ key: KeyRow }>('POST', '/api/v1/ssh-keys', { name: ctx.arg('name'), key: key.trim(), user });
+        const res = await ctx.api().json<SshKeyResponse>('POST', '/api/v1/ssh-keys', { name: ctx.arg('name'), key: key.trim(), user } satisfies SshKeyAddRequest);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Added key ${res.key.name} (${res.key.fingerprint}) for ${res.key.user}`);
       },
@@ -79,7 +77,7 @@ export const tokensVerbs: VerbGroup = {
       options: [{ name: 'user', value: '<user>', summary: 'Whose key (admins only); default yourself.' }],
       async run(ctx) {
         const user = typeof ctx.args.options.user === 'string' ? `?user=${encodeURIComponent(ctx.args.options.user)}` : '';
-        const res = await ctx.api().json('DELETE', `/api/v1/ssh-keys/${encodeURIComponent(ctx.arg('name'))}${user}`);
+        const res = await ctx.api().json<RemovedResponse>('DELETE', `/api/v1/ssh-keys/${encodeURIComponent(ctx.arg('name'))}${user}`);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Removed key ${ctx.arg('name')}`);
       },
@@ -91,7 +89,7 @@ export const tokensVerbs: VerbGroup = {
       args: [],
       options: [{ name: 'all', summary: 'Every user\'s keys (admins only).' }],
       async run(ctx) {
-        const res = await ctx.api().get<{ keys: KeyRow[] }>(`/api/v1/ssh-keys${ctx.args.options.all ? '?all=1' : ''}`);
+        const res = await ctx.api().get<SshKeysResponse>(`/api/v1/ssh-keys${ctx.args.options.all ? '?all=1' : ''}`);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.write(table(['NAME', 'USER', 'FINGERPRINT', 'ADDED'], res.keys.map((k) => [k.name, k.user, k.fingerprint, k.createdAt])));
       },

@@ -2,8 +2,7 @@ import { appPath } from '../api-client';
 import { CliError } from '../cli-error';
 import { table } from '../output';
 import type { VerbGroup } from '../types';
-
-interface UserRow { name: string; role: string; apps: string[] }
+import type { UserAddRequest, UserAddResponse, UserRoleResponse, UsersListResponse, RemovedResponse, CollaboratorsResponse } from '../api-types';
 
 /** Users, roles and app collaborators (admins only). */
 export const usersVerbs: VerbGroup = {
@@ -26,7 +25,7 @@ export const usersVerbs: VerbGroup = {
           password = ctx.out.interactive ? await ctx.out.ask('Dashboard password: ') : (await ctx.out.readStdin()).trim();
           if (!password) throw new CliError('USAGE', 'no password given on stdin');
         }
-        const res = await ctx.api().json<{ user: UserRow; token: string }>('POST', '/api/v1/users', { name: ctx.arg('name'), role, password });
+        const res = await ctx.api().json<UserAddResponse>('POST', '/api/v1/users', { name: ctx.arg('name'), role, password } satisfies UserAddRequest);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Added ${res.user.name} (${res.user.role}). API token (shown once, keep it safe):`);
         ctx.out.line(res.token);
@@ -39,7 +38,7 @@ export const usersVerbs: VerbGroup = {
       args: [{ name: 'name', summary: 'The user.' }],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json('DELETE', `/api/v1/users/${encodeURIComponent(ctx.arg('name'))}`);
+        const res = await ctx.api().json<RemovedResponse>('DELETE', `/api/v1/users/${encodeURIComponent(ctx.arg('name'))}`);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Removed ${ctx.arg('name')}`);
       },
@@ -51,7 +50,7 @@ export const usersVerbs: VerbGroup = {
       args: [{ name: 'name', summary: 'The user.' }, { name: 'role', summary: 'admin, developer or viewer.' }],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json<{ user: UserRow }>('PATCH', `/api/v1/users/${encodeURIComponent(ctx.arg('name'))}`, { role: ctx.arg('role') });
+        const res = await ctx.api().json<UserRoleResponse>('PATCH', `/api/v1/users/${encodeURIComponent(ctx.arg('name'))}`, { role: ctx.arg('role') });
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> ${res.user.name} is now ${res.user.role}`);
       },
@@ -63,7 +62,7 @@ export const usersVerbs: VerbGroup = {
       args: [],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ users: UserRow[] }>('/api/v1/users');
+        const res = await ctx.api().get<UsersListResponse>('/api/v1/users');
         if (ctx.json) return ctx.out.json(res);
         ctx.out.write(table(['NAME', 'ROLE', 'APPS'], res.users.map((u) => [u.name, u.role, u.apps.join(',') || '-'])));
       },
@@ -75,7 +74,7 @@ export const usersVerbs: VerbGroup = {
       args: [{ name: 'app', summary: 'The app.' }],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ collaborators: string[] }>(appPath(ctx.arg('app'), '/collaborators'));
+        const res = await ctx.api().get<CollaboratorsResponse>(appPath(ctx.arg('app'), '/collaborators'));
         if (ctx.json) return ctx.out.json(res);
         if (!res.collaborators.length) return ctx.out.note('No collaborators.');
         for (const name of res.collaborators) ctx.out.line(name);
@@ -88,7 +87,7 @@ export const usersVerbs: VerbGroup = {
       args: [{ name: 'app', summary: 'The app.' }, { name: 'user', summary: 'The user.' }],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json('POST', appPath(ctx.arg('app'), '/collaborators'), { user: ctx.arg('user') });
+        const res = await ctx.api().json<CollaboratorsResponse>('POST', appPath(ctx.arg('app'), '/collaborators'), { user: ctx.arg('user') });
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> ${ctx.arg('user')} now collaborates on ${ctx.arg('app')}`);
       },
@@ -100,7 +99,7 @@ export const usersVerbs: VerbGroup = {
       args: [{ name: 'app', summary: 'The app.' }, { name: 'user', summary: 'The user.' }],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json('DELETE', appPath(ctx.arg('app'), `/collaborators/${encodeURIComponent(ctx.arg('user'))}`));
+        const res = await ctx.api().json<CollaboratorsResponse>('DELETE', appPath(ctx.arg('app'), `/collaborators/${encodeURIComponent(ctx.arg('user'))}`));
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> ${ctx.arg('user')} no longer collaborates on ${ctx.arg('app')}`);
       },
