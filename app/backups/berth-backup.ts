@@ -63,15 +63,16 @@ export class BerthBackup {
   }
 
   /** Checks what can fail before an answer starts (services berth cannot export), then returns the function that writes the tar. */
-  async prepare(): Promise<{ name: string; write: (out: NodeJS.WritableStream) => Promise<void> }> {
+  async prepare(o: { quiet?: boolean } = {}): Promise<{ name: string; write: (out: NodeJS.WritableStream) => Promise<void> }> {
     const services = this.deps.services();
     const exports: ServiceExport[] = [];
     for (const s of services) exports.push({ s, run: await this.deps.exportService(s.plugin, s.name) });
     const stamp = new Date().toISOString().replace(/[-:.]/g, '');
-    return { name: `berth-backup-${stamp}.tar`, write: (out) => this.write(out, exports) };
+    return { name: `berth-backup-${stamp}.tar`, write: (out) => this.write(out, exports, o.quiet === true) };
   }
 
-  private async write(out: NodeJS.WritableStream, exports: ServiceExport[]): Promise<void> {
+  /** `quiet`: the caller records the event (berth-backups.ts says where the backup went). */
+  private async write(out: NodeJS.WritableStream, exports: ServiceExport[], quiet: boolean): Promise<void> {
     const work = fs.mkdtempSync(path.join(this.staging, 'create-'));
     const pack = tar.pack();
     const piped = pipeline(pack, out);
@@ -98,7 +99,7 @@ export class BerthBackup {
       }
       pack.finalize();
       await piped;
-      this.deps.record(`berth backed up (${manifest.apps.length} apps, ${manifest.services.length} services)`);
+      if (!quiet) this.deps.record(`berth backed up (${manifest.apps.length} apps, ${manifest.services.length} services)`);
     } catch (e) {
       pack.destroy(e as Error);
       await piped.catch(() => undefined);

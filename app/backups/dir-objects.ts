@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BackupObjects } from '../ports/backup-objects';
+import type { BackupObjects, StoredObject } from '../ports/backup-objects';
 import { checkInside } from './backup-target';
 
 /** Backups as files below berth's backup directory (keys are absolute paths, checked to stay there). */
@@ -23,6 +23,16 @@ export function dirObjects(root: string): BackupObjects {
     },
     async remove(key) {
       fs.rmSync(key, { force: true });
+    },
+    async list(dir) {
+      checkInside(dir, root);
+      if (!fs.existsSync(dir)) return [];
+      const out: StoredObject[] = [];
+      for (const name of fs.readdirSync(dir).sort()) {
+        const st = fs.lstatSync(path.join(dir, name));
+        if (st.isFile()) out.push({ key: path.join(dir, name), size: st.size, modified: st.mtime.toISOString() });
+      }
+      return out;
     },
   };
 }

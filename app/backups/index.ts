@@ -2,3 +2,4 @@ export { ServiceBackups, checkScheduleName, type BackupFailure, type BackupView,
 export { checkBucketName, parseTarget, targetText, type BackupTarget } from './backup-target';
 export { encryptStream, decryptStream } from './backup-crypto';
 export { BerthBackup, type BackupManifest, type BerthBackupDeps } from './berth-backup';
+export { BerthBackups, BERTH_JOB_APP, DEFAULT_BERTH_SCHEDULE, type BerthBackupView, type BerthScheduleView } from './berth-backups';

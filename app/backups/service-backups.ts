@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { BerthError } from '../errors';
 import type { EventsService } from '../events';
-import type { CronJob, CronScheduler } from '../ports/cron-scheduler';
+import type { CronHandler, CronJob, CronScheduler } from '../ports/cron-scheduler';
 import type { BackupObjects } from '../ports/backup-objects';
 import type { BackupRecord, BackupSchedule, S3Login, ServiceBackupsStore } from '../ports/service-backups';
 import type { ServiceBackup, ServiceKit } from '../services-kit';
@@ -180,11 +180,16 @@ export class ServiceBackups {
     }
   };
 
-  async startWorker(concurrency: number): Promise<void> {
-    // Schedules live in SQLite; Redis may have been emptied since: make its set the stored one.
+  /** `others`: handlers of other jobs on the same queue, by their `app` (berth's own backup). */
+  async startWorker(concurrency: number, others: Record<string, CronHandler> = {}): Promise<void> {
+    await this.syncAll();
+    await this.deps.scheduler.startWorker((job) => (Object.hasOwn(others, job.app) ? others[job.app](job) : this.handle(job)), concurrency);
+  }
+
+  /** Schedules live in SQLite; Redis may have been emptied (or the rows restored) since: makes its set the stored one. */
+  async syncAll(): Promise<void> {
     const services = new Set(this.store.schedules().map((s) => `${s.plugin}/${s.service}`));
     for (const k of services) await this.sync(k.split('/')[0], k.split('/')[1]);
-    await this.deps.scheduler.startWorker(this.handle, concurrency);
   }
 
   setS3(login: S3Login, user: string | null): Array<Pick<S3Login, 'bucket' | 'endpoint' | 'region'>> {

@@ -44,7 +44,7 @@ import { DockerLocalScheduler, SchedulersService, SwarmScheduler, SwarmSetup } f
 import { createSwarmEngine } from '../infra/docker/swarm-engine';
 import { createImageRegistry } from '../infra/registry';
 import { createPluginsAndServices } from './services-boot';
-import { BerthBackup, ServiceBackups } from '../backups';
+import { BerthBackup, BerthBackups, ServiceBackups } from '../backups';
 import { berthVersion } from '../version';
 import { s3Objects } from '../infra/s3';
 import { secureHome } from './home-modes';
@@ -342,6 +342,13 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     buildStatus: (app, build) => builds.get(app, build).status,
     record: (message) => events.record({ app: null, kind: 'berth.backup', message, user: null }),
   });
+  // ... kept on the server too: daily by default below $BERTH_HOME/backups/berth, or to S3; a failed run notifies.
+  const berthBackups = new BerthBackups({
+    backup: berthBackup, store: tablesOf(store, 'serviceBackups'), s3: s3Objects, scheduler: redis.backupCron,
+    root: path.join(config.home, 'backups', 'berth'), events, log: (l) => console.log(`berth: ${l}`),
+    onFailure: (error) => notifications.notify({ kind: 'backup.failed', app: null, service: 'berth itself', error }),
+    afterRestore: () => serviceBackups.syncAll(),
+  });
 
   return {
     config, paths, store, engine, router, redis, repos, hook,
@@ -349,7 +356,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     processes, storage, reconciler, liveness, buildSettings, checks, registryLogins, schedulers, swarmSetup, imageRegistry, gitSync, webhooks,
     logs, oneOff, cron,
     domains, routing, certs, letsencrypt, ownAddress,
-    services, serviceBackups, berthBackup, reviewApps, statsSampler, notifications, disk, housekeeping, metricsHistory: metrics, logDrainer, logDrains,
+    services, serviceBackups, berthBackup, berthBackups, reviewApps, statsSampler, notifications, disk, housekeeping, metricsHistory: metrics, logDrainer, logDrains,
     async close(): Promise<void> {
       await reconciler.stop();
       liveness.stop();

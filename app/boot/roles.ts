@@ -8,6 +8,7 @@ import { HOOK_SECRET_HEADER, hookResponseWriter, readHookRequest } from '../infr
 import { startSshOrWarn } from './ssh-boot';
 import { httpServicesOf } from './http-services';
 import { watchCertificates } from '../notifications';
+import { BERTH_JOB_APP } from '../backups';
 
 export type Log = (line: string) => void;
 
@@ -99,7 +100,9 @@ export async function startWorker(berth: Berth, log: Log): Promise<void> {
   await berth.notifications.startWorker();
   watchCertificates({ list: () => berth.certs.list(), notify: (e) => berth.notifications.notify(e), intervalMs: berth.config.acmeCheckIntervalSeconds * 1000 });
   // One backup at a time: each streams a whole dump through gzip and the disk.
-  await berth.serviceBackups.startWorker(1);
+  // berth's own backup (daily by default) on the same queue, so it never runs beside a service's.
+  await berth.berthBackups.sync();
+  await berth.serviceBackups.startWorker(1, { [BERTH_JOB_APP]: berth.berthBackups.handle });
   berth.reconciler.start(log);
   berth.liveness.start(log);
   // Disk hygiene: the disk watch every 10 minutes, `berth cleanup` every BERTH_CLEANUP_INTERVAL.

@@ -23,7 +23,7 @@ import type { NotificationsService } from '../notifications';
 import type { ReleasesService } from '../releases';
 import type { SchedulersService, SwarmSetup } from '../schedulers';
 import type { ServiceBackup, ServiceKit, ServiceLinks } from '../services-kit';
-import type { BerthBackup, ServiceBackups } from '../backups';
+import type { BerthBackup, BerthBackups, ServiceBackups } from '../backups';
 import type { SessionsService } from '../sessions';
 import type { StorageService } from '../storage';
 import type { AppDiskReport, Housekeeping } from '../disk';
@@ -103,7 +103,9 @@ export interface HttpServices {
   /** Scheduled service backups (app/backups). */
   readonly serviceBackups: ServiceBackups;
   /** berth's own backup and restore (backup:create, backup:restore). */
-  readonly berthBackup: Pick<BerthBackup, 'prepare' | 'restore'>;
+  readonly berthBackup: Pick<BerthBackup, 'prepare'>;
+  /** berth's backups kept on the server or in S3, the schedule, restores (then the schedules re-read). */
+  readonly berthBackups: BerthBackups;
   readonly statsSampler: Pick<StatsSampler, 'samplesOf'>;
   /** The metrics history the app page's charts and GET /apps/:app/metrics read. */
   readonly metricsHistory: Pick<MetricsService, 'history'>;

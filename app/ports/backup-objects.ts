@@ -5,4 +5,13 @@ export interface BackupObjects {
   /** The object's bytes as a stream. */
   get(key: string): Promise<NodeJS.ReadableStream>;
   remove(key: string): Promise<void>;
+  /** The objects directly below `prefix` (a folder's files; an S3 prefix's keys, `prefix/…`). */
+  list(prefix: string): Promise<StoredObject[]>;
+}
+
+export interface StoredObject {
+  readonly key: string;
+  readonly size: number;
+  /** ISO time of the last write. */
+  readonly modified: string;
 }

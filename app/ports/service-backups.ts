@@ -39,7 +39,20 @@ export interface S3Login {
   readonly secretAccessKey: string;
 }
 
+/** berth's own backup schedule (`backup:schedule`); none stored: the daily default (app/backups/berth-backups.ts). */
+export interface BerthBackupSchedule {
+  /** 5-field cron expression. */
+  readonly schedule: string;
+  readonly keep: number;
+  /** `dir:<folder relative to $BERTH_HOME/backups/berth>` (relative: a restore onto another BERTH_HOME keeps it right) or `s3://<bucket>/<prefix>`. */
+  readonly target: string;
+  /** false: `backup:schedule off`. */
+  readonly enabled: boolean;
+}
+
 export interface ServiceBackupsStore {
+  berthSchedule(): BerthBackupSchedule | null;
+  setBerthSchedule(s: BerthBackupSchedule): void;
   schedules(): BackupSchedule[];
   schedule(plugin: string, service: string, name: string): BackupSchedule | null;
   setSchedule(s: BackupSchedule): void;

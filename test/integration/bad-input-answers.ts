@@ -108,8 +108,11 @@ export const EMPTY_BODY: Readonly<Record<string, Answer | NotSent>> = {
   'DELETE /api/v1/services/:plugin/:name/backup-schedules/:schedule': ['BACKUP_SCHEDULE_NOT_FOUND', 404],
   'POST /api/v1/backups/s3/:bucket': ['BACKUP_TARGET_INVALID', 422],
   'POST /api/v1/berth/backup': { notSent: READS_NO_BODY },
-  // The archive comes raw (application/octet-stream): a JSON body is refused before anything is read.
+  // The archive comes raw (application/octet-stream), or a JSON body names an S3 object: {} names none.
   'POST /api/v1/berth/restore': ['INVALID_INPUT', 400],
+  'POST /api/v1/berth/backups': { notSent: '{} is a valid backup: it would back berth up into its backup directory' },
+  'POST /api/v1/berth/backup-schedule': ['INVALID_INPUT', 400],
+  'DELETE /api/v1/berth/backup-schedule': { notSent: `${READS_NO_BODY}: it would turn berth's backup schedule off` },
   'DELETE /api/v1/backups/s3/:bucket': ['BACKUP_TARGET_INVALID', 422],
   'POST /api/v1/plugins': ['INVALID_INPUT', 400],
   'POST /api/v1/plugins/:id/:action': { notSent: `${READS_NO_BODY} (the action is the path)` },
@@ -153,6 +156,7 @@ export const BAD_PARAM: Readonly<Record<string, Answer>> = {
   '/api/v1/services/:plugin/:name/backups/:id': ['BACKUP_NOT_FOUND', 404],
   '/api/v1/services/:plugin/:name/backup-schedules/:schedule': ['BACKUP_SCHEDULE_INVALID', 422],
   '/api/v1/backups/s3/:bucket': ['BACKUP_TARGET_INVALID', 422],
+  '/api/v1/berth/backups/:name': ['BACKUP_NOT_FOUND', 404],
   '/api/v1/plugins/:id': ['NOT_FOUND', 404],
   '/api/v1/plugins/:id/:action': ['NOT_FOUND', 404],
   '/api/v1/plugins/:id/api/*rest': ['NOT_FOUND', 404],

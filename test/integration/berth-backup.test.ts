@@ -4,17 +4,26 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import tar from 'tar-stream';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
+import { waitFor } from '../support/poll';
+import { startS3Server } from '../support/s3-server';
 import { WorkTree } from '../support/git-client';
 import { requireBerthStack } from '../support/requirements';
 import { ensureServiceImage, removeServiceLeftovers, rows, write } from './services-support';
 import { peerCertificate, request, selfSigned } from './router-support';
 
+interface Listed { name: string; target: string; scheduled: boolean }
+
 /**
  * berth backs itself up (issue 23): 3 apps pushed (one linked to postgres, with rows, one with a
- * domain and certificate of its own) → backup:create → that berth destroyed (its containers, service, volume and
- * app images gone) → a second berth on a new BERTH_HOME → backup:restore → all 3 answer on their
- * domains with their config, and the postgres rows are back. Who may not, and archives that are refused.
+ * domain and certificate of its own) → backup:create to a folder and to S3 (s3rver on loopback) →
+ * that berth destroyed (its containers, service, volume and app images gone) → a second berth on a
+ * new BERTH_HOME → backup:restore from the S3 object → all 3 answer on their domains with their
+ * config, and the postgres rows are back. Who may not, and archives that are refused. Then on the
+ * restored berth: the daily default schedule, a 1-minute schedule with --keep 2, a failed run's
+ * event and notification.
  */
 describe('berth backup: create, then restore onto a new BERTH_HOME', function () {
   this.timeout(900_000);
@@ -25,12 +34,16 @@ describe('berth backup: create, then restore onto a new BERTH_HOME', function ()
   let first: BerthProcess | null = null;
   let second: BerthProcess | null = null;
   let wt: WorkTree | null = null;
+  const bucket = `berth-bb-${crypto.randomBytes(3).toString('hex')}`;
+  let s3: Awaited<ReturnType<typeof startS3Server>> | null = null;
+  const tokens: Record<'developer' | 'viewer', string> = { developer: '', viewer: '' };
   const ok = (r: { code: number; stdout: string; stderr: string }) => { assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`); return r; };
 
   before(async () => {
     requireBerthStack();
     ensureServiceImage(path.join(ROOT, 'plugins', 'postgres'));
     first = await startBerth();
+    s3 = await startS3Server(bucket);
   });
   after(async () => {
     wt?.remove();
@@ -39,6 +52,7 @@ describe('berth backup: create, then restore onto a new BERTH_HOME', function ()
       removeServiceLeftovers(b);
       await b.destroy();
     }
+    await s3?.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -64,6 +78,7 @@ describe('berth backup: create, then restore onto a new BERTH_HOME', function ()
     // Who may not: a backup holds every secret berth has.
     for (const role of ['developer', 'viewer']) {
       const token = (await b1.api('POST', '/api/v1/users', { name: uniqueName(role.slice(0, 3)), role })).json.token as string;
+      tokens[role as 'developer' | 'viewer'] = token;
       for (const p of ['/api/v1/berth/backup', '/api/v1/berth/restore']) {
         const r = await b1.api('POST', p, undefined, token);
         assert.deepEqual([r.status, r.json?.error?.code], [403, 'FORBIDDEN'], `${role} ${p}: ${r.text}`);
@@ -75,6 +90,12 @@ describe('berth backup: create, then restore onto a new BERTH_HOME', function ()
     fs.writeFileSync(path.join(b1.home, 'berth.env'), settings, { mode: 0o600 });
     const made = ok(b1.cli(['backup:create', '--to', tmp])).stdout.trim();
     assert.match(made, new RegExp(`^${tmp}/berth-backup-\\d{8}T\\d{9}Z\\.tar$`));
+    // The server writes one straight into the bucket (its login kept encrypted, as for service backups).
+    ok(b1.cli(['backups:s3-set', bucket, '--endpoint', s3!.endpoint, '--access-key-id', 'S3RVER'], { input: 'S3RVER\n' }));
+    const inS3 = ok(b1.cli(['backup:create', '--to', `s3://${bucket}/berth`])).stdout.trim();
+    assert.match(inS3, new RegExp(`^s3://${bucket}/berth/berth-backup-\\d{8}T\\d{9}Z\\.tar$`));
+    assert.deepEqual(s3!.objects('berth'), [path.basename(inS3)]);
+    assert.deepEqual(fs.readdirSync(path.join(b1.home, 'backups', 'berth', '.staging')), [], 'no staging file is left');
     // A berth with apps takes no restore.
     const busy = b1.cli(['backup:restore', made]);
     assert.equal(busy.code, 1);
@@ -104,7 +125,12 @@ describe('berth backup: create, then restore onto a new BERTH_HOME', function ()
     assert.equal(fs.existsSync(path.join(b2.home, '..', escaped)), false);
     assert.deepEqual((await b2.api('GET', '/api/v1/apps')).json.apps, []);
 
-    const restore = ok(b2.cli(['backup:restore', made]));
+    // From the bucket: the new berth needs the bucket's login first (the backup's logins come with its database).
+    const notSet = b2.cli(['backup:restore', inS3]);
+    assert.equal(notSet.code, 1);
+    assert.match(notSet.stderr, new RegExp(`berth has no login for bucket ${bucket}`));
+    ok(b2.cli(['backups:s3-set', bucket, '--endpoint', s3!.endpoint, '--access-key-id', 'S3RVER'], { input: 'S3RVER\n' }));
+    const restore = ok(b2.cli(['backup:restore', inS3]));
     for (const app of apps) assert.match(restore.stdout, new RegExp(`-----> app ${app}: build \\d+ succeeded`));
     assert.match(restore.stdout, new RegExp(`-----> restored service postgres:${pg} and its data`));
     assert.equal(fs.readFileSync(path.join(b2.home, 'berth.env'), 'utf8'), settings, 'a new install without settings gets the backup\'s');
@@ -118,5 +144,53 @@ describe('berth backup: create, then restore onto a new BERTH_HOME', function ()
     assert.equal((await peerCertificate(Number(b2.env.BERTH_ROUTER_HTTPS_PORT), domain)).fingerprint256, certBefore, 'the certificate and its key came back');
     const releasesAfter = (await b2.api('GET', `/api/v1/apps/${apps[0]}/releases`)).json.releases.map((r: { version: number }) => r.version);
     assert.deepEqual(releasesAfter, [releasesBefore[0] + 1, ...releasesBefore], 'the old releases and the rebuild\'s');
+  });
+
+  it('the restored berth backs itself up daily by default; a 1-minute schedule with --keep 2 leaves the newest two; a failed run is an event and a notification; developers and viewers may not', async () => {
+    const b2 = second!;
+    const folder = path.join(b2.home, 'backups', 'berth');
+    assert.equal(ok(b2.cli(['backup:schedule'])).stdout.trim(), `berth's backup schedule: "0 3 * * *" to dir:${folder}, keeping 7 (the default)`);
+    for (const role of ['developer', 'viewer'] as const) {
+      for (const [method, p, body] of [
+        ['GET', '/api/v1/berth/backups'], ['GET', '/api/v1/berth/backups/berth-backup-20260101T000000000Z.tar'], ['POST', '/api/v1/berth/backups', {}],
+        ['POST', '/api/v1/berth/backup-schedule', { schedule: '* * * * *', keep: 1 }], ['DELETE', '/api/v1/berth/backup-schedule'],
+      ] as const) {
+        const r = await b2.api(method, p, body, tokens[role]);
+        assert.deepEqual([r.status, r.json?.error?.code], [403, 'FORBIDDEN'], `${role} ${method} ${p}: ${r.text}`);
+      }
+    }
+    const list = async (): Promise<Listed[]> => JSON.parse(ok(b2.cli(['backup:list', '--json'])).stdout).backups as Listed[];
+    ok(b2.cli(['backup:schedule', '* * * * *', '--keep', '2']));
+    const oldest = await waitFor('a scheduled backup of berth', async () => (await list()).find((b) => b.scheduled) ?? null, 100_000);
+    // Due once a year from now on, so no minute tick adds a run while the test counts.
+    assert.equal(ok(b2.cli(['backup:schedule', '0 0 1 1 *'])).stdout.trim(), `berth's backup schedule: "0 0 1 1 *" to dir:${folder}, keeping 2`);
+    const made = [0, 1].map(() => path.basename(ok(b2.cli(['backup:create', '--schedule'])).stdout.trim()));
+    assert.deepEqual((await list()).map((b) => b.name), [...made].reverse(), 'the two newest are kept');
+    assert.deepEqual(fs.readdirSync(folder).filter((f) => f !== '.staging').sort(), made, `${oldest!.name} was deleted`);
+    const events = (await b2.api('GET', '/api/v1/events?limit=1000')).json.events as Array<{ kind: string; message: string }>;
+    assert.equal(events.filter((e) => e.kind === 'berth.backup' && e.message.startsWith('berth backed up to ')).length, 3);
+
+    // A run that fails (a bucket the S3 server does not have): an event and a backup.failed notification.
+    const got: Array<{ event: string; text: string }> = [];
+    const receiver = http.createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => { raw += c.toString(); });
+      req.on('end', () => { got.push(JSON.parse(raw)); res.end('ok'); });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      ok(b2.cli(['notifications:add', '--global', `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`]));
+      ok(b2.cli(['backups:s3-set', 'no-such-bucket', '--endpoint', s3!.endpoint, '--access-key-id', 'S3RVER'], { input: 'S3RVER\n' }));
+      ok(b2.cli(['backup:schedule', '0 0 1 1 *', '--to', 's3://no-such-bucket/berth']));
+      const failed = b2.cli(['backup:create', '--schedule']);
+      assert.equal(failed.code, 1);
+      assert.match(failed.stderr, /S3 upload of s3:\/\/no-such-bucket\/berth\/berth-backup-\d{8}T\d{9}Z-scheduled\.tar at .+ failed: NoSuchBucket/);
+      const recorded = (await b2.api('GET', '/api/v1/events?limit=20')).json.events as Array<{ kind: string; message: string }>;
+      assert.equal(recorded.filter((e) => e.kind === 'berth.backup-failed').length, 1);
+      const note = await waitFor('the backup.failed notification', async () => got.find((g) => g.event === 'backup.failed') ?? null, 60_000);
+      assert.equal(note!.text, 'berth: backup of berth itself failed');
+    } finally {
+      await new Promise((r) => receiver.close(r));
+    }
   });
 });

@@ -25,8 +25,8 @@ function readText(res: http.IncomingMessage): Promise<string> {
  * Sends the request (with `input` as its binary body, if any) and hands a 2xx answer to `onAnswer`;
  * otherwise rejects with the API's error, or UNREACHABLE.
  */
-function send(api: ApiClient, o: { method: 'GET' | 'POST'; path: string; input?: NodeJS.ReadableStream }, reject: (e: Error) => void, onAnswer: (res: http.IncomingMessage) => void): void {
-  const req = request(api, { method: o.method, path: o.path, contentType: o.input ? 'application/octet-stream' : undefined });
+function send(api: ApiClient, o: { method: 'GET' | 'POST'; path: string; input?: NodeJS.ReadableStream; contentType?: string }, reject: (e: Error) => void, onAnswer: (res: http.IncomingMessage) => void): void {
+  const req = request(api, { method: o.method, path: o.path, contentType: o.input ? (o.contentType ?? 'application/octet-stream') : undefined });
   req.on('error', (e) => reject(new CliError('UNREACHABLE', `request to berth at ${api.host} failed: ${e.message}`)));
   req.on('response', (res) => {
     const status = res.statusCode ?? 0;
@@ -61,10 +61,10 @@ export function upload<T>(api: ApiClient, path: string, input: NodeJS.ReadableSt
   });
 }
 
-/** POSTs `input` as a binary body; calls `onLine` for each line of the text answer as it arrives. */
-export function uploadLines(api: ApiClient, path: string, input: NodeJS.ReadableStream, onLine: (line: string) => void): Promise<void> {
+/** POSTs `input` as a binary body (or a JSON one, `json`); calls `onLine` for each line of the text answer as it arrives. */
+export function uploadLines(api: ApiClient, path: string, input: NodeJS.ReadableStream, onLine: (line: string) => void, json = false): Promise<void> {
   return new Promise((resolve, reject) => {
-    send(api, { method: 'POST', path, input }, reject, (res) => {
+    send(api, { method: 'POST', path, input, contentType: json ? 'application/json' : undefined }, reject, (res) => {
       let pending = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => {

@@ -1,12 +1,19 @@
+import type { Response } from 'express';
 import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
+import { userName } from '../auth-middleware';
+import { body, optionalString, requiredString } from '../request-body';
 
 /**
- * berth's own backup (admin only, both POST: a backup holds every secret berth has, and the
- * authorization layer lets any role GET berth-wide paths). POST /berth/backup answers the tar;
- * POST /berth/restore takes one (application/octet-stream) and answers progress lines
- * (text/plain), the last `done <json>` or `failed <code> <message>` once the answer has begun.
+ * berth's own backup, admin only on every method (a backup holds every secret berth has; the
+ * authorization layer classifies `/berth/backup…` and `/berth/restore` as admin, GETs too).
+ * POST /berth/backup answers the tar; POST /berth/backups makes one on the server (the backup
+ * directory, or `to`: s3://…), GET /berth/backups lists them and the schedule, GET
+ * /berth/backups/:name downloads one; POST/DELETE /berth/backup-schedule set or turn off the
+ * schedule. POST /berth/restore takes an archive (application/octet-stream) or `{ "from":
+ * "s3://…" }` and answers progress lines (text/plain), the last `done <json>` or `failed <code>
+ * <message>` once the answer has begun.
  */
 export function berthBackupRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
@@ -21,23 +28,53 @@ export function berthBackupRoutes(berth: HttpServices): GuardedRouter {
       res.destroy(e as Error);
     }
   });
+  r.get('/berth/backups', need.admin, async (_req, res) => {
+    res.json({ backups: await berth.berthBackups.list(), schedule: berth.berthBackups.schedule() });
+  });
+  r.post('/berth/backups', need.admin, async (req, res) => {
+    const b = body(req);
+    const to = optionalString(b.to, 'to');
+    if (b.scheduled === true && to !== undefined) throw new BerthError('INVALID_INPUT', 'A run of the schedule uses its target: leave out "to".');
+    res.status(201).json({ backup: await berth.berthBackups.create({ to, scheduled: b.scheduled === true, user: userName(req) }) });
+  });
+  r.get('/berth/backups/:name', need.admin, async (req, res) => {
+    const { backup, stream } = await berth.berthBackups.open(String(req.params.name));
+    res.status(200).type('application/x-tar');
+    res.setHeader('content-length', String(backup.size));
+    res.setHeader('content-disposition', `attachment; filename="${backup.name}"`);
+    stream.on('error', (e: Error) => res.destroy(e));
+    stream.pipe(res);
+  });
+  r.post('/berth/backup-schedule', need.admin, async (req, res) => {
+    const b = body(req);
+    if (b.keep !== undefined && typeof b.keep !== 'number') throw new BerthError('BACKUP_SCHEDULE_INVALID', '"keep" (how many scheduled backups are kept) must be a number.');
+    res.json({ schedule: await berth.berthBackups.setSchedule({ schedule: requiredString(b.schedule, 'schedule'), keep: b.keep as number | undefined, to: optionalString(b.to, 'to'), user: userName(req) }) });
+  });
+  r.delete('/berth/backup-schedule', need.admin, async (req, res) => {
+    res.json({ schedule: await berth.berthBackups.disable(userName(req)) });
+  });
   r.post('/berth/restore', need.admin, async (req, res) => {
-    // A JSON body was read already (see the service import route): the archive must come raw.
-    if (req.body !== undefined) throw new BerthError('INVALID_INPUT', 'Send the backup as application/octet-stream: `berth backup:restore <file>`.');
-    let begun = false;
-    const progress = (line: string) => {
-      if (!begun) { res.status(200).type('text/plain'); begun = true; }
-      res.write(`${line}\n`);
-    };
-    try {
-      const result = await berth.berthBackup.restore(req, progress);
-      progress(`done ${JSON.stringify(result)}`);
-      res.end();
-    } catch (e) {
-      if (!begun) throw e;
-      const err = e instanceof BerthError ? e : null;
-      res.end(`failed ${err?.code ?? 'INTERNAL'} ${(e as Error).message.replace(/\n/g, ' ')}\n`);
-    }
+    // A JSON body (read already) names an S3 object; otherwise the archive comes raw.
+    const from = req.body === undefined ? undefined : requiredString(body(req).from, 'from');
+    await restoreAnswer(res, (progress) => (from === undefined ? berth.berthBackups.restore(req, progress) : berth.berthBackups.restoreFrom(from, progress)));
   });
   return r;
+}
+
+/** Progress lines as the restore goes; an error before the first line answers as any API error. */
+async function restoreAnswer(res: Response, run: (progress: (line: string) => void) => Promise<unknown>): Promise<void> {
+  let begun = false;
+  const progress = (line: string) => {
+    if (!begun) { res.status(200).type('text/plain'); begun = true; }
+    res.write(`${line}\n`);
+  };
+  try {
+    const result = await run(progress);
+    progress(`done ${JSON.stringify(result)}`);
+    res.end();
+  } catch (e) {
+    if (!begun) throw e;
+    const err = e instanceof BerthError ? e : null;
+    res.end(`failed ${err?.code ?? 'INTERNAL'} ${(e as Error).message.replace(/\n/g, ' ')}\n`);
+  }
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { BackupObjects } from '../../ports/backup-objects';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { BackupObjects, StoredObject } from '../../ports/backup-objects';
 import type { S3Login } from '../../ports/service-backups';
 import { BerthError } from '../../errors';
 
@@ -29,6 +29,20 @@ export function s3Objects(login: S3Login): BackupObjects {
     },
     async remove(key) {
       await client.send(new DeleteObjectCommand({ Bucket: login.bucket, Key: key })).catch(failed('delete', key));
+    },
+    async list(prefix) {
+      const out: StoredObject[] = [];
+      const below = prefix ? `${prefix}/` : '';
+      let token: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket: login.bucket, Prefix: below, Delimiter: '/', ContinuationToken: token }))
+          .catch(failed('listing', below));
+        for (const o of page.Contents ?? []) {
+          if (o.Key) out.push({ key: o.Key, size: o.Size ?? 0, modified: (o.LastModified ?? new Date(0)).toISOString() });
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return out;
     },
   };
 }

@@ -122,4 +122,16 @@ export const MIGRATIONS_SINCE_21: readonly Migration[] = [
    );
    CREATE INDEX review_apps_by_value ON review_apps(key, value);`,
   },
+  {
+    version: 28,
+    name: 'berth\'s own backup schedule (backup:schedule): one row; none is the daily default',
+    sql: `CREATE TABLE berth_backup_schedule (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     schedule TEXT NOT NULL,
+     keep INTEGER NOT NULL,
+     target TEXT NOT NULL,
+     enabled INTEGER NOT NULL,
+     updated_at TEXT NOT NULL
+   );`,
+  },
 ];

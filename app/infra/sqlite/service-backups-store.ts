@@ -3,7 +3,7 @@ import type { BackupRecord, BackupSchedule, S3Login, ServiceBackupsStore } from 
 import { now } from './clock';
 import type { SecretBox } from './secret-box';
 
-/** Tables of app/backups; passphrases and S3 keys sealed with the secret box like config values. */
+/** Tables of app/backups (and berth's own backup schedule); passphrases and S3 keys sealed with the secret box like config values. */
 export function sqliteServiceBackupsStore(db: Database.Database, box: SecretBox): ServiceBackupsStore {
   type ScheduleRow = { plugin: string; service: string; name: string; schedule: string; keep: number; target: string; passphrase: string | null };
   type BackupRow = { id: string; plugin: string; service: string; schedule: string | null; target: string; key: string; size: number; passphrase: string | null; created_at: string };
@@ -14,7 +14,18 @@ export function sqliteServiceBackupsStore(db: Database.Database, box: SecretBox)
     id: r.id, plugin: r.plugin, service: r.service, schedule: r.schedule, target: r.target, key: r.key, size: r.size,
     passphrase: opened(r.passphrase), createdAt: r.created_at,
   });
+  type BerthRow = { schedule: string; keep: number; target: string; enabled: number };
   return {
+    berthSchedule() {
+      const r = db.prepare<[], BerthRow>('SELECT schedule, keep, target, enabled FROM berth_backup_schedule WHERE id = 1').get();
+      return r ? { schedule: r.schedule, keep: r.keep, target: r.target, enabled: r.enabled === 1 } : null;
+    },
+    setBerthSchedule(s) {
+      db.prepare(`INSERT INTO berth_backup_schedule (id, schedule, keep, target, enabled, updated_at) VALUES (1, ?, ?, ?, ?, ?)
+                  ON CONFLICT(id) DO UPDATE SET schedule = excluded.schedule, keep = excluded.keep, target = excluded.target,
+                  enabled = excluded.enabled, updated_at = excluded.updated_at`)
+        .run(s.schedule, s.keep, s.target, s.enabled ? 1 : 0, now());
+    },
     schedules() {
       return db.prepare<[], ScheduleRow>('SELECT * FROM service_backup_schedules ORDER BY plugin, service, name').all().map(toSchedule);
     },
