@@ -209,6 +209,8 @@ export const QUERY_ANSWERS: Readonly<Record<string, Answer>> = {
   'GET /api/v1/apps/:app/nginx/error-logs': ['INVALID_INPUT', 400],
   'GET /api/v1/apps/:app/logs': ['INVALID_INPUT', 400],
   'GET /api/v1/services/:plugin/:name/logs': ['INVALID_INPUT', 400],
+  // berth has no backup named x.
+  'GET /api/v1/berth/backups/:name': ['BACKUP_NOT_FOUND', 404],
   // The app has no build 1.
   'GET /api/v1/apps/:app/builds/:id': ['BUILD_NOT_FOUND', 404],
   'GET /api/v1/apps/:app/builds/:id/log': ['BUILD_NOT_FOUND', 404],

@@ -117,6 +117,7 @@ const WRONG_TYPES: Readonly<Record<string, readonly [string, number]>> = {
 const BODYLESS = new Set([
   'POST /api/v1/apps/:app/ps/stop', 'DELETE /api/v1/apps/:app/letsencrypt',
   'POST /api/v1/apps/:app/lock', 'DELETE /api/v1/apps/:app/lock', 'DELETE /api/v1/apps/:app/webhooks/:provider',
+  'POST /api/v1/berth/backup', 'DELETE /api/v1/berth/backup-schedule',
 ]);
 
 /** `[code, status]` of an answer (code null when the answer is no error). */

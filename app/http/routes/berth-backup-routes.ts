@@ -47,8 +47,10 @@ export function berthBackupRoutes(berth: HttpServices): GuardedRouter {
   });
   r.post('/berth/backup-schedule', need.admin, async (req, res) => {
     const b = body(req);
-    if (b.keep !== undefined && typeof b.keep !== 'number') throw new BerthError('BACKUP_SCHEDULE_INVALID', '"keep" (how many scheduled backups are kept) must be a number.');
-    res.json({ schedule: await berth.berthBackups.setSchedule({ schedule: requiredString(b.schedule, 'schedule'), keep: b.keep as number | undefined, to: optionalString(b.to, 'to'), user: userName(req) }) });
+    const schedule = requiredString(b.schedule, 'schedule');
+    const to = optionalString(b.to, 'to');
+    if (b.keep !== undefined && typeof b.keep !== 'number') throw new BerthError('INVALID_INPUT', '"keep" (how many scheduled backups are kept) must be a number.');
+    res.json({ schedule: await berth.berthBackups.setSchedule({ schedule, keep: b.keep as number | undefined, to, user: userName(req) }) });
   });
   r.delete('/berth/backup-schedule', need.admin, async (req, res) => {
     res.json({ schedule: await berth.berthBackups.disable(userName(req)) });
