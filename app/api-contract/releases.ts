@@ -9,6 +9,12 @@ export interface ReleaseView {
   readonly current: boolean;
   readonly processes: Readonly<Record<string, string>>;
   readonly config: Readonly<Record<string, string>>;
+  /** The data snapshot taken before this release's release command (null: none); `--restore-data` to the release before brings it back. */
+  readonly snapshot: {
+    readonly services: ReadonlyArray<{ readonly plugin: string; readonly service: string; readonly size: number }>;
+    readonly size: number;
+    readonly createdAt: string;
+  } | null;
 }
 
 /** `GET /api/v1/apps/:app/releases`, newest first. */

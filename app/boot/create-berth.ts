@@ -32,6 +32,7 @@ import { StatsSampler } from '../processes/stats-sampler';
 import { MetricsCollector, MetricsService } from '../metrics';
 import { StorageService } from '../storage';
 import { appDiskReport, Housekeeping } from '../disk';
+import { DataSnapshots } from '../snapshots';
 import { LogArchive, LogsService } from '../logs';
 import { logDrainsOf } from './log-drains-boot';
 import { DeployScripts, OneOffRunner, type OneOffRun } from '../one-off';
@@ -110,6 +111,20 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     s3: s3Objects, root: path.join(config.home, 'backups', 'services'), log: (l) => console.log(`berth: ${l}`),
     onFailure: (f) => notifications.notify({ kind: 'backup.failed', app: null, service: `${f.plugin} service ${f.service}${f.schedule ? ` (schedule ${f.schedule})` : ''}`, error: f.message }),
   });
+  // Snapshots of linked databases before release commands, for `releases:rollback --restore-data`.
+  const snapshots = new DataSnapshots({
+    store: tablesOf(store, 'releaseSnapshots'), apps: appsReader, releases: releasesReader, events, backup: services.backup,
+    linksOf: (app) => services.links.ofApp(app), appsOfService: (plugin, name) => store.services.linksOfService(plugin, name).map((l) => l.app),
+    canSnapshot: (plugin) => {
+      try {
+        const d = services.kit.plugin(plugin).descriptor;
+        return Boolean(d.export && d.import);
+      } catch {
+        return false; // the plugin was removed or disabled: its service cannot be dumped
+      }
+    },
+    root: path.join(config.home, 'snapshots'), keep: config.snapshotKeep,
+  });
   const users = new UsersService(store.users, store.access);
   const access = new AccessService({
     store: store.access, appExists: (app) => !!store.apps.get(app),
@@ -175,11 +190,14 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     releases: releaseRecords, apps: appsReader, config: configVars, engine, keepImages: config.keepImages, pruneRegistry: (app, keep) => swarmScheduler.pruneRegistry(app, keep),
     pull: (ref, log) => registryLogins.pull(ref, log),
   });
-  const releases = new ReleasesService({ store: tablesOf(store, 'releases'), builds, events, configVars });
+  const releases = new ReleasesService({ store: tablesOf(store, 'releases'), builds, events, configVars, snapshots });
   const runtime = new AppRuntime({
     releases: releasesReader, states: processStates, repos, router, engine,
     processes: { stopAll: (app) => scheduling.retireEverywhere(app, () => undefined), removeNetwork: (app) => deployer.removeNetwork(app) },
     removeData: async (app, keep) => {
+      // Its data snapshots (dumps of services, which outlive the app): their rows go with the app's.
+      const record = appsReader.find(app);
+      if (record) snapshots.forget(record.id);
       const left = await storage.removeData(app, { keep });
       if (left.length > 0 && !keep) console.error(`berth: ${app} destroyed, but its volumes ${left.join(', ')} are in use and stay; \`docker volume rm\` them later`);
     },
@@ -255,6 +273,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     schedulers: scheduling, currentRelease: (app) => store.releases.current(app),
     hooks: { run: (hook, payload) => hooks.run(hook as never, payload as never) },
     predeploy: (release, log) => deployScripts.beforeDeploy(release, log),
+    snapshots,
     producer: new ReleaseProducer({
       apps: appsReader, config: configVars, engine, repos, builder, releases: releaseMaker, buildSettings,
       checkProxyTemplate: async (app, sha) => {

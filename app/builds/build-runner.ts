@@ -8,6 +8,7 @@ import type { ReleasePipeline } from '../deploys';
 import { configDiff, describeDiff, type ConfigRestorer } from '../config-vars';
 import type { ReleasesWriter } from '../releases/releases-reader';
 import type { ProcessesWriter } from '../processes/processes-reader';
+import { parseRollbackSource } from '../naming';
 import { BuildLog } from './build-log';
 import type { BuiltSource } from './image-builder';
 import type { ReleaseMaker } from './release-maker';
@@ -89,7 +90,7 @@ export class BuildRunner {
           this.deps.events.record({ app: build.app, kind: 'deploy.succeeded', message: `deployed v${live.version} (${live.description})`, user: build.user });
         }),
       });
-      if (restored) log.line(`-----> Config vars are ${build.source}'s again: ${restored}`);
+      if (restored) log.line(`-----> Config vars are v${parseRollbackSource(build.source).version}'s again: ${restored}`);
       if (job.kind === 'sync') await this.deps.synced?.(build.app, build.source.split(' ')[0]).catch((e: Error) => log.line(`!     the deploy branch was not moved: ${e.message}`));
       await this.deps.afterDeploy?.(release, log.line);
       log.line(`=====> Deployed ${this.deps.urlOf(build.app)} (v${release.version})`);
@@ -120,7 +121,7 @@ export class BuildRunner {
     const set = Object.fromEntries([...diff.added, ...diff.changed].map((k) => [k, live.config[k]]));
     config.restore(live.app, set, diff.removed);
     const what = describeDiff(diff);
-    this.deps.events.record({ app: live.app, kind: 'config.changed', message: `rollback to ${build.source}: ${what}`, user: build.user });
+    this.deps.events.record({ app: live.app, kind: 'config.changed', message: `rollback to v${parseRollbackSource(build.source).version}: ${what}`, user: build.user });
     return what;
   }
 

@@ -9,6 +9,7 @@ import { imageRepo } from '../deploys';
 import type { BuiltSource } from './image-builder';
 import { otherAppOfName, otherAppOwning } from './image-guard';
 import { EMPTY_MANIFEST, type AppManifest } from '../manifest';
+import { parseRollbackSource } from '../naming';
 
 const DEFAULT_PORT = 5000;
 
@@ -59,7 +60,7 @@ export class ReleaseMaker {
       if (!current) throw new BerthError('NO_RELEASE');
       return this.create(build, { ...current, sourceImage: current.image, description: build.source || 'config change' });
     }
-    const version = Number(build.source.replace(/^v/, ''));
+    const { version } = parseRollbackSource(build.source);
     const target = releases.get(build.app, version);
     if (!target) throw new BerthError('RELEASE_NOT_FOUND', `${build.app} has no release v${version}; \`berth releases ${build.app}\` lists them.`);
     const images = [target.image, ...ownImageTypes(target.manifest?.compose).map((t) => composeImageOf(target.image, t))];

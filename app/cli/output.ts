@@ -99,3 +99,12 @@ export function keyValues(pairs: readonly (readonly [string, unknown])[]): strin
   const width = Math.max(0, ...pairs.map(([k]) => k.length + 1));
   return pairs.map(([k, v]) => `${`${k}:`.padEnd(width)}  ${cell(v)}`.trimEnd() + '\n').join('');
 }
+
+/** 1536 -> "1.5 KiB"; exact bytes stay in --json. */
+export function bytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) { v /= 1024; u += 1; }
+  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
+}

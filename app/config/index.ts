@@ -81,6 +81,8 @@ export interface Config {
   readonly registryPort: number;
   /** BERTH_KEEP_IMAGES — release images kept per app. Default 5. */
   readonly keepImages: number;
+  /** BERTH_SNAPSHOT_KEEP — releases per app whose data snapshots (taken before a release command, for `releases:rollback --restore-data`) are kept. Default 5. */
+  readonly snapshotKeep: number;
   /** BERTH_APP_LOG_MB — output of removed containers, one-offs and cron kept per app under logs/apps, in MiB. Default 5. */
   readonly appLogMb: number;
   /** BERTH_BUILD_LOG_DAYS — build logs older than this many days are removed by `berth cleanup` (the builds stay listed). Default 30. */
@@ -234,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logDrainBuffer: int(env, 'BERTH_LOG_DRAIN_BUFFER', 10_000, 1, 1_000_000),
     nginxBin: env.BERTH_NGINX_BIN || 'nginx',
     keepImages: int(env, 'BERTH_KEEP_IMAGES', 5, 1, 1000),
+    snapshotKeep: int(env, 'BERTH_SNAPSHOT_KEEP', 5, 1, 1000),
     scheduler: schedulerName(env.BERTH_SCHEDULER),
     registryAddr: registryAddr(env.BERTH_REGISTRY_ADDR),
     registryPort: int(env, 'BERTH_REGISTRY_PORT', 5100, 1, 65535),

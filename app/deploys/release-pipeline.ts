@@ -1,4 +1,5 @@
 import { BerthError } from '../errors';
+import { parseRollbackSource } from '../naming';
 import type { BuildJob } from '../ports/build-queue';
 import type { AppRecord, BuildRecord, ReleaseRecord } from '../ports/store';
 import { hookStep, runPipeline, step, type HookRunner, type Log, type Step } from './pipeline';
@@ -56,7 +57,31 @@ export interface ReleasePipelineDeps<B extends BuiltImage> {
   readonly currentRelease: (app: string) => ReleaseRecord | null;
   /** app.json's `predeploy` script, in a one-off container of the new image; a throw stops the deploy. */
   readonly predeploy?: (release: ReleaseRecord, log: Log) => Promise<void>;
+  /** Snapshots of the linked databases before a release command, and their restore (app/snapshots). */
+  readonly snapshots?: DataSnapshotSteps;
 }
+
+/** What the `snapshot` and `restore-data` steps ask of app/snapshots' DataSnapshots. */
+export interface DataSnapshotSteps {
+  /** The release runs a command that may migrate data (Procfile `release:`, app.json predeploy). */
+  migrates(release: ReleaseRecord): boolean;
+  /** Snapshots each linked database as the data before `version`; throws SNAPSHOT_FAILED. Answers what it took. */
+  take(o: { app: string; version: number; log: Log; why: string }): Promise<readonly unknown[]>;
+  discard(app: string, version: number): string;
+  /** Imports the snapshot taken before the release after `target`. */
+  restore(o: { app: string; target: number; running: number; log: Log; user: string | null }): Promise<{ before: number }>;
+  /** Keeps the newest BERTH_SNAPSHOT_KEEP releases' snapshots. */
+  prune(app: string, log: Log): void;
+  /** Imports the snapshot taken before `version` (the restore's undo: the data as it was before it). */
+  importAll(o: { app: string; version: number; log: Log; user: string | null }): Promise<string>;
+}
+
+/** The version a `--restore-data` rollback brings the data of back, else null. */
+const restoreTarget = (r: { job: BuildJob; build: BuildRecord }): number | null => {
+  if (r.job.kind !== 'rollback') return null;
+  const src = parseRollbackSource(r.build.source);
+  return src.restoreData ? src.version : null;
+};
 
 const need = <T>(v: T | undefined | null, what: string): T => {
   if (v === undefined || v === null) throw new BerthError('DEPLOY_FAILED', `internal: ${what} is missing in the release pipeline`);
@@ -65,7 +90,7 @@ const need = <T>(v: T | undefined | null, what: string): T => {
 
 /**
  * The one path from a job to a live release, as named steps each with its undo:
- * build → release → predeploy → start → health → route → retire, with the plugin hooks
+ * build → release → snapshot → restore-data → predeploy → start → health → route → retire, with the plugin hooks
  * (build:before/after, deploy:before/after) as steps of it. A failing step undoes what ran before
  * it in reverse, in the push/deploy log (`undo: start — removed 2 containers`), so the previous
  * release keeps serving and nothing of the new one stays. `route` is the point of no return: it
@@ -89,6 +114,26 @@ export class ReleasePipeline<B extends BuiltImage = BuiltImage> {
         return r.release;
       }, (made) => producer.discard(made)),
       hookStep(hooks, 'deploy:before', (r) => ({ app: r.build.app, release: release(r), log: r.log })),
+      // Before a command that may migrate (or a restore that overwrites) data: a snapshot of each linked
+      // database, so `releases:rollback --restore-data` can bring this data back. A failed one stops here.
+      step('snapshot', async (r: ReleaseRun<B>) => {
+        const rel = release(r);
+        const restoring = restoreTarget(r) !== null;
+        if (!deps.snapshots || !(restoring || deps.snapshots.migrates(rel))) return undefined;
+        const why = restoring ? `before v${rel.version} restores older data` : `before v${rel.version}'s release command`;
+        const taken = await deps.snapshots.take({ app: rel.app, version: rel.version, log: r.log, why });
+        // A restore still needs the snapshot it brings back: it prunes once done.
+        if (!restoring) deps.snapshots.prune(rel.app, r.log);
+        return taken.length ? { app: rel.app, version: rel.version } : undefined;
+      }, async (t) => need(deps.snapshots, 'the snapshots').discard(t.app, t.version)),
+      step('restore-data', async (r: ReleaseRun<B>) => {
+        const rel = release(r);
+        const snapshots = need(deps.snapshots, 'the snapshots');
+        await snapshots.restore({ app: rel.app, target: need(restoreTarget(r), 'the rollback target'), running: rel.version, log: r.log, user: r.build.user });
+        snapshots.prune(rel.app, r.log);
+        return { app: rel.app, version: rel.version };
+      }, async (t, r) => need(deps.snapshots, 'the snapshots').importAll({ app: t.app, version: t.version, log: r.log, user: r.build.user }),
+      { when: (r) => restoreTarget(r) !== null }),
       step('predeploy', async (r: ReleaseRun<B>) => {
         await deps.predeploy?.(release(r), r.log);
         if (release(r).processes.release) await need(r.scheduler, 'the scheduler').runReleaseCommand(release(r), r.log);

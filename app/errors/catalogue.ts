@@ -126,6 +126,8 @@ export const CATALOGUE = {
   BACKUP_S3_NOT_SET: { kind: 'unprocessable', hint: 'berth has no login for that bucket: an admin runs `berth backups:s3-set <bucket> --endpoint <url> --access-key-id <id>` (secret key on stdin) first.' },
   BACKUP_SCHEDULE_INVALID: { kind: 'unprocessable', hint: 'A backup schedule has a name (lowercase letters, digits, dashes), a 5-field cron expression and --keep 1–1000.' },
   BACKUP_SCHEDULE_NOT_FOUND: { kind: 'not-found', hint: 'The service has no backup schedule of that name; `berth <service>:backup-schedules <name>` lists them.' },
+  SNAPSHOT_FAILED: { kind: 'unprocessable', hint: 'The dump of a linked database before a release command failed, so the command did not run and the previous release keeps serving; the message says which service and why (is it running?).' },
+  SNAPSHOT_NOT_FOUND: { kind: 'not-found', hint: 'There is no data snapshot for that rollback (none was taken before the release after it, it was pruned, or its service is no longer linked); `berth releases <app>` shows which releases have one.' },
   BACKUP_NOT_FOUND: { kind: 'not-found', hint: 'The service has no backup with that id; `berth backups:list <service>` lists them.' },
   BACKUP_STORAGE_FAILED: { kind: 'unavailable', hint: 'The backup\'s storage (folder or S3 endpoint) did not take or give the file; the message says what it answered.' },
   BACKUP_INVALID: { kind: 'unprocessable', hint: 'The file is not a berth backup (`berth backup:create` makes them): it needs a manifest.json, berth.db and secret.key, and only berth\'s own folders.' },

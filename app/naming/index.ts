@@ -1,1 +1,2 @@
 export { assertAppName, isAppName } from './app-name';
+export { rollbackSource, parseRollbackSource, type RollbackSource } from './rollback-source';

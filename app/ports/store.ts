@@ -180,6 +180,8 @@ export interface Store {
   readonly drainSettings: import('./drains').DrainSettingsStore;
   /** Service backup schedules, backups made and S3 logins (app/backups). */
   readonly serviceBackups: import('./service-backups').ServiceBackupsStore;
+  /** Database dumps taken before release commands (app/snapshots). */
+  readonly releaseSnapshots: import('./release-snapshots').ReleaseSnapshotsStore;
   /** The metrics history (app/metrics): CPU, memory, restarts and router requests in tiers. */
   readonly metrics: import('./metrics-store').MetricsStore;
   readonly logDrains: import('./log-drains').LogDrainsStore;

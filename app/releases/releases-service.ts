@@ -2,19 +2,42 @@ import type { Store, ReleaseRecord } from '../ports/store';
 import type { EventsService } from '../events';
 import type { BuildsService } from '../builds/builds-service';
 import { BerthError } from '../errors';
+import { rollbackSource } from '../naming';
 import { configDiff, type ConfigChange, type ConfigDiff, type ConfigVarsService } from '../config-vars';
 
-/** What a rollback would do: the release it goes back to and which config vars change (names only). */
+/** What `--restore-data` brings back: the snapshot taken before `before` (the release after the target), per service. */
+export interface DataRestoreView {
+  readonly before: number;
+  readonly createdAt: string;
+  readonly services: ReadonlyArray<{ plugin: string; service: string; size: number; apps: readonly string[] }>;
+}
+
+/** What a rollback would do: the release it goes back to, which config vars change (names only), and the data it restores. */
 export interface RollbackPlan {
   readonly from: number;
   readonly to: number;
   readonly description: string;
   readonly config: ConfigDiff;
+  /** Set with `--restore-data`: the snapshot that comes back. */
+  readonly data?: DataRestoreView;
+}
+
+/** A release's data snapshots, as lists show them (null: none was taken before it). */
+export interface ReleaseSnapshotSummary {
+  readonly services: ReadonlyArray<{ plugin: string; service: string; size: number }>;
+  readonly size: number;
+  readonly createdAt: string;
+}
+
+/** What the releases module asks of app/snapshots (DataSnapshots). */
+export interface SnapshotsReader {
+  restorePlan(app: string, target: number): DataRestoreView;
+  byRelease(app: string): Map<number, ReleaseSnapshotSummary>;
 }
 
 /** Releases: list them, roll back, and redeploy the current one (config change, restart). */
 export class ReleasesService {
-  constructor(private readonly deps: { store: Pick<Store, 'releases'>; builds: BuildsService; events: EventsService; configVars: ConfigVarsService }) {}
+  constructor(private readonly deps: { store: Pick<Store, 'releases'>; builds: BuildsService; events: EventsService; configVars: ConfigVarsService; snapshots?: SnapshotsReader }) {}
 
   /**
    * Stores a config change and, unless told not to, re-releases a deployed app so its containers
@@ -57,6 +80,12 @@ export class ReleasesService {
     return this.deps.store.releases.list(app).map((r) => ({ ...r, current: r.version === current }));
   }
 
+  /** The list with each release's data snapshot (taken before it; null: none). */
+  listWithSnapshots(app: string): Array<ReleaseRecord & { current: boolean; snapshot: ReleaseSnapshotSummary | null }> {
+    const snaps = this.deps.snapshots?.byRelease(app) ?? new Map<number, ReleaseSnapshotSummary>();
+    return this.list(app).map((r) => ({ ...r, snapshot: snaps.get(r.version) ?? null }));
+  }
+
   /** Queues a new release from the current one with the app's present config. */
   async redeploy(app: string, reason: string, user: string | null) {
     if (!this.deps.store.releases.current(app)) throw new BerthError('NO_RELEASE', `${app} has not been deployed yet; push it first.`);
@@ -67,7 +96,7 @@ export class ReleasesService {
    * What rolling back to `version` (default: the release before the current one) would do: a new
    * release with that release's code and config; the config diff is against the app's config now.
    */
-  rollbackPlan(app: string, version: number | undefined): RollbackPlan {
+  rollbackPlan(app: string, version: number | undefined, o: { restoreData?: boolean } = {}): RollbackPlan {
     const list = this.deps.store.releases.list(app);
     const current = this.deps.store.releases.current(app);
     if (!current) throw new BerthError('NO_RELEASE', `${app} has not been deployed yet; push it first.`);
@@ -77,12 +106,26 @@ export class ReleasesService {
     if (!release) {
       throw new BerthError('RELEASE_NOT_FOUND', `${app} has no release v${target}; \`berth releases ${app}\` lists them.`);
     }
-    return { from: current.version, to: target, description: release.description, config: configDiff(this.deps.configVars.get(app), release.config) };
+    const plan = { from: current.version, to: target, description: release.description, config: configDiff(this.deps.configVars.get(app), release.config) };
+    if (!o.restoreData) return plan;
+    if (!this.deps.snapshots) throw new BerthError('SNAPSHOT_NOT_FOUND', 'This berth keeps no data snapshots.');
+    return { ...plan, data: this.deps.snapshots.restorePlan(app, target) };
   }
 
-  /** Queues a new release with the target's code and config (the app's config vars become its own when it goes live). */
-  async rollback(app: string, version: number | undefined, user: string | null) {
-    const plan = this.rollbackPlan(app, version);
-    return this.deps.builds.enqueue({ app, kind: 'rollback', source: `v${plan.to}`, user });
+  /**
+   * Queues a new release with the target's code and config (the app's config vars become its own
+   * when it goes live); with `restoreData`, the snapshot taken before the release after the target
+   * is imported first. A restore overwrites a service's data for every app linked to it: `canWrite`
+   * (the caller's role) must allow writing each of them, or FORBIDDEN.
+   */
+  async rollback(app: string, version: number | undefined, user: string | null, o: { restoreData?: boolean; canWrite?: (app: string) => boolean } = {}) {
+    const plan = this.rollbackPlan(app, version, { restoreData: o.restoreData });
+    for (const s of plan.data?.services ?? []) {
+      const foreign = s.apps.filter((a) => !(o.canWrite?.(a) ?? false));
+      if (foreign.length) {
+        throw new BerthError('FORBIDDEN', `${user ?? 'You'} may not restore ${s.plugin} service ${s.service}: it is linked to ${foreign.join(', ')} too, which you may not change; an admin can.`);
+      }
+    }
+    return this.deps.builds.enqueue({ app, kind: 'rollback', source: rollbackSource({ version: plan.to, restoreData: o.restoreData === true }), user });
   }
 }

@@ -12,7 +12,7 @@ const OWNER: Readonly<Record<string, string>> = {
   ports: 'domains', routerSettings: 'domains', certs: 'certs', formation: 'processes', processState: 'processes',
   mounts: 'storage', services: 'services-kit', plugins: 'plugins', registryLogins: 'registry-auth', forge: 'forge', notifications: 'notifications',
   schedulers: 'schedulers', drains: 'deploys', drainSettings: 'deploys', metrics: 'metrics', deploySettings: 'deploys', serviceBackups: 'backups',
-  logDrains: 'log-drains', reviewApps: 'review-apps',
+  logDrains: 'log-drains', reviewApps: 'review-apps', releaseSnapshots: 'snapshots',
 };
 
 /**

@@ -1,16 +1,7 @@
 import { appPath } from '../api-client';
 import type { AppDiskResponse, CleanupResponse, DiskStateResponse } from '../api-types';
-import { keyValues, table } from '../output';
+import { bytes, keyValues, table } from '../output';
 import type { VerbGroup } from '../types';
-
-/** 1536 -> "1.5 KiB"; exact bytes stay in --json. */
-function bytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) { v /= 1024; u += 1; }
-  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
-}
 
 export const diskVerbs: VerbGroup = {
   name: 'disk',

@@ -27,6 +27,7 @@ import { sqliteSchedulerStore } from './scheduler-store';
 import { sqliteMetricsStore } from './metrics-store';
 import { sqliteDrainSettingsStore, sqliteDrainsStore } from './drains-store';
 import { sqliteLogDrainsStore } from './log-drains-store';
+import { sqliteReleaseSnapshotsStore } from './release-snapshots-store';
 import { sqliteCertsStore, sqliteGlobalDomainsStore, sqlitePortsStore, sqliteRouterSettingsStore } from './routing-stores';
 
 /** The key file's identity: a replaced file (a restore renames the backup's into place) has another inode. */
@@ -93,6 +94,7 @@ export function openSqliteStore(file: string, options: { keyFile?: string } = {}
     logDrains: sqliteLogDrainsStore(db),
     drainSettings: sqliteDrainSettingsStore(db),
     serviceBackups: sqliteServiceBackupsStore(db, box),
+    releaseSnapshots: sqliteReleaseSnapshotsStore(db),
     metrics: sqliteMetricsStore(db),
     transaction: (fn) => db.transaction(fn)(),
     schemaVersion: () => databaseSchemaVersion(db),

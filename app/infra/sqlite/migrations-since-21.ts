@@ -134,4 +134,18 @@ export const MIGRATIONS_SINCE_21: readonly Migration[] = [
      updated_at TEXT NOT NULL
    );`,
   },
+  {
+    version: 29,
+    name: 'release snapshots (app/snapshots): a linked database\'s dump taken before a release command, for releases:rollback --restore-data',
+    sql: `CREATE TABLE release_snapshots (
+     app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     version INTEGER NOT NULL,
+     plugin TEXT NOT NULL,
+     service TEXT NOT NULL,
+     file TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (app, version, plugin, service)
+   );`,
+  },
 ];

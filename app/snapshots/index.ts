@@ -1,0 +1,1 @@
+export { DataSnapshots, type DataSnapshotsDeps, type DataRestorePlan, type ReleaseSnapshotView } from './data-snapshots';
