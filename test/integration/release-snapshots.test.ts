@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ROOT, uniqueName } from '../support/berth-process';
 import { isStarted, useBerth } from '../support/use-berth';
 import { WorkTree } from '../support/git-client';
+import { csrfIn, DashboardSession } from '../support/dashboard-session';
 import { ensureServiceImage, removeAppImages, removeServiceLeftovers, rows, write } from './services-support';
 
 /** v2's release command: a migration that adds a column and rewrites every row. */
@@ -29,6 +30,7 @@ describe('release snapshots: a database snapshot before the release command, and
   const pg = uniqueName('snappg');
   const dev = uniqueName('dev');
   let devToken = '';
+  const DEV_PASSWORD = 'a developer password';
   let wt: WorkTree;
   const ok = (r: { code: number; stdout: string; stderr: string }) => assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
   /** The columns of the app's table, from psql in the service container. */
@@ -55,7 +57,7 @@ describe('release snapshots: a database snapshot before the release command, and
     assert.equal(push.code, 0, push.output);
     await write(berth, app, 'pg', 'alpha');
     await write(berth, app, 'pg', 'beta');
-    const add = berth.cli(['users:add', dev, '--role', 'developer']);
+    const add = berth.cli(['users:add', dev, '--role', 'developer', '--password'], { input: `${DEV_PASSWORD}\n` });
     ok(add);
     devToken = add.stdout.trim().split('\n').pop()!;
     ok(berth.cli(['apps:collaborators:add', app, dev]));
@@ -110,7 +112,7 @@ describe('release snapshots: a database snapshot before the release command, and
     assert.deepEqual(await rows(berth, app, 'pg'), ['ALPHA', 'BETA']);
   });
 
-  it('releases:rollback v1 --restore-data (by the app\'s developer): v1 serves with v1\'s rows and table', async () => {
+  it('rollback to v1 with its data (by the app\'s developer, from the dashboard): v1 serves with v1\'s rows and table', async () => {
     const plan = await berth.api('GET', `/api/v1/apps/${app}/releases/rollback?version=1&restoreData=true`, undefined, devToken);
     assert.equal(plan.status, 200, plan.text);
     assert.deepEqual(plan.json.plan.data.services.map((s: { service: string; apps: string[] }) => [s.service, s.apps]), [[pg, [app]]]);
@@ -118,8 +120,20 @@ describe('release snapshots: a database snapshot before the release command, and
     const asked = berth.cli(['releases:rollback', app, 'v1', '--restore-data']);
     assert.equal(asked.code, 1);
     assert.match(asked.stderr, /--restore-data overwrites the linked databases; pass --force/);
-    const res = await berth.api('POST', `/api/v1/apps/${app}/releases/rollback`, { version: 1, restoreData: true }, devToken);
-    assert.equal(res.status, 202, res.text);
+    // The developer, in the dashboard: the Deploys tab shows v2's snapshot and offers v1 with its data; the confirmation says what comes back.
+    const browser = new DashboardSession(berth.url);
+    await browser.login(DEV_PASSWORD, dev);
+    const deploys = await browser.get(`/apps/${app}/deploys`);
+    assert.equal(deploys.status, 200);
+    assert.match(deploys.text, new RegExp(`data-snapshot="2"><span class="mono">postgres/${pg}</span>`));
+    assert.match(deploys.text, new RegExp(`href="/apps/${app}/rollback\\?version=1&amp;restoreData=true"`));
+    assert.doesNotMatch(deploys.text, /rollback\?version=2&amp;restoreData=true/);
+    const confirm = await browser.get(`/apps/${app}/rollback?version=1&restoreData=true`);
+    assert.match(confirm.text, /data-restore-data="2"/);
+    const posted = await browser.request('POST', `/apps/${app}/rollback`, { _csrf: csrfIn(confirm.text), version: '1', restoreData: 'true' });
+    assert.equal(posted.status, 303, posted.text);
+    const res = { json: (await berth.api('GET', `/api/v1/apps/${app}/builds/latest`, undefined, devToken)).json };
+    assert.equal(res.json.build.source, 'v1 restore-data');
     // The build's log, followed to its end (the last line is its status).
     const followed = await berth.api('GET', `/api/v1/apps/${app}/builds/${res.json.build.id}/log?follow=1`, undefined, devToken);
     assert.match(followed.text, /@@berth-status succeeded\s*$/, followed.text);

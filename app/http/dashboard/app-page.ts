@@ -52,7 +52,7 @@ export async function appPage(berth: HttpServices, req: Request, name: string, t
     summary,
     liveKey: liveKey([summary]),
     processes,
-    releases: berth.releases.list(name).slice(0, 15).map((r) => releaseFor(berth, req.user!, r)),
+    releases: berth.releases.listWithSnapshots(name).slice(0, 15).map((r) => releaseFor(berth, req.user!, r)),
     builds,
     watch,
     watchDone: watch ? berth.builds.isDone(watch) : true,

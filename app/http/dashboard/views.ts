@@ -23,6 +23,8 @@ export function createViews(): nunjucks.Environment {
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(VIEWS_DIR, { noCache: false }), { autoescape: true, throwOnUndefined: false });
   env.addFilter('ago', (iso: string | null) => ago(iso));
   env.addFilter('shortsha', (sha: string | null) => (sha ? sha.slice(0, 7) : '—'));
+  // A snapshot's size on the Deploys tab (exact bytes are in the API).
+  env.addFilter('size', (n: number) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`));
   env.addFilter('buildwhat', (b: { kind: string; source: string | null }) => describeBuild(b));
   return env;
 }

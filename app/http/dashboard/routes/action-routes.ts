@@ -37,8 +37,10 @@ export function actionRoutes(berth: HttpServices): GuardedRouter {
     const app = req.params.app as string;
     berth.apps.require(app);
     const version = positiveInt(field(req, 'version').replace(/^v/, ''), 'version');
-    const { build } = await berth.releases.rollback(app, version, userName(req));
-    return { to: withBuild(req, build, 'deploys'), ok: `Rolling back to v${version ?? 'previous'}.` };
+    const restoreData = field(req, 'restoreData') === 'true';
+    const user = req.user!;
+    const { build } = await berth.releases.rollback(app, version, userName(req), { restoreData, canWrite: (a) => berth.access.can(user, 'write', a) });
+    return { to: withBuild(req, build, 'deploys'), ok: `Rolling back to v${version ?? 'previous'}${restoreData ? ' with its data' : ''}.` };
   }));
 
   /** The form sends `scale_<type>` per process type. */

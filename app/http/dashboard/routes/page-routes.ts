@@ -46,7 +46,7 @@ export function pageRoutes(berth: HttpServices, views: nunjucks.Environment): Gu
   /** The rollback's confirmation: which release comes back and which config vars change, then one POST. */
   r.get('/apps/:app/rollback', need.appRead, (req, res) => {
     const app = berth.apps.require(req.params.app).name;
-    const plan = berth.releases.rollbackPlan(app, positiveInt(req.query.version, 'version'));
+    const plan = berth.releases.rollbackPlan(app, positiveInt(req.query.version, 'version'), { restoreData: req.query.restoreData === 'true' });
     render(views, req, res, 'rollback.njk', { app: { name: app }, plan });
   });
 
