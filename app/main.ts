@@ -30,7 +30,7 @@ async function main(command: string): Promise<void> {
   if (!['start', 'web', 'worker'].includes(command)) {
     throw new Error(`unknown command "${command}": use start, web, worker, admin:bootstrap or admin:password`);
   }
-  await checkDependencies(berth);
+  await checkDependencies(berth, log);
   // Plugins were loaded by createBerth: say which, and why any were refused.
   for (const line of berth.services.plugins.startupReport()) log(line);
   // The worker starts first so a push that arrives as soon as the web port opens is processed.

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { BerthError, isBerthError } from '../errors';
+import { BerthError, asBerthError, isBerthError } from '../errors';
 import type { Berth } from './create-berth';
 import { createHttpApp } from '../http/create-http-app';
 import { execUpgradeHandler } from '../http/routes/run-routes';
@@ -12,10 +12,29 @@ import { BERTH_JOB_APP } from '../backups';
 
 export type Log = (line: string) => void;
 
-/** Checks the services berth needs, with a message that says how to start each one. */
-export async function checkDependencies(berth: Berth): Promise<void> {
-  await berth.engine.ping();
-  await berth.redis.ping();
+/**
+ * Waits until the services berth needs answer, up to BERTH_START_WAIT seconds, then throws the
+ * last refusal (its message says how to start what is missing). At boot berth may start before
+ * dockerd and Redis answer: systemd's After= orders the starts but does not wait for readiness,
+ * and a host without systemd orders nothing. Exiting then would leave every app unrouted.
+ */
+export async function checkDependencies(berth: Berth, log: Log = () => undefined, stepMs = 1000): Promise<void> {
+  const deadline = Date.now() + berth.config.startWaitSeconds * 1000;
+  let waitingFor = '';
+  for (;;) {
+    try {
+      await berth.engine.ping();
+      await berth.redis.ping();
+      if (waitingFor) log('the Docker Engine and Redis answer: starting');
+      return;
+    } catch (e) {
+      if (Date.now() + stepMs > deadline) throw e;
+      const why = asBerthError(e).message;
+      if (why !== waitingFor) log(`waiting up to ${berth.config.startWaitSeconds} s (BERTH_START_WAIT) for: ${why}`);
+      waitingFor = why;
+      await new Promise((r) => setTimeout(r, stepMs));
+    }
+  }
 }
 
 export async function startWeb(berth: Berth, log: Log): Promise<http.Server> {

@@ -67,6 +67,8 @@ export interface Config {
   readonly maxRetiring: number;
   /** BERTH_RECONCILE_INTERVAL — seconds between reconcile passes. Default 10. */
   readonly reconcileIntervalSeconds: number;
+  /** BERTH_START_WAIT — seconds berth waits at start for the Docker Engine and Redis to answer (after a reboot it may start before them), then exits. Default 300. */
+  readonly startWaitSeconds: number;
   /** BERTH_STATS_INTERVAL — seconds between the web process's CPU/memory samples of app containers (the resources panel keeps 120 of them; the metrics history keeps them raw for an hour, then in 1- and 10-minute buckets). Default 30. */
   readonly statsIntervalSeconds: number;
   /** BERTH_LOG_DRAIN_BUFFER — lines each log drain holds while its receiver is down; beyond it the oldest are dropped and counted. Default 10000. */
@@ -232,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxStopTimeoutSeconds: int(env, 'BERTH_MAX_STOP_TIMEOUT', 120, 0, 3600),
     maxRetiring: int(env, 'BERTH_MAX_RETIRING', 20, 1, 1000),
     reconcileIntervalSeconds: int(env, 'BERTH_RECONCILE_INTERVAL', 10, 1, 3600),
+    startWaitSeconds: int(env, 'BERTH_START_WAIT', 300, 0, 3600),
     statsIntervalSeconds: int(env, 'BERTH_STATS_INTERVAL', 30, 1, 3600),
     logDrainBuffer: int(env, 'BERTH_LOG_DRAIN_BUFFER', 10_000, 1, 1_000_000),
     nginxBin: env.BERTH_NGINX_BIN || 'nginx',

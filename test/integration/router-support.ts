@@ -5,9 +5,9 @@ import tls from 'node:tls';
 import path from 'node:path';
 
 /** One GET with a Host header (and SNI for https); headers included, no agent reuse. */
-export function request(o: { port: number; host: string; path?: string; tls?: boolean }): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders; peer?: tls.PeerCertificate }> {
+export function request(o: { port: number; host: string; path?: string; tls?: boolean; address?: string }): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders; peer?: tls.PeerCertificate }> {
   return new Promise((resolve, reject) => {
-    const options = { host: '127.0.0.1', port: o.port, path: o.path ?? '/', headers: { host: o.host }, agent: false as const, timeout: 15_000 };
+    const options = { host: o.address ?? '127.0.0.1', port: o.port, path: o.path ?? '/', headers: { host: o.host }, agent: false as const, timeout: 15_000 };
     const onRes = (res: http.IncomingMessage) => {
       let text = '';
       const peer = o.tls ? (res.socket as tls.TLSSocket).getPeerCertificate() : undefined;

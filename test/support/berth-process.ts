@@ -80,11 +80,14 @@ export class BerthProcess {
   /** `start` runs web and worker in one process; `web` or `worker` runs one role, as the Procfile does. */
   role: BerthRole = 'start';
 
+  /** Where its API and router are reached: another address for a berth in a network namespace. */
+  address = '127.0.0.1';
+
   constructor(readonly home: string, readonly env: Record<string, string>) {}
 
   get port(): number { return Number(this.env.BERTH_PORT); }
   get routerPort(): number { return Number(this.env.BERTH_ROUTER_PORT); }
-  get url(): string { return `http://127.0.0.1:${this.port}`; }
+  get url(): string { return `http://${this.address}:${this.port}`; }
 
   /** Starts the process (in `role`, default the last one) and waits until it is ready. */
   async start(role: BerthRole = this.role): Promise<void> {
@@ -154,7 +157,7 @@ export class BerthProcess {
 
   /** The app's answer through berth's nginx, by Host header. */
   viaRouter(host: string, urlPath = '/'): Promise<{ status: number; text: string }> {
-    return httpGet({ port: this.routerPort, host, path: urlPath });
+    return httpGet({ port: this.routerPort, host, path: urlPath, address: this.address });
   }
 
   /** Stops berth, its nginx and app containers, and removes its home (keeps shared images). */

@@ -45,6 +45,12 @@ export class NetnsDocker {
   }
 
   async start(): Promise<void> {
+    this.addNetwork();
+    await this.startDockerd();
+  }
+
+  /** The namespace, its veth pair and routes (once). */
+  protected addNetwork(): void {
     run('ip', ['netns', 'add', this.netns]);
     run('ip', ['link', 'add', this.hostIf, 'type', 'veth', 'peer', 'name', `bn${this.id}`]);
     run('ip', ['link', 'set', `bn${this.id}`, 'netns', this.netns]);
@@ -55,8 +61,15 @@ export class NetnsDocker {
     inNs('ip', 'link', 'set', `bn${this.id}`, 'up');
     inNs('ip', 'link', 'set', 'lo', 'up');
     inNs('ip', 'route', 'add', 'default', 'via', this.hostAddr);
-    fs.mkdirSync(path.join(this.dir, 'data'));
-    fs.mkdirSync(path.join(this.dir, 'exec'));
+  }
+
+  /** Told dockerd's pid as soon as it runs (before it starts containerd): a subclass puts it in a cgroup. */
+  protected adopt(_pid: number): void { /* nothing here */ }
+
+  /** Starts dockerd on its data-root (again, after it was killed: the data-root is kept). */
+  protected async startDockerd(): Promise<void> {
+    fs.mkdirSync(path.join(this.dir, 'data'), { recursive: true });
+    fs.mkdirSync(path.join(this.dir, 'exec'), { recursive: true });
     // nsenter, not `ip netns exec`: the latter remounts /sys, which hides the cgroup mounts dockerd needs.
     // Its own UTS namespace gives it its own hostname, so the two swarm nodes are told apart by name too.
     const log = fs.openSync(path.join(this.dir, 'dockerd.log'), 'a');
@@ -65,6 +78,7 @@ export class NetnsDocker {
       '--pidfile', path.join(this.dir, 'docker.pid'), '--storage-driver', 'vfs', '--cgroup-parent', `/berth-n2-${this.id}`,
     ], { detached: true, stdio: ['ignore', log, log] });
     child.unref();
+    this.adopt(child.pid!);
     for (let i = 0; i < 100; i++) {
       if (this.docker('info', '--format', '{{.ServerVersion}}').status === 0) return;
       await sleep(200);
