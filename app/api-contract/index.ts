@@ -23,3 +23,9 @@ export type {
   CollaboratorsResponse, TokenView, TokensListResponse, TokenCreateRequest, TokenCreateResponse, TokenRevokedResponse,
   SshKeyView, SshKeysResponse, SshKeyAddRequest, SshKeyResponse,
 } from './people';
+export type {
+  PluginView, PluginsListResponse, PluginResponse, PluginVerbView, PluginVerbsResponse,
+  RegistryLoginView, RegistryLoginsResponse, RegistryLoginRequest, RegistryLoginResponse,
+  GitSyncResponse, GitAuthView, GitAuthResponse, WebhookView, WebhooksListResponse, WebhookCreatedResponse, WebhookRemovedResponse,
+  NginxSettingsView, NginxResponse, NginxConfigResponse,
+} from './extensions';

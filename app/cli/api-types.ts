@@ -15,4 +15,8 @@ export type {
   AppDiskResponse, CleanupResponse, DiskStateResponse,
   WhoamiResponse, UsersListResponse, UserAddRequest, UserAddResponse, UserRoleResponse, RemovedResponse, CollaboratorsResponse,
   TokensListResponse, TokenCreateRequest, TokenCreateResponse, TokenRevokedResponse, SshKeysResponse, SshKeyAddRequest, SshKeyResponse,
+  PluginView, PluginsListResponse, PluginResponse, PluginVerbView, PluginVerbsResponse,
+  RegistryLoginsResponse, RegistryLoginRequest, RegistryLoginResponse,
+  GitSyncResponse, GitAuthResponse, WebhooksListResponse, WebhookCreatedResponse, WebhookRemovedResponse,
+  NginxSettingsView, NginxResponse, NginxConfigResponse,
 } from '../api-contract';

@@ -2,16 +2,7 @@ import type { ApiClient } from './api-client';
 import { unknownVerb } from './lookup';
 import type { Output } from './output';
 import type { VerbGroup } from './types';
-
-/** A verb a plugin adds, as `GET /api/v1/plugins/verbs` lists it. */
-interface PluginVerb {
-  readonly plugin: string;
-  readonly name: string;
-  readonly usage: string;
-  readonly summary: string;
-  readonly method: 'GET' | 'POST';
-  readonly path: string;
-}
+import type { PluginVerbView as PluginVerb, PluginVerbsResponse } from './api-types';
 
 export interface PluginVerbCall {
   readonly name: string;
@@ -30,9 +21,9 @@ export interface PluginVerbCall {
 export async function runPluginVerb(call: PluginVerbCall): Promise<void> {
   // A built-in group's prefix (`apps:lsit`) is a typo, not a plugin verb.
   if (call.groups.some((g) => call.name.startsWith(`${g.name}:`))) throw unknownVerb(call.groups, call.name);
-  let verbs: PluginVerb[];
+  let verbs: readonly PluginVerb[];
   try {
-    verbs = (await call.api().get<{ verbs: PluginVerb[] }>('/api/v1/plugins/verbs')).verbs;
+    verbs = (await call.api().get<PluginVerbsResponse>('/api/v1/plugins/verbs')).verbs;
   } catch {
     // Not logged in, or berth is unreachable: say what is certain — the CLI does not know the verb.
     throw unknownVerb(call.groups, call.name);

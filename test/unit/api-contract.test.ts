@@ -9,6 +9,11 @@ import type { AppInfo } from '../../app/apps';
 import type { BuildRecord, UserRecord } from '../../app/ports/store';
 import type { TokenInfo, SshKeyRecord } from '../../app/ports/access';
 import type { TokenView, SshKeyView, UserView, UsersListResponse, TokensListResponse } from '../../app/api-contract';
+import type { PluginListEntry, PluginVerbEntry } from '../../app/plugins/host';
+import type { WebhookInfo } from '../../app/ports/forge';
+import type { RegistryLogin } from '../../app/ports/store';
+import type { NginxReport } from '../../app/domains/routing-service';
+import type { PluginView, PluginVerbView, RegistryLoginView, WebhooksListResponse, GitAuthResponse, NginxSettingsView, NginxConfigResponse } from '../../app/api-contract';
 import type { SshKeysResponse as CliKeys, TokenCreateResponse as CliTokenCreated } from '../../app/cli/api-types';
 
 /*
@@ -63,6 +68,20 @@ const noFingerprint = (k: Omit<SshKeyRecord, 'fingerprint'>): CliKeys => ({ keys
 // @ts-expect-error the CLI cannot read a token's value from a list (the contract never carries it)
 const readsValue = (r: TokensListResponse): string => r.tokens[0].token;
 
+// Plugins, registry logins, forge and nginx settings: what the server holds is what the contract shows.
+const pluginAnswer = (p: PluginListEntry): PluginView => p;
+const verbAnswer = (v: PluginVerbEntry): PluginVerbView => v;
+const loginAnswer = (l: Omit<RegistryLogin, 'password'>): RegistryLoginView => l;
+const nginxAnswer = (n: NginxReport): NginxSettingsView => n;
+// @ts-expect-error a refused plugin says why
+const noError = (p: Omit<PluginListEntry, 'error'>): PluginView => p;
+// @ts-expect-error a webhook is listed with the URL to give the forge, not only as stored
+const noUrl = (w: WebhookInfo): WebhooksListResponse => ({ webhooks: [w] });
+// @ts-expect-error git credentials are a token or a key, not any word
+const anyKind = (a: { kind: string; username: string | null }): GitAuthResponse => ({ auth: a });
+// @ts-expect-error the generated config is text (or null before a deploy)
+const configNumber = (n: number): NginxConfigResponse => ({ config: n });
+
 describe('the API contract shared by server and CLI', () => {
   it('an app as the server answers it reads back as the CLI reads it, field for field', () => {
     const info: AppInfo = {
@@ -89,5 +108,19 @@ describe('the API contract shared by server and CLI', () => {
     const created: CliTokenCreated = { name: 'ci', token: 'secret', scope: null };
     assert.equal(created.scope, null);
     assert.deepEqual([noExpires, anyRole, noFingerprint, readsValue].map((f) => typeof f), Array(4).fill('function'));
+  });
+
+  it('plugins, plugin verbs, registry logins and nginx settings as the server holds them read back as the CLI reads them', () => {
+    const plugin: PluginListEntry = { id: 'redis', version: '1.0.0', status: 'refused', origin: 'installed', dir: '/p', service: true, description: null, error: { code: 'PLUGIN_INVALID_MANIFEST', message: 'no main' } };
+    const verb: PluginVerbEntry = { plugin: 'redis', name: 'redis:info', usage: 'berth redis:info', summary: 's', method: 'GET', path: '/info' };
+    const wire = JSON.parse(JSON.stringify({
+      plugins: [pluginAnswer(plugin)], verbs: [verbAnswer(verb)], logins: [loginAnswer({ server: 'r.test:5000', username: 'u' })],
+      nginx: nginxAnswer({ app: 'shop', settings: { 'client-max-body-size': '5m' }, known: {} }),
+    })) as { plugins: PluginView[]; verbs: PluginVerbView[]; logins: RegistryLoginView[]; nginx: NginxSettingsView };
+    assert.equal(wire.plugins[0].error?.code, 'PLUGIN_INVALID_MANIFEST');
+    assert.equal(wire.verbs[0].method, 'GET');
+    assert.deepEqual(wire.logins, [{ server: 'r.test:5000', username: 'u' }]);
+    assert.equal(wire.nginx.settings['client-max-body-size'], '5m');
+    assert.deepEqual([noError, noUrl, anyKind, configNumber].map((f) => typeof f), Array(4).fill('function'));
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { appPath, type ApiClient } from '../api-client';
-import type { AppDetail, ConfigResponse, MountsResponse, PortsReport, ProcessReportResponse, QueuedBuild, ScaleResponse } from '../api-types';
+import type { AppDetail, ConfigResponse, MountsResponse, PortsReport, ProcessReportResponse, QueuedBuild, ScaleResponse, GitSyncResponse } from '../api-types';
 import { CliError } from '../cli-error';
 import { followQueued } from '../follow-build';
 import { appGitUrl, gitWithToken } from '../git-transfer';
@@ -74,7 +74,7 @@ async function gitSync(ctx: VerbContext): Promise<void> {
     throw new CliError('USAGE', `berth keeps no code it does not deploy, so git:sync needs --build or --build-if-changes`, { hint: `berth git:sync --build ${app} ${repository}${ref === 'HEAD' ? '' : ` ${ref}`}` });
   }
   if (isNetworkRepository(repository)) {
-    const res = await ctx.api().json<{ commit: string; repository: string; build: QueuedBuild['build'] | null; ahead: number }>('POST', appPath(app, '/git-sync'),
+    const res = await ctx.api().json<GitSyncResponse>('POST', appPath(app, '/git-sync'),
       { url: repository, ref: ref === 'HEAD' ? undefined : ref, ifChanged: ifChanged && !build });
     if (!res.build) {
       if (ctx.json) return ctx.out.json(res);

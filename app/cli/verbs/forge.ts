@@ -1,11 +1,10 @@
 import { appPath } from '../api-client';
 import { CliError } from '../cli-error';
 import type { ArgSpec, VerbGroup } from '../types';
+import type { GitAuthResponse, WebhooksListResponse, WebhookCreatedResponse, WebhookRemovedResponse } from '../api-types';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 const PROVIDER: ArgSpec = { name: 'provider', summary: 'github, gitlab or gitea.' };
-
-interface WebhookRow { provider: string; url: string; createdAt: string }
 
 export const forgeVerbs: VerbGroup = {
   name: 'forge',
@@ -19,7 +18,7 @@ export const forgeVerbs: VerbGroup = {
       options: [],
       async run(ctx) {
         const app = ctx.arg('app');
-        const res = await ctx.api().json<{ webhook: { provider: string; url: string; secret: string } }>('POST', appPath(app, '/webhooks'), { provider: ctx.arg('provider') });
+        const res = await ctx.api().json<WebhookCreatedResponse>('POST', appPath(app, '/webhooks'), { provider: ctx.arg('provider') });
         if (ctx.json) return ctx.out.json(res);
         const { url, secret, provider } = res.webhook;
         ctx.out.line(`-----> ${provider} webhook for ${app}`);
@@ -34,7 +33,7 @@ export const forgeVerbs: VerbGroup = {
       args: [APP],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ webhooks: WebhookRow[] }>(appPath(ctx.arg('app'), '/webhooks'));
+        const res = await ctx.api().get<WebhooksListResponse>(appPath(ctx.arg('app'), '/webhooks'));
         if (ctx.json) return ctx.out.json(res);
         ctx.out.heading(`${ctx.arg('app')} webhooks`);
         ctx.out.write(res.webhooks.length ? res.webhooks.map((w) => `${w.provider}  ${w.url}  (created ${w.createdAt})\n`).join('') : 'none\n');
@@ -47,7 +46,7 @@ export const forgeVerbs: VerbGroup = {
       args: [APP, PROVIDER],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json('DELETE', appPath(ctx.arg('app'), `/webhooks/${encodeURIComponent(ctx.arg('provider'))}`));
+        const res = await ctx.api().json<WebhookRemovedResponse>('DELETE', appPath(ctx.arg('app'), `/webhooks/${encodeURIComponent(ctx.arg('provider'))}`));
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> ${ctx.arg('provider')} webhook of ${ctx.arg('app')} removed`);
       },
@@ -64,7 +63,7 @@ export const forgeVerbs: VerbGroup = {
       async run(ctx) {
         const app = ctx.arg('app');
         const api = ctx.api();
-        type Auth = { auth: { kind: string; username: string | null } | null };
+        type Auth = GitAuthResponse;
         let res: Auth;
         if (ctx.args.options.remove === true) res = await api.json<Auth>('DELETE', appPath(app, '/git-auth'));
         else if (ctx.args.positional.kind === undefined) res = await api.get<Auth>(appPath(app, '/git-auth'));

@@ -1,10 +1,6 @@
 import path from 'node:path';
 import type { VerbGroup } from '../types';
-
-interface PluginEntry {
-  id: string; version: string | null; status: 'loaded' | 'disabled' | 'refused'; origin: string; dir: string;
-  service: boolean; description: string | null; error: { code: string; message: string } | null;
-}
+import type { PluginsListResponse, PluginResponse } from '../api-types';
 
 const ID = { name: 'id', summary: 'The plugin\'s id (from its plugin.json).' };
 
@@ -20,7 +16,7 @@ export const pluginsVerbs: VerbGroup = {
       args: [],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ plugins: PluginEntry[] }>('/api/v1/plugins');
+        const res = await ctx.api().get<PluginsListResponse>('/api/v1/plugins');
         if (ctx.json) return ctx.out.json(res);
         ctx.out.heading('Plugins');
         const width = Math.max(4, ...res.plugins.map((p) => p.id.length));
@@ -41,7 +37,7 @@ export const pluginsVerbs: VerbGroup = {
         const raw = ctx.arg('source');
         // A relative path means the caller's folder (the CLI usually runs on the berth host).
         const source = /^[./]/.test(raw) || raw.endsWith('.tgz') ? path.resolve(ctx.io.cwd, raw) : raw;
-        const res = await ctx.api().json<{ plugin: PluginEntry }>('POST', '/api/v1/plugins', { source });
+        const res = await ctx.api().json<PluginResponse>('POST', '/api/v1/plugins', { source });
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Installed ${res.plugin.id} ${res.plugin.version} (${res.plugin.status})`);
       },
@@ -53,7 +49,7 @@ export const pluginsVerbs: VerbGroup = {
       args: [ID],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json<{ plugin: PluginEntry }>('POST', `/api/v1/plugins/${encodeURIComponent(ctx.arg('id'))}/enable`);
+        const res = await ctx.api().json<PluginResponse>('POST', `/api/v1/plugins/${encodeURIComponent(ctx.arg('id'))}/enable`);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> ${res.plugin.id} is ${res.plugin.status}${res.plugin.error ? `: ${res.plugin.error.message}` : ''}`);
       },
@@ -65,7 +61,7 @@ export const pluginsVerbs: VerbGroup = {
       args: [ID],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json<{ plugin: PluginEntry }>('POST', `/api/v1/plugins/${encodeURIComponent(ctx.arg('id'))}/disable`);
+        const res = await ctx.api().json<PluginResponse>('POST', `/api/v1/plugins/${encodeURIComponent(ctx.arg('id'))}/disable`);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> ${res.plugin.id} is ${res.plugin.status}`);
       },
