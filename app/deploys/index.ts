@@ -8,6 +8,6 @@ export {
   type StartedRelease, type StepContext,
 } from './scheduler';
 export { SchedulerRegistry } from './scheduler-registry';
-export { ReleasePipeline, processSteps, type ReleaseProducer, type ReleaseRun, type BuiltImage } from './release-pipeline';
+export { ReleasePipeline, processSteps, type ReleaseProducer, type ReleaseRun, type BuiltImage, type DataSnapshotSteps } from './release-pipeline';
 export { ChecksSettings, checksOff, type ChecksReport } from './checks-settings';
 export { runChecksNow, type ChecksRun } from './checks-run';
