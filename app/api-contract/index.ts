@@ -29,3 +29,6 @@ export type {
   GitSyncResponse, GitAuthView, GitAuthResponse, WebhookView, WebhooksListResponse, WebhookCreatedResponse, WebhookRemovedResponse,
   NginxSettingsView, NginxResponse, NginxConfigResponse,
 } from './extensions';
+export type {
+  BuilderDockerfileReport, BuilderDockerfileChange, DockerOptionsResponse, DockerOptionsChange, ChecksView, ChecksResponse, ChecksRunResponse, ProxyResponse,
+} from './build-settings';

@@ -19,4 +19,5 @@ export type {
   RegistryLoginsResponse, RegistryLoginRequest, RegistryLoginResponse,
   GitSyncResponse, GitAuthResponse, WebhooksListResponse, WebhookCreatedResponse, WebhookRemovedResponse,
   NginxSettingsView, NginxResponse, NginxConfigResponse,
+  BuilderDockerfileReport, BuilderDockerfileChange, DockerOptionsResponse, DockerOptionsChange, ChecksView, ChecksResponse, ChecksRunResponse, ProxyResponse,
 } from '../api-contract';

@@ -14,6 +14,11 @@ import type { WebhookInfo } from '../../app/ports/forge';
 import type { RegistryLogin } from '../../app/ports/store';
 import type { NginxReport } from '../../app/domains/routing-service';
 import type { PluginView, PluginVerbView, RegistryLoginView, WebhooksListResponse, GitAuthResponse, NginxSettingsView, NginxConfigResponse } from '../../app/api-contract';
+import type { BuildSettings } from '../../app/builds/build-settings';
+import type { ChecksReport } from '../../app/deploys/checks-settings';
+import type { ChecksRun } from '../../app/deploys/checks-run';
+import type { ProxyReport } from '../../app/domains/routing-service';
+import type { BuilderDockerfileReport, ChecksView, ChecksRunResponse, ProxyResponse } from '../../app/api-contract';
 import type { SshKeysResponse as CliKeys, TokenCreateResponse as CliTokenCreated } from '../../app/cli/api-types';
 
 /*
@@ -82,6 +87,18 @@ const anyKind = (a: { kind: string; username: string | null }): GitAuthResponse 
 // @ts-expect-error the generated config is text (or null before a deploy)
 const configNumber = (n: number): NginxConfigResponse => ({ config: n });
 
+// Build settings, checks and the proxy switch.
+const builderAnswer = (r: ReturnType<BuildSettings['report']>): BuilderDockerfileReport => r;
+const checksAnswer = (c: ChecksReport): ChecksView => c;
+const checksRunAnswer = (c: ChecksRun): ChecksRunResponse => c;
+const proxyAnswer = (p: ProxyReport): ProxyResponse => ({ proxy: p });
+// @ts-expect-error the builder report says whether BuildKit builds
+const noBuildkit = (r: Omit<ReturnType<BuildSettings['report']>, 'buildkit'>): BuilderDockerfileReport => r;
+// @ts-expect-error skipped checks are part of the report
+const noSkipped = (c: Omit<ChecksReport, 'skipped'>): ChecksView => c;
+// @ts-expect-error the proxy is nginx, not any word
+const anyProxy = (p: { enabled: boolean; type: string }): ProxyResponse => ({ proxy: p });
+
 describe('the API contract shared by server and CLI', () => {
   it('an app as the server answers it reads back as the CLI reads it, field for field', () => {
     const info: AppInfo = {
@@ -122,5 +139,19 @@ describe('the API contract shared by server and CLI', () => {
     assert.deepEqual(wire.logins, [{ server: 'r.test:5000', username: 'u' }]);
     assert.equal(wire.nginx.settings['client-max-body-size'], '5m');
     assert.deepEqual([noError, noUrl, anyKind, configNumber].map((f) => typeof f), Array(4).fill('function'));
+  });
+
+  it('build settings, checks and the proxy switch as the server answers them read back as the CLI reads them', () => {
+    const wire = JSON.parse(JSON.stringify({
+      builder: builderAnswer({ 'dockerfile-path': 'Dockerfile', 'build-dir': null, buildkit: true, 'docker-options-build': ['--build-arg A=1'] }),
+      checks: checksAnswer({ disabled: ['_all_'], skipped: [] }), run: checksRunAnswer({ passed: false, lines: ['web.1 failed'] }),
+      proxy: proxyAnswer({ enabled: false, type: 'nginx' }),
+    })) as { builder: BuilderDockerfileReport; checks: ChecksView; run: ChecksRunResponse; proxy: ProxyResponse };
+    assert.equal(wire.builder['build-dir'], null);
+    assert.deepEqual(wire.builder['docker-options-build'], ['--build-arg A=1']);
+    assert.deepEqual(wire.checks.disabled, ['_all_']);
+    assert.equal(wire.run.passed, false);
+    assert.equal(wire.proxy.proxy.enabled, false);
+    assert.deepEqual([noBuildkit, noSkipped, anyProxy].map((f) => typeof f), Array(3).fill('function'));
   });
 });

@@ -1,10 +1,9 @@
 import { CliError } from '../cli-error';
 import { appPath } from '../api-client';
 import type { ArgSpec, VerbContext, VerbGroup } from '../types';
+import type { BuilderDockerfileReport as Report, BuilderDockerfileChange, DockerOptionsResponse, DockerOptionsChange } from '../api-types';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
-
-interface Report { 'dockerfile-path': string; 'build-dir': string | null; buildkit: boolean; 'docker-options-build': string[] }
 
 function showReport(ctx: VerbContext, r: Report): void {
   if (ctx.json) return ctx.out.json(r);
@@ -13,7 +12,7 @@ function showReport(ctx: VerbContext, r: Report): void {
     + `buildkit:         ${r.buildkit ? 'true (BuildKit)' : 'false (legacy builder)'}\ndocker-options build: ${r['docker-options-build'].join(' ') || 'none'}\n`);
 }
 
-async function showOptions(ctx: VerbContext, res: { build: string[] }): Promise<void> {
+async function showOptions(ctx: VerbContext, res: DockerOptionsResponse): Promise<void> {
   if (ctx.json) return ctx.out.json(res);
   ctx.out.heading(`${ctx.arg('app')} docker-options`);
   ctx.out.write(res.build.length ? `build: ${res.build.join(' ')}\n` : 'build: none\n');
@@ -35,7 +34,7 @@ export const builderDockerfileVerbs: VerbGroup = {
       options: [],
       async run(ctx) {
         const value = ctx.args.positional.value ?? null;
-        showReport(ctx, await ctx.api().json<Report>('PATCH', appPath(ctx.arg('app'), '/builder-dockerfile'), { key: ctx.arg('key'), value }));
+        showReport(ctx, await ctx.api().json<Report>('PATCH', appPath(ctx.arg('app'), '/builder-dockerfile'), { key: ctx.arg('key'), value } satisfies BuilderDockerfileChange));
       },
     },
     {
@@ -54,7 +53,7 @@ export const builderDockerfileVerbs: VerbGroup = {
       options: [],
       async run(ctx) {
         phase(ctx);
-        await showOptions(ctx, await ctx.api().json('PATCH', appPath(ctx.arg('app'), '/docker-options'), { phase: 'build', add: [ctx.args.rest.join(' ')] }));
+        await showOptions(ctx, await ctx.api().json<DockerOptionsResponse>('PATCH', appPath(ctx.arg('app'), '/docker-options'), { phase: 'build', add: [ctx.args.rest.join(' ')] } satisfies DockerOptionsChange));
       },
     },
     {
@@ -65,7 +64,7 @@ export const builderDockerfileVerbs: VerbGroup = {
       options: [],
       async run(ctx) {
         phase(ctx);
-        await showOptions(ctx, await ctx.api().json('PATCH', appPath(ctx.arg('app'), '/docker-options'), { phase: 'build', remove: [ctx.args.rest.join(' ')] }));
+        await showOptions(ctx, await ctx.api().json<DockerOptionsResponse>('PATCH', appPath(ctx.arg('app'), '/docker-options'), { phase: 'build', remove: [ctx.args.rest.join(' ')] } satisfies DockerOptionsChange));
       },
     },
     {
@@ -75,10 +74,10 @@ export const builderDockerfileVerbs: VerbGroup = {
       args: [APP],
       options: [],
       async properties(ctx) {
-        const res = await ctx.api().get<{ build: string[] }>(appPath(ctx.arg('app'), '/docker-options'));
+        const res = await ctx.api().get<DockerOptionsResponse>(appPath(ctx.arg('app'), '/docker-options'));
         return { 'docker-options-build': res.build.join(' '), 'docker-options-deploy': '', 'docker-options-run': '' };
       },
-      async run(ctx) { await showOptions(ctx, await ctx.api().get(appPath(ctx.arg('app'), '/docker-options'))); },
+      async run(ctx) { await showOptions(ctx, await ctx.api().get<DockerOptionsResponse>(appPath(ctx.arg('app'), '/docker-options'))); },
     },
   ],
 };

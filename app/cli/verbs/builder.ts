@@ -1,6 +1,6 @@
 import { CliError } from '../cli-error';
 import { appPath } from '../api-client';
-import type { AppSummary } from '../api-types';
+import type { AppSummary, BuilderDockerfileReport } from '../api-types';
 import { berthBuilder, berthBuildpack } from '../buildpack-urls';
 import type { ArgSpec, OptionSpec, VerbContext, VerbGroup } from '../types';
 
@@ -31,7 +31,7 @@ export const builderVerbs: VerbGroup = {
       options: [],
       async run(ctx) {
         if (ctx.arg('builder') === 'build-dir') {
-          const r = await ctx.api().json<{ 'build-dir': string | null }>('PATCH', appPath(ctx.arg('app'), '/builder-dockerfile'), { key: 'build-dir', value: ctx.args.positional.value ?? null });
+          const r = await ctx.api().json<BuilderDockerfileReport>('PATCH', appPath(ctx.arg('app'), '/builder-dockerfile'), { key: 'build-dir', value: ctx.args.positional.value ?? null });
           if (ctx.json) return ctx.out.json(r);
           return ctx.out.line(`-----> ${ctx.arg('app')} builds ${r['build-dir'] ? `from ${r['build-dir']}/` : 'the whole repo'}`);
         }

@@ -1,8 +1,7 @@
 import { appPath } from '../api-client';
 import type { VerbContext, VerbGroup, Verb } from '../types';
 import { dokkuReport } from './dokku-reports';
-
-interface ChecksReport { disabled: string[]; skipped: string[] }
+import type { ChecksResponse } from '../api-types';
 
 const TYPES = { name: 'process-types', optional: true, summary: 'Comma-separated process types, e.g. web,worker; none: every type (_all_).' };
 const said = { disable: 'disabled', skip: 'skipped', enable: 'enabled' } as const;
@@ -17,7 +16,7 @@ function change(action: 'disable' | 'skip' | 'enable', summary: string): Verb {
     async run(ctx: VerbContext) {
       const given = ctx.args.positional['process-types'];
       const types = given === undefined ? undefined : given.split(',').map((t) => t.trim()).filter(Boolean);
-      const res = await ctx.api().json<{ checks: ChecksReport }>('PATCH', appPath(ctx.arg('app'), '/checks'), { action, types });
+      const res = await ctx.api().json<ChecksResponse>('PATCH', appPath(ctx.arg('app'), '/checks'), { action, types });
       if (ctx.json) return ctx.out.json(res);
       ctx.out.line(`-----> Checks ${said[action]} for ${types?.length ? types.join(',') : 'every process type'} of ${ctx.arg('app')} (from its next deploy)`);
     },
@@ -33,7 +32,7 @@ export const checksVerbs: VerbGroup = {
     change('skip', 'Deploy without the type\'s startup/readiness checks (dokku\'s skip; in berth the same as disable).'),
     change('enable', 'Check the type(s) again at each deploy.'),
     dokkuReport('checks', 'Show which process types\' checks are disabled or skipped (none, _all_, or a list).', async (ctx) => {
-      const { checks } = await ctx.api().get<{ checks: ChecksReport }>(appPath(ctx.arg('app'), '/checks'));
+      const { checks } = await ctx.api().get<ChecksResponse>(appPath(ctx.arg('app'), '/checks'));
       return { 'checks-disabled-list': checks.disabled.join(',') || 'none', 'checks-skipped-list': checks.skipped.join(',') || 'none' };
     }),
   ],

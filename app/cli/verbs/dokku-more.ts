@@ -1,5 +1,5 @@
 import { appPath } from '../api-client';
-import type { AppSummary, GlobalDomainsResponse, PsSettingsResponse, ResourcesResponse, StorageDirectoryResponse } from '../api-types';
+import type { AppSummary, GlobalDomainsResponse, PsSettingsResponse, ResourcesResponse, StorageDirectoryResponse, ProxyResponse, ChecksRunResponse, DockerOptionsResponse } from '../api-types';
 import { berthBuildpack } from '../buildpack-urls';
 import { CliError } from '../cli-error';
 import { keyValues, table } from '../output';
@@ -9,14 +9,13 @@ import { dokkuReport } from './dokku-reports';
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 const NETWORK: ArgSpec = { name: 'network', summary: 'A network\'s name, as network:list shows it.' };
 
-interface ProxyReport { enabled: boolean; type: string }
+type ProxyReport = ProxyResponse['proxy'];
 interface NetworkInfo { name: string; app: string; driver: string; containers: string[] }
-interface ChecksRun { passed: boolean; lines: string[] }
 
-const proxyOf = async (ctx: VerbContext): Promise<ProxyReport> => (await ctx.api().get<{ proxy: ProxyReport }>(appPath(ctx.arg('app'), '/proxy'))).proxy;
+const proxyOf = async (ctx: VerbContext): Promise<ProxyReport> => (await ctx.api().get<ProxyResponse>(appPath(ctx.arg('app'), '/proxy'))).proxy;
 
 async function setProxy(ctx: VerbContext, enabled: boolean): Promise<void> {
-  const { proxy } = await ctx.api().json<{ proxy: ProxyReport }>('PATCH', appPath(ctx.arg('app'), '/proxy'), { enabled });
+  const { proxy } = await ctx.api().json<ProxyResponse>('PATCH', appPath(ctx.arg('app'), '/proxy'), { enabled });
   if (ctx.json) return ctx.out.json({ proxy });
   ctx.out.line(enabled
     ? `-----> Proxy enabled for ${ctx.arg('app')}: the router serves its domains again`
@@ -80,7 +79,7 @@ export const dokkuMoreVerbs: VerbGroup = {
       async run(ctx) {
         const given = ctx.args.positional['process-types'];
         const types = given === undefined ? undefined : given.split(',').map((t) => t.trim()).filter(Boolean);
-        const res = await ctx.api().json<ChecksRun>('POST', appPath(ctx.arg('app'), '/checks/run'), { types });
+        const res = await ctx.api().json<ChecksRunResponse>('POST', appPath(ctx.arg('app'), '/checks/run'), { types });
         if (ctx.json) ctx.out.json(res);
         else for (const line of res.lines) ctx.out.line(line);
         if (!res.passed) throw new CliError('HEALTHCHECK_FAILED', `${ctx.arg('app')}'s running containers failed a check; see above.`);
@@ -144,7 +143,7 @@ export const dokkuMoreVerbs: VerbGroup = {
       args: [APP, { name: 'type', summary: 'nginx.' }],
       options: [],
       async run(ctx) {
-        const { proxy } = await ctx.api().json<{ proxy: ProxyReport }>('PATCH', appPath(ctx.arg('app'), '/proxy'), { type: ctx.arg('type') });
+        const { proxy } = await ctx.api().json<ProxyResponse>('PATCH', appPath(ctx.arg('app'), '/proxy'), { type: ctx.arg('type') });
         if (ctx.json) return ctx.out.json({ proxy });
         ctx.out.line(`-----> ${ctx.arg('app')} proxy type: ${proxy.type}`);
       },
@@ -176,7 +175,7 @@ export const dokkuMoreVerbs: VerbGroup = {
         const bad = phases.find((p) => !['build', 'deploy', 'run'].includes(p));
         if (bad) throw new CliError('USAGE', `docker-options phases are build, deploy and run, not ${JSON.stringify(bad)}`);
         if (!phases.includes('build')) return ctx.out.line(`-----> ${ctx.arg('app')} has no ${phases.join('/')} options in berth; nothing to clear`);
-        const res = await ctx.api().json<{ build: string[] }>('PATCH', appPath(ctx.arg('app'), '/docker-options'), { phase: 'build', clear: true });
+        const res = await ctx.api().json<DockerOptionsResponse>('PATCH', appPath(ctx.arg('app'), '/docker-options'), { phase: 'build', clear: true });
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> ${ctx.arg('app')}'s build options cleared`);
       },

@@ -2,7 +2,7 @@ import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { body, stringList, stringMap } from '../request-body';
 import { BerthError } from '../../errors';
-import type { NginxResponse, NginxConfigResponse } from '../../api-contract';
+import type { NginxResponse, NginxConfigResponse, ProxyResponse } from '../../api-contract';
 
 export function nginxRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
@@ -13,11 +13,11 @@ export function nginxRoutes(berth: HttpServices): GuardedRouter {
     const nginx = await berth.routing.nginxChange(req.params.app, { set: stringMap(b.set, 'set'), unset: stringList(b.unset, 'unset') }, req.user ?? null);
     res.json({ nginx } satisfies NginxResponse);
   });
-  r.get('/apps/:app/proxy', need.appRead, (req, res) => { res.json({ proxy: berth.routing.proxyReport(req.params.app) }); });
+  r.get('/apps/:app/proxy', need.appRead, (req, res) => { res.json({ proxy: berth.routing.proxyReport(req.params.app) } satisfies ProxyResponse); });
   /** `{ enabled?: boolean, type?: "nginx" }`: dokku's proxy:enable/disable/set. */
   r.patch('/apps/:app/proxy', need.appWrite, async (req, res) => {
     const b = body(req);
-    res.json({ proxy: await berth.routing.proxyChange(req.params.app, { enabled: b.enabled, type: b.type }, req.user?.name ?? null) });
+    res.json({ proxy: await berth.routing.proxyChange(req.params.app, { enabled: b.enabled, type: b.type }, req.user?.name ?? null) } satisfies ProxyResponse);
   });
   r.get('/apps/:app/nginx/config', need.appRead, async (req, res) => {
     res.json({ config: await berth.routing.nginxConfig(req.params.app) } satisfies NginxConfigResponse);
