@@ -8,12 +8,13 @@ import { BerthError } from '../errors';
 import type { EventsService } from '../events';
 import type { CronHandler, CronJob, CronScheduler } from '../ports/cron-scheduler';
 import type { BackupObjects } from '../ports/backup-objects';
-import type { BackupRecord, BackupSchedule, S3Login, ServiceBackupsStore } from '../ports/service-backups';
+import type { BackupRecord, BackupSchedule, RestoreVerification, S3Login, ServiceBackupsStore } from '../ports/service-backups';
 import type { ServiceBackup, ServiceKit } from '../services-kit';
 import { normalizeSchedule } from '../cron';
 import { decryptStream, encryptStream } from './backup-crypto';
 import { checkBucketName, parseTarget, targetText } from './backup-target';
 import { dirObjects } from './dir-objects';
+import { RestoreVerifier, type OpenedDump, type Unverified } from './restore-verifier';
 
 /** What a failed scheduled run tells whoever listens (notifications, when that module is wired). */
 export interface BackupFailure {
@@ -27,7 +28,7 @@ export interface BackupFailure {
 export interface ServiceBackupsDeps {
   readonly store: { serviceBackups: ServiceBackupsStore };
   readonly kit: Pick<ServiceKit, 'find' | 'create'>;
-  readonly backup: Pick<ServiceBackup, 'prepareExport' | 'import'>;
+  readonly backup: Pick<ServiceBackup, 'prepareExport' | 'import' | 'verifyRestore'>;
   readonly events: EventsService;
   /** Runs schedules (BullMQ job schedulers on their own queue); a job's `app` is `<plugin>/<service>`. */
   readonly scheduler: CronScheduler;
@@ -37,11 +38,13 @@ export interface ServiceBackupsDeps {
   readonly root: string;
   /** Called after a scheduled (or manual) run failed and its event was recorded. */
   readonly onFailure?: (f: BackupFailure) => void | Promise<void>;
+  /** Called when a restore of a backup failed verification, or a schedule's verification is stale. */
+  readonly onUnverified?: (u: Unverified) => void | Promise<void>;
   readonly log?: (line: string) => void;
 }
 
 /** What the API shows of a backup or schedule: whether it is encrypted, never the passphrase. */
-export type BackupView = Omit<BackupRecord, 'passphrase'> & { encrypted: boolean };
+export type BackupView = Omit<BackupRecord, 'passphrase'> & { encrypted: boolean; verification?: RestoreVerification };
 export type ScheduleView = Omit<BackupSchedule, 'passphrase'> & { encrypted: boolean };
 const viewOf = ({ passphrase, ...rest }: BackupRecord): BackupView => ({ ...rest, encrypted: passphrase !== null });
 const scheduleView = ({ passphrase, ...rest }: BackupSchedule): ScheduleView => ({ ...rest, encrypted: passphrase !== null });
@@ -62,7 +65,16 @@ export function checkScheduleName(name: string): string {
  * scheduled run only the schedule's newest `keep` backups are left.
  */
 export class ServiceBackups {
-  constructor(private readonly deps: ServiceBackupsDeps) {}
+  /** Restores each scheduled backup into a throw-away container and checks it (restore-verifier.ts). */
+  readonly verifier: RestoreVerifier;
+  private staleTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: ServiceBackupsDeps) {
+    this.verifier = new RestoreVerifier({
+      store: deps.store.serviceBackups, backup: deps.backup, open: (r) => this.open(r), events: deps.events,
+      onUnverified: deps.onUnverified, log: deps.log,
+    });
+  }
 
   private get store(): ServiceBackupsStore { return this.deps.store.serviceBackups; }
 
@@ -94,13 +106,20 @@ export class ServiceBackups {
     this.deps.events.record({ app: null, kind: 'service.changed', user: o.user, message: `backup schedule ${name} of ${o.plugin} service ${o.service} removed` });
   }
 
-  /** The service's backups (newest first) and schedules. */
-  list(plugin: string, service: string): { backups: BackupView[]; schedules: ScheduleView[] } {
+  /** The service's backups (newest first), schedules, and restore verifications (newest first; the newest passed one; stale schedules). */
+  list(plugin: string, service: string): { backups: BackupView[]; schedules: ScheduleView[]; verifications: RestoreVerification[]; lastVerified: RestoreVerification | null; stale: string[] } {
     this.deps.kit.find(plugin, service);
     return {
       backups: this.store.list(plugin, service).map(viewOf),
       schedules: this.store.schedules().filter((s) => s.plugin === plugin && s.service === service).map(scheduleView),
+      verifications: this.verifier.history(plugin, service),
+      ...this.verifier.status(plugin, service),
     };
+  }
+
+  /** Restores one backup of the service into a throw-away container and checks it (also run after each scheduled backup). */
+  async verify(o: { plugin: string; service: string; id: string; user: string | null }): Promise<RestoreVerification> {
+    return this.verifier.verify(this.recordOf(o), o.user);
   }
 
   /** Makes the scheduler's set for one service the stored one (schedule/unschedule, and at start). */
@@ -118,13 +137,19 @@ export class ServiceBackups {
     try {
       const record = await this.write({ plugin: o.plugin, service: o.service, target, passphrase: (o.schedule ? o.schedule.passphrase : o.passphrase) || null, schedule: o.schedule?.name ?? null });
       this.deps.events.record({ app: null, kind: 'service.backup', user: o.user, message: `backed up ${o.plugin} service ${o.service} to ${target} as ${record.id} (${record.size} bytes${record.passphrase ? ', encrypted' : ''})` });
+      // Read back from the target and restored in a throw-away container: a backup counts once it is proven.
+      const verification = o.schedule ? await this.verifier.verify(record, o.user) : undefined;
       if (o.schedule) await this.prune(o.schedule);
-      return viewOf(record);
+      return { ...viewOf(record), ...(verification ? { verification } : {}) };
     } catch (e) {
       const message = (e as Error).message;
       this.deps.events.record({ app: null, kind: 'service.backup-failed', user: o.user, message: `backup of ${o.plugin} service ${o.service} to ${target} failed: ${message}` });
       await Promise.resolve(this.deps.onFailure?.({ plugin: o.plugin, service: o.service, schedule: o.schedule?.name ?? null, target, message }))
         .catch((err: Error) => this.deps.log?.(`backup failure hook: ${err.message}`));
+      // A scheduled run with no backup to restore is a failed verification too ("last verified restore" shows it).
+      if (o.schedule) {
+        try { this.verifier.recordFailedRun({ plugin: o.plugin, service: o.service, schedule: o.schedule.name, message }); } catch (err) { this.deps.log?.(`recording the failed run: ${(err as Error).message}`); }
+      }
       throw e;
     }
   }
@@ -139,26 +164,37 @@ export class ServiceBackups {
 
   /** Restores a backup into the service, or into a new service `into` of the same plugin. */
   async restore(o: { plugin: string; service: string; id: string; into?: string; user: string | null }): Promise<{ service: string }> {
+    const record = this.recordOf(o);
+    const dest = o.into ?? o.service;
+    if (o.into !== undefined) await this.deps.kit.create({ plugin: o.plugin, name: o.into, user: o.user });
+    const dump = await this.open(record);
+    const importing = this.deps.backup.import({ plugin: o.plugin, name: dest, input: dump.input, user: o.user });
+    try {
+      await Promise.all([dump.reading, importing]);
+    } catch (e) {
+      dump.cancel();
+      throw e;
+    }
+    this.deps.events.record({ app: null, kind: 'service.changed', user: o.user, message: `restored backup ${record.id} of ${o.plugin} service ${o.service} into ${dest}` });
+    return { service: dest };
+  }
+
+  /** The service's backup `id`; BACKUP_NOT_FOUND when it is another service's or none. */
+  private recordOf(o: { plugin: string; service: string; id: string }): BackupRecord {
     this.deps.kit.find(o.plugin, o.service);
     const record = this.store.get(o.id);
     if (!record || record.plugin !== o.plugin || record.service !== o.service) {
       throw new BerthError('BACKUP_NOT_FOUND', `${o.plugin} service ${o.service} has no backup "${o.id.slice(0, 80)}"; \`berth backups:list ${o.service}\` lists them.`);
     }
-    const dest = o.into ?? o.service;
-    if (o.into !== undefined) await this.deps.kit.create({ plugin: o.plugin, name: o.into, user: o.user });
+    return record;
+  }
+
+  /** A backup's dump as its target holds it (downloaded from S3, read from the folder), decrypted and unzipped. */
+  private async open(record: BackupRecord): Promise<OpenedDump> {
     const source = (await this.objectsOf(record.target).get(record.key)) as Readable;
     const input = new PassThrough();
     const reading = pipeline([source, ...(record.passphrase ? [decryptStream(record.passphrase)] : []), createGunzip(), input]);
-    const importing = this.deps.backup.import({ plugin: o.plugin, name: dest, input, user: o.user });
-    try {
-      await Promise.all([reading, importing]);
-    } catch (e) {
-      source.destroy();
-      input.destroy();
-      throw e;
-    }
-    this.deps.events.record({ app: null, kind: 'service.changed', user: o.user, message: `restored backup ${record.id} of ${o.plugin} service ${o.service} into ${dest}` });
-    return { service: dest };
+    return { input, reading, cancel: () => { source.destroy(); input.destroy(); } };
   }
 
   /** The worker's handler of due schedules. A run already going for the same schedule is not doubled. */
@@ -184,6 +220,16 @@ export class ServiceBackups {
   async startWorker(concurrency: number, others: Record<string, CronHandler> = {}): Promise<void> {
     await this.syncAll();
     await this.deps.scheduler.startWorker((job) => (Object.hasOwn(others, job.app) ? others[job.app](job) : this.handle(job)), concurrency);
+    // Stale verifications (a schedule that stopped running, or whose restores stopped passing): looked for every 10 minutes.
+    const look = () => { this.verifier.checkStale().catch((e: Error) => this.deps.log?.(`stale verification check: ${e.message}`)); };
+    look();
+    this.staleTimer = setInterval(look, 10 * 60_000);
+    this.staleTimer.unref();
+  }
+
+  stopWorker(): void {
+    if (this.staleTimer) clearInterval(this.staleTimer);
+    this.staleTimer = null;
   }
 
   /** Schedules live in SQLite; Redis may have been emptied (or the rows restored) since: makes its set the stored one. */

@@ -52,7 +52,7 @@ export function createPluginsAndServices(o: {
     defaultScheduler: o.config.scheduler, swarm, appNetworksOf,
   });
   const links = new ServiceLinks({ store: tablesOf(o.store, 'services'), apps: o.apps, kit, events: o.events, redeploy: o.redeploy });
-  const backup = new ServiceBackup({ kit, events: o.events });
+  const backup = new ServiceBackup({ kit, events: o.events, scratch: { engine: docker, scope: o.config.network } });
   return {
     plugins, kit, links, backup,
     /** Env for an app's containers: plugins' `release:env`, then linked services' URLs. */

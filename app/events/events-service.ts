@@ -10,7 +10,7 @@ export type EventKind =
   | 'release.created' | 'release.snapshot' | 'release.data-restored' | 'deploy.succeeded' | 'deploy.failed' | 'ps.scaled' | 'domains.changed' | 'rollback'
   | 'router.changed' | 'certs.changed'
   | 'ps.restarted' | 'ps.stopped' | 'ps.started' | 'ps.settings' | 'ps.reconciled' | 'ps.crashed' | 'ps.unhealthy' | 'ps.retired' | 'storage.changed'
-  | 'service.created' | 'service.destroyed' | 'service.changed' | 'service.linked' | 'service.unlinked' | 'service.backup' | 'service.backup-failed' | 'berth.backup' | 'berth.backup-failed' | 'plugin.changed'
+  | 'service.created' | 'service.destroyed' | 'service.changed' | 'service.linked' | 'service.unlinked' | 'service.backup' | 'service.backup-failed' | 'service.restore-verified' | 'service.restore-failed' | 'service.restore-stale' | 'berth.backup' | 'berth.backup-failed' | 'plugin.changed'
   | 'access.changed' | 'swarm.changed'
   | 'git.synced' | 'webhook.changed' | 'webhook.received' | 'webhook.refused'
   | 'cleanup.ran' | 'disk.low' | 'logs.drains';

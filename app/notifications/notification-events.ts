@@ -13,6 +13,8 @@ export type NotificationEvent =
   | { readonly kind: 'cert.expiring'; readonly app: string; readonly domains: readonly string[]; readonly notAfter: string; readonly daysLeft: number }
   /** Scheduled service backups (app/services-kit's backup schedule) emit this when a run fails. */
   | { readonly kind: 'backup.failed'; readonly app: string | null; readonly service: string; readonly error: string }
+  /** A backup restored into a throw-away container failed its verification, or a schedule's newest verified restore is too old (app/backups' RestoreVerifier). */
+  | { readonly kind: 'backup.unverified'; readonly app: null; readonly service: string; readonly reason: 'failed' | 'stale'; readonly error: string }
   /** The disk watch (app/disk's Housekeeping) emits this once per crossing of BERTH_DISK_WARN_PERCENT (berth-wide: global targets). */
   | { readonly kind: 'disk.low'; readonly app: null; readonly path: string; readonly freeBytes: number; readonly totalBytes: number }
   /** `notifications:test`: proves a target works. */
@@ -21,7 +23,7 @@ export type NotificationEvent =
 export type NotificationKind = NotificationEvent['kind'];
 
 export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
-  'deploy.started', 'deploy.succeeded', 'deploy.failed', 'app.crashing', 'cert.expiring', 'backup.failed', 'disk.low', 'notification.test',
+  'deploy.started', 'deploy.succeeded', 'deploy.failed', 'app.crashing', 'cert.expiring', 'backup.failed', 'backup.unverified', 'disk.low', 'notification.test',
 ];
 
 const MB = 1024 * 1024;
@@ -36,6 +38,7 @@ export function headline(e: NotificationEvent): string {
     case 'app.crashing': return `${where}crashing: ${e.container} ${e.detail}`;
     case 'cert.expiring': return `${where}certificate for ${e.domains.join(' ')} expires in ${e.daysLeft} day${e.daysLeft === 1 ? '' : 's'}`;
     case 'backup.failed': return `${where}backup of ${e.service} failed`;
+    case 'backup.unverified': return e.reason === 'failed' ? `${where}restore of ${e.service}'s backup failed verification` : `${where}no recent verified restore of ${e.service}`;
     case 'disk.low': return `${where}disk low: ${Math.floor(e.freeBytes / MB)} MiB free of ${Math.floor(e.totalBytes / MB)} MiB on ${e.path}`;
     case 'notification.test': return `${where}test notification${e.user ? ` from ${e.user}` : ''}`;
   }
@@ -43,7 +46,7 @@ export function headline(e: NotificationEvent): string {
 
 /** More lines, when the event has them (the error of a failed deploy or backup). */
 export function detailOf(e: NotificationEvent): string | null {
-  if (e.kind === 'deploy.failed' || e.kind === 'backup.failed') return e.error;
+  if (e.kind === 'deploy.failed' || e.kind === 'backup.failed' || e.kind === 'backup.unverified') return e.error;
   if (e.kind === 'cert.expiring') return `It is valid until ${e.notAfter}.`;
   if (e.kind === 'deploy.succeeded') return `It serves at ${e.url}.`;
   return null;

@@ -30,6 +30,28 @@ export interface BackupRecord {
   readonly createdAt: string;
 }
 
+/**
+ * The result of restoring one backup into a throw-away container and checking it (or of a
+ * scheduled run that made no backup to restore). `plugin` `berth` with `service` `berth`: berth's own backup.
+ */
+export interface RestoreVerification {
+  readonly id: number;
+  readonly plugin: string;
+  readonly service: string;
+  /** The backup restored; null when the run failed before a backup existed. */
+  readonly backupId: string | null;
+  readonly schedule: string | null;
+  readonly ok: boolean;
+  /** Rows per table (databases), as counted in the restored copy. */
+  readonly tables: Readonly<Record<string, number>> | null;
+  readonly keys: number | null;
+  readonly sample: readonly string[];
+  /** Why it failed: the restore's error, or what the plugin's check found. */
+  readonly problems: readonly string[];
+  readonly verifiedAt: string;
+  readonly seconds: number;
+}
+
 /** An S3-compatible bucket berth may write to (`backups:s3-set`). */
 export interface S3Login {
   readonly bucket: string;
@@ -62,6 +84,9 @@ export interface ServiceBackupsStore {
   /** Newest first. */
   list(plugin: string, service: string): BackupRecord[];
   remove(id: string): void;
+  addVerification(v: Omit<RestoreVerification, 'id'>): RestoreVerification;
+  /** Newest first. */
+  verifications(plugin: string, service: string, limit: number): RestoreVerification[];
   s3(bucket: string): S3Login | null;
   setS3(login: S3Login): void;
   /** Buckets and endpoints only: keys never leave through a list. */

@@ -13,6 +13,11 @@ export interface ServiceContainerSpec {
   readonly volume: { readonly name: string; readonly target: string };
   /** Publish `containerPort` on 127.0.0.1:`hostPort` only; never on other addresses. */
   readonly publish?: { readonly hostPort: number; readonly containerPort: number };
+  /**
+   * A throw-away container (a restore being verified): no network but its own loopback (`network`
+   * and `appNetworks` are ignored), never published, never restarted.
+   */
+  readonly isolated?: boolean;
 }
 
 export interface ExecOptions {

@@ -47,6 +47,28 @@ export interface ServiceDescriptor {
   export?(service: ServiceHandle, out: NodeJS.WritableStream): Promise<void>;
   /** Restores a backup made by `export` from `input`. Absent: import is not supported. */
   import?(service: ServiceHandle, input: NodeJS.ReadableStream): Promise<void>;
+  /**
+   * Measures a restored copy (after each scheduled backup berth restores it into a throw-away
+   * container, docs/backups.md "Verified restores"): row counts per table, a key count and a
+   * sample. Absent: berth proves only that the import succeeded.
+   */
+  verifyRestore?(service: ServiceHandle): Promise<RestoreReport>;
+  /**
+   * The plugin's own check of a restored copy, after `verifyRestore`: answers what is wrong (empty:
+   * nothing). `dumpTail` is the last bytes of the dump as `export` wrote it (a truncated dump lacks
+   * its closing line).
+   */
+  checkRestore?(service: ServiceHandle, o: { report: RestoreReport; dumpTail: Buffer }): Promise<string[]>;
+}
+
+/** What a plugin measured in a restored copy of a backup. */
+export interface RestoreReport {
+  /** Rows per table (`schema.table` or `table`), for databases with tables. */
+  readonly tables?: Readonly<Record<string, number>>;
+  /** Keys, for key-value stores. */
+  readonly keys?: number;
+  /** A few entries read back (key names and types, say), to show the data is readable, not only counted. */
+  readonly sample?: readonly string[];
 }
 
 /** Default connection URL: user and password percent-encoded. */

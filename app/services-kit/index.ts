@@ -1,9 +1,10 @@
-export type { ServiceDescriptor, ServiceHandle, Credentials } from './descriptor';
+export type { ServiceDescriptor, ServiceHandle, Credentials, RestoreReport } from './descriptor';
 export { defaultUrl } from './descriptor';
 export type { ServiceCatalog, ServicePlugin } from './catalog';
 export { ServiceKit, type ServiceInfo, type ServiceKitDeps } from './service-kit';
 export { ServiceLinks, type LinkResult, type Redeploy } from './service-links';
 export { ServiceBackup, requireSuccess } from './service-backup';
+export { verifyInScratch, scratchNameOf, SCRATCH_LABEL, type ScratchResult } from './scratch-restore';
 export { prepareConnect } from './service-connect';
 export { SwarmRuntime, type SwarmRuntimeDeps } from './swarm-runtime';
 export { SWARM_SERVICE_PORTS } from './swarm-placement';

@@ -1,10 +1,29 @@
 import { BerthError } from '../errors';
 import type { EventsService } from '../events';
+import type { ServiceEngine } from '../ports/service-engine';
+import { verifyInScratch, type ScratchResult } from './scratch-restore';
 import type { ServiceKit } from './service-kit';
 
 /** export/import: the plugin knows the dump format; the kit streams it to and from HTTP. */
 export class ServiceBackup {
-  constructor(private readonly deps: { kit: ServiceKit; events: EventsService }) {}
+  constructor(private readonly deps: {
+    kit: ServiceKit; events: EventsService;
+    /** For restores into throw-away containers (verifyRestore); `scope` labels them as this berth's. */
+    scratch?: { engine: ServiceEngine; scope: string; readyTimeoutSeconds?: number };
+  }) {}
+
+  /** Restores a dump of the service into a throw-away container and runs the plugin's verification (scratch-restore.ts). */
+  async verifyRestore(o: { plugin: string; name: string; input: NodeJS.ReadableStream }): Promise<ScratchResult> {
+    const s = this.deps.kit.find(o.plugin, o.name);
+    const scratch = this.deps.scratch;
+    if (!scratch) throw new BerthError('SERVICE_UNSUPPORTED', 'This berth cannot run verification containers.');
+    try {
+      return await verifyInScratch({ ...scratch, readyTimeoutSeconds: scratch.readyTimeoutSeconds ?? 120 }, { plugin: this.deps.kit.plugin(o.plugin), service: s, input: o.input });
+    } catch (e) {
+      if (e instanceof BerthError) throw e;
+      throw new BerthError('SERVICE_BACKUP_FAILED', `${o.plugin} import failed: ${(e as Error).message}`, { cause: e });
+    }
+  }
 
   /** Checks first (so an HTTP answer can still be an error), then returns the function that streams. */
   async prepareExport(plugin: string, name: string): Promise<(out: NodeJS.WritableStream) => Promise<void>> {

@@ -1,5 +1,6 @@
 import { definePlugin } from '../../app/plugins';
 import { requireSuccess } from '../../app/services-kit';
+import { checkRestore, verifyRestore } from './verify';
 
 /** MariaDB: dump and restore with mariadb-dump and mariadb as root over the local socket. */
 export default definePlugin({
@@ -21,6 +22,9 @@ export default definePlugin({
         const r = await service.exec(['mariadb', '--socket=/run/mysqld/mysqld.sock', service.credentials.database], { stdin: input });
         requireSuccess('mariadb (import)', r);
       },
+      // Run on a throw-away restored copy after each scheduled backup (verify.ts).
+      verifyRestore,
+      checkRestore,
     });
   },
 });

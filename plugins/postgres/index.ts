@@ -1,5 +1,6 @@
 import { definePlugin } from '../../app/plugins';
 import { requireSuccess } from '../../app/services-kit';
+import { checkRestore, verifyRestore } from './verify';
 import { sniffDumpFormat } from './dump-format';
 
 /**
@@ -34,6 +35,9 @@ export default definePlugin({
         const r = await service.exec(['psql', '-q', '-v', 'ON_ERROR_STOP=1', '-U', user, '-d', database], { stdin: stream });
         requireSuccess('psql (import)', r);
       },
+      // Run on a throw-away restored copy after each scheduled backup (verify.ts).
+      verifyRestore,
+      checkRestore,
     });
   },
 });

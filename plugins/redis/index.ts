@@ -1,5 +1,6 @@
 import { definePlugin } from '../../app/plugins';
 import { requireSuccess } from '../../app/services-kit';
+import { checkRestore, verifyRestore } from './verify';
 
 /** Redis: exports an RDB snapshot; import puts it in place and restarts (the image's entrypoint loads it). */
 export default definePlugin({
@@ -28,6 +29,9 @@ export default definePlugin({
         const rejected = await service.exec(['sh', '-c', 'test -f /var/lib/berth/data/import.rdb.rejected && rm -f /var/lib/berth/data/import.rdb.rejected']);
         if (rejected.exitCode === 0) throw new Error('the backup is not a valid Redis RDB file; the service keeps its old data');
       },
+      // Run on a throw-away restored copy after each scheduled backup (verify.ts).
+      verifyRestore,
+      checkRestore,
     });
   },
 });

@@ -148,6 +148,21 @@ export function serviceContract(o: { pluginDir: string; berth: () => BerthProces
       assert.equal((await api('GET', `/${name}`)).json.service.status, 'running');
     });
 
+    it('a backup of it restores into a throw-away container and passes its own verification (verifyRestore, checkRestore)', async () => {
+      if (!descriptor.export || !descriptor.import) return;
+      const made = await api('POST', `/${name}/backups`, {});
+      assert.equal(made.status, 201, made.text);
+      const res = await api('POST', `/${name}/backups/${made.json.backup.id}/verify`, {});
+      assert.equal(res.status, 200, res.text);
+      const v = res.json.verification;
+      assert.deepEqual([v.ok, v.problems], [true, []], res.text);
+      if (descriptor.verifyRestore) assert.ok(v.tables !== null || v.keys !== null, `verifyRestore counted something: ${res.text}`);
+      const left = docker(['ps', '-a', '--filter', `label=berth.verify.service=${id}/${name}`, '--format', '{{.Names}}']).stdout.trim();
+      assert.equal(left, '', 'the throw-away container is gone');
+      const volumes = docker(['volume', 'ls', '--filter', `label=berth.verify.service=${id}/${name}`, '--format', '{{.Name}}']).stdout.trim();
+      assert.equal(volumes, '', 'and its volume');
+    });
+
     it('links to an app (env alias from the descriptor) and unlinks', async () => {
       const app = uniqueName('ctapp');
       await o.berth().api('POST', '/api/v1/apps', { name: app });

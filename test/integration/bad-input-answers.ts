@@ -104,6 +104,7 @@ export const EMPTY_BODY: Readonly<Record<string, Answer | NotSent>> = {
   'POST /api/v1/services/:plugin/:name/backups': { notSent: '{} is a valid backup: it would back the service up' },
   // No backup, schedule or login named x exists (and x is too short for a bucket name).
   'POST /api/v1/services/:plugin/:name/backups/:id/restore': ['BACKUP_NOT_FOUND', 404],
+  'POST /api/v1/services/:plugin/:name/backups/:id/verify': ['BACKUP_NOT_FOUND', 404],
   'POST /api/v1/services/:plugin/:name/backup-schedules/:schedule': ['BACKUP_SCHEDULE_INVALID', 422],
   'DELETE /api/v1/services/:plugin/:name/backup-schedules/:schedule': ['BACKUP_SCHEDULE_NOT_FOUND', 404],
   'POST /api/v1/backups/s3/:bucket': ['BACKUP_TARGET_INVALID', 422],

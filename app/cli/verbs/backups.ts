@@ -11,8 +11,33 @@ const TO: OptionSpec = { name: 'to', value: '<dir|s3://bucket/prefix>', summary:
 const PASSPHRASE: OptionSpec = { name: 'passphrase-stdin', summary: 'Encrypt the backups with a passphrase read from stdin (kept encrypted by berth, so restores need no typing).' };
 const SCHEDULE_NAME: OptionSpec = { name: 'name', value: '<schedule>', summary: 'The schedule\'s name, for several per service (default: default).' };
 
-interface BackupView { id: string; plugin: string; service: string; schedule: string | null; target: string; size: number; encrypted: boolean; createdAt: string }
+interface Verification {
+  backupId: string | null; schedule: string | null; ok: boolean; tables: Record<string, number> | null; keys: number | null;
+  sample: string[]; problems: string[]; verifiedAt: string; seconds: number;
+}
+interface BackupView { id: string; plugin: string; service: string; schedule: string | null; target: string; size: number; encrypted: boolean; createdAt: string; verification?: Verification }
 interface ScheduleView { name: string; schedule: string; keep: number; target: string; encrypted: boolean }
+interface ListView { backups: BackupView[]; schedules: ScheduleView[]; verifications: Verification[]; lastVerified: Verification | null; stale: string[] }
+
+/** "12 rows in 2 tables (t 10, u 2)" / "57 keys (user:1 (hash), …)": what the restored copy held. */
+function counted(v: Verification): string {
+  const parts: string[] = [];
+  if (v.tables) {
+    const entries = Object.entries(v.tables);
+    const rows = entries.reduce((n, [, c]) => n + c, 0);
+    parts.push(`${rows} rows in ${entries.length} table${entries.length === 1 ? '' : 's'}${entries.length ? ` (${entries.slice(0, 8).map(([t, c]) => `${t} ${c}`).join(', ')}${entries.length > 8 ? ', …' : ''})` : ''}`);
+  }
+  if (v.keys !== null) parts.push(`${v.keys} keys${v.sample.length ? ` (${v.sample.join(', ')})` : ''}`);
+  return parts.join('; ') || 'restored';
+}
+
+/** One line per verification: passed with what it counted, or failed with why. */
+export function verificationLine(v: Verification): string {
+  const what = v.backupId ?? 'no backup';
+  return v.ok
+    ? `${v.verifiedAt}  verified  ${what}  ${counted(v)}  (${v.seconds}s)`
+    : `${v.verifiedAt}  FAILED    ${what}  ${v.problems.join('; ')}`;
+}
 
 function pluginOf(ctx: VerbContext): string {
   const typed = ctx.invokedAs ?? ctx.verb.name;
@@ -47,12 +72,16 @@ function pattern(action: string, spec: Omit<Verb, 'name' | 'pattern'>): Verb {
   return { name: `<service>:${action}`, pattern: new RegExp(`^[a-z][a-z0-9-]*:${action}$`), ...spec };
 }
 
-function printList(ctx: VerbContext, label: string, res: { backups: BackupView[]; schedules: ScheduleView[] }): void {
+function printList(ctx: VerbContext, label: string, res: ListView): void {
   if (ctx.json) return ctx.out.json(res);
+  const last = res.lastVerified;
+  ctx.out.line(`last verified restore: ${last ? `${last.verifiedAt} (${last.backupId}: ${counted(last)})` : 'never'}${res.stale.length ? `  STALE: schedule ${res.stale.join(', ')}` : ''}`);
   ctx.out.heading(`backups of ${label}`);
   ctx.out.write(res.backups.length ? res.backups.map((b) => `${b.id}  ${b.createdAt}  ${b.size} bytes${b.encrypted ? '  encrypted' : ''}  ${b.schedule ?? 'by hand'}  ${b.target}\n`).join('') : 'none\n');
   ctx.out.heading('schedules');
   ctx.out.write(res.schedules.length ? res.schedules.map((s) => `${s.name}  "${s.schedule}"  keep ${s.keep}${s.encrypted ? '  encrypted' : ''}  ${s.target}\n`).join('') : 'none\n');
+  ctx.out.heading('restore verifications');
+  ctx.out.write(res.verifications.length ? res.verifications.map((v) => `${verificationLine(v)}\n`).join('') : 'none\n');
 }
 
 export const backupsVerbs: VerbGroup = {
@@ -69,6 +98,7 @@ export const backupsVerbs: VerbGroup = {
           schedule !== undefined ? { schedule } : { to: str(ctx.args.options.to), passphrase: await passphraseOf(ctx) });
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Backed up as ${res.backup.id} (${res.backup.size} bytes) to ${res.backup.target}`);
+        if (res.backup.verification) ctx.out.line(`-----> Restore ${res.backup.verification.ok ? 'verified' : 'FAILED verification'}: ${verificationLine(res.backup.verification)}`);
       },
     }),
     pattern('backup-schedule', {
@@ -105,6 +135,19 @@ export const backupsVerbs: VerbGroup = {
       async run(ctx) {
         const s = await resolveService(ctx, ctx.arg('service'));
         printList(ctx, `${s.plugin} service ${s.name}`, await ctx.api().get(one(s.plugin, s.name, '/backups')));
+      },
+    },
+    {
+      name: 'backups:verify', usage: 'berth backups:verify <service> <backup-id>',
+      summary: 'Restore a backup into a throw-away container and check it, as after each scheduled backup (admin); exits 1 when it fails.',
+      args: [SERVICE, { name: 'backup-id', summary: 'As backups:list shows it.' }],
+      options: [],
+      async run(ctx) {
+        const s = await resolveService(ctx, ctx.arg('service'));
+        const res = await ctx.api().json<{ verification: Verification }>('POST', one(s.plugin, s.name, `/backups/${encodeURIComponent(ctx.arg('backup-id'))}/verify`), {});
+        if (ctx.json) ctx.out.json(res);
+        else ctx.out.line(`-----> ${verificationLine(res.verification)}`);
+        if (!res.verification.ok) throw new CliError('BACKUP_UNVERIFIED', `the restore of ${ctx.arg('backup-id')} failed verification: ${res.verification.problems.join('; ')}`);
       },
     },
     {

@@ -43,6 +43,11 @@ export function backupsRoutes(berth: HttpServices): GuardedRouter {
     const into = optionalString(body(req).into, 'into');
     res.json(await backups.restore({ ...s, id: String(req.params.id), into, user: userName(req) }));
   });
+  // Restores the backup into a throw-away container and checks it (as after each scheduled run); admins, as a restore.
+  r.post('/services/:plugin/:name/backups/:id/verify', need.serviceAdmin, async (req, res) => {
+    const s = service(req);
+    res.json({ verification: await backups.verify({ ...s, id: String(req.params.id), user: userName(req) }) });
+  });
   r.post('/services/:plugin/:name/backup-schedules/:schedule', need.serviceAdmin, async (req, res) => {
     const s = service(req);
     const name = checkScheduleName(String(req.params.schedule));

@@ -11,6 +11,7 @@ const STDERR_KEEP = 64 * 1024;
 
 /** A service container: confined as app containers are, with the default memory limit (services set none of their own). */
 export function createSpec(s: ServiceContainerSpec, limits?: ContainerLimits): Docker.ContainerCreateOptions {
+  if (s.isolated) return isolatedSpec(s, limits);
   const hostConfig: Docker.HostConfig = {
     ...confinement(limits),
     ...(limits?.defaultMemoryMb ? { Memory: limits.defaultMemoryMb * 1024 * 1024 } : {}),
@@ -34,6 +35,25 @@ export function createSpec(s: ServiceContainerSpec, limits?: ContainerLimits): D
     ExposedPorts: exposed,
     HostConfig: hostConfig,
     NetworkingConfig: { EndpointsConfig: { [s.network]: {} } },
+  };
+}
+
+/** A restore being verified: network "none" (loopback only: no app, service or outside reach), no port, no restart. */
+function isolatedSpec(s: ServiceContainerSpec, limits?: ContainerLimits): Docker.ContainerCreateOptions {
+  return {
+    name: s.name,
+    Image: s.image,
+    Env: Object.entries(s.env).map(([k, v]) => `${k}=${v}`),
+    Labels: { ...s.labels },
+    ExposedPorts: {},
+    HostConfig: {
+      ...confinement(limits),
+      ...(limits?.defaultMemoryMb ? { Memory: limits.defaultMemoryMb * 1024 * 1024 } : {}),
+      NetworkMode: 'none',
+      RestartPolicy: { Name: 'no' },
+      LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
+      Mounts: [{ Type: 'volume', Source: s.volume.name, Target: s.volume.target }],
+    },
   };
 }
 
@@ -98,7 +118,7 @@ export function createServiceEngine(options: { limits?: ContainerLimits } & Dock
       const created = await guard(docker.createContainer(createSpec(spec, options.limits)), `cannot create container ${spec.name}`);
       try {
         // One network per create before API 1.44: the linked apps' networks are joined here.
-        for (const n of spec.appNetworks ?? []) await ignoreStatus(docker.getNetwork(requireRef(n, 'network name')).connect({ Container: created.id }), [404]);
+        for (const n of spec.isolated ? [] : spec.appNetworks ?? []) await ignoreStatus(docker.getNetwork(requireRef(n, 'network name')).connect({ Container: created.id }), [404]);
         await created.start();
       } catch (e) {
         await ignoreStatus(created.remove({ force: true }), [404, 409]).catch(() => undefined);

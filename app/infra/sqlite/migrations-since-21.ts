@@ -148,4 +148,20 @@ export const MIGRATIONS_SINCE_21: readonly Migration[] = [
      PRIMARY KEY (app, version, plugin, service)
    );`,
   },
+  {
+    version: 30,
+    name: 'verified restores (app/backups): each backup restored into a throw-away container and checked, with what was counted',
+    sql: `CREATE TABLE backup_verifications (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     plugin TEXT NOT NULL,
+     service TEXT NOT NULL,
+     backup_id TEXT,
+     schedule TEXT,
+     ok INTEGER NOT NULL,
+     detail TEXT NOT NULL,
+     verified_at TEXT NOT NULL,
+     seconds REAL NOT NULL
+   );
+   CREATE INDEX backup_verifications_by_service ON backup_verifications (plugin, service, id);`,
+  },
 ];

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { BackupRecord, BackupSchedule, S3Login, ServiceBackupsStore } from '../../ports/service-backups';
+import type { BackupRecord, BackupSchedule, RestoreVerification, S3Login, ServiceBackupsStore } from '../../ports/service-backups';
 import { now } from './clock';
 import type { SecretBox } from './secret-box';
 
@@ -15,7 +15,28 @@ export function sqliteServiceBackupsStore(db: Database.Database, box: SecretBox)
     passphrase: opened(r.passphrase), createdAt: r.created_at,
   });
   type BerthRow = { schedule: string; keep: number; target: string; enabled: number };
+  type VerificationRow = { id: number; plugin: string; service: string; backup_id: string | null; schedule: string | null; ok: number; detail: string; verified_at: string; seconds: number };
+  const toVerification = (r: VerificationRow): RestoreVerification => {
+    const d = JSON.parse(r.detail) as Pick<RestoreVerification, 'tables' | 'keys' | 'sample' | 'problems'>;
+    return {
+      id: r.id, plugin: r.plugin, service: r.service, backupId: r.backup_id, schedule: r.schedule, ok: r.ok === 1,
+      tables: d.tables ?? null, keys: d.keys ?? null, sample: d.sample ?? [], problems: d.problems ?? [], verifiedAt: r.verified_at, seconds: r.seconds,
+    };
+  };
   return {
+    addVerification(v) {
+      const detail = JSON.stringify({ tables: v.tables, keys: v.keys, sample: v.sample, problems: v.problems });
+      const id = Number(db.prepare('INSERT INTO backup_verifications (plugin, service, backup_id, schedule, ok, detail, verified_at, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(v.plugin, v.service, v.backupId, v.schedule, v.ok ? 1 : 0, detail, v.verifiedAt, v.seconds).lastInsertRowid);
+      // The newest 100 per service are enough to show a history; older ones go.
+      db.prepare('DELETE FROM backup_verifications WHERE plugin = ? AND service = ? AND id NOT IN (SELECT id FROM backup_verifications WHERE plugin = ? AND service = ? ORDER BY id DESC LIMIT 100)')
+        .run(v.plugin, v.service, v.plugin, v.service);
+      return { ...v, id };
+    },
+    verifications(plugin, service, limit) {
+      return db.prepare<[string, string, number], VerificationRow>('SELECT * FROM backup_verifications WHERE plugin = ? AND service = ? ORDER BY id DESC LIMIT ?')
+        .all(plugin, service, limit).map(toVerification);
+    },
     berthSchedule() {
       const r = db.prepare<[], BerthRow>('SELECT schedule, keep, target, enabled FROM berth_backup_schedule WHERE id = 1').get();
       return r ? { schedule: r.schedule, keep: r.keep, target: r.target, enabled: r.enabled === 1 } : null;

@@ -63,8 +63,12 @@ describe('service backups: a failed run', () => {
       const schedules = [{ plugin: 'postgres', service: 'db', name: 'nightly', schedule: '0 3 * * *', keep: 2, target: `dir:${root}/postgres/db`, passphrase: null }];
       const events: Array<{ kind: string; message: string }> = [];
       const failures: BackupFailure[] = [];
+      const verifications: Array<{ backupId: string | null; schedule: string | null; ok: boolean; problems: readonly string[] }> = [];
       const backups = new ServiceBackups({
-        store: { serviceBackups: { schedules: () => schedules, schedule: (_p: string, _s: string, n: string) => schedules.find((s) => s.name === n) ?? null } as unknown as ServiceBackupsStore },
+        store: { serviceBackups: {
+          schedules: () => schedules, schedule: (_p: string, _s: string, n: string) => schedules.find((s) => s.name === n) ?? null,
+          addVerification: (v: { backupId: string | null; schedule: string | null; ok: boolean; problems: readonly string[] }) => { verifications.push(v); return v; },
+        } as unknown as ServiceBackupsStore },
         kit: { find: () => ({}) } as never,
         backup: {
           prepareExport: async () => async (out: NodeJS.WritableStream) => {
@@ -88,6 +92,8 @@ describe('service backups: a failed run', () => {
       ]);
       assert.deepEqual(fs.readdirSync(path.join(root, '.staging')), []);
       assert.equal(fs.existsSync(path.join(root, 'postgres', 'db')), false);
+      // Only the scheduled run counts as a failed verification (nothing to restore); the run by hand is not verified.
+      assert.deepEqual(verifications.map((v) => [v.backupId, v.schedule, v.ok, v.problems]), [[null, 'nightly', false, ['no backup to restore: pg_dump failed (exit 1): connection refused']]]);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

@@ -6,6 +6,7 @@ import type { HttpServices } from '../../http-services';
 import { userName } from '../../auth-middleware';
 import { field, formAction } from '../form';
 import { render } from '../views';
+import { summaryOf } from '../../../backups';
 
 const sp = (req: Request) => ({ plugin: String(req.params.plugin), name: String(req.params.name) });
 const isAdmin = (req: Request) => req.user?.role === 'admin';
@@ -25,7 +26,22 @@ export function serviceRoutes(berth: HttpServices, views: nunjucks.Environment):
       services: visibleServices(berth, req.user!, await Promise.all(kit.list(p.id).map((s) => kit.info(s.plugin, s.name)))),
     })));
     const apps = berth.access.visibleApps(req.user!, berth.apps.list()).map((a) => a.name);
-    render(views, req, res, 'services.njk', { groups, apps, isAdmin: isAdmin(req) });
+    // "Last verified restore" per service, for those who may read its backups (admins, developers of a linked app: the
+    // services they see here); viewers see no backup details, as in the API.
+    const verified: Record<string, { at: string | null; what: string; failed: string | null; stale: string[] }> = {};
+    if (req.user!.role !== 'viewer') {
+      for (const g of groups) {
+        for (const s of g.services) {
+          const { lastVerified, stale } = berth.serviceBackups.verifier.status(s.plugin, s.name);
+          const newest = berth.serviceBackups.verifier.history(s.plugin, s.name, 1)[0];
+          verified[`${s.plugin}/${s.name}`] = {
+            at: lastVerified?.verifiedAt ?? null, what: lastVerified ? summaryOf(lastVerified) : '',
+            failed: newest && !newest.ok ? `${newest.verifiedAt}: ${newest.problems.join('; ')}` : null, stale,
+          };
+        }
+      }
+    }
+    render(views, req, res, 'services.njk', { groups, apps, isAdmin: isAdmin(req), verified, showVerified: req.user!.role !== 'viewer' });
   });
 
   r.post('/services/:plugin', need.admin, formAction(() => '/services', async (req) => {

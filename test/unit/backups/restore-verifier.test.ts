@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { RestoreVerifier, intervalMs, type Unverified } from '../../../app/backups';
+import type { EventsService } from '../../../app/events';
+import type { BackupRecord, BackupSchedule, RestoreVerification, ServiceBackupsStore } from '../../../app/ports/service-backups';
+
+const HOUR = 3_600_000;
+
+/** An in-memory store of the verifications and schedules the verifier reads. */
+function fakes(schedules: BackupSchedule[]) {
+  const rows: RestoreVerification[] = [];
+  const store = {
+    schedules: () => schedules,
+    addVerification: (v: Omit<RestoreVerification, 'id'>) => { const r = { ...v, id: rows.length + 1 }; rows.push(r); return r; },
+    verifications: (plugin: string, service: string, limit: number) => rows.filter((r) => r.plugin === plugin && r.service === service).reverse().slice(0, limit),
+  } as unknown as ServiceBackupsStore;
+  const events: Array<{ kind: string; message: string }> = [];
+  const told: Unverified[] = [];
+  return { rows, store, events, told, eventsService: { record: (e: { kind: string; message: string }) => { events.push(e); return e; } } as unknown as EventsService };
+}
+
+const record: BackupRecord = { id: 'postgres-db-1', plugin: 'postgres', service: 'db', schedule: 'nightly', target: 'dir:/x', key: '/x/1', size: 10, passphrase: null, createdAt: '2026-12-07T03:00:00.000Z' };
+const nightly: BackupSchedule = { plugin: 'postgres', service: 'db', name: 'nightly', schedule: '0 3 * * *', keep: 3, target: 'dir:/x', passphrase: null };
+
+describe('restore verifier', () => {
+  it('a restore whose reading fails (a short file) is a failed verification even when the import took what came; an event and one alert', async () => {
+    const f = fakes([nightly]);
+    const verifier = new RestoreVerifier({
+      store: f.store, events: f.eventsService, onUnverified: (u) => { f.told.push(u); },
+      open: async () => ({ input: new PassThrough(), reading: Promise.reject(new Error('unexpected end of file')), cancel: () => undefined }),
+      backup: { verifyRestore: async () => ({ report: { tables: { 'public.t': 1 } }, problems: [] }) },
+    });
+    const v = await verifier.verify(record, null);
+    assert.deepEqual([v.ok, v.tables, v.problems], [false, null, ['the restore failed: unexpected end of file']]);
+    assert.deepEqual(f.events.map((e) => e.kind), ['service.restore-failed']);
+    assert.deepEqual(f.told, [{ plugin: 'postgres', service: 'db', schedule: 'nightly', reason: 'failed', detail: 'backup postgres-db-1: the restore failed: unexpected end of file' }]);
+  });
+
+  it('a passed one keeps the counts; the plugin check\'s problems fail it', async () => {
+    const f = fakes([nightly]);
+    let problems: string[] = [];
+    const verifier = new RestoreVerifier({
+      store: f.store, events: f.eventsService, onUnverified: (u) => { f.told.push(u); },
+      open: async () => ({ input: new PassThrough(), reading: Promise.resolve(), cancel: () => undefined }),
+      backup: { verifyRestore: async () => ({ report: { tables: { 'public.t': 3, 'public.u': 2 } }, problems }) },
+    });
+    const passed = await verifier.verify(record, null);
+    assert.deepEqual([passed.ok, passed.tables, passed.problems], [true, { 'public.t': 3, 'public.u': 2 }, []]);
+    assert.match(f.events[0].message, /^verified a restore of backup postgres-db-1 of postgres service db: 2 tables, 5 rows$/);
+    problems = ['cut short'];
+    const failed = await verifier.verify(record, null);
+    assert.deepEqual([failed.ok, failed.problems], [false, ['cut short']]);
+    assert.equal(verifier.status('postgres', 'db').lastVerified?.id, passed.id, 'the last verified restore is the newest passed one');
+  });
+
+  it('a schedule is stale once its newest passed verification is older than its interval plus the grace; told once until verified again', async () => {
+    let now = Date.parse('2026-12-08T03:10:00.000Z');
+    const f = fakes([nightly]);
+    const verifier = new RestoreVerifier({
+      store: f.store, events: f.eventsService, onUnverified: (u) => { f.told.push(u); }, now: () => now,
+      open: async () => ({ input: new PassThrough(), reading: Promise.resolve(), cancel: () => undefined }),
+      backup: { verifyRestore: async () => ({ report: { tables: {} }, problems: [] }) },
+    });
+    assert.equal(intervalMs('0 3 * * *', now), 24 * HOUR);
+    assert.equal(verifier.staleness(nightly), null, 'never verified: nothing to compare');
+    await verifier.verify(record, null);
+    now += 24 * HOUR + 29 * 60_000;
+    assert.deepEqual(await verifier.checkStale(), [], 'within a day and 30 minutes');
+    now += 2 * 60_000;
+    assert.deepEqual(await verifier.checkStale(), ['postgres/db/nightly']);
+    assert.deepEqual(await verifier.checkStale(), [], 'told once');
+    assert.deepEqual(f.told.map((t) => [t.reason, t.schedule]), [['stale', 'nightly']]);
+    assert.match(f.told[0].detail, /^the newest verified restore \(2026-12-08T03:10:00\.000Z\) is 24\.5 h old; schedule "0 3 \* \* \*" allows 24\.5 h$/);
+    assert.deepEqual(verifier.status('postgres', 'db').stale, ['nightly']);
+    await verifier.verify(record, null);
+    assert.deepEqual(verifier.status('postgres', 'db').stale, []);
+  });
+});
