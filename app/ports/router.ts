@@ -59,7 +59,7 @@ export interface Router {
   /** Starts (or adopts) the proxy process and writes the base config. Idempotent. */
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Writes the app's config, checks it (`nginx -t`) and reloads; a bad config is rolled back and throws ROUTER_CONFIG_INVALID. */
+  /** Writes the app's config, checks it (`nginx -t`) and reloads (changes arriving together share one reload); a bad config is rolled back and throws ROUTER_CONFIG_INVALID. */
   apply(route: AppRoute): Promise<void>;
   remove(app: string): Promise<void>;
   /** Apps that currently have config, for the reconciler. */

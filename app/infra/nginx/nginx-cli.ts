@@ -17,9 +17,12 @@ function run(bin: string, paths: NginxPaths, extra: string[], timeoutMs: number)
   });
 }
 
-/** `nginx -t`: the exact text nginx prints, for the ROUTER_CONFIG_INVALID message. */
-export async function testConfig(bin: string, paths: NginxPaths, timeoutMs: number): Promise<CliResult> {
-  const r = await run(bin, paths, ['-t', '-q'], timeoutMs);
+/**
+ * `nginx -t` (of `conf`, the live config unless given): the exact text nginx prints, for the
+ * ROUTER_CONFIG_INVALID message.
+ */
+export async function testConfig(bin: string, paths: NginxPaths, timeoutMs: number, conf: string = paths.conf): Promise<CliResult> {
+  const r = await run(bin, { ...paths, conf }, ['-t', '-q'], timeoutMs);
   return r.ok ? r : { ok: false, output: r.output.split('\n').filter((l) => !/test failed/.test(l)).join('\n') };
 }
 
@@ -31,14 +34,4 @@ async function mustRun(bin: string, paths: NginxPaths, extra: string[], timeoutM
 /** Starts the master; nginx daemonizes, so this returns once the foreground process exits. */
 export function startMaster(bin: string, paths: NginxPaths, timeoutMs: number): Promise<void> {
   return mustRun(bin, paths, [], timeoutMs, 'start');
-}
-
-/** SIGHUP through nginx: new workers take the new config, old ones finish their requests. */
-export function signalReload(bin: string, paths: NginxPaths, timeoutMs: number): Promise<void> {
-  return mustRun(bin, paths, ['-s', 'reload'], timeoutMs, 'reload');
-}
-
-/** Graceful shutdown: the master waits for in-flight requests. */
-export function signalQuit(bin: string, paths: NginxPaths, timeoutMs: number): Promise<void> {
-  return mustRun(bin, paths, ['-s', 'quit'], timeoutMs, 'quit');
 }

@@ -3,8 +3,12 @@ import path from 'node:path';
 import { BerthError } from '../../errors';
 import type { AppRoute, OwnAddressRouter, OwnRoute, Router } from '../../ports/router';
 import { readFileOrNull, restoreFile, writeFileAtomic } from './atomic-write';
+import { applyBatch } from './apply-batch';
+import { ChangeBatcher, type Change, type ConfFile } from './change-batch';
 import { ConfigLock } from './lock';
-import { signalQuit, signalReload, startMaster, testConfig } from './nginx-cli';
+import { startMaster, testConfig } from './nginx-cli';
+import { absoluteBinary, hupReload, reexecMaster } from './reload';
+import { checkAlone } from './scratch-check';
 import { rotateLogFiles } from './log-rotation';
 import { buildAppView, type AppConfView } from './app-view';
 import { renderCustomTemplate, templateVars } from './custom-template';
@@ -14,32 +18,39 @@ import { leaveOut, listenPorts } from './left-out';
 import { httpListen, httpsListen, resolveOptions, type NginxRouterOptions, type ResolvedOptions } from './options';
 import { nginxPaths, type NginxPaths } from './paths';
 import { portInUse } from './port-probe';
-import { isAlive, runningMaster, workersOf, waitFor } from './processes';
+import { isAlive, mastersOf, runningMaster, workersOf, waitFor } from './processes';
 import { NginxTemplates } from './templates';
 import { ensureDefaultCert } from './tls-files';
 import { validateAppName, validateHopSecret, validateHostname, validateIPv4, validatePort, validateRoute, validateTls, type RouteView } from './validate';
 
-/** One file of an app's config; `content: null` means the file must not exist. */
-interface ConfFile {
-  readonly file: string;
-  readonly content: string | null;
-  readonly mode: number;
-}
-
 const CHALLENGE_TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
 
-/** berth's own nginx master: one server block per app in `dir/apps`, checked before every reload. */
+/**
+ * berth's own nginx master: one server block per app in `dir/apps`. Route changes arriving
+ * together are applied as one batch (change-batch.ts, apply-batch.ts): each checked on its own,
+ * one reload for all. After a burst of reloads, once changes go quiet, the master is replaced by a
+ * fresh one (reload.ts reexecMaster) so its memory stays that of one config.
+ */
 export class NginxRouter implements Router, OwnAddressRouter {
   private readonly opts: ResolvedOptions;
   private readonly paths: NginxPaths;
   private readonly templates: NginxTemplates;
   private readonly lock: ConfigLock;
+  private readonly batcher: ChangeBatcher;
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private reloadCount = 0;
 
   constructor(options: NginxRouterOptions, templates: NginxTemplates = new NginxTemplates()) {
     this.opts = resolveOptions(options);
     this.paths = nginxPaths(this.opts.dir);
     this.templates = templates;
     this.lock = new ConfigLock(this.paths.lockFile);
+    const cli = { nginxBin: this.opts.nginxBin, paths: this.paths, timeoutMs: this.opts.timeoutMs };
+    this.batcher = new ChangeBatcher((changes) => this.lock.run(() => applyBatch(changes, {
+      checkAlone: (confs) => checkAlone(cli, confs),
+      checkWhole: () => testConfig(this.opts.nginxBin, this.paths, this.opts.timeoutMs),
+      reload: () => this.reloadIfRunning(),
+    })), this.opts.batchDelayMs);
   }
 
   async start(): Promise<void> {
@@ -56,45 +67,45 @@ export class NginxRouter implements Router, OwnAddressRouter {
       await ensureDefaultCert({ tlsDir: this.paths.tlsDir, opensslBin: this.opts.opensslBin, timeoutMs: this.opts.timeoutMs });
       const main = this.templates.mainConf({ listen: httpListen(this.opts), httpsListen: httpsListen(this.opts) });
       await this.writeChecked([{ file: this.paths.conf, content: main, mode: 0o600 }]);
-      if (master !== null) await this.reload(master);
+      if (master !== null) await this.reload(master); // adopted: the same master, reloaded
       else await this.launch();
     });
   }
 
   async stop(): Promise<void> {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
     await this.lock.run(async () => {
-      const master = this.master();
-      if (master === null) return;
-      await signalQuit(this.opts.nginxBin, this.paths, this.opts.timeoutMs);
-      if (await waitFor(() => !isAlive(master), this.opts.timeoutMs)) return;
+      // The current master and any replaced one still finishing its requests (reexecMaster).
+      const masters = mastersOf(this.paths.conf);
+      if (masters.length === 0) return;
+      for (const m of masters) process.kill(m, 'SIGQUIT');
+      const gone = () => masters.every((m) => !isAlive(m));
+      if (await waitFor(gone, this.opts.timeoutMs)) return fs.rmSync(this.paths.pidFile, { force: true });
       // Graceful quit waits for long requests (websockets); past the timeout, stop them.
-      process.kill(master, 'SIGTERM');
-      if (!(await waitFor(() => !isAlive(master), this.opts.timeoutMs))) {
-        throw new BerthError('INTERNAL', `nginx master ${master} did not exit.`);
+      for (const m of masters) if (isAlive(m)) process.kill(m, 'SIGTERM');
+      if (!(await waitFor(gone, this.opts.timeoutMs))) {
+        throw new BerthError('INTERNAL', `nginx master ${masters.filter(isAlive).join(', ')} did not exit.`);
       }
+      fs.rmSync(this.paths.pidFile, { force: true });
     });
   }
 
   async apply(route: AppRoute): Promise<void> {
     // Validate and render before taking the lock: invalid input never touches the disk.
     this.render(route);
+    const view = validateRoute(route, this.opts.domain, { clientMaxBodySize: this.opts.clientMaxBodySize });
     this.ensureDirs();
-    await this.lock.run(async () => {
-      const files = this.render(route, await this.unbindable(route));
-      if (files.every((f) => readFileOrNull(f.file) === f.content)) return; // already live; spare the reload
-      await this.writeChecked(files);
-      await this.reloadIfRunning();
+    await this.batcher.submit({
+      files: async () => this.render(route, await this.unbindable(route)),
+      wholeConfig: view.template !== null && view.settings.rawTemplate,
     });
   }
 
   async applyOwn(route: OwnRoute | null): Promise<void> {
     const files = this.renderOwn(route);
     this.ensureDirs();
-    await this.lock.run(async () => {
-      if (files.every((f) => readFileOrNull(f.file) === f.content)) return;
-      await this.writeChecked(files);
-      await this.reloadIfRunning();
-    });
+    await this.batcher.submit({ files: async () => files });
   }
 
   /** berth's own server blocks and certificate (`tls/_berth.*`: no app name starts with `_`). */
@@ -211,18 +222,17 @@ export class NginxRouter implements Router, OwnAddressRouter {
 
   async remove(app: string): Promise<void> {
     const name = validateAppName(app);
-    await this.lock.run(async () => {
-      const file = this.paths.appConf(name);
-      const rel = this.paths.appCert(name);
-      for (const f of [rel.cert, rel.key]) fs.rmSync(path.join(this.paths.dir, f), { force: true });
-      if (readFileOrNull(file) !== null) {
-        fs.rmSync(file);
-        await this.reloadIfRunning();
-      }
+    const rel = this.paths.appCert(name);
+    const gone = (file: string): ConfFile => ({ file, content: null, mode: 0o600 });
+    const change: Change = {
+      files: async () => [gone(this.paths.appConf(name)), gone(path.join(this.paths.dir, rel.cert)), gone(path.join(this.paths.dir, rel.key))],
       // The app's own logs are named by its name: left behind, the next app of that name (anyone's,
       // after a destroy or a rename) read the old one's requests with nginx:access-logs.
-      for (const kind of ['access', 'error']) for (const f of [`${name}.${kind}.log`, `${name}.${kind}.log.1`]) fs.rmSync(path.join(this.paths.logsDir, f), { force: true });
-    });
+      afterLive: () => {
+        for (const kind of ['access', 'error']) for (const f of [`${name}.${kind}.log`, `${name}.${kind}.log.1`]) fs.rmSync(path.join(this.paths.logsDir, f), { force: true });
+      },
+    };
+    await this.batcher.submit(change);
   }
 
   /** Copies each log past `maxBytes` to `<file>.1` and empties it (log-rotation.ts); the files rotated. */
@@ -289,23 +299,29 @@ export class NginxRouter implements Router, OwnAddressRouter {
     if (master !== null) await this.reload(master);
   }
 
-  /** Reloads and waits until new workers serve and the old ones stopped accepting connections. */
+  /** Reloads this router made (for the bench and the batching test: a batch is one). */
+  get reloads(): number {
+    return this.reloadCount;
+  }
+
+  /** Reloads (reload.ts) and, once no change came for `refreshIdleMs`, replaces the master by a fresh one. */
   private async reload(master: number): Promise<void> {
-    const before = new Set(workersOf(master).map((w) => w.pid));
-    await signalReload(this.opts.nginxBin, this.paths, this.opts.timeoutMs);
-    const applied = await waitFor(() => {
-      const now = workersOf(master);
-      const fresh = now.some((w) => !before.has(w.pid));
-      const oldStillAccepting = now.some((w) => before.has(w.pid) && !w.shuttingDown);
-      return fresh && !oldStillAccepting;
-    }, this.opts.timeoutMs);
-    if (!applied) {
-      throw new BerthError('INTERNAL', `nginx did not apply the new configuration; see ${path.join(this.paths.logsDir, 'error.log')}.`);
-    }
+    this.reloadCount += 1;
+    await hupReload(master, this.paths, this.opts.timeoutMs);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      this.lock.run(async () => {
+        const m = this.master();
+        if (m !== null) await reexecMaster(m, this.paths, this.opts.timeoutMs);
+      }).catch(() => undefined); // the old master simply goes on
+    }, this.opts.refreshIdleMs);
+    this.refreshTimer.unref();
   }
 
   private async launch(): Promise<void> {
-    await startMaster(this.opts.nginxBin, this.paths, this.opts.timeoutMs);
+    // By its absolute path: a master re-executes its own argv[0] (reexecMaster).
+    await startMaster(absoluteBinary(this.opts.nginxBin), this.paths, this.opts.timeoutMs);
     // The foreground nginx exits once it has forked; the master writes its pid file just after.
     const up = await waitFor(() => {
       const m = this.master();

@@ -20,6 +20,10 @@ export interface NginxRouterOptions {
   readonly timeoutMs?: number;
   /** The openssl binary, used once to make the catch-all server's self-signed certificate; default `openssl`. */
   readonly opensslBin?: string;
+  /** Route changes arriving within this many ms of each other share one check and reload (10). */
+  readonly batchDelayMs?: number;
+  /** After this many ms without a reload the master is replaced by a fresh one, to give back its memory (3000). */
+  readonly refreshIdleMs?: number;
 }
 
 export interface ResolvedOptions {
@@ -32,6 +36,8 @@ export interface ResolvedOptions {
   readonly clientMaxBodySize: string;
   readonly timeoutMs: number;
   readonly opensslBin: string;
+  readonly batchDelayMs: number;
+  readonly refreshIdleMs: number;
 }
 
 /** Validates once at construction, so a bad setting fails at boot rather than at first deploy. */
@@ -49,6 +55,8 @@ export function resolveOptions(o: NginxRouterOptions): ResolvedOptions {
       clientMaxBodySize: validateBodySize(o.clientMaxBodySize ?? '100m'),
       timeoutMs: o.timeoutMs ?? 15_000,
       opensslBin: o.opensslBin ?? 'openssl',
+      batchDelayMs: o.batchDelayMs ?? 10,
+      refreshIdleMs: o.refreshIdleMs ?? 3000,
     });
   } catch (e) {
     if (e instanceof BerthError) throw new BerthError('INVALID_CONFIG', `nginx router: ${e.message}`, { cause: e });

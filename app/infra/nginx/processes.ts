@@ -67,11 +67,21 @@ export interface Worker {
   readonly shuttingDown: boolean;
 }
 
+/**
+ * The master's children from /proc/<pid>/task/<pid>/children (one read, where the kernel has it;
+ * a reload polls this every few ms), else by scanning every process's parent.
+ */
+function childrenOf(masterPid: number): number[] {
+  try {
+    return fs.readFileSync(`/proc/${masterPid}/task/${masterPid}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number);
+  }
+}
+
 export function workersOf(masterPid: number): Worker[] {
   const out: Worker[] = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const pid = Number(name);
+  for (const pid of childrenOf(masterPid)) {
     const st = readStat(pid);
     if (!st || st.ppid !== masterPid || st.state === 'Z') continue;
     const title = processTitle(pid);
@@ -81,12 +91,22 @@ export function workersOf(masterPid: number): Worker[] {
   return out;
 }
 
-/** Polls `check` every 50 ms until it is true; false when the timeout passes first. */
-export async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+/** Polls `check` every `everyMs` (50) until it is true; false when the timeout passes first. */
+export async function waitFor(check: () => boolean, timeoutMs: number, everyMs = 50): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (check()) return true;
     if (Date.now() >= deadline) return false;
-    await sleep(50);
+    await sleep(everyMs);
   }
+}
+
+/** The executable a master runs, from its title (`nginx: master process /usr/sbin/nginx -p …`). */
+export function masterBinary(pid: number): string {
+  return processTitle(pid).replace(/^nginx: master process /, '').split(' ')[0] ?? '';
+}
+
+/** Every live nginx master started with our config file: the current one, and old ones still draining. */
+export function mastersOf(confPath: string): number[] {
+  return fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number).filter((pid) => isOurMaster(pid, confPath));
 }
