@@ -234,7 +234,19 @@ export const DASHBOARD_PAGE_BAD_PARAM: Readonly<Record<string, Answer>> = {
   '/apps/:app/confirm/:what': ['NOT_FOUND', 404],
   '/services/:plugin': ['SERVICE_PLUGIN_NOT_FOUND', 404],
   '/services/:plugin/:name': ['INVALID_SERVICE_NAME', 422],
+  '/services/:plugin/:name/backups/:id': ['BACKUP_NOT_FOUND', 404],
+  '/berth/backups/:name': ['BACKUP_NOT_FOUND', 404],
 };
+
+/**
+ * Dashboard pages and forms refused (403 FORBIDDEN) for a value, keyed `METHOD /path :param=<WEIRD_VALUES name>`:
+ * the authorization layer reads `;` where the router took it as part of the segment, and the route
+ * guard refuses a path not spelled as the route (as the API's entries in BAD_PARAM_EXCEPTIONS).
+ */
+export const DASHBOARD_MISSPELLED: ReadonlySet<string> = new Set([
+  'GET /services/:plugin/:name/backups/:id/restore :id=shell',
+  'POST /services/:plugin/:name/backups/:id/restore :id=shell',
+]);
 
 /** Pages whose answer is not DASHBOARD_PAGE_BAD_PARAM's, keyed as BAD_PARAM_EXCEPTIONS. */
 export const DASHBOARD_PAGE_EXCEPTIONS: Readonly<Record<string, Answer>> = {
@@ -252,6 +264,8 @@ export const DASHBOARD_FORM_BAD_PARAM: Readonly<Record<string, string>> = {
   '/apps/:app': '/apps/{value}',
   '/services/:plugin': '/services',
   '/services/:plugin/:name': '/services',
+  // The service's backups page ({name}: the test's service, which exists).
+  '/services/:plugin/:name/backups/:id': '/services/redis/{name}/backups',
 };
 
 /**

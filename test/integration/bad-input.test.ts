@@ -7,7 +7,7 @@ import { listEndpoints, keyOf, paramsOf, resourceOf } from '../support/api-route
 import { ensureServiceImage } from './services-support';
 import { DashboardSession, csrfIn } from '../support/dashboard-session';
 import {
-  BAD_ENCODING, BAD_PARAM, BAD_PARAM_EXCEPTIONS, BAD_QUERY, DASHBOARD_FORM_BAD_PARAM, DASHBOARD_FORM_EXCEPTIONS, DASHBOARD_PAGE_BAD_PARAM,
+  BAD_ENCODING, BAD_PARAM, BAD_PARAM_EXCEPTIONS, BAD_QUERY, DASHBOARD_FORM_BAD_PARAM, DASHBOARD_FORM_EXCEPTIONS, DASHBOARD_MISSPELLED, DASHBOARD_PAGE_BAD_PARAM,
   DASHBOARD_PAGE_EXCEPTIONS, EMPTY_BODY, QUERY_ANSWERS, WEIRD_VALUES, type Answer,
 } from './bad-input-answers';
 
@@ -283,12 +283,13 @@ describe('bad input: every API endpoint answers malformed JSON, wrong types, mis
           const got = `${r.status} ${r.status === 303 ? r.location : codeOf(r.text)}`;
           let want: string;
           if (name === 'badEncoding') want = `${BAD_ENCODING.answer[1]} ${BAD_ENCODING.answer[0]}`;
+          else if (DASHBOARD_MISSPELLED.has(`${keyOf(e)} :${param}=${name}`)) want = '403 FORBIDDEN';
           else if (e.method === 'GET') {
             const a = DASHBOARD_PAGE_EXCEPTIONS[`${keyOf(e)} :${param}`] ?? DASHBOARD_PAGE_BAD_PARAM[resourceOf(e.path, param)];
             want = a ? `${a[1]} ${a[0]}` : `no entry for ${resourceOf(e.path, param)}`;
           } else {
             const back = DASHBOARD_FORM_EXCEPTIONS[`${keyOf(e)} :${param}`] ?? DASHBOARD_FORM_BAD_PARAM[resourceOf(e.path, param)];
-            want = back ? `303 ${back.replace('{value}', encodeURIComponent(decodeURIComponent(new URL(`http://x/${value}`).pathname.slice(1))))}` : `no entry for ${resourceOf(e.path, param)}`;
+            want = back ? `303 ${back.replace('{value}', encodeURIComponent(decodeURIComponent(new URL(`http://x/${value}`).pathname.slice(1)))).replace('{name}', svc)}` : `no entry for ${resourceOf(e.path, param)}`;
           }
           if (got !== want) { problems.push(`${keyOf(e)} :${param}=${name}: ${got} (expected ${want})`); continue; }
           // The page a refused form sends the browser back to says so.

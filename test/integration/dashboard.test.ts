@@ -219,6 +219,68 @@ describe('dashboard over HTTP: services and plugins pages', function () {
     assert.equal(refused.status, 403);
     assert.equal((await berth.api('GET', '/api/v1/services/redis')).json.services.length, 0);
   });
+
+  it('backups: a service\'s backups made and restored into a new service after a confirmation; berth\'s own made, listed and downloaded; a developer and a viewer refused', async () => {
+    const ok = (r: { code: number; stdout: string; stderr: string }) => { assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`); return r; };
+    const kept = uniqueName('drb');
+    const copy = uniqueName('drc');
+    ok(berth.cli(['redis:create', kept]));
+    ok(berth.cli(['redis:link', kept, app]));
+    ok(berth.cli(['apps:collaborators:add', app, dev]));
+    ok(berth.cli(['redis:connect', kept], { input: 'SET greeting "from the backup"\n' }));
+    const b = new Browser(berth.url);
+    await b.login(PASSWORD);
+    const base = `/services/redis/${kept}/backups`;
+    assert.match((await b.request('GET', '/services')).text, new RegExp(`href="${base}"`));
+    const csrf = csrfIn((await b.request('GET', base)).text);
+    const made = await b.request('POST', base, { _csrf: csrf });
+    assert.deepEqual([made.status, made.location], [303, base]);
+    const page = await b.request('GET', base);
+    const id = /<tr data-backup="([^"]+)">/.exec(page.text)?.[1];
+    assert.match(page.text, new RegExp(`Backed up redis service ${kept} as ${id} \\(\\d+ bytes\\)`));
+    ok(berth.cli(['redis:connect', kept], { input: 'SET greeting "after the backup"\n' }));
+    // Restore… leads to a confirmation page saying what happens; only its POST restores.
+    const confirm = await b.request('GET', `${base}/${id}/restore?into=${copy}`);
+    assert.equal(confirm.status, 200);
+    assert.match(confirm.text, new RegExp(`A new redis service ${copy} is created and gets the data of ${id}`));
+    assert.match(confirm.text, new RegExp(`<form method="post" action="${base}/${id}/restore"[^]*name="into" value="${copy}"`));
+    assert.equal((await berth.api('GET', `/api/v1/services/redis/${copy}`)).status, 404, 'the confirmation page changes nothing');
+    const restored = await b.request('POST', `${base}/${id}/restore`, { into: copy, _csrf: csrf });
+    assert.deepEqual([restored.status, restored.location], [303, base]);
+    assert.match((await b.request('GET', base)).text, new RegExp(`Restored ${id} into redis service ${copy}`));
+    assert.equal(ok(berth.cli(['redis:connect', copy], { input: 'GET greeting\n' })).stdout, 'from the backup\n');
+
+    // berth's own backups: made into $BERTH_HOME/backups/berth, listed, downloaded as the tar.
+    const own = await b.request('GET', '/berth/backups');
+    assert.match(own.text, /<code>0 3 \* \* \*<\/code> to <code>dir:[^<]+\/backups\/berth<\/code>, keeping 7 \(the default\)/);
+    assert.equal((await b.request('POST', '/berth/backups', { _csrf: csrf })).location, '/berth/backups');
+    const listed = await b.request('GET', '/berth/backups');
+    const name = /<tr data-berth-backup="([^"]+)">/.exec(listed.text)?.[1] ?? '';
+    assert.match(listed.text, new RegExp(`Backed up berth as ${name.replace(/\./g, '\\.')} \\(\\d+ bytes\\)`));
+    const download = await fetch(`${berth.url}/berth/backups/${name}`, { headers: { cookie: `berth_session=${b.cookies.get('berth_session')}` } });
+    assert.equal(download.status, 200);
+    const tarBytes = Buffer.from(await download.arrayBuffer());
+    assert.equal(tarBytes.subarray(0, 13).toString('latin1'), 'manifest.json', 'the archive starts with its manifest');
+
+    // A developer of the linked app lists the service's backups but may not make or restore one, nor see berth's; a viewer neither.
+    for (const [who, listStatus] of [[dev, 200], [viewer, 403]] as const) {
+      const u = new Browser(berth.url);
+      assert.equal((await u.login(PASSWORD, who)).status, 303);
+      const uCsrf = csrfIn((await u.request('GET', '/services')).text);
+      assert.equal((await u.request('GET', base)).status, listStatus, `${who} lists`);
+      for (const [method, p, form] of [
+        ['GET', `${base}/${id}/restore`, undefined], ['POST', `${base}/${id}/restore`, { into: uniqueName('stolen'), _csrf: uCsrf }],
+        ['POST', base, { _csrf: uCsrf }], ['GET', '/berth/backups', undefined], ['POST', '/berth/backups', { _csrf: uCsrf }],
+        ['GET', `/berth/backups/${name}`, undefined],
+      ] as const) {
+        const r = await u.request(method, p, form);
+        assert.equal(r.status, 403, `${who} ${method} ${p}: ${r.status}`);
+      }
+      assert.doesNotMatch((await u.request('GET', '/services')).text, /href="\/berth\/backups"/);
+    }
+    assert.equal((await berth.api('GET', `/api/v1/services/redis/${kept}/backups`)).json.backups.length, 1, 'no backup was made by them');
+    assert.equal(JSON.parse(ok(berth.cli(['backup:list', '--json'])).stdout).backups.length, 1);
+  });
 });
 
 describe('dashboard over HTTP: CPU and memory on the app page', function () {

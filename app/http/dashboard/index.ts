@@ -12,6 +12,7 @@ import { pageRoutes } from './routes/page-routes';
 import { actionRoutes } from './routes/action-routes';
 import { streamRoutes } from './routes/stream-routes';
 import { serviceRoutes } from './routes/service-routes';
+import { backupRoutes } from './routes/backup-routes';
 import { accountRoutes } from './routes/account-routes';
 import { peopleRoutes } from './routes/people-routes';
 import { tlsRoutes } from './routes/tls-routes';
@@ -53,6 +54,7 @@ export function dashboardRoutes(berth: HttpServices, options: { log: (line: stri
   r.use(actionRoutes(berth));
   r.use(streamRoutes(berth));
   r.use(serviceRoutes(berth, views));
+  r.use(backupRoutes(berth, views));
   r.use(accountRoutes(berth, views));
   r.use(peopleRoutes(berth, views));
   r.use(tlsRoutes(berth, views));

@@ -37,14 +37,7 @@ export function berthBackupRoutes(berth: HttpServices): GuardedRouter {
     if (b.scheduled === true && to !== undefined) throw new BerthError('INVALID_INPUT', 'A run of the schedule uses its target: leave out "to".');
     res.status(201).json({ backup: await berth.berthBackups.create({ to, scheduled: b.scheduled === true, user: userName(req) }) });
   });
-  r.get('/berth/backups/:name', need.admin, async (req, res) => {
-    const { backup, stream } = await berth.berthBackups.open(String(req.params.name));
-    res.status(200).type('application/x-tar');
-    res.setHeader('content-length', String(backup.size));
-    res.setHeader('content-disposition', `attachment; filename="${backup.name}"`);
-    stream.on('error', (e: Error) => res.destroy(e));
-    stream.pipe(res);
-  });
+  r.get('/berth/backups/:name', need.admin, async (req, res) => { await sendBerthBackup(berth, String(req.params.name), res); });
   r.post('/berth/backup-schedule', need.admin, async (req, res) => {
     const b = body(req);
     const schedule = requiredString(b.schedule, 'schedule');
@@ -61,6 +54,16 @@ export function berthBackupRoutes(berth: HttpServices): GuardedRouter {
     await restoreAnswer(res, (progress) => (from === undefined ? berth.berthBackups.restore(req, progress) : berth.berthBackups.restoreFrom(from, progress)));
   });
   return r;
+}
+
+/** A kept backup of berth as a download (the API's and the dashboard's); a read error cuts the answer. */
+export async function sendBerthBackup(berth: Pick<HttpServices, 'berthBackups'>, name: string, res: Response): Promise<void> {
+  const { backup, stream } = await berth.berthBackups.open(name);
+  res.status(200).type('application/x-tar');
+  res.setHeader('content-length', String(backup.size));
+  res.setHeader('content-disposition', `attachment; filename="${backup.name}"`);
+  stream.on('error', (e: Error) => res.destroy(e));
+  stream.pipe(res);
 }
 
 /** Progress lines as the restore goes; an error before the first line answers as any API error. */
