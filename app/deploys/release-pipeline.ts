@@ -1,8 +1,8 @@
 import { BerthError } from '../errors';
-import { parseRollbackSource } from '../naming';
 import type { BuildJob } from '../ports/build-queue';
 import type { AppRecord, BuildRecord, ReleaseRecord } from '../ports/store';
 import { hookStep, runPipeline, step, type HookRunner, type Log, type Step } from './pipeline';
+import { snapshotSteps, type DataSnapshotSteps } from './snapshot-steps';
 import type { Scheduler, StartedRelease } from './scheduler';
 import type { SchedulerRegistry } from './scheduler-registry';
 
@@ -48,7 +48,11 @@ export interface ReleaseRun<B extends BuiltImage = BuiltImage> {
   others?: Scheduler[];
   /** The live release before this run (null: the first deploy). */
   previous?: ReleaseRecord | null;
+  /** A failed `--restore-data` could not put the data back: the snapshot of it is kept, not deleted (snapshot-steps.ts). */
+  dataAtRisk?: boolean;
 }
+
+export type { DataSnapshotSteps } from './snapshot-steps';
 
 export interface ReleasePipelineDeps<B extends BuiltImage> {
   readonly producer: ReleaseProducer<B>;
@@ -60,28 +64,6 @@ export interface ReleasePipelineDeps<B extends BuiltImage> {
   /** Snapshots of the linked databases before a release command, and their restore (app/snapshots). */
   readonly snapshots?: DataSnapshotSteps;
 }
-
-/** What the `snapshot` and `restore-data` steps ask of app/snapshots' DataSnapshots. */
-export interface DataSnapshotSteps {
-  /** The release runs a command that may migrate data (Procfile `release:`, app.json predeploy). */
-  migrates(release: ReleaseRecord): boolean;
-  /** Snapshots each linked database as the data before `version`; throws SNAPSHOT_FAILED. Answers what it took. */
-  take(o: { app: string; version: number; log: Log; why: string }): Promise<readonly unknown[]>;
-  discard(app: string, version: number): string;
-  /** Imports the snapshot taken before the release after `target`. */
-  restore(o: { app: string; target: number; running: number; log: Log; user: string | null }): Promise<{ before: number }>;
-  /** Keeps the newest BERTH_SNAPSHOT_KEEP releases' snapshots. */
-  prune(app: string, log: Log): void;
-  /** Imports the snapshot taken before `version` (the restore's undo: the data as it was before it). */
-  importAll(o: { app: string; version: number; log: Log; user: string | null }): Promise<string>;
-}
-
-/** The version a `--restore-data` rollback brings the data of back, else null. */
-const restoreTarget = (r: { job: BuildJob; build: BuildRecord }): number | null => {
-  if (r.job.kind !== 'rollback') return null;
-  const src = parseRollbackSource(r.build.source);
-  return src.restoreData ? src.version : null;
-};
 
 const need = <T>(v: T | undefined | null, what: string): T => {
   if (v === undefined || v === null) throw new BerthError('DEPLOY_FAILED', `internal: ${what} is missing in the release pipeline`);
@@ -114,26 +96,7 @@ export class ReleasePipeline<B extends BuiltImage = BuiltImage> {
         return r.release;
       }, (made) => producer.discard(made)),
       hookStep(hooks, 'deploy:before', (r) => ({ app: r.build.app, release: release(r), log: r.log })),
-      // Before a command that may migrate (or a restore that overwrites) data: a snapshot of each linked
-      // database, so `releases:rollback --restore-data` can bring this data back. A failed one stops here.
-      step('snapshot', async (r: ReleaseRun<B>) => {
-        const rel = release(r);
-        const restoring = restoreTarget(r) !== null;
-        if (!deps.snapshots || !(restoring || deps.snapshots.migrates(rel))) return undefined;
-        const why = restoring ? `before v${rel.version} restores older data` : `before v${rel.version}'s release command`;
-        const taken = await deps.snapshots.take({ app: rel.app, version: rel.version, log: r.log, why });
-        // A restore still needs the snapshot it brings back: it prunes once done.
-        if (!restoring) deps.snapshots.prune(rel.app, r.log);
-        return taken.length ? { app: rel.app, version: rel.version } : undefined;
-      }, async (t) => need(deps.snapshots, 'the snapshots').discard(t.app, t.version)),
-      step('restore-data', async (r: ReleaseRun<B>) => {
-        const rel = release(r);
-        const snapshots = need(deps.snapshots, 'the snapshots');
-        await snapshots.restore({ app: rel.app, target: need(restoreTarget(r), 'the rollback target'), running: rel.version, log: r.log, user: r.build.user });
-        snapshots.prune(rel.app, r.log);
-        return { app: rel.app, version: rel.version };
-      }, async (t, r) => need(deps.snapshots, 'the snapshots').importAll({ app: t.app, version: t.version, log: r.log, user: r.build.user }),
-      { when: (r) => restoreTarget(r) !== null }),
+      ...snapshotSteps<ReleaseRun<B>>(deps.snapshots, release),
       step('predeploy', async (r: ReleaseRun<B>) => {
         await deps.predeploy?.(release(r), r.log);
         if (release(r).processes.release) await need(r.scheduler, 'the scheduler').runReleaseCommand(release(r), r.log);

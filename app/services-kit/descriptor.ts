@@ -59,6 +59,12 @@ export interface ServiceDescriptor {
    * its closing line).
    */
   checkRestore?(service: ServiceHandle, o: { report: RestoreReport; dumpTail: Buffer }): Promise<string[]>;
+  /**
+   * Empties the service's data before an import that must replace it whole (`releases:rollback
+   * --restore-data`): a dump re-creates what it holds, but tables a migration made after it would
+   * otherwise stay. Absent: the import alone.
+   */
+  reset?(service: ServiceHandle): Promise<void>;
 }
 
 /** What a plugin measured in a restored copy of a backup. */

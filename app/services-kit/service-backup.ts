@@ -35,12 +35,14 @@ export class ServiceBackup {
     return (out) => run(this.deps.kit.handle(s), out);
   }
 
-  async import(o: { plugin: string; name: string; input: NodeJS.ReadableStream; user: string | null }): Promise<void> {
+  /** `replace`: the plugin's reset empties the data first, so the service holds exactly the dump afterwards. */
+  async import(o: { plugin: string; name: string; input: NodeJS.ReadableStream; user: string | null; replace?: boolean }): Promise<void> {
     const s = this.deps.kit.find(o.plugin, o.name);
     const { descriptor } = this.deps.kit.plugin(o.plugin);
     if (!descriptor.import) throw new BerthError('SERVICE_UNSUPPORTED', `The ${o.plugin} plugin cannot import.`);
     await this.deps.kit.requireExec(s);
     try {
+      if (o.replace && descriptor.reset) await descriptor.reset(this.deps.kit.handle(s));
       await descriptor.import(this.deps.kit.handle(s), o.input);
     } catch (e) {
       // A plugin's plain Error is still a failed restore, not a berth bug: say which plugin.

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { BerthError } from '../errors';
 import type { EventsService } from '../events';
 import type { AppsReader } from '../apps/apps-reader';
@@ -21,7 +22,7 @@ export interface DataSnapshotsDeps {
   /** The plugin's export and import (app/services-kit's ServiceBackup). */
   readonly backup: {
     prepareExport(plugin: string, name: string): Promise<(out: NodeJS.WritableStream) => Promise<void>>;
-    import(o: { plugin: string; name: string; input: NodeJS.ReadableStream; user: string | null }): Promise<void>;
+    import(o: { plugin: string; name: string; input: NodeJS.ReadableStream; user: string | null; replace?: boolean }): Promise<void>;
   };
   readonly events: EventsService;
   /** $BERTH_HOME/snapshots. */
@@ -104,6 +105,23 @@ export class DataSnapshots {
     return made;
   }
 
+  /**
+   * A restore failed and the data could not be put back: `version`'s snapshot (the data as it was
+   * before) is kept under a name no later release takes, out of the records (its release is
+   * discarded), and the answer says where and how to import it by hand.
+   */
+  rescue(app: string, version: number): string {
+    const records = this.store.ofRelease(app, version);
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const kept = records.map((r) => {
+      const file = path.join(path.dirname(r.file), `rescued-${stamp}-${path.basename(r.file)}`);
+      this.files.rename(r.file, file);
+      return `gunzip -c ${this.files.pathOf(file)} | berth ${r.plugin}:import ${r.service}`;
+    });
+    this.store.remove(app, version);
+    return `kept the data as it was before this rollback; put it back with: ${kept.join('; ')}`;
+  }
+
   /** Takes back what `take` made (the release never went live). */
   discard(app: string, version: number): string {
     const records = this.store.ofRelease(app, version);
@@ -151,7 +169,7 @@ export class DataSnapshots {
     const records = this.store.ofRelease(o.app, o.version);
     for (const r of records) {
       o.log(`-----> Restoring ${r.plugin} service ${r.service} from the snapshot taken before v${o.version} (${r.createdAt})`);
-      await this.files.read(r.file, (input) => this.deps.backup.import({ plugin: r.plugin, name: r.service, input, user: o.user }));
+      await this.files.read(r.file, (input) => this.deps.backup.import({ plugin: r.plugin, name: r.service, input, user: o.user, replace: true }));
     }
     return `restored ${records.map((r) => `${r.plugin} service ${r.service}`).join(', ') || 'nothing'} from the snapshot taken before v${o.version}`;
   }

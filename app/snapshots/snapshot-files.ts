@@ -67,6 +67,10 @@ export class SnapshotFiles {
     }
   }
 
+  rename(from: string, to: string): void {
+    fs.renameSync(this.pathOf(from), this.pathOf(to));
+  }
+
   remove(file: string): void {
     fs.rmSync(this.pathOf(file), { force: true });
   }

@@ -18,6 +18,12 @@ export default definePlugin({
         const r = await service.exec(['mariadb-dump', '--socket=/run/mysqld/mysqld.sock', '--single-transaction', '--routines', service.credentials.database], { stdout: out });
         requireSuccess('mariadb-dump', r);
       },
+      // The database is dropped and made again, empty (as root over the socket, as import).
+      async reset(service) {
+        const db = service.credentials.database.replace(/`/g, '``');
+        const r = await service.exec(['mariadb', '--socket=/run/mysqld/mysqld.sock', '-e', `DROP DATABASE IF EXISTS \`${db}\`; CREATE DATABASE \`${db}\`;`]);
+        requireSuccess('mariadb (reset)', r);
+      },
       async import(service, input) {
         const r = await service.exec(['mariadb', '--socket=/run/mysqld/mysqld.sock', service.credentials.database], { stdin: input });
         requireSuccess('mariadb (import)', r);

@@ -23,6 +23,17 @@ export default definePlugin({
         const r = await service.exec(['pg_dump', '--no-owner', '--no-privileges', '--clean', '--if-exists', '-U', service.credentials.user, service.credentials.database], { stdout: out });
         requireSuccess('pg_dump', r);
       },
+      // Every schema of the database goes (with what a later migration made in it), then public comes back empty.
+      async reset(service) {
+        const { user, database } = service.credentials;
+        const sql = `DO $$ DECLARE s text; BEGIN
+          FOR s IN SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' LOOP
+            EXECUTE format('DROP SCHEMA %I CASCADE', s);
+          END LOOP; END $$;
+          CREATE SCHEMA public;`;
+        const r = await service.exec(['psql', '-q', '-v', 'ON_ERROR_STOP=1', '-U', user, '-d', database, '-c', sql]);
+        requireSuccess('psql (reset)', r);
+      },
       async import(service, input) {
         const { format, stream } = await sniffDumpFormat(input);
         const { user, database } = service.credentials;

@@ -13,6 +13,7 @@ const MIGRATE = `const { Client } = require('pg');
   await c.connect();
   await c.query('ALTER TABLE rows ADD COLUMN migrated BOOLEAN NOT NULL DEFAULT true');
   await c.query('UPDATE rows SET v = upper(v)');
+  await c.query('CREATE TABLE audit (id SERIAL PRIMARY KEY, what TEXT)');
   await c.end();
   console.log('migrated');
 })().catch((e) => { console.error(e.message); process.exit(1); });
@@ -33,11 +34,11 @@ describe('release snapshots: a database snapshot before the release command, and
   const DEV_PASSWORD = 'a developer password';
   let wt: WorkTree;
   const ok = (r: { code: number; stdout: string; stderr: string }) => assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
-  /** The columns of the app's table, from psql in the service container. */
+  /** The public tables and the columns of the app's table, from psql in the service container: `audit;id,migrated,v`. */
   const columns = () => {
-    const r = berth.cli(['postgres:connect', pg], { input: "SELECT 'cols=' || string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns WHERE table_name = 'rows';\n" });
+    const r = berth.cli(['postgres:connect', pg], { input: "SELECT 'cols=' || (SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'public') || ';' || string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns WHERE table_name = 'rows';\n" });
     ok(r);
-    return /cols=([a-z_,]+)/.exec(r.stdout)?.[1];
+    return /cols=([a-z_,;]+)/.exec(r.stdout)?.[1];
   };
   const current = () => (JSON.parse(berth.cli(['releases', app, '--json']).stdout).releases as Array<{ version: number; current: boolean }>).find((r) => r.current)?.version;
 
@@ -73,7 +74,7 @@ describe('release snapshots: a database snapshot before the release command, and
     assert.equal(push.code, 0, push.output);
     assert.match(push.output, new RegExp(`Snapshot of postgres service ${pg} before v2's release command[\\s\\S]*Running release command: node migrate.js[\\s\\S]*migrated`));
     assert.deepEqual(await rows(berth, app, 'pg'), ['ALPHA', 'BETA']);
-    assert.equal(columns(), 'id,migrated,v');
+    assert.equal(columns(), 'audit,rows;id,migrated,v');
     const list = JSON.parse(berth.cli(['releases', app, '--json']).stdout).releases as Array<{ version: number; snapshot: { services: Array<{ plugin: string; service: string; size: number }>; size: number } | null }>;
     assert.deepEqual(list.map((r) => [r.version, r.snapshot?.services.map((s) => `${s.plugin}/${s.service}`) ?? null]), [[2, [`postgres/${pg}`]], [1, null]]);
     assert.ok(list[0].snapshot!.size > 0);
@@ -140,7 +141,8 @@ describe('release snapshots: a database snapshot before the release command, and
     assert.match(followed.text, new RegExp(`Snapshot of postgres service ${pg} before v4 restores older data[\\s\\S]*Restoring postgres service ${pg} from the snapshot taken before v2`));
     assert.equal(current(), 4);
     assert.deepEqual(await rows(berth, app, 'pg'), ['alpha', 'beta']);
-    assert.equal(columns(), 'id,v');
+    // The restore replaces the database whole: the column and the table v2's migration made are gone.
+    assert.equal(columns(), 'rows;id,v');
     assert.equal((await berth.viaRouter(`${app}.localhost`, '/version')).status, 404);
   });
 

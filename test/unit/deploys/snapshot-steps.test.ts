@@ -8,7 +8,7 @@ import type { BuildRecord, ReleaseRecord } from '../../../app/ports/store';
  */
 describe('release pipeline: snapshot before the release command, restore-data on a rollback', () => {
   let calls: string[];
-  let failAt: 'snapshot' | 'health' | null;
+  let failAt: 'snapshot' | 'health' | 'restore' | 'restore and put back' | null;
 
   function pipelineFor(processes: Record<string, string>): ReleasePipeline {
     const release = { app: 'shop', version: 7, processes, manifest: { predeploy: null } } as unknown as ReleaseRecord;
@@ -30,8 +30,17 @@ describe('release pipeline: snapshot before the release command, restore-data on
         return [{}];
       },
       discard: (_app, v) => { calls.push(`discard v${v}`); return 'removed'; },
-      restore: async (o) => { calls.push(`restore for v${o.target} as v${o.running}`); return { before: o.target + 1 }; },
-      importAll: async (o) => { calls.push(`import back v${o.version}`); return 'restored'; },
+      restore: async (o) => {
+        calls.push(`restore for v${o.target} as v${o.running}`);
+        if (failAt === 'restore' || failAt === 'restore and put back') throw new Error('import failed');
+        return { before: o.target + 1 };
+      },
+      importAll: async (o) => {
+        calls.push(`import back v${o.version}`);
+        if (failAt === 'restore and put back') throw new Error('import back failed');
+        return 'restored';
+      },
+      rescue: (_app, v) => { calls.push(`rescue v${v}`); return 'kept'; },
       prune: () => { calls.push('prune'); },
     };
     return new ReleasePipeline({
@@ -92,5 +101,15 @@ describe('release pipeline: snapshot before the release command, restore-data on
   it('a plain rollback restores nothing', async () => {
     assert.equal(await run(pipelineFor({ web: 'x' }), 'rollback', 'v3'), null);
     assert.deepEqual(calls.filter((c) => /take|restore/.test(c)), []);
+  });
+
+  it('a restore that fails puts the data back from the snapshot just taken; when that fails too the snapshot is kept (rescued), not deleted', async () => {
+    failAt = 'restore';
+    assert.equal(await run(pipelineFor({ web: 'x' }), 'rollback', 'v3 restore-data'), 'import failed');
+    assert.deepEqual(calls, ['take v7', 'restore for v3 as v7', 'import back v7', 'discard v7', 'discard release']);
+    calls = [];
+    failAt = 'restore and put back';
+    assert.equal(await run(pipelineFor({ web: 'x' }), 'rollback', 'v3 restore-data'), 'import failed');
+    assert.deepEqual(calls, ['take v7', 'restore for v3 as v7', 'import back v7', 'rescue v7', 'discard release']);
   });
 });

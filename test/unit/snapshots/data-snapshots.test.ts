@@ -18,7 +18,7 @@ describe('data snapshots: taken before a release command, kept N, restored only 
   let links: Array<{ plugin: string; service: string }>;
   let versions: number[];
   let failExportOf: string | null;
-  let imported: Array<{ service: string; text: string }>;
+  let imported: Array<{ service: string; text: string; replace?: boolean }>;
   let snapshots: DataSnapshots;
   const dumpOf = new Map<string, string>();
 
@@ -46,7 +46,7 @@ describe('data snapshots: taken before a release command, kept N, restored only 
         import: async (o) => {
           let text = '';
           for await (const c of o.input) text += c;
-          imported.push({ service: o.name, text });
+          imported.push({ service: o.name, text, replace: o.replace });
         },
       },
       events: new EventsService(store.events),
@@ -89,7 +89,8 @@ describe('data snapshots: taken before a release command, kept N, restored only 
     const plan = await snapshots.restore({ app: 'shop', target: 1, log, user: 'ann' });
     assert.equal(plan.before, 2);
     assert.deepEqual(plan.services.map((s) => [s.service, s.apps]), [['db', ['shop', 'other']], ['cache', ['shop']]]);
-    assert.deepEqual(imported, [{ service: 'db', text: 'rows of v1' }, { service: 'cache', text: 'keys of v1' }]);
+    // replace: the plugin empties the service first (tables made after the snapshot go too).
+    assert.deepEqual(imported, [{ service: 'db', text: 'rows of v1', replace: true }, { service: 'cache', text: 'keys of v1', replace: true }]);
   });
 
   it('no snapshot before the release after the target, or none after it, is SNAPSHOT_NOT_FOUND; the rollback\'s own release is not "after"', async () => {
@@ -119,5 +120,15 @@ describe('data snapshots: taken before a release command, kept N, restored only 
     await snapshots.take({ app: 'shop', version: 2, log, why: '' });
     snapshots.forget(store.apps.get('shop')!.id);
     assert.equal(fs.existsSync(path.join(dir, 'snapshots', store.apps.get('shop')!.id)), false);
+  });
+
+  it('rescue keeps a snapshot\'s files under a new name, out of the records, and says how to import them', async () => {
+    await snapshots.take({ app: 'shop', version: 2, log, why: '' });
+    const said = snapshots.rescue('shop', 2);
+    assert.equal(snapshots.byRelease('shop').size, 0);
+    const files = filesOf();
+    assert.equal(files.length, 2);
+    assert.ok(files.every((f) => /^rescued-\d{8}T\d{6}Z-v2-(postgres-db|redis-cache)\.dump\.gz$/.test(f)), files.join());
+    assert.match(said, new RegExp(`gunzip -c ${dir}/snapshots/[^ ]+/rescued-[^ ]+-v2-postgres-db.dump.gz \\| berth postgres:import db`));
   });
 });
