@@ -6,9 +6,11 @@
 #
 #   1. Debian packages (deploy/executables.txt, group berth: docker.io, docker-registry, redis, nginx, git, …) when missing
 #   2. dockerd and redis (deploy/services.sh ensure)
-#   3. npm ci (when package-lock.json changed), a backup of berth.db (deploy/backup-db.js, last 3 kept), npm run build
+#   3. npm ci (when package-lock.json changed)
 #   4. images (deploy/images/bootstrap.sh: built locally, no registry)
-#   5. berth itself (systemd unit, or deploy/berthd.sh without systemd), waits for /healthz
+#   5. deploy/swap-berth.sh: npm run build, the previous berth stopped, a backup of berth.db (deploy/backup-db.js,
+#      last 3 kept), berth itself started (systemd unit, or deploy/berthd.sh without systemd) and /healthz
+#      waited for; a berth that does not start is replaced by the previous one again (build and database)
 #   6. the `berth` CLI on the PATH, logged in as admin for root
 #
 # env: BERTH_HOME (default /var/lib/berth); on first install also BERTH_PORT, BERTH_ROUTER_PORT,
@@ -206,77 +208,17 @@ if [ ! -d node_modules ] || [ "$(cat node_modules/.berth-lock-hash 2>/dev/null |
 else
   info "npm dependencies: up to date"
 fi
-# ---------------------------------------------------------------- 3b. database backup
-# The build and restart below may migrate berth.db (forward only): keep a copy to go back to
-# (docs/upgrading.md). SQLite's online backup, while the running berth keeps writing; the last 3 kept.
-# The label is the commit that was installed when the database was last written: the one to go back to.
-if [ -f "$BERTH_HOME/berth.db" ]; then
-  step "Backing up the database (before a build that may migrate it)"
-  prev_commit=$(cut -c1-12 "$BERTH_HOME/installed-commit" 2>/dev/null || true)
-  backup=$(node "$CHECKOUT/deploy/backup-db.js" "$BERTH_HOME/berth.db" "$BERTH_HOME/backups/db" 3 "$prev_commit" 2>>"$LOG") \
-    || { trap - ERR; fail "backing up $BERTH_HOME/berth.db failed (see $LOG); nothing was upgraded"; }
-  info "$backup (the newest 3 are kept in $BERTH_HOME/backups/db)"
-fi
-step "Building berth (npm run build)"
-run_logged "npm run build" npm run build
-[ -f "$CHECKOUT/dist/app/main.js" ] || fail "npm run build produced no dist/app/main.js; read $LOG"
-
 # ---------------------------------------------------------------- 4. images
 step "Building images (deploy/images/bootstrap.sh)"
 bash "$CHECKOUT/deploy/images/bootstrap.sh" || { trap - ERR; fail "building images failed (see above; logs in $LOG_DIR)"; }
 
-# ---------------------------------------------------------------- 5. berth
-berth_log_tail() {
-  if [ -d /run/systemd/system ]; then
-    journalctl -u berth.service -n 40 --no-pager >&2 || true
-  else
-    echo " !     last 40 lines of $BERTH_HOME/log/berth.log:" >&2
-    tail -n 40 "$BERTH_HOME/log/berth.log" 2>/dev/null | sed 's/^/       /' >&2 || true
-  fi
-}
-
-if [ -d /run/systemd/system ]; then
-  step "Installing the berth systemd unit"
-  bash "$CHECKOUT/deploy/berthd.sh" stop >/dev/null 2>&1 || true   # a berth started without systemd
-  sed -e "s#@CHECKOUT@#$CHECKOUT#g" -e "s#@BERTH_HOME@#$BERTH_HOME#g" -e "s#@NODE@#$(command -v node)#g" \
-    "$CHECKOUT/deploy/berth.service" >/etc/systemd/system/berth.service.tmp
-  mv /etc/systemd/system/berth.service.tmp /etc/systemd/system/berth.service
-  run_logged "systemctl daemon-reload" systemctl daemon-reload
-  run_logged "systemctl enable berth" systemctl enable berth.service
-  run_logged "systemctl restart berth" systemctl restart berth.service
-else
-  step "Starting berth (no systemd here: deploy/berthd.sh)"
-  # New settings (--hostname) take effect only in a new process.
-  bash "$CHECKOUT/deploy/berthd.sh" "$([ -n "$OWN_HOSTNAME" ] && echo restart || echo start)" || { trap - ERR; fail "berth did not start; read $BERTH_HOME/log/berth.log"; }
-fi
-
-berth_alive() {
-  if [ -d /run/systemd/system ]; then
-    case "$(systemctl show -p ActiveState --value berth.service 2>/dev/null)" in
-      active|activating|reloading) return 0 ;;
-      *) return 1 ;;
-    esac
-  else
-    bash "$CHECKOUT/deploy/berthd.sh" status >/dev/null 2>&1
-  fi
-}
-
-healthz="http://127.0.0.1:$BERTH_PORT/healthz"
-up=0
-for i in $(seq 1 60); do
-  if curl -fsS -m 2 "$healthz" >/dev/null 2>&1; then up=1; break; fi
-  if [ "$i" -gt 3 ] && ! berth_alive; then break; fi
-  sleep 1
-done
-if [ "$up" != 1 ]; then
-  berth_log_tail
-  trap - ERR
-  if berth_alive; then
-    fail "berth did not answer $healthz within 60 s (log: $BERTH_HOME/log/berth.log)"
-  fi
-  fail "berth exited while starting (log: $BERTH_HOME/log/berth.log)"
-fi
-info "berth answers $healthz"
+# ---------------------------------------------------------------- 5. build, database backup, berth
+# deploy/swap-berth.sh (docs/upgrading.md): builds while the previous berth runs, stops it, backs
+# berth.db up (deploy/backup-db.js, the last 3 kept), starts this berth and waits for /healthz; when
+# it does not answer, it puts the previous build and the backup back and starts the previous berth.
+# Apps keep serving throughout (containers and berth's nginx do not stop with berth).
+if [ -d /run/systemd/system ]; then step "Installing berth (systemd unit berth.service)"; else step "Installing berth (no systemd here: deploy/berthd.sh)"; fi
+BERTH_INSTALL_LOG="$LOG" bash "$CHECKOUT/deploy/swap-berth.sh" || { trap - ERR; fail "berth was not upgraded (see above; log: $BERTH_HOME/log/berth.log)"; }
 
 # ---------------------------------------------------------------- 6. CLI + admin
 ln -sfn "$CHECKOUT/bin/berth" /usr/local/bin/berth
@@ -318,7 +260,6 @@ if ! timeout 60 berth apps:list </dev/null; then
   fail "berth apps:list failed after install"
 fi
 
-git -C "$CHECKOUT" rev-parse HEAD >"$BERTH_HOME/installed-commit" 2>/dev/null || rm -f "$BERTH_HOME/installed-commit"
 step "berth is installed"
 info "API and dashboard: http://127.0.0.1:$BERTH_PORT/   (settings: $ENV_FILE)"
 info "apps: http://<app>.${BERTH_DOMAIN:-localhost}:${BERTH_ROUTER_PORT:-80}/"

@@ -44,12 +44,14 @@ describe('deploy/backup-db.js: install.sh\'s backup of berth.db before an upgrad
     assert.deepEqual([bad.status, bad.stderr], [1, 'backup-db: keep must be a whole number of at least 1, not "0"\n']);
   });
 
-  it('install.sh runs it after npm ci and before the build and the restart that may migrate', () => {
-    const lines = fs.readFileSync(path.join(ROOT, 'deploy/install.sh'), 'utf8').split('\n');
-    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
-    const backupLine = at(/node "\$CHECKOUT\/deploy\/backup-db\.js" "\$BERTH_HOME\/berth\.db" "\$BERTH_HOME\/backups\/db" 3 /);
-    assert.ok(backupLine > at(/run_logged "npm ci"/), 'the backup runs after npm ci (it needs better-sqlite3)');
-    assert.ok(backupLine < at(/run_logged "npm run build"/), 'the backup runs before the build');
-    assert.ok(backupLine < at(/systemctl restart berth/), 'the backup runs before berth restarts');
+  it('install.sh runs swap-berth.sh after npm ci; it backs up once the previous berth stopped, before the new one starts and may migrate', () => {
+    const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n');
+    const at = (lines: string[], re: RegExp) => { const i = lines.findIndex((l) => re.test(l)); assert.ok(i >= 0, `no line matches ${re}`); return i; };
+    const install = read('deploy/install.sh');
+    assert.ok(at(install, /bash "\$CHECKOUT\/deploy\/swap-berth\.sh"/) > at(install, /run_logged "npm ci"/), 'the swap (and its backup) runs after npm ci (it needs better-sqlite3)');
+    const swap = read('deploy/swap-berth.sh');
+    const backupLine = at(swap, /node "\$CHECKOUT\/deploy\/backup-db\.js" "\$BERTH_HOME\/berth\.db" "\$BERTH_HOME\/backups\/db" 3 /);
+    assert.ok(backupLine > at(swap, /^stop_berth$/), 'the backup runs after the previous berth stopped');
+    assert.ok(backupLine < at(swap, /^if start_berth "\$CHECKOUT"/), 'the backup runs before the new berth starts');
   });
 });
