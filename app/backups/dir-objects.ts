@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BackupObjects, StoredObject } from '../ports/backup-objects';
 import { checkInside } from './backup-target';
+import { BerthError } from '../errors';
 
 /** Backups as files below berth's backup directory (keys are absolute paths, checked to stay there). */
 export function dirObjects(root: string): BackupObjects {
@@ -19,9 +20,13 @@ export function dirObjects(root: string): BackupObjects {
     },
     async get(key) {
       checkInside(path.dirname(key), root);
+      // A plain file only: a symbolic link in the folder could point anywhere on the host.
+      const st = fs.lstatSync(key, { throwIfNoEntry: false });
+      if (!st?.isFile()) throw new BerthError('BACKUP_NOT_FOUND', `The backup file ${key} is not there.`);
       return fs.createReadStream(key);
     },
     async remove(key) {
+      checkInside(path.dirname(key), root);
       fs.rmSync(key, { force: true });
     },
     async list(dir) {

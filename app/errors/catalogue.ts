@@ -128,7 +128,7 @@ export const CATALOGUE = {
   BACKUP_SCHEDULE_NOT_FOUND: { kind: 'not-found', hint: 'The service has no backup schedule of that name; `berth <service>:backup-schedules <name>` lists them.' },
   SNAPSHOT_FAILED: { kind: 'unprocessable', hint: 'The dump of a linked database before a release command failed, so the command did not run and the previous release keeps serving; the message says which service and why (is it running?).' },
   SNAPSHOT_NOT_FOUND: { kind: 'not-found', hint: 'There is no data snapshot for that rollback (none was taken before the release after it, it was pruned, or its service is no longer linked); `berth releases <app>` shows which releases have one.' },
-  BACKUP_NOT_FOUND: { kind: 'not-found', hint: 'The service has no backup with that id; `berth backups:list <service>` lists them.' },
+  BACKUP_NOT_FOUND: { kind: 'not-found', hint: 'No backup has that id or name (or its file is gone from its storage); `berth backups:list <service>` lists a service\'s, `berth backup:list` berth\'s own.' },
   BACKUP_UNVERIFIED: { kind: 'unprocessable', hint: 'Restored into a throw-away container, the backup did not pass its checks (the message says which); it would not restore either: look at the service, its export and the backup\'s target.' },
   BACKUP_STORAGE_FAILED: { kind: 'unavailable', hint: 'The backup\'s storage (folder or S3 endpoint) did not take or give the file; the message says what it answered.' },
   BACKUP_INVALID: { kind: 'unprocessable', hint: 'The file is not a berth backup (`berth backup:create` makes them): it needs a manifest.json, berth.db and secret.key, and only berth\'s own folders.' },

@@ -24,7 +24,10 @@ export function s3Objects(login: S3Login): BackupObjects {
         .catch(failed('upload', key));
     },
     async get(key) {
-      const out = await client.send(new GetObjectCommand({ Bucket: login.bucket, Key: key })).catch(failed('download', key));
+      const out = await client.send(new GetObjectCommand({ Bucket: login.bucket, Key: key })).catch((e: unknown) => {
+        if ((e as Error).name === 'NoSuchKey') throw new BerthError('BACKUP_NOT_FOUND', `s3://${login.bucket}/${key} is not there (${login.endpoint}).`);
+        return failed('download', key)(e);
+      });
       return out.Body as NodeJS.ReadableStream;
     },
     async remove(key) {
