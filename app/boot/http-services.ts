@@ -4,6 +4,7 @@ import type { HttpServices } from '../http/http-services';
 import type { Berth } from './create-berth';
 import { berthVersion, gitCommit } from '../version';
 import { collectMetrics } from '../metrics';
+import { ServerFile } from '../server-file';
 
 /** Fills app/http's declared services from the composition root: domain services and narrow views, nothing below them. */
 export function httpServicesOf(berth: Berth): HttpServices {
@@ -34,6 +35,10 @@ export function httpServicesOf(berth: Berth): HttpServices {
       requests: (app) => berth.metricsHistory.history(app, '1h', Date.now()).requests.total,
     }),
     pushGate: berth.pushGate,
+    serverFile: new ServerFile({
+      apps: berth.apps, appSettings: berth.appSettings, configVars: berth.configVars, releases: berth.releases, domains: berth.domains,
+      routing: berth.routing, processes: berth.processes, checks: berth.checks, buildSettings: berth.buildSettings, storage: berth.storage, services: berth.services,
+    }),
     urlOf: (app) => berth.urlOf(app),
     version: () => ({ version: berthVersion(), commit: gitCommit(), schema: berth.store.schemaVersion() }),
     ownAddress: berth.ownAddress,

@@ -36,6 +36,7 @@ import { checksVerbs } from './verbs/checks';
 import { dokkuMoreVerbs } from './verbs/dokku-more';
 import { versionVerbs } from './verbs/version';
 import { notificationsVerbs } from './verbs/notifications';
+import { serverFileVerbs } from './verbs/server-file';
 import { withReportProperties } from './report-properties';
 
 /** Every verb, by group, in the order `berth help` and docs/cli.md show them. */
@@ -45,7 +46,7 @@ export const GROUPS: readonly VerbGroup[] = withReportProperties([
   logsVerbs, runVerbs,
   domainsVerbs, portsVerbs, nginxVerbs, certsVerbs, letsencryptVerbs,
   servicesVerbs, backupsVerbs, berthBackupVerbs, pluginsVerbs,
-  schedulersVerbs, notificationsVerbs,
+  schedulersVerbs, notificationsVerbs, serverFileVerbs,
   usersVerbs, tokensVerbs, versionVerbs,
   dokkuVerbs, dokkuReports, dokkuGitNetworkVerbs, dokkuMoreVerbs, importDokkuVerbs,
 ]);

@@ -159,6 +159,9 @@ export const CATALOGUE = {
   NOTIFICATION_NOT_FOUND: { kind: 'not-found', hint: 'No notification target with that id here; `berth notifications:list <app|--global>` shows them.' },
   INVALID_SMTP_SETTINGS: { kind: 'unprocessable', hint: 'notifications:smtp smtp://[user@]host[:port] (or smtps://) --from <address>, the password on stdin.' },
   SMTP_NOT_CONFIGURED: { kind: 'unprocessable', hint: 'Email targets need SMTP settings; an admin sets them with `berth notifications:smtp`.' },
+  SERVER_FILE_INVALID: { kind: 'unprocessable', hint: 'berth.yaml is not a file berth apply reads: the message names the path (apps.web.scal) and what is wrong; docs/server-file.md lists every key.' },
+  SERVER_FILE_PASSPHRASE: { kind: 'unprocessable', hint: 'Sealed secrets need the passphrase they were exported with (at least 12 characters): --passphrase-file <file> or BERTH_EXPORT_PASSPHRASE.' },
+  SERVER_FILE_SECRET_MISSING: { kind: 'unprocessable', hint: 'The file keeps a secret ({ keep: true }) this server does not have: export with a passphrase to carry secrets, or set the value here first.' },
   INTERNAL: { kind: 'internal', hint: 'Something went wrong inside berth; see its log.' },
 } as const satisfies Record<string, CatalogueEntry>;
 

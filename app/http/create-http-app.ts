@@ -1,3 +1,4 @@
+import { serverFileRoutes } from './routes/server-file-routes';
 import express from 'express';
 import type { HttpServices } from './http-services';
 import { requireUser } from './auth-middleware';
@@ -75,6 +76,7 @@ export function createHttpApp(berth: HttpServices, options: { codec: GitHookCode
   api.use(cronRoutes(berth));
   for (const routes of [backupsRoutes, berthBackupRoutes, servicesRoutes, pluginsRoutes]) api.use(routes(berth));
   api.use(schedulersRoutes(berth));
+  api.use(serverFileRoutes(berth));
   api.use(notificationsRoutes(berth));
   api.use(metricsHistoryRoutes(berth));
   api.use(notFound);

@@ -28,6 +28,7 @@ import type { SessionsService } from '../sessions';
 import type { StorageService } from '../storage';
 import type { AppDiskReport, Housekeeping } from '../disk';
 import type { AccessService, LoginLimiter, UsersService } from '../users';
+import type { ServerFile } from '../server-file';
 
 /** Read-only views of app containers for the dashboard (the engine itself stays in app/boot). */
 export interface ContainerView {
@@ -116,6 +117,8 @@ export interface HttpServices {
   readonly disk: { report(app: string): Promise<AppDiskReport> };
   /** `berth cleanup` and the disk watch. */
   readonly housekeeping: Pick<Housekeeping, 'cleanup' | 'checkDisk'>;
+  /** `berth export` / `berth apply`: the server in one file (admins only). */
+  readonly serverFile: Pick<ServerFile, 'export' | 'apply'>;
   /** git over HTTP and the pre-receive hook's endpoint (app/builds/push-gate.ts). */
   readonly pushGate: PushGate;
   /** berth's own HTTPS address (BERTH_HOSTNAME) and the git remotes on it. */

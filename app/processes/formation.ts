@@ -49,6 +49,21 @@ export function validateScale(release: ReleaseRecord, requested: Readonly<Record
   return scale;
 }
 
+/** A scale for an app with no release yet (no Procfile to check the types against): type names and counts only. */
+export function validatePresetScale(app: string, requested: Readonly<Record<string, unknown>>): Record<string, number> {
+  const scale: Record<string, number> = {};
+  for (const [type, count] of Object.entries(requested)) {
+    if (!/^[a-z][a-z0-9-]{0,29}$/.test(type)) throw new BerthError('INVALID_SCALE', `"${type.slice(0, 40)}" is not a process type (lowercase letters, digits, dashes).`);
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_SCALE) {
+      throw new BerthError('INVALID_SCALE', `The count for ${type} must be a whole number from 0 to ${MAX_SCALE}; got ${JSON.stringify(count)}.`);
+    }
+    scale[type] = count;
+  }
+  const total = Object.values(scale).reduce((a, b) => a + b, 0);
+  if (total > MAX_APP_CONTAINERS) throw new BerthError('INVALID_SCALE', `That makes ${total} containers of ${app} in all; berth runs at most ${MAX_APP_CONTAINERS} per app.`);
+  return scale;
+}
+
 /** `no`, `always`, `unless-stopped`, `on-failure` or `on-failure:N` (N 1–1000). */
 export function validateRestartPolicy(policy: unknown): string {
   if (typeof policy === 'string' && /^(no|always|unless-stopped|on-failure(:([1-9]\d{0,2}|1000))?)$/.test(policy)) return policy;

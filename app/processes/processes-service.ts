@@ -11,7 +11,7 @@ import type { AppsReader } from '../apps/apps-reader';
 import type { ReleasesReader } from '../releases/releases-reader';
 import type { EventsService } from '../events';
 import type { Deployer } from '../deploys';
-import { parseCpus, parseMemory, processTypes, validateRestartPolicy, validateScale } from './formation';
+import { parseCpus, parseMemory, processTypes, validatePresetScale, validateRestartPolicy, validateScale } from './formation';
 import { appliedLimits, processReport, statusFromListed, type AppliedLimits, type AppProcessReport, type SwarmStatusOf } from './process-report';
 import type { AppStatusWord } from './app-status';
 import type { ContainerInfo } from '../ports/container-engine';
@@ -73,6 +73,19 @@ export class ProcessesService {
   async scale(app: string, requested: Readonly<Record<string, unknown>>, user: string | null) {
     const scale = validateScale(this.requireRelease(app), requested, this.formation(app));
     return this.deps.builds.enqueue({ app, kind: 'scale', source: JSON.stringify(scale), user });
+  }
+
+  /**
+   * `berth apply` on a server the app was never deployed to: the counts are stored as the app's own
+   * (what ps:scale stores), so its first release starts with them. Once it has a release, as ps:scale.
+   */
+  async scaleOrPreset(app: string, requested: Readonly<Record<string, unknown>>, user: string | null) {
+    if (this.deps.releases.current(app)) return this.scale(app, requested, user);
+    this.requireApp(app);
+    const scale = validatePresetScale(app, requested);
+    this.deps.store.formation.set(app, scale);
+    this.deps.events.record({ app, kind: 'ps.scaled', message: `scale before the first deploy: ${Object.entries(scale).map(([t, n]) => `${t}=${n}`).join(' ')}`, user });
+    return null;
   }
 
   async restart(app: string, processType: string | undefined, user: string | null) {

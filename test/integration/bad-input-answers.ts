@@ -82,6 +82,9 @@ export const EMPTY_BODY: Readonly<Record<string, Answer | NotSent>> = {
   'POST /api/v1/apps/:app/webhooks': ['INVALID_WEBHOOK_PROVIDER', 422],
   'DELETE /api/v1/apps/:app/webhooks/:provider': { notSent: READS_NO_BODY },
   'DELETE /api/v1/registry/logins/:server': { notSent: READS_NO_BODY },
+  // {} is a complete export request: secrets written as { keep: true }, nothing changed.
+  'POST /api/v1/server/export': [null, 200],
+  'POST /api/v1/server/apply': ['INVALID_INPUT', 400],
   'POST /api/v1/notifications': ['INVALID_NOTIFICATION_TARGET', 422],
   'POST /api/v1/apps/:app/notifications': ['INVALID_NOTIFICATION_TARGET', 422],
   'POST /api/v1/notifications/smtp': ['INVALID_SMTP_SETTINGS', 422],
