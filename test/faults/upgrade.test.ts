@@ -121,6 +121,30 @@ describe('fault: upgrading berth (deploy/swap-berth.sh): the app serves througho
     assert.ok(loop.ok > 0);
   });
 
+  it('an upgrade to another checkout whose berth fails to start goes back to the previous checkout on the database from before', async () => {
+    const bad = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-upgrade-bad-'));
+    try {
+      for (const entry of fs.readdirSync(next)) {
+        if (entry === 'node_modules') fs.symlinkSync(fs.realpathSync(path.join(next, entry)), path.join(bad, entry));
+        else fs.cpSync(path.join(next, entry), path.join(bad, entry), { recursive: true });
+      }
+      fs.writeFileSync(path.join(bad, 'dist/app/main.js'), FAILING_MAIN);
+      const loop = new RequestLoop(berth, host, `${app} serves\n`);
+      const swap = await runScript(path.join(bad, 'deploy/swap-berth.sh'), ['--no-build'], env);
+      await loop.stop();
+      assert.equal(swap.code, 1, swap.output);
+      assert.match(swap.output, new RegExp(`the upgrade failed: berth from ${bad} did not start\\. The previous berth \\(${next}\\) runs again`));
+      assert.match(running(), new RegExp(`^berth: running \\(pid \\d+, ${next}/dist/app/main\\.js\\)$`));
+      assert.equal(fs.readFileSync(path.join(berth.home, 'installed-checkout'), 'utf8').trim(), next);
+      await healthy();
+      assert.ok(await appListed());
+      assert.deepEqual(loop.failures, []);
+      assert.ok(loop.ok > 0);
+    } finally {
+      fs.rmSync(bad, { recursive: true, force: true });
+    }
+  });
+
   it('an upgrade in place whose berth fails to start puts the previous build and database back and starts it; the app answers throughout', async () => {
     const main = path.join(next, 'dist/app/main.js');
     const good = fs.readFileSync(main, 'utf8');
