@@ -15,6 +15,8 @@ export interface AppDiskView {
   readonly storageBytes: number;
   /** Its build logs, archived container output and router (nginx) logs. */
   readonly logs: { readonly builds: number; readonly archive: number; readonly router: number };
+  /** Its data snapshots (dumps of linked databases taken before release commands, `$BERTH_HOME/snapshots/<app id>`). */
+  readonly snapshotsBytes: number;
   readonly totalBytes: number;
 }
 

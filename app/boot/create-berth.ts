@@ -338,7 +338,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const disk = {
     report: (app: string) => appDiskReport({
       apps: appsReader, engine: diskEngine, dataOf: (a) => storage.dataOf(a), buildIdsOf: (a) => builds.list(a, 1_000_000).map((b) => b.id),
-      buildLogsDir: paths.buildLogs, appLogsDir: paths.appLogs, routerLogs,
+      buildLogsDir: paths.buildLogs, appLogsDir: paths.appLogs, routerLogs, snapshotsDir: path.join(config.home, 'snapshots'),
     }, app),
   };
   const housekeeping = new Housekeeping({

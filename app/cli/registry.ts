@@ -37,12 +37,13 @@ import { dokkuMoreVerbs } from './verbs/dokku-more';
 import { versionVerbs } from './verbs/version';
 import { notificationsVerbs } from './verbs/notifications';
 import { serverFileVerbs } from './verbs/server-file';
+import { diskVerbs } from './verbs/disk';
 import { withReportProperties } from './report-properties';
 
 /** Every verb, by group, in the order `berth help` and docs/cli.md show them. */
 export const GROUPS: readonly VerbGroup[] = withReportProperties([
   appsVerbs, configVerbs, gitVerbs, forgeVerbs, builderVerbs, builderDockerfileVerbs, registryVerbs, buildsVerbs, releasesVerbs, eventsVerbs, authVerbs, helpVerbs,
-  psVerbs, checksVerbs, resourceVerbs, storageVerbs,
+  psVerbs, checksVerbs, resourceVerbs, storageVerbs, diskVerbs,
   logsVerbs, runVerbs,
   domainsVerbs, portsVerbs, nginxVerbs, certsVerbs, letsencryptVerbs,
   servicesVerbs, backupsVerbs, berthBackupVerbs, pluginsVerbs,

@@ -19,10 +19,13 @@ export interface AppDiskDeps {
   /** `$BERTH_HOME/logs/apps`: one folder per app (LogArchive). */
   readonly appLogsDir: string;
   readonly routerLogs: Pick<RouterLogFiles, 'dir'>;
+  /** `$BERTH_HOME/snapshots`: one folder per app id (app/snapshots). */
+  readonly snapshotsDir: string;
 }
 
 export async function appDiskReport(deps: AppDiskDeps, app: string): Promise<AppDiskReport> {
-  if (!deps.apps.find(app)) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
+  const record = deps.apps.find(app);
+  if (!record) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
   const data = deps.dataOf(app);
   const images = await deps.engine.imagesOf(`berth/${app}`);
   const volumes = await Promise.all(data.volumes.map(async (name) => {
@@ -36,7 +39,8 @@ export async function appDiskReport(deps: AppDiskDeps, app: string): Promise<App
     router: filesBytes(deps.routerLogs.dir, (n) => n.startsWith(`${app}.access.log`) || n.startsWith(`${app}.error.log`)),
   };
   const storageBytes = diskBytes(data.root);
+  const snapshotsBytes = diskBytes(path.join(deps.snapshotsDir, record.id));
   const totalBytes = images.reduce((s, i) => s + i.bytes, 0) + volumes.reduce((s, v) => s + v.bytes, 0)
-    + storageBytes + logs.builds + logs.archive + logs.router;
-  return { app, images, volumes, storageBytes, logs, totalBytes };
+    + storageBytes + logs.builds + logs.archive + logs.router + snapshotsBytes;
+  return { app, images, volumes, storageBytes, logs, snapshotsBytes, totalBytes };
 }

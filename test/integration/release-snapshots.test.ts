@@ -78,6 +78,11 @@ describe('release snapshots: a database snapshot before the release command, and
     const list = JSON.parse(berth.cli(['releases', app, '--json']).stdout).releases as Array<{ version: number; snapshot: { services: Array<{ plugin: string; service: string; size: number }>; size: number } | null }>;
     assert.deepEqual(list.map((r) => [r.version, r.snapshot?.services.map((s) => `${s.plugin}/${s.service}`) ?? null]), [[2, [`postgres/${pg}`]], [1, null]]);
     assert.ok(list[0].snapshot!.size > 0);
+    // The disk figures count the snapshot folder (du: whole blocks, so at least the file's size).
+    const diskOut = berth.cli(['apps:disk', app, '--json']);
+    ok(diskOut);
+    const disk = JSON.parse(diskOut.stdout).disk as { snapshotsBytes: number };
+    assert.ok(disk.snapshotsBytes >= list[0].snapshot!.size, JSON.stringify(disk));
     const table = berth.cli(['releases', app]);
     assert.match(table.stdout, new RegExp(`v2 .*postgres/${pg} \\d`));
   });

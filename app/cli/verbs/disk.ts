@@ -10,7 +10,7 @@ export const diskVerbs: VerbGroup = {
     {
       name: 'apps:disk',
       usage: 'berth apps:disk <app>',
-      summary: 'What an app keeps on this host: its images (docker\'s size each), volumes, storage folder and logs (as du counts them), and the total.',
+      summary: 'What an app keeps on this host: its images (docker\'s size each), volumes, storage folder, logs and data snapshots (as du counts them), and the total.',
       args: [{ name: 'app', summary: 'The app\'s name.' }],
       options: [],
       async run(ctx) {
@@ -25,6 +25,7 @@ export const diskVerbs: VerbGroup = {
           ['logs', 'builds', bytes(d.logs.builds)],
           ['logs', 'containers', bytes(d.logs.archive)],
           ['logs', 'router', bytes(d.logs.router)],
+          ['snapshots', `data before release commands (BERTH_SNAPSHOT_KEEP)`, bytes(d.snapshotsBytes)],
           ['total', '', bytes(d.totalBytes)],
         ]));
       },
