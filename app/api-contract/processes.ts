@@ -29,6 +29,8 @@ export interface ProcessReport {
   readonly desired: number;
   readonly running: number;
   readonly containers: ContainerReport[];
+  /** Swarm: why the type is down and what to do (e.g. its placement allows only a node that is down). */
+  readonly problem?: string;
 }
 
 export interface CrashReport {

@@ -124,6 +124,7 @@ export async function startWorker(berth: Berth, log: Log): Promise<void> {
   await berth.serviceBackups.startWorker(1, { [BERTH_JOB_APP]: berth.berthBackups.handle });
   berth.reconciler.start(log);
   berth.liveness.start(log);
+  berth.swarmWatcher.start(log);
   // Disk hygiene: the disk watch every 10 minutes, `berth cleanup` every BERTH_CLEANUP_INTERVAL.
   berth.housekeeping.schedule({ checkMs: 10 * 60_000, cleanupMs: berth.config.cleanupIntervalSeconds * 1000 }, log);
   log(`reconciling containers every ${berth.config.reconcileIntervalSeconds} s`);

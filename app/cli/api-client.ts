@@ -67,11 +67,11 @@ export class ApiClient {
   }
 
   /** Streams a text response, calling `onLine` per line (without its newline) as lines arrive. */
-  async lines(path: string, onLine: (line: string) => void): Promise<void> {
+  async lines(path: string, onLine: (line: string) => void, o: { method?: Method; body?: unknown; waiting?: string } = {}): Promise<void> {
     const progress = this.opts.progress;
-    progress?.wait('waiting for the build…');
+    progress?.wait(o.waiting ?? 'waiting for the build…');
     try {
-      const res = await this.open('GET', path);
+      const res = await this.open(o.method ?? 'GET', path, o.body);
       res.setEncoding('utf8');
       let pending = '';
       for await (const chunk of res as AsyncIterable<string>) {

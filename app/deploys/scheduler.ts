@@ -27,6 +27,8 @@ export interface ProcessStatus {
     /** Swarm: the task's id and the release its service runs. */
     readonly id?: string; readonly release?: number | null;
   }[];
+  /** Swarm: why the type is down and what to do (tasks swarm cannot place, e.g. pinned to a node that is down). */
+  readonly problem?: string | null;
 }
 
 export interface SchedulerStatus {

@@ -21,7 +21,7 @@ import type { MetricsService } from '../metrics';
 import type { RegistryLogins } from '../registry-auth';
 import type { NotificationsService } from '../notifications';
 import type { ReleasesService } from '../releases';
-import type { SchedulersService, SwarmSetup } from '../schedulers';
+import type { SchedulersService, SwarmNodeOps, SwarmSetup } from '../schedulers';
 import type { ServiceBackup, ServiceKit, ServiceLinks } from '../services-kit';
 import type { BerthBackup, BerthBackups, ServiceBackups } from '../backups';
 import type { SessionsService } from '../sessions';
@@ -99,6 +99,8 @@ export interface HttpServices {
   readonly services: { readonly plugins: PluginHost; readonly kit: ServiceKit; readonly links: ServiceLinks; readonly backup: ServiceBackup };
   readonly schedulers: SchedulersService;
   readonly swarmSetup: SwarmSetup;
+  /** nodes:drain and nodes:remove (admins only). */
+  readonly swarmNodes: SwarmNodeOps;
   readonly registryLogins: RegistryLogins;
   readonly notifications: Pick<NotificationsService, 'add' | 'list' | 'remove' | 'test' | 'smtp' | 'setSmtp'>;
   /** Scheduled service backups (app/backups). */

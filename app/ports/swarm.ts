@@ -39,6 +39,8 @@ export interface SwarmServiceInfo {
   readonly image: string;
   /** Swarm's own rolling-update state: `updating`, `completed`, `rollback_completed`, …; null before any update. */
   readonly updateState: string | null;
+  /** Its placement constraints, e.g. `node.labels.zone==a` (none: any node). */
+  readonly constraints?: readonly string[];
 }
 
 export interface SwarmTask {
@@ -85,7 +87,7 @@ export interface SwarmEngine {
   /** `docker swarm init`: this engine becomes the manager of a new swarm (docker picks the address when none is given). */
   init(options: { readonly advertiseAddr?: string }): Promise<void>;
   /** What a worker joins with: the swarm's worker token and this manager's `address:port`. */
-  joinInfo(): Promise<{ workerToken: string; managerAddr: string }>;
+  joinInfo(): Promise<{ workerToken: string; managerToken: string; managerAddr: string }>;
   /** Creates the service, or updates it in place (rolling, start-first, rolls back on failure). */
   upsertService(spec: SwarmServiceSpec): Promise<SwarmServiceInfo>;
   scaleService(name: string, replicas: number): Promise<void>;
@@ -100,6 +102,14 @@ export interface SwarmEngine {
   nodes(): Promise<SwarmNode[]>;
   /** Sets (value string) or removes (null) node labels; the node by id or hostname. */
   labelNode(node: string, labels: Readonly<Record<string, string | null>>): Promise<SwarmNode>;
+  /** The node by id, id prefix (4+ characters) or hostname; NODE_NOT_FOUND otherwise. */
+  findNode(node: string): Promise<SwarmNode>;
+  /** `docker node update --availability`: drain moves the node's tasks to other nodes. */
+  setNodeAvailability(node: string, availability: 'active' | 'pause' | 'drain'): Promise<SwarmNode>;
+  /** `docker node rm` by id; `force` removes a node that is still up. */
+  removeNode(nodeId: string, force: boolean): Promise<void>;
+  /** Every task on the node (by id), of any service. */
+  nodeTasks(nodeId: string): Promise<SwarmTask[]>;
 }
 
 /** berth's own image registry, which every swarm node pulls from. */

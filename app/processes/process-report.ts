@@ -26,6 +26,8 @@ export type SwarmStatusOf = (app: string) => Promise<{
   readonly processes: readonly {
     readonly type: string; readonly desired: number;
     readonly instances: readonly { name: string; node: string | null; state: string; address: string | null; id?: string; release?: number | null }[];
+    /** Why the type is down and what to do (tasks swarm cannot place). */
+    readonly problem?: string | null;
   }[];
 } | null>;
 
@@ -92,6 +94,7 @@ function swarmProcesses(swarm: NonNullable<Awaited<ReturnType<SwarmStatusOf>>>, 
   const processes = swarm.processes.map((p) => ({
     type: p.type,
     desired: p.desired,
+    ...(p.problem ? { problem: p.problem } : {}),
     // As for containers: only the live release's running tasks count (a retiring service's do not).
     running: p.instances.filter((i) => i.state === 'running' && i.release === live).length,
     containers: p.instances.map((i): ContainerReport => ({

@@ -96,6 +96,20 @@ export class ProcessesService {
     return this.deps.builds.enqueue({ app, kind: 'restart', source: processType ?? '', user });
   }
 
+  /**
+   * `ps:rebalance`: spreads a swarm app's replicas over the nodes again (after a node came back,
+   * swarm leaves running tasks where they are). A blue/green restart in the app's turn: new
+   * services, which swarm spreads over every node that is up, pass their checks and take the
+   * route, then the old ones drain and go.
+   */
+  async rebalance(app: string, user: string | null) {
+    this.requireRelease(app);
+    if ((await this.deps.swarmStatusOf?.(app)) == null) {
+      throw new BerthError('NOT_ON_SWARM', `${app} runs on docker-local, one host: there are no nodes to spread it over (\`berth scheduler:set ${app} swarm\`).`);
+    }
+    return this.deps.builds.enqueue({ app, kind: 'restart', source: '', user });
+  }
+
   async stop(app: string, user: string | null) {
     this.requireApp(app);
     return this.deps.builds.enqueue({ app, kind: 'stop', source: '', user });

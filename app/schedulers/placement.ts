@@ -1,4 +1,5 @@
 import { BerthError } from '../errors';
+import type { SwarmNode } from '../ports/swarm';
 
 const CONSTRAINT = /^node\.(id|hostname|role|platform\.os|platform\.arch|labels\.[A-Za-z0-9][A-Za-z0-9._-]{0,99})\s*(==|!=)\s*[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
@@ -28,4 +29,20 @@ export function parseNodeLabels(words: readonly string[]): Record<string, string
     out[key] = value === '' ? null : value;
   }
   return out;
+}
+
+/**
+ * Whether a node meets placement constraints as swarm reads them (`node.id`, `node.hostname`,
+ * `node.role`, `node.labels.<key>`; `==` / `!=`). Platform constraints are taken as met: berth's
+ * nodes are told apart by what it can see. Used to refuse a drain that would strand a service.
+ */
+export function nodeMeets(node: SwarmNode, constraints: readonly string[]): boolean {
+  return constraints.every((c) => {
+    const m = /^node\.(id|hostname|role|labels\.(.+?)|platform\.\w+)\s*(==|!=)\s*(.*)$/.exec(c.trim());
+    if (!m) return true;
+    const [, field, label, op, want] = m;
+    if (field.startsWith('platform.')) return true;
+    const have = label !== undefined ? node.labels[label] : field === 'id' ? node.id : field === 'hostname' ? node.hostname : node.role;
+    return op === '==' ? have === want : have !== want;
+  });
 }

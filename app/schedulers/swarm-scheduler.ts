@@ -10,7 +10,7 @@ import type { ProcessesWriter } from '../processes/processes-reader';
 import type { ImageRegistry, SwarmEngine, SwarmServiceInfo } from '../ports/swarm';
 import type { OneOffRun } from '../one-off';
 import type { DeployOptions, Scheduler, SchedulerName, SchedulerStatus, StartedRelease, StepContext } from '../deploys/scheduler';
-import { addressOf, addressesOf, isServing, waitRunning } from './swarm-tasks';
+import { addressOf, addressesOf, isServing, placementProblem, waitRunning } from './swarm-tasks';
 import { drainSwarmTasks } from './swarm-drain';
 import { requireSwarm } from './require-swarm';
 
@@ -225,10 +225,13 @@ export class SwarmScheduler implements Scheduler<SwarmStarted> {
       const mine = services.filter((s) => s.labels[LABEL.process] === type);
       const tasks = (await Promise.all(mine.map((s) => this.deps.swarm.tasks(s.name)))).flat().filter((t) => t.desiredState === 'running')
         .sort((a, b) => (a.slot ?? 0) - (b.slot ?? 0));
+      const want = stopped ? 0 : desired[type] ?? 0;
+      const running = tasks.filter((t) => t.state === 'running').length;
       processes.push({
         type,
-        desired: stopped ? 0 : desired[type] ?? 0,
-        running: tasks.filter((t) => t.state === 'running').length,
+        desired: want,
+        running,
+        problem: placementProblem({ app, type, desired: want, running, tasks, nodes, placement: this.deps.store.schedulers.get(app).placement }),
         instances: tasks.map((t) => {
           const node = nodes.find((n) => n.id === t.nodeId)?.hostname ?? null;
           const address = t.hostPorts.length > 0 ? `${addressOf(t, nodes).host}:${t.hostPorts[0]}` : null;

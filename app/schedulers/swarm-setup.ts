@@ -1,6 +1,7 @@
 import { BerthError } from '../errors';
 import type { EventsService } from '../events';
 import type { ImageRegistry, SwarmEngine } from '../ports/swarm';
+import { requireSwarm } from './require-swarm';
 
 export interface SwarmInitResult {
   /** False when this engine already managed a swarm (nothing was changed). */
@@ -15,6 +16,11 @@ export interface SwarmInitResult {
   readonly registryReachable: boolean;
   /** The CA file (on this host) each node trusts for the registry, at /etc/docker/certs.d/<registry>/ca.crt. */
   readonly registryCa: string | null;
+}
+
+/** What `nodes:add` answers: the join command for the role, and the registry a node must trust. */
+export interface SwarmAddNode extends Omit<SwarmInitResult, 'created'> {
+  readonly role: 'worker' | 'manager';
 }
 
 /** Addresses or interface names docker accepts for --advertise-addr (no spaces, no shell, bounded). */
@@ -41,11 +47,27 @@ export class SwarmSetup {
       await this.deps.swarm.init({ advertiseAddr: (advertiseAddr as string | undefined) || undefined });
       this.deps.events.record({ app: null, kind: 'swarm.changed', message: `swarm initialised${advertiseAddr ? ` (advertising ${advertiseAddr as string})` : ''}`, user });
     }
+    return { created, ...await this.joinInstructions('worker') };
+  }
+
+  /**
+   * `berth nodes:add`: what a new node runs to join (as a worker, or a manager) and what it needs
+   * first: docker, and berth's registry CA so it can pull release images. Starts the registry if
+   * it is not running (a node that joins must be able to pull).
+   */
+  async addNode(role: unknown): Promise<SwarmAddNode> {
+    if (role !== undefined && role !== 'worker' && role !== 'manager') throw new BerthError('INVALID_INPUT', '"role" must be worker or manager.');
+    await requireSwarm(this.deps.swarm);
+    const r = (role as 'worker' | 'manager' | undefined) ?? 'worker';
+    return { role: r, ...await this.joinInstructions(r) };
+  }
+
+  private async joinInstructions(role: 'worker' | 'manager'): Promise<Omit<SwarmInitResult, 'created'>> {
     const registry = await this.deps.registry.ensureRunning();
-    const { workerToken, managerAddr } = await this.deps.swarm.joinInfo();
+    const { workerToken, managerToken, managerAddr } = await this.deps.swarm.joinInfo();
     return {
-      created, managerAddr, registry, registryCa: this.deps.registry.caFile ?? null,
-      joinCommand: `docker swarm join --token ${workerToken} ${managerAddr}`,
+      managerAddr, registry, registryCa: this.deps.registry.caFile ?? null,
+      joinCommand: `docker swarm join --token ${role === 'manager' ? managerToken : workerToken} ${managerAddr}`,
       registryReachable: !/^(127\.|localhost$|::1$)/.test(this.deps.registryAddr),
     };
   }

@@ -45,3 +45,23 @@ export async function waitRunning(o: {
     await sleep(300);
   }
 }
+
+/** Swarm's word for a task it cannot place on any node (placement constraints, or no room). */
+export const unplaceable = (t: SwarmTask): boolean =>
+  t.desiredState === 'running' && t.state === 'pending' && /no suitable node/i.test(`${t.error ?? ''} ${t.message}`);
+
+/**
+ * What is wrong with a process type that swarm cannot place, and what to do; null when nothing is.
+ * The usual cause on a healthy swarm is a placement that allows only a node that is down.
+ */
+export function placementProblem(o: {
+  app: string; type: string; desired: number; running: number; tasks: readonly SwarmTask[]; nodes: readonly SwarmNode[]; placement: readonly string[];
+}): string | null {
+  const stuck = o.tasks.filter(unplaceable);
+  if (stuck.length === 0 || o.running >= o.desired) return null;
+  const down = o.nodes.filter((n) => n.status !== 'ready').map((n) => n.hostname);
+  const why = stuck[0].error ?? stuck[0].message;
+  const pinned = o.placement.length > 0 ? ` its placement (${o.placement.join(', ')}) allows no node that is up` : ' no node that is up has room';
+  return `${o.type} is down: ${o.running} of ${o.desired} tasks run, swarm cannot place ${stuck.length === 1 ? 'one' : stuck.length} (${why}):${pinned}`
+    + `${down.length > 0 ? `; down: ${down.join(', ')}` : ''}. Bring the node back, or run them elsewhere: \`berth ps:set ${o.app} placement none\`.`;
+}

@@ -48,6 +48,7 @@ export const EMPTY_BODY: Readonly<Record<string, Answer | NotSent>> = {
   'POST /api/v1/apps/:app/releases/rollback': ['NO_RELEASE', 422],
   'POST /api/v1/apps/:app/ps/scale': ['INVALID_SCALE', 422],
   'POST /api/v1/apps/:app/ps/restart': ['NO_RELEASE', 422],
+  'POST /api/v1/apps/:app/ps/rebalance': ['NO_RELEASE', 422],
   'POST /api/v1/apps/:app/ps/stop': { notSent: `${READS_NO_BODY} (it queues a stop build)` },
   'POST /api/v1/apps/:app/ps/start': ['NO_RELEASE', 422],
   'POST /api/v1/apps/:app/ps/rebuild': ['NO_RELEASE', 422],
@@ -127,6 +128,10 @@ export const EMPTY_BODY: Readonly<Record<string, Answer | NotSent>> = {
   'POST /api/v1/swarm/init': { notSent: '{} is complete input: it would make this Docker Engine a swarm manager' },
   // No node exists without a swarm; the labels are checked first.
   'POST /api/v1/nodes/:node/labels': ['INVALID_INPUT', 400],
+  // No swarm on the bad-input test's engine: a node is looked for only in one.
+  'POST /api/v1/nodes/add': ['SWARM_NOT_ACTIVE', 503],
+  'POST /api/v1/nodes/:node/drain': ['SWARM_NOT_ACTIVE', 503],
+  'POST /api/v1/nodes/:node/remove': ['SWARM_NOT_ACTIVE', 503],
 };
 
 /** Bad values for one path parameter at a time (the other parameters name things that exist). */
@@ -188,6 +193,9 @@ export const BAD_PARAM_EXCEPTIONS: Readonly<Record<string, Answer>> = {
   'PATCH /api/v1/apps/:app/ports :app': ['INVALID_INPUT', 400],
   'PATCH /api/v1/apps/:app/docker-options :app': ['INVALID_BUILD_SETTING', 422],
   'PATCH /api/v1/apps/:app/placement :app': ['INVALID_INPUT', 400],
+  // Draining or removing a node looks for it in the swarm, which the test's engine does not have.
+  'POST /api/v1/nodes/:node/drain :node': ['SWARM_NOT_ACTIVE', 503],
+  'POST /api/v1/nodes/:node/remove :node': ['SWARM_NOT_ACTIVE', 503],
   'POST /api/v1/services/:plugin :plugin': ['INVALID_INPUT', 400],
   'POST /api/v1/services/:plugin/:name/links :plugin': ['INVALID_INPUT', 400],
   'POST /api/v1/services/:plugin/:name/links :name': ['INVALID_INPUT', 400],

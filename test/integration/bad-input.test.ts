@@ -50,6 +50,8 @@ const HOST_ACTIONS = new Set(['POST /api/v1/swarm/init']);
 
 /** The one answer each route gives the wrong-types body (routes not named here: INVALID_INPUT, 400). */
 const WRONG_TYPES: Readonly<Record<string, readonly [string, number]>> = {
+  // Reads only `role` (not in the wrong-types body); the test's engine has no swarm to add a node to.
+  'POST /api/v1/nodes/add': ['SWARM_NOT_ACTIVE', 503],
   // The route's own input check (the field it reads has the wrong type).
   'POST /api/v1/users': ['INVALID_USER_NAME', 422],
   'PATCH /api/v1/users/:name': ['INVALID_ROLE', 422],
@@ -118,6 +120,7 @@ const BODYLESS = new Set([
   'POST /api/v1/apps/:app/ps/stop', 'DELETE /api/v1/apps/:app/letsencrypt',
   'POST /api/v1/apps/:app/lock', 'DELETE /api/v1/apps/:app/lock', 'DELETE /api/v1/apps/:app/webhooks/:provider',
   'POST /api/v1/berth/backup', 'DELETE /api/v1/berth/backup-schedule',
+  'POST /api/v1/apps/:app/ps/rebalance', 'POST /api/v1/nodes/:node/drain', 'POST /api/v1/nodes/:node/remove',
 ]);
 
 /** `[code, status]` of an answer (code null when the answer is no error). */

@@ -77,6 +77,8 @@ export interface RunningLoad {
    * replaced, instead of sleeping "long enough".
    */
   progress(): { readonly ok: number; readonly slowOk: number; readonly slowSent: number };
+  /** The counts once the load stopped by itself (maxSeconds or maxRequests reached): a measured window. */
+  finished(): Promise<LoadResult>;
 }
 
 export function steadyLoad(options: LoadOptions): Promise<RunningLoad> {
@@ -99,6 +101,7 @@ export function steadyLoad(options: LoadOptions): Promise<RunningLoad> {
           return result;
         },
         progress: () => progress,
+        finished: () => result,
       });
     });
   });

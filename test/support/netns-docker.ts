@@ -86,6 +86,24 @@ export class NetnsDocker {
     throw new Error(`the second dockerd did not start: ${fs.readFileSync(path.join(this.dir, 'dockerd.log'), 'utf8').slice(-800)}`);
   }
 
+  /** Starts this engine's dockerd again after stopEngine (its data-root keeps its swarm membership: a worker rejoins by itself). */
+  startEngine(): Promise<void> {
+    return this.startDockerd();
+  }
+
+  /** Stops this engine's dockerd (SIGTERM, as a host shutting docker down; its containers stop with it) and waits until it exited. */
+  async stopEngine(): Promise<void> {
+    const pidFile = path.join(this.dir, 'docker.pid');
+    if (!fs.existsSync(pidFile)) return;
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+    try { process.kill(pid, 'SIGTERM'); } catch { return; }
+    for (let i = 0; i < 150; i++) {
+      try { process.kill(pid, 0); } catch { return; }
+      await sleep(200);
+    }
+    throw new Error(`the second dockerd (pid ${pid}) did not stop within 30 s`);
+  }
+
   /**
    * Makes `127.0.0.1:<port>` inside the namespace reach `127.0.0.1:<port>` on the host (through the
    * veth), so an image name on berth's loopback registry means the same on both engines.
@@ -97,15 +115,7 @@ export class NetnsDocker {
 
   async destroy(): Promise<void> {
     for (const f of this.forwarders) f.kill();
-    const pidFile = path.join(this.dir, 'docker.pid');
-    if (fs.existsSync(pidFile)) {
-      const pid = Number(fs.readFileSync(pidFile, 'utf8'));
-      try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
-      for (let i = 0; i < 100; i++) {
-        try { process.kill(pid, 0); } catch { break; }
-        await sleep(200);
-      }
-    }
+    await this.stopEngine().catch(() => undefined);
     spawnSync('ip', ['netns', 'del', this.netns]);
     spawnSync('ip', ['link', 'del', this.hostIf]);
     fs.rmSync(this.dir, { recursive: true, force: true });

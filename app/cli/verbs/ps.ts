@@ -75,6 +75,8 @@ export const psVerbs: VerbGroup = {
           ctx.out.line(`Crashing: ${c.container} (${c.process}, ${c.state}, last exit code ${c.exitCode ?? 'unknown'}, ${c.restarts} restart${c.restarts === 1 ? '' : 's'}); its last lines:`);
           for (const l of c.lastLines) ctx.out.line(`  ${l}`);
         }
+        // A swarm type swarm cannot place (pinned to a node that is down): what is wrong and what to do.
+        for (const p of r.processes) if (p.problem) ctx.out.line(`Down: ${p.problem}`);
         if (r.draining?.length) {
           ctx.out.write(table(['RETIRING', 'PHASE', 'OPEN CONNECTIONS', 'SINCE'], r.draining.map((d) => [d.name, d.phase, d.connections === null ? '-' : String(d.connections), d.since])));
         }
@@ -120,6 +122,14 @@ export const psVerbs: VerbGroup = {
       async run(ctx) {
         await queue(ctx, 'restart', ctx.args.positional.process ? { process: ctx.args.positional.process } : {});
       },
+    },
+    {
+      name: 'ps:rebalance',
+      usage: 'berth ps:rebalance <app>',
+      summary: 'Spread a swarm app\'s replicas over the nodes that are up again (after a node came back): new tasks pass their checks and take the route, then the old ones drain.',
+      args: [APP],
+      options: [],
+      async run(ctx) { await queue(ctx, 'rebalance'); },
     },
     {
       name: 'ps:stop',

@@ -27,6 +27,17 @@ async function followIfQueued(ctx: VerbContext, app: string, res: Partial<Queued
   await followQueued(ctx, app, res as QueuedBuild, res);
 }
 
+/** Streams a node operation's progress; its last line says when it failed (`@@berth-error <code> <message>`). */
+async function nodeProgress(ctx: VerbContext, action: 'drain' | 'remove'): Promise<void> {
+  let failure: CliError | null = null;
+  await ctx.api().lines(`/api/v1/nodes/${encodeURIComponent(ctx.arg('node'))}/${action}`, (line) => {
+    const m = /^@@berth-error (\S+) (.*)$/.exec(line);
+    if (m) failure = new CliError(m[1], m[2]);
+    else ctx.out.line(line);
+  }, { method: 'POST', body: {}, waiting: `waiting for the ${action}…` });
+  if (failure) throw failure;
+}
+
 export const schedulersVerbs: VerbGroup = {
   name: 'scheduler',
   summary: 'Schedulers (docker-local, swarm) and swarm nodes',
@@ -100,6 +111,47 @@ export const schedulersVerbs: VerbGroup = {
         ctx.out.write(table(['ID', 'HOSTNAME', 'ROLE', 'STATUS', 'AVAILABILITY', 'ADDRESS', 'LABELS'],
           res.nodes.map((n) => [n.id.slice(0, 12), n.hostname, `${n.role}${n.leader ? ' (leader)' : ''}`, n.status, n.availability, n.addr, labelsText(n.labels)])));
       },
+    },
+    {
+      name: 'nodes:add',
+      usage: 'berth nodes:add [--manager]',
+      summary: 'Print how a new machine joins the swarm: what it needs (docker, berth\'s registry CA) and the join command with its token (admins only).',
+      args: [],
+      options: [{ name: 'manager', summary: 'Join as a manager (a router on each manager: docs/scaling.md), not a worker.' }],
+      async run(ctx) {
+        const res = await ctx.api().json<{ node: SwarmInit & { role: string } }>('POST', '/api/v1/nodes/add', { role: ctx.args.options.manager ? 'manager' : 'worker' });
+        if (ctx.json) return ctx.out.json(res);
+        const n = res.node;
+        ctx.out.line(`-----> To add a ${n.role} node to this swarm (manager ${n.managerAddr}), on the new machine:`);
+        ctx.out.line('       1. Install Docker Engine (Debian/Ubuntu: apt-get install docker.io); it must reach this');
+        ctx.out.line(`          manager on ${n.managerAddr} (TCP) and 7946 (TCP/UDP), 4789 (UDP) for overlay networks.`);
+        // The registry speaks TLS from berth's own CA (docs/swarm.md): each node trusts that CA for it.
+        ctx.out.line(`       2. Trust berth's registry ${n.registry}: copy ${n.registryCa ?? 'the registry CA'} (on this host)`);
+        ctx.out.line(`          to /etc/docker/certs.d/${n.registry}/ca.crt there (mkdir -p the folder first).`);
+        ctx.out.line('       3. Join:');
+        ctx.out.line(`          ${n.joinCommand}`);
+        ctx.out.line('       `berth nodes` then lists it; `berth ps:rebalance <app>` spreads an app\'s replicas onto it.');
+        if (!n.registryReachable) {
+          ctx.out.line(`       Note: the registry listens on ${n.registry} (loopback), which other nodes cannot reach: set`);
+          ctx.out.line('       BERTH_REGISTRY_ADDR to this host\'s private address and restart berth before joining nodes.');
+        }
+      },
+    },
+    {
+      name: 'nodes:drain',
+      usage: 'berth nodes:drain <node>',
+      summary: 'Move the work off a swarm node: swarm reschedules its tasks on the other nodes; waits until each berth service runs elsewhere, showing progress (admins only).',
+      args: [{ name: 'node', summary: 'Node id (or prefix) or hostname.' }],
+      options: [],
+      async run(ctx) { await nodeProgress(ctx, 'drain'); },
+    },
+    {
+      name: 'nodes:remove',
+      usage: 'berth nodes:remove <node>',
+      summary: 'Drain a worker node (as nodes:drain), then remove it from the swarm (admins only; demote a manager first).',
+      args: [{ name: 'node', summary: 'Node id (or prefix) or hostname.' }],
+      options: [],
+      async run(ctx) { await nodeProgress(ctx, 'remove'); },
     },
     {
       name: 'nodes:label',

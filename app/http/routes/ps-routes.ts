@@ -30,6 +30,7 @@ export function psRoutes(berth: HttpServices): GuardedRouter {
   r.post('/apps/:app/ps/restart', need.appWrite, async (req, res) => {
     queued(res, await berth.processes.restart(req.params.app, optionalString(body(req).process, 'process'), user(req)));
   });
+  r.post('/apps/:app/ps/rebalance', need.appWrite, async (req, res) => { queued(res, await berth.processes.rebalance(req.params.app, user(req))); });
   r.post('/apps/:app/ps/stop', need.appWrite, async (req, res) => { queued(res, await berth.processes.stop(req.params.app, user(req))); });
   r.post('/apps/:app/ps/start', need.appWrite, async (req, res) => { queued(res, await berth.processes.start(req.params.app, user(req))); });
   r.post('/apps/:app/ps/rebuild', need.appWrite, async (req, res) => { queued(res, await berth.processes.rebuild(req.params.app, user(req))); });

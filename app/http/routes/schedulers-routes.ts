@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
@@ -37,5 +38,39 @@ export function schedulersRoutes(berth: HttpServices): GuardedRouter {
     if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins label nodes.');
     res.json({ node: await berth.schedulers.labelNode(req.params.node, words(body(req).labels, 'labels')) });
   });
+  /** `{ role?: "worker" | "manager" }`: the join command (it holds the swarm's token) and what a new node needs. */
+  r.post('/nodes/add', need.admin, async (req, res) => {
+    // The answer lets a machine into the swarm, where every app's tasks may run: admins only.
+    if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins add nodes.');
+    res.json({ node: await berth.swarmSetup.addNode(body(req).role) });
+  });
+  /** Drains the node, then streams progress (text) until its tasks run elsewhere; a last `@@berth-error <code> <message>` line when it fails. */
+  r.post('/nodes/:node/drain', need.admin, async (req, res) => {
+    if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins drain nodes.');
+    await berth.swarmNodes.checkDrainable(req.params.node);
+    await streamProgress(res, (log) => berth.swarmNodes.drain(req.params.node, log, userName(req)));
+  });
+  /** Drains the node (as /drain), then removes it from the swarm; progress streamed as for /drain. */
+  r.post('/nodes/:node/remove', need.admin, async (req, res) => {
+    if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins remove nodes.');
+    await berth.swarmNodes.checkDrainable((await berth.swarmNodes.checkRemovable(req.params.node)).id);
+    await streamProgress(res, (log) => berth.swarmNodes.remove(req.params.node, log, userName(req)));
+  });
   return r;
+}
+
+/**
+ * Streams a long operation's progress lines as text/plain. Refusals come before (as JSON errors);
+ * a failure once lines are flowing ends the stream with `@@berth-error <code> <message>`.
+ */
+async function streamProgress(res: Response, work: (log: (line: string) => void) => Promise<void>): Promise<void> {
+  res.status(200).type('text/plain; charset=utf-8');
+  res.flushHeaders();
+  try {
+    await work((line) => { res.write(`${line}\n`); });
+  } catch (e) {
+    const code = e instanceof BerthError ? e.code : 'INTERNAL';
+    res.write(`@@berth-error ${code} ${(e as Error).message.replace(/\n/g, ' ')}\n`);
+  }
+  res.end();
 }

@@ -3,8 +3,8 @@ import type { SwarmEngine } from '../../ports/swarm';
 import { guarded } from './docker-errors';
 import type { ContainerLimits } from './hardening';
 import { streamServiceLogs } from './swarm-logs';
-import { initSwarm, labelNode, listNodes, swarmJoinInfo, swarmStatus } from './swarm-nodes';
-import { listServices, removeService, restartService, scaleService, serviceLogs, serviceTasks, upsertService, type AuthFor } from './swarm-services';
+import { findSwarmNode, initSwarm, labelNode, listNodes, removeNode, setNodeAvailability, swarmJoinInfo, swarmStatus } from './swarm-nodes';
+import { listServices, nodeTasks, removeService, restartService, scaleService, serviceLogs, serviceTasks, upsertService, type AuthFor } from './swarm-services';
 
 /** The SwarmEngine port over dockerode: the same Engine API, its services/tasks/nodes endpoints. */
 export function createSwarmEngine(options: { limits?: ContainerLimits; authFor?: AuthFor } & DockerAccess): SwarmEngine {
@@ -23,5 +23,9 @@ export function createSwarmEngine(options: { limits?: ContainerLimits; authFor?:
     streamServiceLogs: guarded((service: string, o) => streamServiceLogs(docker, service, o)),
     nodes: guarded(() => listNodes(docker)),
     labelNode: guarded((node: string, labels) => labelNode(docker, node, labels)),
+    findNode: guarded((node: string) => findSwarmNode(docker, node)),
+    setNodeAvailability: guarded((node: string, availability: 'active' | 'pause' | 'drain') => setNodeAvailability(docker, node, availability)),
+    removeNode: guarded((nodeId: string, force: boolean) => removeNode(docker, nodeId, force)),
+    nodeTasks: guarded((nodeId: string) => nodeTasks(docker, nodeId)),
   };
 }

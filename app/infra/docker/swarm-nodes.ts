@@ -32,21 +32,31 @@ export async function initSwarm(docker: Docker, advertiseAddr: string | undefine
   }
 }
 
-export async function swarmJoinInfo(docker: Docker): Promise<{ workerToken: string; managerAddr: string }> {
-  const swarm = (await docker.swarmInspect()) as { JoinTokens?: { Worker?: string } };
+export async function swarmJoinInfo(docker: Docker): Promise<{ workerToken: string; managerToken: string; managerAddr: string }> {
+  const swarm = (await docker.swarmInspect()) as { JoinTokens?: { Worker?: string; Manager?: string } };
   const info = (await docker.info()) as { Swarm?: { NodeID?: string; NodeAddr?: string; RemoteManagers?: { NodeID: string; Addr: string }[] | null } };
   const self = info.Swarm?.RemoteManagers?.find((m) => m.NodeID === info.Swarm?.NodeID);
-  return { workerToken: swarm.JoinTokens?.Worker ?? '', managerAddr: self?.Addr ?? `${info.Swarm?.NodeAddr ?? ''}:2377` };
+  return { workerToken: swarm.JoinTokens?.Worker ?? '', managerToken: swarm.JoinTokens?.Manager ?? '', managerAddr: self?.Addr ?? `${info.Swarm?.NodeAddr ?? ''}:2377` };
 }
 
 export async function listNodes(docker: Docker): Promise<SwarmNode[]> {
   return ((await docker.listNodes()) as RawNode[]).map(toNode).sort((a, b) => a.hostname.localeCompare(b.hostname));
 }
 
-export async function labelNode(docker: Docker, node: string, labels: Readonly<Record<string, string | null>>): Promise<SwarmNode> {
+/** The node by id, id prefix or hostname; NODE_NOT_FOUND otherwise. */
+async function findNode(docker: Docker, node: string): Promise<RawNode> {
   const all = (await docker.listNodes()) as RawNode[];
-  const found = all.find((n) => n.ID === node || n.ID.startsWith(node) || n.Description?.Hostname === node);
+  const found = all.find((n) => n.ID === node) ?? all.find((n) => n.Description?.Hostname === node) ?? all.find((n) => node.length >= 4 && n.ID.startsWith(node));
   if (!found) throw new BerthError('NODE_NOT_FOUND', `No swarm node "${node}"; \`berth nodes\` lists them.`);
+  return found;
+}
+
+export async function findSwarmNode(docker: Docker, node: string): Promise<SwarmNode> {
+  return toNode(await findNode(docker, node));
+}
+
+export async function labelNode(docker: Docker, node: string, labels: Readonly<Record<string, string | null>>): Promise<SwarmNode> {
+  const found = await findNode(docker, node);
   const next: Record<string, string> = { ...(found.Spec.Labels ?? {}) };
   for (const [k, v] of Object.entries(labels)) {
     if (v === null) delete next[k];
@@ -54,4 +64,16 @@ export async function labelNode(docker: Docker, node: string, labels: Readonly<R
   }
   await docker.getNode(found.ID).update({ ...found.Spec, Labels: next, version: found.Version.Index } as never);
   return toNode({ ...found, Spec: { ...found.Spec, Labels: next } });
+}
+
+/** `docker node update --availability`: active, pause or drain (swarm moves a drained node's tasks elsewhere). */
+export async function setNodeAvailability(docker: Docker, node: string, availability: 'active' | 'pause' | 'drain'): Promise<SwarmNode> {
+  const found = await findNode(docker, node);
+  await docker.getNode(found.ID).update({ ...found.Spec, Availability: availability, version: found.Version.Index } as never);
+  return toNode({ ...found, Spec: { ...found.Spec, Availability: availability } });
+}
+
+/** `docker node rm [--force]`: a node that is still up is only removed with force (it then holds a stale swarm state). */
+export async function removeNode(docker: Docker, nodeId: string, force: boolean): Promise<void> {
+  await docker.getNode(nodeId).remove({ force } as never);
 }

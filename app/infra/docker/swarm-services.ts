@@ -69,7 +69,7 @@ export function serviceSpec(spec: SwarmServiceSpec, limits?: ContainerLimits): R
 interface RawService {
   ID: string;
   Version: { Index: number };
-  Spec: { Name: string; Labels?: Record<string, string>; Mode?: { Replicated?: { Replicas?: number } }; TaskTemplate: { ContainerSpec: { Image: string } } };
+  Spec: { Name: string; Labels?: Record<string, string>; Mode?: { Replicated?: { Replicas?: number } }; TaskTemplate: { ContainerSpec: { Image: string }; Placement?: { Constraints?: string[] | null } } };
   UpdateStatus?: { State?: string };
 }
 
@@ -77,6 +77,7 @@ function toInfo(s: RawService): SwarmServiceInfo {
   return {
     id: s.ID, name: s.Spec.Name, labels: s.Spec.Labels ?? {}, replicas: s.Spec.Mode?.Replicated?.Replicas ?? 0,
     image: s.Spec.TaskTemplate.ContainerSpec.Image, updateState: s.UpdateStatus?.State ?? null,
+    constraints: s.Spec.TaskTemplate.Placement?.Constraints ?? [],
   };
 }
 
@@ -155,7 +156,16 @@ interface RawTask {
 }
 
 export async function serviceTasks(docker: Docker, service: string): Promise<SwarmTask[]> {
-  const raw = (await docker.listTasks({ filters: JSON.stringify({ service: [service] }) })) as RawTask[];
+  return tasksWhere(docker, { service: [service] });
+}
+
+/** Every task swarm placed on the node (by id), of any service. */
+export async function nodeTasks(docker: Docker, nodeId: string): Promise<SwarmTask[]> {
+  return tasksWhere(docker, { node: [nodeId] });
+}
+
+async function tasksWhere(docker: Docker, filters: Record<string, string[]>): Promise<SwarmTask[]> {
+  const raw = (await docker.listTasks({ filters: JSON.stringify(filters) })) as RawTask[];
   return raw.map((t) => ({
     id: t.ID, serviceId: t.ServiceID, slot: t.Slot ?? null, nodeId: t.NodeID ?? '',
     state: t.Status.State, desiredState: t.DesiredState, message: t.Status.Message ?? '', error: t.Status.Err ?? null,

@@ -10,7 +10,7 @@ function fakes(state: { active: boolean; manager: boolean }) {
   const swarm = {
     async status() { return { ...state, nodeId: state.active ? 'n1' : null }; },
     async init(o: { advertiseAddr?: string }) { calls.push(`init ${o.advertiseAddr ?? '-'}`); state.active = true; state.manager = true; },
-    async joinInfo() { return { workerToken: 'SWMTKN-1-abc', managerAddr: '10.0.0.5:2377' }; },
+    async joinInfo() { return { workerToken: 'SWMTKN-1-abc', managerToken: 'SWMTKN-1-mgr', managerAddr: '10.0.0.5:2377' }; },
   } as unknown as SwarmEngine;
   const registry = { caFile: '/var/lib/berth/registry/auth/ca.crt', async ensureRunning() { calls.push('registry'); return '10.0.0.5:5100'; } } as unknown as ImageRegistry;
   const events = { record(e: { kind: string }) { calls.push(`event ${e.kind}`); } } as unknown as EventsService;
@@ -47,5 +47,16 @@ describe('SwarmSetup (berth swarm:init)', () => {
       assert.equal(await code(f.setup().init(bad, 'admin')), 'INVALID_INPUT', String(bad));
     }
     assert.deepEqual(f.calls, []);
+  });
+
+  it('nodes:add answers the worker (or manager) join command and the registry a node trusts; refuses without a swarm and a role it does not know', async () => {
+    const f = fakes({ active: true, manager: true });
+    assert.deepEqual(await f.setup().addNode(undefined), {
+      role: 'worker', managerAddr: '10.0.0.5:2377', registry: '10.0.0.5:5100', registryReachable: true, registryCa: '/var/lib/berth/registry/auth/ca.crt',
+      joinCommand: 'docker swarm join --token SWMTKN-1-abc 10.0.0.5:2377',
+    });
+    assert.equal((await f.setup().addNode('manager')).joinCommand, 'docker swarm join --token SWMTKN-1-mgr 10.0.0.5:2377');
+    assert.equal(await code(f.setup().addNode('admin; rm -rf /')), 'INVALID_INPUT');
+    assert.equal(await code(fakes({ active: false, manager: false }).setup().addNode(undefined)), 'SWARM_NOT_ACTIVE');
   });
 });

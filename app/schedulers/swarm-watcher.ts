@@ -1,0 +1,121 @@
+import type { EventsService } from '../events';
+import type { LockService } from '../ports/lock';
+import type { SwarmEngine, SwarmNode } from '../ports/swarm';
+import type { SchedulerStatus } from '../deploys/scheduler';
+
+export interface SwarmWatcherDeps {
+  readonly swarm: SwarmEngine;
+  readonly events: Pick<EventsService, 'record'>;
+  readonly locks: LockService;
+  /** Apps the swarm scheduler runs that have a live release. */
+  readonly swarmApps: () => string[];
+  /** Rewrites the app's upstreams from its running tasks (an unchanged set spares nginx a reload). */
+  readonly reroute: (app: string) => Promise<void>;
+  readonly statusOf: (app: string) => Promise<SchedulerStatus>;
+  /** How often nodes are looked at (ms). Default 2000. */
+  readonly intervalMs?: number;
+  /** How long after a node changed every swarm app is re-routed each look (ms). Default 60 000. */
+  readonly settleMs?: number;
+  readonly now?: () => number;
+}
+
+/**
+ * Follows the swarm's nodes (the worker role, every 2 s) so that losing one costs seconds, not the
+ * reconcile interval: when a node goes down, comes back, joins or leaves, it records a
+ * `swarm.changed` event, then re-routes every swarm app each look for a minute (while swarm
+ * reschedules the lost node's tasks, the router drops their addresses and adds the new ones), and
+ * for as long as a node is down. An app type swarm cannot place any more (its placement allows only
+ * the lost node) is reported once per outage, with what to do, and again when it runs.
+ */
+export class SwarmWatcher {
+  private timer: NodeJS.Timeout | null = null;
+  private last: Map<string, SwarmNode> | null = null;
+  private settleUntil = 0;
+  /** App → the problem last reported for it. */
+  private readonly reported = new Map<string, string>();
+  private log: (line: string) => void = () => undefined;
+
+  constructor(private readonly deps: SwarmWatcherDeps) {}
+
+  private running = false;
+
+  private now(): number { return this.deps.now?.() ?? Date.now(); }
+
+  start(log: (line: string) => void): void {
+    this.log = log;
+    this.running = true;
+    void this.loop();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      const active = await this.look().catch((e: Error) => { this.log(`swarm watch: ${e.message}`); return true; });
+      // Without a swarm, one `docker info` every 15 s notices swarm:init soon enough.
+      await new Promise((r) => { this.timer = setTimeout(r, active ? this.deps.intervalMs ?? 2000 : 15_000); });
+    }
+  }
+
+  /** One look: node changes become events; while settling (or a node is down) every swarm app is re-routed and checked. */
+  async look(): Promise<boolean> {
+    const status = await this.deps.swarm.status().catch(() => null);
+    if (!status?.active || !status.manager) { this.last = null; return false; }
+    const nodes = await this.deps.swarm.nodes();
+    const changes = this.last === null ? [] : nodeChanges(this.last, nodes);
+    for (const message of changes) {
+      this.log(`swarm: ${message}`);
+      this.deps.events.record({ app: null, kind: 'swarm.changed', message, user: null });
+    }
+    this.last = new Map(nodes.map((n) => [n.id, n]));
+    if (changes.length > 0) this.settleUntil = this.now() + (this.deps.settleMs ?? 60_000);
+    if (this.now() >= this.settleUntil && nodes.every((n) => n.status === 'ready') && this.reported.size === 0) return true;
+    for (const app of this.deps.swarmApps()) await this.checkApp(app);
+    return true;
+  }
+
+  private async checkApp(app: string): Promise<void> {
+    // Under the app's queue lock, as the reconciler: never racing a deploy (which routes itself).
+    const release = await this.deps.locks.tryAcquire(`app:${app}`);
+    if (!release) return;
+    try {
+      await this.deps.reroute(app);
+      const problems = (await this.deps.statusOf(app)).processes.map((p) => p.problem).filter((p): p is string => !!p);
+      const now = problems.join(' ');
+      const before = this.reported.get(app);
+      if (now && now !== before) {
+        this.reported.set(app, now);
+        this.deps.events.record({ app, kind: 'swarm.changed', message: now, user: null });
+      } else if (!now && before) {
+        this.reported.delete(app);
+        this.deps.events.record({ app, kind: 'swarm.changed', message: 'every process type runs again', user: null });
+      }
+    } catch (e) {
+      this.log(`swarm watch ${app}: ${(e as Error).message}`);
+    } finally {
+      await release();
+    }
+  }
+}
+
+/** What changed between two looks at the nodes, one sentence each. */
+export function nodeChanges(before: ReadonlyMap<string, SwarmNode>, after: readonly SwarmNode[]): string[] {
+  const out: string[] = [];
+  const name = (n: SwarmNode) => `${n.hostname} (${n.role}, ${n.addr})`;
+  for (const n of after) {
+    const was = before.get(n.id);
+    if (!was) { out.push(`node ${name(n)} joined the swarm`); continue; }
+    if (was.status !== n.status) {
+      out.push(n.status === 'down'
+        ? `node ${name(n)} is down: swarm runs its tasks on the other nodes; apps placed only on it are down until it is back`
+        : n.status === 'ready' ? `node ${name(n)} is ready again: \`berth ps:rebalance <app>\` spreads an app's replicas over it` : `node ${name(n)} is ${n.status}`);
+    }
+    if (was.availability !== n.availability) out.push(`node ${name(n)} is now ${n.availability}`);
+  }
+  for (const [id, was] of before) if (!after.some((n) => n.id === id)) out.push(`node ${name(was)} left the swarm`);
+  return out;
+}
