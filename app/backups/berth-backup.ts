@@ -15,7 +15,7 @@ import type { ServiceRecord } from '../ports/services';
 export interface BerthBackupDeps {
   readonly home: string;
   readonly keyFile: string;
-  readonly db: DatabaseCopies & { schemaVersion(): number };
+  readonly db: Pick<DatabaseCopies, 'snapshotTo' | 'replaceWith'> & { schemaVersion(): number };
   readonly version: string;
   readonly apps: () => string[];
   readonly deployed: (app: string) => boolean;

@@ -4,7 +4,7 @@ import { BerthError } from '../errors';
 import type { EventsService } from '../events';
 import type { BackupObjects, StoredObject } from '../ports/backup-objects';
 import type { CronHandler, CronScheduler } from '../ports/cron-scheduler';
-import type { BerthBackupSchedule, S3Login, ServiceBackupsStore } from '../ports/service-backups';
+import type { BerthBackupSchedule, RestoreVerification, S3Login, ServiceBackupsStore } from '../ports/service-backups';
 import { normalizeSchedule } from '../cron';
 import { parseTarget, targetText, type BackupTarget } from './backup-target';
 import type { BerthBackup } from './berth-backup';
@@ -33,6 +33,11 @@ export interface BerthBackupsDeps {
   readonly onFailure?: (message: string) => void | Promise<void>;
   /** After a restore: the restored service backup schedules go to the scheduler too. */
   readonly afterRestore?: () => Promise<void>;
+  /**
+   * Proves each backup made here (restore-verifier.ts, berth-backup-check.ts): `open` reads it back
+   * from its target; answers the verification kept with it.
+   */
+  readonly verify?: (made: BerthBackupView, open: () => Promise<NodeJS.ReadableStream>, o: { scheduled: boolean; user: string | null }) => Promise<RestoreVerification>;
   readonly log?: (line: string) => void;
 }
 
@@ -96,15 +101,17 @@ export class BerthBackups {
    * One backup on the server: to `to` (a folder below the backup directory, or s3://…; default the
    * backup directory), or with `scheduled` to the schedule's target, then its retention applied.
    */
-  async create(o: { to?: string; scheduled?: boolean; user: string | null }): Promise<BerthBackupView> {
+  async create(o: { to?: string; scheduled?: boolean; user: string | null }): Promise<BerthBackupView & { verification?: RestoreVerification }> {
     const s = this.store.berthSchedule() ?? DEFAULT_BERTH_SCHEDULE;
     const target = o.scheduled ? this.resolve(s.target) : this.targetOf(o.to);
     this.running = true;
     try {
       const made = await this.write(target, o.scheduled === true);
       this.deps.events.record({ app: null, kind: 'berth.backup', user: o.user, message: `berth backed up to ${made.target} as ${made.name} (${made.size} bytes)` });
+      // Read back from the target and its database restored into a scratch home: a backup counts once it is proven.
+      const verification = await this.deps.verify?.(made, () => this.objects(target).get(keyOf(target, made.name)), { scheduled: o.scheduled === true, user: o.user });
       if (o.scheduled) await this.prune(target, s.keep);
-      return made;
+      return verification ? { ...made, verification } : made;
     } catch (e) {
       const message = (e as Error).message;
       this.deps.events.record({ app: null, kind: 'berth.backup-failed', user: o.user, message: `backup of berth to ${targetText(target)} failed: ${message}` });

@@ -1,7 +1,10 @@
 import { parseExpression } from 'cron-parser';
 import type { EventsService } from '../events';
 import type { BackupRecord, BackupSchedule, RestoreVerification, ServiceBackupsStore } from '../ports/service-backups';
-import type { ServiceBackup } from '../services-kit';
+import type { RestoreReport, ServiceBackup } from '../services-kit';
+
+/** The verifications of berth's own backup are kept as those of this "plugin" (no plugin id starts with @), service `berth`. */
+export const BERTH_SELF = '@berth';
 
 /** What a failed or stale verification tells whoever listens (notifications). */
 export interface Unverified {
@@ -48,9 +51,7 @@ export class RestoreVerifier {
 
   /** Restores `record` into a throw-away container and records what was found. Never throws for a bad backup. */
   async verify(record: BackupRecord, user: string | null): Promise<RestoreVerification> {
-    const started = this.now();
-    let found: Omit<RestoreVerification, 'id' | 'plugin' | 'service' | 'backupId' | 'schedule' | 'verifiedAt' | 'seconds'>;
-    try {
+    return this.prove({ plugin: record.plugin, service: record.service, backupId: record.id, schedule: record.schedule, user, what: `${record.plugin} service ${record.service}` }, async () => {
       const dump = await this.deps.open(record);
       const verifying = this.deps.backup.verifyRestore({ plugin: record.plugin, name: record.service, input: dump.input });
       // A file that cannot be read to the end stops the import at once (else it would wait for more input).
@@ -59,21 +60,33 @@ export class RestoreVerifier {
       const [read, checked] = await Promise.allSettled([dump.reading, verifying]);
       if (read.status === 'rejected') { dump.cancel(); throw read.reason; }
       if (checked.status === 'rejected') throw checked.reason;
-      const { report, problems } = checked.value;
+      return checked.value;
+    });
+  }
+
+  /**
+   * Runs one restore check (`run` answers what it counted and what is wrong; a throw is a failed
+   * restore), records it, and on failure records an event and tells the notifications. berth's own
+   * backup comes here too (plugin BERTH_SELF, service `berth`).
+   */
+  async prove(o: { plugin: string; service: string; backupId: string; schedule: string | null; user: string | null; what: string }, run: () => Promise<{ report: RestoreReport; problems: string[] }>): Promise<RestoreVerification> {
+    const started = this.now();
+    let found: Omit<RestoreVerification, 'id' | 'plugin' | 'service' | 'backupId' | 'schedule' | 'verifiedAt' | 'seconds'>;
+    try {
+      const { report, problems } = await run();
       found = { ok: problems.length === 0, tables: report.tables ?? null, keys: report.keys ?? null, sample: report.sample ?? [], problems };
     } catch (e) {
       found = { ok: false, tables: null, keys: null, sample: [], problems: [`the restore failed: ${(e as Error).message}`] };
     }
     const v = this.deps.store.addVerification({
-      plugin: record.plugin, service: record.service, backupId: record.id, schedule: record.schedule, ...found,
+      plugin: o.plugin, service: o.service, backupId: o.backupId, schedule: o.schedule, ...found,
       verifiedAt: new Date(this.now()).toISOString(), seconds: Math.round((this.now() - started) / 100) / 10,
     });
-    const what = `${record.plugin} service ${record.service}`;
     if (v.ok) {
-      this.deps.events.record({ app: null, kind: 'service.restore-verified', user, message: `verified a restore of backup ${record.id} of ${what}: ${summaryOf(v)}` });
+      this.deps.events.record({ app: null, kind: 'service.restore-verified', user: o.user, message: `verified a restore of backup ${o.backupId} of ${o.what}: ${summaryOf(v)}` });
     } else {
-      this.deps.events.record({ app: null, kind: 'service.restore-failed', user, message: `the restore of backup ${record.id} of ${what} failed verification: ${v.problems.join('; ')}` });
-      await this.tell({ plugin: record.plugin, service: record.service, schedule: record.schedule, reason: 'failed', detail: `backup ${record.id}: ${v.problems.join('; ')}` });
+      this.deps.events.record({ app: null, kind: 'service.restore-failed', user: o.user, message: `the restore of backup ${o.backupId} of ${o.what} failed verification: ${v.problems.join('; ')}` });
+      await this.tell({ plugin: o.plugin, service: o.service, schedule: o.schedule, reason: 'failed', detail: `backup ${o.backupId}: ${v.problems.join('; ')}` });
     }
     return v;
   }

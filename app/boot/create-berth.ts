@@ -45,7 +45,7 @@ import { DockerLocalScheduler, SchedulersService, SwarmNodeOps, SwarmScheduler, 
 import { createSwarmEngine } from '../infra/docker/swarm-engine';
 import { createImageRegistry } from '../infra/registry';
 import { createPluginsAndServices } from './services-boot';
-import { BerthBackup, BerthBackups, ServiceBackups } from '../backups';
+import { BERTH_SELF, BerthBackup, BerthBackups, checkBerthArchive, ServiceBackups } from '../backups';
 import { berthVersion } from '../version';
 import { s3Objects } from '../infra/s3';
 import { secureHome } from './home-modes';
@@ -375,6 +375,10 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     root: path.join(config.home, 'backups', 'berth'), events, log: (l) => console.log(`berth: ${l}`),
     onFailure: (error) => notifications.notify({ kind: 'backup.failed', app: null, service: 'berth itself', error }),
     afterRestore: () => serviceBackups.syncAll(),
+    verify: (made, open, o) => serviceBackups.verifier.prove(
+      { plugin: BERTH_SELF, service: 'berth', backupId: made.name, schedule: o.scheduled ? 'berth' : null, user: o.user, what: 'berth itself' },
+      async () => checkBerthArchive(await open(), { db: store, staging: path.join(config.home, 'backups', 'berth', '.staging') }),
+    ),
   });
 
   return {

@@ -8,4 +8,10 @@ export interface DatabaseCopies {
    * key (a restore renames the backup's into place; every store on the file follows a replaced one).
    */
   replaceWith(file: string): void;
+  /**
+   * Restores the copy in `copy` into a fresh database in `scratchHome` (as backup:restore would),
+   * with the key file `keyFile`, and answers what it held: schema, rows per table, sealed values
+   * opened. Throws BACKUP_SCHEMA_MISMATCH, or BACKUP_UNVERIFIED when a sealed value does not open.
+   */
+  checkCopy(o: { copy: string; keyFile: string; scratchHome: string }): { schema: number; tables: Record<string, number>; sealed: number };
 }

@@ -140,6 +140,18 @@ describe('verified restores: a good backup shows its row counts; a lost upload a
     assert.match(cli.stdout, new RegExp(`^-----> \\S+  verified  ${good.id}  5 rows in 2 tables`, 'm'));
   });
 
+  it('berth\'s own backup, made on the server, is read back and its database restored into a scratch home: tables counted, sealed values opened', async () => {
+    const res = await berth.api('POST', '/api/v1/berth/backups', { scheduled: true });
+    assert.equal(res.status, 201, res.text);
+    const v = res.json.backup.verification;
+    assert.deepEqual([v.ok, v.backupId, v.problems, v.tables.apps, v.tables.services], [true, res.json.backup.name, [], 1, 1], res.text);
+    const listed = await berth.api('GET', '/api/v1/berth/backups');
+    assert.equal(listed.json.lastVerified.backupId, res.json.backup.name);
+    assert.match(ok(berth.cli(['backup:list'])).stdout, new RegExp(`^last verified restore: \\S+  verified  ${res.json.backup.name}  \\d+ rows in \\d+ tables`, 'm'));
+    const dev = await berth.api('GET', '/api/v1/berth/backups', undefined, devToken);
+    assert.deepEqual([dev.status, dev.json?.error?.code], [403, 'FORBIDDEN']);
+  });
+
   it('the list and the dashboard show the last verified restore; a developer of another app may neither read nor run verifications', async () => {
     const list = await berth.api('GET', `${base()}/backups`);
     assert.equal(list.status, 200);
@@ -151,6 +163,12 @@ describe('verified restores: a good backup shows its row counts; a lost upload a
     const page = await session.get('/services');
     const row = new RegExp(`<tr data-service="postgres/${pg}">[\\s\\S]*?</tr>`).exec(page.text)?.[0] ?? '';
     assert.match(row, new RegExp(`<time datetime="${last.verifiedAt}">${last.verifiedAt}</time> <span class="muted">2 tables, 5 rows</span>`));
+    const backupsPage = await session.get(`/services/postgres/${pg}/backups`);
+    assert.equal(backupsPage.status, 200);
+    assert.match(backupsPage.text, new RegExp(`<p data-last-verified>Last verified restore:\\s*<time datetime="${last.verifiedAt}">${last.verifiedAt}</time> <code>${good.id}</code> <span class="muted">2 tables, 5 rows</span>`));
+    assert.match(backupsPage.text, /<td data-label="Detail">the restore failed: unexpected end of file<\/td>/);
+    const berthPage = await session.get('/berth/backups');
+    assert.match(berthPage.text, /<p data-last-verified>Last verified restore:\s*<time datetime="[^"]+">/);
     for (const [method, p] of [['GET', `${base()}/backups`], ['POST', `${base()}/backups/${good.id}/verify`]] as const) {
       const r = await berth.api(method, p, method === 'POST' ? {} : undefined, devToken);
       assert.deepEqual([r.status, r.json?.error?.code], [403, 'FORBIDDEN'], `${method} ${p}: ${r.text}`);

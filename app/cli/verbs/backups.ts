@@ -11,7 +11,7 @@ const TO: OptionSpec = { name: 'to', value: '<dir|s3://bucket/prefix>', summary:
 const PASSPHRASE: OptionSpec = { name: 'passphrase-stdin', summary: 'Encrypt the backups with a passphrase read from stdin (kept encrypted by berth, so restores need no typing).' };
 const SCHEDULE_NAME: OptionSpec = { name: 'name', value: '<schedule>', summary: 'The schedule\'s name, for several per service (default: default).' };
 
-interface Verification {
+export interface Verification {
   backupId: string | null; schedule: string | null; ok: boolean; tables: Record<string, number> | null; keys: number | null;
   sample: string[]; problems: string[]; verifiedAt: string; seconds: number;
 }

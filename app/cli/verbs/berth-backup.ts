@@ -4,9 +4,10 @@ import { Readable } from 'node:stream';
 import { CliError } from '../cli-error';
 import type { VerbContext, VerbGroup } from '../types';
 import { download, uploadLines } from './service-streams';
+import { verificationLine, type Verification } from './backups';
 
 interface Restored { apps: string[]; services: string[]; builds: Array<{ app: string; build: number; status: string }> }
-interface BackupView { name: string; target: string; size: number; createdAt: string; scheduled: boolean }
+interface BackupView { name: string; target: string; size: number; createdAt: string; scheduled: boolean; verification?: Verification }
 interface ScheduleView { schedule: string; keep: number; target: string; enabled: boolean; isDefault: boolean }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -54,6 +55,8 @@ export const berthBackupVerbs: VerbGroup = {
         if (ctx.json) return ctx.out.json(res);
         const b = res.backup;
         ctx.out.line(b.target.startsWith('s3://') ? `${b.target}/${b.name}` : path.join(b.target.replace(/^dir:/, ''), b.name));
+        // On stderr: stdout stays the archive's path alone.
+        if (b.verification) ctx.out.note(`-----> Restore ${b.verification.ok ? 'verified' : 'FAILED verification'}: ${verificationLine(b.verification)}`);
       },
     },
     {
@@ -88,12 +91,15 @@ export const berthBackupVerbs: VerbGroup = {
       args: [],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ backups: BackupView[]; schedule: ScheduleView }>('/api/v1/berth/backups');
+        const res = await ctx.api().get<{ backups: BackupView[]; schedule: ScheduleView; verifications?: Verification[]; lastVerified?: Verification | null }>('/api/v1/berth/backups');
         if (ctx.json) return ctx.out.json(res);
         ctx.out.heading('berth\'s backups');
         ctx.out.write(res.backups.length ? res.backups.map((b) => `${b.name}  ${b.createdAt}  ${b.size} bytes  ${b.scheduled ? 'scheduled' : 'by hand'}  ${b.target}\n`).join('') : 'none\n');
         ctx.out.heading('schedule');
         ctx.out.line(scheduleLine(res.schedule));
+        ctx.out.heading('restore verifications (the database, restored into a scratch home)');
+        ctx.out.line(`last verified restore: ${res.lastVerified ? verificationLine(res.lastVerified) : 'never'}`);
+        for (const v of (res.verifications ?? []).slice(0, 5)) ctx.out.line(verificationLine(v));
       },
     },
     {

@@ -4,6 +4,7 @@ import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
 import { body, optionalString, requiredString } from '../request-body';
+import { BERTH_SELF } from '../../backups';
 
 /**
  * berth's own backup, admin only on every method (a backup holds every secret berth has; the
@@ -29,7 +30,12 @@ export function berthBackupRoutes(berth: HttpServices): GuardedRouter {
     }
   });
   r.get('/berth/backups', need.admin, async (_req, res) => {
-    res.json({ backups: await berth.berthBackups.list(), schedule: berth.berthBackups.schedule() });
+    // With the proofs of its restores (the database half, restored into a scratch home): newest first, and the newest passed one.
+    const verifier = berth.serviceBackups.verifier;
+    res.json({
+      backups: await berth.berthBackups.list(), schedule: berth.berthBackups.schedule(),
+      verifications: verifier.history(BERTH_SELF, 'berth'), lastVerified: verifier.status(BERTH_SELF, 'berth').lastVerified,
+    });
   });
   r.post('/berth/backups', need.admin, async (req, res) => {
     const b = body(req);

@@ -5,6 +5,7 @@ import type { Store } from '../../ports/store';
 import type { DatabaseCopies } from '../../ports/database-copies';
 import { replaceRows } from './database-copies';
 import { databaseSchemaVersion, migrate, refuseNewerSchema } from './migrate';
+import { checkDatabaseCopy } from './database-check';
 import { createSecretBox, loadOrCreateKey, type SecretBox } from './secret-box';
 import { sqliteRegistryLoginsStore } from './registry-logins-store';
 import { sqliteForgeStore } from './forge-store';
@@ -104,5 +105,12 @@ export function openSqliteStore(file: string, options: { keyFile?: string } = {}
       replaceRows(db, source);
       fresh();
     },
+    checkCopy: (o) => checkDatabaseCopy({
+      ...o,
+      restore: (dbFile, key, copy) => {
+        const scratch = openSqliteStore(dbFile, { keyFile: key });
+        try { scratch.replaceWith(copy); } finally { scratch.close(); }
+      },
+    }),
   };
 }

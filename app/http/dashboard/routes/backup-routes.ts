@@ -6,6 +6,7 @@ import { BerthError } from '../../../errors';
 import { userName } from '../../auth-middleware';
 import { field, formAction, queryText } from '../form';
 import { render } from '../views';
+import { BERTH_SELF, summaryOf } from '../../../backups';
 import { sendBerthBackup } from '../../routes/berth-backup-routes';
 
 const sp = (req: Request) => ({ plugin: String(req.params.plugin), service: String(req.params.name) });
@@ -31,8 +32,11 @@ export function backupRoutes(berth: HttpServices, views: nunjucks.Environment): 
 
   r.get('/services/:plugin/:name/backups', need.serviceRead, (req, res) => {
     const { plugin, service } = sp(req);
-    const { backups: list, schedules } = backups.list(plugin, service);
-    render(views, req, res, 'service-backups.njk', { plugin, service, backups: list, schedules, isAdmin: req.user?.role === 'admin' });
+    const { backups: list, schedules, verifications, lastVerified, stale } = backups.list(plugin, service);
+    render(views, req, res, 'service-backups.njk', {
+      plugin, service, backups: list, schedules, isAdmin: req.user?.role === 'admin',
+      verifications, stale, lastVerified: lastVerified ? { ...lastVerified, summary: summaryOf(lastVerified) } : null,
+    });
   });
 
   r.post('/services/:plugin/:name/backups', need.serviceAdmin, formAction(pageOf, async (req) => {
@@ -70,7 +74,11 @@ export function backupRoutes(berth: HttpServices, views: nunjucks.Environment): 
   }));
 
   r.get('/berth/backups', need.admin, async (req, res) => {
-    render(views, req, res, 'berth-backups.njk', { backups: await berth.berthBackups.list(), schedule: berth.berthBackups.schedule() });
+    const last = backups.verifier.status(BERTH_SELF, 'berth').lastVerified;
+    render(views, req, res, 'berth-backups.njk', {
+      backups: await berth.berthBackups.list(), schedule: berth.berthBackups.schedule(),
+      verifications: backups.verifier.history(BERTH_SELF, 'berth'), stale: [], lastVerified: last ? { ...last, summary: summaryOf(last) } : null,
+    });
   });
 
   r.post('/berth/backups', need.admin, formAction(() => '/berth/backups', async (req) => {
