@@ -43,6 +43,8 @@ export interface AppSpec<S = SecretValue> {
   readonly ports?: readonly string[];
   readonly scale?: Readonly<Record<string, number>>;
   readonly storage?: readonly MountSpecEntry[];
+  /** nginx:set settings (client-max-body-size, proxy-read-timeout, …), by name. */
+  readonly nginx?: Readonly<Record<string, string>>;
   /** Custom domains (the default `<app>.<BERTH_DOMAIN>` and global ones come by themselves). */
   readonly domains?: readonly string[];
 }
@@ -56,6 +58,8 @@ export interface ServerDoc<S = SecretValue> {
   readonly berth: 1;
   /** Present when values are sealed: how the key is derived from the passphrase. */
   readonly secrets?: { readonly kdf: 'scrypt'; readonly salt: string };
+  /** berth-wide settings a verb sets: the global domains (`domains:add-global`). */
+  readonly settings?: { readonly globalDomains?: readonly string[] };
   readonly plugins?: Readonly<Record<string, { readonly enabled: boolean }>>;
   /** plugin → service name → spec. */
   readonly services?: Readonly<Record<string, Readonly<Record<string, ServiceSpec>>>>;

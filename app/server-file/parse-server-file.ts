@@ -35,11 +35,12 @@ export function parseServerFile(text: string): ServerDoc {
     // yaml's "Excessive alias count indicates a resource exhaustion attack" and the like.
     throw invalid('berth.yaml', `not readable (${(e as Error).message.split('\n')[0]})`);
   }
-  const top = mapping(raw, 'berth.yaml', ['berth', 'secrets', 'plugins', 'services', 'apps']);
+  const top = mapping(raw, 'berth.yaml', ['berth', 'secrets', 'settings', 'plugins', 'services', 'apps']);
   if (top.berth !== 1) throw invalid('berth', `must be 1 (the format version this berth reads); got ${show(top.berth)}`);
   return {
     berth: 1,
     ...(top.secrets !== undefined ? { secrets: secretsOf(top.secrets) } : {}),
+    ...(top.settings !== undefined ? { settings: settingsOf(top.settings) } : {}),
     ...(top.plugins !== undefined ? { plugins: each(top.plugins, 'plugins', (v, p) => ({ enabled: bool(mapping(v, p, ['enabled']).enabled, `${p}.enabled`) })) } : {}),
     ...(top.services !== undefined ? { services: each(top.services, 'services', (v, p) => each(v, p, serviceOf)) } : {}),
     ...(top.apps !== undefined ? { apps: each(top.apps, 'apps', appOf) } : {}),
@@ -52,12 +53,17 @@ function secretsOf(v: unknown): ServerDoc['secrets'] {
   return { kdf: 'scrypt', salt: str(m.salt, 'secrets.salt') };
 }
 
+function settingsOf(v: unknown): ServerDoc['settings'] {
+  const m = mapping(v ?? {}, 'settings', ['globalDomains']);
+  return m.globalDomains === undefined ? {} : { globalDomains: strings(m.globalDomains, 'settings.globalDomains') };
+}
+
 function serviceOf(v: unknown, p: string): ServiceSpec {
   const m = mapping(v ?? {}, p, ['links']);
   return m.links === undefined ? {} : { links: each(m.links, `${p}.links`, (alias, ap) => str(alias, ap)) };
 }
 
-const APP_KEYS = ['deployBranch', 'builder', 'buildpack', 'build', 'restartPolicy', 'resources', 'checks', 'config', 'ports', 'scale', 'storage', 'domains'] as const;
+const APP_KEYS = ['deployBranch', 'builder', 'buildpack', 'build', 'restartPolicy', 'resources', 'checks', 'config', 'ports', 'scale', 'storage', 'nginx', 'domains'] as const;
 
 function appOf(v: unknown, p: string): AppSpec {
   const m = mapping(v ?? {}, p, APP_KEYS);
@@ -93,6 +99,7 @@ function appOf(v: unknown, p: string): AppSpec {
   if (m.config !== undefined) out.config = each(m.config ?? {}, at('config'), secret);
   if (m.ports !== undefined) out.ports = strings(m.ports, at('ports'));
   if (m.domains !== undefined) out.domains = strings(m.domains, at('domains'));
+  if (m.nginx !== undefined) out.nginx = each(m.nginx ?? {}, at('nginx'), str);
   if (m.scale !== undefined) out.scale = each(m.scale ?? {}, at('scale'), (n, np) => num(n, np));
   if (m.storage !== undefined) out.storage = list(m.storage, at('storage')).map((e, i) => mountOf(e, `${at('storage')}[${i}]`));
   return out as AppSpec;

@@ -4,6 +4,8 @@ import { KEEP, type AppSpec, type CurrentDoc, type MountSpecEntry, type OpenDoc 
 /** One change apply makes, as data (server-file-service.ts runs it through the verb's service). */
 export type ChangeAction =
   | { readonly kind: 'plugin'; readonly id: string; readonly enabled: boolean }
+  | { readonly kind: 'globalDomains'; readonly add: readonly string[]; readonly remove: readonly string[] }
+  | { readonly kind: 'app.nginx'; readonly app: string; readonly set: Readonly<Record<string, string>>; readonly unset: readonly string[] }
   | { readonly kind: 'service.create'; readonly plugin: string; readonly name: string }
   | { readonly kind: 'app.create'; readonly app: string }
   | { readonly kind: 'app.deployBranch' | 'app.builder' | 'app.buildpack' | 'app.restartPolicy'; readonly app: string; readonly value: string }
@@ -30,7 +32,7 @@ const FRESH_APP: AppSpec<string> = {
   deployBranch: 'main', builder: 'auto', buildpack: 'auto', restartPolicy: 'unless-stopped',
   build: { dockerfilePath: 'Dockerfile', buildDir: null, buildkit: true, options: '' },
   resources: { memoryMb: null, cpus: null }, checks: { disabled: [], skipped: [] },
-  config: {}, ports: [], scale: {}, storage: [], domains: [],
+  config: {}, ports: [], scale: {}, storage: [], nginx: {}, domains: [],
 };
 
 /**
@@ -47,6 +49,13 @@ export function planChanges(current: CurrentDoc, desired: OpenDoc): Change[] {
   for (const [id, spec] of Object.entries(desired.plugins ?? {})) {
     const now = current.plugins?.[id];
     if (!now || now.enabled !== spec.enabled) add(`~ plugin ${id}: ${spec.enabled ? 'enabled' : 'disabled'}`, { kind: 'plugin', id, enabled: spec.enabled });
+  }
+  const globals = desired.settings?.globalDomains;
+  if (globals !== undefined) {
+    const now = current.settings?.globalDomains ?? [];
+    const addG = globals.filter((g) => !now.includes(g));
+    const removeG = now.filter((g) => !globals.includes(g));
+    if (addG.length || removeG.length) add(`~ settings globalDomains: ${setDiff(now, globals)}`, { kind: 'globalDomains', add: addG, remove: removeG });
   }
   for (const [plugin, services] of Object.entries(desired.services ?? {})) {
     for (const name of Object.keys(services)) {
@@ -138,6 +147,14 @@ function appSettings(app: string, now: AppSpec<string>, want: AppSpec<typeof KEE
     const wanted = new Map(want.storage.map((m) => [key(m), m]));
     for (const [k, m] of have) if (!wanted.has(k)) add(`- app ${app} storage ${k}`, { kind: 'app.unmount', app, mount: m });
     for (const [k, m] of wanted) if (!have.has(k)) add(`+ app ${app} storage ${k}`, { kind: 'app.mount', app, mount: m });
+  }
+  if (want.nginx !== undefined) {
+    const before = now.nginx ?? {};
+    const set = Object.fromEntries(Object.entries(want.nginx).filter(([k, v]) => before[k] !== v));
+    const unset = Object.keys(before).filter((k) => !(k in want.nginx!));
+    if (Object.keys(set).length || unset.length) {
+      add(`~ app ${app} nginx: ${[...Object.entries(set).map(([k, v]) => `${k}=${v}`), ...unset.map((k) => `-${k}`)].join(' ')}`, { kind: 'app.nginx', app, set, unset });
+    }
   }
   if (want.scale !== undefined) {
     const changed = Object.entries(want.scale).filter(([type, n]) => (now.scale ?? {})[type] !== n);

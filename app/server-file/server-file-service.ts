@@ -21,8 +21,8 @@ export interface ServerFileDeps {
   readonly appSettings: Pick<AppSettings, 'setBuilder' | 'setBuildpack' | 'setDeployBranch'>;
   readonly configVars: Pick<ConfigVarsService, 'get'>;
   readonly releases: Pick<ReleasesService, 'changeConfig'>;
-  readonly domains: Pick<DomainsService, 'report' | 'set'>;
-  readonly routing: Pick<RoutingService, 'ports' | 'changePorts'>;
+  readonly domains: Pick<DomainsService, 'report' | 'set' | 'globals' | 'addGlobal' | 'removeGlobal'>;
+  readonly routing: Pick<RoutingService, 'ports' | 'changePorts' | 'nginxReport' | 'nginxChange'>;
   readonly processes: Pick<ProcessesService, 'formation' | 'scaleOrPreset' | 'setRestartPolicy' | 'setLimits'>;
   readonly checks: Pick<ChecksSettings, 'report' | 'change'>;
   readonly buildSettings: Pick<BuildSettings, 'report' | 'set' | 'changeOptions'>;
@@ -64,7 +64,7 @@ export class ServerFile {
         config: Object.fromEntries(Object.entries(a.config ?? {}).map(([k, v]) => [k, secret(v)])),
       };
     }
-    const doc: ServerDoc = { berth: 1, ...(sealer ? { secrets: { kdf: 'scrypt', salt: sealer.salt } } : {}), plugins: current.plugins, services: current.services, apps };
+    const doc: ServerDoc = { berth: 1, ...(sealer ? { secrets: { kdf: 'scrypt', salt: sealer.salt } } : {}), settings: current.settings, plugins: current.plugins, services: current.services, apps };
     return `# berth export: ${mode === 'plaintext' ? 'SECRETS IN PLAINTEXT — keep this file safe' : sealer ? 'secrets sealed with a passphrase (docs/server-file.md)' : 'secrets kept as { keep: true } (export with a passphrase to carry them)'}\n${stringify(doc, { aliasDuplicateObjects: false, lineWidth: 0 })}`;
   }
 
@@ -115,10 +115,11 @@ export class ServerFile {
         ports: d.routing.ports(a.name),
         scale: d.processes.formation(a.name),
         storage: this.mountsOf(a.name, a.id),
+        nginx: d.routing.nginxReport(a.name).settings,
         domains: d.domains.report(a.name).customDomains,
       };
     }
-    return { berth: 1, plugins, services, apps };
+    return { berth: 1, settings: { globalDomains: d.domains.globals() }, plugins, services, apps };
   }
 
   /** The app's mounts as the file names them: volumes by their short name, host folders by their name below the app's storage root. */
@@ -136,6 +137,11 @@ export class ServerFile {
     const user = by.name;
     switch (a.kind) {
       case 'plugin': d.services.plugins.setEnabled(a.id, a.enabled); return;
+      case 'globalDomains':
+        if (a.remove.length) await d.domains.removeGlobal([...a.remove], user);
+        if (a.add.length) await d.domains.addGlobal([...a.add], user);
+        return;
+      case 'app.nginx': await d.routing.nginxChange(a.app, { set: { ...a.set }, unset: [...a.unset] }, by); return;
       case 'service.create': await d.services.kit.create({ plugin: a.plugin, name: a.name, user }); return;
       case 'app.create': await d.apps.create(a.app, user); return;
       case 'app.deployBranch': d.appSettings.setDeployBranch(a.app, a.value, user); return;

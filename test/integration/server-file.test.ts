@@ -30,6 +30,7 @@ describe('berth export / berth apply: the server in one file', function () {
   const passFile = path.join(tmp, 'passphrase');
   const webDomain = `${web}.example.test`;
   const apiDomain = `${api}.example.test`;
+  const globalDomain = `${uniqueName('sfg')}.test`;
   let a: BerthProcess | null = null;
   let b: BerthProcess | null = null;
   let wt: WorkTree;
@@ -49,6 +50,8 @@ describe('berth export / berth apply: the server in one file', function () {
     ok(a.cli(['domains:add', web, webDomain]));
     ok(a.cli(['domains:add', api, apiDomain]));
     ok(a.cli(['ports:set', api, 'http:8080:5000']));
+    ok(a.cli(['nginx:set', api, 'client-max-body-size', '20m']));
+    ok(a.cli(['domains:add-global', globalDomain]));
     ok(a.cli(['postgres:link', db, web]));
     const push = wt.push(a.url, a.token, web);
     assert.equal(push.code, 0, push.output);
@@ -96,11 +99,13 @@ describe('berth export / berth apply: the server in one file', function () {
     const dry = b.cli(['apply', file, '--dry-run', '--passphrase-file', passFile]);
     ok(dry);
     const diff = [
+      `~ settings globalDomains: +${globalDomain}`,
       `+ postgres service ${db}`,
       `+ app ${api}`,
       `+ app ${web}`,
       `~ app ${api} config: +API_TOKEN`,
       `~ app ${api} ports: http:8080:5000`,
+      `~ app ${api} nginx: client-max-body-size=20m`,
       `~ app ${web} config: +GREETING`,
       `~ app ${web} scale: web=2`,
       `~ app ${api} domains: +${apiDomain}`,
@@ -123,6 +128,8 @@ describe('berth export / berth apply: the server in one file', function () {
     assert.deepEqual((await b.api('GET', `/api/v1/apps/${api}/domains`)).json.domains.customDomains, [apiDomain]);
     assert.deepEqual((await b.api('GET', `/api/v1/apps/${api}/ports`)).json.ports, ['http:8080:5000']);
     assert.deepEqual((await b.api('GET', `/api/v1/apps/${web}/ps/scale`)).json.scale, { web: 2 });
+    assert.equal(b.cli(['nginx:report', api, '--nginx-client-max-body-size']).stdout, '20m\n');
+    assert.deepEqual((await b.api('GET', '/api/v1/domains')).json.globalDomains, [globalDomain]);
     assert.deepEqual((await b.api('GET', `/api/v1/services/postgres/${db}`)).json.service.links, [{ app: web, alias: 'DATABASE_URL' }]);
 
     const again = b.cli(['apply', file, '--passphrase-file', passFile]);

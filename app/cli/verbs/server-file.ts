@@ -27,7 +27,7 @@ export const serverFileVerbs: VerbGroup = {
     {
       name: 'export',
       usage: 'berth export [--passphrase-file <file>] [--include-secrets] > berth.yaml',
-      summary: 'Write every app (config, domains, ports, scale, checks, resources, build settings, storage), service and link, and plugin as YAML on stdout (admin). Secrets (config values, build options) are sealed with a passphrase, or written as { keep: true } without one; never in plaintext unless --include-secrets.',
+      summary: 'Write every app (config, domains, ports, scale, checks, resources, build settings, storage, nginx settings), service and link, plugin and the global domains as YAML on stdout (admin). Secrets (config values, build options) are sealed with a passphrase, or written as { keep: true } without one; never in plaintext unless --include-secrets.',
       args: [],
       options: [
         PASSPHRASE_FILE,

@@ -17,6 +17,7 @@ describe('server file: parseServerFile', () => {
     const doc = parseServerFile([
       'berth: 1',
       'secrets: { kdf: scrypt, salt: abc }',
+      'settings: { globalDomains: [apps.example.test] }',
       'plugins: { postgres: { enabled: true } }',
       'services:',
       '  postgres:',
@@ -31,12 +32,14 @@ describe('server file: parseServerFile', () => {
       '    ports: [ "http:80:5000" ]',
       '    scale: { web: 2 }',
       '    storage: [ { volume: data, path: /data } ]',
+      '    nginx: { client-max-body-size: 20m }',
       '    domains: [ web.example.test ]',
       '  bare:',
     ].join('\n'));
     assert.deepEqual(JSON.parse(JSON.stringify(doc)), {
       berth: 1,
       secrets: { kdf: 'scrypt', salt: 'abc' },
+      settings: { globalDomains: ['apps.example.test'] },
       plugins: { postgres: { enabled: true } },
       services: { postgres: { db: { links: { web: 'DATABASE_URL' } } } },
       apps: {
@@ -49,6 +52,7 @@ describe('server file: parseServerFile', () => {
           ports: ['http:80:5000'],
           scale: { web: 2 },
           storage: [{ volume: 'data', path: '/data' }],
+          nginx: { 'client-max-body-size': '20m' },
           domains: ['web.example.test'],
         },
         bare: {},
@@ -59,9 +63,9 @@ describe('server file: parseServerFile', () => {
   it('refuses an unknown key, naming its path and the keys that are allowed there', () => {
     assert.deepEqual(refused('berth: 1\napps:\n  web:\n    scal: { web: 2 }\n'), {
       code: 'SERVER_FILE_INVALID',
-      message: 'apps.web.scal: unknown key (apps.web takes deployBranch, builder, buildpack, build, restartPolicy, resources, checks, config, ports, scale, storage, domains)',
+      message: 'apps.web.scal: unknown key (apps.web takes deployBranch, builder, buildpack, build, restartPolicy, resources, checks, config, ports, scale, storage, nginx, domains)',
     });
-    assert.deepEqual(refused('berth: 1\nusers: {}\n'), { code: 'SERVER_FILE_INVALID', message: 'berth.yaml.users: unknown key (berth.yaml takes berth, secrets, plugins, services, apps)' });
+    assert.deepEqual(refused('berth: 1\nusers: {}\n'), { code: 'SERVER_FILE_INVALID', message: 'berth.yaml.users: unknown key (berth.yaml takes berth, secrets, settings, plugins, services, apps)' });
     assert.deepEqual(refused('berth: 1\napps: { web: { storage: [ { volume: a, path: /a, source: /etc } ] } }\n').message,
       'apps.web.storage[0].source: unknown key (apps.web.storage[0] takes volume, folder, path)');
     assert.deepEqual(refused('berth: 1\nplugins: { x: { enabled: true, source: /tmp/evil } }\n').message, 'plugins.x.source: unknown key (plugins.x takes enabled)');

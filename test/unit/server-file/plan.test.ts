@@ -8,15 +8,16 @@ const freshApp = (over: Partial<AppSpec<string>> = {}): AppSpec<string> => ({
   deployBranch: 'main', builder: 'auto', buildpack: 'auto', restartPolicy: 'unless-stopped',
   build: { dockerfilePath: 'Dockerfile', buildDir: null, buildkit: true, options: '' },
   resources: { memoryMb: null, cpus: null }, checks: { disabled: [], skipped: [] },
-  config: {}, ports: [], scale: {}, storage: [], domains: [], ...over,
+  config: {}, ports: [], scale: {}, storage: [], nginx: {}, domains: [], ...over,
 });
 
 const SERVER: CurrentDoc = {
   berth: 1,
+  settings: { globalDomains: ['apps.example.test'] },
   plugins: { postgres: { enabled: true }, redis: { enabled: true } },
   services: { postgres: { db: { links: { web: 'DATABASE_URL' } } } },
   apps: {
-    web: freshApp({ config: { GREETING: 'hello', TOKEN: 't0k3n' }, domains: ['web.example.test'], ports: ['http:80:5000'], scale: { web: 2 } }),
+    web: freshApp({ config: { GREETING: 'hello', TOKEN: 't0k3n' }, domains: ['web.example.test'], ports: ['http:80:5000'], scale: { web: 2 }, nginx: { 'client-max-body-size': '20m' } }),
     worker: freshApp({ restartPolicy: 'on-failure:5', resources: { memoryMb: 256, cpus: 0.5 }, checks: { disabled: ['_all_'], skipped: [] } }),
   },
 };
@@ -25,14 +26,16 @@ const texts = (doc: OpenDoc, current: CurrentDoc) => planChanges(current, doc).m
 
 describe('server file: planChanges (the diff apply shows and makes)', () => {
   it('against a fresh server: plugins, services, apps, their settings, domains, then links, in that order', () => {
-    const empty: CurrentDoc = { berth: 1, plugins: { postgres: { enabled: true }, redis: { enabled: false } }, services: {}, apps: {} };
+    const empty: CurrentDoc = { berth: 1, settings: { globalDomains: [] }, plugins: { postgres: { enabled: true }, redis: { enabled: false } }, services: {}, apps: {} };
     assert.deepEqual(texts(SERVER, empty), [
       '~ plugin redis: enabled',
+      '~ settings globalDomains: +apps.example.test',
       '+ postgres service db',
       '+ app web',
       '+ app worker',
       '~ app web config: +GREETING +TOKEN',
       '~ app web ports: http:80:5000',
+      '~ app web nginx: client-max-body-size=20m',
       '~ app web scale: web=2',
       '~ app worker restartPolicy: unless-stopped → on-failure:5',
       '~ app worker resources: memory 256m, cpus 0.5',
@@ -53,9 +56,11 @@ describe('server file: planChanges (the diff apply shows and makes)', () => {
   });
 
   it('a present part is converged exactly: config keys and domains the file lacks are removed; an absent part is left alone', () => {
-    const file: OpenDoc = { berth: 1, apps: { web: { config: { GREETING: 'hi' }, domains: ['new.example.test'] }, worker: {} } };
+    const file: OpenDoc = { berth: 1, settings: { globalDomains: [] }, apps: { web: { config: { GREETING: 'hi' }, nginx: {}, domains: ['new.example.test'] }, worker: {} } };
     assert.deepEqual(texts(file, SERVER), [
+      '~ settings globalDomains: -apps.example.test',
       '~ app web config: ~GREETING -TOKEN',
+      '~ app web nginx: -client-max-body-size',
       '~ app web domains: +new.example.test -web.example.test',
     ]);
   });
