@@ -42,12 +42,13 @@ describe('release snapshots: a database snapshot before the release command, and
   };
   const current = () => (JSON.parse(berth.cli(['releases', app, '--json']).stdout).releases as Array<{ version: number; current: boolean }>).find((r) => r.current)?.version;
 
-  after(() => { wt?.remove(); });
-  const berth = useBerth({}, { setUp: () => ensureServiceImage(path.join(ROOT, 'plugins', 'postgres')) });
+  // Before useBerth's own after (which stops berth): the service's container and volume go while berth's scope is known.
   after(() => {
+    wt?.remove();
     if (isStarted(berth)) removeServiceLeftovers(berth);
     removeAppImages([app]);
   });
+  const berth = useBerth({}, { setUp: () => ensureServiceImage(path.join(ROOT, 'plugins', 'postgres')) });
 
   before(async () => {
     ok(berth.cli(['apps:create', app]));
