@@ -32,3 +32,6 @@ export type {
 export type {
   BuilderDockerfileReport, BuilderDockerfileChange, DockerOptionsResponse, DockerOptionsChange, ChecksView, ChecksResponse, ChecksRunResponse, ProxyResponse,
 } from './build-settings';
+export type {
+  ServiceView, ServicePluginView, ServicePluginsResponse, ServicesListResponse, ServiceCreateRequest, ServiceResponse, ServiceLinkResponse, ServiceDestroyResponse,
+} from './services';

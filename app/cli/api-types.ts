@@ -19,5 +19,6 @@ export type {
   RegistryLoginsResponse, RegistryLoginRequest, RegistryLoginResponse,
   GitSyncResponse, GitAuthResponse, WebhooksListResponse, WebhookCreatedResponse, WebhookRemovedResponse,
   NginxSettingsView, NginxResponse, NginxConfigResponse,
+  ServiceView, ServicePluginsResponse, ServicesListResponse, ServiceCreateRequest, ServiceResponse, ServiceLinkResponse, ServiceDestroyResponse,
   BuilderDockerfileReport, BuilderDockerfileChange, DockerOptionsResponse, DockerOptionsChange, ChecksView, ChecksResponse, ChecksRunResponse, ProxyResponse,
 } from '../api-contract';

@@ -19,6 +19,9 @@ import type { ChecksReport } from '../../app/deploys/checks-settings';
 import type { ChecksRun } from '../../app/deploys/checks-run';
 import type { ProxyReport } from '../../app/domains/routing-service';
 import type { BuilderDockerfileReport, ChecksView, ChecksRunResponse, ProxyResponse } from '../../app/api-contract';
+import type { ServiceInfo } from '../../app/services-kit/service-kit';
+import type { LinkResult } from '../../app/services-kit/service-links';
+import type { ServiceView, ServiceLinkResponse, ServicesListResponse } from '../../app/api-contract';
 import type { SshKeysResponse as CliKeys, TokenCreateResponse as CliTokenCreated } from '../../app/cli/api-types';
 
 /*
@@ -99,6 +102,14 @@ const noSkipped = (c: Omit<ChecksReport, 'skipped'>): ChecksView => c;
 // @ts-expect-error the proxy is nginx, not any word
 const anyProxy = (p: { enabled: boolean; type: string }): ProxyResponse => ({ proxy: p });
 
+// Services: the kit's info and link results are what the contract shows.
+const serviceAnswer = (i: ServiceInfo): ServiceView => i;
+const linkAnswer = (l: LinkResult): ServiceLinkResponse => l;
+// @ts-expect-error a service says which scheduler runs it, one of two
+const anyScheduler = (i: Omit<ServiceInfo, 'scheduler'> & { scheduler: string }): ServicesListResponse => ({ services: [i] });
+// @ts-expect-error a link answer says whether a re-release was queued
+const noBuild = (l: Omit<LinkResult, 'build'>): ServiceLinkResponse => l;
+
 describe('the API contract shared by server and CLI', () => {
   it('an app as the server answers it reads back as the CLI reads it, field for field', () => {
     const info: AppInfo = {
@@ -153,5 +164,19 @@ describe('the API contract shared by server and CLI', () => {
     assert.equal(wire.run.passed, false);
     assert.equal(wire.proxy.proxy.enabled, false);
     assert.deepEqual([noBuildkit, noSkipped, anyProxy].map((f) => typeof f), Array(3).fill('function'));
+  });
+
+  it('a service and a link as the kit answers them read back as the CLI reads them', () => {
+    const info: ServiceInfo = {
+      plugin: 'postgres', name: 'db', image: 'berth/postgres:16', status: 'running', scheduler: 'docker-local', placement: [], node: null, nodeId: null,
+      address: 'berth-svc-postgres-db:5432', container: 'berth-svc-postgres-db', volume: 'berth-svc-postgres-db', url: 'postgres://u:p@h/db',
+      exposedUrl: null, exposedPort: null, links: [{ app: 'shop', alias: 'DATABASE_URL' }], createdAt: 'now',
+    };
+    const wire = JSON.parse(JSON.stringify({ service: serviceAnswer(info), link: linkAnswer({ link: { plugin: 'postgres', service: 'db', app: 'shop', alias: 'DATABASE_URL', createdAt: 'now' }, build: null }) })) as { service: ServiceView; link: ServiceLinkResponse };
+    assert.deepEqual(wire.service.links, [{ app: 'shop', alias: 'DATABASE_URL' }]);
+    assert.equal(wire.service.exposedPort, null);
+    assert.equal(wire.link.build, null);
+    assert.equal(wire.link.link.alias, 'DATABASE_URL');
+    assert.deepEqual([anyScheduler, noBuild].map((f) => typeof f), Array(2).fill('function'));
   });
 });

@@ -1,5 +1,6 @@
 import { CliError } from '../cli-error';
 import type { ArgSpec, OptionSpec, Verb, VerbContext, VerbGroup } from '../types';
+import type { ServicePluginsResponse } from '../api-types';
 
 /**
  * Service backups: `<service>:backup`, `<service>:backup-schedule`, `<service>:backup-unschedule`
@@ -57,7 +58,7 @@ async function passphraseOf(ctx: VerbContext): Promise<string | undefined> {
 async function resolveService(ctx: VerbContext, given: string): Promise<{ plugin: string; name: string }> {
   const i = given.indexOf(':');
   if (i > 0) return { plugin: given.slice(0, i), name: given.slice(i + 1) };
-  const { plugins } = await ctx.api().get<{ plugins: Array<{ id: string }> }>('/api/v1/services');
+  const { plugins } = await ctx.api().get<ServicePluginsResponse>('/api/v1/services');
   const found: string[] = [];
   for (const p of plugins) {
     const { services } = await ctx.api().get<{ services: Array<{ name: string }> }>(`/api/v1/services/${encodeURIComponent(p.id)}`);

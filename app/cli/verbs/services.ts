@@ -5,6 +5,7 @@ import type { ArgSpec, OptionSpec, Verb, VerbContext, VerbGroup } from '../types
 import { download, upload } from './service-streams';
 import { execSession } from '../exec-client';
 import { terminalRequest } from '../terminal-request';
+import type { ServiceView, ServiceLinkResponse, ServiceResponse, ServicesListResponse, ServiceDestroyResponse, ServiceCreateRequest } from '../api-types';
 
 /**
  * Generic service verbs: `<service>:<action>` runs for every service plugin the berth has
@@ -25,12 +26,8 @@ function imageOf(o: Readonly<Record<string, string | true>>): string | undefined
   return `${image.replace(/:[^:/]*$/, '')}:${tag}`;
 }
 
-interface ServiceInfo {
-  plugin: string; name: string; image: string; status: string; container: string; volume: string;
-  scheduler: string; placement: string[]; node: string | null; nodeId: string | null; address: string;
-  url: string; exposedUrl: string | null; exposedPort: number | null; links: Array<{ app: string; alias: string }>; createdAt: string;
-}
-interface LinkAnswer { link: { app: string; alias: string }; build: { id: number } | null }
+type ServiceInfo = ServiceView;
+type LinkAnswer = ServiceLinkResponse;
 
 function pluginOf(ctx: VerbContext): string {
   const typed = ctx.invokedAs ?? ctx.verb.name;
@@ -72,7 +69,7 @@ function verb(action: string, spec: Omit<Verb, 'name' | 'pattern'>): Verb {
 }
 
 async function simple(ctx: VerbContext, action: 'stop' | 'start' | 'restart', done: string): Promise<void> {
-  const res = await ctx.api().json<{ service: ServiceInfo }>('POST', one(ctx, `/${action}`));
+  const res = await ctx.api().json<ServiceResponse>('POST', one(ctx, `/${action}`));
   await showService(ctx, res, done);
 }
 
@@ -92,16 +89,16 @@ export const servicesVerbs: VerbGroup = {
       async run(ctx) {
         const o = ctx.args.options;
         const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-        const res = await ctx.api().json<{ service: ServiceInfo }>('POST', base(ctx), {
+        const res = await ctx.api().json<ServiceResponse>('POST', base(ctx), {
           name: ctx.arg('name'), image: imageOf(o), scheduler: str(o.scheduler), placement: str(o.placement),
-        });
+        } satisfies ServiceCreateRequest);
         await showService(ctx, res, `Created ${res.service.plugin} service ${res.service.name}`);
       },
     }),
     verb('list', {
       usage: 'berth <service>:list', summary: 'List the services of one plugin.', args: [], options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ services: ServiceInfo[] }>(base(ctx));
+        const res = await ctx.api().get<ServicesListResponse>(base(ctx));
         if (ctx.json) return ctx.out.json(res);
         ctx.out.heading(`${pluginOf(ctx)} services`);
         for (const s of res.services) ctx.out.line(`${s.name}  ${s.status}  ${s.scheduler}${s.node ? `@${s.node}` : ''}  ${s.links.map((l) => l.app).join(',') || '-'}`);
@@ -110,7 +107,7 @@ export const servicesVerbs: VerbGroup = {
     verb('info', {
       usage: 'berth <service>:info <name>', summary: 'Show a service: status, image, URL, links.', args: [NAME], options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ service: ServiceInfo }>(one(ctx));
+        const res = await ctx.api().get<ServiceResponse>(one(ctx));
         if (ctx.json) return ctx.out.json(res);
         printInfo(ctx, res.service);
       },
@@ -147,14 +144,14 @@ export const servicesVerbs: VerbGroup = {
       usage: 'berth <service>:expose <name> <port>', summary: 'Publish the service on 127.0.0.1:<port> (loopback only), e.g. for an SSH tunnel.',
       args: [NAME, { name: 'port', summary: 'Host port, 1024–65535.' }], options: [],
       async run(ctx) {
-        const res = await ctx.api().json<{ service: ServiceInfo }>('POST', one(ctx, '/expose'), { port: Number(ctx.arg('port')) });
+        const res = await ctx.api().json<ServiceResponse>('POST', one(ctx, '/expose'), { port: Number(ctx.arg('port')) });
         await showService(ctx, res, `Exposed on 127.0.0.1:${res.service.exposedPort}`);
       },
     }),
     verb('unexpose', {
       usage: 'berth <service>:unexpose <name>', summary: 'Stop publishing the service on the loopback port.', args: [NAME], options: [],
       async run(ctx) {
-        const res = await ctx.api().json<{ service: ServiceInfo }>('DELETE', one(ctx, '/expose'));
+        const res = await ctx.api().json<ServiceResponse>('DELETE', one(ctx, '/expose'));
         await showService(ctx, res, 'Unexposed');
       },
     }),
@@ -169,7 +166,7 @@ export const servicesVerbs: VerbGroup = {
       usage: 'berth <service>:import <name>', summary: 'Restore a backup made by export from stdin (`< backup.dump`).', args: [NAME], options: [],
       async run(ctx) {
         if (ctx.io.stdin.isTTY) throw new CliError('STDIN_IS_TERMINAL', 'give the backup on stdin: `berth ' + `${pluginOf(ctx)}:import ${ctx.arg('name')} < backup.dump\``);
-        const res = await upload<{ service: ServiceInfo }>(ctx.api(), one(ctx, '/import'), ctx.io.stdin);
+        const res = await upload<ServiceResponse>(ctx.api(), one(ctx, '/import'), ctx.io.stdin);
         await showService(ctx, res, `Imported into ${res.service.plugin} service ${res.service.name}`);
       },
     }),
@@ -201,7 +198,7 @@ export const servicesVerbs: VerbGroup = {
           confirm = await ctx.out.ask(` !     Type the service's name to confirm: `);
         }
         const force = ctx.args.options.force === true || ctx.args.options['delete-data'] === true;
-        const res = await ctx.api().json<{ dataKept: boolean; volumeLeftOn?: string }>('DELETE', one(ctx), { confirm, force });
+        const res = await ctx.api().json<ServiceDestroyResponse>('DELETE', one(ctx), { confirm, force });
         if (ctx.json) return ctx.out.json(res);
         const kept = res.volumeLeftOn
           ? ` (its data volume stays on swarm node ${res.volumeLeftOn}: remove it there with \`docker volume rm\`)`
@@ -213,7 +210,7 @@ export const servicesVerbs: VerbGroup = {
       usage: 'berth <service>:upgrade <name> [-i|--image <image>] [-I|--image-version <tag>]', summary: 'Run the service on another image (default: the plugin\'s current one), keeping its data.',
       args: [NAME], options: [IMAGE, IMAGE_VERSION],
       async run(ctx) {
-        const res = await ctx.api().json<{ service: ServiceInfo }>('POST', one(ctx, '/upgrade'), { image: imageOf(ctx.args.options) });
+        const res = await ctx.api().json<ServiceResponse>('POST', one(ctx, '/upgrade'), { image: imageOf(ctx.args.options) });
         await showService(ctx, res, `Now running ${res.service.image}`);
       },
     }),

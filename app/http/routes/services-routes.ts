@@ -6,6 +6,7 @@ import { BerthError } from '../../errors';
 import { parsePlacement, SCHEDULER_NAMES, type SchedulerName } from '../../schedulers';
 import { userName } from '../auth-middleware';
 import { body, optionalString, positiveInt, requiredString } from '../request-body';
+import type { ServicePluginsResponse, ServicesListResponse, ServiceResponse, ServiceLinkResponse, ServiceDestroyResponse } from '../../api-contract';
 
 /** `scheduler`: docker-local, swarm, or absent (BERTH_SCHEDULER). */
 function schedulerOf(v: unknown): SchedulerName | undefined {
@@ -32,11 +33,11 @@ export function servicesRoutes(berth: HttpServices): GuardedRouter {
         id: s.id, version: s.version, image: s.image, port: s.descriptor.port, envAlias: s.descriptor.envAlias, scheme: s.descriptor.scheme,
         export: typeof s.descriptor.export === 'function', import: typeof s.descriptor.import === 'function',
       })),
-    });
+    } satisfies ServicePluginsResponse);
   });
   r.get('/services/:plugin', need.read, async (req, res) => {
     const list = kit.list(req.params.plugin);
-    res.json({ services: visibleServices(berth, req.user!, await Promise.all(list.map((s) => kit.info(s.plugin, s.name)))) });
+    res.json({ services: visibleServices(berth, req.user!, await Promise.all(list.map((s) => kit.info(s.plugin, s.name)))) } satisfies ServicesListResponse);
   });
   r.post('/services/:plugin', need.admin, async (req, res) => {
     const b = body(req);
@@ -44,21 +45,21 @@ export function servicesRoutes(berth: HttpServices): GuardedRouter {
       plugin: req.params.plugin, name: requiredString(b.name, 'name'), image: optionalString(b.image, 'image'), user: userName(req),
       scheduler: schedulerOf(b.scheduler), placement: placementOf(b.placement),
     });
-    res.status(201).json({ service });
+    res.status(201).json({ service } satisfies ServiceResponse);
   });
-  r.get('/services/:plugin/:name', need.serviceRead, async (req, res) => { res.json({ service: serviceFor(req.user!, await kit.info(p(req).plugin, p(req).name)) }); });
+  r.get('/services/:plugin/:name', need.serviceRead, async (req, res) => { res.json({ service: serviceFor(req.user!, await kit.info(p(req).plugin, p(req).name)) } satisfies ServiceResponse); });
   r.delete('/services/:plugin/:name', need.serviceAdmin, async (req, res) => {
     const b = body(req);
     const out = await kit.destroy({ ...p(req), confirm: b.confirm, force: b.force === true, user: userName(req) });
-    res.json(out);
+    res.json(out satisfies ServiceDestroyResponse);
   });
   r.post('/services/:plugin/:name/links', need.serviceAdmin, async (req, res) => {
     const b = body(req);
     const out = await links.link({ ...p(req), app: requiredString(b.app, 'app'), alias: optionalString(b.alias, 'alias'), user: userName(req) });
-    res.status(201).json(out);
+    res.status(201).json(out satisfies ServiceLinkResponse);
   });
   r.delete('/services/:plugin/:name/links/:app', need.serviceAdmin, async (req, res) => {
-    res.json(await links.unlink({ ...p(req), app: String(req.params.app), user: userName(req) }));
+    res.json(await links.unlink({ ...p(req), app: String(req.params.app), user: userName(req) }) satisfies ServiceLinkResponse);
   });
   r.get('/services/:plugin/:name/logs', need.serviceRead, async (req, res) => {
     const tail = positiveInt(req.query.tail, 'tail') ?? 100;
@@ -71,18 +72,18 @@ export function servicesRoutes(berth: HttpServices): GuardedRouter {
     if (action === 'stop') await kit.stop(plugin, name);
     else if (action === 'start') await kit.start(plugin, name);
     else await kit.restart(plugin, name);
-    res.json({ service: await kit.info(plugin, name) });
+    res.json({ service: await kit.info(plugin, name) } satisfies ServiceResponse);
   });
   r.post('/services/:plugin/:name/expose', need.serviceAdmin, async (req, res) => {
     const b = body(req);
-    res.json({ service: await kit.expose({ ...p(req), port: b.port as number, user: userName(req) }) });
+    res.json({ service: await kit.expose({ ...p(req), port: b.port as number, user: userName(req) }) } satisfies ServiceResponse);
   });
   r.delete('/services/:plugin/:name/expose', need.serviceAdmin, async (req, res) => {
-    res.json({ service: await kit.unexpose({ ...p(req), user: userName(req) }) });
+    res.json({ service: await kit.unexpose({ ...p(req), user: userName(req) }) } satisfies ServiceResponse);
   });
   r.post('/services/:plugin/:name/upgrade', need.serviceAdmin, async (req, res) => {
     const b = body(req);
-    res.json({ service: await kit.upgrade({ ...p(req), image: optionalString(b.image, 'image'), user: userName(req) }) });
+    res.json({ service: await kit.upgrade({ ...p(req), image: optionalString(b.image, 'image'), user: userName(req) }) } satisfies ServiceResponse);
   });
   /** The backup as a stream. An error after the first byte cuts the connection, so a client never takes half a dump for a whole one. */
   r.get('/services/:plugin/:name/export', need.serviceRead, async (req, res) => {
@@ -104,7 +105,7 @@ export function servicesRoutes(berth: HttpServices): GuardedRouter {
     kit.find(p(req).plugin, p(req).name);
     if (req.body !== undefined) throw new BerthError('INVALID_INPUT', `Send the dump as application/octet-stream: \`berth ${p(req).plugin}:import ${p(req).name} < dump-file\`.`);
     await backup.import({ ...p(req), input: req, user: userName(req) });
-    res.json({ service: await kit.info(p(req).plugin, p(req).name) });
+    res.json({ service: await kit.info(p(req).plugin, p(req).name) } satisfies ServiceResponse);
   });
   return r;
 }
