@@ -32,7 +32,6 @@ import { StatsSampler } from '../processes/stats-sampler';
 import { MetricsCollector, MetricsService } from '../metrics';
 import { StorageService } from '../storage';
 import { appDiskReport, Housekeeping } from '../disk';
-import { DataSnapshots } from '../snapshots';
 import { LogArchive, LogsService } from '../logs';
 import { logDrainsOf } from './log-drains-boot';
 import { DeployScripts, OneOffRunner, type OneOffRun } from '../one-off';
@@ -49,6 +48,7 @@ import { BERTH_SELF, BerthBackup, BerthBackups, checkBerthArchive, ServiceBackup
 import { berthVersion } from '../version';
 import { s3Objects } from '../infra/s3';
 import { secureHome } from './home-modes';
+import { createSnapshots, snapshotsDir } from './snapshots-boot';
 import { tablesOf } from './store-tables';
 import type { AppsReader } from '../apps';
 import type { ReleasesReader, ReleasesWriter } from '../releases';
@@ -113,19 +113,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     onUnverified: (u) => notifications.notify({ kind: 'backup.unverified', app: null, service: `${u.plugin} service ${u.service}${u.schedule ? ` (schedule ${u.schedule})` : ''}`, reason: u.reason, error: u.detail }),
   });
   // Snapshots of linked databases before release commands, for `releases:rollback --restore-data`.
-  const snapshots = new DataSnapshots({
-    store: tablesOf(store, 'releaseSnapshots'), apps: appsReader, releases: releasesReader, events, backup: services.backup,
-    linksOf: (app) => services.links.ofApp(app), appsOfService: (plugin, name) => store.services.linksOfService(plugin, name).map((l) => l.app),
-    canSnapshot: (plugin) => {
-      try {
-        const d = services.kit.plugin(plugin).descriptor;
-        return Boolean(d.export && d.import);
-      } catch {
-        return false; // the plugin was removed or disabled: its service cannot be dumped
-      }
-    },
-    root: path.join(config.home, 'snapshots'), keep: config.snapshotKeep,
-  });
+  const snapshots = createSnapshots({ config, store, events, apps: appsReader, releases: releasesReader, services });
   const users = new UsersService(store.users, store.access);
   const access = new AccessService({
     store: store.access, appExists: (app) => !!store.apps.get(app),
@@ -345,7 +333,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const disk = {
     report: (app: string) => appDiskReport({
       apps: appsReader, engine: diskEngine, dataOf: (a) => storage.dataOf(a), buildIdsOf: (a) => builds.list(a, 1_000_000).map((b) => b.id),
-      buildLogsDir: paths.buildLogs, appLogsDir: paths.appLogs, routerLogs, snapshotsDir: path.join(config.home, 'snapshots'),
+      buildLogsDir: paths.buildLogs, appLogsDir: paths.appLogs, routerLogs, snapshotsDir: snapshotsDir(config),
     }, app),
   };
   const housekeeping = new Housekeeping({
