@@ -1,7 +1,10 @@
 import { stringify } from 'yaml';
 import { BerthError } from '../errors';
 import type { AppsService, AppSettings } from '../apps';
-import { appVolumeName } from '../apps';
+import { appVolumeName, assertAppName } from '../apps';
+import { assertConfigKey } from '../config-vars';
+import { normalizeHostname } from '../domains';
+import { validatePresetScale } from '../processes';
 import type { BuildSettings } from '../builds';
 import type { ConfigVarsService } from '../config-vars';
 import type { ChecksSettings } from '../deploys';
@@ -10,7 +13,7 @@ import type { PluginHost } from '../plugins';
 import type { ProcessesService } from '../processes';
 import type { ReleasesService } from '../releases';
 import type { ServiceKit, ServiceLinks } from '../services-kit';
-import { legacyVolumeName, type StorageService } from '../storage';
+import { legacyVolumeName, parseMountSpec, type StorageService } from '../storage';
 import { KEEP, type AppSpec, type CurrentDoc, type MountSpecEntry, type OpenDoc, type OpenValue, type SecretValue, type ServerDoc } from './document';
 import { parseServerFile } from './parse-server-file';
 import { planChanges, type Change, type ChangeAction } from './plan';
@@ -72,6 +75,16 @@ export class ServerFile {
   async apply(text: string, o: { passphrase?: string; dryRun: boolean; by: Applier }): Promise<ApplyResult> {
     const desired = open(parseServerFile(text), o.passphrase);
     const changes = planChanges(this.read(), desired);
+    // What the verbs' own parsers can tell without the server's state is checked for every change
+    // first, so a file with a bad name, domain, key, mount or count changes nothing at all.
+    for (const c of changes) {
+      try {
+        preflight(c.action);
+      } catch (e) {
+        if (!(e instanceof BerthError)) throw e;
+        throw new BerthError(e.code, `${c.text.slice(2)}: ${e.message} (nothing was changed)`);
+      }
+    }
     if (o.dryRun || changes.length === 0) return { changes: changes.map((c) => c.text), applied: false };
     let done = 0;
     for (const c of changes) {
@@ -176,6 +189,23 @@ export class ServerFile {
    */
   private specOf(app: string, m: MountSpecEntry): string {
     return m.volume !== undefined ? `${m.volume}:${m.path}` : `${this.deps.storage.rootOf(app)}/${m.folder}:${m.path}`;
+  }
+}
+
+/**
+ * The checks of a change that need no state, by the verbs' own functions: app names, config keys,
+ * hostnames, process types and counts, mount names and container paths (a folder name obeys the
+ * volume-name rule, so `../x` or `/etc` is refused here; the storage service checks the resolved
+ * path again when it mounts).
+ */
+function preflight(a: ChangeAction): void {
+  switch (a.kind) {
+    case 'app.create': assertAppName(a.app); return;
+    case 'app.config': Object.keys(a.set).forEach((k) => assertConfigKey(k)); return;
+    case 'app.domains': a.domains.forEach((d) => normalizeHostname(d)); return;
+    case 'app.scale': validatePresetScale(a.app, a.scale); return;
+    case 'app.mount': parseMountSpec(`${a.mount.volume ?? a.mount.folder}:${a.mount.path}`, { appId: 'preflight', storageDir: '/nonexistent' }); return;
+    default: return;
   }
 }
 

@@ -52,6 +52,14 @@ describe('berth export / berth apply: the server in one file', function () {
     ok(a.cli(['ports:set', api, 'http:8080:5000']));
     ok(a.cli(['nginx:set', api, 'client-max-body-size', '20m']));
     ok(a.cli(['domains:add-global', globalDomain]));
+    // Every other part of an app, on the one that is never deployed.
+    ok(a.cli(['builder:set', api, 'dockerfile']));
+    ok(a.cli(['builder-dockerfile:set', api, 'dockerfile-path', 'docker/Dockerfile']));
+    ok(a.cli(['docker-options:add', api, 'build', '--build-arg VERSION=b1ld-s3cret']));
+    ok(a.cli(['resource:limit', api, '--memory', '256m', '--cpu', '0.5']));
+    ok(a.cli(['ps:set', api, 'restart-policy', 'on-failure:3']));
+    ok(a.cli(['checks:disable', api, 'worker']));
+    ok(a.cli(['storage:mount', api, 'data:/data']));
     ok(a.cli(['postgres:link', db, web]));
     const push = wt.push(a.url, a.token, web);
     assert.equal(push.code, 0, push.output);
@@ -74,7 +82,7 @@ describe('berth export / berth apply: the server in one file', function () {
     assert.equal(r.status, 0, r.stderr);
     exported = r.stdout;
     fs.writeFileSync(file, exported);
-    assert.ok(!exported.includes('s3cr3t-t0ken') && !exported.includes('hello from the file'), exported);
+    assert.ok(!exported.includes('s3cr3t-t0ken') && !exported.includes('hello from the file') && !exported.includes('b1ld-s3cret'), exported);
     assert.match(exported, /API_TOKEN:\n\s+encrypted: v1\./);
     const kept = a!.cli(['export']);
     ok(kept);
@@ -103,8 +111,15 @@ describe('berth export / berth apply: the server in one file', function () {
       `+ postgres service ${db}`,
       `+ app ${api}`,
       `+ app ${web}`,
+      `~ app ${api} builder: auto → dockerfile`,
+      `~ app ${api} restartPolicy: unless-stopped → on-failure:3`,
+      `~ app ${api} build dockerfile-path: Dockerfile → docker/Dockerfile`,
+      `~ app ${api} build options (docker-options build)`,
+      `~ app ${api} resources: memory 256m, cpus 0.5`,
+      `~ app ${api} checks: disabled worker, skipped none`,
       `~ app ${api} config: +API_TOKEN`,
       `~ app ${api} ports: http:8080:5000`,
+      `+ app ${api} storage volume data:/data`,
       `~ app ${api} nginx: client-max-body-size=20m`,
       `~ app ${web} config: +GREETING`,
       `~ app ${web} scale: web=2`,
@@ -116,7 +131,7 @@ describe('berth export / berth apply: the server in one file', function () {
     assert.deepEqual((await b.api('GET', '/api/v1/apps')).json.apps, []);
 
     const wrong = b.cli(['apply', file], { input: '' });
-    assert.deepEqual([wrong.code, wrong.stderr], [1, `!     apps.${api}.config.API_TOKEN is sealed: give the passphrase it was exported with (--passphrase-file, or BERTH_EXPORT_PASSPHRASE).\n`]);
+    assert.deepEqual([wrong.code, wrong.stderr], [1, `!     apps.${api}.build.options is sealed: give the passphrase it was exported with (--passphrase-file, or BERTH_EXPORT_PASSPHRASE).\n`]);
 
     const applied = b.cli(['apply', file, '--passphrase-file', passFile]);
     ok(applied);
@@ -130,6 +145,12 @@ describe('berth export / berth apply: the server in one file', function () {
     assert.deepEqual((await b.api('GET', `/api/v1/apps/${web}/ps/scale`)).json.scale, { web: 2 });
     assert.equal(b.cli(['nginx:report', api, '--nginx-client-max-body-size']).stdout, '20m\n');
     assert.deepEqual((await b.api('GET', '/api/v1/domains')).json.globalDomains, [globalDomain]);
+    const info = (await b.api('GET', `/api/v1/apps/${api}`)).json.app;
+    assert.deepEqual([info.builder, info.restartPolicy, info.memoryMb, info.cpus], ['dockerfile', 'on-failure:3', 256, 0.5]);
+    const build = (await b.api('GET', `/api/v1/apps/${api}/builder-dockerfile`)).json;
+    assert.deepEqual([build['dockerfile-path'], build['docker-options-build']], ['docker/Dockerfile', ['--build-arg VERSION=b1ld-s3cret']]);
+    assert.deepEqual((await b.api('GET', `/api/v1/apps/${api}/checks`)).json.checks, { disabled: ['worker'], skipped: [] });
+    assert.deepEqual((await b.api('GET', `/api/v1/apps/${api}/storage`)).json.mounts.map((m: { target: string; kind: string }) => [m.kind, m.target]), [['volume', '/data']]);
     assert.deepEqual((await b.api('GET', `/api/v1/services/postgres/${db}`)).json.service.links, [{ app: web, alias: 'DATABASE_URL' }]);
 
     const again = b.cli(['apply', file, '--passphrase-file', passFile]);
@@ -162,6 +183,6 @@ describe('berth export / berth apply: the server in one file', function () {
     assert.deepEqual((await apply('berth: 1\nplugins: { evil: { enabled: true, source: /tmp/evil } }\n')).slice(0, 2), [422, 'SERVER_FILE_INVALID']);
     assert.deepEqual((await b!.api('GET', '/api/v1/apps')).json.apps.map((x: { name: string }) => x.name).sort(), [web, api].sort());
     assert.deepEqual((await b!.api('GET', `/api/v1/apps/${api}/domains`)).json.domains.customDomains, [apiDomain]);
-    assert.deepEqual((await b!.api('GET', `/api/v1/apps/${api}/storage`)).json.mounts, []);
+    assert.deepEqual((await b!.api('GET', `/api/v1/apps/${api}/storage`)).json.mounts.map((m: { target: string }) => m.target), ['/data']);
   });
 });
