@@ -305,7 +305,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const swarmWatcher = new SwarmWatcher({
     swarm, events, locks: redis.locks, reroute: (app) => scheduling.route(app),
     swarmApps: () => appsReader.list().map((a) => a.name).filter((app) => scheduling.isSwarm(app) && releases.current(app) !== null),
-    statusOf: (app) => swarmScheduler.status(app, releases.current(app)),
+    statusOf: (app) => swarmScheduler.status(app, releases.current(app)), scope: `${config.network}-swarm`,
   });
   // The one gate of git over HTTP and SSH (app name, disk room, role, lock), then the hook's receiver (branch).
   // Review apps (app/review-apps): a push to review/<name> makes and deploys <app>-<name>; deleting the branch destroys it.

@@ -2,6 +2,12 @@ import type { EventsService } from '../events';
 import type { LockService } from '../ports/lock';
 import type { SwarmEngine, SwarmNode } from '../ports/swarm';
 import type { SchedulerStatus } from '../deploys/scheduler';
+import { unplaceable } from './swarm-tasks';
+
+/** Labels berth's services-kit puts on a data service (app/services-kit/names.ts), read here without importing it. */
+const SCOPE_LABEL = 'berth.scope';
+const SERVICE_PLUGIN_LABEL = 'berth.service.plugin';
+const SERVICE_NAME_LABEL = 'berth.service.name';
 
 export interface SwarmWatcherDeps {
   readonly swarm: SwarmEngine;
@@ -12,6 +18,8 @@ export interface SwarmWatcherDeps {
   /** Rewrites the app's upstreams from its running tasks (an unchanged set spares nginx a reload). */
   readonly reroute: (app: string) => Promise<void>;
   readonly statusOf: (app: string) => Promise<SchedulerStatus>;
+  /** `berth.scope` of berth's swarm services (`<network>-swarm`): its data services (`--scheduler swarm`) among them. */
+  readonly scope?: string;
   /** How often nodes are looked at (ms). Default 2000. */
   readonly intervalMs?: number;
   /** How long after a node changed every swarm app is re-routed each look (ms). Default 60 000. */
@@ -31,7 +39,7 @@ export class SwarmWatcher {
   private timer: NodeJS.Timeout | null = null;
   private last: Map<string, SwarmNode> | null = null;
   private settleUntil = 0;
-  /** App → the problem last reported for it. */
+  /** App (or `service <plugin>/<name>`) → the problem last reported for it. */
   private readonly reported = new Map<string, string>();
   private log: (line: string) => void = () => undefined;
 
@@ -75,7 +83,40 @@ export class SwarmWatcher {
     if (changes.length > 0) this.settleUntil = this.now() + (this.deps.settleMs ?? 60_000);
     if (this.now() >= this.settleUntil && nodes.every((n) => n.status === 'ready') && this.reported.size === 0) return true;
     for (const app of this.deps.swarmApps()) await this.checkApp(app);
+    await this.checkServices(nodes).catch((e: Error) => this.log(`swarm watch services: ${e.message}`));
     return true;
+  }
+
+  /**
+   * Data services on swarm (redis, postgres, … with `--scheduler swarm`) are pinned to the node
+   * that holds their volume: one whose task swarm cannot place is down until that node is back.
+   */
+  private async checkServices(nodes: readonly SwarmNode[]): Promise<void> {
+    if (!this.deps.scope) return;
+    const down = nodes.filter((n) => n.status !== 'ready').map((n) => n.hostname);
+    for (const svc of await this.deps.swarm.listServices({ [SCOPE_LABEL]: this.deps.scope })) {
+      const plugin = svc.labels[SERVICE_PLUGIN_LABEL];
+      if (!plugin) continue;
+      const key = `service ${plugin}/${svc.labels[SERVICE_NAME_LABEL] ?? svc.name}`;
+      const tasks = await this.deps.swarm.tasks(svc.name);
+      const stuck = !tasks.some((t) => t.desiredState === 'running' && t.state === 'running') && tasks.some(unplaceable);
+      const problem = stuck
+        ? `${key} is down: swarm cannot place its task (${(svc.constraints ?? []).join(', ') || 'no constraint'})${down.length > 0 ? `; down: ${down.join(', ')}` : ''}. Its data volume is on that node: bring the node back.`
+        : '';
+      this.report(key, null, problem, `${key} runs again`);
+    }
+  }
+
+  /** Records `problem` once while it lasts, and `resolved` when it is gone. */
+  private report(key: string, app: string | null, problem: string, resolved: string): void {
+    const before = this.reported.get(key);
+    if (problem && problem !== before) {
+      this.reported.set(key, problem);
+      this.deps.events.record({ app, kind: 'swarm.changed', message: problem, user: null });
+    } else if (!problem && before) {
+      this.reported.delete(key);
+      this.deps.events.record({ app, kind: 'swarm.changed', message: resolved, user: null });
+    }
   }
 
   private async checkApp(app: string): Promise<void> {
@@ -85,15 +126,7 @@ export class SwarmWatcher {
     try {
       await this.deps.reroute(app);
       const problems = (await this.deps.statusOf(app)).processes.map((p) => p.problem).filter((p): p is string => !!p);
-      const now = problems.join(' ');
-      const before = this.reported.get(app);
-      if (now && now !== before) {
-        this.reported.set(app, now);
-        this.deps.events.record({ app, kind: 'swarm.changed', message: now, user: null });
-      } else if (!now && before) {
-        this.reported.delete(app);
-        this.deps.events.record({ app, kind: 'swarm.changed', message: 'every process type runs again', user: null });
-      }
+      this.report(app, app, problems.join(' '), 'every process type runs again');
     } catch (e) {
       this.log(`swarm watch ${app}: ${(e as Error).message}`);
     } finally {

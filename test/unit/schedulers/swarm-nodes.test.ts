@@ -139,4 +139,34 @@ describe('swarm nodes: placement checks, drain and the node watch', () => {
     await watcher.look();
     assert.deepEqual(calls, [], 'settled: no node down, nothing reported, a minute passed');
   });
+
+  it('SwarmWatcher: a data service on swarm whose task cannot be placed (its node is down) is reported once, and when it runs again', async () => {
+    let nodes = [node('n1', { hostname: 'mgr', role: 'manager' }), node('n2', { hostname: 'w1' })];
+    let tasks = [task('t1', { nodeId: 'n2' })];
+    const recorded: string[] = [];
+    const redis = service({ name: 'berth-svc-redis-cache', labels: { 'berth.service.plugin': 'redis', 'berth.service.name': 'cache', 'berth.scope': 'berth-swarm' }, replicas: 1, constraints: ['node.labels.db==here'] });
+    const app = service({ name: 'shop-web-abc123', labels: { 'berth.app': 'shop', 'berth.scope': 'berth-swarm' } });
+    const swarm = {
+      async status() { return { active: true, manager: true, nodeId: 'n1' }; }, async nodes() { return nodes; },
+      async listServices(labels: Record<string, string>) { assert.deepEqual(labels, { 'berth.scope': 'berth-swarm' }); return [app, redis]; },
+      async tasks(name: string) { assert.equal(name, 'berth-svc-redis-cache', 'an app\'s services are not looked at here'); return tasks; },
+    } as unknown as SwarmEngine;
+    const locks = { async tryAcquire() { return async () => undefined; } } as unknown as LockService;
+    const watcher = new SwarmWatcher({
+      swarm, events: events(recorded), locks, swarmApps: () => [], scope: 'berth-swarm',
+      reroute: async () => undefined, statusOf: async () => ({ scheduler: 'swarm', processes: [] }),
+    });
+    await watcher.look();
+    nodes = [nodes[0], { ...nodes[1], status: 'down' }];
+    tasks = [task('t1', { nodeId: 'n2', desiredState: 'shutdown' }), task('t2', { nodeId: '', state: 'pending', error: 'no suitable node (scheduling constraints not satisfied on 1 node)', hostPorts: [] })];
+    await watcher.look();
+    await watcher.look();
+    nodes = [nodes[0], { ...nodes[1], status: 'ready' }];
+    tasks = [task('t2', { nodeId: 'n2' })];
+    await watcher.look();
+    assert.deepEqual(recorded.filter((r) => r.includes('service ')), [
+      '-: service redis/cache is down: swarm cannot place its task (node.labels.db==here); down: w1. Its data volume is on that node: bring the node back.',
+      '-: service redis/cache runs again',
+    ]);
+  });
 });
