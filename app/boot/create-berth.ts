@@ -40,7 +40,8 @@ import { DomainsService, RAW_TEMPLATE_KEY, RoutedRouter, RoutingService, storedR
 import { CertFiles, CertsService, LetsencryptService } from '../certs';
 import { OwnAddress } from '../own-address';
 import { hookedResources } from '../plugins';
-import { DockerLocalScheduler, SchedulersService, SwarmNodeOps, SwarmScheduler, SwarmSetup, SwarmWatcher } from '../schedulers';
+import { DockerLocalScheduler, SchedulersService, SwarmScheduler, SwarmSetup } from '../schedulers';
+import { swarmNodesOf } from './swarm-nodes-boot';
 import { createSwarmEngine } from '../infra/docker/swarm-engine';
 import { createImageRegistry } from '../infra/registry';
 import { createPluginsAndServices } from './services-boot';
@@ -300,13 +301,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     redeploy: (app, reason, user) => releases.redeploy(app, reason, user),
   });
   const swarmSetup = new SwarmSetup({ swarm, registry: imageRegistry, registryAddr: config.registryAddr, events });
-  // nodes:drain / nodes:remove, and the worker's watch of the nodes (a lost node costs seconds: docs/scaling.md, Swarm).
-  const swarmNodes = new SwarmNodeOps({ swarm, events, network: config.network, reroute: (app) => scheduling.route(app) });
-  const swarmWatcher = new SwarmWatcher({
-    swarm, events, locks: redis.locks, reroute: (app) => scheduling.route(app),
-    swarmApps: () => appsReader.list().map((a) => a.name).filter((app) => scheduling.isSwarm(app) && releases.current(app) !== null),
-    statusOf: (app) => swarmScheduler.status(app, releases.current(app)), scope: `${config.network}-swarm`,
-  });
+  const { swarmNodes, swarmWatcher } = swarmNodesOf({ swarm, events, locks: redis.locks, network: config.network, scheduling, swarmScheduler, apps: appsReader, releases });
   // The one gate of git over HTTP and SSH (app name, disk room, role, lock), then the hook's receiver (branch).
   // Review apps (app/review-apps): a push to review/<name> makes and deploys <app>-<name>; deleting the branch destroys it.
   const reviewApps = new ReviewApps({
