@@ -1,4 +1,5 @@
 import http from 'node:http';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { BerthError, asBerthError, isBerthError } from '../errors';
 import type { Berth } from './create-berth';
@@ -8,6 +9,7 @@ import { HOOK_SECRET_HEADER, hookResponseWriter, readHookRequest } from '../infr
 import { startSshOrWarn } from './ssh-boot';
 import { httpServicesOf } from './http-services';
 import { watchCertificates } from '../notifications';
+import { bootedSinceLastStart } from './boot-marker';
 import { BERTH_JOB_APP } from '../backups';
 
 export type Log = (line: string) => void;
@@ -122,7 +124,10 @@ export async function startWorker(berth: Berth, log: Log): Promise<void> {
   // berth's own backup (daily by default) on the same queue, so it never runs beside a service's.
   await berth.berthBackups.sync();
   await berth.serviceBackups.startWorker(1, { [BERTH_JOB_APP]: berth.berthBackups.handle });
-  berth.reconciler.start(log);
+  // After a host boot the first passes start what dockerd did not (restart policy `no`/`on-failure`).
+  const afterBoot = bootedSinceLastStart(berth.config.bootIdFile, path.join(berth.config.home, 'run', 'boot-id'));
+  if (afterBoot) log('the host booted since berth last ran: every app that is not stopped is started, whatever its restart policy');
+  berth.reconciler.start(log, { afterBoot });
   berth.liveness.start(log);
   berth.swarmWatcher.start(log);
   // Disk hygiene: the disk watch every 10 minutes, `berth cleanup` every BERTH_CLEANUP_INTERVAL.

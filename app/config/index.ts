@@ -69,6 +69,8 @@ export interface Config {
   readonly reconcileIntervalSeconds: number;
   /** BERTH_START_WAIT — seconds berth waits at start for the Docker Engine and Redis to answer (after a reboot it may start before them), then exits. Default 300. */
   readonly startWaitSeconds: number;
+  /** BERTH_BOOT_ID_FILE — a file whose content is new at each boot of the host: when it changed since berth last started, apps not stopped are started whatever their restart policy. Default /proc/sys/kernel/random/boot_id. */
+  readonly bootIdFile: string;
   /** BERTH_STATS_INTERVAL — seconds between the web process's CPU/memory samples of app containers (the resources panel keeps 120 of them; the metrics history keeps them raw for an hour, then in 1- and 10-minute buckets). Default 30. */
   readonly statsIntervalSeconds: number;
   /** BERTH_LOG_DRAIN_BUFFER — lines each log drain holds while its receiver is down; beyond it the oldest are dropped and counted. Default 10000. */
@@ -235,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxRetiring: int(env, 'BERTH_MAX_RETIRING', 20, 1, 1000),
     reconcileIntervalSeconds: int(env, 'BERTH_RECONCILE_INTERVAL', 10, 1, 3600),
     startWaitSeconds: int(env, 'BERTH_START_WAIT', 300, 0, 3600),
+    bootIdFile: env.BERTH_BOOT_ID_FILE || '/proc/sys/kernel/random/boot_id',
     statsIntervalSeconds: int(env, 'BERTH_STATS_INTERVAL', 30, 1, 3600),
     logDrainBuffer: int(env, 'BERTH_LOG_DRAIN_BUFFER', 10_000, 1, 1_000_000),
     nginxBin: env.BERTH_NGINX_BIN || 'nginx',

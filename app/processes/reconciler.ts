@@ -61,6 +61,13 @@ export class Reconciler {
   private readonly crashSeen = new Map<string, { at: number; restarts: number }>();
   /** Container id → when a pass first saw it `created` (see STUCK_CREATED_MS). */
   private readonly createdSeen = new Map<string, number>();
+  /**
+   * After a host boot: apps whose down containers are replaced whatever the restart policy (dockerd
+   * starts only `unless-stopped`/`always` ones, but every app not stopped ran before the boot). Null
+   * before the first pass knows the apps; each app leaves once reconciled (a skipped one next pass).
+   */
+  private restoreAfterBoot: Set<string> | null = null;
+  private afterBoot = false;
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
@@ -72,9 +79,10 @@ export class Reconciler {
     return this.now() - first >= STUCK_CREATED_MS;
   }
 
-  /** Runs a pass now, then one every interval (each after the previous ended). */
-  start(log: (line: string) => void): void {
+  /** Runs a pass now, then one every interval (each after the previous ended); `afterBoot`: the host just booted. */
+  start(log: (line: string) => void, o: { afterBoot?: boolean } = {}): void {
     this.log = log;
+    this.afterBoot = o.afterBoot === true;
     this.stopped = false;
     const loop = async () => {
       await this.pass().catch((e) => this.log(`reconcile: ${(e as Error).message}`));
@@ -104,6 +112,10 @@ export class Reconciler {
     this.forgetGone(listed);
     const all = listed.filter((c) => !deployer.isRetiring(c.id));
     const known = new Set(this.deps.apps.list().map((a) => a.name));
+    if (this.afterBoot) {
+      this.restoreAfterBoot = new Set(known);
+      this.afterBoot = false;
+    }
     const names = new Set([...known, ...all.map((c) => c.labels[LABEL.app]).filter((a): a is string => !!a)]);
     const summary = { apps: 0, skipped: [] as string[], started: 0, removed: 0 };
     for (const app of names) {
@@ -111,6 +123,7 @@ export class Reconciler {
       if (!release) { summary.skipped.push(app); continue; }
       try {
         const done = await this.reconcileApp(app, known.has(app));
+        this.restoreAfterBoot?.delete(app);
         summary.apps++;
         summary.started += done.started;
         summary.removed += done.removed;
@@ -144,7 +157,7 @@ export class Reconciler {
       return { started: 0, removed: containers.length };
     }
     await this.noteCrashes(app, containers.filter((c) => c.labels[LABEL.release] === String(release.version)));
-    const policy = this.deps.apps.find(app)?.restartPolicy ?? 'unless-stopped';
+    const policy = this.restoreAfterBoot?.has(app) ? 'unless-stopped' : this.deps.apps.find(app)?.restartPolicy ?? 'unless-stopped';
     const done = await converge(deployer, release, {
       log: (line) => this.log(`reconcile ${app}: ${line.replace(/^-----> /, '')}`),
       // With `no` or `on-failure` docker's policy has the last word on a container that exited;

@@ -13,7 +13,7 @@ import { request } from '../integration/router-support';
 const MAIN = path.join(ROOT, 'dist/app/main.js');
 /** Inside the host's own network namespace every port is free: fixed ones, as a real host's. */
 const PORTS = { api: 8380, http: 8080, https: 8443, redis: 6390 };
-const APPS = { scaled: 'rb-scaled', plain: 'rb-plain', resting: 'rb-resting' } as const;
+const APPS = { scaled: 'rb-scaled', plain: 'rb-plain', once: 'rb-once', resting: 'rb-resting' } as const;
 const DOMAIN = 'secure.reboot.test';
 
 /**
@@ -59,7 +59,7 @@ describe('fault: reboot (every daemon SIGKILLed, then started again, berth first
       BERTH_HOME: home, BERTH_HOST: '0.0.0.0', BERTH_PORT: String(PORTS.api), BERTH_ROUTER_PORT: String(PORTS.http),
       BERTH_ROUTER_HTTPS_PORT: String(PORTS.https), REDIS_URL: `redis://127.0.0.1:${PORTS.redis}`, DOCKER_SOCKET: host.socket,
       BERTH_NETWORK: 'berth-reboot', BERTH_REDIS_PREFIX: 'berth-reboot', BERTH_SSH_PORT: '0', BERTH_RECONCILE_INTERVAL: '2',
-      BERTH_RETIRE_WAIT: '1', BERTH_STOP_TIMEOUT: '10',
+      BERTH_RETIRE_WAIT: '1', BERTH_STOP_TIMEOUT: '10', BERTH_BOOT_ID_FILE: host.bootIdFile,
     };
     berth = new BerthProcess(home, env);
     berth.address = host.nsAddr;
@@ -80,7 +80,7 @@ describe('fault: reboot (every daemon SIGKILLed, then started again, berth first
 
   after(async () => { await host?.destroy(); });
 
-  it('after a power-off and boot, the scaled app (2 web, domain, TLS) and the plain one answer within 60 s; the stopped one stays stopped', async () => {
+  it('after a power-off and boot, the scaled app (2 web, domain, TLS), a plain one and a restart-policy no one answer within 60 s; the stopped one stays stopped', async () => {
     for (const app of Object.values(APPS)) {
       const dir = fs.mkdtempSync(path.join(host.dir, 'img-'));
       fs.mkdirSync(path.join(dir, 'www'));
@@ -89,6 +89,7 @@ describe('fault: reboot (every daemon SIGKILLed, then started again, berth first
       const built = host.docker('build', '-q', '-t', `reboot/${app}:1`, dir);
       assert.equal(built.status, 0, built.stderr);
       assert.equal(berth.cli(['apps:create', app]).code, 0);
+      if (app === APPS.once) assert.equal(berth.cli(['ps:set', app, 'restart-policy', 'no']).code, 0);
       const deployed = berth.cli(['apps:deploy-image', app, `reboot/${app}:1`]);
       assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
     }
@@ -98,13 +99,15 @@ describe('fault: reboot (every daemon SIGKILLed, then started again, berth first
     const added = berth.cli(['certs:add', APPS.scaled, cert.file, cert.key]);
     assert.equal(added.code, 0, added.stderr);
     assert.equal(berth.cli(['ps:stop', APPS.resting]).code, 0);
+    // dockerd does not start a `no` container at boot; it ran before, so berth does.
+    assert.equal(host.docker('inspect', '-f', '{{.HostConfig.RestartPolicy.Name}}', ...containers(APPS.once)).stdout.trim(), 'no');
 
     const secure = () => request({ port: PORTS.https, host: DOMAIN, tls: true, address: host.nsAddr }).catch((e: Error) => ({ status: 0, text: e.message, peer: undefined }));
     let last: string[] = [];
     const serving = async () => {
       // With its certificate, the scaled app's plain HTTP redirects to HTTPS.
-      last = [(await answer(APPS.plain)).text, (await secure()).text];
-      return JSON.stringify(last) === JSON.stringify([`${APPS.plain} answers\n`, `${APPS.scaled} answers\n`]);
+      last = [(await answer(APPS.plain)).text, (await answer(APPS.once)).text, (await secure()).text];
+      return JSON.stringify(last) === JSON.stringify([`${APPS.plain} answers\n`, `${APPS.once} answers\n`, `${APPS.scaled} answers\n`]);
     };
     const why = (e: Error) => { throw new Error(`${e.message}; last answers: ${JSON.stringify(last)}`); };
     await waitFor('the apps to answer before the power-off', serving, 60_000).catch(why);
@@ -130,6 +133,8 @@ describe('fault: reboot (every daemon SIGKILLed, then started again, berth first
     // In the state it had: the scale, the certificate for the domain, the stopped app stopped.
     assert.equal(containers(APPS.scaled).length, 2, 'two web containers, as scaled');
     assert.equal(containers(APPS.plain).length, 1);
+    assert.equal(containers(APPS.once).length, 1, 'the restart-policy no app runs one container');
+    assert.match(berthLog(), /the host booted since berth last ran/);
     assert.equal((await secure()).peer?.fingerprint256, cert.fingerprint, 'its own certificate for the domain');
     assert.deepEqual(containers(APPS.resting), [], 'the stopped app runs nothing');
     const stoppedAfter = await answer(APPS.resting);

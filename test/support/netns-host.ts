@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { NetnsDocker } from './netns-docker';
@@ -16,7 +17,11 @@ export class NetnsHost extends NetnsDocker {
   /** The freezer cgroup (v1) of everything on this host; dockerd names it as its --cgroup-parent. */
   readonly cgroup = `/sys/fs/cgroup/freezer/berth-n2-${this.id}`;
 
+  /** This host's kernel boot id (BERTH_BOOT_ID_FILE): a new one each boot. */
+  get bootIdFile(): string { return path.join(this.dir, 'boot_id'); }
+
   async boot(): Promise<void> {
+    fs.writeFileSync(this.bootIdFile, `${crypto.randomUUID()}\n`);
     fs.mkdirSync(this.cgroup, { recursive: true });
     this.addNetwork();
     await this.startDockerd();
@@ -75,6 +80,8 @@ export class NetnsHost extends NetnsDocker {
     if (this.pids().length > 0) throw new Error(`processes survived the power-off: ${this.pids().join(' ')}`);
     this.dropMounts();
     fs.rmSync(path.join(this.dir, 'exec'), { recursive: true, force: true });
+    // The next boot has a new boot id.
+    fs.writeFileSync(this.bootIdFile, `${crypto.randomUUID()}\n`);
     // A dead pid in it could be reused by anybody's process: NetnsDocker.destroy signals it.
     fs.rmSync(path.join(this.dir, 'docker.pid'), { force: true });
   }
