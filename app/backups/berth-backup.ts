@@ -27,6 +27,8 @@ export interface BerthBackupDeps {
   readonly revive: (s: ServiceRecord) => Promise<void>;
   /** Rebuilds an app from its repo through the build queue; answers the build's id. */
   readonly rebuild: (app: string) => Promise<number>;
+  /** An app with nothing to rebuild from (deployed from an image): released again from an image this host has, or a line saying what to do (image-apps.ts). */
+  readonly redeployImage?: (app: string) => Promise<{ build: number | null; line: string }>;
   /** A build's status (queued, running, succeeded, failed, cancelled). */
   readonly buildStatus: (app: string, build: number) => string;
   readonly record: (message: string) => void;
@@ -159,8 +161,11 @@ export class BerthBackup {
           builds.push({ app, build });
           progress(`app ${app}: restored; rebuilding its image from its repo (build ${build})`);
         } catch (e) {
-          // An app deployed from an image (not a push) has nothing in its repo: it is deployed again by hand.
-          progress(`app ${app}: restored, but not rebuilt: ${(e as Error).message}`);
+          // An app deployed from an image (not a push) has nothing in its repo (NO_RELEASE): its image is used again if this host has it.
+          if (!(e instanceof BerthError && e.code === 'NO_RELEASE' && this.deps.redeployImage)) { progress(`app ${app}: restored, but not rebuilt: ${(e as Error).message}`); continue; }
+          const again = await this.deps.redeployImage(app).catch((err: Error) => ({ build: null, line: `app ${app}: restored, but not deployed: ${err.message}` }));
+          if (again.build !== null) builds.push({ app, build: again.build });
+          progress(again.line);
         }
       }
       // Followed here, not by the client: the restore replaced the users and tokens it came with.

@@ -5,3 +5,4 @@ export { checkBerthArchive } from './berth-backup-check';
 export { RestoreVerifier, BERTH_SELF, intervalMs, summaryOf, STALE_GRACE_MS, type Unverified, type OpenedDump } from './restore-verifier';
 export { BerthBackup, type BackupManifest, type BerthBackupDeps } from './berth-backup';
 export { BerthBackups, BERTH_JOB_APP, DEFAULT_BERTH_SCHEDULE, type BerthBackupView, type BerthScheduleView } from './berth-backups';
+export { redeployImageApp, type ImageAppDeps, type ImageAppOutcome } from './image-apps';

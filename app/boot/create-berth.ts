@@ -45,7 +45,7 @@ import { swarmNodesOf } from './swarm-nodes-boot';
 import { createSwarmEngine } from '../infra/docker/swarm-engine';
 import { createImageRegistry } from '../infra/registry';
 import { createPluginsAndServices } from './services-boot';
-import { BERTH_SELF, BerthBackup, BerthBackups, checkBerthArchive, ServiceBackups } from '../backups';
+import { BERTH_SELF, BerthBackup, BerthBackups, checkBerthArchive, redeployImageApp, ServiceBackups } from '../backups';
 import { berthVersion } from '../version';
 import { s3Objects } from '../infra/s3';
 import { secureHome } from './home-modes';
@@ -349,6 +349,12 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     importService: (plugin, name, input) => services.backup.import({ plugin, name, input, user: null }),
     revive: (s) => services.kit.revive(s),
     rebuild: async (app) => (await processes.rebuild(app, null)).build.id,
+    redeployImage: (app) => redeployImageApp({
+      current: (a) => releases.current(a), releases: (a) => releases.list(a),
+      hasImage: async (ref) => (await engine.inspectImage(ref)) !== null,
+      redeploy: async (a, reason) => (await releases.redeploy(a, reason, null)).build.id,
+      deployImage: async (a, ref) => (await builds.enqueue({ app: a, kind: 'image', source: ref, user: null })).build.id,
+    }, app),
     buildStatus: (app, build) => builds.get(app, build).status,
     record: (message) => events.record({ app: null, kind: 'berth.backup', message, user: null }),
   });

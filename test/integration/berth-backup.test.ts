@@ -4,10 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import tar from 'tar-stream';
+import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ROOT, startBerth, uniqueName, type BerthProcess } from '../support/berth-process';
 import { waitFor } from '../support/poll';
+import { ownImageLabel } from '../support/app-images';
 import { startS3Server } from '../support/s3-server';
 import { WorkTree } from '../support/git-client';
 import { requireBerthStack } from '../support/requirements';
@@ -28,6 +30,9 @@ interface Listed { name: string; target: string; scheduled: boolean }
 describe('berth backup: create, then restore onto a new BERTH_HOME', function () {
   this.timeout(900_000);
   const apps = [uniqueName('bba'), uniqueName('bbb'), uniqueName('bbc')];
+  // Deployed from a ready image (no repo): after the restore it is deployed again from that image, which the host still has.
+  const imageApp = uniqueName('bbi');
+  const imageRef = `berth-test/${imageApp}:1`;
   const pg = uniqueName('bbpg');
   const domain = `${uniqueName('www')}.example.test`;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bb-'));
@@ -53,10 +58,11 @@ describe('berth backup: create, then restore onto a new BERTH_HOME', function ()
       await b.destroy();
     }
     await s3?.close();
+    spawnSync('docker', ['rmi', '-f', imageRef]);
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('3 apps (postgres rows, config, a domain) come back on a new BERTH_HOME, rebuilt from their repos', async () => {
+  it('3 apps (postgres rows, config, a domain) come back on a new BERTH_HOME, rebuilt from their repos; one deployed from an image is deployed from it again', async () => {
     const b1 = first!;
     ok(b1.cli(['postgres:create', pg]));
     wt = WorkTree.fromFixture('service-client');
@@ -69,6 +75,13 @@ describe('berth backup: create, then restore onto a new BERTH_HOME', function ()
     ok(b1.cli(['certs:add', apps[1], pair.cert, pair.key]));
     ok(b1.cli(['postgres:link', pg, apps[0]]));
     for (const app of apps) assert.equal(wt.push(b1.url, b1.token, app).code, 0);
+    const built = spawnSync('docker', ['build', '-q', '-t', imageRef, '-'], {
+      input: `FROM berth/busybox:latest\n${ownImageLabel(imageApp)}RUN mkdir -p /www && echo from an image > /www/index.html\nEXPOSE 8000\nCMD ["httpd", "-f", "-p", "8000", "-h", "/www"]\n`, encoding: 'utf8',
+    });
+    assert.equal(built.status, 0, built.stderr);
+    ok(b1.cli(['apps:create', imageApp]));
+    ok(b1.cli(['apps:deploy-image', imageApp, imageRef]));
+    assert.deepEqual(await b1.viaRouter(`${imageApp}.localhost`, '/'), { status: 200, text: 'from an image\n' });
     await write(b1, apps[0], 'pg', 'alpha');
     await write(b1, apps[0], 'pg', 'beta');
     const certBefore = (await peerCertificate(Number(b1.env.BERTH_ROUTER_HTTPS_PORT), domain)).fingerprint256;
@@ -99,7 +112,7 @@ describe('berth backup: create, then restore onto a new BERTH_HOME', function ()
     // A berth with apps takes no restore.
     const busy = b1.cli(['backup:restore', made]);
     assert.equal(busy.code, 1);
-    assert.match(busy.stderr, /This berth has 3 apps and 1 services: a backup is restored onto a fresh install only/);
+    assert.match(busy.stderr, /This berth has 4 apps and 1 services: a backup is restored onto a fresh install only/);
 
     const oldToken = b1.token;
     removeServiceLeftovers(b1);
@@ -131,7 +144,8 @@ describe('berth backup: create, then restore onto a new BERTH_HOME', function ()
     assert.match(notSet.stderr, new RegExp(`berth has no login for bucket ${bucket}`));
     ok(b2.cli(['backups:s3-set', bucket, '--endpoint', s3!.endpoint, '--access-key-id', 'S3RVER'], { input: 'S3RVER\n' }));
     const restore = ok(b2.cli(['backup:restore', inS3]));
-    for (const app of apps) assert.match(restore.stdout, new RegExp(`-----> app ${app}: build \\d+ succeeded`));
+    for (const app of [...apps, imageApp]) assert.match(restore.stdout, new RegExp(`-----> app ${app}: build \\d+ succeeded`));
+    assert.match(restore.stdout, new RegExp(`-----> app ${imageApp}: restored; deploying the image it was deployed from, ${imageRef}, again \\(build \\d+\\)`));
     assert.match(restore.stdout, new RegExp(`-----> restored service postgres:${pg} and its data`));
     assert.equal(fs.readFileSync(path.join(b2.home, 'berth.env'), 'utf8'), settings, 'a new install without settings gets the backup\'s');
     // The users and tokens are the backup's now.
@@ -141,6 +155,7 @@ describe('berth backup: create, then restore onto a new BERTH_HOME', function ()
     const viaTls = await request({ port: Number(b2.env.BERTH_ROUTER_HTTPS_PORT), host: domain, path: '/env/GREETING', tls: true });
     assert.deepEqual([viaTls.status, viaTls.text], [200, `hello from ${apps[1]}`]);
     assert.deepEqual(await rows(b2, apps[0], 'pg'), ['alpha', 'beta']);
+    assert.deepEqual(await b2.viaRouter(`${imageApp}.localhost`, '/'), { status: 200, text: 'from an image\n' });
     assert.equal((await peerCertificate(Number(b2.env.BERTH_ROUTER_HTTPS_PORT), domain)).fingerprint256, certBefore, 'the certificate and its key came back');
     const releasesAfter = (await b2.api('GET', `/api/v1/apps/${apps[0]}/releases`)).json.releases.map((r: { version: number }) => r.version);
     assert.deepEqual(releasesAfter, [releasesBefore[0] + 1, ...releasesBefore], 'the old releases and the rebuild\'s');

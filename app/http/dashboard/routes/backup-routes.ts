@@ -1,13 +1,13 @@
 import type { Request } from 'express';
 import type nunjucks from 'nunjucks';
+import { BerthError } from '../../../errors';
 import { need, strictRouter, type GuardedRouter } from '../../strict-router';
 import type { HttpServices } from '../../http-services';
-import { BerthError } from '../../../errors';
+import { sendBerthBackup } from '../../routes/berth-backup-routes';
 import { userName } from '../../auth-middleware';
 import { field, formAction, queryText } from '../form';
 import { render } from '../views';
 import { BERTH_SELF, summaryOf } from '../../../backups';
-import { sendBerthBackup } from '../../routes/berth-backup-routes';
 
 const sp = (req: Request) => ({ plugin: String(req.params.plugin), service: String(req.params.name) });
 const enc = encodeURIComponent;
