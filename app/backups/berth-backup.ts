@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { BerthError } from '../errors';
@@ -221,10 +222,41 @@ function addBuffer(pack: tar.Pack, name: string, data: Buffer): Promise<void> {
   return new Promise((resolve, reject) => { pack.entry({ name, size: data.length, mode: 0o600 }, data, (e) => (e ? reject(e) : resolve())); });
 }
 
-async function addFile(pack: tar.Pack, name: string, file: string): Promise<void> {
-  const st = fs.statSync(file);
+/**
+ * One file as an entry of exactly the size it had when opened. The state folders hold files apps
+ * write (storage): one that grows or shrinks while it is read would otherwise fail the whole
+ * backup (tar-stream's "Size mismatch"), so an app appending to a log in its storage could keep
+ * berth from ever backing up. In a tree (`inTree`) the file is opened without following a link:
+ * a link an app swapped in after addTree's lstat is left out, never followed out of BERTH_HOME.
+ */
+async function addFile(pack: tar.Pack, name: string, file: string, inTree = false): Promise<void> {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, inTree ? fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW : fs.constants.O_RDONLY);
+  } catch (e) {
+    if (inTree && ['ELOOP', 'ENOENT'].includes((e as NodeJS.ErrnoException).code ?? '')) return;
+    throw e;
+  }
+  const st = fs.fstatSync(fd);
+  if (!st.isFile() || st.size === 0) {
+    fs.closeSync(fd);
+    if (!st.isFile()) {
+      if (inTree) return;
+      throw new BerthError('BACKUP_INVALID', `${file} is not a plain file.`);
+    }
+    return new Promise((resolve, reject) => { pack.entry({ name, size: 0, mode: st.mode & 0o777, mtime: st.mtime }, Buffer.alloc(0), (e) => (e ? reject(e) : resolve())); });
+  }
   const entry = pack.entry({ name, size: st.size, mode: st.mode & 0o777, mtime: st.mtime });
-  await pipeline(fs.createReadStream(file), entry);
+  await pipeline(fs.createReadStream('', { fd, start: 0, end: st.size - 1 }), padTo(st.size), entry);
+}
+
+/** Passes at most `size` bytes and, when the file shrank meanwhile, zeros up to `size`. */
+function padTo(size: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) { const keep = chunk.subarray(0, Math.max(0, size - seen)); seen += keep.length; done(null, keep); },
+    flush(done) { done(null, seen < size ? Buffer.alloc(size - seen) : undefined); },
+  });
 }
 
 /** A folder below home, files and folders only (a symbolic link is not followed: it could point anywhere). */
@@ -232,7 +264,7 @@ async function addTree(pack: tar.Pack, home: string, rel: string): Promise<void>
   const abs = path.join(home, rel);
   const st = fs.lstatSync(abs, { throwIfNoEntry: false });
   if (!st) return;
-  if (st.isFile()) return addFile(pack, rel, abs);
+  if (st.isFile()) return addFile(pack, rel, abs, true);
   if (!st.isDirectory()) return;
   await new Promise<void>((resolve, reject) => { pack.entry({ name: `${rel}/`, type: 'directory', mode: st.mode & 0o777 }, (e) => (e ? reject(e) : resolve())); });
   for (const child of fs.readdirSync(abs).sort()) await addTree(pack, home, `${rel}/${child}`);

@@ -59,6 +59,44 @@ describe('berth backup: archive round trip (fakes)', () => {
     assert.equal(lines.at(-1), 'app web: build 7 succeeded');
   });
 
+  it('an app\'s file that grows or shrinks while berth backs up does not fail the backup (each entry holds the size it had when opened)', async () => {
+    // The app writes right after berth looks at the file's size: the moment a log appended to in
+    // the app's storage hits. Before the fix the whole backup failed ("Size mismatch").
+    const a = path.join(root, 'a');
+    const dir = path.join(a, 'storage', 'abc');
+    fs.mkdirSync(dir, { recursive: true });
+    const grows = path.join(dir, 'app.log');
+    const shrinks = path.join(dir, 'cache.bin');
+    fs.writeFileSync(grows, 'line 1\n');
+    fs.writeFileSync(shrinks, 'abcdefgh');
+    const realStat = fs.statSync;
+    const realFstat = fs.fstatSync;
+    const touched = new Set<string>();
+    const meanwhile = (file: string) => {
+      if (touched.has(file)) return;
+      touched.add(file);
+      if (file === grows) fs.appendFileSync(grows, 'line 2\n');
+      if (file === shrinks) fs.truncateSync(shrinks, 3);
+    };
+    const fds = new Map<number, string>();
+    const realOpen = fs.openSync;
+    (fs as { openSync: unknown }).openSync = (f: fs.PathLike, ...rest: unknown[]) => { const fd = (realOpen as (...x: unknown[]) => number)(f, ...rest); fds.set(fd, String(f)); return fd; };
+    (fs as { statSync: unknown }).statSync = (f: fs.PathLike, ...rest: unknown[]) => { const st = (realStat as (...x: unknown[]) => fs.Stats)(f, ...rest); meanwhile(String(f)); return st; };
+    (fs as { fstatSync: unknown }).fstatSync = (fd: number, ...rest: unknown[]) => { const st = (realFstat as (...x: unknown[]) => fs.Stats)(fd, ...rest); meanwhile(fds.get(fd) ?? ''); return st; };
+    const archive = path.join(root, 'backup.tar');
+    try {
+      const { write } = await berthAt(a, { apps: ['web'] }).prepare();
+      await write(fs.createWriteStream(archive));
+    } finally {
+      Object.assign(fs, { statSync: realStat, fstatSync: realFstat, openSync: realOpen });
+    }
+    assert.deepEqual([...touched].filter((f) => f.startsWith(dir)).sort(), [grows, shrinks]);
+    const b = path.join(root, 'b');
+    await berthAt(b, { apps: [] }).restore(fs.createReadStream(archive), () => undefined);
+    assert.equal(fs.readFileSync(path.join(b, 'storage', 'abc', 'app.log'), 'utf8'), 'line 1\n');
+    assert.deepEqual(fs.readFileSync(path.join(b, 'storage', 'abc', 'cache.bin')), Buffer.from([0x61, 0x62, 0x63, 0, 0, 0, 0, 0]));
+  });
+
   it('one restore at a time; a berth with apps takes none', async () => {
     const fresh = berthAt(path.join(root, 'c'), { apps: [] });
     const input = new PassThrough();
