@@ -10,7 +10,7 @@ export async function verifyRestore(service: ServiceHandle): Promise<RestoreRepo
   // Lines like "db0:keys=12,expires=0,avg_ttl=0".
   const keys = [...info.output.matchAll(/^db\d+:keys=(\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
   // The sample: a few keys of database 0 and their types, each read back (TYPE fails on an unreadable key).
-  const scan = await service.exec(['sh', '-c', `${CLI} --scan --count 100 | head -n 5 | while IFS= read -r k; do printf '%s\\t' "$k"; ${CLI} type "$k"; done`]);
+  const scan = await service.exec(['sh', '-c', `${CLI} --scan | head -n 5 | while IFS= read -r k; do printf '%s\\t' "$k"; ${CLI} type "$k" </dev/null; done`]);
   requireSuccess('redis-cli --scan', scan);
   const sample = scan.output.split('\n').filter((l) => l.includes('\t')).map((l) => { const [k, t] = l.split('\t'); return `${k.slice(0, 60)} (${t})`; });
   return { keys, sample };

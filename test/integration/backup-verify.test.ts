@@ -49,12 +49,13 @@ describe('verified restores: a good backup shows its row counts; a lost upload a
   this.timeout(600_000);
   const PASSWORD = 'backup verify test password';
   const pg = uniqueName('vfpg');
+  const cache = uniqueName('vfredis');
   const bucket = `berth-vf-${crypto.randomBytes(3).toString('hex')}`;
   const other = uniqueName('vfother');
   const dev = uniqueName('vfdev');
   let devToken = '';
   let server: Awaited<ReturnType<typeof startServer>>;
-  const berth = useBerth({ BERTH_ADMIN_PASSWORD: PASSWORD, BERTH_NOTIFY_BACKOFF_MS: '300' }, { setUp: () => ensureServiceImage(path.join(ROOT, 'plugins', 'postgres')) });
+  const berth = useBerth({ BERTH_ADMIN_PASSWORD: PASSWORD, BERTH_NOTIFY_BACKOFF_MS: '300' }, { setUp: () => { for (const p of ['postgres', 'redis']) ensureServiceImage(path.join(ROOT, 'plugins', p)); } });
   const ok = (r: { code: number; stdout: string; stderr: string }) => { assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`); return r; };
   const base = () => `/api/v1/services/postgres/${pg}`;
   const runSchedule = (schedule: string) => berth.api('POST', `${base()}/backups`, { schedule });
@@ -107,7 +108,7 @@ describe('verified restores: a good backup shows its row counts; a lost upload a
     const v: Verification = res.json.backup.verification;
     assert.equal(v.ok, false);
     assert.equal(v.problems.length, 1);
-    assert.match(v.problems[0], /^the restore failed: S3 download of s3:\/\/berth-vf-[0-9a-f]+\/pg\/.+\.dump\.gz at http:\/\/127\.0\.0\.1:\d+ failed: NoSuchKey/);
+    assert.match(v.problems[0], /^the restore failed: s3:\/\/berth-vf-[0-9a-f]+\/pg\/postgres-.+\.dump\.gz is not there \(http:\/\/127\.0\.0\.1:\d+\)\.$/);
     const hook = await waitFor('the backup.unverified alert', async () => hooksOf('backup.unverified')[0] ?? null, 60_000);
     assert.equal(hook!.data.service, `postgres service ${pg} (schedule lost)`);
     assert.equal(hook!.data.reason, 'failed');
@@ -173,5 +174,14 @@ describe('verified restores: a good backup shows its row counts; a lost upload a
       const r = await berth.api(method, p, method === 'POST' ? {} : undefined, devToken);
       assert.deepEqual([r.status, r.json?.error?.code], [403, 'FORBIDDEN'], `${method} ${p}: ${r.text}`);
     }
+  });
+
+  it('a redis backup: the restored copy\'s key count and a sample of its keys with their types', async () => {
+    ok(berth.cli(['redis:create', cache]));
+    ok(berth.cli(['redis:connect', cache], { input: 'SET greeting hello\nRPUSH queue a b\nHSET user:1 name ada\n' }));
+    const made = await berth.api('POST', `/api/v1/services/redis/${cache}/backups`, {});
+    assert.equal(made.status, 201, made.text);
+    const v = (await berth.api('POST', `/api/v1/services/redis/${cache}/backups/${made.json.backup.id}/verify`, {})).json.verification;
+    assert.deepEqual([v.ok, v.keys, [...v.sample].sort(), v.tables], [true, 3, ['greeting (string)', 'queue (list)', 'user:1 (hash)'], null]);
   });
 });
