@@ -7,7 +7,7 @@
  */
 export type { AppSummary, AppDetail, AppliedLimits, AppsListResponse, AppResponse, CreateAppRequest, RenameAppRequest, LockResponse } from './apps';
 export type { BuildStatus, BuildView, BuildsListResponse, BuildResponse, QueuedBuild } from './builds';
-export type { ReleaseView, ReleasesListResponse } from './releases';
+export type { ReleaseView, ReleaseWatchView, ReleasesListResponse } from './releases';
 export type { EventView, EventsListResponse } from './events';
 export type { ConfigResponse, ConfigChangeRequest, ConfigChangeResponse } from './config';
 export type {

@@ -15,6 +15,15 @@ export interface ReleaseView {
     readonly size: number;
     readonly createdAt: string;
   } | null;
+  /** Its watch after its deploy (`deploy-watch:*`): null when it was not watched (a rollback, watching off, older releases). */
+  readonly watch: ReleaseWatchView | null;
+}
+
+/** How a release's deploy watch stands or ended; `reason` says why it breached, with the numbers. */
+export interface ReleaseWatchView {
+  readonly status: 'watching' | 'passed' | 'replaced' | 'rolled-back' | 'alerted';
+  readonly reason: string | null;
+  readonly endsAt: string;
 }
 
 /** `GET /api/v1/apps/:app/releases`, newest first. */

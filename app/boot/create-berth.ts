@@ -6,7 +6,6 @@ import type { Buildpack } from '../ports/buildpack';
 import { openSqliteStore } from '../infra/sqlite';
 import { createDockerEngine } from '../infra/docker';
 import { createDockerClient } from '../infra/docker/docker-client';
-import { createDiskEngine } from '../infra/docker/disk-engine';
 import { parseSubnetPool } from '../infra/docker/subnet-pool';
 import { checkAppTemplate, createNginxRouter, nginxAppLogReader, nginxRequestLog, portInUse, repoTemplateReader } from '../infra/nginx';
 import { createAcmeIssuer } from '../infra/acme';
@@ -34,6 +33,8 @@ import { StorageService } from '../storage';
 import { appDiskReport, Housekeeping } from '../disk';
 import { LogArchive, LogsService } from '../logs';
 import { logDrainsOf } from './log-drains-boot';
+import { createDiskEngine } from '../infra/docker/disk-engine';
+import { deployWatchOf } from './deploy-watch-boot';
 import { DeployScripts, OneOffRunner, type OneOffRun } from '../one-off';
 import { CronService } from '../cron';
 import { DomainsService, RAW_TEMPLATE_KEY, RoutedRouter, RoutingService, storedRouteExtras } from '../domains';
@@ -248,6 +249,12 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const liveness = new LivenessMonitor({ store: tablesOf(store, 'processState'), apps: appsReader, releases: releasesReader, engine, deployer, events, runsLocally: (app) => scheduling.nameFor(app) === 'docker-local' });
   const buildSettings = new BuildSettings({ store: tablesOf(store, 'buildSettings'), apps: appsReader, events });
   const checks = new ChecksSettings({ store: tablesOf(store, 'deploySettings'), apps: appsReader, events });
+  // Each release watched for a window after its deploy (issue 28): rolled back, or alerted, on a breach.
+  const { deployWatch, deployWatchSettings } = deployWatchOf({
+    store, apps: appsReader, releases: releasesReader, deployer, engine, events, requestsSince: (app, sinceMs) => metrics.requestsSince(app, sinceMs),
+    rollback: async (app, to, whileCurrent) => (await releases.rollback(app, to, null, { whileCurrent })).build.id,
+    notify: (e) => notifications.notify(e), appLink: (app) => `${dashboardUrl()}/apps/${app}`,
+  });
   const deployScripts = new DeployScripts({ runner: oneOffs, onLive: (r) => cron.activate(r) });
   const builder = new ImageBuilder({
     engine, buildpacks, memoryMb: config.buildMemoryMb, registry: registryLogins, appExists: (name) => store.apps.get(name) !== null, storageRootOf: (app) => storage.rootOf(app), admitPorts: (app, m) => routing.admitDetected(app, m),
@@ -287,6 +294,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     buildLogsDir: paths.buildLogs, timeoutSeconds: config.buildTimeoutSeconds,
     afterDeploy: (release, log) => deployScripts.afterDeploy(release, log),
     synced: async (app, sha) => { const record = appsReader.find(app); if (record) await remoteGit.moveBranch(app, record.deployBranch, sha); },
+    watch: deployWatch,
     notify: (e) => notifications.notify(e), buildLink: (app, id) => `${dashboardUrl()}/apps/${app}/builds/${id}`,
   });
   const gitSync = new GitSync({
@@ -373,7 +381,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   return {
     config, paths, store, engine, router, redis, repos, hook,
     events, users, access, loginLimiter, sessions, configVars, apps, appSettings, deployer, scheduling, builds, releases, runner, pushGate, urlOf,
-    processes, storage, reconciler, liveness, buildSettings, checks, registryLogins, schedulers, swarmSetup, swarmNodes, swarmWatcher, imageRegistry, gitSync, webhooks,
+    processes, storage, reconciler, liveness, deployWatch, deployWatchSettings, buildSettings, checks, registryLogins, schedulers, swarmSetup, swarmNodes, swarmWatcher, imageRegistry, gitSync, webhooks,
     logs, oneOff, cron,
     domains, routing, certs, letsencrypt, ownAddress,
     services, serviceBackups, berthBackup, berthBackups, reviewApps, statsSampler, notifications, disk, housekeeping, metricsHistory: metrics, logDrainer, logDrains,
@@ -381,6 +389,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
       await reconciler.stop();
       liveness.stop();
       swarmWatcher.stop();
+      await deployWatch.stop();
       await redis.close();
       store.close();
     },

@@ -12,7 +12,8 @@ export function httpServicesOf(berth: Berth): HttpServices {
   return {
     users: berth.users, access: berth.access, loginLimiter: berth.loginLimiter, sessions: berth.sessions, events: berth.events,
     apps: berth.apps, appSettings: berth.appSettings, configVars: berth.configVars,
-    builds: berth.builds, gitSync: berth.gitSync, webhooks: berth.webhooks, buildSettings: berth.buildSettings, checks: berth.checks, releases: berth.releases, processes: berth.processes,
+    builds: berth.builds, gitSync: berth.gitSync, webhooks: berth.webhooks, buildSettings: berth.buildSettings, checks: berth.checks, releases: berth.releases,
+    deployWatch: { settings: berth.deployWatchSettings, watches: (app) => berth.deployWatch.list(app) }, processes: berth.processes,
     storage: berth.storage, logs: berth.logs, logDrains: berth.logDrains, oneOff: berth.oneOff, cron: berth.cron,
     oneOffs: { run: (o) => scheduling.for(o.app).run(o) },
     checksRun: (app, types) => runChecksNow({ deployer, release: berth.oneOff.currentRelease(app), types, swarm: scheduling.isSwarm(app) }),

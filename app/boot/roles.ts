@@ -130,6 +130,8 @@ export async function startWorker(berth: Berth, log: Log): Promise<void> {
   berth.reconciler.start(log, { afterBoot });
   berth.liveness.start(log);
   berth.swarmWatcher.start(log);
+  // Releases deployed in the last window (default 5 min) are watched; a restart resumes the watches in SQLite.
+  berth.deployWatch.start(log);
   // Disk hygiene: the disk watch every 10 minutes, `berth cleanup` every BERTH_CLEANUP_INTERVAL.
   berth.housekeeping.schedule({ checkMs: 10 * 60_000, cleanupMs: berth.config.cleanupIntervalSeconds * 1000 }, log);
   log(`reconciling containers every ${berth.config.reconcileIntervalSeconds} s`);

@@ -22,7 +22,7 @@ export interface BuildRunnerDeps {
   readonly store: Pick<Store, 'builds' | 'transaction'>;
   /** Other modules' data, through their owners: config vars (hidden in the log, a rollback's restore), the live mark, the adopted formation. */
   readonly config: ConfigRestorer;
-  readonly releaseRecords: Pick<ReleasesWriter, 'setCurrent'>;
+  readonly releaseRecords: Pick<ReleasesWriter, 'setCurrent'> & Partial<Pick<ReleasesWriter, 'current'>>;
   readonly processes: Pick<ProcessesWriter, 'adoptFormation'>;
   readonly repos: { resolveRef(app: string, ref: string): Promise<string | null> };
   readonly logs: LogBus;
@@ -45,6 +45,8 @@ export interface BuildRunnerDeps {
   };
   /** Deploy started/succeeded/failed go here (app/notifications): it only queues, so it never fails or slows the deploy. */
   readonly notify?: (event: NotificationEvent) => void;
+  /** The deploy watch (app/deploys/deploy-watch.ts): told in the go-live transaction which release replaced which. */
+  readonly watch?: { begin(live: ReleaseRecord, o: { previous: number | null; kind: string }): void };
   /** The dashboard page of a build's log, for the notifications' link. */
   readonly buildLink?: (app: string, build: number) => string;
 }
@@ -82,7 +84,9 @@ export class BuildRunner {
       const release = await this.deps.pipeline.run({
         build, job, log: log.line, signal,
         goLive: (live, alsoRecord) => store.transaction(() => {
+          const previous = this.deps.releaseRecords.current?.(live.app)?.version ?? null;
           this.deps.releaseRecords.setCurrent(live.app, live.version);
+          this.deps.watch?.begin(live, { previous, kind: job.kind });
           if (job.kind === 'rollback') restored = this.restoreConfig(live, build);
           alsoRecord();
           this.deps.processes.adoptFormation(live);

@@ -17,6 +17,7 @@ export interface EnqueueRequest {
   readonly user: string | null;
   readonly ref?: string;
   readonly expectedOldSha?: string;
+  readonly whileCurrent?: number;
 }
 
 /** apps:lock's refusal, the same from the build queue and from the push gate (before git starts). */
@@ -41,7 +42,7 @@ export class BuildsService {
       this.deps.events.record({ app: req.app, kind: 'build.queued', message: `build ${b.id} queued (${describeBuild(req).slice(0, 48)})`, user: req.user });
       return b;
     });
-    const job: BuildJob = { buildId: build.id, app: req.app, kind: req.kind, ref: req.ref, expectedOldSha: req.expectedOldSha };
+    const job: BuildJob = { buildId: build.id, app: req.app, kind: req.kind, ref: req.ref, expectedOldSha: req.expectedOldSha, ...(req.whileCurrent === undefined ? {} : { whileCurrent: req.whileCurrent }) };
     await this.deps.queue.enqueue(job);
     return { build, ahead: await this.deps.queue.positionOf(job) };
   }

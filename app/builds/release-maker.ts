@@ -53,8 +53,13 @@ export class ReleaseMaker {
   }
 
   /** A config change re-releases the current image; a rollback re-releases an old one with its config. */
-  async fromExisting(build: BuildRecord, kind: 'config' | 'rollback'): Promise<ReleaseRecord> {
+  async fromExisting(build: BuildRecord, kind: 'config' | 'rollback', whileCurrent?: number): Promise<ReleaseRecord> {
     const { releases } = this.deps;
+    // The deploy watch's rollback is for one release: a deploy that went live meanwhile is not rolled back.
+    const live = releases.current(build.app)?.version;
+    if (kind === 'rollback' && whileCurrent !== undefined && live !== whileCurrent) {
+      throw new BerthError('ROLLBACK_SUPERSEDED', `The automatic rollback was for v${whileCurrent}, but ${live ? `v${live}` : 'no release'} is live now; nothing was rolled back.`);
+    }
     if (kind === 'config') {
       const current = releases.current(build.app);
       if (!current) throw new BerthError('NO_RELEASE');

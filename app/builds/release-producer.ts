@@ -59,7 +59,7 @@ export class ReleaseProducer implements ProducerContract<BuiltSource> {
     const { build, job, log } = run;
     if (!run.app) this.appOf(build);
     if (run.built) return this.deps.releases.fromBuild(build, run.built, log);
-    if (job.kind === 'config' || job.kind === 'rollback') return this.deps.releases.fromExisting(build, job.kind);
+    if (job.kind === 'config' || job.kind === 'rollback') return this.deps.releases.fromExisting(build, job.kind, job.whileCurrent);
     if (job.kind === 'image') return this.deps.releases.fromImage(build, log);
     throw new BerthError('BUILD_FAILED', `A ${job.kind} job makes no release.`);
   }

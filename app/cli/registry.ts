@@ -33,6 +33,7 @@ import { dokkuReports } from './verbs/dokku-reports';
 import { importDokkuVerbs } from './verbs/import-dokku';
 import { dokkuGitNetworkVerbs } from './verbs/dokku-git-network';
 import { checksVerbs } from './verbs/checks';
+import { deployWatchVerbs } from './verbs/deploy-watch';
 import { dokkuMoreVerbs } from './verbs/dokku-more';
 import { versionVerbs } from './verbs/version';
 import { notificationsVerbs } from './verbs/notifications';
@@ -43,7 +44,7 @@ import { withReportProperties } from './report-properties';
 /** Every verb, by group, in the order `berth help` and docs/cli.md show them. */
 export const GROUPS: readonly VerbGroup[] = withReportProperties([
   appsVerbs, configVerbs, gitVerbs, forgeVerbs, builderVerbs, builderDockerfileVerbs, registryVerbs, buildsVerbs, releasesVerbs, eventsVerbs, authVerbs, helpVerbs,
-  psVerbs, checksVerbs, resourceVerbs, storageVerbs, diskVerbs,
+  psVerbs, checksVerbs, deployWatchVerbs, resourceVerbs, storageVerbs, diskVerbs,
   logsVerbs, runVerbs,
   domainsVerbs, portsVerbs, nginxVerbs, certsVerbs, letsencryptVerbs,
   servicesVerbs, backupsVerbs, berthBackupVerbs, pluginsVerbs,

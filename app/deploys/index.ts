@@ -11,3 +11,5 @@ export { SchedulerRegistry } from './scheduler-registry';
 export { ReleasePipeline, processSteps, type ReleaseProducer, type ReleaseRun, type BuiltImage, type DataSnapshotSteps } from './release-pipeline';
 export { ChecksSettings, checksOff, type ChecksReport } from './checks-settings';
 export { runChecksNow, type ChecksRun } from './checks-run';
+export { DeployWatch, breachOf, type WatchBreach, type WatchSignals } from './deploy-watch';
+export { DeployWatchSettings, WATCH_DEFAULTS, WATCH_SETTING_NAMES, parseWindow, watchSettingsOf, type WatchSettings } from './deploy-watch-settings';

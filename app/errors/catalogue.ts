@@ -90,6 +90,8 @@ export const CATALOGUE = {
   DOMAIN_TAKEN: { kind: 'conflict', hint: 'Another app serves that domain; remove it there first (`berth domains:remove <app> <domain>`).' },
   DOMAIN_NOT_FOUND: { kind: 'not-found', hint: 'The app does not have that domain; `berth domains:report <app>` lists them.' },
   PORT_UNAVAILABLE: { kind: 'conflict', hint: 'Map a host port from 1024 to 65535 that nothing else uses (not berth\'s own ports, not another app\'s or service\'s), or 80/443.' },
+  INVALID_DEPLOY_WATCH: { kind: 'unprocessable', hint: 'deploy-watch:set takes window (90s, 5m, 1h, off), action rollback|watch, restarts and unhealthy (at least 1), 5xx-rate (0 to 1) and min-requests.' },
+  ROLLBACK_SUPERSEDED: { kind: 'conflict', hint: 'The release an automatic rollback was for was replaced before it ran; nothing was rolled back.' },
   INVALID_BUILD_SETTING: { kind: 'unprocessable', hint: 'builder-dockerfile:set takes dockerfile-path, build-dir (paths inside the repo) or buildkit true|false; docker-options for build take --build-arg NAME=VALUE.' },
   INVALID_PORT_MAPPING: { kind: 'unprocessable', hint: 'Port mappings are scheme:host-port:container-port, e.g. http:80:5000 (schemes http, https; https only on 443).' },
   INVALID_NGINX_SETTING: { kind: 'unprocessable', hint: 'Unknown nginx setting or invalid value; `berth nginx:report <app>` lists the settings and their formats.' },

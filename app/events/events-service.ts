@@ -7,7 +7,7 @@ export type EventSource = 'api' | 'cli' | 'git' | 'dashboard' | 'ssh' | 'webhook
 export type EventKind =
   | 'app.created' | 'app.renamed' | 'app.destroyed' | 'app.locked' | 'app.unlocked' | 'config.changed'
   | 'build.queued' | 'build.succeeded' | 'build.failed' | 'build.cancelled'
-  | 'release.created' | 'release.snapshot' | 'release.data-restored' | 'deploy.succeeded' | 'deploy.failed' | 'ps.scaled' | 'domains.changed' | 'rollback'
+  | 'release.created' | 'release.snapshot' | 'release.data-restored' | 'deploy.succeeded' | 'deploy.failed' | 'deploy.unhealthy' | 'ps.scaled' | 'domains.changed' | 'rollback'
   | 'router.changed' | 'certs.changed'
   | 'ps.restarted' | 'ps.stopped' | 'ps.started' | 'ps.settings' | 'ps.reconciled' | 'ps.crashed' | 'ps.unhealthy' | 'ps.retired' | 'storage.changed'
   | 'service.created' | 'service.destroyed' | 'service.changed' | 'service.linked' | 'service.unlinked' | 'service.backup' | 'service.backup-failed' | 'service.restore-verified' | 'service.restore-failed' | 'service.restore-stale' | 'berth.backup' | 'berth.backup-failed' | 'plugin.changed'

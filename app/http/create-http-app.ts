@@ -18,6 +18,7 @@ import { storageRoutes } from './routes/storage-routes';
 import { domainsRoutes } from './routes/domains-routes';
 import { portsRoutes } from './routes/ports-routes';
 import { buildSettingsRoutes } from './routes/build-settings-routes';
+import { deployWatchRoutes } from './routes/deploy-watch-routes';
 import { registryRoutes } from './routes/registry-routes';
 import { notificationsRoutes } from './routes/notifications-routes';
 import { nginxRoutes } from './routes/nginx-routes';
@@ -70,7 +71,7 @@ export function createHttpApp(berth: HttpServices, options: { codec: GitHookCode
   api.use(diskRoutes(berth));
   for (const routes of [appsRoutes, appSettingsRoutes, configRoutes, eventsRoutes, buildsRoutes, releasesRoutes, forgeRoutes]) api.use(routes(berth));
   for (const routes of [psRoutes, storageRoutes]) api.use(routes(berth));
-  for (const routes of [domainsRoutes, portsRoutes, nginxRoutes, certsRoutes, buildSettingsRoutes, registryRoutes]) api.use(routes(berth));
+  for (const routes of [domainsRoutes, portsRoutes, nginxRoutes, certsRoutes, buildSettingsRoutes, deployWatchRoutes, registryRoutes]) api.use(routes(berth));
   api.use(logsRoutes(berth));
   api.use(logDrainsRoutes(berth));
   api.use(cronRoutes(berth));

@@ -3,7 +3,8 @@ import type { BuildSettings, BuildsService, PushGate } from '../builds';
 import type { CertsService, LetsencryptService } from '../certs';
 import type { ConfigVarsService } from '../config-vars';
 import type { CronService } from '../cron';
-import type { ChecksRun, ChecksSettings } from '../deploys';
+import type { ChecksRun, ChecksSettings, DeployWatchSettings } from '../deploys';
+import type { DeployWatchRecord } from '../ports/deploy-watches';
 import type { AppRecord } from '../ports/store';
 import type { DomainsService, RoutingService } from '../domains';
 import type { EventsService } from '../events';
@@ -78,6 +79,8 @@ export interface HttpServices {
   readonly buildSettings: BuildSettings;
   /** checks:disable/skip/enable per process type. */
   readonly checks: ChecksSettings;
+  /** deploy-watch:set|report: what a deploy watch looks for, and the app's recent watches. */
+  readonly deployWatch: { readonly settings: DeployWatchSettings; watches(app: string): DeployWatchRecord[] };
   /** checks:run: the current release's checks against its running containers, now. */
   checksRun(app: string, types: readonly string[] | undefined): Promise<ChecksRun>;
   /** The docker network an app's containers and linked services share (network:list/info). */

@@ -123,6 +123,22 @@ export class MetricsService {
     return folded;
   }
 
+  /**
+   * The app's router answers from `sinceMs` on, and how many were 5xx (the deploy watch's rate): the
+   * finest tier's buckets that start at or after it, so none holds a request from before.
+   */
+  requestsSince(app: string, sinceMs: number): { requests: number; s5xx: number } {
+    const tier = this.tiers[0];
+    const first = Math.ceil(sinceMs / 1000 / tier.step) * tier.step;
+    let requests = 0;
+    let s5xx = 0;
+    for (const b of this.deps.store.metrics.requestBuckets(app, tier.step, first)) {
+      requests += b.requests;
+      s5xx += b.s5xx;
+    }
+    return { requests, s5xx };
+  }
+
   /** Drops buckets each tier no longer keeps. */
   prune(nowMs: number): number {
     return this.tiers.reduce((n, t) => n + this.deps.store.metrics.prune(t.step, Math.floor(nowMs / 1000) - t.keep), 0);

@@ -8,6 +8,8 @@ export type NotificationEvent =
   | { readonly kind: 'deploy.started'; readonly app: string; readonly build: number; readonly source: string; readonly user: string | null; readonly link: string }
   | { readonly kind: 'deploy.succeeded'; readonly app: string; readonly build: number; readonly release: number; readonly url: string; readonly link: string }
   | { readonly kind: 'deploy.failed'; readonly app: string; readonly build: number; readonly error: string; readonly link: string }
+  /** The deploy watch saw the new release breach (crash loop, liveness, 5xx): rolled back to `rollbackTo`, or only alerted (null). */
+  | { readonly kind: 'deploy.unhealthy'; readonly app: string; readonly release: number; readonly rollbackTo: number | null; readonly reason: string; readonly link: string }
   /** A container of the live release is down or restarting (the reconciler's `ps.crashed`). */
   | { readonly kind: 'app.crashing'; readonly app: string; readonly container: string; readonly detail: string; readonly link: string }
   | { readonly kind: 'cert.expiring'; readonly app: string; readonly domains: readonly string[]; readonly notAfter: string; readonly daysLeft: number }
@@ -23,7 +25,7 @@ export type NotificationEvent =
 export type NotificationKind = NotificationEvent['kind'];
 
 export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
-  'deploy.started', 'deploy.succeeded', 'deploy.failed', 'app.crashing', 'cert.expiring', 'backup.failed', 'backup.unverified', 'disk.low', 'notification.test',
+  'deploy.started', 'deploy.succeeded', 'deploy.failed', 'deploy.unhealthy', 'app.crashing', 'cert.expiring', 'backup.failed', 'backup.unverified', 'disk.low', 'notification.test',
 ];
 
 const MB = 1024 * 1024;
@@ -35,6 +37,7 @@ export function headline(e: NotificationEvent): string {
     case 'deploy.started': return `${where}deploy started (build ${e.build}, ${e.source}${e.user ? ` by ${e.user}` : ''})`;
     case 'deploy.succeeded': return `${where}deployed v${e.release} (build ${e.build})`;
     case 'deploy.failed': return `${where}deploy failed (build ${e.build})`;
+    case 'deploy.unhealthy': return `${where}v${e.release} unhealthy after its deploy; ${e.rollbackTo === null ? 'not rolled back' : `rolling back to v${e.rollbackTo}`}`;
     case 'app.crashing': return `${where}crashing: ${e.container} ${e.detail}`;
     case 'cert.expiring': return `${where}certificate for ${e.domains.join(' ')} expires in ${e.daysLeft} day${e.daysLeft === 1 ? '' : 's'}`;
     case 'backup.failed': return `${where}backup of ${e.service} failed`;
@@ -47,6 +50,7 @@ export function headline(e: NotificationEvent): string {
 /** More lines, when the event has them (the error of a failed deploy or backup). */
 export function detailOf(e: NotificationEvent): string | null {
   if (e.kind === 'deploy.failed' || e.kind === 'backup.failed' || e.kind === 'backup.unverified') return e.error;
+  if (e.kind === 'deploy.unhealthy') return e.reason;
   if (e.kind === 'cert.expiring') return `It is valid until ${e.notAfter}.`;
   if (e.kind === 'deploy.succeeded') return `It serves at ${e.url}.`;
   return null;

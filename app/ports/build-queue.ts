@@ -47,4 +47,6 @@ export interface PushJobFacts {
   /** For pushes: the branch's sha when the push began; a build whose branch moved since is superseded. */
   readonly expectedOldSha?: string;
   readonly ref?: string;
+  /** For the deploy watch's rollback: it runs only while this release is still the app's live one. */
+  readonly whileCurrent?: number;
 }

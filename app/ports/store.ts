@@ -167,6 +167,8 @@ export interface Store {
   readonly buildSettings: import('./routing-store').RouterSettingsStore;
   /** Per-app deploy settings (`checks:disable/skip`: app/deploys/checks-settings.ts). */
   readonly deploySettings: import('./routing-store').RouterSettingsStore;
+  /** Each release's watch after its deploy (app/deploys/deploy-watch.ts). */
+  readonly deployWatches: import('./deploy-watches').DeployWatchesStore;
   /** A review app's parent, branch and the services made for it (app/review-apps; same key/value shape). */
   readonly reviewApps: import('./routing-store').RouterSettingsStore;
   readonly registryLogins: RegistryLoginsStore;

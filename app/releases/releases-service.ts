@@ -116,9 +116,10 @@ export class ReleasesService {
    * Queues a new release with the target's code and config (the app's config vars become its own
    * when it goes live); with `restoreData`, the snapshot taken before the release after the target
    * is imported first. A restore overwrites a service's data for every app linked to it: `canWrite`
-   * (the caller's role) must allow writing each of them, or FORBIDDEN.
+   * (the caller's role) must allow writing each of them, or FORBIDDEN. `whileCurrent` (the deploy watch's
+   * rollback): the job runs only while that release is still live.
    */
-  async rollback(app: string, version: number | undefined, user: string | null, o: { restoreData?: boolean; canWrite?: (app: string) => boolean } = {}) {
+  async rollback(app: string, version: number | undefined, user: string | null, o: { restoreData?: boolean; canWrite?: (app: string) => boolean; whileCurrent?: number } = {}) {
     const plan = this.rollbackPlan(app, version, { restoreData: o.restoreData });
     for (const s of plan.data?.services ?? []) {
       const foreign = s.apps.filter((a) => !(o.canWrite?.(a) ?? false));
@@ -126,6 +127,6 @@ export class ReleasesService {
         throw new BerthError('FORBIDDEN', `${user ?? 'You'} may not restore ${s.plugin} service ${s.service}: it is linked to ${foreign.join(', ')} too, which you may not change; an admin can.`);
       }
     }
-    return this.deps.builds.enqueue({ app, kind: 'rollback', source: rollbackSource({ version: plan.to, restoreData: o.restoreData === true }), user });
+    return this.deps.builds.enqueue({ app, kind: 'rollback', source: rollbackSource({ version: plan.to, restoreData: o.restoreData === true }), user, whileCurrent: o.whileCurrent });
   }
 }

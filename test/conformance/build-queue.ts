@@ -10,7 +10,7 @@ export interface OpenedQueue {
 
 /** A job with every field of BuildJob set: `Required<>` stops the build when BuildJob gains a field not set here. */
 function fullJob(buildId: number, app: string): Required<BuildJob> {
-  return { buildId, app, kind: 'push', ref: 'refs/heads/main', expectedOldSha: randomBytes(20).toString('hex') };
+  return { buildId, app, kind: 'push', ref: 'refs/heads/main', expectedOldSha: randomBytes(20).toString('hex'), whileCurrent: 7 };
 }
 
 /**

@@ -76,6 +76,8 @@ export const EMPTY_BODY: Readonly<Record<string, Answer | NotSent>> = {
   'PATCH /api/v1/apps/:app/builder-dockerfile': ['INVALID_BUILD_SETTING', 422],
   'PATCH /api/v1/apps/:app/docker-options': ['INVALID_BUILD_SETTING', 422],
   'PATCH /api/v1/apps/:app/checks': ['INVALID_INPUT', 400],
+  // No settings: nothing to change.
+  'PATCH /api/v1/apps/:app/deploy-watch': ['INVALID_INPUT', 400],
   'POST /api/v1/registry/logins': ['INVALID_REGISTRY_LOGIN', 422],
   'POST /api/v1/apps/:app/git-sync': ['INVALID_REPO_URL', 422],
   'POST /api/v1/apps/:app/git-auth': ['INVALID_INPUT', 400],

@@ -11,7 +11,7 @@ const OWNER: Readonly<Record<string, string>> = {
   builds: 'builds', buildSettings: 'builds', releases: 'releases', domains: 'domains', globalDomains: 'domains',
   ports: 'domains', routerSettings: 'domains', certs: 'certs', formation: 'processes', processState: 'processes',
   mounts: 'storage', services: 'services-kit', plugins: 'plugins', registryLogins: 'registry-auth', forge: 'forge', notifications: 'notifications',
-  schedulers: 'schedulers', drains: 'deploys', drainSettings: 'deploys', metrics: 'metrics', deploySettings: 'deploys', serviceBackups: 'backups',
+  schedulers: 'schedulers', drains: 'deploys', drainSettings: 'deploys', metrics: 'metrics', deploySettings: 'deploys', deployWatches: 'deploys', serviceBackups: 'backups',
   logDrains: 'log-drains', reviewApps: 'review-apps', releaseSnapshots: 'snapshots',
 };
 

@@ -48,6 +48,13 @@ export const releasesVerbs: VerbGroup = {
         ])));
         const kept = res.releases.reduce((n, r) => n + (r.snapshot?.size ?? 0), 0);
         if (kept > 0) ctx.out.note(`Data snapshots (taken before release commands) use ${bytes(kept)}; \`releases:rollback ${ctx.arg('app')} vN --restore-data\` brings back the one taken before the release after vN.`);
+        // The deploy watch (deploy-watch:*): a release watched now, or one whose watch breached, says so.
+        for (const r of res.releases) {
+          const w = r.watch;
+          if (w?.status === 'watching') ctx.out.line(`v${r.version} is watched until ${w.endsAt} (deploy-watch:report ${ctx.arg('app')})`);
+          if (w?.status === 'rolled-back') ctx.out.line(`v${r.version} was rolled back automatically: ${w.reason}`);
+          if (w?.status === 'alerted') ctx.out.line(`v${r.version} breached its deploy watch (not rolled back): ${w.reason}`);
+        }
       },
     },
     {

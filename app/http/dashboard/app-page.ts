@@ -52,7 +52,11 @@ export async function appPage(berth: HttpServices, req: Request, name: string, t
     summary,
     liveKey: liveKey([summary]),
     processes,
-    releases: berth.releases.listWithSnapshots(name).slice(0, 15).map((r) => releaseFor(berth, req.user!, r)),
+    releases: (() => {
+      // Each release with how its deploy watch stands or ended (deploy-watch:*).
+      const watches = new Map(berth.deployWatch.watches(name).map((w) => [w.version, w]));
+      return berth.releases.listWithSnapshots(name).slice(0, 15).map((r) => ({ ...releaseFor(berth, req.user!, r), watch: watches.get(r.version) ?? null }));
+    })(),
     builds,
     watch,
     watchDone: watch ? berth.builds.isDone(watch) : true,

@@ -17,7 +17,8 @@ export function releasesRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
   r.get('/apps/:app/releases', need.appRead, (req, res) => {
     berth.apps.require(req.params.app);
-    res.json({ releases: berth.releases.listWithSnapshots(req.params.app).map((r) => releaseFor(berth, req.user!, r)) } satisfies ReleasesListResponse);
+    const watches = new Map(berth.deployWatch.watches(req.params.app).map((w) => [w.version, { status: w.status, reason: w.reason, endsAt: w.endsAt }]));
+    res.json({ releases: berth.releases.listWithSnapshots(req.params.app).map((r) => ({ ...releaseFor(berth, req.user!, r), watch: watches.get(r.version) ?? null })) } satisfies ReleasesListResponse);
   });
   /**
    * What a rollback would do (`?version=3`, default the previous release; `&restoreData=true` adds the

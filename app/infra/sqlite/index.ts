@@ -29,6 +29,7 @@ import { sqliteMetricsStore } from './metrics-store';
 import { sqliteDrainSettingsStore, sqliteDrainsStore } from './drains-store';
 import { sqliteLogDrainsStore } from './log-drains-store';
 import { sqliteReleaseSnapshotsStore } from './release-snapshots-store';
+import { sqliteDeployWatchesStore } from './deploy-watches-store';
 import { sqliteCertsStore, sqliteGlobalDomainsStore, sqlitePortsStore, sqliteRouterSettingsStore } from './routing-stores';
 
 /** The key file's identity: a replaced file (a restore renames the backup's into place) has another inode. */
@@ -80,6 +81,7 @@ export function openSqliteStore(file: string, options: { keyFile?: string } = {}
     routerSettings: sqliteRouterSettingsStore(db),
     buildSettings: sqliteRouterSettingsStore(db, 'build_settings'),
     deploySettings: sqliteRouterSettingsStore(db, 'deploy_settings'),
+    deployWatches: sqliteDeployWatchesStore(db),
     reviewApps: sqliteRouterSettingsStore(db, 'review_apps'),
     registryLogins: sqliteRegistryLoginsStore(db, box),
     forge: sqliteForgeStore(db, box),

@@ -164,4 +164,21 @@ export const MIGRATIONS_SINCE_21: readonly Migration[] = [
    );
    CREATE INDEX backup_verifications_by_service ON backup_verifications (plugin, service, id);`,
   },
+  {
+    version: 31,
+    name: 'deploy watches (app/deploys/deploy-watch.ts): each release watched for a window after its deploy, and how the watch ended',
+    sql: `CREATE TABLE deploy_watches (
+     app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE ON UPDATE CASCADE,
+     version INTEGER NOT NULL,
+     previous INTEGER,
+     action TEXT NOT NULL,
+     started_at TEXT NOT NULL,
+     ends_at TEXT NOT NULL,
+     status TEXT NOT NULL,
+     reason TEXT,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (app, version)
+   );
+   CREATE INDEX deploy_watches_active ON deploy_watches(status);`,
+  },
 ];

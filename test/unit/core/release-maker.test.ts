@@ -192,6 +192,19 @@ describe('release maker (real SQLite store, fake engine)', () => {
       }
     });
 
+    it('the deploy watch\'s rollback (whileCurrent) refuses once another release went live, and makes nothing', async () => {
+      release(1);
+      release(2);
+      release(3);
+      store.releases.setCurrent('shop', 3);
+      engine.images.set('berth/shop:v1', { id: 'sha256:1', exposedPort: null, hasCommand: true });
+      assert.deepEqual(await rejected(maker().fromExisting(build('rollback', 'v1'), 'rollback', 2)),
+        { code: 'ROLLBACK_SUPERSEDED', message: 'The automatic rollback was for v2, but v3 is live now; nothing was rolled back.' });
+      assert.equal(store.releases.list('shop').length, 3);
+      const r = await maker().fromExisting(build('rollback', 'v1'), 'rollback', 3);
+      assert.equal(r.description, 'rollback to v1');
+    });
+
     it('rollback to a release that does not exist, or whose image was pruned: RELEASE_NOT_FOUND saying which', async () => {
       release(1);
       assert.deepEqual(await rejected(maker().fromExisting(build('rollback', 'v7'), 'rollback')),
