@@ -249,6 +249,10 @@ describe('dashboard over HTTP: services and plugins pages', function () {
     assert.deepEqual([restored.status, restored.location], [303, base]);
     assert.match((await b.request('GET', base)).text, new RegExp(`Restored ${id} into redis service ${copy}`));
     assert.equal(ok(berth.cli(['redis:connect', copy], { input: 'GET greeting\n' })).stdout, 'from the backup\n');
+    // Into the service itself: its confirmation says the data is replaced; the POST puts the backup's value back.
+    assert.match((await b.request('GET', `${base}/${id}/restore`)).text, new RegExp(`is imported into ${kept}: what it holds replaces the same data there`));
+    assert.deepEqual((await b.request('POST', `${base}/${id}/restore`, { _csrf: csrf })).location, base);
+    assert.equal(ok(berth.cli(['redis:connect', kept], { input: 'GET greeting\n' })).stdout, 'from the backup\n');
 
     // berth's own backups: made into $BERTH_HOME/backups/berth, listed, downloaded as the tar.
     const own = await b.request('GET', '/berth/backups');
