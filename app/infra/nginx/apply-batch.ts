@@ -68,7 +68,8 @@ export async function applyBatch(changes: readonly Change[], d: BatchDeps): Prom
       outcome.set(change, e);
     }
   }
-  if (written.length > 0 && !(await d.checkAlone(confsOf(written))).ok) {
+  const check = async (ws: readonly Written[]) => (confsOf(ws).length === 0 ? { ok: true, output: '' } : d.checkAlone(confsOf(ws)));
+  if (!(await check(written)).ok) {
     undoAll(written);
     const again = written;
     written = [];
@@ -80,7 +81,7 @@ export async function applyBatch(changes: readonly Change[], d: BatchDeps): Prom
         outcome.set(w.change, e);
         continue;
       }
-      const r = await d.checkAlone(confsOf([redo]));
+      const r = await check([redo]);
       if (r.ok) written.push(redo);
       else {
         undo(redo);

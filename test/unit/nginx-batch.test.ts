@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BerthError } from '../../app/errors';
+import { applyBatch, type BatchDeps } from '../../app/infra/nginx/apply-batch';
+import { ChangeBatcher, type BatchOutcome, type Change } from '../../app/infra/nginx/change-batch';
+
+/** Batching route changes (change-batch.ts) and applying a batch (apply-batch.ts), with a fake nginx. */
+describe('nginx router: batched route changes', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-batch-unit-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const conf = (app: string, text: string | null): Change => ({ files: async () => [{ file: path.join(dir, `${app}.conf`), content: text, mode: 0o600 }] });
+  const read = (app: string) => (fs.existsSync(path.join(dir, `${app}.conf`)) ? fs.readFileSync(path.join(dir, `${app}.conf`), 'utf8') : null);
+  /** nginx refuses any file containing "bad"; counts checks and reloads. */
+  function fakeNginx(o: { reload?: () => void } = {}) {
+    const seen = { checks: [] as string[][], reloads: 0, whole: 0 };
+    const refuses = (files: readonly string[]) => files.some((f) => fs.readFileSync(f, 'utf8').includes('bad'));
+    const deps: BatchDeps = {
+      checkAlone: async (files) => { seen.checks.push(files.map((f) => path.basename(f))); return refuses(files) ? { ok: false, output: 'unknown directive "bad"' } : { ok: true, output: '' }; },
+      checkWhole: async () => { seen.whole++; return { ok: true, output: '' }; },
+      reload: async () => { seen.reloads++; o.reload?.(); },
+    };
+    return { deps, seen };
+  }
+
+  it('collects changes of one tick, and those arriving while a batch runs, into as few runs as possible', async () => {
+    const runs: number[] = [];
+    let release: () => void = () => undefined;
+    const batcher = new ChangeBatcher(async (cs) => {
+      runs.push(cs.length);
+      if (runs.length === 1) await new Promise<void>((r) => { release = r; });
+      return new Map() as BatchOutcome;
+    }, 5);
+    const first = [1, 2, 3].map((i) => batcher.submit(conf(`a${i}`, 'x')));
+    await new Promise((r) => setTimeout(r, 30)); // the first batch is running now
+    const later = [4, 5, 6, 7].map((i) => batcher.submit(conf(`a${i}`, 'x')));
+    await new Promise((r) => setTimeout(r, 30));
+    release();
+    await Promise.all([...first, ...later]);
+    assert.deepEqual(runs, [3, 4]);
+  });
+
+  it('rejects only the changes the run says failed', async () => {
+    const bad = conf('b', 'x');
+    const batcher = new ChangeBatcher(async () => new Map([[bad, new BerthError('ROUTER_CONFIG_INVALID', 'no')]]) as BatchOutcome, 1);
+    const [ok, no] = await Promise.allSettled([batcher.submit(conf('a', 'x')), batcher.submit(bad)]);
+    assert.equal(ok.status, 'fulfilled');
+    assert.equal(no.status, 'rejected');
+  });
+
+  it('checks the batch once; when refused, each alone: only the refused one is rolled back, one reload for the rest', async () => {
+    fs.writeFileSync(path.join(dir, 'b.conf'), 'old b');
+    const { deps, seen } = fakeNginx();
+    const a = conf('a', 'new a'), b = conf('b', 'bad b'), c = conf('c', 'new c');
+    const out = await applyBatch([a, b, c], deps);
+    assert.deepEqual([...out.keys()], [b]);
+    assert.equal((out.get(b) as BerthError).code, 'ROUTER_CONFIG_INVALID');
+    assert.match((out.get(b) as Error).message, /^nginx rejected b\.conf: unknown directive "bad"$/);
+    assert.deepEqual(seen.checks, [['a.conf', 'b.conf', 'c.conf'], ['a.conf'], ['b.conf'], ['c.conf']]);
+    assert.equal(seen.reloads, 1);
+    assert.deepEqual([read('a'), read('b'), read('c')], ['new a', 'old b', 'new c']);
+  });
+
+  it('a batch of unchanged files reloads nothing; a removal needs no check', async () => {
+    fs.writeFileSync(path.join(dir, 'a.conf'), 'same');
+    const { deps, seen } = fakeNginx();
+    assert.equal((await applyBatch([conf('a', 'same')], deps)).size, 0);
+    assert.equal(seen.reloads, 0);
+    assert.equal((await applyBatch([conf('a', null)], deps)).size, 0);
+    assert.deepEqual(seen.checks, []);
+    assert.equal(seen.reloads, 1);
+    assert.equal(read('a'), null);
+  });
+
+  it('a reload nginx refuses rolls every change of the batch back, two changes of one app to what was there before both', async () => {
+    fs.writeFileSync(path.join(dir, 'a.conf'), 'v0');
+    const { deps } = fakeNginx({ reload: () => { throw new BerthError('ROUTER_CONFIG_INVALID', 'nginx refused the new configuration'); } });
+    const changes = [conf('a', 'v1'), conf('a', 'v2'), conf('c', 'new c')];
+    const out = await applyBatch(changes, deps);
+    assert.equal(out.size, 3);
+    assert.deepEqual([read('a'), read('c')], ['v0', null]);
+  });
+});
