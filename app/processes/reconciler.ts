@@ -84,8 +84,13 @@ export class Reconciler {
     this.log = log;
     this.afterBoot = o.afterBoot === true;
     this.stopped = false;
+    let first = true;
     const loop = async () => {
-      await this.pass().catch((e) => this.log(`reconcile: ${(e as Error).message}`));
+      const began = Date.now();
+      const done = await this.pass().catch((e) => { this.log(`reconcile: ${(e as Error).message}`); return null; });
+      // The pass after a start (of berth, or of dockerd under it) is the one that can be long: say how long.
+      if (first && done) this.log(`reconcile: first pass over ${done.apps} apps in ${Date.now() - began} ms`);
+      first = false;
       if (!this.stopped) this.timer = setTimeout(loop, this.deps.intervalSeconds * 1000);
     };
     void loop();

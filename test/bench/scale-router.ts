@@ -21,6 +21,8 @@ export interface RouterSizeResult {
   readonly changeP95Ms: number;
   readonly changes: number;
   readonly reloads: number;
+  /** CPU time (user + system) the master spent per reload over the timed changes. */
+  readonly masterCpuMsPerReload: number;
   readonly freshPssKb: number;
   readonly freshRssKb: number;
   readonly afterPssKb: number;
@@ -31,7 +33,7 @@ export interface RouterSizeResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const TIMED = 50;
-const CHANGES = 1000;
+const CHANGES = Number(process.env.BENCH_SCALE_CHANGES ?? 1000);
 const REFRESH_MS = 2000;
 
 function children(pid: number): number[] {
@@ -59,6 +61,12 @@ export function nginxMemory(dir: string): { pssKb: number; rssKb: number } {
   return { pssKb, rssKb };
 }
 
+/** utime + stime of a process in ms (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').slice(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
 export const p95 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)];
 
 export async function routerAtSize(apps: number): Promise<RouterSizeResult> {
@@ -77,12 +85,15 @@ export async function routerAtSize(apps: number): Promise<RouterSizeResult> {
     await sleep(1000);
     const fresh = nginxMemory(dir);
     const reloadsBefore = router.reloads;
+    const master = Number(fs.readFileSync(path.join(dir, 'nginx.pid'), 'utf8').trim());
+    const cpu0 = cpuMs(master);
     const times: number[] = [];
     for (let k = 1; k <= TIMED; k++) {
       const s = performance.now();
       await router.apply(route(k % apps, k));
       times.push(performance.now() - s);
     }
+    const masterCpuMsPerReload = (cpuMs(master) - cpu0) / (router.reloads - reloadsBefore);
     for (let k = TIMED + 1; k <= CHANGES; k += 10) {
       await Promise.all(Array.from({ length: 10 }, (_, j) => router.apply(route((k + j) % apps, k + j))));
     }
@@ -91,7 +102,7 @@ export async function routerAtSize(apps: number): Promise<RouterSizeResult> {
     await sleep(REFRESH_MS + 2000); // quiet: the router replaces its master
     const refreshed = nginxMemory(dir);
     return {
-      apps, configureAllMs, changeMedianMs: median(times), changeP95Ms: p95(times), changes: CHANGES, reloads,
+      apps, configureAllMs, changeMedianMs: median(times), changeP95Ms: p95(times), changes: CHANGES, reloads, masterCpuMsPerReload,
       freshPssKb: fresh.pssKb, freshRssKb: fresh.rssKb, afterPssKb: after.pssKb, afterRssKb: after.rssKb,
       refreshedPssKb: refreshed.pssKb, refreshedRssKb: refreshed.rssKb,
     };
