@@ -31,6 +31,7 @@ const INDIRECT: Record<string, { programs: string[]; why: string }> = {
   'app/infra/nginx/tls-files.ts': { programs: ['openssl'], why: 'the router\'s opensslBin, default openssl' },
   'test/e2e/support/browser.ts': { programs: ['chromium'], why: 'playwright launches executablePath, default /usr/bin/chromium' },
   'test/support/laptop-browser.ts': { programs: ['chromium'], why: 'the laptop test passes CHROMIUM (default /usr/bin/chromium) as executablePath' },
+  'test/bench/scale-chart.ts': { programs: ['chromium'], why: 'the scale bench photographs its chart with BERTH_CHROMIUM (default /usr/bin/chromium)' },
 };
 
 /** Programs the project itself puts on the PATH. */

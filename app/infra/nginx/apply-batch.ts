@@ -14,14 +14,19 @@ export interface BatchDeps {
   readonly reload: () => Promise<void>;
 }
 
-interface Written {
-  readonly change: Change;
+/** Files written, with what each held before (null: it did not exist). */
+export interface WrittenFiles {
   readonly files: readonly ConfFile[];
   readonly previous: ReadonlyArray<string | null>;
 }
 
-function write(change: Change, files: readonly ConfFile[]): Written {
-  const w = { change, files, previous: files.map((f) => readFileOrNull(f.file)) };
+interface Written extends WrittenFiles {
+  readonly change: Change;
+}
+
+/** Writes the files (a null content deletes one); puts every one back if one fails. */
+export function writeFiles(files: readonly ConfFile[]): WrittenFiles {
+  const w = { files, previous: files.map((f) => readFileOrNull(f.file)) };
   try {
     for (const f of files) {
       if (f.content === null) fs.rmSync(f.file, { force: true });
@@ -34,7 +39,9 @@ function write(change: Change, files: readonly ConfFile[]): Written {
   return w;
 }
 
-function undo(w: Written): void {
+const write = (change: Change, files: readonly ConfFile[]): Written => ({ change, ...writeFiles(files) });
+
+export function undo(w: WrittenFiles): void {
   w.files.forEach((f, i) => restoreFile(f.file, w.previous[i], f.mode));
 }
 

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../../errors';
 import type { AppRoute, OwnAddressRouter, OwnRoute, Router } from '../../ports/router';
-import { readFileOrNull, restoreFile, writeFileAtomic } from './atomic-write';
-import { applyBatch } from './apply-batch';
+import { readFileOrNull, writeFileAtomic } from './atomic-write';
+import { applyBatch, undo, writeFiles } from './apply-batch';
 import { ChangeBatcher, type Change, type ConfFile } from './change-batch';
 import { ConfigLock } from './lock';
 import { startMaster, testConfig } from './nginx-cli';
@@ -273,22 +273,12 @@ export class NginxRouter implements Router, OwnAddressRouter {
     return runningMaster(this.paths.pidFile, this.paths.conf);
   }
 
-  /** Writes the files, runs `nginx -t`, and puts the previous contents back when nginx says no. */
+  /** Writes the files, runs `nginx -t` of the whole config, and puts the previous contents back when nginx says no. */
   private async writeChecked(files: readonly ConfFile[]): Promise<void> {
-    const previous = files.map((f) => readFileOrNull(f.file));
-    const rollback = () => files.forEach((f, i) => restoreFile(f.file, previous[i], f.mode));
-    try {
-      for (const f of files) {
-        if (f.content === null) fs.rmSync(f.file, { force: true });
-        else writeFileAtomic(f.file, f.content, f.mode);
-      }
-    } catch (e) {
-      rollback();
-      throw e;
-    }
+    const written = writeFiles(files);
     const check = await testConfig(this.opts.nginxBin, this.paths, this.opts.timeoutMs);
     if (!check.ok) {
-      rollback();
+      undo(written);
       throw new BerthError('ROUTER_CONFIG_INVALID', `nginx rejected ${path.basename(files[0].file)}: ${check.output}`);
     }
   }
