@@ -49,7 +49,8 @@ const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 type ServiceExport = { s: ServiceRecord; run: (out: NodeJS.WritableStream) => Promise<void> };
 
 /** Folders below BERTH_HOME that hold state (not caches, logs, images or generated router config). */
-const STATE_DIRS = ['repos', 'certs', 'acme', 'storage', 'plugins', 'forge'];
+// snapshots: the data dumps taken before release commands, which `releases:rollback --restore-data` reads.
+const STATE_DIRS = ['repos', 'certs', 'acme', 'storage', 'plugins', 'forge', 'snapshots'];
 /** Settings (install.sh writes them). Not router-hop.secret: each install makes its own, and the running one holds it. */
 const SETTINGS = 'berth.env';
 const STATE_FILES = [SETTINGS];

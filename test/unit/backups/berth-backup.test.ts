@@ -35,6 +35,8 @@ describe('berth backup: archive round trip (fakes)', () => {
     const a = path.join(root, 'a');
     fs.mkdirSync(path.join(a, 'repos', 'web.git'), { recursive: true });
     fs.writeFileSync(path.join(a, 'repos', 'web.git', 'HEAD'), 'ref: refs/heads/main\n');
+    fs.mkdirSync(path.join(a, 'snapshots', '12'), { recursive: true });
+    fs.writeFileSync(path.join(a, 'snapshots', '12', 'v3-postgres-db.dump.gz'), 'dump before v3');
     fs.mkdirSync(path.join(a, 'storage', 'abc'), { recursive: true });
     fs.symlinkSync('/etc/passwd', path.join(a, 'storage', 'abc', 'passwd'));
     fs.mkdirSync(path.join(a, 'logs', 'builds'), { recursive: true });
@@ -53,6 +55,7 @@ describe('berth backup: archive round trip (fakes)', () => {
     assert.equal(fs.readFileSync(path.join(b, 'secret.key'), 'utf8'), 'a-key\n');
     assert.equal(fs.readFileSync(path.join(b, 'repos', 'web.git', 'HEAD'), 'utf8'), 'ref: refs/heads/main\n');
     assert.equal(fs.existsSync(path.join(b, 'storage', 'abc')), true);
+    assert.equal(fs.readFileSync(path.join(b, 'snapshots', '12', 'v3-postgres-db.dump.gz'), 'utf8'), 'dump before v3', 'the data snapshots releases:rollback --restore-data reads come back');
     assert.equal(fs.existsSync(path.join(b, 'storage', 'abc', 'passwd')), false, 'a link in an app\'s storage is not followed into the backup');
     assert.equal(fs.existsSync(path.join(b, 'logs')), false);
     assert.deepEqual(fs.readdirSync(path.join(b, 'backups', 'berth', '.staging')), [], 'no staging left');
