@@ -2,6 +2,7 @@ import { parseExpression } from 'cron-parser';
 import type { EventsService } from '../events';
 import type { BackupRecord, BackupSchedule, RestoreVerification, ServiceBackupsStore } from '../ports/service-backups';
 import type { RestoreReport, ServiceBackup } from '../services-kit';
+import { DEFAULT_BERTH_SCHEDULE } from './berth-backups';
 
 /** The verifications of berth's own backup are kept as those of this "plugin" (no plugin id starts with @), service `berth`. */
 export const BERTH_SELF = '@berth';
@@ -107,7 +108,7 @@ export class RestoreVerifier {
   /** The newest passed verification, and whether any schedule of the service is stale now. */
   status(plugin: string, service: string): { lastVerified: RestoreVerification | null; stale: string[] } {
     const passed = this.deps.store.verifications(plugin, service, 100).find((v) => v.ok) ?? null;
-    const stale = this.deps.store.schedules().filter((s) => s.plugin === plugin && s.service === service && this.staleness(s) !== null).map((s) => s.name);
+    const stale = this.schedules().filter((s) => s.plugin === plugin && s.service === service && this.staleness(s) !== null).map((s) => s.name);
     return { lastVerified: passed, stale };
   }
 
@@ -132,7 +133,7 @@ export class RestoreVerifier {
   /** The worker's periodic look: one event and alert per stale schedule (until it is verified again). */
   async checkStale(): Promise<string[]> {
     const told: string[] = [];
-    for (const s of this.deps.store.schedules()) {
+    for (const s of this.schedules()) {
       const why = this.staleness(s);
       const key = `${s.plugin}/${s.service}/${s.name}`;
       if (!why) { for (const k of [...this.toldStale]) if (k.startsWith(`${key}|`)) this.toldStale.delete(k); continue; }
@@ -145,6 +146,13 @@ export class RestoreVerifier {
       told.push(key);
     }
     return told;
+  }
+
+  /** The service schedules, and berth's own (stored, else the daily default) when it is on: its runs are verified as @berth/berth, schedule `berth`. */
+  private schedules(): BackupSchedule[] {
+    const own = this.deps.store.berthSchedule() ?? DEFAULT_BERTH_SCHEDULE;
+    const berth: BackupSchedule[] = own.enabled ? [{ plugin: BERTH_SELF, service: 'berth', name: 'berth', schedule: own.schedule, keep: own.keep, target: own.target, passphrase: null }] : [];
+    return [...this.deps.store.schedules(), ...berth];
   }
 
   private async tell(u: Unverified): Promise<void> {

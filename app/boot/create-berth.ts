@@ -112,7 +112,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     store: tablesOf(store, 'serviceBackups'), kit: services.kit, backup: services.backup, events, scheduler: redis.backupCron,
     s3: s3Objects, root: path.join(config.home, 'backups', 'services'), log: (l) => console.log(`berth: ${l}`),
     onFailure: (f) => notifications.notify({ kind: 'backup.failed', app: null, service: `${f.plugin} service ${f.service}${f.schedule ? ` (schedule ${f.schedule})` : ''}`, error: f.message }),
-    onUnverified: (u) => notifications.notify({ kind: 'backup.unverified', app: null, service: `${u.plugin} service ${u.service}${u.schedule ? ` (schedule ${u.schedule})` : ''}`, reason: u.reason, error: u.detail }),
+    onUnverified: (u) => notifications.notify({ kind: 'backup.unverified', app: null, service: u.plugin === BERTH_SELF ? 'berth itself' : `${u.plugin} service ${u.service}${u.schedule ? ` (schedule ${u.schedule})` : ''}`, reason: u.reason, error: u.detail }),
   });
   // Snapshots of linked databases before release commands, for `releases:rollback --restore-data`.
   const snapshots = createSnapshots({ config, store, events, apps: appsReader, releases: releasesReader, services });

@@ -7,10 +7,11 @@ import type { BackupRecord, BackupSchedule, RestoreVerification, ServiceBackupsS
 const HOUR = 3_600_000;
 
 /** An in-memory store of the verifications and schedules the verifier reads. */
-function fakes(schedules: BackupSchedule[]) {
+function fakes(schedules: BackupSchedule[], berth: { schedule: string; enabled: boolean } = { schedule: '0 3 * * *', enabled: false }) {
   const rows: RestoreVerification[] = [];
   const store = {
     schedules: () => schedules,
+    berthSchedule: () => ({ ...berth, keep: 7, target: 'dir:.' }),
     addVerification: (v: Omit<RestoreVerification, 'id'>) => { const r = { ...v, id: rows.length + 1 }; rows.push(r); return r; },
     verifications: (plugin: string, service: string, limit: number) => rows.filter((r) => r.plugin === plugin && r.service === service).reverse().slice(0, limit),
   } as unknown as ServiceBackupsStore;
@@ -74,5 +75,26 @@ describe('restore verifier', () => {
     assert.deepEqual(verifier.status('postgres', 'db').stale, ['nightly']);
     await verifier.verify(record, null);
     assert.deepEqual(verifier.status('postgres', 'db').stale, []);
+  });
+});
+
+describe('restore verifier: berth\'s own schedule', () => {
+  it('berth\'s own scheduled backups go stale like a service\'s (verified as @berth/berth, schedule berth); turned off, never', async () => {
+    let now = Date.parse('2026-12-08T03:05:00.000Z');
+    const on = fakes([], { schedule: '0 3 * * *', enabled: true });
+    const verifier = new RestoreVerifier({
+      store: on.store, events: on.eventsService, onUnverified: (u) => { on.told.push(u); }, now: () => now,
+      open: async () => { throw new Error('not used'); }, backup: { verifyRestore: async () => { throw new Error('not used'); } },
+    });
+    await verifier.prove({ plugin: '@berth', service: 'berth', backupId: 'berth-backup-1-scheduled.tar', schedule: 'berth', user: null, what: 'berth itself' },
+      async () => ({ report: { tables: { users: 1 } }, problems: [] }));
+    now += 25 * HOUR;
+    assert.deepEqual(await verifier.checkStale(), ['@berth/berth/berth']);
+    assert.deepEqual(on.told.map((t) => [t.plugin, t.service, t.reason]), [['@berth', 'berth', 'stale']]);
+    const off = fakes([], { schedule: '0 3 * * *', enabled: false });
+    const quiet = new RestoreVerifier({ store: off.store, events: off.eventsService, now: () => now, open: async () => { throw new Error('x'); }, backup: { verifyRestore: async () => { throw new Error('x'); } } });
+    await quiet.prove({ plugin: '@berth', service: 'berth', backupId: 'b', schedule: 'berth', user: null, what: 'berth itself' }, async () => ({ report: {}, problems: [] }));
+    now += 48 * HOUR;
+    assert.deepEqual(await quiet.checkStale(), []);
   });
 });
