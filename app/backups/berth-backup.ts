@@ -227,17 +227,20 @@ function addBuffer(pack: tar.Pack, name: string, data: Buffer): Promise<void> {
  * One file as an entry of exactly the size it had when opened. The state folders hold files apps
  * write (storage): one that grows or shrinks while it is read would otherwise fail the whole
  * backup (tar-stream's "Size mismatch"), so an app appending to a log in its storage could keep
- * berth from ever backing up. In a tree (`inTree`) the file is opened without following a link:
- * a link an app swapped in after addTree's lstat is left out, never followed out of BERTH_HOME.
+ * berth from ever backing up. In a tree (`inTree`: BERTH_HOME's real path) the file is opened
+ * without following a link, and the file opened must be below BERTH_HOME: an app that swaps a
+ * file, or a folder above it, for a link after addTree's lstat gets it left out, never followed to
+ * the host's files (which a restore would then put in the app's storage on the new host).
  */
-async function addFile(pack: tar.Pack, name: string, file: string, inTree = false): Promise<void> {
+async function addFile(pack: tar.Pack, name: string, file: string, inTree?: string): Promise<void> {
   let fd: number;
   try {
     fd = fs.openSync(file, inTree ? fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW : fs.constants.O_RDONLY);
   } catch (e) {
-    if (inTree && ['ELOOP', 'ENOENT'].includes((e as NodeJS.ErrnoException).code ?? '')) return;
+    if (inTree && ['ELOOP', 'ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) return;
     throw e;
   }
+  if (inTree && !fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith(`${inTree}/`)) { fs.closeSync(fd); return; }
   const st = fs.fstatSync(fd);
   if (!st.isFile() || st.size === 0) {
     fs.closeSync(fd);
@@ -261,14 +264,14 @@ function padTo(size: number): Transform {
 }
 
 /** A folder below home, files and folders only (a symbolic link is not followed: it could point anywhere). */
-async function addTree(pack: tar.Pack, home: string, rel: string): Promise<void> {
+async function addTree(pack: tar.Pack, home: string, rel: string, realHome = fs.realpathSync(home)): Promise<void> {
   const abs = path.join(home, rel);
   const st = fs.lstatSync(abs, { throwIfNoEntry: false });
   if (!st) return;
-  if (st.isFile()) return addFile(pack, rel, abs, true);
+  if (st.isFile()) return addFile(pack, rel, abs, realHome);
   if (!st.isDirectory()) return;
   await new Promise<void>((resolve, reject) => { pack.entry({ name: `${rel}/`, type: 'directory', mode: st.mode & 0o777 }, (e) => (e ? reject(e) : resolve())); });
-  for (const child of fs.readdirSync(abs).sort()) await addTree(pack, home, `${rel}/${child}`);
+  for (const child of fs.readdirSync(abs).sort()) await addTree(pack, home, `${rel}/${child}`, realHome);
 }
 
 const ALLOWED_TOP = new Set(['manifest.json', 'berth.db', 'secret.key', 'services', ...STATE_DIRS, ...STATE_FILES]);

@@ -100,6 +100,34 @@ describe('berth backup: archive round trip (fakes)', () => {
     assert.deepEqual(fs.readFileSync(path.join(b, 'storage', 'abc', 'cache.bin')), Buffer.from([0x61, 0x62, 0x63, 0, 0, 0, 0, 0]));
   });
 
+  it('a folder in an app\'s storage swapped for a link while berth walks it: the host\'s files it points at are not in the backup', async () => {
+    // The app renames its folder and puts a link to a host folder in its place right after berth's
+    // lstat said "folder": before the fix the host's file went into the archive, and a restore put
+    // it into the app's storage on the new host.
+    const a = path.join(root, 'a');
+    const dir = path.join(a, 'storage', 'abc', 'data');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'mine.txt'), 'app data');
+    const host = path.join(root, 'host-secrets');
+    fs.mkdirSync(host);
+    fs.writeFileSync(path.join(host, 'shadow'), 'root:HASH');
+    const realReaddir = fs.readdirSync;
+    (fs as { readdirSync: unknown }).readdirSync = (f: fs.PathLike, ...rest: unknown[]) => {
+      if (String(f) === dir) { fs.renameSync(dir, `${dir}.moved`); fs.symlinkSync(host, dir); }
+      return (realReaddir as (...x: unknown[]) => unknown)(f, ...rest);
+    };
+    const archive = path.join(root, 'backup.tar');
+    try {
+      const { write } = await berthAt(a, { apps: ['web'] }).prepare();
+      await write(fs.createWriteStream(archive));
+    } finally {
+      (fs as { readdirSync: unknown }).readdirSync = realReaddir;
+    }
+    const b = path.join(root, 'b');
+    await berthAt(b, { apps: [] }).restore(fs.createReadStream(archive), () => undefined);
+    assert.equal(fs.existsSync(path.join(b, 'storage', 'abc', 'data', 'shadow')), false, 'the host file is not restored into the app\'s storage');
+  });
+
   it('one restore at a time; a berth with apps takes none', async () => {
     const fresh = berthAt(path.join(root, 'c'), { apps: [] });
     const input = new PassThrough();
