@@ -5,6 +5,7 @@ import type { ReleasesReader } from '../releases/releases-reader';
 import type { Deployer } from './deployer';
 import { LABEL } from './container-labels';
 import { watchSettingsOf, type WatchSettings } from './deploy-watch-settings';
+import { RepeatingPass } from '../processes/repeating-pass';
 
 /** What the watch saw of a release since it went live. */
 export interface WatchSignals {
@@ -73,9 +74,7 @@ export function breachOf(s: WatchSignals, limits: WatchSettings): string | null 
  * a row leaves `watching` once, by a check-and-set, so one breach never rolls back twice.
  */
 export class DeployWatch {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = true;
+  private readonly passes = new RepeatingPass<void>(() => this.runPass());
   private log: (line: string) => void = () => undefined;
 
   constructor(private readonly deps: DeployWatchDeps) {}
@@ -109,25 +108,16 @@ export class DeployWatch {
 
   start(log: (line: string) => void): void {
     this.log = log;
-    this.stopped = false;
-    const loop = async () => {
-      await this.pass().catch((e: Error) => this.log(`deploy watch: ${e.message}`));
-      if (!this.stopped) this.timer = setTimeout(loop, this.deps.tickMs ?? 5000);
-    };
-    void loop();
+    this.passes.start(this.deps.tickMs ?? 5000, (e) => this.log(`deploy watch: ${e.message}`));
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** One look at every active watch; concurrent callers share the pass in progress. */
   pass(): Promise<void> {
-    this.running ??= this.runPass().finally(() => { this.running = null; });
-    return this.running;
+    return this.passes.pass();
   }
 
   private async runPass(): Promise<void> {

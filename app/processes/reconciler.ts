@@ -6,6 +6,7 @@ import { LABEL, type Deployer } from '../deploys';
 import { converge } from './converge';
 import type { AppsReader } from '../apps/apps-reader';
 import type { ReleasesReader } from '../releases/releases-reader';
+import { RepeatingPass } from './repeating-pass';
 
 export interface ReconcilerDeps {
   /** The processes module's own stopped marks; apps and live releases through their owners. */
@@ -52,9 +53,7 @@ export interface PassSummary {
  * queue lock (`app:<name>`), so a pass never races a deploy; apps mid-deploy wait for the next pass.
  */
 export class Reconciler {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<PassSummary> | null = null;
-  private stopped = false;
+  private readonly passes = new RepeatingPass<PassSummary>(() => this.runPass());
   /** One line per change made, and per app that failed to reconcile. */
   private log: (line: string) => void = () => undefined;
   /** Container id → when its last crash event was recorded and the restart count it reported. */
@@ -83,30 +82,21 @@ export class Reconciler {
   start(log: (line: string) => void, o: { afterBoot?: boolean } = {}): void {
     this.log = log;
     this.afterBoot = o.afterBoot === true;
-    this.stopped = false;
     let first = true;
-    const loop = async () => {
-      const began = Date.now();
-      const done = await this.pass().catch((e) => { this.log(`reconcile: ${(e as Error).message}`); return null; });
+    this.passes.start(this.deps.intervalSeconds * 1000, (e) => this.log(`reconcile: ${e.message}`), (done, ms) => {
       // The pass after a start (of berth, or of dockerd under it) is the one that can be long: say how long.
-      if (first && done) this.log(`reconcile: first pass over ${done.apps} apps in ${Date.now() - began} ms`);
+      if (first && done) this.log(`reconcile: first pass over ${done.apps} apps in ${ms} ms`);
       first = false;
-      if (!this.stopped) this.timer = setTimeout(loop, this.deps.intervalSeconds * 1000);
-    };
-    void loop();
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** One pass over every app; concurrent callers share the pass in progress. */
   pass(): Promise<PassSummary> {
-    this.running ??= this.runPass().finally(() => { this.running = null; });
-    return this.running;
+    return this.passes.pass();
   }
 
   private async runPass(): Promise<PassSummary> {

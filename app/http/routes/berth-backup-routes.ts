@@ -1,10 +1,10 @@
 import type { Response } from 'express';
-import { need, strictRouter, type GuardedRouter } from '../strict-router';
-import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
+import { BERTH_SELF } from '../../backups';
+import type { HttpServices } from '../http-services';
+import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import { userName } from '../auth-middleware';
 import { body, optionalString, requiredString } from '../request-body';
-import { BERTH_SELF } from '../../backups';
 
 /**
  * berth's own backup, admin only on every method (a backup holds every secret berth has; the
