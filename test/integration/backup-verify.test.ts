@@ -64,6 +64,8 @@ describe('verified restores: a good backup shows its row counts; a lost upload a
 
   after(async () => {
     if (isStarted(berth)) removeServiceLeftovers(berth);
+    // By name too: the scope sweep left these volumes behind here (not understood yet; see the h28a report).
+    docker(['volume', 'rm', '-f', `berth-svc-postgres-${pg}-data`, `berth-svc-redis-${cache}-data`]);
     await server?.close();
   });
 
