@@ -208,6 +208,7 @@ export const BAD_PARAM_EXCEPTIONS: Readonly<Record<string, Answer>> = {
   'DELETE /api/v1/services/:plugin/:name/links/:app :app=shell': ['FORBIDDEN', 403],
   'POST /api/v1/services/:plugin/:name/:action :action=shell': ['FORBIDDEN', 403],
   'POST /api/v1/services/:plugin/:name/backups/:id/restore :id=shell': ['FORBIDDEN', 403],
+  'POST /api/v1/services/:plugin/:name/backups/:id/verify :id=shell': ['FORBIDDEN', 403],
   'POST /api/v1/services/:plugin/:name/backup-schedules/:schedule :schedule=shell': ['FORBIDDEN', 403],
   'DELETE /api/v1/services/:plugin/:name/backup-schedules/:schedule :schedule=shell': ['FORBIDDEN', 403],
 };

@@ -52,6 +52,8 @@ const HOST_ACTIONS = new Set(['POST /api/v1/swarm/init']);
 const WRONG_TYPES: Readonly<Record<string, readonly [string, number]>> = {
   // Reads only `role` (not in the wrong-types body); the test's engine has no swarm to add a node to.
   'POST /api/v1/nodes/add': ['SWARM_NOT_ACTIVE', 503],
+  // Reads no body: the backup x does not exist.
+  'POST /api/v1/services/:plugin/:name/backups/:id/verify': ['BACKUP_NOT_FOUND', 404],
   // The route's own input check (the field it reads has the wrong type).
   'POST /api/v1/users': ['INVALID_USER_NAME', 422],
   'PATCH /api/v1/users/:name': ['INVALID_ROLE', 422],
