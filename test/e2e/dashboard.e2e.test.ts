@@ -25,6 +25,16 @@ async function waitBuildEnd(page: Page): Promise<{ status: string; log: string }
   return { status, log: (await page.textContent('#live-log')) ?? '' };
 }
 
+/** In the page: the elements whose right edge passes the viewport and none of whose children does, as tag.class "text". */
+const WIDEST = `(() => {
+  const out = [];
+  const all = [...document.querySelectorAll('body *')];
+  const clipped = (e) => { for (let p = e.parentElement; p; p = p.parentElement) if (getComputedStyle(p).overflowX !== 'visible') return true; return false; };
+  const over = all.filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5 && (!clipped(e) || getComputedStyle(e).position === 'absolute'));
+  for (const e of over) if (![...e.children].some((c) => over.includes(c))) out.push(e.tagName.toLowerCase() + '.' + [...e.classList].join('.') + ' "' + (e.textContent || '').trim().slice(0, 60) + '" right=' + Math.round(e.getBoundingClientRect().right));
+  return out.slice(0, 8);
+})()`;
+
 describe('dashboard in a real browser (chromium)', function () {
   this.timeout(600_000);
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
@@ -241,12 +251,15 @@ describe('dashboard in a real browser (chromium)', function () {
     const phone = await browser.context.newPage();
     await phone.setViewportSize({ width: 390, height: 844 });
     const widths: Record<string, number> = {};
+    const wide: Record<string, string[]> = {};
     const menu = ['/events', '/nodes', '/services', '/plugins', '/users', '/tokens', '/ssh-keys'];
     for (const p of ['/', ...APP_TABS.map((t) => `/apps/${app}${t.path}`), `/apps/${app}/collaborators`, ...menu, '/apps/no-such-app']) {
       await phone.goto(`${berth.url}${p}`);
       widths[p] = await phone.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+      // Which elements stick out, named, so a failure says what to fix (the innermost ones first).
+      if (widths[p] > 390) wide[p] = await phone.evaluate(WIDEST);
     }
-    assert.deepEqual(Object.entries(widths).filter(([, w]) => w > 390), [], 'pages wider than the phone');
+    assert.deepEqual(Object.entries(widths).filter(([, w]) => w > 390), [], `pages wider than the phone: ${JSON.stringify(wide)}`);
     // The README's screenshots: the overview and app page tabs on a laptop, the app page on a phone.
     await phone.goto(`${berth.url}/apps/${app}`);
     await phone.screenshot({ path: path.join(SHOTS, 'dashboard-phone.png'), fullPage: false });

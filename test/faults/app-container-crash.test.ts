@@ -51,6 +51,10 @@ describe('fault: an app container SIGKILLed, and one crash-looping: berth restar
     const wt = WorkTree.fromFixture('slow-build-app');
     trees.push(wt);
     assert.equal(wt.push(berth.url, berth.token, app).code, 0);
+    // berth's deploy watch (default: roll back) would take the crash-looping release below back to v1
+    // (deploy-watch.test proves that); here the crash reporting of a release left running is under test.
+    const watchOnly = berth.cli(['deploy-watch:set', app, 'action', 'watch']);
+    assert.equal(watchOnly.code, 0, watchOnly.stderr);
     // The new release serves for 6 s (long enough for its health check), then exits 7, forever.
     const set = await berth.api('PATCH', `/api/v1/apps/${app}/config`, { set: { CRASH_AFTER: '6' } });
     const log = await berth.api('GET', `/api/v1/apps/${app}/builds/${set.json.build.id}/log?follow=1`);

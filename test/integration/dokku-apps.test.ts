@@ -82,6 +82,10 @@ describe('dokku apps: app.json with comments, formation, health checks', functio
   it('ps:scale wins over formation afterwards; a liveness check that starts failing restarts the container and records an event', async () => {
     const scaled = berth.cli(['ps:scale', app, 'worker=0']);
     assert.equal(scaled.code, 0, scaled.stderr);
+    // The container made sick below fails its liveness check minutes after its deploy, which berth's deploy
+    // watch (default: roll back) would answer with a rollback; here the liveness monitor alone is under test.
+    const watchOnly = berth.cli(['deploy-watch:set', app, 'action', 'watch']);
+    assert.equal(watchOnly.code, 0, watchOnly.stderr);
     const doc = { healthchecks: { web: [{ type: 'liveness', name: 'alive', path: '/live', attempts: 2, wait: 1, timeout: 1 }] }, formation: { web: 2, worker: 1 } };
     wt.write('app.json', jsonc(doc, 'liveness only'));
     wt.commitAll('liveness');

@@ -103,7 +103,8 @@ describe('processes: ps:scale, ps:report, restart, stop/start, rebuild, settings
     assert.equal(after.length, 2);
     assert.ok(after.every((id) => web.includes(id)), 'scaling down keeps two of the three');
     const conf2 = fs.readFileSync(path.join(berth.home, 'nginx', 'apps', `${app}.conf`), 'utf8');
-    assert.equal((conf2.match(/:5000;/g) ?? []).length, 2);
+    // Each upstream server line: `server <ip>:5000 max_fails=… fail_timeout=…;` (passive health checks).
+    assert.equal((conf2.match(/:5000 [^;\n]*;/g) ?? []).length, 2);
   });
 
   it('refuses unknown process types and counts outside 0–50 (INVALID_SCALE)', async () => {
