@@ -1,4 +1,5 @@
 import { BerthError } from '../errors';
+import type { ServiceView } from '../api-contract';
 import type { EventsService } from '../events';
 import type { ServiceEngine } from '../ports/service-engine';
 import type { ServiceRecord } from '../ports/services';
@@ -25,30 +26,8 @@ export interface ServiceKitDeps {
   readonly swarm?: SwarmRuntime;
 }
 
-export interface ServiceInfo {
-  readonly plugin: string;
-  readonly name: string;
-  readonly image: string;
-  readonly status: string;
-  readonly scheduler: 'docker-local' | 'swarm';
-  /** Swarm placement constraints (empty on docker-local). */
-  readonly placement: readonly string[];
-  /** The swarm node (hostname) its task runs on; null on docker-local or when no task runs. */
-  readonly node: string | null;
-  readonly nodeId: string | null;
-  /** host:port apps connect to. */
-  readonly address: string;
-  /** The container name on docker-local; the swarm service name on swarm. */
-  readonly container: string;
-  readonly volume: string;
-  /** The URL linked apps get. */
-  readonly url: string;
-  /** The URL through the loopback port, when exposed. */
-  readonly exposedUrl: string | null;
-  readonly exposedPort: number | null;
-  readonly links: ReadonlyArray<{ app: string; alias: string }>;
-  readonly createdAt: string;
-}
+/** A service as `<plugin>:info` shows it: the API contract's view (app/api-contract/services.ts). */
+export type ServiceInfo = ServiceView;
 
 const STOP_SECONDS = 20;
 
