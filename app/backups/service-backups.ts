@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { BerthError } from '../errors';
 import type { EventsService } from '../events';
 import type { CronHandler, CronJob, CronScheduler } from '../ports/cron-scheduler';
@@ -14,6 +14,7 @@ import { normalizeSchedule } from '../cron';
 import { decryptStream, encryptStream } from './backup-crypto';
 import { checkBucketName, parseTarget, targetText } from './backup-target';
 import { dirObjects } from './dir-objects';
+import { gzipDumpTo } from './gzip-dump';
 import { RestoreVerifier, type OpenedDump, type Unverified } from './restore-verifier';
 
 /** What a failed scheduled run tells whoever listens (notifications, when that module is wired). */
@@ -287,19 +288,8 @@ export class ServiceBackups {
     const staging = path.join(this.deps.root, '.staging');
     fs.mkdirSync(staging, { recursive: true, mode: 0o700 });
     const tmp = path.join(staging, `${file}.part`);
-    const out = fs.createWriteStream(tmp, { mode: 0o600 });
     try {
-      const dump = new PassThrough();
-      const writing = pipeline([dump, createGzip(), ...(o.passphrase ? [encryptStream(o.passphrase)] : []), out]);
-      try {
-        await exportTo(dump);
-        dump.end();
-      } catch (e) {
-        dump.destroy(e as Error);
-        await writing.catch(() => undefined);
-        throw e;
-      }
-      await writing;
+      await gzipDumpTo(tmp, exportTo, o.passphrase ? [encryptStream(o.passphrase)] : []);
       const size = fs.statSync(tmp).size;
       const key = this.keyOf(o.target, file);
       await objects.put(key, tmp, size);
@@ -307,9 +297,6 @@ export class ServiceBackups {
       this.store.add(record);
       return record;
     } finally {
-      // A failed run destroys the file stream, which may still be opening the file: wait for its close, or the rm
-      // would run first and the file appear after it.
-      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       fs.rmSync(tmp, { force: true });
     }
   }

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { BerthError } from '../errors';
+import { gzipDumpTo } from '../backups/gzip-dump';
 
 /**
  * The snapshot files below berth's snapshot directory ($BERTH_HOME/snapshots, mode 0700): one
@@ -29,26 +30,13 @@ export class SnapshotFiles {
     fs.mkdirSync(this.root, { recursive: true, mode: 0o700 });
     fs.mkdirSync(path.dirname(full), { recursive: true, mode: 0o700 });
     const tmp = `${full}.part`;
-    const out = fs.createWriteStream(tmp, { mode: 0o600 });
+    await gzipDumpTo(tmp, dump);
     try {
-      const input = new PassThrough();
-      const writing = pipeline([input, createGzip(), out]);
-      try {
-        await dump(input);
-        input.end();
-      } catch (e) {
-        input.destroy(e as Error);
-        await writing.catch(() => undefined);
-        throw e;
-      }
-      await writing;
       fs.renameSync(tmp, full);
-      return fs.statSync(full).size;
     } finally {
-      // A failed write destroys the stream, which may still be opening the file: wait for its close before the rm.
-      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       fs.rmSync(tmp, { force: true });
     }
+    return fs.statSync(full).size;
   }
 
   /** Streams the file's dump, gunzipped, into `restore` (the plugin's import reading what it is given). */
