@@ -102,8 +102,7 @@ const noSkipped = (c: Omit<ChecksReport, 'skipped'>): ChecksView => c;
 // @ts-expect-error the proxy is nginx, not any word
 const anyProxy = (p: { enabled: boolean; type: string }): ProxyResponse => ({ proxy: p });
 
-// Services: the kit's info and link results are what the contract shows.
-const serviceAnswer = (i: ServiceInfo): ServiceView => i;
+// Services: the kit's ServiceInfo is the contract's ServiceView itself; its link results must fit the contract.
 const linkAnswer = (l: LinkResult): ServiceLinkResponse => l;
 // @ts-expect-error a service says which scheduler runs it, one of two
 const anyScheduler = (i: Omit<ServiceInfo, 'scheduler'> & { scheduler: string }): ServicesListResponse => ({ services: [i] });
@@ -172,7 +171,7 @@ describe('the API contract shared by server and CLI', () => {
       address: 'berth-svc-postgres-db:5432', container: 'berth-svc-postgres-db', volume: 'berth-svc-postgres-db', url: 'postgres://u:p@h/db',
       exposedUrl: null, exposedPort: null, links: [{ app: 'shop', alias: 'DATABASE_URL' }], createdAt: 'now',
     };
-    const wire = JSON.parse(JSON.stringify({ service: serviceAnswer(info), link: linkAnswer({ link: { plugin: 'postgres', service: 'db', app: 'shop', alias: 'DATABASE_URL', createdAt: 'now' }, build: null }) })) as { service: ServiceView; link: ServiceLinkResponse };
+    const wire = JSON.parse(JSON.stringify({ service: info, link: linkAnswer({ link: { plugin: 'postgres', service: 'db', app: 'shop', alias: 'DATABASE_URL', createdAt: 'now' }, build: null }) })) as { service: ServiceView; link: ServiceLinkResponse };
     assert.deepEqual(wire.service.links, [{ app: 'shop', alias: 'DATABASE_URL' }]);
     assert.equal(wire.service.exposedPort, null);
     assert.equal(wire.link.build, null);
