@@ -35,3 +35,7 @@ export type {
 export type {
   ServiceView, ServicePluginView, ServicePluginsResponse, ServicesListResponse, ServiceCreateRequest, ServiceResponse, ServiceLinkResponse, ServiceDestroyResponse,
 } from './services';
+export type {
+  SchedulerNameView, SchedulerProcessView, SchedulerReportView, SchedulerReportResponse, SchedulerSetRequest, SchedulerSetResponse, PlacementRequest, PlacementResponse,
+  SwarmInitView, SwarmInitResponse, NodeAddResponse, NodeView, NodesListResponse, NodeLabelsRequest, NodeResponse,
+} from './schedulers';

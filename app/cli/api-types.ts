@@ -21,4 +21,5 @@ export type {
   NginxSettingsView, NginxResponse, NginxConfigResponse,
   ServiceView, ServicePluginsResponse, ServicesListResponse, ServiceCreateRequest, ServiceResponse, ServiceLinkResponse, ServiceDestroyResponse,
   BuilderDockerfileReport, BuilderDockerfileChange, DockerOptionsResponse, DockerOptionsChange, ChecksView, ChecksResponse, ChecksRunResponse, ProxyResponse,
+  SchedulerReportResponse, SchedulerSetRequest, SchedulerSetResponse, PlacementRequest, PlacementResponse, SwarmInitResponse, NodeAddResponse, NodeView, NodesListResponse, NodeLabelsRequest, NodeResponse,
 } from '../api-contract';

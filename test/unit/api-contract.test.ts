@@ -23,6 +23,11 @@ import type { ServiceInfo } from '../../app/services-kit/service-kit';
 import type { LinkResult } from '../../app/services-kit/service-links';
 import type { ServiceView, ServiceLinkResponse, ServicesListResponse } from '../../app/api-contract';
 import type { SshKeysResponse as CliKeys, TokenCreateResponse as CliTokenCreated } from '../../app/cli/api-types';
+import type { SchedulerReport } from '../../app/schedulers/schedulers-service';
+import type { SwarmInitResult, SwarmAddNode } from '../../app/schedulers/swarm-setup';
+import type { SwarmNode } from '../../app/ports/swarm';
+import type { SchedulerReportView, NodeView, SwarmInitView, NodeAddResponse, NodesListResponse, SchedulerSetResponse } from '../../app/api-contract';
+import type { SchedulerReportResponse as CliSchedulerReport } from '../../app/cli/api-types';
 
 /*
  * One typed API contract (app/api-contract) shared by the server and the CLI (issue 18). The
@@ -109,6 +114,18 @@ const anyScheduler = (i: Omit<ServiceInfo, 'scheduler'> & { scheduler: string })
 // @ts-expect-error a link answer says whether a re-release was queued
 const noBuild = (l: Omit<LinkResult, 'build'>): ServiceLinkResponse => l;
 
+// Schedulers and swarm nodes: the service's report, the engine's nodes and swarm:init's answer are what the contract shows.
+const schedulerAnswer = (r: SchedulerReport): SchedulerReportView => r;
+const nodeAnswer = (n: SwarmNode): NodeView => n;
+const swarmAnswer = (s: SwarmInitResult): SwarmInitView => s;
+const addAnswer = (n: SwarmAddNode): NodeAddResponse => ({ node: n });
+// @ts-expect-error a node's labels are text, not any value
+const labelsAny = (n: Omit<SwarmNode, 'labels'> & { labels: Record<string, unknown> }): NodesListResponse => ({ nodes: [n] });
+// @ts-expect-error an app's scheduler is one of two, not any word
+const schedulerWord = (scheduler: string): SchedulerSetResponse => ({ scheduler });
+// @ts-expect-error the CLI cannot read a scheduler report without where each process runs
+const noStatus = (r: CliSchedulerReport): number => r.scheduler.processes.length;
+
 describe('the API contract shared by server and CLI', () => {
   it('an app as the server answers it reads back as the CLI reads it, field for field', () => {
     const info: AppInfo = {
@@ -177,5 +194,24 @@ describe('the API contract shared by server and CLI', () => {
     assert.equal(wire.link.build, null);
     assert.equal(wire.link.link.alias, 'DATABASE_URL');
     assert.deepEqual([anyScheduler, noBuild].map((f) => typeof f), Array(2).fill('function'));
+  });
+
+  it('a scheduler report, swarm nodes and swarm:init as the server answers them read back as the CLI reads them', () => {
+    const report: SchedulerReport = {
+      app: 'shop', setting: null, scheduler: 'swarm', placement: ['node.labels.zone==a'],
+      status: { scheduler: 'swarm', processes: [{ type: 'web', desired: 2, running: 1, instances: [{ name: 'web.1', node: 'n1', state: 'running', address: '10.0.0.5:5000' }], problem: null }] },
+    };
+    const node: SwarmNode = { id: 'abc', hostname: 'n1', role: 'manager', status: 'ready', availability: 'active', addr: '10.0.0.5', leader: true, labels: { zone: 'a' } };
+    const init: SwarmInitResult = { created: true, managerAddr: '10.0.0.5:2377', joinCommand: 'docker swarm join …', registry: '127.0.0.1:5000', registryReachable: false, registryCa: null };
+    const wire = JSON.parse(JSON.stringify({
+      report: { scheduler: schedulerAnswer(report) }, nodes: { nodes: [nodeAnswer(node)] }, init: { swarm: swarmAnswer(init) },
+      add: addAnswer({ ...init, role: 'worker' }),
+    })) as { report: CliSchedulerReport; nodes: NodesListResponse; init: { swarm: SwarmInitView }; add: NodeAddResponse };
+    assert.equal(wire.report.scheduler.setting, null);
+    assert.equal(wire.report.scheduler.status.processes[0].instances[0].node, 'n1');
+    assert.deepEqual(wire.nodes.nodes[0].labels, { zone: 'a' });
+    assert.equal(wire.init.swarm.registryCa, null);
+    assert.equal(wire.add.node.role, 'worker');
+    assert.deepEqual([labelsAny, schedulerWord, noStatus].map((f) => typeof f), Array(3).fill('function'));
   });
 });

@@ -1,6 +1,6 @@
 import { appPath } from '../api-client';
 import { appliedCpus, appliedMemory, type AppliedLimits } from '../applied-limits';
-import type { AppProcessReport as Contract, PsSettingsResponse, QueuedBuild, ScaleResponse } from '../api-types';
+import type { AppProcessReport as Contract, PlacementRequest, PlacementResponse, PsSettingsResponse, QueuedBuild, ScaleResponse } from '../api-types';
 import { CliError } from '../cli-error';
 import { followQueued } from '../follow-build';
 import { keyValues, table } from '../output';
@@ -37,7 +37,7 @@ function parseScale(words: readonly string[]): Record<string, number> {
 /** `ps:set <app> placement <constraints>`: a swarm app is re-released so its services get them. */
 async function setPlacement(ctx: VerbContext): Promise<void> {
   const app = ctx.arg('app');
-  const res = await ctx.api().json<Partial<QueuedBuild> & { placement: string[] }>('PATCH', appPath(app, '/placement'), { placement: ctx.arg('value') });
+  const res = await ctx.api().json<PlacementResponse>('PATCH', appPath(app, '/placement'), { placement: ctx.arg('value') } satisfies PlacementRequest);
   if (!ctx.json) ctx.out.line(`-----> Placement of ${app}: ${res.placement.join(', ') || 'any node'}`);
   if (res.build) return followQueued(ctx, app, res as QueuedBuild, res);
   if (ctx.json) ctx.out.json(res);

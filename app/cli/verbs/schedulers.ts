@@ -1,21 +1,13 @@
 import { CliError } from '../cli-error';
 import { appPath } from '../api-client';
-import type { QueuedBuild } from '../api-types';
+import type { QueuedBuild, SchedulerReportResponse, SchedulerSetResponse, SwarmInitResponse, NodeAddResponse, NodesListResponse, NodeResponse, SchedulerSetRequest, NodeLabelsRequest } from '../api-types';
 import { followQueued } from '../follow-build';
 import { keyValues, table } from '../output';
 import type { ArgSpec, VerbContext, VerbGroup } from '../types';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 
-interface NodeRow { id: string; hostname: string; role: string; status: string; availability: string; addr: string; leader: boolean; labels: Record<string, string> }
-interface Report {
-  app: string; setting: string | null; scheduler: string; placement: string[];
-  status: { processes: { type: string; desired: number; running: number; instances: { name: string; node: string | null; state: string; address: string | null }[] }[] };
-}
-
-interface SwarmInit { created: boolean; managerAddr: string; joinCommand: string; registry: string; registryReachable: boolean; registryCa?: string | null }
-
-const labelsText = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') || '-';
+const labelsText = (labels: Readonly<Record<string, string>>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') || '-';
 
 /** Prints the answer, then follows the re-release it queued (if any). */
 async function followIfQueued(ctx: VerbContext, app: string, res: Partial<QueuedBuild> & Record<string, unknown>, line: string): Promise<void> {
@@ -54,7 +46,7 @@ export const schedulersVerbs: VerbGroup = {
         const selected = ctx.arg('scheduler') === 'selected';
         if (!selected && ctx.args.positional.value !== undefined) throw new CliError('USAGE', `scheduler:set <app> ${ctx.arg('scheduler')} takes no value; dokku's scheduler properties other than selected are not berth's.`);
         const scheduler = selected ? ctx.args.positional.value || 'default' : ctx.arg('scheduler');
-        const res = await ctx.api().json<Partial<QueuedBuild> & { scheduler: string }>('PATCH', appPath(app, '/scheduler'), { scheduler });
+        const res = await ctx.api().json<SchedulerSetResponse>('PATCH', appPath(app, '/scheduler'), { scheduler } satisfies SchedulerSetRequest);
         await followIfQueued(ctx, app, res, `-----> ${app} runs on ${res.scheduler}`);
       },
     },
@@ -65,7 +57,7 @@ export const schedulersVerbs: VerbGroup = {
       args: [APP],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ scheduler: Report }>(appPath(ctx.arg('app'), '/scheduler'));
+        const res = await ctx.api().get<SchedulerReportResponse>(appPath(ctx.arg('app'), '/scheduler'));
         if (ctx.json) return ctx.out.json(res);
         const r = res.scheduler;
         ctx.out.heading(`${r.app} scheduler`);
@@ -82,7 +74,7 @@ export const schedulersVerbs: VerbGroup = {
       options: [{ name: 'advertise-addr', value: '<address>', summary: 'This host\'s address that other nodes reach (docker picks one when the host has only one).' }],
       async run(ctx) {
         const addr = ctx.args.options['advertise-addr'];
-        const res = await ctx.api().json<{ swarm: SwarmInit }>('POST', '/api/v1/swarm/init', typeof addr === 'string' ? { advertiseAddr: addr } : {});
+        const res = await ctx.api().json<SwarmInitResponse>('POST', '/api/v1/swarm/init', typeof addr === 'string' ? { advertiseAddr: addr } : {});
         if (ctx.json) return ctx.out.json(res);
         const s = res.swarm;
         ctx.out.line(s.created ? `-----> Swarm initialised: this engine is its manager (${s.managerAddr})` : `-----> This engine already manages a swarm (${s.managerAddr})`);
@@ -106,7 +98,7 @@ export const schedulersVerbs: VerbGroup = {
       args: [],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ nodes: NodeRow[] }>('/api/v1/nodes');
+        const res = await ctx.api().get<NodesListResponse>('/api/v1/nodes');
         if (ctx.json) return ctx.out.json(res);
         ctx.out.write(table(['ID', 'HOSTNAME', 'ROLE', 'STATUS', 'AVAILABILITY', 'ADDRESS', 'LABELS'],
           res.nodes.map((n) => [n.id.slice(0, 12), n.hostname, `${n.role}${n.leader ? ' (leader)' : ''}`, n.status, n.availability, n.addr, labelsText(n.labels)])));
@@ -119,7 +111,7 @@ export const schedulersVerbs: VerbGroup = {
       args: [],
       options: [{ name: 'manager', summary: 'Join as a manager (a router on each manager: docs/scaling.md), not a worker.' }],
       async run(ctx) {
-        const res = await ctx.api().json<{ node: SwarmInit & { role: string } }>('POST', '/api/v1/nodes/add', { role: ctx.args.options.manager ? 'manager' : 'worker' });
+        const res = await ctx.api().json<NodeAddResponse>('POST', '/api/v1/nodes/add', { role: ctx.args.options.manager ? 'manager' : 'worker' });
         if (ctx.json) return ctx.out.json(res);
         const n = res.node;
         ctx.out.line(`-----> To add a ${n.role} node to this swarm (manager ${n.managerAddr}), on the new machine:`);
@@ -160,7 +152,7 @@ export const schedulersVerbs: VerbGroup = {
       args: [{ name: 'node', summary: 'Node id (or prefix) or hostname.' }, { name: 'labels', summary: 'key=value pairs (key= removes a label).', variadic: true }],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json<{ node: NodeRow }>('POST', `/api/v1/nodes/${encodeURIComponent(ctx.arg('node'))}/labels`, { labels: [...ctx.args.rest] });
+        const res = await ctx.api().json<NodeResponse>('POST', `/api/v1/nodes/${encodeURIComponent(ctx.arg('node'))}/labels`, { labels: [...ctx.args.rest] } satisfies NodeLabelsRequest);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> ${res.node.hostname}: ${labelsText(res.node.labels)}`);
       },

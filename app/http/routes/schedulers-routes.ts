@@ -4,6 +4,7 @@ import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
+import type { SchedulerReportResponse, SchedulerSetResponse, PlacementResponse, SwarmInitResponse, NodesListResponse, NodeResponse, NodeAddResponse } from '../../api-contract';
 
 function words(value: unknown, field: string): string[] {
   if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
@@ -14,35 +15,35 @@ function words(value: unknown, field: string): string[] {
 /** scheduler:set, ps:set placement, nodes, nodes:label. A switch re-releases the app (202 with the queued build). */
 export function schedulersRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
-  r.get('/apps/:app/scheduler', need.appRead, async (req, res) => { res.json({ scheduler: await berth.schedulers.report(req.params.app) }); });
+  r.get('/apps/:app/scheduler', need.appRead, async (req, res) => { res.json({ scheduler: await berth.schedulers.report(req.params.app) } satisfies SchedulerReportResponse); });
   /** `{ scheduler: "swarm" | "docker-local" | "default" }` */
   r.patch('/apps/:app/scheduler', need.appWrite, async (req, res) => {
     const done = await berth.schedulers.setScheduler(req.params.app, body(req).scheduler, userName(req));
-    res.status(done.queued ? 202 : 200).json(done.queued ? { scheduler: done.scheduler, ...(done.queued as object) } : { scheduler: done.scheduler });
+    res.status(done.queued ? 202 : 200).json((done.queued ? { scheduler: done.scheduler, ...(done.queued as object) } : { scheduler: done.scheduler }) satisfies SchedulerSetResponse);
   });
   /** `{ placement: ["node.labels.zone==a"] }` or `"none"` */
   r.patch('/apps/:app/placement', need.appWrite, async (req, res) => {
     const done = await berth.schedulers.setPlacement(req.params.app, words(body(req).placement, 'placement'), userName(req));
-    res.status(done.queued ? 202 : 200).json(done.queued ? { placement: done.placement, ...(done.queued as object) } : { placement: done.placement });
+    res.status(done.queued ? 202 : 200).json((done.queued ? { placement: done.placement, ...(done.queued as object) } : { placement: done.placement }) satisfies PlacementResponse);
   });
   /** `{ advertiseAddr?: "10.0.0.5" }`: makes this engine a swarm manager, starts berth's registry, answers the join command. */
   r.post('/swarm/init', need.admin, async (req, res) => {
     // A swarm changes where every app can run, and the answer holds the join token: admins only.
     if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins initialise the swarm.');
-    res.json({ swarm: await berth.swarmSetup.init(body(req).advertiseAddr, userName(req)) });
+    res.json({ swarm: await berth.swarmSetup.init(body(req).advertiseAddr, userName(req)) } satisfies SwarmInitResponse);
   });
-  r.get('/nodes', need.read, async (_req, res) => { res.json({ nodes: await berth.schedulers.nodes() }); });
+  r.get('/nodes', need.read, async (_req, res) => { res.json({ nodes: await berth.schedulers.nodes() } satisfies NodesListResponse); });
   /** `{ labels: ["zone=a", "disk="] }` */
   r.post('/nodes/:node/labels', need.admin, async (req, res) => {
     // Labels steer where every app's tasks go: admins only.
     if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins label nodes.');
-    res.json({ node: await berth.schedulers.labelNode(req.params.node, words(body(req).labels, 'labels')) });
+    res.json({ node: await berth.schedulers.labelNode(req.params.node, words(body(req).labels, 'labels')) } satisfies NodeResponse);
   });
   /** `{ role?: "worker" | "manager" }`: the join command (it holds the swarm's token) and what a new node needs. */
   r.post('/nodes/add', need.admin, async (req, res) => {
     // The answer lets a machine into the swarm, where every app's tasks may run: admins only.
     if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins add nodes.');
-    res.json({ node: await berth.swarmSetup.addNode(body(req).role) });
+    res.json({ node: await berth.swarmSetup.addNode(body(req).role) } satisfies NodeAddResponse);
   });
   /** Drains the node, then streams progress (text) until its tasks run elsewhere; a last `@@berth-error <code> <message>` line when it fails. */
   r.post('/nodes/:node/drain', need.admin, async (req, res) => {

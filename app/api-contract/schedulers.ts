@@ -1,0 +1,103 @@
+import type { QueuedBuild } from './builds';
+
+/** The two schedulers an app (or a service) runs on. */
+export type SchedulerNameView = 'docker-local' | 'swarm';
+
+/** One process type as its scheduler runs it: how many are wanted, how many run, and where. */
+export interface SchedulerProcessView {
+  readonly type: string;
+  readonly desired: number;
+  readonly running: number;
+  readonly instances: ReadonlyArray<{
+    readonly name: string; readonly node: string | null; readonly state: string; readonly address: string | null;
+    /** Swarm: the task's id and the release its service runs. */
+    readonly id?: string; readonly release?: number | null;
+  }>;
+  /** Swarm: why the type is down and what to do. */
+  readonly problem?: string | null;
+}
+
+/** `scheduler:report <app>`: the app's setting, the scheduler in force, placement and where each process runs. */
+export interface SchedulerReportView {
+  readonly app: string;
+  /** The app's own setting, or null: it follows BERTH_SCHEDULER. */
+  readonly setting: SchedulerNameView | null;
+  readonly scheduler: SchedulerNameView;
+  readonly placement: readonly string[];
+  readonly status: { readonly scheduler: SchedulerNameView; readonly processes: readonly SchedulerProcessView[] };
+}
+
+/** `GET /api/v1/apps/:app/scheduler` */
+export interface SchedulerReportResponse {
+  readonly scheduler: SchedulerReportView;
+}
+
+/** `PATCH /api/v1/apps/:app/scheduler` `{ scheduler: "swarm" | "docker-local" | "default" }` */
+export interface SchedulerSetRequest {
+  readonly scheduler: string;
+}
+
+/** The scheduler in force after the change; with the queued re-release (202) when the app was deployed. */
+export type SchedulerSetResponse = { readonly scheduler: SchedulerNameView } & Partial<QueuedBuild>;
+
+/** `PATCH /api/v1/apps/:app/placement` `{ placement: ["node.labels.zone==a"] | "none" }` */
+export interface PlacementRequest {
+  readonly placement: string | readonly string[];
+}
+
+/** The placement constraints now set; with the queued re-release (202) for a deployed swarm app. */
+export type PlacementResponse = { readonly placement: readonly string[] } & Partial<QueuedBuild>;
+
+/** What `swarm:init` answers: the manager, its join command, and berth's registry. */
+export interface SwarmInitView {
+  /** False when this engine already managed a swarm (nothing was changed). */
+  readonly created: boolean;
+  readonly managerAddr: string;
+  /** The command to run on a new node (it holds the swarm's join token). */
+  readonly joinCommand: string;
+  /** berth's registry (`host:port`), which every node pulls release images from. */
+  readonly registry: string;
+  /** False when the registry listens on loopback only: other nodes cannot pull from it. */
+  readonly registryReachable: boolean;
+  /** The CA file (on this host) each node trusts for the registry. */
+  readonly registryCa: string | null;
+}
+
+/** `POST /api/v1/swarm/init` `{ advertiseAddr?: string }` */
+export interface SwarmInitResponse {
+  readonly swarm: SwarmInitView;
+}
+
+/** `POST /api/v1/nodes/add` `{ role?: "worker" | "manager" }` */
+export interface NodeAddResponse {
+  readonly node: Omit<SwarmInitView, 'created'> & { readonly role: 'worker' | 'manager' };
+}
+
+/** A swarm node as `berth nodes` lists it. */
+export interface NodeView {
+  readonly id: string;
+  readonly hostname: string;
+  readonly role: string;
+  /** ready, down, unknown, disconnected */
+  readonly status: string;
+  /** active, pause, drain */
+  readonly availability: string;
+  readonly addr: string;
+  readonly leader: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** `GET /api/v1/nodes` */
+export interface NodesListResponse {
+  readonly nodes: readonly NodeView[];
+}
+
+/** `POST /api/v1/nodes/:node/labels` `{ labels: ["zone=a", "disk="] }` */
+export interface NodeLabelsRequest {
+  readonly labels: string | readonly string[];
+}
+
+/** The node with its labels after the change. */
+export interface NodeResponse {
+  readonly node: NodeView;
+}
