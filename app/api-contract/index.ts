@@ -39,3 +39,8 @@ export type {
   SchedulerNameView, SchedulerProcessView, SchedulerReportView, SchedulerReportResponse, SchedulerSetRequest, SchedulerSetResponse, PlacementRequest, PlacementResponse,
   SwarmInitView, SwarmInitResponse, NodeAddResponse, NodeView, NodesListResponse, NodeLabelsRequest, NodeResponse,
 } from './schedulers';
+export type {
+  VerificationView, ServiceBackupView, ServiceBackupScheduleView, ServiceBackupsResponse, ServiceBackupRequest, ServiceBackupResponse,
+  ServiceRestoreResponse, VerificationResponse, ServiceBackupScheduleRequest, ServiceBackupScheduleResponse, S3LoginView, S3LoginsResponse, S3LoginRequest,
+  BerthBackupView, BerthScheduleView, BerthBackupsResponse, BerthBackupCreatedResponse, BerthScheduleResponse, BerthScheduleRequest, BerthRestoredView,
+} from './backups';

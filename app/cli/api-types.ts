@@ -22,4 +22,7 @@ export type {
   ServiceView, ServicePluginsResponse, ServicesListResponse, ServiceCreateRequest, ServiceResponse, ServiceLinkResponse, ServiceDestroyResponse,
   BuilderDockerfileReport, BuilderDockerfileChange, DockerOptionsResponse, DockerOptionsChange, ChecksView, ChecksResponse, ChecksRunResponse, ProxyResponse,
   SchedulerReportResponse, SchedulerSetRequest, SchedulerSetResponse, PlacementRequest, PlacementResponse, SwarmInitResponse, NodeAddResponse, NodeView, NodesListResponse, NodeLabelsRequest, NodeResponse,
+  VerificationView, ServiceBackupView, ServiceBackupScheduleView, ServiceBackupsResponse, ServiceBackupRequest, ServiceBackupResponse, ServiceRestoreResponse, VerificationResponse,
+  ServiceBackupScheduleRequest, ServiceBackupScheduleResponse, S3LoginsResponse, S3LoginRequest,
+  BerthBackupView, BerthScheduleView, BerthBackupsResponse, BerthBackupCreatedResponse, BerthScheduleResponse, BerthScheduleRequest, BerthRestoredView,
 } from '../api-contract';

@@ -1,4 +1,5 @@
 /** Scheduled service backups (app/backups): schedules, the backups made, S3 logins. Secrets sealed at rest. */
+import type { VerificationView } from '../api-contract';
 
 export interface BackupSchedule {
   readonly plugin: string;
@@ -33,24 +34,9 @@ export interface BackupRecord {
 /**
  * The result of restoring one backup into a throw-away container and checking it (or of a
  * scheduled run that made no backup to restore). `plugin` `berth` with `service` `berth`: berth's own backup.
+ * The API contract's shape (app/api-contract/backups.ts): stored and shown field for field.
  */
-export interface RestoreVerification {
-  readonly id: number;
-  readonly plugin: string;
-  readonly service: string;
-  /** The backup restored; null when the run failed before a backup existed. */
-  readonly backupId: string | null;
-  readonly schedule: string | null;
-  readonly ok: boolean;
-  /** Rows per table (databases), as counted in the restored copy. */
-  readonly tables: Readonly<Record<string, number>> | null;
-  readonly keys: number | null;
-  readonly sample: readonly string[];
-  /** Why it failed: the restore's error, or what the plugin's check found. */
-  readonly problems: readonly string[];
-  readonly verifiedAt: string;
-  readonly seconds: number;
-}
+export type RestoreVerification = VerificationView;
 
 /** An S3-compatible bucket berth may write to (`backups:s3-set`). */
 export interface S3Login {

@@ -1,4 +1,5 @@
 /** What berth asks of a Docker Swarm (the engine's services, tasks and nodes API). */
+import type { NodeView } from '../api-contract';
 
 export interface SwarmServiceSpec {
   /** Service name, e.g. `berth-myapp-web-3f9a1c`. */
@@ -58,18 +59,8 @@ export interface SwarmTask {
   readonly containerId: string | null;
 }
 
-export interface SwarmNode {
-  readonly id: string;
-  readonly hostname: string;
-  readonly role: string;
-  /** ready, down, unknown, disconnected */
-  readonly status: string;
-  /** active, pause, drain */
-  readonly availability: string;
-  readonly addr: string;
-  readonly leader: boolean;
-  readonly labels: Readonly<Record<string, string>>;
-}
+/** A swarm node: the API contract's shape (app/api-contract/schedulers.ts), which `berth nodes` shows as the engine answers it. */
+export type SwarmNode = NodeView;
 
 export interface ServiceLogOptions {
   readonly follow: boolean;

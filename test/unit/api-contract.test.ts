@@ -28,6 +28,11 @@ import type { SwarmInitResult, SwarmAddNode } from '../../app/schedulers/swarm-s
 import type { SwarmNode } from '../../app/ports/swarm';
 import type { SchedulerReportView, NodeView, SwarmInitView, NodeAddResponse, NodesListResponse, SchedulerSetResponse } from '../../app/api-contract';
 import type { SchedulerReportResponse as CliSchedulerReport } from '../../app/cli/api-types';
+import type { BackupView as ServerBackup, ScheduleView as ServerSchedule } from '../../app/backups/service-backups';
+import type { BerthBackupView as ServerBerthBackup, BerthScheduleView as ServerBerthSchedule } from '../../app/backups/berth-backups';
+import type { BerthBackup } from '../../app/backups/berth-backup';
+import type { BackupRecord, BackupSchedule, RestoreVerification, S3Login } from '../../app/ports/service-backups';
+import type { ServiceBackupView, ServiceBackupScheduleView, ServiceBackupsResponse, VerificationView, S3LoginsResponse, BerthBackupsResponse, BerthScheduleView, BerthRestoredView } from '../../app/api-contract';
 
 /*
  * One typed API contract (app/api-contract) shared by the server and the CLI (issue 18). The
@@ -126,6 +131,21 @@ const schedulerWord = (scheduler: string): SchedulerSetResponse => ({ scheduler 
 // @ts-expect-error the CLI cannot read a scheduler report without where each process runs
 const noStatus = (r: CliSchedulerReport): number => r.scheduler.processes.length;
 
+// Service backups and berth's own: what the backups module answers is what the contract shows; secrets never fit.
+const backupAnswer = (b: ServerBackup): ServiceBackupView => b;
+const scheduleAnswer = (sc: ServerSchedule): ServiceBackupScheduleView => sc;
+const verificationAnswer = (v: RestoreVerification): VerificationView => v;
+const berthBackupsAnswer = (backups: ServerBerthBackup[], schedule: ServerBerthSchedule): BerthBackupsResponse => ({ backups, schedule, verifications: [], lastVerified: null });
+const restoredAnswer = (r: Awaited<ReturnType<BerthBackup['restore']>>): BerthRestoredView => r;
+// @ts-expect-error a backup as stored carries its passphrase, which never leaves the server
+const withPassphrase = (b: BackupRecord): ServiceBackupsResponse => ({ backups: [{ ...b, encrypted: true }], schedules: [], verifications: [], lastVerified: null, stale: [] });
+// @ts-expect-error a schedule as stored carries its passphrase too
+const scheduleSecret = (sc: BackupSchedule): ServiceBackupScheduleView => ({ ...sc, encrypted: sc.passphrase !== null });
+// @ts-expect-error an S3 login is listed without its keys
+const s3Keys = (l: S3Login): S3LoginsResponse => ({ logins: [l] });
+// @ts-expect-error berth's schedule says whether it is the default
+const noDefault = (sc: Omit<ServerBerthSchedule, 'isDefault'>): BerthScheduleView => sc;
+
 describe('the API contract shared by server and CLI', () => {
   it('an app as the server answers it reads back as the CLI reads it, field for field', () => {
     const info: AppInfo = {
@@ -213,5 +233,21 @@ describe('the API contract shared by server and CLI', () => {
     assert.equal(wire.init.swarm.registryCa, null);
     assert.equal(wire.add.node.role, 'worker');
     assert.deepEqual([labelsAny, schedulerWord, noStatus].map((f) => typeof f), Array(3).fill('function'));
+  });
+
+  it('backups, schedules, verifications and S3 logins as the server answers them read back as the CLI reads them', () => {
+    const v: RestoreVerification = { id: 1, plugin: 'postgres', service: 'db', backupId: 'b1', schedule: 'daily', ok: true, tables: { t: 2 }, keys: null, sample: [], problems: [], verifiedAt: 'now', seconds: 3 };
+    const b: ServerBackup = { id: 'b1', plugin: 'postgres', service: 'db', schedule: 'daily', target: 'dir:/b', key: 'k', size: 10, createdAt: 'now', encrypted: true, verification: v };
+    const wire = JSON.parse(JSON.stringify({
+      list: { backups: [backupAnswer(b)], schedules: [scheduleAnswer({ plugin: 'postgres', service: 'db', name: 'daily', schedule: '@daily', keep: 3, target: 'dir:/b', encrypted: false })], verifications: [verificationAnswer(v)], lastVerified: v, stale: [] },
+      berth: berthBackupsAnswer([{ name: 'berth-backup-1.tar', target: 'dir:.', size: 5, createdAt: 'now', scheduled: true }], { schedule: '@daily', keep: 7, target: 'dir:.', enabled: true, isDefault: true }),
+      restored: restoredAnswer({ apps: ['shop'], services: [], builds: [{ app: 'shop', build: 1, status: 'queued' }] }),
+    })) as { list: ServiceBackupsResponse; berth: BerthBackupsResponse; restored: BerthRestoredView };
+    assert.equal(wire.list.backups[0].encrypted, true);
+    assert.equal(wire.list.backups[0].verification?.tables?.t, 2);
+    assert.equal(wire.list.schedules[0].keep, 3);
+    assert.equal(wire.berth.schedule.isDefault, true);
+    assert.equal(wire.restored.builds[0].build, 1);
+    assert.deepEqual([withPassphrase, scheduleSecret, s3Keys, noDefault].map((f) => typeof f), Array(4).fill('function'));
   });
 });

@@ -1,6 +1,9 @@
 import { CliError } from '../cli-error';
 import type { ArgSpec, OptionSpec, Verb, VerbContext, VerbGroup } from '../types';
-import type { ServicePluginsResponse } from '../api-types';
+import type {
+  ServicePluginsResponse, ServicesListResponse, VerificationView as Verification, ServiceBackupsResponse, ServiceBackupRequest, ServiceBackupResponse, ServiceRestoreResponse,
+  VerificationResponse, ServiceBackupScheduleRequest, ServiceBackupScheduleResponse, S3LoginsResponse, S3LoginRequest,
+} from '../api-types';
 
 /**
  * Service backups: `<service>:backup`, `<service>:backup-schedule`, `<service>:backup-unschedule`
@@ -12,13 +15,7 @@ const TO: OptionSpec = { name: 'to', value: '<dir|s3://bucket/prefix>', summary:
 const PASSPHRASE: OptionSpec = { name: 'passphrase-stdin', summary: 'Encrypt the backups with a passphrase read from stdin (kept encrypted by berth, so restores need no typing).' };
 const SCHEDULE_NAME: OptionSpec = { name: 'name', value: '<schedule>', summary: 'The schedule\'s name, for several per service (default: default).' };
 
-export interface Verification {
-  backupId: string | null; schedule: string | null; ok: boolean; tables: Record<string, number> | null; keys: number | null;
-  sample: string[]; problems: string[]; verifiedAt: string; seconds: number;
-}
-interface BackupView { id: string; plugin: string; service: string; schedule: string | null; target: string; size: number; encrypted: boolean; createdAt: string; verification?: Verification }
-interface ScheduleView { name: string; schedule: string; keep: number; target: string; encrypted: boolean }
-interface ListView { backups: BackupView[]; schedules: ScheduleView[]; verifications: Verification[]; lastVerified: Verification | null; stale: string[] }
+export type { Verification };
 
 /** "12 rows in 2 tables (t 10, u 2)" / "57 keys (user:1 (hash), …)": what the restored copy held. */
 function counted(v: Verification): string {
@@ -61,7 +58,7 @@ async function resolveService(ctx: VerbContext, given: string): Promise<{ plugin
   const { plugins } = await ctx.api().get<ServicePluginsResponse>('/api/v1/services');
   const found: string[] = [];
   for (const p of plugins) {
-    const { services } = await ctx.api().get<{ services: Array<{ name: string }> }>(`/api/v1/services/${encodeURIComponent(p.id)}`);
+    const { services } = await ctx.api().get<ServicesListResponse>(`/api/v1/services/${encodeURIComponent(p.id)}`);
     if (services.some((s) => s.name === given)) found.push(p.id);
   }
   if (found.length === 1) return { plugin: found[0], name: given };
@@ -73,7 +70,7 @@ function pattern(action: string, spec: Omit<Verb, 'name' | 'pattern'>): Verb {
   return { name: `<service>:${action}`, pattern: new RegExp(`^[a-z][a-z0-9-]*:${action}$`), ...spec };
 }
 
-function printList(ctx: VerbContext, label: string, res: ListView): void {
+function printList(ctx: VerbContext, label: string, res: ServiceBackupsResponse): void {
   if (ctx.json) return ctx.out.json(res);
   const last = res.lastVerified;
   ctx.out.line(`last verified restore: ${last ? `${last.verifiedAt} (${last.backupId}: ${counted(last)})` : 'never'}${res.stale.length ? `  STALE: schedule ${res.stale.join(', ')}` : ''}`);
@@ -95,8 +92,8 @@ export const backupsVerbs: VerbGroup = {
       args: [NAME], options: [TO, PASSPHRASE, { name: 'schedule', value: '<schedule>', summary: 'Run this backup schedule now, as if it were due.' }],
       async run(ctx) {
         const schedule = str(ctx.args.options.schedule);
-        const res = await ctx.api().json<{ backup: BackupView }>('POST', one(pluginOf(ctx), ctx.arg('name'), '/backups'),
-          schedule !== undefined ? { schedule } : { to: str(ctx.args.options.to), passphrase: await passphraseOf(ctx) });
+        const res = await ctx.api().json<ServiceBackupResponse>('POST', one(pluginOf(ctx), ctx.arg('name'), '/backups'),
+          (schedule !== undefined ? { schedule } : { to: str(ctx.args.options.to), passphrase: await passphraseOf(ctx) }) satisfies ServiceBackupRequest);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Backed up as ${res.backup.id} (${res.backup.size} bytes) to ${res.backup.target}`);
         if (res.backup.verification) ctx.out.line(`-----> Restore ${res.backup.verification.ok ? 'verified' : 'FAILED verification'}: ${verificationLine(res.backup.verification)}`);
@@ -111,9 +108,9 @@ export const backupsVerbs: VerbGroup = {
         const keep = str(ctx.args.options.keep);
         if (keep === undefined || !/^\d+$/.test(keep)) throw new CliError('USAGE', '--keep N is required: how many backups the schedule keeps');
         const name = str(ctx.args.options.name) ?? 'default';
-        const res = await ctx.api().json<{ schedule: ScheduleView }>('POST', one(pluginOf(ctx), ctx.arg('name'), `/backup-schedules/${encodeURIComponent(name)}`), {
+        const res = await ctx.api().json<ServiceBackupScheduleResponse>('POST', one(pluginOf(ctx), ctx.arg('name'), `/backup-schedules/${encodeURIComponent(name)}`), {
           schedule: ctx.arg('cron'), keep: Number(keep), to: str(ctx.args.options.to), passphrase: await passphraseOf(ctx),
-        });
+        } satisfies ServiceBackupScheduleRequest);
         if (ctx.json) return ctx.out.json(res);
         const s = res.schedule;
         ctx.out.line(`-----> Backup schedule ${s.name}: "${s.schedule}" to ${s.target}, keeping ${s.keep}${s.encrypted ? ', encrypted' : ''}`);
@@ -125,7 +122,7 @@ export const backupsVerbs: VerbGroup = {
       args: [NAME], options: [SCHEDULE_NAME],
       async run(ctx) {
         const name = str(ctx.args.options.name) ?? 'default';
-        const res = await ctx.api().json<{ backups: BackupView[]; schedules: ScheduleView[] }>('DELETE', one(pluginOf(ctx), ctx.arg('name'), `/backup-schedules/${encodeURIComponent(name)}`));
+        const res = await ctx.api().json<ServiceBackupsResponse>('DELETE', one(pluginOf(ctx), ctx.arg('name'), `/backup-schedules/${encodeURIComponent(name)}`));
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Backup schedule ${name} removed`);
       },
@@ -135,7 +132,7 @@ export const backupsVerbs: VerbGroup = {
       args: [SERVICE], options: [],
       async run(ctx) {
         const s = await resolveService(ctx, ctx.arg('service'));
-        printList(ctx, `${s.plugin} service ${s.name}`, await ctx.api().get(one(s.plugin, s.name, '/backups')));
+        printList(ctx, `${s.plugin} service ${s.name}`, await ctx.api().get<ServiceBackupsResponse>(one(s.plugin, s.name, '/backups')));
       },
     },
     {
@@ -145,7 +142,7 @@ export const backupsVerbs: VerbGroup = {
       options: [],
       async run(ctx) {
         const s = await resolveService(ctx, ctx.arg('service'));
-        const res = await ctx.api().json<{ verification: Verification }>('POST', one(s.plugin, s.name, `/backups/${encodeURIComponent(ctx.arg('backup-id'))}/verify`), {});
+        const res = await ctx.api().json<VerificationResponse>('POST', one(s.plugin, s.name, `/backups/${encodeURIComponent(ctx.arg('backup-id'))}/verify`), {});
         if (ctx.json) ctx.out.json(res);
         else ctx.out.line(`-----> ${verificationLine(res.verification)}`);
         if (!res.verification.ok) throw new CliError('BACKUP_UNVERIFIED', `the restore of ${ctx.arg('backup-id')} failed verification: ${res.verification.problems.join('; ')}`);
@@ -158,7 +155,7 @@ export const backupsVerbs: VerbGroup = {
       options: [{ name: 'into', value: '<new-service>', summary: 'Create this service and restore into it, leaving the original as it is.' }],
       async run(ctx) {
         const s = await resolveService(ctx, ctx.arg('service'));
-        const res = await ctx.api().json<{ service: string }>('POST', one(s.plugin, s.name, `/backups/${encodeURIComponent(ctx.arg('backup-id'))}/restore`), { into: str(ctx.args.options.into) });
+        const res = await ctx.api().json<ServiceRestoreResponse>('POST', one(s.plugin, s.name, `/backups/${encodeURIComponent(ctx.arg('backup-id'))}/restore`), { into: str(ctx.args.options.into) });
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Restored ${ctx.arg('backup-id')} into ${s.plugin} service ${res.service}`);
       },
@@ -174,11 +171,13 @@ export const backupsVerbs: VerbGroup = {
       ],
       async run(ctx) {
         const o = ctx.args.options;
-        if (!str(o.endpoint) || !str(o['access-key-id'])) throw new CliError('USAGE', '--endpoint and --access-key-id are required');
+        const endpoint = str(o.endpoint);
+        const accessKeyId = str(o['access-key-id']);
+        if (!endpoint || !accessKeyId) throw new CliError('USAGE', '--endpoint and --access-key-id are required');
         const secret = (ctx.out.interactive ? await ctx.out.ask('Secret access key: ') : await ctx.out.readStdin()).replace(/\r?\n$/, '');
-        const res = await ctx.api().json<{ logins: unknown[] }>('POST', `/api/v1/backups/s3/${encodeURIComponent(ctx.arg('bucket'))}`, {
-          endpoint: str(o.endpoint), accessKeyId: str(o['access-key-id']), secretAccessKey: secret, region: str(o.region),
-        });
+        const res = await ctx.api().json<S3LoginsResponse>('POST', `/api/v1/backups/s3/${encodeURIComponent(ctx.arg('bucket'))}`, {
+          endpoint, accessKeyId, secretAccessKey: secret, region: str(o.region),
+        } satisfies S3LoginRequest);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> S3 login for bucket ${ctx.arg('bucket')} stored`);
       },
@@ -186,7 +185,7 @@ export const backupsVerbs: VerbGroup = {
     {
       name: 'backups:s3-list', usage: 'berth backups:s3-list', summary: 'List the buckets berth has S3 logins for (never their keys).', args: [], options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ logins: Array<{ bucket: string; endpoint: string; region: string }> }>('/api/v1/backups/s3');
+        const res = await ctx.api().get<S3LoginsResponse>('/api/v1/backups/s3');
         if (ctx.json) return ctx.out.json(res);
         ctx.out.write(res.logins.length ? res.logins.map((l) => `${l.bucket}  ${l.endpoint}  ${l.region}\n`).join('') : 'none\n');
       },
@@ -194,7 +193,7 @@ export const backupsVerbs: VerbGroup = {
     {
       name: 'backups:s3-unset', usage: 'berth backups:s3-unset <bucket>', summary: 'Forget an S3 login (admin).', args: [{ name: 'bucket', summary: 'The bucket\'s name.' }], options: [],
       async run(ctx) {
-        const res = await ctx.api().json('DELETE', `/api/v1/backups/s3/${encodeURIComponent(ctx.arg('bucket'))}`);
+        const res = await ctx.api().json<S3LoginsResponse>('DELETE', `/api/v1/backups/s3/${encodeURIComponent(ctx.arg('bucket'))}`);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> S3 login for bucket ${ctx.arg('bucket')} removed`);
       },

@@ -4,11 +4,9 @@ import { Readable } from 'node:stream';
 import { CliError } from '../cli-error';
 import type { VerbContext, VerbGroup } from '../types';
 import { download, uploadLines } from './service-streams';
-import { verificationLine, type Verification } from './backups';
+import { verificationLine } from './backups';
+import type { BerthBackupsResponse, BerthBackupCreatedResponse, BerthScheduleResponse, BerthScheduleRequest, BerthScheduleView as ScheduleView, BerthRestoredView as Restored } from '../api-types';
 
-interface Restored { apps: string[]; services: string[]; builds: Array<{ app: string; build: number; status: string }> }
-interface BackupView { name: string; target: string; size: number; createdAt: string; scheduled: boolean; verification?: Verification }
-interface ScheduleView { schedule: string; keep: number; target: string; enabled: boolean; isDefault: boolean }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const scheduleLine = (s: ScheduleView) => (s.enabled ? `"${s.schedule}" to ${s.target}, keeping ${s.keep}${s.isDefault ? ' (the default)' : ''}` : 'off');
@@ -51,7 +49,7 @@ export const berthBackupVerbs: VerbGroup = {
         const scheduled = ctx.args.options.schedule === true;
         if (scheduled && to !== undefined) throw new CliError('USAGE', '--schedule uses the schedule\'s target: leave out --to');
         if (!scheduled && !to?.startsWith('s3://')) return createHere(ctx, to);
-        const res = await ctx.api().json<{ backup: BackupView }>('POST', '/api/v1/berth/backups', scheduled ? { scheduled: true } : { to });
+        const res = await ctx.api().json<BerthBackupCreatedResponse>('POST', '/api/v1/berth/backups', scheduled ? { scheduled: true } : { to });
         if (ctx.json) return ctx.out.json(res);
         const b = res.backup;
         ctx.out.line(b.target.startsWith('s3://') ? `${b.target}/${b.name}` : path.join(b.target.replace(/^dir:/, ''), b.name));
@@ -74,11 +72,11 @@ export const berthBackupVerbs: VerbGroup = {
         let res: { schedule: ScheduleView };
         if (cron === undefined) {
           if (keep !== undefined || ctx.args.options.to !== undefined) throw new CliError('USAGE', 'give the schedule too: berth backup:schedule "<cron>" --keep N');
-          res = { schedule: (await ctx.api().get<{ schedule: ScheduleView }>('/api/v1/berth/backups')).schedule };
+          res = { schedule: (await ctx.api().get<BerthBackupsResponse>('/api/v1/berth/backups')).schedule };
         } else if (cron === 'off') {
-          res = await ctx.api().json<{ schedule: ScheduleView }>('DELETE', '/api/v1/berth/backup-schedule');
+          res = await ctx.api().json<BerthScheduleResponse>('DELETE', '/api/v1/berth/backup-schedule');
         } else {
-          res = await ctx.api().json<{ schedule: ScheduleView }>('POST', '/api/v1/berth/backup-schedule', { schedule: cron, keep: keep === undefined ? undefined : Number(keep), to: str(ctx.args.options.to) });
+          res = await ctx.api().json<BerthScheduleResponse>('POST', '/api/v1/berth/backup-schedule', { schedule: cron, keep: keep === undefined ? undefined : Number(keep), to: str(ctx.args.options.to) } satisfies BerthScheduleRequest);
         }
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`berth's backup schedule: ${scheduleLine(res.schedule)}`);
@@ -91,7 +89,7 @@ export const berthBackupVerbs: VerbGroup = {
       args: [],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ backups: BackupView[]; schedule: ScheduleView; verifications?: Verification[]; lastVerified?: Verification | null }>('/api/v1/berth/backups');
+        const res = await ctx.api().get<BerthBackupsResponse>('/api/v1/berth/backups');
         if (ctx.json) return ctx.out.json(res);
         ctx.out.heading('berth\'s backups');
         ctx.out.write(res.backups.length ? res.backups.map((b) => `${b.name}  ${b.createdAt}  ${b.size} bytes  ${b.scheduled ? 'scheduled' : 'by hand'}  ${b.target}\n`).join('') : 'none\n');

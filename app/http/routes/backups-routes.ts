@@ -5,6 +5,7 @@ import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
 import { body, optionalString, requiredString } from '../request-body';
 import { checkBucketName, checkScheduleName } from '../../backups';
+import type { ServiceBackupsResponse, ServiceBackupResponse, ServiceRestoreResponse, VerificationResponse, ServiceBackupScheduleResponse, S3LoginsResponse } from '../../api-contract';
 
 
 /**
@@ -24,7 +25,7 @@ export function backupsRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
   r.get('/services/:plugin/:name/backups', need.serviceRead, (req, res) => {
     const s = service(req);
-    res.json(backups.list(s.plugin, s.service));
+    res.json(backups.list(s.plugin, s.service) satisfies ServiceBackupsResponse);
   });
   r.post('/services/:plugin/:name/backups', need.serviceAdmin, async (req, res) => {
     const s = service(req);
@@ -36,17 +37,17 @@ export function backupsRoutes(berth: HttpServices): GuardedRouter {
     const backup = schedule !== undefined
       ? await backups.runSchedule({ ...s, name: schedule, user: userName(req) })
       : await backups.run({ ...s, to, passphrase, user: userName(req) });
-    res.status(201).json({ backup });
+    res.status(201).json({ backup } satisfies ServiceBackupResponse);
   });
   r.post('/services/:plugin/:name/backups/:id/restore', need.serviceAdmin, async (req, res) => {
     const s = service(req);
     const into = optionalString(body(req).into, 'into');
-    res.json(await backups.restore({ ...s, id: String(req.params.id), into, user: userName(req) }));
+    res.json(await backups.restore({ ...s, id: String(req.params.id), into, user: userName(req) }) satisfies ServiceRestoreResponse);
   });
   // Restores the backup into a throw-away container and checks it (as after each scheduled run); admins, as a restore.
   r.post('/services/:plugin/:name/backups/:id/verify', need.serviceAdmin, async (req, res) => {
     const s = service(req);
-    res.json({ verification: await backups.verify({ ...s, id: String(req.params.id), user: userName(req) }) });
+    res.json({ verification: await backups.verify({ ...s, id: String(req.params.id), user: userName(req) }) } satisfies VerificationResponse);
   });
   r.post('/services/:plugin/:name/backup-schedules/:schedule', need.serviceAdmin, async (req, res) => {
     const s = service(req);
@@ -56,24 +57,24 @@ export function backupsRoutes(berth: HttpServices): GuardedRouter {
     const schedule = await backups.schedule({
       ...s, name, schedule: requiredString(b.schedule, 'schedule'), keep: b.keep, to: optionalString(b.to, 'to'), passphrase: optionalString(b.passphrase, 'passphrase'), user: userName(req),
     });
-    res.json({ schedule });
+    res.json({ schedule } satisfies ServiceBackupScheduleResponse);
   });
   r.delete('/services/:plugin/:name/backup-schedules/:schedule', need.serviceAdmin, async (req, res) => {
     const s = service(req);
     await backups.unschedule({ ...s, name: checkScheduleName(String(req.params.schedule)), user: userName(req) });
-    res.json(backups.list(s.plugin, s.service));
+    res.json(backups.list(s.plugin, s.service) satisfies ServiceBackupsResponse);
   });
-  r.get('/backups/s3', need.read, (_req, res) => { res.json({ logins: backups.listS3() }); });
+  r.get('/backups/s3', need.read, (_req, res) => { res.json({ logins: backups.listS3() } satisfies S3LoginsResponse); });
   r.post('/backups/s3/:bucket', need.admin, (req, res) => {
     const bucket = checkBucketName(String(req.params.bucket));
     const b = body(req);
     res.json({ logins: backups.setS3({
       bucket, endpoint: requiredString(b.endpoint, 'endpoint'), region: optionalString(b.region, 'region') ?? '',
       accessKeyId: requiredString(b.accessKeyId, 'accessKeyId'), secretAccessKey: requiredString(b.secretAccessKey, 'secretAccessKey'),
-    }, userName(req)) });
+    }, userName(req)) } satisfies S3LoginsResponse);
   });
   r.delete('/backups/s3/:bucket', need.admin, (req, res) => {
-    res.json({ logins: backups.removeS3(checkBucketName(String(req.params.bucket)), userName(req)) });
+    res.json({ logins: backups.removeS3(checkBucketName(String(req.params.bucket)), userName(req)) } satisfies S3LoginsResponse);
   });
   return r;
 }

@@ -5,6 +5,7 @@ import type { HttpServices } from '../http-services';
 import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import { userName } from '../auth-middleware';
 import { body, optionalString, requiredString } from '../request-body';
+import type { BerthBackupsResponse, BerthBackupCreatedResponse, BerthScheduleResponse, BerthRestoredView } from '../../api-contract';
 
 /**
  * berth's own backup, admin only on every method (a backup holds every secret berth has; the
@@ -35,13 +36,13 @@ export function berthBackupRoutes(berth: HttpServices): GuardedRouter {
     res.json({
       backups: await berth.berthBackups.list(), schedule: berth.berthBackups.schedule(),
       verifications: verifier.history(BERTH_SELF, 'berth'), lastVerified: verifier.status(BERTH_SELF, 'berth').lastVerified,
-    });
+    } satisfies BerthBackupsResponse);
   });
   r.post('/berth/backups', need.admin, async (req, res) => {
     const b = body(req);
     const to = optionalString(b.to, 'to');
     if (b.scheduled === true && to !== undefined) throw new BerthError('INVALID_INPUT', 'A run of the schedule uses its target: leave out "to".');
-    res.status(201).json({ backup: await berth.berthBackups.create({ to, scheduled: b.scheduled === true, user: userName(req) }) });
+    res.status(201).json({ backup: await berth.berthBackups.create({ to, scheduled: b.scheduled === true, user: userName(req) }) } satisfies BerthBackupCreatedResponse);
   });
   r.get('/berth/backups/:name', need.admin, async (req, res) => { await sendBerthBackup(berth, String(req.params.name), res); });
   r.post('/berth/backup-schedule', need.admin, async (req, res) => {
@@ -49,10 +50,10 @@ export function berthBackupRoutes(berth: HttpServices): GuardedRouter {
     const schedule = requiredString(b.schedule, 'schedule');
     const to = optionalString(b.to, 'to');
     if (b.keep !== undefined && typeof b.keep !== 'number') throw new BerthError('INVALID_INPUT', '"keep" (how many scheduled backups are kept) must be a number.');
-    res.json({ schedule: await berth.berthBackups.setSchedule({ schedule, keep: b.keep as number | undefined, to, user: userName(req) }) });
+    res.json({ schedule: await berth.berthBackups.setSchedule({ schedule, keep: b.keep as number | undefined, to, user: userName(req) }) } satisfies BerthScheduleResponse);
   });
   r.delete('/berth/backup-schedule', need.admin, async (req, res) => {
-    res.json({ schedule: await berth.berthBackups.disable(userName(req)) });
+    res.json({ schedule: await berth.berthBackups.disable(userName(req)) } satisfies BerthScheduleResponse);
   });
   r.post('/berth/restore', need.admin, async (req, res) => {
     // A JSON body (read already) names an S3 object; otherwise the archive comes raw.
@@ -73,7 +74,7 @@ export async function sendBerthBackup(berth: Pick<HttpServices, 'berthBackups'>,
 }
 
 /** Progress lines as the restore goes; an error before the first line answers as any API error. */
-async function restoreAnswer(res: Response, run: (progress: (line: string) => void) => Promise<unknown>): Promise<void> {
+async function restoreAnswer(res: Response, run: (progress: (line: string) => void) => Promise<BerthRestoredView>): Promise<void> {
   let begun = false;
   const progress = (line: string) => {
     if (!begun) { res.status(200).type('text/plain'); begun = true; }
