@@ -44,3 +44,12 @@ export type {
   ServiceRestoreResponse, VerificationResponse, ServiceBackupScheduleRequest, ServiceBackupScheduleResponse, S3LoginView, S3LoginsResponse, S3LoginRequest,
   BerthBackupView, BerthScheduleView, BerthBackupsResponse, BerthBackupCreatedResponse, BerthScheduleResponse, BerthScheduleRequest, BerthRestoredView,
 } from './backups';
+export type {
+  NotificationTargetView, SmtpView, NotificationsListResponse, NotificationAddRequest, NotificationAddResponse, NotificationTestResponse, SmtpRequest, SmtpResponse,
+} from './notifications';
+export type {
+  LogDrainView, LogDrainsResponse, LogDrainRequest, LogDrainAddedResponse, LogDrainRemovedResponse,
+  WatchSettingsView, DeployWatchView, DeployWatchResponse, DeployWatchRequest, DeployWatchSettingsResponse,
+  ServerExportRequest, ServerExportResponse, ServerApplyRequest, ServerApplyResponse,
+  ProcessSeriesView, RequestTotalsView, MetricsHistoryResponse,
+} from './operations';

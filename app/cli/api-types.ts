@@ -25,4 +25,7 @@ export type {
   VerificationView, ServiceBackupView, ServiceBackupScheduleView, ServiceBackupsResponse, ServiceBackupRequest, ServiceBackupResponse, ServiceRestoreResponse, VerificationResponse,
   ServiceBackupScheduleRequest, ServiceBackupScheduleResponse, S3LoginsResponse, S3LoginRequest,
   BerthBackupView, BerthScheduleView, BerthBackupsResponse, BerthBackupCreatedResponse, BerthScheduleResponse, BerthScheduleRequest, BerthRestoredView,
+  NotificationTargetView, SmtpView, NotificationsListResponse, NotificationAddRequest, NotificationAddResponse, NotificationTestResponse, SmtpRequest, SmtpResponse,
+  LogDrainView, LogDrainsResponse, LogDrainRequest, LogDrainAddedResponse, LogDrainRemovedResponse,
+  WatchSettingsView, DeployWatchResponse, DeployWatchRequest, DeployWatchSettingsResponse, ServerExportRequest, ServerExportResponse, ServerApplyRequest, ServerApplyResponse,
 } from '../api-contract';

@@ -31,6 +31,18 @@ import type { SchedulerReportResponse as CliSchedulerReport } from '../../app/cl
 import type { BackupView as ServerBackup, ScheduleView as ServerSchedule } from '../../app/backups/service-backups';
 import type { BerthBackupView as ServerBerthBackup, BerthScheduleView as ServerBerthSchedule } from '../../app/backups/berth-backups';
 import type { BerthBackup } from '../../app/backups/berth-backup';
+import type { TargetView } from '../../app/notifications';
+import type { NotificationTargetRecord, SmtpSettings } from '../../app/ports/notifications';
+import type { LogDrainView as ServerDrain } from '../../app/log-drains';
+import type { WatchSettings } from '../../app/deploys';
+import type { DeployWatchRecord } from '../../app/ports/deploy-watches';
+import type { ApplyResult } from '../../app/server-file';
+import type { MetricsHistory } from '../../app/metrics';
+import type {
+  NotificationTargetView, NotificationsListResponse, SmtpView, LogDrainView, LogDrainsResponse, WatchSettingsView, DeployWatchView, DeployWatchResponse,
+  ServerApplyResponse, MetricsHistoryResponse,
+} from '../../app/api-contract';
+import type { NotificationAddResponse as CliAdded } from '../../app/cli/api-types';
 import type { BackupRecord, BackupSchedule, RestoreVerification, S3Login } from '../../app/ports/service-backups';
 import type { ServiceBackupView, ServiceBackupScheduleView, ServiceBackupsResponse, VerificationView, S3LoginsResponse, BerthBackupsResponse, BerthScheduleView, BerthRestoredView } from '../../app/api-contract';
 
@@ -146,6 +158,29 @@ const s3Keys = (l: S3Login): S3LoginsResponse => ({ logins: [l] });
 // @ts-expect-error berth's schedule says whether it is the default
 const noDefault = (sc: Omit<ServerBerthSchedule, 'isDefault'>): BerthScheduleView => sc;
 
+// Notifications, log drains, deploy watches, the server file and the metrics history.
+const targetAnswer = (t: TargetView): NotificationTargetView => t;
+const smtpAnswer = (sm: Omit<SmtpSettings, 'password'>): SmtpView => sm;
+const drainAnswer = (d: ServerDrain): LogDrainView => d;
+const watchSettingsAnswer = (w: WatchSettings): WatchSettingsView => w;
+const watchAnswer = (w: DeployWatchRecord): DeployWatchView => w;
+const applyAnswer = (a: ApplyResult): ServerApplyResponse => a;
+const metricsAnswer = (m: MetricsHistory): MetricsHistoryResponse => m;
+// @ts-expect-error a target as stored carries the webhook's signing secret, which a list never does
+const targetSecret = (t: NotificationTargetRecord): NotificationsListResponse => ({ targets: [t] });
+// @ts-expect-error the SMTP settings are shown without their password
+const smtpPassword = (sm: SmtpSettings): NotificationsListResponse => ({ targets: [], smtp: sm });
+// @ts-expect-error the CLI cannot read a secret from the added target (it comes beside it, once)
+const readsTargetSecret = (r: CliAdded): string => r.target.secret;
+// @ts-expect-error a drain's state is one of three words
+const drainState = (d: Omit<ServerDrain, 'status'> & { status: { state: string; delivered: number; dropped: number; buffered: number; lastError: null; lastDeliveredAt: null } }): LogDrainsResponse => ({ drains: [d] });
+// @ts-expect-error a watch's action is rollback or watch, not any word
+const watchAction = (w: Omit<WatchSettings, 'action'> & { action: string }, watches: DeployWatchRecord[]): DeployWatchResponse => ({ settings: w, watches });
+// @ts-expect-error an apply lists its changes one per line
+const applyText = (a: { changes: string; applied: boolean }): ServerApplyResponse => a;
+// @ts-expect-error the history's range is one of three
+const anyRange = (m: Omit<MetricsHistory, 'range'> & { range: string }): MetricsHistoryResponse => m;
+
 describe('the API contract shared by server and CLI', () => {
   it('an app as the server answers it reads back as the CLI reads it, field for field', () => {
     const info: AppInfo = {
@@ -249,5 +284,30 @@ describe('the API contract shared by server and CLI', () => {
     assert.equal(wire.berth.schedule.isDefault, true);
     assert.equal(wire.restored.builds[0].build, 1);
     assert.deepEqual([withPassphrase, scheduleSecret, s3Keys, noDefault].map((f) => typeof f), Array(4).fill('function'));
+  });
+
+  it('notification targets, log drains, deploy watches, an apply and the metrics history as the server answers them read back as the CLI reads them', () => {
+    const target: TargetView = { id: 4, app: 'shop', type: 'webhook', url: 'https://hooks.test/x', createdBy: 'ana', createdAt: 'now', lastStatus: 'never', lastAt: null, lastEvent: null, lastError: null, delivered: 0, failed: 0 };
+    const settings: WatchSettings = { window: 300, action: 'rollback', restarts: 3, unhealthy: 2, errorRate: 0.2, minRequests: 20 };
+    const watch: DeployWatchRecord = { app: 'shop', version: 2, previous: 1, action: 'rollback', startedAt: 'a', endsAt: 'b', status: 'rolled-back', reason: '5xx', updatedAt: 'b' };
+    const history: MetricsHistory = {
+      app: 'shop', range: '1h', step: 60, t: [0], processes: [{ process: 'web', cpu: [null], memory: [1], memoryLimit: null, restarts: [0] }],
+      requests: { rate: [0], s2xx: [0], s3xx: [0], s4xx: [0], s5xx: [0], p50: [null], p95: [null], total: { requests: 0, s2xx: 0, s3xx: 0, s4xx: 0, s5xx: 0, p50: null, p95: null } },
+    };
+    const wire = JSON.parse(JSON.stringify({
+      added: { target: targetAnswer(target), secret: 'abc' }, smtp: smtpAnswer({ host: 'mail.test', port: 587, secure: false, user: null, from: 'b@test' }),
+      drains: { drains: [drainAnswer({ id: 1, app: null, url: 'syslog+tls://logs.test:6514', createdAt: 'now', status: null })] },
+      watch: { settings: watchSettingsAnswer(settings), watches: [watchAnswer(watch)] }, apply: applyAnswer({ changes: ['app shop: create'], applied: false }),
+      metrics: metricsAnswer(history),
+    })) as { added: CliAdded; smtp: SmtpView; drains: LogDrainsResponse; watch: DeployWatchResponse; apply: ServerApplyResponse; metrics: MetricsHistoryResponse };
+    assert.equal(wire.added.target.id, 4);
+    assert.equal(wire.added.secret, 'abc');
+    assert.equal(wire.smtp.user, null);
+    assert.equal(wire.drains.drains[0].status, null);
+    assert.equal(wire.watch.settings.errorRate, 0.2);
+    assert.equal(wire.watch.watches[0].status, 'rolled-back');
+    assert.deepEqual(wire.apply.changes, ['app shop: create']);
+    assert.equal(wire.metrics.processes[0].memoryLimit, null);
+    assert.deepEqual([targetSecret, smtpPassword, readsTargetSecret, drainState, watchAction, applyText, anyRange].map((f) => typeof f), Array(7).fill('function'));
   });
 });

@@ -2,16 +2,14 @@ import { appPath } from '../api-client';
 import { CliError } from '../cli-error';
 import type { VerbContext, VerbGroup } from '../types';
 import { dokkuReport } from './dokku-reports';
-
-interface WatchSettings { window: number; action: string; restarts: number; unhealthy: number; errorRate: number; minRequests: number }
-interface Watch { version: number; status: string; reason: string | null; startedAt: string; endsAt: string }
+import type { DeployWatchResponse, DeployWatchRequest, DeployWatchSettingsResponse } from '../api-types';
 
 const NAMES = ['window', 'action', 'restarts', 'unhealthy', '5xx-rate', 'min-requests'];
 const duration = (s: number) => (s === 0 ? 'off' : s % 60 === 0 ? `${s / 60}m` : `${s}s`);
 
 /** The report's values: the settings, then the newest watch. */
 async function report(ctx: VerbContext): Promise<Record<string, string>> {
-  const { settings: s, watches } = await ctx.api().get<{ settings: WatchSettings; watches: Watch[] }>(appPath(ctx.arg('app'), '/deploy-watch'));
+  const { settings: s, watches } = await ctx.api().get<DeployWatchResponse>(appPath(ctx.arg('app'), '/deploy-watch'));
   const last = watches[0];
   return {
     'deploy-watch-window': duration(s.window), 'deploy-watch-action': s.action, 'deploy-watch-restarts': String(s.restarts),
@@ -36,7 +34,7 @@ export const deployWatchVerbs: VerbGroup = {
         if (words.length % 2 !== 0) throw new CliError('USAGE', `give each setting a value: e.g. \`berth deploy-watch:set ${ctx.arg('app')} window 5m action rollback\``);
         const settings: Record<string, string | null> = {};
         for (let i = 0; i < words.length; i += 2) settings[words[i]] = words[i + 1] === 'default' ? null : words[i + 1];
-        const res = await ctx.api().json<{ settings: WatchSettings }>('PATCH', appPath(ctx.arg('app'), '/deploy-watch'), { settings });
+        const res = await ctx.api().json<DeployWatchSettingsResponse>('PATCH', appPath(ctx.arg('app'), '/deploy-watch'), { settings } satisfies DeployWatchRequest);
         if (ctx.json) return ctx.out.json(res);
         const s = res.settings;
         ctx.out.line(`-----> Deploy watch of ${ctx.arg('app')}: window ${duration(s.window)}, action ${s.action}, restarts ${s.restarts}, unhealthy ${s.unhealthy}, 5xx-rate ${s.errorRate}, min-requests ${s.minRequests}`);

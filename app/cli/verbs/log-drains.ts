@@ -2,15 +2,14 @@ import { appPath } from '../api-client';
 import { CliError } from '../cli-error';
 import { table } from '../output';
 import type { Verb, VerbContext } from '../types';
+import type { LogDrainView as DrainRow, LogDrainsResponse, LogDrainRequest, LogDrainAddedResponse, LogDrainRemovedResponse } from '../api-types';
 
-interface DrainRow {
-  id: number; app: string | null; url: string; createdAt: string;
-  status: { state: string; delivered: number; dropped: number; buffered: number; lastError: string | null } | null;
-}
 
 const GLOBAL = { name: 'global', summary: 'The global drains (every app\'s output; admins only) instead of one app\'s.' };
 
 /** `<app> <url>`, or `--global <url>`: the API path, and the URL when the verb takes one. */
+function target(ctx: VerbContext, withUrl: true): { path: string; url: string; what: string };
+function target(ctx: VerbContext, withUrl: false): { path: string; url: undefined; what: string };
 function target(ctx: VerbContext, withUrl: boolean): { path: string; url: string | undefined; what: string } {
   const [first, second] = [ctx.args.positional.app, ctx.args.positional.url];
   if (ctx.args.options.global === true) {
@@ -38,7 +37,7 @@ export const logDrainVerbs: Verb[] = [
     options: [GLOBAL],
     async run(ctx) {
       const t = target(ctx, true);
-      const res = await ctx.api().json<{ drain: DrainRow }>('POST', t.path, { url: t.url });
+      const res = await ctx.api().json<LogDrainAddedResponse>('POST', t.path, { url: t.url } satisfies LogDrainRequest);
       if (ctx.json) return ctx.out.json(res);
       ctx.out.line(`-----> Draining ${t.what} to ${res.drain.url}`);
     },
@@ -51,7 +50,7 @@ export const logDrainVerbs: Verb[] = [
     options: [GLOBAL],
     async run(ctx) {
       const t = target(ctx, false);
-      const res = await ctx.api().get<{ drains: DrainRow[] }>(t.path);
+      const res = await ctx.api().get<LogDrainsResponse>(t.path);
       if (ctx.json) return ctx.out.json(res);
       ctx.out.write(table(['URL', 'STATE', 'DELIVERED', 'DROPPED', 'WAITING', 'LAST ERROR'], res.drains.map((d) => [
         d.url, d.status?.state ?? 'starting', String(d.status?.delivered ?? 0), String(d.status?.dropped ?? 0), String(d.status?.buffered ?? 0), d.status?.lastError ?? '',
@@ -66,7 +65,7 @@ export const logDrainVerbs: Verb[] = [
     options: [GLOBAL],
     async run(ctx) {
       const t = target(ctx, true);
-      const res = await ctx.api().json<{ removed: DrainRow }>('DELETE', t.path, { url: t.url });
+      const res = await ctx.api().json<LogDrainRemovedResponse>('DELETE', t.path, { url: t.url } satisfies LogDrainRequest);
       if (ctx.json) return ctx.out.json(res);
       ctx.out.line(`-----> Removed drain ${res.removed.url}`);
     },

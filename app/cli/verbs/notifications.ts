@@ -1,12 +1,8 @@
 import { CliError } from '../cli-error';
 import { table } from '../output';
 import type { ArgSpec, OptionSpec, Verb, VerbContext, VerbGroup } from '../types';
+import type { NotificationTargetView as TargetRow, NotificationsListResponse, NotificationAddRequest, NotificationAddResponse, NotificationTestResponse, SmtpRequest, SmtpResponse } from '../api-types';
 
-interface TargetRow {
-  id: number; app: string | null; type: string; url: string; lastStatus: string; lastAt: string | null;
-  lastEvent: string | null; lastError: string | null; delivered: number; failed: number;
-}
-interface SmtpView { host: string; port: number; secure: boolean; user: string | null; from: string }
 
 const APP: ArgSpec = { name: 'app', summary: 'The app whose events the target gets.' };
 const URL_ARG: ArgSpec = { name: 'url', summary: 'An http(s) URL, or mailto:address[,address].' };
@@ -48,8 +44,8 @@ export const notificationsVerbs: VerbGroup = {
       options: [TYPE],
       async run(ctx) {
         const type = ctx.args.options.type;
-        const res = await ctx.api().json<{ target: TargetRow; secret: string | null }>('POST', base(appOf(ctx, global)),
-          { url: ctx.arg('url'), ...(typeof type === 'string' ? { type } : {}) });
+        const res = await ctx.api().json<NotificationAddResponse>('POST', base(appOf(ctx, global)),
+          { url: ctx.arg('url'), ...(typeof type === 'string' ? { type } : {}) } satisfies NotificationAddRequest);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Added ${res.target.type} target ${res.target.id}${res.target.app ? ` for ${res.target.app}` : ' (global)'}`);
         if (res.secret) {
@@ -68,7 +64,7 @@ export const notificationsVerbs: VerbGroup = {
       options: [],
       async run(ctx) {
         const app = appOf(ctx, global);
-        const res = await ctx.api().get<{ targets: TargetRow[]; smtp?: SmtpView | null }>(base(app));
+        const res = await ctx.api().get<NotificationsListResponse>(base(app));
         if (ctx.json) return ctx.out.json(res);
         ctx.out.heading(app === null ? 'global notification targets' : `${app} notification targets`);
         if (res.targets.length === 0) ctx.out.line('none');
@@ -99,7 +95,7 @@ export const notificationsVerbs: VerbGroup = {
       args: global ? [ID] : [APP, ID],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json<{ delivery: string }>('POST', `${base(appOf(ctx, global))}/${targetId(ctx.arg('id'))}/test`, {});
+        const res = await ctx.api().json<NotificationTestResponse>('POST', `${base(appOf(ctx, global))}/${targetId(ctx.arg('id'))}/test`, {});
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Test notification queued (delivery ${res.delivery})`);
       },
@@ -117,7 +113,7 @@ export const notificationsVerbs: VerbGroup = {
         const url = ctx.arg('smtp-url');
         const withUser = /^smtps?:\/\/[^/@]+@/i.test(url);
         const password = !withUser ? '' : (ctx.out.interactive && ctx.args.options['password-stdin'] !== true ? await ctx.out.ask('SMTP password: ') : await ctx.out.readStdin()).replace(/\r?\n$/, '');
-        const res = await ctx.api().json<{ smtp: SmtpView }>('POST', '/api/v1/notifications/smtp', { url, from: ctx.args.options.from, password });
+        const res = await ctx.api().json<SmtpResponse>('POST', '/api/v1/notifications/smtp', { url, from: ctx.args.options.from, password } satisfies SmtpRequest);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Email notifications go through ${res.smtp.host}:${res.smtp.port} from ${res.smtp.from}`);
       },

@@ -1,8 +1,7 @@
 import { CliError } from '../cli-error';
 import { readUserFile } from '../user-files';
 import type { OptionSpec, VerbContext, VerbGroup } from '../types';
-
-interface ApplyAnswer { changes: string[]; applied: boolean }
+import type { ServerExportRequest, ServerExportResponse, ServerApplyRequest, ServerApplyResponse } from '../api-types';
 
 const PASSPHRASE_FILE: OptionSpec = { name: 'passphrase-file', value: '<file>', summary: 'Read the passphrase that seals (export) or opens (apply) the file\'s secrets from this file; BERTH_EXPORT_PASSPHRASE works too. At least 12 characters.' };
 /** berth.yaml is at most 512 KiB (the server refuses more). */
@@ -37,7 +36,7 @@ export const serverFileVerbs: VerbGroup = {
         const passphrase = await passphraseOf(ctx);
         const includeSecrets = ctx.args.options['include-secrets'] === true;
         if (passphrase !== undefined && includeSecrets) throw new CliError('USAGE', 'give a passphrase (secrets sealed) or --include-secrets (plaintext), not both');
-        const res = await ctx.api().json<{ yaml: string }>('POST', '/api/v1/server/export', { passphrase, includeSecrets });
+        const res = await ctx.api().json<ServerExportResponse>('POST', '/api/v1/server/export', { passphrase, includeSecrets } satisfies ServerExportRequest);
         if (includeSecrets) ctx.io.stderr.write('warning: berth.yaml holds every app\'s secrets in plaintext; keep it out of git and chat, or export with a passphrase instead.\n');
         else if (passphrase === undefined) ctx.out.note('Secrets are written as { keep: true }: apply on another server needs them set there, or export with --passphrase-file.');
         if (ctx.json) return ctx.out.json(res);
@@ -58,7 +57,7 @@ export const serverFileVerbs: VerbGroup = {
         const file = await readUserFile(ctx.io, name, { what: 'server', maxBytes: MAX_FILE });
         const passphrase = await passphraseOf(ctx);
         const api = ctx.api();
-        const plan = await api.json<ApplyAnswer>('POST', '/api/v1/server/apply', { file, passphrase, dryRun: true });
+        const plan = await api.json<ServerApplyResponse>('POST', '/api/v1/server/apply', { file, passphrase, dryRun: true } satisfies ServerApplyRequest);
         const dryRun = ctx.args.options['dry-run'] === true;
         if (plan.changes.length === 0 || dryRun) {
           if (ctx.json) return ctx.out.json(plan);
@@ -73,7 +72,7 @@ export const serverFileVerbs: VerbGroup = {
           ctx.out.heading(`${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'} to make`);
           for (const c of plan.changes) ctx.out.line(c);
         }
-        const done = await api.json<ApplyAnswer>('POST', '/api/v1/server/apply', { file, passphrase, dryRun: false });
+        const done = await api.json<ServerApplyResponse>('POST', '/api/v1/server/apply', { file, passphrase, dryRun: false } satisfies ServerApplyRequest);
         if (ctx.json) return ctx.out.json(done);
         ctx.out.heading(`Applied ${done.changes.length} change${done.changes.length === 1 ? '' : 's'}`);
       },

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { need, strictRouter, type GuardedRouter } from '../strict-router';
 import type { HttpServices } from '../http-services';
 import { parseRange } from '../../metrics';
+import type { MetricsHistoryResponse } from '../../api-contract';
 
 /** The app's metrics history (app/metrics): `GET /apps/:app/metrics?range=1h|24h|7d`, for anyone who may read the app. */
 export function metricsHistoryRoutes(berth: HttpServices): GuardedRouter {
@@ -14,6 +15,6 @@ export function metricsHistoryRoutes(berth: HttpServices): GuardedRouter {
 export function metricsHistoryAnswer(berth: Pick<HttpServices, 'apps' | 'metricsHistory'>): RequestHandler<{ app: string }> {
   return (req, res) => {
     const app = berth.apps.require(req.params.app).name;
-    res.json(berth.metricsHistory.history(app, parseRange(req.query.range), Date.now()));
+    res.json(berth.metricsHistory.history(app, parseRange(req.query.range), Date.now()) satisfies MetricsHistoryResponse);
   };
 }
