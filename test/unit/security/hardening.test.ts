@@ -4,6 +4,7 @@ import { KEPT_CAPABILITIES, withDefaultLimits } from '../../../app/infra/docker/
 import { createSpec } from '../../../app/infra/docker/service-engine';
 import { serviceSpec } from '../../../app/infra/docker/swarm-services';
 import { can, LoginLimiter, sshFingerprint } from '../../../app/users';
+import { InMemoryWindowCounters } from '../../support/fakes/window-counters';
 import { targetOf } from '../../../app/http/access-middleware';
 import { createSecretBox } from '../../../app/infra/sqlite/secret-box';
 import type { RunContainerOptions } from '../../../app/ports/container-engine';
@@ -81,15 +82,8 @@ describe('authorization', () => {
 
   it('limits failed logins per user name and per address in a window', async () => {
     let now = 0;
-    // A fixed-window counter in memory; the Redis one is tested in test/integration/login-limiter.test.ts.
-    const windows = new Map<string, { count: number; ends: number }>();
-    const live = (k: string) => { const w = windows.get(k); return w && w.ends > now ? w : undefined; };
-    const counters = {
-      hit: async (k: string, s: number) => { const w = live(k) ?? { count: 0, ends: now + s * 1000 }; w.count++; windows.set(k, w); return w.count; },
-      peek: async (k: string) => { const w = live(k); return { count: w?.count ?? 0, resetsInMs: w ? w.ends - now : 0 }; },
-      undo: async (k: string) => { const w = live(k); if (w && w.count > 0) w.count--; },
-      clear: async (k: string) => { windows.delete(k); },
-    };
+    // The shared fake on this test's clock (it and Redis's counters pass test/conformance/window-counters.ts).
+    const counters = new InMemoryWindowCounters(() => now);
     const l = new LoginLimiter({ counters, maxPerUser: 2, maxPerAddress: 3, windowSeconds: 1 });
     // An attempt counts as a failure until it succeeds.
     await l.attempt('ip', 'u'); await l.attempt('ip', 'u');
