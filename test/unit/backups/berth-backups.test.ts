@@ -5,21 +5,21 @@ import path from 'node:path';
 import { BerthBackups, BERTH_JOB_APP } from '../../../app/backups';
 import { isBerthError } from '../../../app/errors';
 import type { EventsService } from '../../../app/events';
-import type { CronJob, CronScheduler } from '../../../app/ports/cron-scheduler';
+import { InMemoryCronScheduler } from '../../support/fakes/cron-scheduler';
 import type { BerthBackupSchedule, ServiceBackupsStore } from '../../../app/ports/service-backups';
 
 /** berth's backups kept by the server (fakes for the archive, the store and the scheduler): schedule, retention, listing, refusals. */
 describe('berth backups on the server: schedule, retention, list (fakes)', () => {
   let root: string;
   let stored: BerthBackupSchedule | null;
-  let registered: CronJob[];
+  let cron: InMemoryCronScheduler;
   let events: Array<{ kind: string; message: string }>;
   let failures: string[];
   let fail: Error | null;
   let n: number;
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bbs-unit-'));
-    stored = null; registered = []; events = []; failures = []; fail = null; n = 0;
+    stored = null; cron = new InMemoryCronScheduler(); events = []; failures = []; fail = null; n = 0;
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -36,7 +36,7 @@ describe('berth backups on the server: schedule, retention, list (fakes)', () =>
     },
     store: { serviceBackups: { berthSchedule: () => stored, setBerthSchedule: (s: BerthBackupSchedule) => { stored = s; }, s3: () => null } as unknown as ServiceBackupsStore },
     s3: () => { throw new Error('no S3 here'); },
-    scheduler: { replace: async (_app: string, jobs: readonly CronJob[]) => { registered = [...jobs]; } } as unknown as CronScheduler,
+    scheduler: cron,
     root,
     events: { record: (e: { kind: string; message: string }) => { events.push(e); } } as unknown as EventsService,
     onFailure: (m) => { failures.push(m); },
@@ -50,13 +50,13 @@ describe('berth backups on the server: schedule, retention, list (fakes)', () =>
     const b = make();
     assert.deepEqual(b.schedule(), { schedule: '0 3 * * *', keep: 7, target: `dir:${root}`, enabled: true, isDefault: true });
     await b.sync();
-    assert.deepEqual(registered, [{ app: BERTH_JOB_APP, name: 'berth', command: '', schedule: '0 3 * * *' }]);
+    assert.deepEqual(await cron.list(BERTH_JOB_APP), [{ app: BERTH_JOB_APP, name: 'berth', command: '', schedule: '0 3 * * *' }]);
     await b.setSchedule({ schedule: '@hourly', keep: 2, to: 'nightly', user: 'admin' });
     assert.deepEqual(stored, { schedule: '0 * * * *', keep: 2, target: 'dir:nightly', enabled: true });
     assert.deepEqual(b.schedule(), { schedule: '0 * * * *', keep: 2, target: `dir:${path.join(root, 'nightly')}`, enabled: true, isDefault: false });
-    assert.equal(registered[0].schedule, '0 * * * *');
+    assert.equal((await cron.list(BERTH_JOB_APP))[0].schedule, '0 * * * *');
     await b.disable('admin');
-    assert.deepEqual(registered, []);
+    assert.deepEqual(await cron.list(BERTH_JOB_APP), []);
     assert.equal(b.schedule().enabled, false);
   });
 
