@@ -53,3 +53,4 @@ export type {
   ServerExportRequest, ServerExportResponse, ServerApplyRequest, ServerApplyResponse,
   ProcessSeriesView, RequestTotalsView, MetricsHistoryResponse,
 } from './operations';
+export type { BuilderChangeRequest, DeployBranchRequest, AppSettingsResponse, CronEntryView, CronListResponse, VersionResponse } from './app-settings';

@@ -28,4 +28,5 @@ export type {
   NotificationTargetView, SmtpView, NotificationsListResponse, NotificationAddRequest, NotificationAddResponse, NotificationTestResponse, SmtpRequest, SmtpResponse,
   LogDrainView, LogDrainsResponse, LogDrainRequest, LogDrainAddedResponse, LogDrainRemovedResponse,
   WatchSettingsView, DeployWatchResponse, DeployWatchRequest, DeployWatchSettingsResponse, ServerExportRequest, ServerExportResponse, ServerApplyRequest, ServerApplyResponse,
+  BuilderChangeRequest, DeployBranchRequest, AppSettingsResponse, CronListResponse, VersionResponse,
 } from '../api-contract';

@@ -30,6 +30,7 @@ import type { StorageService } from '../storage';
 import type { AppDiskReport, Housekeeping } from '../disk';
 import type { AccessService, LoginLimiter, UsersService } from '../users';
 import type { ServerFile } from '../server-file';
+import type { VersionResponse } from '../api-contract';
 
 /** Read-only views of app containers for the dashboard (the engine itself stays in app/boot). */
 export interface ContainerView {
@@ -135,9 +136,5 @@ export interface HttpServices {
   version(): BerthVersion;
 }
 
-export interface BerthVersion {
-  readonly version: string;
-  readonly commit: string | null;
-  /** The database's highest applied migration. */
-  readonly schema: number;
-}
+/** `berth version`'s answer: the API contract's shape (app/api-contract/app-settings.ts). */
+export type BerthVersion = VersionResponse;

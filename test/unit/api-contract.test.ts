@@ -38,6 +38,9 @@ import type { WatchSettings } from '../../app/deploys';
 import type { DeployWatchRecord } from '../../app/ports/deploy-watches';
 import type { ApplyResult } from '../../app/server-file';
 import type { MetricsHistory } from '../../app/metrics';
+import type { AppSettings } from '../../app/apps/app-settings';
+import type { CronJob } from '../../app/ports/cron-scheduler';
+import type { AppSettingsResponse, CronListResponse, VersionResponse } from '../../app/api-contract';
 import type {
   NotificationTargetView, NotificationsListResponse, SmtpView, LogDrainView, LogDrainsResponse, WatchSettingsView, DeployWatchView, DeployWatchResponse,
   ServerApplyResponse, MetricsHistoryResponse,
@@ -181,6 +184,16 @@ const applyText = (a: { changes: string; applied: boolean }): ServerApplyRespons
 // @ts-expect-error the history's range is one of three
 const anyRange = (m: Omit<MetricsHistory, 'range'> & { range: string }): MetricsHistoryResponse => m;
 
+// The builder and git settings, an app's cron list and the version.
+const settingsAnswer = (a: ReturnType<AppSettings['setBuilder']>): AppSettingsResponse => ({ app: a });
+const cronAnswer = (jobs: CronJob[]): CronListResponse => ({ cron: jobs.map((j) => ({ name: j.name, schedule: j.schedule, command: j.command })) });
+// @ts-expect-error the settings answer is the whole app, its deploy branch too
+const noBranch = (a: Omit<ReturnType<AppSettings['setDeployBranch']>, 'deployBranch'>): AppSettingsResponse => ({ app: a });
+// @ts-expect-error a cron entry's schedule is its expression, not a number
+const numericSchedule = (name: string, command: string): CronListResponse => ({ cron: [{ name, command, schedule: 5 }] });
+// @ts-expect-error the schema version is a number
+const schemaText = (version: string): VersionResponse => ({ version, commit: null, schema: '28' });
+
 describe('the API contract shared by server and CLI', () => {
   it('an app as the server answers it reads back as the CLI reads it, field for field', () => {
     const info: AppInfo = {
@@ -309,5 +322,17 @@ describe('the API contract shared by server and CLI', () => {
     assert.deepEqual(wire.apply.changes, ['app shop: create']);
     assert.equal(wire.metrics.processes[0].memoryLimit, null);
     assert.deepEqual([targetSecret, smtpPassword, readsTargetSecret, drainState, watchAction, applyText, anyRange].map((f) => typeof f), Array(7).fill('function'));
+  });
+
+  it('the settings answer, an app\'s cron list and the version read back as the CLI reads them', () => {
+    const app = { id: 'u1', name: 'shop', createdAt: 'now', deployBranch: 'trunk', builder: 'buildpack', buildpack: 'node', restartPolicy: 'unless-stopped', memoryMb: null, cpus: null, locked: false } as const;
+    const wire = JSON.parse(JSON.stringify({
+      settings: settingsAnswer(app), cron: cronAnswer([{ app: 'shop', name: 'tick', command: 'echo hi', schedule: '* * * * *' }]),
+      version: { version: '0.1.0', commit: null, schema: 28 } satisfies VersionResponse,
+    })) as { settings: AppSettingsResponse; cron: CronListResponse; version: VersionResponse };
+    assert.equal(wire.settings.app.deployBranch, 'trunk');
+    assert.deepEqual(wire.cron.cron, [{ name: 'tick', schedule: '* * * * *', command: 'echo hi' }]);
+    assert.equal(wire.version.schema, 28);
+    assert.deepEqual([noBranch, numericSchedule, schemaText].map((f) => typeof f), Array(3).fill('function'));
   });
 });

@@ -1,6 +1,6 @@
 import { CliError } from '../cli-error';
 import { appPath } from '../api-client';
-import type { AppSummary, BuilderDockerfileReport } from '../api-types';
+import type { AppResponse, AppSettingsResponse, BuilderChangeRequest, BuilderDockerfileReport, DeployBranchRequest } from '../api-types';
 import { berthBuilder, berthBuildpack } from '../buildpack-urls';
 import type { ArgSpec, OptionSpec, VerbContext, VerbGroup } from '../types';
 
@@ -13,7 +13,7 @@ function oneBuildpack(index: string | true | undefined): void {
 
 /** buildpacks:set/add/clear: the one PATCH, and the line it prints. */
 async function setBuildpack(ctx: VerbContext, app: string, buildpack: string): Promise<void> {
-  const res = await ctx.api().json<{ app: AppSummary }>('PATCH', appPath(app, '/builder'), { buildpack });
+  const res = await ctx.api().json<AppSettingsResponse>('PATCH', appPath(app, '/builder'), { buildpack } satisfies BuilderChangeRequest);
   if (ctx.json) return ctx.out.json(res);
   ctx.out.line(`-----> ${res.app.name} buildpack: ${res.app.buildpack ?? 'detected'}`);
 }
@@ -38,7 +38,7 @@ export const builderVerbs: VerbGroup = {
         const selected = ctx.arg('builder') === 'selected';
         if (!selected && ctx.args.positional.value !== undefined) throw new CliError('USAGE', `builder:set <app> ${ctx.arg('builder')} takes no value; only selected and build-dir do.`);
         const builder = selected ? berthBuilder(ctx.args.positional.value) : ctx.arg('builder');
-        const res = await ctx.api().json<{ app: AppSummary }>('PATCH', appPath(ctx.arg('app'), '/builder'), { builder });
+        const res = await ctx.api().json<AppSettingsResponse>('PATCH', appPath(ctx.arg('app'), '/builder'), { builder } satisfies BuilderChangeRequest);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> ${res.app.name} builds with: ${res.app.builder ?? 'auto-detection'}`);
       },
@@ -63,7 +63,7 @@ export const builderVerbs: VerbGroup = {
       async run(ctx) {
         oneBuildpack(ctx.args.options.index);
         const wanted = berthBuildpack(ctx.arg('buildpack'));
-        const { app } = await ctx.api().get<{ app: AppSummary }>(appPath(ctx.arg('app')));
+        const { app } = await ctx.api().get<AppResponse>(appPath(ctx.arg('app')));
         if (app.buildpack && app.buildpack !== wanted) {
           throw new CliError('NO_BUILDER', `${app.name} builds with the ${app.buildpack} buildpack; berth runs one buildpack per app, so ${wanted} cannot be added.`, {
             hint: `Replace it: berth buildpacks:set ${app.name} ${wanted}`,
@@ -90,7 +90,7 @@ export const builderVerbs: VerbGroup = {
       options: [],
       async run(ctx) {
         if (ctx.arg('key') !== 'deploy-branch') throw new CliError('INVALID_INPUT', 'git:set knows one key: deploy-branch.');
-        const res = await ctx.api().json<{ app: AppSummary }>('PATCH', appPath(ctx.arg('app'), '/git'), { deployBranch: ctx.arg('value') });
+        const res = await ctx.api().json<AppSettingsResponse>('PATCH', appPath(ctx.arg('app'), '/git'), { deployBranch: ctx.arg('value') } satisfies DeployBranchRequest);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> ${res.app.name} deploys pushes to ${res.app.deployBranch}`);
       },

@@ -1,5 +1,5 @@
 import { appPath } from '../api-client';
-import type { AppSummary, GlobalDomainsResponse, PsSettingsResponse, ResourcesResponse, StorageDirectoryResponse, ProxyResponse, ChecksRunResponse, DockerOptionsResponse } from '../api-types';
+import type { AppSettingsResponse, AppSummary, BuilderChangeRequest, GlobalDomainsResponse, PsSettingsResponse, ResourcesResponse, StorageDirectoryResponse, ProxyResponse, ChecksRunResponse, DockerOptionsResponse } from '../api-types';
 import { berthBuildpack } from '../buildpack-urls';
 import { CliError } from '../cli-error';
 import { keyValues, table } from '../output';
@@ -65,7 +65,7 @@ export const dokkuMoreVerbs: VerbGroup = {
             ? `${app.name} builds with the ${app.buildpack} buildpack, not ${wanted}; nothing was removed.`
             : `${app.name} has no buildpack set (it is detected at each build); nothing was removed.`);
         }
-        const res = await ctx.api().json<{ app: AppSummary }>('PATCH', appPath(app.name, '/builder'), { buildpack: 'auto' });
+        const res = await ctx.api().json<AppSettingsResponse>('PATCH', appPath(app.name, '/builder'), { buildpack: 'auto' } satisfies BuilderChangeRequest);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> ${app.name} buildpack ${wanted} removed: detected at each build`);
       },

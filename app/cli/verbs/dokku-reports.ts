@@ -1,5 +1,5 @@
 import { appPath } from '../api-client';
-import type { AppDetail } from '../api-types';
+import type { AppDetail, CronListResponse } from '../api-types';
 import { keyValues } from '../output';
 import type { ArgSpec, Verb, VerbContext, VerbGroup } from '../types';
 
@@ -41,7 +41,7 @@ export const dokkuReports: VerbGroup = {
     dokkuReport('buildpacks', 'Show the app\'s buildpack (empty: detected at each build).', async (ctx) => ({ 'buildpacks-list': (await appDetail(ctx)).buildpack ?? '' })),
     dokkuReport('git', 'Show the app\'s deploy branch.', async (ctx) => ({ 'git-deploy-branch': (await appDetail(ctx)).deployBranch })),
     dokkuReport('cron', 'Show how many cron entries the live release has.', async (ctx) => {
-      const res = await ctx.api().get<{ cron: unknown[] }>(appPath(ctx.arg('app'), '/cron'));
+      const res = await ctx.api().get<CronListResponse>(appPath(ctx.arg('app'), '/cron'));
       return { 'cron-task-count': String(res.cron.length) };
     }),
   ],

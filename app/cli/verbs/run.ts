@@ -5,6 +5,7 @@ import { terminalRequest } from '../terminal-request';
 import { parseAssignment, repeated } from '../argv';
 import { table } from '../output';
 import type { ArgSpec, VerbGroup } from '../types';
+import type { CronListResponse } from '../api-types';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 
@@ -70,7 +71,7 @@ export const runVerbs: VerbGroup = {
       args: [APP],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ cron: Array<{ name: string; schedule: string; command: string }> }>(appPath(ctx.arg('app'), '/cron'));
+        const res = await ctx.api().get<CronListResponse>(appPath(ctx.arg('app'), '/cron'));
         if (ctx.json) return ctx.out.json(res);
         if (!res.cron.length) return ctx.out.note(`${ctx.arg('app')} has no cron entries (app.json \`cron\`)`);
         ctx.out.write(table(['NAME', 'SCHEDULE', 'COMMAND'], res.cron.map((c) => [c.name, c.schedule, c.command])));

@@ -1,6 +1,5 @@
 import type { VerbGroup } from '../types';
-
-interface VersionAnswer { version: string; commit: string | null; schema: number }
+import type { VersionResponse } from '../api-types';
 
 /** berth's version, as the server runs it (the CLI may be another checkout). */
 export const versionVerbs: VerbGroup = {
@@ -14,7 +13,7 @@ export const versionVerbs: VerbGroup = {
       args: [],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().get<VersionAnswer>('/api/v1/version');
+        const res = await ctx.api().get<VersionResponse>('/api/v1/version');
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`berth ${res.version}`);
         ctx.out.line(`commit ${res.commit ?? 'unknown (not installed from a git checkout)'}`);

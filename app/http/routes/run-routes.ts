@@ -7,6 +7,7 @@ import { BerthError, STATUS_FOR_KIND, asBerthError } from '../../errors';
 import { EXEC_UPGRADE, FRAME, FRAMED_STDIN_HEADER, FrameDecoder, errorFrame, exitFrame, frame } from '../../one-off';
 import { tokenOf } from '../auth-middleware';
 import { prepareConnect } from '../../services-kit';
+import type { CronListResponse } from '../../api-contract';
 
 const PATH = /^\/api\/v1\/apps\/([^/]+)\/(run|enter)$/;
 /** `berth <plugin>:connect <name>`: the plugin's client in the service container. */
@@ -150,7 +151,7 @@ export function cronRoutes(berth: HttpServices): GuardedRouter {
   r.get('/apps/:app/cron', need.appRead, async (req, res) => {
     berth.apps.require(req.params.app);
     const jobs = await berth.cron.list(req.params.app);
-    res.json({ cron: jobs.map((j) => ({ name: j.name, schedule: j.schedule, command: j.command })) });
+    res.json({ cron: jobs.map((j) => ({ name: j.name, schedule: j.schedule, command: j.command })) } satisfies CronListResponse);
   });
   return r;
 }
