@@ -7,7 +7,7 @@
  */
 export type { AppSummary, AppDetail, AppliedLimits, AppsListResponse, AppResponse, CreateAppRequest, RenameAppRequest, LockResponse } from './apps';
 export type { BuildStatus, BuildView, BuildsListResponse, BuildResponse, QueuedBuild } from './builds';
-export type { ReleaseView, ReleaseWatchView, ReleasesListResponse } from './releases';
+export type { ReleaseView, ReleaseWatchView, ReleasesListResponse, RollbackPlanView, RollbackPlanResponse, RollbackRequest } from './releases';
 export type { EventView, EventsListResponse } from './events';
 export type { ConfigResponse, ConfigChangeRequest, ConfigChangeResponse } from './config';
 export type {
@@ -54,3 +54,4 @@ export type {
   ProcessSeriesView, RequestTotalsView, MetricsHistoryResponse,
 } from './operations';
 export type { BuilderChangeRequest, DeployBranchRequest, AppSettingsResponse, CronEntryView, CronListResponse, VersionResponse } from './app-settings';
+export type { LoginTokenRequest, LoginTokenResponse, GitRemotesResponse, NetworkView, NetworksListResponse, NetworkResponse } from './connect';

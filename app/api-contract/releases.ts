@@ -30,3 +30,28 @@ export interface ReleaseWatchView {
 export interface ReleasesListResponse {
   readonly releases: readonly ReleaseView[];
 }
+
+/** What a rollback would do: the release it goes back to, which config vars change (names only: viewers read it), and the data it restores. */
+export interface RollbackPlanView {
+  readonly from: number;
+  readonly to: number;
+  readonly description: string;
+  readonly config: { readonly added: readonly string[]; readonly removed: readonly string[]; readonly changed: readonly string[] };
+  /** With `restoreData`: the snapshot taken before `before` (the release after the target), per service. */
+  readonly data?: {
+    readonly before: number;
+    readonly createdAt: string;
+    readonly services: ReadonlyArray<{ readonly plugin: string; readonly service: string; readonly size: number; readonly apps: readonly string[] }>;
+  };
+}
+
+/** `GET /api/v1/apps/:app/releases/rollback?version=3&restoreData=true` */
+export interface RollbackPlanResponse {
+  readonly plan: RollbackPlanView;
+}
+
+/** `POST /api/v1/apps/:app/releases/rollback` (202, the queued build) */
+export interface RollbackRequest {
+  readonly version?: number | string;
+  readonly restoreData?: boolean;
+}

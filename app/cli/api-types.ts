@@ -29,4 +29,5 @@ export type {
   LogDrainView, LogDrainsResponse, LogDrainRequest, LogDrainAddedResponse, LogDrainRemovedResponse,
   WatchSettingsView, DeployWatchResponse, DeployWatchRequest, DeployWatchSettingsResponse, ServerExportRequest, ServerExportResponse, ServerApplyRequest, ServerApplyResponse,
   BuilderChangeRequest, DeployBranchRequest, AppSettingsResponse, CronListResponse, VersionResponse,
+  RollbackPlanView, RollbackPlanResponse, RollbackRequest, LoginTokenRequest, LoginTokenResponse, GitRemotesResponse, NetworksListResponse, NetworkResponse,
 } from '../api-contract';

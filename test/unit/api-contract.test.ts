@@ -40,6 +40,9 @@ import type { ApplyResult } from '../../app/server-file';
 import type { MetricsHistory } from '../../app/metrics';
 import type { AppSettings } from '../../app/apps/app-settings';
 import type { CronJob } from '../../app/ports/cron-scheduler';
+import type { RollbackPlan } from '../../app/releases/releases-service';
+import type { RemoteUrls } from '../../app/own-address/own-address-service';
+import type { RollbackPlanView, RollbackPlanResponse, GitRemotesResponse, NetworkResponse } from '../../app/api-contract';
 import type { AppSettingsResponse, CronListResponse, VersionResponse } from '../../app/api-contract';
 import type {
   NotificationTargetView, NotificationsListResponse, SmtpView, LogDrainView, LogDrainsResponse, WatchSettingsView, DeployWatchView, DeployWatchResponse,
@@ -194,6 +197,14 @@ const numericSchedule = (name: string, command: string): CronListResponse => ({ 
 // @ts-expect-error the schema version is a number
 const schemaText = (version: string): VersionResponse => ({ version, commit: null, schema: '28' });
 
+// The rollback plan, the push URLs and the apps' networks.
+const planAnswer = (p: RollbackPlan): RollbackPlanView => p;
+const remotesAnswer = (r: RemoteUrls | null): GitRemotesResponse => ({ remotes: r });
+// @ts-expect-error a plan names the config vars that change, never their values (viewers read it)
+const planValues = (p: Omit<RollbackPlan, 'config'>, values: Record<string, string>): RollbackPlanResponse => ({ plan: { ...p, config: { added: values, removed: [], changed: [] } } });
+// @ts-expect-error network:info lists the running containers by name
+const containerCount = (n: { name: string; app: string }, containers: number): NetworkResponse => ({ network: { ...n, driver: 'bridge', containers } });
+
 describe('the API contract shared by server and CLI', () => {
   it('an app as the server answers it reads back as the CLI reads it, field for field', () => {
     const info: AppInfo = {
@@ -334,5 +345,14 @@ describe('the API contract shared by server and CLI', () => {
     assert.deepEqual(wire.cron.cron, [{ name: 'tick', schedule: '* * * * *', command: 'echo hi' }]);
     assert.equal(wire.version.schema, 28);
     assert.deepEqual([noBranch, numericSchedule, schemaText].map((f) => typeof f), Array(3).fill('function'));
+  });
+
+  it('a rollback plan and the push URLs as the server answers them read back as the CLI reads them', () => {
+    const plan: RollbackPlan = { from: 3, to: 2, description: 'git abc', config: { added: ['A'], removed: [], changed: ['B'] }, data: { before: 3, createdAt: 'now', services: [{ plugin: 'postgres', service: 'db', size: 9, apps: ['shop'] }] } };
+    const wire = JSON.parse(JSON.stringify({ plan: planAnswer(plan), remotes: remotesAnswer({ https: 'https://b.test/git/shop.git', ssh: null }) })) as { plan: RollbackPlanView; remotes: GitRemotesResponse };
+    assert.deepEqual(wire.plan.config.changed, ['B']);
+    assert.equal(wire.plan.data?.services[0].apps[0], 'shop');
+    assert.equal(wire.remotes.remotes?.ssh, null);
+    assert.deepEqual([planValues, containerCount].map((f) => typeof f), Array(2).fill('function'));
   });
 });

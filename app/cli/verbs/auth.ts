@@ -5,6 +5,7 @@ import { ApiClient } from '../api-client';
 import { CliError } from '../cli-error';
 import { DEFAULT_HOST, DEFAULT_REMOTE, checkRemoteName, normalizeHost, readConfig, saveCredentials, useRemote } from '../credentials';
 import type { VerbContext, VerbGroup } from '../types';
+import type { LoginTokenRequest, LoginTokenResponse } from '../api-types';
 
 const str = (v: string | true | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -16,7 +17,7 @@ async function passwordLogin(ctx: VerbContext, host: string, caFile: string | un
   const password = ctx.out.interactive ? await ctx.out.ask(`Password for ${user}: `, { hidden: true }) : (await ctx.out.readStdin()).replace(/\r?\n$/, '');
   if (!password) throw new CliError('USAGE', 'no password given: type it, or pipe it in (`berth login <url> --user <name> < file`)');
   const api = new ApiClient({ host, token: '', caFile, progress: ctx.out.progress });
-  const res = await api.json<{ token: string }>('POST', '/login/token', { username: user, password, name: tokenName() });
+  const res = await api.json<LoginTokenResponse>('POST', '/login/token', { username: user, password, name: tokenName() } satisfies LoginTokenRequest);
   return res.token;
 }
 

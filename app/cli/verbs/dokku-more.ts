@@ -1,5 +1,5 @@
 import { appPath } from '../api-client';
-import type { AppSettingsResponse, AppSummary, BuilderChangeRequest, GlobalDomainsResponse, PsSettingsResponse, ResourcesResponse, StorageDirectoryResponse, ProxyResponse, ChecksRunResponse, DockerOptionsResponse } from '../api-types';
+import type { AppSettingsResponse, AppSummary, BuilderChangeRequest, GlobalDomainsResponse, NetworkResponse, NetworksListResponse, PsSettingsResponse, ResourcesResponse, StorageDirectoryResponse, ProxyResponse, ChecksRunResponse, DockerOptionsResponse } from '../api-types';
 import { berthBuildpack } from '../buildpack-urls';
 import { CliError } from '../cli-error';
 import { keyValues, table } from '../output';
@@ -10,7 +10,6 @@ const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 const NETWORK: ArgSpec = { name: 'network', summary: 'A network\'s name, as network:list shows it.' };
 
 type ProxyReport = ProxyResponse['proxy'];
-interface NetworkInfo { name: string; app: string; driver: string; containers: string[] }
 
 const proxyOf = async (ctx: VerbContext): Promise<ProxyReport> => (await ctx.api().get<ProxyResponse>(appPath(ctx.arg('app'), '/proxy'))).proxy;
 
@@ -23,7 +22,7 @@ async function setProxy(ctx: VerbContext, enabled: boolean): Promise<void> {
 }
 
 /** The apps' networks the caller may see (berth makes one per app). */
-const networks = async (ctx: VerbContext) => (await ctx.api().get<{ networks: { name: string; app: string }[] }>('/api/v1/networks')).networks;
+const networks = async (ctx: VerbContext) => (await ctx.api().get<NetworksListResponse>('/api/v1/networks')).networks;
 
 /**
  * More of dokku's everyday verbs, each mapped onto what berth has: buildpacks:list/remove,
@@ -226,7 +225,7 @@ export const dokkuMoreVerbs: VerbGroup = {
       args: [NETWORK],
       options: [],
       async run(ctx) {
-        const { network } = await ctx.api().get<{ network: NetworkInfo }>(`/api/v1/networks/${encodeURIComponent(ctx.arg('network'))}`);
+        const { network } = await ctx.api().get<NetworkResponse>(`/api/v1/networks/${encodeURIComponent(ctx.arg('network'))}`);
         if (ctx.json) return ctx.out.json({ network });
         ctx.out.heading(`${network.name} network information`);
         ctx.out.write(keyValues([['Name', network.name], ['App', network.app], ['Driver', network.driver], ['Containers', network.containers.join(' ')]]));

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { appPath } from '../api-client';
-import type { AppDetail } from '../api-types';
+import type { AppDetail, GitRemotesResponse } from '../api-types';
 import { CliError } from '../cli-error';
 import type { VerbContext, VerbGroup } from '../types';
 
@@ -39,9 +39,9 @@ async function deployBranch(ctx: VerbContext, app: string): Promise<string> {
 }
 
 /** The app's push URLs on berth's own address; null from a berth without one (or an older berth). */
-async function remoteUrls(ctx: VerbContext, app: string): Promise<{ https: string; ssh: string | null } | null> {
+async function remoteUrls(ctx: VerbContext, app: string): Promise<GitRemotesResponse['remotes']> {
   try {
-    return (await ctx.api().get<{ remotes: { https: string; ssh: string | null } | null }>(appPath(app, '/git-remotes'))).remotes;
+    return (await ctx.api().get<GitRemotesResponse>(appPath(app, '/git-remotes'))).remotes;
   } catch (e) {
     if (e instanceof CliError && ['NOT_FOUND', 'HTTP_404'].includes(e.code)) return null;
     throw e;

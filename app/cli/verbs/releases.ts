@@ -1,16 +1,11 @@
 import { appPath } from '../api-client';
-import type { QueuedBuild, ReleaseRecord, ReleasesListResponse } from '../api-types';
+import type { QueuedBuild, ReleaseRecord, ReleasesListResponse, RollbackPlanView as RollbackPlan, RollbackPlanResponse } from '../api-types';
 import { CliError } from '../cli-error';
 import { followQueued } from '../follow-build';
 import { bytes, table } from '../output';
 import type { ArgSpec, VerbGroup } from '../types';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
-
-interface RollbackPlan {
-  from: number; to: number; description: string; config: { added: string[]; removed: string[]; changed: string[] };
-  data?: { before: number; createdAt: string; services: Array<{ plugin: string; service: string; size: number; apps: string[] }> };
-}
 
 /** What the rollback will do, before it does it: the release and each config var that changes (names only). */
 function describePlan(app: string, p: RollbackPlan): string[] {
@@ -70,7 +65,7 @@ export const releasesVerbs: VerbGroup = {
         const restoreData = ctx.args.options['restore-data'] === true;
         const app = ctx.arg('app');
         const query = [version === undefined ? '' : `version=${version}`, restoreData ? 'restoreData=true' : ''].filter(Boolean).join('&');
-        const { plan } = await ctx.api().get<{ plan: RollbackPlan }>(appPath(app, `/releases/rollback${query ? `?${query}` : ''}`));
+        const { plan } = await ctx.api().get<RollbackPlanResponse>(appPath(app, `/releases/rollback${query ? `?${query}` : ''}`));
         if (!ctx.json) for (const line of describePlan(app, plan)) ctx.out.line(line);
         if (ctx.args.options.force !== true) {
           // Overwriting a database is not undone by another rollback: without a terminal to ask, it takes --force.

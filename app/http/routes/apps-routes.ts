@@ -5,7 +5,7 @@ import type { HttpServices } from '../http-services';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
 import { statusesOf } from '../app-statuses';
-import type { AppResponse, AppsListResponse, AppSummary, CreateAppRequest, LockResponse, RenameAppRequest } from '../../api-contract';
+import type { AppResponse, AppsListResponse, AppSummary, CreateAppRequest, GitRemotesResponse, LockResponse, NetworkResponse, NetworksListResponse, RenameAppRequest } from '../../api-contract';
 
 export function appsRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
@@ -21,19 +21,19 @@ export function appsRoutes(berth: HttpServices): GuardedRouter {
   });
   // dokku's network:list/info: each app's own network, for the apps the user may see.
   const networks = (req: Request) => berth.access.visibleApps(req.user!, berth.apps.list()).map((a) => ({ name: berth.networkOf(a), app: a.name }));
-  r.get('/networks', need.read, (req, res) => { res.json({ networks: networks(req) }); });
+  r.get('/networks', need.read, (req, res) => { res.json({ networks: networks(req) } satisfies NetworksListResponse); });
   r.get('/networks/:name', need.read, async (req, res) => {
     const found = networks(req).find((n) => n.name === req.params.name);
     if (!found) throw new BerthError('NETWORK_NOT_FOUND', `Network "${req.params.name}" does not exist; \`berth network:list\` shows the apps' networks.`);
     const containers = (await berth.containers.of(found.app)).filter((c) => c.state === 'running').map((c) => c.name);
-    res.json({ network: { ...found, driver: 'bridge', containers } });
+    res.json({ network: { ...found, driver: 'bridge', containers } } satisfies NetworkResponse);
   });
   r.get('/apps/:app', need.appRead, (req, res) => {
     const app = berth.apps.info(req.params.app);
     res.json({ app: { ...app, applied: berth.processes.appliedLimits(app) } } satisfies AppResponse);
   });
   // `berth git:remote`: the URLs a laptop pushes to, on berth's own address (null without one).
-  r.get('/apps/:app/git-remotes', need.appRead, (req, res) => { res.json({ remotes: berth.ownAddress.remotes(req.params.app) }); });
+  r.get('/apps/:app/git-remotes', need.appRead, (req, res) => { res.json({ remotes: berth.ownAddress.remotes(req.params.app) } satisfies GitRemotesResponse); });
   r.patch('/apps/:app', need.appWrite, async (req, res) => {
     const { name } = body(req) as Partial<RenameAppRequest>;
     await berth.apps.rename(req.params.app, name, userName(req));

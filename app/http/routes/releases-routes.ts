@@ -4,7 +4,7 @@ import { releaseFor } from '../secret-views';
 import type { HttpServices } from '../http-services';
 import { userName } from '../auth-middleware';
 import { body, positiveInt } from '../request-body';
-import type { QueuedBuild, ReleasesListResponse } from '../../api-contract';
+import type { QueuedBuild, ReleasesListResponse, RollbackPlanResponse } from '../../api-contract';
 
 /** A yes/no field: absent, true/false, or (in a query) "true"/"false"; anything else is INVALID_INPUT. */
 function flag(v: unknown, field: string): boolean {
@@ -28,7 +28,7 @@ export function releasesRoutes(berth: HttpServices): GuardedRouter {
     const raw = req.query.version;
     const version = positiveInt(typeof raw === 'string' && raw !== '' ? raw.replace(/^v/, '') : undefined, 'version');
     berth.apps.require(req.params.app);
-    res.json({ plan: berth.releases.rollbackPlan(req.params.app, version, { restoreData: flag(req.query.restoreData, 'restoreData') }) });
+    res.json({ plan: berth.releases.rollbackPlan(req.params.app, version, { restoreData: flag(req.query.restoreData, 'restoreData') }) } satisfies RollbackPlanResponse);
   });
   r.post('/apps/:app/releases/rollback', need.appWrite, async (req, res) => {
     const raw = body(req).version;

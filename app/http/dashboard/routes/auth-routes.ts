@@ -7,6 +7,7 @@ import { STATUS_FOR_KIND, asBerthError } from '../../../errors';
 import { LOGIN_CSRF_COOKIE, SESSION_COOKIE, clearCookie, readCookie, setCookie } from '../cookies';
 import { field } from '../form';
 import { render } from '../views';
+import type { LoginTokenResponse } from '../../../api-contract';
 
 /** Only same-site paths: `next` must never send the browser elsewhere after login. */
 export function safeNext(raw: unknown): string {
@@ -74,7 +75,8 @@ export function authRoutes(berth: HttpServices, views: nunjucks.Environment): Gu
       const user = await berth.sessions.checkPassword(username, b.password);
       await berth.loginLimiter.succeeded(address, username);
       const token = berth.access.createToken(user, { name: b.name, expiresInDays: b.expiresInDays ?? null });
-      res.status(201).json({ user: user.name, name: b.name, token });
+      // createToken refused any name but a valid string: b.name is one here.
+      res.status(201).json({ user: user.name, name: String(b.name), token } satisfies LoginTokenResponse);
     } catch (e) {
       // The API's error shape, for the CLI (the dashboard's own handler would answer with a page).
       const err = asBerthError(e);
