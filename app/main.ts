@@ -3,6 +3,7 @@ import { asBerthError } from './errors';
 import { createBerth } from './boot/create-berth';
 import { checkDependencies, startWeb, startWorker } from './boot/roles';
 import { loadBuildpacks } from '../buildpacks';
+import { startRouterAgent } from './boot/router-agent-boot';
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 
@@ -11,6 +12,14 @@ async function main(command: string): Promise<void> {
   process.umask(0o077);
   const config = loadConfig();
   const paths = pathsFor(config);
+  if (command === 'router-agent') {
+    // A router on another manager: its nginx and the route feed only (no database, no queues).
+    const agent = await startRouterAgent(config, paths, log);
+    const stop = (signal: string) => { log(`${signal}: stopping`); agent.stop().finally(() => process.exit(0)); };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+    return;
+  }
   const berth = createBerth({ config, paths, buildpacks: loadBuildpacks() });
 
   if (command === 'admin:bootstrap') {
@@ -28,7 +37,7 @@ async function main(command: string): Promise<void> {
     return;
   }
   if (!['start', 'web', 'worker'].includes(command)) {
-    throw new Error(`unknown command "${command}": use start, web, worker, admin:bootstrap or admin:password`);
+    throw new Error(`unknown command "${command}": use start, web, worker, router-agent, admin:bootstrap or admin:password`);
   }
   await checkDependencies(berth, log);
   // Plugins were loaded by createBerth: say which, and why any were refused.

@@ -37,7 +37,7 @@ import { createDiskEngine } from '../infra/docker/disk-engine';
 import { deployWatchOf } from './deploy-watch-boot';
 import { DeployScripts, OneOffRunner, type OneOffRun } from '../one-off';
 import { CronService } from '../cron';
-import { DomainsService, RAW_TEMPLATE_KEY, RoutedRouter, RoutingService, storedRouteExtras } from '../domains';
+import { DomainsService, PublishingRouter, RAW_TEMPLATE_KEY, RoutedRouter, RoutingService, routersOf, storedRouteExtras } from '../domains';
 import { CertFiles, CertsService, LetsencryptService } from '../certs';
 import { OwnAddress } from '../own-address';
 import { hookedResources } from '../plugins';
@@ -71,14 +71,14 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     docker, limits: containerLimits(config),
     appSubnets: config.appSubnets ? parseSubnetPool(config.appSubnets, 24) : null,
   });
-  // Everyone routes through RoutedRouter: it adds the app's ports, nginx settings, certificate and template.
+  // Everyone routes through RoutedRouter: it adds the app's ports, nginx settings, certificate and template;
+  // with BERTH_ROUTER_FEED, each route nginx took is published for the router agents on the other managers.
   const nginx = createNginxRouter({
-    dir: paths.nginx, nginxBin: config.nginxBin, httpPort: config.routerPort, httpsPort: config.routerHttpsPort, domain: config.domain,
-  });
-  const router = new RoutedRouter(nginx, (app) => routeExtras(app));
+    dir: paths.nginx, nginxBin: config.nginxBin, httpPort: config.routerPort, httpsPort: config.routerHttpsPort, domain: config.domain });
   const redis = createRedisInfra({
     url: config.redisUrl, prefix: config.redisPrefix, notifications: { attempts: config.notifyAttempts, backoffMs: config.notifyBackoffMs },
   });
+  const router = new RoutedRouter(config.routerFeed ? new PublishingRouter(nginx, redis.routeFeed) : nginx, (app) => routeExtras(app));
   // The hook calls back into this web process; the secret proves the call came from our git.
   const hook = { url: `http://127.0.0.1:${config.port}/internal/git-hook`, secret: crypto.randomBytes(24).toString('hex') };
   const repos = createGitRepos({ reposDir: paths.repos, snapshotsDir: paths.snapshots, hook });
@@ -383,7 +383,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     events, users, access, loginLimiter, sessions, configVars, apps, appSettings, deployer, scheduling, builds, releases, runner, pushGate, urlOf,
     processes, storage, reconciler, liveness, deployWatch, deployWatchSettings, buildSettings, checks, registryLogins, schedulers, swarmSetup, swarmNodes, swarmWatcher, imageRegistry, gitSync, webhooks,
     logs, oneOff, cron,
-    domains, routing, certs, letsencrypt, ownAddress,
+    domains, routing, certs, letsencrypt, ownAddress, routers: routersOf(redis.routeFeed),
     services, serviceBackups, berthBackup, berthBackups, reviewApps, statsSampler, notifications, disk, housekeeping, metricsHistory: metrics, logDrainer, logDrains,
     async close(): Promise<void> {
       await reconciler.stop();

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { BerthError } from '../errors';
 
@@ -77,6 +78,12 @@ export interface Config {
   readonly logDrainBuffer: number;
   /** BERTH_NGINX_BIN — the nginx binary. Default nginx (from PATH). */
   readonly nginxBin: string;
+  /** BERTH_ROUTER_FEED — publish every route berth's router applies (certificates included) to Redis under a version, for the router agents on the other managers (docs/swarm.md, "A router on each manager"). Default false. */
+  readonly routerFeed: boolean;
+  /** BERTH_ROUTER_AGENT_NAME — `berth router-agent` only: this router's name in `berth router:report`. Default the host's name. */
+  readonly routerAgentName: string;
+  /** BERTH_ROUTER_AGENT_ADDRESS — `berth router-agent` only: the address clients reach this router on (what DNS points at). Default the first non-loopback IPv4 address. */
+  readonly routerAgentAddress: string | null;
   /** BERTH_SCHEDULER — where apps run unless `scheduler:set` says otherwise, and new services unless `<service>:create --scheduler` does: docker-local or swarm. Default docker-local. */
   readonly scheduler: 'docker-local' | 'swarm';
   /** BERTH_REGISTRY_ADDR — address berth's own image registry listens on, as swarm nodes reach it. Default 127.0.0.1. */
@@ -243,6 +250,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nginxBin: env.BERTH_NGINX_BIN || 'nginx',
     keepImages: int(env, 'BERTH_KEEP_IMAGES', 5, 1, 1000),
     snapshotKeep: int(env, 'BERTH_SNAPSHOT_KEEP', 5, 1, 1000),
+    routerFeed: bool(env, 'BERTH_ROUTER_FEED', false),
+    routerAgentName: env.BERTH_ROUTER_AGENT_NAME || os.hostname(),
+    routerAgentAddress: env.BERTH_ROUTER_AGENT_ADDRESS || null,
     scheduler: schedulerName(env.BERTH_SCHEDULER),
     registryAddr: registryAddr(env.BERTH_REGISTRY_ADDR),
     registryPort: int(env, 'BERTH_REGISTRY_PORT', 5100, 1, 65535),

@@ -4,3 +4,6 @@ export { RoutedRouter, storedRouteExtras, type RouteExtras } from './routed-rout
 export { normalizeHostname } from './hostname';
 export { parsePortMapping, formatPortMapping, detectPortMappings } from './port-mapping';
 export { NGINX_SETTINGS, LETSENCRYPT_KEY, LETSENCRYPT_EMAIL_KEY, RAW_TEMPLATE_KEY } from './router-settings';
+export { PublishingRouter } from './publishing-router';
+export { RouterAgent, type RouterAgentDeps } from './router-agent';
+export { routerReport, routerRow, routersOf, type RouterReport, type RouterRow } from './router-status';

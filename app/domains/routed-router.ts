@@ -3,6 +3,7 @@ import type { Store } from '../ports/store';
 import type { ReleasesReader } from '../releases/releases-reader';
 import { PROXY_DISABLED_KEY, toRouteSettings } from './router-settings';
 import { effectivePorts } from './port-mapping';
+import { DelegatingRouter } from './delegating-router';
 
 export type RouteExtras = Pick<AppRoute, 'ports' | 'settings' | 'tls' | 'template'> & {
   /** dokku's `proxy:disable`: the app keeps running, the router holds no route to it. */
@@ -14,22 +15,15 @@ export type RouteExtras = Pick<AppRoute, 'ports' | 'settings' | 'tls' | 'templat
  * certificate and own template to the `{app, domains, upstreams}` they pass, so whoever applies a
  * route gets the whole of it. Any Router (nginx today) sits inside.
  */
-export class RoutedRouter implements Router {
-  constructor(private readonly inner: Router, private readonly extras: (app: string) => Promise<RouteExtras>) {}
+export class RoutedRouter extends DelegatingRouter {
+  constructor(inner: Router, private readonly extras: (app: string) => Promise<RouteExtras>) { super(inner); }
 
-  start(): Promise<void> { return this.inner.start(); }
-  stop(): Promise<void> { return this.inner.stop(); }
-  async apply(route: AppRoute): Promise<void> {
+  override async apply(route: AppRoute): Promise<void> {
     const { proxyDisabled, ...extras } = await this.extras(route.app);
     // Every caller (deploy, domains, ports, nginx:set) goes through here, so none routes a disabled app again.
     if (proxyDisabled) return this.inner.remove(route.app);
     await this.inner.apply({ ...route, ...extras });
   }
-  remove(app: string): Promise<void> { return this.inner.remove(app); }
-  listApps(): Promise<string[]> { return this.inner.listApps(); }
-  configOf(app: string): Promise<string | null> { return this.inner.configOf(app); }
-  putChallenge(token: string, content: string): Promise<void> { return this.inner.putChallenge(token, content); }
-  removeChallenge(token: string): Promise<void> { return this.inner.removeChallenge(token); }
 }
 
 /** Reads an app's extras from the store; the certificate and template come from their owners. */

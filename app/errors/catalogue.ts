@@ -154,6 +154,7 @@ export const CATALOGUE = {
   SWARM_INIT_FAILED: { kind: 'unprocessable', hint: 'Docker could not make a swarm here; the message says why (often: pass --advertise-addr <this host\'s private address>).' },
   SWARM_NOT_MANAGER: { kind: 'conflict', hint: 'This engine is a worker of another swarm: run berth on a manager, or leave that swarm first (`docker swarm leave`).' },
   NODE_NOT_FOUND: { kind: 'not-found', hint: 'No swarm node has that id or hostname; `berth nodes` lists them.' },
+  ROUTER_NOT_FOUND: { kind: 'not-found', hint: 'No router agent of that name has reported; `berth router:report` lists them.' },
   NODE_IS_MANAGER: { kind: 'conflict', hint: 'A manager is not removed by berth: demote it first (`docker node demote <node>` on a manager); the manager berth runs on cannot be removed.' },
   NODE_DRAIN_BLOCKED: { kind: 'conflict', hint: 'The node is drained, but some tasks cannot run elsewhere (placement allows only that node, or no room): `berth ps:set <app> placement none` or label another node, then drain again.' },
   NOT_ON_SWARM: { kind: 'unprocessable', hint: 'Only an app on the swarm scheduler has replicas to spread over nodes: `berth scheduler:set <app> swarm`.' },

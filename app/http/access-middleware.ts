@@ -14,7 +14,7 @@ const decoded = (s: string): string => { try { return decodeURIComponent(s); } c
 
 /**
  * What a request asks to do, from its method and path: `/apps/<app>/…` reads or writes that app
- * (collaborator and service-link changes are admin-only), `/events?app=` reads that app, `/users` and berth's own backups (`/berth/backup…`) are admin-only,
+ * (collaborator and service-link changes are admin-only), `/events?app=` reads that app, `/users`, berth's own backups (`/berth/backup…`) and `/routers` are admin-only,
  * other berth-wide paths read with GET and need an admin otherwise. Each route declares the same
  * (route-access.ts); the route guard refuses a request whose route declares anything else.
  */
@@ -24,6 +24,8 @@ export function targetOf(req: Pick<Request, 'method' | 'path' | 'query'>): Targe
   if (/^\/users(\/|$)/.test(req.path)) return { action: 'admin', app: null };
   // berth's own backups hold every secret berth has: listing and downloading them too.
   if (/^\/berth\/(backup|backups|backup-schedule|restore)(\/|$)/.test(req.path)) return { action: 'admin', app: null };
+  // The router agents' report names other people's apps and their nginx errors.
+  if (/^\/routers(\/|$)/.test(req.path)) return { action: 'admin', app: null };
   const m = /^\/apps\/([^/]+)(\/.*)?$/.exec(req.path);
   if (m) {
     let app: string;

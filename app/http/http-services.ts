@@ -23,6 +23,7 @@ import type { RegistryLogins } from '../registry-auth';
 import type { NotificationsService } from '../notifications';
 import type { ReleasesService } from '../releases';
 import type { SchedulersService, SwarmNodeOps, SwarmSetup } from '../schedulers';
+import type { RouterReport } from '../domains';
 import type { ServiceBackup, ServiceKit, ServiceLinks } from '../services-kit';
 import type { BerthBackup, BerthBackups, ServiceBackups } from '../backups';
 import type { SessionsService } from '../sessions';
@@ -105,6 +106,8 @@ export interface HttpServices {
   readonly swarmSetup: SwarmSetup;
   /** nodes:drain and nodes:remove (admins only). */
   readonly swarmNodes: SwarmNodeOps;
+  /** The router agents on the managers (router:report, router:forget). */
+  readonly routers: { report(): Promise<RouterReport>; forget(name: string): Promise<void> };
   readonly registryLogins: RegistryLogins;
   readonly notifications: Pick<NotificationsService, 'add' | 'list' | 'remove' | 'test' | 'smtp' | 'setSmtp'>;
   /** Scheduled service backups (app/backups). */

@@ -132,6 +132,7 @@ export const EMPTY_BODY: Readonly<Record<string, Answer | NotSent>> = {
   'POST /api/v1/nodes/:node/labels': ['INVALID_INPUT', 400],
   // No swarm on the bad-input test's engine: a node is looked for only in one.
   'POST /api/v1/nodes/add': ['SWARM_NOT_ACTIVE', 503],
+  'DELETE /api/v1/routers/:name': { notSent: READS_NO_BODY },
   'POST /api/v1/nodes/:node/drain': ['SWARM_NOT_ACTIVE', 503],
   'POST /api/v1/nodes/:node/remove': ['SWARM_NOT_ACTIVE', 503],
 };
@@ -173,6 +174,7 @@ export const BAD_PARAM: Readonly<Record<string, Answer>> = {
   '/api/v1/plugins/:id/api/*rest': ['NOT_FOUND', 404],
   // The only route under a node checks its labels first, and no node exists without a swarm.
   '/api/v1/nodes/:node': ['INVALID_INPUT', 400],
+  '/api/v1/routers/:name': ['ROUTER_NOT_FOUND', 404],
 };
 
 /**

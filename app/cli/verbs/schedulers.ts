@@ -9,6 +9,14 @@ const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 
 const labelsText = (labels: Readonly<Record<string, string>>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') || '-';
 
+interface RouterRow {
+  name: string; nodeId: string | null; address: string; version: number; appliedAt: number; seenAt: number;
+  state: string; problem: string | null; failures: { app: string; message: string }[];
+}
+interface RouterReport { version: number; publishedAt: number; routers: RouterRow[] }
+
+const ago = (now: number, at: number) => (at === 0 ? '-' : `${Math.max(0, Math.round((now - at) / 1000))} s ago`);
+
 /** Prints the answer, then follows the re-release it queued (if any). */
 async function followIfQueued(ctx: VerbContext, app: string, res: Partial<QueuedBuild> & Record<string, unknown>, line: string): Promise<void> {
   if (!res.build) {
@@ -144,6 +152,36 @@ export const schedulersVerbs: VerbGroup = {
       args: [{ name: 'node', summary: 'Node id (or prefix) or hostname.' }],
       options: [],
       async run(ctx) { await nodeProgress(ctx, 'remove'); },
+    },
+    {
+      name: 'router:report',
+      usage: 'berth router:report',
+      summary: 'The routers on the managers (router agents, BERTH_ROUTER_FEED): the route version each serves against the latest, and what to do about one that is behind, silent or refused a route (admins only).',
+      args: [],
+      options: [],
+      async run(ctx) {
+        const res = await ctx.api().get<{ routers: RouterReport }>('/api/v1/routers');
+        if (ctx.json) return ctx.out.json(res);
+        const r = res.routers;
+        const now = Date.now();
+        ctx.out.line(`Route version: ${r.version}${r.publishedAt ? ` (published ${ago(now, r.publishedAt)})` : ' (nothing published: is BERTH_ROUTER_FEED on?)'}`);
+        if (r.routers.length === 0) return ctx.out.line('No router agent has reported.');
+        ctx.out.write(table(['ROUTER', 'NODE', 'ADDRESS', 'VERSION', 'STATE', 'APPLIED', 'SEEN'],
+          r.routers.map((a) => [a.name, a.nodeId ? a.nodeId.slice(0, 12) : '-', a.address, String(a.version), a.state, ago(now, a.appliedAt), ago(now, a.seenAt)])));
+        for (const a of r.routers) if (a.problem) ctx.out.line(`${a.name}: ${a.problem}`);
+      },
+    },
+    {
+      name: 'router:forget',
+      usage: 'berth router:forget <router>',
+      summary: 'Forget a router agent taken away for good, so router:report stops listing it (admins only).',
+      args: [{ name: 'router', summary: 'The router\'s name (router:report).' }],
+      options: [],
+      async run(ctx) {
+        const res = await ctx.api().json<{ forgotten: string }>('DELETE', `/api/v1/routers/${encodeURIComponent(ctx.arg('router'))}`);
+        if (ctx.json) return ctx.out.json(res);
+        ctx.out.line(`-----> ${res.forgotten} forgotten`);
+      },
     },
     {
       name: 'nodes:label',

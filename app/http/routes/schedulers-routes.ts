@@ -33,6 +33,17 @@ export function schedulersRoutes(berth: HttpServices): GuardedRouter {
     res.json({ swarm: await berth.swarmSetup.init(body(req).advertiseAddr, userName(req)) } satisfies SwarmInitResponse);
   });
   r.get('/nodes', need.read, async (_req, res) => { res.json({ nodes: await berth.schedulers.nodes() } satisfies NodesListResponse); });
+  /** Each router agent: the version it serves against the feed's, and what is wrong with it (router:report). */
+  r.get('/routers', need.admin, async (req, res) => {
+    // Its problems name other people's apps and their nginx errors: admins only.
+    if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins see the routers.');
+    res.json({ routers: await berth.routers.report() });
+  });
+  r.delete('/routers/:name', need.admin, async (req, res) => {
+    if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins forget routers.');
+    await berth.routers.forget(req.params.name);
+    res.json({ forgotten: req.params.name });
+  });
   /** `{ labels: ["zone=a", "disk="] }` */
   r.post('/nodes/:node/labels', need.admin, async (req, res) => {
     // Labels steer where every app's tasks go: admins only.

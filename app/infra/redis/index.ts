@@ -14,6 +14,8 @@ import { RedisKeys } from './keys';
 import { RedisLockService } from './redis-lock-service';
 import { RedisLogBus } from './redis-log-bus';
 import { RedisWindowCounters } from './redis-window-counters';
+import { RedisRouteFeed } from './redis-route-feed';
+import type { RouteFeed } from '../../ports/route-feed';
 
 export interface RedisInfraOptions {
   /** e.g. redis://127.0.0.1:6379 */
@@ -40,6 +42,8 @@ export interface RedisInfra {
   readonly port: number;
   /** Scheduled service backups (app/backups): the same job schedulers on a queue of their own. */
   readonly backupCron: CronScheduler;
+  /** The versioned route table the router agents on the managers follow (docs/scaling.md). */
+  readonly routeFeed: RouteFeed;
   /** Throws BerthError REDIS_UNAVAILABLE when Redis does not answer within 2 s. */
   ping(): Promise<void>;
   /** Waits for running builds, then closes every connection. */
@@ -84,6 +88,7 @@ export function createRedisInfra(options: RedisInfraOptions): RedisInfra {
     notificationQueue: <E>() => notifications as unknown as NotificationQueue<E>,
     backupCron,
     counters: new RedisWindowCounters(redis, keys),
+    routeFeed: new RedisRouteFeed(redis, keys),
     port: Number(new URL(options.url).port || 6379),
     ping: () => pingConnection(redis, options.url),
     close: () =>
@@ -100,8 +105,16 @@ export function createRedisInfra(options: RedisInfraOptions): RedisInfra {
   };
 }
 
+/** The route feed alone, for a router agent (app/boot/router-agent-boot.ts): one connection, no queues. */
+export function openRouteFeed(options: Pick<RedisInfraOptions, 'url' | 'prefix' | 'onError'>): { feed: RouteFeed; close(): Promise<void> } {
+  const onError = options.onError ?? ((err: Error) => console.error(`berth: redis: ${err.message}`));
+  const redis = openConnection({ url: options.url, onError });
+  return { feed: new RedisRouteFeed(redis, new RedisKeys(options.prefix)), close: () => closeConnection(redis) };
+}
+
 export { BullBuildQueue } from './bull-build-queue';
 export { RedisLogBus } from './redis-log-bus';
 export { RedisLockService } from './redis-lock-service';
 export { RedisWindowCounters } from './redis-window-counters';
+export { RedisRouteFeed } from './redis-route-feed';
 export { BullCronScheduler, createBullCronScheduler } from './bull-cron-scheduler';

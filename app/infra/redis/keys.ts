@@ -28,6 +28,11 @@ export class RedisKeys {
     return `${this.prefix}:lock:${name}`;
   }
 
+  /** The route feed (app/ports/route-feed.ts): its version, when it was published, every app's route, the router agents' reports. */
+  routeFeed(part: 'version' | 'published-at' | 'routes' | 'agents'): string {
+    return `${this.prefix}:router:${part}`;
+  }
+
   /** A fixed-window counter (login failures). */
   counter(name: string): string {
     return `${this.prefix}:counter:${name}`;

@@ -1,0 +1,23 @@
+import type { AppRoute, Router } from '../ports/router';
+import type { RouteFeed } from '../ports/route-feed';
+import { DelegatingRouter } from './delegating-router';
+
+/**
+ * berth's own router, and every route it applies published to the route feed for the router
+ * agents on the other managers (docs/scaling.md, "A router on each manager"). A route is published
+ * only once berth's nginx took it: one nginx refused is no route to feed the others. An unchanged
+ * route makes no new version (the feed compares), so the reconciler's passes cost the agents nothing.
+ */
+export class PublishingRouter extends DelegatingRouter {
+  constructor(inner: Router, private readonly feed: RouteFeed) { super(inner); }
+
+  override async apply(route: AppRoute): Promise<void> {
+    await this.inner.apply(route);
+    await this.feed.publish(route.app, route);
+  }
+
+  override async remove(app: string): Promise<void> {
+    await this.inner.remove(app);
+    await this.feed.publish(app, null);
+  }
+}
