@@ -138,6 +138,18 @@ describe('route authentication', function () {
     assert.deepEqual(through, [], 'spellings that reached a handler the canonical path is refused');
   });
 
+  it('the router agents\' report and forget (issue 24) are admin-only: a developer and a viewer are refused, an admin reads', async () => {
+    const dev = await berth.access.addUser({ name: 'route-routers-dev', role: 'developer', by: null });
+    const viewer = await berth.access.addUser({ name: 'route-routers-viewer', role: 'viewer', by: null });
+    const admin = await berth.access.addUser({ name: 'route-routers-admin', role: 'admin', by: null });
+    for (const token of [dev.token, viewer.token]) {
+      assert.equal((await request(port, 'GET', '/api/v1/routers', token)).status, 403);
+      assert.equal((await request(port, 'DELETE', '/api/v1/routers/mgr2', token)).status, 403);
+    }
+    assert.equal((await request(port, 'GET', '/api/v1/routers', admin.token)).status, 200);
+    assert.equal((await request(port, 'DELETE', '/api/v1/routers/mgr2', admin.token)).status, 404); // ROUTER_NOT_FOUND: none reported
+  });
+
   it('git smart HTTP refuses without a token', async () => {
     for (const p of ['/git/probe-x.git/info/refs?service=git-upload-pack', '/git/probe-x.git/git-receive-pack']) {
       assert.equal((await request(port, p.includes('receive') ? 'POST' : 'GET', p)).status, 401, p);

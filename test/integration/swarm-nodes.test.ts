@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { ownImageLabel } from '../support/app-images';
 import { uniqueName, type BerthProcess } from '../support/berth-process';
 import { describeLoad, steadyLoad } from '../support/load';
@@ -56,7 +58,7 @@ describe('swarm scheduler on two nodes (a second dockerd in a network namespace)
   before(async function () {
     requireBerthStack();
     // An hour between reconcile passes: after the first one, only the swarm watch re-routes on a node change.
-    cluster = await startTwoNodeSwarm(this, { env: { BERTH_SCHEDULER: 'swarm', BERTH_RECONCILE_INTERVAL: '3600' }, ownImages: [tag, `berth-test/${pinned}:1`, `berth/${app}:`, `berth/${pinned}:`] });
+    cluster = await startTwoNodeSwarm(this, { env: { BERTH_SCHEDULER: 'swarm', BERTH_RECONCILE_INTERVAL: '3600', BERTH_ROUTER_FEED: 'true' }, ownImages: [tag, `berth-test/${pinned}:1`, `berth/${app}:`, `berth/${pinned}:`] });
     ({ berth } = cluster);
     node2 = cluster.node2!;
     // Each task says at start which container it is (its hostname), so a log line names its task.
@@ -94,6 +96,54 @@ describe('swarm scheduler on two nodes (a second dockerd in a network namespace)
       assert.equal((await res.text()).trim(), 'two-nodes', `task at ${a} answers`);
     }
     for (let i = 0; i < 8; i++) assert.equal((await berth.viaRouter(host)).text.trim(), 'two-nodes');
+  });
+
+  it('node2 promoted to manager runs a router agent in its namespace: the app answers through both routers, a domain change reaches both, router:report shows it current', async () => {
+    const redisPort = Number(new URL(process.env.REDIS_URL || 'redis://127.0.0.1:6379').port || 6379);
+    node2.forwardLoopback(redisPort);
+    const node2Id = docker('node', 'ls', '--filter', `name=${node2.hostname}`, '--format', '{{.ID}}').stdout.trim();
+    assert.equal(docker('node', 'promote', node2Id).status, 0);
+    const agentHome = fs.mkdtempSync(path.join(berth.home, 'router-agent-'));
+    const agentPort = 18_080;
+    const agent = spawn('nsenter', [`--net=/var/run/netns/${node2.netns}`, process.execPath, path.resolve(__dirname, '../../app/main.js'), 'router-agent'], {
+      env: {
+        ...process.env, BERTH_HOME: agentHome, BERTH_ROUTER_PORT: String(agentPort), BERTH_ROUTER_HTTPS_PORT: String(agentPort + 1),
+        REDIS_URL: `redis://127.0.0.1:${redisPort}`, BERTH_REDIS_PREFIX: berth.env.BERTH_REDIS_PREFIX, DOCKER_SOCKET: node2.socket, BERTH_ROUTER_AGENT_NAME: 'mgr2',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let agentLog = '';
+    agent.stdout!.on('data', (c: Buffer) => { agentLog += c.toString(); });
+    agent.stderr!.on('data', (c: Buffer) => { agentLog += c.toString(); });
+    const through2 = async (h: string) => {
+      const res = await fetch(`http://${node2.nsAddr}:${agentPort}/`, { headers: { host: h } }).catch(() => null);
+      return res ? `${res.status} ${(await res.text()).trim()}` : 'no answer';
+    };
+    try {
+      // Through the agent's address (what DNS would point at), to tasks on both nodes.
+      await waitFor(`node2's router serving ${app} (agent: ${agentLog})`, async () => (await through2(host)) === '200 two-nodes', 60_000);
+      assert.equal((await berth.viaRouter(host)).text.trim(), 'two-nodes');
+      const domain = `${app}.shop.test`;
+      const added = await berth.api('PATCH', `/api/v1/apps/${app}/domains`, { add: [domain] });
+      assert.equal(added.status, 200, added.text);
+      assert.equal((await berth.viaRouter(domain)).text.trim(), 'two-nodes');
+      await waitFor('the domain on node2\'s router', async () => (await through2(domain)) === '200 two-nodes', 30_000);
+      const report = await waitFor('router:report naming mgr2 current', async () => {
+        const r = berth.cli(['router:report']);
+        return r.code === 0 && new RegExp(`^mgr2\\s+${node2Id.slice(0, 12)}\\s+${node2.nsAddr.replace(/\./g, '\\.')}\\s+\\d+\\s+current\\s`, 'm').test(r.stdout) ? r.stdout : '';
+      }, 15_000);
+      const version = Number(/^Route version: (\d+)/.exec(report)![1]);
+      assert.match(report, new RegExp(`^mgr2\\s+\\S+\\s+\\S+\\s+${version}\\s+current\\s`, 'm'), report);
+      // A developer sees no router (it names every app): refused.
+      assert.equal((await fetch(`${berth.url}/api/v1/routers`, { headers: { authorization: `Bearer ${devToken}` } })).status, 403);
+    } finally {
+      agent.kill('SIGTERM');
+      if (agent.exitCode === null) await new Promise((r) => agent.once('exit', r));
+      // Back to a worker: the lost-node test below stops node2's engine, which a two-manager swarm would not survive (quorum).
+      assert.equal(docker('node', 'demote', node2Id).status, 0);
+      fs.rmSync(agentHome, { recursive: true, force: true });
+    }
+    await waitFor('node2 a worker again', () => docker('node', 'inspect', node2Id, '--format', '{{.Spec.Role}}').stdout.trim() === 'worker', 30_000);
   });
 
   it('ps:report lists each task with its node and address, and berth logs shows the lines of the tasks on node2 tagged web.<n>', async () => {
