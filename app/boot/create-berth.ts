@@ -78,7 +78,7 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
   const redis = createRedisInfra({
     url: config.redisUrl, prefix: config.redisPrefix, notifications: { attempts: config.notifyAttempts, backoffMs: config.notifyBackoffMs },
   });
-  const router = new RoutedRouter(config.routerFeed ? new PublishingRouter(nginx, redis.routeFeed) : nginx, (app) => routeExtras(app));
+  const router = new RoutedRouter(config.routerFeed ? new PublishingRouter(nginx, redis.routeFeed, (e) => console.error(`berth: route feed: ${(e as Error).message}`)) : nginx, (app) => routeExtras(app));
   // The hook calls back into this web process; the secret proves the call came from our git.
   const hook = { url: `http://127.0.0.1:${config.port}/internal/git-hook`, secret: crypto.randomBytes(24).toString('hex') };
   const repos = createGitRepos({ reposDir: paths.repos, snapshotsDir: paths.snapshots, hook });

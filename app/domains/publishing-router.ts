@@ -7,17 +7,19 @@ import { DelegatingRouter } from './delegating-router';
  * agents on the other managers (docs/scaling.md, "A router on each manager"). A route is published
  * only once berth's nginx took it: one nginx refused is no route to feed the others. An unchanged
  * route makes no new version (the feed compares), so the reconciler's passes cost the agents nothing.
+ * A failed publish (Redis away) does not fail the route change berth's nginx made: it is told, and
+ * the reconciler's next pass applies every app again, which publishes what the feed missed.
  */
 export class PublishingRouter extends DelegatingRouter {
-  constructor(inner: Router, private readonly feed: RouteFeed) { super(inner); }
+  constructor(inner: Router, private readonly feed: RouteFeed, private readonly onError: (e: unknown) => void) { super(inner); }
 
   override async apply(route: AppRoute): Promise<void> {
     await this.inner.apply(route);
-    await this.feed.publish(route.app, route);
+    await this.feed.publish(route.app, route).catch(this.onError);
   }
 
   override async remove(app: string): Promise<void> {
     await this.inner.remove(app);
-    await this.feed.publish(app, null);
+    await this.feed.publish(app, null).catch(this.onError);
   }
 }

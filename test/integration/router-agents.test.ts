@@ -31,7 +31,7 @@ describe('router agents: every router fed the same routes', function () {
   const feed = new RedisRouteFeed(redis, new RedisKeys(prefix));
   const [ownHttp, ownHttps] = freePortPair();
   const nginx = createNginxRouter({ dir: path.join(home, 'berth-nginx'), nginxBin: 'nginx', httpPort: ownHttp, httpsPort: ownHttps, listenAddress: '127.0.0.1', domain: 'berth.localhost' });
-  const berth = new PublishingRouter(nginx, feed);
+  const berth = new PublishingRouter(nginx, feed, (e) => { throw e; });
   let agentHttp = 0;
   let agent: ChildProcess | null = null;
   let agentLog = '';

@@ -51,7 +51,7 @@ describe('routers on the managers: the route feed and the router agent', () => {
   it('berth publishes a route only once its own nginx took it; an unchanged route makes no new version; a removal is published', async () => {
     const feed = new InMemoryRouteFeed(now);
     const own = new ManagerNginx();
-    const berth = new PublishingRouter(own, feed);
+    const berth = new PublishingRouter(own, feed, (e) => { throw e; });
     await berth.apply(route('shop'));
     assert.equal((await feed.head()).version, 1);
     await berth.apply(route('shop')); // the reconciler's pass: same route
@@ -61,6 +61,21 @@ describe('routers on the managers: the route feed and the router agent', () => {
     assert.deepEqual(Object.keys((await feed.current()).routes), ['shop']);
     await berth.remove('shop');
     assert.deepEqual(await feed.current(), { version: 2, publishedAt: clock, routes: {} });
+  });
+
+  it('a publish that fails (Redis away) does not fail the route change berth made; the next apply of the route publishes it', async () => {
+    const feed = new InMemoryRouteFeed(now);
+    const publish = feed.publish.bind(feed);
+    let redisAway = true;
+    feed.publish = async (app, r) => { if (redisAway) throw new Error('connect ECONNREFUSED'); return publish(app, r); };
+    const told: string[] = [];
+    const own = new ManagerNginx();
+    const berth = new PublishingRouter(own, feed, (e) => told.push((e as Error).message));
+    await berth.apply(route('shop'));
+    assert.deepEqual([[...own.routes.keys()], told, (await feed.head()).version], [['shop'], ['connect ECONNREFUSED'], 0]);
+    redisAway = false;
+    await berth.apply(route('shop')); // the reconciler's next pass
+    assert.deepEqual(Object.keys((await feed.current()).routes), ['shop']);
   });
 
   it('an agent applies a version\'s routes all at once (one batch, one reload), serves them, and reports the version', async () => {
