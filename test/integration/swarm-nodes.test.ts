@@ -134,6 +134,8 @@ describe('swarm scheduler on two nodes (a second dockerd in a network namespace)
       }, 15_000);
       const version = Number(/^Route version: (\d+)/.exec(report)![1]);
       assert.match(report, new RegExp(`^mgr2\\s+\\S+\\s+\\S+\\s+${version}\\s+current\\s`, 'm'), report);
+      const nodes = berth.cli(['nodes']).stdout;
+      assert.match(nodes, new RegExp(`^${node2Id.slice(0, 12)}\\s+${node2.hostname}\\s+manager\\s.*\\smgr2 v${version} current$`, 'm'), nodes);
       // A developer sees no router (it names every app): refused.
       assert.equal((await fetch(`${berth.url}/api/v1/routers`, { headers: { authorization: `Bearer ${devToken}` } })).status, 403);
     } finally {

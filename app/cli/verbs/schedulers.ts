@@ -8,6 +8,11 @@ import type { ArgSpec, VerbContext, VerbGroup } from '../types';
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 
 const labelsText = (labels: Readonly<Record<string, string>>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') || '-';
+interface NodeRow {
+  id: string; hostname: string; role: string; status: string; availability: string; addr: string; leader: boolean; labels: Record<string, string>;
+  /** Its router agent (BERTH_ROUTER_FEED), if one reports from this node. */
+  router?: { name: string; version: number; state: string } | null;
+}
 
 interface RouterRow {
   name: string; nodeId: string | null; address: string; version: number; appliedAt: number; seenAt: number;
@@ -102,14 +107,15 @@ export const schedulersVerbs: VerbGroup = {
       name: 'nodes',
       aliases: ['nodes:list'],
       usage: 'berth nodes',
-      summary: 'The swarm\'s nodes: hostname, role, status, availability, address and labels.',
+      summary: 'The swarm\'s nodes: hostname, role, status, availability, address, labels, and the router agent on it (its route version and state; router:report says more).',
       args: [],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().get<NodesListResponse>('/api/v1/nodes');
+        const res = await ctx.api().get<{ nodes: NodeRow[] }>('/api/v1/nodes');
         if (ctx.json) return ctx.out.json(res);
-        ctx.out.write(table(['ID', 'HOSTNAME', 'ROLE', 'STATUS', 'AVAILABILITY', 'ADDRESS', 'LABELS'],
-          res.nodes.map((n) => [n.id.slice(0, 12), n.hostname, `${n.role}${n.leader ? ' (leader)' : ''}`, n.status, n.availability, n.addr, labelsText(n.labels)])));
+        const router = (n: NodeRow) => (n.router ? `${n.router.name} v${n.router.version} ${n.router.state}` : '-');
+        ctx.out.write(table(['ID', 'HOSTNAME', 'ROLE', 'STATUS', 'AVAILABILITY', 'ADDRESS', 'LABELS', 'ROUTER'],
+          res.nodes.map((n) => [n.id.slice(0, 12), n.hostname, `${n.role}${n.leader ? ' (leader)' : ''}`, n.status, n.availability, n.addr, labelsText(n.labels), router(n)])));
       },
     },
     {

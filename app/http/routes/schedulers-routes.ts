@@ -32,7 +32,12 @@ export function schedulersRoutes(berth: HttpServices): GuardedRouter {
     if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins initialise the swarm.');
     res.json({ swarm: await berth.swarmSetup.init(body(req).advertiseAddr, userName(req)) } satisfies SwarmInitResponse);
   });
-  r.get('/nodes', need.read, async (_req, res) => { res.json({ nodes: await berth.schedulers.nodes() } satisfies NodesListResponse); });
+  r.get('/nodes', need.read, async (_req, res) => {
+    // Each node's router agent, if one runs there: its name, version and state (its problems, which name apps, are router:report's).
+    const [nodes, routers] = await Promise.all([berth.schedulers.nodes(), berth.routers.report().catch(() => ({ version: 0, routers: [] }))]);
+    const routerOf = (id: string) => routers.routers.filter((r) => r.nodeId === id).map((r) => ({ name: r.name, version: r.version, state: r.state }))[0] ?? null;
+    res.json({ nodes: nodes.map((n) => ({ ...n, router: routerOf(n.id) })), routeVersion: routers.version });
+  });
   /** Each router agent: the version it serves against the feed's, and what is wrong with it (router:report). */
   r.get('/routers', need.admin, async (req, res) => {
     // Its problems name other people's apps and their nginx errors: admins only.
