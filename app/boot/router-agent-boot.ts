@@ -9,9 +9,13 @@ import { createSwarmEngine } from '../infra/docker/swarm-engine';
 
 const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
-/** The first non-loopback IPv4 address of this host: what a router's clients reach by default. */
+/** Docker's own bridges and veths: a manager's docker0 (172.17.0.1) is no address a client reaches. */
+const DOCKER_INTERFACE = /^(docker|br-|veth)/;
+
+/** The first IPv4 address of this host that is neither loopback nor Docker's: what a router's clients reach by default. */
 function ownAddress(): string | null {
-  for (const list of Object.values(os.networkInterfaces())) {
+  for (const [name, list] of Object.entries(os.networkInterfaces())) {
+    if (DOCKER_INTERFACE.test(name)) continue;
     for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
   }
   return null;
