@@ -82,7 +82,7 @@ export interface Config {
   readonly routerFeed: boolean;
   /** BERTH_ROUTER_AGENT_NAME — `berth router-agent` only: this router's name in `berth router:report`. Default the host's name. */
   readonly routerAgentName: string;
-  /** BERTH_ROUTER_AGENT_ADDRESS — `berth router-agent` only: the address clients reach this router on (what DNS points at). Default the first IPv4 address that is neither loopback nor on a Docker bridge (docker0, docker_gwbridge, br-*). */
+  /** BERTH_ROUTER_AGENT_ADDRESS — `berth router-agent` only: the address clients reach this router on (what DNS points at). Default the first IPv4 address that is neither loopback nor on a Docker bridge (docker0, docker_gwbridge, br-…). */
   readonly routerAgentAddress: string | null;
   /** BERTH_SCHEDULER — where apps run unless `scheduler:set` says otherwise, and new services unless `<service>:create --scheduler` does: docker-local or swarm. Default docker-local. */
   readonly scheduler: 'docker-local' | 'swarm';
