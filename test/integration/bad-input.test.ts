@@ -38,6 +38,7 @@ const ACT_ON_PATH = new Set([
   'DELETE /api/v1/services/:plugin/:name/links/:app', 'POST /api/v1/services/:plugin/:name/:action',
   'DELETE /api/v1/services/:plugin/:name/expose',
   'DELETE /api/v1/registry/logins/:server',
+  'DELETE /api/v1/routers/:name',
   'DELETE /api/v1/notifications/:id', 'POST /api/v1/notifications/:id/test',
   'DELETE /api/v1/apps/:app/notifications/:id', 'POST /api/v1/apps/:app/notifications/:id/test',
 ]);
@@ -102,6 +103,7 @@ const WRONG_TYPES: Readonly<Record<string, readonly [string, number]>> = {
   'DELETE /api/v1/apps/:app/collaborators/:user': ['USER_NOT_FOUND', 404],
   'DELETE /api/v1/tokens/:name': ['TOKEN_NOT_FOUND', 404],
   'DELETE /api/v1/ssh-keys/:name': ['SSH_KEY_NOT_FOUND', 404],
+  'DELETE /api/v1/routers/:name': ['ROUTER_NOT_FOUND', 404],
   'DELETE /api/v1/services/:plugin/:name/links/:app': ['SERVICE_NOT_FOUND', 404],
   'POST /api/v1/services/:plugin/:name/:action': ['NOT_FOUND', 404],
   'DELETE /api/v1/services/:plugin/:name/expose': ['SERVICE_NOT_FOUND', 404],
