@@ -101,3 +101,61 @@ export interface NodeLabelsRequest {
 export interface NodeResponse {
   readonly node: NodeView;
 }
+
+/** A node's router agent as `berth nodes` shows it: no problems (they name apps), so every role may read it. */
+export interface NodeRouterView {
+  readonly name: string;
+  /** The route version it serves. */
+  readonly version: number;
+  /** current, updating, behind, failing, silent (router:report says why) */
+  readonly state: RouterView['state'];
+}
+
+/** A swarm node with the router agent reporting from it, if any. */
+export interface NodeListedView extends NodeView {
+  readonly router: NodeRouterView | null;
+}
+
+/** `GET /api/v1/nodes` */
+export interface NodesListedResponse {
+  readonly nodes: readonly NodeListedView[];
+  /** The route feed's latest version (0: no feed, or nothing published yet). */
+  readonly routeVersion: number;
+}
+
+/** A route an agent's nginx refused: that app keeps its previous config there, retried with the next change. */
+export interface RouterFailureView {
+  readonly app: string;
+  readonly message: string;
+}
+
+/** One router agent against the feed (`berth router:report`). */
+export interface RouterView {
+  readonly name: string;
+  readonly nodeId: string | null;
+  readonly address: string;
+  readonly version: number;
+  readonly appliedAt: number;
+  readonly seenAt: number;
+  /** current: serves the feed's version; updating: briefly behind; behind, failing, silent: see `problem`. */
+  readonly state: 'current' | 'updating' | 'behind' | 'failing' | 'silent';
+  readonly problem: string | null;
+  readonly failures: readonly RouterFailureView[];
+}
+
+/** The feed's version and each agent (admins only). */
+export interface RouterReportView {
+  readonly version: number;
+  readonly publishedAt: number;
+  readonly routers: readonly RouterView[];
+}
+
+/** `GET /api/v1/routers` */
+export interface RouterReportResponse {
+  readonly routers: RouterReportView;
+}
+
+/** `DELETE /api/v1/routers/:name` */
+export interface RouterForgetResponse {
+  readonly forgotten: string;
+}

@@ -26,7 +26,8 @@ import type { SshKeysResponse as CliKeys, TokenCreateResponse as CliTokenCreated
 import type { SchedulerReport } from '../../app/schedulers/schedulers-service';
 import type { SwarmInitResult, SwarmAddNode } from '../../app/schedulers/swarm-setup';
 import type { SwarmNode } from '../../app/ports/swarm';
-import type { SchedulerReportView, NodeView, SwarmInitView, NodeAddResponse, NodesListResponse, SchedulerSetResponse } from '../../app/api-contract';
+import type { RouterReport, RouterRow } from '../../app/domains/router-status';
+import type { SchedulerReportView, NodeView, SwarmInitView, NodeAddResponse, NodesListResponse, SchedulerSetResponse, RouterReportView, NodesListedResponse, RouterReportResponse } from '../../app/api-contract';
 import type { SchedulerReportResponse as CliSchedulerReport } from '../../app/cli/api-types';
 import type { BackupView as ServerBackup, ScheduleView as ServerSchedule } from '../../app/backups/service-backups';
 import type { BerthBackupView as ServerBerthBackup, BerthScheduleView as ServerBerthSchedule } from '../../app/backups/berth-backups';
@@ -148,6 +149,12 @@ const labelsAny = (n: Omit<SwarmNode, 'labels'> & { labels: Record<string, unkno
 const schedulerWord = (scheduler: string): SchedulerSetResponse => ({ scheduler });
 // @ts-expect-error the CLI cannot read a scheduler report without where each process runs
 const noStatus = (r: CliSchedulerReport): number => r.scheduler.processes.length;
+// Router agents: the report the routers module makes is what router:report and berth nodes read.
+const routersAnswer = (r: RouterReport): RouterReportView => r;
+// @ts-expect-error a router's state is one of five, not any word
+const routerStateWord = (r: Omit<RouterRow, 'state'> & { state: string }): RouterReportResponse => ({ routers: { version: 1, publishedAt: 0, routers: [r] } });
+// @ts-expect-error berth nodes says the feed's version beside each node's router
+const noRouteVersion = (n: SwarmNode): NodesListedResponse => ({ nodes: [{ ...n, router: null }] });
 
 // Service backups and berth's own: what the backups module answers is what the contract shows; secrets never fit.
 const backupAnswer = (b: ServerBackup): ServiceBackupView => b;
@@ -292,6 +299,16 @@ describe('the API contract shared by server and CLI', () => {
     assert.equal(wire.init.swarm.registryCa, null);
     assert.equal(wire.add.node.role, 'worker');
     assert.deepEqual([labelsAny, schedulerWord, noStatus].map((f) => typeof f), Array(3).fill('function'));
+  });
+
+  it('a router report as the routers module makes it reads back as router:report and berth nodes read it', () => {
+    const row: RouterRow = { name: 'm2', nodeId: 'abc', address: '10.0.0.6', version: 7, appliedAt: 1, seenAt: 2, state: 'failing', problem: 'router m2 …', failures: [{ app: 'shop', message: 'bad cert' }] };
+    const wire = JSON.parse(JSON.stringify({ routers: routersAnswer({ version: 8, publishedAt: 3, routers: [row] }) })) as RouterReportResponse;
+    assert.equal(wire.routers.routers[0].state, 'failing');
+    assert.equal(wire.routers.routers[0].failures[0].app, 'shop');
+    const listed: NodesListedResponse = { nodes: [{ id: 'abc', hostname: 'n2', role: 'manager', status: 'ready', availability: 'active', addr: '10.0.0.6', leader: false, labels: {}, router: { name: 'm2', version: 7, state: 'failing' } }], routeVersion: 8 };
+    assert.equal(JSON.parse(JSON.stringify(listed)).nodes[0].router.version, 7);
+    assert.deepEqual([routerStateWord, noRouteVersion].map((f) => typeof f), Array(2).fill('function'));
   });
 
   it('backups, schedules, verifications and S3 logins as the server answers them read back as the CLI reads them', () => {

@@ -1,6 +1,6 @@
 import { CliError } from '../cli-error';
 import { appPath } from '../api-client';
-import type { QueuedBuild, SchedulerReportResponse, SchedulerSetResponse, SwarmInitResponse, NodeAddResponse, NodesListResponse, NodeResponse, SchedulerSetRequest, NodeLabelsRequest } from '../api-types';
+import type { QueuedBuild, SchedulerReportResponse, SchedulerSetResponse, SwarmInitResponse, NodeAddResponse, NodeListedView, NodesListedResponse, NodeResponse, SchedulerSetRequest, NodeLabelsRequest, RouterReportResponse, RouterForgetResponse } from '../api-types';
 import { followQueued } from '../follow-build';
 import { keyValues, table } from '../output';
 import type { ArgSpec, VerbContext, VerbGroup } from '../types';
@@ -8,17 +8,6 @@ import type { ArgSpec, VerbContext, VerbGroup } from '../types';
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 
 const labelsText = (labels: Readonly<Record<string, string>>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') || '-';
-interface NodeRow {
-  id: string; hostname: string; role: string; status: string; availability: string; addr: string; leader: boolean; labels: Record<string, string>;
-  /** Its router agent (BERTH_ROUTER_FEED), if one reports from this node. */
-  router?: { name: string; version: number; state: string } | null;
-}
-
-interface RouterRow {
-  name: string; nodeId: string | null; address: string; version: number; appliedAt: number; seenAt: number;
-  state: string; problem: string | null; failures: { app: string; message: string }[];
-}
-interface RouterReport { version: number; publishedAt: number; routers: RouterRow[] }
 
 const ago = (now: number, at: number) => (at === 0 ? '-' : `${Math.max(0, Math.round((now - at) / 1000))} s ago`);
 
@@ -111,9 +100,9 @@ export const schedulersVerbs: VerbGroup = {
       args: [],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ nodes: NodeRow[] }>('/api/v1/nodes');
+        const res = await ctx.api().get<NodesListedResponse>('/api/v1/nodes');
         if (ctx.json) return ctx.out.json(res);
-        const router = (n: NodeRow) => (n.router ? `${n.router.name} v${n.router.version} ${n.router.state}` : '-');
+        const router = (n: NodeListedView) => (n.router ? `${n.router.name} v${n.router.version} ${n.router.state}` : '-');
         ctx.out.write(table(['ID', 'HOSTNAME', 'ROLE', 'STATUS', 'AVAILABILITY', 'ADDRESS', 'LABELS', 'ROUTER'],
           res.nodes.map((n) => [n.id.slice(0, 12), n.hostname, `${n.role}${n.leader ? ' (leader)' : ''}`, n.status, n.availability, n.addr, labelsText(n.labels), router(n)])));
       },
@@ -166,7 +155,7 @@ export const schedulersVerbs: VerbGroup = {
       args: [],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().get<{ routers: RouterReport }>('/api/v1/routers');
+        const res = await ctx.api().get<RouterReportResponse>('/api/v1/routers');
         if (ctx.json) return ctx.out.json(res);
         const r = res.routers;
         const now = Date.now();
@@ -184,7 +173,7 @@ export const schedulersVerbs: VerbGroup = {
       args: [{ name: 'router', summary: 'The router\'s name (router:report).' }],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json<{ forgotten: string }>('DELETE', `/api/v1/routers/${encodeURIComponent(ctx.arg('router'))}`);
+        const res = await ctx.api().json<RouterForgetResponse>('DELETE', `/api/v1/routers/${encodeURIComponent(ctx.arg('router'))}`);
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> ${res.forgotten} forgotten`);
       },

@@ -4,7 +4,7 @@ import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
-import type { SchedulerReportResponse, SchedulerSetResponse, PlacementResponse, SwarmInitResponse, NodesListResponse, NodeResponse, NodeAddResponse } from '../../api-contract';
+import type { SchedulerReportResponse, SchedulerSetResponse, PlacementResponse, SwarmInitResponse, NodesListedResponse, NodeResponse, NodeAddResponse, RouterReportResponse, RouterForgetResponse } from '../../api-contract';
 
 function words(value: unknown, field: string): string[] {
   if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
@@ -36,18 +36,18 @@ export function schedulersRoutes(berth: HttpServices): GuardedRouter {
     // Each node's router agent, if one runs there: its name, version and state (its problems, which name apps, are router:report's).
     const [nodes, routers] = await Promise.all([berth.schedulers.nodes(), berth.routers.report().catch(() => ({ version: 0, routers: [] }))]);
     const routerOf = (id: string) => routers.routers.filter((r) => r.nodeId === id).map((r) => ({ name: r.name, version: r.version, state: r.state }))[0] ?? null;
-    res.json({ nodes: nodes.map((n) => ({ ...n, router: routerOf(n.id) })), routeVersion: routers.version });
+    res.json({ nodes: nodes.map((n) => ({ ...n, router: routerOf(n.id) })), routeVersion: routers.version } satisfies NodesListedResponse);
   });
   /** Each router agent: the version it serves against the feed's, and what is wrong with it (router:report). */
   r.get('/routers', need.admin, async (req, res) => {
     // Its problems name other people's apps and their nginx errors: admins only.
     if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins see the routers.');
-    res.json({ routers: await berth.routers.report() });
+    res.json({ routers: await berth.routers.report() } satisfies RouterReportResponse);
   });
   r.delete('/routers/:name', need.admin, async (req, res) => {
     if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins forget routers.');
     await berth.routers.forget(req.params.name);
-    res.json({ forgotten: req.params.name });
+    res.json({ forgotten: req.params.name } satisfies RouterForgetResponse);
   });
   /** `{ labels: ["zone=a", "disk="] }` */
   r.post('/nodes/:node/labels', need.admin, async (req, res) => {
