@@ -22,4 +22,15 @@ export class PublishingRouter extends DelegatingRouter {
     await this.inner.remove(app);
     await this.feed.publish(app, null).catch(this.onError);
   }
+
+  /**
+   * berth's nginx's apps and the feed's: a removal whose publish failed (or made while the feed was
+   * off) leaves the app in the feed only, and the reconciler removes what this lists and berth does
+   * not know. Without it every agent kept serving a destroyed app's domains, and its TLS key, for good.
+   */
+  override async listApps(): Promise<string[]> {
+    const own = await this.inner.listApps();
+    const fed = await this.feed.apps().catch((e: unknown) => { this.onError(e); return [] as string[]; });
+    return [...new Set([...own, ...fed])];
+  }
 }

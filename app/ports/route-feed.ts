@@ -44,6 +44,8 @@ export interface RouteFeed {
   head(): Promise<{ version: number; publishedAt: number }>;
   /** Every route at one version. */
   current(): Promise<PublishedRoutes>;
+  /** The apps the feed holds a route of (no routes read: the reconciler asks on every pass). */
+  apps(): Promise<string[]>;
   report(state: RouterAgentState): Promise<void>;
   agents(): Promise<RouterAgentState[]>;
   /** Forgets an agent (a router taken away for good); false when none of that name reported. */

@@ -10,6 +10,7 @@ import { createNginxRouter } from '../../app/infra/nginx';
 import { RedisRouteFeed } from '../../app/infra/redis';
 import { RedisKeys } from '../../app/infra/redis/keys';
 import type { AppRoute } from '../../app/ports/router';
+import type { RouteFeed } from '../../app/ports/route-feed';
 import { freePort, freePortPair, uniqueName } from '../support/berth-process';
 import { waitFor } from '../support/poll';
 import { deleteRedisKeys } from '../support/redis-keys';
@@ -93,11 +94,22 @@ describe('router agents: every router fed the same routes', function () {
     assert.equal((await feed.head()).version, 2);
   });
 
+  it('a removal whose publish failed (Redis away) reaches the agent with the next pass: berth\'s router lists the feed\'s apps, and the pass removes them', async () => {
+    // app:destroy while Redis blinks: berth's nginx drops shop, the feed keeps it, and so did every agent, for good.
+    const away: RouteFeed = Object.assign(Object.create(feed) as RouteFeed, { publish: async () => { throw new Error('connect ECONNREFUSED'); } });
+    await new PublishingRouter(nginx, away, () => undefined).remove('shop');
+    assert.deepEqual([await through(ownHttp, 'new.example.test'), await through(agentHttp, 'new.example.test'), await feed.apps()], ['404 ', '200 shop answers', ['shop']]);
+    const known = new Set<string>(); // the reconciler's pass (reconciler.ts): what the router lists and berth does not know goes
+    for (const app of await berth.listApps()) if (!known.has(app)) await berth.remove(app);
+    assert.deepEqual([(await feed.head()).version, await feed.apps()], [3, []]);
+    await waitFor('the agent no longer serving the removed app', async () => (await through(agentHttp, 'new.example.test')) === '404 ', 10_000);
+  });
+
   it('an agent that stops looking is reported silent, with what to do', async () => {
     agent!.kill('SIGTERM');
     await new Promise((r) => agent!.once('exit', r));
     const row = (await routerReport(feed, () => Date.now() + 20_000)).routers[0];
     assert.equal(row.state, 'silent');
-    assert.match(row.problem ?? '', /^router mgr2 \(127\.0\.0\.1\) has not reported for 2\d s; it serves version 2 of 2 at most\. Its agent is down or cannot reach berth's Redis: start it again on its manager/);
+    assert.match(row.problem ?? '', /^router mgr2 \(127\.0\.0\.1\) has not reported for 2\d s; it serves version 3 of 3 at most\. Its agent is down or cannot reach berth's Redis: start it again on its manager/);
   });
 });

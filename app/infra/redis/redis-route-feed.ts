@@ -39,6 +39,10 @@ export class RedisRouteFeed implements RouteFeed {
     return { version: Number(res[0][1] ?? 0), publishedAt: Number(res[1][1] ?? 0), routes };
   }
 
+  async apps(): Promise<string[]> {
+    return (await this.redis.hkeys(this.keys.routeFeed('routes'))).sort();
+  }
+
   async report(state: RouterAgentState): Promise<void> {
     await this.redis.hset(this.keys.routeFeed('agents'), state.name, JSON.stringify(state));
   }

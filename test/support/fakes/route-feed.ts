@@ -29,6 +29,8 @@ export class InMemoryRouteFeed implements RouteFeed {
     return { version: this.version, publishedAt: this.publishedAt, routes };
   }
 
+  async apps(): Promise<string[]> { return [...this.routes.keys()].sort(); }
+
   async report(state: RouterAgentState): Promise<void> { this.states.set(state.name, state); }
   async agents(): Promise<RouterAgentState[]> { return [...this.states.values()]; }
   async forget(name: string): Promise<boolean> { return this.states.delete(name); }

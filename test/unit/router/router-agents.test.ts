@@ -78,6 +78,28 @@ describe('routers on the managers: the route feed and the router agent', () => {
     assert.deepEqual(Object.keys((await feed.current()).routes), ['shop']);
   });
 
+  it('a removal whose publish failed (Redis away) is published by the reconciler\'s next pass: berth\'s router lists the feed\'s apps too', async () => {
+    const feed = new InMemoryRouteFeed(now);
+    const publish = feed.publish.bind(feed);
+    let redisAway = false;
+    feed.publish = async (app, r) => { if (redisAway) throw new Error('connect ECONNREFUSED'); return publish(app, r); };
+    const own = new ManagerNginx();
+    const berth = new PublishingRouter(own, feed, () => undefined);
+    await berth.apply(route('shop'));
+    await berth.apply(route('blog'));
+    redisAway = true;
+    await berth.remove('shop'); // app:destroy while Redis blinks: gone from berth's nginx, still in the feed
+    redisAway = false;
+    assert.deepEqual([[...own.routes.keys()], await feed.apps()], [['blog'], ['blog', 'shop']]);
+    // The reconciler's pass removes what the router lists and berth does not know (reconciler.ts).
+    const known = new Set(['blog']);
+    for (const app of await berth.listApps()) if (!known.has(app)) await berth.remove(app);
+    assert.deepEqual(Object.keys((await feed.current()).routes), ['blog']);
+    // The feed away: berth's own apps are still listed (the pass still cleans its nginx).
+    feed.apps = async () => { throw new Error('connect ECONNREFUSED'); };
+    assert.deepEqual(await berth.listApps(), ['blog']);
+  });
+
   it('an agent applies a version\'s routes all at once (one batch, one reload), serves them, and reports the version', async () => {
     const feed = new InMemoryRouteFeed(now);
     for (const app of ['a', 'b', 'c']) await feed.publish(app, route(app));
