@@ -60,3 +60,40 @@ describe('fixture', function () {
     assert.ok(both.out.endsWith('tests: 1 passed, 0 failed, 2 skipped\n'), both.out);
   });
 });
+
+/**
+ * CI's time goes mostly to set-up in before hooks (berths started, apps pushed), which mocha's own
+ * output never shows: the summary ranks files by wall time with their hooks, so the slow ones can be found.
+ */
+describe('summary reporter: the slowest files, hooks included', function () {
+  this.timeout(60_000);
+  let dir: string;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-times-'));
+    // The set-up's length is what is measured, not a synchronisation.
+    fs.writeFileSync(path.join(dir, 'slow.js'), `
+describe('slow set-up', function () {
+  before((done) => setTimeout(done, 400));
+  it('a', () => {});
+  it('b', () => {});
+});
+`);
+    fs.writeFileSync(path.join(dir, 'quick.js'), "describe('quick', function () { it('c', () => {}); });\n");
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('lists each file with its wall time, the part its hooks took and its test count, slowest first; BERTH_TEST_TIMES gets them as JSON', () => {
+    const json = path.join(dir, 'times.json');
+    const r = spawnSync(process.execPath, [MOCHA, '--reporter', REPORTER, path.join(dir, 'slow.js'), path.join(dir, 'quick.js')],
+      { encoding: 'utf8', cwd: dir, env: { ...process.env, BERTH_TEST_TIMES: json } });
+    assert.equal(r.status, 0, r.stdout);
+    const listed = r.stdout.split('\n').filter((l) => / tests {2}\S+\.js$/.test(l));
+    assert.deepEqual(listed.map((l) => l.split(/\s+/).slice(-3)), [['2', 'tests', 'slow.js'], ['1', 'tests', 'quick.js']], r.stdout);
+    assert.match(r.stdout, /\nslowest test files \(wall time with hooks; 2 files, [\d.]+ min in all\):\n/);
+    assert.ok(r.stdout.endsWith('tests: 3 passed, 0 failed, 0 skipped\n'), r.stdout);
+    const times = JSON.parse(fs.readFileSync(json, 'utf8')) as Array<{ file: string; wallMs: number; hooksMs: number; tests: number }>;
+    assert.deepEqual(times.map((t) => [t.file, t.tests]), [['slow.js', 2], ['quick.js', 1]]);
+    assert.ok(times[0]!.hooksMs >= 390 && times[0]!.wallMs >= times[0]!.hooksMs, JSON.stringify(times));
+  });
+});
