@@ -270,10 +270,15 @@ describe('nginx router (real nginx)', function () {
     await router.remove('two'); // idempotent
   });
 
-  it('adopts the running master when started again', async () => {
+  it('adopts the running master when started again: reloaded by a fresh master on its listeners, no second launch', async () => {
     const pid = fs.readFileSync(path.join(dir, 'nginx.pid'), 'utf8').trim();
+    const log = path.join(dir, 'logs', 'error.log');
+    const from = fs.statSync(log).size;
     await router.start();
-    assert.equal(fs.readFileSync(path.join(dir, 'nginx.pid'), 'utf8').trim(), pid);
+    const fresh = fs.readFileSync(path.join(dir, 'nginx.pid'), 'utf8').trim();
+    assert.notEqual(fresh, pid);
+    // A master nginx started from the old one (SIGUSR2) takes over its listening sockets.
+    assert.match(fs.readFileSync(log, 'utf8').slice(from), new RegExp(`\\[notice\\] ${fresh}#${fresh}: using inherited sockets`));
     assert.equal((await get(port, 'one.localhost')).body, 'one');
   });
 

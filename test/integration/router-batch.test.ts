@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isBerthError } from '../../app/errors';
 import { NginxRouter } from '../../app/infra/nginx';
+import { mastersOf, workersOf } from '../../app/infra/nginx/processes';
 import type { AppRoute } from '../../app/ports/router';
 import { freePortPair } from '../support/berth-process';
 import { waitFor } from '../support/poll';
@@ -27,6 +28,8 @@ function get(port: number, host: string): Promise<{ status: number; body: string
 
 const BAD_PEM = (kind: string) => `-----BEGIN ${kind}-----\nAAAA\n-----END ${kind}-----\n`;
 const masterPid = (dir: string) => Number(fs.readFileSync(path.join(dir, 'nginx.pid'), 'utf8').trim());
+/** Some worker of `master` not yet shutting down. */
+const oldStillAccepting = (master: number) => workersOf(master).some((w) => !w.shuttingDown);
 const alive = (pid: number) => { try { return !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; } };
 
 /** Route changes arriving together: one check each, one reload for all, a refused one refused alone. */
@@ -88,16 +91,88 @@ describe('router batches (real nginx)', function () {
     assert.equal((await get(port, 'b1-new.localhost')).status, 404);
   });
 
-  it('replaces the master by a fresh one once changes go quiet, serving all along, and stop() ends both', async () => {
+  it('a change is live when apply resolves: a fresh master serves it and the old one has stopped accepting', async () => {
     const old = masterPid(dir);
-    await router.apply(route('b2', ['b2-quiet.localhost']));
-    const fresh = await waitFor('a new master', () => (masterPid(dir) !== old && !alive(old) ? masterPid(dir) : 0), 20_000);
-    assert.ok(alive(fresh));
-    assert.deepEqual(await get(port, 'b2-quiet.localhost'), { status: 200, body: 'host b2-quiet.localhost' });
+    await router.apply(route('b2', ['b2-fresh.localhost']));
+    const fresh = masterPid(dir);
+    assert.notEqual(fresh, old);
+    assert.equal(oldStillAccepting(old), false);
+    assert.deepEqual(await get(port, 'b2-fresh.localhost'), { status: 200, body: 'host b2-fresh.localhost' });
+  });
+
+  it('a config the fresh master refuses leaves the old one serving, ROUTER_CONFIG_INVALID for that app alone', async () => {
+    const old = masterPid(dir);
+    const before = router.reloads;
+    const bad = router.apply(route('b3', ['b3.localhost', 'b3-bad.localhost'], { tls: { cert: BAD_PEM('CERTIFICATE'), key: BAD_PEM('PRIVATE KEY') } }));
+    const err: unknown = await bad.then(() => null, (e: unknown) => e);
+    assert.ok(isBerthError(err), String(err));
+    assert.equal(err.code, 'ROUTER_CONFIG_INVALID', err.message);
+    assert.match(err.message, /^nginx rejected b3\.conf: .*certificate/s);
+    assert.equal(router.reloads - before, 0);
+    assert.equal(masterPid(dir), old);
+    assert.equal(alive(old), true);
     assert.deepEqual(await get(port, 'b3.localhost'), { status: 200, body: 'host b3.localhost' });
+    assert.equal((await get(port, 'b3-bad.localhost')).status, 404);
+  });
+
+  it('while an old master finishes a long request, changes still go live (nginx cannot replace its successor then); a fresh master once it is gone', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => { release = r; });
+    let arrived = 0;
+    const slow = http.createServer((_req, res) => { arrived++; void held.then(() => res.end('slow done')); });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    try {
+      await router.apply({ app: 'slow', domains: ['slow.localhost'], upstreams: [{ host: '127.0.0.1', port: (slow.address() as AddressInfo).port }] });
+      const first = masterPid(dir);
+      const answer = get(port, 'slow.localhost'); // held by first's worker
+      await waitFor('the slow request at the app', () => arrived > 0 || undefined, 10_000);
+      await router.apply(route('b4', ['b4-one.localhost'])); // first lingers with its request
+      const second = masterPid(dir);
+      assert.notEqual(second, first);
+      assert.equal(alive(first), true);
+      await router.apply(route('b4', ['b4-two.localhost']));
+      assert.equal(masterPid(dir), second);
+      assert.deepEqual(await get(port, 'b4-two.localhost'), { status: 200, body: 'host b4-two.localhost' });
+      release();
+      assert.deepEqual(await answer, { status: 200, body: 'slow done' });
+      const third = await waitFor('a fresh master after the old one went', () => (!alive(first) && masterPid(dir) !== second && !alive(second) ? masterPid(dir) : 0), 20_000);
+      assert.deepEqual(await get(port, 'b4-two.localhost'), { status: 200, body: 'host b4-two.localhost' });
+      assert.ok(alive(third));
+    } finally {
+      release();
+      slow.closeAllConnections();
+      slow.close();
+    }
+  });
+
+  it('fails no request while twenty changes replace the master', async () => {
+    let stop = false;
+    let ok = 0;
+    const failures: string[] = [];
+    const load = (async () => {
+      while (!stop) {
+        try {
+          const r = await get(port, 'b0-new.localhost');
+          if (r.status === 200) ok++;
+          else failures.push(`status ${r.status}`);
+        } catch (e) {
+          failures.push(String(e));
+        }
+      }
+    })();
+    for (let i = 0; i < 20; i++) await router.apply(route('b5', [`b5-${i}.localhost`]));
+    stop = true;
+    await load;
+    assert.deepEqual(failures, []);
+    assert.ok(ok > 0);
+  });
+
+  it('stop() ends the current master and any old one', async () => {
+    const fresh = masterPid(dir);
     await router.stop();
     assert.equal(alive(fresh), false);
+    assert.deepEqual(mastersOf(path.join(dir, 'nginx.conf')), []);
     await router.start();
-    assert.deepEqual(await get(port, 'b3.localhost'), { status: 200, body: 'host b3.localhost' });
+    assert.deepEqual(await get(port, 'b2-fresh.localhost'), { status: 200, body: 'host b2-fresh.localhost' });
   });
 });

@@ -14,14 +14,24 @@ describe('nginx router: batched route changes', () => {
 
   const conf = (app: string, text: string | null): Change => ({ files: async () => [{ file: path.join(dir, `${app}.conf`), content: text, mode: 0o600 }] });
   const read = (app: string) => (fs.existsSync(path.join(dir, `${app}.conf`)) ? fs.readFileSync(path.join(dir, `${app}.conf`), 'utf8') : null);
-  /** nginx refuses any file containing "bad"; counts checks and reloads. */
+  /**
+   * nginx refuses any file containing "bad", in a check of those files or in a reload (of every
+   * file in dir); counts checks and the reloads it took and refused.
+   */
   function fakeNginx(o: { reload?: () => void } = {}) {
-    const seen = { checks: [] as string[][], reloads: 0, whole: 0 };
+    const seen = { checks: [] as string[][], reloads: 0, refused: 0, whole: 0 };
     const refuses = (files: readonly string[]) => files.some((f) => fs.readFileSync(f, 'utf8').includes('bad'));
     const deps: BatchDeps = {
       checkAlone: async (files) => { seen.checks.push(files.map((f) => path.basename(f))); return refuses(files) ? { ok: false, output: 'unknown directive "bad"' } : { ok: true, output: '' }; },
       checkWhole: async () => { seen.whole++; return { ok: true, output: '' }; },
-      reload: async () => { seen.reloads++; o.reload?.(); },
+      reload: async () => {
+        o.reload?.();
+        if (refuses(fs.readdirSync(dir).map((f) => path.join(dir, f)))) {
+          seen.refused++;
+          throw new BerthError('ROUTER_CONFIG_INVALID', 'nginx refused the new configuration: unknown directive "bad"');
+        }
+        seen.reloads++;
+      },
     };
     return { deps, seen };
   }
@@ -51,7 +61,16 @@ describe('nginx router: batched route changes', () => {
     assert.equal(no.status, 'rejected');
   });
 
-  it('checks the batch once; when refused, each alone: only the refused one is rolled back, one reload for the rest', async () => {
+  it('a batch nginx takes goes live with one reload and no separate check', async () => {
+    const { deps, seen } = fakeNginx();
+    const out = await applyBatch([conf('a', 'new a'), conf('c', 'new c')], deps);
+    assert.equal(out.size, 0);
+    assert.deepEqual(seen.checks, []);
+    assert.deepEqual([seen.reloads, seen.refused], [1, 0]);
+    assert.deepEqual([read('a'), read('c')], ['new a', 'new c']);
+  });
+
+  it('when nginx refuses the reload, checks the batch once, then each alone: only the refused one is rolled back, one reload for the rest', async () => {
     fs.writeFileSync(path.join(dir, 'b.conf'), 'old b');
     const { deps, seen } = fakeNginx();
     const a = conf('a', 'new a'), b = conf('b', 'bad b'), c = conf('c', 'new c');
@@ -60,7 +79,7 @@ describe('nginx router: batched route changes', () => {
     assert.equal((out.get(b) as BerthError).code, 'ROUTER_CONFIG_INVALID');
     assert.match((out.get(b) as Error).message, /^nginx rejected b\.conf: unknown directive "bad"$/);
     assert.deepEqual(seen.checks, [['a.conf', 'b.conf', 'c.conf'], ['a.conf'], ['b.conf'], ['c.conf']]);
-    assert.equal(seen.reloads, 1);
+    assert.deepEqual([seen.reloads, seen.refused], [1, 1]);
     assert.deepEqual([read('a'), read('b'), read('c')], ['new a', 'old b', 'new c']);
   });
 

@@ -7,7 +7,7 @@ import { applyBatch, undo, writeFiles } from './apply-batch';
 import { ChangeBatcher, type Change, type ConfFile } from './change-batch';
 import { ConfigLock } from './lock';
 import { startMaster, testConfig } from './nginx-cli';
-import { absoluteBinary, hupReload, reexecMaster } from './reload';
+import { absoluteBinary, canReplace, hupReload, replaceMaster } from './reload';
 import { checkAlone } from './scratch-check';
 import { rotateLogFiles } from './log-rotation';
 import { buildAppView, type AppConfView } from './app-view';
@@ -27,9 +27,9 @@ const CHALLENGE_TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
 
 /**
  * berth's own nginx master: one server block per app in `dir/apps`. Route changes arriving
- * together are applied as one batch (change-batch.ts, apply-batch.ts): each checked on its own,
- * one reload for all. After a burst of reloads, once changes go quiet, the master is replaced by a
- * fresh one (reload.ts reexecMaster) so its memory stays that of one config.
+ * together are applied as one batch (change-batch.ts, apply-batch.ts) with one reload, which
+ * replaces the master by a fresh one (reload.ts replaceMaster), so its memory stays that of one
+ * config.
  */
 export class NginxRouter implements Router, OwnAddressRouter {
   private readonly opts: ResolvedOptions;
@@ -76,7 +76,7 @@ export class NginxRouter implements Router, OwnAddressRouter {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.refreshTimer = null;
     await this.lock.run(async () => {
-      // The current master and any replaced one still finishing its requests (reexecMaster).
+      // The current master and any replaced one still finishing its requests (replaceMaster).
       const masters = mastersOf(this.paths.conf);
       if (masters.length === 0) return;
       for (const m of masters) process.kill(m, 'SIGQUIT');
@@ -289,28 +289,43 @@ export class NginxRouter implements Router, OwnAddressRouter {
     if (master !== null) await this.reload(master);
   }
 
-  /** Reloads this router made (for the bench and the batching test: a batch is one). */
+  /** Reloads nginx took (for the bench and the batching test: a batch is one; a refused one is none). */
   get reloads(): number {
     return this.reloadCount;
   }
 
-  /** Reloads (reload.ts) and, once no change came for `refreshIdleMs`, replaces the master by a fresh one. */
+  /**
+   * A reload by a fresh master (reload.ts replaceMaster). While the master's own old master still
+   * finishes a long request nginx cannot replace it: a SIGHUP reload then, and a fresh master once
+   * changes went quiet for `refreshIdleMs` and the old one is gone (a reload's heap keeps a copy
+   * of the config).
+   */
   private async reload(master: number): Promise<void> {
-    this.reloadCount += 1;
-    await hupReload(master, this.paths, this.opts.timeoutMs);
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
+    if (canReplace(master, this.paths)) await replaceMaster(master, this.paths, this.opts.timeoutMs);
+    else {
+      await hupReload(master, this.paths, this.opts.timeoutMs);
+      this.refreshLater();
+    }
+    this.reloadCount += 1;
+  }
+
+  private refreshLater(): void {
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null;
       this.lock.run(async () => {
         const m = this.master();
-        if (m !== null) await reexecMaster(m, this.paths, this.opts.timeoutMs);
-      }).catch(() => undefined); // the old master simply goes on
+        if (m === null) return;
+        if (canReplace(m, this.paths)) await replaceMaster(m, this.paths, this.opts.timeoutMs);
+        else this.refreshLater();
+      }).catch(() => undefined); // the master simply goes on
     }, this.opts.refreshIdleMs);
     this.refreshTimer.unref();
   }
 
   private async launch(): Promise<void> {
-    // By its absolute path: a master re-executes its own argv[0] (reexecMaster).
+    // By its absolute path: a master re-executes its own argv[0] (replaceMaster).
     await startMaster(absoluteBinary(this.opts.nginxBin), this.paths, this.opts.timeoutMs);
     // The foreground nginx exits once it has forked; the master writes its pid file just after.
     const up = await waitFor(() => {

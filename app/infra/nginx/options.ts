@@ -22,7 +22,7 @@ export interface NginxRouterOptions {
   readonly opensslBin?: string;
   /** Route changes arriving within this many ms of each other share one check and reload (10). */
   readonly batchDelayMs?: number;
-  /** After this many ms without a reload the master is replaced by a fresh one, to give back its memory (3000). */
+  /** After a SIGHUP reload (the master could not be replaced), this many ms without one replace it by a fresh one, to give back its memory (3000). */
   readonly refreshIdleMs?: number;
 }
 

@@ -34,6 +34,11 @@ export function processTitle(pid: number): string {
   }
 }
 
+/** The parent's pid (0 when `pid` is gone). */
+export function parentOf(pid: number): number {
+  return readStat(pid)?.ppid ?? 0;
+}
+
 /** Alive and not a zombie (a master we did not parent may linger as one when nothing reaps it). */
 export function isAlive(pid: number): boolean {
   const st = readStat(pid);

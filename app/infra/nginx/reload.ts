@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../../errors';
 import type { NginxPaths } from './paths';
-import { isAlive, masterBinary, runningMaster, waitFor, workersOf } from './processes';
+import { isAlive, isOurMaster, masterBinary, parentOf, runningMaster, waitFor, workersOf } from './processes';
 
 /** How often a reload is polled: it is on every route change's path, so not 50 ms. */
 const POLL_MS = 5;
@@ -54,25 +54,54 @@ export async function hupReload(master: number, paths: NginxPaths, timeoutMs: nu
 }
 
 /**
- * Replaces the master by a fresh one of the same binary (nginx's binary upgrade: SIGUSR2, then
- * SIGQUIT to the old master), with no listener closed. Each reload parses the whole config into
- * the master's heap before the old one is freed, and glibc keeps the freed pages: after a few
- * reloads the master (and every worker it forks) holds 3-4 copies of the config. A new master
- * starts with one. The old master's workers finish their requests, as after a reload.
- * False (and nothing changed) when the master cannot be re-executed: one started by a relative
- * path (nginx execs its own argv[0]), or a new master that did not come up.
+ * Whether the master can be replaced by a fresh one (replaceMaster): one started by a relative
+ * path cannot (nginx execs its own argv[0]), nor one whose own old master still runs (finishing
+ * a long request): nginx ignores SIGUSR2 in a new master while its parent lives.
  */
-export async function reexecMaster(master: number, paths: NginxPaths, timeoutMs: number): Promise<boolean> {
-  if (!path.isAbsolute(masterBinary(master))) return false;
+export function canReplace(master: number, paths: NginxPaths): boolean {
+  return path.isAbsolute(masterBinary(master)) && !isOurMaster(parentOf(master), paths.conf);
+}
+
+/**
+ * A reload by a fresh master (nginx's binary upgrade, same binary): SIGUSR2 starts a new master
+ * that parses the config, inherits every listener and starts its workers; then SIGQUIT makes the
+ * old master's workers stop accepting and finish their requests. Resolves once both happened.
+ * Why not SIGHUP: after starting new workers a reloading master sleeps 100 ms before it tells the
+ * old ones to quit (ngx_process_cycle.c), a fixed cost on every route change; and each reload
+ * leaves the master's heap holding another copy of the config (glibc keeps what nginx freed, and
+ * workers fork from it), while a fresh master holds one. A config the new master refuses leaves
+ * the old one serving: ROUTER_CONFIG_INVALID with nginx's `[emerg]` line (the new master writes
+ * it to the stderr it inherited, which nginx pointed at error.log).
+ */
+export async function replaceMaster(master: number, paths: NginxPaths, timeoutMs: number): Promise<void> {
+  const log = path.join(paths.logsDir, 'error.log');
+  const from = sizeOf(log);
+  const oldPidFile = `${paths.pidFile}.oldbin`;
+  let renamed = false; // nginx renames the pid file while a new master starts, and back when it failed
+  let fresh = 0;
+  let refusedBy: string | null = null;
   process.kill(master, 'SIGUSR2');
   const up = await waitFor(() => {
     const m = runningMaster(paths.pidFile, paths.conf);
-    return m !== null && m !== master && workersOf(m).length > 0;
+    if (m !== null && m !== master && workersOf(m).length > 0) {
+      fresh = m;
+      return true;
+    }
+    refusedBy = emergSince(log, from);
+    if (refusedBy !== null) return true;
+    if (fs.existsSync(oldPidFile)) renamed = true;
+    else if (renamed && m === master) refusedBy = 'the new master exited';
+    return refusedBy !== null;
   }, timeoutMs, POLL_MS);
-  if (!up) return false; // nginx puts the old pid file back when the new binary fails
+  if (refusedBy !== null) {
+    // Its pid file back in place: the next reload must find the old master, not a half-started one.
+    await waitFor(() => runningMaster(paths.pidFile, paths.conf) === master, timeoutMs, POLL_MS);
+    throw new BerthError('ROUTER_CONFIG_INVALID', `nginx refused the new configuration: ${String(refusedBy).replace(/^.*\[emerg\] \d+#\d+: /, '')}`);
+  }
+  if (!up || fresh === 0) throw new BerthError('INTERNAL', `nginx did not apply the new configuration; see ${log}.`);
   process.kill(master, 'SIGQUIT');
-  await waitFor(() => !isAlive(master) || workersOf(master).every((w) => w.shuttingDown), timeoutMs, POLL_MS);
-  return true;
+  const quit = await waitFor(() => !isAlive(master) || workersOf(master).every((w) => w.shuttingDown), timeoutMs, POLL_MS);
+  if (!quit) throw new BerthError('INTERNAL', `nginx's old master ${master} did not stop accepting; see ${log}.`);
 }
 
 /** `bin` as an absolute path (PATH searched), so the master can re-execute itself. */
