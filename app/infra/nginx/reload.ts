@@ -15,15 +15,24 @@ function sizeOf(file: string): number {
   }
 }
 
+/**
+ * nginx's own `[emerg]` line: the level right after the time, at the start of a line. A request's
+ * error line carries its request line and Host (`request: "POST /[emerg] HTTP/1.1"`), so anyone
+ * who reaches the router writes "[emerg]" into error.log at will (a body over the limit to a name
+ * no app serves): matched anywhere, it failed every reload it fell into, and the batch was rolled
+ * back on disk though nginx had taken it. A request cannot start a line (no line break reaches it).
+ */
+const NGINX_EMERG = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[emerg\] \d+#\d+: /;
+
 /** The first `[emerg]` line nginx wrote to `file` past `from`: a reload it refused (the master keeps the old config). */
-function emergSince(file: string, from: number): string | null {
+export function emergSince(file: string, from: number): string | null {
   const size = sizeOf(file);
   if (size <= from) return null;
   const fd = fs.openSync(file, 'r');
   try {
     const buf = Buffer.alloc(Math.min(size - from, 64 * 1024));
     fs.readSync(fd, buf, 0, buf.length, from);
-    return buf.toString('utf8').split('\n').find((l) => l.includes('[emerg]')) ?? null;
+    return buf.toString('utf8').split('\n').find((l) => NGINX_EMERG.test(l)) ?? null;
   } finally {
     fs.closeSync(fd);
   }
