@@ -30,9 +30,9 @@ export interface SwarmWatcherDeps {
 /**
  * Follows the swarm's nodes (the worker role, every 2 s) so that losing one costs seconds, not the
  * reconcile interval: when a node goes down, comes back, joins or leaves, it records a
- * `swarm.changed` event, then re-routes every swarm app each look for a minute (while swarm
- * reschedules the lost node's tasks, the router drops their addresses and adds the new ones), and
- * for as long as a node is down. An app type swarm cannot place any more (its placement allows only
+ * `swarm.changed` event, re-routes every swarm app once, then looks at their tasks each look for a
+ * minute (while swarm reschedules the lost node's tasks) and for as long as a node is down,
+ * re-routing only an app whose tasks changed (the router drops their addresses and adds the new ones). An app type swarm cannot place any more (its placement allows only
  * the lost node) is reported once per outage, with what to do, and again when it runs.
  */
 export class SwarmWatcher {
@@ -41,6 +41,8 @@ export class SwarmWatcher {
   private settleUntil = 0;
   /** App (or `service <plugin>/<name>`) → the problem last reported for it. */
   private readonly reported = new Map<string, string>();
+  /** App → its tasks (`tasksKey`) when the watch last re-routed it: an app whose tasks did not change is not re-routed again. */
+  private readonly routed = new Map<string, string>();
   private log: (line: string) => void = () => undefined;
 
   constructor(private readonly deps: SwarmWatcherDeps) {}
@@ -80,9 +82,18 @@ export class SwarmWatcher {
       this.deps.events.record({ app: null, kind: 'swarm.changed', message, user: null });
     }
     this.last = new Map(nodes.map((n) => [n.id, n]));
-    if (changes.length > 0) this.settleUntil = this.now() + (this.deps.settleMs ?? 60_000);
-    if (this.now() >= this.settleUntil && nodes.every((n) => n.status === 'ready') && this.reported.size === 0) return true;
-    for (const app of this.deps.swarmApps()) await this.checkApp(app);
+    if (changes.length > 0) {
+      this.settleUntil = this.now() + (this.deps.settleMs ?? 60_000);
+      // A node changed: every app is re-routed once, whatever the watch routed before.
+      this.routed.clear();
+    }
+    if (this.now() >= this.settleUntil && nodes.every((n) => n.status === 'ready') && this.reported.size === 0) {
+      this.routed.clear();
+      return true;
+    }
+    const apps = this.deps.swarmApps();
+    for (const app of this.routed.keys()) if (!apps.includes(app)) this.routed.delete(app);
+    for (const app of apps) await this.checkApp(app);
     await this.checkServices(nodes).catch((e: Error) => this.log(`swarm watch services: ${e.message}`));
     return true;
   }
@@ -119,20 +130,41 @@ export class SwarmWatcher {
     }
   }
 
+  /**
+   * Looks at the app's tasks; re-routes it only when they changed since the watch last routed it
+   * (a task started, stopped, moved or got another address). Each look used to re-route every
+   * swarm app while a node was down: at hundreds of apps, a router change per app every 2 s for
+   * nothing.
+   */
   private async checkApp(app: string): Promise<void> {
-    // Under the app's queue lock, as the reconciler: never racing a deploy (which routes itself).
-    const release = await this.deps.locks.tryAcquire(`app:${app}`);
-    if (!release) return;
     try {
-      await this.deps.reroute(app);
-      const problems = (await this.deps.statusOf(app)).processes.map((p) => p.problem).filter((p): p is string => !!p);
+      const status = await this.deps.statusOf(app);
+      const key = tasksKey(status);
+      if (this.routed.get(app) !== key) {
+        // Under the app's queue lock, as the reconciler: never racing a deploy (which routes itself).
+        // A busy lock: looked at again next time (nothing is remembered).
+        const release = await this.deps.locks.tryAcquire(`app:${app}`);
+        if (!release) return;
+        try {
+          await this.deps.reroute(app);
+          this.routed.set(app, key);
+        } finally {
+          await release();
+        }
+      }
+      const problems = status.processes.map((p) => p.problem).filter((p): p is string => !!p);
       this.report(app, app, problems.join(' '), 'every process type runs again');
     } catch (e) {
       this.log(`swarm watch ${app}: ${(e as Error).message}`);
-    } finally {
-      await release();
     }
   }
+}
+
+/** An app's tasks as the router sees them: each one's process, slot, node, state, address and release; sorted. */
+export function tasksKey(status: SchedulerStatus): string {
+  return status.processes
+    .flatMap((p) => [`${p.type} ${p.desired}`, ...p.instances.map((i) => `${p.type} ${i.name} ${i.id ?? ''} ${i.node ?? ''} ${i.state} ${i.address ?? ''} ${i.release ?? ''}`)])
+    .sort().join('\n');
 }
 
 /** What changed between two looks at the nodes, one sentence each. */

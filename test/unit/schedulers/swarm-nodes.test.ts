@@ -140,6 +140,42 @@ describe('swarm nodes: placement checks, drain and the node watch', () => {
     assert.deepEqual(calls, [], 'settled: no node down, nothing reported, a minute passed');
   });
 
+  it('SwarmWatcher: while a node is down, only an app whose tasks changed is re-routed again (a busy lock: tried next look)', async () => {
+    let nodes = [node('n1', { hostname: 'mgr', role: 'manager' }), node('n2', { hostname: 'w1' })];
+    const swarm = { async status() { return { active: true, manager: true, nodeId: 'n1' }; }, async nodes() { return nodes; } } as unknown as SwarmEngine;
+    const routes: string[] = [];
+    let busy = '';
+    const locks = { async tryAcquire(key: string) { return key === `app:${busy}` ? null : async () => undefined; } } as unknown as LockService;
+    const inst = (id: string, address: string) => ({ name: `web.${id}`, node: 'mgr', state: 'running', address, id, release: 3 });
+    const tasks: Record<string, ReturnType<typeof inst>[]> = { a: [inst('t1', '10.0.0.2:30001')], b: [inst('t2', '10.0.0.2:30002')], c: [inst('t3', '10.0.0.2:30003')] };
+    const watcher = new SwarmWatcher({
+      swarm, events: events([]), locks, swarmApps: () => ['a', 'b', 'c'], now: () => 0, settleMs: 60_000,
+      reroute: async (app) => { routes.push(app); },
+      statusOf: async (app) => ({ scheduler: 'swarm', processes: [{ type: 'web', desired: 1, running: 1, instances: tasks[app] }] }),
+    });
+    await watcher.look();
+    nodes = [nodes[0], { ...nodes[1], status: 'down' }];
+    await watcher.look();
+    assert.deepEqual(routes, ['a', 'b', 'c'], 'the node change re-routes every app once');
+    routes.length = 0;
+    await watcher.look();
+    await watcher.look();
+    assert.deepEqual(routes, [], 'nothing changed: nothing re-routed');
+    tasks.b = [inst('t4', '10.0.0.1:30007')];
+    tasks.c = [{ ...inst('t3', '10.0.0.2:30003'), state: 'shutdown' }];
+    busy = 'c';
+    await watcher.look();
+    assert.deepEqual(routes, ['b'], 'b\'s task moved; c\'s changed but its lock is busy');
+    routes.length = 0;
+    busy = '';
+    await watcher.look();
+    assert.deepEqual(routes, ['c'], 'c, whose lock was busy, is re-routed on the next look');
+    routes.length = 0;
+    nodes = [nodes[0], { ...nodes[1], status: 'ready' }];
+    await watcher.look();
+    assert.deepEqual(routes, ['a', 'b', 'c'], 'the node back: every app once more');
+  });
+
   it('SwarmWatcher: a data service on swarm whose task cannot be placed (its node is down) is reported once, and when it runs again', async () => {
     let nodes = [node('n1', { hostname: 'mgr', role: 'manager' }), node('n2', { hostname: 'w1' })];
     let tasks = [task('t1', { nodeId: 'n2' })];
