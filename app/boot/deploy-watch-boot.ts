@@ -20,7 +20,7 @@ export function deployWatchOf(o: {
   const { events } = o;
   const deployWatchSettings = new DeployWatchSettings({ store: tablesOf(o.store, 'deploySettings'), apps: o.apps, events });
   const deployWatch = new DeployWatch({
-    store: tablesOf(o.store, 'deployWatches', 'deploySettings'), releases: o.releases, deployer: o.deployer, engine: o.engine, events,
+    watches: o.store.deployWatches, settings: deployWatchSettings, releases: o.releases, deployer: o.deployer, engine: o.engine, events,
     requestsSince: o.requestsSince, rollback: o.rollback,
     unhealthySince: (app, since) => events.list({ app, limit: 1000 }).filter((e) => e.kind === 'ps.unhealthy' && e.at >= since).length,
     onBreach: (b) => o.notify({ kind: 'deploy.unhealthy', app: b.app, release: b.release, rollbackTo: b.rollbackTo, reason: b.reason, link: o.appLink(b.app) }),

@@ -75,6 +75,11 @@ export class DeployWatchSettings {
 
   get(app: string): WatchSettings {
     this.requireApp(app);
+    return this.of(app);
+  }
+
+  /** The settings as stored, defaults where none is set, with no check that the app exists (the deploy watch's read). */
+  of(app: string): WatchSettings {
     return watchSettingsOf(this.deps.store.deploySettings.get(app));
   }
 

@@ -1,10 +1,9 @@
 import type { ContainerEngine } from '../ports/container-engine';
-import type { Store } from '../ports/store';
-import type { DeployWatchRecord } from '../ports/deploy-watches';
+import type { DeployWatchRecord, DeployWatchesStore } from '../ports/deploy-watches';
 import type { ReleasesReader } from '../releases/releases-reader';
 import type { Deployer } from './deployer';
 import { LABEL } from './container-labels';
-import { watchSettingsOf, type WatchSettings } from './deploy-watch-settings';
+import type { DeployWatchSettings, WatchSettings } from './deploy-watch-settings';
 import { RepeatingPass } from '../processes/repeating-pass';
 
 /** What the watch saw of a release since it went live. */
@@ -32,7 +31,10 @@ export interface WatchBreach {
 }
 
 export interface DeployWatchDeps {
-  readonly store: Pick<Store, 'deployWatches' | 'deploySettings'>;
+  /** The watches' own table; the only one the watch is handed. */
+  readonly watches: DeployWatchesStore;
+  /** The app's `deploy-watch:set` settings, through their service (table deploy_settings is read there). */
+  readonly settings: Pick<DeployWatchSettings, 'of'>;
   readonly releases: Pick<ReleasesReader, 'current' | 'get'>;
   /** The app's containers on this host (docker-local; a swarm app's tasks are swarm's). */
   readonly deployer: Pick<Deployer, 'containersOf'>;
@@ -87,15 +89,15 @@ export class DeployWatch {
    */
   begin(live: { app: string; version: number }, o: { previous: number | null; kind: string }): void {
     const at = new Date(this.now()).toISOString();
-    for (const w of this.deps.store.deployWatches.active()) {
+    for (const w of this.deps.watches.active()) {
       if (w.app === live.app && w.version !== live.version) {
-        this.deps.store.deployWatches.finish(w.app, w.version, 'replaced', `v${live.version} replaced it (${o.kind})`, at);
+        this.deps.watches.finish(w.app, w.version, 'replaced', `v${live.version} replaced it (${o.kind})`, at);
       }
     }
     if (o.kind === 'rollback') return;
-    const settings = watchSettingsOf(this.deps.store.deploySettings.get(live.app));
+    const settings = this.deps.settings.of(live.app);
     if (settings.window === 0) return;
-    this.deps.store.deployWatches.put({
+    this.deps.watches.put({
       app: live.app, version: live.version, previous: o.previous, action: settings.action,
       startedAt: at, endsAt: new Date(this.now() + settings.window * 1000).toISOString(),
     });
@@ -103,7 +105,7 @@ export class DeployWatch {
 
   /** The app's recent watches, newest release first. */
   list(app: string, limit = 20): DeployWatchRecord[] {
-    return this.deps.store.deployWatches.list(app, limit);
+    return this.deps.watches.list(app, limit);
   }
 
   start(log: (line: string) => void): void {
@@ -121,7 +123,7 @@ export class DeployWatch {
   }
 
   private async runPass(): Promise<void> {
-    for (const w of this.deps.store.deployWatches.active()) {
+    for (const w of this.deps.watches.active()) {
       try {
         await this.look(w);
       } catch (e) {
@@ -135,13 +137,13 @@ export class DeployWatch {
     const current = this.deps.releases.current(w.app);
     if (current?.version !== w.version) {
       // A deploy that went live without begin() (another berth version): the watch is over all the same.
-      this.deps.store.deployWatches.finish(w.app, w.version, 'replaced', current ? `v${current.version} replaced it` : 'the app has no release', at());
+      this.deps.watches.finish(w.app, w.version, 'replaced', current ? `v${current.version} replaced it` : 'the app has no release', at());
       return;
     }
-    const settings = watchSettingsOf(this.deps.store.deploySettings.get(w.app));
+    const settings = this.deps.settings.of(w.app);
     const reason = breachOf(await this.signals(w), settings);
     if (reason) return this.breach(w, settings, reason);
-    if (this.now() >= Date.parse(w.endsAt)) this.deps.store.deployWatches.finish(w.app, w.version, 'passed', null, at());
+    if (this.now() >= Date.parse(w.endsAt)) this.deps.watches.finish(w.app, w.version, 'passed', null, at());
   }
 
   async signals(w: DeployWatchRecord): Promise<WatchSignals> {
@@ -163,7 +165,7 @@ export class DeployWatch {
     const canRollBack = settings.action === 'rollback' && w.previous !== null && this.deps.releases.get(w.app, w.previous) !== null;
     const status = canRollBack ? 'rolled-back' : 'alerted';
     // The one check-and-set: whoever moves the row out of `watching` acts; nobody else does.
-    if (!this.deps.store.deployWatches.finish(w.app, w.version, status, reason, new Date(this.now()).toISOString())) return;
+    if (!this.deps.watches.finish(w.app, w.version, status, reason, new Date(this.now()).toISOString())) return;
     const what = canRollBack ? `rolling back to v${w.previous}`
       : settings.action === 'watch' ? 'not rolled back (deploy-watch action: watch)' : 'not rolled back (no release before it)';
     let message = `v${w.version} unhealthy ${after}: ${reason}; ${what}`;
@@ -175,7 +177,7 @@ export class DeployWatch {
       } catch (e) {
         message = `v${w.version} unhealthy ${after}: ${reason}; the rollback to v${w.previous} could not be queued: ${(e as Error).message}`;
         rollbackTo = null;
-        this.deps.store.deployWatches.amend(w.app, w.version, 'alerted', reason, new Date(this.now()).toISOString());
+        this.deps.watches.amend(w.app, w.version, 'alerted', reason, new Date(this.now()).toISOString());
       }
     }
     this.log(`${w.app}: ${message}`);

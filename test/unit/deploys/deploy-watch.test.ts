@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DeployWatch, breachOf, type WatchBreach } from '../../../app/deploys/deploy-watch';
-import { WATCH_DEFAULTS, parseWindow, watchSettingsOf } from '../../../app/deploys/deploy-watch-settings';
+import { DeployWatchSettings, WATCH_DEFAULTS, parseWindow, watchSettingsOf } from '../../../app/deploys/deploy-watch-settings';
 import { openSqliteStore } from '../../../app/infra/sqlite';
 import type { ContainerInfo } from '../../../app/ports/container-engine';
 import type { Store } from '../../../app/ports/store';
@@ -43,7 +43,8 @@ describe('deploy watch (real SQLite store, fake containers)', () => {
   let rollbackFails: Error | null;
   const T0 = Date.parse('2026-12-07T20:00:00.000Z');
   const watch = () => new DeployWatch({
-    store,
+    watches: store.deployWatches,
+    settings: new DeployWatchSettings({ store, apps: { find: () => null, list: () => [] }, events: {} as never }),
     releases: { current: () => (current === null ? null : { version: current } as never), get: (_app, v) => (v >= 1 && v <= 9 ? { version: v } as never : null) },
     deployer: { containersOf: async () => containers },
     engine: { inspectContainer: async (id) => containers.find((c) => c.id === id) ?? null },
