@@ -2,9 +2,9 @@
  * The router half of the scale bench (scale.ts): berth's nginx router alone with N apps, real
  * nginx, no containers (upstreams point at a closed loopback port; nginx's cost does not depend on
  * whether they answer). Per size: configuring every app at once, 1,000 route changes (the first 50
- * one at a time, timed: median and p95; the rest 10 at a time), and nginx's memory (master and
- * workers, Pss and Rss summed) after a fresh start, right after the changes, and once the router
- * replaced its master after they went quiet.
+ * one at a time, timed: median and p95; the rest 10 at a time), nginx's memory (master and
+ * workers, Pss and Rss summed) after a fresh start, right after the changes, and once they went
+ * quiet; then where a reload's time goes (reload-phases.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +13,7 @@ import { NginxRouter } from '../../app/infra/nginx';
 import type { AppRoute } from '../../app/ports/router';
 import { freePortPair } from '../support/berth-process';
 import { median } from './bench-types';
+import { reloadPhases, type ReloadPhases } from './reload-phases';
 
 export interface RouterSizeResult {
   readonly apps: number;
@@ -21,7 +22,7 @@ export interface RouterSizeResult {
   readonly changeP95Ms: number;
   readonly changes: number;
   readonly reloads: number;
-  /** CPU time (user + system) the master spent per reload over the timed changes. */
+  /** CPU time (user + system) the master spent per reload over the timed changes (each a fresh master: its CPU once it serves). */
   readonly masterCpuMsPerReload: number;
   readonly freshPssKb: number;
   readonly freshRssKb: number;
@@ -29,6 +30,9 @@ export interface RouterSizeResult {
   readonly afterRssKb: number;
   readonly refreshedPssKb: number;
   readonly refreshedRssKb: number;
+  readonly phases: ReloadPhases;
+  /** The 1-minute load average right after the timed changes. */
+  readonly loadAvg: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -63,7 +67,8 @@ export function nginxMemory(dir: string): { pssKb: number; rssKb: number } {
 
 /** utime + stime of a process in ms (clock ticks of 10 ms). */
 function cpuMs(pid: number): number {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').slice(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2).split(' ');
+  const raw = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
   return (Number(f[11]) + Number(f[12])) * 10;
 }
 
@@ -85,26 +90,38 @@ export async function routerAtSize(apps: number): Promise<RouterSizeResult> {
     await sleep(1000);
     const fresh = nginxMemory(dir);
     const reloadsBefore = router.reloads;
-    const master = Number(fs.readFileSync(path.join(dir, 'nginx.pid'), 'utf8').trim());
-    const cpu0 = cpuMs(master);
+    const masterPid = () => Number(fs.readFileSync(path.join(dir, 'nginx.pid'), 'utf8').trim());
+    // A fresh master parses the config once: its CPU once it serves is that reload's (a master a
+    // SIGHUP reloaded counts what it spent since the last look).
+    let master = masterPid();
+    let cpuBefore = cpuMs(master);
+    let masterCpu = 0;
     const times: number[] = [];
     for (let k = 1; k <= TIMED; k++) {
       const s = performance.now();
       await router.apply(route(k % apps, k));
       times.push(performance.now() - s);
+      const m = masterPid();
+      if (m !== master) cpuBefore = 0;
+      master = m;
+      const now = cpuMs(m);
+      masterCpu += now - cpuBefore;
+      cpuBefore = now;
     }
-    const masterCpuMsPerReload = (cpuMs(master) - cpu0) / (router.reloads - reloadsBefore);
+    const loadAvg = os.loadavg()[0];
+    const masterCpuMsPerReload = masterCpu / (router.reloads - reloadsBefore);
     for (let k = TIMED + 1; k <= CHANGES; k += 10) {
       await Promise.all(Array.from({ length: 10 }, (_, j) => router.apply(route((k + j) % apps, k + j))));
     }
     const after = nginxMemory(dir);
     const reloads = router.reloads - reloadsBefore;
-    await sleep(REFRESH_MS + 2000); // quiet: the router replaces its master
+    await sleep(REFRESH_MS + 2000); // quiet (a master that could not be replaced is, by now)
     const refreshed = nginxMemory(dir);
+    const phases = await reloadPhases(dir, 'app-1');
     return {
       apps, configureAllMs, changeMedianMs: median(times), changeP95Ms: p95(times), changes: CHANGES, reloads, masterCpuMsPerReload,
       freshPssKb: fresh.pssKb, freshRssKb: fresh.rssKb, afterPssKb: after.pssKb, afterRssKb: after.rssKb,
-      refreshedPssKb: refreshed.pssKb, refreshedRssKb: refreshed.rssKb,
+      refreshedPssKb: refreshed.pssKb, refreshedRssKb: refreshed.rssKb, phases, loadAvg,
     };
   } finally {
     await router.stop().catch(() => undefined);

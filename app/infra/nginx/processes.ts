@@ -34,9 +34,17 @@ export function processTitle(pid: number): string {
   }
 }
 
-/** The parent's pid (0 when `pid` is gone). */
-export function parentOf(pid: number): number {
-  return readStat(pid)?.ppid ?? 0;
+/**
+ * Whether `pid`'s parent is an nginx master of our config that has not finished exiting: it still
+ * runs, or it is tearing down (its memory gone, so no title left to read, but its children not yet
+ * handed to init). nginx ignores SIGUSR2 in a master whose parent is still its parent.
+ */
+export function parentIsOurMaster(pid: number, confPath: string): boolean {
+  const ppid = readStat(pid)?.ppid ?? 0;
+  const st = ppid > 1 ? readStat(ppid) : null;
+  if (st === null || st.state === 'Z' || st.state === 'X') return false;
+  const title = processTitle(ppid);
+  return title === '' || (title.startsWith('nginx: master process') && title.includes(confPath));
 }
 
 /** Alive and not a zombie (a master we did not parent may linger as one when nothing reaps it). */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../../errors';
 import type { NginxPaths } from './paths';
-import { isAlive, isOurMaster, masterBinary, parentOf, runningMaster, waitFor, workersOf } from './processes';
+import { isAlive, masterBinary, parentIsOurMaster, runningMaster, waitFor, workersOf } from './processes';
 
 /** How often a reload is polled: it is on every route change's path, so not 50 ms. */
 const POLL_MS = 5;
@@ -68,7 +68,7 @@ export async function hupReload(master: number, paths: NginxPaths, timeoutMs: nu
  * a long request): nginx ignores SIGUSR2 in a new master while its parent lives.
  */
 export function canReplace(master: number, paths: NginxPaths): boolean {
-  return path.isAbsolute(masterBinary(master)) && !isOurMaster(parentOf(master), paths.conf);
+  return path.isAbsolute(masterBinary(master)) && !parentIsOurMaster(master, paths.conf);
 }
 
 /**
