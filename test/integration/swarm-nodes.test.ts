@@ -99,11 +99,12 @@ describe('swarm scheduler on two nodes (a second dockerd in a network namespace)
     for (let i = 0; i < 8; i++) assert.equal((await berth.viaRouter(host)).text.trim(), 'two-nodes');
   });
 
-  it('node2 promoted to manager runs a router agent in its namespace: the app answers through both routers, a domain change reaches both, router:report shows it current', async () => {
+  it('node2 (a worker: the agent needs no manager role) runs a router agent in its namespace: the app answers through both routers, a domain change reaches both, router:report shows it current', async () => {
     const redisPort = Number(new URL(process.env.REDIS_URL || 'redis://127.0.0.1:6379').port || 6379);
     node2.forwardLoopback(redisPort);
     const node2Id = docker('node', 'ls', '--filter', `name=${node2.hostname}`, '--format', '{{.ID}}').stdout.trim();
-    assert.equal(docker('node', 'promote', node2Id).status, 0);
+    // Not promoted: the lost-node test below stops node2's engine, which a two-manager swarm would not
+    // survive (quorum lost: "The swarm does not have a leader"), even after a demote.
     const agentHome = fs.mkdtempSync(path.join(berth.home, 'router-agent-'));
     const agentPort = 18_080;
     const agent = spawn('nsenter', [`--net=/var/run/netns/${node2.netns}`, process.execPath, path.resolve(__dirname, '../../app/main.js'), 'router-agent'], {
@@ -139,18 +140,13 @@ describe('swarm scheduler on two nodes (a second dockerd in a network namespace)
       const version = Number(/^Route version: (\d+)/.exec(report)![1]);
       assert.match(report, new RegExp(`^mgr2\\s+\\S+\\s+\\S+\\s+${version}\\s+current\\s`, 'm'), report);
       const nodes = berth.cli(['nodes']).stdout;
-      assert.match(nodes, new RegExp(`^${node2Id.slice(0, 12)}\\s+${node2.hostname}\\s+manager\\s.*\\smgr2 v${version} current$`, 'm'), nodes);
+      assert.match(nodes, new RegExp(`^${node2Id.slice(0, 12)}\\s+${node2.hostname}\\s+worker\\s.*\\smgr2 v${version} current$`, 'm'), nodes);
       // A developer sees no router (it names every app): refused.
       assert.equal((await fetch(`${berth.url}/api/v1/routers`, { headers: { authorization: `Bearer ${devToken}` } })).status, 403);
     } finally {
       agent.kill('SIGTERM');
       if (agent.exitCode === null) await new Promise((r) => agent.once('exit', r));
-      // Back to a worker: the lost-node test below stops node2's engine, which a two-manager swarm would not survive (quorum).
-      assert.equal(docker('node', 'demote', node2Id).status, 0);
       fs.rmSync(agentHome, { recursive: true, force: true });
-      // Out of the Raft group too (its manager status gone), not only its spec: else stopping its engine below costs the quorum.
-      await waitFor('node2 a worker again', () => docker('node', 'inspect', node2Id, '--format', '{{.Spec.Role}} {{if .ManagerStatus}}raft{{else}}none{{end}}').stdout.trim() === 'worker none', 30_000);
-      await waitFor('one manager reachable', () => docker('node', 'ls', '--format', '{{.ManagerStatus}}').stdout.split('\n').filter(Boolean).length === 1, 30_000);
     }
   });
 
