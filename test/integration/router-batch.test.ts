@@ -91,6 +91,27 @@ describe('router batches (real nginx)', function () {
     assert.equal((await get(port, 'b1-new.localhost')).status, 404);
   });
 
+  it('a raw server block that clashes with another app (only the whole config shows it) fails alone; the other change of the batch goes live', async () => {
+    const before = router.reloads;
+    // A raw template declaring b7's upstream: `nginx -t` of rw.conf alone passes, the whole config does not.
+    const raw = route('rw', ['rw.localhost'], {
+      settings: { rawTemplate: true },
+      template: 'upstream berth_b7 { server 127.0.0.1:9; }\nserver {\n  listen {{ HTTP_LISTEN }};\n  server_name rw.localhost;\n  location / { proxy_pass http://berth_b7; }\n}\n',
+    });
+    const [good, bad] = await Promise.allSettled([router.apply(route('b8', ['b8.localhost', 'b8-new.localhost'])), router.apply(raw)]);
+    assert.equal(good.status, 'fulfilled', String((good as PromiseRejectedResult).reason));
+    assert.equal(bad.status, 'rejected');
+    const err = (bad as PromiseRejectedResult).reason as unknown;
+    assert.ok(isBerthError(err), String(err));
+    assert.equal(err.code, 'ROUTER_CONFIG_INVALID', err.message);
+    assert.match(err.message, /^nginx rejected rw\.conf: .*duplicate upstream "berth_b7"/s);
+    assert.equal(router.reloads - before, 1);
+    assert.deepEqual(await get(port, 'b8-new.localhost'), { status: 200, body: 'host b8-new.localhost' });
+    assert.deepEqual(await get(port, 'b7.localhost'), { status: 200, body: 'host b7.localhost' });
+    assert.equal(fs.existsSync(path.join(dir, 'apps', 'rw.conf')), false);
+    assert.equal((await get(port, 'rw.localhost')).status, 404);
+  });
+
   it('a change is live when apply resolves: a fresh master serves it and the old one has stopped accepting', async () => {
     const old = masterPid(dir);
     await router.apply(route('b2', ['b2-fresh.localhost']));

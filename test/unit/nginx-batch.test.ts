@@ -21,12 +21,22 @@ describe('nginx router: batched route changes', () => {
   function fakeNginx(o: { reload?: () => void } = {}) {
     const seen = { checks: [] as string[][], reloads: 0, refused: 0, whole: 0 };
     const refuses = (files: readonly string[]) => files.some((f) => fs.readFileSync(f, 'utf8').includes('bad'));
+    // Two files declaring one `upstream <name>` (as two raw server blocks may): only the whole config shows it.
+    const clash = (files: readonly string[]) => {
+      const names = files.flatMap((f) => fs.readFileSync(f, 'utf8').match(/upstream \w+/g) ?? []);
+      return names.find((n, i) => names.indexOf(n) !== i) ?? null;
+    };
+    const all = () => fs.readdirSync(dir).map((f) => path.join(dir, f));
     const deps: BatchDeps = {
       checkAlone: async (files) => { seen.checks.push(files.map((f) => path.basename(f))); return refuses(files) ? { ok: false, output: 'unknown directive "bad"' } : { ok: true, output: '' }; },
-      checkWhole: async () => { seen.whole++; return { ok: true, output: '' }; },
+      checkWhole: async () => {
+        seen.whole++;
+        const dup = clash(all());
+        return refuses(all()) ? { ok: false, output: 'unknown directive "bad"' } : dup ? { ok: false, output: `duplicate ${dup}` } : { ok: true, output: '' };
+      },
       reload: async () => {
         o.reload?.();
-        if (refuses(fs.readdirSync(dir).map((f) => path.join(dir, f)))) {
+        if (refuses(all()) || clash(all())) {
           seen.refused++;
           throw new BerthError('ROUTER_CONFIG_INVALID', 'nginx refused the new configuration: unknown directive "bad"');
         }
@@ -101,5 +111,40 @@ describe('nginx router: batched route changes', () => {
     const out = await applyBatch(changes, deps);
     assert.equal(out.size, 3);
     assert.deepEqual([read('a'), read('c')], ['v0', null]);
+  });
+  it('a raw block refused only in the whole config (it clashes with an app outside the batch) fails alone; the others go live with one reload', async () => {
+    fs.writeFileSync(path.join(dir, 'x.conf'), 'upstream shared');
+    const { deps, seen } = fakeNginx();
+    const raw = (app: string, text: string): Change => ({ ...conf(app, text), wholeConfig: true });
+    const a = conf('a', 'new a'), r = raw('r', 'upstream shared'), c = conf('c', 'new c'), q = raw('q', 'upstream own');
+    const out = await applyBatch([a, r, c, q], deps);
+    assert.deepEqual([...out.keys()], [r]);
+    assert.equal((out.get(r) as BerthError).code, 'ROUTER_CONFIG_INVALID');
+    assert.equal((out.get(r) as Error).message, 'nginx rejected r.conf: duplicate upstream shared');
+    assert.deepEqual([read('a'), read('r'), read('c'), read('q')], ['new a', null, 'new c', 'upstream own']);
+    assert.deepEqual([seen.reloads, seen.refused], [1, 0]);
+  });
+
+  it('two changes that clash with each other: the first goes live, the second fails alone; a reload refused for the same reason is isolated too', async () => {
+    const { deps, seen } = fakeNginx();
+    // Not marked wholeConfig: the reload is what refuses them, though the batch's files pass together.
+    const a = conf('a', 'upstream u'), b = conf('b', 'new b'), c = conf('c', 'upstream u'), e = conf('e', 'new e');
+    const out = await applyBatch([a, b, c, e], deps);
+    assert.deepEqual([...out.keys()], [c]);
+    assert.equal((out.get(c) as Error).message, 'nginx rejected c.conf: duplicate upstream u');
+    assert.deepEqual([read('a'), read('b'), read('c'), read('e')], ['upstream u', 'new b', null, 'new e']);
+    assert.deepEqual([seen.reloads, seen.refused], [1, 1]);
+  });
+
+  it('a whole config refused whatever the batch holds (a file outside it is broken) fails every change of the batch, files back', async () => {
+    fs.writeFileSync(path.join(dir, 'x.conf'), 'bad by hand');
+    fs.writeFileSync(path.join(dir, 'a.conf'), 'old a');
+    const { deps, seen } = fakeNginx();
+    const a = conf('a', 'new a'), c = conf('c', 'new c');
+    const out = await applyBatch([a, c], deps);
+    assert.deepEqual([...out.keys()], [a, c]);
+    assert.equal((out.get(a) as Error).message, 'nginx rejected a.conf: unknown directive "bad"');
+    assert.deepEqual([read('a'), read('c')], ['old a', null]);
+    assert.equal(seen.reloads, 0);
   });
 });

@@ -61,10 +61,11 @@ const refused = (w: Written, output: string): BerthError =>
  * config serving), and a batch nginx takes costs no separate `nginx -t`. Only when nginx refuses
  * it are the batch's files checked together on their own (not the other apps' files); when
  * nginx refuses that, each alone, and only the refused ones are rolled back and fail
- * (ROUTER_CONFIG_INVALID); the others go live with one more reload. A reload nginx refuses then
- * (a file outside the batch broken by hand, two raw templates clashing) rolls the whole batch back.
- * A raw server block may clash with another app's (wholeConfig): `nginx -t` of the whole config
- * first.
+ * (ROUTER_CONFIG_INVALID); the others go live with one more reload. A raw server block may clash
+ * with another app's (wholeConfig): `nginx -t` of the whole config first. When the whole config
+ * is refused although each part passed alone (two raw templates clashing, a raw one clashing with
+ * an app outside the batch), `isolate` finds the changes nginx refuses in the company of the rest
+ * and only those fail: a route change never waits on an unrelated app's.
  */
 export async function applyBatch(changes: readonly Change[], d: BatchDeps): Promise<BatchOutcome> {
   const outcome: BatchOutcome = new Map();
@@ -79,6 +80,7 @@ export async function applyBatch(changes: readonly Change[], d: BatchDeps): Prom
       outcome.set(change, e);
     }
   }
+  let refusedWhole = false;
   if (written.length > 0 && !written.some((w) => w.change.wholeConfig)) {
     try {
       await d.reload();
@@ -92,10 +94,12 @@ export async function applyBatch(changes: readonly Change[], d: BatchDeps): Prom
         for (const c of unchanged) c.afterLive?.();
         return outcome;
       }
+      refusedWhole = true;
     }
   }
   const check = async (ws: readonly Written[]) => (confsOf(ws).length === 0 ? { ok: true, output: '' } : d.checkAlone(confsOf(ws)));
-  if (!(await check(written)).ok) {
+  const together = await check(written);
+  if (!together.ok) {
     undoAll(written);
     const again = written;
     written = [];
@@ -115,20 +119,30 @@ export async function applyBatch(changes: readonly Change[], d: BatchDeps): Prom
       }
     }
   }
-  if (written.some((w) => w.change.wholeConfig)) {
+  // The parts pass alone: a raw block, or a reload refused although the batch's files pass
+  // together, means the whole config is what nginx refuses.
+  if (written.length > 0 && (written.some((w) => w.change.wholeConfig) || (refusedWhole && together.ok))) {
     const r = await d.checkWhole();
-    if (!r.ok) {
-      undoAll(written);
-      for (const w of written) outcome.set(w.change, refused(w, r.output));
-      written = [];
-    }
+    if (!r.ok) written = await isolate(written, r.output, d, outcome);
   }
-  if (written.length > 0) {
+  let isolated = false;
+  while (written.length > 0) {
     try {
       await d.reload();
+      break;
     } catch (e) {
-      // nginx kept the config it had: put the files back to match. Any other failure leaves them
-      // (nginx's state is unknown; the next change or start() applies what is on disk).
+      // A reload refused once the parts and the whole passed `nginx -t` (a file changed meanwhile):
+      // isolate once more; nginx kept the config it had, so the files go back for whoever fails.
+      if (isBerthError(e) && e.code === 'ROUTER_CONFIG_INVALID' && !isolated) {
+        isolated = true;
+        const r = await d.checkWhole();
+        if (!r.ok) {
+          written = await isolate(written, r.output, d, outcome);
+          continue;
+        }
+      }
+      // Any other failure leaves the files (nginx's state is unknown; the next change or start()
+      // applies what is on disk).
       if (isBerthError(e) && e.code === 'ROUTER_CONFIG_INVALID') undoAll(written);
       for (const w of written) outcome.set(w.change, e);
       written = [];
@@ -136,4 +150,50 @@ export async function applyBatch(changes: readonly Change[], d: BatchDeps): Prom
   }
   for (const c of [...unchanged, ...written.map((w) => w.change)]) c.afterLive?.();
   return outcome;
+}
+
+/**
+ * The whole config (with `ws` written) is refused although each change passed alone: which
+ * changes does nginx refuse in the company of the others? Every change is taken back; when the
+ * config without them is refused too (a file outside the batch), all of them fail with that.
+ * Otherwise they are put back group by group, halving a group nginx refuses (`nginx -t` of the
+ * whole each time): a change refused on its own, on top of those kept, fails with nginx's words;
+ * one culprit among n costs about 2·log2(n) checks. Of two changes that clash, the first kept wins.
+ */
+async function isolate(ws: readonly Written[], output: string, d: Pick<BatchDeps, 'checkWhole'>, outcome: BatchOutcome): Promise<Written[]> {
+  undoAll(ws);
+  if (ws.length === 1) {
+    outcome.set(ws[0].change, refused(ws[0], output));
+    return [];
+  }
+  const base = await d.checkWhole();
+  if (!base.ok) {
+    for (const w of ws) outcome.set(w.change, refused(w, base.output));
+    return [];
+  }
+  const kept: Written[] = [];
+  const half = Math.ceil(ws.length / 2);
+  // The whole batch is known to be refused: start with its halves.
+  const groups: Written[][] = [ws.slice(0, half), ws.slice(half)];
+  while (groups.length > 0) {
+    const group = groups.shift()!;
+    const redone: Written[] = [];
+    for (const w of group) {
+      try {
+        redone.push(write(w.change, w.files));
+      } catch (e) {
+        outcome.set(w.change, e);
+      }
+    }
+    if (redone.length === 0) continue;
+    const r = await d.checkWhole();
+    if (r.ok) {
+      kept.push(...redone);
+      continue;
+    }
+    undoAll(redone);
+    if (redone.length === 1) outcome.set(redone[0].change, refused(redone[0], r.output));
+    else groups.unshift(redone.slice(0, Math.ceil(redone.length / 2)), redone.slice(Math.ceil(redone.length / 2)));
+  }
+  return kept;
 }
