@@ -1,7 +1,7 @@
 import type { AppRoute } from '../../../app/ports/router';
 import type { PublishedRoutes, RouteFeed, RouterAgentState } from '../../../app/ports/route-feed';
 
-/** The RouteFeed port in memory, for unit tests (RedisRouteFeed is held to the same behaviour in test/integration/route-feed.test.ts). */
+/** The RouteFeed port in memory, for unit tests (RedisRouteFeed is held to the same behaviour: test/conformance/route-feed.ts). */
 export class InMemoryRouteFeed implements RouteFeed {
   private version = 0;
   private publishedAt = 0;
@@ -32,6 +32,6 @@ export class InMemoryRouteFeed implements RouteFeed {
   async apps(): Promise<string[]> { return [...this.routes.keys()].sort(); }
 
   async report(state: RouterAgentState): Promise<void> { this.states.set(state.name, state); }
-  async agents(): Promise<RouterAgentState[]> { return [...this.states.values()]; }
+  async agents(): Promise<RouterAgentState[]> { return [...this.states.values()].sort((a, b) => a.name.localeCompare(b.name)); }
   async forget(name: string): Promise<boolean> { return this.states.delete(name); }
 }
