@@ -9,10 +9,17 @@ export interface ConnectionOptions {
   readonly maxRetriesPerRequest?: number | null;
 }
 
+/** A closing connection's socket is destroyed after this long (closeConnection QUITs first, when it can). */
+export const DISCONNECT_TIMEOUT_MS = 200;
+
 /** An ioredis connection that remembers its last error, so ping() can say why Redis is unreachable. */
 export function openConnection(options: ConnectionOptions): Redis {
   const conn = new IORedis(options.url, {
     maxRetriesPerRequest: options.maxRetriesPerRequest === undefined ? 20 : options.maxRetriesPerRequest,
+    // How long a disconnect() waits for the socket to close before destroying it (ioredis: 2 s).
+    // A connection closed while still connecting only closes at that deadline, and it holds the
+    // process open until then: `admin:bootstrap` (which closes at once) took 2 s longer to exit.
+    disconnectTimeout: DISCONNECT_TIMEOUT_MS,
   });
   watchErrors(conn, options.onError);
   return conn;
