@@ -2,7 +2,7 @@ import { appVolumeName } from '../apps/resource-names';
 import { BerthError } from '../errors';
 import type { RunContainerOptions } from '../ports/container-engine';
 import type { ReleaseRecord } from '../ports/store';
-import type { ComposePlan } from './compose-plan';
+import type { ComposePlan } from '../manifest/compose-plan';
 
 // `?.`: callers (and test fakes) may hand a release without a manifest; it then has no compose plan.
 const planOf = (release: ReleaseRecord): ComposePlan | null => release.manifest?.compose ?? null;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { BerthError } from '../errors';
 import type { HealthCheck } from '../manifest';
-import type { ComposeBuild, ComposeDir, ComposePlan, ComposeService, ComposeVolume, DependsCondition } from './compose-plan';
+import type { ComposeBuild, ComposeDir, ComposePlan, ComposeService, ComposeVolume, DependsCondition } from '../manifest/compose-plan';
 import { interpolateCompose } from './interpolate';
 import { NOT_SUPPORTED, REFUSED_SERVICE_KEYS, REFUSED_TOP_KEYS } from './compose-refusals';
 import { containerPort, invalidCompose, isObject, mapOrList, parseDuration, parseEnvFile, repoPath, shellWords, type Obj } from './compose-fields';

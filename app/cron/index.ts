@@ -1,2 +1,2 @@
 export { CronService } from './cron-service';
-export { normalizeSchedule } from './schedule';
+export { normalizeSchedule } from '../manifest/cron-schedule';

@@ -1,5 +1,5 @@
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { normalizeSchedule } from '../cron/schedule';
+import { normalizeSchedule } from './cron-schedule';
 import { parseHealthChecks } from './health-checks';
 import { invalid, isObject, optionalString } from './json-fields';
 import { EMPTY_MANIFEST, type AppManifest, type CronEntry } from './manifest';

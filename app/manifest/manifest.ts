@@ -1,4 +1,4 @@
-import type { ComposePlan } from '../compose/compose-plan';
+import type { ComposePlan } from './compose-plan';
 
 /**
  * What berth takes from an app's app.json (dokku's format), parsed once when the release is

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseAppJson, EMPTY_MANIFEST, gatingChecks, livenessChecks, DEFAULT_WEB_CHECK } from '../../../app/manifest';
-import { normalizeSchedule } from '../../../app/cron/schedule';
+import { normalizeSchedule } from '../../../app/manifest/cron-schedule';
 import { BerthError } from '../../../app/errors';
 
 const invalid = (text: string, pattern: RegExp) => assert.throws(() => parseAppJson(text), (e: unknown) => {
