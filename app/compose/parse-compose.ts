@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { BerthError } from '../errors';
+import { isProcessType } from '../naming';
 import type { HealthCheck } from '../manifest';
 import type { ComposeBuild, ComposeDir, ComposePlan, ComposeService, ComposeVolume, DependsCondition } from '../manifest/compose-plan';
 import { interpolateCompose } from './interpolate';
@@ -14,7 +15,6 @@ export const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yam
 
 /** Compose files are small; a bigger one is refused before the YAML parser sees it. */
 const MAX_BYTES = 256 * 1024;
-const TYPE = /^[a-z][a-z0-9-]{0,29}$/;
 const VOLUME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 const IMAGE = /^[a-z0-9][a-z0-9._/:@-]{0,254}$/;
 const WEB_LABEL = 'berth.web';
@@ -79,7 +79,7 @@ export function parseCompose(text: string, file: string, readRepoFile: (path: st
     if (!isObject(raw)) throw invalidCompose(file, `services.${name} must be a map`);
     const where = `services.${name}`;
     const type = name === web ? 'web' : name;
-    if (!TYPE.test(name)) throw invalidCompose(file, `service name "${name}" must be lowercase letters, digits and dashes (it becomes a process type)`);
+    if (!isProcessType(name)) throw invalidCompose(file, `service name "${name}" must be lowercase letters, digits and dashes (it becomes a process type)`);
     if (name === 'web' && web !== 'web') throw invalidCompose(file, `service "web" is not the web service (that is "${web}"): rename it, or label it ${WEB_LABEL}: "true"`);
     if (name === 'release') throw invalidCompose(file, 'service name "release" is berth\'s release command type: rename the service');
     for (const key of Object.keys(raw)) {

@@ -1,11 +1,11 @@
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { isProcessType } from '../naming/process-type';
 import { normalizeSchedule } from './cron-schedule';
 import { parseHealthChecks } from './health-checks';
 import { invalid, isObject, optionalString } from './json-fields';
 import { EMPTY_MANIFEST, type AppManifest, type CronEntry } from './manifest';
 
 const CRON_NAME = /^[a-z0-9][a-z0-9-]{0,29}$/;
-const PROCESS_TYPE = /^[a-z][a-z0-9-]{0,29}$/;
 /** Same ceiling as ps:scale (processes MAX_SCALE); kept here so the manifest needs no other module. */
 const MAX_COUNT = 50;
 /**
@@ -62,7 +62,7 @@ function parseFormation(formation: unknown): Record<string, number> {
   if (!isObject(formation)) throw invalid('formation must be an object of process type → {"quantity": N}');
   const out: Record<string, number> = {};
   for (const [type, entry] of Object.entries(formation)) {
-    if (!PROCESS_TYPE.test(type)) throw invalid(`formation."${type}" is not a process type name`);
+    if (!isProcessType(type)) throw invalid(`formation."${type}" is not a process type name`);
     const n = isObject(entry) ? entry.quantity : entry;
     if (n === undefined && isObject(entry)) continue; // only other settings (max_parallel): no count
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_COUNT) {

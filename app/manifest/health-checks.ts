@@ -1,10 +1,10 @@
 import type { CheckType, HealthCheck } from './manifest';
+import { isProcessType } from '../naming/process-type';
 import { invalid, isObject, optionalString, type Obj } from './json-fields';
 
 /** dokku's defaults for a check: 5 attempts of 5 s each, 5 s apart, no initial delay. */
 const DEFAULTS = { timeout: 5, attempts: 5, wait: 5, initialDelay: 0 };
 const TYPES: readonly CheckType[] = ['startup', 'liveness', 'readiness'];
-const PROCESS_TYPE = /^[a-z][a-z0-9-]{0,29}$/;
 const KNOWN = new Set(['type', 'name', 'description', 'path', 'command', 'port', 'content', 'attempts', 'wait', 'timeout', 'initialDelay', 'warn', 'scheme', 'uptime', 'listening', 'onFailure']);
 
 function seconds(o: Obj, key: keyof typeof DEFAULTS, where: string, min: number): number {
@@ -61,7 +61,7 @@ export function parseHealthChecks(healthchecks: unknown): Record<string, HealthC
   if (!isObject(healthchecks)) throw invalid('healthchecks must be an object of process type → list of checks');
   const out: Record<string, HealthCheck[]> = {};
   for (const [type, list] of Object.entries(healthchecks)) {
-    if (!PROCESS_TYPE.test(type)) throw invalid(`healthchecks."${type}" is not a process type name`);
+    if (!isProcessType(type)) throw invalid(`healthchecks."${type}" is not a process type name`);
     if (!Array.isArray(list)) throw invalid(`healthchecks.${type} must be a list of checks`);
     const checks = list.map((c, i) => parseCheck(c, `healthchecks.${type}[${i}]`, i));
     const names = new Set<string>();

@@ -1,6 +1,6 @@
 import { BerthError } from '../errors';
+import { isProcessType } from '../naming/process-type';
 
-const TYPE = /^[a-z][a-z0-9-]{0,29}$/;
 
 /** Parses a Procfile: `<type>: <command>` per line; blank lines and # comments ignored. */
 export function parseProcfile(text: string): Record<string, string> {
@@ -12,7 +12,7 @@ export function parseProcfile(text: string): Record<string, string> {
     if (!m || !m[2]) {
       throw new BerthError('INVALID_PROCFILE', `Procfile line ${i + 1} ("${line.slice(0, 60)}") is not \`<type>: <command>\`.`);
     }
-    if (!TYPE.test(m[1])) {
+    if (!isProcessType(m[1])) {
       throw new BerthError('INVALID_PROCFILE', `Procfile line ${i + 1}: process type "${m[1]}" must be lowercase letters, digits and dashes.`);
     }
     if (processes[m[1]]) throw new BerthError('INVALID_PROCFILE', `Procfile line ${i + 1}: process type "${m[1]}" is defined twice.`);

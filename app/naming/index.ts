@@ -1,2 +1,3 @@
 export { assertAppName, isAppName } from './app-name';
+export { isProcessType, PROCESS_TYPE_PATTERN } from './process-type';
 export { rollbackSource, parseRollbackSource, type RollbackSource } from './rollback-source';

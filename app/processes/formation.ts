@@ -1,4 +1,5 @@
 import { BerthError } from '../errors';
+import { isProcessType, PROCESS_TYPE_PATTERN } from '../naming';
 import type { ReleaseRecord } from '../ports/store';
 import { MAX_APP_CONTAINERS } from '../manifest';
 import { stopFirstTypes } from '../compose';
@@ -10,11 +11,13 @@ export function processTypes(release: ReleaseRecord): string[] {
   return Object.keys(release.processes).filter((t) => t !== 'release');
 }
 
+
+const SCALE_WORD = new RegExp(`^(${PROCESS_TYPE_PATTERN})=(\\d{1,3})$`);
 /** Parses `["web=3", "worker=1"]` (CLI words) into counts; shape only, types are checked against a release. */
 export function parseScaleWords(words: readonly string[]): Record<string, number> {
   const scale: Record<string, number> = {};
   for (const w of words) {
-    const m = /^([a-z][a-z0-9-]{0,29})=(\d{1,3})$/.exec(w);
+    const m = SCALE_WORD.exec(w);
     if (!m) throw new BerthError('INVALID_SCALE', `"${w}" is not <type>=<count>, e.g. web=3.`);
     scale[m[1]] = Number(m[2]);
   }
@@ -53,7 +56,7 @@ export function validateScale(release: ReleaseRecord, requested: Readonly<Record
 export function validatePresetScale(app: string, requested: Readonly<Record<string, unknown>>): Record<string, number> {
   const scale: Record<string, number> = {};
   for (const [type, count] of Object.entries(requested)) {
-    if (!/^[a-z][a-z0-9-]{0,29}$/.test(type)) throw new BerthError('INVALID_SCALE', `"${type.slice(0, 40)}" is not a process type (lowercase letters, digits, dashes).`);
+    if (!isProcessType(type)) throw new BerthError('INVALID_SCALE', `"${type.slice(0, 40)}" is not a process type (lowercase letters, digits, dashes).`);
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_SCALE) {
       throw new BerthError('INVALID_SCALE', `The count for ${type} must be a whole number from 0 to ${MAX_SCALE}; got ${JSON.stringify(count)}.`);
     }

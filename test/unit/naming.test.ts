@@ -1,4 +1,9 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseAppJson, parseProcfile } from '../../app/manifest';
+import { parseHealthChecks } from '../../app/manifest/health-checks';
+import { parseScaleWords } from '../../app/processes/formation';
 import { assertAppName } from '../../app/apps';
 import { repoPath } from '../../app/infra/git/repo-paths';
 import { validateAppName } from '../../app/infra/nginx/validate';
@@ -10,5 +15,27 @@ describe('app names: one rule for apps, git and nginx', () => {
     const ok = (fn: () => unknown) => { try { fn(); return true; } catch { return false; } };
     const verdicts = names.map((n) => [n, ok(() => assertAppName(n)), ok(() => repoPath('/repos', n)), ok(() => validateAppName(n))]);
     assert.deepEqual(verdicts, names.map((n, i) => [n, i < 4, i < 4, i < 4]));
+  });
+});
+
+/** The one process-type rule (app/naming/process-type.ts): the Procfile, app.json and ps:scale accept and refuse alike. */
+describe('process types: one rule for the Procfile, app.json and ps:scale', () => {
+  it('every check accepts and refuses the same types', () => {
+    const types = ['web', 'worker-2', 'a', 'a'.repeat(30), 'a'.repeat(31), 'Web', '2web', 'web_1', '-web', 'w.1'];
+    const ok = (fn: () => unknown) => { try { fn(); return true; } catch { return false; } };
+    const verdicts = types.map((t) => [t,
+      ok(() => parseProcfile(`${t}: run`)),
+      ok(() => parseAppJson(JSON.stringify({ formation: { [t]: { quantity: 1 } } }))),
+      ok(() => parseHealthChecks({ [t]: [] })),
+      ok(() => parseScaleWords([`${t}=1`]))]);
+    assert.deepEqual(verdicts, types.map((t, i) => [t, i < 4, i < 4, i < 4, i < 4]));
+  });
+
+  it('no file of app/ but app/naming spells the rule itself', () => {
+    const APP = path.resolve(__dirname, '../../../app');
+    const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+    const spelled = files(APP).filter((f) => fs.readFileSync(f, 'utf8').includes('[a-z][a-z0-9-]{0,29}')).map((f) => path.relative(APP, f));
+    assert.deepEqual(spelled, ['naming/process-type.ts']);
   });
 });

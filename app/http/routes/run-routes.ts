@@ -6,6 +6,7 @@ import type { HttpServices } from '../http-services';
 import { BerthError, STATUS_FOR_KIND, asBerthError } from '../../errors';
 import { EXEC_UPGRADE, FRAME, FRAMED_STDIN_HEADER, FrameDecoder, errorFrame, exitFrame, frame } from '../../one-off';
 import { tokenOf } from '../auth-middleware';
+import { PROCESS_TYPE_PATTERN } from '../../naming';
 import { prepareConnect } from '../../services-kit';
 import type { CronListResponse } from '../../api-contract';
 
@@ -13,7 +14,7 @@ const PATH = /^\/api\/v1\/apps\/([^/]+)\/(run|enter)$/;
 /** `berth <plugin>:connect <name>`: the plugin's client in the service container. */
 const CONNECT_PATH = /^\/api\/v1\/services\/([^/]+)\/([^/]+)\/connect$/;
 /** A process type (`web`: its first running container) or one container of it (`web.2`, as dokku names them). */
-const PROCESS = /^[a-z][a-z0-9-]{0,29}(\.[1-9]\d{0,2})?$/;
+const PROCESS = new RegExp(`^${PROCESS_TYPE_PATTERN}(\\.[1-9]\\d{0,2})?$`);
 
 /** A session on the upgraded socket: the socket's bytes are stdin; output goes back in frames. */
 type Session = (io: { stdin: NodeJS.ReadableStream; onOutput: (chunk: Buffer) => void; signal: AbortSignal }) => Promise<number>;
