@@ -387,10 +387,11 @@ export class Deployer {
     await this.drainer.settled();
   }
 
-  /** Stops and removes at once (unrouted or never routed containers). */
+  /** Stops and removes at once (unrouted or never routed containers), SIGKILL after the app's stop-timeout. */
   async removeAll(containers: readonly ContainerInfo[]): Promise<void> {
     await Promise.all(containers.map(async (c) => {
-      await this.deps.engine.stopContainer(c.id, 10).catch(() => undefined);
+      const { stopTimeoutSeconds } = this.drainSettingsOf(c.labels[LABEL.app] ?? '');
+      await this.deps.engine.stopContainer(c.id, stopTimeoutSeconds).catch(() => undefined);
       await this.deps.beforeRemove?.(c).catch(() => undefined);
       await this.deps.engine.removeContainer(c.id).catch(() => undefined);
     }));

@@ -116,7 +116,8 @@ describe('drain: old containers finish what they serve before they stop (issue 2
   after(async () => {
     trees.forEach((t) => t.remove());
   });
-  const berth = useBerth();
+  // The stop-timeout the redeploy's message names (SIGKILL after 10 s), above the test default.
+  const berth = useBerth({ BERTH_STOP_TIMEOUT: '10' });
   before(async () => {
     fs.chmodSync(berth.home, 0o755);
     for (const app of Object.values(apps)) await ok(cli(berth, ['apps:create', app]));

@@ -205,7 +205,11 @@ export async function startBerth(extraEnv: Record<string, string> = {}, options:
     BERTH_REDIS_PREFIX: `berth-test-${id}`,
     BERTH_NETWORK: `berth-test-${id}`,
     BERTH_RETIRE_WAIT: '1',
-    BERTH_STOP_TIMEOUT: '10',
+    // Seconds from SIGTERM to SIGKILL. The fixtures' busybox httpd as PID 1 ignores SIGTERM, so every
+    // stop berth waits for (ps:stop, apps:destroy, apps:rename, a restart) took this long: 10 s cost
+    // CI about 7 s per stop. The fixtures that trap SIGTERM exit well within 3 s; a file that checks
+    // the stop-timeout itself sets its own (drain.test).
+    BERTH_STOP_TIMEOUT: '3',
     BERTH_RECONCILE_INTERVAL: '2',
     BERTH_SSH_PORT: String(port + 3),
     ...extraEnv,
