@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { sync as writeAtomicSync } from 'write-file-atomic';
 import path from 'node:path';
 
 /** `<dir>/<app>/cert.pem` and `key.pem`, mode 0600 in a 0700 folder. */
@@ -14,12 +15,8 @@ export class CertFiles {
     const p = this.paths(app);
     fs.mkdirSync(p.dir, { recursive: true, mode: 0o700 });
     fs.chmodSync(p.dir, 0o700);
-    for (const [file, text] of [[p.key, pem.key], [p.cert, pem.cert]] as const) {
-      const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, text, { mode: 0o600 });
-      fs.chmodSync(tmp, 0o600);
-      fs.renameSync(tmp, file);
-    }
+    // Each file whole or not at all (write-file-atomic: a temp file, fsync, rename), 0600 whatever the umask.
+    for (const [file, text] of [[p.key, pem.key], [p.cert, pem.cert]] as const) writeAtomicSync(file, text, { mode: 0o600 });
   }
 
   read(app: string): { cert: string; key: string } | null {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { sync as writeAtomicSync } from 'write-file-atomic';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
@@ -107,9 +108,7 @@ export class AcmeIssuer implements CertificateIssuer {
     }
     fs.mkdirSync(this.opts.dir, { recursive: true, mode: 0o700 });
     const key = await acme.crypto.createPrivateKey();
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, key, { mode: 0o600 });
-    fs.renameSync(tmp, file);
+    writeAtomicSync(file, key, { mode: 0o600 });
     return fs.readFileSync(file);
   }
 }

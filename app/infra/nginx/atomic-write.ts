@@ -1,17 +1,12 @@
 import fs from 'node:fs';
-import path from 'node:path';
+import { sync as writeAtomicSync } from 'write-file-atomic';
 
-/** Writes via a temp file in the same directory and rename(2), so nginx never reads half a file. */
+/**
+ * Writes via a temp file in the same directory, fsync and rename(2) (`write-file-atomic`), so nginx never
+ * reads half a file; the mode is set on the temp file whatever the umask, and the temp file goes on failure.
+ */
 export function writeFileAtomic(file: string, content: string, mode = 0o644): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    fs.writeFileSync(tmp, content, { mode });
-    fs.chmodSync(tmp, mode); // the umask may have narrowed it
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeAtomicSync(file, content, { mode });
 }
 
 /** The file's content, or null when it does not exist. */

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import { sync as writeAtomicSync } from 'write-file-atomic';
 import path from 'node:path';
 import { BerthError } from '../../errors';
 
@@ -51,8 +52,7 @@ export class NpmVersions {
     if (!file) return;
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(`${file}.tmp`, JSON.stringify(list));
-      fs.renameSync(`${file}.tmp`, file);
+      writeAtomicSync(file, JSON.stringify(list));
     } catch { /* see above */ }
   }
 
