@@ -109,7 +109,8 @@ export class LivenessMonitor {
     this.pausedUntil.set(c.id, Infinity);
     try {
       this.deps.events.record({ app, kind: 'ps.unhealthy', message, user: null });
-      await this.deps.engine.restartContainer(c.id, 10);
+      // SIGKILL after the app's stop-timeout (ps:set, else BERTH_STOP_TIMEOUT), as for any stop.
+      await this.deps.engine.restartContainer(c.id, this.deps.deployer.drainSettingsOf(app).stopTimeoutSeconds);
       // docker may hand the restarted container a new address.
       if (c.labels[LABEL.process] === 'web') await this.deps.deployer.route(app);
     } finally {
