@@ -65,11 +65,9 @@ export function nginxMemory(dir: string): { pssKb: number; rssKb: number } {
   return { pssKb, rssKb };
 }
 
-/** utime + stime of a process in ms (clock ticks of 10 ms). */
+/** CPU time of a process in ms, from /proc/<pid>/schedstat (ns; utime/stime count 10 ms ticks, too coarse for a small config). */
 function cpuMs(pid: number): number {
-  const raw = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
+  return Number(fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
 }
 
 export const p95 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)];
