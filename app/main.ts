@@ -3,23 +3,17 @@ import { asBerthError } from './errors';
 import { createBerth } from './boot/create-berth';
 import { checkDependencies, startWeb, startWorker } from './boot/roles';
 import { loadBuildpacks } from '../buildpacks';
-import { startRouterAgent } from './boot/router-agent-boot';
+import { runRouterAgentProcess } from './boot/router-agent-boot';
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 
 async function main(command: string): Promise<void> {
+  // A router on another node: its nginx and the route feed only (no database, no queues).
+  if (command === 'router-agent') return runRouterAgentProcess(log);
   // Everything berth (and git, nginx, which it spawns) writes is owner-only: docs/security.md, "Files".
   process.umask(0o077);
   const config = loadConfig();
   const paths = pathsFor(config);
-  if (command === 'router-agent') {
-    // A router on another manager: its nginx and the route feed only (no database, no queues).
-    const agent = await startRouterAgent(config, paths, log);
-    const stop = (signal: string) => { log(`${signal}: stopping`); agent.stop().finally(() => process.exit(0)); };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-    return;
-  }
   const berth = createBerth({ config, paths, buildpacks: loadBuildpacks() });
 
   if (command === 'admin:bootstrap') {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** The project's root (dist/app → ../..): package.json and the git checkout berth was installed from. */
-const PROJECT_ROOT = path.resolve(__dirname, '../..');
+export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
 /** berth's version, from its package.json. */
 export function berthVersion(root = PROJECT_ROOT): string {

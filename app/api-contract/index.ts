@@ -38,7 +38,7 @@ export type {
 export type {
   SchedulerNameView, SchedulerProcessView, SchedulerReportView, SchedulerReportResponse, SchedulerSetRequest, SchedulerSetResponse, PlacementRequest, PlacementResponse,
   SwarmInitView, SwarmInitResponse, NodeAddResponse, NodeView, NodesListResponse, NodeLabelsRequest, NodeResponse,
-  NodeRouterView, NodeListedView, NodesListedResponse, RouterFailureView, RouterView, RouterReportView, RouterReportResponse, RouterForgetResponse,
+  NodeRouterView, NodeListedView, NodesListedResponse, RouterFailureView, RouterView, RouterReportView, RouterReportResponse, RouterForgetResponse, RouterRemoveResponse,
 } from './schedulers';
 export type {
   VerificationView, ServiceBackupView, ServiceBackupScheduleView, ServiceBackupsResponse, ServiceBackupRequest, ServiceBackupResponse,

@@ -159,3 +159,9 @@ export interface RouterReportResponse {
 export interface RouterForgetResponse {
   readonly forgotten: string;
 }
+
+/** `POST /api/v1/routers/remove` */
+export interface RouterRemoveResponse {
+  /** False when no berth-router service was there. */
+  readonly removed: boolean;
+}

@@ -42,7 +42,7 @@ import { CertFiles, CertsService, LetsencryptService } from '../certs';
 import { OwnAddress } from '../own-address';
 import { hookedResources } from '../plugins';
 import { DockerLocalScheduler, SchedulersService, SwarmScheduler, SwarmSetup } from '../schedulers';
-import { swarmNodesOf } from './swarm-nodes-boot';
+import { routerFleetOf, swarmNodesOf } from './swarm-nodes-boot';
 import { createSwarmEngine } from '../infra/docker/swarm-engine';
 import { createImageRegistry } from '../infra/registry';
 import { createPluginsAndServices } from './services-boot';
@@ -382,8 +382,8 @@ export function createBerth({ config, paths, buildpacks }: BerthDeps) {
     config, paths, store, engine, router, redis, repos, hook,
     events, users, access, loginLimiter, sessions, configVars, apps, appSettings, deployer, scheduling, builds, releases, runner, pushGate, urlOf,
     processes, storage, reconciler, liveness, deployWatch, deployWatchSettings, buildSettings, checks, registryLogins, schedulers, swarmSetup, swarmNodes, swarmWatcher, imageRegistry, gitSync, webhooks,
-    logs, oneOff, cron,
-    domains, routing, certs, letsencrypt, ownAddress, routers: routersOf(redis.routeFeed),
+    logs, oneOff, cron, domains, routing, certs, letsencrypt, ownAddress, routers: routersOf(redis.routeFeed),
+    routerFleet: routerFleetOf({ config, docker, swarm, registry: imageRegistry, events }),
     services, serviceBackups, berthBackup, berthBackups, reviewApps, statsSampler, notifications, disk, housekeeping, metricsHistory: metrics, logDrainer, logDrains,
     async close(): Promise<void> {
       await reconciler.stop();

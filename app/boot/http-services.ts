@@ -19,7 +19,7 @@ export function httpServicesOf(berth: Berth): HttpServices {
     checksRun: (app, types) => runChecksNow({ deployer, release: berth.oneOff.currentRelease(app), types, swarm: scheduling.isSwarm(app) }),
     networkOf: (app) => appNetworkName(config.network, app.id),
     domains: berth.domains, routing: berth.routing, certs: berth.certs, letsencrypt: berth.letsencrypt,
-    services: berth.services, schedulers: berth.schedulers, swarmSetup: berth.swarmSetup, swarmNodes: berth.swarmNodes, routers: berth.routers, registryLogins: berth.registryLogins, notifications: berth.notifications, serviceBackups: berth.serviceBackups, berthBackup: berth.berthBackup, berthBackups: berth.berthBackups,
+    services: berth.services, schedulers: berth.schedulers, swarmSetup: berth.swarmSetup, swarmNodes: berth.swarmNodes, routers: berth.routers, routerFleet: berth.routerFleet, registryLogins: berth.registryLogins, notifications: berth.notifications, serviceBackups: berth.serviceBackups, berthBackup: berth.berthBackup, berthBackups: berth.berthBackups,
     statsSampler: berth.statsSampler, metricsHistory: berth.metricsHistory,
     disk: berth.disk, housekeeping: berth.housekeeping,
     containers: {

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { Config, Paths } from '../config';
+import { loadConfig, pathsFor, type Config, type Paths } from '../config';
 import { BerthError } from '../errors';
 import { RouterAgent } from '../domains';
 import { createNginxRouter } from '../infra/nginx';
@@ -32,7 +32,7 @@ export async function startRouterAgent(config: Config, paths: Paths, log: (line:
   }
   const address = config.routerAgentAddress ?? ownAddress();
   if (address === null) throw new BerthError('INVALID_CONFIG', 'This host has no IPv4 address but loopback: set BERTH_ROUTER_AGENT_ADDRESS to the address clients reach this router on.');
-  const nodeId = await createSwarmEngine({ docker: createDockerClient(config.dockerSocket) }).status().then((s) => s.nodeId, () => null);
+  const nodeId = config.routerAgentNodeId ?? await createSwarmEngine({ docker: createDockerClient(config.dockerSocket) }).status().then((s) => s.nodeId, () => null);
   const nginx = createNginxRouter({
     dir: paths.nginx, nginxBin: config.nginxBin, httpPort: config.routerPort, httpsPort: config.routerHttpsPort, domain: config.domain,
   });
@@ -53,4 +53,15 @@ export async function startRouterAgent(config: Config, paths: Paths, log: (line:
       await nginx.stop();
     },
   };
+}
+
+/** The `router-agent` process: berth's config from the environment, the agent, stopped by SIGTERM/SIGINT (main.ts and router-agent-main.ts). */
+export async function runRouterAgentProcess(log: (line: string) => void): Promise<void> {
+  // Everything it writes (nginx's config, TLS keys) is owner-only, as for berth.
+  process.umask(0o077);
+  const config = loadConfig();
+  const agent = await startRouterAgent(config, pathsFor(config), log);
+  const stop = (signal: string) => { log(`${signal}: stopping`); agent.stop().finally(() => process.exit(0)); };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
 }

@@ -1,6 +1,11 @@
 import type { EventsService } from '../events';
 import type { LockService } from '../ports/lock';
-import type { SwarmEngine } from '../ports/swarm';
+import type { ImageRegistry, SwarmEngine } from '../ports/swarm';
+import type { Config } from '../config';
+import { RouterFleet } from '../domains';
+import type { DockerClient } from '../infra/docker/docker-client';
+import { createRouterFleetEngine } from '../infra/docker/router-agent-service';
+import { berthVersion, PROJECT_ROOT } from '../version';
 import type { ReleaseRecord } from '../ports/store';
 import type { AppsReader } from '../apps/apps-reader';
 import type { SchedulerRegistry } from '../deploys/scheduler-registry';
@@ -23,4 +28,14 @@ export function swarmNodesOf(o: {
       statusOf: (app) => o.swarmScheduler.status(app, o.releases.current(app)),
     }),
   };
+}
+
+/** `berth router:deploy`: the router agents as the global swarm service berth-router (docs/swarm.md), built from this berth's own files. */
+export function routerFleetOf(o: { config: Config; docker: DockerClient; swarm: SwarmEngine; registry: ImageRegistry; events: EventsService }): RouterFleet {
+  const { config } = o;
+  return new RouterFleet({
+    swarm: o.swarm, registry: o.registry, events: o.events, feedOn: config.routerFeed, agentRedisUrl: config.routerRedisUrl, redisPrefix: config.redisPrefix,
+    domain: config.domain, httpPort: config.routerPort, httpsPort: config.routerHttpsPort,
+    engine: createRouterFleetEngine({ docker: o.docker, root: PROJECT_ROOT, version: berthVersion(), baseImage: 'berth/base:bookworm', authFor: (image) => o.registry.authFor(image) }),
+  });
 }

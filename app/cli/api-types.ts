@@ -30,5 +30,5 @@ export type {
   WatchSettingsView, DeployWatchResponse, DeployWatchRequest, DeployWatchSettingsResponse, ServerExportRequest, ServerExportResponse, ServerApplyRequest, ServerApplyResponse,
   BuilderChangeRequest, DeployBranchRequest, AppSettingsResponse, CronListResponse, VersionResponse,
   RollbackPlanView, RollbackPlanResponse, RollbackRequest, LoginTokenRequest, LoginTokenResponse, GitRemotesResponse, NetworksListResponse, NetworkResponse,
-  NodeListedView, NodesListedResponse, RouterReportResponse, RouterForgetResponse,
+  NodeListedView, NodesListedResponse, RouterReportResponse, RouterForgetResponse, RouterRemoveResponse,
 } from '../api-contract';

@@ -82,6 +82,10 @@ export interface Config {
   readonly routerFeed: boolean;
   /** BERTH_ROUTER_AGENT_NAME — `berth router-agent` only: this router's name in `berth router:report`. Default the host's name. */
   readonly routerAgentName: string;
+  /** BERTH_ROUTER_REDIS_URL — the Redis URL the router agents berth runs (`berth router:deploy`) use: berth's Redis as the other nodes reach it, e.g. redis://:<password>@10.0.0.5:6379 (never shown to anyone; router:deploy refuses a loopback one). Default REDIS_URL. */
+  readonly routerRedisUrl: string;
+  /** BERTH_ROUTER_AGENT_NODE_ID — `berth router-agent` only: its swarm node's id for the report, when it cannot ask the local engine (the berth-router service sets it). Default: asked of DOCKER_SOCKET. */
+  readonly routerAgentNodeId: string | null;
   /** BERTH_ROUTER_AGENT_ADDRESS — `berth router-agent` only: the address clients reach this router on (what DNS points at). Default the first IPv4 address that is neither loopback nor on a Docker bridge (docker0, docker_gwbridge, br-…). */
   readonly routerAgentAddress: string | null;
   /** BERTH_SCHEDULER — where apps run unless `scheduler:set` says otherwise, and new services unless `<service>:create --scheduler` does: docker-local or swarm. Default docker-local. */
@@ -253,6 +257,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     routerFeed: bool(env, 'BERTH_ROUTER_FEED', false),
     routerAgentName: env.BERTH_ROUTER_AGENT_NAME || os.hostname(),
     routerAgentAddress: env.BERTH_ROUTER_AGENT_ADDRESS || null,
+    routerRedisUrl: env.BERTH_ROUTER_REDIS_URL || env.REDIS_URL || 'redis://127.0.0.1:6379',
+    routerAgentNodeId: env.BERTH_ROUTER_AGENT_NODE_ID || null,
     scheduler: schedulerName(env.BERTH_SCHEDULER),
     registryAddr: registryAddr(env.BERTH_REGISTRY_ADDR),
     registryPort: int(env, 'BERTH_REGISTRY_PORT', 5100, 1, 65535),

@@ -7,3 +7,4 @@ export { NGINX_SETTINGS, LETSENCRYPT_KEY, LETSENCRYPT_EMAIL_KEY, RAW_TEMPLATE_KE
 export { PublishingRouter } from './publishing-router';
 export { RouterAgent, type RouterAgentDeps } from './router-agent';
 export { routerReport, routerRow, routersOf, type RouterReport, type RouterRow } from './router-status';
+export { RouterFleet, ROUTER_LABEL, ROUTER_SERVICE, type RouterFleetDeployed, type RouterFleetDeps } from './router-fleet';

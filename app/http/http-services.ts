@@ -23,7 +23,7 @@ import type { RegistryLogins } from '../registry-auth';
 import type { NotificationsService } from '../notifications';
 import type { ReleasesService } from '../releases';
 import type { SchedulersService, SwarmNodeOps, SwarmSetup } from '../schedulers';
-import type { RouterReport } from '../domains';
+import type { RouterFleet, RouterReport } from '../domains';
 import type { ServiceBackup, ServiceKit, ServiceLinks } from '../services-kit';
 import type { BerthBackup, BerthBackups, ServiceBackups } from '../backups';
 import type { SessionsService } from '../sessions';
@@ -108,6 +108,8 @@ export interface HttpServices {
   readonly swarmNodes: SwarmNodeOps;
   /** The router agents on the managers (router:report, router:forget). */
   readonly routers: { report(): Promise<RouterReport>; forget(name: string): Promise<void> };
+  /** `router:deploy` / `router:remove`: the berth-router swarm service. */
+  readonly routerFleet: RouterFleet;
   readonly registryLogins: RegistryLogins;
   readonly notifications: Pick<NotificationsService, 'add' | 'list' | 'remove' | 'test' | 'smtp' | 'setSmtp'>;
   /** Scheduled service backups (app/backups). */

@@ -133,6 +133,9 @@ export const EMPTY_BODY: Readonly<Record<string, Answer | NotSent>> = {
   // No swarm on the bad-input test's engine: a node is looked for only in one.
   'POST /api/v1/nodes/add': ['SWARM_NOT_ACTIVE', 503],
   'DELETE /api/v1/routers/:name': { notSent: READS_NO_BODY },
+  // No route feed on the test's berth (deploy checks it first), no swarm on its engine (remove).
+  'POST /api/v1/routers/deploy': ['ROUTER_FEED_OFF', 409],
+  'POST /api/v1/routers/remove': ['SWARM_NOT_ACTIVE', 503],
   'POST /api/v1/nodes/:node/drain': ['SWARM_NOT_ACTIVE', 503],
   'POST /api/v1/nodes/:node/remove': ['SWARM_NOT_ACTIVE', 503],
 };

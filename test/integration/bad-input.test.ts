@@ -53,6 +53,9 @@ const HOST_ACTIONS = new Set(['POST /api/v1/swarm/init']);
 const WRONG_TYPES: Readonly<Record<string, readonly [string, number]>> = {
   // Reads only `role` (not in the wrong-types body); the test's engine has no swarm to add a node to.
   'POST /api/v1/nodes/add': ['SWARM_NOT_ACTIVE', 503],
+  // Read no body: the test's berth has no route feed (deploy) and its engine no swarm (remove).
+  'POST /api/v1/routers/deploy': ['ROUTER_FEED_OFF', 409],
+  'POST /api/v1/routers/remove': ['SWARM_NOT_ACTIVE', 503],
   // Reads no body: the backup x does not exist.
   'POST /api/v1/services/:plugin/:name/backups/:id/verify': ['BACKUP_NOT_FOUND', 404],
   // The route's own input check (the field it reads has the wrong type).
@@ -125,6 +128,7 @@ const BODYLESS = new Set([
   'POST /api/v1/apps/:app/lock', 'DELETE /api/v1/apps/:app/lock', 'DELETE /api/v1/apps/:app/webhooks/:provider',
   'POST /api/v1/berth/backup', 'DELETE /api/v1/berth/backup-schedule',
   'POST /api/v1/apps/:app/ps/rebalance', 'POST /api/v1/nodes/:node/drain', 'POST /api/v1/nodes/:node/remove',
+  'POST /api/v1/routers/deploy', 'POST /api/v1/routers/remove',
 ]);
 
 /** `[code, status]` of an answer (code null when the answer is no error). */

@@ -138,14 +138,18 @@ describe('route authentication', function () {
     assert.deepEqual(through, [], 'spellings that reached a handler the canonical path is refused');
   });
 
-  it('the router agents\' report and forget (issue 24) are admin-only: a developer and a viewer are refused, an admin reads', async () => {
+  it('the router agents\' report, forget, deploy and remove (issue 24) are admin-only: a developer and a viewer are refused, an admin reads', async () => {
     const dev = await berth.access.addUser({ name: 'route-routers-dev', role: 'developer', by: null });
     const viewer = await berth.access.addUser({ name: 'route-routers-viewer', role: 'viewer', by: null });
     const admin = await berth.access.addUser({ name: 'route-routers-admin', role: 'admin', by: null });
     for (const token of [dev.token, viewer.token]) {
       assert.equal((await request(port, 'GET', '/api/v1/routers', token)).status, 403);
       assert.equal((await request(port, 'DELETE', '/api/v1/routers/mgr2', token)).status, 403);
+      assert.equal((await request(port, 'POST', '/api/v1/routers/deploy', token)).status, 403);
+      assert.equal((await request(port, 'POST', '/api/v1/routers/remove', token)).status, 403);
     }
+    // An admin gets past the role check to the route's own refusal: this berth publishes no route feed.
+    assert.equal((await request(port, 'POST', '/api/v1/routers/deploy', admin.token)).status, 409); // ROUTER_FEED_OFF
     assert.equal((await request(port, 'GET', '/api/v1/routers', admin.token)).status, 200);
     assert.equal((await request(port, 'DELETE', '/api/v1/routers/mgr2', admin.token)).status, 404); // ROUTER_NOT_FOUND: none reported
   });

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { ownImageLabel } from '../support/app-images';
 import { uniqueName, type BerthProcess } from '../support/berth-process';
 import { describeLoad, steadyLoad } from '../support/load';
@@ -45,6 +43,7 @@ describe('swarm scheduler on two nodes (a second dockerd in a network namespace)
   const pinned = uniqueName('swpin');
   const dev = uniqueName('swdev');
   let devToken = '';
+  const redisPort = Number(new URL(process.env.REDIS_URL || 'redis://127.0.0.1:6379').port || 6379);
   const tag = `berth-test/${app}:1`;
   const host = `${app}.localhost`;
   const deploy = async (name: string, scale: number) => {
@@ -59,9 +58,14 @@ describe('swarm scheduler on two nodes (a second dockerd in a network namespace)
   before(async function () {
     requireBerthStack();
     // An hour between reconcile passes: after the first one, only the swarm watch re-routes on a node change.
-    cluster = await startTwoNodeSwarm(this, { env: { BERTH_SCHEDULER: 'swarm', BERTH_RECONCILE_INTERVAL: '3600', BERTH_ROUTER_FEED: 'true' }, ownImages: [tag, `berth-test/${pinned}:1`, `berth/${app}:`, `berth/${pinned}:`] });
+    // The router agents reach berth's Redis on the host side of node2's veth (forwarded to loopback below), as another node would.
+    cluster = await startTwoNodeSwarm(this, {
+      env: { BERTH_SCHEDULER: 'swarm', BERTH_RECONCILE_INTERVAL: '3600', BERTH_ROUTER_FEED: 'true' },
+      envFor: (n2) => ({ BERTH_ROUTER_REDIS_URL: `redis://${n2.hostAddr}:${redisPort}` }),
+      ownImages: [tag, `berth-test/${pinned}:1`, `berth/${app}:`, `berth/${pinned}:`] });
     ({ berth } = cluster);
     node2 = cluster.node2!;
+    node2.forwardLoopback(redisPort);
     // Each task says at start which container it is (its hostname), so a log line names its task.
     // Each app its own image (berth refuses an image another app deployed).
     for (const t of [tag, `berth-test/${pinned}:1`]) {
@@ -77,7 +81,11 @@ describe('swarm scheduler on two nodes (a second dockerd in a network namespace)
     devToken = add.stdout.trim().split('\n').pop()!;
   });
 
-  after(async () => { await cluster?.destroy(); });
+  after(async () => {
+    // Not an app's service (no berth.scope label): the cluster's teardown would leave it.
+    if (docker('service', 'inspect', 'berth-router').status === 0) docker('service', 'rm', 'berth-router');
+    await cluster?.destroy();
+  });
 
   it('lists both nodes, spreads 4 replicas over them and routes to tasks on both', async () => {
     const nodes = (await berth.api('GET', '/api/v1/nodes')).json.nodes as { id: string; addr: string; role: string; status: string }[];
@@ -99,55 +107,60 @@ describe('swarm scheduler on two nodes (a second dockerd in a network namespace)
     for (let i = 0; i < 8; i++) assert.equal((await berth.viaRouter(host)).text.trim(), 'two-nodes');
   });
 
-  it('node2 (a worker: the agent needs no manager role) runs a router agent in its namespace: the app answers through both routers, a domain change reaches both, router:report shows it current', async () => {
-    const redisPort = Number(new URL(process.env.REDIS_URL || 'redis://127.0.0.1:6379').port || 6379);
-    node2.forwardLoopback(redisPort);
+  it('router:deploy runs the berth-router service: node2 labelled berth.router=true gets the agent task from the swarm, the app answers through its nginx, a domain change reaches it, router:report shows it current; developers are refused', async () => {
     const node2Id = docker('node', 'ls', '--filter', `name=${node2.hostname}`, '--format', '{{.ID}}').stdout.trim();
-    // Not promoted: the lost-node test below stops node2's engine, which a two-manager swarm would not
-    // survive (quorum lost: "The swarm does not have a leader"), even after a demote.
-    const agentHome = fs.mkdtempSync(path.join(berth.home, 'router-agent-'));
-    const agentPort = 18_080;
-    const agent = spawn('nsenter', [`--net=/var/run/netns/${node2.netns}`, process.execPath, path.resolve(__dirname, '../../app/main.js'), 'router-agent'], {
-      env: {
-        ...process.env, BERTH_HOME: agentHome, BERTH_ROUTER_PORT: String(agentPort), BERTH_ROUTER_HTTPS_PORT: String(agentPort + 1),
-        REDIS_URL: `redis://127.0.0.1:${redisPort}`, BERTH_REDIS_PREFIX: berth.env.BERTH_REDIS_PREFIX, DOCKER_SOCKET: node2.socket, BERTH_ROUTER_AGENT_NAME: 'mgr2',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let agentLog = '';
-    agent.stdout!.on('data', (c: Buffer) => { agentLog += c.toString(); });
-    agent.stderr!.on('data', (c: Buffer) => { agentLog += c.toString(); });
+    // A developer may neither start nor stop routers (they serve every app; the service holds the Redis password).
+    for (const path of ['/api/v1/routers/deploy', '/api/v1/routers/remove']) {
+      const refused = await berth.api('POST', path, {}, devToken);
+      assert.deepEqual([refused.status, refused.json.error.code], [403, 'FORBIDDEN'], `${path}: ${refused.text}`);
+    }
+    assert.equal(docker('service', 'inspect', 'berth-router').status, 1, 'the refused deploy made no service');
+    // node2 stays a worker: the lost-node test below stops its engine, which a two-manager swarm would not survive (quorum).
+    assert.equal(berth.cli(['nodes:label', node2.hostname, 'berth.router=true']).code, 0);
+    const deployed = berth.cli(['router:deploy']);
+    assert.equal(deployed.code, 0, deployed.stderr + deployed.stdout);
+    assert.match(deployed.stdout, /^-----> berth-router runs a router agent on every node labelled berth\.router=true but this one/m);
+    assert.doesNotMatch(deployed.stdout + deployed.stderr, new RegExp(`:${redisPort}|redis://`), 'the Redis URL is not printed');
     const through2 = async (h: string) => {
-      const res = await request({ address: node2.nsAddr, port: agentPort, host: h }).catch((e: Error) => ({ status: 0, text: e.message }));
+      const res = await request({ address: node2.nsAddr, port: berth.routerPort, host: h }).catch((e: Error) => ({ status: 0, text: e.message }));
       return `${res.status} ${res.text.trim()}`;
     };
-    try {
-      // Through the agent's address (what DNS would point at), to tasks on both nodes.
-      await waitFor(`node2's router serving ${app}`, async () => (await through2(host)) === '200 two-nodes', 60_000)
-        .catch(async (e: Error) => { throw new Error(`${e.message}; it answers ${await through2(host)}; agent (exit ${agent.exitCode}): ${agentLog}`); });
-      assert.equal((await berth.viaRouter(host)).text.trim(), 'two-nodes');
-      const domain = `${app}.shop.test`;
-      const added = await berth.api('PATCH', `/api/v1/apps/${app}/domains`, { add: [domain] });
-      assert.equal(added.status, 200, added.text);
-      assert.equal((await berth.viaRouter(domain)).text.trim(), 'two-nodes');
-      await waitFor('the domain on node2\'s router', async () => (await through2(domain)) === '200 two-nodes', 30_000);
-      let lastReport = '';
-      const report = await waitFor('router:report naming mgr2 current', async () => {
-        const r = berth.cli(['router:report']);
-        lastReport = r.stdout + r.stderr;
-        return r.code === 0 && new RegExp(`^mgr2\\s+${node2Id.slice(0, 12)}\\s+${node2.nsAddr.replace(/\./g, '\\.')}\\s+\\d+\\s+current\\s`, 'm').test(r.stdout) ? r.stdout : '';
-      }, 15_000).catch((e: Error) => { throw new Error(`${e.message}: ${lastReport}`); });
-      const version = Number(/^Route version: (\d+)/.exec(report)![1]);
-      assert.match(report, new RegExp(`^mgr2\\s+\\S+\\s+\\S+\\s+${version}\\s+current\\s`, 'm'), report);
-      const nodes = berth.cli(['nodes']).stdout;
-      assert.match(nodes, new RegExp(`^${node2Id.slice(0, 12)}\\s+${node2.hostname}\\s+worker\\s.*\\smgr2 v${version} current$`, 'm'), nodes);
-      // A developer sees no router (it names every app): refused.
-      assert.equal((await fetch(`${berth.url}/api/v1/routers`, { headers: { authorization: `Bearer ${devToken}` } })).status, 403);
-    } finally {
-      agent.kill('SIGTERM');
-      if (agent.exitCode === null) await new Promise((r) => agent.once('exit', r));
-      fs.rmSync(agentHome, { recursive: true, force: true });
-    }
+    // Through node2's address (what DNS would point at), to tasks on both nodes: the image is pulled from berth's registry first.
+    await waitFor(`node2's router serving ${app}`, async () => (await through2(host)) === '200 two-nodes', 180_000)
+      .catch(async (e: Error) => { throw new Error(`${e.message}; it answers ${await through2(host)}; tasks: ${docker('service', 'ps', '--no-trunc', 'berth-router').stdout}`); });
+    // One task, on node2 only (the manager, berth's host, is not labelled and has berth's nginx).
+    const tasks = docker('service', 'ps', '--filter', 'desired-state=running', '--format', '{{.Node}} {{.CurrentState}}', 'berth-router').stdout.trim().split('\n');
+    assert.equal(tasks.length, 1, tasks.join('\n'));
+    assert.match(tasks[0], new RegExp(`^${node2.hostname} Running `));
+    const spec = JSON.parse(docker('service', 'inspect', 'berth-router').stdout)[0].Spec;
+    assert.ok('Global' in spec.Mode, 'a global service');
+    assert.equal(spec.TaskTemplate.RestartPolicy.Condition, 'any');
+    assert.equal((await berth.viaRouter(host)).text.trim(), 'two-nodes');
+    const domain = `${app}.shop.test`;
+    const added = await berth.api('PATCH', `/api/v1/apps/${app}/domains`, { add: [domain] });
+    assert.equal(added.status, 200, added.text);
+    assert.equal((await berth.viaRouter(domain)).text.trim(), 'two-nodes');
+    await waitFor('the domain on node2\'s router', async () => (await through2(domain)) === '200 two-nodes', 30_000);
+    // Named after its node, with the node's id and address (swarm's templates; the agent has no Docker socket).
+    const name = node2.hostname.replace(/\./g, '\\.');
+    let lastReport = '';
+    const report = await waitFor('router:report naming node2 current', async () => {
+      const r = berth.cli(['router:report']);
+      lastReport = r.stdout + r.stderr;
+      return r.code === 0 && new RegExp(`^${name}\\s+${node2Id.slice(0, 12)}\\s+${node2.nsAddr.replace(/\./g, '\\.')}\\s+\\d+\\s+current\\s`, 'm').test(r.stdout) ? r.stdout : '';
+    }, 15_000).catch((e: Error) => { throw new Error(`${e.message}: ${lastReport}`); });
+    const version = Number(/^Route version: (\d+)/.exec(report)![1]);
+    assert.match(report, new RegExp(`^${name}\\s+\\S+\\s+\\S+\\s+${version}\\s+current\\s`, 'm'), report);
+    const nodes = berth.cli(['nodes']).stdout;
+    assert.match(nodes, new RegExp(`^${node2Id.slice(0, 12)}\\s+${name}\\s+worker\\s.*\\s${name} v${version} current$`, 'm'), nodes);
+    // A developer sees no router (it names every app): refused.
+    assert.equal((await fetch(`${berth.url}/api/v1/routers`, { headers: { authorization: `Bearer ${devToken}` } })).status, 403);
+
+    const removed = berth.cli(['router:remove']);
+    assert.equal(removed.code, 0, removed.stderr + removed.stdout);
+    assert.equal(removed.stdout.trim(), '-----> berth-router removed: swarm stops its router agents');
+    assert.equal(docker('service', 'inspect', 'berth-router').status, 1);
+    await waitFor('node2\'s router stopped', async () => (await through2(host)).startsWith('0 '), 30_000);
   });
 
   it('ps:report lists each task with its node and address, and berth logs shows the lines of the tasks on node2 tagged web.<n>', async () => {

@@ -118,6 +118,10 @@ export class NetnsDocker {
     await this.stopEngine().catch(() => undefined);
     spawnSync('ip', ['netns', 'del', this.netns]);
     spawnSync('ip', ['link', 'del', this.hostIf]);
+    // dockerd leaves a mount behind when a host-networking task ran (exec/netns/default, the host's
+    // sandbox): unmounted first, or removing the directory fails with EBUSY.
+    const mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m?.startsWith(`${this.dir}/`));
+    for (const m of mounts.sort().reverse()) spawnSync('umount', ['-l', m]);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -32,6 +32,8 @@ export interface SwarmCluster {
 export interface SwarmClusterOptions {
   /** More environment for berth (BERTH_REGISTRY_PORT is set here). */
   readonly env?: Record<string, string>;
+  /** Environment for berth that names node2 (its addresses), for startTwoNodeSwarm. */
+  readonly envFor?: (node2: NetnsDocker) => Record<string, string>;
   /**
    * References of images the test owns (a prefix ends in `:`, e.g. `berth/<app>:`): removed by id,
    * with every tag they carry, on destroy. Never name a shared image here.
@@ -99,7 +101,7 @@ export async function startTwoNodeSwarm(ctx: Mocha.Context, o: SwarmClusterOptio
     must(node2.docker('swarm', 'join', '--token', token, `${node2.hostAddr}:2377`));
     await waitFor('both swarm nodes Ready', () => docker('node', 'ls', '--format', '{{.Status}}').stdout.split('\n').filter((s) => s === 'Ready').length === 2, 30_000);
     node2.forwardLoopback(parts.registryPort);
-    parts.berth = await startBerth({ ...o.env, BERTH_REGISTRY_PORT: String(parts.registryPort) });
+    parts.berth = await startBerth({ ...o.env, ...o.envFor?.(node2), BERTH_REGISTRY_PORT: String(parts.registryPort) });
   } catch (e) {
     await tearDown(parts);
     throw e;

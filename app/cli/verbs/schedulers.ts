@@ -1,6 +1,6 @@
 import { CliError } from '../cli-error';
 import { appPath } from '../api-client';
-import type { QueuedBuild, SchedulerReportResponse, SchedulerSetResponse, SwarmInitResponse, NodeAddResponse, NodeListedView, NodesListedResponse, NodeResponse, SchedulerSetRequest, NodeLabelsRequest, RouterReportResponse, RouterForgetResponse } from '../api-types';
+import type { QueuedBuild, SchedulerReportResponse, SchedulerSetResponse, SwarmInitResponse, NodeAddResponse, NodeListedView, NodesListedResponse, NodeResponse, SchedulerSetRequest, NodeLabelsRequest, RouterReportResponse, RouterForgetResponse, RouterRemoveResponse } from '../api-types';
 import { followQueued } from '../follow-build';
 import { keyValues, table } from '../output';
 import type { ArgSpec, VerbContext, VerbGroup } from '../types';
@@ -22,9 +22,10 @@ async function followIfQueued(ctx: VerbContext, app: string, res: Partial<Queued
 }
 
 /** Streams a node operation's progress; its last line says when it failed (`@@berth-error <code> <message>`). */
-async function nodeProgress(ctx: VerbContext, action: 'drain' | 'remove'): Promise<void> {
+async function nodeProgress(ctx: VerbContext, action: 'drain' | 'remove' | 'deploy'): Promise<void> {
   let failure: CliError | null = null;
-  await ctx.api().lines(`/api/v1/nodes/${encodeURIComponent(ctx.arg('node'))}/${action}`, (line) => {
+  const url = action === 'deploy' ? '/api/v1/routers/deploy' : `/api/v1/nodes/${encodeURIComponent(ctx.arg('node'))}/${action}`;
+  await ctx.api().lines(url, (line) => {
     const m = /^@@berth-error (\S+) (.*)$/.exec(line);
     if (m) failure = new CliError(m[1], m[2]);
     else ctx.out.line(line);
@@ -164,6 +165,26 @@ export const schedulersVerbs: VerbGroup = {
         ctx.out.write(table(['ROUTER', 'NODE', 'ADDRESS', 'VERSION', 'STATE', 'APPLIED', 'SEEN'],
           r.routers.map((a) => [a.name, a.nodeId ? a.nodeId.slice(0, 12) : '-', a.address, String(a.version), a.state, ago(now, a.appliedAt), ago(now, a.seenAt)])));
         for (const a of r.routers) if (a.problem) ctx.out.line(`${a.name}: ${a.problem}`);
+      },
+    },
+    {
+      name: 'router:deploy',
+      usage: 'berth router:deploy',
+      summary: 'Run a router agent on every swarm node labelled berth.router=true (`nodes:label <node> berth.router=true`; never berth\'s own node): builds berth/router-agent:<version>, pushes it to berth\'s registry and creates or updates the global service berth-router (admins only; needs BERTH_ROUTER_FEED=true and BERTH_ROUTER_REDIS_URL).',
+      args: [],
+      options: [],
+      async run(ctx) { await nodeProgress(ctx, 'deploy'); },
+    },
+    {
+      name: 'router:remove',
+      usage: 'berth router:remove',
+      summary: 'Remove the berth-router service: swarm stops every router agent berth runs (admins only). Their last reports stay until router:forget.',
+      args: [],
+      options: [],
+      async run(ctx) {
+        const res = await ctx.api().json<RouterRemoveResponse>('POST', '/api/v1/routers/remove', {});
+        if (ctx.json) return ctx.out.json(res);
+        ctx.out.line(res.removed ? '-----> berth-router removed: swarm stops its router agents' : '-----> No berth-router service to remove');
       },
     },
     {

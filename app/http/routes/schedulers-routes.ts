@@ -4,7 +4,7 @@ import type { HttpServices } from '../http-services';
 import { BerthError } from '../../errors';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
-import type { SchedulerReportResponse, SchedulerSetResponse, PlacementResponse, SwarmInitResponse, NodesListedResponse, NodeResponse, NodeAddResponse, RouterReportResponse, RouterForgetResponse } from '../../api-contract';
+import type { SchedulerReportResponse, SchedulerSetResponse, PlacementResponse, SwarmInitResponse, NodesListedResponse, NodeResponse, NodeAddResponse, RouterReportResponse, RouterForgetResponse, RouterRemoveResponse } from '../../api-contract';
 
 function words(value: unknown, field: string): string[] {
   if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
@@ -43,6 +43,17 @@ export function schedulersRoutes(berth: HttpServices): GuardedRouter {
     // Its problems name other people's apps and their nginx errors: admins only.
     if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins see the routers.');
     res.json({ routers: await berth.routers.report() } satisfies RouterReportResponse);
+  });
+  /** Builds the router agent image, pushes it to berth's registry and runs the berth-router service; progress streamed as for /nodes/:node/drain. */
+  r.post('/routers/deploy', need.admin, async (req, res) => {
+    // A router on a node serves every app and holds the Redis password: admins only.
+    if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins deploy the router agents.');
+    await berth.routerFleet.check();
+    await streamProgress(res, async (log) => { await berth.routerFleet.deploy(log, userName(req)); });
+  });
+  r.post('/routers/remove', need.admin, async (req, res) => {
+    if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins remove the router agents.');
+    res.json({ removed: await berth.routerFleet.remove(userName(req)) } satisfies RouterRemoveResponse);
   });
   r.delete('/routers/:name', need.admin, async (req, res) => {
     if (req.user?.role !== 'admin') throw new BerthError('FORBIDDEN', 'Only admins forget routers.');
