@@ -42,6 +42,11 @@ export interface AppResponse {
   readonly app: AppDetail;
 }
 
+/** `POST /api/v1/apps` (apps:create): the new app as the list shows it. */
+export interface AppCreatedResponse {
+  readonly app: AppSummary;
+}
+
 /** `POST /api/v1/apps`: answers 201 with `{ app }` (the new record, a summary). */
 export interface CreateAppRequest {
   readonly name: string;

@@ -5,7 +5,7 @@
  * it for types only, so the packed CLI (deploy/pack-cli.js) still needs nothing outside app/cli.
  * Change a field here and tsc fails on both sides until they agree again.
  */
-export type { AppSummary, AppDetail, AppliedLimits, AppsListResponse, AppResponse, CreateAppRequest, RenameAppRequest, LockResponse } from './apps';
+export type { AppSummary, AppDetail, AppliedLimits, AppsListResponse, AppResponse, AppCreatedResponse, CreateAppRequest, RenameAppRequest, LockResponse } from './apps';
 export type { BuildStatus, BuildView, BuildsListResponse, BuildResponse, QueuedBuild } from './builds';
 export type { ReleaseView, ReleaseWatchView, ReleasesListResponse, RollbackPlanView, RollbackPlanResponse, RollbackRequest } from './releases';
 export type { EventView, EventsListResponse } from './events';

@@ -3,7 +3,7 @@
  * (app/api-contract). Type-only: nothing of it is in the compiled CLI, which stays self-contained.
  */
 export type {
-  AppSummary, AppDetail, AppsListResponse, AppResponse, QueuedBuild, BuildStatus,
+  AppSummary, AppDetail, AppsListResponse, AppResponse, AppCreatedResponse, QueuedBuild, BuildStatus,
   BuildsListResponse, BuildResponse, ReleasesListResponse, EventsListResponse, LockResponse,
   BuildView as BuildRecord, ReleaseView as ReleaseRecord, EventView as EventRecord,
   ConfigResponse, ConfigChangeRequest, ConfigChangeResponse,

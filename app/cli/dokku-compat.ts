@@ -2,6 +2,7 @@ import os from 'node:os';
 import { LEADING_FLAGS } from './argv';
 import { CliError } from './cli-error';
 import type { ApiClient } from './api-client';
+import type { AppsListResponse } from './api-types';
 import type { Output } from './output';
 import type { Verb, VerbContext, VerbGroup } from './types';
 
@@ -110,7 +111,7 @@ export async function globalOrAll(call: GlobalOrAllCall): Promise<number | undef
       const at = words.indexOf(flag);
       words = [...words.slice(0, at), ...words.slice(at + drop)];
     }
-    const { apps } = await call.api().get<{ apps: { name: string }[] }>('/api/v1/apps');
+    const { apps } = await call.api().get<AppsListResponse>('/api/v1/apps');
     let code = 0;
     const one = async (app: string) => {
       if (!flags.includes('--json') && !flags.includes('--quiet')) call.out.line(`=====> ${verb.name} ${app}`);

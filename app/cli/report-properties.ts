@@ -1,5 +1,5 @@
 import { appPath } from './api-client';
-import type { AppDetail, AppDomainsResponse, MountsResponse, PortsReport, ProcessReportResponse } from './api-types';
+import type { AppDetail, AppDomainsResponse, MountsResponse, PortsReport, ProcessReportResponse, AppResponse, NginxResponse, SchedulerReportResponse, CertResponse, ServiceResponse } from './api-types';
 import type { Verb, VerbContext, VerbGroup } from './types';
 
 /**
@@ -14,7 +14,7 @@ const words = (list: readonly string[]) => list.join(' ');
 
 const REPORTS: Readonly<Record<string, Properties>> = {
   'apps:info': async (ctx) => {
-    const { app } = await get<{ app: AppDetail }>(ctx, '');
+    const { app } = await get<AppResponse>(ctx, '');
     return {
       'app-created-at': app.createdAt,
       'app-deploy-branch': app.deployBranch,
@@ -57,15 +57,15 @@ const REPORTS: Readonly<Record<string, Properties>> = {
     return { 'storage-build-mounts': '', 'storage-deploy-mounts': v, 'storage-run-mounts': v };
   },
   'nginx:report': async (ctx) => {
-    const { nginx } = await get<{ nginx: { settings: Record<string, string>; known: Record<string, string> } }>(ctx, '/nginx');
+    const { nginx } = await get<NginxResponse>(ctx, '/nginx');
     return Object.fromEntries(Object.keys(nginx.known).map((k) => [`nginx-${k}`, nginx.settings[k] ?? nginx.known[k]]));
   },
   'scheduler:report': async (ctx) => {
-    const { scheduler: s } = await get<{ scheduler: { setting: string | null; scheduler: string } }>(ctx, '/scheduler');
+    const { scheduler: s } = await get<SchedulerReportResponse>(ctx, '/scheduler');
     return { 'scheduler-selected': s.setting ?? '', 'scheduler-computed-selected': s.scheduler };
   },
   'certs:report': async (ctx) => {
-    const { cert } = await get<{ cert: { domains: string[]; notAfter: string; subject: string; issuer: string } | null }>(ctx, '/certs');
+    const { cert } = await get<CertResponse>(ctx, '/certs');
     return {
       'ssl-enabled': String(cert !== null),
       'ssl-hostnames': cert ? words(cert.domains) : '',
@@ -77,7 +77,7 @@ const REPORTS: Readonly<Record<string, Properties>> = {
   '<service>:info': async (ctx) => {
     const typed = ctx.invokedAs ?? '';
     const plugin = typed.slice(0, typed.indexOf(':'));
-    const { service: s } = await ctx.api().get<{ service: { status: string; image: string; container: string; address: string; url: string; exposedPort: number | null; links: { app: string }[] } }>(
+    const { service: s } = await ctx.api().get<ServiceResponse>(
       `/api/v1/services/${encodeURIComponent(plugin)}/${encodeURIComponent(ctx.arg('name'))}`);
     return {
       dsn: s.url, 'exposed-ports': s.exposedPort === null ? '-' : String(s.exposedPort), id: s.container,

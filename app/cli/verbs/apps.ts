@@ -2,7 +2,7 @@ import { appliedCpus, appliedMemory } from '../applied-limits';
 import fs from 'node:fs';
 import { assertLocalFiles } from '../user-files';
 import { appPath } from '../api-client';
-import type { AppDetail, AppResponse, AppsListResponse, AppSummary, QueuedBuild } from '../api-types';
+import type { AppCreatedResponse, AppDetail, AppResponse, AppsListResponse, AppSummary, QueuedBuild } from '../api-types';
 import { CliError } from '../cli-error';
 import { followQueued } from '../follow-build';
 import { keyValues, table } from '../output';
@@ -24,7 +24,7 @@ export const appsVerbs: VerbGroup = {
       args: [APP],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json<{ app: AppSummary }>('POST', '/api/v1/apps', { name: ctx.arg('app') });
+        const res = await ctx.api().json<AppCreatedResponse>('POST', '/api/v1/apps', { name: ctx.arg('app') });
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Created ${res.app.name}`);
         ctx.out.line(`       Push code with: berth git:remote ${res.app.name} && git push paas ${res.app.deployBranch ?? 'main'}`);
@@ -76,7 +76,7 @@ export const appsVerbs: VerbGroup = {
       args: [{ name: 'old', summary: 'The current name.' }, { name: 'new', summary: 'The new name.' }],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json<{ app: AppDetail }>('PATCH', appPath(ctx.arg('old')), { name: ctx.arg('new') });
+        const res = await ctx.api().json<AppResponse>('PATCH', appPath(ctx.arg('old')), { name: ctx.arg('new') });
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Renamed ${ctx.arg('old')} to ${ctx.arg('new')}`);
         ctx.out.line(`       Update git remotes: berth git:remote ${ctx.arg('new')}`);

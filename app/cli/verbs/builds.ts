@@ -83,7 +83,7 @@ export const buildsVerbs: VerbGroup = {
       args: [APP],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json<{ build: BuildRecord }>('POST', appPath(ctx.arg('app'), '/builds/cancel'));
+        const res = await ctx.api().json<BuildResponse>('POST', appPath(ctx.arg('app'), '/builds/cancel'));
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line(`-----> Cancelling build ${res.build.id}`);
       },

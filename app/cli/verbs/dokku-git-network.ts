@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { appPath, type ApiClient } from '../api-client';
-import type { AppDetail, ConfigResponse, MountsResponse, PortsReport, ProcessReportResponse, QueuedBuild, ScaleResponse, GitSyncResponse } from '../api-types';
+import type { AppDetail, ConfigResponse, MountsResponse, PortsReport, ProcessReportResponse, QueuedBuild, ScaleResponse, GitSyncResponse, AppResponse, NginxResponse } from '../api-types';
 import { CliError } from '../cli-error';
 import { followQueued } from '../follow-build';
 import { appGitUrl, gitWithToken } from '../git-transfer';
@@ -88,7 +88,7 @@ async function gitSync(ctx: VerbContext): Promise<void> {
   if (ctx.io.localFiles === false) {
     throw new CliError('GIT_SYNC_OVER_SSH', 'Over SSH, git:sync would fetch a path on berth\'s own host: give a network URL (https://, ssh://, git://), or run it with the berth CLI on your machine.');
   }
-  const { app: detail } = await ctx.api().get<{ app: AppDetail }>(appPath(app));
+  const { app: detail } = await ctx.api().get<AppResponse>(appPath(app));
   await withScratchRepo(async (repo) => {
     await mustGit(ctx, ctx.api(), ['init', '-q', '--bare', repo], 'git init');
     await mustGit(ctx, ctx.api(), ['--git-dir', repo, 'fetch', '-q', '--no-tags', '--', repository, `${ref}`], `fetching ${ref} of ${repository}`);
@@ -110,10 +110,10 @@ async function appsClone(ctx: VerbContext): Promise<void> {
   const from = ctx.arg('old');
   const to = ctx.arg('new');
   // Read the source first: what the caller may not read, they cannot clone (and nothing is created).
-  const { app: old } = await api.get<{ app: AppDetail }>(appPath(from));
+  const { app: old } = await api.get<AppResponse>(appPath(from));
   const { config } = await api.get<ConfigResponse>(appPath(from, '/config'));
   const ports = await api.get<Pick<PortsReport, 'ports'>>(appPath(from, '/ports'));
-  const nginx = await api.get<{ nginx: { settings: Record<string, string> } }>(appPath(from, '/nginx'));
+  const nginx = await api.get<NginxResponse>(appPath(from, '/nginx'));
   const { mounts } = await api.get<MountsResponse>(appPath(from, '/storage'));
   const { scale } = await api.get<ScaleResponse>(appPath(from, '/ps/scale'));
   try {

@@ -4,7 +4,7 @@ import { berthBuildpack } from '../buildpack-urls';
 import { CliError } from '../cli-error';
 import { keyValues, table } from '../output';
 import type { ArgSpec, VerbContext, VerbGroup } from '../types';
-import { dokkuReport } from './dokku-reports';
+import { appDetail, dokkuReport } from './dokku-reports';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 const NETWORK: ArgSpec = { name: 'network', summary: 'A network\'s name, as network:list shows it.' };
@@ -40,7 +40,7 @@ export const dokkuMoreVerbs: VerbGroup = {
       args: [APP],
       options: [],
       async run(ctx) {
-        const { app } = await ctx.api().get<{ app: AppSummary }>(appPath(ctx.arg('app')));
+        const app = await appDetail(ctx);
         if (ctx.json) return ctx.out.json({ buildpacks: app.buildpack ? [app.buildpack] : [] });
         ctx.out.heading(`${app.name} buildpack urls`);
         if (app.buildpack) ctx.out.line(app.buildpack);
@@ -57,7 +57,7 @@ export const dokkuMoreVerbs: VerbGroup = {
         const index = ctx.args.options.index;
         if ((given === undefined) === (index === undefined)) throw new CliError('USAGE', 'name the buildpack or give --index 1, one of the two', { hint: `berth buildpacks:remove ${ctx.arg('app')} --index 1` });
         if (index !== undefined && index !== '1') throw new CliError('USAGE', `berth runs one buildpack per app, so there is no --index ${index === true ? '' : index}; use --index 1.`);
-        const { app } = await ctx.api().get<{ app: AppSummary }>(appPath(ctx.arg('app')));
+        const app = await appDetail(ctx);
         const wanted = given === undefined ? app.buildpack : berthBuildpack(given);
         if (!app.buildpack || wanted !== app.buildpack) {
           throw new CliError('INVALID_INPUT', app.buildpack

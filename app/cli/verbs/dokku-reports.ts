@@ -1,5 +1,5 @@
 import { appPath } from '../api-client';
-import type { AppDetail, CronListResponse } from '../api-types';
+import type { AppDetail, CronListResponse, AppResponse } from '../api-types';
 import { keyValues } from '../output';
 import type { ArgSpec, Verb, VerbContext, VerbGroup } from '../types';
 
@@ -28,7 +28,8 @@ export function dokkuReport(area: string, summary: string, read: (ctx: VerbConte
   };
 }
 
-const appDetail = async (ctx: VerbContext): Promise<AppDetail> => (await ctx.api().get<{ app: AppDetail }>(appPath(ctx.arg('app')))).app;
+/** The app as `GET /apps/:app` answers it (the app named by the verb's app argument). */
+export const appDetail = async (ctx: VerbContext): Promise<AppDetail> => (await ctx.api().get<AppResponse>(appPath(ctx.arg('app')))).app;
 
 export const dokkuReports: VerbGroup = {
   name: 'reports',

@@ -4,8 +4,9 @@ import { CliError } from '../cli-error';
 import { execSession } from '../exec-client';
 import { positiveIntOption } from '../argv';
 import type { ArgSpec, Verb, VerbGroup } from '../types';
-import type { ProcessReportResponse } from '../api-types';
+import type { ProcessReportResponse, LockResponse } from '../api-types';
 import { printGlobal, type GlobalDomains } from './domains';
+import { appDetail } from './dokku-reports';
 
 const APP: ArgSpec = { name: 'app', summary: 'The app\'s name.' };
 
@@ -97,7 +98,7 @@ export const dokkuVerbs: VerbGroup = {
       args: [APP],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json<{ locked: boolean }>('POST', appPath(ctx.arg('app'), '/lock'));
+        const res = await ctx.api().json<LockResponse>('POST', appPath(ctx.arg('app'), '/lock'));
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line('-----> Deploy lock created');
       },
@@ -109,7 +110,7 @@ export const dokkuVerbs: VerbGroup = {
       args: [APP],
       options: [],
       async run(ctx) {
-        const res = await ctx.api().json<{ locked: boolean }>('DELETE', appPath(ctx.arg('app'), '/lock'));
+        const res = await ctx.api().json<LockResponse>('DELETE', appPath(ctx.arg('app'), '/lock'));
         if (ctx.json) return ctx.out.json(res);
         ctx.out.line('-----> Deploy lock removed');
       },
@@ -121,7 +122,7 @@ export const dokkuVerbs: VerbGroup = {
       args: [APP],
       options: [],
       async run(ctx) {
-        const { app } = await ctx.api().get<{ app: { locked?: boolean } }>(appPath(ctx.arg('app')));
+        const app = await appDetail(ctx);
         if (ctx.json) return ctx.out.json({ locked: app.locked === true });
         if (app.locked !== true) throw new CliError('APP_NOT_LOCKED', 'Deploy lock does not exist');
         ctx.out.line('Deploy lock exists');

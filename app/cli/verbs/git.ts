@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { appPath } from '../api-client';
-import type { AppDetail, GitRemotesResponse } from '../api-types';
+import type { AppDetail, GitRemotesResponse, AppResponse } from '../api-types';
 import { CliError } from '../cli-error';
 import type { VerbContext, VerbGroup } from '../types';
 
@@ -30,7 +30,7 @@ async function mustGit(ctx: VerbContext, args: readonly string[], input?: string
 /** The app's deploy branch, or `main` (with a warning) when the app does not exist yet. */
 async function deployBranch(ctx: VerbContext, app: string): Promise<string> {
   try {
-    return (await ctx.api().get<{ app: AppDetail }>(appPath(app))).app.deployBranch || 'main';
+    return (await ctx.api().get<AppResponse>(appPath(app))).app.deployBranch || 'main';
   } catch (e) {
     if (!(e instanceof CliError) || e.code !== 'APP_NOT_FOUND') throw e;
     ctx.out.note(` !     ${app} does not exist yet: create it with \`berth apps:create ${app}\` before pushing`);

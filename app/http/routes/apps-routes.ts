@@ -5,7 +5,7 @@ import type { HttpServices } from '../http-services';
 import { userName } from '../auth-middleware';
 import { body } from '../request-body';
 import { statusesOf } from '../app-statuses';
-import type { AppResponse, AppsListResponse, AppSummary, CreateAppRequest, GitRemotesResponse, LockResponse, NetworkResponse, NetworksListResponse, RenameAppRequest } from '../../api-contract';
+import type { AppCreatedResponse, AppResponse, AppsListResponse, CreateAppRequest, GitRemotesResponse, LockResponse, NetworkResponse, NetworksListResponse, RenameAppRequest } from '../../api-contract';
 
 export function appsRoutes(berth: HttpServices): GuardedRouter {
   const r = strictRouter();
@@ -17,7 +17,7 @@ export function appsRoutes(berth: HttpServices): GuardedRouter {
   });
   r.post('/apps', need.admin, async (req, res) => {
     const app = await berth.apps.create((body(req) as Partial<CreateAppRequest>).name, userName(req));
-    res.status(201).json({ app } satisfies { app: AppSummary });
+    res.status(201).json({ app } satisfies AppCreatedResponse);
   });
   // dokku's network:list/info: each app's own network, for the apps the user may see.
   const networks = (req: Request) => berth.access.visibleApps(req.user!, berth.apps.list()).map((a) => ({ name: berth.networkOf(a), app: a.name }));

@@ -33,7 +33,7 @@ export function buildsRoutes(berth: HttpServices): GuardedRouter {
   });
   r.post('/apps/:app/builds/cancel', need.appWrite, async (req, res) => {
     const build = await berth.builds.cancel(req.params.app);
-    res.status(202).json({ build });
+    res.status(202).json({ build: { ...build, description: describeBuild(build) } } satisfies BuildResponse);
   });
   /** Rebuilds the current release's commit from the app's repo. */
   r.post('/apps/:app/deploys', need.appWrite, async (req, res) => {
