@@ -42,6 +42,8 @@ const STUCK_CREATED_MS = 30_000;
 export interface PassSummary {
   readonly apps: number;
   readonly skipped: string[];
+  /** Apps whose reconcile failed (their error logged), e.g. the engine went away mid-pass. */
+  readonly failed: number;
   readonly started: number;
   readonly removed: number;
 }
@@ -83,9 +85,15 @@ export class Reconciler {
     this.log = log;
     this.afterBoot = o.afterBoot === true;
     let first = true;
+    let failedBefore = false;
     this.passes.start(this.deps.intervalSeconds * 1000, (e) => this.log(`reconcile: ${e.message}`), (done, ms) => {
       // The pass after a start (of berth, or of dockerd under it) is the one that can be long: say how long.
       if (first && done) this.log(`reconcile: first pass over ${done.apps} apps in ${ms} ms`);
+      // And the first whole one after a pass that failed (dockerd was away: restarted, upgraded) or
+      // failed some apps (it went away mid-pass): the pass that puts back what the engine lost.
+      const whole = done !== null && done.failed === 0;
+      if (failedBefore && whole) this.log(`reconcile: pass over ${done.apps} apps in ${ms} ms after a failed one (started ${done.started}, removed ${done.removed})`);
+      failedBefore = !whole;
       first = false;
     });
   }
@@ -112,7 +120,7 @@ export class Reconciler {
       this.afterBoot = false;
     }
     const names = new Set([...known, ...all.map((c) => c.labels[LABEL.app]).filter((a): a is string => !!a)]);
-    const summary = { apps: 0, skipped: [] as string[], started: 0, removed: 0 };
+    const summary = { apps: 0, skipped: [] as string[], failed: 0, started: 0, removed: 0 };
     for (const app of names) {
       const release = await this.deps.locks.tryAcquire(`app:${app}`);
       if (!release) { summary.skipped.push(app); continue; }
@@ -123,6 +131,7 @@ export class Reconciler {
         summary.started += done.started;
         summary.removed += done.removed;
       } catch (e) {
+        summary.failed++;
         this.log(`reconcile ${app}: ${(e as Error).message}`);
       } finally {
         await release();
