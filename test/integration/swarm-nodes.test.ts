@@ -115,12 +115,15 @@ describe('swarm scheduler on two nodes (a second dockerd in a network namespace)
       assert.deepEqual([refused.status, refused.json.error.code], [403, 'FORBIDDEN'], `${path}: ${refused.text}`);
     }
     assert.equal(docker('service', 'inspect', 'berth-router').status, 1, 'the refused deploy made no service');
-    // node2 stays a worker: the lost-node test below stops its engine, which a two-manager swarm would not survive (quorum).
-    assert.equal(berth.cli(['nodes:label', node2.hostname, 'berth.router=true']).code, 0);
     const deployed = berth.cli(['router:deploy']);
     assert.equal(deployed.code, 0, deployed.stderr + deployed.stdout);
     assert.match(deployed.stdout, /^-----> berth-router runs a router agent on every node labelled berth\.router=true but this one/m);
     assert.doesNotMatch(deployed.stdout + deployed.stderr, new RegExp(`:${redisPort}|redis://`), 'the Redis URL is not printed');
+    const running = () => docker('service', 'ps', '--filter', 'desired-state=running', '--format', '{{.Node}} {{.CurrentState}}', 'berth-router').stdout.trim();
+    assert.equal(running(), '', 'no node is labelled yet: no agent (the manager, berth\'s host, never gets one)');
+    // Labelled after the deploy: swarm starts the agent there by itself. node2 stays a worker: the
+    // lost-node test below stops its engine, which a two-manager swarm would not survive (quorum).
+    assert.equal(berth.cli(['nodes:label', node2.hostname, 'berth.router=true']).code, 0);
     const through2 = async (h: string) => {
       const res = await request({ address: node2.nsAddr, port: berth.routerPort, host: h }).catch((e: Error) => ({ status: 0, text: e.message }));
       return `${res.status} ${res.text.trim()}`;
@@ -129,7 +132,7 @@ describe('swarm scheduler on two nodes (a second dockerd in a network namespace)
     await waitFor(`node2's router serving ${app}`, async () => (await through2(host)) === '200 two-nodes', 180_000)
       .catch(async (e: Error) => { throw new Error(`${e.message}; it answers ${await through2(host)}; tasks: ${docker('service', 'ps', '--no-trunc', 'berth-router').stdout}`); });
     // One task, on node2 only (the manager, berth's host, is not labelled and has berth's nginx).
-    const tasks = docker('service', 'ps', '--filter', 'desired-state=running', '--format', '{{.Node}} {{.CurrentState}}', 'berth-router').stdout.trim().split('\n');
+    const tasks = running().split('\n');
     assert.equal(tasks.length, 1, tasks.join('\n'));
     assert.match(tasks[0], new RegExp(`^${node2.hostname} Running `));
     const spec = JSON.parse(docker('service', 'inspect', 'berth-router').stdout)[0].Spec;
@@ -156,6 +159,12 @@ describe('swarm scheduler on two nodes (a second dockerd in a network namespace)
     // A developer sees no router (it names every app): refused.
     assert.equal((await fetch(`${berth.url}/api/v1/routers`, { headers: { authorization: `Bearer ${devToken}` } })).status, 403);
 
+    // The label taken off: swarm stops that node's agent (the service stays).
+    assert.equal(berth.cli(['nodes:label', node2.hostname, 'berth.router=']).code, 0);
+    await waitFor('node2\'s router stopped once unlabelled', async () => (await through2(host)).startsWith('0 '), 30_000);
+    assert.equal(running(), '');
+    assert.equal(berth.cli(['nodes:label', node2.hostname, 'berth.router=true']).code, 0);
+    await waitFor('node2\'s router back once labelled again', async () => (await through2(host)) === '200 two-nodes', 60_000);
     const removed = berth.cli(['router:remove']);
     assert.equal(removed.code, 0, removed.stderr + removed.stdout);
     assert.equal(removed.stdout.trim(), '-----> berth-router removed: swarm stops its router agents');
