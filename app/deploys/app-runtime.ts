@@ -4,7 +4,7 @@ import type { Router } from '../ports/router';
 import type { ContainerEngine } from '../ports/container-engine';
 import type { ReleasesReader } from '../releases/releases-reader';
 import type { ProcessesWriter } from '../processes/processes-reader';
-import { imageRepo } from './container-labels';
+import { imageRepo } from '../naming/container-names';
 import { composeImageOf, ownImageTypes } from '../compose';
 
 /** Everything outside SQLite that belongs to an app: its repo, containers, route and images. */

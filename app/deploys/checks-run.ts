@@ -1,6 +1,6 @@
 import { BerthError } from '../errors';
 import type { ReleaseRecord } from '../ports/store';
-import { LABEL } from './container-labels';
+import { LABEL } from '../naming/container-names';
 import { runningTypes, type Deployer } from './deployer';
 
 export interface ChecksRun {

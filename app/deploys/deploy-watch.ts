@@ -2,7 +2,7 @@ import type { ContainerEngine } from '../ports/container-engine';
 import type { DeployWatchRecord, DeployWatchesStore } from '../ports/deploy-watches';
 import type { ReleasesReader } from '../releases/releases-reader';
 import type { Deployer } from './deployer';
-import { LABEL } from './container-labels';
+import { LABEL } from '../naming/container-names';
 import type { DeployWatchSettings, WatchSettings } from './deploy-watch-settings';
 import { RepeatingPass } from '../processes/repeating-pass';
 

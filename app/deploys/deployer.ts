@@ -5,7 +5,7 @@ import type { AppRecord, ReleaseRecord, Store } from '../ports/store';
 import type { ReleasesReader } from '../releases/releases-reader';
 import type { ProcessesReader } from '../processes/processes-reader';
 import { appNetworkName, type AppsReader } from '../apps';
-import { LABEL, containerName, newDeployId } from './container-labels';
+import { LABEL, containerName, newDeployId } from '../naming/container-names';
 import { gatingChecks } from '../manifest';
 import { checksOff } from './checks-settings';
 import { describeCheck, waitPassing, type CheckTarget } from './health-check';

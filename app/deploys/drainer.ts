@@ -1,6 +1,7 @@
 import type { ContainerEngine, ContainerInfo } from '../ports/container-engine';
 import type { DrainRecord } from '../ports/drains';
 import type { Store } from '../ports/store';
+import { LABEL } from '../naming/container-names';
 
 export type Log = (line: string) => void;
 
@@ -77,11 +78,11 @@ export class Drainer {
   retire(containers: readonly ContainerInfo[], o: { port: (c: ContainerInfo) => number | null; log: Log }): Promise<void> {
     const fresh = containers.filter((c) => !this.running.has(c.id));
     if (fresh.length > 0) {
-      const app = fresh[0].labels['berth.app'] ?? '';
+      const app = fresh[0].labels[LABEL.app] ?? '';
       const s = this.settingsOf(app);
       const since = new Date(this.now()).toISOString();
       this.deps.store.drains.add(fresh.map((c) => ({
-        containerId: c.id, app: c.labels['berth.app'] ?? app, name: c.name, port: o.port(c),
+        containerId: c.id, app: c.labels[LABEL.app] ?? app, name: c.name, port: o.port(c),
         retireWaitSeconds: s.retireWaitSeconds, stopTimeoutSeconds: s.stopTimeoutSeconds, since,
       })));
       const routed = fresh.some((c) => o.port(c) !== null) && s.retireWaitSeconds > 0;

@@ -1,5 +1,5 @@
 export { Deployer, runningTypes, type DeployerDeps, type Log } from './deployer';
-export { LABEL, imageRepo, slotOf } from './container-labels';
+export { LABEL, imageRepo, slotOf } from '../naming/container-names';
 export { tryCheck, waitPassing, describeCheck, type CheckTarget } from './health-check';
 export { AppRuntime } from './app-runtime';
 export { step, hookStep, runPipeline, type Step, type HookRunner, type PipelineRun } from './pipeline';

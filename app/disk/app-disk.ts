@@ -4,6 +4,7 @@ import type { AppsReader } from '../apps/apps-reader';
 import type { AppDiskView } from '../api-contract';
 import type { DiskEngine, RouterLogFiles } from '../ports/disk';
 import { diskBytes, filesBytes } from './du';
+import { imageRepo } from '../naming/container-names';
 
 /** `berth apps:disk <app>` (the wire shape is the report). */
 export type AppDiskReport = AppDiskView;
@@ -27,7 +28,7 @@ export async function appDiskReport(deps: AppDiskDeps, app: string): Promise<App
   const record = deps.apps.find(app);
   if (!record) throw new BerthError('APP_NOT_FOUND', `App "${app}" does not exist; \`berth apps:list\` shows your apps.`);
   const data = deps.dataOf(app);
-  const images = await deps.engine.imagesOf(`berth/${app}`);
+  const images = await deps.engine.imagesOf(imageRepo(app));
   const volumes = await Promise.all(data.volumes.map(async (name) => {
     const dir = await deps.engine.volumeDir(name);
     return { name, bytes: dir === null ? 0 : diskBytes(dir) };

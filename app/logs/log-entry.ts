@@ -1,5 +1,5 @@
 import type { ContainerInfo } from '../ports/container-engine';
-import { LABEL } from '../deploys/container-labels';
+import { LABEL } from '../naming/container-names';
 
 /** One line of an app's output, from a live container or the archive. */
 export interface LogEntry {

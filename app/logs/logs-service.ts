@@ -1,6 +1,6 @@
 import type { ContainerEngine, ContainerInfo } from '../ports/container-engine';
 import type { SwarmEngine, SwarmServiceInfo } from '../ports/swarm';
-import { LABEL } from '../deploys/container-labels';
+import { LABEL } from '../naming/container-names';
 import type { LogArchive } from './log-archive';
 import { SwarmLogSource, type TaskEntry } from './swarm-log-source';
 import {

@@ -1,4 +1,4 @@
-import { LABEL } from '../deploys/container-labels';
+import { LABEL } from '../naming/container-names';
 import type { SwarmEngine, SwarmServiceInfo } from '../ports/swarm';
 import { matches, matchesProcess, normalizeTime, type LogEntry, type LogFilter } from './log-entry';
 

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { BerthError } from '../errors';
 import type { ContainerEngine, ContainerInfo } from '../ports/container-engine';
 import type { ReleaseRecord } from '../ports/store';
-import { LABEL, containerName, newDeployId } from '../deploys/container-labels';
+import { LABEL, containerName, newDeployId } from '../naming/container-names';
 import type { LogsService } from '../logs';
 import type { AppsReader } from '../apps/apps-reader';
 import type { ReleasesReader } from '../releases/releases-reader';

@@ -1,5 +1,5 @@
 import type { ContainerEngine, ContainerInfo, ContainerStats } from '../ports/container-engine';
-import { LABEL } from '../deploys/container-labels';
+import { LABEL } from '../naming/container-names';
 
 /** One point of a container's resource history. */
 export interface StatsSample {

@@ -3,9 +3,9 @@ import type { LockService } from '../ports/lock';
 import type { SwarmEngine, SwarmNode } from '../ports/swarm';
 import type { SchedulerStatus } from '../deploys/scheduler';
 import { unplaceable } from './swarm-tasks';
+import { LABEL } from '../naming/container-names';
 
 /** Labels berth's services-kit puts on a data service (app/services-kit/names.ts), read here without importing it. */
-const SCOPE_LABEL = 'berth.scope';
 const SERVICE_PLUGIN_LABEL = 'berth.service.plugin';
 const SERVICE_NAME_LABEL = 'berth.service.name';
 
@@ -105,7 +105,7 @@ export class SwarmWatcher {
   private async checkServices(nodes: readonly SwarmNode[]): Promise<void> {
     if (!this.deps.scope) return;
     const down = nodes.filter((n) => n.status !== 'ready').map((n) => n.hostname);
-    for (const svc of await this.deps.swarm.listServices({ [SCOPE_LABEL]: this.deps.scope })) {
+    for (const svc of await this.deps.swarm.listServices({ [LABEL.scope]: this.deps.scope })) {
       const plugin = svc.labels[SERVICE_PLUGIN_LABEL];
       if (!plugin) continue;
       const key = `service ${plugin}/${svc.labels[SERVICE_NAME_LABEL] ?? svc.name}`;

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { BerthError } from '../errors';
+import { LABEL } from '../naming/container-names';
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,39}$/;
 
@@ -18,7 +19,7 @@ export const volumeNameOf = (plugin: string, name: string): string => `berth-svc
 export const SERVICE_LABEL = {
   plugin: 'berth.service.plugin',
   name: 'berth.service.name',
-  scope: 'berth.scope',
+  scope: LABEL.scope,
   /** On the volume: the credentials its data was created with, so a kept volume can be reused. */
   credentials: 'berth.service.credentials',
 } as const;

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { BerthError } from '../errors';
+import { LABEL } from '../naming/container-names';
 import type { ServiceEngine } from '../ports/service-engine';
 import type { ServiceRecord } from '../ports/services';
 import type { ServicePlugin } from './catalog';
@@ -49,7 +50,7 @@ export async function verifyInScratch(
   if (!descriptor.import) throw new BerthError('SERVICE_UNSUPPORTED', `The ${o.plugin.id} plugin cannot import: its backups cannot be verified.`);
   const name = scratchNameOf(o.plugin.id, o.service.name);
   const volume = `${name}-data`;
-  const labels = { [SCRATCH_LABEL]: `${o.plugin.id}/${o.service.name}`, 'berth.scope': deps.scope };
+  const labels = { [SCRATCH_LABEL]: `${o.plugin.id}/${o.service.name}`, [LABEL.scope]: deps.scope };
   const credentials = { ...o.service.credentials, password: randomSecret() };
   const waitReady = async (): Promise<void> => {
     const deadline = Date.now() + deps.readyTimeoutSeconds * 1000;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createDockerEngine } from '../../app/infra/docker';
 import { OneOffRunner } from '../../app/one-off';
-import { LABEL } from '../../app/deploys/container-labels';
+import { LABEL } from '../../app/naming/container-names';
 import { LineSplitter, type LogsService } from '../../app/logs';
 import type { AppRecord, ReleaseRecord } from '../../app/ports/store';
 import { oneOffRunnerConformance } from '../conformance/one-off-runner';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseAppJson, parseProcfile } from '../../app/manifest';
 import { parseHealthChecks } from '../../app/manifest/health-checks';
 import { parseScaleWords } from '../../app/processes/formation';
+import { containerName, imageRepo, slotOf } from '../../app/naming';
 import { assertAppName } from '../../app/apps';
 import { repoPath } from '../../app/infra/git/repo-paths';
 import { validateAppName } from '../../app/infra/nginx/validate';
@@ -37,5 +38,21 @@ describe('process types: one rule for the Procfile, app.json and ps:scale', () =
       .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
     const spelled = files(APP).filter((f) => fs.readFileSync(f, 'utf8').includes('[a-z][a-z0-9-]{0,29}')).map((f) => path.relative(APP, f));
     assert.deepEqual(spelled, ['naming/process-type.ts']);
+  });
+});
+
+/** berth's engine names (app/naming/container-names.ts): labels, container names and image repos are spelled there only. */
+describe('engine names: one place for labels, container names and the image repo', () => {
+  it('no file of app/ but app/naming spells a berth container label', () => {
+    const APP = path.resolve(__dirname, '../../../app');
+    const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+    const spelled = files(APP).filter((f) => /['"]berth\.(app|process|release|scope|deploy)['"]/.test(fs.readFileSync(f, 'utf8'))).map((f) => path.relative(APP, f));
+    assert.deepEqual(spelled, ['naming/container-names.ts']);
+  });
+
+  it('a container name carries app, process and slot; slotOf reads the slot back', () => {
+    const name = containerName('shop', 'web', 2, 'abc123');
+    assert.deepEqual([name, slotOf(name), slotOf('berth.shop.web'), imageRepo('shop')], ['berth.shop.web.2.abc123', 2, 0, 'berth/shop']);
   });
 });

@@ -1,6 +1,6 @@
 import type { HttpServices } from '../http-services';
 import type { ContainerInfo, ContainerStats } from '../../ports/container-engine';
-import { LABEL } from '../../deploys/container-labels';
+import { LABEL } from '../../naming/container-names';
 import { sparkline } from './sparkline';
 
 /** Containers the app page asks docker about at most, and how long it waits for their figures. */

@@ -1,5 +1,10 @@
 import crypto from 'node:crypto';
 
+/**
+ * berth's names for what it makes on the engine (issue 18: one place, in app/naming): container labels,
+ * container names `berth.<app>.<process>.<n>.<deploy id>` and the image repo `berth/<app>`.
+ */
+
 /** Labels every berth container carries; `berth.scope` keeps several berths on one engine apart. */
 export const LABEL = {
   app: 'berth.app',
