@@ -69,6 +69,12 @@ export class Reconciler {
    */
   private restoreAfterBoot: Set<string> | null = null;
   private afterBoot = false;
+  /**
+   * A pass could not list containers (dockerd away: restarted, upgraded) and no whole pass has run
+   * since. A container `created` then was created before the engine went away (under the app's lock
+   * nobody else creates one), so its start is lost: replaced at once, not after STUCK_CREATED_MS.
+   */
+  private engineWasAway = false;
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
@@ -111,7 +117,10 @@ export class Reconciler {
     const { store, engine, router, deployer } = this.deps;
     // Retirements a restart of berth interrupted go on where they were (their rows are in SQLite).
     deployer.resumeRetirements();
-    const listed = await engine.listContainers({ labels: { [LABEL.scope]: deployer.network } });
+    const listed = await engine.listContainers({ labels: { [LABEL.scope]: deployer.network } }).catch((e: Error) => {
+      this.engineWasAway = true;
+      throw e;
+    });
     this.forgetGone(listed);
     const all = listed.filter((c) => !deployer.isRetiring(c.id));
     const known = new Set(this.deps.apps.list().map((a) => a.name));
@@ -140,6 +149,7 @@ export class Reconciler {
     for (const app of await router.listApps()) {
       if (!known.has(app)) await router.remove(app).catch(() => undefined);
     }
+    if (summary.failed === 0) this.engineWasAway = false;
     return summary;
   }
 
@@ -166,7 +176,7 @@ export class Reconciler {
       log: (line) => this.log(`reconcile ${app}: ${line.replace(/^-----> /, '')}`),
       // With `no` or `on-failure` docker's policy has the last word on a container that exited;
       // a container that never started is berth's to replace, once it is clearly stuck.
-      replaceDown: (c) => (c.state === 'created' ? this.stuckInCreated(c.id) : policy !== 'no' && !policy.startsWith('on-failure')),
+      replaceDown: (c) => (c.state === 'created' ? this.engineWasAway || this.stuckInCreated(c.id) : policy !== 'no' && !policy.startsWith('on-failure')),
     });
     const orphans = containers.filter((c) => c.labels[LABEL.release] !== String(release.version));
     await this.remove(app, orphans, 'they belong to an old release');

@@ -14,7 +14,7 @@ const created: ContainerInfo = {
   labels: { [LABEL.app]: 'shop', [LABEL.release]: '3', [LABEL.process]: 'worker', [LABEL.scope]: NET },
 };
 
-function fixture(policy: string) {
+function fixture(policy: string, o: { engineAway?: () => boolean } = {}) {
   let clock = 1_000_000;
   const removed: string[] = [];
   const started: number[][] = [];
@@ -28,6 +28,8 @@ function fixture(policy: string) {
     removeAll: async (cs: ContainerInfo[]) => { removed.push(...cs.map((c) => c.id)); containers = containers.filter((c) => !cs.includes(c)); },
     startContainers: async (_r: unknown, _t: string, o: { indices: number[] }) => { if (o.indices.length > 0) started.push(o.indices); return []; },
     retireAndWait: async () => undefined,
+    retire: async () => undefined,
+    checkHealth: async () => undefined,
     route: async () => undefined,
   };
   // The router has shop's route, as after its deploy.
@@ -37,14 +39,17 @@ function fixture(policy: string) {
     store: { processState: { isStopped: () => false } },
     apps: { list: () => [{ name: 'shop' }], find: () => ({ name: 'shop', restartPolicy: policy }) },
     releases: { current: () => release },
-    engine: { listContainers: async () => containers, inspectContainer: async () => null },
+    engine: {
+      listContainers: async () => { if (o.engineAway?.()) throw new Error('connect ENOENT /var/run/docker.sock'); return containers; },
+      inspectContainer: async () => null,
+    },
     router,
     locks: new InMemoryLocks(),
     deployer,
     intervalSeconds: 60,
     now: () => clock,
   } as unknown as ReconcilerDeps;
-  return { reconciler: new Reconciler(deps), removed, started, advance: (ms: number) => { clock += ms; } };
+  return { reconciler: new Reconciler(deps), removed, started, advance: (ms: number) => { clock += ms; }, add: (c: ContainerInfo) => { containers = [...containers, c]; } };
 }
 
 describe('reconciler: a container stuck in `created` (dockerd went away between create and start)', () => {
@@ -63,4 +68,17 @@ describe('reconciler: a container stuck in `created` (dockerd went away between 
       assert.deepEqual(f.started, [[1]], 'and slot 1 started again');
     });
   }
+
+  it('is replaced at once in the first pass after the engine was away (its start was lost with it), and only then', async () => {
+    let away = true;
+    const f = fixture('unless-stopped', { engineAway: () => away });
+    await assert.rejects(f.reconciler.pass(), /ENOENT/);
+    away = false;
+    await f.reconciler.pass();
+    assert.deepEqual([f.removed, f.started], [['c1'], [[1]]], 'replaced without the 30 s wait');
+    // A whole pass ran: a container seen created from now on gets its 30 s again.
+    f.add({ ...created, id: 'c2', name: 'berth.shop.worker.1.c2' });
+    await f.reconciler.pass();
+    assert.deepEqual([f.removed, f.started], [['c1'], [[1]]], 'c2 is left alone');
+  });
 });
