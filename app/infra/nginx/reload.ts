@@ -24,18 +24,32 @@ function sizeOf(file: string): number {
  */
 const NGINX_EMERG = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[emerg\] \d+#\d+: /;
 
-/** The first `[emerg]` line nginx wrote to `file` past `from`: a reload it refused (the master keeps the old config). */
-export function emergSince(file: string, from: number): string | null {
-  const size = sizeOf(file);
-  if (size <= from) return null;
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(Math.min(size - from, 64 * 1024));
-    fs.readSync(fd, buf, 0, buf.length, from);
-    return buf.toString('utf8').split('\n').find((l) => NGINX_EMERG.test(l)) ?? null;
-  } finally {
-    fs.closeSync(fd);
-  }
+/**
+ * Watches `file` from its present end for nginx's `[emerg]` line: a reload it refused (the master
+ * keeps the old config). Each look reads only what was written since the last (at most 1 MB, whole
+ * lines), so the refusal is found however much anyone else wrote before it: with one fixed 64 KB
+ * window from the start, a stranger's requests filling error.log hid it, and a refused SIGHUP
+ * reload became a timeout that left the refused files on disk for every later change to trip on.
+ */
+export function emergWatch(file: string): () => string | null {
+  let pos = sizeOf(file);
+  let partial = '';
+  return () => {
+    const size = sizeOf(file);
+    if (size < pos) { pos = 0; partial = ''; } // emptied by log rotation meanwhile: read it from its start
+    if (size <= pos) return null;
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(Math.min(size - pos, 1024 * 1024));
+      const n = fs.readSync(fd, buf, 0, buf.length, pos);
+      pos += n;
+      const lines = (partial + buf.subarray(0, n).toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      return lines.find((l) => NGINX_EMERG.test(l)) ?? null;
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
 }
 
 /**
@@ -46,7 +60,7 @@ export function emergSince(file: string, from: number): string | null {
  */
 export async function hupReload(master: number, paths: NginxPaths, timeoutMs: number): Promise<void> {
   const log = path.join(paths.logsDir, 'error.log');
-  const from = sizeOf(log);
+  const emerg = emergWatch(log);
   const before = new Set(workersOf(master).map((w) => w.pid));
   process.kill(master, 'SIGHUP');
   let refusedBy: string | null = null;
@@ -55,7 +69,7 @@ export async function hupReload(master: number, paths: NginxPaths, timeoutMs: nu
     const fresh = now.some((w) => !before.has(w.pid));
     const oldStillAccepting = now.some((w) => before.has(w.pid) && !w.shuttingDown);
     if (fresh && !oldStillAccepting) return true;
-    refusedBy = emergSince(log, from);
+    refusedBy = emerg();
     return refusedBy !== null;
   }, timeoutMs, POLL_MS);
   if (refusedBy !== null) throw new BerthError('ROUTER_CONFIG_INVALID', `nginx refused the new configuration: ${String(refusedBy).replace(/^.*\[emerg\] \d+#\d+: /, '')}`);
@@ -84,7 +98,7 @@ export function canReplace(master: number, paths: NginxPaths): boolean {
  */
 export async function replaceMaster(master: number, paths: NginxPaths, timeoutMs: number): Promise<void> {
   const log = path.join(paths.logsDir, 'error.log');
-  const from = sizeOf(log);
+  const emerg = emergWatch(log);
   const oldPidFile = `${paths.pidFile}.oldbin`;
   let renamed = false; // nginx renames the pid file while a new master starts, and back when it failed
   let fresh = 0;
@@ -96,7 +110,7 @@ export async function replaceMaster(master: number, paths: NginxPaths, timeoutMs
       fresh = m;
       return true;
     }
-    refusedBy = emergSince(log, from);
+    refusedBy = emerg();
     if (refusedBy !== null) return true;
     if (fs.existsSync(oldPidFile)) renamed = true;
     else if (renamed && m === master) refusedBy = 'the new master exited';
