@@ -6,15 +6,17 @@ import { DeployScripts, type OneOffRun } from '../../../app/one-off';
 import type { ReleaseRecord } from '../../../app/ports/store';
 import { EMPTY_MANIFEST } from '../../../app/manifest';
 import { readersOf } from '../../support/store-readers';
+import { InMemorySchedulerState } from '../../support/fakes/scheduler-state';
 
 /** The scheduler registry over fakes: which scheduler each app has, and what reaches the runner. */
 function setup() {
-  const schedulerOf: Record<string, string | null> = { sw: 'swarm', loc: 'docker-local' };
+  const schedulers = new InMemorySchedulerState();
+  for (const [app, name] of [['sw', 'swarm'], ['loc', 'docker-local']] as const) { schedulers.addApp(app); schedulers.setScheduler(app, name); }
   const runs: OneOffRun[] = [];
   const networks: string[] = [];
   const release = { app: 'sw', version: 3, image: 'berth/sw:v3', manifest: { ...EMPTY_MANIFEST, predeploy: 'migrate' } } as unknown as ReleaseRecord;
   const store = {
-    schedulers: { get: (app: string) => ({ scheduler: schedulerOf[app] ?? null }) },
+    schedulers,
     apps: { get: (app: string) => ({ name: app }) },
     releases: { current: () => release },
   };
@@ -28,7 +30,7 @@ function setup() {
   } as unknown as ConstructorParameters<typeof SwarmScheduler>[0]);
   const deployer = Object.assign(new SchedulerRegistry({
     schedulers: [local, swarm], defaultScheduler: 'docker-local',
-    settings: store.schedulers as unknown as ConstructorParameters<typeof SchedulerRegistry>[0]['settings'],
+    settings: store.schedulers,
   }), { local, swarm });
   // As create-berth wires it: every one-off goes through the app's scheduler.
   const oneOffs = { run: (o: OneOffRun) => deployer.for(o.app).run(o) };
