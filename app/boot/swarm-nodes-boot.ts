@@ -35,7 +35,7 @@ export function routerFleetOf(o: { config: Config; docker: DockerClient; swarm: 
   const { config } = o;
   return new RouterFleet({
     swarm: o.swarm, registry: o.registry, events: o.events, feedOn: config.routerFeed, agentRedisUrl: config.routerRedisUrl, redisPrefix: config.redisPrefix,
-    domain: config.domain, httpPort: config.routerPort, httpsPort: config.routerHttpsPort,
+    domain: config.domain, httpPort: config.routerPort, httpsPort: config.routerHttpsPort, registryAddr: config.registryAddr,
     engine: createRouterFleetEngine({ docker: o.docker, root: PROJECT_ROOT, version: berthVersion(), baseImage: 'berth/base:bookworm', authFor: (image) => o.registry.authFor(image) }),
   });
 }

@@ -21,6 +21,8 @@ export interface RouterFleetDeps {
   readonly domain: string;
   readonly httpPort: number;
   readonly httpsPort: number;
+  /** BERTH_REGISTRY_ADDR: where the nodes pull the agent image from. */
+  readonly registryAddr: string;
 }
 
 export interface RouterFleetDeployed {
@@ -71,6 +73,12 @@ export class RouterFleet {
       },
     });
     log(`-----> ${ROUTER_SERVICE} runs a router agent on every node labelled ${ROUTER_LABEL}=true but this one (\`berth nodes:label <node> ${ROUTER_LABEL}=true\`); \`berth router:report\` shows them`);
+    const labelled = (await this.d.swarm.nodes()).filter((n) => n.id !== self && n.labels[ROUTER_LABEL] === 'true').map((n) => n.hostname).sort();
+    log(labelled.length > 0 ? `       Labelled: ${labelled.join(', ')}`
+      : `       No node is labelled yet: \`berth nodes:label <node> ${ROUTER_LABEL}=true\` on each node with a public address starts its agent`);
+    if (LOOPBACK.test(this.d.registryAddr)) {
+      log(`       berth's registry listens on ${this.d.registryAddr} (BERTH_REGISTRY_ADDR): a node pulls the agent image only if its own ${this.d.registryAddr} reaches it; set BERTH_REGISTRY_ADDR to this host's private address (docs/swarm.md)`);
+    }
     this.d.events.record({ app: null, kind: 'swarm.changed', message: `router agents deployed (${image.replace(/^.*\//, '')})`, user });
     return { service: ROUTER_SERVICE, image, constraints };
   }

@@ -119,6 +119,7 @@ describe('swarm scheduler on two nodes (a second dockerd in a network namespace)
     assert.equal(deployed.code, 0, deployed.stderr + deployed.stdout);
     assert.match(deployed.stdout, /^-----> berth-router runs a router agent on every node labelled berth\.router=true but this one/m);
     assert.doesNotMatch(deployed.stdout + deployed.stderr, new RegExp(`:${redisPort}|redis://`), 'the Redis URL is not printed');
+    assert.ok(deployed.stdout.includes('       No node is labelled yet: `berth nodes:label <node> berth.router=true` on each node with a public address starts its agent'), deployed.stdout);
     const running = () => docker('service', 'ps', '--filter', 'desired-state=running', '--format', '{{.Node}} {{.CurrentState}}', 'berth-router').stdout.trim();
     assert.equal(running(), '', 'no node is labelled yet: no agent (the manager, berth\'s host, never gets one)');
     // Labelled after the deploy: swarm starts the agent there by itself. node2 stays a worker: the

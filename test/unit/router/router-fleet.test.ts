@@ -8,11 +8,15 @@ import type { ImageRegistry, SwarmEngine } from '../../../app/ports/swarm';
 const PASSWORD = 's3cret-redis-password';
 
 /** A RouterFleet over fakes: a swarm manager (node self-1), a registry that names pushes, an engine that records the service. */
-function fleet(o: Partial<RouterFleetDeps> & { swarmActive?: boolean } = {}) {
+function fleet(o: Partial<RouterFleetDeps> & { swarmActive?: boolean; labelled?: string[] } = {}) {
   const upserts: RouterServiceSpec[] = [];
   const lines: string[] = [];
   const removed: string[] = [];
-  const swarm = { status: async () => ({ active: o.swarmActive ?? true, manager: o.swarmActive ?? true, nodeId: 'self-1' }) } as unknown as SwarmEngine;
+  const swarm = {
+    status: async () => ({ active: o.swarmActive ?? true, manager: o.swarmActive ?? true, nodeId: 'self-1' }),
+    nodes: async () => (o.labelled ?? []).map((h, i) => ({ id: `n${i}`, hostname: h, labels: { 'berth.router': 'true' } as Record<string, string> }))
+      .concat([{ id: 'self-1', hostname: 'berth-host', labels: { 'berth.router': 'true' } }, { id: 'w9', hostname: 'plain', labels: {} }]),
+  } as unknown as SwarmEngine;
   const registry = { push: async (image: string) => `127.0.0.1:5100/${image}` } as unknown as ImageRegistry;
   const f = new RouterFleet({
     swarm, registry, events: { record: () => undefined } as unknown as EventsService,
@@ -20,7 +24,7 @@ function fleet(o: Partial<RouterFleetDeps> & { swarmActive?: boolean } = {}) {
       ensureImage: async () => 'berth/router-agent:0.1.0-abc', upsert: async (s) => { upserts.push(s); },
       remove: async (name) => { removed.push(name); return true; }, tasks: async () => [],
     },
-    feedOn: true, agentRedisUrl: `redis://:${PASSWORD}@10.0.0.5:6379`, redisPrefix: 'berth', domain: 'example.test', httpPort: 80, httpsPort: 443,
+    feedOn: true, agentRedisUrl: `redis://:${PASSWORD}@10.0.0.5:6379`, redisPrefix: 'berth', domain: 'example.test', httpPort: 80, httpsPort: 443, registryAddr: '10.0.0.5',
     ...o,
   });
   return { f, upserts, lines, removed, log: (l: string) => { lines.push(l); } };
@@ -49,6 +53,17 @@ describe('router:deploy (RouterFleet): the berth-router swarm service', () => {
     });
     assert.deepEqual(done.constraints, s.constraints);
     assert.ok(!JSON.stringify(done).includes(PASSWORD) && !lines.join('\n').includes(PASSWORD), 'the password is neither answered nor printed');
+  });
+
+  it('says which nodes are labelled (not berth\'s own), or how to label one, and when the nodes cannot pull the image from a loopback registry', async () => {
+    const two = fleet({ labelled: ['mgr3', 'mgr2'] });
+    await two.f.deploy(two.log, 'admin');
+    assert.ok(two.lines.includes('       Labelled: mgr2, mgr3'), two.lines.join('\n'));
+    assert.ok(!two.lines.some((l) => l.includes('registry listens')), two.lines.join('\n'));
+    const none = fleet({ registryAddr: '127.0.0.1' });
+    await none.f.deploy(none.log, 'admin');
+    assert.ok(none.lines.includes('       No node is labelled yet: `berth nodes:label <node> berth.router=true` on each node with a public address starts its agent'), none.lines.join('\n'));
+    assert.ok(none.lines.includes('       berth\'s registry listens on 127.0.0.1 (BERTH_REGISTRY_ADDR): a node pulls the agent image only if its own 127.0.0.1 reaches it; set BERTH_REGISTRY_ADDR to this host\'s private address (docs/swarm.md)'), none.lines.join('\n'));
   });
 
   it('refuses a Redis URL on loopback (another node would reach itself), with the feed off, and without a swarm; nothing is deployed', async () => {
