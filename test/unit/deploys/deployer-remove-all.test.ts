@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Deployer } from '../../../app/deploys/deployer';
 import type { ContainerInfo } from '../../../app/ports/container-engine';
+import { InMemoryDrainSettings } from '../../support/fakes/drains';
 
 const container = (id: string, app: string): ContainerInfo => ({
   id, name: `berth.${app}.web.1.${id}`, image: 'img', ip: null, state: 'running',
@@ -15,9 +16,11 @@ const container = (id: string, app: string): ContainerInfo => ({
 describe('Deployer.removeAll: each container stops with its app\'s stop-timeout', () => {
   it('an app\'s own stop-timeout, else BERTH_STOP_TIMEOUT (also for a container whose app berth does not know); then removed', async () => {
     const calls: string[] = [];
-    const own: Record<string, number> = { shop: 45 };
+    const drainSettings = new InMemoryDrainSettings();
+    ['shop', 'blog'].forEach((app) => drainSettings.addApp(app));
+    drainSettings.set('shop', { stopTimeoutSeconds: 45 });
     const deployer = new Deployer({
-      store: { drainSettings: { get: (app: string) => ({ retireWaitSeconds: null, stopTimeoutSeconds: own[app] ?? null }) } } as never,
+      store: { drainSettings } as never,
       engine: {
         stopContainer: async (id: string, t: number) => { calls.push(`stop ${id} t=${t}`); },
         removeContainer: async (id: string) => { calls.push(`remove ${id}`); },

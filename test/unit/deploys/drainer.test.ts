@@ -3,31 +3,25 @@ import { Drainer } from '../../../app/deploys/drainer';
 import { countOpen } from '../../../app/infra/docker/connections';
 import { NginxTemplates } from '../../../app/infra/nginx/templates';
 import type { ContainerInfo } from '../../../app/ports/container-engine';
-import type { DrainRecord } from '../../../app/ports/drains';
+import { InMemoryDrainSettings, InMemoryDrains } from '../../support/fakes/drains';
 
 const web = (id: string): ContainerInfo => ({
   id, name: `berth.shop.web.1.${id}`, image: 'img', ip: '10.0.0.2', state: 'running',
   labels: { 'berth.app': 'shop', 'berth.process': 'web', 'berth.release': '1' },
 });
 
-/** An in-memory drains table, engine and clock: connections per container follow a script. */
+/** The drains table and settings' fakes, an in-memory engine and clock: connections per container follow a script. */
 function fixture(o: { connections: (id: string, second: number) => number | null; exitCode?: number; settings?: { retireWaitSeconds: number | null; stopTimeoutSeconds: number | null }; recordThrows?: boolean; maxRetiring?: number }) {
   let clock = 1_000_000;
-  const rows = new Map<string, DrainRecord>();
+  const drains = new InMemoryDrains();
+  const settings = new InMemoryDrainSettings();
+  settings.addApp('shop');
+  if (o.settings) settings.set('shop', o.settings);
   const calls: string[] = [];
   const events: string[] = [];
   const state = new Map<string, ContainerInfo['state']>();
   const t0 = clock;
-  const store = {
-    drains: {
-      add: (rs: Omit<DrainRecord, 'phase' | 'stoppingAt'>[]) => { for (const r of rs) if (!rows.has(r.containerId)) rows.set(r.containerId, { ...r, phase: 'draining', stoppingAt: null }); },
-      list: (app?: string) => [...rows.values()].filter((r) => app === undefined || r.app === app),
-      has: (id: string) => rows.has(id),
-      markStopping: (id: string, at: string) => { const r = rows.get(id)!; rows.set(id, { ...r, phase: 'stopping', stoppingAt: at }); },
-      remove: (id: string) => { rows.delete(id); },
-    },
-    drainSettings: { get: () => o.settings ?? { retireWaitSeconds: null, stopTimeoutSeconds: null } },
-  };
+  const store = { drains, drainSettings: settings };
   const engine = {
     connectionsTo: async (id: string) => (state.get(id) === 'running' ? o.connections(id, (clock - t0) / 1000) : null),
     inspectContainer: async (id: string) => (state.has(id) ? { ...web(id), state: state.get(id)!, exitCode: state.get(id) === 'exited' ? o.exitCode ?? 0 : 0 } : null),
@@ -38,7 +32,7 @@ function fixture(o: { connections: (id: string, second: number) => number | null
     store: store as never, engine: engine as never, defaults: { retireWaitSeconds: 10, stopTimeoutSeconds: 3 }, maxRetiring: o.maxRetiring,
     record: (e) => { if (o.recordThrows) throw new Error('database is locked'); events.push(e.message); }, pollMs: 500, now: () => clock, sleep: async (ms) => { clock += ms; },
   });
-  return { drainer, rows, calls, events, state, run: (ids: string[]) => { ids.forEach((id) => state.set(id, 'running')); return ids.map(web); } };
+  return { drainer, drains, calls, events, state, run: (ids: string[]) => { ids.forEach((id) => state.set(id, 'running')); return ids.map(web); } };
 }
 
 describe('Drainer: an unrouted container drains its open connections, then SIGTERM, stop-timeout, SIGKILL', () => {
@@ -46,7 +40,7 @@ describe('Drainer: an unrouted container drains its open connections, then SIGTE
     const f = fixture({ connections: (_id, s) => (s < 4 ? 2 : 0) });
     await f.drainer.retire(f.run(['a']), { port: () => 5000, log: () => undefined });
     assert.deepEqual(f.calls, ['stop a t=3 at 4.5', 'remove a'], 'SIGTERM only after the count reached 0 twice (4.0 and 4.5 s)');
-    assert.equal(f.rows.size, 0, 'its row is gone once removed');
+    assert.deepEqual(f.drains.list(), [], 'its row is gone once removed');
     assert.match(f.events[0], /^berth\.shop\.web\.1\.a retired: no open connection left after 4\.5 s; it exited on SIGTERM after 0\.0 s \(code 0\)$/);
   });
 
@@ -87,14 +81,14 @@ describe('Drainer: an unrouted container drains its open connections, then SIGTE
     assert.match(byName('a')!, /retired: cut short: shop had more than 2 old containers retiring \(BERTH_MAX_RETIRING\); it exited on SIGTERM/);
     assert.match(byName('b')!, /retired: the retire-wait \(10 s\) passed with 1 open connection/);
     assert.match(byName('c')!, /retired: the retire-wait \(10 s\) passed with 1 open connection/);
-    assert.equal(f.rows.size, 0);
+    assert.deepEqual(f.drains.list(), []);
   });
 
   it('resumes a retirement recorded before a restart, counting the time already drained', async () => {
     const f = fixture({ connections: () => 1 });
     f.run(['a']);
     // Recorded 8 s ago by a berth that then died: 2 s of its 10 s retire-wait are left.
-    f.rows.set('a', { containerId: 'a', app: 'shop', name: 'berth.shop.web.1.a', port: 5000, retireWaitSeconds: 10, stopTimeoutSeconds: 3, since: new Date(1_000_000 - 8000).toISOString(), phase: 'draining', stoppingAt: null });
+    f.drains.add([{ containerId: 'a', app: 'shop', name: 'berth.shop.web.1.a', port: 5000, retireWaitSeconds: 10, stopTimeoutSeconds: 3, since: new Date(1_000_000 - 8000).toISOString() }]);
     assert.equal(f.drainer.resume(), 1);
     assert.equal(f.drainer.resume(), 0, 'one retirement per container, however often the reconciler asks');
     await f.drainer.settled();
@@ -104,7 +98,8 @@ describe('Drainer: an unrouted container drains its open connections, then SIGTE
   it('resumes a container that got SIGTERM before the restart with what is left of its stop-timeout', async () => {
     const f = fixture({ connections: () => 1 });
     f.run(['a']);
-    f.rows.set('a', { containerId: 'a', app: 'shop', name: 'n', port: 5000, retireWaitSeconds: 10, stopTimeoutSeconds: 30, since: new Date(1_000_000 - 20_000).toISOString(), phase: 'stopping', stoppingAt: new Date(1_000_000 - 10_000).toISOString() });
+    f.drains.add([{ containerId: 'a', app: 'shop', name: 'n', port: 5000, retireWaitSeconds: 10, stopTimeoutSeconds: 30, since: new Date(1_000_000 - 20_000).toISOString() }]);
+    f.drains.markStopping('a', new Date(1_000_000 - 10_000).toISOString());
     f.drainer.resume();
     await f.drainer.settled();
     assert.deepEqual(f.calls, ['stop a t=20 at 0', 'remove a']);
