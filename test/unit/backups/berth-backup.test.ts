@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { BerthBackup, type BerthBackupDeps } from '../../../app/backups';
+import { InMemoryDatabaseCopies } from '../../support/fakes/database-copies';
 
 /** BerthBackup with fake database and services: what goes into the archive, what comes back, and what is refused. */
 describe('berth backup: archive round trip (fakes)', () => {
@@ -11,16 +12,18 @@ describe('berth backup: archive round trip (fakes)', () => {
   beforeEach(() => { root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bb-unit-')); });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  const berthAt = (home: string, state: { apps: string[] }, replaced: string[] = []): BerthBackup => {
+  // Each berth's database is the fake (test/support/fakes/database-copies.ts); web's config is sealed with its home's key.
+  const dbs = new Map<string, InMemoryDatabaseCopies>();
+  const berthAt = (home: string, state: { apps: string[] }): BerthBackup => {
     fs.mkdirSync(home, { recursive: true });
     if (!fs.existsSync(path.join(home, 'secret.key'))) fs.writeFileSync(path.join(home, 'secret.key'), `${path.basename(home)}-key\n`);
+    const db = new InMemoryDatabaseCopies(home);
+    for (const app of state.apps) db.addApp(app);
+    if (state.apps.includes('web')) db.setConfig('web', { SECRET: 'hunter2' });
+    dbs.set(home, db);
     const deps: BerthBackupDeps = {
-      home, keyFile: path.join(home, 'secret.key'), version: '0.1.0', apps: () => state.apps, deployed: () => true, services: () => [],
-      db: {
-        snapshotTo: async (file) => { fs.writeFileSync(file, 'rows of web'); },
-        replaceWith: (file) => { replaced.push(fs.readFileSync(file, 'utf8')); state.apps = ['web']; },
-        schemaVersion: () => 42,
-      },
+      home, keyFile: path.join(home, 'secret.key'), version: '0.1.0', apps: () => db.apps(), deployed: () => true, services: () => [],
+      db,
       exportService: async () => { throw new Error('no services'); },
       importService: async () => undefined,
       revive: async () => undefined,
@@ -47,11 +50,10 @@ describe('berth backup: archive round trip (fakes)', () => {
     await write(fs.createWriteStream(archive));
 
     const b = path.join(root, 'b');
-    const replaced: string[] = [];
     const lines: string[] = [];
-    const result = await berthAt(b, { apps: [] }, replaced).restore(fs.createReadStream(archive), (l) => lines.push(l));
+    const result = await berthAt(b, { apps: [] }).restore(fs.createReadStream(archive), (l) => lines.push(l));
     assert.deepEqual(result, { apps: ['web'], services: [], builds: [{ app: 'web', build: 7, status: 'succeeded' }] });
-    assert.deepEqual(replaced, ['rows of web']);
+    assert.deepEqual(dbs.get(b)!.config('web'), { SECRET: 'hunter2' }, 'the rows, opened with the backup\'s key');
     assert.equal(fs.readFileSync(path.join(b, 'secret.key'), 'utf8'), 'a-key\n');
     assert.equal(fs.readFileSync(path.join(b, 'repos', 'web.git', 'HEAD'), 'utf8'), 'ref: refs/heads/main\n');
     assert.equal(fs.existsSync(path.join(b, 'storage', 'abc')), true);
