@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
 import { ChecksSettings, checksOff } from '../../../app/deploys/checks-settings';
 import type { Store } from '../../../app/ports/store';
+import { InMemoryAppSettings } from '../../support/fakes/routing-store';
 import { readersOf } from '../../support/store-readers';
 
-/** A store with one app and the deploy_settings key/value table in memory. */
+/** A store with one app and the deploy_settings key/value table in memory (the fake test/conformance/routing-store.ts holds to SQLite's). */
 function fakeStore(): Store {
-  const rows: Record<string, string> = {};
-  return {
-    apps: { get: (name: string) => (name === 'web' ? { name } : null) },
-    deploySettings: {
-      get: () => ({ ...rows }),
-      apply: (_app: string, set: Record<string, string>, unset: string[]) => { for (const k of unset) delete rows[k]; Object.assign(rows, set); },
-      appsWith: () => [],
-    },
-  } as unknown as Store;
+  const deploySettings = new InMemoryAppSettings();
+  deploySettings.addApp('web');
+  return { apps: { get: (name: string) => (name === 'web' ? { name } : null) }, deploySettings } as unknown as Store;
 }
 
 describe('checks:disable/skip/enable settings', () => {

@@ -3,30 +3,22 @@ import { BerthError } from '../../../app/errors';
 import { ReviewApps } from '../../../app/review-apps';
 import { parseReviewEnvironment } from '../../../app/manifest';
 import type { AppRecord } from '../../../app/ports/store';
-import type { RouterSettingsStore } from '../../../app/ports/routing-store';
 import type { ServiceLinkRecord } from '../../../app/ports/services';
+import { InMemoryAppSettings } from '../../support/fakes/routing-store';
 
 /** In-memory stand-ins for the modules ReviewApps talks to: just enough state to see what it did. */
 function world(o: { max?: number; appJson?: string | null; failLink?: boolean; failCreate?: string } = {}) {
   const services = new Set<string>();
   const apps = new Map<string, { config: Record<string, string>; collaborators: string[]; links: ServiceLinkRecord[]; formation: Record<string, number> }>();
-  const rows = new Map<string, Record<string, string>>();
-  const reviewApps: RouterSettingsStore = {
-    get: (app) => ({ ...(rows.get(app) ?? {}) }),
-    apply: (app, set, unset) => {
-      const r = { ...(rows.get(app) ?? {}), ...set };
-      for (const k of unset) delete r[k];
-      rows.set(app, r);
-    },
-    appsWith: (key, value) => [...rows].filter(([, r]) => r[key] === value).map(([a]) => a).sort(),
-  };
-  const add = (name: string) => apps.set(name, { config: {}, collaborators: [], links: [], formation: {} });
+  // The review_apps key/value table as infra/sqlite keeps it (test/conformance/routing-store.ts holds the fake to it).
+  const reviewApps = new InMemoryAppSettings();
+  const add = (name: string) => { reviewApps.addApp(name); apps.set(name, { config: {}, collaborators: [], links: [], formation: {} }); };
   const review = new ReviewApps({
     store: { reviewApps, transaction: <T>(fn: () => T) => fn() } as never,
     apps: {
       find: (name) => (apps.has(name) ? ({ name } as AppRecord) : null),
       create: async (name) => { if (apps.has(name)) throw new BerthError('APP_EXISTS', name); add(name); },
-      destroy: async (name) => { apps.delete(name); rows.delete(name); },
+      destroy: async (name) => { apps.delete(name); reviewApps.removeApp(name); },
     },
     config: {
       values: (app) => ({ ...apps.get(app)!.config }),
@@ -61,7 +53,7 @@ function world(o: { max?: number; appJson?: string | null; failLink?: boolean; f
   });
   const lines: string[] = [];
   const push = (parent: string, branch: string) => review.prepare({ parent, branch, snapshotPath: '/snap.tar', user: 'dev' }, (l) => lines.push(l));
-  return { apps, add, review, push, lines, rows, services };
+  return { apps, add, review, push, lines, reviewApps, services };
 }
 
 async function refused(p: Promise<unknown>, code: string, message?: RegExp): Promise<void> {
