@@ -9,7 +9,10 @@ export function sqliteServiceBackupsStore(db: Database.Database, box: SecretBox)
   type BackupRow = { id: string; plugin: string; service: string; schedule: string | null; target: string; key: string; size: number; passphrase: string | null; created_at: string };
   type S3Row = { bucket: string; endpoint: string; region: string; access_key_id: string; secret_access_key: string };
   const opened = (s: string | null): string | null => (s === null ? null : box.open(s));
-  const toSchedule = (r: ScheduleRow): BackupSchedule => ({ ...r, passphrase: opened(r.passphrase) });
+  // Field by field: the row also has updated_at, which is not the port's (a spread once sent it on through the API's schedule views).
+  const toSchedule = (r: ScheduleRow): BackupSchedule => ({
+    plugin: r.plugin, service: r.service, name: r.name, schedule: r.schedule, keep: r.keep, target: r.target, passphrase: opened(r.passphrase),
+  });
   const toBackup = (r: BackupRow): BackupRecord => ({
     id: r.id, plugin: r.plugin, service: r.service, schedule: r.schedule, target: r.target, key: r.key, size: r.size,
     passphrase: opened(r.passphrase), createdAt: r.created_at,

@@ -7,8 +7,8 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { decryptStream, encryptStream, parseTarget, ServiceBackups, targetText, type BackupFailure } from '../../../app/backups';
 import type { EventsService } from '../../../app/events';
-import type { ServiceBackupsStore } from '../../../app/ports/service-backups';
 import { BerthError } from '../../../app/errors';
+import { InMemoryServiceBackups } from '../../support/fakes/service-backups';
 
 /** Bytes through a chain of transforms, fed in small, uneven chunks (as a network or pipe cuts them). */
 async function through(input: Buffer, ...stages: NodeJS.ReadWriteStream[]): Promise<Buffer> {
@@ -63,12 +63,10 @@ describe('service backups: a failed run', () => {
       const schedules = [{ plugin: 'postgres', service: 'db', name: 'nightly', schedule: '0 3 * * *', keep: 2, target: `dir:${root}/postgres/db`, passphrase: null }];
       const events: Array<{ kind: string; message: string }> = [];
       const failures: BackupFailure[] = [];
-      const verifications: Array<{ backupId: string | null; schedule: string | null; ok: boolean; problems: readonly string[] }> = [];
+      const serviceBackups = new InMemoryServiceBackups();
+      for (const s of schedules) serviceBackups.setSchedule(s);
       const backups = new ServiceBackups({
-        store: { serviceBackups: {
-          schedules: () => schedules, schedule: (_p: string, _s: string, n: string) => schedules.find((s) => s.name === n) ?? null,
-          addVerification: (v: { backupId: string | null; schedule: string | null; ok: boolean; problems: readonly string[] }) => { verifications.push(v); return v; },
-        } as unknown as ServiceBackupsStore },
+        store: { serviceBackups },
         kit: { find: () => ({}) } as never,
         backup: {
           prepareExport: async () => async (out: NodeJS.WritableStream) => {
@@ -93,7 +91,7 @@ describe('service backups: a failed run', () => {
       assert.deepEqual(fs.readdirSync(path.join(root, '.staging')), []);
       assert.equal(fs.existsSync(path.join(root, 'postgres', 'db')), false);
       // Only the scheduled run counts as a failed verification (nothing to restore); the run by hand is not verified.
-      assert.deepEqual(verifications.map((v) => [v.backupId, v.schedule, v.ok, v.problems]), [[null, 'nightly', false, ['no backup to restore: pg_dump failed (exit 1): connection refused']]]);
+      assert.deepEqual(serviceBackups.verifications('postgres', 'db', 10).map((v) => [v.backupId, v.schedule, v.ok, v.problems]), [[null, 'nightly', false, ['no backup to restore: pg_dump failed (exit 1): connection refused']]]);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

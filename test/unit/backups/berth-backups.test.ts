@@ -6,12 +6,12 @@ import { BerthBackups, BERTH_JOB_APP } from '../../../app/backups';
 import { isBerthError } from '../../../app/errors';
 import type { EventsService } from '../../../app/events';
 import { InMemoryCronScheduler } from '../../support/fakes/cron-scheduler';
-import type { BerthBackupSchedule, ServiceBackupsStore } from '../../../app/ports/service-backups';
+import { InMemoryServiceBackups } from '../../support/fakes/service-backups';
 
 /** berth's backups kept by the server (fakes for the archive, the store and the scheduler): schedule, retention, listing, refusals. */
 describe('berth backups on the server: schedule, retention, list (fakes)', () => {
   let root: string;
-  let stored: BerthBackupSchedule | null;
+  let stored: InMemoryServiceBackups;
   let cron: InMemoryCronScheduler;
   let events: Array<{ kind: string; message: string }>;
   let failures: string[];
@@ -19,7 +19,7 @@ describe('berth backups on the server: schedule, retention, list (fakes)', () =>
   let n: number;
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bbs-unit-'));
-    stored = null; cron = new InMemoryCronScheduler(); events = []; failures = []; fail = null; n = 0;
+    stored = new InMemoryServiceBackups(); cron = new InMemoryCronScheduler(); events = []; failures = []; fail = null; n = 0;
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -34,7 +34,7 @@ describe('berth backups on the server: schedule, retention, list (fakes)', () =>
       },
       restore: async () => { throw new Error('not in this test'); },
     },
-    store: { serviceBackups: { berthSchedule: () => stored, setBerthSchedule: (s: BerthBackupSchedule) => { stored = s; }, s3: () => null } as unknown as ServiceBackupsStore },
+    store: { serviceBackups: stored },
     s3: () => { throw new Error('no S3 here'); },
     scheduler: cron,
     root,
@@ -52,7 +52,7 @@ describe('berth backups on the server: schedule, retention, list (fakes)', () =>
     await b.sync();
     assert.deepEqual(await cron.list(BERTH_JOB_APP), [{ app: BERTH_JOB_APP, name: 'berth', command: '', schedule: '0 3 * * *' }]);
     await b.setSchedule({ schedule: '@hourly', keep: 2, to: 'nightly', user: 'admin' });
-    assert.deepEqual(stored, { schedule: '0 * * * *', keep: 2, target: 'dir:nightly', enabled: true });
+    assert.deepEqual(stored.berthSchedule(), { schedule: '0 * * * *', keep: 2, target: 'dir:nightly', enabled: true });
     assert.deepEqual(b.schedule(), { schedule: '0 * * * *', keep: 2, target: `dir:${path.join(root, 'nightly')}`, enabled: true, isDefault: false });
     assert.equal((await cron.list(BERTH_JOB_APP))[0].schedule, '0 * * * *');
     await b.disable('admin');

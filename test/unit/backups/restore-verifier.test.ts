@@ -2,22 +2,19 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { RestoreVerifier, intervalMs, type Unverified } from '../../../app/backups';
 import type { EventsService } from '../../../app/events';
-import type { BackupRecord, BackupSchedule, RestoreVerification, ServiceBackupsStore } from '../../../app/ports/service-backups';
+import type { BackupRecord, BackupSchedule } from '../../../app/ports/service-backups';
+import { InMemoryServiceBackups } from '../../support/fakes/service-backups';
 
 const HOUR = 3_600_000;
 
-/** An in-memory store of the verifications and schedules the verifier reads. */
+/** The backups' tables in memory (InMemoryServiceBackups, held to SQLite's by test/conformance/service-backups.ts) with these schedules. */
 function fakes(schedules: BackupSchedule[], berth: { schedule: string; enabled: boolean } = { schedule: '0 3 * * *', enabled: false }) {
-  const rows: RestoreVerification[] = [];
-  const store = {
-    schedules: () => schedules,
-    berthSchedule: () => ({ ...berth, keep: 7, target: 'dir:.' }),
-    addVerification: (v: Omit<RestoreVerification, 'id'>) => { const r = { ...v, id: rows.length + 1 }; rows.push(r); return r; },
-    verifications: (plugin: string, service: string, limit: number) => rows.filter((r) => r.plugin === plugin && r.service === service).reverse().slice(0, limit),
-  } as unknown as ServiceBackupsStore;
+  const store = new InMemoryServiceBackups();
+  for (const s of schedules) store.setSchedule(s);
+  store.setBerthSchedule({ ...berth, keep: 7, target: 'dir:.' });
   const events: Array<{ kind: string; message: string }> = [];
   const told: Unverified[] = [];
-  return { rows, store, events, told, eventsService: { record: (e: { kind: string; message: string }) => { events.push(e); return e; } } as unknown as EventsService };
+  return { store, events, told, eventsService: { record: (e: { kind: string; message: string }) => { events.push(e); return e; } } as unknown as EventsService };
 }
 
 const record: BackupRecord = { id: 'postgres-db-1', plugin: 'postgres', service: 'db', schedule: 'nightly', target: 'dir:/x', key: '/x/1', size: 10, passphrase: null, createdAt: '2026-12-07T03:00:00.000Z' };
