@@ -52,6 +52,7 @@ export type PlacementResponse = { readonly placement: readonly string[] } & Part
 export interface SwarmInitView {
   /** False when this engine already managed a swarm (nothing was changed). */
   readonly created: boolean;
+  /** This manager's `address:port`, which workers join. */
   readonly managerAddr: string;
   /** The command to run on a new node (it holds the swarm's join token). */
   readonly joinCommand: string;
@@ -59,7 +60,7 @@ export interface SwarmInitView {
   readonly registry: string;
   /** False when the registry listens on loopback only: other nodes cannot pull from it. */
   readonly registryReachable: boolean;
-  /** The CA file (on this host) each node trusts for the registry. */
+  /** The CA file (on this host) each node trusts for the registry, at /etc/docker/certs.d/<registry>/ca.crt. */
   readonly registryCa: string | null;
 }
 
@@ -131,11 +132,17 @@ export interface RouterFailureView {
 
 /** One router agent against the feed (`berth router:report`). */
 export interface RouterView {
+  /** The agent's name (unique per router; the host's name by default). */
   readonly name: string;
+  /** The swarm node it runs on (its id), when it knows it; null otherwise. */
   readonly nodeId: string | null;
+  /** The address clients reach it on (what DNS points at). */
   readonly address: string;
+  /** The version it applied (every route of it, but `failures`). */
   readonly version: number;
+  /** When it last reloaded with a new version (ms since the epoch); 0: never. */
   readonly appliedAt: number;
+  /** When it last looked (ms since the epoch). */
   readonly seenAt: number;
   /** current: serves the feed's version; updating: briefly behind; behind, failing, silent: see `problem`. */
   readonly state: 'current' | 'updating' | 'behind' | 'failing' | 'silent';

@@ -1,18 +1,11 @@
+import type { RouterReportView, RouterView } from '../api-contract';
 import { BerthError } from '../errors';
 import type { RouteFeed, RouterAgentState } from '../ports/route-feed';
 
-/** How a router stands against the feed; `problem` says what is wrong and what to do. */
-export interface RouterRow extends RouterAgentState {
-  /** current: serves the feed's version; updating: behind for less than `behindAfterMs`; behind, failing, silent: see `problem`. */
-  readonly state: 'current' | 'updating' | 'behind' | 'failing' | 'silent';
-  readonly problem: string | null;
-}
+/** How a router stands against the feed; `problem` says what is wrong and what to do (the API contract's shape). */
+export type RouterRow = RouterView;
 
-export interface RouterReport {
-  readonly version: number;
-  readonly publishedAt: number;
-  readonly routers: readonly RouterRow[];
-}
+export type RouterReport = RouterReportView;
 
 export interface StatusLimits {
   /** An agent looks every second: not heard from for this long, it is down or cut off. */

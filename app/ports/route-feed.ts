@@ -1,3 +1,4 @@
+import type { RouterFailureView, RouterView } from '../api-contract';
 import type { AppRoute } from './router';
 
 /** Every app's route as berth last applied it, under one version number. */
@@ -9,28 +10,11 @@ export interface PublishedRoutes {
   readonly routes: Readonly<Record<string, AppRoute>>;
 }
 
-/** An app whose route a router agent's nginx refused: it keeps serving that app's previous config. */
-export interface RouterFailure {
-  readonly app: string;
-  readonly message: string;
-}
+/** An app whose route a router agent's nginx refused: it keeps serving that app's previous config (the API contract's shape). */
+export type RouterFailure = RouterFailureView;
 
-/** What a router agent says about itself each time it looks at the feed. */
-export interface RouterAgentState {
-  /** The agent's name (unique per router; the host's name by default). */
-  readonly name: string;
-  /** The swarm node it runs on (its id), when it knows it; null otherwise. */
-  readonly nodeId: string | null;
-  /** The address clients reach it on (what DNS points at). */
-  readonly address: string;
-  /** The version it applied (every route of it, but `failures`). */
-  readonly version: number;
-  /** When it last reloaded with a new version (ms since the epoch); 0: never. */
-  readonly appliedAt: number;
-  /** When it last looked (ms since the epoch). */
-  readonly seenAt: number;
-  readonly failures: readonly RouterFailure[];
-}
+/** What a router agent says about itself each time it looks at the feed: the contract's router view without what berth derives from it. */
+export type RouterAgentState = Omit<RouterView, 'state' | 'problem'>;
 
 /**
  * The versioned route table every router is fed from (docs/scaling.md, "A router on each manager"):

@@ -1,22 +1,11 @@
+import type { SwarmInitView } from '../api-contract';
 import { BerthError } from '../errors';
 import type { EventsService } from '../events';
 import type { ImageRegistry, SwarmEngine } from '../ports/swarm';
 import { requireSwarm } from './require-swarm';
 
-export interface SwarmInitResult {
-  /** False when this engine already managed a swarm (nothing was changed). */
-  readonly created: boolean;
-  /** This manager's `address:port`, which workers join. */
-  readonly managerAddr: string;
-  /** The command to run on a new node. */
-  readonly joinCommand: string;
-  /** berth's registry (`host:port`), which every node pulls release images from. */
-  readonly registry: string;
-  /** False when the registry listens on loopback only: other nodes cannot pull from it. */
-  readonly registryReachable: boolean;
-  /** The CA file (on this host) each node trusts for the registry, at /etc/docker/certs.d/<registry>/ca.crt. */
-  readonly registryCa: string | null;
-}
+/** What `swarm:init` answers: the API contract's shape (app/api-contract/schedulers.ts). */
+export type SwarmInitResult = SwarmInitView;
 
 /** What `nodes:add` answers: the join command for the role, and the registry a node must trust. */
 export interface SwarmAddNode extends Omit<SwarmInitResult, 'created'> {

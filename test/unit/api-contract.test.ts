@@ -27,7 +27,7 @@ import type { SchedulerReport } from '../../app/schedulers/schedulers-service';
 import type { SwarmInitResult, SwarmAddNode } from '../../app/schedulers/swarm-setup';
 import type { SwarmNode } from '../../app/ports/swarm';
 import type { RouterReport, RouterRow } from '../../app/domains/router-status';
-import type { SchedulerReportView, NodeView, SwarmInitView, NodeAddResponse, NodesListResponse, SchedulerSetResponse, RouterReportView, NodesListedResponse, RouterReportResponse } from '../../app/api-contract';
+import type { SchedulerReportView, NodeView, SwarmInitView, NodeAddResponse, NodesListResponse, SchedulerSetResponse, NodesListedResponse, RouterReportResponse } from '../../app/api-contract';
 import type { SchedulerReportResponse as CliSchedulerReport } from '../../app/cli/api-types';
 import type { BackupView as ServerBackup, ScheduleView as ServerSchedule } from '../../app/backups/service-backups';
 import type { BerthBackupView as ServerBerthBackup, BerthScheduleView as ServerBerthSchedule } from '../../app/backups/berth-backups';
@@ -141,7 +141,6 @@ const noBuild = (l: Omit<LinkResult, 'build'>): ServiceLinkResponse => l;
 // Schedulers and swarm nodes: the service's report, the engine's nodes and swarm:init's answer are what the contract shows.
 const schedulerAnswer = (r: SchedulerReport): SchedulerReportView => r;
 const nodeAnswer = (n: SwarmNode): NodeView => n;
-const swarmAnswer = (s: SwarmInitResult): SwarmInitView => s;
 const addAnswer = (n: SwarmAddNode): NodeAddResponse => ({ node: n });
 // @ts-expect-error a node's labels are text, not any value
 const labelsAny = (n: Omit<SwarmNode, 'labels'> & { labels: Record<string, unknown> }): NodesListResponse => ({ nodes: [n] });
@@ -149,8 +148,7 @@ const labelsAny = (n: Omit<SwarmNode, 'labels'> & { labels: Record<string, unkno
 const schedulerWord = (scheduler: string): SchedulerSetResponse => ({ scheduler });
 // @ts-expect-error the CLI cannot read a scheduler report without where each process runs
 const noStatus = (r: CliSchedulerReport): number => r.scheduler.processes.length;
-// Router agents: the report the routers module makes is what router:report and berth nodes read.
-const routersAnswer = (r: RouterReport): RouterReportView => r;
+// Router agents: the routers module's report is the contract's RouterReportView (an alias), which router:report and berth nodes read.
 // @ts-expect-error a router's state is one of five, not any word
 const routerStateWord = (r: Omit<RouterRow, 'state'> & { state: string }): RouterReportResponse => ({ routers: { version: 1, publishedAt: 0, routers: [r] } });
 // @ts-expect-error berth nodes says the feed's version beside each node's router
@@ -290,7 +288,7 @@ describe('the API contract shared by server and CLI', () => {
     const node: SwarmNode = { id: 'abc', hostname: 'n1', role: 'manager', status: 'ready', availability: 'active', addr: '10.0.0.5', leader: true, labels: { zone: 'a' } };
     const init: SwarmInitResult = { created: true, managerAddr: '10.0.0.5:2377', joinCommand: 'docker swarm join …', registry: '127.0.0.1:5000', registryReachable: false, registryCa: null };
     const wire = JSON.parse(JSON.stringify({
-      report: { scheduler: schedulerAnswer(report) }, nodes: { nodes: [nodeAnswer(node)] }, init: { swarm: swarmAnswer(init) },
+      report: { scheduler: schedulerAnswer(report) }, nodes: { nodes: [nodeAnswer(node)] }, init: { swarm: init },
       add: addAnswer({ ...init, role: 'worker' }),
     })) as { report: CliSchedulerReport; nodes: NodesListResponse; init: { swarm: SwarmInitView }; add: NodeAddResponse };
     assert.equal(wire.report.scheduler.setting, null);
@@ -303,7 +301,7 @@ describe('the API contract shared by server and CLI', () => {
 
   it('a router report as the routers module makes it reads back as router:report and berth nodes read it', () => {
     const row: RouterRow = { name: 'm2', nodeId: 'abc', address: '10.0.0.6', version: 7, appliedAt: 1, seenAt: 2, state: 'failing', problem: 'router m2 …', failures: [{ app: 'shop', message: 'bad cert' }] };
-    const wire = JSON.parse(JSON.stringify({ routers: routersAnswer({ version: 8, publishedAt: 3, routers: [row] }) })) as RouterReportResponse;
+    const wire = JSON.parse(JSON.stringify({ routers: { version: 8, publishedAt: 3, routers: [row] } satisfies RouterReport })) as RouterReportResponse;
     assert.equal(wire.routers.routers[0].state, 'failing');
     assert.equal(wire.routers.routers[0].failures[0].app, 'shop');
     const listed: NodesListedResponse = { nodes: [{ id: 'abc', hostname: 'n2', role: 'manager', status: 'ready', availability: 'active', addr: '10.0.0.6', leader: false, labels: {}, router: { name: 'm2', version: 7, state: 'failing' } }], routeVersion: 8 };
